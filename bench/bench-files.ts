@@ -1,0 +1,22 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeSyntheticFeed } from '../feeds/synthetic/index.js';
+
+/** Where benchmark inputs are cached between runs (git-ignored). */
+export const BENCH_DIR = join(process.cwd(), '.bench');
+
+/**
+ * A generated normalized-CSV feed of exactly `events` events (seed 1), created on first use and
+ * reused afterwards: generation is deterministic, so a cached file is the same file.
+ */
+export async function benchFeed(events: number): Promise<string> {
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const path = join(BENCH_DIR, `synthetic-seed1-${events}.csv`);
+  if (!existsSync(path)) {
+    process.stderr.write(`generating ${events.toLocaleString('en-US')} events into ${path}…\n`);
+    await writeSyntheticFeed(`${path}.tmp`, { seed: 1, events });
+    const { renameSync } = await import('node:fs');
+    renameSync(`${path}.tmp`, path);
+  }
+  return path;
+}

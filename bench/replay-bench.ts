@@ -1,0 +1,104 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runReplay } from '../src/engine/run-replay.js';
+import { Router } from '../src/router/index.js';
+import { readLinesWithChunkSplit, readLinesWithReadline } from './bare-read.js';
+import { benchFeed } from './bench-files.js';
+import { benchReplayConfig } from './bench-replay-config.js';
+
+/**
+ * `npm run bench`: the figures of issue 2, printed as a table.
+ * - events/s of the whole replay (2 arms, 1,000 accounts, 1M generated events) beside the time to
+ *   merely read and split the file's lines, and their ratio (target ≤ 2.5);
+ * - route() calls/s on 1,000 cached ids (target ≥ 10M);
+ * - peak RSS of a replay of 1M and of 5M events, each in a fresh process (target: within 10 %).
+ * Each timing is the best of `--runs` runs (default 3): the machine is shared, the minimum is the
+ * least disturbed measurement. `--quick` skips the 5M-event memory run.
+ */
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const runsArg = args.indexOf('--runs');
+const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 3;
+const ACCOUNTS = 1000;
+
+async function best<T>(label: string, f: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  let bestMs = Number.POSITIVE_INFINITY;
+  let value: T | undefined;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    value = await f();
+    const ms = performance.now() - started;
+    process.stderr.write(`  ${label} run ${i + 1}: ${ms.toFixed(0)} ms\n`);
+    if (ms < bestMs) bestMs = ms;
+  }
+  return { ms: bestMs, value: value as T };
+}
+
+function routeCallsPerSecond(): number {
+  const router = new Router({ salt: 'bench', weightBps: 1000 });
+  const ids = Array.from({ length: ACCOUNTS }, (_, i) => `acct-${String(i + 1).padStart(4, '0')}`);
+  for (const id of ids) router.route(id);
+  const calls = 20_000_000;
+  let bestRate = 0;
+  for (let r = 0; r < runs; r++) {
+    let canary = 0;
+    const started = performance.now();
+    for (let i = 0; i < calls; i++)
+      if (router.route(ids[i % ACCOUNTS] as string) === 'canary') canary++;
+    const ms = performance.now() - started;
+    if (canary === 0) throw new Error('no canary routes: the benchmark is broken');
+    bestRate = Math.max(bestRate, calls / (ms / 1000));
+  }
+  return bestRate;
+}
+
+function peakRss(file: string): { events: number; ms: number; maxRssKb: number } {
+  const child = fileURLToPath(new URL('./replay-rss-child.js', import.meta.url));
+  const out = execFileSync(process.execPath, [...process.execArgv, child, file, String(ACCOUNTS)], {
+    encoding: 'utf8',
+  });
+  return JSON.parse(out) as { events: number; ms: number; maxRssKb: number };
+}
+
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const file1M = await benchFeed(1_000_000);
+const file5M = quick ? null : await benchFeed(5_000_000);
+
+process.stderr.write('bare read (node:readline)…\n');
+const bare = await best('readline', () => readLinesWithReadline(file1M));
+process.stderr.write('bare read (chunk split)…\n');
+const split = await best('chunk split', () => readLinesWithChunkSplit(file1M));
+process.stderr.write(`replay (2 arms, ${ACCOUNTS} accounts)…\n`);
+const replay = await best('replay', () => runReplay(benchReplayConfig(file1M, ACCOUNTS)));
+const report = replay.value.report;
+const events = report.inputs.events;
+process.stderr.write('route()…\n');
+const routeRate = routeCallsPerSecond();
+process.stderr.write('peak RSS…\n');
+const rss1 = peakRss(file1M);
+const rss5 = file5M === null ? null : peakRss(file5M);
+
+const ratio = replay.ms / bare.ms;
+const fills = report.arms.stable.fills + report.arms.canary.fills;
+const lines = [
+  `strategy-canary benchmark (node ${process.version}, best of ${runs})`,
+  ``,
+  `input: ${file1M} (${fmt(events)} events)`,
+  `bare read, node:readline      ${fmt(bare.ms)} ms   ${fmt(bare.value / (bare.ms / 1000))} lines/s`,
+  `bare read, chunk split        ${fmt(split.ms)} ms   ${fmt(split.value / (split.ms / 1000))} lines/s`,
+  `whole replay                  ${fmt(replay.ms)} ms   ${fmt(events / (replay.ms / 1000))} events/s   (${fmt(fills)} fills, ${ACCOUNTS} accounts, 2 arms)`,
+  `replay / readline             ${fmt(ratio, 2)}x   (target ≤ 2.5x)   ${ratio <= 2.5 ? 'OK' : 'MISSED'}`,
+  `replay / chunk split          ${fmt(replay.ms / split.ms, 2)}x`,
+  `route()                       ${fmt(routeRate)} calls/s   (target ≥ 10,000,000)   ${routeRate >= 10_000_000 ? 'OK' : 'MISSED'}`,
+  `peak RSS, 1M events           ${fmt(rss1.maxRssKb / 1024, 1)} MiB   (${fmt(rss1.events)} events, ${fmt(rss1.ms)} ms)`,
+];
+if (rss5 !== null) {
+  const growth = (rss5.maxRssKb - rss1.maxRssKb) / rss1.maxRssKb;
+  lines.push(
+    `peak RSS, 5M events           ${fmt(rss5.maxRssKb / 1024, 1)} MiB   (${fmt(rss5.events)} events, ${fmt(rss5.ms)} ms)`,
+    `RSS 5M vs 1M                  ${growth >= 0 ? '+' : ''}${fmt(growth * 100, 1)} %   (target within 10 %)   ${Math.abs(growth) <= 0.1 ? 'OK' : 'MISSED'}`,
+  );
+}
+process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,0 +1,93 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+/**
+ * The layering of ../DESIGN.md, enforced: each zone lists what a folder must not import.
+ * Arrows point down the table (core < router, execution, ledger < metrics < analysis < rollout <
+ * engine < report, server < cli); feeds and strategies depend on core only.
+ */
+const layering = [
+  { target: './src/core', from: ['./src/!(core)/**', './feeds/**', './strategies/**'] },
+  { target: './src/router', from: ['./src/!(core|router)/**', './feeds/**', './strategies/**'] },
+  {
+    target: './src/execution',
+    from: ['./src/!(core|execution)/**', './feeds/**', './strategies/**'],
+  },
+  { target: './src/ledger', from: ['./src/!(core|ledger)/**', './feeds/**', './strategies/**'] },
+  {
+    target: './src/metrics',
+    from: ['./src/!(core|ledger|metrics)/**', './feeds/**', './strategies/**'],
+  },
+  {
+    target: './src/analysis',
+    from: ['./src/!(core|metrics|ledger|analysis)/**', './feeds/**', './strategies/**'],
+  },
+  {
+    target: './src/rollout',
+    from: ['./src/!(core|router|analysis|rollout)/**', './feeds/**', './strategies/**'],
+  },
+  { target: './src/report', from: ['./src/!(core|report)/**', './feeds/**', './strategies/**'] },
+  { target: './feeds/**', from: ['./src/!(core)/**', './strategies/**'] },
+  { target: './strategies', from: ['./src/!(core)/**', './feeds/**'] },
+  { target: './src/!(cli)/**', from: ['./src/cli/**'] },
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'runs/**', 'coverage/**', 'test-output/**', 'bin/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver()] },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': ['error', { zones: layering }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Seeded RNG only (src/core/seeded-rng.ts).',
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      'src/engine/**',
+      'src/execution/**',
+      'src/ledger/**',
+      'src/metrics/**',
+      'src/router/**',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Seeded RNG only.' },
+        { object: 'Date', property: 'now', message: 'Event time only: use the engine clock.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.test.ts', 'test/**', 'bench/**'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);

@@ -1,0 +1,171 @@
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { Transform, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { FeedError } from '../src/core/errors.js';
+
+/** Raw read size: large chunks keep per-chunk overhead negligible. */
+const READ_CHUNK_BYTES = 1 << 20;
+const GUNZIP_CHUNK_BYTES = 1 << 18;
+
+/** What the first bytes of a file say. */
+export interface FileProbe {
+  readonly sizeBytes: number;
+  readonly gzip: boolean;
+}
+
+/**
+ * Checks that `path` is a readable, non-empty regular file and reads its magic bytes: `1f 8b` is
+ * gzip (whatever the extension); `PK` (zip) is refused.
+ */
+export async function probeFile(path: string): Promise<FileProbe> {
+  let sizeBytes: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw wholeFile('E_FEED_READ', path, 'not a regular file');
+    sizeBytes = info.size;
+  } catch (error) {
+    throw toFeedError(error, path);
+  }
+  if (sizeBytes === 0) throw wholeFile('E_FEED_EMPTY', path, 'the file is empty');
+  const magic = Buffer.alloc(4);
+  let read: number;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      read = (await handle.read(magic, 0, 4, 0)).bytesRead;
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw toFeedError(error, path);
+  }
+  if (read >= 2 && magic[0] === 0x50 && magic[1] === 0x4b)
+    throw wholeFile(
+      'E_FEED_UNKNOWN_FORMAT',
+      path,
+      'a zip archive is not supported: unzip it first (e.g. `unzip BTCUSDT-trades-2024-08-08.zip`)',
+    );
+  return { sizeBytes, gzip: read >= 2 && magic[0] === 0x1f && magic[1] === 0x8b };
+}
+
+/**
+ * The file's text as a stream of Buffers, gunzipped when `gzip`. `onRaw` sees every raw chunk as
+ * it is read and `onRawEnd` runs once the last raw byte has been read. Errors (missing file,
+ * truncated gzip) surface through the returned stream; map them with {@link toFeedError}.
+ */
+export function openTextStream(
+  path: string,
+  gzip: boolean,
+  onRaw?: (chunk: Buffer) => void,
+  onRawEnd?: () => void,
+): Readable {
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+  const ignore = (): void => {}; // errors reach the consumer through the last stream
+  if (onRaw === undefined && onRawEnd === undefined) {
+    return gzip ? pipeline(file, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), ignore) : file;
+  }
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, callback): void {
+      onRaw?.(chunk);
+      callback(null, chunk);
+    },
+    flush(callback): void {
+      onRawEnd?.();
+      callback();
+    },
+  });
+  return gzip
+    ? pipeline(file, tap, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), ignore)
+    : pipeline(file, tap, ignore);
+}
+
+/** True for zlib's data errors (truncated or corrupt gzip). */
+export function isGzipDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
+/**
+ * A stream or file-system error as a FeedError: missing file, truncated or corrupt gzip, other
+ * read errors. `afterLine` (lines read before the error) goes into the message when known.
+ */
+export function toFeedError(error: unknown, path: string, afterLine = 0): FeedError {
+  if (error instanceof FeedError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const where = afterLine > 0 ? ` after line ${afterLine}` : '';
+  if (code === 'ENOENT') return wholeFile('E_FEED_NOT_FOUND', path, 'no such file', error);
+  if (code === 'EISDIR') return wholeFile('E_FEED_READ', path, 'not a regular file', error);
+  if (code === 'Z_BUF_ERROR' || message.includes('unexpected end of file'))
+    return wholeFile(
+      'E_FEED_TRUNCATED_GZIP',
+      path,
+      `truncated gzip: the compressed data ends early${where} (incomplete download?)`,
+      error,
+    );
+  if (isGzipDataError(error))
+    return wholeFile('E_FEED_READ', path, `corrupt gzip data${where}: ${message}`, error);
+  return wholeFile('E_FEED_READ', path, `cannot read${where}: ${message}`, error);
+}
+
+function wholeFile(
+  code:
+    | 'E_FEED_NOT_FOUND'
+    | 'E_FEED_EMPTY'
+    | 'E_FEED_UNKNOWN_FORMAT'
+    | 'E_FEED_TRUNCATED_GZIP'
+    | 'E_FEED_READ',
+  path: string,
+  reason: string,
+  cause?: unknown,
+): FeedError {
+  return new FeedError(
+    code,
+    { file: path, line: 0, field: '-' },
+    reason,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * The first `maxLines` non-empty lines of the file's text (`\r` and a byte-order mark removed),
+ * reading at most about `maxBytes` of text. A file that breaks off early (truncated gzip) gives
+ * the lines before the break; the full read reports the error.
+ */
+export async function readHeadLines(
+  path: string,
+  gzip: boolean,
+  maxLines = 8,
+  maxBytes = 1 << 20,
+): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let newlines = 0;
+  let complete = false;
+  try {
+    for await (const chunk of openTextStream(path, gzip) as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) newlines++;
+      if (newlines > maxLines * 4 || bytes >= maxBytes) break;
+    }
+    complete = bytes < maxBytes && newlines <= maxLines * 4;
+  } catch (error) {
+    if (bytes === 0 || !isGzipDataError(error)) throw toFeedError(error, path);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  const lines = text.split('\n');
+  // After a cut or a read error the last piece may be incomplete; at the true end it is a line.
+  if (!complete) lines.pop();
+  const result: string[] = [];
+  for (let line of lines) {
+    if (result.length === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (!/[^ \t]/.test(line)) continue; // blank: empty or spaces and tabs only
+    result.push(line);
+    if (result.length >= maxLines) break;
+  }
+  return result;
+}

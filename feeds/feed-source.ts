@@ -1,0 +1,85 @@
+import type { MarketEvent } from '../src/core/market-event.js';
+
+/** The file formats the readers understand; see docs/feed-formats.md. */
+export type FeedFormat =
+  | 'binance-ws'
+  | 'binance-csv-trades'
+  | 'binance-csv-aggtrades'
+  | 'tardis-trades'
+  | 'tardis-quotes'
+  | 'normalized';
+
+/** Every {@link FeedFormat}, in documentation order (for `--format` choices). */
+export const FEED_FORMATS: readonly FeedFormat[] = [
+  'binance-ws',
+  'binance-csv-trades',
+  'binance-csv-aggtrades',
+  'tardis-trades',
+  'tardis-quotes',
+  'normalized',
+];
+
+/** How to read one feed file. */
+export interface FeedOptions {
+  /** Skips content detection and reads the file as this format. */
+  readonly format?: FeedFormat;
+  /** A bad line stops the read with a `FeedError` (`fail`, default) or is counted and skipped (`skip`). */
+  readonly onBadLine?: 'fail' | 'skip';
+  /** Symbol for formats without a symbol column (Binance CSV) when the file name does not tell. */
+  readonly symbol?: string;
+  /**
+   * Out-of-order tolerance, ms (default 1000): an event up to this much earlier than the file's
+   * latest event time is clamped to that time; a larger step back is a bad line.
+   */
+  readonly maxBackstepMs?: number;
+}
+
+/** Live counters of one feed file, updated while reading; final once `batches()` is done. */
+export interface FeedStats {
+  /** Lines read (header and skipped lines included). */
+  lines: number;
+  /** Events produced: `trades + quotes`. */
+  events: number;
+  trades: number;
+  quotes: number;
+  /**
+   * Lines read but not turned into events, by kind: `depthUpdate`, `depthSnapshot`, `other`
+   * (unknown message types), `emptyQuote` (a book side empty), `untimed` (a time-less quote before
+   * any timed event), `blank` (empty or
+   * whitespace-only lines).
+   */
+  skipped: Record<string, number>;
+  /** Bad lines skipped (only with `onBadLine: 'skip'`). */
+  badLines: number;
+  /** Events whose time went back (within `maxBackstepMs`) and was clamped to the latest time. */
+  outOfOrder: number;
+  /** Raw (possibly compressed) file bytes consumed so far; compare with `sizeBytes`. */
+  bytesRead: number;
+  /** Event time of the first and last event produced, µs. */
+  firstTsUs: number | null;
+  lastTsUs: number | null;
+  /** Hex sha256 of the raw file bytes, set once the file has been read to the end. */
+  sha256: string | null;
+}
+
+/**
+ * One opened feed file.
+ *
+ * @example
+ * const feed = await openFeed('feeds/samples/spot_btcusdt_20240808.gz');
+ * for await (const batch of feed.batches()) for (const event of batch) use(event);
+ * console.log(feed.stats.trades, feed.stats.sha256);
+ */
+export interface FeedSource {
+  /** The path as given to `openFeed`. */
+  readonly path: string;
+  readonly format: FeedFormat;
+  /** Size of the file as stored (compressed if gzipped), bytes. */
+  readonly sizeBytes: number;
+  readonly stats: FeedStats;
+  /**
+   * The events in file order (times non-decreasing, see the out-of-order policy), in batches of
+   * up to 4096. Iterable once; throws `FeedError` on bad input unless `onBadLine` is `skip`.
+   */
+  batches(): AsyncIterable<readonly MarketEvent[]>;
+}

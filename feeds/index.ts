@@ -1,0 +1,19 @@
+/**
+ * Market-data feed readers: open files of any supported format (gzipped or not) as streams of
+ * normalized {@link MarketEvent} batches, and merge several files into one time-ordered stream.
+ * Formats, detection and policies: docs/feed-formats.md.
+ */
+
+// Reading files
+export { openFeed } from './open-feed.js';
+export { mergeFeeds } from './merge-feeds.js';
+export { detectFeedFormat } from './detect-feed-format.js';
+export type { FeedFormat, FeedOptions, FeedSource, FeedStats } from './feed-source.js';
+export { FEED_FORMATS } from './feed-source.js';
+
+// The normalized CSV format (written by generate-feed, read by openFeed)
+export { NORMALIZED_CSV_HEADER, formatNormalizedCsvLine } from './normalized-csv-format.js';
+
+// Shared types, re-exported for convenience
+export { FeedError } from '../src/core/errors.js';
+export type { MarketEvent, QuoteEvent, TradeEvent } from '../src/core/market-event.js';

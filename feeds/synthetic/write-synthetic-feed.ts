@@ -1,0 +1,110 @@
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { UsageError } from '../../src/core/errors.js';
+import type { MarketEvent } from '../../src/core/market-event.js';
+import { NORMALIZED_CSV_HEADER, formatNormalizedCsvLine } from '../normalized-csv-format.js';
+import { syntheticEvents } from './synthetic-events.js';
+import {
+  DEFAULT_SYNTHETIC_FEED_PARAMETERS as D,
+  type SyntheticFeedOptions,
+} from './synthetic-feed-options.js';
+import { UsTimestampFormatter } from './us-timestamp-formatter.js';
+
+/**
+ * zlib level 4: about 2.5 times faster than the default 6 on this CSV for 7 % more bytes, so
+ * compression keeps up with generation.
+ */
+const GZIP_LEVEL = 4;
+
+/** Lines are handed to the stream in chunks of about this many characters. */
+const CHUNK_CHARS = 1 << 17;
+
+/**
+ * {@link formatNormalizedCsvLine} plus the newline, byte-identical (tests compare them), with the
+ * constant columns pre-joined and timestamps through {@link UsTimestampFormatter}: the writer's
+ * hot path.
+ */
+function lineFormatter(exchange: string, symbol: string): (event: MarketEvent) => string {
+  const quotePrefix = `,${exchange},${symbol},quote,,,,`;
+  const tradePrefix = `,${exchange},${symbol},trade,`;
+  const timestamps = new UsTimestampFormatter();
+  return (event) => {
+    if (event.exchange !== exchange || event.symbol !== symbol)
+      return `${formatNormalizedCsvLine(event)}\n`;
+    if (event.type === 'quote')
+      return `${timestamps.format(event.tsUs)}${quotePrefix}${event.bidPrice},${event.bidSize},${event.askPrice},${event.askSize},\n`;
+    return `${timestamps.format(event.tsUs)}${tradePrefix}${event.side ?? ''},${event.price},${event.size},,,,,${event.id ?? ''}\n`;
+  };
+}
+
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/** What {@link writeSyntheticFeed} wrote. */
+export interface SyntheticFeedSummary {
+  /** Number of events (data lines, header excluded). */
+  readonly events: number;
+  /** Event time of the first and last event, µs since epoch. */
+  readonly firstTsUs: number;
+  readonly lastTsUs: number;
+}
+
+/**
+ * Writes {@link syntheticEvents} to `path` as normalized CSV (`feeds/normalized-csv-format.ts`),
+ * gzip-compressed when the path ends with `.gz`. Streams in constant memory and waits for the file
+ * to drain (backpressure). `onProgress` gets the number of events written so far after
+ * each chunk of about 128 KB (some 1,700 events) and once at the end.
+ *
+ * Bad options or an unwritable path reject with {@link UsageError} (`E_USAGE`); the options are
+ * checked before the file is created.
+ *
+ * @example
+ * const { events } = await writeSyntheticFeed('runs/btc-1h.csv.gz', { seed: 7, minutes: 60 });
+ */
+export async function writeSyntheticFeed(
+  path: string,
+  options: SyntheticFeedOptions,
+  onProgress?: (eventsWritten: number) => void,
+): Promise<SyntheticFeedSummary> {
+  const events = syntheticEvents(options);
+  const toLine = lineFormatter(options.exchange ?? D.exchange, options.symbol ?? D.symbol);
+  let count = 0;
+  let firstTsUs = 0;
+  let lastTsUs = 0;
+
+  // Every character is ASCII (symbol and exchange are checked), so latin1 is a plain copy.
+  function* chunks(): Generator<Buffer, void, undefined> {
+    let chunk = `${NORMALIZED_CSV_HEADER}\n`;
+    for (const event of events) {
+      if (count === 0) firstTsUs = event.tsUs;
+      lastTsUs = event.tsUs;
+      count++;
+      chunk += toLine(event);
+      if (chunk.length >= CHUNK_CHARS) {
+        yield Buffer.from(chunk, 'latin1');
+        chunk = '';
+        onProgress?.(count);
+      }
+    }
+    if (chunk !== '') yield Buffer.from(chunk, 'latin1');
+    onProgress?.(count);
+  }
+
+  const source = Readable.from(chunks(), { objectMode: false });
+  const file = createWriteStream(path);
+  try {
+    if (path.endsWith('.gz')) await pipeline(source, createGzip({ level: GZIP_LEVEL }), file);
+    else await pipeline(source, file);
+  } catch (error) {
+    // File-system errors (missing folder, no permission, disk full) are the user's to fix.
+    if (isSystemError(error))
+      throw new UsageError(`cannot write synthetic feed to ${path}: ${error.message}`, {
+        cause: error,
+      });
+    throw error;
+  }
+  return { events: count, firstTsUs, lastTsUs };
+}

@@ -1,0 +1,244 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import type { FeedFormat } from '../../../feeds/index.js';
+import { FEED_FORMATS } from '../../../feeds/index.js';
+import { loadStrategyDefinition } from '../../../strategies/index.js';
+import type { Account } from '../../core/account.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
+import type { ArmStrategyConfig } from '../../engine/replay-config.js';
+import { generateAccounts } from '../../engine/generate-accounts.js';
+import { loadAccountsFile } from '../../engine/load-accounts-file.js';
+import { runReplay, type ReplayConfig } from '../../engine/run-replay.js';
+import { DEFAULT_EXECUTION_CONFIG, parseInjectSpecs } from '../../execution/index.js';
+import { renderReportJson } from '../../report/report-json.js';
+import { weightPctToBps } from '../../router/index.js';
+import type { CliIo } from '../cli-io.js';
+import { formatSummary } from '../format-summary.js';
+import { parseInteger, parseNumberInRange } from '../parse-option.js';
+import { createProgressBar } from '../progress-bar.js';
+
+/** Defaults of `replay`, as `--help` shows them and the README documents them. */
+export const REPLAY_DEFAULTS = {
+  stable: 'momentum@1.0.0',
+  canary: 'momentum@2.0.0',
+  weightPct: '10',
+  accounts: '1000',
+  salt: 'strategy-canary',
+  seed: '1',
+  intervalMs: '1000',
+  maxLeverage: '1',
+  quantityDecimals: '8',
+} as const;
+
+interface ReplayCliOptions {
+  readonly stable: string;
+  readonly canary: string;
+  readonly stableParams?: string;
+  readonly canaryParams?: string;
+  readonly weight: string;
+  readonly accounts: string;
+  readonly salt: string;
+  readonly seed: string;
+  readonly inject: string[];
+  readonly format?: FeedFormat;
+  readonly symbol?: string;
+  readonly onBadLine: 'fail' | 'skip';
+  readonly feeBps?: string;
+  readonly maxLeverage: string;
+  readonly quantityDecimals: string;
+  readonly interval: string;
+  readonly out?: string;
+  readonly json?: boolean;
+  readonly progress: boolean;
+}
+
+/** `strategy-canary replay <feed-file>...` */
+export function replayCommand(io: CliIo): Command {
+  return new Command('replay')
+    .description(
+      'Replay market data files through the router, both strategy versions, simulated execution and the ledger; print per-arm results.',
+    )
+    .argument(
+      '<feed-file...>',
+      'market data files (several replay as one stream merged by event time); .gz read transparently',
+    )
+    .option(
+      '--stable <strategy>',
+      'stable strategy: a bundled id or a module path',
+      REPLAY_DEFAULTS.stable,
+    )
+    .option(
+      '--canary <strategy>',
+      'canary strategy: a bundled id or a module path',
+      REPLAY_DEFAULTS.canary,
+    )
+    .option('--stable-params <json>', 'stable strategy parameters, as JSON')
+    .option('--canary-params <json>', 'canary strategy parameters, as JSON')
+    .option(
+      '--weight <pct>',
+      'canary weight in % of accounts (0–100, 0.01 steps)',
+      REPLAY_DEFAULTS.weightPct,
+    )
+    .option(
+      '--accounts <n|file.csv>',
+      'number of generated accounts, or a CSV file account_id,capital[,override]',
+      REPLAY_DEFAULTS.accounts,
+    )
+    .option(
+      '--salt <salt>',
+      'routing salt (change it to reshuffle which accounts are canary)',
+      REPLAY_DEFAULTS.salt,
+    )
+    .option(
+      '--seed <n>',
+      'seed for generated accounts and execution randomness',
+      REPLAY_DEFAULTS.seed,
+    )
+    .option(
+      '--inject <spec>',
+      'fault injection, e.g. canary:latency=+20ms,slippage=+2bp,rejects=+1% (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .addOption(
+      new Option('--format <format>', 'feed format (default: detected from content)').choices(
+        FEED_FORMATS,
+      ),
+    )
+    .option(
+      '--symbol <symbol>',
+      'symbol for feeds without one (Binance CSV whose file name does not tell)',
+    )
+    .addOption(
+      new Option(
+        '--on-bad-line <policy>',
+        'stop at the first bad line, or skip and count bad lines',
+      )
+        .choices(['fail', 'skip'])
+        .default('fail'),
+    )
+    .option(
+      '--fee-bps <bps>',
+      `taker fee in bps of notional (default ${DEFAULT_EXECUTION_CONFIG.feeBps})`,
+    )
+    .option(
+      '--max-leverage <x>',
+      'gross exposure limit per account, multiple of equity',
+      REPLAY_DEFAULTS.maxLeverage,
+    )
+    .option(
+      '--quantity-decimals <n>',
+      'order quantities are rounded to this many decimals',
+      REPLAY_DEFAULTS.quantityDecimals,
+    )
+    .option(
+      '--interval <ms>',
+      'event-time interval of equity samples and metrics snapshots, ms',
+      REPLAY_DEFAULTS.intervalMs,
+    )
+    .option('--out <dir>', 'write report.json into this directory')
+    .option('--json', 'print one JSON object per line on stdout (decisions, then a summary)')
+    .option('--no-progress', 'no progress bar')
+    .action(async (files: string[], options: ReplayCliOptions) => {
+      const config = await replayConfigFrom(files, options);
+      const progress = createProgressBar(io, 1, 'replay', {
+        enabled: options.progress && !options.json,
+      });
+      let bar = progress;
+      let barTotal = 1;
+      const result = await runReplay(config, {
+        onProgress: (done, total) => {
+          if (total !== barTotal) {
+            bar.stop();
+            barTotal = total;
+            bar = createProgressBar(io, total, 'replay', {
+              enabled: options.progress && !options.json,
+            });
+          }
+          bar.update(done);
+        },
+      }).finally(() => bar.stop());
+      let reportPath: string | null = null;
+      if (options.out !== undefined) {
+        await mkdir(options.out, { recursive: true });
+        reportPath = join(options.out, 'report.json');
+        await writeFile(reportPath, renderReportJson(result.report));
+      }
+      if (options.json) {
+        io.stdout.write(`${JSON.stringify({ type: 'summary', reportPath, ...result.report })}\n`);
+      } else {
+        io.stdout.write(formatSummary(result.report, reportPath));
+      }
+    });
+}
+
+async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<ReplayConfig> {
+  const seed = parseInteger('--seed', o.seed, 0, 2 ** 31 - 1);
+  const weightPct = parseNumberInRange('--weight', o.weight, 0, 100);
+  const weightBps = weightPctToBps(weightPct);
+  let accounts: Account[];
+  let accountsSource: string;
+  if (/^\d+$/.test(o.accounts)) {
+    const n = parseInteger('--accounts', o.accounts, 1, 1_000_000);
+    accounts = generateAccounts(n, seed);
+    accountsSource = 'generated';
+  } else {
+    accounts = await loadAccountsFile(o.accounts);
+    accountsSource = o.accounts;
+  }
+  const feeBps =
+    o.feeBps === undefined
+      ? DEFAULT_EXECUTION_CONFIG.feeBps
+      : parseNumberInRange('--fee-bps', o.feeBps, 0, 1000);
+  return {
+    files,
+    feed: {
+      onBadLine: o.onBadLine,
+      ...(o.format === undefined ? {} : { format: o.format }),
+      ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
+    },
+    accountsSource,
+    accounts,
+    salt: o.salt,
+    weightBps,
+    seed,
+    strategies: {
+      stable: await armStrategy('stable', o.stable, o.stableParams),
+      canary: await armStrategy('canary', o.canary, o.canaryParams),
+    },
+    execution: { ...DEFAULT_EXECUTION_CONFIG, feeBps },
+    injections: parseInjectSpecs(o.inject),
+    maxLeverage: parseNumberInRange('--max-leverage', o.maxLeverage, 0.01, 100),
+    quantityDecimals: parseInteger('--quantity-decimals', o.quantityDecimals, 0, 12),
+    sampleIntervalMs: parseNumberInRange('--interval', o.interval, 1, 3_600_000),
+  };
+}
+
+async function armStrategy(
+  arm: string,
+  spec: string,
+  paramsJson: string | undefined,
+): Promise<ArmStrategyConfig> {
+  const definition = await loadStrategyDefinition(spec);
+  let input: unknown = undefined;
+  if (paramsJson !== undefined) {
+    try {
+      input = JSON.parse(paramsJson);
+    } catch {
+      throw new UsageError(`--${arm}-params: not valid JSON: ${paramsJson}`);
+    }
+  }
+  try {
+    return { spec, definition, params: definition.parseParams(input) };
+  } catch (error) {
+    throw new ConfigError(
+      'E_STRATEGY_PARAMS',
+      `--${arm}-params: invalid parameters for ${spec}: ${oneLine(error)}`,
+    );
+  }
+}
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, '; ');
+}

@@ -1,0 +1,82 @@
+import type { ReportArm, ReportJson } from '../report/report-json.js';
+
+const count = (n: number): string => n.toLocaleString('en-US');
+const pct = (n: number, digits = 2): string => `${n.toFixed(digits)} %`;
+const opt = (n: number | null, digits: number): string => (n === null ? '–' : n.toFixed(digits));
+
+/** Money for a terminal: thousands separators, 2 decimals (report.json keeps the exact strings). */
+function money(text: string): string {
+  const value = Number(text);
+  return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+/** A plain-text summary of a replay for the terminal: inputs, exposure and the side-by-side table. */
+export function formatSummary(report: ReportJson, reportPath: string | null): string {
+  const { inputs, arms, exposure } = report;
+  const lines: string[] = [];
+  const span =
+    inputs.firstEventAt === null || inputs.lastEventAt === null
+      ? 'no events'
+      : `${inputs.firstEventAt} → ${inputs.lastEventAt}`;
+  lines.push(
+    `replayed ${count(inputs.events)} events from ${inputs.files.length} file${inputs.files.length === 1 ? '' : 's'} (${span})`,
+  );
+  for (const file of inputs.files) {
+    const skipped = Object.entries(file.skipped)
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => `${count(n)} ${kind}`)
+      .join(', ');
+    const extras = [
+      skipped === '' ? null : `skipped ${skipped}`,
+      file.badLines > 0 ? `${count(file.badLines)} bad lines skipped` : null,
+      file.outOfOrder > 0 ? `${count(file.outOfOrder)} out-of-order clamped` : null,
+    ].filter((x) => x !== null);
+    lines.push(
+      `  ${file.path} [${file.format}] ${count(file.trades)} trades, ${count(file.quotes)} quotes${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`,
+    );
+  }
+  lines.push(
+    `canary weight ${pct(inputs.plan.weightPct)}: ${count(exposure.canaryAccounts)} of ${count(exposure.accounts)} accounts (${pct(exposure.accountSharePct)}), ${pct(exposure.capitalSharePct)} of capital; seed ${inputs.seed}, salt "${inputs.salt}"`,
+  );
+  lines.push('');
+
+  const rows: [string, (arm: ReportArm) => string][] = [
+    ['strategy', (a) => a.id],
+    ['accounts', (a) => count(a.accounts)],
+    ['capital', (a) => money(a.capital)],
+    ['target changes', (a) => count(a.targetChanges)],
+    ['orders', (a) => count(a.orders)],
+    ['fills', (a) => count(a.fills)],
+    ['rejects', (a) => count(a.rejects)],
+    ['strategy errors', (a) => count(a.strategyErrors)],
+    ['realized P&L', (a) => money(a.realizedPnl)],
+    ['unrealized P&L', (a) => money(a.unrealizedPnl)],
+    ['fees', (a) => money(a.fees)],
+    ['return', (a) => pct(a.returnPct, 4)],
+    ['max drawdown', (a) => pct(a.maxDrawdownPct, 4)],
+    ['latency p50 / p99 ms', (a) => `${opt(a.latencyMs.p50, 1)} / ${opt(a.latencyMs.p99, 1)}`],
+    [
+      'slippage mean / p95 bps',
+      (a) => `${opt(a.slippageBps.mean, 2)} / ${opt(a.slippageBps.p95, 2)}`,
+    ],
+  ];
+  const table = [
+    ['', 'stable', 'canary'],
+    ...rows.map(([label, f]) => [label, f(arms.stable), f(arms.canary)]),
+  ];
+  const widths = [0, 1, 2].map((c) => Math.max(...table.map((row) => (row[c] ?? '').length)));
+  for (const row of table) {
+    lines.push(
+      `  ${(row[0] ?? '').padEnd(widths[0] ?? 0)}   ${(row[1] ?? '').padStart(widths[1] ?? 0)}   ${(row[2] ?? '').padStart(widths[2] ?? 0)}`,
+    );
+  }
+  const rejectReasons = (['stable', 'canary'] as const)
+    .map((arm) => {
+      const reasons = Object.entries(arms[arm].rejectsByReason).map(([r, n]) => `${r} ${count(n)}`);
+      return reasons.length === 0 ? null : `${arm}: ${reasons.join(', ')}`;
+    })
+    .filter((x) => x !== null);
+  if (rejectReasons.length > 0) lines.push('', `rejects by reason: ${rejectReasons.join('; ')}`);
+  if (reportPath !== null) lines.push('', `report: ${reportPath}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,53 @@
+import { Command, CommanderError } from 'commander';
+import { CanaryError } from '../core/errors.js';
+import { TOOL_VERSION } from '../engine/tool-version.js';
+import type { CliIo } from './cli-io.js';
+import { generateFeedCommand } from './commands/generate-feed-command.js';
+import { replayCommand } from './commands/replay-command.js';
+import { routeCommand } from './commands/route-command.js';
+
+/** Exit codes: the contract scripts rely on (docs/cli.md). */
+export const EXIT_OK = 0;
+export const EXIT_BUG = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/**
+ * Runs the command line and resolves to the exit code: 0 when the command completed, 2 for bad
+ * usage or bad input (one line on stderr, with the error code), 1 only for a bug (with the stack).
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = new Command('strategy-canary')
+    .description('Roll out a new version of a trading strategy safely.')
+    .version(TOOL_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text: string) => io.stdout.write(text),
+      writeErr: (text: string) => io.stderr.write(text),
+    });
+  for (const command of [replayCommand(io), routeCommand(io), generateFeedCommand(io)]) {
+    program.addCommand(
+      command.exitOverride().configureOutput({
+        writeOut: (text: string) => io.stdout.write(text),
+        writeErr: (text: string) => io.stderr.write(text),
+      }),
+    );
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its one-line message (or the help / version).
+      return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    if (error instanceof CanaryError) {
+      io.stderr.write(`strategy-canary: ${error.message} [${error.code}]\n`);
+      return EXIT_BAD_INPUT;
+    }
+    io.stderr.write(
+      `strategy-canary: internal error, please report it:\n${(error as Error)?.stack ?? String(error)}\n`,
+    );
+    return EXIT_BUG;
+  }
+}

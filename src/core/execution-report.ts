@@ -1,0 +1,61 @@
+import type { Arm } from './arm.js';
+import type { Side } from './market-event.js';
+import type { Decimal } from './money.js';
+
+/**
+ * Why an order did not fill. Stable codes; documented in docs/errors.md.
+ * - `MIN_NOTIONAL`: quantity × price below the venue's minimum order value.
+ * - `INSUFFICIENT_BUYING_POWER`: the fill would take the account's gross exposure past its limit.
+ * - `PRICE_PROTECTION`: the fill price moved past the protection band from the decision price.
+ * - `INJECTED`: a reject planted by fault injection (`--inject ARM:rejects=+1%`).
+ * - `EXPIRED`: the data ended before the order reached a market event.
+ * - `VENUE`: rejected by the venue for another reason (live mode: the bot's broker said so).
+ */
+export type RejectReason =
+  | 'MIN_NOTIONAL'
+  | 'INSUFFICIENT_BUYING_POWER'
+  | 'PRICE_PROTECTION'
+  | 'INJECTED'
+  | 'EXPIRED'
+  | 'VENUE';
+
+interface ExecutionReportBase {
+  readonly orderId: string;
+  readonly accountId: string;
+  readonly arm: Arm;
+  readonly symbol: string;
+  readonly side: Side;
+  /** Base units ordered (fills are complete: the simulator does not split orders). */
+  readonly quantity: Decimal;
+  /** Event time of the decision the order came from, µs. */
+  readonly decisionTsUs: number;
+  /** Event time of this report, µs. */
+  readonly tsUs: number;
+}
+
+/** An order filled in full. */
+export interface FillReport extends ExecutionReportBase {
+  readonly type: 'fill';
+  /** Quote currency per base unit. */
+  readonly price: Decimal;
+  /** Quote currency, >= 0. */
+  readonly fee: Decimal;
+  /** Decision to fill, in event time: `(tsUs - decisionTsUs) / 1000`. */
+  readonly latencyMs: number;
+  /**
+   * Fill price against the order's decision price, in basis points, signed so that positive is
+   * worse for us: `(price - decisionPrice) / decisionPrice × 1e4` for a buy, the negative for a sell.
+   */
+  readonly slippageBps: number;
+}
+
+/** An order that did not fill. */
+export interface RejectReport extends ExecutionReportBase {
+  readonly type: 'reject';
+  readonly reason: RejectReason;
+  /** One human sentence with the numbers behind the reason. */
+  readonly message: string;
+}
+
+/** What came back for an order: discriminate on `type`. */
+export type ExecutionReport = FillReport | RejectReport;

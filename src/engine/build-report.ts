@@ -1,0 +1,152 @@
+import type { FeedSource } from '../../feeds/index.js';
+import type { Arm } from '../core/arm.js';
+import { Decimal, moneyToString, ZERO } from '../core/money.js';
+import { usToIso } from '../core/time.js';
+import type { MetricsSnapshot } from '../metrics/index.js';
+import {
+  REPORT_SCHEMA_VERSION,
+  type ReportArm,
+  type ReportInputFile,
+  type ReportJson,
+} from '../report/report-json.js';
+import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
+import type { ReplayConfig } from './run-replay.js';
+import type { TradingEngine } from './trading-engine.js';
+
+/** Assembles report.json's data from a finished run. */
+export function buildReport(
+  config: ReplayConfig,
+  sources: readonly FeedSource[],
+  engine: TradingEngine,
+  snapshot: MetricsSnapshot | null,
+): ReportJson {
+  const files = sources.map(reportInputFile);
+  const firstTsUs = minOf(sources.map((s) => s.stats.firstTsUs));
+  const lastTsUs = maxOf(sources.map((s) => s.stats.lastTsUs));
+  const exposure = engine.router.exposure(config.accounts);
+  const totalCapital = config.accounts.reduce((sum, a) => sum.plus(a.capital), ZERO);
+  const arm = (which: Arm): ReportArm => reportArm(which, config, engine, snapshot);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    inputs: {
+      files,
+      events: files.reduce((sum, f) => sum + f.events, 0),
+      firstEventAt: firstTsUs === null ? null : usToIso(firstTsUs),
+      lastEventAt: lastTsUs === null ? null : usToIso(lastTsUs),
+      seed: config.seed,
+      salt: config.salt,
+      plan: { type: 'fixed', weightPct: config.weightBps / 100 },
+      accounts: {
+        source: config.accountsSource,
+        count: config.accounts.length,
+        capital: moneyToString(totalCapital),
+      },
+      strategies: {
+        stable: { id: config.strategies.stable.spec, params: config.strategies.stable.params },
+        canary: { id: config.strategies.canary.spec, params: config.strategies.canary.params },
+      },
+      execution: engine.broker.describeFillModel(),
+      onBadLine: config.feed.onBadLine,
+      sampleIntervalMs: config.sampleIntervalMs,
+    },
+    arms: { stable: arm('stable'), canary: arm('canary') },
+    exposure: {
+      accounts: exposure.accounts,
+      canaryAccounts: exposure.canaryAccounts,
+      excludedAccounts: exposure.excludedAccounts,
+      accountSharePct: round(exposure.accountSharePct, 4),
+      capitalSharePct: round(exposure.capitalSharePct, 4),
+      // The weight is fixed for the whole run, so the maximum is the share held throughout.
+      maxAccountSharePct: round(exposure.accountSharePct, 4),
+      maxCapitalSharePct: round(exposure.capitalSharePct, 4),
+    },
+    decisions: [],
+    outcome: 'fixed_weight',
+  };
+}
+
+function reportArm(
+  arm: Arm,
+  config: ReplayConfig,
+  engine: TradingEngine,
+  snapshot: MetricsSnapshot | null,
+): ReportArm {
+  const totals = engine.ledger.armTotals(arm);
+  const stats = snapshot?.arms[arm];
+  const activity = engine.activity(arm);
+  return {
+    id: config.strategies[arm].definition.name + '@' + config.strategies[arm].definition.version,
+    accounts: totals.accounts,
+    capital: moneyToString(totals.capital),
+    orders: stats?.orders ?? 0,
+    fills: stats?.fills ?? 0,
+    rejects: stats?.rejects ?? 0,
+    rejectsByReason: sortedRecord(stats?.rejectsByReason ?? {}),
+    strategyErrors: activity.strategyErrors,
+    targetChanges: activity.targetChanges,
+    realizedPnl: moneyToString(totals.realizedPnl),
+    unrealizedPnl: moneyToString(totals.unrealizedPnl),
+    fees: moneyToString(totals.fees),
+    equity: moneyToString(totals.equity),
+    // From the equity curve: compounded interval returns, so account moves count as flows.
+    returnPct: round(stats?.returnPct ?? 0, 6),
+    maxDrawdownPct: round(stats?.maxDrawdownPct ?? 0, 6),
+    latencyMs: {
+      p50: roundOrNull(stats?.latencyMs.p50 ?? null, 3),
+      p99: roundOrNull(stats?.latencyMs.p99 ?? null, 3),
+    },
+    slippageBps: {
+      mean: roundOrNull(stats?.slippageBps.mean ?? null, 4),
+      p95: roundOrNull(stats?.slippageBps.p95 ?? null, 4),
+    },
+  };
+}
+
+function reportInputFile(source: FeedSource): ReportInputFile {
+  const s = source.stats;
+  return {
+    path: source.path,
+    format: source.format,
+    sha256: s.sha256 ?? '',
+    bytes: source.sizeBytes,
+    lines: s.lines,
+    events: s.events,
+    trades: s.trades,
+    quotes: s.quotes,
+    skipped: sortedRecord(s.skipped),
+    badLines: s.badLines,
+    outOfOrder: s.outOfOrder,
+    firstEventAt: s.firstTsUs === null ? null : usToIso(s.firstTsUs),
+    lastEventAt: s.lastTsUs === null ? null : usToIso(s.lastTsUs),
+  };
+}
+
+/** Rounds for the report (statistics only; money is never rounded), keeping JSON stable. */
+function round(value: number, decimals: number): number {
+  if (!Number.isFinite(value)) return 0;
+  const rounded = new Decimal(value).toDecimalPlaces(decimals).toNumber();
+  return Object.is(rounded, -0) ? 0 : rounded;
+}
+
+function roundOrNull(value: number | null, decimals: number): number | null {
+  return value === null || !Number.isFinite(value) ? null : round(value, decimals);
+}
+
+function sortedRecord(record: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+}
+
+function minOf(values: readonly (number | null)[]): number | null {
+  let min: number | null = null;
+  for (const v of values) if (v !== null && (min === null || v < min)) min = v;
+  return min;
+}
+
+function maxOf(values: readonly (number | null)[]): number | null {
+  let max: number | null = null;
+  for (const v of values) if (v !== null && (max === null || v > max)) max = v;
+  return max;
+}

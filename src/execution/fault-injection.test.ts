@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../core/errors.js';
+import {
+  formatFaultInjection,
+  INJECT_SPEC_FORM,
+  NO_FAULT_INJECTION,
+  parseInjectSpecs,
+} from './fault-injection.js';
+
+function specError(specs: readonly string[]): ConfigError {
+  try {
+    parseInjectSpecs(specs);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`no error for ${JSON.stringify(specs)}`);
+}
+
+describe('parseInjectSpecs', () => {
+  it('reads the documented CLI form', () => {
+    const parsed = parseInjectSpecs(['canary:latency=+20ms,slippage=+2bp,rejects=+1%']);
+    expect(parsed.canary).toEqual({ latencyMs: 20, slippageBps: 2, rejectPct: 1 });
+    expect(parsed.stable).toEqual(NO_FAULT_INJECTION);
+  });
+
+  it('gives no fault for no spec', () => {
+    expect(parseInjectSpecs([])).toEqual({
+      stable: NO_FAULT_INJECTION,
+      canary: NO_FAULT_INJECTION,
+    });
+  });
+
+  it('accepts s and ms, bp and bps, no sign, spaces and any case', () => {
+    expect(parseInjectSpecs(['stable:latency=0.5s']).stable.latencyMs).toBe(500);
+    expect(parseInjectSpecs(['stable:latency=1.25ms']).stable.latencyMs).toBe(1.25);
+    expect(parseInjectSpecs(['canary:slippage=3bps']).canary.slippageBps).toBe(3);
+    expect(parseInjectSpecs(['canary:slippage=.5bp']).canary.slippageBps).toBe(0.5);
+    expect(parseInjectSpecs([' Canary : Rejects = +2.5% , LATENCY=+7MS ']).canary).toEqual({
+      latencyMs: 7,
+      slippageBps: 0,
+      rejectPct: 2.5,
+    });
+  });
+
+  it('adds specs up per arm, across flags, `;` and repeated keys, exactly', () => {
+    const parsed = parseInjectSpecs([
+      'canary:latency=+20ms;stable:slippage=+1bp',
+      'canary:latency=+0.1s,rejects=+0.1%',
+      'canary:rejects=+0.2%;canary:latency=-5ms,latency=+1ms',
+    ]);
+    expect(parsed.canary).toEqual({ latencyMs: 116, slippageBps: 0, rejectPct: 0.3 });
+    expect(parsed.stable).toEqual({ latencyMs: 0, slippageBps: 1, rejectPct: 0 });
+  });
+
+  it('allows negative latency and slippage (checked for meaning by the broker and the range)', () => {
+    expect(parseInjectSpecs(['stable:latency=-3ms,slippage=-2bp']).stable).toEqual({
+      latencyMs: -3,
+      slippageBps: -2,
+      rejectPct: 0,
+    });
+  });
+
+  const bad: readonly (readonly [string, string])[] = [
+    ['latency=+20ms', 'missing "ARM:" prefix'],
+    ['prod:latency=+20ms', 'unknown arm "prod"'],
+    ['canary:', 'no key=value after the arm'],
+    ['canary:latency', '"latency" is not key=value'],
+    ['canary:speed=+2ms', 'unknown key "speed"'],
+    ['canary:latency=+20', 'latency needs the unit ms or s'],
+    ['canary:latency=+20bp', 'latency needs the unit ms or s'],
+    ['canary:slippage=+2ms', 'slippage needs the unit bp or bps'],
+    ['canary:rejects=1', 'rejects needs the unit %'],
+    ['canary:rejects=-1%', 'rejects cannot be negative'],
+    ['canary:latency=fast', 'latency value "fast" is not a signed number with a unit'],
+    ['canary:latency=+-2ms', 'is not a signed number with a unit'],
+    ['canary:latency=1e3ms', 'is not a signed number with a unit'],
+    ['canary:latency=+2ms,,rejects=+1%', 'empty item between commas'],
+  ];
+
+  it.each(bad)(
+    'rejects %s with E_INJECT_SPEC, quoting it and the expected form',
+    (spec, problem) => {
+      const error = specError([spec]);
+      expect(error.code).toBe('E_INJECT_SPEC');
+      expect(error.message).toContain(`"${spec}"`);
+      expect(error.message).toContain(problem);
+      expect(error.message).toContain(INJECT_SPEC_FORM);
+    },
+  );
+
+  it('quotes only the bad part of a `;` list', () => {
+    const error = specError(['canary:latency=+2ms;stable:rejects=5']);
+    expect(error.message).toContain('"stable:rejects=5"');
+    expect(error.message).not.toContain('canary:latency');
+  });
+
+  it('rejects empty specs', () => {
+    expect(specError(['']).message).toContain('empty spec');
+    expect(specError(['canary:latency=+1ms;']).message).toContain('empty spec');
+  });
+
+  it('rejects totals out of range: rejects over 100 %, slippage reaching ±10000 bp', () => {
+    expect(specError(['canary:rejects=+60%', 'canary:rejects=+40.5%']).message).toContain(
+      'canary rejects add up to 100.5%',
+    );
+    expect(parseInjectSpecs(['canary:rejects=+100%']).canary.rejectPct).toBe(100);
+    expect(specError(['stable:slippage=-10000bp']).message).toContain('-10000bp');
+    expect(specError(['stable:slippage=+9999bp,slippage=+1bp']).code).toBe('E_INJECT_SPEC');
+  });
+
+  it('reads back what formatFaultInjection writes', () => {
+    const value = (max: number, min: number) =>
+      fc.integer({ min: min * 100, max: max * 100 }).map((n) => n / 100);
+    fc.assert(
+      fc.property(
+        fc.constantFrom('stable' as const, 'canary' as const),
+        value(1000, -1000),
+        value(9000, -9000),
+        value(100, 0),
+        (arm, latencyMs, slippageBps, rejectPct) => {
+          const injection = { latencyMs, slippageBps, rejectPct };
+          const spec = formatFaultInjection(arm, injection);
+          expect(parseInjectSpecs([spec])[arm]).toEqual({
+            latencyMs: latencyMs + 0, // -0 reads back as 0
+            slippageBps: slippageBps + 0,
+            rejectPct: rejectPct + 0,
+          });
+        },
+      ),
+    );
+    expect(formatFaultInjection('canary', { latencyMs: 20, slippageBps: -2, rejectPct: 1 })).toBe(
+      'canary:latency=+20ms,slippage=-2bp,rejects=+1%',
+    );
+  });
+});

@@ -1,0 +1,74 @@
+import type { Order } from '../core/order.js';
+
+/** An accepted order waiting to reach the venue. */
+export interface PendingOrder {
+  readonly order: Order;
+  /** Event time the order reaches the venue, µs. */
+  readonly arrivalUs: number;
+  /** Submission sequence, unique and increasing: breaks arrival ties in submission order. */
+  readonly seq: number;
+  /** Drawn at submission: fault injection rejects this order at arrival. */
+  readonly injectedReject: boolean;
+}
+
+const before = (a: PendingOrder, b: PendingOrder): boolean =>
+  a.arrivalUs < b.arrivalUs || (a.arrivalUs === b.arrivalUs && a.seq < b.seq);
+
+/** Binary min-heap of pending orders keyed by (arrivalUs, seq): push and pop O(log n), peek O(1). */
+export class OrderHeap {
+  readonly #items: PendingOrder[] = [];
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  /** Arrival of the earliest order, µs, or +Infinity when empty. */
+  peekArrivalUs(): number {
+    const head = this.#items[0];
+    return head === undefined ? Number.POSITIVE_INFINITY : head.arrivalUs;
+  }
+
+  push(entry: PendingOrder): void {
+    const items = this.#items;
+    let i = items.length;
+    items.push(entry);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = items[parent]!;
+      if (!before(entry, p)) break;
+      items[i] = p;
+      i = parent;
+    }
+    items[i] = entry;
+  }
+
+  /** Removes and returns the earliest order, or undefined when empty. */
+  pop(): PendingOrder | undefined {
+    const items = this.#items;
+    const head = items[0];
+    const last = items.pop();
+    if (head === undefined || last === undefined || items.length === 0) return head;
+    const n = items.length;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      let child = left;
+      if (right < n && before(items[right]!, items[left]!)) child = right;
+      const c = items[child]!;
+      if (!before(c, last)) break;
+      items[i] = c;
+      i = child;
+    }
+    items[i] = last;
+    return head;
+  }
+
+  /** Empties the heap, returning its orders in (arrivalUs, seq) order. */
+  drain(): PendingOrder[] {
+    const out: PendingOrder[] = [];
+    for (let entry = this.pop(); entry !== undefined; entry = this.pop()) out.push(entry);
+    return out;
+  }
+}

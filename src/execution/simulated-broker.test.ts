@@ -1,0 +1,551 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Arm } from '../core/arm.js';
+import { ConfigError } from '../core/errors.js';
+import type { ExecutionReport, FillReport, RejectReport } from '../core/execution-report.js';
+import type { MarketEvent, QuoteEvent, Side, TradeEvent } from '../core/market-event.js';
+import { Decimal } from '../core/money.js';
+import type { Order } from '../core/order.js';
+import type { ExecutionConfig } from './execution-config.js';
+import { NO_INJECTIONS, parseInjectSpecs, type FaultInjection } from './fault-injection.js';
+import { SimulatedBroker, type BuyingPowerCheck } from './simulated-broker.js';
+
+const T0 = 1_723_161_600_000_000; // 2024-08-09T00:00:00Z
+const MS = 1000;
+
+/** Constant 10 ms latency on both arms: arrival is exactly submission + 10 000 µs. */
+const FIXED: ExecutionConfig = {
+  latency: { stable: { baseMs: 10, jitterMs: 0 }, canary: { baseMs: 10, jitterMs: 0 } },
+  feeBps: 10,
+  minNotional: new Decimal('5'),
+  protectionBandBps: 50,
+};
+const JITTERED: ExecutionConfig = {
+  ...FIXED,
+  latency: { stable: { baseMs: 10, jitterMs: 5 }, canary: { baseMs: 10, jitterMs: 5 } },
+};
+
+let nextId = 0;
+function order(fields: {
+  arm?: Arm;
+  side?: Side;
+  quantity?: string;
+  decisionPrice?: number;
+  decisionTsUs?: number;
+  symbol?: string;
+}): Order {
+  return {
+    orderId: `${fields.arm ?? 'stable'}-${nextId++}`,
+    accountId: 'acct-1',
+    arm: fields.arm ?? 'stable',
+    symbol: fields.symbol ?? 'BTCUSDT',
+    side: fields.side ?? 'buy',
+    quantity: new Decimal(fields.quantity ?? '0.003'),
+    decisionTsUs: fields.decisionTsUs ?? T0,
+    decisionPrice: fields.decisionPrice ?? 20000,
+  };
+}
+
+function quote(tsUs: number, bid: string, ask: string, symbol = 'BTCUSDT'): QuoteEvent {
+  return {
+    type: 'quote',
+    tsUs,
+    exchangeTsUs: null,
+    exchange: 'binance',
+    symbol,
+    bidPrice: bid,
+    bidPriceNum: Number(bid),
+    bidSize: '1',
+    bidSizeNum: 1,
+    askPrice: ask,
+    askPriceNum: Number(ask),
+    askSize: '1',
+    askSizeNum: 1,
+  };
+}
+
+function trade(tsUs: number, price: string, symbol = 'BTCUSDT'): TradeEvent {
+  return {
+    type: 'trade',
+    tsUs,
+    exchangeTsUs: null,
+    exchange: 'binance',
+    symbol,
+    id: null,
+    side: null,
+    price,
+    priceNum: Number(price),
+    size: '0.1',
+    sizeNum: 0.1,
+  };
+}
+
+function broker(
+  config: ExecutionConfig = FIXED,
+  options: {
+    injections?: Readonly<Record<Arm, FaultInjection>>;
+    seed?: number;
+    buyingPower?: BuyingPowerCheck;
+  } = {},
+): SimulatedBroker {
+  return new SimulatedBroker({
+    config,
+    seed: options.seed ?? 7,
+    injections: options.injections ?? NO_INJECTIONS,
+    ...(options.buyingPower ? { buyingPower: options.buyingPower } : {}),
+  });
+}
+
+/** Submits each order at its decision time, then feeds the events; returns every report. */
+function run(b: SimulatedBroker, orders: readonly Order[], events: readonly MarketEvent[]) {
+  const reports: ExecutionReport[] = [];
+  for (const o of orders) {
+    const rejected = b.submit(o, o.decisionTsUs);
+    if (rejected) reports.push(rejected);
+  }
+  for (const e of events) b.onMarketEvent(e, (r) => reports.push(r));
+  return reports;
+}
+
+const asFill = (report: ExecutionReport | undefined): FillReport => {
+  expect(report?.type).toBe('fill');
+  return report as FillReport;
+};
+const asReject = (report: ExecutionReport | undefined): RejectReport => {
+  expect(report?.type).toBe('reject');
+  return report as RejectReport;
+};
+
+describe('SimulatedBroker fills', () => {
+  it('fills a buy at the ask and a sell at the bid of a quote', () => {
+    const [buy, sell] = run(
+      broker(),
+      [order({ side: 'buy' }), order({ side: 'sell' })],
+      [quote(T0 + 10 * MS, '19998', '20001')],
+    );
+    expect(asFill(buy).price.toString()).toBe('20001');
+    expect(asFill(sell).price.toString()).toBe('19998');
+  });
+
+  it('fills both sides at the price of a trade', () => {
+    const [buy, sell] = run(
+      broker(),
+      [order({ side: 'buy' }), order({ side: 'sell' })],
+      [trade(T0 + 10 * MS, '20002')],
+    );
+    expect(asFill(buy).price.toString()).toBe('20002');
+    expect(asFill(sell).price.toString()).toBe('20002');
+    // buy: (20002 - 20000) / 20000 × 1e4 = +1 bp (worse); sell at the same price: -1 bp (better).
+    expect(asFill(buy).slippageBps).toBeCloseTo(1, 9);
+    expect(asFill(sell).slippageBps).toBeCloseTo(-1, 9);
+  });
+
+  it('waits for the first event at or after arrival (1 µs before does not fill)', () => {
+    const b = broker();
+    const reports = run(b, [order({})], [quote(T0 + 10 * MS - 1, '19999', '20000')]);
+    expect(reports).toEqual([]);
+    expect(b.pendingCount).toBe(1);
+    b.onMarketEvent(quote(T0 + 10 * MS, '19999', '20001'), (r) => reports.push(r));
+    expect(asFill(reports[0]).tsUs).toBe(T0 + 10 * MS);
+    expect(asFill(reports[0]).price.toString()).toBe('20001');
+    expect(b.pendingCount).toBe(0);
+  });
+
+  it('never fills on events of another symbol', () => {
+    const b = broker();
+    const reports = run(
+      b,
+      [order({ symbol: 'BTCUSDT' })],
+      [quote(T0 + 20 * MS, '3000', '3001', 'ETHUSDT'), trade(T0 + 30 * MS, '3000', 'ETHUSDT')],
+    );
+    expect(reports).toEqual([]);
+    expect(b.pendingCount).toBe(1);
+  });
+
+  it('computes the fee exactly and signs slippage against us', () => {
+    const [buy, sell, better] = run(
+      broker(),
+      [order({ side: 'buy' }), order({ side: 'sell' }), order({ side: 'sell', symbol: 'X' })],
+      [quote(T0 + 10 * MS, '19998', '20001'), quote(T0 + 10 * MS, '20004', '20005', 'X')],
+    );
+    // 0.003 × 20001 = 60.003; 10 bps of it = 0.060003.
+    expect(asFill(buy).fee.toString()).toBe('0.060003');
+    // 0.003 × 19998 = 59.994; 10 bps = 0.059994.
+    expect(asFill(sell).fee.toString()).toBe('0.059994');
+    expect(asFill(buy).slippageBps).toBeCloseTo(0.5, 9); // (20001 - 20000) / 20000 × 1e4
+    expect(asFill(sell).slippageBps).toBeCloseTo(1, 9); // sold 2 below the decision price
+    expect(asFill(better).slippageBps).toBeCloseTo(-2, 9); // sold 4 above it: better, negative
+  });
+
+  it('computes fractional fee rates exactly', () => {
+    const [fill] = run(
+      broker({ ...FIXED, feeBps: 7.5 }),
+      [order({})],
+      [trade(T0 + 10 * MS, '20001')],
+    );
+    expect(asFill(fill).fee.toString()).toBe('0.04500225'); // 60.003 × 0.00075
+  });
+
+  it('reports latency from decision to the filling event, waiting included', () => {
+    const [fill] = run(broker(), [order({})], [quote(T0 + 25_500, '19999', '20001')]);
+    expect(asFill(fill).latencyMs).toBe(25.5);
+    expect(asFill(fill).decisionTsUs).toBe(T0);
+  });
+
+  it('shares one price Decimal among the orders filled on an event', () => {
+    const [a, b] = run(broker(), [order({}), order({})], [quote(T0 + 10 * MS, '19999', '20001')]);
+    expect(asFill(a).price).toBe(asFill(b).price);
+  });
+
+  it('settles due orders in arrival then submission order', () => {
+    const b = broker();
+    const late = order({ decisionTsUs: T0 + 5 * MS });
+    const first = order({});
+    const second = order({});
+    b.submit(late, T0 + 5 * MS);
+    b.submit(first, T0);
+    b.submit(second, T0);
+    const ids: string[] = [];
+    b.onMarketEvent(quote(T0 + 20 * MS, '19999', '20001'), (r) => ids.push(r.orderId));
+    expect(ids).toEqual([first.orderId, second.orderId, late.orderId]);
+  });
+});
+
+describe('SimulatedBroker latency', () => {
+  /** Fill times of stable orders, events every 100 µs, optionally with canary orders in between. */
+  let injectedCount = 0;
+  function stableFillTimes(withCanary: boolean, injections = NO_INJECTIONS): number[] {
+    injectedCount = 0;
+    const b = broker(JITTERED, { seed: 11, injections });
+    for (let i = 0; i < 20; i++) {
+      if (withCanary)
+        b.submit(order({ arm: 'canary', decisionTsUs: T0 + i * 50 * MS }), T0 + i * 50 * MS);
+      b.submit(order({ arm: 'stable', decisionTsUs: T0 + i * 50 * MS }), T0 + i * 50 * MS);
+    }
+    const times: number[] = [];
+    for (let t = T0; t <= T0 + 1200 * MS; t += 100) {
+      b.onMarketEvent(quote(t, '19999', '20001'), (r) => {
+        if (r.arm === 'stable') times.push(r.tsUs);
+        if (r.type === 'reject' && r.reason === 'INJECTED') injectedCount++;
+      });
+    }
+    return times;
+  }
+
+  it("keeps one arm's latencies independent of the other arm's orders", () => {
+    const alone = stableFillTimes(false);
+    expect(alone).toHaveLength(20);
+    const latencies = alone.map((t, i) => t - (T0 + i * 50 * MS));
+    expect(new Set(latencies).size).toBeGreaterThan(10); // jittered, so the comparison means something
+    for (const l of latencies) expect(l).toBeGreaterThanOrEqual(10 * MS);
+    expect(stableFillTimes(true)).toEqual(alone);
+  });
+
+  it('draws injected rejects apart from latencies: rejects never move arrival times', () => {
+    // Reports settled at arrival (fills and injected rejects alike) carry the arrival event's time.
+    const alone = stableFillTimes(false);
+    expect(stableFillTimes(false, parseInjectSpecs(['stable:rejects=+50%']))).toEqual(alone);
+    expect(injectedCount).toBeGreaterThan(0);
+    expect(stableFillTimes(true, parseInjectSpecs(['canary:rejects=+50%']))).toEqual(alone);
+    expect(injectedCount).toBeGreaterThan(0);
+  });
+
+  it('is deterministic for a seed and differs across seeds', () => {
+    const scenario = (seed: number) => {
+      const b = broker(JITTERED, { seed, injections: parseInjectSpecs(['canary:rejects=+30%']) });
+      const orders = Array.from({ length: 30 }, (_, i) =>
+        order({ arm: i % 2 ? 'canary' : 'stable', decisionTsUs: T0 + i * MS }),
+      ).map((o) => ({ ...o, orderId: `o${o.decisionTsUs}` }));
+      const events = Array.from({ length: 2000 }, (_, i) => quote(T0 + i * 50, '19999', '20001'));
+      return run(b, orders, events);
+    };
+    expect(scenario(3)).toEqual(scenario(3));
+    expect(scenario(3)).not.toEqual(scenario(4));
+  });
+});
+
+describe('SimulatedBroker rejects', () => {
+  it('rejects below the minimum notional at submission, stamped then', () => {
+    const b = broker();
+    const small = order({ quantity: '0.0002' }); // 0.0002 × 20000 = 4 < 5
+    const rejected = b.submit(small, T0 + 3);
+    expect(rejected?.reason).toBe('MIN_NOTIONAL');
+    expect(rejected?.tsUs).toBe(T0 + 3);
+    expect(rejected?.message).toBe('notional 4 = 0.0002 × 20000 is below the minimum 5');
+    expect(b.submit(order({ quantity: '0.00025' }), T0)).toBeNull(); // exactly 5: accepted
+    expect(b.pendingCount).toBe(1);
+  });
+
+  it('rejects every order with rejects=+100%, at the arrival event', () => {
+    const [r] = run(
+      broker(FIXED, { injections: parseInjectSpecs(['stable:rejects=+100%']) }),
+      [order({})],
+      [quote(T0 + 12 * MS, '19999', '20001')],
+    );
+    expect(asReject(r).reason).toBe('INJECTED');
+    expect(asReject(r).tsUs).toBe(T0 + 12 * MS);
+    expect(asReject(r).message).toContain('rejects=+100%');
+  });
+
+  it('rejects fills worse than the protection band, and only worse ones', () => {
+    const reports = run(
+      broker(),
+      [
+        order({ side: 'buy', symbol: 'A' }), // ask 20101: +50.5 bps > 50
+        order({ side: 'buy', symbol: 'B' }), // ask 20100: +50 bps, on the band: fills
+        order({ side: 'sell', symbol: 'A' }), // bid 19899: +50.5 bps worse
+        order({ side: 'sell', symbol: 'C' }), // bid 20300: 150 bps better: fills
+      ],
+      [
+        quote(T0 + 10 * MS, '19899', '20101', 'A'),
+        quote(T0 + 10 * MS, '19950', '20100', 'B'),
+        quote(T0 + 10 * MS, '20300', '20301', 'C'),
+      ],
+    );
+    const bySymbolSide = (symbol: string, side: Side) =>
+      reports.find((r) => r.symbol === symbol && r.side === side);
+    expect(asReject(bySymbolSide('A', 'buy')).reason).toBe('PRICE_PROTECTION');
+    expect(asReject(bySymbolSide('A', 'buy')).message).toBe(
+      'buy fill price 20101 is 50.50 bps worse than the decision price 20000, past the 50 bps protection band',
+    );
+    expect(asReject(bySymbolSide('A', 'sell')).reason).toBe('PRICE_PROTECTION');
+    expect(asFill(bySymbolSide('B', 'buy')).price.toString()).toBe('20100');
+    expect(asFill(bySymbolSide('C', 'sell')).price.toString()).toBe('20300');
+  });
+
+  it('asks the buying-power check at the fill price and rejects when it says no', () => {
+    const asked: string[] = [];
+    const [r] = run(
+      broker(FIXED, {
+        injections: parseInjectSpecs(['stable:slippage=+2bp']),
+        buyingPower: (o, price) => {
+          asked.push(`${o.orderId}@${price.toString()}`);
+          return false;
+        },
+      }),
+      [order({})],
+      [quote(T0 + 10 * MS, '19999', '20000')],
+    );
+    expect(asReject(r).reason).toBe('INSUFFICIENT_BUYING_POWER');
+    expect(asked).toEqual([`${r!.orderId}@20004`]);
+    expect(asReject(r).message).toContain('0.003 BTCUSDT at 20004 (notional 60.012)');
+  });
+
+  it('lets the buying-power check see the fills emitted before it on the same event', () => {
+    let budget = new Decimal('100');
+    const b = broker(FIXED, { buyingPower: (o, price) => price.times(o.quantity).lte(budget) });
+    b.submit(order({}), T0);
+    b.submit(order({}), T0);
+    const reports: ExecutionReport[] = [];
+    b.onMarketEvent(trade(T0 + 10 * MS, '20000'), (r) => {
+      reports.push(r);
+      if (r.type === 'fill') budget = budget.minus(r.price.times(r.quantity)); // 60 each
+    });
+    expect(reports.map((r) => (r.type === 'fill' ? 'fill' : r.reason))).toEqual([
+      'fill',
+      'INSUFFICIENT_BUYING_POWER',
+    ]);
+  });
+
+  it('runs the arrival checks in order: injected, price protection, buying power', () => {
+    let asked = 0;
+    const check: BuyingPowerCheck = () => {
+      asked++;
+      return false;
+    };
+    const outOfBand = [quote(T0 + 10 * MS, '19000', '21000')];
+    const all = parseInjectSpecs(['stable:rejects=+100%']);
+    expect(
+      asReject(
+        run(broker(FIXED, { injections: all, buyingPower: check }), [order({})], outOfBand)[0],
+      ).reason,
+    ).toBe('INJECTED');
+    expect(
+      asReject(run(broker(FIXED, { buyingPower: check }), [order({})], outOfBand)[0]).reason,
+    ).toBe('PRICE_PROTECTION');
+    expect(asked).toBe(0); // never asked about orders that would not fill anyway
+  });
+
+  it('expires what is still pending at the end of data, in arrival order', () => {
+    const b = broker();
+    const noEvents = order({ symbol: 'ETHUSDT', decisionTsUs: T0 + 1 });
+    const tooLate = order({ decisionTsUs: T0 });
+    b.submit(tooLate, T0 + 5 * MS); // arrives at T0 + 15 ms, after the data
+    b.submit(noEvents, T0 + 1); // arrives at T0 + 10 ms + 1 µs
+    const reports: ExecutionReport[] = [];
+    b.expirePending(T0 + 12 * MS, (r) => reports.push(r));
+    expect(reports.map((r) => [r.orderId, asReject(r).reason, r.tsUs])).toEqual([
+      [noEvents.orderId, 'EXPIRED', T0 + 12 * MS],
+      [tooLate.orderId, 'EXPIRED', T0 + 12 * MS],
+    ]);
+    expect(asReject(reports[0]).message).toBe(
+      "no ETHUSDT market event at or after the order's arrival at 2024-08-09T00:00:00.010001Z before the data ended at 2024-08-09T00:00:00.012000Z",
+    );
+    expect(asReject(reports[1]).message).toContain(
+      "before the order's arrival at 2024-08-09T00:00:00.015000Z",
+    );
+    expect(b.pendingCount).toBe(0);
+  });
+});
+
+describe('SimulatedBroker fault injection', () => {
+  it('adds injected latency to every order of the arm only', () => {
+    const b = broker(FIXED, { injections: parseInjectSpecs(['canary:latency=+20ms']) });
+    const canary = order({ arm: 'canary' });
+    const stable = order({ arm: 'stable' });
+    const reports = run(
+      b,
+      [canary, stable],
+      [quote(T0 + 10 * MS, '19999', '20001'), quote(T0 + 30 * MS - 1, '19999', '20001')],
+    );
+    expect(reports.map((r) => r.orderId)).toEqual([stable.orderId]);
+    b.onMarketEvent(quote(T0 + 30 * MS, '19999', '20001'), (r) => reports.push(r));
+    expect(asFill(reports[1]).orderId).toBe(canary.orderId);
+    expect(asFill(reports[1]).latencyMs).toBe(30);
+  });
+
+  it('worsens fill prices by exactly the injected bps, on that arm only', () => {
+    const b = broker(FIXED, { injections: parseInjectSpecs(['canary:slippage=+2bp']) });
+    const reports = run(
+      b,
+      [
+        order({ arm: 'canary', side: 'buy' }),
+        order({ arm: 'canary', side: 'sell' }),
+        order({ arm: 'stable', side: 'buy' }),
+      ],
+      [quote(T0 + 10 * MS, '19990', '20000')],
+    );
+    const [canaryBuy, canarySell, stableBuy] = reports.map(asFill);
+    expect(canaryBuy!.price.toString()).toBe('20004'); // 20000 × 1.0002
+    expect(canarySell!.price.toString()).toBe('19986.002'); // 19990 × 0.9998
+    expect(stableBuy!.price.toString()).toBe('20000');
+    expect(canaryBuy!.slippageBps).toBeCloseTo(2, 9);
+    expect(canaryBuy!.fee.toString()).toBe('0.060012'); // fee on the worsened price
+  });
+
+  it('rejects about the injected share of orders (binomial tolerance), on that arm only', () => {
+    const n = 20_000;
+    const count = (specs: string[]) => {
+      const b = broker(FIXED, { seed: 5, injections: parseInjectSpecs(specs) });
+      for (let i = 0; i < n; i++) {
+        b.submit({ ...order({ arm: 'canary' }), orderId: `canary-${i}` }, T0);
+        b.submit({ ...order({ arm: 'stable' }), orderId: `stable-${i}` }, T0);
+      }
+      const injected = { stable: new Set<string>(), canary: new Set<string>() };
+      b.onMarketEvent(trade(T0 + 10 * MS, '20000'), (r) => {
+        if (r.type === 'reject' && r.reason === 'INJECTED') injected[r.arm].add(r.orderId);
+      });
+      return injected;
+    };
+    const one = count(['canary:rejects=+1%']);
+    // Binomial(20000, 0.01): mean 200, sd ≈ 14.1; 4 sd.
+    expect(Math.abs(one.canary.size - 200)).toBeLessThan(4 * Math.sqrt(n * 0.01 * 0.99));
+    expect(one.stable.size).toBe(0);
+    // Same coin per order: the orders rejected at 1 % are also rejected at 2 %.
+    const two = count(['canary:rejects=+2%']);
+    for (const id of one.canary) expect(two.canary.has(id)).toBe(true);
+    expect(two.canary.size).toBeGreaterThan(one.canary.size);
+  });
+
+  it('refuses an injected latency that would make latency negative', () => {
+    const build = () => broker(FIXED, { injections: parseInjectSpecs(['canary:latency=-11ms']) });
+    expect(build).toThrow(ConfigError);
+    expect(build).toThrow(/minimum latency -1ms negative \(base 10ms\)/);
+    expect(() =>
+      broker(FIXED, { injections: parseInjectSpecs(['canary:latency=-10ms']) }),
+    ).not.toThrow();
+  });
+
+  it('refuses programmatic injections out of range', () => {
+    const bad = {
+      stable: { latencyMs: 0, slippageBps: 0, rejectPct: 150 },
+      canary: NO_INJECTIONS.canary,
+    };
+    expect(() => broker(FIXED, { injections: bad })).toThrow(/rejects must be within \[0, 100\]%/);
+  });
+});
+
+describe('SimulatedBroker properties', () => {
+  const LATENCY_US = 10 * MS;
+  const symbols = ['BTCUSDT', 'ETHUSDT'] as const;
+
+  it('settles each order exactly once, at the first event of its symbol at or after arrival, in arrival order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            submitUs: fc.integer({ min: 0, max: 100 * MS }),
+            symbol: fc.constantFrom(...symbols),
+            arm: fc.constantFrom<Arm>('stable', 'canary'),
+            side: fc.constantFrom<Side>('buy', 'sell'),
+          }),
+          { maxLength: 40 },
+        ),
+        fc.array(
+          fc.record({
+            gapUs: fc.integer({ min: 0, max: 5 * MS }),
+            symbol: fc.constantFrom(...symbols),
+          }),
+          { maxLength: 60 },
+        ),
+        (specs, gaps) => {
+          const b = broker(FIXED);
+          const orders = specs.map((s, seq) => ({
+            ...order({ arm: s.arm, side: s.side, symbol: s.symbol, decisionTsUs: T0 + s.submitUs }),
+            orderId: `o${seq}`,
+          }));
+          for (const o of orders) expect(b.submit(o, o.decisionTsUs)).toBeNull();
+          let t = T0;
+          const events = gaps.map((g) => quote((t += g.gapUs), '19999', '20001', g.symbol));
+
+          // Reference: naive scan per order.
+          const expected = orders
+            .map((o, seq) => {
+              const arrivalUs = o.decisionTsUs + LATENCY_US;
+              const at = events.findIndex((e) => e.symbol === o.symbol && e.tsUs >= arrivalUs);
+              return { id: o.orderId, seq, arrivalUs, at };
+            })
+            .filter((x) => x.at >= 0)
+            .sort((x, y) => x.at - y.at || x.arrivalUs - y.arrivalUs || x.seq - y.seq);
+
+          const got: { id: string; tsUs: number }[] = [];
+          for (const e of events)
+            b.onMarketEvent(e, (r) => got.push({ id: r.orderId, tsUs: r.tsUs }));
+          expect(got).toEqual(expected.map((x) => ({ id: x.id, tsUs: events[x.at]!.tsUs })));
+          expect(b.pendingCount).toBe(orders.length - got.length);
+
+          const expired: string[] = [];
+          b.expirePending(t, (r) => {
+            expect(asReject(r).reason).toBe('EXPIRED');
+            expired.push(r.orderId);
+          });
+          expect(b.pendingCount).toBe(0);
+          expect([...got.map((g) => g.id), ...expired].sort()).toEqual(
+            orders.map((o) => o.orderId).sort(),
+          );
+        },
+      ),
+    );
+  });
+
+  it('keeps the books identical whether or not events carry nothing due', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 30 * MS }), { maxLength: 20 }), (offsets) => {
+        const settle = (noise: boolean) => {
+          const b = broker(JITTERED);
+          offsets.forEach((off, i) =>
+            b.submit({ ...order({ decisionTsUs: T0 + off }), orderId: `o${i}` }, T0 + off),
+          );
+          const out: string[] = [];
+          for (let t = T0; t <= T0 + 80 * MS; t += 500) {
+            if (noise) b.onMarketEvent(trade(t, '1', 'OTHER'), () => out.push('noise'));
+            b.onMarketEvent(quote(t, '19999', '20001'), (r) => out.push(`${r.orderId}@${r.tsUs}`));
+          }
+          return out;
+        };
+        expect(settle(true)).toEqual(settle(false));
+      }),
+      { numRuns: 30 },
+    );
+  });
+});

@@ -1,0 +1,16 @@
+/** The ledger: exact positions and P&L per account and per arm, and per-arm equity curves. */
+export { AVG_PRICE_DECIMALS, averageCost } from './average-cost.js';
+export { EquityCurve } from './equity-curve.js';
+export type { EquityCurveOptions, EquityPoint } from './equity-curve.js';
+export { Ledger } from './ledger.js';
+export type { LedgerAccountView } from './ledger.js';
+export { accountSnapshotToJson, armTotalsToJson } from './ledger-snapshot.js';
+export type {
+  AccountSnapshot,
+  AccountSnapshotJson,
+  ArmPositionTotals,
+  ArmTotals,
+  ArmTotalsJson,
+  PositionSnapshot,
+  PositionSnapshotJson,
+} from './ledger-snapshot.js';

@@ -1,0 +1,347 @@
+import { describe, expect, it } from 'vitest';
+import type { Arm } from '../core/arm.js';
+import { CanaryError } from '../core/errors.js';
+import type { FillReport } from '../core/execution-report.js';
+import type { QuoteEvent, Side, TradeEvent } from '../core/market-event.js';
+import { Decimal, moneyToString } from '../core/money.js';
+import type { Order } from '../core/order.js';
+import { Ledger } from './ledger.js';
+import { armTotalsToJson } from './ledger-snapshot.js';
+
+const BTC = 'BTCUSDT';
+const ETH = 'ETHUSDT';
+
+function ledgerOf(...accounts: [id: string, capital: string, arm: Arm][]): Ledger {
+  return new Ledger(
+    accounts.map(([id, capital, arm]) => ({ account: { id, capital: new Decimal(capital) }, arm })),
+  );
+}
+
+let seq = 0;
+function fill(
+  accountId: string,
+  side: Side,
+  quantity: string,
+  price: string,
+  fee = '0',
+  symbol = BTC,
+): FillReport {
+  seq += 1;
+  return {
+    type: 'fill',
+    orderId: `stable-${seq}`,
+    accountId,
+    arm: 'stable',
+    symbol,
+    side,
+    quantity: new Decimal(quantity),
+    decisionTsUs: seq,
+    tsUs: seq,
+    price: new Decimal(price),
+    fee: new Decimal(fee),
+    latencyMs: 0,
+    slippageBps: 0,
+  };
+}
+
+function trade(price: string, symbol = BTC): TradeEvent {
+  return {
+    type: 'trade',
+    tsUs: 0,
+    exchangeTsUs: null,
+    exchange: 'binance',
+    symbol,
+    id: null,
+    side: null,
+    price,
+    priceNum: Number(price),
+    size: '1',
+    sizeNum: 1,
+  };
+}
+
+function quote(bid: string, ask: string, symbol = BTC): QuoteEvent {
+  return {
+    type: 'quote',
+    tsUs: 0,
+    exchangeTsUs: null,
+    exchange: 'binance',
+    symbol,
+    bidPrice: bid,
+    bidPriceNum: Number(bid),
+    bidSize: '1',
+    bidSizeNum: 1,
+    askPrice: ask,
+    askPriceNum: Number(ask),
+    askSize: '1',
+    askSizeNum: 1,
+  };
+}
+
+function order(accountId: string, side: Side, quantity: string, symbol = BTC): Order {
+  return {
+    orderId: 'stable-0',
+    accountId,
+    arm: 'stable',
+    symbol,
+    side,
+    quantity: new Decimal(quantity),
+    decisionTsUs: 0,
+    decisionPrice: 0,
+  };
+}
+
+/** An account's books as strings: [realized, unrealized, fees, equity]. */
+function books(ledger: Ledger, accountId: string): string[] {
+  const s = ledger.accountSnapshot(accountId);
+  return [s.realizedPnl, s.unrealizedPnl, s.fees, s.equity].map(moneyToString);
+}
+
+/** The account's position in `symbol` as strings: [quantity, avgPrice, costBasis], or null if flat. */
+function position(ledger: Ledger, accountId: string, symbol = BTC): string[] | null {
+  const p = ledger.accountSnapshot(accountId).positions.find((x) => x.symbol === symbol);
+  return p === undefined ? null : [p.quantity, p.avgPrice, p.costBasis].map(moneyToString);
+}
+
+describe('Ledger: positions and average cost', () => {
+  it('opens a long at the fill price and marks it to the last trade', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    ledger.applyFill(fill('a1', 'buy', '2', '100', '0.2'));
+    expect(position(ledger, 'a1')).toEqual(['2', '100', '200']);
+    ledger.mark(trade('110'));
+    // unrealized 2 × (110 − 100) = 20; equity 1000 + 0 + 20 − 0.2
+    expect(books(ledger, 'a1')).toEqual(['0', '20', '0.2', '1019.8']);
+  });
+
+  it('adds to a long at the weighted average cost', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    ledger.applyFill(fill('a1', 'buy', '2', '100'));
+    ledger.applyFill(fill('a1', 'buy', '1', '103'));
+    // (200 + 103) / 3 = 101
+    expect(position(ledger, 'a1')).toEqual(['3', '101', '303']);
+    ledger.mark(trade('110'));
+    expect(books(ledger, 'a1')).toEqual(['0', '27', '0', '1027']);
+  });
+
+  it('rounds the average cost to 12 places and books the residual to realized P&L', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    ledger.applyFill(fill('a1', 'buy', '1', '100'));
+    ledger.applyFill(fill('a1', 'buy', '2', '101'));
+    // 302 / 3 = 100.6666… → 100.666666666667; basis 3 × that = 302.000000000001, 1e-12 over cost
+    expect(position(ledger, 'a1')).toEqual(['3', '100.666666666667', '302.000000000001']);
+    ledger.mark(trade('100'));
+    // realized +1e-12 and unrealized 300 − 302.000000000001: together the cash P&L 300 − 302 = −2
+    expect(books(ledger, 'a1')).toEqual(['0.000000000001', '-2.000000000001', '0', '998']);
+  });
+
+  it('realizes (fill − avg) × closed on a partial and a full close of a long', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    ledger.applyFill(fill('a1', 'buy', '3', '101'));
+    ledger.applyFill(fill('a1', 'sell', '1', '110', '0.1'));
+    expect(position(ledger, 'a1')).toEqual(['2', '101', '202']);
+    ledger.mark(trade('110'));
+    // realized (110 − 101) × 1 = 9; unrealized 2 × 9 = 18
+    expect(books(ledger, 'a1')).toEqual(['9', '18', '0.1', '1026.9']);
+    ledger.applyFill(fill('a1', 'sell', '2', '95'));
+    // 9 + (95 − 101) × 2 = −3; flat: no position, no unrealized
+    expect(position(ledger, 'a1')).toBeNull();
+    expect(books(ledger, 'a1')).toEqual(['-3', '0', '0.1', '996.9']);
+  });
+
+  it('averages a short and realizes (avg − fill) × closed when covering', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    ledger.applyFill(fill('a1', 'sell', '1', '100'));
+    ledger.applyFill(fill('a1', 'sell', '1', '110'));
+    expect(position(ledger, 'a1')).toEqual(['-2', '105', '-210']);
+    ledger.applyFill(fill('a1', 'buy', '1', '100'));
+    expect(position(ledger, 'a1')).toEqual(['-1', '105', '-105']);
+    ledger.mark(trade('104'));
+    // realized (105 − 100) × 1 = 5; unrealized −1 × 104 + 105 = 1
+    expect(books(ledger, 'a1')).toEqual(['5', '1', '0', '1006']);
+  });
+
+  it('flips long to short: closes all, opens the rest at the fill price', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    ledger.applyFill(fill('a1', 'buy', '2', '100'));
+    ledger.applyFill(fill('a1', 'sell', '5', '90'));
+    expect(position(ledger, 'a1')).toEqual(['-3', '90', '-270']);
+    ledger.mark(trade('80'));
+    // realized (90 − 100) × 2 = −20; unrealized −3 × 80 + 270 = 30
+    expect(books(ledger, 'a1')).toEqual(['-20', '30', '0', '1010']);
+  });
+
+  it('flips short to long', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    ledger.applyFill(fill('a1', 'sell', '3', '90'));
+    ledger.applyFill(fill('a1', 'buy', '4', '95', '0.5'));
+    expect(position(ledger, 'a1')).toEqual(['1', '95', '95']);
+    ledger.mark(trade('95'));
+    // realized (90 − 95) × 3 = −15
+    expect(books(ledger, 'a1')).toEqual(['-15', '0', '0.5', '984.5']);
+  });
+
+  it('accumulates fees apart from realized P&L', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    ledger.applyFill(fill('a1', 'buy', '1', '100', '0.1'));
+    ledger.applyFill(fill('a1', 'sell', '1', '100', '0.1'));
+    expect(books(ledger, 'a1')).toEqual(['0', '0', '0.2', '999.8']);
+  });
+});
+
+describe('Ledger: marks', () => {
+  it('marks at the quote mid once the symbol has a quote, ignoring later trades', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    ledger.applyFill(fill('a1', 'buy', '2', '100'));
+    ledger.mark(trade('90'));
+    expect(moneyToString(ledger.markPrice(BTC)!)).toBe('90');
+    ledger.mark(quote('99.5', '100.5'));
+    expect(moneyToString(ledger.markPrice(BTC)!)).toBe('100');
+    ledger.mark(trade('120'));
+    expect(moneyToString(ledger.markPrice(BTC)!)).toBe('100');
+    ledger.mark(quote('101', '102'));
+    // mid 101.5: unrealized 2 × 1.5
+    expect(books(ledger, 'a1')).toEqual(['0', '3', '0', '1003']);
+  });
+
+  it('marks a position at its fill price before any market event, and knows no mark otherwise', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    expect(ledger.markPrice(BTC)).toBeNull();
+    ledger.applyFill(fill('a1', 'buy', '1', '100'));
+    expect(books(ledger, 'a1')).toEqual(['0', '0', '0', '1000']);
+    ledger.mark(trade('101'));
+    expect(books(ledger, 'a1')).toEqual(['0', '1', '0', '1001']);
+  });
+
+  it('values several symbols, each at its own mark', () => {
+    const ledger = ledgerOf(['a1', '10000', 'stable']);
+    ledger.applyFill(fill('a1', 'buy', '0.5', '60000', '3', BTC));
+    ledger.applyFill(fill('a1', 'sell', '2', '3000', '0.6', ETH));
+    ledger.mark(quote('60999', '61001', BTC));
+    ledger.mark(trade('2900', ETH));
+    // BTC 0.5 × 1000 = 500; ETH −2 × 2900 + 6000 = 200
+    expect(books(ledger, 'a1')).toEqual(['0', '700', '3.6', '10696.4']);
+    expect(ledger.accountSnapshot('a1').positions.map((p) => p.symbol)).toEqual([BTC, ETH]);
+  });
+});
+
+describe('Ledger: arms', () => {
+  function threeAccounts(): Ledger {
+    const ledger = ledgerOf(
+      ['a1', '1000', 'stable'],
+      ['a2', '2000', 'stable'],
+      ['c1', '5000', 'canary'],
+    );
+    ledger.applyFill(fill('a1', 'buy', '2', '100', '0.2'));
+    ledger.applyFill(fill('a2', 'sell', '1', '104', '0.1'));
+    ledger.applyFill(fill('a1', 'sell', '1', '106'));
+    ledger.applyFill(fill('c1', 'buy', '3', '102', '0.3'));
+    ledger.mark(trade('110'));
+    return ledger;
+  }
+
+  it('keeps per-arm totals: Σ quantity × mark − Σ cost basis, Σ realized, Σ fees, Σ capital', () => {
+    const stable = armTotalsToJson(threeAccounts().armTotals('stable'));
+    // a1: long 1 @ 100, realized 6, fees 0.2; a2: short 1 @ 104, fees 0.1
+    // net 0 BTC, basis 100 − 104 = −4, unrealized 0 × 110 + 4 = 4
+    expect(stable).toEqual({
+      arm: 'stable',
+      accounts: 2,
+      capital: '3000',
+      realizedPnl: '6',
+      unrealizedPnl: '4',
+      fees: '0.3',
+      equity: '3009.7',
+      contributed: '3000',
+      positions: [{ symbol: BTC, quantity: '0', costBasis: '-4', markPrice: '110' }],
+    });
+  });
+
+  it('moves an account with its positions and P&L, keeping both arms exact', () => {
+    const ledger = threeAccounts();
+    // a1 at the move: 1000 + 6 + (110 − 100) − 0.2 = 1015.8
+    ledger.moveAccount('a1', 'canary');
+    expect(ledger.armOf('a1')).toBe('canary');
+    const stable = armTotalsToJson(ledger.armTotals('stable'));
+    const canary = armTotalsToJson(ledger.armTotals('canary'));
+    expect(stable).toMatchObject({
+      accounts: 1,
+      capital: '2000',
+      realizedPnl: '0',
+      unrealizedPnl: '-6',
+      fees: '0.1',
+      equity: '1993.9',
+      contributed: '1984.2',
+    });
+    // c1: 3 @ 102 → unrealized 24, fees 0.3; a1: unrealized 10, realized 6, fees 0.2
+    expect(canary).toMatchObject({
+      accounts: 2,
+      capital: '6000',
+      realizedPnl: '6',
+      unrealizedPnl: '34',
+      fees: '0.5',
+      equity: '6039.5',
+      contributed: '6015.8',
+      positions: [{ symbol: BTC, quantity: '4', costBasis: '406', markPrice: '110' }],
+    });
+    // A later fill lands on the arm the account is on now.
+    ledger.applyFill(fill('a1', 'sell', '1', '110'));
+    expect(moneyToString(ledger.armTotals('canary').realizedPnl)).toBe('16');
+    ledger.moveAccount('a1', 'canary'); // no-op
+    expect(ledger.armTotals('canary').accounts).toBe(2);
+  });
+
+  it('rejects unknown and duplicate accounts', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    expect(() => ledger.applyFill(fill('zz', 'buy', '1', '1'))).toThrow(RangeError);
+    expect(() => ledger.accountView('zz', BTC)).toThrow(/unknown account "zz"/);
+    expect(ledger.hasAccount('a1')).toBe(true);
+    let caught: unknown;
+    try {
+      ledgerOf(['a1', '1', 'stable'], ['a1', '2', 'canary']);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CanaryError);
+    expect((caught as CanaryError).code).toBe('E_ACCOUNTS_FILE');
+  });
+});
+
+describe('Ledger: sizing view and buying power', () => {
+  it('gives equity and position as floats marked at the last price', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    expect(ledger.accountView('a1', BTC)).toEqual({ equity: 1000, position: 0 });
+    ledger.applyFill(fill('a1', 'buy', '2', '100', '0.5'));
+    ledger.applyFill(fill('a1', 'sell', '1', '120'));
+    ledger.mark(quote('129', '131'));
+    // realized 20, unrealized 30, fees 0.5
+    expect(ledger.accountView('a1', BTC)).toEqual({ equity: 1049.5, position: 1 });
+    expect(ledger.accountView('a1', ETH)).toEqual({ equity: 1049.5, position: 0 });
+  });
+
+  it('allows post-fill gross notional up to maxLeverage × equity', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    expect(ledger.canAfford(order('a1', 'buy', '20'), new Decimal('100'), 2)).toBe(true);
+    expect(ledger.canAfford(order('a1', 'buy', '20.01'), new Decimal('100'), 2)).toBe(false);
+    expect(ledger.canAfford(order('a1', 'sell', '20'), new Decimal('100'), 2)).toBe(true);
+    ledger.applyFill(fill('a1', 'buy', '10', '100'));
+    ledger.mark(trade('50'));
+    // equity 1000 − 500 = 500; buying 10 more at 50: gross 20 × 50 = 1000 = 2 × 500
+    expect(ledger.canAfford(order('a1', 'buy', '10'), new Decimal('50'), 2)).toBe(true);
+    expect(ledger.canAfford(order('a1', 'buy', '10.01'), new Decimal('50'), 2)).toBe(false);
+    // reducing is always allowed, flipping past the limit is not
+    expect(ledger.canAfford(order('a1', 'sell', '10'), new Decimal('50'), 0.01)).toBe(true);
+    expect(ledger.canAfford(order('a1', 'sell', '40'), new Decimal('50'), 2)).toBe(false);
+  });
+
+  it('counts the other symbols at their marks in gross notional and equity', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    ledger.applyFill(fill('a1', 'sell', '5', '100', '0', ETH));
+    ledger.mark(trade('120', ETH));
+    // equity 1000 − 100 = 900; ETH gross 600; limit 1 × 900 leaves 300 for BTC
+    expect(ledger.canAfford(order('a1', 'buy', '3'), new Decimal('100'), 1)).toBe(true);
+    expect(ledger.canAfford(order('a1', 'buy', '3.0001'), new Decimal('100'), 1)).toBe(false);
+    expect(() => ledger.canAfford(order('a1', 'buy', '1'), new Decimal('1'), 0)).toThrow(
+      RangeError,
+    );
+  });
+});

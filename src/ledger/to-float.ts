@@ -1,0 +1,26 @@
+import type { Decimal } from '../core/money.js';
+
+/** Exact powers of ten as floats (10^0 … 10^22 are exactly representable). */
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+/**
+ * A decimal as the nearest-ish float, for the ledger's float mirrors: within a few ulps of
+ * `x.toNumber()` (relative error < 1e-15) at a small fraction of its cost, since it reads
+ * decimal.js's digit words (base 1e7, `d`/`e`/`s`) instead of going through a string. Used only
+ * for sizing figures, never for money. Zero (and −0) give 0.
+ */
+export function toFloat(x: Decimal): number {
+  const words = x.d;
+  const first = words[0];
+  if (first === undefined || first === 0) return 0;
+  // Word i is worth 10^(7·(⌊e/7⌋ − i)); three words carry at least 15 significant digits, four 22.
+  const used = Math.min(words.length, 4);
+  let mantissa = first;
+  for (let i = 1; i < used; i++) mantissa = mantissa * 1e7 + (words[i] ?? 0);
+  const exponent = 7 * (Math.floor(x.e / 7) - used + 1);
+  const magnitude =
+    exponent >= 0
+      ? mantissa * (POW10[exponent] ?? 10 ** exponent)
+      : mantissa / (POW10[-exponent] ?? 10 ** -exponent);
+  return x.s < 0 ? -magnitude : magnitude;
+}

@@ -1,0 +1,212 @@
+import type { Account, RoutingOverride } from '../core/account.js';
+import type { Arm } from '../core/arm.js';
+import { UsageError } from '../core/errors.js';
+import { type Decimal, ZERO } from '../core/money.js';
+import { assertValidSalt, BUCKET_COUNT, bucketOf } from './bucket-of.js';
+import { assertValidWeightBps } from './weight-pct-to-bps.js';
+
+// The route cache maps an account id to one number, its "route key", so that route() is a single
+// Map lookup and one compare against `#thresholdBps`:
+//   no override   key = bucket                    in [0, 9999]      canary iff bucket < weightBps
+//   canary pin    key = bucket - BUCKET_COUNT     in [-10000, -1]   canary iff the canary is enabled
+//   stable pin    key = bucket + BUCKET_COUNT     in [10000, 19999] never canary
+//   exclude       key = bucket + 2 * BUCKET_COUNT in [20000, 29999] never canary
+// and the threshold is weightBps (0..10000) while the canary is enabled, -BUCKET_COUNT when the kill
+// switch is on. The bucket is recoverable from the key (key mod BUCKET_COUNT).
+const CANARY_PIN_OFFSET = -BUCKET_COUNT;
+const STABLE_PIN_OFFSET = BUCKET_COUNT;
+const EXCLUDE_OFFSET = 2 * BUCKET_COUNT;
+const DISABLED_THRESHOLD = -BUCKET_COUNT;
+
+function offsetOf(override: RoutingOverride | undefined): number {
+  switch (override) {
+    case undefined:
+      return 0;
+    case 'canary':
+      return CANARY_PIN_OFFSET;
+    case 'stable':
+      return STABLE_PIN_OFFSET;
+    case 'exclude':
+      return EXCLUDE_OFFSET;
+  }
+}
+
+function bucketOfKey(key: number): number {
+  return ((key % BUCKET_COUNT) + BUCKET_COUNT) % BUCKET_COUNT;
+}
+
+function assertValidOverride(accountId: string, override: unknown): void {
+  if (override !== null && override !== 'stable' && override !== 'canary' && override !== 'exclude')
+    throw new UsageError(
+      `override for account ${JSON.stringify(accountId)} must be stable, canary, exclude or null, got ${JSON.stringify(override)}`,
+    );
+}
+
+/** How much of the book the canary holds: by number of accounts and by starting capital. */
+export interface CanaryExposure {
+  /** Accounts considered (entries of the list given). */
+  readonly accounts: number;
+  /** Of those, accounts routed to canary now. */
+  readonly canaryAccounts: number;
+  /** Of those, accounts excluded from the rollout (override `exclude`). */
+  readonly excludedAccounts: number;
+  /** `canaryAccounts / accounts * 100`; 0 when there are no accounts. */
+  readonly accountSharePct: number;
+  /** Total starting capital (quote currency). */
+  readonly capital: Decimal;
+  /** Starting capital of the canary accounts. */
+  readonly canaryCapital: Decimal;
+  /** `canaryCapital / capital * 100` (float, for display and limits); 0 when capital is 0. */
+  readonly capitalSharePct: number;
+}
+
+/** Options of {@link Router}. */
+export interface RouterOptions {
+  /** Salt of this rollout: a new salt reshuffles all accounts. Must not contain `:`. */
+  readonly salt: string;
+  /** Canary weight in basis points, integer 0..10000 (10 % = 1000; see `weightPctToBps`). */
+  readonly weightBps: number;
+  /** Per-account overrides, applied in order as by {@link Router.setOverride}. */
+  readonly overrides?: Iterable<readonly [string, RoutingOverride]>;
+}
+
+/**
+ * Assigns each account to an arm: canary when its bucket (see `bucketOf`) is below the weight in
+ * basis points, unless an override says otherwise. Raising the weight only ever moves accounts
+ * from stable to canary; the kill switch ({@link Router.disableCanary}) sends everyone to stable.
+ *
+ * Override semantics (`RoutingOverride`, src/core/account.ts): `stable` pins to stable; `canary`
+ * pins to canary while the canary is enabled; `exclude` is never canary and is sticky: a later
+ * `stable`/`canary` pin leaves it excluded, only `setOverride(id, null)` clears it.
+ *
+ * Each id is hashed once, on first use, and its route key cached: memory grows with the number of
+ * distinct account ids seen, never with the number of calls.
+ *
+ * @example
+ * const router = new Router({ salt: 'rollout-2024-08', weightBps: weightPctToBps(10) });
+ * router.route('acct-42'); // 'stable' | 'canary'
+ */
+export class Router {
+  /** Salt of this rollout (part of the hashed key). */
+  readonly salt: string;
+  readonly #routeKeys = new Map<string, number>();
+  readonly #overrides = new Map<string, RoutingOverride>();
+  #weightBps: number;
+  #canaryEnabled = true;
+  #thresholdBps: number;
+
+  constructor(options: RouterOptions) {
+    assertValidSalt(options.salt);
+    assertValidWeightBps(options.weightBps);
+    this.salt = options.salt;
+    this.#weightBps = options.weightBps;
+    this.#thresholdBps = options.weightBps;
+    if (options.overrides !== undefined)
+      for (const [accountId, override] of options.overrides) this.setOverride(accountId, override);
+  }
+
+  /** The arm `accountId` trades now. Hot path: after the first call for an id, one Map lookup. */
+  route(accountId: string): Arm {
+    const key = this.#routeKeys.get(accountId);
+    if (key === undefined) return this.#routeFirst(accountId);
+    return key < this.#thresholdBps ? 'canary' : 'stable';
+  }
+
+  /** The bucket of `accountId` (0..9999) under this router's salt, whatever its override. */
+  bucket(accountId: string): number {
+    return bucketOfKey(this.#routeKey(accountId));
+  }
+
+  /** Canary weight in basis points (0..10000), kept while the kill switch is on. */
+  get weightBps(): number {
+    return this.#weightBps;
+  }
+
+  /** Sets the canary weight (integer bps, 0..10000; else throws a `UsageError`). */
+  setWeightBps(weightBps: number): void {
+    assertValidWeightBps(weightBps);
+    this.#weightBps = weightBps;
+    if (this.#canaryEnabled) this.#thresholdBps = weightBps;
+  }
+
+  /** The override of `accountId`, if any. */
+  overrideOf(accountId: string): RoutingOverride | undefined {
+    return this.#overrides.get(accountId);
+  }
+
+  /**
+   * Sets (or with `null` clears) the override of `accountId`. An `exclude` is sticky: pinning an
+   * excluded account leaves it excluded; clear it with `null` first.
+   */
+  setOverride(accountId: string, override: RoutingOverride | null): void {
+    assertValidOverride(accountId, override);
+    const current = this.#overrides.get(accountId);
+    if (current === 'exclude' && override !== null) return;
+    if (override === null) this.#overrides.delete(accountId);
+    else this.#overrides.set(accountId, override);
+    const key = this.#routeKeys.get(accountId);
+    if (key !== undefined)
+      this.#routeKeys.set(accountId, bucketOfKey(key) + offsetOf(override ?? undefined));
+  }
+
+  /** Kill switch: every account to stable, canary pins included, until {@link enableCanary}. */
+  disableCanary(): void {
+    this.#canaryEnabled = false;
+    this.#thresholdBps = DISABLED_THRESHOLD;
+  }
+
+  /** Lifts the kill switch: routing by weight and overrides again. */
+  enableCanary(): void {
+    this.#canaryEnabled = true;
+    this.#thresholdBps = this.#weightBps;
+  }
+
+  /** False while the kill switch is on. */
+  get canaryEnabled(): boolean {
+    return this.#canaryEnabled;
+  }
+
+  /**
+   * The canary's share of `accounts` (each entry counted once per occurrence) and of their
+   * starting capital, as routed now. Routing uses this router's overrides; `Account.override` is
+   * not read here (pass it to the constructor, e.g. with `overridesOf(accounts)`).
+   */
+  exposure(accounts: readonly Account[]): CanaryExposure {
+    let canaryAccounts = 0;
+    let excludedAccounts = 0;
+    let capital: Decimal = ZERO;
+    let canaryCapital: Decimal = ZERO;
+    for (const account of accounts) {
+      capital = capital.plus(account.capital);
+      if (this.route(account.id) === 'canary') {
+        canaryAccounts++;
+        canaryCapital = canaryCapital.plus(account.capital);
+      }
+      if (this.#overrides.get(account.id) === 'exclude') excludedAccounts++;
+    }
+    return {
+      accounts: accounts.length,
+      canaryAccounts,
+      excludedAccounts,
+      accountSharePct: accounts.length === 0 ? 0 : (canaryAccounts / accounts.length) * 100,
+      capital,
+      canaryCapital,
+      capitalSharePct: capital.isZero()
+        ? 0
+        : canaryCapital.dividedBy(capital).times(100).toNumber(),
+    };
+  }
+
+  #routeFirst(accountId: string): Arm {
+    return this.#routeKey(accountId) < this.#thresholdBps ? 'canary' : 'stable';
+  }
+
+  #routeKey(accountId: string): number {
+    let key = this.#routeKeys.get(accountId);
+    if (key === undefined) {
+      key = bucketOf(this.salt, accountId) + offsetOf(this.#overrides.get(accountId));
+      this.#routeKeys.set(accountId, key);
+    }
+    return key;
+  }
+}
