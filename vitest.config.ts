@@ -8,6 +8,7 @@ export default defineConfig({
       'strategies/**/*.test.ts',
       'test/**/*.test.ts',
     ],
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -72,7 +72,9 @@ export function formatSummary(report: ReportJson, reportPath: string | null): st
   }
   const rejectReasons = (['stable', 'canary'] as const)
     .map((arm) => {
-      const reasons = Object.entries(arms[arm].rejectsByReason).map(([r, n]) => `${r} ${count(n)}`);
+      const reasons = Object.entries(arms[arm].rejectsByReason)
+        .filter(([, n]) => n > 0)
+        .map(([r, n]) => `${r} ${count(n)}`);
       return reasons.length === 0 ? null : `${arm}: ${reasons.join(', ')}`;
     })
     .filter((x) => x !== null);

@@ -19,7 +19,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = new Command('strategy-canary')
     .description('Roll out a new version of a trading strategy safely.')
     .version(TOOL_VERSION)
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (text: string) => io.stdout.write(text),

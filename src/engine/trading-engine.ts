@@ -4,6 +4,7 @@ import { ARMS, type Arm } from '../core/arm.js';
 import { EventClock } from '../core/event-clock.js';
 import type { ExecutionReport } from '../core/execution-report.js';
 import type { MarketEvent } from '../core/market-event.js';
+import { decimalToFloat } from '../core/decimal-to-float.js';
 import { Decimal } from '../core/money.js';
 import type { Order } from '../core/order.js';
 import type { Strategy, TargetPosition } from '../core/strategy.js';
@@ -12,6 +13,7 @@ import { SimulatedBroker } from '../execution/index.js';
 import { Ledger } from '../ledger/index.js';
 import { IntervalBoundaries, type MetricsInput } from '../metrics/index.js';
 import { overridesOf, Router } from '../router/index.js';
+import { stepsToDecimalString } from './quantity-steps.js';
 import type { EngineConfig } from './replay-config.js';
 
 /** One account as the engine tracks it on its arm: sizing inputs and orders in flight. */
@@ -67,6 +69,7 @@ export class TradingEngine {
   readonly #slotsById = new Map<string, AccountSlot>();
   readonly #symbols = new Map<string, SymbolState>();
   readonly #boundaries: IntervalBoundaries;
+  readonly #quantityDecimals: number;
   readonly #quantityScale: number;
   readonly #emitReport = (report: ExecutionReport): void => this.#onReport(report);
   readonly #emitEquityAt = (tsUs: number): void => this.#emitEquity(tsUs);
@@ -75,6 +78,7 @@ export class TradingEngine {
     this.#boundaries = new IntervalBoundaries(
       Math.max(1, Math.round(config.sampleIntervalMs * US_PER_MS)),
     );
+    this.#quantityDecimals = config.quantityDecimals;
     this.#quantityScale = 10 ** config.quantityDecimals;
     this.router = new Router({
       salt: config.salt,
@@ -217,7 +221,7 @@ export class TradingEngine {
         arm: runtime.arm,
         symbol: target.symbol,
         side: steps > 0 ? 'buy' : 'sell',
-        quantity: new Decimal(Math.abs(steps)).dividedBy(scale),
+        quantity: new Decimal(stepsToDecimalString(Math.abs(steps), this.#quantityDecimals)),
         decisionTsUs: nowUs,
         decisionPrice: price,
       };
@@ -231,7 +235,7 @@ export class TradingEngine {
   #onReport(report: ExecutionReport): void {
     const slot = this.#slotsById.get(report.accountId);
     if (slot !== undefined) {
-      const steps = Math.round(report.quantity.toNumber() * this.#quantityScale);
+      const steps = Math.round(decimalToFloat(report.quantity) * this.#quantityScale);
       const signed = report.side === 'buy' ? steps : -steps;
       slot.pendingSteps.set(report.symbol, (slot.pendingSteps.get(report.symbol) ?? 0) - signed);
     }
@@ -248,15 +252,8 @@ export class TradingEngine {
 
   #emitEquity(tsUs: number): void {
     for (const arm of ARMS) {
-      const totals = this.ledger.armTotals(arm);
-      this.metricsInput$.next({
-        type: 'equity',
-        tsUs,
-        arm,
-        equity: totals.equity.toNumber(),
-        capital: totals.capital.toNumber(),
-        contributed: totals.contributed.toNumber(),
-      });
+      const { equity, capital, contributed } = this.ledger.armEquityNum(arm);
+      this.metricsInput$.next({ type: 'equity', tsUs, arm, equity, capital, contributed });
     }
   }
 }

@@ -1,3 +1,4 @@
+import { decimalToFloat } from '../core/decimal-to-float.js';
 import type { Arm } from '../core/arm.js';
 import { ConfigError } from '../core/errors.js';
 import type {
@@ -92,6 +93,7 @@ export class SimulatedBroker {
   readonly #feePerUnit: (Decimal | null)[] = [null, null, null, null];
   // Orders of one decision share its price: the last decision price as a Decimal, reused.
   #decisionPriceNum = Number.NaN;
+  readonly #minNotionalNum: number;
   #decisionPrice: Decimal | null = null;
 
   /** @throws ConfigError `E_INJECT_SPEC` when an injection is out of range for the config. */
@@ -100,6 +102,7 @@ export class SimulatedBroker {
     assertValidExecutionConfig(config);
     const injections = options.injections ?? NO_INJECTIONS;
     this.#config = config;
+    this.#minNotionalNum = decimalToFloat(config.minNotional);
     this.#injections = injections;
     this.#buyingPower = options.buyingPower ?? null;
     const arms: readonly Arm[] = ['stable', 'canary'];
@@ -143,7 +146,9 @@ export class SimulatedBroker {
     const latencyMs = this.#latency[arm]!.nextMs();
     const injectedReject = this.#rejectRng[arm]!.nextFloat() < this.#rejectProbability[arm]!;
     const minNotional = this.#config.minNotional;
-    if (!minNotional.isZero()) {
+    // Decided in floats unless within a relative 1e-9 of the minimum, then exactly (decimals).
+    const notionalNum = decimalToFloat(order.quantity) * order.decisionPrice;
+    if (!minNotional.isZero() && notionalNum < this.#minNotionalNum * (1 + 1e-9)) {
       const decisionPrice = this.#decisionPriceDecimal(order.decisionPrice);
       const notional = order.quantity.times(decisionPrice);
       if (notional.lessThan(minNotional)) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { Arm } from '../core/arm.js';
 import { CanaryError } from '../core/errors.js';
 import type { FillReport } from '../core/execution-report.js';
@@ -342,6 +343,72 @@ describe('Ledger: sizing view and buying power', () => {
     expect(ledger.canAfford(order('a1', 'buy', '3.0001'), new Decimal('100'), 1)).toBe(false);
     expect(() => ledger.canAfford(order('a1', 'buy', '1'), new Decimal('1'), 0)).toThrow(
       RangeError,
+    );
+  });
+});
+
+describe('canAfford fast path', () => {
+  /** The rule of canAfford, computed directly in decimals from the account's snapshot. */
+  function affordableExactly(
+    ledger: Ledger,
+    o: Order,
+    fillPrice: Decimal,
+    maxLeverage: number,
+  ): boolean {
+    const snapshot = ledger.accountSnapshot(o.accountId);
+    const own = snapshot.positions.find((p) => p.symbol === o.symbol);
+    const held = own?.quantity ?? new Decimal(0);
+    const next = o.side === 'buy' ? held.plus(o.quantity) : held.minus(o.quantity);
+    if (next.isZero() || (!held.isZero() && next.s === held.s && next.abs().lte(held.abs()))) {
+      return true;
+    }
+    let equity = snapshot.capital.plus(snapshot.realizedPnl).minus(snapshot.fees);
+    let gross = next.abs().times(fillPrice);
+    for (const p of snapshot.positions) {
+      const mark = p.symbol === o.symbol ? fillPrice : p.markPrice;
+      equity = equity.plus(p.quantity.times(mark).minus(p.costBasis));
+      if (p.symbol !== o.symbol) gross = gross.plus(p.quantity.abs().times(mark));
+    }
+    return gross.lte(equity.times(maxLeverage));
+  }
+
+  it('agrees with the exact rule, including orders sized right at the limit', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1_000, max: 100_000 }), // capital
+        fc.integer({ min: 1, max: 300 }), // held BTC, in 0.01 units (signed below)
+        fc.boolean(),
+        fc.integer({ min: 90_00, max: 110_00 }), // BTC fill price, cents
+        fc.constantFrom(1, 2, 3),
+        fc.constantFrom(-1, 0, 1), // size: 1 satoshi-step below, at or above the limit
+        fc.boolean(),
+        (capital, heldCents, heldLong, priceCents, leverage, nudge, buy) => {
+          const ledger = ledgerOf(['a', String(capital), 'stable']);
+          const held = new Decimal(heldCents).dividedBy(100);
+          ledger.mark(trade('100', BTC));
+          ledger.mark(trade('50', ETH));
+          ledger.applyFill(fill('a', heldLong ? 'buy' : 'sell', held.toString(), '100', '0.5'));
+          ledger.applyFill(fill('a', 'buy', '1', '50', '0', ETH));
+          const price = new Decimal(priceCents).dividedBy(100);
+          // The largest affordable |next| is (leverage × equity − ETH notional) / price, with the
+          // BTC position marked at the fill price: aim at it.
+          const signedHeld = heldLong ? held : held.negated();
+          const equity = ledger
+            .accountSnapshot('a')
+            .equity.plus(signedHeld.times(price.minus(100)))
+            .toNumber();
+          const limitQty = new Decimal(((leverage * equity - 50) / price.toNumber()).toFixed(8));
+          const side = buy ? 'buy' : 'sell';
+          let size = buy ? limitQty.minus(signedHeld) : limitQty.plus(signedHeld);
+          size = size.plus(new Decimal(nudge).times('0.00000001'));
+          if (!size.isPositive()) return;
+          const o = order('a', side, size.toFixed(8));
+          expect(ledger.canAfford(o, price, leverage)).toBe(
+            affordableExactly(ledger, o, price, leverage),
+          );
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 });

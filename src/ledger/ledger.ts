@@ -13,7 +13,15 @@ import type {
   PositionSnapshot,
 } from './ledger-snapshot.js';
 import { SymbolMark } from './symbol-mark.js';
-import { toFloat } from './to-float.js';
+import { decimalToFloat as toFloat } from '../core/decimal-to-float.js';
+
+/** An arm's equity figures as floats (statistics: returns and drawdown), quote currency. */
+export interface ArmEquityNum {
+  readonly equity: number;
+  readonly capital: number;
+  /** Float of {@link ArmTotals.contributed}. */
+  readonly contributed: number;
+}
 
 /** What the engine's sizing reads of one account: floats, marked at the last price. */
 export interface LedgerAccountView {
@@ -49,31 +57,27 @@ interface AccountBook {
   readonly positionList: Position[];
 }
 
-interface ArmSymbol {
-  readonly mark: SymbolMark;
-  quantity: Decimal;
-  costBasis: Decimal;
+interface ArmBook {
+  /** The arm's accounts, in the order they joined it. */
+  readonly accounts: Set<AccountBook>;
+  capital: Decimal;
+  contributed: Decimal;
+  contributedNum: number;
 }
 
-interface ArmBook {
-  accounts: number;
-  capital: Decimal;
-  realized: Decimal;
-  fees: Decimal;
-  contributed: Decimal;
-  readonly symbols: Map<string, ArmSymbol>;
-  readonly symbolList: ArmSymbol[];
-}
+/** Relative distance within which a float decision is re-done in exact decimals. */
+const FLOAT_BAND = 1e-9;
 
 /**
- * Exact books for every account and, maintained incrementally, for each arm (docs/accounting.md).
+ * Exact books for every account, and for each arm as the sums over its accounts (docs/accounting.md).
  *
  * - Positions carry a signed quantity and an average cost; reducing realizes `(fill − avg) × closed`
  *   for a long (the mirror for a short); a fill past flat closes and reopens at the fill price.
  * - Money is {@link Decimal} throughout; the one rounding point is the average cost (12 places,
  *   half-even) and its residual is booked to realized P&L, so `realized + unrealized − fees` is the
  *   exact cash-flow P&L and arm totals are the exact sums of their accounts.
- * - Per arm and symbol it keeps Σ quantity and Σ cost basis: reading an arm costs O(symbols).
+ * - A fill touches only its account; an arm's exact totals are summed over its accounts when asked
+ *   (O(accounts)), and its float equity likewise for per-interval sampling.
  * - `mark()` is the per-event hot path: it stores a reference and allocates nothing.
  *
  * @example
@@ -105,9 +109,10 @@ export class Ledger {
         positionList: [],
       });
       const book = this.#arms[arm];
-      book.accounts += 1;
+      book.accounts.add(this.#accounts.get(account.id) as AccountBook);
       book.capital = book.capital.plus(account.capital);
       book.contributed = book.contributed.plus(account.capital);
+      book.contributedNum = toFloat(book.contributed);
     }
   }
 
@@ -128,16 +133,14 @@ export class Ledger {
   }
 
   /**
-   * Books a fill: position, average cost, realized P&L and fees of the account, and the aggregates
-   * of the arm the account is on now (the report's `arm` is the arm that sent the order; after a
-   * move the account's P&L travels with it). Costs 4 to 15 Decimal operations (docs/accounting.md).
+   * Books a fill: position, average cost, realized P&L and fees of the account (the account counts
+   * towards the arm it is on now: after a move its P&L travels with it). Touches only the account,
+   * so it costs 3 to 11 Decimal operations (docs/accounting.md); arm totals are summed on demand.
    * @throws RangeError for an unknown account.
    */
   applyFill(fill: FillReport): void {
     const account = this.#book(fill.accountId);
     const position = this.#position(account, fill.symbol);
-    const arm = this.#arms[account.arm];
-    const armSymbol = armSymbolOf(arm, position.mark);
     const { price, quantity: size, fee } = fill;
     const buy = fill.side === 'buy';
     const held = position.quantity;
@@ -186,19 +189,13 @@ export class Ledger {
     position.costBasisNum = toFloat(basis);
     position.mark.onFill(price);
 
-    armSymbol.quantity = buy ? armSymbol.quantity.plus(size) : armSymbol.quantity.minus(size);
-    armSymbol.costBasis = oldBasis.isZero()
-      ? armSymbol.costBasis.plus(basis)
-      : armSymbol.costBasis.plus(basis.minus(oldBasis));
     if (realized !== null) {
       account.realized = account.realized.plus(realized);
       account.realizedNum = toFloat(account.realized);
-      arm.realized = arm.realized.plus(realized);
     }
     if (!fee.isZero()) {
       account.fees = account.fees.plus(fee);
       account.feesNum = toFloat(account.fees);
-      arm.fees = arm.fees.plus(fee);
     }
   }
 
@@ -253,12 +250,33 @@ export class Ledger {
     };
   }
 
-  /** The exact books of one arm at the current marks, in O(symbols). */
+  /**
+   * The exact books of one arm at the current marks: the sums over the accounts on it, so exact by
+   * construction. O(accounts × positions) decimal work: for reports and decisions, not per event
+   * (per-interval sampling uses {@link armEquityNum}).
+   */
   armTotals(arm: Arm): ArmTotals {
     const book = this.#arms[arm];
+    let realized = ZERO;
+    let fees = ZERO;
+    const bySymbol = new Map<string, { mark: SymbolMark; quantity: Decimal; costBasis: Decimal }>();
+    for (const account of book.accounts) {
+      if (!account.realized.isZero()) realized = realized.plus(account.realized);
+      if (!account.fees.isZero()) fees = fees.plus(account.fees);
+      for (const position of account.positionList) {
+        let entry = bySymbol.get(position.mark.symbol);
+        if (entry === undefined) {
+          entry = { mark: position.mark, quantity: ZERO, costBasis: ZERO };
+          bySymbol.set(position.mark.symbol, entry);
+        }
+        if (!position.quantity.isZero()) entry.quantity = entry.quantity.plus(position.quantity);
+        if (!position.costBasis.isZero())
+          entry.costBasis = entry.costBasis.plus(position.costBasis);
+      }
+    }
     const positions: ArmPositionTotals[] = [];
     let unrealized = ZERO;
-    for (const entry of book.symbolList) {
+    for (const entry of bySymbol.values()) {
       const markPrice = markOf(entry.mark);
       if (!entry.quantity.isZero() || !entry.costBasis.isZero()) {
         unrealized = unrealized.plus(entry.quantity.times(markPrice).minus(entry.costBasis));
@@ -273,15 +291,36 @@ export class Ledger {
     positions.sort((a, b) => compareStrings(a.symbol, b.symbol));
     return {
       arm,
-      accounts: book.accounts,
+      accounts: book.accounts.size,
       capital: book.capital,
-      realizedPnl: book.realized,
+      realizedPnl: realized,
       unrealizedPnl: unrealized,
-      fees: book.fees,
-      equity: book.capital.plus(book.realized).plus(unrealized).minus(book.fees),
+      fees,
+      equity: book.capital.plus(realized).plus(unrealized).minus(fees),
       contributed: book.contributed,
       positions,
     };
+  }
+
+  /**
+   * An arm's equity, capital and contributed equity as floats: the sums of its accounts' float
+   * mirrors at the current float marks. O(accounts × positions), no decimal work: the engine
+   * samples it on every event-time interval for returns and drawdown (statistics, not money).
+   */
+  armEquityNum(arm: Arm): ArmEquityNum {
+    const book = this.#arms[arm];
+    let equity = 0;
+    let capital = 0;
+    for (const account of book.accounts) {
+      capital += account.capitalNum;
+      equity += account.capitalNum + account.realizedNum - account.feesNum;
+      for (const position of account.positionList) {
+        if (position.quantityNum !== 0 || position.costBasisNum !== 0) {
+          equity += position.quantityNum * position.mark.priceNum - position.costBasisNum;
+        }
+      }
+    }
+    return { equity, capital, contributed: book.contributedNum };
   }
 
   /** The arm an account is on. @throws RangeError for an unknown account. */
@@ -311,23 +350,15 @@ export class Ledger {
       equity = equity.plus(
         position.quantity.times(markOf(position.mark)).minus(position.costBasis),
       );
-      const out = armSymbolOf(from, position.mark);
-      out.quantity = out.quantity.minus(position.quantity);
-      out.costBasis = out.costBasis.minus(position.costBasis);
-      const into = armSymbolOf(to, position.mark);
-      into.quantity = into.quantity.plus(position.quantity);
-      into.costBasis = into.costBasis.plus(position.costBasis);
     }
-    from.accounts -= 1;
+    from.accounts.delete(account);
     from.capital = from.capital.minus(account.capital);
-    from.realized = from.realized.minus(account.realized);
-    from.fees = from.fees.minus(account.fees);
     from.contributed = from.contributed.minus(equity);
-    to.accounts += 1;
+    from.contributedNum = toFloat(from.contributed);
+    to.accounts.add(account);
     to.capital = to.capital.plus(account.capital);
-    to.realized = to.realized.plus(account.realized);
-    to.fees = to.fees.plus(account.fees);
     to.contributed = to.contributed.plus(equity);
+    to.contributedNum = toFloat(to.contributed);
     account.arm = toArm;
   }
 
@@ -336,12 +367,51 @@ export class Ledger {
    * notional (Σ |quantity| × mark, the order's symbol at the fill price) is at most
    * `maxLeverage × equity` (equity marked the same way, before the fill's fee). An order that only
    * reduces a position (no flip) is always affordable.
+   *
+   * Runs on every fill, so it decides on the float mirrors first and falls back to the exact
+   * decimal computation only when the two sides are within a relative 1e-9 of each other: the
+   * answer is the exact one, at float cost in all but borderline cases.
    * @throws RangeError for an unknown account or a `maxLeverage` that is not a positive number.
    */
   canAfford(order: Order, fillPrice: Decimal, maxLeverage: number): boolean {
     if (!(maxLeverage > 0) || !Number.isFinite(maxLeverage)) {
       throw new RangeError(`maxLeverage must be a positive number, got ${maxLeverage}`);
     }
+    const account = this.#book(order.accountId);
+    const position = account.positions.get(order.symbol);
+    const heldNum = position?.quantityNum ?? 0;
+    const sizeNum = toFloat(order.quantity);
+    const buy = order.side === 'buy';
+    // Reducing (same-or-smaller size on the same side, or flat): decided in floats unless the
+    // order's size is within rounding of the position's.
+    if (heldNum !== 0 && buy === heldNum < 0) {
+      const held = Math.abs(heldNum);
+      if (sizeNum < held * (1 - FLOAT_BAND)) return true;
+      // Closing exactly (the common exit) or by a hair more: one exact comparison settles the
+      // close; a hair's flip goes on to the full check.
+      if (sizeNum <= held * (1 + FLOAT_BAND) && position !== undefined) {
+        if (order.quantity.lte(position.quantity.abs())) return true;
+      }
+    }
+    const fillPriceNum = toFloat(fillPrice);
+    const nextNum = buy ? heldNum + sizeNum : heldNum - sizeNum;
+    let equity = account.capitalNum + account.realizedNum - account.feesNum;
+    let gross = Math.abs(nextNum) * fillPriceNum;
+    for (const other of account.positionList) {
+      if (other.quantityNum === 0) continue;
+      const markPrice = other === position ? fillPriceNum : other.mark.priceNum;
+      equity += other.quantityNum * markPrice - other.costBasisNum;
+      if (other !== position) gross += Math.abs(other.quantityNum) * markPrice;
+    }
+    const limit = equity * maxLeverage;
+    const band = Math.abs(limit) * FLOAT_BAND + FLOAT_BAND;
+    if (gross < limit - band) return true;
+    if (gross > limit + band) return false;
+    return this.#canAffordExactly(order, fillPrice, maxLeverage);
+  }
+
+  /** {@link canAfford} in exact decimals (the borderline cases). */
+  #canAffordExactly(order: Order, fillPrice: Decimal, maxLeverage: number): boolean {
     const account = this.#book(order.accountId);
     const position = account.positions.get(order.symbol);
     const held = position?.quantity ?? ZERO;
@@ -392,25 +462,7 @@ export class Ledger {
 }
 
 function newArmBook(): ArmBook {
-  return {
-    accounts: 0,
-    capital: ZERO,
-    realized: ZERO,
-    fees: ZERO,
-    contributed: ZERO,
-    symbols: new Map(),
-    symbolList: [],
-  };
-}
-
-function armSymbolOf(book: ArmBook, mark: SymbolMark): ArmSymbol {
-  let entry = book.symbols.get(mark.symbol);
-  if (entry === undefined) {
-    entry = { mark, quantity: ZERO, costBasis: ZERO };
-    book.symbols.set(mark.symbol, entry);
-    book.symbolList.push(entry);
-  }
-  return entry;
+  return { accounts: new Set(), capital: ZERO, contributed: ZERO, contributedNum: 0 };
 }
 
 /** A held symbol always has a mark: at worst the price of the fill that opened it. */

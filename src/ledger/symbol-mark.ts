@@ -1,6 +1,6 @@
 import type { QuoteEvent, TradeEvent } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
-import { toFloat } from './to-float.js';
+import { decimalToFloat as toFloat } from '../core/decimal-to-float.js';
 
 const HALF = new Decimal('0.5');
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
@@ -142,22 +143,11 @@ export function replayCommand(io: CliIo): Command {
     .option('--no-progress', 'no progress bar')
     .action(async (files: string[], options: ReplayCliOptions) => {
       const config = await replayConfigFrom(files, options);
-      const progress = createProgressBar(io, 1, 'replay', {
+      const bar = createProgressBar(io, totalBytes(files), 'replay', {
         enabled: options.progress && !options.json,
       });
-      let bar = progress;
-      let barTotal = 1;
       const result = await runReplay(config, {
-        onProgress: (done, total) => {
-          if (total !== barTotal) {
-            bar.stop();
-            barTotal = total;
-            bar = createProgressBar(io, total, 'replay', {
-              enabled: options.progress && !options.json,
-            });
-          }
-          bar.update(done);
-        },
+        onProgress: (done) => bar.update(done),
       }).finally(() => bar.stop());
       let reportPath: string | null = null;
       if (options.out !== undefined) {
@@ -171,6 +161,19 @@ export function replayCommand(io: CliIo): Command {
         io.stdout.write(formatSummary(result.report, reportPath));
       }
     });
+}
+
+/** Total size of the input files for the progress bar (0, hence no bar, if one is missing). */
+function totalBytes(files: readonly string[]): number {
+  let total = 0;
+  for (const file of files) {
+    try {
+      total += statSync(file).size;
+    } catch {
+      return 0; // the replay reports the missing file properly
+    }
+  }
+  return total;
 }
 
 async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<ReplayConfig> {

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decimal } from '../core/money.js';
-import { toFloat } from './to-float.js';
+import { Decimal } from './money.js';
+import { decimalToFloat } from './decimal-to-float.js';
 
-describe('toFloat', () => {
+describe('decimalToFloat', () => {
   it('converts typical money values exactly where the float is exact', () => {
-    expect(Object.is(toFloat(new Decimal('-0')), 0)).toBe(true);
+    expect(Object.is(decimalToFloat(new Decimal('-0')), 0)).toBe(true);
     for (const text of ['0', '1', '-1', '0.5', '60012.25', '-0.0025', '1e-30', '123456789']) {
-      expect(toFloat(new Decimal(text))).toBe(Number(text));
+      expect(decimalToFloat(new Decimal(text))).toBe(Number(text));
     }
   });
 
@@ -19,7 +19,7 @@ describe('toFloat', () => {
         (digits, exponent) => {
           const x = new Decimal(`${digits}e${exponent}`);
           const expected = x.toNumber();
-          const got = toFloat(x);
+          const got = decimalToFloat(x);
           expect(Math.abs(got - expected)).toBeLessThanOrEqual(Math.abs(expected) * 1e-15);
         },
       ),

@@ -1,15 +1,15 @@
-import type { Decimal } from '../core/money.js';
+import type { Decimal } from './money.js';
 
 /** Exact powers of ten as floats (10^0 … 10^22 are exactly representable). */
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 /**
- * A decimal as the nearest-ish float, for the ledger's float mirrors: within a few ulps of
+ * A decimal as the nearest-ish float, for float mirrors (sizing, risk checks): within a few ulps of
  * `x.toNumber()` (relative error < 1e-15) at a small fraction of its cost, since it reads
  * decimal.js's digit words (base 1e7, `d`/`e`/`s`) instead of going through a string. Used only
- * for sizing figures, never for money. Zero (and −0) give 0.
+ * for sizing figures and the fast path of risk checks, never for money. Zero (and −0) give 0.
  */
-export function toFloat(x: Decimal): number {
+export function decimalToFloat(x: Decimal): number {
   const words = x.d;
   const first = words[0];
   if (first === undefined || first === 0) return 0;

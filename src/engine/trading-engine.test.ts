@@ -1,0 +1,295 @@
+import { describe, expect, it } from 'vitest';
+import type { Account } from '../core/account.js';
+import type { Arm } from '../core/arm.js';
+import type { ExecutionReport } from '../core/execution-report.js';
+import type { MarketEvent, QuoteEvent, TradeEvent } from '../core/market-event.js';
+import { Decimal } from '../core/money.js';
+import type { Strategy, StrategyDefinition } from '../core/strategy.js';
+import { DEFAULT_EXECUTION_CONFIG, NO_INJECTIONS } from '../execution/index.js';
+import type { MetricsInput } from '../metrics/index.js';
+import { bucketOf } from '../router/index.js';
+import type { EngineConfig } from './replay-config.js';
+import { TradingEngine } from './trading-engine.js';
+
+const SYMBOL = 'BTCUSDT';
+
+function quote(tsUs: number, bid: string, ask: string, symbol = SYMBOL): QuoteEvent {
+  return {
+    type: 'quote',
+    tsUs,
+    exchangeTsUs: null,
+    exchange: 'test',
+    symbol,
+    bidPrice: bid,
+    bidPriceNum: Number(bid),
+    bidSize: '1',
+    bidSizeNum: 1,
+    askPrice: ask,
+    askPriceNum: Number(ask),
+    askSize: '1',
+    askSizeNum: 1,
+  };
+}
+
+function trade(tsUs: number, price: string): TradeEvent {
+  return {
+    type: 'trade',
+    tsUs,
+    exchangeTsUs: null,
+    exchange: 'test',
+    symbol: SYMBOL,
+    id: null,
+    side: 'buy',
+    price,
+    priceNum: Number(price),
+    size: '0.1',
+    sizeNum: 0.1,
+  };
+}
+
+/** A strategy that sets the given exposure at the given event times (µs), and nothing else. */
+function scripted(id: string, script: ReadonlyMap<number, number>): Strategy {
+  return {
+    id,
+    onMarketEvent: (event) => {
+      const exposure = script.get(event.tsUs);
+      return exposure === undefined ? null : { symbol: event.symbol, exposure, reason: 'scripted' };
+    },
+    targetQuantity: (target, account, price) => (target.exposure * account.equity) / price,
+  };
+}
+
+const idle: Strategy = { id: 'idle@1.0.0', onMarketEvent: () => null, targetQuantity: () => 0 };
+
+function definition(name: string): StrategyDefinition {
+  return { name, version: '1.0.0', description: '', parseParams: () => ({}), create: () => idle };
+}
+
+function accounts(n: number, capital = '10000'): Account[] {
+  return Array.from({ length: n }, (_, i) => ({ id: `a${i + 1}`, capital: new Decimal(capital) }));
+}
+
+function config(overrides: Partial<EngineConfig> = {}): EngineConfig {
+  return {
+    accounts: accounts(20),
+    salt: 'engine-test',
+    weightBps: 5000,
+    seed: 3,
+    strategies: {
+      stable: { spec: 'stable', definition: definition('stable'), params: {} },
+      canary: { spec: 'canary', definition: definition('canary'), params: {} },
+    },
+    execution: {
+      ...DEFAULT_EXECUTION_CONFIG,
+      latency: { stable: { baseMs: 1, jitterMs: 0 }, canary: { baseMs: 1, jitterMs: 0 } },
+    },
+    injections: NO_INJECTIONS,
+    maxLeverage: 1,
+    quantityDecimals: 8,
+    sampleIntervalMs: 1000,
+    ...overrides,
+  };
+}
+
+interface Run {
+  readonly engine: TradingEngine;
+  readonly reports: ExecutionReport[];
+  readonly inputs: MetricsInput[];
+}
+
+function run(
+  cfg: EngineConfig,
+  strategies: Readonly<Record<Arm, Strategy>>,
+  events: readonly MarketEvent[],
+): Run {
+  const engine = new TradingEngine(cfg, strategies);
+  const reports: ExecutionReport[] = [];
+  const inputs: MetricsInput[] = [];
+  engine.executions$.subscribe((r) => reports.push(r));
+  engine.metricsInput$.subscribe((i) => inputs.push(i));
+  for (const event of events) engine.process(event);
+  engine.finish();
+  return { engine, reports, inputs };
+}
+
+/** A tape of quotes every 10 ms from t = 1 s, with one trade in the middle. */
+function tape(count: number): MarketEvent[] {
+  const events: MarketEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const tsUs = 1_000_000 + i * 10_000;
+    events.push(i === 50 ? trade(tsUs, '100.00') : quote(tsUs, '99.99', '100.01'));
+  }
+  return events;
+}
+
+describe('TradingEngine', () => {
+  it('puts each account on the arm its bucket gives at the weight', () => {
+    const cfg = config({ accounts: accounts(200), weightBps: 3000 });
+    const engine = new TradingEngine(cfg, { stable: idle, canary: idle });
+    const canary = engine.accountsOn('canary').map((a) => a.id);
+    const expected = cfg.accounts.filter((a) => bucketOf(cfg.salt, a.id) < 3000).map((a) => a.id);
+    expect(canary).toEqual(expected);
+    expect(engine.accountsOn('stable')).toHaveLength(200 - expected.length);
+  });
+
+  it('turns a target change into one order per account of that arm only, filled at the touch', () => {
+    const events = tape(100);
+    const buyAt = events[10]!.tsUs;
+    const { engine, reports } = run(
+      config(),
+      { stable: idle, canary: scripted('c@1', new Map([[buyAt, 0.01]])) },
+      events,
+    );
+    const canaryIds = engine.accountsOn('canary').map((a) => a.id);
+    expect(canaryIds.length).toBeGreaterThan(0);
+    expect(reports.map((r) => r.accountId).sort()).toEqual([...canaryIds].sort());
+    for (const report of reports) {
+      expect(report).toMatchObject({
+        type: 'fill',
+        arm: 'canary',
+        side: 'buy',
+        decisionTsUs: buyAt,
+      });
+      if (report.type !== 'fill') continue;
+      expect(report.price.toString()).toBe('100.01'); // the ask of the next quote after 1 ms
+      expect(report.tsUs).toBe(events[11]!.tsUs);
+      // 1 % of 10,000 at the decision mid (100.00): 1 BTC... of price 100 → quantity 1
+      expect(report.quantity.toString()).toBe('1');
+    }
+    expect(engine.activity('canary').targetChanges).toBe(1);
+    expect(engine.activity('stable').targetChanges).toBe(0);
+    const totals = engine.ledger.armTotals('canary');
+    // Each canary account bought 1 at 100.01 and pays 10 bps fees: 0.10001 each.
+    expect(totals.fees.toString()).toBe(new Decimal('0.10001').times(canaryIds.length).toString());
+  });
+
+  it('counts orders still in flight when a new target comes before the fill (no double order)', () => {
+    const events = tape(100);
+    // Two targets 0 ms apart in event time terms: the second arrives before the first order fills.
+    const slow = config({
+      execution: {
+        ...DEFAULT_EXECUTION_CONFIG,
+        latency: { stable: { baseMs: 50, jitterMs: 0 }, canary: { baseMs: 50, jitterMs: 0 } },
+      },
+      weightBps: 10_000,
+    });
+    const script = new Map([
+      [events[10]!.tsUs, 0.01],
+      [events[11]!.tsUs, 0.02],
+    ]);
+    const { engine, reports } = run(
+      slow,
+      { stable: idle, canary: scripted('c@1', script) },
+      events,
+    );
+    const n = engine.accountsOn('canary').length;
+    const fills = reports.filter((r) => r.type === 'fill');
+    expect(fills).toHaveLength(2 * n);
+    // Each account ends at 2 % of equity: 1 + 1 (the second order is the difference only).
+    for (const account of engine.accountsOn('canary')) {
+      const snapshot = engine.ledger.accountSnapshot(account.id);
+      expect(snapshot.positions[0]!.quantity.toNumber()).toBeCloseTo(2, 2);
+    }
+  });
+
+  it('catches a strategy that throws, counts it for its arm and goes on', () => {
+    let calls = 0;
+    const throwing: Strategy = {
+      id: 'boom@1',
+      onMarketEvent: () => {
+        calls++;
+        throw new Error('boom');
+      },
+      targetQuantity: () => 0,
+    };
+    const events = tape(30);
+    const buyAt = events[5]!.tsUs;
+    const { engine, reports, inputs } = run(
+      config(),
+      { stable: scripted('s@1', new Map([[buyAt, 0.01]])), canary: throwing },
+      events,
+    );
+    expect(calls).toBe(30);
+    expect(engine.activity('canary')).toMatchObject({
+      strategyErrors: 30,
+      firstStrategyError: 'onMarketEvent threw: boom',
+    });
+    expect(engine.activity('stable').strategyErrors).toBe(0);
+    expect(reports.filter((r) => r.arm === 'stable' && r.type === 'fill').length).toBe(
+      engine.accountsOn('stable').length,
+    );
+    expect(inputs.filter((i) => i.type === 'strategy-error')).toHaveLength(30);
+  });
+
+  it.each([
+    [{ symbol: 'ETHUSDT', exposure: 0.1, reason: 'x' }, /symbol "ETHUSDT" is not the event's/],
+    [{ symbol: SYMBOL, exposure: Number.NaN, reason: 'x' }, /exposure NaN is not a finite number/],
+    [{ symbol: SYMBOL, exposure: 1.5, reason: 'x' }, /exposure 1.5 is outside \[-1, 1\]/],
+  ])('counts an invalid target as a strategy error and sends no order: %j', (target, message) => {
+    const bad: Strategy = {
+      id: 'bad@1',
+      onMarketEvent: (e) => (e.tsUs === 1_050_000 ? target : null),
+      targetQuantity: () => 1,
+    };
+    const { engine, reports } = run(config(), { stable: idle, canary: bad }, tape(20));
+    expect(engine.activity('canary').strategyErrors).toBe(1);
+    expect(engine.activity('canary').firstStrategyError).toMatch(message);
+    expect(reports).toHaveLength(0);
+  });
+
+  it('counts a sizing function that returns NaN, once per account, and skips those orders', () => {
+    const nanSizing: Strategy = {
+      id: 'nan@1',
+      onMarketEvent: (e) =>
+        e.tsUs === 1_050_000 ? { symbol: SYMBOL, exposure: 0.1, reason: 'x' } : null,
+      targetQuantity: () => Number.NaN,
+    };
+    const { engine, reports } = run(config(), { stable: idle, canary: nanSizing }, tape(20));
+    expect(engine.activity('canary').strategyErrors).toBe(engine.accountsOn('canary').length);
+    expect(reports).toHaveLength(0);
+  });
+
+  it('samples both arms’ equity once per interval boundary passed', () => {
+    const { inputs } = run(config(), { stable: idle, canary: idle }, tape(250)); // 1.00 s → 3.49 s
+    const samples = inputs.filter((i) => i.type === 'equity');
+    // The first event sits exactly on the 1 s boundary, so its interval ends there (intervals are
+    // (B − 1 s, B]); 1 s, 2 s and 3 s are passed, then the final sample at the last event.
+    expect(samples.map((s) => [s.tsUs, s.arm])).toEqual([
+      [1_000_000, 'stable'],
+      [1_000_000, 'canary'],
+      [2_000_000, 'stable'],
+      [2_000_000, 'canary'],
+      [3_000_000, 'stable'],
+      [3_000_000, 'canary'],
+      [3_490_000, 'stable'],
+      [3_490_000, 'canary'],
+    ]);
+    for (const s of samples) if (s.type === 'equity') expect(s.equity).toBe(s.capital);
+  });
+
+  it('expires orders still pending when the data ends', () => {
+    const events = tape(12);
+    const { reports } = run(
+      config({ weightBps: 10_000 }),
+      { stable: idle, canary: scripted('c@1', new Map([[events[11]!.tsUs, 0.01]])) },
+      events,
+    );
+    expect(reports.length).toBe(20);
+    for (const r of reports) expect(r).toMatchObject({ type: 'reject', reason: 'EXPIRED' });
+  });
+
+  it('gives identical reports for identical inputs', () => {
+    const events = tape(200);
+    const script = new Map([
+      [events[20]!.tsUs, 0.01],
+      [events[120]!.tsUs, -0.01],
+    ]);
+    const strategies = () => ({ stable: scripted('s', script), canary: scripted('c', script) });
+    const text = (r: Run): string =>
+      JSON.stringify(r.reports.map((x) => ({ ...x, quantity: x.quantity.toString() })));
+    const cfg = config({
+      execution: DEFAULT_EXECUTION_CONFIG,
+    });
+    expect(text(run(cfg, strategies(), events))).toBe(text(run(cfg, strategies(), events)));
+  });
+});

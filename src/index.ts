@@ -1,0 +1,92 @@
+/**
+ * strategy-canary: roll out a new version of a trading strategy safely.
+ *
+ * The public surface, grouped as the data flows (README "Architecture"). Feed readers and the
+ * bundled strategies also have their own entry points: `strategy-canary/feeds` and
+ * `strategy-canary/strategies`.
+ */
+
+// Core types and units
+export { ARMS, otherArm, type Arm } from './core/arm.js';
+export type { Account, RoutingOverride } from './core/account.js';
+export {
+  referencePrice,
+  type MarketEvent,
+  type QuoteEvent,
+  type Side,
+  type TradeEvent,
+} from './core/market-event.js';
+export type { Order } from './core/order.js';
+export type {
+  ExecutionReport,
+  FillReport,
+  RejectReason,
+  RejectReport,
+} from './core/execution-report.js';
+export type { Decision, DecisionAction, DecisionReason } from './core/decision.js';
+export type { AccountView, Strategy, StrategyDefinition, TargetPosition } from './core/strategy.js';
+export { Decimal, ZERO, isDecimalString, moneyToString } from './core/money.js';
+export { EventClock } from './core/event-clock.js';
+export { SeededRng } from './core/seeded-rng.js';
+export { usToIso } from './core/time.js';
+export { CanaryError, ConfigError, FeedError, UsageError, type ErrorCode } from './core/errors.js';
+
+// Routing
+export {
+  BUCKET_COUNT,
+  Router,
+  bucketOf,
+  murmur3x86_32,
+  weightPctToBps,
+  weightBpsToPct,
+  type CanaryExposure,
+  type RouterOptions,
+} from './router/index.js';
+
+// Execution
+export {
+  DEFAULT_EXECUTION_CONFIG,
+  SimulatedBroker,
+  parseInjectSpecs,
+  type ExecutionConfig,
+  type FaultInjection,
+  type FillModelDescription,
+  type LatencyModel,
+} from './execution/index.js';
+
+// Ledger
+export {
+  EquityCurve,
+  Ledger,
+  type AccountSnapshot,
+  type ArmTotals,
+  type LedgerAccountView,
+} from './ledger/index.js';
+
+// Metrics
+export {
+  armMetrics,
+  type ArmMetrics,
+  type MetricsInput,
+  type MetricsSnapshot,
+} from './metrics/index.js';
+
+// Engine
+export { TradingEngine, type ArmActivity } from './engine/trading-engine.js';
+export {
+  runReplay,
+  type ReplayConfig,
+  type ReplayHooks,
+  type ReplayResult,
+} from './engine/run-replay.js';
+export type { ArmStrategyConfig, EngineConfig } from './engine/replay-config.js';
+export { generateAccounts } from './engine/generate-accounts.js';
+export { loadAccountsFile } from './engine/load-accounts-file.js';
+
+// Reports
+export {
+  REPORT_SCHEMA_VERSION,
+  renderReportJson,
+  type ReportArm,
+  type ReportJson,
+} from './report/report-json.js';
