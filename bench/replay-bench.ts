@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runReplay } from '../src/engine/run-replay.js';
 import { Router } from '../src/router/index.js';
@@ -113,7 +114,7 @@ const lightFills = lightReport.arms.stable.fills + lightReport.arms.canary.fills
 const lines = [
   `strategy-canary benchmark (node ${process.version}, best of ${runs})`,
   ``,
-  `input: ${file1M} (${fmt(events)} events)`,
+  `input: ${relative(process.cwd(), file1M)} (${fmt(events)} events)`,
   `bare read, node:readline      ${fmt(bare.ms)} ms   ${fmt(bare.value / (bare.ms / 1000))} lines/s`,
   `bare read, chunk split        ${fmt(split.ms)} ms   ${fmt(split.value / (split.ms / 1000))} lines/s`,
   `whole replay                  ${fmt(replay.ms)} ms   ${fmt(events / (replay.ms / 1000))} events/s   (${fmt(fills)} fills, ${ACCOUNTS} accounts, 2 arms)`,

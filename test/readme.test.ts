@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderVectorTable } from '../src/router/test-support/bucketing-vectors.js';
+import { cli, ROOT, tempDir } from './cli-harness.js';
+
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+function between(begin: string, end: string): string {
+  const start = README.indexOf(begin);
+  const stop = README.indexOf(end, start + begin.length);
+  if (start < 0 || stop < 0) throw new Error(`README.md: no section between ${begin} and ${end}`);
+  return README.slice(start + begin.length, stop);
+}
+
+/** Table cells, trimmed (the formatter's padding does not matter). */
+function cells(markdown: string): string[][] {
+  return markdown
+    .split('\n')
+    .filter((line) => line.startsWith('|'))
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim()),
+    );
+}
+
+describe('README.md', () => {
+  it('has the quick start of the issue, word for word', () => {
+    expect(README).toContain('npm ci && npm start');
+    expect(README).toContain('npm test                   # the whole suite');
+    expect(README).toContain(
+      'npx strategy-canary replay feeds/samples/spot_btcusdt_20240808.gz --stable momentum@1.0.0 --canary momentum@2.0.0 \\\n    --weight 10 --accounts 1000 --seed 7 --out runs/demo',
+    );
+  });
+
+  it('shows exactly what the quick-start replay prints', async () => {
+    const shown = between(
+      '`runs/demo/report.json` (schema: [docs/report-json.md](docs/report-json.md)):\n\n```\n',
+      '```',
+    );
+    const out = join(tempDir(), 'demo');
+    const result = await cli([
+      'replay',
+      'feeds/samples/spot_btcusdt_20240808.gz',
+      '--stable',
+      'momentum@1.0.0',
+      '--canary',
+      'momentum@2.0.0',
+      '--weight',
+      '10',
+      '--accounts',
+      '1000',
+      '--seed',
+      '7',
+      '--out',
+      out,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.replace(join(out, 'report.json'), 'runs/demo/report.json')).toBe(shown);
+  });
+
+  it('publishes the bucketing vectors the code computes', () => {
+    const published = cells(between('<!-- vectors:begin', '<!-- vectors:end -->'));
+    const computed = cells(renderVectorTable());
+    expect(published[0]).toEqual(computed[0]); // header (row 1 is the alignment row)
+    expect(published.slice(2)).toEqual(computed.slice(2));
+    expect(published.length).toBeGreaterThan(10);
+  });
+
+  it('says what npm start runs', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts['start']).toContain(
+      'replay feeds/samples/spot_btcusdt_20240808.gz --stable momentum@1.0.0 --canary momentum@2.0.0',
+    );
+  });
+});
