@@ -152,6 +152,19 @@ describe('bad usage: exit 2 with one line', () => {
     expectOneLineError(await cli(args), message);
   });
 
+  it.each([
+    [
+      ['replay', SAMPLE, '--accounts', '5', '--out', '/dev/null/run'],
+      /cannot write \/dev\/null\/run\/report\.json: .*\[E_OUTPUT\]$/,
+    ],
+    [
+      ['generate-feed', '--events', '10', '--out', '/dev/null/feed.csv'],
+      /cannot write \/dev\/null\/feed\.csv: .*\[E_OUTPUT\]$/,
+    ],
+  ])('an output that cannot be written: %j', async (args, message) => {
+    expectOneLineError(await cli(args), message);
+  });
+
   it('a bad accounts file names its line and field', async () => {
     const path = join(tempDir(), 'accounts.csv');
     writeFileSync(path, 'account_id,capital\na,100\nb,lots\n');

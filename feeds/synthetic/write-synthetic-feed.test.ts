@@ -98,10 +98,10 @@ describe('writeSyntheticFeed', () => {
     expect(summary.events).toBeGreaterThan(1_000); // about 100 events/s
   });
 
-  it('rejects an unwritable path or bad options with E_USAGE, without a stack-trace error', async () => {
+  it('rejects an unwritable path with E_OUTPUT and bad options with E_USAGE', async () => {
     const missing = join(dir, 'no-such-folder', 'feed.csv');
     await expect(writeSyntheticFeed(missing, options)).rejects.toSatisfy(
-      (e) => e instanceof CanaryError && e.code === 'E_USAGE' && e.message.includes(missing),
+      (e) => e instanceof CanaryError && e.code === 'E_OUTPUT' && e.message.includes(missing),
     );
     await expect(writeSyntheticFeed(join(dir, 'bad.csv'), { seed: 1 })).rejects.toSatisfy(
       (e) => e instanceof CanaryError && e.code === 'E_USAGE',

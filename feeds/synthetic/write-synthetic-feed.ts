@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { UsageError } from '../../src/core/errors.js';
+import { OutputError } from '../../src/core/errors.js';
 import type { MarketEvent } from '../../src/core/market-event.js';
 import { NORMALIZED_CSV_HEADER, formatNormalizedCsvLine } from '../normalized-csv-format.js';
 import { syntheticEvents } from './synthetic-events.js';
@@ -58,8 +58,8 @@ export interface SyntheticFeedSummary {
  * to drain (backpressure). `onProgress` gets the number of events written so far after
  * each chunk of about 128 KB (some 1,700 events) and once at the end.
  *
- * Bad options or an unwritable path reject with {@link UsageError} (`E_USAGE`); the options are
- * checked before the file is created.
+ * Bad options reject with a `UsageError` (`E_USAGE`), checked before the file is created; an
+ * unwritable path rejects with {@link OutputError} (`E_OUTPUT`).
  *
  * @example
  * const { events } = await writeSyntheticFeed('runs/btc-1h.csv.gz', { seed: 7, minutes: 60 });
@@ -100,10 +100,7 @@ export async function writeSyntheticFeed(
     else await pipeline(source, file);
   } catch (error) {
     // File-system errors (missing folder, no permission, disk full) are the user's to fix.
-    if (isSystemError(error))
-      throw new UsageError(`cannot write synthetic feed to ${path}: ${error.message}`, {
-        cause: error,
-      });
+    if (isSystemError(error)) throw new OutputError(path, error);
     throw error;
   }
   return { events: count, firstTsUs, lastTsUs };

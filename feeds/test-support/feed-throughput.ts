@@ -1,7 +1,7 @@
 /**
  * Feed reader throughput, for the numbers in docs/feed-formats.md (not a test: nothing asserted).
  *
- *   npx tsx feeds/test-support/feed-throughput.ts [events=1000000]
+ *   npm run bench:feeds -- [events=1000000]
  *
  * 1. normalized: lines made with formatNormalizedCsvLine, parsed in memory (parser only);
  * 2. normalized: the same lines as a file, plain and gzipped, through openFeed (whole pipeline);

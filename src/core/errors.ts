@@ -23,7 +23,9 @@ export type ErrorCode =
   | 'E_STRATEGY_INVALID'
   | 'E_STRATEGY_PARAMS'
   // execution
-  | 'E_INJECT_SPEC';
+  | 'E_INJECT_SPEC'
+  // output
+  | 'E_OUTPUT';
 
 /** Base class of every error the tool reports to a user: a stable `code` and a one-line message. */
 export class CanaryError extends Error {
@@ -75,4 +77,14 @@ export class FeedError extends CanaryError {
 /** A configuration input (accounts file, strategy parameters, injection spec) that does not validate. */
 export class ConfigError extends CanaryError {
   override readonly name = 'ConfigError';
+}
+
+/** An output (report directory, generated feed) that cannot be written: path and cause. */
+export class OutputError extends CanaryError {
+  override readonly name = 'OutputError';
+
+  constructor(path: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('E_OUTPUT', `cannot write ${path}: ${reason}`, { cause });
+  }
 }

@@ -6,7 +6,7 @@ import type { FeedFormat } from '../../../feeds/index.js';
 import { FEED_FORMATS } from '../../../feeds/index.js';
 import { loadStrategyDefinition } from '../../../strategies/index.js';
 import type { Account } from '../../core/account.js';
-import { ConfigError, UsageError } from '../../core/errors.js';
+import { ConfigError, OutputError, UsageError } from '../../core/errors.js';
 import type { ArmStrategyConfig } from '../../engine/replay-config.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
@@ -151,9 +151,13 @@ export function replayCommand(io: CliIo): Command {
       }).finally(() => bar.stop());
       let reportPath: string | null = null;
       if (options.out !== undefined) {
-        await mkdir(options.out, { recursive: true });
         reportPath = join(options.out, 'report.json');
-        await writeFile(reportPath, renderReportJson(result.report));
+        try {
+          await mkdir(options.out, { recursive: true });
+          await writeFile(reportPath, renderReportJson(result.report));
+        } catch (error) {
+          throw new OutputError(reportPath, error);
+        }
       }
       if (options.json) {
         io.stdout.write(`${JSON.stringify({ type: 'summary', reportPath, ...result.report })}\n`);
