@@ -155,7 +155,7 @@ describe('bad usage: exit 2 with one line', () => {
   it.each([
     [
       ['replay', SAMPLE, '--accounts', '5', '--out', '/dev/null/run'],
-      /cannot write \/dev\/null\/run\/report\.json: .*\[E_OUTPUT\]$/,
+      /cannot write \/dev\/null\/run: .*\[E_OUTPUT\]$/,
     ],
     [
       ['generate-feed', '--events', '10', '--out', '/dev/null/feed.csv'],

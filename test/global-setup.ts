@@ -1,15 +1,24 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
  * Builds dist/ (incrementally) before the suite: the end-to-end tests run the real
- * `bin/strategy-canary.js`, which imports the build, so they never test stale code.
+ * `bin/strategy-canary.js`, which imports the build, so they never test stale code. Type errors
+ * do not stop the suite (tsc still emits, and `npm run typecheck` is CI's judge of types); a build
+ * that produced nothing does.
  */
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+  const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
     cwd: root,
-    stdio: 'inherit',
+    encoding: 'utf8',
   });
+  if (build.status !== 0) {
+    process.stderr.write(`warning: tsc reported errors while building dist/:\n${build.stdout}`);
+  }
+  if (!existsSync(fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url)))) {
+    throw new Error(`the build produced no dist/src/cli/main.js:\n${build.stdout}${build.stderr}`);
+  }
 }

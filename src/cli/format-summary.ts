@@ -1,4 +1,4 @@
-import type { ReportArm, ReportJson } from '../report/report-json.js';
+import type { ReportArm, ReportDecision, ReportJson } from '../report/report-json.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const pct = (n: number, digits = 2): string => `${n.toFixed(digits)} %`;
@@ -35,9 +35,28 @@ export function formatSummary(report: ReportJson, reportPath: string | null): st
       `  ${file.path} [${file.format}] ${count(file.trades)} trades, ${count(file.quotes)} quotes${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`,
     );
   }
-  lines.push(
-    `canary weight ${pct(inputs.plan.weightPct)}: ${count(exposure.canaryAccounts)} of ${count(exposure.accounts)} accounts (${pct(exposure.accountSharePct)}), ${pct(exposure.capitalSharePct)} of capital; seed ${inputs.seed}, salt "${inputs.salt}"`,
-  );
+  const plan = inputs.plan;
+  if (plan.type === 'fixed') {
+    lines.push(
+      `canary weight ${pct(plan.weightPct)}: ${count(exposure.canaryAccounts)} of ${count(exposure.accounts)} accounts (${pct(exposure.accountSharePct)}), ${pct(exposure.capitalSharePct)} of capital; seed ${inputs.seed}, salt "${inputs.salt}"`,
+    );
+  } else {
+    const rollout = report.rollout;
+    const applied = report.decisions.filter(
+      (d) => d.disposition === 'applied' && d.action !== 'hold',
+    );
+    lines.push(
+      `plan ${plan.name}${plan.timeScale === 1 ? '' : ` (durations × ${plan.timeScale})`}, ${plan.mode} mode, positions ${plan.positions}: ${report.outcome.replace('_', ' ')}${rollout === null ? '' : ` at ${pct(rollout.finalWeightPct)}`} after ${count(applied.length)} applied decision${applied.length === 1 ? '' : 's'}`,
+    );
+    lines.push(
+      `canary exposure: at most ${pct(exposure.maxAccountSharePct)} of accounts and ${pct(exposure.maxCapitalSharePct)} of capital, ${count(Math.round(exposure.canaryCapitalMinutes))} capital-minutes; seed ${inputs.seed}, salt "${inputs.salt}"`,
+    );
+  }
+  if (report.shadow !== null) {
+    lines.push(
+      `shadow step: ${count(report.shadow.paperAccounts)} paper accounts, ${count(report.shadow.fills)} paper fills, paper P&L ${money(report.shadow.pnl)}`,
+    );
+  }
   lines.push('');
 
   const rows: [string, (arm: ReportArm) => string][] = [
@@ -52,6 +71,7 @@ export function formatSummary(report: ReportJson, reportPath: string | null): st
     ['realized P&L', (a) => money(a.realizedPnl)],
     ['unrealized P&L', (a) => money(a.unrealizedPnl)],
     ['fees', (a) => money(a.fees)],
+    ['P&L (attributed)', (a) => money(a.pnl)],
     ['return', (a) => pct(a.returnPct, 4)],
     ['max drawdown', (a) => pct(a.maxDrawdownPct, 4)],
     ['latency p50 / p99 ms', (a) => `${opt(a.latencyMs.p50, 1)} / ${opt(a.latencyMs.p99, 1)}`],
@@ -79,6 +99,26 @@ export function formatSummary(report: ReportJson, reportPath: string | null): st
     })
     .filter((x) => x !== null);
   if (rejectReasons.length > 0) lines.push('', `rejects by reason: ${rejectReasons.join('; ')}`);
-  if (reportPath !== null) lines.push('', `report: ${reportPath}`);
+  if (reportPath !== null) {
+    lines.push('', `report: ${reportPath}`);
+    if (report.rollout?.auditLog != null) {
+      lines.push(`audit log: ${reportPath.replace(/report\.json$/, report.rollout.auditLog)}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One decision on one line, as the replay prints it when it is taken: event time, action, weights,
+ * disposition, and the main reason.
+ */
+export function formatDecisionLine(decision: ReportDecision): string {
+  const main = decision.reasons[0];
+  const weights =
+    decision.fromWeightPct === decision.toWeightPct
+      ? `${decision.fromWeightPct} %`
+      : `${decision.fromWeightPct} % → ${decision.toWeightPct} %`;
+  const reason = main === undefined ? '' : `  ${main.code}: ${main.message}`;
+  const disposition = decision.disposition === 'applied' ? '' : ` (${decision.disposition})`;
+  return `${decision.at}  ${decision.action.padEnd(8)} ${weights}${disposition}${reason}`;
 }

@@ -1,18 +1,49 @@
 /** What the analyzer tells the rollout to do. */
 export type DecisionAction = 'increase' | 'promote' | 'hold' | 'rollback';
 
-/** One piece of evidence behind a decision; `code` is stable and documented. */
+/**
+ * A compared metric's verdict, canary against stable, at its margin:
+ * - `worse`: shown worse than stable by more than the margin (the confidence bound excludes it);
+ * - `non_inferior`: shown not worse by more than the margin;
+ * - `better`: shown better than stable (the bound excludes "no better");
+ * - `inconclusive`: none of the above yet.
+ */
+export type MetricVerdict = 'better' | 'non_inferior' | 'inconclusive' | 'worse';
+
+/**
+ * One piece of evidence behind a decision. `code` is stable and documented (docs/analysis.md, docs/rollout.md).
+ * Metric fields are null for reasons not tied to a metric (step gates, guardrails, operators).
+ */
 export interface DecisionReason {
   readonly code: string;
-  /** The compared metric (e.g. `slippageBps`), or null for reasons not tied to one. */
+  /** The compared metric (`slippageBps`, `latencyMs`, `rejectRate`, `returnBps`) or guardrail, or null. */
   readonly metric: string | null;
   readonly message: string;
   /** Point estimate of canary minus stable, in the metric's unit, when there is one. */
   readonly estimate: number | null;
-  /** Confidence interval of the estimate, [lower, upper], when there is one. */
+  /** Anytime-valid confidence interval of the estimate, [lower, upper], when there is one. */
   readonly ci: readonly [number, number] | null;
-  /** Sample size behind the estimate. */
+  /** Canary observations behind the estimate (batches, orders or intervals: see `test`). */
   readonly n: number | null;
+  /** Stable observations behind the estimate (for paired tests: equal to `n`). */
+  readonly nStable: number | null;
+  /** The margin the verdict is judged at, in the metric's unit (worse-by-more-than). */
+  readonly margin: number | null;
+  /** The statistical test or confidence sequence used, by stable name. */
+  readonly test: string | null;
+  /** The error rate the bound is valid at. */
+  readonly alpha: number | null;
+  readonly verdict: MetricVerdict | null;
+}
+
+/** A hard guardrail's reading at decision time. */
+export interface GuardrailState {
+  /** Stable name, e.g. `canaryLossPct`, `canaryDrawdownPct`, `canaryRejectRate`. */
+  readonly name: string;
+  readonly value: number;
+  readonly limit: number;
+  readonly unit: string;
+  readonly breached: boolean;
 }
 
 /** A rollout decision, as report.json and the audit log carry it. */
@@ -24,5 +55,14 @@ export interface Decision {
   readonly action: DecisionAction;
   readonly fromWeightPct: number;
   readonly toWeightPct: number;
+  /** Index of the plan step the decision was taken in (0-based), or null outside the steps. */
+  readonly stepIndex: number | null;
+  /**
+   * `applied`; `proposed` (manual mode: waits for an operator's approve or reject); `queued` (a
+   * rollback waiting for a transition in progress to finish); `refused` (not allowed now: stale,
+   * halted, or during a transition; the reason is in `reasons`).
+   */
+  readonly disposition: 'applied' | 'proposed' | 'queued' | 'refused';
   readonly reasons: readonly DecisionReason[];
+  readonly guardrails: readonly GuardrailState[];
 }

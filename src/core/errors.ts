@@ -25,7 +25,11 @@ export type ErrorCode =
   // execution
   | 'E_INJECT_SPEC'
   // output
-  | 'E_OUTPUT';
+  | 'E_OUTPUT'
+  // rollout
+  | 'E_PLAN'
+  | 'E_AUDIT_LOG'
+  | 'E_ROLLOUT_STATE';
 
 /** Base class of every error the tool reports to a user: a stable `code` and a one-line message. */
 export class CanaryError extends Error {

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { FeedSource } from '../../feeds/index.js';
 import type { Arm } from '../core/arm.js';
 import { Decimal, moneyToString, ZERO } from '../core/money.js';
@@ -5,27 +6,43 @@ import { usToIso } from '../core/time.js';
 import type { MetricsSnapshot } from '../metrics/index.js';
 import {
   REPORT_SCHEMA_VERSION,
+  reportDecisionOf,
   type ReportArm,
   type ReportInputFile,
   type ReportJson,
+  type ReportOutcome,
+  type ReportShadow,
 } from '../report/report-json.js';
-import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
+import { planHash } from '../rollout/index.js';
+import type { RolloutRunner } from './rollout-runner.js';
 import type { ReplayConfig } from './run-replay.js';
+import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
 import type { TradingEngine } from './trading-engine.js';
 
+/** What a finished run hands to {@link buildReport}. */
+export interface ReportSources {
+  readonly config: ReplayConfig;
+  readonly sources: readonly FeedSource[];
+  readonly engine: TradingEngine;
+  readonly snapshot: MetricsSnapshot | null;
+  readonly runner: RolloutRunner | null;
+  /** Paper orders and fills of a shadow step. */
+  readonly paper: { readonly orders: number; readonly fills: number };
+}
+
 /** Assembles report.json's data from a finished run. */
-export function buildReport(
-  config: ReplayConfig,
-  sources: readonly FeedSource[],
-  engine: TradingEngine,
-  snapshot: MetricsSnapshot | null,
-): ReportJson {
+export function buildReport(run: ReportSources): ReportJson {
+  const { config, sources, engine, snapshot, runner } = run;
   const files = sources.map(reportInputFile);
   const firstTsUs = minOf(sources.map((s) => s.stats.firstTsUs));
   const lastTsUs = maxOf(sources.map((s) => s.stats.lastTsUs));
   const exposure = engine.router.exposure(config.accounts);
+  const track = engine.canaryExposure();
   const totalCapital = config.accounts.reduce((sum, a) => sum.plus(a.capital), ZERO);
+  const totalCapitalNum = totalCapital.toNumber();
+  const accountCount = config.accounts.length;
   const arm = (which: Arm): ReportArm => reportArm(which, config, engine, snapshot);
+  const rollout = config.rollout;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -36,10 +53,25 @@ export function buildReport(
       lastEventAt: lastTsUs === null ? null : usToIso(lastTsUs),
       seed: config.seed,
       salt: config.salt,
-      plan: { type: 'fixed', weightPct: config.weightBps / 100 },
+      plan:
+        rollout === undefined
+          ? { type: 'fixed', weightPct: config.weightBps / 100 }
+          : {
+              type: 'plan',
+              name: rollout.plan.name,
+              source: rollout.plan.source,
+              hash: planHash(rollout.plan),
+              timeScale: rollout.timeScale ?? 1,
+              mode: rollout.mode,
+              positions: rollout.plan.positions,
+              steps: rollout.plan.steps,
+              metrics: rollout.plan.metrics,
+              guardrails: rollout.plan.guardrails,
+              onMaxDuration: rollout.plan.onMaxDuration,
+            },
       accounts: {
         source: config.accountsSource,
-        count: config.accounts.length,
+        count: accountCount,
         capital: moneyToString(totalCapital),
       },
       strategies: {
@@ -57,12 +89,46 @@ export function buildReport(
       excludedAccounts: exposure.excludedAccounts,
       accountSharePct: round(exposure.accountSharePct, 4),
       capitalSharePct: round(exposure.capitalSharePct, 4),
-      // The weight is fixed for the whole run, so the maximum is the share held throughout.
-      maxAccountSharePct: round(exposure.accountSharePct, 4),
-      maxCapitalSharePct: round(exposure.capitalSharePct, 4),
+      maxAccountSharePct: round(share(track.maxAccounts, accountCount), 4),
+      maxCapitalSharePct: round(share(track.maxCapital, totalCapitalNum), 4),
+      canaryCapitalMinutes: round(track.capitalMinutes, 2),
     },
-    decisions: [],
-    outcome: 'fixed_weight',
+    shadow: reportShadow(engine, run.paper),
+    rollout:
+      runner === null
+        ? null
+        : {
+            status: runner.controller.status,
+            halted: runner.controller.halted,
+            stepIndex: runner.controller.stepIndex,
+            finalWeightPct: runner.controller.weightPct,
+            auditLog: rollout?.auditPath == null ? null : basename(rollout.auditPath),
+            auditRecords: runner.records.length,
+            deployments: runner.controller.deployments,
+          },
+    decisions: runner === null ? [] : runner.decisions.map(reportDecisionOf),
+    outcome: outcomeOf(runner),
+  };
+}
+
+function outcomeOf(runner: RolloutRunner | null): ReportOutcome {
+  return runner === null ? 'fixed_weight' : runner.outcome;
+}
+
+function reportShadow(
+  engine: TradingEngine,
+  paper: { readonly orders: number; readonly fills: number },
+): ReportShadow | null {
+  if (engine.paperAccountsCreated === 0) return null;
+  const totals = engine.paperLedger.armTotals('canary');
+  return {
+    paperAccounts: engine.paperAccountsCreated,
+    orders: paper.orders,
+    fills: paper.fills,
+    realizedPnl: moneyToString(totals.realizedPnl),
+    unrealizedPnl: moneyToString(totals.unrealizedPnl),
+    fees: moneyToString(totals.fees),
+    pnl: moneyToString(totals.pnl),
   };
 }
 
@@ -88,7 +154,9 @@ function reportArm(
     realizedPnl: moneyToString(totals.realizedPnl),
     unrealizedPnl: moneyToString(totals.unrealizedPnl),
     fees: moneyToString(totals.fees),
+    pnl: moneyToString(totals.pnl),
     equity: moneyToString(totals.equity),
+    ordersBelowMinNotional: activity.ordersBelowMinNotional,
     // From the equity curve: compounded interval returns, so account moves count as flows.
     returnPct: round(stats?.returnPct ?? 0, 6),
     maxDrawdownPct: round(stats?.maxDrawdownPct ?? 0, 6),
@@ -120,6 +188,10 @@ function reportInputFile(source: FeedSource): ReportInputFile {
     firstEventAt: s.firstTsUs === null ? null : usToIso(s.firstTsUs),
     lastEventAt: s.lastTsUs === null ? null : usToIso(s.lastTsUs),
   };
+}
+
+function share(part: number, whole: number): number {
+  return whole <= 0 ? 0 : (part / whole) * 100;
 }
 
 /** Rounds for the report (statistics only; money is never rounded), keeping JSON stable. */

@@ -1,14 +1,40 @@
-import { concatAll, from, lastValueFrom, type Observable, tap } from 'rxjs';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { concatAll, filter, from, lastValueFrom, type Observable, takeWhile, tap } from 'rxjs';
 import { mergeFeeds, openFeed, type FeedOptions, type FeedSource } from '../../feeds/index.js';
 import { createStrategy } from '../../strategies/index.js';
 import type { Arm } from '../core/arm.js';
+import type { Decision } from '../core/decision.js';
 import type { MarketEvent } from '../core/market-event.js';
 import type { Strategy } from '../core/strategy.js';
-import { armMetrics, type MetricsSnapshot } from '../metrics/index.js';
+import { armMetrics, type MetricsInput, type MetricsSnapshot } from '../metrics/index.js';
 import type { ReportJson } from '../report/report-json.js';
+import {
+  canonicalJson,
+  planHash,
+  sha256Hex,
+  type InputWatermark,
+  type RolloutMode,
+  type RolloutPlan,
+} from '../rollout/index.js';
 import { buildReport } from './build-report.js';
 import type { EngineConfig } from './replay-config.js';
-import { TradingEngine } from './trading-engine.js';
+import { RolloutRunner } from './rollout-runner.js';
+import { PAPER_ID_PREFIX, TradingEngine } from './trading-engine.js';
+
+/** A rollout to run during the replay (instead of a fixed weight). */
+export interface ReplayRollout {
+  readonly plan: RolloutPlan;
+  readonly mode: RolloutMode;
+  /** The audit log's path, or null to keep it in memory. */
+  readonly auditPath: string | null;
+  /** Stop reading once the rollout has promoted or rolled back (calibration runs). */
+  readonly stopWhenFinished?: boolean;
+  /** Also judge the data by seed 004's threshold rules (calibration's baseline). */
+  readonly naiveBaseline?: boolean;
+  /** The factor the plan's durations were scaled by, for the report (default 1). */
+  readonly timeScale?: number;
+}
 
 /** A replay: the engine's configuration plus the files to read and how. */
 export interface ReplayConfig extends EngineConfig {
@@ -16,26 +42,33 @@ export interface ReplayConfig extends EngineConfig {
   readonly feed: FeedOptions & { readonly onBadLine: 'fail' | 'skip' };
   /** How the accounts were given, for the report: `generated` or the file path. */
   readonly accountsSource: string;
+  /** A rollout plan to run; without one, the canary weight stays at `weightBps`. */
+  readonly rollout?: ReplayRollout;
 }
 
 /** Callbacks while a replay runs. */
 export interface ReplayHooks {
   /** Raw bytes read so far over all files, and their total size. */
-  onProgress?(doneBytes: number, totalBytes: number): void;
+  readonly onProgress?: (doneBytes: number, totalBytes: number) => void;
   /** Every per-arm metrics snapshot, on the event-time interval. */
-  onSnapshot?(snapshot: MetricsSnapshot): void;
+  readonly onSnapshot?: (snapshot: MetricsSnapshot) => void;
+  /** Every rollout decision, as it is taken. */
+  readonly onDecision?: (decision: Decision) => void;
 }
 
 /** What a finished replay produced. */
 export interface ReplayResult {
   readonly report: ReportJson;
   readonly lastSnapshot: MetricsSnapshot | null;
+  /** The rollout, when the replay ran one (audit records, naive baseline, canary counts). */
+  readonly rollout: RolloutRunner | null;
 }
 
 /**
  * Replays market data files through the router, both strategies, the simulated broker, the
- * ledger and the metrics pipeline, and returns report.json's data. Feed errors (bad input under
- * `onBadLine: 'fail'`) reject the promise with a FeedError.
+ * ledger, the metrics pipeline and, with a plan, the rollout (analysis, guardrails, controller,
+ * audit log), and returns report.json's data. Feed errors (bad input under `onBadLine: 'fail'`)
+ * reject the promise with a FeedError.
  */
 export async function runReplay(
   config: ReplayConfig,
@@ -47,11 +80,53 @@ export async function runReplay(
     stable: createStrategy(config.strategies.stable.definition, config.strategies.stable.params),
     canary: createStrategy(config.strategies.canary.definition, config.strategies.canary.params),
   };
-  const engine = new TradingEngine(config, strategies);
+  const rolloutConfig = config.rollout;
+  const engine = new TradingEngine(
+    rolloutConfig === undefined ? config : { ...config, weightBps: 0 },
+    strategies,
+  );
+
+  let eventsProcessed = 0;
+  let runner: RolloutRunner | null = null;
+  if (rolloutConfig !== undefined) {
+    const inputs =
+      rolloutConfig.auditPath === null
+        ? []
+        : await Promise.all(
+            config.files.map(async (path) => ({ path, sha256: await sha256File(path) })),
+          );
+    runner = new RolloutRunner(engine, {
+      plan: rolloutConfig.plan,
+      mode: rolloutConfig.mode,
+      stableVersion: strategies.stable.id,
+      canaryVersion: strategies.canary.id,
+      auditPath: rolloutConfig.auditPath,
+      configHash: configHash(config, rolloutConfig.plan, inputs),
+      naiveBaseline: rolloutConfig.naiveBaseline ?? false,
+      watermark: (): InputWatermark => ({
+        inputs,
+        eventsProcessed,
+        lastEventTsUs: eventsProcessed === 0 ? null : engine.clock.nowUs,
+      }),
+    });
+    if (hooks.onDecision !== undefined) {
+      const onDecision = hooks.onDecision;
+      runner.decision$.subscribe((decision) => onDecision(decision));
+    }
+  }
+
+  const paper = { orders: 0, fills: 0 };
+  engine.metricsInput$.pipe(filter(isPaper)).subscribe((input) => {
+    if (input.type === 'order') paper.orders++;
+    else if (input.type === 'fill') paper.fills++;
+  });
 
   let lastSnapshot: MetricsSnapshot | null = null;
+  // The report's per-arm figures are real trading only: the shadow step's paper orders and
+  // reports feed the analysis, not the report's counts (its paper results have their own section).
   const metricsDone = lastValueFrom(
     engine.metricsInput$.pipe(
+      filter((input) => !isPaper(input)),
       armMetrics({ intervalMs: config.sampleIntervalMs }),
       tap((snapshot) => {
         lastSnapshot = snapshot;
@@ -62,22 +137,87 @@ export async function runReplay(
   );
 
   const totalBytes = sources.reduce((sum, source) => sum + source.sizeBytes, 0);
+  const stopWhenFinished = rolloutConfig?.stopWhenFinished === true;
   const market$: Observable<MarketEvent> = from(mergeFeeds(sources)).pipe(
     tap(() => hooks.onProgress?.(bytesRead(sources), totalBytes)),
     concatAll(),
+    takeWhile(() => !(stopWhenFinished && runner !== null && runner.finished)),
   );
-  await lastValueFrom(market$.pipe(tap((event) => engine.process(event))), {
-    defaultValue: null,
-  });
+  await lastValueFrom(
+    market$.pipe(
+      tap((event) => {
+        if (eventsProcessed === 0) runner?.start(event.tsUs);
+        eventsProcessed++;
+        engine.process(event);
+      }),
+    ),
+    { defaultValue: null },
+  );
   engine.finish();
   await metricsDone;
+  runner?.close();
   hooks.onProgress?.(totalBytes, totalBytes);
 
-  return { report: buildReport(config, sources, engine, lastSnapshot), lastSnapshot };
+  return {
+    report: buildReport({ config, sources, engine, snapshot: lastSnapshot, runner, paper }),
+    lastSnapshot,
+    rollout: runner,
+  };
+}
+
+function isPaper(input: MetricsInput): boolean {
+  if (input.type === 'fill' || input.type === 'reject') {
+    return input.accountId.startsWith(PAPER_ID_PREFIX);
+  }
+  return input.type === 'order' && input.paper === true;
 }
 
 function bytesRead(sources: readonly FeedSource[]): number {
   let total = 0;
   for (const source of sources) total += source.stats.bytesRead;
   return total;
+}
+
+/** Hex sha256 of a file's bytes, streamed. */
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * The configuration's hash, written on every audit line: plan, strategies and parameters, accounts,
+ * routing, execution model, injections and input files. A resumed or compared run with another
+ * hash is another experiment.
+ */
+function configHash(
+  config: ReplayConfig,
+  plan: RolloutPlan,
+  inputs: readonly { path: string; sha256: string }[],
+): string {
+  return sha256Hex(
+    canonicalJson({
+      plan: planHash(plan),
+      strategies: {
+        stable: { spec: config.strategies.stable.spec, params: config.strategies.stable.params },
+        canary: { spec: config.strategies.canary.spec, params: config.strategies.canary.params },
+      },
+      accounts: sha256Hex(
+        config.accounts.map((a) => `${a.id},${a.capital.toFixed()},${a.override ?? ''}`).join('\n'),
+      ),
+      salt: config.salt,
+      seed: config.seed,
+      execution: {
+        feeBps: config.execution.feeBps,
+        minNotional: config.execution.minNotional.toFixed(),
+        protectionBandBps: config.execution.protectionBandBps,
+        latency: config.execution.latency,
+      },
+      injections: config.injections,
+      maxLeverage: config.maxLeverage,
+      quantityDecimals: config.quantityDecimals,
+      sampleIntervalMs: config.sampleIntervalMs,
+      inputs,
+    }),
+  );
 }

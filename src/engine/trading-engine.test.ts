@@ -293,3 +293,149 @@ describe('TradingEngine', () => {
     expect(text(run(cfg, strategies(), events))).toBe(text(run(cfg, strategies(), events)));
   });
 });
+
+describe('TradingEngine: moving accounts between arms', () => {
+  /** Both arms hold 1 % long from t = 1.1 s (stable target only), on a tape of 300 quotes. */
+  function longStable(
+    weightBps: number,
+    accountsCount = 40,
+  ): { engine: TradingEngine; events: MarketEvent[] } {
+    const events = tape(300);
+    const script = new Map([[events[10]!.tsUs, 0.01]]);
+    const cfg = config({ accounts: accounts(accountsCount), weightBps });
+    const engine = new TradingEngine(cfg, {
+      stable: scripted('s@1', script),
+      canary: scripted('c@1', new Map([[events[10]!.tsUs, 0.02]])),
+    });
+    return { engine, events };
+  }
+
+  it('raising the weight hands positions over: moved accounts keep them, then follow canary', () => {
+    const { engine, events } = longStable(1000);
+    engine.positionsPolicy = 'handoff';
+    for (const e of events.slice(0, 100)) engine.process(e);
+    const before = new Set(engine.accountsOn('canary').map((a) => a.id));
+    const moved = engine.setWeightBps(5000);
+    const after = engine.accountsOn('canary').map((a) => a.id);
+    expect(moved).toBe(after.length - before.size);
+    for (const id of before) expect(after).toContain(id); // monotone: nobody leaves canary
+    expect(engine.transitionInProgress).toBe(false);
+    for (const e of events.slice(100, 120)) engine.process(e);
+    // Moved accounts were rebalanced from stable's 1 % to canary's 2 % target.
+    for (const id of after) {
+      const q = engine.ledger.accountSnapshot(id).positions[0]!.quantity.toNumber();
+      expect(q).toBeCloseTo(2, 2); // 2 % of 10,000 at 100
+    }
+    expect(engine.ledger.armTotals('canary').accounts).toBe(after.length);
+  });
+
+  it('flatten closes positions on the leaving arm first, then the account joins the other arm', () => {
+    const { engine, events } = longStable(0);
+    engine.positionsPolicy = 'flatten';
+    const completions: number[] = [];
+    engine.transitionComplete$.subscribe((t) => completions.push(t));
+    for (const e of events.slice(0, 100)) engine.process(e);
+    const realizedBefore = engine.ledger.armTotals('stable').realizedPnl;
+    const moving = engine.setWeightBps(5000);
+    expect(moving).toBeGreaterThan(0);
+    expect(engine.transitionInProgress).toBe(true);
+    expect(engine.accountsOn('canary')).toHaveLength(0); // still on stable while closing
+    for (const e of events.slice(100, 140)) engine.process(e);
+    expect(engine.transitionInProgress).toBe(false);
+    expect(completions).toHaveLength(1);
+    expect(engine.accountsOn('canary')).toHaveLength(moving);
+    // The close was booked on stable (fees and the round trip), before the move.
+    expect(engine.ledger.armTotals('stable').realizedPnl.equals(realizedBefore)).toBe(false);
+    for (const e of events.slice(140, 160)) engine.process(e);
+    for (const account of engine.accountsOn('canary')) {
+      const q = engine.ledger.accountSnapshot(account.id).positions[0]!.quantity.toNumber();
+      expect(q).toBeCloseTo(2, 2);
+    }
+  });
+
+  it('rollback sends every account to stable, canary pins included, and keeps them there', () => {
+    const cfg = config({
+      accounts: [
+        ...accounts(30),
+        { id: 'tester', capital: new Decimal('10000'), override: 'canary' },
+      ],
+      weightBps: 5000,
+    });
+    const engine = new TradingEngine(cfg, { stable: idle, canary: idle });
+    expect(engine.accountsOn('canary').map((a) => a.id)).toContain('tester');
+    engine.rollback();
+    expect(engine.accountsOn('canary')).toHaveLength(0);
+    engine.setWeightBps(10_000);
+    expect(engine.accountsOn('canary')).toHaveLength(0);
+    expect(cfg.accounts.every((a) => engine.router.route(a.id) === 'stable')).toBe(true);
+  });
+
+  it('promotion moves every account to the canary version at once, pins and exclusions too', () => {
+    const cfg = config({
+      accounts: [
+        ...accounts(30),
+        { id: 'vip', capital: new Decimal('10000'), override: 'stable' },
+        { id: 'mm', capital: new Decimal('10000'), override: 'exclude' },
+      ],
+      weightBps: 100,
+    });
+    const engine = new TradingEngine(cfg, { stable: idle, canary: idle });
+    engine.promote();
+    expect(engine.accountsOn('stable')).toHaveLength(0);
+    expect(engine.accountsOn('canary')).toHaveLength(32);
+    expect(engine.ledger.armTotals('canary').accounts).toBe(32);
+  });
+
+  it('a shadow step trades paper copies of the stable accounts with the canary strategy', () => {
+    const events = tape(300);
+    const cfg = config({ accounts: accounts(10), weightBps: 0 });
+    const engine = new TradingEngine(cfg, {
+      stable: scripted('s@1', new Map([[events[10]!.tsUs, 0.01]])),
+      canary: scripted('c@1', new Map([[events[10]!.tsUs, 0.02]])),
+    });
+    const inputs: MetricsInput[] = [];
+    engine.metricsInput$.subscribe((i) => inputs.push(i));
+    engine.startShadow();
+    expect(engine.paperAccounts).toBe(10);
+    for (const e of events.slice(0, 100)) engine.process(e);
+    const paperFills = inputs.filter((i) => i.type === 'fill' && i.arm === 'canary');
+    expect(paperFills).toHaveLength(10);
+    expect(engine.accountsOn('canary')).toHaveLength(0); // no real account on canary
+    expect(engine.canaryExposure()).toMatchObject({ accounts: 0, capital: 0 });
+    expect(engine.paperLedger.armTotals('canary').accounts).toBe(10);
+    expect(engine.canaryEquityNum().accounts).toBe(10);
+    // The real books are untouched by paper trading.
+    expect(engine.ledger.armTotals('canary').accounts).toBe(0);
+    expect(engine.ledger.armTotals('stable').fees.toString()).not.toBe('0');
+    engine.endShadow();
+    expect(engine.paperAccounts).toBe(0);
+    expect(engine.paperLedger.armTotals('canary').accounts).toBe(0);
+    // Paper equity left as a flow: the canary series' contributed moved with it.
+    expect(engine.canaryEquityNum().equity).toBeCloseTo(0, 9);
+  });
+
+  it('does not send orders worth less than the minimum notional, and counts them', () => {
+    const events = tape(50);
+    const cfg = config({ accounts: [{ id: 'tiny', capital: new Decimal('100') }], weightBps: 0 });
+    const engine = new TradingEngine(cfg, {
+      stable: scripted('s@1', new Map([[events[5]!.tsUs, 0.01]])), // 1 USDT of BTC < 5
+      canary: idle,
+    });
+    const reports: ExecutionReport[] = [];
+    engine.executions$.subscribe((r) => reports.push(r));
+    for (const e of events) engine.process(e);
+    expect(reports).toHaveLength(0);
+    expect(engine.activity('stable').ordersBelowMinNotional).toBe(1);
+  });
+
+  it('integrates the canary’s real capital over event time', () => {
+    const events = tape(601); // 1 s → 7 s
+    const cfg = config({ accounts: accounts(10, '6000'), weightBps: 10_000 });
+    const engine = new TradingEngine(cfg, { stable: idle, canary: idle });
+    for (const e of events) engine.process(e);
+    const exposure = engine.canaryExposure();
+    expect(exposure).toMatchObject({ accounts: 10, capital: 60_000, maxAccounts: 10 });
+    // 60,000 of capital for the 6 s the run lasted: 60,000 × 0.1 min.
+    expect(exposure.capitalMinutes).toBeCloseTo(6_000, 6);
+  });
+});

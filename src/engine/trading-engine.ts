@@ -1,38 +1,64 @@
 import { Subject } from 'rxjs';
 import type { Account } from '../core/account.js';
-import { ARMS, type Arm } from '../core/arm.js';
+import { ARMS, otherArm, type Arm } from '../core/arm.js';
+import { decimalToFloat } from '../core/decimal-to-float.js';
 import { EventClock } from '../core/event-clock.js';
 import type { ExecutionReport } from '../core/execution-report.js';
 import type { MarketEvent } from '../core/market-event.js';
-import { decimalToFloat } from '../core/decimal-to-float.js';
 import { Decimal } from '../core/money.js';
 import type { Order } from '../core/order.js';
 import type { Strategy, TargetPosition } from '../core/strategy.js';
 import { US_PER_MS } from '../core/time.js';
 import { SimulatedBroker } from '../execution/index.js';
-import { Ledger } from '../ledger/index.js';
+import { Ledger, type ArmEquityNum } from '../ledger/index.js';
 import { IntervalBoundaries, type MetricsInput } from '../metrics/index.js';
 import { overridesOf, Router } from '../router/index.js';
 import { stepsToDecimalString } from './quantity-steps.js';
 import type { EngineConfig } from './replay-config.js';
 
-/** One account as the engine tracks it on its arm: sizing inputs and orders in flight. */
+/**
+ * What happens to an account's positions when it changes arm (rollback, promotion, a step):
+ * - `flatten`: the leaving arm closes them through the execution path (P&L booked on the leaving
+ *   arm); the account joins the other arm flat;
+ * - `handoff`: they move as they are; the receiving arm's strategy takes them over at once (it
+ *   rebalances the account to its current target).
+ */
+export type PositionsPolicy = 'flatten' | 'handoff';
+
+/** Prefix of the ids of the shadow step's paper accounts. */
+export const PAPER_ID_PREFIX = 'paper:';
+
+/** One account as the engine tracks it: its arm, sizing inputs and orders in flight. */
 interface AccountSlot {
   readonly account: Account;
   readonly capitalNum: number;
+  /** A shadow step's paper copy of a stable account: traded by the canary strategy, never routed. */
+  readonly paper: boolean;
+  readonly ledger: Ledger;
+  arm: Arm;
+  /** Moving to the other arm, waiting for its positions to be closed (flatten policy). */
+  leaving: boolean;
+  /** A paper account whose shadow step is over: it sends no more orders and is closed when idle. */
+  retiring: boolean;
   /** Signed quantity sent but not yet filled or rejected, per symbol, in integer quantity steps. */
   readonly pendingSteps: Map<string, number>;
+  /** Symbols whose closing order the venue refused as below its minimum: dust, moves as it is. */
+  readonly dust: Set<string>;
 }
 
-/** Per-arm runtime: its strategy, its accounts and what it has done. */
+/** Per-arm runtime: its strategy, its accounts, its current targets and what it has done. */
 interface ArmRuntime {
   readonly arm: Arm;
   readonly strategy: Strategy;
-  readonly slots: AccountSlot[];
+  readonly slots: Set<AccountSlot>;
+  /** The strategy's latest target per symbol, to rebalance accounts that join the arm. */
+  readonly targets: Map<string, TargetPosition>;
   targetChanges: number;
   strategyErrors: number;
   firstStrategyError: string | null;
   orderSeq: number;
+  /** Orders not sent because their value was below the venue's minimum (dust). */
+  ordersBelowMinNotional: number;
 }
 
 /** Float view of a symbol's market, for decision prices. */
@@ -46,31 +72,63 @@ export interface ArmActivity {
   readonly targetChanges: number;
   readonly strategyErrors: number;
   readonly firstStrategyError: string | null;
+  readonly ordersBelowMinNotional: number;
+}
+
+/** The canary's real exposure: now, at its maximum, and integrated over event time. */
+export interface CanaryExposureTrack {
+  readonly accounts: number;
+  readonly capital: number;
+  readonly maxAccounts: number;
+  readonly maxCapital: number;
+  /** ∫ canary capital dt, quote currency × minutes (capital-minutes exposed). */
+  readonly capitalMinutes: number;
 }
 
 /**
  * The synchronous heart of a run: one call per market event, in event-time order. For each event
- * it fills the orders that have reached the market, marks the ledger, asks each arm's strategy
+ * it fills the orders that have reached the market, marks the ledgers, asks each arm's strategy
  * once, turns a changed target into one order per account on that arm, and samples equity on
- * the event-time interval. Everything it observes goes out on {@link TradingEngine.metricsInput$}
- * and {@link TradingEngine.executions$}; the replay and live drivers only feed it events.
+ * the event-time interval. Accounts move between arms when the weight changes, on rollback and on
+ * promotion ({@link TradingEngine.setWeightBps}, {@link TradingEngine.rollback},
+ * {@link TradingEngine.promote}); a shadow step trades paper copies of the stable accounts with
+ * the canary strategy. Everything it observes goes out on {@link TradingEngine.metricsInput$} and
+ * {@link TradingEngine.executions$}; drivers only feed it events and commands.
  */
 export class TradingEngine {
   readonly clock = new EventClock();
   readonly router: Router;
+  /** The real accounts' books. */
   readonly ledger: Ledger;
+  /** The shadow step's paper accounts' books (all on the canary arm). */
+  readonly paperLedger = new Ledger();
   readonly broker: SimulatedBroker;
   /** Every fill and reject, as it happens. */
   readonly executions$ = new Subject<ExecutionReport>();
   /** Orders, executions, strategy errors and equity samples: the metrics pipeline's input. */
   readonly metricsInput$ = new Subject<MetricsInput>();
+  /** Emits the event time when an account move that was waiting on flattening is complete. */
+  readonly transitionComplete$ = new Subject<number>();
 
   readonly #arms: Record<Arm, ArmRuntime>;
+  readonly #accounts: readonly Account[];
   readonly #slotsById = new Map<string, AccountSlot>();
   readonly #symbols = new Map<string, SymbolState>();
   readonly #boundaries: IntervalBoundaries;
   readonly #quantityDecimals: number;
   readonly #quantityScale: number;
+  readonly #minNotionalNum: number;
+  #policy: PositionsPolicy = 'flatten';
+  #leavingCount = 0;
+  #paperAccountsCreated = 0;
+  #exposure: {
+    accounts: number;
+    capital: number;
+    maxAccounts: number;
+    maxCapital: number;
+    capitalMinutes: number;
+    sinceUs: number;
+  } = { accounts: 0, capital: 0, maxAccounts: 0, maxCapital: 0, capitalMinutes: 0, sinceUs: -1 };
   readonly #emitReport = (report: ExecutionReport): void => this.#onReport(report);
   readonly #emitEquityAt = (tsUs: number): void => this.#emitEquity(tsUs);
 
@@ -80,6 +138,8 @@ export class TradingEngine {
     );
     this.#quantityDecimals = config.quantityDecimals;
     this.#quantityScale = 10 ** config.quantityDecimals;
+    this.#minNotionalNum = decimalToFloat(config.execution.minNotional);
+    this.#accounts = config.accounts;
     this.router = new Router({
       salt: config.salt,
       weightBps: config.weightBps,
@@ -93,31 +153,26 @@ export class TradingEngine {
       account,
       arm: this.router.route(account.id),
     }));
-    for (const { account, arm } of assignments) {
-      const slot: AccountSlot = {
-        account,
-        capitalNum: account.capital.toNumber(),
-        pendingSteps: new Map(),
-      };
-      this.#slotsById.set(account.id, slot);
-      this.#arms[arm].slots.push(slot);
-    }
     this.ledger = new Ledger(assignments);
+    for (const { account, arm } of assignments) this.#addSlot(account, arm, this.ledger, false);
     this.broker = new SimulatedBroker({
       config: config.execution,
       injections: config.injections,
       seed: config.seed,
       buyingPower: (order, fillPrice) =>
-        this.ledger.canAfford(order, fillPrice, config.maxLeverage),
+        this.#ledgerOf(order.accountId).canAfford(order, fillPrice, config.maxLeverage),
     });
+    this.#updateExposure(-1);
   }
 
   /** Feeds one market event; events must come in non-decreasing event time. */
   process(event: MarketEvent): void {
     const nowUs = this.clock.advance(event.tsUs);
+    if (this.#exposure.sinceUs < 0) this.#exposure.sinceUs = nowUs; // exposure counts from the first event
     // Samples at each boundary this event passes: taken after every event up to the boundary.
     this.#boundaries.passTo(nowUs, this.#emitEquityAt);
     this.ledger.mark(event);
+    this.paperLedger.mark(event);
     const symbol = this.#symbolState(event.symbol);
     if (event.type === 'quote') symbol.mid = (event.bidPriceNum + event.askPriceNum) / 2;
     else symbol.lastTrade = event.priceNum;
@@ -125,7 +180,11 @@ export class TradingEngine {
     for (const arm of ARMS) {
       const runtime = this.#arms[arm];
       const target = this.#decide(runtime, event);
-      if (target !== null) this.#rebalance(runtime, target, nowUs, symbol);
+      if (target !== null) {
+        runtime.targetChanges++;
+        runtime.targets.set(target.symbol, target);
+        for (const slot of runtime.slots) this.#rebalance(runtime, slot, target, nowUs);
+      }
     }
   }
 
@@ -137,23 +196,249 @@ export class TradingEngine {
     const nowUs = this.clock.nowUs;
     this.broker.expirePending(nowUs, this.#emitReport);
     this.#emitEquity(nowUs);
+    this.#updateExposure(nowUs);
     this.executions$.complete();
     this.metricsInput$.complete();
+    this.transitionComplete$.complete();
   }
 
-  /** Target changes and strategy errors per arm. */
+  /** How positions move with accounts that change arm (default `flatten`). */
+  set positionsPolicy(policy: PositionsPolicy) {
+    this.#policy = policy;
+  }
+
+  get positionsPolicy(): PositionsPolicy {
+    return this.#policy;
+  }
+
+  /** True while accounts are waiting for their positions to be closed before changing arm. */
+  get transitionInProgress(): boolean {
+    return this.#leavingCount > 0;
+  }
+
+  /**
+   * Sets the canary weight and moves the accounts whose arm changes (raising the weight only moves
+   * stable accounts to canary: the hash is monotone). Returns the number of accounts moving.
+   */
+  setWeightBps(weightBps: number): number {
+    this.router.setWeightBps(weightBps);
+    return this.#reassign();
+  }
+
+  /**
+   * Before a rollout starts (and during its shadow step) no real account may trade the canary, canary
+   * pins included: the kill switch holds every account on stable.
+   */
+  holdAllOnStable(): number {
+    this.router.disableCanary();
+    return this.#reassign();
+  }
+
+  /** A live step: ends a shadow step if one is on, lifts the kill switch, sets the weight. */
+  goLive(weightBps: number): number {
+    this.endShadow();
+    this.router.setWeightBps(weightBps);
+    this.router.enableCanary();
+    return this.#reassign();
+  }
+
+  /** Rollback: the kill switch sends every account to stable (canary pins too), and paper stops. */
+  rollback(): number {
+    this.router.disableCanary();
+    this.endShadow();
+    return this.#reassign();
+  }
+
+  /** Promotion: every account moves to the canary version at once (pins and exclusions too). */
+  promote(): number {
+    this.router.promoteCanary();
+    this.endShadow();
+    return this.#reassign();
+  }
+
+  /**
+   * Starts a shadow step: a paper copy of every stable account (same capital, id prefixed
+   * `paper:`) joins the canary arm, traded by the canary strategy on the same market; its orders
+   * are simulated and never sent (in replay, everything is). Real routing is unchanged.
+   */
+  startShadow(): void {
+    for (const slot of [...this.#arms.stable.slots]) {
+      if (slot.paper) continue;
+      const paper: Account = {
+        id: `${PAPER_ID_PREFIX}${slot.account.id}`,
+        capital: slot.account.capital,
+      };
+      if (this.#slotsById.has(paper.id)) continue;
+      this.paperLedger.addAccount(paper, 'canary');
+      this.#paperAccountsCreated++;
+      const paperSlot = this.#addSlot(paper, 'canary', this.paperLedger, true);
+      this.#joinTargets(this.#arms.canary, paperSlot, this.clock.nowUs);
+    }
+    this.#membershipChanged(this.clock.nowUs);
+  }
+
+  /** Ends a shadow step: paper accounts stop trading and are closed once their orders are in. */
+  endShadow(): void {
+    let retired = 0;
+    for (const slot of [...this.#arms.canary.slots]) {
+      if (!slot.paper || slot.retiring) continue;
+      slot.retiring = true;
+      retired++;
+      this.#arms.canary.slots.delete(slot);
+      this.#closeIfIdle(slot);
+    }
+    if (retired > 0) this.#membershipChanged(this.clock.nowUs);
+  }
+
+  /** Paper accounts created by shadow steps over the run. */
+  get paperAccountsCreated(): number {
+    return this.#paperAccountsCreated;
+  }
+
+  /** Paper accounts currently trading (a shadow step is on). */
+  get paperAccounts(): number {
+    let n = 0;
+    for (const slot of this.#arms.canary.slots) if (slot.paper) n++;
+    return n;
+  }
+
+  /** Target changes, strategy errors and dust orders per arm. */
   activity(arm: Arm): ArmActivity {
     const runtime = this.#arms[arm];
     return {
       targetChanges: runtime.targetChanges,
       strategyErrors: runtime.strategyErrors,
       firstStrategyError: runtime.firstStrategyError,
+      ordersBelowMinNotional: runtime.ordersBelowMinNotional,
     };
   }
 
-  /** The accounts currently on an arm. */
+  /** The real accounts currently on an arm (paper accounts excluded). */
   accountsOn(arm: Arm): readonly Account[] {
-    return this.#arms[arm].slots.map((slot) => slot.account);
+    const accounts: Account[] = [];
+    for (const slot of this.#arms[arm].slots) if (!slot.paper) accounts.push(slot.account);
+    return accounts;
+  }
+
+  /** Every real account of the run. */
+  get accounts(): readonly Account[] {
+    return this.#accounts;
+  }
+
+  /**
+   * The canary's equity figures as floats: its real accounts, plus the paper accounts during a
+   * shadow step (the canary strategy's results, what the analysis compares). O(symbols).
+   */
+  canaryEquityNum(): ArmEquityNum {
+    return combine(this.ledger.armEquityNum('canary'), this.paperLedger.armEquityNum('canary'));
+  }
+
+  /** The canary's real exposure (paper excluded): now, maximum, and capital-minutes so far. */
+  canaryExposure(): CanaryExposureTrack {
+    this.#updateExposure(this.clock.nowUs);
+    const { accounts, capital, maxAccounts, maxCapital, capitalMinutes } = this.#exposure;
+    return { accounts, capital, maxAccounts, maxCapital, capitalMinutes };
+  }
+
+  #addSlot(account: Account, arm: Arm, ledger: Ledger, paper: boolean): AccountSlot {
+    const slot: AccountSlot = {
+      account,
+      capitalNum: account.capital.toNumber(),
+      paper,
+      ledger,
+      arm,
+      leaving: false,
+      retiring: false,
+      pendingSteps: new Map(),
+      dust: new Set(),
+    };
+    this.#slotsById.set(account.id, slot);
+    this.#arms[arm].slots.add(slot);
+    return slot;
+  }
+
+  #ledgerOf(accountId: string): Ledger {
+    return this.#slotsById.get(accountId)?.ledger ?? this.ledger;
+  }
+
+  /** Moves every real account whose routed arm differs from its current one. */
+  #reassign(): number {
+    const nowUs = this.clock.nowUs;
+    let moving = 0;
+    for (const runtime of [this.#arms.stable, this.#arms.canary]) {
+      for (const slot of [...runtime.slots]) {
+        if (slot.paper || slot.leaving) continue;
+        const to = this.router.route(slot.account.id);
+        if (to === slot.arm) continue;
+        moving++;
+        if (this.#policy === 'handoff' || this.#isFlat(slot)) this.#completeMove(slot, nowUs);
+        else this.#startLeaving(slot, nowUs);
+      }
+    }
+    if (moving > 0) this.#membershipChanged(nowUs);
+    this.#updateExposure(nowUs);
+    return moving;
+  }
+
+  #startLeaving(slot: AccountSlot, nowUs: number): void {
+    slot.leaving = true;
+    this.#leavingCount++;
+    this.#flattenStep(slot, nowUs);
+    if (this.#isFlat(slot)) this.#completeMove(slot, nowUs);
+  }
+
+  /**
+   * Sends a closing order for every position of a leaving account that has none in flight (after
+   * a reject, the next report sends it again).
+   */
+  #flattenStep(slot: AccountSlot, nowUs: number): void {
+    const runtime = this.#arms[slot.arm];
+    for (const position of slot.ledger.accountSnapshot(slot.account.id).positions) {
+      const symbol = position.symbol;
+      if ((slot.pendingSteps.get(symbol) ?? 0) !== 0 || slot.dust.has(symbol)) continue;
+      const held = decimalToFloat(position.quantity);
+      if (Math.abs(held) * this.#decisionPrice(symbol) < this.#minNotionalNum) continue;
+      this.#sendOrder(runtime, slot, symbol, 0, held, nowUs, true);
+    }
+  }
+
+  /** The account joins the other arm, and that arm's strategy takes it over at once. */
+  #completeMove(slot: AccountSlot, nowUs: number): void {
+    const from = this.#arms[slot.arm];
+    const to = this.#arms[otherArm(slot.arm)];
+    if (slot.leaving) {
+      slot.leaving = false;
+      this.#leavingCount--;
+    }
+    slot.dust.clear();
+    from.slots.delete(slot);
+    to.slots.add(slot);
+    slot.arm = to.arm;
+    slot.ledger.moveAccount(slot.account.id, to.arm);
+    this.#joinTargets(to, slot, nowUs);
+    this.#membershipChanged(nowUs);
+    this.#updateExposure(nowUs);
+  }
+
+  #membershipChanged(tsUs: number): void {
+    this.metricsInput$.next({ type: 'membership', tsUs });
+  }
+
+  /** Rebalances a newly joined account to every current target of its arm. */
+  #joinTargets(runtime: ArmRuntime, slot: AccountSlot, nowUs: number): void {
+    for (const target of runtime.targets.values()) this.#rebalance(runtime, slot, target, nowUs);
+  }
+
+  /** Flat means no order in flight and every position below the minimum order value (dust). */
+  #isFlat(slot: AccountSlot): boolean {
+    for (const steps of slot.pendingSteps.values()) if (steps !== 0) return false;
+    for (const position of slot.ledger.accountSnapshot(slot.account.id).positions) {
+      if (slot.dust.has(position.symbol)) continue;
+      const price = this.#decisionPrice(position.symbol);
+      const notional = Math.abs(decimalToFloat(position.quantity)) * (price > 0 ? price : 0);
+      if (notional >= this.#minNotionalNum) return false;
+    }
+    return true;
   }
 
   #symbolState(symbol: string): SymbolState {
@@ -163,6 +448,13 @@ export class TradingEngine {
       this.#symbols.set(symbol, state);
     }
     return state;
+  }
+
+  /** The decision price: the mid of the last quote, else the last trade, else NaN. */
+  #decisionPrice(symbol: string): number {
+    const state = this.#symbols.get(symbol);
+    if (state === undefined) return Number.NaN;
+    return Number.isNaN(state.mid) ? state.lastTrade : state.mid;
   }
 
   /** The strategy's new target, or null; a throw or an invalid target counts as a strategy error. */
@@ -183,53 +475,73 @@ export class TradingEngine {
     return target;
   }
 
-  #rebalance(
-    runtime: ArmRuntime,
-    target: TargetPosition,
-    nowUs: number,
-    symbol: SymbolState,
-  ): void {
-    runtime.targetChanges++;
-    const price = Number.isNaN(symbol.mid) ? symbol.lastTrade : symbol.mid;
+  /** Sizes one account for a target and sends the difference as an order. */
+  #rebalance(runtime: ArmRuntime, slot: AccountSlot, target: TargetPosition, nowUs: number): void {
+    if (slot.leaving || slot.retiring) return;
+    const price = this.#decisionPrice(target.symbol);
     if (!(price > 0)) return;
-    const strategy = runtime.strategy;
-    const scale = this.#quantityScale;
-    for (const slot of runtime.slots) {
-      const view = this.ledger.accountView(slot.account.id, target.symbol);
-      const pendingSteps = slot.pendingSteps.get(target.symbol) ?? 0;
-      const position = view.position + pendingSteps / scale;
-      let wanted: number;
-      try {
-        wanted = strategy.targetQuantity(
-          target,
-          { accountId: slot.account.id, capital: slot.capitalNum, equity: view.equity, position },
-          price,
-        );
-      } catch (error) {
-        this.#strategyError(runtime, nowUs, `targetQuantity threw: ${describeError(error)}`);
-        continue;
-      }
-      if (!Number.isFinite(wanted)) {
-        this.#strategyError(runtime, nowUs, `targetQuantity returned ${String(wanted)}`);
-        continue;
-      }
-      const steps = Math.round((wanted - position) * scale);
-      if (steps === 0) continue;
-      const order: Order = {
-        orderId: `${runtime.arm}-${++runtime.orderSeq}`,
-        accountId: slot.account.id,
-        arm: runtime.arm,
-        symbol: target.symbol,
-        side: steps > 0 ? 'buy' : 'sell',
-        quantity: new Decimal(stepsToDecimalString(Math.abs(steps), this.#quantityDecimals)),
-        decisionTsUs: nowUs,
-        decisionPrice: price,
-      };
-      this.metricsInput$.next({ type: 'order', tsUs: nowUs, arm: runtime.arm });
-      slot.pendingSteps.set(target.symbol, pendingSteps + steps);
-      const rejected = this.broker.submit(order, nowUs);
-      if (rejected !== null) this.#onReport(rejected);
+    const view = slot.ledger.accountView(slot.account.id, target.symbol);
+    const position =
+      view.position + (slot.pendingSteps.get(target.symbol) ?? 0) / this.#quantityScale;
+    let wanted: number;
+    try {
+      wanted = runtime.strategy.targetQuantity(
+        target,
+        { accountId: slot.account.id, capital: slot.capitalNum, equity: view.equity, position },
+        price,
+      );
+    } catch (error) {
+      this.#strategyError(runtime, nowUs, `targetQuantity threw: ${describeError(error)}`);
+      return;
     }
+    if (!Number.isFinite(wanted)) {
+      this.#strategyError(runtime, nowUs, `targetQuantity returned ${String(wanted)}`);
+      return;
+    }
+    this.#sendOrder(runtime, slot, target.symbol, wanted, position, nowUs, false);
+  }
+
+  /**
+   * Sends the order that takes `slot` from `position` to `wanted` in `symbol`, rounded to the
+   * quantity step. An order worth less than the venue's minimum is not sent (counted as dust),
+   * except to close a position completely.
+   */
+  #sendOrder(
+    runtime: ArmRuntime,
+    slot: AccountSlot,
+    symbol: string,
+    wanted: number,
+    position: number,
+    nowUs: number,
+    closing: boolean,
+  ): void {
+    const price = this.#decisionPrice(symbol);
+    if (!(price > 0)) return;
+    const scale = this.#quantityScale;
+    const steps = Math.round((wanted - position) * scale);
+    if (steps === 0) return;
+    if (!closing && (Math.abs(steps) / scale) * price < this.#minNotionalNum) {
+      runtime.ordersBelowMinNotional++;
+      return;
+    }
+    const order: Order = {
+      orderId: `${runtime.arm}-${++runtime.orderSeq}`,
+      accountId: slot.account.id,
+      arm: runtime.arm,
+      symbol,
+      side: steps > 0 ? 'buy' : 'sell',
+      quantity: new Decimal(stepsToDecimalString(Math.abs(steps), this.#quantityDecimals)),
+      decisionTsUs: nowUs,
+      decisionPrice: price,
+    };
+    this.metricsInput$.next(
+      slot.paper
+        ? { type: 'order', tsUs: nowUs, arm: runtime.arm, paper: true }
+        : { type: 'order', tsUs: nowUs, arm: runtime.arm },
+    );
+    slot.pendingSteps.set(symbol, (slot.pendingSteps.get(symbol) ?? 0) + steps);
+    const rejected = this.broker.submit(order, nowUs);
+    if (rejected !== null) this.#onReport(rejected);
   }
 
   #onReport(report: ExecutionReport): void {
@@ -238,10 +550,28 @@ export class TradingEngine {
       const steps = Math.round(decimalToFloat(report.quantity) * this.#quantityScale);
       const signed = report.side === 'buy' ? steps : -steps;
       slot.pendingSteps.set(report.symbol, (slot.pendingSteps.get(report.symbol) ?? 0) - signed);
+      if (report.type === 'fill') slot.ledger.applyFill(report);
+      else if (slot.leaving && report.reason === 'MIN_NOTIONAL') slot.dust.add(report.symbol);
     }
-    if (report.type === 'fill') this.ledger.applyFill(report);
     this.executions$.next(report);
     this.metricsInput$.next(report);
+    if (slot === undefined) return;
+    if (slot.leaving) {
+      this.#flattenStep(slot, report.tsUs);
+      if (this.#isFlat(slot)) {
+        this.#completeMove(slot, report.tsUs);
+        if (this.#leavingCount === 0) this.transitionComplete$.next(report.tsUs);
+      }
+    }
+    if (slot.retiring) this.#closeIfIdle(slot);
+  }
+
+  /** Closes a retiring paper account once no order of it is in flight. */
+  #closeIfIdle(slot: AccountSlot): void {
+    for (const steps of slot.pendingSteps.values()) if (steps !== 0) return;
+    this.#slotsById.delete(slot.account.id);
+    slot.ledger.removeAccount(slot.account.id);
+    slot.retiring = false;
   }
 
   #strategyError(runtime: ArmRuntime, tsUs: number, message: string): void {
@@ -251,10 +581,41 @@ export class TradingEngine {
   }
 
   #emitEquity(tsUs: number): void {
-    for (const arm of ARMS) {
-      const { equity, capital, contributed } = this.ledger.armEquityNum(arm);
-      this.metricsInput$.next({ type: 'equity', tsUs, arm, equity, capital, contributed });
+    const stable = this.ledger.armEquityNum('stable');
+    const canary = this.canaryEquityNum();
+    for (const [arm, figures] of [
+      ['stable', stable],
+      ['canary', canary],
+    ] as const) {
+      this.metricsInput$.next({
+        type: 'equity',
+        tsUs,
+        arm,
+        equity: figures.equity,
+        capital: figures.capital,
+        contributed: figures.contributed,
+      });
     }
+  }
+
+  /** Integrates the canary's real capital over event time and updates its maxima. */
+  #updateExposure(nowUs: number): void {
+    const e = this.#exposure;
+    if (e.sinceUs >= 0 && nowUs > e.sinceUs) {
+      e.capitalMinutes += (e.capital * (nowUs - e.sinceUs)) / 60_000_000;
+    }
+    if (nowUs >= 0) e.sinceUs = nowUs;
+    let accounts = 0;
+    let capital = 0;
+    for (const slot of this.#arms.canary.slots) {
+      if (slot.paper) continue;
+      accounts++;
+      capital += slot.capitalNum;
+    }
+    e.accounts = accounts;
+    e.capital = capital;
+    e.maxAccounts = Math.max(e.maxAccounts, accounts);
+    e.maxCapital = Math.max(e.maxCapital, capital);
   }
 }
 
@@ -262,11 +623,24 @@ function newArmRuntime(arm: Arm, strategy: Strategy): ArmRuntime {
   return {
     arm,
     strategy,
-    slots: [],
+    slots: new Set(),
+    targets: new Map(),
     targetChanges: 0,
     strategyErrors: 0,
     firstStrategyError: null,
     orderSeq: 0,
+    ordersBelowMinNotional: 0,
+  };
+}
+
+function combine(a: ArmEquityNum, b: ArmEquityNum): ArmEquityNum {
+  if (b.accounts === 0 && b.contributed === 0) return a;
+  return {
+    equity: a.equity + b.equity,
+    capital: a.capital + b.capital,
+    contributed: a.contributed + b.contributed,
+    grossNotional: a.grossNotional + b.grossNotional,
+    accounts: a.accounts + b.accounts,
   };
 }
 

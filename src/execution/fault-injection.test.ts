@@ -21,7 +21,7 @@ function specError(specs: readonly string[]): ConfigError {
 describe('parseInjectSpecs', () => {
   it('reads the documented CLI form', () => {
     const parsed = parseInjectSpecs(['canary:latency=+20ms,slippage=+2bp,rejects=+1%']);
-    expect(parsed.canary).toEqual({ latencyMs: 20, slippageBps: 2, rejectPct: 1 });
+    expect(parsed.canary).toEqual({ latencyMs: 20, latencyPct: 0, slippageBps: 2, rejectPct: 1 });
     expect(parsed.stable).toEqual(NO_FAULT_INJECTION);
   });
 
@@ -39,6 +39,7 @@ describe('parseInjectSpecs', () => {
     expect(parseInjectSpecs(['canary:slippage=.5bp']).canary.slippageBps).toBe(0.5);
     expect(parseInjectSpecs([' Canary : Rejects = +2.5% , LATENCY=+7MS ']).canary).toEqual({
       latencyMs: 7,
+      latencyPct: 0,
       slippageBps: 0,
       rejectPct: 2.5,
     });
@@ -50,13 +51,19 @@ describe('parseInjectSpecs', () => {
       'canary:latency=+0.1s,rejects=+0.1%',
       'canary:rejects=+0.2%;canary:latency=-5ms,latency=+1ms',
     ]);
-    expect(parsed.canary).toEqual({ latencyMs: 116, slippageBps: 0, rejectPct: 0.3 });
-    expect(parsed.stable).toEqual({ latencyMs: 0, slippageBps: 1, rejectPct: 0 });
+    expect(parsed.canary).toEqual({
+      latencyMs: 116,
+      latencyPct: 0,
+      slippageBps: 0,
+      rejectPct: 0.3,
+    });
+    expect(parsed.stable).toEqual({ latencyMs: 0, latencyPct: 0, slippageBps: 1, rejectPct: 0 });
   });
 
   it('allows negative latency and slippage (checked for meaning by the broker and the range)', () => {
     expect(parseInjectSpecs(['stable:latency=-3ms,slippage=-2bp']).stable).toEqual({
       latencyMs: -3,
+      latencyPct: 0,
       slippageBps: -2,
       rejectPct: 0,
     });
@@ -68,8 +75,8 @@ describe('parseInjectSpecs', () => {
     ['canary:', 'no key=value after the arm'],
     ['canary:latency', '"latency" is not key=value'],
     ['canary:speed=+2ms', 'unknown key "speed"'],
-    ['canary:latency=+20', 'latency needs the unit ms or s'],
-    ['canary:latency=+20bp', 'latency needs the unit ms or s'],
+    ['canary:latency=+20', 'latency needs the unit ms, s or %'],
+    ['canary:latency=+20bp', 'latency needs the unit ms, s or %'],
     ['canary:slippage=+2ms', 'slippage needs the unit bp or bps'],
     ['canary:rejects=1', 'rejects needs the unit %'],
     ['canary:rejects=-1%', 'rejects cannot be negative'],
@@ -119,19 +126,42 @@ describe('parseInjectSpecs', () => {
         value(1000, -1000),
         value(9000, -9000),
         value(100, 0),
-        (arm, latencyMs, slippageBps, rejectPct) => {
-          const injection = { latencyMs, slippageBps, rejectPct };
+        value(500, 0),
+        (arm, latencyMs, slippageBps, rejectPct, latencyPct) => {
+          const injection = { latencyMs, latencyPct, slippageBps, rejectPct };
           const spec = formatFaultInjection(arm, injection);
           expect(parseInjectSpecs([spec])[arm]).toEqual({
             latencyMs: latencyMs + 0, // -0 reads back as 0
+            latencyPct: latencyPct + 0,
             slippageBps: slippageBps + 0,
             rejectPct: rejectPct + 0,
           });
         },
       ),
     );
-    expect(formatFaultInjection('canary', { latencyMs: 20, slippageBps: -2, rejectPct: 1 })).toBe(
-      'canary:latency=+20ms,slippage=-2bp,rejects=+1%',
+    expect(
+      formatFaultInjection('canary', {
+        latencyMs: 20,
+        latencyPct: 0,
+        slippageBps: -2,
+        rejectPct: 1,
+      }),
+    ).toBe('canary:latency=+20ms,slippage=-2bp,rejects=+1%');
+    expect(
+      formatFaultInjection('canary', {
+        latencyMs: 0,
+        latencyPct: 50,
+        slippageBps: 0,
+        rejectPct: 0,
+      }),
+    ).toBe('canary:latency=+50%,latency=+0ms,slippage=+0bp,rejects=+0%');
+  });
+
+  it('reads a relative latency in % of the drawn latency, adding up, never negative', () => {
+    const parsed = parseInjectSpecs(['canary:latency=+50%', 'canary:latency=+10%,latency=+5ms']);
+    expect(parsed.canary).toMatchObject({ latencyPct: 60, latencyMs: 5 });
+    expect(() => parseInjectSpecs(['canary:latency=-10%'])).toThrow(
+      /relative latency cannot be negative/,
     );
   });
 });

@@ -13,6 +13,11 @@ export interface FaultInjection {
    */
   readonly latencyMs: number;
   /**
+   * Every order's drawn latency (base + jitter) scaled up by this percentage before `latencyMs`
+   * is added: `latency=+50%` makes the path half as slow again. Not negative.
+   */
+  readonly latencyPct: number;
+  /**
    * Every fill price worsened by exactly this many bps (buys pay more, sells get less), applied in
    * Decimal. Negative improves prices; the total stays within (-10000, 10000).
    */
@@ -22,7 +27,12 @@ export interface FaultInjection {
 }
 
 /** No fault. */
-export const NO_FAULT_INJECTION: FaultInjection = { latencyMs: 0, slippageBps: 0, rejectPct: 0 };
+export const NO_FAULT_INJECTION: FaultInjection = {
+  latencyMs: 0,
+  latencyPct: 0,
+  slippageBps: 0,
+  rejectPct: 0,
+};
 
 /** No fault on either arm. */
 export const NO_INJECTIONS: Readonly<Record<Arm, FaultInjection>> = {
@@ -32,12 +42,13 @@ export const NO_INJECTIONS: Readonly<Record<Arm, FaultInjection>> = {
 
 /** The form shown in every spec error. */
 export const INJECT_SPEC_FORM =
-  "ARM:latency=+20ms,slippage=+2bp,rejects=+1% (ARM is stable or canary; keys optional, any order; units ms|s, bp|bps, %; several specs separated by ';')";
+  "ARM:latency=+20ms,slippage=+2bp,rejects=+1% (ARM is stable or canary; keys optional, any order; latency in ms|s, or % of the drawn latency; slippage in bp|bps; rejects in %; several specs separated by ';')";
 
 const VALUE = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))([a-z%]*)$/;
 
 interface Totals {
   latencyMs: Decimal;
+  latencyPct: Decimal;
   slippageBps: Decimal;
   rejectPct: Decimal;
 }
@@ -65,7 +76,11 @@ function applyItem(totals: Totals, part: string, item: string): void {
     const [value, unit] = parseValue(part, item, key, raw);
     if (unit === 'ms') totals.latencyMs = totals.latencyMs.plus(value);
     else if (unit === 's') totals.latencyMs = totals.latencyMs.plus(value.times(1000));
-    else throw specError(part, `"${item}": latency needs the unit ms or s`);
+    else if (unit === '%') {
+      if (value.isNegative() && !value.isZero())
+        throw specError(part, `"${item}": a relative latency cannot be negative`);
+      totals.latencyPct = totals.latencyPct.plus(value);
+    } else throw specError(part, `"${item}": latency needs the unit ms, s or %`);
   } else if (key === 'slippage') {
     const [value, unit] = parseValue(part, item, key, raw);
     if (unit !== 'bp' && unit !== 'bps')
@@ -116,6 +131,7 @@ function toInjection(arm: Arm, totals: Totals): FaultInjection {
   // The sums are exact in Decimal; toNumber() gives the shortest float, e.g. 0.3 not 0.30000000000000004.
   return {
     latencyMs: totals.latencyMs.toNumber(),
+    latencyPct: totals.latencyPct.toNumber(),
     slippageBps: totals.slippageBps.toNumber(),
     rejectPct: totals.rejectPct.toNumber(),
   };
@@ -123,18 +139,18 @@ function toInjection(arm: Arm, totals: Totals): FaultInjection {
 
 /**
  * Parses `--inject` specs into the faults of each arm. Each string holds one or more specs
- * separated by `;`; every spec names an arm and any of `latency` (ms|s), `slippage` (bp|bps) and
+ * separated by `;`; every spec names an arm and any of `latency` (ms|s, or % of the drawn latency), `slippage` (bp|bps) and
  * `rejects` (%); everything adds up per arm. Arms not named get no fault.
  *
  * @throws ConfigError `E_INJECT_SPEC` quoting the bad part and showing the expected form.
  * @example
  * parseInjectSpecs(['canary:latency=+20ms,slippage=+2bp', 'canary:rejects=+1%']).canary;
- * // { latencyMs: 20, slippageBps: 2, rejectPct: 1 }
+ * // { latencyMs: 20, latencyPct: 0, slippageBps: 2, rejectPct: 1 }
  */
 export function parseInjectSpecs(specs: readonly string[]): Readonly<Record<Arm, FaultInjection>> {
   const all: Record<Arm, Totals> = {
-    stable: { latencyMs: ZERO, slippageBps: ZERO, rejectPct: ZERO },
-    canary: { latencyMs: ZERO, slippageBps: ZERO, rejectPct: ZERO },
+    stable: { latencyMs: ZERO, latencyPct: ZERO, slippageBps: ZERO, rejectPct: ZERO },
+    canary: { latencyMs: ZERO, latencyPct: ZERO, slippageBps: ZERO, rejectPct: ZERO },
   };
   for (const spec of specs) {
     for (const part of spec.split(';')) {
@@ -155,5 +171,6 @@ const signed = (value: number): string => {
  * `parseInjectSpecs` reads it back to the same values.
  */
 export function formatFaultInjection(arm: Arm, injection: FaultInjection): string {
-  return `${arm}:latency=${signed(injection.latencyMs)}ms,slippage=${signed(injection.slippageBps)}bp,rejects=${signed(injection.rejectPct)}%`;
+  const relative = injection.latencyPct === 0 ? '' : `latency=${signed(injection.latencyPct)}%,`;
+  return `${arm}:${relative}latency=${signed(injection.latencyMs)}ms,slippage=${signed(injection.slippageBps)}bp,rejects=${signed(injection.rejectPct)}%`;
 }

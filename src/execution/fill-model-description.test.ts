@@ -26,12 +26,19 @@ describe('describeFillModel', () => {
       jitterSigma: 0.5,
       jitterDistribution: 'lognormal',
       injectedMs: 0,
+      injectedPct: 0,
       meanArrivalMs: 20,
     });
     expect(d.parameters.latency.canary.meanArrivalMs).toBe(36); // 12 + 4 + 20
+    const scaled = describeFillModel(
+      config,
+      parseInjectSpecs(['canary:latency=+50%,latency=+1ms']),
+    );
+    expect(scaled.parameters.latency.canary.meanArrivalMs).toBe(25); // (12 + 4) × 1.5 + 1
     expect(d.parameters.latency.canary.jitterSigma).toBe(0.8);
     expect(d.injections.canary).toEqual({
       latencyMs: 20,
+      latencyPct: 0,
       slippageBps: 2,
       rejectPct: 1,
       spec: 'canary:latency=+20ms,slippage=+2bp,rejects=+1%',

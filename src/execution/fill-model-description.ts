@@ -11,7 +11,9 @@ export interface LatencyDescription {
   readonly jitterDistribution: 'lognormal';
   /** Added by fault injection, ms. */
   readonly injectedMs: number;
-  /** Expected submission-to-arrival latency, ms: `baseMs + jitterMs + injectedMs`. */
+  /** Scaling of base + jitter by fault injection, %. */
+  readonly injectedPct: number;
+  /** Expected submission-to-arrival latency, ms: `(baseMs + jitterMs) × (1 + injectedPct/100) + injectedMs`. */
   readonly meanArrivalMs: number;
 }
 
@@ -53,7 +55,9 @@ function latencyOf(
     jitterSigma: model.jitterSigma ?? DEFAULT_JITTER_SIGMA,
     jitterDistribution: 'lognormal',
     injectedMs: injection.latencyMs,
-    meanArrivalMs: model.baseMs + model.jitterMs + injection.latencyMs,
+    injectedPct: injection.latencyPct,
+    meanArrivalMs:
+      (model.baseMs + model.jitterMs) * (1 + injection.latencyPct / 100) + injection.latencyMs,
   };
 }
 
@@ -69,23 +73,24 @@ export function describeFillModel(
   };
   const armLatency = (arm: Arm): string =>
     `${arm} ${latency[arm].baseMs} ms + jitter of mean ${latency[arm].jitterMs} ms` +
+    (latency[arm].injectedPct !== 0 ? `, × ${1 + latency[arm].injectedPct / 100} injected` : '') +
     (latency[arm].injectedMs !== 0 ? ` + ${latency[arm].injectedMs} ms injected` : '');
   return {
     model: 'full-fill-at-touch',
     assumptions: [
       "Market orders only, filled in full at the first market event of the order's symbol at or after its arrival (event time >= arrival): a quote fills a buy at the ask and a sell at the bid; a trade fills either side at its price.",
       'No market impact and no queue position: the order never moves the price, never exhausts the quoted size and never waits behind other orders.',
-      `Latency from submission to arrival is base + log-normal jitter (given mean, log-space sd ${latency.stable.jitterSigma} stable / ${latency.canary.jitterSigma} canary) + injected latency, rounded to the µs: ${armLatency('stable')}; ${armLatency('canary')}.`,
+      `Latency from submission to arrival is (base + log-normal jitter (given mean, log-space sd ${latency.stable.jitterSigma} stable / ${latency.canary.jitterSigma} canary)) × (1 + injected %) + injected ms, rounded to the µs: ${armLatency('stable')}; ${armLatency('canary')}.`,
       "Each arm draws its latencies and injected rejects from its own seeded random streams, one draw of each per submitted order in submission order, so one arm's orders never shift the other's draws.",
       "Event times are the feed's (receive time where the capture has one): an order arriving at time t fills at the first event time >= t, the book as the bot saw it then.",
-      "A fill's latencyMs is decision to fill in event time, (fill event time - decision time) / 1000: it includes waiting for the next market event after arrival.",
+      "A fill's latencyMs is the order's own latency, decision to arrival at the market (what a bot measures from sending to the venue's fill): the wait until the next market event after arrival is an artefact of discrete market data, so it moves the fill's time and price but not its latency.",
       `Fee: ${config.feeBps} bps of the fill's notional (price × quantity) in quote currency, exact decimal, not rounded to a venue fee precision.`,
       'Decision price: set by the engine, the mid of the last quote of the symbol at decision time, else the last trade price.',
       'Slippage: the fill price against the decision price in bps, positive = worse for us: (fill - decision) / decision × 1e4 for a buy, the negative for a sell.',
       `Rejects: MIN_NOTIONAL at submission when quantity × decision price < ${minNotional}; at arrival, in order, INJECTED (fault injection), PRICE_PROTECTION (slippage worse than ${config.protectionBandBps} bps; better prices always fill), INSUFFICIENT_BUYING_POWER (the ledger's check at the fill price); EXPIRED for orders still pending when the data ends.`,
       'Orders due at the same market event are settled one at a time in (arrival, submission) order, each report emitted before the next check, so a buying-power check sees the fills before it.',
       'Reports settled at arrival carry the time of the market event that settled them; MIN_NOTIONAL carries the submission time and EXPIRED the end of data.',
-      'Fault injection per arm: latency added to every order, every fill price worsened by exactly the injected bps (decimal), and an extra seeded share of orders rejected as INJECTED.',
+      'Fault injection per arm: latency scaled (%) and added (ms) to every order, every fill price worsened by exactly the injected bps (decimal), and an extra seeded share of orders rejected as INJECTED.',
     ],
     rejectChecks: [
       'MIN_NOTIONAL (submission)',

@@ -186,10 +186,25 @@ describe('SimulatedBroker fills', () => {
     expect(asFill(fill).fee.toString()).toBe('0.04500225'); // 60.003 × 0.00075
   });
 
-  it('reports latency from decision to the filling event, waiting included', () => {
+  it('reports the order’s own latency (decision to arrival), not the wait for the next event', () => {
+    // FIXED latency is 10 ms; the first event after arrival comes 25.5 ms after the decision.
     const [fill] = run(broker(), [order({})], [quote(T0 + 25_500, '19999', '20001')]);
-    expect(asFill(fill).latencyMs).toBe(25.5);
+    expect(asFill(fill).latencyMs).toBe(10);
+    expect(asFill(fill).tsUs).toBe(T0 + 25_500);
     expect(asFill(fill).decisionTsUs).toBe(T0);
+  });
+
+  it('scales the drawn latency by a relative injection before adding the absolute one', () => {
+    const injected = {
+      stable: NO_INJECTIONS.stable,
+      canary: { latencyMs: 2, latencyPct: 50, slippageBps: 0, rejectPct: 0 },
+    };
+    const [fill] = run(
+      broker(FIXED, { injections: injected }),
+      [order({ arm: 'canary' })],
+      [quote(T0 + 40 * MS, '19999', '20001')],
+    );
+    expect(asFill(fill).latencyMs).toBe(10 * 1.5 + 2);
   });
 
   it('shares one price Decimal among the orders filled on an event', () => {
@@ -458,7 +473,7 @@ describe('SimulatedBroker fault injection', () => {
 
   it('refuses programmatic injections out of range', () => {
     const bad = {
-      stable: { latencyMs: 0, slippageBps: 0, rejectPct: 150 },
+      stable: { latencyMs: 0, latencyPct: 0, slippageBps: 0, rejectPct: 150 },
       canary: NO_INJECTIONS.canary,
     };
     expect(() => broker(FIXED, { injections: bad })).toThrow(/rejects must be within \[0, 100\]%/);

@@ -111,6 +111,7 @@ export class SimulatedBroker {
         config.latency[arm],
         injections[arm].latencyMs,
         new SeededRng(seed, `execution/latency/${arm}`),
+        1 + injections[arm].latencyPct / 100,
       );
       assertValidInjection(arm, injections[arm], sampler.floorMs);
       return sampler;
@@ -269,7 +270,7 @@ export class SimulatedBroker {
       tsUs: event.tsUs,
       price,
       fee: (this.#feePerUnit[slot] ??= price.times(this.#feeRate)).times(order.quantity),
-      latencyMs: (event.tsUs - order.decisionTsUs) / 1000,
+      latencyMs: (entry.arrivalUs - order.decisionTsUs) / 1000,
       slippageBps,
     };
     return fill;

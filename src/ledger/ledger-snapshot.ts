@@ -42,7 +42,12 @@ export interface ArmPositionTotals {
 }
 
 /**
- * An arm's books: every figure is the exact sum of the same figure over the arm's accounts.
+ * An arm's books, exact. `accounts`, `capital`, `equity` and `positions` are the sums over the
+ * accounts on the arm **now**. The P&L figures are **attributed to the arm**: what its accounts
+ * earned while they were on it (an account that moves leaves what it earned so far with the arm
+ * it leaves, its unrealized P&L valued at the move), so a rollback does not carry the canary's
+ * losses into stable's figures. `pnl = realizedPnl + unrealizedPnl − fees = equity − contributed`.
+ * Without moves, every figure is the sum over the arm's accounts and
  * `equity = capital + realizedPnl + unrealizedPnl − fees`.
  */
 export interface ArmTotals {
@@ -50,9 +55,14 @@ export interface ArmTotals {
   /** Number of accounts on the arm. */
   readonly accounts: number;
   readonly capital: Decimal;
+  /** Realized P&L earned on the arm, fees excluded. */
   readonly realizedPnl: Decimal;
+  /** Unrealized P&L earned on the arm (current accounts' open positions since they joined, plus the unrealized P&L departed accounts left with it). */
   readonly unrealizedPnl: Decimal;
+  /** Fees paid on the arm. */
   readonly fees: Decimal;
+  /** Everything earned on the arm: `realizedPnl + unrealizedPnl − fees`. */
+  readonly pnl: Decimal;
   readonly equity: Decimal;
   /**
    * Equity put into the arm: the starting capital of the accounts it started with, plus the equity
@@ -94,6 +104,7 @@ export interface ArmTotalsJson {
   readonly realizedPnl: string;
   readonly unrealizedPnl: string;
   readonly fees: string;
+  readonly pnl: string;
   readonly equity: string;
   readonly contributed: string;
   readonly positions: readonly {
@@ -134,6 +145,7 @@ export function armTotalsToJson(totals: ArmTotals): ArmTotalsJson {
     realizedPnl: moneyToString(totals.realizedPnl),
     unrealizedPnl: moneyToString(totals.unrealizedPnl),
     fees: moneyToString(totals.fees),
+    pnl: moneyToString(totals.pnl),
     equity: moneyToString(totals.equity),
     contributed: moneyToString(totals.contributed),
     positions: totals.positions.map((p) => ({

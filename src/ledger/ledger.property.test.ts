@@ -196,8 +196,11 @@ describe('Ledger (property)', () => {
           expect(view.equity).toBeCloseTo(expected.toNumber(), 4);
         }
 
-        // Arms: every total is the sum of the same figure over the arm's accounts, as strings.
+        // Arms: capital, equity and positions are sums over the accounts on the arm now; P&L is
+        // attributed to the arm it was earned on, so pnl = equity − contributed, and over both arms
+        // every P&L figure adds up to the accounts' own, exactly.
         let contributed = ZERO;
+        const attributed = { realized: ZERO, unrealized: ZERO, fees: ZERO };
         for (const arm of ARMS) {
           const totals = ledger.armTotals(arm);
           const members = ids.map((id) => ledger.accountSnapshot(id)).filter((s) => s.arm === arm);
@@ -205,10 +208,13 @@ describe('Ledger (property)', () => {
             moneyToString(members.reduce((acc, s) => acc.plus(pick(s)), ZERO));
           expect(totals.accounts).toBe(members.length);
           expect(moneyToString(totals.capital)).toBe(sum((s) => s.capital));
-          expect(moneyToString(totals.realizedPnl)).toBe(sum((s) => s.realizedPnl));
-          expect(moneyToString(totals.unrealizedPnl)).toBe(sum((s) => s.unrealizedPnl));
-          expect(moneyToString(totals.fees)).toBe(sum((s) => s.fees));
           expect(moneyToString(totals.equity)).toBe(sum((s) => s.equity));
+          expect(moneyToString(totals.pnl)).toBe(
+            moneyToString(totals.equity.minus(totals.contributed)),
+          );
+          expect(moneyToString(totals.pnl)).toBe(
+            moneyToString(totals.realizedPnl.plus(totals.unrealizedPnl).minus(totals.fees)),
+          );
           for (const p of totals.positions) {
             const held = members.flatMap((s) => s.positions).filter((x) => x.symbol === p.symbol);
             const q = held.reduce((acc, x) => acc.plus(x.quantity), ZERO);
@@ -216,13 +222,87 @@ describe('Ledger (property)', () => {
             expect(moneyToString(p.quantity)).toBe(moneyToString(q));
             expect(moneyToString(p.costBasis)).toBe(moneyToString(basis));
           }
+          attributed.realized = attributed.realized.plus(totals.realizedPnl);
+          attributed.unrealized = attributed.unrealized.plus(totals.unrealizedPnl);
+          attributed.fees = attributed.fees.plus(totals.fees);
           contributed = contributed.plus(totals.contributed);
         }
+        const everyone = ids.map((id) => ledger.accountSnapshot(id));
+        const total = (pick: (s: (typeof everyone)[number]) => Decimal): string =>
+          moneyToString(everyone.reduce((acc, s) => acc.plus(pick(s)), ZERO));
+        expect(moneyToString(attributed.realized)).toBe(total((s) => s.realizedPnl));
+        expect(moneyToString(attributed.unrealized)).toBe(total((s) => s.unrealizedPnl));
+        expect(moneyToString(attributed.fees)).toBe(total((s) => s.fees));
         // Moves transfer contributed equity between arms; the total stays the starting capital.
         const capital = cash.reduce((acc, b) => acc.plus(b.capital), ZERO);
         expect(moneyToString(contributed)).toBe(moneyToString(capital));
+        // Without moves, the attributed figures are the plain sums of the arm's accounts.
+        if (!ops.some((op) => op.kind === 'move')) {
+          for (const arm of ARMS) {
+            const totals = ledger.armTotals(arm);
+            const members = everyone.filter((s) => s.arm === arm);
+            const realized = members.reduce((acc, s) => acc.plus(s.realizedPnl), ZERO);
+            expect(moneyToString(totals.realizedPnl)).toBe(moneyToString(realized));
+          }
+        }
+
+        // The incremental float sums track the exact books (risk checks and sampling use them).
+        for (const arm of ARMS) {
+          const totals = ledger.armTotals(arm);
+          const num = ledger.armEquityNum(arm);
+          const scale = Math.max(1, Math.abs(totals.equity.toNumber()));
+          expect(Math.abs(num.equity - totals.equity.toNumber()) / scale).toBeLessThan(1e-9);
+          expect(num.accounts).toBe(totals.accounts);
+          let gross = ZERO;
+          for (const id of ids) {
+            const snapshot = ledger.accountSnapshot(id);
+            if (snapshot.arm !== arm) continue;
+            for (const p of snapshot.positions)
+              gross = gross.plus(p.quantity.abs().times(p.markPrice));
+          }
+          const grossScale = Math.max(1, gross.toNumber());
+          expect(Math.abs(num.grossNotional - gross.toNumber()) / grossScale).toBeLessThan(1e-9);
+        }
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('adds and removes accounts with their equity as flows, keeping every sum exact', () => {
+    const ledger = new Ledger([
+      { account: { id: 'a', capital: new Decimal('1000') }, arm: 'canary' },
+    ]);
+    ledger.addAccount({ id: 'paper:b', capital: new Decimal('500') }, 'canary');
+    ledger.mark(toEvent({ kind: 'trade', symbol: 0, price: 10_000 })); // 100.00
+    const fill = (accountId: string, qty: string, price: string): FillReport => ({
+      type: 'fill',
+      orderId: `o-${accountId}`,
+      accountId,
+      arm: 'canary',
+      symbol: SYMBOLS[0],
+      side: 'buy',
+      quantity: new Decimal(qty),
+      decisionTsUs: 0,
+      tsUs: 0,
+      price: new Decimal(price),
+      fee: new Decimal('0.1'),
+      latencyMs: 0,
+      slippageBps: 0,
+    });
+    ledger.applyFill(fill('paper:b', '2', '100'));
+    ledger.mark(toEvent({ kind: 'trade', symbol: 0, price: 11_000 })); // 110.00: b is worth 519.9
+    expect(moneyToString(ledger.armTotals('canary').contributed)).toBe('1500');
+    ledger.removeAccount('paper:b');
+    const totals = ledger.armTotals('canary');
+    expect(totals.accounts).toBe(1);
+    expect(moneyToString(totals.equity)).toBe('1000');
+    // b left with its equity (500 − 0.1 + 2 × (110 − 100) = 519.9): a flow, not a loss.
+    expect(moneyToString(totals.contributed)).toBe('980.1');
+    expect(ledger.armEquityNum('canary')).toMatchObject({
+      equity: 1000,
+      grossNotional: 0,
+      accounts: 1,
+    });
+    expect(ledger.hasAccount('paper:b')).toBe(false);
   });
 });

@@ -251,42 +251,50 @@ describe('Ledger: arms', () => {
       realizedPnl: '6',
       unrealizedPnl: '4',
       fees: '0.3',
+      pnl: '9.7',
       equity: '3009.7',
       contributed: '3000',
       positions: [{ symbol: BTC, quantity: '0', costBasis: '-4', markPrice: '110' }],
     });
   });
 
-  it('moves an account with its positions and P&L, keeping both arms exact', () => {
+  it('moves an account with its positions; what it earned stays with the arm it earned it on', () => {
     const ledger = threeAccounts();
-    // a1 at the move: 1000 + 6 + (110 − 100) − 0.2 = 1015.8
+    // a1 at the move: realized 6, fees 0.2, unrealized 1 × (110 − 100) = 10; equity 1015.8
     ledger.moveAccount('a1', 'canary');
     expect(ledger.armOf('a1')).toBe('canary');
     const stable = armTotalsToJson(ledger.armTotals('stable'));
     const canary = armTotalsToJson(ledger.armTotals('canary'));
+    // stable keeps a1's 6 + 10 − 0.2 earned there; its current account a2: unrealized −6, fees 0.1
     expect(stable).toMatchObject({
       accounts: 1,
       capital: '2000',
-      realizedPnl: '0',
-      unrealizedPnl: '-6',
-      fees: '0.1',
+      realizedPnl: '6',
+      unrealizedPnl: '4',
+      fees: '0.3',
+      pnl: '9.7',
       equity: '1993.9',
-      contributed: '1984.2',
+      contributed: '1984.2', // 3000 − 1015.8: pnl = equity − contributed
     });
-    // c1: 3 @ 102 → unrealized 24, fees 0.3; a1: unrealized 10, realized 6, fees 0.2
+    // canary: c1 (3 @ 102, unrealized 24, fees 0.3) and a1, which has earned nothing there yet
     expect(canary).toMatchObject({
       accounts: 2,
       capital: '6000',
-      realizedPnl: '6',
-      unrealizedPnl: '34',
-      fees: '0.5',
+      realizedPnl: '0',
+      unrealizedPnl: '24',
+      fees: '0.3',
+      pnl: '23.7',
       equity: '6039.5',
       contributed: '6015.8',
       positions: [{ symbol: BTC, quantity: '4', costBasis: '406', markPrice: '110' }],
     });
-    // A later fill lands on the arm the account is on now.
+    // a1 sells its 1 @ 110: the 10 it had when it joined was earned on stable, not canary.
     ledger.applyFill(fill('a1', 'sell', '1', '110'));
-    expect(moneyToString(ledger.armTotals('canary').realizedPnl)).toBe('16');
+    const after = ledger.armTotals('canary');
+    expect(moneyToString(after.realizedPnl)).toBe('10');
+    expect(moneyToString(after.unrealizedPnl)).toBe('14'); // 24 + (0 − 10)
+    expect(moneyToString(after.pnl)).toBe('23.7');
+    expect(moneyToString(ledger.armTotals('stable').pnl)).toBe('9.7');
     ledger.moveAccount('a1', 'canary'); // no-op
     expect(ledger.armTotals('canary').accounts).toBe(2);
   });

@@ -15,12 +15,15 @@ import type {
 import { SymbolMark } from './symbol-mark.js';
 import { decimalToFloat as toFloat } from '../core/decimal-to-float.js';
 
-/** An arm's equity figures as floats (statistics: returns and drawdown), quote currency. */
+/** An arm's equity figures as floats (statistics, risk checks), quote currency. */
 export interface ArmEquityNum {
   readonly equity: number;
   readonly capital: number;
   /** Float of {@link ArmTotals.contributed}. */
   readonly contributed: number;
+  /** Gross notional of the arm's positions, Σ over accounts of abs(quantity) × mark. */
+  readonly grossNotional: number;
+  readonly accounts: number;
 }
 
 /** What the engine's sizing reads of one account: floats, marked at the last price. */
@@ -55,6 +58,28 @@ interface AccountBook {
   readonly positions: Map<string, Position>;
   /** The same positions, for allocation-free iteration. */
   readonly positionList: Position[];
+  /** The account's realized P&L, fees and unrealized P&L when it joined its current arm. */
+  joinedWith: Attributed;
+}
+
+/** Realized P&L, fees and unrealized P&L, exact. */
+interface Attributed {
+  readonly realized: Decimal;
+  readonly fees: Decimal;
+  readonly unrealized: Decimal;
+}
+
+const NOTHING: Attributed = { realized: ZERO, fees: ZERO, unrealized: ZERO };
+
+/** Float sums over an arm's accounts for one symbol (risk checks and sampling, not money). */
+interface ArmSymbolNum {
+  readonly mark: SymbolMark;
+  /** Σ signed quantity. */
+  quantity: number;
+  /** Σ |quantity| (gross). */
+  gross: number;
+  /** Σ cost basis. */
+  costBasis: number;
 }
 
 interface ArmBook {
@@ -63,6 +88,13 @@ interface ArmBook {
   capital: Decimal;
   contributed: Decimal;
   contributedNum: number;
+  // Float mirrors summed over the arm's accounts, kept incrementally from the accounts' mirrors.
+  capitalNum: number;
+  realizedNum: number;
+  feesNum: number;
+  readonly symbolsNum: Map<string, ArmSymbolNum>;
+  /** What accounts that left the arm earned while on it. */
+  departed: Attributed;
 }
 
 /** Relative distance within which a float decision is re-done in exact decimals. */
@@ -91,29 +123,57 @@ export class Ledger {
   readonly #marks = new Map<string, SymbolMark>();
   readonly #arms: Record<Arm, ArmBook> = { stable: newArmBook(), canary: newArmBook() };
 
-  constructor(accounts: Iterable<{ readonly account: Account; readonly arm: Arm }>) {
-    for (const { account, arm } of accounts) {
-      if (this.#accounts.has(account.id)) {
-        throw new ConfigError('E_ACCOUNTS_FILE', `duplicate account id "${account.id}"`);
-      }
-      this.#accounts.set(account.id, {
-        id: account.id,
-        arm,
-        capital: account.capital,
-        capitalNum: toFloat(account.capital),
-        realized: ZERO,
-        fees: ZERO,
-        realizedNum: 0,
-        feesNum: 0,
-        positions: new Map(),
-        positionList: [],
-      });
-      const book = this.#arms[arm];
-      book.accounts.add(this.#accounts.get(account.id) as AccountBook);
-      book.capital = book.capital.plus(account.capital);
-      book.contributed = book.contributed.plus(account.capital);
-      book.contributedNum = toFloat(book.contributed);
+  constructor(accounts: Iterable<{ readonly account: Account; readonly arm: Arm }> = []) {
+    for (const { account, arm } of accounts) this.addAccount(account, arm);
+  }
+
+  /**
+   * Opens the books of a new account on `arm` (flat; its capital counts as contributed).
+   * @throws ConfigError `E_ACCOUNTS_FILE` for a duplicate id.
+   */
+  addAccount(account: Account, arm: Arm): void {
+    if (this.#accounts.has(account.id)) {
+      throw new ConfigError('E_ACCOUNTS_FILE', `duplicate account id "${account.id}"`);
     }
+    const book: AccountBook = {
+      id: account.id,
+      arm,
+      capital: account.capital,
+      capitalNum: toFloat(account.capital),
+      realized: ZERO,
+      fees: ZERO,
+      realizedNum: 0,
+      feesNum: 0,
+      positions: new Map(),
+      positionList: [],
+      joinedWith: NOTHING,
+    };
+    this.#accounts.set(account.id, book);
+    const armBook = this.#arms[arm];
+    armBook.accounts.add(book);
+    armBook.capital = armBook.capital.plus(account.capital);
+    armBook.contributed = armBook.contributed.plus(account.capital);
+    armBook.contributedNum = toFloat(armBook.contributed);
+    armBook.capitalNum += book.capitalNum;
+  }
+
+  /**
+   * Closes an account's books and takes it out of its arm (a paper account at the end of a
+   * shadow step): its equity at the current marks leaves the arm as a flow (`contributed`), so
+   * the arm's returns are not disturbed. An open position goes with it.
+   * @throws RangeError for an unknown account.
+   */
+  removeAccount(accountId: string): void {
+    const account = this.#book(accountId);
+    const armBook = this.#arms[account.arm];
+    const equity = this.#exactEquity(account);
+    this.#leave(armBook, account);
+    this.#addToArmNum(armBook, account, -1);
+    armBook.accounts.delete(account);
+    armBook.capital = armBook.capital.minus(account.capital);
+    armBook.contributed = armBook.contributed.minus(equity);
+    armBook.contributedNum = toFloat(armBook.contributed);
+    this.#accounts.delete(accountId);
   }
 
   /**
@@ -141,6 +201,11 @@ export class Ledger {
   applyFill(fill: FillReport): void {
     const account = this.#book(fill.accountId);
     const position = this.#position(account, fill.symbol);
+    const armBook = this.#arms[account.arm];
+    const oldQuantityNum = position.quantityNum;
+    const oldCostBasisNum = position.costBasisNum;
+    const oldRealizedNum = account.realizedNum;
+    const oldFeesNum = account.feesNum;
     const { price, quantity: size, fee } = fill;
     const buy = fill.side === 'buy';
     const held = position.quantity;
@@ -197,6 +262,13 @@ export class Ledger {
       account.fees = account.fees.plus(fee);
       account.feesNum = toFloat(account.fees);
     }
+
+    const sums = armSymbolNumOf(armBook, position.mark);
+    sums.quantity += position.quantityNum - oldQuantityNum;
+    sums.gross += Math.abs(position.quantityNum) - Math.abs(oldQuantityNum);
+    sums.costBasis += position.costBasisNum - oldCostBasisNum;
+    armBook.realizedNum += account.realizedNum - oldRealizedNum;
+    armBook.feesNum += account.feesNum - oldFeesNum;
   }
 
   /**
@@ -257,12 +329,22 @@ export class Ledger {
    */
   armTotals(arm: Arm): ArmTotals {
     const book = this.#arms[arm];
+    // Sums over the accounts on the arm now, and their baselines from when they joined it.
     let realized = ZERO;
     let fees = ZERO;
+    let joinedRealized = ZERO;
+    let joinedFees = ZERO;
+    let joinedUnrealized = ZERO;
     const bySymbol = new Map<string, { mark: SymbolMark; quantity: Decimal; costBasis: Decimal }>();
     for (const account of book.accounts) {
       if (!account.realized.isZero()) realized = realized.plus(account.realized);
       if (!account.fees.isZero()) fees = fees.plus(account.fees);
+      const joined = account.joinedWith;
+      if (joined !== NOTHING) {
+        joinedRealized = joinedRealized.plus(joined.realized);
+        joinedFees = joinedFees.plus(joined.fees);
+        joinedUnrealized = joinedUnrealized.plus(joined.unrealized);
+      }
       for (const position of account.positionList) {
         let entry = bySymbol.get(position.mark.symbol);
         if (entry === undefined) {
@@ -289,13 +371,18 @@ export class Ledger {
       });
     }
     positions.sort((a, b) => compareStrings(a.symbol, b.symbol));
+    const departed = book.departed;
+    const realizedPnl = realized.minus(joinedRealized).plus(departed.realized);
+    const feesPaid = fees.minus(joinedFees).plus(departed.fees);
+    const unrealizedPnl = unrealized.minus(joinedUnrealized).plus(departed.unrealized);
     return {
       arm,
       accounts: book.accounts.size,
       capital: book.capital,
-      realizedPnl: realized,
-      unrealizedPnl: unrealized,
-      fees,
+      realizedPnl,
+      unrealizedPnl,
+      fees: feesPaid,
+      pnl: realizedPnl.plus(unrealizedPnl).minus(feesPaid),
       equity: book.capital.plus(realized).plus(unrealized).minus(fees),
       contributed: book.contributed,
       positions,
@@ -303,24 +390,27 @@ export class Ledger {
   }
 
   /**
-   * An arm's equity, capital and contributed equity as floats: the sums of its accounts' float
-   * mirrors at the current float marks. O(accounts × positions), no decimal work: the engine
-   * samples it on every event-time interval for returns and drawdown (statistics, not money).
+   * An arm's equity, capital, contributed equity and gross notional as floats, from sums of its
+   * accounts' float mirrors kept on every fill and move: O(symbols), no decimal work. For
+   * per-interval sampling and per-report risk checks (statistics, not money).
    */
   armEquityNum(arm: Arm): ArmEquityNum {
     const book = this.#arms[arm];
-    let equity = 0;
-    let capital = 0;
-    for (const account of book.accounts) {
-      capital += account.capitalNum;
-      equity += account.capitalNum + account.realizedNum - account.feesNum;
-      for (const position of account.positionList) {
-        if (position.quantityNum !== 0 || position.costBasisNum !== 0) {
-          equity += position.quantityNum * position.mark.priceNum - position.costBasisNum;
-        }
-      }
+    let equity = book.capitalNum + book.realizedNum - book.feesNum;
+    let grossNotional = 0;
+    for (const sums of book.symbolsNum.values()) {
+      if (sums.quantity === 0 && sums.costBasis === 0 && sums.gross === 0) continue;
+      const mark = sums.mark.priceNum;
+      equity += sums.quantity * mark - sums.costBasis;
+      grossNotional += sums.gross * mark;
     }
-    return { equity, capital, contributed: book.contributedNum };
+    return {
+      equity,
+      capital: book.capitalNum,
+      contributed: book.contributedNum,
+      grossNotional,
+      accounts: book.accounts.size,
+    };
   }
 
   /** The arm an account is on. @throws RangeError for an unknown account. */
@@ -344,13 +434,10 @@ export class Ledger {
     if (account.arm === toArm) return;
     const from = this.#arms[account.arm];
     const to = this.#arms[toArm];
-    let equity = account.capital.plus(account.realized).minus(account.fees);
-    for (const position of account.positionList) {
-      if (position.quantity.isZero() && position.costBasis.isZero()) continue;
-      equity = equity.plus(
-        position.quantity.times(markOf(position.mark)).minus(position.costBasis),
-      );
-    }
+    const equity = this.#exactEquity(account);
+    this.#leave(from, account);
+    this.#addToArmNum(from, account, -1);
+    this.#addToArmNum(to, account, +1);
     from.accounts.delete(account);
     from.capital = from.capital.minus(account.capital);
     from.contributed = from.contributed.minus(equity);
@@ -431,6 +518,63 @@ export class Ledger {
     return gross.lte(equity.times(new Decimal(maxLeverage)));
   }
 
+  /** Adds (sign +1) or removes (-1) an account's float mirrors to or from an arm's sums. */
+  #addToArmNum(armBook: ArmBook, account: AccountBook, sign: 1 | -1): void {
+    armBook.capitalNum += sign * account.capitalNum;
+    armBook.realizedNum += sign * account.realizedNum;
+    armBook.feesNum += sign * account.feesNum;
+    for (const position of account.positionList) {
+      const sums = armSymbolNumOf(armBook, position.mark);
+      sums.quantity += sign * position.quantityNum;
+      sums.gross += sign * Math.abs(position.quantityNum);
+      sums.costBasis += sign * position.costBasisNum;
+    }
+  }
+
+  /**
+   * An account leaves an arm: the arm keeps what the account earned while on it, and the account's
+   * baseline restarts from its current figures for the arm it joins.
+   */
+  #leave(armBook: ArmBook, account: AccountBook): void {
+    const now: Attributed = {
+      realized: account.realized,
+      fees: account.fees,
+      unrealized: this.#exactUnrealized(account),
+    };
+    armBook.departed = {
+      realized: armBook.departed.realized.plus(now.realized.minus(account.joinedWith.realized)),
+      fees: armBook.departed.fees.plus(now.fees.minus(account.joinedWith.fees)),
+      unrealized: armBook.departed.unrealized.plus(
+        now.unrealized.minus(account.joinedWith.unrealized),
+      ),
+    };
+    account.joinedWith = now;
+  }
+
+  /** An account's unrealized P&L at the current marks, exact. */
+  #exactUnrealized(account: AccountBook): Decimal {
+    let unrealized = ZERO;
+    for (const position of account.positionList) {
+      if (position.quantity.isZero() && position.costBasis.isZero()) continue;
+      unrealized = unrealized.plus(
+        position.quantity.times(markOf(position.mark)).minus(position.costBasis),
+      );
+    }
+    return unrealized;
+  }
+
+  /** An account's equity at the current marks, exact. */
+  #exactEquity(account: AccountBook): Decimal {
+    let equity = account.capital.plus(account.realized).minus(account.fees);
+    for (const position of account.positionList) {
+      if (position.quantity.isZero() && position.costBasis.isZero()) continue;
+      equity = equity.plus(
+        position.quantity.times(markOf(position.mark)).minus(position.costBasis),
+      );
+    }
+    return equity;
+  }
+
   #book(accountId: string): AccountBook {
     const account = this.#accounts.get(accountId);
     if (account === undefined) throw new RangeError(`ledger: unknown account "${accountId}"`);
@@ -462,7 +606,26 @@ export class Ledger {
 }
 
 function newArmBook(): ArmBook {
-  return { accounts: new Set(), capital: ZERO, contributed: ZERO, contributedNum: 0 };
+  return {
+    accounts: new Set(),
+    capital: ZERO,
+    contributed: ZERO,
+    contributedNum: 0,
+    capitalNum: 0,
+    realizedNum: 0,
+    feesNum: 0,
+    symbolsNum: new Map(),
+    departed: NOTHING,
+  };
+}
+
+function armSymbolNumOf(book: ArmBook, mark: SymbolMark): ArmSymbolNum {
+  let sums = book.symbolsNum.get(mark.symbol);
+  if (sums === undefined) {
+    sums = { mark, quantity: 0, gross: 0, costBasis: 0 };
+    book.symbolsNum.set(mark.symbol, sums);
+  }
+  return sums;
 }
 
 /** A held symbol always has a mark: at worst the price of the fill that opened it. */

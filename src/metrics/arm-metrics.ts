@@ -57,7 +57,9 @@ export function armMetrics(
           try {
             const tsUs = input.tsUs;
             boundaries.passTo(tsUs, emitAt);
-            if (input.arm === 'stable') stable.record(input);
+            if (input.type === 'membership') {
+              // Membership changes matter to comparisons, not to these per-arm statistics.
+            } else if (input.arm === 'stable') stable.record(input);
             else if (input.arm === 'canary') canary.record(input);
             else throw new RangeError(`armMetrics: unknown arm "${String(input.arm)}"`);
             if (tsUs > lastTsUs) lastTsUs = tsUs;

@@ -4,7 +4,13 @@ export type { ArmMetricsOptions } from './arm-metrics.js';
 export { ArmStats } from './arm-stats.js';
 export { IntervalBoundaries, MAX_BOUNDARIES_PER_GAP } from './interval-boundaries.js';
 export { LatencyHistogram } from './latency-histogram.js';
-export type { EquitySample, MetricsInput, OrderSent, StrategyErrorInput } from './metrics-input.js';
+export type {
+  EquitySample,
+  MembershipChange,
+  MetricsInput,
+  OrderSent,
+  StrategyErrorInput,
+} from './metrics-input.js';
 export type { ArmMetrics, MetricsSnapshot } from './metrics-snapshot.js';
 export { REJECT_REASONS } from './reject-reasons.js';
 export { SignedHistogram } from './signed-histogram.js';

@@ -7,6 +7,8 @@ export interface OrderSent {
   /** Event time the order was sent, µs. */
   readonly tsUs: number;
   readonly arm: Arm;
+  /** A shadow step's paper order (simulated for comparison, never sent; absent when real). */
+  readonly paper?: true;
 }
 
 /** A strategy that threw or returned something invalid; the engine kept going. */
@@ -39,5 +41,16 @@ export interface EquitySample {
   readonly contributed?: number;
 }
 
+/**
+ * Accounts changed arm, or a shadow step's paper accounts started or stopped, at `tsUs`: the arms'
+ * equity series have a flow and rebalancing costs around here, so interval comparisons of returns
+ * skip the intervals it touches.
+ */
+export interface MembershipChange {
+  readonly type: 'membership';
+  readonly tsUs: number;
+}
+
 /** What the metrics pipeline consumes: execution reports plus the engine's own records. */
-export type MetricsInput = ExecutionReport | OrderSent | StrategyErrorInput | EquitySample;
+export type MetricsInput =
+  ExecutionReport | OrderSent | StrategyErrorInput | EquitySample | MembershipChange;

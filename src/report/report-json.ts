@@ -1,4 +1,5 @@
 import type { Decision } from '../core/decision.js';
+import { usToIso } from '../core/time.js';
 
 /** Version of the report.json layout; bumped on any incompatible change (see docs/report-json.md). */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -31,6 +32,31 @@ export interface ReportStrategy {
   readonly params: unknown;
 }
 
+/** A run at a fixed canary weight. */
+export interface ReportFixedWeight {
+  readonly type: 'fixed';
+  readonly weightPct: number;
+}
+
+/** A run that followed a rollout plan. */
+export interface ReportPlan {
+  readonly type: 'plan';
+  readonly name: string;
+  /** Where it comes from: the seed documents of a preset, or the plan file. */
+  readonly source: string;
+  /** sha256 of the plan's canonical JSON (the same plan gives the same hash). */
+  readonly hash: string;
+  /** Durations were multiplied by this (`--plan-time-scale`). */
+  readonly timeScale: number;
+  readonly mode: 'auto' | 'manual';
+  readonly positions: 'flatten' | 'handoff';
+  /** The plan as run: steps, metric policies, guardrail limits, onMaxDuration. */
+  readonly steps: readonly unknown[];
+  readonly metrics: unknown;
+  readonly guardrails: Readonly<Record<string, number>>;
+  readonly onMaxDuration: string;
+}
+
 /** What went in: files, seed, salt, plan, accounts, strategies, execution model. */
 export interface ReportInputs {
   readonly files: readonly ReportInputFile[];
@@ -39,8 +65,8 @@ export interface ReportInputs {
   readonly lastEventAt: string | null;
   readonly seed: number;
   readonly salt: string;
-  /** A fixed weight for now; rollout plans come with the rollout controller. */
-  readonly plan: { readonly type: 'fixed'; readonly weightPct: number };
+  /** A fixed canary weight, or the rollout plan the run followed (docs/rollout.md). */
+  readonly plan: ReportFixedWeight | ReportPlan;
   readonly accounts: {
     readonly source: string;
     readonly count: number;
@@ -70,9 +96,19 @@ export interface ReportArm {
   readonly realizedPnl: string;
   readonly unrealizedPnl: string;
   readonly fees: string;
-  /** capital + realized + unrealized − fees. */
+  /**
+   * Everything the arm earned, `realizedPnl + unrealizedPnl − fees`. P&L figures are attributed to
+   * the arm they were earned on (accounts that moved left theirs behind, docs/accounting.md).
+   */
+  readonly pnl: string;
+  /** Equity of the accounts on the arm at the end. */
   readonly equity: string;
-  /** (equity − capital) / capital × 100. */
+  /** Orders not sent because they were worth less than the venue's minimum (dust). */
+  readonly ordersBelowMinNotional: number;
+  /**
+   * The arm's return over the run, % (compounded per sampling interval, so accounts moving in or
+   * out are flows, not gains or losses; the canary's includes its shadow step's paper trading).
+   */
   readonly returnPct: number;
   /** Largest peak-to-trough fall of the arm's sampled equity, % of the peak. */
   readonly maxDrawdownPct: number;
@@ -80,7 +116,7 @@ export interface ReportArm {
   readonly slippageBps: { readonly mean: number | null; readonly p95: number | null };
 }
 
-/** The canary's share, now (end of run) and the maximum over the run. */
+/** The canary's share of real accounts and capital (paper excluded): at the end and at most. */
 export interface ReportExposure {
   readonly accounts: number;
   readonly canaryAccounts: number;
@@ -89,13 +125,56 @@ export interface ReportExposure {
   readonly capitalSharePct: number;
   readonly maxAccountSharePct: number;
   readonly maxCapitalSharePct: number;
+  /** ∫ canary capital dt over the run, quote currency × minutes. */
+  readonly canaryCapitalMinutes: number;
+}
+
+/** The shadow step's paper trading: the canary strategy on copies of the stable accounts. */
+export interface ReportShadow {
+  readonly paperAccounts: number;
+  readonly orders: number;
+  readonly fills: number;
+  readonly realizedPnl: string;
+  readonly unrealizedPnl: string;
+  readonly fees: string;
+  readonly pnl: string;
+}
+
+/** Where the rollout ended. */
+export interface ReportRollout {
+  readonly status: 'pending' | 'shadow' | 'step' | 'promoted' | 'rolled_back';
+  readonly halted: boolean;
+  readonly stepIndex: number | null;
+  readonly finalWeightPct: number;
+  /** The audit log beside report.json (`audit.jsonl`), or null when none was written. */
+  readonly auditLog: string | null;
+  readonly auditRecords: number;
+  readonly deployments: readonly unknown[];
 }
 
 /** A decision as report.json carries it: event time as ISO 8601 (`at`) instead of µs. */
 export type ReportDecision = Omit<Decision, 'atTsUs'> & { readonly at: string };
 
-/** How the run ended. `fixed_weight`: a run at a fixed canary weight, no rollout decisions. */
-export type ReportOutcome = 'fixed_weight';
+/** A decision in report.json's form (keys in the documented order). */
+export function reportDecisionOf(decision: Decision): ReportDecision {
+  return {
+    seq: decision.seq,
+    at: usToIso(decision.atTsUs),
+    action: decision.action,
+    fromWeightPct: decision.fromWeightPct,
+    toWeightPct: decision.toWeightPct,
+    stepIndex: decision.stepIndex,
+    disposition: decision.disposition,
+    reasons: decision.reasons,
+    guardrails: decision.guardrails,
+  };
+}
+
+/**
+ * How the run ended: `fixed_weight` (no rollout), `promoted`, `rolled_back`, `halted` (waiting for a
+ * person), or `in_progress` (the data ended before the rollout did).
+ */
+export type ReportOutcome = 'fixed_weight' | 'promoted' | 'rolled_back' | 'halted' | 'in_progress';
 
 /** report.json, the data behind every report. Documented in docs/report-json.md. */
 export interface ReportJson {
@@ -104,6 +183,9 @@ export interface ReportJson {
   readonly inputs: ReportInputs;
   readonly arms: { readonly stable: ReportArm; readonly canary: ReportArm };
   readonly exposure: ReportExposure;
+  /** The shadow step's paper results, or null without a shadow step. */
+  readonly shadow: ReportShadow | null;
+  readonly rollout: ReportRollout | null;
   readonly decisions: readonly ReportDecision[];
   readonly outcome: ReportOutcome;
 }

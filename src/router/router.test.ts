@@ -246,6 +246,37 @@ describe('kill switch', () => {
   });
 });
 
+describe('promotion', () => {
+  it('routes every account to the promoted version at once, pins and exclusions included', () => {
+    const router = new Router({
+      salt: SALT,
+      weightBps: 100,
+      overrides: [
+        ['vip', 'stable'],
+        ['mm', 'exclude'],
+        ['tester', 'canary'],
+      ],
+    });
+    for (const id of ['vip', 'mm']) expect(router.route(id)).toBe('stable');
+    router.promoteCanary();
+    expect(router.promoted).toBe(true);
+    expect(router.weightBps).toBe(BUCKET_COUNT);
+    expect(canarySet(router, [...IDS, 'vip', 'mm', 'tester', 'first-seen-later']).size).toBe(
+      IDS.length + 4,
+    );
+    router.setWeightBps(10); // a promotion is not undone by a weight
+    expect(router.route('vip')).toBe('canary');
+  });
+
+  it('is undone only by the kill switch', () => {
+    const router = new Router({ salt: SALT, weightBps: 5000 });
+    router.promoteCanary();
+    router.disableCanary();
+    expect(router.promoted).toBe(false);
+    expect(canarySet(router, IDS).size).toBe(0);
+  });
+});
+
 describe('Router.exposure', () => {
   // Weight 0, so only pins are on canary and the expected values do not depend on the hash.
   const accounts: Account[] = [

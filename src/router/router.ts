@@ -17,6 +17,8 @@ const CANARY_PIN_OFFSET = -BUCKET_COUNT;
 const STABLE_PIN_OFFSET = BUCKET_COUNT;
 const EXCLUDE_OFFSET = 2 * BUCKET_COUNT;
 const DISABLED_THRESHOLD = -BUCKET_COUNT;
+// Above every key: after promotion every account routes to the (promoted) canary version.
+const PROMOTED_THRESHOLD = 3 * BUCKET_COUNT;
 
 function offsetOf(override: RoutingOverride | undefined): number {
   switch (override) {
@@ -93,6 +95,7 @@ export class Router {
   readonly #overrides = new Map<string, RoutingOverride>();
   #weightBps: number;
   #canaryEnabled = true;
+  #promoted = false;
   #thresholdBps: number;
 
   constructor(options: RouterOptions) {
@@ -126,7 +129,7 @@ export class Router {
   setWeightBps(weightBps: number): void {
     assertValidWeightBps(weightBps);
     this.#weightBps = weightBps;
-    if (this.#canaryEnabled) this.#thresholdBps = weightBps;
+    if (this.#canaryEnabled && !this.#promoted) this.#thresholdBps = weightBps;
   }
 
   /** The override of `accountId`, if any. */
@@ -149,21 +152,42 @@ export class Router {
       this.#routeKeys.set(accountId, bucketOfKey(key) + offsetOf(override ?? undefined));
   }
 
-  /** Kill switch: every account to stable, canary pins included, until {@link enableCanary}. */
+  /**
+   * Kill switch: every account to stable, canary pins included, until {@link enableCanary}.
+   * Undoes a promotion.
+   */
   disableCanary(): void {
     this.#canaryEnabled = false;
+    this.#promoted = false;
     this.#thresholdBps = DISABLED_THRESHOLD;
   }
 
   /** Lifts the kill switch: routing by weight and overrides again. */
   enableCanary(): void {
     this.#canaryEnabled = true;
-    this.#thresholdBps = this.#weightBps;
+    if (!this.#promoted) this.#thresholdBps = this.#weightBps;
   }
 
   /** False while the kill switch is on. */
   get canaryEnabled(): boolean {
     return this.#canaryEnabled;
+  }
+
+  /**
+   * Promotion: the canary version becomes the version of **every** account at once, stable pins
+   * and excluded accounts included (there is no other version left to keep them on). The weight is
+   * set to 100 %. Still one compare per {@link route}.
+   */
+  promoteCanary(): void {
+    this.#promoted = true;
+    this.#canaryEnabled = true;
+    this.#weightBps = BUCKET_COUNT;
+    this.#thresholdBps = PROMOTED_THRESHOLD;
+  }
+
+  /** True after {@link promoteCanary}. */
+  get promoted(): boolean {
+    return this.#promoted;
   }
 
   /**

@@ -10,12 +10,13 @@ import { ConfigError, OutputError, UsageError } from '../../core/errors.js';
 import type { ArmStrategyConfig } from '../../engine/replay-config.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
-import { runReplay, type ReplayConfig } from '../../engine/run-replay.js';
+import { runReplay, type ReplayConfig, type ReplayRollout } from '../../engine/run-replay.js';
 import { DEFAULT_EXECUTION_CONFIG, parseInjectSpecs } from '../../execution/index.js';
-import { renderReportJson } from '../../report/report-json.js';
+import { renderReportJson, reportDecisionOf } from '../../report/report-json.js';
+import { loadPlan, PLAN_PRESET_NAMES, scalePlan } from '../../rollout/index.js';
 import { weightPctToBps } from '../../router/index.js';
 import type { CliIo } from '../cli-io.js';
-import { formatSummary } from '../format-summary.js';
+import { formatDecisionLine, formatSummary } from '../format-summary.js';
 import { parseInteger, parseNumberInRange } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
 
@@ -33,11 +34,15 @@ export const REPLAY_DEFAULTS = {
 } as const;
 
 interface ReplayCliOptions {
+  readonly plan?: string;
+  readonly planTimeScale?: string;
+  readonly mode: 'auto' | 'manual';
+  readonly onRollback?: 'flatten' | 'handoff';
   readonly stable: string;
   readonly canary: string;
   readonly stableParams?: string;
   readonly canaryParams?: string;
-  readonly weight: string;
+  readonly weight?: string;
   readonly accounts: string;
   readonly salt: string;
   readonly seed: string;
@@ -78,8 +83,26 @@ export function replayCommand(io: CliIo): Command {
     .option('--canary-params <json>', 'canary strategy parameters, as JSON')
     .option(
       '--weight <pct>',
-      'canary weight in % of accounts (0–100, 0.01 steps)',
-      REPLAY_DEFAULTS.weightPct,
+      `a fixed canary weight in % of accounts (0–100, 0.01 steps; default ${REPLAY_DEFAULTS.weightPct} without --plan)`,
+    )
+    .option(
+      '--plan <plan>',
+      `run a rollout: a preset (${PLAN_PRESET_NAMES.join(', ')}) or a plan file (.json)`,
+    )
+    .option(
+      '--plan-time-scale <x>',
+      'multiply every duration of the plan (e.g. 0.1 for a short replay)',
+    )
+    .addOption(
+      new Option('--mode <mode>', 'auto: decisions apply; manual: they wait as proposals')
+        .choices(['auto', 'manual'])
+        .default('auto'),
+    )
+    .addOption(
+      new Option(
+        '--on-rollback <policy>',
+        "positions of accounts that change version: close them (flatten) or hand them over (default: the plan's, flatten)",
+      ).choices(['flatten', 'handoff']),
     )
     .option(
       '--accounts <n|file.csv>',
@@ -143,17 +166,31 @@ export function replayCommand(io: CliIo): Command {
     .option('--no-progress', 'no progress bar')
     .action(async (files: string[], options: ReplayCliOptions) => {
       const config = await replayConfigFrom(files, options);
+      if (options.out !== undefined) {
+        try {
+          await mkdir(options.out, { recursive: true });
+        } catch (error) {
+          throw new OutputError(options.out, error);
+        }
+      }
       const bar = createProgressBar(io, totalBytes(files), 'replay', {
         enabled: options.progress && !options.json,
       });
       const result = await runReplay(config, {
         onProgress: (done) => bar.update(done),
+        onDecision: (decision) => {
+          const line = reportDecisionOf(decision);
+          io.stdout.write(
+            options.json
+              ? `${JSON.stringify({ type: 'decision', ...line })}\n`
+              : `${formatDecisionLine(line)}\n`,
+          );
+        },
       }).finally(() => bar.stop());
       let reportPath: string | null = null;
       if (options.out !== undefined) {
         reportPath = join(options.out, 'report.json');
         try {
-          await mkdir(options.out, { recursive: true });
           await writeFile(reportPath, renderReportJson(result.report));
         } catch (error) {
           throw new OutputError(reportPath, error);
@@ -182,8 +219,20 @@ function totalBytes(files: readonly string[]): number {
 
 async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<ReplayConfig> {
   const seed = parseInteger('--seed', o.seed, 0, 2 ** 31 - 1);
-  const weightPct = parseNumberInRange('--weight', o.weight, 0, 100);
+  if (o.plan !== undefined && o.weight !== undefined) {
+    throw new UsageError('give either --plan (a rollout) or --weight (a fixed weight), not both');
+  }
+  if (o.plan === undefined) {
+    for (const [flag, value] of [
+      ['--plan-time-scale', o.planTimeScale],
+      ['--on-rollback', o.onRollback],
+    ] as const) {
+      if (value !== undefined) throw new UsageError(`${flag} needs --plan`);
+    }
+  }
+  const weightPct = parseNumberInRange('--weight', o.weight ?? REPLAY_DEFAULTS.weightPct, 0, 100);
   const weightBps = weightPctToBps(weightPct);
+  const rollout = o.plan === undefined ? undefined : await rolloutFrom(o.plan, o);
   let accounts: Account[];
   let accountsSource: string;
   if (/^\d+$/.test(o.accounts)) {
@@ -219,6 +268,23 @@ async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<R
     maxLeverage: parseNumberInRange('--max-leverage', o.maxLeverage, 0.01, 100),
     quantityDecimals: parseInteger('--quantity-decimals', o.quantityDecimals, 0, 12),
     sampleIntervalMs: parseNumberInRange('--interval', o.interval, 1, 3_600_000),
+    ...(rollout === undefined ? {} : { rollout }),
+  };
+}
+
+async function rolloutFrom(planSpec: string, o: ReplayCliOptions): Promise<ReplayRollout> {
+  let plan = await loadPlan(planSpec);
+  const timeScale =
+    o.planTimeScale === undefined
+      ? 1
+      : parseNumberInRange('--plan-time-scale', o.planTimeScale, 0.000001, 1000);
+  if (timeScale !== 1) plan = scalePlan(plan, timeScale);
+  if (o.onRollback !== undefined) plan = { ...plan, positions: o.onRollback };
+  return {
+    plan,
+    mode: o.mode,
+    auditPath: o.out === undefined ? null : join(o.out, 'audit.jsonl'),
+    timeScale,
   };
 }
 

@@ -1,0 +1,383 @@
+import { rmSync } from 'node:fs';
+import { Subject, type Subscription } from 'rxjs';
+import {
+  ArmComparison,
+  decideStep,
+  DEFAULT_GUARDRAIL_LIMITS,
+  Guardrails,
+  NaiveThresholdJudge,
+  type GuardrailLimits,
+  type GuardrailView,
+  type MetricPolicies,
+  type NaiveVerdict,
+} from '../analysis/index.js';
+import type { Decision, DecisionReason } from '../core/decision.js';
+import type { MetricsInput } from '../metrics/index.js';
+import {
+  AuditLog,
+  EMPTY_WATERMARK,
+  PLAN_METRIC_NAMES,
+  RolloutController,
+  stepMetricPolicy,
+  type AuditRecord,
+  type ControllerOutput,
+  type InputWatermark,
+  type RolloutCommand,
+  type RolloutMode,
+  type RolloutPlan,
+} from '../rollout/index.js';
+import type { TradingEngine } from './trading-engine.js';
+
+/** How a rollout runs on top of a trading engine. */
+export interface RolloutRunOptions {
+  readonly plan: RolloutPlan;
+  readonly mode: RolloutMode;
+  /** `name@version` of each arm's strategy (the same in an A/A run). */
+  readonly stableVersion: string;
+  readonly canaryVersion: string;
+  /** Where the audit log goes (truncated first: a replay is a fresh run), or null to keep it in memory. */
+  readonly auditPath: string | null;
+  /** sha256 of the run's configuration, written on every audit line. */
+  readonly configHash: string;
+  /** The input watermark for each audit line (files and how far the replay has read). */
+  readonly watermark?: () => InputWatermark;
+  /** Judge the same data by seed 004's threshold rules too (the calibration's baseline). */
+  readonly naiveBaseline?: boolean;
+}
+
+/** What seed 004's threshold rules would have said, first time each way. */
+export interface NaiveOutcome {
+  readonly firstRollbackTsUs: number | null;
+  readonly firstAdvanceTsUs: number | null;
+  readonly lastVerdict: NaiveVerdict | null;
+}
+
+/** How a rollout ended (or where the data left it). */
+export type RolloutOutcome = 'promoted' | 'rolled_back' | 'halted' | 'in_progress';
+
+/**
+ * Runs a rollout plan on a trading engine: the analysis (anytime-valid comparison, evaluated each
+ * time a decision batch or a paired interval completes) and the guardrails (checked on every canary
+ * execution report and equity sample) propose decisions; the rollout controller applies them (or
+ * records them as proposals in manual mode) and commands the engine (weights, shadow, promotion,
+ * rollback); every decision and transition is appended to the audit log, flushed, before it takes
+ * effect.
+ */
+export class RolloutRunner {
+  readonly controller: RolloutController;
+  /** Every audit record, in order. */
+  readonly records: AuditRecord[] = [];
+  /** Each decision as it is taken (report form), for printing as it happens. */
+  readonly decision$ = new Subject<Decision>();
+
+  readonly #engine: TradingEngine;
+  readonly #options: RolloutRunOptions;
+  readonly #comparison: ArmComparison;
+  readonly #guardrails: Guardrails;
+  readonly #naive: NaiveThresholdJudge | null;
+  readonly #log: AuditLog | null;
+  readonly #subscriptions: Subscription[] = [];
+  #naiveOutcome: { firstRollbackTsUs: number | null; firstAdvanceTsUs: number | null } = {
+    firstRollbackTsUs: null,
+    firstAdvanceTsUs: null,
+  };
+  #lastNaive: NaiveVerdict | null = null;
+  #stepIndexSeen: number | null = null;
+  #canaryFillsAtStepStart = 0;
+  #started = false;
+  readonly #decisions: Decision[] = [];
+
+  constructor(engine: TradingEngine, options: RolloutRunOptions) {
+    this.#engine = engine;
+    this.#options = options;
+    this.#guardrails = new Guardrails(guardrailLimits(options.plan));
+    this.#comparison = new ArmComparison({
+      intervalMs: options.plan.analysisIntervalMs,
+      ...options.plan.analysis,
+    });
+    this.#naive = options.naiveBaseline === true ? new NaiveThresholdJudge() : null;
+    if (options.auditPath !== null) rmSync(options.auditPath, { force: true }); // a fresh run
+    this.#log =
+      options.auditPath === null
+        ? null
+        : AuditLog.open(options.auditPath, { configHash: options.configHash });
+    this.controller = new RolloutController({
+      plan: options.plan,
+      mode: options.mode,
+      stableVersion: options.stableVersion,
+      canaryVersion: options.canaryVersion,
+    });
+    engine.positionsPolicy = options.plan.positions;
+    engine.holdAllOnStable();
+    this.#subscriptions.push(
+      engine.metricsInput$.subscribe((input) => this.#onInput(input)),
+      engine.transitionComplete$.subscribe((tsUs) =>
+        this.#handle(this.controller.transitionComplete(tsUs)),
+      ),
+    );
+  }
+
+  /** Starts the rollout at the first step (call before the first market event is processed). */
+  start(nowUs: number): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#engine.clock.advance(nowUs);
+    this.#handle(this.controller.start(nowUs));
+  }
+
+  /** True once the rollout has promoted or rolled back and no transition is left in progress. */
+  get finished(): boolean {
+    const status = this.controller.status;
+    return (
+      (status === 'promoted' || status === 'rolled_back') &&
+      this.controller.transition === null &&
+      !this.#engine.transitionInProgress
+    );
+  }
+
+  /** Where the rollout is: promoted, rolled back, halted, or still under way when the data ended. */
+  get outcome(): RolloutOutcome {
+    const status = this.controller.status;
+    if (status === 'promoted') return 'promoted';
+    if (status === 'rolled_back') return 'rolled_back';
+    if (this.controller.halted) return 'halted';
+    return 'in_progress';
+  }
+
+  /** The decisions taken so far, in report form. */
+  get decisions(): readonly Decision[] {
+    return this.#decisions;
+  }
+
+  /** What seed 004's rules would have decided on the same data (when `naiveBaseline` is on). */
+  get naiveOutcome(): NaiveOutcome {
+    return { ...this.#naiveOutcome, lastVerdict: this.#lastNaive };
+  }
+
+  /** Canary fills, orders and rejects the analysis has counted. */
+  canaryCounts(): ReturnType<ArmComparison['counts']> {
+    return this.#comparison.counts('canary');
+  }
+
+  /** Stops listening to the engine and closes the audit log. */
+  close(): void {
+    for (const subscription of this.#subscriptions) subscription.unsubscribe();
+    this.#log?.close();
+    this.decision$.complete();
+  }
+
+  #live(): boolean {
+    const status = this.controller.status;
+    return this.#started && (status === 'shadow' || status === 'step');
+  }
+
+  #onInput(input: MetricsInput): void {
+    const completed = this.#comparison.record(input);
+    this.#naive?.record(input);
+    if (!this.#live()) return;
+    // Guardrails on every canary execution report, strategy error and equity sample.
+    if (input.type === 'equity' || (input.type !== 'membership' && input.arm === 'canary')) {
+      const report =
+        input.type === 'fill' || input.type === 'reject' || input.type === 'strategy-error'
+          ? input
+          : null;
+      if (input.type === 'equity' || report !== null) {
+        const breach = this.#guardrails.check(this.#guardrailView(), report);
+        if (breach !== null) {
+          this.#handle(
+            this.controller.onDecision(
+              {
+                type: 'decision-proposal',
+                action: 'rollback',
+                stepIndex: this.controller.stepIndex ?? 0,
+                trigger: 'guardrail',
+                reasons: [breach.reason],
+                guardrails: breach.states,
+              },
+              input.tsUs,
+            ),
+          );
+          return;
+        }
+      }
+    }
+    if (input.type === 'equity') this.#handle(this.controller.tick(input.tsUs));
+    // New evidence, or an analysis boundary: a step's time gate can open without new evidence.
+    const boundary =
+      input.type === 'equity' &&
+      input.arm === 'canary' &&
+      input.tsUs % (this.#options.plan.analysisIntervalMs * 1000) === 0;
+    if (completed || boundary) this.#evaluate(input.tsUs);
+  }
+
+  /** Runs the analysis and the decision rule at the current step and proposes the result. */
+  #evaluate(nowUs: number): void {
+    if (!this.#live() || this.controller.transition !== null) return;
+    const stepIndex = this.controller.stepIndex;
+    const step = this.controller.step;
+    const startUs = this.controller.stepStartUs;
+    if (stepIndex === null || step === null || startUs === null) return;
+    const plan = this.#options.plan;
+    const canaryFills = this.#comparison.counts('canary').fills;
+    if (this.#stepIndexSeen !== stepIndex) {
+      this.#stepIndexSeen = stepIndex;
+      this.#canaryFillsAtStepStart = canaryFills;
+    }
+    const evidence = this.#comparison.evaluate(policiesAt(plan, stepIndex));
+    const next = plan.steps[stepIndex + 1] ?? null;
+    const decision = decideStep(evidence, this.#guardrails.states(this.#guardrailView()), {
+      stepIndex,
+      isLastStep: next === null,
+      isShadow: step.weightPct === 0,
+      weightPct: step.weightPct,
+      nextWeightPct: next?.weightPct ?? null,
+      elapsedInStepMs: (nowUs - startUs) / 1000,
+      minDurationMs: step.minDurationMs,
+      // The controller enforces the maximum duration (tick), so the rule never has to.
+      maxDurationMs: null,
+      canaryFillsInStep: canaryFills - this.#canaryFillsAtStepStart,
+      minCanaryFills: step.minCanaryFills,
+      onMaxDuration: step.onMaxDuration ?? plan.onMaxDuration,
+    });
+    if (decision.action !== 'halt') {
+      this.#handle(
+        this.controller.onDecision(
+          {
+            type: 'decision-proposal',
+            action: decision.action,
+            stepIndex,
+            trigger: 'analysis',
+            reasons: decision.reasons,
+            guardrails: this.#guardrails.states(this.#guardrailView()),
+          },
+          nowUs,
+        ),
+      );
+    }
+    this.#judgeNaively(nowUs);
+  }
+
+  #judgeNaively(nowUs: number): void {
+    if (this.#naive === null) return;
+    const verdict = this.#naive.evaluate();
+    this.#lastNaive = verdict;
+    if (verdict.action === 'rollback') this.#naiveOutcome.firstRollbackTsUs ??= nowUs;
+    if (verdict.action === 'advance') this.#naiveOutcome.firstAdvanceTsUs ??= nowUs;
+  }
+
+  #guardrailView(): GuardrailView {
+    const canary = this.#engine.canaryEquityNum();
+    return {
+      canaryEquity: canary.equity,
+      canaryContributed: canary.contributed,
+      canaryGrossExposure: canary.grossNotional,
+    };
+  }
+
+  /** Appends the records (each flushed before anything is applied), then applies the commands. */
+  #handle(output: ControllerOutput): void {
+    const decisions: Decision[] = [];
+    for (const record of output.records) {
+      this.#log?.append(record, this.#options.watermark?.() ?? EMPTY_WATERMARK);
+      this.records.push(record);
+      const decision = toDecision(record);
+      if (decision !== null) decisions.push(decision);
+      // A transition says which weight the decision it refers to leads to.
+      if (record.kind === 'transition' && record.ref !== null) {
+        const index = decisions.findIndex((d) => d.seq === record.ref);
+        const led = decisions[index];
+        if (led !== undefined) decisions[index] = { ...led, toWeightPct: record.toWeightPct };
+      }
+    }
+    for (const decision of decisions) {
+      this.#decisions.push(decision);
+      this.decision$.next(decision);
+    }
+    for (const command of output.commands) this.#apply(command);
+  }
+
+  #apply(command: RolloutCommand): void {
+    const engine = this.#engine;
+    engine.positionsPolicy = command.positions;
+    switch (command.type) {
+      case 'set-weight':
+        if (command.shadow) engine.startShadow();
+        else engine.goLive(command.toWeightBps);
+        break;
+      case 'promote':
+        engine.promote();
+        break;
+      case 'rollback':
+        engine.rollback();
+        break;
+    }
+    // A move with nothing to flatten is done at once; otherwise the engine says when.
+    if (!engine.transitionInProgress) {
+      this.#handle(this.controller.transitionComplete(engine.clock.nowUs));
+    }
+  }
+}
+
+/** The analysis's metric policies at a plan step (the plan's defaults with the step's overrides). */
+function policiesAt(plan: RolloutPlan, stepIndex: number): MetricPolicies {
+  const entries = PLAN_METRIC_NAMES.map((metric) => {
+    const policy = stepMetricPolicy(plan, stepIndex, metric);
+    return [metric, { margin: policy.margin, alpha: policy.alpha }] as const;
+  });
+  return Object.fromEntries(entries) as unknown as MetricPolicies;
+}
+
+/** The analysis's guardrail limits from a plan's (a limit the plan turned off is null). */
+function guardrailLimits(plan: RolloutPlan): GuardrailLimits {
+  const limits: Record<string, number | null> = {};
+  for (const name of Object.keys(DEFAULT_GUARDRAIL_LIMITS)) {
+    limits[name] = plan.guardrails[name] ?? null;
+  }
+  return {
+    ...(limits as unknown as GuardrailLimits),
+    rejectWindow: plan.guardrails['rejectWindow'] ?? DEFAULT_GUARDRAIL_LIMITS.rejectWindow,
+    minOrdersForRejectRate:
+      plan.guardrails['minOrdersForRejectRate'] ?? DEFAULT_GUARDRAIL_LIMITS.minOrdersForRejectRate,
+  };
+}
+
+/**
+ * A decision-like audit record (an analysis or guardrail decision, or a maximum-duration action)
+ * in report form.
+ */
+function toDecision(record: AuditRecord): Decision | null {
+  if (record.kind !== 'decision' && record.kind !== 'timeout') return null;
+  const action = record.action;
+  if (action !== 'increase' && action !== 'promote' && action !== 'hold' && action !== 'rollback') {
+    return null;
+  }
+  const detail: DecisionReason[] =
+    record.detail === null
+      ? []
+      : [
+          {
+            code: record.detail.code,
+            metric: null,
+            message: record.detail.message,
+            estimate: null,
+            ci: null,
+            n: null,
+            nStable: null,
+            margin: null,
+            test: null,
+            alpha: null,
+            verdict: null,
+          },
+        ];
+  return {
+    seq: record.seq,
+    atTsUs: record.tsUs,
+    action,
+    fromWeightPct: record.fromWeightPct,
+    toWeightPct: record.toWeightPct,
+    stepIndex: record.stepIndex,
+    disposition: record.disposition,
+    reasons: [...detail, ...record.reasons],
+    guardrails: record.guardrails,
+  };
+}

@@ -1,0 +1,254 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, UsageError } from '../core/errors.js';
+import { loadPlan, loadPlanFile } from './load-plan-file.js';
+import { parsePlan } from './parse-plan.js';
+import { DEFAULT_GUARDRAIL_LIMITS, DEFAULT_PLAN_METRICS } from './plan-defaults.js';
+import { PlanError } from './plan-error.js';
+import { canonicalPlanJson, planHash } from './plan-hash.js';
+import { PLAN_PRESETS } from './plan-presets.js';
+import { scalePlan } from './scale-plan.js';
+import { stepMetricPolicy } from './plan.js';
+
+const TWO_STEPS = [
+  { weightPct: 10, minDurationMs: 60_000, minCanaryFills: 50 },
+  { weightPct: 100, minDurationMs: 0 },
+];
+
+function planError(input: unknown, file = 'plan.json'): PlanError {
+  try {
+    parsePlan(input, file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlanError);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as PlanError).code).toBe('E_PLAN');
+    return error as PlanError;
+  }
+  throw new Error('the plan validated');
+}
+
+describe('parsePlan', () => {
+  it('fills every default of a minimal file', () => {
+    const plan = parsePlan({ steps: TWO_STEPS }, 'plans/my-plan.json');
+    expect(plan).toEqual({
+      type: 'rollout-plan',
+      name: 'my-plan',
+      source: 'plans/my-plan.json',
+      steps: [
+        {
+          name: '10%',
+          weightPct: 10,
+          minDurationMs: 60_000,
+          maxDurationMs: 180_000,
+          minCanaryFills: 50,
+        },
+        { name: '100%', weightPct: 100, minDurationMs: 0, maxDurationMs: null, minCanaryFills: 0 },
+      ],
+      metrics: DEFAULT_PLAN_METRICS,
+      guardrails: DEFAULT_GUARDRAIL_LIMITS,
+      onMaxDuration: 'halt',
+      positions: 'flatten',
+      analysisIntervalMs: 60_000,
+      analysis: { minObservations: 10, nStarBatches: 100, nStarOrders: 2_000, nStarIntervals: 60 },
+    });
+  });
+
+  it('takes an analysis interval of whole seconds, and scales it with the durations', () => {
+    const plan = parsePlan({ steps: TWO_STEPS, analysisIntervalMs: 30_000 }, 'p.json');
+    expect(plan.analysisIntervalMs).toBe(30_000);
+    expect(scalePlan(plan, 0.1).analysisIntervalMs).toBe(3_000);
+    expect(scalePlan(plan, 0.01).analysisIntervalMs).toBe(1_000); // never below one second
+    expect(
+      parsePlan({ steps: TWO_STEPS, analysis: { minObservations: 5 } }, 'p.json').analysis,
+    ).toMatchObject({ minObservations: 5, nStarBatches: 100 });
+    expect(() => parsePlan({ steps: TWO_STEPS, analysis: { nStarOrders: 0 } }, 'p.json')).toThrow(
+      /analysis\.nStarOrders: must be a whole number of at least 1/,
+    );
+    expect(() => parsePlan({ steps: TWO_STEPS, analysisIntervalMs: 1500 }, 'p.json')).toThrow(
+      /p\.json: analysisIntervalMs: must be a whole number of seconds/,
+    );
+  });
+
+  it('merges metric policies and guardrails over the defaults (null removes a guardrail)', () => {
+    const plan = parsePlan(
+      {
+        steps: [
+          { weightPct: 0, minDurationMs: 1000, metrics: { latencyMs: { margin: 9 } } },
+          { weightPct: 100, minDurationMs: 0, maxDurationMs: null, onMaxDuration: 'rollback' },
+        ],
+        metrics: { slippageBps: { margin: 2, nStar: 50 } },
+        guardrails: { maxLossQuote: 500, maxStrategyErrors: null },
+        positions: 'handoff',
+      },
+      'p.json',
+    );
+    expect(plan.steps[0]?.name).toBe('shadow');
+    expect(plan.metrics.slippageBps).toEqual({ margin: 2, alpha: 0.0125, nStar: 50 });
+    expect(plan.guardrails.maxLossQuote).toBe(500);
+    expect('maxStrategyErrors' in plan.guardrails).toBe(false);
+    expect(stepMetricPolicy(plan, 0, 'latencyMs')).toEqual({ margin: 9, alpha: 0.0125 });
+    expect(stepMetricPolicy(plan, 1, 'latencyMs')).toEqual({ margin: 5, alpha: 0.0125 });
+    expect(plan.positions).toBe('handoff');
+  });
+
+  it('names the file and the field path of every problem', () => {
+    const error = planError(
+      {
+        steps: [
+          { weightPct: 5, minDurationMs: 100, maxDurationMs: 50 },
+          { weightPct: 5, minDurationMs: -1 },
+          { weightPct: 0, minDurationMs: 0, minCanaryFills: 1.5 },
+          {
+            weightPct: 99.999,
+            minDurationMs: 0,
+            metrics: { slipageBps: { margin: 1 }, latencyMs: { margin: 0, alpha: 1 } },
+          },
+        ],
+      },
+      'bad.json',
+    );
+    expect(error.issues.map((i) => i.path)).toEqual([
+      'steps.0.maxDurationMs',
+      'steps.1.name', // the default name "5%" twice
+      'steps.1.weightPct',
+      'steps.1.minDurationMs',
+      'steps.2.weightPct',
+      'steps.2.minCanaryFills',
+      'steps.3.weightPct',
+      'steps.3.weightPct',
+      'steps.3.metrics.slipageBps',
+      'steps.3.metrics.latencyMs.margin',
+      'steps.3.metrics.latencyMs.alpha',
+    ]);
+    expect(error.message).toContain(
+      'bad.json: steps.1.weightPct: must be greater than steps.0.weightPct (5), got 5',
+    );
+    expect(error.message).toContain(
+      'bad.json: steps.2.weightPct: a shadow step (weight 0) can only be the first step',
+    );
+    expect(error.message).toContain('bad.json: steps.3.weightPct: the last step must be 100');
+    expect(error.message).toContain(
+      'bad.json: steps.0.maxDurationMs: must be ≥ minDurationMs (100), got 50',
+    );
+  });
+
+  it('reports structural errors with their paths (types, unknown keys, empty steps)', () => {
+    expect(planError({ steps: [] }).message).toMatch(/^plan\.json: steps: /);
+    expect(planError({ steps: [{ weightPct: '10', minDurationMs: 0 }] }).message).toMatch(
+      /plan\.json: steps\.0\.weightPct: Invalid input: expected number/,
+    );
+    expect(planError({ steps: TWO_STEPS, onMaxDuraton: 'halt' }).message).toMatch(
+      /plan\.json: \(plan\): Unrecognized key/,
+    );
+    expect(
+      planError({ steps: TWO_STEPS, metrics: { slippageBps: { alpha: 0 } } }).message,
+    ).toContain('metrics.slippageBps.alpha: must be strictly between 0 and 1, got 0');
+    expect(
+      planError({ steps: TWO_STEPS, metrics: { fillRate: { margin: 1, alpha: 0.1 } } }).message,
+    ).toContain('metrics.fillRate: unknown metric');
+    expect(planError({ steps: TWO_STEPS, positions: 'keep' }).message).toContain('positions');
+    expect(planError(null).message).toMatch(/plan\.json: \(plan\)/);
+  });
+
+  it('round-trips: a plan serialized as JSON parses back to the same plan and hash', () => {
+    for (const plan of Object.values(PLAN_PRESETS)) {
+      const again = parsePlan(JSON.parse(JSON.stringify(plan)), 'x.json');
+      expect(again).toEqual(plan);
+      expect(planHash(again)).toBe(planHash(plan));
+    }
+  });
+});
+
+describe('loadPlanFile / loadPlan', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plan-'));
+
+  it('reads a JSON file, and a preset by name', async () => {
+    const path = join(dir, 'two.json');
+    writeFileSync(path, JSON.stringify({ name: 'two', steps: TWO_STEPS }));
+    expect((await loadPlanFile(path)).name).toBe('two');
+    expect(await loadPlan('short')).toBe(PLAN_PRESETS.short);
+    expect((await loadPlan(path)).steps).toHaveLength(2);
+  });
+
+  it('names the file on unreadable files and invalid JSON', async () => {
+    await expect(loadPlanFile(join(dir, 'missing.json'))).rejects.toThrow(
+      /missing\.json: \(file\): cannot read/,
+    );
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{"steps": [');
+    await expect(loadPlanFile(broken)).rejects.toThrow(/broken\.json: \(file\): not valid JSON/);
+    await expect(loadPlanFile(broken)).rejects.toHaveProperty('code', 'E_PLAN');
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ steps: [{ weightPct: 50, minDurationMs: 0 }] }));
+    await expect(loadPlanFile(bad)).rejects.toThrow(
+      /bad\.json: steps\.0\.weightPct: the last step must be 100/,
+    );
+  });
+});
+
+describe('scalePlan', () => {
+  it('multiplies every duration, never the fill minimums', () => {
+    const scaled = scalePlan(PLAN_PRESETS.standard, 0.1);
+    // standard: 5, 10, 15, 20, 30, 0 min; maxima 15, 30, 45, 60, 90, 30 min
+    expect(scaled.steps.map((s) => s.minDurationMs)).toEqual([
+      30_000, 60_000, 90_000, 120_000, 180_000, 0,
+    ]);
+    expect(scaled.steps.map((s) => s.maxDurationMs)).toEqual([
+      90_000, 180_000, 270_000, 360_000, 540_000, 180_000,
+    ]);
+    expect(scaled.steps.map((s) => s.minCanaryFills)).toEqual([100, 500, 1000, 2500, 5000, 0]);
+    expect(planHash(scaled)).not.toBe(planHash(PLAN_PRESETS.standard));
+    expect(scalePlan(PLAN_PRESETS.standard, 1)).toBe(PLAN_PRESETS.standard);
+  });
+
+  it('rounds to whole µs, keeps null maxima and refuses a bad scale', () => {
+    const plan = parsePlan(
+      { steps: [{ weightPct: 100, minDurationMs: 1000, maxDurationMs: null }] },
+      'p.json',
+    );
+    expect(scalePlan(plan, 1 / 3).steps[0]).toMatchObject({
+      minDurationMs: 333.333,
+      maxDurationMs: null,
+    });
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => scalePlan(plan, bad)).toThrow(UsageError);
+  });
+});
+
+describe('planHash', () => {
+  it('is the sha256 of the canonical JSON: key order does not matter, any change does', () => {
+    const plan = PLAN_PRESETS.aggressive;
+    const reordered = JSON.parse(JSON.stringify(plan, Object.keys(plan).reverse())) as typeof plan;
+    expect(
+      planHash({
+        ...reordered,
+        steps: plan.steps,
+        metrics: plan.metrics,
+        guardrails: plan.guardrails,
+        analysis: plan.analysis,
+      }),
+    ).toBe(planHash(plan));
+    expect(
+      canonicalPlanJson(plan).startsWith(
+        '{"analysis":{"minObservations":10,"nStarBatches":100,"nStarIntervals":60,"nStarOrders":2000},"analysisIntervalMs":60000,"guardrails":{"maxDrawdownPct":3,',
+      ),
+    ).toBe(true);
+    expect(planHash({ ...plan, positions: 'handoff' })).not.toBe(planHash(plan));
+    expect(planHash(plan)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('plan guardrails', () => {
+  it('are the analysis’s limits, and an unknown name is an error (a typo must not turn one off)', () => {
+    expect(() =>
+      parsePlan(
+        { steps: [{ weightPct: 100, minDurationMs: 0 }], guardrails: { maxLosPct: 1 } },
+        'typo.json',
+      ),
+    ).toThrow(
+      /typo\.json: guardrails\.maxLosPct: unknown guardrail \(known: maxLossQuote, maxLossPct/,
+    );
+  });
+});

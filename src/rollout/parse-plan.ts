@@ -1,0 +1,289 @@
+import { z } from 'zod';
+import {
+  DEFAULT_ANALYSIS_INTERVAL_MS,
+  DEFAULT_ANALYSIS_TUNING,
+  DEFAULT_GUARDRAIL_LIMITS,
+  GUARDRAIL_LIMIT_NAMES,
+  DEFAULT_ON_MAX_DURATION,
+  DEFAULT_PLAN_METRICS,
+  DEFAULT_POSITIONS_POLICY,
+  MAX_DURATION_FACTOR,
+} from './plan-defaults.js';
+import { PlanError, type PlanIssue } from './plan-error.js';
+import {
+  PLAN_METRIC_NAMES,
+  type MetricOverride,
+  type PlanMetricName,
+  type PlanMetricPolicy,
+  type PlanStep,
+  type RolloutPlan,
+} from './plan.js';
+
+const onMaxDurationSchema = z.enum(['halt', 'rollback']);
+
+const metricOverrideSchema = z.strictObject({
+  margin: z.number().optional(),
+  alpha: z.number().optional(),
+});
+
+const stepSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  weightPct: z.number(),
+  minDurationMs: z.number(),
+  maxDurationMs: z.number().nullable().optional(),
+  minCanaryFills: z.number().optional(),
+  metrics: z.record(z.string(), metricOverrideSchema).optional(),
+  onMaxDuration: onMaxDurationSchema.optional(),
+});
+
+/** What a plan file holds: only `steps` is required, everything else has a documented default. */
+const planFileSchema = z.strictObject({
+  type: z.literal('rollout-plan').optional(),
+  name: z.string().min(1).optional(),
+  source: z.string().optional(),
+  steps: z.array(stepSchema).min(1),
+  metrics: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+  guardrails: z.record(z.string(), z.number().nullable()).optional(),
+  onMaxDuration: onMaxDurationSchema.optional(),
+  positions: z.enum(['flatten', 'handoff']).optional(),
+  analysisIntervalMs: z.number().optional(),
+  analysis: z
+    .strictObject({
+      minObservations: z.number().optional(),
+      nStarBatches: z.number().optional(),
+      nStarOrders: z.number().optional(),
+      nStarIntervals: z.number().optional(),
+    })
+    .optional(),
+});
+
+type PlanFile = z.infer<typeof planFileSchema>;
+
+/**
+ * Validates a plan given as parsed JSON (the content of a plan file) and fills its defaults
+ * (docs/rollout.md, "Plan files"). `file` names the source in errors. Throws a {@link PlanError}
+ * (`E_PLAN`) listing every bad field with its path.
+ *
+ * @example
+ * parsePlan({ steps: [{ weightPct: 10, minDurationMs: 60_000 }, { weightPct: 100, minDurationMs: 0 }] }, 'my-plan.json');
+ */
+export function parsePlan(input: unknown, file: string): RolloutPlan {
+  const result = planFileSchema.safeParse(input);
+  if (!result.success) {
+    const issues: PlanIssue[] = [];
+    for (const issue of result.error.issues)
+      issues.push({ path: formatPath(issue.path), message: issue.message });
+    throw new PlanError(file, issues);
+  }
+  const plan = normalize(result.data, file);
+  validatePlan(plan, file);
+  return plan;
+}
+
+/**
+ * Checks a plan built in code (presets, `scalePlan`) against every rule of a plan file: weights
+ * strictly increasing, at most 2 decimals, the last one 100 %; at most one shadow step (weight 0),
+ * first; durations ≥ 0 and max ≥ min; fills a non-negative integer; margins > 0 and 0 < α < 1;
+ * unique step names; overrides only for known metrics. Throws a {@link PlanError}.
+ */
+export function validatePlan(plan: RolloutPlan, file: string): void {
+  const issues = planIssues(plan);
+  if (issues.length > 0) throw new PlanError(file, issues);
+}
+
+/** Every rule violation of `plan`, in field order (empty when valid). */
+export function planIssues(plan: RolloutPlan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const add = (path: string, message: string): void => {
+    issues.push({ path, message });
+  };
+  if (plan.type !== 'rollout-plan') add('type', 'must be "rollout-plan"');
+  if (plan.name === '') add('name', 'must not be empty');
+  if (plan.steps.length === 0) add('steps', 'a plan needs at least one step');
+  const names = new Set<string>();
+  for (let i = 0; i < plan.steps.length; i++) {
+    const step = plan.steps[i] as PlanStep;
+    const at = `steps.${i}`;
+    if (step.name === '') add(`${at}.name`, 'must not be empty');
+    else if (names.has(step.name)) add(`${at}.name`, `duplicate step name "${step.name}"`);
+    names.add(step.name);
+    checkWeight(step.weightPct, i, plan.steps[i - 1]?.weightPct, add);
+    if (i === plan.steps.length - 1 && step.weightPct !== 100)
+      add(`${at}.weightPct`, `the last step must be 100 (the full switch), got ${step.weightPct}`);
+    if (!(Number.isFinite(step.minDurationMs) && step.minDurationMs >= 0))
+      add(`${at}.minDurationMs`, `must be a number of ms ≥ 0, got ${step.minDurationMs}`);
+    if (step.maxDurationMs !== null) {
+      if (!(Number.isFinite(step.maxDurationMs) && step.maxDurationMs >= 0))
+        add(`${at}.maxDurationMs`, `must be a number of ms ≥ 0 or null, got ${step.maxDurationMs}`);
+      else if (step.maxDurationMs < step.minDurationMs)
+        add(
+          `${at}.maxDurationMs`,
+          `must be ≥ minDurationMs (${step.minDurationMs}), got ${step.maxDurationMs}`,
+        );
+    }
+    if (!(Number.isInteger(step.minCanaryFills) && step.minCanaryFills >= 0))
+      add(`${at}.minCanaryFills`, `must be an integer ≥ 0, got ${step.minCanaryFills}`);
+    if (step.metrics !== undefined)
+      for (const [metric, override] of Object.entries(step.metrics)) {
+        if (!isMetricName(metric)) {
+          add(`${at}.metrics.${metric}`, `unknown metric (known: ${PLAN_METRIC_NAMES.join(', ')})`);
+          continue;
+        }
+        checkPolicyFields(override, `${at}.metrics.${metric}`, add);
+      }
+    if (step.onMaxDuration !== undefined && !isOnMaxDuration(step.onMaxDuration))
+      add(`${at}.onMaxDuration`, `must be halt or rollback, got ${String(step.onMaxDuration)}`);
+  }
+  for (const metric of PLAN_METRIC_NAMES) {
+    const policy = plan.metrics[metric] as PlanMetricPolicy | undefined;
+    if (policy === undefined) {
+      add(`metrics.${metric}`, 'missing');
+      continue;
+    }
+    if (policy.margin === undefined) add(`metrics.${metric}.margin`, 'missing');
+    if (policy.alpha === undefined) add(`metrics.${metric}.alpha`, 'missing');
+    checkPolicyFields(policy, `metrics.${metric}`, add);
+    for (const [key, value] of Object.entries(policy))
+      if (key !== 'margin' && key !== 'alpha' && !Number.isFinite(value))
+        add(`metrics.${metric}.${key}`, `must be a finite number, got ${value}`);
+  }
+  for (const metric of Object.keys(plan.metrics))
+    if (!isMetricName(metric))
+      add(`metrics.${metric}`, `unknown metric (known: ${PLAN_METRIC_NAMES.join(', ')})`);
+  for (const [name, limit] of Object.entries(plan.guardrails)) {
+    if (!GUARDRAIL_LIMIT_NAMES.includes(name))
+      add(`guardrails.${name}`, `unknown guardrail (known: ${GUARDRAIL_LIMIT_NAMES.join(', ')})`);
+    if (!Number.isFinite(limit)) add(`guardrails.${name}`, `must be a finite number, got ${limit}`);
+  }
+  if (!isOnMaxDuration(plan.onMaxDuration))
+    add('onMaxDuration', `must be halt or rollback, got ${String(plan.onMaxDuration)}`);
+  if (plan.positions !== 'flatten' && plan.positions !== 'handoff')
+    add('positions', `must be flatten or handoff, got ${String(plan.positions)}`);
+  if (
+    !Number.isInteger(plan.analysisIntervalMs) ||
+    plan.analysisIntervalMs < 1000 ||
+    plan.analysisIntervalMs % 1000 !== 0
+  )
+    add(
+      'analysisIntervalMs',
+      `must be a whole number of seconds (a multiple of 1000 ms, at least 1000), got ${String(plan.analysisIntervalMs)}`,
+    );
+  for (const [key, value] of Object.entries(plan.analysis)) {
+    const least = key === 'minObservations' ? 2 : 1;
+    if (!Number.isInteger(value) || value < least)
+      add(`analysis.${key}`, `must be a whole number of at least ${least}, got ${String(value)}`);
+  }
+  return issues;
+}
+
+function checkWeight(
+  weightPct: number,
+  i: number,
+  previous: number | undefined,
+  add: (path: string, message: string) => void,
+): void {
+  const at = `steps.${i}.weightPct`;
+  if (!(Number.isFinite(weightPct) && weightPct >= 0 && weightPct <= 100)) {
+    add(at, `must be a percentage between 0 and 100, got ${weightPct}`);
+    return;
+  }
+  // The router's resolution is 1 bp = 0.01 %; the same exact test as weightPctToBps.
+  if (Math.round(weightPct * 100) / 100 !== weightPct)
+    add(at, `must have at most 2 decimals (0.01 % steps), got ${weightPct}`);
+  if (weightPct === 0 && i > 0)
+    add(at, 'a shadow step (weight 0) can only be the first step, and there can be only one');
+  else if (previous !== undefined && weightPct <= previous)
+    add(at, `must be greater than steps.${i - 1}.weightPct (${previous}), got ${weightPct}`);
+}
+
+function checkPolicyFields(
+  policy: MetricOverride,
+  at: string,
+  add: (path: string, message: string) => void,
+): void {
+  if (policy.margin !== undefined && !(Number.isFinite(policy.margin) && policy.margin > 0))
+    add(`${at}.margin`, `must be > 0, got ${policy.margin}`);
+  if (
+    policy.alpha !== undefined &&
+    !(Number.isFinite(policy.alpha) && policy.alpha > 0 && policy.alpha < 1)
+  )
+    add(`${at}.alpha`, `must be strictly between 0 and 1, got ${policy.alpha}`);
+}
+
+function isMetricName(name: string): name is PlanMetricName {
+  return (PLAN_METRIC_NAMES as readonly string[]).includes(name);
+}
+
+function isOnMaxDuration(value: unknown): boolean {
+  return value === 'halt' || value === 'rollback';
+}
+
+function normalize(file: PlanFile, path: string): RolloutPlan {
+  const steps: PlanStep[] = [];
+  for (const raw of file.steps) {
+    const maxDurationMs =
+      raw.maxDurationMs !== undefined
+        ? raw.maxDurationMs
+        : raw.minDurationMs > 0
+          ? raw.minDurationMs * MAX_DURATION_FACTOR
+          : null;
+    steps.push({
+      name: raw.name ?? (raw.weightPct === 0 ? 'shadow' : `${raw.weightPct}%`),
+      weightPct: raw.weightPct,
+      minDurationMs: raw.minDurationMs,
+      maxDurationMs,
+      minCanaryFills: raw.minCanaryFills ?? 0,
+      ...(raw.metrics !== undefined ? { metrics: normalizeOverrides(raw.metrics) } : {}),
+      ...(raw.onMaxDuration !== undefined ? { onMaxDuration: raw.onMaxDuration } : {}),
+    });
+  }
+  const metrics: Record<string, PlanMetricPolicy> = { ...DEFAULT_PLAN_METRICS };
+  if (file.metrics !== undefined)
+    for (const [metric, policy] of Object.entries(file.metrics))
+      metrics[metric] = { ...(metrics[metric] as PlanMetricPolicy), ...policy };
+  const guardrails: Record<string, number> = { ...DEFAULT_GUARDRAIL_LIMITS };
+  if (file.guardrails !== undefined)
+    for (const [name, limit] of Object.entries(file.guardrails)) {
+      if (limit === null) delete guardrails[name];
+      else guardrails[name] = limit;
+    }
+  return {
+    type: 'rollout-plan',
+    name: file.name ?? baseName(path),
+    source: file.source ?? path,
+    steps,
+    metrics: metrics as Record<PlanMetricName, PlanMetricPolicy>,
+    guardrails,
+    onMaxDuration: file.onMaxDuration ?? DEFAULT_ON_MAX_DURATION,
+    positions: file.positions ?? DEFAULT_POSITIONS_POLICY,
+    analysisIntervalMs: file.analysisIntervalMs ?? DEFAULT_ANALYSIS_INTERVAL_MS,
+    analysis: {
+      minObservations: file.analysis?.minObservations ?? DEFAULT_ANALYSIS_TUNING.minObservations,
+      nStarBatches: file.analysis?.nStarBatches ?? DEFAULT_ANALYSIS_TUNING.nStarBatches,
+      nStarOrders: file.analysis?.nStarOrders ?? DEFAULT_ANALYSIS_TUNING.nStarOrders,
+      nStarIntervals: file.analysis?.nStarIntervals ?? DEFAULT_ANALYSIS_TUNING.nStarIntervals,
+    },
+  };
+}
+
+function normalizeOverrides(
+  raw: Record<string, { margin?: number | undefined; alpha?: number | undefined }>,
+): Partial<Record<PlanMetricName, MetricOverride>> {
+  const out: Record<string, MetricOverride> = {};
+  for (const [metric, override] of Object.entries(raw))
+    out[metric] = {
+      ...(override.margin !== undefined ? { margin: override.margin } : {}),
+      ...(override.alpha !== undefined ? { alpha: override.alpha } : {}),
+    };
+  return out;
+}
+
+function baseName(path: string): string {
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const name = path.slice(slash + 1);
+  return name.endsWith('.json') ? name.slice(0, -5) : name === '' ? 'plan' : name;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(plan)' : path.map(String).join('.');
+}
