@@ -139,6 +139,10 @@ export class ArmComparison {
         this.#strategyErrors[input.arm === 'canary' ? 1 : 0]++;
         return this.#batches.closeThrough(input.tsUs - 1) > 0;
       case 'equity': {
+        // A sample just before a flow is taken mid-event: not a boundary, nothing completes.
+        if (input.beforeFlow === true) return false;
+        // In a shadow step the canary strategy's results are its paper book's, not the real one.
+        if (input.book === 'real') return false;
         // Sampled after every event up to its boundary: no order at or before it is still to come.
         const completed = this.#batches.closeThrough(input.tsUs);
         return this.#returns.onEquity(input) || completed > 0;

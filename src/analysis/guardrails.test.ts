@@ -73,6 +73,22 @@ describe('Guardrails', () => {
     ).toBeCloseTo(0.05, 12);
   });
 
+  it('starts a new drawdown peak when the canary book changes from paper to real', () => {
+    const g = new Guardrails({ maxLossPct: null, maxDrawdownPct: 3 });
+    // The shadow step's paper book gains 100 on 1,000 of capital: the paper peak.
+    expect(g.check({ ...view(1100), canaryBook: 'paper' }, null)).toBeNull();
+    // The real canary starts at P&L 0 (−100 from the paper peak would be a 10 % drawdown).
+    const drawdown = (v: GuardrailView) =>
+      g.states(v).find((s) => s.name === 'canaryDrawdownPct')?.value;
+    expect(drawdown({ ...view(1000), canaryBook: 'real' })).toBe(0);
+    expect(g.check({ ...view(1000), canaryBook: 'real' }, null)).toBeNull();
+    // Its own peak is what counts from then on: +20, then −20 is a 4 % drawdown.
+    g.check({ ...view(1020), canaryBook: 'real' }, null);
+    expect(g.check({ ...view(980), canaryBook: 'real' }, null)?.reason.code).toBe(
+      'GUARDRAIL_CANARY_DRAWDOWN_PCT',
+    );
+  });
+
   it('gross exposure % of canary equity; any exposure on no equity breaches', () => {
     const g = new Guardrails({ maxGrossExposurePct: 200 });
     expect(g.check(view(1000, 1000, 2000), null)).toBeNull(); // exactly 200 %: not above

@@ -60,6 +60,12 @@ export interface GuardrailView {
   readonly canaryContributed: number;
   /** Canary gross exposure now: Σ |position| × mark over its accounts. */
   readonly canaryGrossExposure: number;
+  /**
+   * Whose figures these are: a shadow step's paper accounts, or real accounts (the default). The
+   * drawdown peak restarts at 0 when it changes: real money's drawdown does not count from a
+   * paper high.
+   */
+  readonly canaryBook?: 'paper' | 'real';
 }
 
 /** A breach: the reason (code `GUARDRAIL_*`, naming the record that breached) and every state. */
@@ -146,7 +152,8 @@ function checkLimits(limits: GuardrailLimits): void {
  * are ignored) and every equity sample, with the engine's current {@link GuardrailView}: `check`
  * is O(1) and allocates nothing unless a limit is breached. The reject window is a ring buffer of
  * the canary's last `rejectWindow` order outcomes (EXPIRED rejects at the end of data are not
- * outcomes). The drawdown peak is the highest canary P&L any check or `states` call has seen.
+ * outcomes). The drawdown peak is the highest canary P&L any check or `states` call has seen on
+ * the current book (paper in a shadow step, then real).
  *
  * @example
  * const guardrails = new Guardrails({ maxLossPct: 2 });
@@ -162,6 +169,7 @@ export class Guardrails {
   #windowRejects = 0;
   #strategyErrors = 0;
   #peakPnl = 0;
+  #book: 'paper' | 'real' = 'real';
 
   constructor(limits: Partial<GuardrailLimits> = {}) {
     this.limits = { ...DEFAULT_GUARDRAIL_LIMITS, ...limits };
@@ -225,6 +233,11 @@ export class Guardrails {
   }
 
   #updatePeak(view: GuardrailView): void {
+    const book = view.canaryBook ?? 'real';
+    if (book !== this.#book) {
+      this.#book = book;
+      this.#peakPnl = 0;
+    }
     const pnl = view.canaryEquity - view.canaryContributed;
     if (pnl > this.#peakPnl) this.#peakPnl = pnl;
   }

@@ -172,6 +172,9 @@ export class RolloutRunner {
   }
 
   #onInput(input: MetricsInput): void {
+    // A sample just before accounts move is taken mid-move: it is for the equity curves only; in
+    // a shadow step the analysis reads the canary's paper-inclusive sample, not the real one.
+    if (input.type === 'equity' && (input.beforeFlow === true || input.book === 'real')) return;
     const completed = this.#comparison.record(input);
     this.#naive?.record(input);
     if (!this.#live()) return;
@@ -271,6 +274,7 @@ export class RolloutRunner {
       canaryEquity: canary.equity,
       canaryContributed: canary.contributed,
       canaryGrossExposure: canary.grossNotional,
+      canaryBook: this.#engine.paperAccountsOpen > 0 ? 'paper' : 'real',
     };
   }
 

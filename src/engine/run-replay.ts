@@ -165,10 +165,12 @@ export async function runReplay(
   };
 }
 
+/** A shadow step's paper trading: its orders, reports, and the canary samples that include it. */
 function isPaper(input: MetricsInput): boolean {
   if (input.type === 'fill' || input.type === 'reject') {
     return input.accountId.startsWith(PAPER_ID_PREFIX);
   }
+  if (input.type === 'equity') return input.book === 'with-paper';
   return input.type === 'order' && input.paper === true;
 }
 

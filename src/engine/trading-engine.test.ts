@@ -6,7 +6,8 @@ import type { MarketEvent, QuoteEvent, TradeEvent } from '../core/market-event.j
 import { Decimal } from '../core/money.js';
 import type { Strategy, StrategyDefinition } from '../core/strategy.js';
 import { DEFAULT_EXECUTION_CONFIG, NO_INJECTIONS } from '../execution/index.js';
-import type { MetricsInput } from '../metrics/index.js';
+import { EquityCurve } from '../ledger/index.js';
+import type { EquitySample, MetricsInput } from '../metrics/index.js';
 import { bucketOf } from '../router/index.js';
 import type { EngineConfig } from './replay-config.js';
 import { TradingEngine } from './trading-engine.js';
@@ -351,6 +352,35 @@ describe('TradingEngine: moving accounts between arms', () => {
       const q = engine.ledger.accountSnapshot(account.id).positions[0]!.quantity.toNumber();
       expect(q).toBeCloseTo(2, 2);
     }
+  });
+
+  it('samples both arms just before accounts move, so an arm emptied at a loss keeps its return', () => {
+    const { engine, events } = longStable(5000);
+    engine.positionsPolicy = 'handoff';
+    const inputs: MetricsInput[] = [];
+    engine.metricsInput$.subscribe((i) => inputs.push(i));
+    for (const e of events.slice(0, 100)) engine.process(e); // long 2 % on canary since 1.1 s
+    engine.process(quote(2_005_000, '97.99', '98.01')); // −2 % just after the 2 s sample
+    const canaryBefore = engine.ledger.armEquityNum('canary').equity;
+    engine.rollback();
+    engine.process(quote(2_500_000, '97.99', '98.01'));
+    engine.finish();
+    const flowSamples = inputs.filter(
+      (i): i is EquitySample => i.type === 'equity' && i.beforeFlow === true,
+    );
+    expect(flowSamples.map((i) => [i.tsUs, i.arm])).toEqual([
+      [2_005_000, 'stable'],
+      [2_005_000, 'canary'],
+    ]);
+    expect(flowSamples[1]).toMatchObject({ equity: canaryBefore });
+    const curve = new EquityCurve();
+    for (const i of inputs) {
+      if (i.type === 'equity' && i.arm === 'canary') curve.add(i.tsUs, i.equity, i.contributed!);
+    }
+    // 2 % exposure, −2 % price: about −0.04 % plus fees and spread, never −100 %.
+    expect(curve.returnPct).toBeLessThan(-0.03);
+    expect(curve.returnPct).toBeGreaterThan(-0.2);
+    expect(curve.equity).toBe(0);
   });
 
   it('rollback sends every account to stable, canary pins included, and keeps them there', () => {

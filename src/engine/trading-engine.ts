@@ -11,7 +11,7 @@ import type { Strategy, TargetPosition } from '../core/strategy.js';
 import { US_PER_MS } from '../core/time.js';
 import { SimulatedBroker } from '../execution/index.js';
 import { Ledger, type ArmEquityNum } from '../ledger/index.js';
-import { IntervalBoundaries, type MetricsInput } from '../metrics/index.js';
+import { IntervalBoundaries, type EquitySample, type MetricsInput } from '../metrics/index.js';
 import { overridesOf, Router } from '../router/index.js';
 import { stepsToDecimalString } from './quantity-steps.js';
 import type { EngineConfig } from './replay-config.js';
@@ -131,6 +131,11 @@ export class TradingEngine {
   } = { accounts: 0, capital: 0, maxAccounts: 0, maxCapital: 0, capitalMinutes: 0, sinceUs: -1 };
   readonly #emitReport = (report: ExecutionReport): void => this.#onReport(report);
   readonly #emitEquityAt = (tsUs: number): void => this.#emitEquity(tsUs);
+  /**
+   * True while the arms' equity is unchanged since the last before-flow sample (no market event
+   * and no fill since): more accounts moving at the same instant need no new sample.
+   */
+  #sampledBeforeFlow = false;
 
   constructor(config: EngineConfig, strategies: Readonly<Record<Arm, Strategy>>) {
     this.#boundaries = new IntervalBoundaries(
@@ -168,6 +173,7 @@ export class TradingEngine {
   /** Feeds one market event; events must come in non-decreasing event time. */
   process(event: MarketEvent): void {
     const nowUs = this.clock.advance(event.tsUs);
+    this.#sampledBeforeFlow = false; // marks move: the next flow needs a fresh sample
     if (this.#exposure.sinceUs < 0) this.#exposure.sinceUs = nowUs; // exposure counts from the first event
     // Samples at each boundary this event passes: taken after every event up to the boundary.
     this.#boundaries.passTo(nowUs, this.#emitEquityAt);
@@ -269,6 +275,7 @@ export class TradingEngine {
         capital: slot.account.capital,
       };
       if (this.#slotsById.has(paper.id)) continue;
+      this.#emitEquity(this.clock.nowUs, true);
       this.paperLedger.addAccount(paper, 'canary');
       this.#paperAccountsCreated++;
       const paperSlot = this.#addSlot(paper, 'canary', this.paperLedger, true);
@@ -326,11 +333,18 @@ export class TradingEngine {
   }
 
   /**
-   * The canary's equity figures as floats: its real accounts, plus the paper accounts during a
-   * shadow step (the canary strategy's results, what the analysis compares). O(symbols).
+   * The canary strategy's equity figures as floats: its real accounts, plus a shadow step's paper
+   * accounts while any is open (what the analysis compares and the guardrails watch). Once the
+   * last paper account is closed, real accounts only: paper P&L never counts against real limits.
+   * O(symbols).
    */
   canaryEquityNum(): ArmEquityNum {
     return combine(this.ledger.armEquityNum('canary'), this.paperLedger.armEquityNum('canary'));
+  }
+
+  /** Paper accounts still open (trading, or retiring with orders in flight). */
+  get paperAccountsOpen(): number {
+    return this.paperLedger.armEquityNum('canary').accounts;
   }
 
   /** The canary's real exposure (paper excluded): now, maximum, and capital-minutes so far. */
@@ -411,6 +425,7 @@ export class TradingEngine {
       this.#leavingCount--;
     }
     slot.dust.clear();
+    this.#emitEquity(nowUs, true);
     from.slots.delete(slot);
     to.slots.add(slot);
     slot.arm = to.arm;
@@ -550,8 +565,10 @@ export class TradingEngine {
       const steps = Math.round(decimalToFloat(report.quantity) * this.#quantityScale);
       const signed = report.side === 'buy' ? steps : -steps;
       slot.pendingSteps.set(report.symbol, (slot.pendingSteps.get(report.symbol) ?? 0) - signed);
-      if (report.type === 'fill') slot.ledger.applyFill(report);
-      else if (slot.leaving && report.reason === 'MIN_NOTIONAL') slot.dust.add(report.symbol);
+      if (report.type === 'fill') {
+        slot.ledger.applyFill(report);
+        this.#sampledBeforeFlow = false;
+      } else if (slot.leaving && report.reason === 'MIN_NOTIONAL') slot.dust.add(report.symbol);
     }
     this.executions$.next(report);
     this.metricsInput$.next(report);
@@ -570,8 +587,10 @@ export class TradingEngine {
   #closeIfIdle(slot: AccountSlot): void {
     for (const steps of slot.pendingSteps.values()) if (steps !== 0) return;
     this.#slotsById.delete(slot.account.id);
+    this.#emitEquity(this.clock.nowUs, true);
     slot.ledger.removeAccount(slot.account.id);
     slot.retiring = false;
+    this.#membershipChanged(this.clock.nowUs);
   }
 
   #strategyError(runtime: ArmRuntime, tsUs: number, message: string): void {
@@ -580,22 +599,46 @@ export class TradingEngine {
     this.metricsInput$.next({ type: 'strategy-error', tsUs, arm: runtime.arm, message });
   }
 
-  #emitEquity(tsUs: number): void {
-    const stable = this.ledger.armEquityNum('stable');
-    const canary = this.canaryEquityNum();
-    for (const [arm, figures] of [
-      ['stable', stable],
-      ['canary', canary],
-    ] as const) {
-      this.metricsInput$.next({
-        type: 'equity',
-        tsUs,
-        arm,
-        equity: figures.equity,
-        capital: figures.capital,
-        contributed: figures.contributed,
-      });
+  /**
+   * Samples both arms' equity: at each interval boundary, and (`beforeFlow`) just before accounts
+   * join or leave an arm, so an equity curve sees each flow at the start of its next interval,
+   * where its return formula puts it, and the arms' returns and drawdowns chain exactly through a
+   * transition (docs/accounting.md). Moves at one instant with no fill between them share one
+   * before-flow sample: the arms' equity does not change between them.
+   */
+  #emitEquity(tsUs: number, beforeFlow = false): void {
+    if (beforeFlow) {
+      if (this.#sampledBeforeFlow) return;
+      this.#sampledBeforeFlow = true;
     }
+    const flag = beforeFlow ? { beforeFlow: true as const } : {};
+    this.#emitSample(tsUs, 'stable', this.ledger.armEquityNum('stable'), flag);
+    const canary = this.ledger.armEquityNum('canary');
+    const paper = this.paperLedger.armEquityNum('canary');
+    if (paper.accounts === 0) {
+      this.#emitSample(tsUs, 'canary', canary, flag);
+    } else {
+      // A shadow step: the real book for reports, the strategy's (paper included) for the analysis.
+      this.#emitSample(tsUs, 'canary', canary, { ...flag, book: 'real' });
+      this.#emitSample(tsUs, 'canary', combine(canary, paper), { ...flag, book: 'with-paper' });
+    }
+  }
+
+  #emitSample(
+    tsUs: number,
+    arm: Arm,
+    figures: ArmEquityNum,
+    flags: Pick<EquitySample, 'beforeFlow' | 'book'>,
+  ): void {
+    this.metricsInput$.next({
+      type: 'equity',
+      tsUs,
+      arm,
+      equity: figures.equity,
+      capital: figures.capital,
+      contributed: figures.contributed,
+      ...flags,
+    });
   }
 
   /** Integrates the canary's real capital over event time and updates its maxima. */
@@ -634,7 +677,7 @@ function newArmRuntime(arm: Arm, strategy: Strategy): ArmRuntime {
 }
 
 function combine(a: ArmEquityNum, b: ArmEquityNum): ArmEquityNum {
-  if (b.accounts === 0 && b.contributed === 0) return a;
+  if (b.accounts === 0) return a;
   return {
     equity: a.equity + b.equity,
     capital: a.capital + b.capital,

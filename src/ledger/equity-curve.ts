@@ -1,3 +1,5 @@
+import { intervalReturn } from './interval-return.js';
+
 /** One point of an equity curve, for charts. */
 export interface EquityPoint {
   readonly tsUs: number;
@@ -21,10 +23,10 @@ export interface EquityCurveOptions {
  *
  * Each sample carries `contributed`, the equity put into the arm so far (starting capital, plus
  * accounts moved in, minus accounts moved out: `ArmTotals.contributed`). Its change since the last
- * sample is a flow, not a return: the interval return is `equity / (previous equity + flow) − 1`
- * (flows taken at the start of the interval; 0 when that base is not positive, e.g. an empty arm).
- * Returns compound into a unit value, so a rollback that empties the canary arm is not a 100 %
- * drawdown; without moves the return is simply `(equity − capital) / capital`.
+ * sample is a flow, not a return: the interval return is {@link intervalReturn}, exact when a sample
+ * is taken just before each flow (the engine does), 0 for an empty arm. Returns compound into a
+ * unit value, so a rollback that empties the canary arm is not a 100 % drawdown; without moves the
+ * return is simply `(equity − capital) / capital`.
  *
  * The series keeps every `stride`-th sample; when it is full it drops every other point and doubles
  * the stride (deterministic; first point always kept; the latest sample is appended on read).
@@ -75,8 +77,7 @@ export class EquityCurve {
   add(tsUs: number, equity: number, contributed: number): number {
     if (this.#startTsUs === null) this.#startTsUs = tsUs;
     if (this.#samples === 0) this.#peakTsUs = this.#startTsUs;
-    const base = this.#lastEquity + (contributed - this.#lastContributed);
-    const r = base > 0 ? equity / base - 1 : 0;
+    const r = intervalReturn(this.#lastEquity, equity, contributed - this.#lastContributed);
     const sampleIndex = this.#samples;
     this.#samples += 1;
     this.#lastTsUs = tsUs;

@@ -2,6 +2,7 @@
 export { AVG_PRICE_DECIMALS, averageCost } from './average-cost.js';
 export { EquityCurve } from './equity-curve.js';
 export type { EquityCurveOptions, EquityPoint } from './equity-curve.js';
+export { intervalReturn } from './interval-return.js';
 export { Ledger } from './ledger.js';
 export type { ArmEquityNum, LedgerAccountView } from './ledger.js';
 export { accountSnapshotToJson, armTotalsToJson } from './ledger-snapshot.js';

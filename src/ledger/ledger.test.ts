@@ -299,6 +299,26 @@ describe('Ledger: arms', () => {
     expect(ledger.armTotals('canary').accounts).toBe(2);
   });
 
+  it('an arm every account left has float sums of exactly zero, not rounding residue', () => {
+    const ledger = ledgerOf(['a1', '1000.1', 'stable'], ['a2', '999.7', 'stable']);
+    ledger.mark(trade('0.1'));
+    ledger.applyFill(fill('a1', 'buy', '3.3', '0.1', '0.0003'));
+    ledger.applyFill(fill('a2', 'sell', '7.7', '0.1', '0.0007'));
+    ledger.mark(trade('0.3'));
+    ledger.moveAccount('a1', 'canary');
+    ledger.moveAccount('a2', 'canary');
+    expect(ledger.armEquityNum('stable')).toMatchObject({
+      equity: 0,
+      capital: 0,
+      grossNotional: 0,
+      accounts: 0,
+    });
+    expect(ledger.armEquityNum('canary').equity).toBeCloseTo(
+      ledger.armTotals('canary').equity.toNumber(),
+      9,
+    );
+  });
+
   it('rejects unknown and duplicate accounts', () => {
     const ledger = ledgerOf(['a1', '1000', 'stable']);
     expect(() => ledger.applyFill(fill('zz', 'buy', '1', '1'))).toThrow(RangeError);

@@ -170,6 +170,7 @@ export class Ledger {
     this.#leave(armBook, account);
     this.#addToArmNum(armBook, account, -1);
     armBook.accounts.delete(account);
+    clearFloatSumsIfEmpty(armBook);
     armBook.capital = armBook.capital.minus(account.capital);
     armBook.contributed = armBook.contributed.minus(equity);
     armBook.contributedNum = toFloat(armBook.contributed);
@@ -439,6 +440,7 @@ export class Ledger {
     this.#addToArmNum(from, account, -1);
     this.#addToArmNum(to, account, +1);
     from.accounts.delete(account);
+    clearFloatSumsIfEmpty(from);
     from.capital = from.capital.minus(account.capital);
     from.contributed = from.contributed.minus(equity);
     from.contributedNum = toFloat(from.contributed);
@@ -617,6 +619,18 @@ function newArmBook(): ArmBook {
     symbolsNum: new Map(),
     departed: NOTHING,
   };
+}
+
+/**
+ * An arm left with no accounts has float sums of exactly zero: subtracting each account's mirrors
+ * leaves rounding residue (1e-9 of equity), which an equity curve would read as a −100 % return.
+ */
+function clearFloatSumsIfEmpty(book: ArmBook): void {
+  if (book.accounts.size > 0) return;
+  book.capitalNum = 0;
+  book.realizedNum = 0;
+  book.feesNum = 0;
+  book.symbolsNum.clear();
 }
 
 function armSymbolNumOf(book: ArmBook, mark: SymbolMark): ArmSymbolNum {

@@ -21,8 +21,8 @@ export interface StrategyErrorInput {
 
 /**
  * An arm's equity, sampled by the engine at each interval boundary (stamped at the boundary, taken
- * after every event up to and including it: docs/accounting.md). Floats from the ledger's exact
- * `ArmTotals`.
+ * after every event up to and including it: docs/accounting.md), and just before every flow
+ * (`beforeFlow`). Floats from the ledger's exact `ArmTotals`.
  */
 export interface EquitySample {
   readonly type: 'equity';
@@ -39,6 +39,18 @@ export interface EquitySample {
    * not returns. When absent, `capital` stands in, which is exact as long as no account moves.
    */
   readonly contributed?: number;
+  /**
+   * Taken just before accounts join or leave the arm (mid-event, off the interval grid), so the
+   * equity curve chains returns exactly around the flow. Interval statistics (paired returns,
+   * decision batches) and rollout checks use the boundary samples only.
+   */
+  readonly beforeFlow?: true;
+  /**
+   * While a shadow step's paper accounts are open, the canary arm has two samples per instant:
+   * `real` (its real accounts: what reports show) and `with-paper` (real and paper accounts: the
+   * canary strategy's results, what the analysis compares). Absent otherwise: one sample serves both.
+   */
+  readonly book?: 'real' | 'with-paper';
 }
 
 /**
