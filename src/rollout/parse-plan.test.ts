@@ -191,12 +191,12 @@ describe('loadPlanFile / loadPlan', () => {
 describe('scalePlan', () => {
   it('multiplies every duration, never the fill minimums', () => {
     const scaled = scalePlan(PLAN_PRESETS.standard, 0.1);
-    // standard: 5, 10, 15, 20, 30, 0 min; maxima 15, 30, 45, 60, 90, 30 min
+    // standard: 5, 10, 15, 20, 30, 0 min; maxima 30, 30, 45, 60, 90, 30 min
     expect(scaled.steps.map((s) => s.minDurationMs)).toEqual([
       30_000, 60_000, 90_000, 120_000, 180_000, 0,
     ]);
     expect(scaled.steps.map((s) => s.maxDurationMs)).toEqual([
-      90_000, 180_000, 270_000, 360_000, 540_000, 180_000,
+      180_000, 180_000, 270_000, 360_000, 540_000, 180_000,
     ]);
     expect(scaled.steps.map((s) => s.minCanaryFills)).toEqual([100, 500, 1000, 2500, 5000, 0]);
     expect(planHash(scaled)).not.toBe(planHash(PLAN_PRESETS.standard));

@@ -28,8 +28,18 @@ describe('plan presets', () => {
     const plan = PLAN_PRESETS.standard;
     expect(plan.steps.map((s) => s.weightPct)).toEqual([1, 5, 10, 25, 50, 100]);
     expect(minutes('standard', 'minDurationMs')).toEqual([5, 10, 15, 20, 30, 0]);
-    expect(minutes('standard', 'maxDurationMs')).toEqual([15, 30, 45, 60, 90, 30]);
+    expect(minutes('standard', 'maxDurationMs')).toEqual([30, 30, 45, 60, 90, 30]);
     expect(plan.steps.map((s) => s.minCanaryFills)).toEqual([100, 500, 1000, 2500, 5000, 0]);
+    // Undecided by a step's maximum: roll back. Reject-rate margins tighten as exposure grows.
+    expect(plan.onMaxDuration).toBe('rollback');
+    expect(plan.steps.map((s) => s.metrics?.rejectRate?.margin ?? null)).toEqual([
+      0.03,
+      0.015,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('aggressive: 5, 25, 100 % for 1 and 2 min, 50 and 200 fills (seed 004)', () => {

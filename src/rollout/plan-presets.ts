@@ -12,6 +12,7 @@ import {
 import {
   PLAN_METRIC_NAMES,
   type MetricOverride,
+  type OnMaxDuration,
   type PlanAnalysisTuning,
   type PlanMetricName,
   type PlanStep,
@@ -63,6 +64,7 @@ function plan(
   steps: readonly PlanStep[],
   analysisIntervalMs = DEFAULT_ANALYSIS_INTERVAL_MS,
   analysis: PlanAnalysisTuning = DEFAULT_ANALYSIS_TUNING,
+  onMaxDuration: OnMaxDuration = DEFAULT_ON_MAX_DURATION,
 ): RolloutPlan {
   const built: RolloutPlan = {
     type: 'rollout-plan',
@@ -71,13 +73,24 @@ function plan(
     steps,
     metrics: DEFAULT_PLAN_METRICS,
     guardrails: DEFAULT_GUARDRAIL_LIMITS,
-    onMaxDuration: DEFAULT_ON_MAX_DURATION,
+    onMaxDuration,
     positions: DEFAULT_POSITIONS_POLICY,
     analysisIntervalMs,
     analysis,
   };
   validatePlan(built, `preset:${name}`);
   return built;
+}
+
+/**
+ * The reject-rate margin at a step's weight: looser while little is exposed, 1 percentage point
+ * from 10 % on. With no rejects on either arm, showing a canary "not worse by more than m" takes
+ * on the order of 4 / m canary orders (the anytime-valid bound of a rare event), so a 1 pp margin
+ * at a 1 % step would outlast the step; a reject regression is caught at a later step instead.
+ */
+function rejectMarginAt(weightPct: number): Partial<Record<PlanMetricName, MetricOverride>> {
+  const margin = weightPct <= 1 ? 0.03 : weightPct <= 5 ? 0.015 : 0.01;
+  return { rejectRate: { margin } };
 }
 
 /** Every metric's margin multiplied by `factor` (classic: margins tighten as traffic grows). */
@@ -93,16 +106,26 @@ function marginsTimes(factor: number): Partial<Record<PlanMetricName, MetricOver
  * 3 × the minimum; a final 100 % step with no minimum gets an explicit maximum.
  */
 export const PLAN_PRESETS: Readonly<Record<PlanPresetName, RolloutPlan>> = {
-  standard: plan('standard', 'seed 004, GradualRollout::trading_standard', [
-    step('1%', 1, 5, 100),
-    step('5%', 5, 10, 500),
-    step('10%', 10, 15, 1_000),
-    step('25%', 25, 20, 2_500),
-    step('50%', 50, 30, 5_000),
-    step('100%', 100, 0, 0, 30),
-  ]),
+  // Seed 004's trading_standard steps, minimums and fill minimums. Maxima are ours: long enough for
+  // a canary of 1 % of a thousand accounts to show itself non-inferior (30 min for the first
+  // steps), and a step that cannot by then rolls back: no evidence of safety, no more exposure.
+  standard: plan(
+    'standard',
+    'seed 004, GradualRollout::trading_standard',
+    [
+      step('1%', 1, 5, 100, 30, rejectMarginAt(1)),
+      step('5%', 5, 10, 500, 30, rejectMarginAt(5)),
+      step('10%', 10, 15, 1_000, 45),
+      step('25%', 25, 20, 2_500, 60),
+      step('50%', 50, 30, 5_000, 90),
+      step('100%', 100, 0, 0, 30),
+    ],
+    DEFAULT_ANALYSIS_INTERVAL_MS,
+    DEFAULT_ANALYSIS_TUNING,
+    'rollback',
+  ),
   aggressive: plan('aggressive', 'seed 004, GradualRollout::aggressive', [
-    step('5%', 5, 1, 50),
+    step('5%', 5, 1, 50, 3, rejectMarginAt(5)),
     step('25%', 25, 2, 200),
     step('100%', 100, 0, 0, 10),
   ]),
@@ -135,8 +158,6 @@ export const PLAN_PRESETS: Readonly<Record<PlanPresetName, RolloutPlan>> = {
     step('shadow', 0, 5, 100),
     step('100%', 100, 5, 100),
   ]),
-  // For the 6–11 minute bundled samples: minutes-long steps, modest fill minimums and maximums of
-  // 2 × the minimum (3 × would outlast the file).
   // For replays of a few minutes (the bundled samples are 6 and 11 minutes): returns compared
   // over 5 s intervals, verdicts from 5 observations per arm, sequences tuned for small n, and
   // maxima long enough to gather them. With strategies that decide every 30-40 s, use the fast
