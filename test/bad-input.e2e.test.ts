@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { NORMALIZED_CSV_HEADER } from '../feeds/index.js';
-import type { ReportJson } from '../src/report/report-json.js';
-import { cli, ROOT, spawnCli, tempDir } from './cli-harness.js';
+import { cli, ROOT, spawnCli, readReport, tempDir } from './cli-harness.js';
 
 const SAMPLE = join('feeds', 'samples', 'spot_btcusdt_20240808.gz');
 
@@ -107,7 +106,7 @@ describe('bad feed input: exit 2, one line naming file, line, field and reason',
     ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('2 bad lines skipped');
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportJson;
+    const report = readReport(out);
     expect(report.inputs.files[0]).toMatchObject({ badLines: 2, events: 2 });
     expect(report.inputs.onBadLine).toBe('skip');
   });

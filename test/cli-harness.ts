@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../src/cli/cli-io.js';
+import type { ReportJson } from '../src/report/report-json.js';
 import { runCli } from '../src/cli/run-cli.js';
 
 /** The repository root (tests run commands from there, as a user would). */
@@ -52,4 +53,9 @@ export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
 /** A fresh temporary directory. */
 export function tempDir(prefix = 'sc-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A run directory's report.json. */
+export function readReport(dir: string): ReportJson {
+  return JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as ReportJson;
 }

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NORMALIZED_CSV_HEADER } from '../feeds/index.js';
-import type { ReportJson } from '../src/report/report-json.js';
 import { bucketOf } from '../src/router/index.js';
-import { cli, tempDir } from './cli-harness.js';
+import { cli, readReport, tempDir } from './cli-harness.js';
 
 describe('route', () => {
   it('prints each account’s bucket and arm, as the documented hash gives them', async () => {
@@ -68,7 +67,7 @@ describe('generate-feed', () => {
     const out = join(dir, 'run');
     const replay = await cli(['replay', a!, '--accounts', '100', '--out', out]);
     expect(replay.code).toBe(0);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportJson;
+    const report = readReport(out);
     expect(report.inputs.files[0]).toMatchObject({
       format: 'normalized',
       events: lines.length - 1,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReportJson } from '../src/report/report-json.js';
 import { bucketOf } from '../src/router/index.js';
-import { cli, ROOT, SAMPLES, spawnCli, tempDir } from './cli-harness.js';
+import { cli, ROOT, SAMPLES, spawnCli, readReport, tempDir } from './cli-harness.js';
 
 const SPOT_0808 = join('feeds', 'samples', 'spot_btcusdt_20240808.gz');
 const SPOT_0809 = join('feeds', 'samples', 'spot_btcusdt_20240809.gz');
@@ -28,10 +28,6 @@ function readmeReplay(out: string, ...extra: string[]): string[] {
     out,
     ...extra,
   ];
-}
-
-function readReport(dir: string): ReportJson {
-  return JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as ReportJson;
 }
 
 describe('replay: the quick start', () => {

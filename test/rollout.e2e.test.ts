@@ -1,0 +1,306 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ReportJson } from '../src/report/report-json.js';
+import { cli, ROOT, readReport, tempDir } from './cli-harness.js';
+
+const FILES = ['spot_btcusdt_20240808.gz', 'spot_btcusdt_20240809.gz'].map((f) =>
+  join('feeds', 'samples', f),
+);
+/** momentum@1.0.0 deciding every few seconds: enough decision batches in 11 minutes. */
+const FAST = '{"minHoldMs":3000,"warmupMs":10000}';
+
+function aa(out: string, ...extra: string[]): string[] {
+  return [
+    'replay',
+    ...FILES,
+    '--plan',
+    'short',
+    '--stable',
+    'momentum@1.0.0',
+    '--canary',
+    'momentum@1.0.0',
+    '--stable-params',
+    FAST,
+    '--canary-params',
+    FAST,
+    '--accounts',
+    '400',
+    '--out',
+    out,
+    ...extra,
+  ];
+}
+
+interface AuditLine {
+  seq: number;
+  tsUs: number;
+  at: string;
+  kind: string;
+  action: string;
+  disposition: string;
+  fromWeightPct: number;
+  toWeightPct: number;
+  ref: number | null;
+  reasons: { code: string; metric: string | null }[];
+  guardrails: { name: string; breached: boolean }[];
+  configHash: string;
+  watermark: { inputs: { path: string; sha256: string }[]; eventsProcessed: number };
+}
+
+function readAudit(dir: string): AuditLine[] {
+  return readFileSync(join(dir, 'audit.jsonl'), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as AuditLine);
+}
+
+describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
+  it('A/A walks every step and promotes; report.json and audit.jsonl tell the same story', async () => {
+    const out = tempDir();
+    const result = await cli(aa(out));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = readReport(out);
+    expect(report.outcome).toBe('promoted');
+    expect(report.inputs.plan).toMatchObject({ type: 'plan', name: 'short', mode: 'auto' });
+    const applied = report.decisions.filter(
+      (d) => d.action !== 'hold' && d.disposition === 'applied',
+    );
+    expect(applied.map((d) => [d.action, d.fromWeightPct, d.toWeightPct])).toEqual([
+      ['increase', 0, 10],
+      ['increase', 10, 50],
+      ['increase', 50, 100],
+      ['promote', 100, 100],
+    ]);
+    for (const d of applied) {
+      expect(d.reasons[0]!.code).toBe('ALL_NON_INFERIOR');
+      const metrics = d.reasons.filter((r) => r.metric !== null);
+      expect(metrics.map((r) => r.metric)).toEqual([
+        'slippageBps',
+        'latencyMs',
+        'rejectRate',
+        'returnBps',
+      ]);
+      for (const r of metrics) {
+        expect(['non_inferior', 'better']).toContain(r.verdict);
+        expect(r.ci).not.toBeNull();
+        expect(r.alpha).toBeCloseTo(0.0125, 10);
+        expect(r.test).toMatch(/^normal-mixture-cs\//);
+      }
+    }
+    // Every account trades the promoted version at the end; the shadow step traded paper only.
+    expect(report.exposure.accountSharePct).toBe(100);
+    // Stable, left empty, keeps the return it earned while it had accounts (not −100 %).
+    expect(report.arms.stable.accounts).toBe(0);
+    for (const arm of [report.arms.stable, report.arms.canary]) {
+      expect(Math.abs(arm.returnPct)).toBeLessThan(0.5);
+      expect(arm.maxDrawdownPct).toBeLessThan(0.5);
+    }
+    expect(report.rollout).toMatchObject({
+      status: 'promoted',
+      finalWeightPct: 100,
+      auditLog: 'audit.jsonl',
+    });
+    expect(report.shadow!.paperAccounts).toBe(400);
+    expect(report.shadow!.fills).toBeGreaterThan(0);
+    // The printed lines are the decisions as they happened.
+    expect(result.stdout).toMatch(/increase 0 % → 10 %\s+ALL_NON_INFERIOR/);
+    expect(result.stdout).toMatch(/promote\s+100 %/);
+
+    const audit = readAudit(out);
+    expect(audit.map((l) => l.seq)).toEqual(audit.map((_, i) => i + 1));
+    const hashes = new Set(audit.map((l) => l.configHash));
+    expect(hashes.size).toBe(1);
+    expect([...hashes][0]).toMatch(/^[0-9a-f]{64}$/);
+    const shas = FILES.map((f) =>
+      createHash('sha256')
+        .update(readFileSync(join(ROOT, f)))
+        .digest('hex'),
+    );
+    for (const line of audit) {
+      expect(line.watermark.inputs.map((i) => i.sha256)).toEqual(shas);
+      expect(line.at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    }
+    // Event time and the input watermark only move forward.
+    for (let i = 1; i < audit.length; i++) {
+      expect(audit[i]!.tsUs).toBeGreaterThanOrEqual(audit[i - 1]!.tsUs);
+      expect(audit[i]!.watermark.eventsProcessed).toBeGreaterThanOrEqual(
+        audit[i - 1]!.watermark.eventsProcessed,
+      );
+    }
+    // Each applied advance has its transition right after it, pointing back to it.
+    for (const d of applied) {
+      const transition = audit.find((l) => l.kind === 'transition' && l.ref === d.seq);
+      expect(transition?.toWeightPct).toBe(d.toWeightPct);
+    }
+    // report.json's decisions are the audit log's decision records.
+    const decisionSeqs = audit
+      .filter((l) => l.kind === 'decision' || l.kind === 'timeout')
+      .map((l) => l.seq);
+    expect(report.decisions.map((d) => d.seq)).toEqual(decisionSeqs);
+  });
+
+  it('writes byte-identical report.json and audit.jsonl when run twice', async () => {
+    const [a, b] = [tempDir(), tempDir()];
+    expect((await cli(aa(a))).code).toBe(0);
+    expect((await cli(aa(b))).code).toBe(0);
+    expect(readFileSync(join(a, 'report.json'))).toEqual(readFileSync(join(b, 'report.json')));
+    expect(readFileSync(join(a, 'audit.jsonl'))).toEqual(readFileSync(join(b, 'audit.jsonl')));
+  });
+
+  it.each([
+    ['canary:slippage=+3bp', 'slippageBps'],
+    ['canary:rejects=+2%', 'rejectRate'],
+    ['canary:latency=+50%', 'latencyMs'],
+  ])(
+    'a planted regression (%s) rolls back, with the metric shown worse',
+    async (inject, metric) => {
+      const out = tempDir();
+      expect((await cli(aa(out, '--inject', inject))).code).toBe(0);
+      const report = readReport(out);
+      expect(report.outcome).toBe('rolled_back');
+      const rollback = report.decisions.find((d) => d.action === 'rollback')!;
+      expect(rollback.reasons[0]).toMatchObject({ code: 'METRIC_WORSE', metric, verdict: 'worse' });
+      const [lower] = rollback.reasons[0]!.ci!;
+      expect(lower).toBeGreaterThan(rollback.reasons[0]!.margin!);
+      // After a rollback no account trades the canary.
+      expect(report.exposure.canaryAccounts).toBe(0);
+      expect(report.rollout!.finalWeightPct).toBe(0);
+    },
+  );
+
+  it('in manual mode, decisions wait as proposals and nothing advances', async () => {
+    const out = tempDir();
+    expect((await cli(aa(out, '--mode', 'manual'))).code).toBe(0);
+    const report = readReport(out);
+    const proposed = report.decisions.filter((d) => d.disposition === 'proposed');
+    expect(proposed.length).toBeGreaterThan(0);
+    expect(proposed[0]!.action).toBe('increase');
+    expect(
+      report.decisions.filter((d) => d.disposition === 'applied' && d.action !== 'hold'),
+    ).toEqual([]);
+    expect(report.rollout!.finalWeightPct).toBe(0);
+    expect(report.outcome).toBe('in_progress');
+  });
+});
+
+describe('positions on rollback, flatten or handoff', () => {
+  /**
+   * 20 % from the start; an always-long canary (one position per account, held) loses past a
+   * 20-quote guardrail, so the rollback finds every canary account holding a position.
+   */
+  async function rollbackWith(policy: 'flatten' | 'handoff'): Promise<ReportJson> {
+    const dir = tempDir();
+    const plan = join(dir, 'plan.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        name: 'two-step',
+        steps: [
+          { weightPct: 20, minDurationMs: 600_000 },
+          { weightPct: 100, minDurationMs: 0 },
+        ],
+        guardrails: { maxLossQuote: 20 },
+      }),
+    );
+    const out = join(dir, 'run');
+    const result = await cli([
+      'replay',
+      FILES[0]!,
+      '--plan',
+      plan,
+      '--on-rollback',
+      policy,
+      '--stable-params',
+      FAST,
+      '--canary',
+      'examples/strategies/always-long.mjs',
+      '--accounts',
+      '300',
+      '--out',
+      out,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    return readReport(out);
+  }
+
+  it('flatten closes the canary’s positions on the canary; handoff moves them to stable as they are', async () => {
+    const flatten = await rollbackWith('flatten');
+    const handoff = await rollbackWith('handoff');
+    for (const report of [flatten, handoff]) {
+      expect(report.outcome).toBe('rolled_back');
+      expect(report.arms.canary.accounts).toBe(0);
+      expect(report.decisions.find((d) => d.action === 'rollback')!.reasons[0]!.code).toBe(
+        'GUARDRAIL_CANARY_LOSS_QUOTE',
+      );
+    }
+    expect((flatten.inputs.plan as { positions: string }).positions).toBe('flatten');
+    expect((handoff.inputs.plan as { positions: string }).positions).toBe('handoff');
+    // always-long sends one order per account; flattening sends one closing order more each.
+    const canaryAccounts = handoff.arms.canary.orders;
+    expect(canaryAccounts).toBeGreaterThan(0);
+    expect(flatten.arms.canary.orders).toBe(2 * canaryAccounts);
+    expect(Number(flatten.arms.canary.fees)).toBeGreaterThan(Number(handoff.arms.canary.fees));
+    // Flattened: the loss is realized on the canary, nothing is left open there.
+    expect(flatten.arms.canary.unrealizedPnl).toBe('0');
+    expect(Number(flatten.arms.canary.realizedPnl)).toBeLessThan(0);
+    // Handed off: nothing realized on the canary; the open loss it had at the move stays its own.
+    expect(handoff.arms.canary.realizedPnl).toBe('0');
+    expect(Number(handoff.arms.canary.unrealizedPnl)).toBeLessThan(0);
+    // Stable takes the positions over and trades them to its own targets: more stable orders.
+    expect(handoff.arms.stable.orders).toBeGreaterThan(flatten.arms.stable.orders);
+  });
+});
+
+describe('guardrails', () => {
+  it('a breached guardrail rolls back at once, with the breach as evidence', async () => {
+    const dir = tempDir();
+    const plan = join(dir, 'tight.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        steps: [
+          { weightPct: 50, minDurationMs: 600_000 },
+          { weightPct: 100, minDurationMs: 0 },
+        ],
+        guardrails: { maxLossQuote: 1 },
+      }),
+    );
+    const out = join(dir, 'run');
+    expect(
+      (await cli(['replay', FILES[0]!, '--plan', plan, '--accounts', '200', '--out', out])).code,
+    ).toBe(0);
+    const report = readReport(out);
+    expect(report.outcome).toBe('rolled_back');
+    const rollback = report.decisions.find((d) => d.action === 'rollback')!;
+    expect(rollback.reasons[0]!.code).toBe('GUARDRAIL_CANARY_LOSS_QUOTE');
+    expect(rollback.guardrails.find((g) => g.name === 'canaryLossQuote')).toMatchObject({
+      breached: true,
+      limit: 1,
+    });
+  });
+});
+
+describe('rollout usage errors', () => {
+  it.each([
+    [['--plan', 'short', '--weight', '10'], /either --plan .* or --weight/],
+    [['--plan-time-scale', '0.1'], /--plan-time-scale needs --plan/],
+    [['--plan', 'nonsense-plan'], /nonsense-plan.*\[E_PLAN\]/],
+    [['--mode', 'sometimes'], /--mode/],
+  ])('%j', async (extra, message) => {
+    const result = await cli(['replay', FILES[0]!, ...extra]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('a bad plan file names the file and the field', async () => {
+    const plan = join(tempDir(), 'bad.json');
+    writeFileSync(plan, JSON.stringify({ steps: [{ weightPct: 50, minDurationMs: -5 }] }));
+    const result = await cli(['replay', FILES[0]!, '--plan', plan]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad\.json: .*steps\.0\.minDurationMs.*\[E_PLAN\]/);
+  });
+});
