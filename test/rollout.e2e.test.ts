@@ -184,6 +184,31 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
     expect(report.rollout!.finalWeightPct).toBe(0);
     expect(report.outcome).toBe('in_progress');
   });
+
+  it('a step undecided at its maximum halts for an operator, and says so on stdout (npm start)', async () => {
+    const out = tempDir();
+    const result = await cli([
+      'replay',
+      FILES[0]!,
+      '--stable',
+      'momentum@1.0.0',
+      '--canary',
+      'momentum@2.0.0',
+      '--plan',
+      'short',
+      '--out',
+      out,
+    ]);
+    expect(result.code).toBe(0);
+    const report = readReport(out);
+    expect(report.outcome).toBe('halted');
+    const last = report.decisions.find((d) => d.reasons[0]?.code === 'MAX_DURATION');
+    expect(last).toMatchObject({ action: 'hold', stepIndex: 0, disposition: 'applied' });
+    expect(result.stdout).toMatch(
+      /hold +0 % +MAX_DURATION: step 0 \(shadow\) undecided after its maximum of 180000 ms: halted for an operator/,
+    );
+    expect(result.stdout).toContain('halted at 0.00 %');
+  });
 });
 
 describe('positions on rollback, flatten or handoff', () => {

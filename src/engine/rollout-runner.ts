@@ -347,11 +347,12 @@ function guardrailLimits(plan: RolloutPlan): GuardrailLimits {
 
 /**
  * A decision-like audit record (an analysis or guardrail decision, or a maximum-duration action)
- * in report form.
+ * in report form. A step's maximum-duration halt is the plan's "hold for a person": a `hold`
+ * decision whose first reason is MAX_DURATION.
  */
 function toDecision(record: AuditRecord): Decision | null {
   if (record.kind !== 'decision' && record.kind !== 'timeout') return null;
-  const action = record.action;
+  const action = record.kind === 'timeout' && record.action === 'halt' ? 'hold' : record.action;
   if (action !== 'increase' && action !== 'promote' && action !== 'hold' && action !== 'rollback') {
     return null;
   }

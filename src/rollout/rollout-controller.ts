@@ -685,7 +685,9 @@ export class RolloutController {
     const onMax = stepOnMaxDuration(this.plan, s.stepIndex);
     const note = detail(
       ROLLOUT_CODES.MAX_DURATION,
-      `step ${s.stepIndex} (${step.name}) undecided after its maximum of ${step.maxDurationMs} ms: ${onMax}`,
+      `step ${s.stepIndex} (${step.name}) undecided after its maximum of ${step.maxDurationMs} ms: ${
+        onMax === 'halt' ? 'halted for an operator (resume or roll back)' : 'rollback'
+      }`,
     );
     const base = { kind: 'timeout' as const, trigger: 'max-duration' as const, detail: note };
     if (onMax === 'halt') this.#emit(nowUs, { ...base, action: 'halt', disposition: 'applied' });

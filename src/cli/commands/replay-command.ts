@@ -161,7 +161,7 @@ export function replayCommand(io: CliIo): Command {
       'event-time interval of equity samples and metrics snapshots, ms',
       REPLAY_DEFAULTS.intervalMs,
     )
-    .option('--out <dir>', 'write report.json into this directory')
+    .option('--out <dir>', 'write report.json (and audit.jsonl with --plan) into this directory')
     .option('--json', 'print one JSON object per line on stdout (decisions, then a summary)')
     .option('--no-progress', 'no progress bar')
     .action(async (files: string[], options: ReplayCliOptions) => {
