@@ -74,7 +74,39 @@ describe('README.md', () => {
       scripts: Record<string, string>;
     };
     expect(pkg.scripts['start']).toContain(
-      'replay feeds/samples/spot_btcusdt_20240808.gz --stable momentum@1.0.0 --canary momentum@2.0.0',
+      'replay feeds/samples/spot_btcusdt_20240808.gz --stable momentum@1.0.0 --canary momentum@2.0.0 --plan short',
     );
+    expect(README).toContain(
+      '`npm start` runs a rollout of momentum@2.0.0 over momentum@1.0.0 with',
+    );
+  });
+});
+
+describe('README.md, Rollouts', () => {
+  it('shows lines the two rollout examples really print', async () => {
+    const block = between('## Rollouts', '```\n\n').split('```\n')[1]!;
+    const shown = block.split('\n').filter((line) => /^(\d{4}-|plan |canary exposure)/.test(line));
+    expect(shown.length).toBeGreaterThanOrEqual(8);
+    const fast = '{"minHoldMs":3000,"warmupMs":10000}';
+    const aa = [
+      'replay',
+      'feeds/samples/spot_btcusdt_20240808.gz',
+      'feeds/samples/spot_btcusdt_20240809.gz',
+      '--stable',
+      'momentum@1.0.0',
+      '--canary',
+      'momentum@1.0.0',
+      '--stable-params',
+      fast,
+      '--canary-params',
+      fast,
+      '--plan',
+      'short',
+    ];
+    const printed = [
+      ...(await cli(aa)).stdout.split('\n'),
+      ...(await cli([...aa, '--inject', 'canary:slippage=+3bp'])).stdout.split('\n'),
+    ];
+    for (const line of shown) expect(printed).toContain(line);
   });
 });

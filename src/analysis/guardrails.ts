@@ -24,11 +24,11 @@ import type { ReasonCode } from './reason-codes.js';
 export interface GuardrailLimits {
   /** Canary loss, quote currency (contributed − equity). Default null (off). */
   readonly maxLossQuote: number | null;
-  /** Canary loss, % of canary contributed capital. Default 5. */
+  /** Canary loss, % of canary contributed capital. Default 2. */
   readonly maxLossPct: number | null;
-  /** Canary drawdown from the peak of its P&L, % of canary contributed capital. Default 10. */
+  /** Canary drawdown from the peak of its P&L, % of canary contributed capital. Default 3. */
   readonly maxDrawdownPct: number | null;
-  /** Canary gross exposure (Σ |position| × mark), % of canary equity. Default 200. */
+  /** Canary gross exposure (Σ |position| × mark), % of canary equity. Default 110. */
   readonly maxGrossExposurePct: number | null;
   /** Canary reject rate over its last `rejectWindow` orders, a fraction. Default 0.25. */
   readonly maxRejectRate: number | null;

@@ -21,7 +21,7 @@ export interface MetricPolicy {
 /** A policy for every compared metric. */
 export type MetricPolicies = Readonly<Record<MetricName, MetricPolicy>>;
 
-/** The defaults of analysis-defaults.ts: α 0.05 / 4 per metric, margins 1 bp, 5 ms, 1 pp, 0.5 bp/h. */
+/** The defaults of analysis-defaults.ts: α 0.05 / 4 per metric, margins 1 bp, 5 ms, 1 pp, 5 bp/h. */
 export const DEFAULT_METRIC_POLICIES: MetricPolicies = {
   slippageBps: { margin: SLIPPAGE_MARGIN_BPS, alpha: METRIC_ALPHA },
   latencyMs: { margin: LATENCY_MARGIN_MS, alpha: METRIC_ALPHA },

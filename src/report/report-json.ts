@@ -107,7 +107,8 @@ export interface ReportArm {
   readonly ordersBelowMinNotional: number;
   /**
    * The arm's return over the run, % (compounded per sampling interval, so accounts moving in or
-   * out are flows, not gains or losses; the canary's includes its shadow step's paper trading).
+   * out are flows, not gains or losses; real accounts only, a shadow step's paper trading is in
+   * `shadow`).
    */
   readonly returnPct: number;
   /** Largest peak-to-trough fall of the arm's sampled equity, % of the peak. */
