@@ -3,7 +3,7 @@ import type { FeedSource } from '../../feeds/index.js';
 import type { Arm } from '../core/arm.js';
 import { Decimal, moneyToString, ZERO } from '../core/money.js';
 import { usToIso } from '../core/time.js';
-import type { MetricsSnapshot } from '../metrics/index.js';
+import type { ArmDetail, MetricsSnapshot } from '../metrics/index.js';
 import {
   REPORT_SCHEMA_VERSION,
   reportDecisionOf,
@@ -14,6 +14,7 @@ import {
   type ReportShadow,
 } from '../report/report-json.js';
 import { planHash } from '../rollout/index.js';
+import { buildReportSeries } from './build-report-series.js';
 import type { RolloutRunner } from './rollout-runner.js';
 import type { ReplayConfig } from './run-replay.js';
 import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
@@ -81,6 +82,7 @@ export function buildReport(run: ReportSources): ReportJson {
       execution: engine.broker.describeFillModel(),
       onBadLine: config.feed.onBadLine,
       sampleIntervalMs: config.sampleIntervalMs,
+      command: config.command ?? null,
     },
     arms: { stable: arm('stable'), canary: arm('canary') },
     exposure: {
@@ -108,6 +110,12 @@ export function buildReport(run: ReportSources): ReportJson {
           },
     decisions: runner === null ? [] : runner.decisions.map(reportDecisionOf),
     outcome: outcomeOf(runner),
+    series: buildReportSeries({
+      detail: { stable: snapshot?.arms.stable.detail, canary: snapshot?.arms.canary.detail },
+      exposure: engine.exposureHistory(),
+      totalAccounts: accountCount,
+      totalCapital: totalCapitalNum,
+    }),
   };
 }
 
@@ -140,7 +148,10 @@ function reportArm(
 ): ReportArm {
   const totals = engine.ledger.armTotals(arm);
   const stats = snapshot?.arms[arm];
+  const detail = stats?.detail;
   const activity = engine.activity(arm);
+  const trades = engine.ledger.armTradeStats(arm);
+  const intervalsPerYear = MS_PER_YEAR / config.sampleIntervalMs;
   return {
     id: config.strategies[arm].definition.name + '@' + config.strategies[arm].definition.version,
     accounts: totals.accounts,
@@ -160,6 +171,18 @@ function reportArm(
     // From the equity curve: compounded interval returns, so account moves count as flows.
     returnPct: round(stats?.returnPct ?? 0, 6),
     maxDrawdownPct: round(stats?.maxDrawdownPct ?? 0, 6),
+    maxDrawdownStartAt: isoOrNull(detail?.maxDrawdownPeakTsUs ?? null),
+    maxDrawdownEndAt: isoOrNull(detail?.maxDrawdownTroughTsUs ?? null),
+    fillRatio:
+      stats === undefined || stats.orders === 0 ? null : round(stats.fills / stats.orders, 6),
+    sharpe: annualizedRatio(detail, detail?.intervalReturnStdDev ?? 0, intervalsPerYear),
+    sortino: annualizedRatio(detail, detail?.intervalReturnDownsideDev ?? 0, intervalsPerYear),
+    closedTrades: trades.closedTrades,
+    winRatePct:
+      trades.closedTrades === 0
+        ? null
+        : round((trades.winningTrades / trades.closedTrades) * 100, 4),
+    profitFactor: trades.grossLoss > 0 ? round(trades.grossProfit / trades.grossLoss, 4) : null,
     latencyMs: {
       p50: roundOrNull(stats?.latencyMs.p50 ?? null, 3),
       p99: roundOrNull(stats?.latencyMs.p99 ?? null, 3),
@@ -188,6 +211,22 @@ function reportInputFile(source: FeedSource): ReportInputFile {
     firstEventAt: s.firstTsUs === null ? null : usToIso(s.firstTsUs),
     lastEventAt: s.lastTsUs === null ? null : usToIso(s.lastTsUs),
   };
+}
+
+const MS_PER_YEAR = 365 * 24 * 60 * 60 * 1000;
+
+/** mean / dispersion × √(intervals per year); null with fewer than two intervals or none of it. */
+function annualizedRatio(
+  detail: ArmDetail | undefined,
+  dispersion: number,
+  intervalsPerYear: number,
+): number | null {
+  if (detail === undefined || detail.riskIntervals < 2 || !(dispersion > 0)) return null;
+  return roundOrNull((detail.intervalReturnMean / dispersion) * Math.sqrt(intervalsPerYear), 4);
+}
+
+function isoOrNull(tsUs: number | null): string | null {
+  return tsUs === null ? null : usToIso(tsUs);
 }
 
 function share(part: number, whole: number): number {

@@ -17,6 +17,8 @@ import {
   type RolloutMode,
   type RolloutPlan,
 } from '../rollout/index.js';
+import type { AccountResult } from '../report/account-result.js';
+import { accountResults } from './account-results.js';
 import { buildReport } from './build-report.js';
 import type { EngineConfig } from './replay-config.js';
 import { RolloutRunner } from './rollout-runner.js';
@@ -44,6 +46,8 @@ export interface ReplayConfig extends EngineConfig {
   readonly accountsSource: string;
   /** A rollout plan to run; without one, the canary weight stays at `weightBps`. */
   readonly rollout?: ReplayRollout;
+  /** The command line that reproduces the run, for the report (see `reproduceCommand`). */
+  readonly command?: string;
 }
 
 /** Callbacks while a replay runs. */
@@ -62,6 +66,8 @@ export interface ReplayResult {
   readonly lastSnapshot: MetricsSnapshot | null;
   /** The rollout, when the replay ran one (audit records, naive baseline, canary counts). */
   readonly rollout: RolloutRunner | null;
+  /** Every account's own books at the end (accounts.csv). */
+  readonly accounts: readonly AccountResult[];
 }
 
 /**
@@ -162,6 +168,7 @@ export async function runReplay(
     report: buildReport({ config, sources, engine, snapshot: lastSnapshot, runner, paper }),
     lastSnapshot,
     rollout: runner,
+    accounts: accountResults(engine.ledger, config.accounts),
   };
 }
 

@@ -85,6 +85,16 @@ export interface CanaryExposureTrack {
   readonly capitalMinutes: number;
 }
 
+/** The canary's real exposure from `tsUs` on (a step: until the next point). */
+export interface CanaryExposurePoint {
+  readonly tsUs: number;
+  /** The router's canary weight, bps. */
+  readonly weightBps: number;
+  /** Real accounts on the canary, and their starting capital (float). */
+  readonly accounts: number;
+  readonly capital: number;
+}
+
 /**
  * The synchronous heart of a run: one call per market event, in event-time order. For each event
  * it fills the orders that have reached the market, marks the ledgers, asks each arm's strategy
@@ -129,6 +139,8 @@ export class TradingEngine {
     capitalMinutes: number;
     sinceUs: number;
   } = { accounts: 0, capital: 0, maxAccounts: 0, maxCapital: 0, capitalMinutes: 0, sinceUs: -1 };
+  /** One point per change of the canary's weight or real accounts (same time: the last wins). */
+  readonly #exposureHistory: CanaryExposurePoint[] = [];
   readonly #emitReport = (report: ExecutionReport): void => this.#onReport(report);
   readonly #emitEquityAt = (tsUs: number): void => this.#emitEquity(tsUs);
   /**
@@ -167,14 +179,18 @@ export class TradingEngine {
       buyingPower: (order, fillPrice) =>
         this.#ledgerOf(order.accountId).canAfford(order, fillPrice, config.maxLeverage),
     });
-    this.#updateExposure(-1);
+    this.#updateExposure(0);
   }
 
   /** Feeds one market event; events must come in non-decreasing event time. */
   process(event: MarketEvent): void {
     const nowUs = this.clock.advance(event.tsUs);
     this.#sampledBeforeFlow = false; // marks move: the next flow needs a fresh sample
-    if (this.#exposure.sinceUs < 0) this.#exposure.sinceUs = nowUs; // exposure counts from the first event
+    // Exposure counts from the first event (its history starts there too).
+    if (this.#exposure.sinceUs < 0) {
+      this.#exposure.sinceUs = nowUs;
+      this.#updateExposure(nowUs);
+    }
     // Samples at each boundary this event passes: taken after every event up to the boundary.
     this.#boundaries.passTo(nowUs, this.#emitEquityAt);
     this.ledger.mark(event);
@@ -348,6 +364,14 @@ export class TradingEngine {
   }
 
   /** The canary's real exposure (paper excluded): now, maximum, and capital-minutes so far. */
+  /**
+   * The canary's real exposure over event time, as steps: a point at the first event and at every
+   * change of the weight or of the canary's real accounts since.
+   */
+  exposureHistory(): readonly CanaryExposurePoint[] {
+    return this.#exposureHistory;
+  }
+
   canaryExposure(): CanaryExposureTrack {
     this.#updateExposure(this.clock.nowUs);
     const { accounts, capital, maxAccounts, maxCapital, capitalMinutes } = this.#exposure;
@@ -644,10 +668,11 @@ export class TradingEngine {
   /** Integrates the canary's real capital over event time and updates its maxima. */
   #updateExposure(nowUs: number): void {
     const e = this.#exposure;
-    if (e.sinceUs >= 0 && nowUs > e.sinceUs) {
+    const started = e.sinceUs >= 0; // from the first event on; before it, only the counts
+    if (started && nowUs > e.sinceUs) {
       e.capitalMinutes += (e.capital * (nowUs - e.sinceUs)) / 60_000_000;
+      e.sinceUs = nowUs;
     }
-    if (nowUs >= 0) e.sinceUs = nowUs;
     let accounts = 0;
     let capital = 0;
     for (const slot of this.#arms.canary.slots) {
@@ -659,6 +684,29 @@ export class TradingEngine {
     e.capital = capital;
     e.maxAccounts = Math.max(e.maxAccounts, accounts);
     e.maxCapital = Math.max(e.maxCapital, capital);
+    if (started) this.#recordExposurePoint(e.sinceUs, accounts, capital);
+  }
+
+  #recordExposurePoint(tsUs: number, accounts: number, capital: number): void {
+    const history = this.#exposureHistory;
+    const weightBps = this.router.weightBps;
+    const last = history.at(-1);
+    if (last !== undefined) {
+      if (last.weightBps === weightBps && last.accounts === accounts && last.capital === capital) {
+        return;
+      }
+      if (last.tsUs === tsUs) history.pop();
+    }
+    const before = history.at(-1);
+    if (
+      before !== undefined &&
+      before.weightBps === weightBps &&
+      before.accounts === accounts &&
+      before.capital === capital
+    ) {
+      return; // a change and its undoing at one instant: no change
+    }
+    history.push({ tsUs, weightBps, accounts, capital });
   }
 }
 

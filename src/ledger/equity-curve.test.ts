@@ -22,7 +22,22 @@ describe('EquityCurve', () => {
     const variance =
       [0, 0.2, -0.25, 4 / 9, -0.2].reduce((acc, r) => acc + (r - mean) ** 2, 0) / (5 - 1);
     expect(curve.intervalReturnStdDev).toBeCloseTo(Math.sqrt(variance), 12);
+    expect(curve.intervalReturnDownsideDev).toBeCloseTo(Math.sqrt((0.25 ** 2 + 0.2 ** 2) / 5), 12);
+    expect(curve.riskIntervals).toBe(5);
     expect(curve.lastIntervalReturn).toBeCloseTo(-0.2, 12);
+  });
+
+  it('leaves intervals without capital at risk out of the interval-return statistics', () => {
+    const curve = new EquityCurve();
+    curve.add(1000, 0, 0); // an arm with no accounts yet
+    curve.add(2000, 0, 0);
+    curve.add(3000, 100, 100); // accounts join: base 100, return 0
+    curve.add(4000, 110, 100); // +10 %
+    curve.add(5000, 0, -10); // every account leaves with 110: base 0, no interval
+    expect(curve.samples).toBe(5);
+    expect(curve.riskIntervals).toBe(2);
+    expect(curve.intervalReturnMean).toBeCloseTo(0.05, 12);
+    expect(curve.intervalReturnDownsideDev).toBe(0);
   });
 
   it('has no drawdown and no return before any sample or while equity only rises', () => {

@@ -1,4 +1,4 @@
-import { intervalReturn } from './interval-return.js';
+import { hasCapitalAtRisk, intervalReturn } from './interval-return.js';
 
 /** One point of an equity curve, for charts. */
 export interface EquityPoint {
@@ -50,8 +50,10 @@ export class EquityCurve {
   #maxDrawdown = 0;
   #drawdownPeakTsUs: number | null = null;
   #drawdownTroughTsUs: number | null = null;
+  #riskIntervals = 0;
   #returnMean = 0;
   #returnM2 = 0;
+  #downsideSquares = 0;
   readonly #seriesTsUs: Float64Array;
   readonly #seriesEquity: Float64Array;
   readonly #seriesValue: Float64Array;
@@ -77,7 +79,9 @@ export class EquityCurve {
   add(tsUs: number, equity: number, contributed: number): number {
     if (this.#startTsUs === null) this.#startTsUs = tsUs;
     if (this.#samples === 0) this.#peakTsUs = this.#startTsUs;
-    const r = intervalReturn(this.#lastEquity, equity, contributed - this.#lastContributed);
+    const flow = contributed - this.#lastContributed;
+    const r = intervalReturn(this.#lastEquity, equity, flow);
+    const atRisk = hasCapitalAtRisk(this.#lastEquity, flow);
     const sampleIndex = this.#samples;
     this.#samples += 1;
     this.#lastTsUs = tsUs;
@@ -86,10 +90,14 @@ export class EquityCurve {
     this.#lastReturn = r;
     this.#unitValue *= 1 + r;
 
-    // Welford's running mean and variance of interval returns.
-    const delta = r - this.#returnMean;
-    this.#returnMean += delta / this.#samples;
-    this.#returnM2 += delta * (r - this.#returnMean);
+    if (atRisk) {
+      // Welford's running mean and variance of the returns of intervals with capital at risk.
+      this.#riskIntervals += 1;
+      const delta = r - this.#returnMean;
+      this.#returnMean += delta / this.#riskIntervals;
+      this.#returnM2 += delta * (r - this.#returnMean);
+      if (r < 0) this.#downsideSquares += r * r;
+    }
 
     if (this.#unitValue > this.#peakValue) {
       this.#peakValue = this.#unitValue;
@@ -139,14 +147,27 @@ export class EquityCurve {
     return this.#lastReturn;
   }
 
-  /** Mean of the interval returns, a fraction (0 before the first sample). */
+  /** Intervals with capital at risk: the ones the interval-return statistics below are over. */
+  get riskIntervals(): number {
+    return this.#riskIntervals;
+  }
+
+  /** Mean of the interval returns, a fraction (0 before any interval with capital at risk). */
   get intervalReturnMean(): number {
     return this.#returnMean;
   }
 
-  /** Sample standard deviation of the interval returns (0 with fewer than two samples). */
+  /** Sample standard deviation of the interval returns (0 with fewer than two). */
   get intervalReturnStdDev(): number {
-    return this.#samples < 2 ? 0 : Math.sqrt(this.#returnM2 / (this.#samples - 1));
+    return this.#riskIntervals < 2 ? 0 : Math.sqrt(this.#returnM2 / (this.#riskIntervals - 1));
+  }
+
+  /**
+   * Downside deviation of the interval returns, target 0: `√(Σ min(r, 0)² / n)` (Sortino's
+   * denominator; 0 before any interval with capital at risk).
+   */
+  get intervalReturnDownsideDev(): number {
+    return this.#riskIntervals === 0 ? 0 : Math.sqrt(this.#downsideSquares / this.#riskIntervals);
   }
 
   /** Largest peak-to-trough fall of the unit value so far, as a fraction in [0, 1]. */

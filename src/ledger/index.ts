@@ -4,7 +4,7 @@ export { EquityCurve } from './equity-curve.js';
 export type { EquityCurveOptions, EquityPoint } from './equity-curve.js';
 export { intervalReturn } from './interval-return.js';
 export { Ledger } from './ledger.js';
-export type { ArmEquityNum, LedgerAccountView } from './ledger.js';
+export type { ArmEquityNum, ArmTradeStats, LedgerAccountView } from './ledger.js';
 export { accountSnapshotToJson, armTotalsToJson } from './ledger-snapshot.js';
 export type {
   AccountSnapshot,

@@ -17,9 +17,18 @@ const EMPTY_BASE_FRACTION = 1e-9;
  * intervalReturn(10_000, 0, -10_000); // 0: everything left
  */
 export function intervalReturn(previousEquity: number, equity: number, flow: number): number {
+  if (!hasCapitalAtRisk(previousEquity, flow)) return 0;
+  const r = equity / (previousEquity + flow) - 1;
+  return Number.isFinite(r) ? r : 0;
+}
+
+/**
+ * True when an interval had capital at risk: its flow-adjusted base `previous equity + flow` is
+ * positive and more than float residue (see {@link intervalReturn}). Intervals without it have no
+ * return to speak of (an arm with no accounts), and per-interval statistics leave them out.
+ */
+export function hasCapitalAtRisk(previousEquity: number, flow: number): boolean {
   const base = previousEquity + flow;
   const scale = Math.max(Math.abs(previousEquity), Math.abs(flow));
-  if (!(base > scale * EMPTY_BASE_FRACTION)) return 0;
-  const r = equity / base - 1;
-  return Number.isFinite(r) ? r : 0;
+  return base > scale * EMPTY_BASE_FRACTION;
 }

@@ -105,6 +105,29 @@ function position(ledger: Ledger, accountId: string, symbol = BTC): string[] | n
 }
 
 describe('Ledger: positions and average cost', () => {
+  it('counts closed trades per arm: reduces, closes and flips, with their P&L before fees', () => {
+    const ledger = ledgerOf(['a', '100000', 'canary'], ['b', '100000', 'stable']);
+    ledger.applyFill(fill('a', 'buy', '2', '100', '1')); // open: not a trade
+    ledger.applyFill(fill('a', 'buy', '1', '130', '1')); // add: not a trade (avg 110)
+    ledger.applyFill(fill('a', 'sell', '1', '140', '1')); // reduce: +30
+    ledger.applyFill(fill('a', 'sell', '3', '100', '1')); // flip: close 2 at −10 each = −20
+    ledger.applyFill(fill('a', 'buy', '1', '90', '1')); // close the short: +10
+    ledger.applyFill(fill('b', 'buy', '1', '100')); // stable's, not the canary's
+    ledger.applyFill(fill('b', 'sell', '1', '100')); // a flat close: a trade, neither win nor loss
+    expect(ledger.armTradeStats('canary')).toEqual({
+      closedTrades: 3,
+      winningTrades: 2,
+      grossProfit: 40,
+      grossLoss: 20,
+    });
+    expect(ledger.armTradeStats('stable')).toEqual({
+      closedTrades: 1,
+      winningTrades: 0,
+      grossProfit: 0,
+      grossLoss: 0,
+    });
+  });
+
   it('opens a long at the fill price and marks it to the last trade', () => {
     const ledger = ledgerOf(['a1', '1000', 'stable']);
     ledger.applyFill(fill('a1', 'buy', '2', '100', '0.2'));

@@ -27,6 +27,21 @@ export interface ArmEquityNum {
 }
 
 /** What the engine's sizing reads of one account: floats, marked at the last price. */
+/**
+ * An arm's closed trades: every fill that reduces, closes or flips a position is one, its P&L the
+ * realized P&L of the quantity it closed, before fees (floats: statistics, not money). Counted on
+ * the arm the account was on at the fill.
+ */
+export interface ArmTradeStats {
+  readonly closedTrades: number;
+  /** Closed trades with a positive P&L. */
+  readonly winningTrades: number;
+  /** Σ P&L of the winning trades. */
+  readonly grossProfit: number;
+  /** Σ |P&L| of the losing trades. */
+  readonly grossLoss: number;
+}
+
 export interface LedgerAccountView {
   /** Capital + realized + unrealized − fees, quote currency (float mirror). */
   readonly equity: number;
@@ -95,6 +110,7 @@ interface ArmBook {
   readonly symbolsNum: Map<string, ArmSymbolNum>;
   /** What accounts that left the arm earned while on it. */
   departed: Attributed;
+  readonly trades: { closed: number; winning: number; grossProfit: number; grossLoss: number };
 }
 
 /** Relative distance within which a float decision is re-done in exact decimals. */
@@ -234,6 +250,7 @@ export class Ledger {
       realized = buy
         ? position.avgPrice.minus(price).times(size)
         : price.minus(position.avgPrice).times(size);
+      recordClosedTrade(armBook, realized);
       if (next.isZero()) {
         avgPrice = ZERO;
         basis = ZERO;
@@ -244,6 +261,7 @@ export class Ledger {
     } else {
       // Flip: close the whole position, open the rest at the fill price.
       realized = price.minus(position.avgPrice).times(held);
+      recordClosedTrade(armBook, realized);
       avgPrice = price;
       basis = next.times(price);
     }
@@ -411,6 +429,17 @@ export class Ledger {
       contributed: book.contributedNum,
       grossNotional,
       accounts: book.accounts.size,
+    };
+  }
+
+  /** The arm's closed trades so far (see {@link ArmTradeStats}). O(1). */
+  armTradeStats(arm: Arm): ArmTradeStats {
+    const t = this.#arms[arm].trades;
+    return {
+      closedTrades: t.closed,
+      winningTrades: t.winning,
+      grossProfit: t.grossProfit,
+      grossLoss: t.grossLoss,
     };
   }
 
@@ -607,6 +636,16 @@ export class Ledger {
   }
 }
 
+function recordClosedTrade(armBook: ArmBook, realized: Decimal): void {
+  const pnl = toFloat(realized);
+  const trades = armBook.trades;
+  trades.closed++;
+  if (pnl > 0) {
+    trades.winning++;
+    trades.grossProfit += pnl;
+  } else if (pnl < 0) trades.grossLoss -= pnl;
+}
+
 function newArmBook(): ArmBook {
   return {
     accounts: new Set(),
@@ -618,6 +657,7 @@ function newArmBook(): ArmBook {
     feesNum: 0,
     symbolsNum: new Map(),
     departed: NOTHING,
+    trades: { closed: 0, winning: 0, grossProfit: 0, grossLoss: 0 },
   };
 }
 

@@ -22,8 +22,10 @@ export interface ArmMetricsOptions {
  * {@link IntervalBoundaries}). When an input arrives after the current boundary, a snapshot stamped
  * at that boundary is emitted before the input is counted: **one snapshot per boundary crossed**,
  * so a gap of several intervals emits one (unchanged) snapshot for each, and the snapshots form a
- * regular grid (a gap longer than `MAX_BOUNDARIES_PER_GAP` intervals emits its first and last only). On completion a final snapshot (`final: true`) stamped at the last input's time is
- * emitted; no input, no snapshot. Errors are passed on as they are, without a final snapshot.
+ * regular grid (a gap longer than `MAX_BOUNDARIES_PER_GAP` intervals emits its first and last
+ * only). On completion a final snapshot (`final: true`, with each arm's `detail`: chart series,
+ * return moments, distributions) stamped at the last input's time is emitted; no input, no
+ * snapshot. Errors are passed on as they are, without a final snapshot.
  * Statistics are cumulative since the start; each subscription starts afresh. An input older than
  * the current interval is counted in the current interval. O(1) per input.
  *
@@ -49,7 +51,12 @@ export function armMetrics(
       const snapshot = (tsUs: number, final: boolean): MetricsSnapshot => ({
         tsUs,
         final,
-        arms: { stable: stable.snapshot(), canary: canary.snapshot() },
+        arms: final
+          ? {
+              stable: { ...stable.snapshot(), detail: stable.detail() },
+              canary: { ...canary.snapshot(), detail: canary.detail() },
+            }
+          : { stable: stable.snapshot(), canary: canary.snapshot() },
       });
       const emitAt = (boundaryUs: number): void => subscriber.next(snapshot(boundaryUs, false));
       return source.subscribe({

@@ -129,3 +129,28 @@ describe('ArmStats', () => {
     expect(stats.snapshot().latencyMs.p99).toBeCloseTo(50, 1);
   });
 });
+
+describe('ArmStats.detail', () => {
+  it('gives the distributions at the detail quantiles, and the curve with its moments', () => {
+    const stats = new ArmStats('canary');
+    expect(stats.detail().latencyMs).toBeNull();
+    for (let i = 1; i <= 200; i++) stats.record(fill('canary', i, i % 2 === 0 ? i / 10 : -i / 10));
+    stats.record({ type: 'equity', tsUs: 1_000_000, arm: 'canary', equity: 100, capital: 100 });
+    stats.record({ type: 'equity', tsUs: 2_000_000, arm: 'canary', equity: 99, capital: 100 });
+    const detail = stats.detail();
+    const latency = detail.latencyMs!;
+    expect(latency.q).toHaveLength(103);
+    expect(latency.q[50]).toBe(0.5);
+    // Nearest rank of 200 values 1…200 ms: q 0.5 → the 100th, q 1 → the 200th (HDR: within 0.1 %).
+    expect(latency.value[50]).toBeCloseTo(100, 0);
+    expect(latency.value.at(-1)).toBeCloseTo(200, 0);
+    expect([...latency.value]).toEqual([...latency.value].sort((a, b) => a - b));
+    const slippage = detail.slippageBps!;
+    expect(slippage.value[0]).toBeCloseTo(-19.9, 2);
+    expect(slippage.value.at(-1)).toBeCloseTo(20, 2);
+    expect(detail.curve.map((p) => p.returnPct)).toEqual([0, expect.closeTo(-1, 10)]);
+    expect(detail.riskIntervals).toBe(2);
+    expect(detail.intervalReturnDownsideDev).toBeCloseTo(Math.sqrt(0.01 ** 2 / 2), 12);
+    expect(detail.maxDrawdownTroughTsUs).toBe(2_000_000);
+  });
+});

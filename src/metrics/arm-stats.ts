@@ -3,7 +3,12 @@ import type { RejectReason } from '../core/execution-report.js';
 import { EquityCurve } from '../ledger/equity-curve.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import type { MetricsInput } from './metrics-input.js';
-import type { ArmMetrics } from './metrics-snapshot.js';
+import {
+  DETAIL_QUANTILES,
+  type ArmDetail,
+  type ArmMetrics,
+  type Quantiles,
+} from './metrics-snapshot.js';
 import { REJECT_REASONS } from './reject-reasons.js';
 import { SignedHistogram } from './signed-histogram.js';
 
@@ -98,4 +103,24 @@ export class ArmStats {
       equitySamples: this.curve.samples,
     };
   }
+
+  /** The report's detail: chart series, return moments, drawdown times, distributions. */
+  detail(): ArmDetail {
+    const curve = this.curve;
+    return {
+      curve: curve.series(),
+      riskIntervals: curve.riskIntervals,
+      intervalReturnMean: curve.intervalReturnMean,
+      intervalReturnStdDev: curve.intervalReturnStdDev,
+      intervalReturnDownsideDev: curve.intervalReturnDownsideDev,
+      maxDrawdownPeakTsUs: curve.maxDrawdownPeakTsUs,
+      maxDrawdownTroughTsUs: curve.maxDrawdownTroughTsUs,
+      latencyMs: quantilesOf(this.#latency.quantilesMs(DETAIL_QUANTILES)),
+      slippageBps: quantilesOf(this.#slippage.quantiles(DETAIL_QUANTILES)),
+    };
+  }
+}
+
+function quantilesOf(values: readonly number[]): Quantiles | null {
+  return values.length === 0 ? null : { q: DETAIL_QUANTILES, value: values };
 }

@@ -11,7 +11,8 @@ export type {
   OrderSent,
   StrategyErrorInput,
 } from './metrics-input.js';
-export type { ArmMetrics, MetricsSnapshot } from './metrics-snapshot.js';
+export { DETAIL_QUANTILES } from './metrics-snapshot.js';
+export type { ArmDetail, ArmMetrics, MetricsSnapshot, Quantiles } from './metrics-snapshot.js';
 export { REJECT_REASONS } from './reject-reasons.js';
 export { SignedHistogram } from './signed-histogram.js';
 export type { SignedHistogramOptions } from './signed-histogram.js';

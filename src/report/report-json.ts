@@ -1,8 +1,9 @@
 import type { Decision } from '../core/decision.js';
 import { usToIso } from '../core/time.js';
+import type { ReportSeries } from './report-series.js';
 
 /** Version of the report.json layout; bumped on any incompatible change (see docs/report-json.md). */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 /** One input file as the run read it. */
 export interface ReportInputFile {
@@ -79,6 +80,12 @@ export interface ReportInputs {
   readonly onBadLine: 'fail' | 'skip';
   /** Event-time interval of equity sampling (returns, drawdown), ms. */
   readonly sampleIntervalMs: number;
+  /**
+   * The command that reproduces these results, as typed (output options such as `--out`, `--json`
+   * and `--no-progress` left out: they change where results go, not what they are); null when
+   * the run did not come from the command line.
+   */
+  readonly command: string | null;
 }
 
 /** One arm's results. Money as decimal strings (quote currency); statistics as numbers. */
@@ -113,6 +120,24 @@ export interface ReportArm {
   readonly returnPct: number;
   /** Largest peak-to-trough fall of the arm's sampled equity, % of the peak. */
   readonly maxDrawdownPct: number;
+  /** Event times of that drawdown's peak and trough (ISO), or null without a drawdown. */
+  readonly maxDrawdownStartAt: string | null;
+  readonly maxDrawdownEndAt: string | null;
+  /** `fills / orders`, or null without orders. */
+  readonly fillRatio: number | null;
+  /**
+   * Annualized Sharpe and Sortino ratios of the per-interval returns (intervals with capital at
+   * risk; risk-free rate 0; × √(intervals per 365-day year)); null with fewer than two intervals
+   * or no dispersion (no downside, for Sortino).
+   */
+  readonly sharpe: number | null;
+  readonly sortino: number | null;
+  /** Fills that reduced, closed or flipped a position (docs/accounting.md). */
+  readonly closedTrades: number;
+  /** Closed trades with a positive P&L before fees, % of closed trades; null without any. */
+  readonly winRatePct: number | null;
+  /** Σ P&L of winning closed trades / Σ |P&L| of losing ones (before fees); null without losses. */
+  readonly profitFactor: number | null;
   readonly latencyMs: { readonly p50: number | null; readonly p99: number | null };
   readonly slippageBps: { readonly mean: number | null; readonly p95: number | null };
 }
@@ -189,6 +214,8 @@ export interface ReportJson {
   readonly rollout: ReportRollout | null;
   readonly decisions: readonly ReportDecision[];
   readonly outcome: ReportOutcome;
+  /** The charts' data: equity curves, exposure steps, distributions. */
+  readonly series: ReportSeries;
 }
 
 /**
