@@ -10,8 +10,14 @@ function money(text: string): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
-/** A plain-text summary of a replay for the terminal: inputs, exposure and the side-by-side table. */
-export function formatSummary(report: ReportJson, reportPath: string | null): string {
+/**
+ * A plain-text summary of a replay for the terminal: inputs, exposure and the side-by-side table,
+ * then the files written (label and path, in the order given).
+ */
+export function formatSummary(
+  report: ReportJson,
+  written: readonly (readonly [label: string, path: string])[],
+): string {
   const { inputs, arms, exposure } = report;
   const lines: string[] = [];
   const span =
@@ -99,11 +105,9 @@ export function formatSummary(report: ReportJson, reportPath: string | null): st
     })
     .filter((x) => x !== null);
   if (rejectReasons.length > 0) lines.push('', `rejects by reason: ${rejectReasons.join('; ')}`);
-  if (reportPath !== null) {
-    lines.push('', `report: ${reportPath}`);
-    if (report.rollout?.auditLog != null) {
-      lines.push(`audit log: ${reportPath.replace(/report\.json$/, report.rollout.auditLog)}`);
-    }
+  if (written.length > 0) {
+    lines.push('');
+    for (const [label, path] of written) lines.push(`${label}: ${path}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@ import { TOOL_VERSION } from '../engine/tool-version.js';
 import type { CliIo } from './cli-io.js';
 import { generateFeedCommand } from './commands/generate-feed-command.js';
 import { replayCommand } from './commands/replay-command.js';
+import { reportCommand } from './commands/report-command.js';
 import { routeCommand } from './commands/route-command.js';
 
 /** Exit codes: the contract scripts rely on (docs/cli.md). */
@@ -24,7 +25,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       writeOut: (text: string) => io.stdout.write(text),
       writeErr: (text: string) => io.stderr.write(text),
     });
-  for (const command of [replayCommand(io), routeCommand(io), generateFeedCommand(io)]) {
+  for (const command of [
+    replayCommand(io, argv),
+    reportCommand(io),
+    routeCommand(io),
+    generateFeedCommand(io),
+  ]) {
     program.addCommand(
       command.exitOverride().configureOutput({
         writeOut: (text: string) => io.stdout.write(text),

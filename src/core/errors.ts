@@ -29,7 +29,8 @@ export type ErrorCode =
   // rollout
   | 'E_PLAN'
   | 'E_AUDIT_LOG'
-  | 'E_ROLLOUT_STATE';
+  | 'E_ROLLOUT_STATE'
+  | 'E_RUN_DIR';
 
 /** Base class of every error the tool reports to a user: a stable `code` and a one-line message. */
 export class CanaryError extends Error {

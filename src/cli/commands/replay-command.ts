@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { FeedFormat } from '../../../feeds/index.js';
@@ -12,11 +12,13 @@ import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
 import { runReplay, type ReplayConfig, type ReplayRollout } from '../../engine/run-replay.js';
 import { DEFAULT_EXECUTION_CONFIG, parseInjectSpecs } from '../../execution/index.js';
-import { renderReportJson, reportDecisionOf } from '../../report/report-json.js';
+import { reportDecisionOf } from '../../report/report-json.js';
 import { loadPlan, PLAN_PRESET_NAMES, scalePlan } from '../../rollout/index.js';
 import { weightPctToBps } from '../../router/index.js';
 import type { CliIo } from '../cli-io.js';
 import { formatDecisionLine, formatSummary } from '../format-summary.js';
+import { writeRunOutputs } from '../run-directory.js';
+import { reproduceCommand } from '../reproduce-command.js';
 import { parseInteger, parseNumberInRange } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
 
@@ -59,8 +61,8 @@ interface ReplayCliOptions {
   readonly progress: boolean;
 }
 
-/** `strategy-canary replay <feed-file>...` */
-export function replayCommand(io: CliIo): Command {
+/** `strategy-canary replay <feed-file>...`; `argv` (the whole command line) goes in the report. */
+export function replayCommand(io: CliIo, argv: readonly string[] = []): Command {
   return new Command('replay')
     .description(
       'Replay market data files through the router, both strategy versions, simulated execution and the ledger; print per-arm results.',
@@ -161,11 +163,17 @@ export function replayCommand(io: CliIo): Command {
       'event-time interval of equity samples and metrics snapshots, ms',
       REPLAY_DEFAULTS.intervalMs,
     )
-    .option('--out <dir>', 'write report.json (and audit.jsonl with --plan) into this directory')
+    .option(
+      '--out <dir>',
+      'write report.json, report.md, report.html, accounts.csv (and audit.jsonl with --plan) into this directory',
+    )
     .option('--json', 'print one JSON object per line on stdout (decisions, then a summary)')
     .option('--no-progress', 'no progress bar')
     .action(async (files: string[], options: ReplayCliOptions) => {
-      const config = await replayConfigFrom(files, options);
+      const config = {
+        ...(await replayConfigFrom(files, options)),
+        command: reproduceCommand(argv),
+      };
       if (options.out !== undefined) {
         try {
           await mkdir(options.out, { recursive: true });
@@ -187,19 +195,25 @@ export function replayCommand(io: CliIo): Command {
           );
         },
       }).finally(() => bar.stop());
-      let reportPath: string | null = null;
+      let written: Awaited<ReturnType<typeof writeRunOutputs>> | null = null;
       if (options.out !== undefined) {
-        reportPath = join(options.out, 'report.json');
-        try {
-          await writeFile(reportPath, renderReportJson(result.report));
-        } catch (error) {
-          throw new OutputError(reportPath, error);
-        }
+        written = await writeRunOutputs(options.out, result.report, result.accounts);
       }
+      const reportPath = written?.json ?? null;
       if (options.json) {
         io.stdout.write(`${JSON.stringify({ type: 'summary', reportPath, ...result.report })}\n`);
       } else {
-        io.stdout.write(formatSummary(result.report, reportPath));
+        const files: (readonly [string, string])[] =
+          written === null
+            ? []
+            : [
+                ['report', written.json],
+                ...(written.audit === null ? [] : ([['audit log', written.audit]] as const)),
+                ['accounts', written.accounts],
+                ['report.md', written.md],
+                ['report.html', written.html],
+              ];
+        io.stdout.write(formatSummary(result.report, files));
       }
     });
 }

@@ -1,0 +1,51 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { OutputError } from '../../core/errors.js';
+import { renderComparisonMd } from '../../report/render-comparison-md.js';
+import type { CliIo } from '../cli-io.js';
+import { readRunAudit, readRunReport, writeRenderedReports } from '../run-directory.js';
+
+interface ReportCliOptions {
+  readonly out?: string;
+}
+
+/**
+ * `strategy-canary report DIR` rebuilds report.md and report.html of a run directory from its
+ * report.json and audit.jsonl; `report DIR_A DIR_B` compares two runs (comparison.md).
+ */
+export function reportCommand(io: CliIo): Command {
+  return new Command('report')
+    .description(
+      'Rebuild report.md and report.html of a run directory (what replay --out wrote) from its report.json and audit.jsonl; with two directories, compare the runs.',
+    )
+    .argument('<run-dir>', 'a run directory')
+    .argument('[other-run-dir]', 'a second run directory to compare with the first')
+    .option(
+      '--out <dir>',
+      'with two runs: where comparison.md goes (default: print it on stdout only)',
+    )
+    .action(async (dir: string, other: string | undefined, options: ReportCliOptions) => {
+      const report = readRunReport(dir);
+      if (other === undefined) {
+        const written = await writeRenderedReports(dir, report, readRunAudit(dir, report));
+        io.stdout.write(`report.md: ${written.md}\nreport.html: ${written.html}\n`);
+        return;
+      }
+      const text = renderComparisonMd([
+        { dir, report },
+        { dir: other, report: readRunReport(other) },
+      ]);
+      io.stdout.write(text);
+      if (options.out !== undefined) {
+        const path = join(options.out, 'comparison.md');
+        try {
+          await mkdir(options.out, { recursive: true });
+          await writeFile(path, text);
+        } catch (error) {
+          throw new OutputError(path, error);
+        }
+        io.stdout.write(`\ncomparison: ${path}\n`);
+      }
+    });
+}

@@ -1,0 +1,113 @@
+import { decisionLogRows, type AuditLineForReport } from './decision-log.js';
+import type { ReportJson } from './report-json.js';
+import { armRows, comparisonRows, verdictOf } from './report-view.js';
+
+/** A Markdown table cell: pipes escaped, line breaks flattened. */
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll(/\r?\n/gu, ' ');
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], align: string[]) {
+  return [
+    `| ${header.map(cell).join(' | ')} |`,
+    `| ${align.join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ].join('\n');
+}
+
+/**
+ * report.md: the verdict, the side-by-side table, the compared metrics and the decision log, for
+ * tickets and pull requests. Deterministic: the same report and audit lines give the same text.
+ */
+export function renderReportMd(report: ReportJson, audit: readonly AuditLineForReport[]): string {
+  const verdict = verdictOf(report);
+  const { stable, canary } = report.arms;
+  const out: string[] = [];
+  out.push(`# Rollout report: ${canary.id} over ${stable.id}`, '');
+  out.push(`**Verdict: ${verdict.outcome}.** ${verdict.headline}`, '');
+  if (verdict.decisiveReason !== null) {
+    out.push(`Decided by decision ${verdict.decisiveSeq ?? '–'}: ${verdict.decisiveReason}`, '');
+  }
+  const files = report.inputs.files.map((f) => `\`${f.path}\``).join(', ');
+  out.push(
+    `Event time ${verdict.from ?? '–'} → ${verdict.to ?? '–'}; ${report.inputs.events.toLocaleString('en-US')} events from ${files}; seed ${report.inputs.seed}, salt \`${report.inputs.salt}\`; ${planText(report)}.`,
+    '',
+  );
+  const exposure = report.exposure;
+  out.push(
+    `Canary exposure: at most ${exposure.maxAccountSharePct} % of accounts and ${exposure.maxCapitalSharePct} % of capital, ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.`,
+    '',
+  );
+
+  out.push('## Stable vs canary', '');
+  out.push(
+    table(
+      ['', 'stable', 'canary'],
+      armRows(report).map((r) => [r.label.trim(), r.stable, r.canary]),
+      ['---', '---:', '---:'],
+    ),
+    '',
+  );
+  out.push(
+    'Money in quote currency, exact as booked; P&L attributed to the arm it was earned on.',
+    '',
+  );
+
+  const comparisons = comparisonRows(report);
+  out.push('## Compared metrics (canary − stable)', '');
+  if (comparisons.length === 0) {
+    out.push('No statistical comparison: the run had no rollout plan.', '');
+  } else {
+    out.push(
+      table(
+        [
+          'metric',
+          'unit',
+          'estimate',
+          'confidence bound',
+          'margin',
+          'n canary / stable',
+          'verdict',
+        ],
+        comparisons.map((c) => [c.metric, c.unit, c.estimate, c.bound, c.margin, c.n, c.verdict]),
+        ['---', '---', '---:', '---:', '---:', '---:', '---'],
+      ),
+      '',
+    );
+  }
+
+  out.push('## Decision log', '');
+  if (audit.length === 0) {
+    out.push('No audit entries: the run had no rollout plan.', '');
+  } else {
+    out.push(
+      table(
+        ['#', 'event time', 'kind', 'action', 'disposition', 'trigger', 'weight', 'reason'],
+        decisionLogRows(audit).map((r) => [
+          String(r.seq),
+          r.at,
+          r.kind,
+          r.action,
+          r.disposition,
+          r.trigger,
+          r.weights,
+          r.reason,
+        ]),
+        ['---:', '---', '---', '---', '---', '---', '---', '---'],
+      ),
+      '',
+    );
+  }
+  out.push(
+    `Reproduce: \`${report.inputs.command ?? '(not run from the command line)'}\` (${report.tool.name} ${report.tool.version}).`,
+  );
+  return `${out.join('\n')}\n`;
+}
+
+/** The plan in words: a fixed weight, or the plan's name, mode and time scale. */
+export function planText(report: ReportJson): string {
+  const plan = report.inputs.plan;
+  if (plan.type === 'fixed') return `fixed canary weight ${plan.weightPct} %`;
+  const scale = plan.timeScale === 1 ? '' : `, durations × ${plan.timeScale}`;
+  return `plan \`${plan.name}\` (${plan.mode} mode, positions ${plan.positions}${scale})`;
+}
