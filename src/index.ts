@@ -83,6 +83,29 @@ export type { ArmStrategyConfig, EngineConfig } from './engine/replay-config.js'
 export { generateAccounts } from './engine/generate-accounts.js';
 export { loadAccountsFile } from './engine/load-accounts-file.js';
 
+// Embedding in a trading bot
+export {
+  createCanary,
+  type Canary,
+  type CanaryAccount,
+  type CanaryOptions,
+  type CanaryState,
+  type RejectionCounts,
+} from './embed/create-canary.js';
+export type {
+  BotFill,
+  BotOrder,
+  BotReject,
+  BotReport,
+  BotStrategyError,
+} from './embed/bot-report.js';
+export type { AssignmentChange } from './embed/embedded-books.js';
+export type {
+  RecordResult,
+  ReportRejection,
+  ReportRejectionCode,
+} from './embed/report-rejection.js';
+
 // Reports
 export {
   REPORT_SCHEMA_VERSION,

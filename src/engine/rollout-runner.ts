@@ -25,8 +25,9 @@ import {
   type RolloutCommand,
   type RolloutMode,
   type RolloutPlan,
+  type RolloutSession,
 } from '../rollout/index.js';
-import type { TradingEngine } from './trading-engine.js';
+import type { RolloutHost } from './rollout-host.js';
 
 /** How a rollout runs on top of a trading engine. */
 export interface RolloutRunOptions {
@@ -37,6 +38,11 @@ export interface RolloutRunOptions {
   readonly canaryVersion: string;
   /** Where the audit log goes (truncated first: a replay is a fresh run), or null to keep it in memory. */
   readonly auditPath: string | null;
+  /**
+   * A persisted session (audit log and state file, resumed when they exist) instead of
+   * `auditPath`: the runner drives its controller and commits every output to it.
+   */
+  readonly session?: RolloutSession;
   /** sha256 of the run's configuration, written on every audit line. */
   readonly configHash: string;
   /** The input watermark for each audit line (files and how far the replay has read). */
@@ -56,7 +62,7 @@ export interface NaiveOutcome {
 export type RolloutOutcome = 'promoted' | 'rolled_back' | 'halted' | 'in_progress';
 
 /**
- * Runs a rollout plan on a trading engine: the analysis (anytime-valid comparison, evaluated each
+ * Runs a rollout plan on a {@link RolloutHost} (the replay's trading engine, or a bot's books): the analysis (anytime-valid comparison, evaluated each
  * time a decision batch or a paired interval completes) and the guardrails (checked on every canary
  * execution report and equity sample) propose decisions; the rollout controller applies them (or
  * records them as proposals in manual mode) and commands the engine (weights, shadow, promotion,
@@ -70,12 +76,13 @@ export class RolloutRunner {
   /** Each decision as it is taken (report form), for printing as it happens. */
   readonly decision$ = new Subject<Decision>();
 
-  readonly #engine: TradingEngine;
+  readonly #engine: RolloutHost;
   readonly #options: RolloutRunOptions;
   readonly #comparison: ArmComparison;
   readonly #guardrails: Guardrails;
   readonly #naive: NaiveThresholdJudge | null;
   readonly #log: AuditLog | null;
+  readonly #session: RolloutSession | null;
   readonly #subscriptions: Subscription[] = [];
   #naiveOutcome: { firstRollbackTsUs: number | null; firstAdvanceTsUs: number | null } = {
     firstRollbackTsUs: null,
@@ -87,7 +94,7 @@ export class RolloutRunner {
   #started = false;
   readonly #decisions: Decision[] = [];
 
-  constructor(engine: TradingEngine, options: RolloutRunOptions) {
+  constructor(engine: RolloutHost, options: RolloutRunOptions) {
     this.#engine = engine;
     this.#options = options;
     this.#guardrails = new Guardrails(guardrailLimits(options.plan));
@@ -96,17 +103,23 @@ export class RolloutRunner {
       ...options.plan.analysis,
     });
     this.#naive = options.naiveBaseline === true ? new NaiveThresholdJudge() : null;
+    this.#session = options.session ?? null;
+    if (this.#session !== null && options.auditPath !== null) {
+      throw new RangeError('a rollout runs with a session or an audit path, not both');
+    }
     if (options.auditPath !== null) rmSync(options.auditPath, { force: true }); // a fresh run
     this.#log =
       options.auditPath === null
         ? null
         : AuditLog.open(options.auditPath, { configHash: options.configHash });
-    this.controller = new RolloutController({
-      plan: options.plan,
-      mode: options.mode,
-      stableVersion: options.stableVersion,
-      canaryVersion: options.canaryVersion,
-    });
+    this.controller =
+      this.#session?.controller ??
+      new RolloutController({
+        plan: options.plan,
+        mode: options.mode,
+        stableVersion: options.stableVersion,
+        canaryVersion: options.canaryVersion,
+      });
     engine.positionsPolicy = options.plan.positions;
     engine.holdAllOnStable();
     this.#subscriptions.push(
@@ -123,6 +136,26 @@ export class RolloutRunner {
     this.#started = true;
     this.#engine.clock.advance(nowUs);
     this.#handle(this.controller.start(nowUs));
+  }
+
+  /**
+   * Resumes a persisted rollout (a session opened on an existing state or log) instead of
+   * `start`: the host's router must already be in the controller's state (`syncRouter`); the
+   * commands `recovered` still owes (a transition cut short by a crash) are applied.
+   */
+  resume(recovered: ControllerOutput): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#engine.positionsPolicy = this.#options.plan.positions;
+    for (const command of recovered.commands) this.#apply(command);
+  }
+
+  /**
+   * Records and applies what an operator call on `controller` produced (approve, reject, halt,
+   * resume, force-rollback): audited first, then the commands go to the host.
+   */
+  handle(output: ControllerOutput): void {
+    this.#handle(output);
   }
 
   /** True once the rollout has promoted or rolled back and no transition is left in progress. */
@@ -163,6 +196,7 @@ export class RolloutRunner {
   close(): void {
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
     this.#log?.close();
+    this.#session?.close();
     this.decision$.complete();
   }
 
@@ -281,8 +315,10 @@ export class RolloutRunner {
   /** Appends the records (each flushed before anything is applied), then applies the commands. */
   #handle(output: ControllerOutput): void {
     const decisions: Decision[] = [];
+    const watermark = this.#options.watermark?.() ?? EMPTY_WATERMARK;
+    this.#session?.commit(output, watermark);
     for (const record of output.records) {
-      this.#log?.append(record, this.#options.watermark?.() ?? EMPTY_WATERMARK);
+      this.#log?.append(record, watermark);
       this.records.push(record);
       const decision = toDecision(record);
       if (decision !== null) decisions.push(decision);

@@ -232,7 +232,7 @@ describe('planHash', () => {
     ).toBe(planHash(plan));
     expect(
       canonicalPlanJson(plan).startsWith(
-        '{"analysis":{"minObservations":10,"nStarBatches":100,"nStarIntervals":60,"nStarOrders":2000},"analysisIntervalMs":60000,"guardrails":{"maxDrawdownPct":3,',
+        '{"analysis":{"minObservations":10,"nStarBatches":100,"nStarIntervals":60,"nStarOrders":2000},"analysisIntervalMs":10000,"guardrails":{"maxDrawdownPct":3,',
       ),
     ).toBe(true);
     expect(planHash({ ...plan, positions: 'handoff' })).not.toBe(planHash(plan));

@@ -124,11 +124,19 @@ export const PLAN_PRESETS: Readonly<Record<PlanPresetName, RolloutPlan>> = {
     DEFAULT_ANALYSIS_TUNING,
     'rollback',
   ),
-  aggressive: plan('aggressive', 'seed 004, GradualRollout::aggressive', [
-    step('5%', 5, 1, 50, 3, rejectMarginAt(5)),
-    step('25%', 25, 2, 200),
-    step('100%', 100, 0, 0, 10),
-  ]),
+  // Seed 004's aggressive steps. Its minutes are short, so returns are paired over 10 s intervals
+  // (at 60 s, the 10 paired intervals a verdict needs would take longer than the 3-minute maximum
+  // of the first step, and an aggressive rollout could never advance).
+  aggressive: plan(
+    'aggressive',
+    'seed 004, GradualRollout::aggressive',
+    [
+      step('5%', 5, 1, 50, 3, rejectMarginAt(5)),
+      step('25%', 25, 2, 200),
+      step('100%', 100, 0, 0, 10),
+    ],
+    10_000,
+  ),
   // Seed 000's phases (1, 5, 25, 50, 100 %, 300 s each, 100 requests before any analysis) with
   // seed 002's thresholds, which tighten as traffic grows: 0.02, 0.015, 0.01, 0.01, 0.005, i.e.
   // 2, 1.5, 1, 1 and 0.5 × the base; seed 002 evaluates the full stage 3 times instead of 5.

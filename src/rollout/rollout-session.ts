@@ -228,6 +228,15 @@ export class RolloutSession {
     this.#log.close();
   }
 
+  /**
+   * Records what a direct call of `controller` produced, in the crash-safe order (each record
+   * appended and flushed, then the state saved); returns it for its commands. For callers that
+   * drive the controller themselves (the rollout runner), as every method above does.
+   */
+  commit(output: ControllerOutput, watermark: InputWatermark): ControllerOutput {
+    return this.#commit(output, watermark);
+  }
+
   #commit(output: ControllerOutput, watermark: InputWatermark): ControllerOutput {
     if (output.records.length === 0) return output;
     for (const record of output.records) this.#log.append(record, watermark);

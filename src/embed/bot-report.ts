@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+const id = z.string().min(1).max(256);
+const arm = z.enum(['stable', 'canary']);
+const side = z.enum(['buy', 'sell']);
+/** A decimal as a string (exact) or a finite number; must be positive. */
+const positiveDecimal = z.union([
+  z.string().regex(/^\d+(\.\d+)?$/u, 'a positive decimal string'),
+  z.number().finite(),
+]);
+const signedDecimal = z.union([
+  z.string().regex(/^-?\d+(\.\d+)?$/u, 'a decimal string'),
+  z.number().finite(),
+]);
+const timeMs = z.number().finite().nonnegative();
+
+/** An order the bot sent for an account (every order, before its fill or reject). */
+export const botOrderSchema = z.strictObject({
+  type: z.literal('order'),
+  orderId: id,
+  accountId: id,
+  arm,
+  symbol: id,
+  side,
+  quantity: positiveDecimal,
+  /** Event time of the decision the order carries out, ms since the epoch. */
+  decisionTsMs: timeMs,
+});
+
+/** A fill the bot's broker returned (one per order: partial fills are summed by the bot). */
+export const botFillSchema = z.strictObject({
+  type: z.literal('fill'),
+  /** Unique per fill: a fill id seen before is a duplicate, rejected. */
+  fillId: id,
+  orderId: id,
+  accountId: id,
+  arm,
+  symbol: id,
+  side,
+  quantity: positiveDecimal,
+  price: positiveDecimal,
+  /** Fee paid, quote currency (negative for a rebate). */
+  fee: signedDecimal,
+  decisionTsMs: timeMs,
+  /** Event time of the fill, ms since the epoch. */
+  tsMs: timeMs,
+  /** Decision to fill, ms. */
+  latencyMs: z.number().finite().nonnegative(),
+  /** Fill price against the decision price, bps, positive = worse. */
+  slippageBps: z.number().finite(),
+});
+
+/** An order the broker rejected. */
+export const botRejectSchema = z.strictObject({
+  type: z.literal('reject'),
+  orderId: id,
+  accountId: id,
+  arm,
+  symbol: id,
+  side,
+  quantity: positiveDecimal,
+  reason: z.enum([
+    'MIN_NOTIONAL',
+    'INSUFFICIENT_BUYING_POWER',
+    'PRICE_PROTECTION',
+    'INJECTED',
+    'EXPIRED',
+    'VENUE',
+  ]),
+  message: z.string().max(1000).default(''),
+  decisionTsMs: timeMs,
+  tsMs: timeMs,
+});
+
+/** A strategy that threw or produced an invalid output in the bot (a hard guardrail on the canary). */
+export const botStrategyErrorSchema = z.strictObject({
+  type: z.literal('strategy-error'),
+  arm,
+  tsMs: timeMs,
+  message: z.string().max(1000),
+});
+
+/** What a bot reports: its orders, fills, rejects and strategy errors (docs/embedding.md). */
+export const botReportSchema = z.discriminatedUnion('type', [
+  botOrderSchema,
+  botFillSchema,
+  botRejectSchema,
+  botStrategyErrorSchema,
+]);
+
+export type BotOrder = z.input<typeof botOrderSchema>;
+export type BotFill = z.input<typeof botFillSchema>;
+export type BotReject = z.input<typeof botRejectSchema>;
+export type BotStrategyError = z.input<typeof botStrategyErrorSchema>;
+/** A report as a bot sends it (decimals as strings or numbers). */
+export type BotReport = z.input<typeof botReportSchema>;
+/** A report once validated. */
+export type ValidBotReport = z.output<typeof botReportSchema>;

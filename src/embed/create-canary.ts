@@ -1,0 +1,375 @@
+import type { Observable } from 'rxjs';
+import type { Arm } from '../core/arm.js';
+import type { Decision } from '../core/decision.js';
+import { ConfigError } from '../core/errors.js';
+import type { MarketEvent } from '../core/market-event.js';
+import { Decimal } from '../core/money.js';
+import type { RoutingOverride } from '../core/account.js';
+import { RolloutRunner } from '../engine/rollout-runner.js';
+import { armTotalsToJson, type ArmTotalsJson } from '../ledger/index.js';
+import {
+  canonicalJson,
+  isPlanPresetName,
+  PLAN_PRESETS,
+  planHash,
+  RolloutSession,
+  sha256Hex,
+  syncRouter,
+  type PlanPresetName,
+  type ResumedFrom,
+  type RolloutMode,
+  type RolloutPlan,
+  type RolloutStatus,
+} from '../rollout/index.js';
+import { botReportSchema, type BotReport, type ValidBotReport } from './bot-report.js';
+import { EmbeddedBooks, type AssignmentChange } from './embedded-books.js';
+import type { RecordResult, ReportRejection, ReportRejectionCode } from './report-rejection.js';
+
+/** One of the bot's accounts. */
+export interface CanaryAccount {
+  readonly id: string;
+  /** Starting capital, quote currency (a decimal string keeps it exact). */
+  readonly capital: string | number;
+  readonly override?: RoutingOverride;
+}
+
+/** Options of {@link createCanary}. */
+export interface CanaryOptions {
+  /** Version labels of the two strategies (`name@version`), as the audit log records them. */
+  readonly stable: string;
+  readonly canary: string;
+  /** A preset name or a plan (`loadPlan('plan.json')` reads a file); no shadow step. */
+  readonly plan: PlanPresetName | RolloutPlan;
+  readonly salt: string;
+  readonly accounts: readonly CanaryAccount[];
+  /** `auto` (default): decisions apply; `manual`: they wait for `approve` / `reject`. */
+  readonly mode?: RolloutMode;
+  /** Persist the rollout here (both or neither): a restarted bot resumes at the same step. */
+  readonly statePath?: string;
+  readonly auditPath?: string;
+  /** Event-time interval of the equity samples behind returns, ms (default 1000). */
+  readonly sampleIntervalMs?: number;
+}
+
+/** Where the rollout is. */
+export interface CanaryState {
+  readonly status: RolloutStatus;
+  readonly halted: boolean;
+  readonly stepIndex: number | null;
+  readonly weightPct: number;
+  /** How the rollout was opened: fresh, or resumed from the state file and/or the audit log. */
+  readonly resumedFrom: ResumedFrom;
+}
+
+/** Reports refused so far, by code. */
+export type RejectionCounts = Readonly<Record<ReportRejectionCode, number>>;
+
+/**
+ * A rollout inside a trading bot (docs/embedding.md): the bot routes its accounts, reports its
+ * orders, fills and rejects and feeds market data; the canary analyses them and decides.
+ */
+export interface Canary {
+  /** The arm an account trades now: O(1), no I/O. */
+  route(accountId: string): Arm;
+  /**
+   * Records a report of the bot's broker. A report that does not validate is refused with a
+   * typed reason, counted, and changes nothing (the books stay exact).
+   */
+  record(report: BotReport): RecordResult;
+  /** A market event the bot saw: event time moves on and the books mark the symbol. */
+  onMarketEvent(event: MarketEvent): void;
+  /** Event time from the bot's market data, when there is no event to pass. */
+  readonly clock: { advance(tsMs: number): void; readonly nowMs: number };
+  /** Every decision (increase, promote, hold, rollback) with its evidence, as it is taken. */
+  readonly decisions$: Observable<Decision>;
+  /** Accounts that changed arm: flatten or hand over their positions, as `positions` says. */
+  readonly assignments$: Observable<AssignmentChange>;
+  readonly state: CanaryState;
+  readonly rejections: RejectionCounts;
+  /** An arm's exact books from the fills reported (P&L attributed to the arm it was earned on). */
+  totals(arm: Arm): ArmTotalsJson;
+  /** Operator commands (manual mode's proposals, and any time): each is audited. */
+  approve(proposalId: number): void;
+  reject(proposalId: number, reason: string): void;
+  halt(reason: string): void;
+  resume(): void;
+  rollback(reason: string): void;
+  /** Closes the audit log (the state is saved after every change). */
+  close(): void;
+}
+
+const REJECTION_CODES: readonly ReportRejectionCode[] = [
+  'INVALID',
+  'UNKNOWN_ACCOUNT',
+  'WRONG_ARM',
+  'UNKNOWN_ORDER',
+  'DUPLICATE_FILL',
+  'MISMATCH',
+  'TIME_BACKWARDS',
+];
+
+/** Fill ids remembered for duplicate detection: the latest this many (memory stays bounded). */
+const FILL_IDS_KEPT = 1_000_000;
+
+interface OpenOrder {
+  readonly accountId: string;
+  readonly arm: Arm;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly quantity: Decimal;
+  readonly decisionTsUs: number;
+}
+
+/**
+ * Creates a rollout for a bot's accounts. With `statePath` and `auditPath` it is persisted and a
+ * restarted bot resumes at the same step and weight (the analysis's evidence starts afresh).
+ *
+ * @example
+ * const canary = createCanary({ stable: 'momentum@1.0.0', canary: 'momentum@2.0.0', plan: 'standard',
+ *   salt: 'spring', accounts, statePath: 'state.json', auditPath: 'audit.jsonl' });
+ * canary.assignments$.subscribe((change) => bot.move(change));
+ * if (canary.route(account.id) === 'canary') ...
+ * canary.record(report);
+ */
+export function createCanary(options: CanaryOptions): Canary {
+  const plan = typeof options.plan === 'string' ? presetOf(options.plan) : options.plan;
+  if (plan.steps.some((step) => step.weightPct === 0)) {
+    throw new ConfigError(
+      'E_PLAN',
+      `plan ${plan.name}: a shadow step (weight 0) needs paper execution, which an embedded rollout does not have; use a plan without one`,
+    );
+  }
+  if ((options.statePath === undefined) !== (options.auditPath === undefined)) {
+    throw new ConfigError('E_USAGE', 'statePath and auditPath go together: give both or neither');
+  }
+  const accounts = options.accounts.map((a) => ({
+    id: a.id,
+    capital: new Decimal(a.capital),
+    ...(a.override === undefined ? {} : { override: a.override }),
+  }));
+  const books = new EmbeddedBooks({
+    accounts,
+    salt: options.salt,
+    sampleIntervalMs: options.sampleIntervalMs ?? 1000,
+  });
+  const mode = options.mode ?? 'auto';
+  const configHash = sha256Hex(
+    canonicalJson({
+      plan: planHash(plan),
+      stable: options.stable,
+      canary: options.canary,
+      salt: options.salt,
+      accounts: sha256Hex(accounts.map((a) => `${a.id},${a.capital.toFixed()}`).join('\n')),
+    }),
+  );
+  const versions = { stableVersion: options.stable, canaryVersion: options.canary };
+  const session =
+    options.statePath === undefined || options.auditPath === undefined
+      ? null
+      : RolloutSession.open({
+          plan,
+          mode,
+          ...versions,
+          statePath: options.statePath,
+          auditPath: options.auditPath,
+          configHash,
+        });
+  const runner = new RolloutRunner(books, {
+    plan,
+    mode,
+    ...versions,
+    auditPath: null,
+    configHash,
+    ...(session === null ? {} : { session }),
+  });
+  const resumedFrom: ResumedFrom = session?.resumedFrom ?? 'new';
+  let started = false;
+  const ensureStarted = (tsUs: number): void => {
+    if (started) return;
+    started = true;
+    if (resumedFrom === 'new') {
+      runner.start(tsUs);
+      return;
+    }
+    books.clock.advance(tsUs);
+    syncRouter(books.router, runner.controller);
+    books.resync();
+    runner.resume(session?.recovered ?? { records: [], commands: [] });
+  };
+
+  const rejections: Record<ReportRejectionCode, number> = Object.fromEntries(
+    REJECTION_CODES.map((code) => [code, 0]),
+  ) as Record<ReportRejectionCode, number>;
+  const refuse = (code: ReportRejectionCode, message: string): RecordResult => {
+    rejections[code]++;
+    const rejection: ReportRejection = { code, message };
+    return { accepted: false, rejection };
+  };
+  const orders = new Map<string, OpenOrder>();
+  const fillIds = new Set<string>();
+  const accountIds = new Set(accounts.map((a) => a.id));
+
+  const record = (input: BotReport): RecordResult => {
+    const parsed = botReportSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue === undefined ? '' : `${issue.path.join('.') || 'report'}: `;
+      return refuse('INVALID', `${where}${issue?.message ?? 'not a report'}`);
+    }
+    const report: ValidBotReport = parsed.data;
+    if (report.type === 'strategy-error') {
+      const tsUs = Math.round(report.tsMs * 1000);
+      ensureStarted(tsUs);
+      books.recordStrategyError(report.arm, Math.max(tsUs, books.clock.nowUs), report.message);
+      return { accepted: true };
+    }
+    if (!accountIds.has(report.accountId)) {
+      return refuse('UNKNOWN_ACCOUNT', `account ${report.accountId} is not one of the rollout's`);
+    }
+    const decisionTsUs = Math.round(report.decisionTsMs * 1000);
+    if (report.type === 'order') {
+      const arm = books.router.route(report.accountId);
+      if (report.arm !== arm) {
+        return refuse(
+          'WRONG_ARM',
+          `order ${report.orderId}: account ${report.accountId} routes to ${arm}, not ${report.arm}`,
+        );
+      }
+      if (orders.has(report.orderId)) {
+        return refuse('MISMATCH', `order ${report.orderId} was already reported`);
+      }
+      ensureStarted(decisionTsUs);
+      orders.set(report.orderId, {
+        accountId: report.accountId,
+        arm,
+        symbol: report.symbol,
+        side: report.side,
+        quantity: new Decimal(report.quantity),
+        decisionTsUs,
+      });
+      books.recordOrder(arm, decisionTsUs);
+      return { accepted: true };
+    }
+    const order = orders.get(report.orderId);
+    if (order === undefined) {
+      return refuse(
+        'UNKNOWN_ORDER',
+        `${report.type} for order ${report.orderId}, never reported or already settled`,
+      );
+    }
+    if (report.type === 'fill' && fillIds.has(report.fillId)) {
+      return refuse('DUPLICATE_FILL', `fill ${report.fillId} was already recorded`);
+    }
+    const quantity = new Decimal(report.quantity);
+    if (
+      order.accountId !== report.accountId ||
+      order.arm !== report.arm ||
+      order.symbol !== report.symbol ||
+      order.side !== report.side ||
+      !order.quantity.equals(quantity)
+    ) {
+      return refuse(
+        'MISMATCH',
+        `${report.type} for order ${report.orderId} disagrees with the order (account, arm, symbol, side or quantity)`,
+      );
+    }
+    const tsUs = Math.round(report.tsMs * 1000);
+    if (tsUs < books.clock.nowUs) {
+      return refuse(
+        'TIME_BACKWARDS',
+        `${report.type} for order ${report.orderId} at ${report.tsMs} ms, before the canary's clock (${books.clock.nowUs / 1000} ms)`,
+      );
+    }
+    orders.delete(report.orderId);
+    const base = {
+      orderId: report.orderId,
+      accountId: report.accountId,
+      arm: order.arm,
+      symbol: report.symbol,
+      side: report.side,
+      quantity,
+      decisionTsUs: order.decisionTsUs,
+      tsUs,
+    };
+    if (report.type === 'fill') {
+      rememberFill(fillIds, report.fillId);
+      books.recordReport({
+        ...base,
+        type: 'fill',
+        price: new Decimal(report.price),
+        fee: new Decimal(report.fee),
+        latencyMs: report.latencyMs,
+        slippageBps: report.slippageBps,
+      });
+    } else {
+      books.recordReport({
+        ...base,
+        type: 'reject',
+        reason: report.reason,
+        message: report.message,
+      });
+    }
+    return { accepted: true };
+  };
+
+  const operate = (action: (now: number) => ReturnType<typeof runner.controller.halt>): void => {
+    ensureStarted(books.clock.nowUs);
+    runner.handle(action(books.clock.nowUs));
+  };
+
+  return {
+    route: (accountId) => books.router.route(accountId),
+    record,
+    onMarketEvent: (event) => {
+      ensureStarted(event.tsUs);
+      books.onMarketEvent(event);
+    },
+    clock: {
+      advance: (tsMs) => {
+        const tsUs = Math.round(tsMs * 1000);
+        ensureStarted(tsUs);
+        books.advance(tsUs);
+      },
+      get nowMs() {
+        return books.clock.nowUs / 1000;
+      },
+    },
+    decisions$: runner.decision$.asObservable(),
+    assignments$: books.assignments$.asObservable(),
+    get state(): CanaryState {
+      const c = runner.controller;
+      return {
+        status: c.status,
+        halted: c.halted,
+        stepIndex: c.stepIndex,
+        weightPct: c.weightPct,
+        resumedFrom,
+      };
+    },
+    get rejections(): RejectionCounts {
+      return { ...rejections };
+    },
+    totals: (arm) => armTotalsToJson(books.ledger.armTotals(arm)),
+    approve: (id) => operate((now) => runner.controller.approve(id, now)),
+    reject: (id, reason) => operate((now) => runner.controller.reject(id, reason, now)),
+    halt: (reason) => operate((now) => runner.controller.halt(reason, now)),
+    resume: () => operate((now) => runner.controller.resume(now)),
+    rollback: (reason) => operate((now) => runner.controller.forceRollback(reason, now)),
+    close: () => runner.close(),
+  };
+}
+
+function presetOf(name: string): RolloutPlan {
+  if (!isPlanPresetName(name)) {
+    throw new ConfigError('E_PLAN', `no plan preset "${name}"; use loadPlan() for a plan file`);
+  }
+  return PLAN_PRESETS[name];
+}
+
+function rememberFill(ids: Set<string>, id: string): void {
+  ids.add(id);
+  if (ids.size > FILL_IDS_KEPT) {
+    const oldest = ids.values().next().value;
+    if (oldest !== undefined) ids.delete(oldest);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Why a bot's report was refused (it is counted and changes nothing):
+ * - `INVALID`: not a report (wrong shape, negative quantity, NaN price…: the message says which field);
+ * - `UNKNOWN_ACCOUNT`: the account is not one the canary was created with;
+ * - `WRONG_ARM`: the report names another arm than the one the account is routed to;
+ * - `UNKNOWN_ORDER`: a fill or reject for an order that was never reported, or already settled;
+ * - `DUPLICATE_FILL`: a fill id already recorded;
+ * - `MISMATCH`: the fill or reject disagrees with its order (account, symbol, side or quantity);
+ * - `TIME_BACKWARDS`: event time before the canary's clock by more than the tolerance.
+ */
+export type ReportRejectionCode =
+  | 'INVALID'
+  | 'UNKNOWN_ACCOUNT'
+  | 'WRONG_ARM'
+  | 'UNKNOWN_ORDER'
+  | 'DUPLICATE_FILL'
+  | 'MISMATCH'
+  | 'TIME_BACKWARDS';
+
+/** A refused report's reason: a stable code and a sentence. */
+export interface ReportRejection {
+  readonly code: ReportRejectionCode;
+  readonly message: string;
+}
+
+/** What `record` did with a report. */
+export type RecordResult =
+  { readonly accepted: true } | { readonly accepted: false; readonly rejection: ReportRejection };
