@@ -1,4 +1,5 @@
-import type { Observable } from 'rxjs';
+import { share, type Observable } from 'rxjs';
+import { armMetrics, type MetricsSnapshot } from '../metrics/index.js';
 import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
 import { ConfigError } from '../core/errors.js';
@@ -84,6 +85,11 @@ export interface Canary {
   readonly decisions$: Observable<Decision>;
   /** Accounts that changed arm: flatten or hand over their positions, as `positions` says. */
   readonly assignments$: Observable<AssignmentChange>;
+  /**
+   * Per-arm statistics (counts, latency, slippage, return, drawdown) on each event-time boundary
+   * of `sampleIntervalMs`, for dashboards; shared, starts with the first subscriber's next boundary.
+   */
+  readonly metrics$: Observable<MetricsSnapshot>;
   readonly state: CanaryState;
   readonly rejections: RejectionCounts;
   /** An arm's exact books from the fills reported (P&L attributed to the arm it was earned on). */
@@ -336,6 +342,10 @@ export function createCanary(options: CanaryOptions): Canary {
     },
     decisions$: runner.decision$.asObservable(),
     assignments$: books.assignments$.asObservable(),
+    metrics$: books.metricsInput$.pipe(
+      armMetrics({ intervalMs: options.sampleIntervalMs ?? 1000 }),
+      share(),
+    ),
     get state(): CanaryState {
       const c = runner.controller;
       return {
