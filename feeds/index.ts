@@ -17,3 +17,25 @@ export { NORMALIZED_CSV_HEADER, formatNormalizedCsvLine } from './normalized-csv
 // Shared types, re-exported for convenience
 export { FeedError } from '../src/core/errors.js';
 export type { MarketEvent, QuoteEvent, TradeEvent } from '../src/core/market-event.js';
+
+// Live websocket feeds (Binance-compatible streams) and the local replay server, serve-feed
+export { BinanceStreamClient } from './live/binance-stream-client.js';
+export type { BinanceStreamClientOptions, LiveFeedStats } from './live/binance-stream-client.js';
+export type {
+  LiveBadMessageItem,
+  LiveDroppedItem,
+  LiveEventItem,
+  LiveFeedItem,
+  LiveGapItem,
+  LiveStatusItem,
+} from './live/live-feed-item.js';
+export { DEFAULT_BACKOFF, backoffDelayMs } from './live/backoff.js';
+export type { BackoffOptions } from './live/backoff.js';
+export { serveFeed } from './live/serve-feed.js';
+export type { FeedServer, FeedServerEvent, ServeFeedOptions } from './live/serve-feed.js';
+export {
+  binanceStreamName,
+  binanceStreamUrl,
+  parseBinanceStreamPath,
+} from './live/binance-streams.js';
+export type { BinanceStreamRequest, BinanceStreamType } from './live/binance-streams.js';

@@ -6,6 +6,7 @@ import { generateFeedCommand } from './commands/generate-feed-command.js';
 import { replayCommand } from './commands/replay-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { routeCommand } from './commands/route-command.js';
+import { serveFeedCommand } from './commands/serve-feed-command.js';
 
 /** Exit codes: the contract scripts rely on (docs/cli.md). */
 export const EXIT_OK = 0;
@@ -30,6 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     reportCommand(io),
     routeCommand(io),
     generateFeedCommand(io),
+    serveFeedCommand(io),
   ]) {
     program.addCommand(
       command.exitOverride().configureOutput({

@@ -30,7 +30,9 @@ export type ErrorCode =
   | 'E_PLAN'
   | 'E_AUDIT_LOG'
   | 'E_ROLLOUT_STATE'
-  | 'E_RUN_DIR';
+  | 'E_RUN_DIR'
+  // live feeds
+  | 'E_LISTEN';
 
 /** Base class of every error the tool reports to a user: a stable `code` and a one-line message. */
 export class CanaryError extends Error {
