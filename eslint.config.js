@@ -30,6 +30,14 @@ const layering = [
     from: ['./src/!(core|router|analysis|rollout)/**', './feeds/**', './strategies/**'],
   },
   { target: './src/report', from: ['./src/!(core|report)/**', './feeds/**', './strategies/**'] },
+  {
+    target: './src/server',
+    from: [
+      './src/!(core|embed|report|rollout|metrics|analysis|server)/**',
+      './feeds/**',
+      './strategies/**',
+    ],
+  },
   { target: './feeds/**', from: ['./src/!(core)/**', './strategies/**'] },
   { target: './strategies', from: ['./src/!(core)/**', './feeds/**'] },
   { target: './src/!(cli)/**', from: ['./src/cli/**'] },

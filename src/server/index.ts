@@ -1,0 +1,37 @@
+/** The telemetry, control and fleet server of a rollout (docs/server.md). */
+export {
+  createCanaryServer,
+  type CanaryServer,
+  type CanaryServerOptions,
+  type HealthBody,
+  type ServerStats,
+} from './create-canary-server.js';
+export type { ServerTokens } from './server-tokens.js';
+export type { ClientRole } from './client-role.js';
+export {
+  DEFAULT_SERVER_LIMITS,
+  type RateLimit,
+  type ServerLimits,
+  type ServerLimitsInput,
+} from './server-limits.js';
+export type {
+  ClientMessage,
+  ClockMessage,
+  CommandMessage,
+  HelloMessage,
+  MarketMessage,
+  OperatorCommand,
+  ReportMessage,
+} from './client-message.js';
+export type {
+  AckFrame,
+  AssignmentFrame,
+  DecisionFrame,
+  ErrorFrame,
+  MetricsFrame,
+  ResultFrame,
+  ServerErrorCode,
+  ServerFrame,
+  StateFrame,
+} from './server-message.js';
+export { tokenMatches } from './token-matches.js';

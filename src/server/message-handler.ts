@@ -1,0 +1,239 @@
+import type { Counter } from 'prom-client';
+import type { Canary } from '../embed/create-canary.js';
+import type { RecordResult } from '../embed/report-rejection.js';
+import {
+  idsOf,
+  parseClientMessage,
+  type ClientMessage,
+  type CommandMessage,
+  type HelloMessage,
+  type ReportMessage,
+} from './client-message.js';
+import { CLOSE_CODES, type ClientConnection } from './client-connection.js';
+import type { ClientRole } from './client-role.js';
+import type { ReportIdCache } from './report-id-cache.js';
+import { sameState } from './same-state.js';
+import type { AckFrame, ResultFrame } from './server-message.js';
+import type { ServerMetrics } from './server-metrics.js';
+import type { TelemetryHub } from './telemetry-hub.js';
+import type { ServerTokens } from './server-tokens.js';
+import { tokenMatches } from './token-matches.js';
+
+/** Which message types each role may send after `hello`. */
+const ALLOWED: Readonly<Record<ClientRole, ReadonlySet<ClientMessage['type']>>> = {
+  subscriber: new Set(),
+  operator: new Set(['command']),
+  agent: new Set(['report', 'market', 'clock']),
+};
+
+/**
+ * What the server does with each message of a client (docs/server.md, "Protocol"): the `hello`
+ * and its token, then the role's messages, each within the role's rate. A refused message gets
+ * an error frame and changes nothing.
+ */
+export class MessageHandler {
+  readonly #canary: Canary;
+  readonly #hub: TelemetryHub;
+  readonly #tokens: ServerTokens;
+  readonly #reportIds: ReportIdCache<RecordResult>;
+  readonly #metrics: ServerMetrics;
+  readonly #now: () => number;
+  readonly #received = new Map<string, ReturnType<Counter<'role' | 'type'>['labels']>>();
+
+  constructor(options: {
+    readonly canary: Canary;
+    readonly hub: TelemetryHub;
+    readonly tokens: ServerTokens;
+    readonly reportIds: ReportIdCache<RecordResult>;
+    readonly metrics: ServerMetrics;
+    readonly now: () => number;
+  }) {
+    this.#canary = options.canary;
+    this.#hub = options.hub;
+    this.#tokens = options.tokens;
+    this.#reportIds = options.reportIds;
+    this.#metrics = options.metrics;
+    this.#now = options.now;
+  }
+
+  /** One websocket message of `client`. */
+  onMessage(client: ClientConnection, data: Buffer, isBinary: boolean): void {
+    if (client.closing) return;
+    const role = client.role;
+    if (role !== null && !client.allow(this.#now())) {
+      const ids = isBinary ? {} : idsOf(safeJson(data));
+      client.sendError('RATE_LIMITED', `over the ${role} rate limit: send it again later`, ids);
+      return;
+    }
+    if (isBinary) {
+      this.#refuse(
+        client,
+        'BAD_MESSAGE',
+        'binary frames are not part of the protocol: send JSON text',
+      );
+      return;
+    }
+    const parsed = parseClientMessage(data.toString('utf8'));
+    if (!parsed.ok) {
+      const { requestId, reportId } = parsed;
+      this.#refuse(client, 'BAD_MESSAGE', parsed.error, {
+        ...(requestId === undefined ? {} : { requestId }),
+        ...(reportId === undefined ? {} : { reportId }),
+      });
+      return;
+    }
+    const message = parsed.message;
+    if (role === null) {
+      if (message.type === 'hello') this.#hello(client, message);
+      else this.#refuse(client, 'BAD_MESSAGE', 'the first message must be a hello');
+      return;
+    }
+    this.#count(role, message.type);
+    if (message.type === 'hello') {
+      client.sendError('BAD_MESSAGE', 'hello was already said on this connection');
+      return;
+    }
+    if (!ALLOWED[role].has(message.type)) {
+      client.sendError(
+        'FORBIDDEN',
+        `a ${role} may not send ${message.type} messages`,
+        idsOf(message),
+      );
+      return;
+    }
+    try {
+      switch (message.type) {
+        case 'command':
+          this.#command(client, message);
+          break;
+        case 'report':
+          this.#report(client, message);
+          break;
+        case 'market':
+          this.#canary.onMarketEvent(message.event);
+          break;
+        case 'clock':
+          this.#canary.clock.advance(message.tsMs);
+          break;
+      }
+    } catch (error) {
+      client.sendError(
+        'COMMAND_FAILED',
+        `the canary refused the ${message.type}: ${error instanceof Error ? error.message : String(error)}`,
+        idsOf(message),
+      );
+    }
+    this.#hub.checkState();
+  }
+
+  /** A client whose `hello` never came. */
+  helloTimeout(client: ClientConnection): void {
+    if (client.role !== null || client.closing) return;
+    this.#refuse(client, 'HELLO_TIMEOUT', 'no hello in time');
+  }
+
+  #hello(client: ClientConnection, hello: HelloMessage): void {
+    const { role } = hello;
+    const expected = this.#tokens[role];
+    if (role === 'agent' && expected === undefined) {
+      this.#refuse(client, 'UNAUTHORIZED', 'this server admits no agents (it has no agent token)');
+      return;
+    }
+    if (expected !== undefined && !tokenMatches(hello.token, expected)) {
+      this.#refuse(client, 'UNAUTHORIZED', `a ${role} needs its token: missing or wrong`);
+      return;
+    }
+    if (role === 'agent' && hello.agentId === undefined) {
+      this.#refuse(client, 'BAD_MESSAGE', 'an agent must say its agentId');
+      return;
+    }
+    client.admit(role, role === 'agent' ? (hello.agentId ?? null) : null, this.#now());
+    this.#count(role, 'hello');
+    this.#hub.add(client);
+  }
+
+  #command(client: ClientConnection, message: CommandMessage): void {
+    const canary = this.#canary;
+    const before = canary.state;
+    const reason = message.reason ?? `${message.command} by an operator (server)`;
+    const id = message.id ?? 0; // approve and reject carry one (checked when parsed)
+    switch (message.command) {
+      case 'approve':
+        canary.approve(id);
+        break;
+      case 'reject':
+        canary.reject(id, reason);
+        break;
+      case 'halt':
+        canary.halt(reason);
+        break;
+      case 'resume':
+        canary.resume();
+        break;
+      case 'rollback':
+        canary.rollback(reason);
+        break;
+    }
+    this.#hub.checkState();
+    const state = canary.state;
+    const result: ResultFrame = {
+      type: 'result',
+      requestId: message.requestId ?? null,
+      command: message.command,
+      ok: true,
+      changed: !sameState(before, state),
+      state,
+    };
+    client.send(result);
+  }
+
+  #report(client: ClientConnection, message: ReportMessage): void {
+    const agentId = client.agentId ?? '';
+    const seen = this.#reportIds.get(agentId, message.reportId);
+    if (seen !== undefined) {
+      this.#metrics.reports.inc({ result: 'repeated' });
+      client.send({ ...ackOf(message.reportId, seen), repeated: true });
+      return;
+    }
+    const result = this.#canary.record(message.report);
+    this.#reportIds.set(agentId, message.reportId, result);
+    this.#metrics.reports.inc({ result: result.accepted ? 'recorded' : 'refused' });
+    this.#hub.checkState();
+    client.send(ackOf(message.reportId, result));
+  }
+
+  /** An error frame; before `hello` the connection is closed too (1008). */
+  #refuse(
+    client: ClientConnection,
+    code: 'BAD_MESSAGE' | 'UNAUTHORIZED' | 'HELLO_TIMEOUT',
+    message: string,
+    ids: { readonly requestId?: string; readonly reportId?: string } = {},
+  ): void {
+    client.sendError(code, message, ids);
+    if (client.role === null) client.close(CLOSE_CODES.policyViolation, `${code}: ${message}`);
+  }
+
+  #count(role: ClientRole, type: string): void {
+    const key = `${role}/${type}`;
+    let counter = this.#received.get(key);
+    if (counter === undefined) {
+      counter = this.#metrics.messages.labels(role, type);
+      this.#received.set(key, counter);
+    }
+    counter.inc();
+  }
+}
+
+function ackOf(reportId: string, result: RecordResult): AckFrame {
+  return result.accepted
+    ? { type: 'ack', reportId, accepted: true }
+    : { type: 'ack', reportId, accepted: false, rejection: result.rejection };
+}
+
+function safeJson(data: Buffer): unknown {
+  try {
+    return JSON.parse(data.toString('utf8'));
+  } catch {
+    return null;
+  }
+}

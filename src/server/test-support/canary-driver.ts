@@ -1,0 +1,92 @@
+import type { TradeEvent } from '../../core/market-event.js';
+import { SeededRng } from '../../core/seeded-rng.js';
+import { createCanary, type Canary, type CanaryOptions } from '../../embed/create-canary.js';
+import { PLAN_PRESETS } from '../../rollout/index.js';
+
+export const T0_MS = 1_723_161_600_000; // 2024-08-09T00:00:00Z
+export const ACCOUNTS = Array.from({ length: 200 }, (_, i) => ({
+  id: `acct-${String(i + 1).padStart(4, '0')}`,
+  capital: '10000',
+}));
+
+/** `aggressive` with 10-minute maxima (as src/embed/create-canary.test.ts). */
+const PLAN = {
+  ...PLAN_PRESETS.aggressive,
+  steps: PLAN_PRESETS.aggressive.steps.map((step) => ({ ...step, maxDurationMs: 600_000 })),
+};
+
+/** A canary over {@link ACCOUNTS} with the test plan. */
+export function testCanary(extra: Partial<CanaryOptions> = {}): Canary {
+  return createCanary({
+    stable: 'bot@1.0.0',
+    canary: 'bot@2.0.0',
+    plan: PLAN,
+    salt: 'server-test',
+    accounts: ACCOUNTS,
+    ...extra,
+  });
+}
+
+export function trade(tsMs: number, price: number): TradeEvent {
+  return {
+    type: 'trade',
+    tsUs: Math.round(tsMs * 1000),
+    exchangeTsUs: null,
+    exchange: 'binance',
+    symbol: 'BTCUSDT',
+    id: null,
+    side: null,
+    price: String(price),
+    priceNum: price,
+    size: '1',
+    sizeNum: 1,
+  };
+}
+
+/**
+ * A bot in miniature (as the embed tests' driver): every 10 s of event time each account sends
+ * an order and gets its fill 20 ms later, with seeded latency and slippage, the canary's
+ * `canarySlippageBps` worse. Runs `minutes` of event time or until `stopWhen` or the rollout ends.
+ */
+export function drive(
+  canary: Canary,
+  minutes: number,
+  canarySlippageBps = 0,
+  stopWhen: (canary: Canary) => boolean = () => false,
+  startMs = T0_MS,
+): number {
+  const rng = new SeededRng(1);
+  let seq = 0;
+  let t = 0;
+  for (; t < minutes * 60_000; t += 10_000) {
+    const nowMs = startMs + t;
+    canary.onMarketEvent(trade(nowMs, 60_000));
+    const status = canary.state.status;
+    if (status === 'promoted' || status === 'rolled_back' || stopWhen(canary)) break;
+    const side = (t / 10_000) % 2 === 0 ? 'buy' : 'sell';
+    for (const account of ACCOUNTS) {
+      const arm = canary.route(account.id);
+      const order = {
+        orderId: `o-${startMs}-${++seq}`,
+        accountId: account.id,
+        arm,
+        symbol: 'BTCUSDT',
+        side,
+        quantity: '0.001',
+        decisionTsMs: nowMs,
+      } as const;
+      canary.record({ type: 'order', ...order });
+      canary.record({
+        type: 'fill',
+        ...order,
+        fillId: `f-${order.orderId}`,
+        price: '60000',
+        fee: '0.06',
+        tsMs: nowMs + 20,
+        latencyMs: 20 + rng.nextNormal(),
+        slippageBps: rng.nextNormal() * 0.5 + (arm === 'canary' ? canarySlippageBps : 0),
+      });
+    }
+  }
+  return startMs + t;
+}
