@@ -90,6 +90,7 @@ export {
   type CanaryAccount,
   type CanaryOptions,
   type CanaryState,
+  type CommandOutcome,
   type RejectionCounts,
 } from './embed/create-canary.js';
 export type {

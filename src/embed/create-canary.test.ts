@@ -209,6 +209,21 @@ describe('createCanary: a rollout inside a bot', () => {
     expect(canary.state.status).toBe('rolled_back');
   });
 
+  it('says whether an operator command took effect, and why not', () => {
+    const canary = createCanary(options());
+    canary.clock.advance(T0_MS);
+    expect(canary.resume()).toMatchObject({
+      applied: false,
+      refusal: { code: expect.any(String) },
+    });
+    expect(canary.halt('looking into it')).toEqual({ applied: true, refusal: null });
+    expect(canary.state.halted).toBe(true);
+    expect(canary.resume()).toEqual({ applied: true, refusal: null });
+    expect(canary.approve(999)).toMatchObject({ applied: false });
+    expect(canary.rollback('by hand')).toEqual({ applied: true, refusal: null });
+    expect(canary.state.status).toBe('rolled_back');
+  });
+
   it('refuses a plan with a shadow step: a bot has no paper execution', () => {
     expect(() => createCanary(options({ plan: 'blue-green' }))).toThrow(/shadow step.*\[?/);
   });

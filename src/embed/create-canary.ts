@@ -62,6 +62,15 @@ export interface CanaryState {
   readonly resumedFrom: ResumedFrom;
 }
 
+/**
+ * What an operator command did: `applied`, or refused (not allowed now: a stale proposal, a
+ * resume when not halted, a transition in progress…) with the controller's reason code.
+ */
+export interface CommandOutcome {
+  readonly applied: boolean;
+  readonly refusal: { readonly code: string; readonly message: string } | null;
+}
+
 /** Reports refused so far, by code. */
 export type RejectionCounts = Readonly<Record<ReportRejectionCode, number>>;
 
@@ -95,11 +104,11 @@ export interface Canary {
   /** An arm's exact books from the fills reported (P&L attributed to the arm it was earned on). */
   totals(arm: Arm): ArmTotalsJson;
   /** Operator commands (manual mode's proposals, and any time): each is audited. */
-  approve(proposalId: number): void;
-  reject(proposalId: number, reason: string): void;
-  halt(reason: string): void;
-  resume(): void;
-  rollback(reason: string): void;
+  approve(proposalId: number): CommandOutcome;
+  reject(proposalId: number, reason: string): CommandOutcome;
+  halt(reason: string): CommandOutcome;
+  resume(): CommandOutcome;
+  rollback(reason: string): CommandOutcome;
   /** Closes the audit log (the state is saved after every change). */
   close(): void;
 }
@@ -318,9 +327,22 @@ export function createCanary(options: CanaryOptions): Canary {
     return { accepted: true };
   };
 
-  const operate = (action: (now: number) => ReturnType<typeof runner.controller.halt>): void => {
+  const operate = (
+    action: (now: number) => ReturnType<typeof runner.controller.halt>,
+  ): CommandOutcome => {
     ensureStarted(books.clock.nowUs);
-    runner.handle(action(books.clock.nowUs));
+    const output = action(books.clock.nowUs);
+    runner.handle(output);
+    const refused = output.records.find((r) => r.disposition === 'refused');
+    if (refused !== undefined) {
+      return {
+        applied: false,
+        refusal: refused.detail ?? { code: 'REFUSED', message: `${refused.action} refused` },
+      };
+    }
+    return output.records.length > 0
+      ? { applied: true, refusal: null }
+      : { applied: false, refusal: { code: 'NO_CHANGE', message: 'nothing to change' } };
   };
 
   return {

@@ -157,23 +157,13 @@ export class MessageHandler {
     const before = canary.state;
     const reason = message.reason ?? `${message.command} by an operator (server)`;
     const id = message.id ?? 0; // approve and reject carry one (checked when parsed)
-    switch (message.command) {
-      case 'approve':
-        canary.approve(id);
-        break;
-      case 'reject':
-        canary.reject(id, reason);
-        break;
-      case 'halt':
-        canary.halt(reason);
-        break;
-      case 'resume':
-        canary.resume();
-        break;
-      case 'rollback':
-        canary.rollback(reason);
-        break;
-    }
+    const outcome = {
+      approve: () => canary.approve(id),
+      reject: () => canary.reject(id, reason),
+      halt: () => canary.halt(reason),
+      resume: () => canary.resume(),
+      rollback: () => canary.rollback(reason),
+    }[message.command]();
     this.#hub.checkState();
     const state = canary.state;
     const result: ResultFrame = {
@@ -181,6 +171,8 @@ export class MessageHandler {
       requestId: message.requestId ?? null,
       command: message.command,
       ok: true,
+      applied: outcome.applied,
+      refusal: outcome.refusal,
       changed: !sameState(before, state),
       state,
     };

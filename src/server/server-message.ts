@@ -1,4 +1,4 @@
-import type { CanaryState } from '../embed/create-canary.js';
+import type { CanaryState, CommandOutcome } from '../embed/create-canary.js';
 import type { AssignmentChange } from '../embed/embedded-books.js';
 import type { ReportRejection } from '../embed/report-rejection.js';
 import type { ArmMetrics } from '../metrics/index.js';
@@ -65,6 +65,10 @@ export interface ResultFrame {
   readonly requestId: string | null;
   readonly command: OperatorCommand;
   readonly ok: true;
+  /** The command took effect; else `refusal` says why (the controller's reason code). */
+  readonly applied: boolean;
+  readonly refusal: CommandOutcome['refusal'];
+  /** The rollout's state differs from before the command. */
   readonly changed: boolean;
   readonly state: CanaryState;
 }
