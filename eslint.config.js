@@ -31,6 +31,14 @@ const layering = [
   },
   { target: './src/report', from: ['./src/!(core|report)/**', './feeds/**', './strategies/**'] },
   {
+    target: './src/embed',
+    from: [
+      './src/!(core|ledger|metrics|router|rollout|engine|embed)/**',
+      './feeds/**',
+      './strategies/**',
+    ],
+  },
+  {
     target: './src/server',
     from: [
       './src/!(core|embed|report|rollout|metrics|analysis|server)/**',

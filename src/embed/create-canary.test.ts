@@ -212,10 +212,9 @@ describe('createCanary: a rollout inside a bot', () => {
   it('says whether an operator command took effect, and why not', () => {
     const canary = createCanary(options());
     canary.clock.advance(T0_MS);
-    expect(canary.resume()).toMatchObject({
-      applied: false,
-      refusal: { code: expect.any(String) },
-    });
+    const refused = canary.resume(); // not halted
+    expect(refused.applied).toBe(false);
+    expect(refused.refusal?.code).toMatch(/^[A-Z_]+$/);
     expect(canary.halt('looking into it')).toEqual({ applied: true, refusal: null });
     expect(canary.state.halted).toBe(true);
     expect(canary.resume()).toEqual({ applied: true, refusal: null });
