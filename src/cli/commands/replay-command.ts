@@ -65,7 +65,7 @@ interface ReplayCliOptions {
 export function replayCommand(io: CliIo, argv: readonly string[] = []): Command {
   return new Command('replay')
     .description(
-      'Replay market data files through the router, both strategy versions, simulated execution and the ledger; print per-arm results.',
+      'Replay market data files through the router, both strategy versions, simulated execution and the ledger, at a fixed canary weight or as a rollout (--plan); print each decision and the per-arm results, and with --out write the reports.',
     )
     .argument(
       '<feed-file...>',
