@@ -6,6 +6,7 @@ import { FeedError } from '../src/core/errors.js';
 import { BinanceWsParser } from './binance-ws-parser.js';
 import { FeedContext } from './feed-context.js';
 import type { FeedStats } from './feed-source.js';
+import { emptyFeedStats } from './feed-source.js';
 import {
   fixture,
   fixtureText,
@@ -248,26 +249,12 @@ describe('binance-ws reader', () => {
 });
 
 describe('binance-ws fast path', () => {
-  const stats = (): FeedStats => ({
-    lines: 0,
-    events: 0,
-    trades: 0,
-    quotes: 0,
-    skipped: {},
-    badLines: 0,
-    outOfOrder: 0,
-    bytesRead: 0,
-    firstTsUs: null,
-    lastTsUs: null,
-    sha256: null,
-  });
-
   /** Every line's outcome (event, null, or error message) and the final counters. */
   function outcomes(
     lines: readonly string[],
     fastPath: boolean,
   ): { results: unknown[]; stats: FeedStats } {
-    const feedStats = stats();
+    const feedStats = emptyFeedStats();
     const parser = new BinanceWsParser(new FeedContext('x', feedStats, 1_000_000), fastPath);
     const results = lines.map((line, i) => {
       try {

@@ -4,21 +4,8 @@ import type { MarketEvent } from '../src/core/market-event.js';
 import { FeedContext } from './feed-context.js';
 import { FeedReader } from './feed-reader.js';
 import type { FeedStats } from './feed-source.js';
+import { emptyFeedStats } from './feed-source.js';
 import type { LineParser } from './line-parser.js';
-
-const freshStats = (): FeedStats => ({
-  lines: 0,
-  events: 0,
-  trades: 0,
-  quotes: 0,
-  skipped: {},
-  badLines: 0,
-  outOfOrder: 0,
-  bytesRead: 0,
-  firstTsUs: null,
-  lastTsUs: null,
-  sha256: null,
-});
 
 /** Records the lines it is given; produces no events. */
 class RecordingParser implements LineParser {
@@ -34,7 +21,7 @@ function readInPieces(
   bytes: Buffer,
   cuts: readonly number[],
 ): { parser: RecordingParser; stats: FeedStats } {
-  const stats = freshStats();
+  const stats = emptyFeedStats();
   const parser = new RecordingParser();
   const reader = new FeedReader(new FeedContext('x', stats, 0), parser, false);
   const offsets = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);

@@ -62,6 +62,23 @@ export interface FeedStats {
   sha256: string | null;
 }
 
+/** Counters of a feed that has read nothing yet (a fresh object each call). */
+export function emptyFeedStats(): FeedStats {
+  return {
+    lines: 0,
+    events: 0,
+    trades: 0,
+    quotes: 0,
+    skipped: {},
+    badLines: 0,
+    outOfOrder: 0,
+    bytesRead: 0,
+    firstTsUs: null,
+    lastTsUs: null,
+    sha256: null,
+  };
+}
+
 /**
  * One opened feed file.
  *

@@ -1,24 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../src/core/market-event.js';
-import type { FeedSource, FeedStats } from './feed-source.js';
+import type { FeedSource } from './feed-source.js';
+import { emptyFeedStats } from './feed-source.js';
 import { mergeFeeds } from './merge-feeds.js';
 import { openFeed } from './open-feed.js';
 import { readAll, sample } from './test-support/feed-test-utils.js';
-
-const emptyStats = (): FeedStats => ({
-  lines: 0,
-  events: 0,
-  trades: 0,
-  quotes: 0,
-  skipped: {},
-  badLines: 0,
-  outOfOrder: 0,
-  bytesRead: 0,
-  firstTsUs: null,
-  lastTsUs: null,
-  sha256: null,
-});
 
 /** A trade whose id names its source and position: `s<source>:<index>`. */
 const tradeAt = (tsUs: number, source: number, index: number): MarketEvent => ({
@@ -48,7 +35,7 @@ function fakeSource(
     path: 'fake',
     format: 'normalized',
     sizeBytes: 0,
-    stats: emptyStats(),
+    stats: emptyFeedStats(),
     async *batches() {
       try {
         let pos = 0;

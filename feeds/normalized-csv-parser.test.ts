@@ -4,24 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { FeedError } from '../src/core/errors.js';
 import type { MarketEvent } from '../src/core/market-event.js';
 import { FeedContext } from './feed-context.js';
-import type { FeedStats } from './feed-source.js';
+import { emptyFeedStats } from './feed-source.js';
 import { NORMALIZED_CSV_HEADER, formatNormalizedCsvLine } from './normalized-csv-format.js';
 import { NormalizedCsvParser } from './normalized-csv-parser.js';
 import { fixture, readAll, rejection, tempDir, writeFeed } from './test-support/feed-test-utils.js';
-
-const freshStats = (): FeedStats => ({
-  lines: 0,
-  events: 0,
-  trades: 0,
-  quotes: 0,
-  skipped: {},
-  badLines: 0,
-  outOfOrder: 0,
-  bytesRead: 0,
-  firstTsUs: null,
-  lastTsUs: null,
-  sha256: null,
-});
 
 /** Plain decimals as venues write them, e.g. "61837.63000000", "0.5", "12". */
 const decimalText = (positive: boolean): fc.Arbitrary<string> =>
@@ -161,7 +147,9 @@ describe('normalized reader', () => {
             tsUs += stepUs;
             return { ...event, tsUs, exchangeTsUs: tsUs };
           });
-          const parser = new NormalizedCsvParser(new FeedContext('x.csv', freshStats(), 1_000_000));
+          const parser = new NormalizedCsvParser(
+            new FeedContext('x.csv', emptyFeedStats(), 1_000_000),
+          );
           const lines = [NORMALIZED_CSV_HEADER, ...events.map(formatNormalizedCsvLine)];
           const parsed = lines.map((line, i) => parser.parseLine(line, i + 1));
           expect(parsed).toEqual([null, ...events]);

@@ -16,7 +16,7 @@ import {
 } from './feed-file.js';
 import { FeedReader } from './feed-reader.js';
 import type { FeedFormat, FeedOptions, FeedSource, FeedStats } from './feed-source.js';
-import { FEED_FORMATS } from './feed-source.js';
+import { emptyFeedStats, FEED_FORMATS } from './feed-source.js';
 import type { LineParser } from './line-parser.js';
 import { NormalizedCsvParser } from './normalized-csv-parser.js';
 import { TardisCsvParser } from './tardis-csv-parser.js';
@@ -94,19 +94,7 @@ class FileFeedSource implements FeedSource {
   readonly path: string;
   readonly format: FeedFormat;
   readonly sizeBytes: number;
-  readonly stats: FeedStats = {
-    lines: 0,
-    events: 0,
-    trades: 0,
-    quotes: 0,
-    skipped: {},
-    badLines: 0,
-    outOfOrder: 0,
-    bytesRead: 0,
-    firstTsUs: null,
-    lastTsUs: null,
-    sha256: null,
-  };
+  readonly stats: FeedStats = emptyFeedStats();
   readonly #gzip: boolean;
   readonly #settings: ReadSettings;
   #iterated = false;

@@ -3,6 +3,7 @@ import type { MarketEvent } from '../../src/core/market-event.js';
 import { BinanceWsParser } from '../binance-ws-parser.js';
 import { FeedContext } from '../feed-context.js';
 import type { FeedStats } from '../feed-source.js';
+import { emptyFeedStats } from '../feed-source.js';
 import type { IdSequence } from './gap-detector.js';
 
 /** One websocket message that carried a market event. */
@@ -26,19 +27,7 @@ const UPDATE_ID = /"u"\s*:\s*(\d+)/;
  * in `stats.outOfOrder`). Errors name the source and the message number as `url:n: field: reason`.
  */
 export class LiveMessageParser {
-  readonly stats: FeedStats = {
-    lines: 0,
-    events: 0,
-    trades: 0,
-    quotes: 0,
-    skipped: {},
-    badLines: 0,
-    outOfOrder: 0,
-    bytesRead: 0,
-    firstTsUs: null,
-    lastTsUs: null,
-    sha256: null,
-  };
+  readonly stats: FeedStats = emptyFeedStats();
   readonly #ctx: FeedContext;
   readonly #parser: BinanceWsParser;
 

@@ -14,7 +14,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { MarketEvent } from '../../src/core/market-event.js';
 import { BinanceWsParser } from '../binance-ws-parser.js';
 import { FeedContext } from '../feed-context.js';
-import type { FeedStats } from '../feed-source.js';
+import { emptyFeedStats } from '../feed-source.js';
 import { NORMALIZED_CSV_HEADER, formatNormalizedCsvLine } from '../normalized-csv-format.js';
 import { NormalizedCsvParser } from '../normalized-csv-parser.js';
 import { openFeed } from '../open-feed.js';
@@ -23,20 +23,6 @@ import { sample } from './feed-test-utils.js';
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const ROUNDS = 5;
-
-const stats = (): FeedStats => ({
-  lines: 0,
-  events: 0,
-  trades: 0,
-  quotes: 0,
-  skipped: {},
-  badLines: 0,
-  outOfOrder: 0,
-  bytesRead: 0,
-  firstTsUs: null,
-  lastTsUs: null,
-  sha256: null,
-});
 
 /** A synthetic tape: one trade for two quotes, BTCUSDT-like prices, 250 µs apart. */
 function syntheticLines(n: number): string[] {
@@ -86,7 +72,7 @@ function syntheticLines(n: number): string[] {
 function parseRate(lines: readonly string[], make: (ctx: FeedContext) => LineParser): number {
   let best = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    const parser = make(new FeedContext('bench', stats(), 1_000_000));
+    const parser = make(new FeedContext('bench', emptyFeedStats(), 1_000_000));
     let events = 0;
     const start = process.hrtime.bigint();
     for (let i = 0; i < lines.length; i++)
