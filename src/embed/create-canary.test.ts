@@ -4,118 +4,21 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
-import type { TradeEvent } from '../core/market-event.js';
-import { SeededRng } from '../core/seeded-rng.js';
 import type { MetricsSnapshot } from '../metrics/index.js';
-import { PLAN_PRESETS } from '../rollout/index.js';
 import { bucketOf } from '../router/index.js';
-import { createCanary, type Canary, type CanaryOptions } from './create-canary.js';
+import type { Canary } from './create-canary.js';
 import type { AssignmentChange } from './embedded-books.js';
-
-const T0_MS = 1_723_161_600_000; // 2024-08-09T00:00:00Z
-const ACCOUNTS = Array.from({ length: 200 }, (_, i) => ({
-  id: `acct-${String(i + 1).padStart(4, '0')}`,
-  capital: '10000',
-}));
-
-/**
- * `aggressive` with 10-minute maxima: with 200 accounts the 5 % step has ~10 canary accounts, and
- * showing their reject rate within its 1.5 pp margin takes longer than the preset's 3 minutes.
- */
-const PLAN = {
-  ...PLAN_PRESETS.aggressive,
-  steps: PLAN_PRESETS.aggressive.steps.map((step) => ({ ...step, maxDurationMs: 600_000 })),
-};
-
-function options(extra: Partial<CanaryOptions> = {}): CanaryOptions {
-  return {
-    stable: 'bot@1.0.0',
-    canary: 'bot@2.0.0',
-    plan: PLAN,
-    salt: 'embed-test',
-    accounts: ACCOUNTS,
-    ...extra,
-  };
-}
-
-function trade(tsMs: number, price: number): TradeEvent {
-  return {
-    type: 'trade',
-    tsUs: Math.round(tsMs * 1000),
-    exchangeTsUs: null,
-    exchange: 'binance',
-    symbol: 'BTCUSDT',
-    id: null,
-    side: null,
-    price: String(price),
-    priceNum: price,
-    size: '1',
-    sizeNum: 1,
-  };
-}
-
-/**
- * A bot in miniature: every 10 s of event time each account trades (a buy, then a sell 10 s
- * later): all orders of the decision first, then their fills 20 ms later, with seeded latency and
- * slippage; the canary arm's slippage is `canarySlippageBps` worse. Runs `minutes` of event time
- * or until the rollout ends.
- */
-function drive(
-  canary: Canary,
-  minutes: number,
-  canarySlippageBps = 0,
-  stopWhen: (canary: Canary) => boolean = () => false,
-): void {
-  const seed = 1;
-  const rng = new SeededRng(seed);
-  let seq = 0;
-  for (let t = 0; t < minutes * 60_000; t += 10_000) {
-    const nowMs = T0_MS + t;
-    canary.onMarketEvent(trade(nowMs, 60_000));
-    const status = canary.state.status;
-    if (status === 'promoted' || status === 'rolled_back' || stopWhen(canary)) return;
-    const side = (t / 10_000) % 2 === 0 ? 'buy' : 'sell';
-    const sent = ACCOUNTS.map((account) => {
-      const arm = canary.route(account.id);
-      const order = {
-        orderId: `o-${++seq}`,
-        accountId: account.id,
-        arm,
-        symbol: 'BTCUSDT',
-        side,
-        quantity: '0.001',
-        decisionTsMs: nowMs,
-      } as const;
-      expect(canary.record({ type: 'order', ...order })).toEqual({ accepted: true });
-      return order;
-    });
-    for (const order of sent) {
-      const slippage = rng.nextNormal() * 0.5 + (order.arm === 'canary' ? canarySlippageBps : 0);
-      expect(
-        canary.record({
-          type: 'fill',
-          ...order,
-          fillId: `f-${order.orderId}`,
-          price: '60000',
-          fee: '0.06',
-          tsMs: nowMs + 20,
-          latencyMs: 20 + rng.nextNormal(),
-          slippageBps: slippage,
-        }),
-      ).toEqual({ accepted: true });
-    }
-  }
-}
+import { ACCOUNTS, drive, T0_MS, TEST_SALT, testCanary } from './test-support/bot-driver.js';
 
 describe('createCanary: a rollout inside a bot', () => {
   it('routes by the documented hash at the first step’s weight and tells the bot who moved', () => {
-    const canary = createCanary(options());
+    const canary = testCanary();
     const moves: AssignmentChange[] = [];
     canary.assignments$.subscribe((m) => moves.push(m));
     expect(ACCOUNTS.every((a) => canary.route(a.id) === 'stable')).toBe(true); // not started
     canary.clock.advance(T0_MS);
     expect(canary.state).toMatchObject({ status: 'step', stepIndex: 0, weightPct: 5 });
-    const expected = ACCOUNTS.filter((a) => bucketOf('embed-test', a.id) < 500).map((a) => a.id);
+    const expected = ACCOUNTS.filter((a) => bucketOf(TEST_SALT, a.id) < 500).map((a) => a.id);
     expect(ACCOUNTS.filter((a) => canary.route(a.id) === 'canary').map((a) => a.id)).toEqual(
       expected,
     );
@@ -124,7 +27,7 @@ describe('createCanary: a rollout inside a bot', () => {
   });
 
   it('promotes an A/A rollout, and every account trades the canary', () => {
-    const canary = createCanary(options());
+    const canary = testCanary();
     const decisions: Decision[] = [];
     canary.decisions$.subscribe((d) => decisions.push(d));
     const snapshots: MetricsSnapshot[] = [];
@@ -140,7 +43,7 @@ describe('createCanary: a rollout inside a bot', () => {
   });
 
   it('rolls back a canary 3 bps worse on slippage, and no account trades it afterwards', () => {
-    const canary = createCanary(options());
+    const canary = testCanary();
     const decisions: Decision[] = [];
     canary.decisions$.subscribe((d) => decisions.push(d));
     drive(canary, 30, 3);
@@ -151,7 +54,7 @@ describe('createCanary: a rollout inside a bot', () => {
   });
 
   it('refuses bad reports with a typed reason, counts them, and keeps the books exact', () => {
-    const canary = createCanary(options());
+    const canary = testCanary();
     canary.clock.advance(T0_MS);
     const account = ACCOUNTS.find((a) => canary.route(a.id) === 'stable')!.id;
     const order = {
@@ -199,7 +102,7 @@ describe('createCanary: a rollout inside a bot', () => {
   });
 
   it('rolls back at once on a canary strategy error (a hard guardrail)', () => {
-    const canary = createCanary(options());
+    const canary = testCanary();
     canary.clock.advance(T0_MS);
     expect(
       canary.record({ type: 'strategy-error', arm: 'stable', tsMs: T0_MS + 1, message: 'x' }),
@@ -210,7 +113,7 @@ describe('createCanary: a rollout inside a bot', () => {
   });
 
   it('says whether an operator command took effect, and why not', () => {
-    const canary = createCanary(options());
+    const canary = testCanary();
     canary.clock.advance(T0_MS);
     const refused = canary.resume(); // not halted
     expect(refused.applied).toBe(false);
@@ -224,20 +127,20 @@ describe('createCanary: a rollout inside a bot', () => {
   });
 
   it('refuses a plan with a shadow step: a bot has no paper execution', () => {
-    expect(() => createCanary(options({ plan: 'blue-green' }))).toThrow(/shadow step.*\[?/);
+    expect(() => testCanary({ plan: 'blue-green' })).toThrow(/shadow step.*\[?/);
   });
 
   it('a restarted bot resumes at the same step and weight, with the same routes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'canary-embed-'));
     const paths = { statePath: join(dir, 'state.json'), auditPath: join(dir, 'audit.jsonl') };
-    const first = createCanary(options(paths));
+    const first = testCanary(paths);
     drive(first, 10, 0, (c) => c.state.weightPct === 25); // past the 5 % step: on to 25 %
     const state = first.state;
     expect(state.weightPct).toBe(25);
     const routes = new Map<string, Arm>(ACCOUNTS.map((a) => [a.id, first.route(a.id)]));
     first.close();
 
-    const second = createCanary(options(paths));
+    const second = testCanary(paths);
     expect(second.state).toMatchObject({ weightPct: 25, stepIndex: state.stepIndex });
     expect(second.state.resumedFrom).not.toBe('new');
     second.clock.advance(T0_MS + 3 * 60_000);

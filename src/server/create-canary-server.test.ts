@@ -8,7 +8,7 @@ import {
   type CanaryServerOptions,
 } from './create-canary-server.js';
 import type { ServerFrame } from './server-message.js';
-import { ACCOUNTS, drive, T0_MS, testCanary, trade } from './test-support/canary-driver.js';
+import { ACCOUNTS, drive, T0_MS, testCanary, trade } from '../embed/test-support/bot-driver.js';
 import { TestClient } from './test-support/test-client.js';
 
 const TOKENS = { operator: 'operator-token-0123456789', agent: 'agent-token-0123456789' };
@@ -73,7 +73,7 @@ describe('createCanaryServer: subscribers', () => {
     expect(early.frames[0]).toEqual({ type: 'state', seq: 0, state: canary.state });
     expect(canary.state.status).toBe('pending');
 
-    drive(canary, 4); // starts the rollout: state and assignments go out
+    drive(canary, 1); // starts the rollout (still inside the first step): state and assignments go out
     const lastSeq = server.stats().seq;
     expect(lastSeq).toBeGreaterThan(0);
     await early.next((f) => 'seq' in f && f.seq === lastSeq, true);
@@ -520,7 +520,7 @@ describe('createCanaryServer: HTTP', () => {
       seq: server.stats().seq,
     });
 
-    drive(canary, 4, 0, () => false, T0_MS + 1000);
+    drive(canary, 1, 0, () => false, T0_MS + 1000);
     const response = await fetch(`${server.httpUrl}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
