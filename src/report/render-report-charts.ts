@@ -9,25 +9,21 @@ import {
 import type { ReportDecision, ReportJson } from './report-json.js';
 import type { ChartDecisionMarker } from './report-series.js';
 import type { ReportChartSvgs } from './render-report-html.js';
+import { isMarkedDecision } from './report-view.js';
 
-/**
- * The decisions a chart marks: every one but holds (they change nothing and would crowd the
- * chart), plus the hold a step's maximum duration turns into a halt.
- */
+/** The chart markers of the decisions worth marking ({@link isMarkedDecision}). */
 export function chartMarkersOf(decisions: readonly ReportDecision[]): ChartDecisionMarker[] {
-  return decisions
-    .filter((d) => d.action !== 'hold' || d.reasons[0]?.code === 'MAX_DURATION')
-    .map((d) => {
-      const reason = d.reasons[0];
-      return {
-        seq: d.seq,
-        tsMs: isoToMs(d.at),
-        action: d.action,
-        fromWeightPct: d.fromWeightPct,
-        toWeightPct: d.toWeightPct,
-        reason: reason === undefined ? '' : `${reason.code}: ${reason.message}`,
-      };
-    });
+  return decisions.filter(isMarkedDecision).map((d) => {
+    const reason = d.reasons[0];
+    return {
+      seq: d.seq,
+      tsMs: isoToMs(d.at),
+      action: d.action,
+      fromWeightPct: d.fromWeightPct,
+      toWeightPct: d.toWeightPct,
+      reason: reason === undefined ? '' : `${reason.code}: ${reason.message}`,
+    };
+  });
 }
 
 /** The time range of the run, ms since the epoch, so every time chart lines up; null without data. */

@@ -1,6 +1,6 @@
 import { decisionLogRows, type AuditLineForReport } from './decision-log.js';
-import type { ReportDecision, ReportJson } from './report-json.js';
-import { armRows, comparisonRows, verdictOf } from './report-view.js';
+import type { ReportJson } from './report-json.js';
+import { armRows, comparisonRows, isMarkedDecision, verdictOf } from './report-view.js';
 import { planText } from './render-report-md.js';
 
 /** The charts of a report, as inline SVG strings (see `renderReportCharts`). */
@@ -161,15 +161,8 @@ ${metrics}
 </section>`;
 }
 
-/** Decisions worth a footnote: everything but holds, plus the halt at a step's maximum. */
-function markedDecisions(report: ReportJson): ReportDecision[] {
-  return report.decisions.filter(
-    (d) => d.action !== 'hold' || d.reasons[0]?.code === 'MAX_DURATION',
-  );
-}
-
 function timelineSection(report: ReportJson, svg: string): string {
-  const marked = markedDecisions(report);
+  const marked = report.decisions.filter(isMarkedDecision);
   const notes =
     marked.length === 0
       ? '<p class="muted">No decision changed the weight.</p>'

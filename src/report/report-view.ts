@@ -83,10 +83,23 @@ function weightOf(report: ReportJson): number {
 function decisiveDecision(report: ReportJson): ReportDecision | undefined {
   const applied = report.decisions.filter((d) => d.disposition === 'applied');
   if (report.outcome === 'halted') {
-    const halt = applied.findLast((d) => d.reasons[0]?.code === 'MAX_DURATION');
+    const halt = applied.findLast(isHaltAtMaximum);
     if (halt !== undefined) return halt;
   }
   return applied.findLast((d) => d.action !== 'hold') ?? report.decisions.at(-1);
+}
+
+/**
+ * A decision the timeline and the charts mark: every one but holds (they change nothing and would
+ * crowd them), plus the hold a step's maximum duration turns into a halt.
+ */
+export function isMarkedDecision(decision: ReportDecision): boolean {
+  return decision.action !== 'hold' || isHaltAtMaximum(decision);
+}
+
+/** The hold a step's maximum duration turns into a halt for an operator. */
+function isHaltAtMaximum(decision: ReportDecision): boolean {
+  return decision.reasons[0]?.code === 'MAX_DURATION';
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
