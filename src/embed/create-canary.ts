@@ -50,6 +50,22 @@ export interface CanaryOptions {
   readonly auditPath?: string;
   /** Event-time interval of the equity samples behind returns, ms (default 1000). */
   readonly sampleIntervalMs?: number;
+  /**
+   * How far behind the canary's clock a report may be, event-time ms (default 0: none). Several
+   * bots on one rollout (a fleet) never share a clock exactly, and an agent that reconnects replays
+   * reports it made while away. Within this window a fill or reject older than the clock is booked
+   * at the clock's time (its latency and slippage as reported), and an order for the arm an account
+   * left is accepted for that arm (the bot had not yet heard of the move). Beyond it they are
+   * refused, `TIME_BACKWARDS` and `WRONG_ARM`.
+   */
+  readonly lateReportMs?: number;
+}
+
+/** Reports recorded for one arm (accepted only). */
+export interface RecordedCounts {
+  readonly orders: number;
+  readonly fills: number;
+  readonly rejects: number;
 }
 
 /** Where the rollout is. */
@@ -101,6 +117,8 @@ export interface Canary {
   readonly metrics$: Observable<MetricsSnapshot>;
   readonly state: CanaryState;
   readonly rejections: RejectionCounts;
+  /** Reports accepted so far, by the arm they were made on. */
+  readonly recorded: Readonly<Record<Arm, RecordedCounts>>;
   /** An arm's exact books from the fills reported (P&L attributed to the arm it was earned on). */
   totals(arm: Arm): ArmTotalsJson;
   /** Operator commands (manual mode's proposals, and any time): each is audited. */
@@ -153,6 +171,10 @@ export function createCanary(options: CanaryOptions): Canary {
       'E_PLAN',
       `plan ${plan.name}: a shadow step (weight 0) needs paper execution, which an embedded rollout does not have; use a plan without one`,
     );
+  }
+  const lateUs = Math.round((options.lateReportMs ?? 0) * 1000);
+  if (!Number.isFinite(lateUs) || lateUs < 0) {
+    throw new ConfigError('E_USAGE', `lateReportMs must be a finite number ≥ 0`);
   }
   if ((options.statePath === undefined) !== (options.auditPath === undefined)) {
     throw new ConfigError('E_USAGE', 'statePath and auditPath go together: give both or neither');
@@ -220,6 +242,14 @@ export function createCanary(options: CanaryOptions): Canary {
     const rejection: ReportRejection = { code, message };
     return { accepted: false, rejection };
   };
+  const recorded = { stable: newCounts(), canary: newCounts() };
+  /** Each account's latest move: an order for the arm it left is late, not wrong, for a while. */
+  const lastMoves = new Map<string, AssignmentChange>();
+  books.assignments$.subscribe((move) => lastMoves.set(move.accountId, move));
+  const leftRecently = (accountId: string, arm: Arm): boolean => {
+    const move = lastMoves.get(accountId);
+    return move !== undefined && move.from === arm && move.atTsUs >= books.clock.nowUs - lateUs;
+  };
   const orders = new Map<string, OpenOrder>();
   const fillIds = new Set<string>();
   const accountIds = new Set(accounts.map((a) => a.id));
@@ -243,11 +273,12 @@ export function createCanary(options: CanaryOptions): Canary {
     }
     const decisionTsUs = Math.round(report.decisionTsMs * 1000);
     if (report.type === 'order') {
-      const arm = books.router.route(report.accountId);
-      if (report.arm !== arm) {
+      const routed = books.router.route(report.accountId);
+      const arm = report.arm;
+      if (arm !== routed && !leftRecently(report.accountId, arm)) {
         return refuse(
           'WRONG_ARM',
-          `order ${report.orderId}: account ${report.accountId} routes to ${arm}, not ${report.arm}`,
+          `order ${report.orderId}: account ${report.accountId} routes to ${routed}, not ${arm}`,
         );
       }
       if (orders.has(report.orderId)) {
@@ -263,6 +294,7 @@ export function createCanary(options: CanaryOptions): Canary {
         decisionTsUs,
       });
       books.recordOrder(arm, decisionTsUs);
+      recorded[arm].orders++;
       return { accepted: true };
     }
     const order = orders.get(report.orderId);
@@ -288,14 +320,15 @@ export function createCanary(options: CanaryOptions): Canary {
         `${report.type} for order ${report.orderId} disagrees with the order (account, arm, symbol, side or quantity)`,
       );
     }
-    const tsUs = Math.round(report.tsMs * 1000);
-    if (tsUs < books.clock.nowUs) {
+    const reportedUs = Math.round(report.tsMs * 1000);
+    if (reportedUs < books.clock.nowUs - lateUs) {
       return refuse(
         'TIME_BACKWARDS',
         `${report.type} for order ${report.orderId} at ${report.tsMs} ms, before the canary's clock (${books.clock.nowUs / 1000} ms)`,
       );
     }
     orders.delete(report.orderId);
+    const tsUs = Math.max(reportedUs, books.clock.nowUs);
     const base = {
       orderId: report.orderId,
       accountId: report.accountId,
@@ -316,6 +349,7 @@ export function createCanary(options: CanaryOptions): Canary {
         latencyMs: report.latencyMs,
         slippageBps: report.slippageBps,
       });
+      recorded[order.arm].fills++;
     } else {
       books.recordReport({
         ...base,
@@ -323,6 +357,7 @@ export function createCanary(options: CanaryOptions): Canary {
         reason: report.reason,
         message: report.message,
       });
+      recorded[order.arm].rejects++;
     }
     return { accepted: true };
   };
@@ -381,6 +416,9 @@ export function createCanary(options: CanaryOptions): Canary {
     get rejections(): RejectionCounts {
       return { ...rejections };
     },
+    get recorded() {
+      return { stable: { ...recorded.stable }, canary: { ...recorded.canary } };
+    },
     totals: (arm) => armTotalsToJson(books.ledger.armTotals(arm)),
     approve: (id) => operate((now) => runner.controller.approve(id, now)),
     reject: (id, reason) => operate((now) => runner.controller.reject(id, reason, now)),
@@ -396,6 +434,10 @@ function presetOf(name: string): RolloutPlan {
     throw new ConfigError('E_PLAN', `no plan preset "${name}"; use loadPlan() for a plan file`);
   }
   return PLAN_PRESETS[name];
+}
+
+function newCounts(): { orders: number; fills: number; rejects: number } {
+  return { orders: 0, fills: 0, rejects: 0 };
 }
 
 function rememberFill(ids: Set<string>, id: string): void {

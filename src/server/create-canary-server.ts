@@ -63,6 +63,8 @@ export interface CanaryServer {
 export interface HealthBody {
   readonly status: 'ok';
   readonly rollout: CanaryState;
+  /** Reports the canary accepted, by arm (a fleet's pooled counts). */
+  readonly recorded: Canary['recorded'];
   readonly connections: ServerStats['connections'];
   readonly bufferedBytes: number;
   readonly seq: number;
@@ -172,6 +174,7 @@ export async function createCanaryServer(options: CanaryServerOptions): Promise<
       const body: HealthBody = {
         status: 'ok',
         rollout: canary.state,
+        recorded: canary.recorded,
         connections: s.connections,
         bufferedBytes: s.bufferedBytes,
         seq: s.seq,
