@@ -1,5 +1,6 @@
 import type { MarketEvent } from '../src/core/market-event.js';
 import type { FeedContext } from './feed-context.js';
+import type { FeedTime } from './feed-source.js';
 import type { LineParser } from './line-parser.js';
 import { sameText } from './csv-columns.js';
 import { quoteValue, scanDecimal, scanUnsignedInteger } from './decimal-scan.js';
@@ -39,16 +40,27 @@ const KEY_u = 117;
  * The venue (`binance` or `binance-futures`) is decided once per file by the first valid trade,
  * aggTrade or bookTicker message: futures trades carry `X`, futures bookTickers carry `e`/`T`, spot
  * aggTrades carry `M`.
+ *
+ * Event time (`tsUs`): with `time: 'local'` (default) the line's local receive time prefix, else
+ * (bare JSON lines) the exchange time. With `time: 'exchange'` always the exchange time, `T` else
+ * `E` (the prefix is still checked but not used): the same value `exchangeTsUs` holds, clamped by
+ * the out-of-order policy. A message without any exchange time (a spot bookTicker) gets the latest
+ * event time of the feed, or is skipped as `untimed` before the first timed event.
  */
 export class BinanceWsParser implements LineParser {
   readonly #ctx: FeedContext;
   readonly #flat: FlatJsonScanner | null;
+  readonly #localTime: boolean;
   #exchange: string | null = null;
 
-  /** `fastPath: false` forces JSON.parse on every line (tests compare both paths). */
-  constructor(ctx: FeedContext, fastPath = true) {
+  /**
+   * `fastPath: false` forces JSON.parse on every line (tests compare both paths); `time` picks
+   * the event time: the local receive time prefix (`local`, default) or the exchange's time.
+   */
+  constructor(ctx: FeedContext, fastPath = true, time: FeedTime = 'local') {
     this.#ctx = ctx;
     this.#flat = fastPath ? new FlatJsonScanner() : null;
+    this.#localTime = time === 'local';
   }
 
   parseLine(line: string, lineNo: number): MarketEvent | null {
@@ -69,6 +81,8 @@ export class BinanceWsParser implements LineParser {
           `not an integer time in ns (${quoteValue(line.slice(0, space))})`,
         );
       jsonStart = space + 1;
+      // Exchange time: the prefix is checked above, then read as if the line were bare JSON.
+      if (!this.#localTime) localUs = -1;
     }
     // Depth updates are skipped anyway: recognise Binance's own layout without parsing the book.
     if (line.startsWith('{"stream":"', jsonStart)) {

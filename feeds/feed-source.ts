@@ -19,6 +19,13 @@ export const FEED_FORMATS: readonly FeedFormat[] = [
   'normalized',
 ];
 
+/**
+ * Where an event's time (`tsUs`) comes from: the local receive time the capture recorded
+ * (`local`), or the exchange's own timestamp (`exchange`); see docs/feed-formats.md, "Event time:
+ * local or exchange".
+ */
+export type FeedTime = 'local' | 'exchange';
+
 /** How to read one feed file. */
 export interface FeedOptions {
   /** Skips content detection and reads the file as this format. */
@@ -32,6 +39,14 @@ export interface FeedOptions {
    * latest event time is clamped to that time; a larger step back is a bad line.
    */
   readonly maxBackstepMs?: number;
+  /**
+   * Event time (default `local`): `exchange` takes `tsUs` from the exchange's timestamps instead of
+   * the local receive time (binance-ws: `T`, else `E`; a message without either, a spot
+   * bookTicker, gets the latest event time, or is skipped as `untimed` before the first timed
+   * one). Binance CSV and normalized files have one time only, used either way; `exchange` on a
+   * Tardis file is a `UsageError`.
+   */
+  readonly time?: 'local' | 'exchange';
 }
 
 /** Live counters of one feed file, updated while reading; final once `batches()` is done. */

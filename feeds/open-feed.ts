@@ -15,7 +15,7 @@ import {
   toFeedError,
 } from './feed-file.js';
 import { FeedReader } from './feed-reader.js';
-import type { FeedFormat, FeedOptions, FeedSource, FeedStats } from './feed-source.js';
+import type { FeedFormat, FeedOptions, FeedSource, FeedStats, FeedTime } from './feed-source.js';
 import { emptyFeedStats, FEED_FORMATS } from './feed-source.js';
 import type { LineParser } from './line-parser.js';
 import { NormalizedCsvParser } from './normalized-csv-parser.js';
@@ -30,7 +30,8 @@ const DEFAULT_MAX_BACKSTEP_MS = 1000;
  *
  * Throws `FeedError`: `E_FEED_NOT_FOUND`, `E_FEED_EMPTY`, `E_FEED_UNKNOWN_FORMAT` (also for a zip
  * archive), `E_FEED_SYMBOL_UNKNOWN` (Binance CSV whose file name does not tell the symbol and no
- * `options.symbol`), `E_FEED_READ`, `E_FEED_TRUNCATED_GZIP`.
+ * `options.symbol`), `E_FEED_READ`, `E_FEED_TRUNCATED_GZIP`. Throws `UsageError` for bad options,
+ * and for `time: 'exchange'` on a Tardis file.
  *
  * @example
  * const feed = await openFeed('BTCUSDT-trades-2024-08-08.csv.gz', { onBadLine: 'skip' });
@@ -43,6 +44,9 @@ export async function openFeed(path: string, options: FeedOptions = {}): Promise
   const onBadLine = options.onBadLine ?? 'fail';
   if (onBadLine !== 'fail' && onBadLine !== 'skip')
     throw new UsageError(`onBadLine must be 'fail' or 'skip', got ${String(onBadLine)}`);
+  const time = options.time ?? 'local';
+  if (time !== 'local' && time !== 'exchange')
+    throw new UsageError(`time must be 'local' or 'exchange', got ${String(time)}`);
   if (options.format !== undefined && !FEED_FORMATS.includes(options.format))
     throw new UsageError(
       `unknown feed format ${String(options.format)} (one of ${FEED_FORMATS.join(', ')})`,
@@ -65,6 +69,10 @@ export async function openFeed(path: string, options: FeedOptions = {}): Promise
       { file: path, line: 0, field: '-' },
       `cannot tell the format from the first line ${quoteValue(head[0] as string)}; pass --format (${FEED_FORMATS.join(', ')})`,
     );
+  if (time === 'exchange' && (format === 'tardis-trades' || format === 'tardis-quotes'))
+    throw new UsageError(
+      `${path}: time 'exchange' (--time exchange) is not supported for ${format} files: their event time is local_timestamp (the exchange's timestamp stays in exchangeTsUs); use time 'local'`,
+    );
   let symbol = '';
   if (format === 'binance-csv-trades' || format === 'binance-csv-aggtrades') {
     const named = symbolFromBinanceFileName(basename(path)) ?? options.symbol?.toUpperCase();
@@ -80,6 +88,7 @@ export async function openFeed(path: string, options: FeedOptions = {}): Promise
     skipBadLines: onBadLine === 'skip',
     maxBackstepUs: Math.round(maxBackstepMs * 1000),
     symbol,
+    time,
   });
 }
 
@@ -88,6 +97,7 @@ interface ReadSettings {
   readonly maxBackstepUs: number;
   /** Symbol of a Binance CSV file; empty for other formats. */
   readonly symbol: string;
+  readonly time: FeedTime;
 }
 
 class FileFeedSource implements FeedSource {
@@ -125,7 +135,7 @@ class FileFeedSource implements FeedSource {
     const ctx = new FeedContext(path, stats, settings.maxBackstepUs);
     const reader = new FeedReader(
       ctx,
-      createParser(this.format, ctx, settings.symbol),
+      createParser(this.format, ctx, settings),
       settings.skipBadLines,
     );
     const hash = createHash('sha256');
@@ -161,10 +171,11 @@ class FileFeedSource implements FeedSource {
   }
 }
 
-function createParser(format: FeedFormat, ctx: FeedContext, symbol: string): LineParser {
+function createParser(format: FeedFormat, ctx: FeedContext, settings: ReadSettings): LineParser {
+  const { symbol } = settings;
   switch (format) {
     case 'binance-ws':
-      return new BinanceWsParser(ctx);
+      return new BinanceWsParser(ctx, true, settings.time);
     case 'binance-csv-trades':
       return new BinanceCsvParser(ctx, 'trades', symbol);
     case 'binance-csv-aggtrades':

@@ -18,6 +18,13 @@ export interface BinanceStreamClientOptions {
   readonly url: string;
   /** Local receive time, integer µs since epoch (default: the wall clock, ms resolution). */
   readonly clock?: () => number;
+  /**
+   * Event time `tsUs` (default `local`): the local receive time from `clock`, or (`exchange`) the
+   * message's exchange time as the file reader takes it with `time: 'exchange'`: `T`, else `E`; a
+   * spot bookTicker gets the latest event time, or is skipped as `untimed` before the first timed
+   * message. `exchange` makes a run over `serve-feed` match a replay of the same file.
+   */
+  readonly time?: 'local' | 'exchange';
   /** Uniform in [0, 1), for the backoff jitter (default: node:crypto). */
   readonly random?: () => number;
   /** Reconnect schedule; missing fields from {@link DEFAULT_BACKOFF}. */
@@ -46,7 +53,7 @@ export interface LiveFeedStats {
   readonly gaps: number;
   /** Items dropped because the consumer fell behind. */
   readonly dropped: number;
-  /** Events whose local time was clamped because the clock stepped back. */
+  /** Events whose time was clamped because it stepped back (the clock, or exchange times). */
   readonly outOfOrder: number;
   /** Connections opened. */
   readonly connections: number;
@@ -64,11 +71,11 @@ type Waiter = (result: IteratorResult<LiveFeedItem>) => void;
 /**
  * A Binance-compatible market-data stream (combined `/stream?streams=…` or raw `/ws/<stream>`;
  * `trade`, `aggTrade`, `bookTicker`, spot or USD-M futures) as {@link LiveFeedItem}s: the same
- * `MarketEvent`s as the file readers (`tsUs` = local receive time from `clock`), gaps in the
- * venue's ids, connection status, drops and bad messages. Reconnects with exponential backoff and
- * jitter, pings and detects silent connections, and keeps at most `bufferLimit` items for a slow
- * consumer. One consumer: iterate it once or subscribe to {@link observe} once. Policies:
- * docs/feed-formats.md, "Live websocket feeds".
+ * `MarketEvent`s as the file readers (`tsUs` = local receive time from `clock`, or the exchange
+ * time with `time: 'exchange'`), gaps in the venue's ids, connection status, drops and bad
+ * messages. Reconnects with exponential backoff and jitter, pings and detects silent connections,
+ * and keeps at most `bufferLimit` items for a slow consumer. One consumer: iterate it once or
+ * subscribe to {@link observe} once. Policies: docs/feed-formats.md, "Live websocket feeds".
  *
  * @example
  * const client = new BinanceStreamClient({ url: 'ws://127.0.0.1:9443/stream?streams=btcusdt@trade' });
@@ -136,7 +143,10 @@ export class BinanceStreamClient implements AsyncIterable<LiveFeedItem> {
     );
     this.#scheduler = options.scheduler ?? asyncScheduler;
     this.#onDrop = options.onDrop;
-    this.#parser = new LiveMessageParser(options.url);
+    const time = options.time ?? 'local';
+    if (time !== 'local' && time !== 'exchange')
+      throw new UsageError(`time must be 'local' or 'exchange', got ${String(time)}`);
+    this.#parser = new LiveMessageParser(options.url, time);
   }
 
   /** Counters so far (a snapshot). */

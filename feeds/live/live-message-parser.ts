@@ -2,7 +2,7 @@ import type { FeedError } from '../../src/core/errors.js';
 import type { MarketEvent } from '../../src/core/market-event.js';
 import { BinanceWsParser } from '../binance-ws-parser.js';
 import { FeedContext } from '../feed-context.js';
-import type { FeedStats } from '../feed-source.js';
+import type { FeedStats, FeedTime } from '../feed-source.js';
 import { emptyFeedStats } from '../feed-source.js';
 import type { IdSequence } from './gap-detector.js';
 
@@ -23,24 +23,27 @@ const UPDATE_ID = /"u"\s*:\s*(\d+)/;
 /**
  * Reads Binance websocket messages with the file reader's {@link BinanceWsParser}, as if each
  * were a capture line `<local receive time> <json>`: same events, same validation, same errors.
- * Local times never go back (a clock that steps back is clamped to the latest time and counted
- * in `stats.outOfOrder`). Errors name the source and the message number as `url:n: field: reason`.
+ * `tsUs` is the local receive time (`time: 'local'`, default) or, with `time: 'exchange'`, the
+ * message's exchange time exactly as the file reader takes it with the same option (`T`, else `E`;
+ * a spot bookTicker gets the latest event time, or is skipped as `untimed` before the first timed
+ * message). Times never go back: any step back is clamped to the latest time and counted in
+ * `stats.outOfOrder`. Errors name the source and the message number as `url:n: field: reason`.
  */
 export class LiveMessageParser {
   readonly stats: FeedStats = emptyFeedStats();
   readonly #ctx: FeedContext;
   readonly #parser: BinanceWsParser;
 
-  /** `source` names the feed in error messages (the url). */
-  constructor(source: string) {
+  /** `source` names the feed in error messages (the url); `time` picks the event time. */
+  constructor(source: string, time: FeedTime = 'local') {
     this.#ctx = new FeedContext(source, this.stats, Number.MAX_SAFE_INTEGER);
-    this.#parser = new BinanceWsParser(this.#ctx);
+    this.#parser = new BinanceWsParser(this.#ctx, true, time);
   }
 
   /**
    * The event of a text message received at `localUs` (integer µs since epoch), or null for a
-   * message without one (subscription replies, depth updates: counted in `stats.skipped`).
-   * Throws `FeedError` for a bad message, counted in `stats.badLines`.
+   * message without one (subscription replies, depth updates, untimed quotes: counted in
+   * `stats.skipped`). Throws `FeedError` for a bad message, counted in `stats.badLines`.
    */
   parse(text: string, localUs: number): LiveMessage | null {
     const stats = this.stats;

@@ -52,6 +52,7 @@ interface ReplayCliOptions {
   readonly format?: FeedFormat;
   readonly symbol?: string;
   readonly onBadLine: 'fail' | 'skip';
+  readonly time: 'local' | 'exchange';
   readonly feeBps?: string;
   readonly maxLeverage: string;
   readonly quantityDecimals: string;
@@ -143,6 +144,14 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
       )
         .choices(['fail', 'skip'])
         .default('fail'),
+    )
+    .addOption(
+      new Option(
+        '--time <source>',
+        "event time: the capture's local receive time, or the exchange's own timestamps (binance-ws; comparable with a live run over serve-feed)",
+      )
+        .choices(['local', 'exchange'])
+        .default('local'),
     )
     .option(
       '--fee-bps <bps>',
@@ -265,6 +274,7 @@ async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<R
     files,
     feed: {
       onBadLine: o.onBadLine,
+      time: o.time,
       ...(o.format === undefined ? {} : { format: o.format }),
       ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
     },
