@@ -6,6 +6,7 @@ import { generateFeedCommand } from './commands/generate-feed-command.js';
 import { replayCommand } from './commands/replay-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { routeCommand } from './commands/route-command.js';
+import { serveCommand } from './commands/serve-command.js';
 import { serveFeedCommand } from './commands/serve-feed-command.js';
 
 /** Exit codes: the contract scripts rely on (docs/cli.md). */
@@ -32,6 +33,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     routeCommand(io),
     generateFeedCommand(io),
     serveFeedCommand(io),
+    serveCommand(io),
   ]) {
     program.addCommand(
       command.exitOverride().configureOutput({

@@ -1,0 +1,439 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NORMALIZED_CSV_HEADER, serveFeed } from '../../../feeds/index.js';
+import { BIN, ROOT, tempDir, type CliResult } from '../../../test/cli-harness.js';
+import { bucketOf } from '../../router/index.js';
+import type { HealthBody } from '../../server/index.js';
+import { TestClient } from '../../server/test-support/test-client.js';
+import type { CliIo } from '../cli-io.js';
+import { formatDecisionLine } from '../format-summary.js';
+import { runCli } from '../run-cli.js';
+import { TOKEN_ENV } from './serve-command.js';
+
+const OPERATOR = 'op-secret-4f1c';
+const AGENT = 'agent-secret-9b2e';
+const SALT = 'serve-test';
+const T0_MS = 1_723_161_600_000; // 2024-08-09T00:00:00Z
+const BASE = [
+  'serve',
+  '--port',
+  '0',
+  '--stable',
+  'bot@1.0.0',
+  '--canary',
+  'bot@2.0.0',
+  '--salt',
+  SALT,
+  '--accounts',
+  '200',
+];
+const LISTENING =
+  /^listening: (ws:\/\/127\.0\.0\.1:(\d+)\/ws) \(health: (http:\/\/127\.0\.0\.1:\d+)\/health\)$/;
+
+interface Running {
+  readonly done: Promise<CliResult>;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** The websocket and HTTP bases, from the first line. */
+  readonly ws: string;
+  readonly http: string;
+}
+
+/** In-process runs not yet finished: a failed test's is stopped before the next test. */
+const live = new Set<Promise<CliResult>>();
+
+/** Runs the CLI in this process with captured output, without waiting for it. */
+function launch(args: readonly string[]): {
+  readonly done: Promise<CliResult>;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  readonly exited: () => boolean;
+} {
+  let stdout = '';
+  let stderr = '';
+  let exited = false;
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    cwd: ROOT,
+  };
+  const done: Promise<CliResult> = runCli(args, io).then((code) => {
+    exited = true;
+    live.delete(done);
+    return { code, stdout, stderr };
+  });
+  live.add(done);
+  return { done, stdout: () => stdout, stderr: () => stderr, exited: () => exited };
+}
+
+/** Runs a command that must end by itself (bad usage), within 10 s. */
+function run(args: readonly string[]): Promise<CliResult> {
+  return within(launch(args).done, 10_000, `still running: ${args.join(' ')}`);
+}
+
+/** Runs `serve` in this process and waits for its listening line (it must be the first line). */
+async function startServe(args: readonly string[]): Promise<Running> {
+  const { done, stdout, stderr, exited } = launch(args);
+  const deadline = Date.now() + 10_000;
+  while (!stdout().includes('\n')) {
+    if (exited() || Date.now() > deadline) {
+      throw new Error(`serve did not listen: ${stdout()}${stderr()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const match = LISTENING.exec(stdout().split('\n')[0]!);
+  if (match === null) throw new Error(`unexpected first line: ${stdout()}`);
+  return { done, stdout, stderr, ws: match[1]!, http: match[3]! };
+}
+
+/** Stops an in-process serve as SIGTERM would (our listener is the only one) and waits for it. */
+async function terminate(running: Running): Promise<CliResult> {
+  process.emit('SIGTERM', 'SIGTERM');
+  return within(running.done, 10_000, 'serve did not stop');
+}
+
+async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function health(http: string): Promise<HealthBody> {
+  const response = await fetch(`${http}/health`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as HealthBody;
+}
+
+/** Polls /health until `test` holds (or fails after 5 s). */
+async function healthWhen(http: string, test: (body: HealthBody) => boolean): Promise<HealthBody> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const body = await health(http);
+    if (test(body)) return body;
+    if (Date.now() > deadline) throw new Error(`health never matched: ${JSON.stringify(body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function tokenFile(token: string): string {
+  const file = join(tempDir('sc-serve-'), 'token');
+  writeFileSync(file, `${token}\n`);
+  return file;
+}
+
+function lines(text: string): string[] {
+  return text.trimEnd().split('\n');
+}
+
+beforeEach(() => {
+  for (const variable of Object.values(TOKEN_ENV)) vi.stubEnv(variable, undefined);
+  vi.stubEnv(TOKEN_ENV.operator, OPERATOR);
+});
+
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  if (live.size > 0) {
+    process.emit('SIGTERM', 'SIGTERM');
+    await Promise.all(live);
+  }
+  // Every run removes its signal listeners, whatever happened.
+  expect(process.listenerCount('SIGTERM')).toBe(0);
+  expect(process.listenerCount('SIGINT')).toBe(0);
+});
+
+describe('serve', () => {
+  it('prints where it listens first, serves /health, and on SIGTERM closes everything and prints a summary', async () => {
+    const running = await startServe(BASE);
+    const body = await health(running.http);
+    expect(body).toMatchObject({
+      status: 'ok',
+      rollout: { status: 'pending', halted: false, weightPct: 0, resumedFrom: 'new' },
+      recorded: {
+        stable: { orders: 0, fills: 0, rejects: 0 },
+        canary: { orders: 0, fills: 0, rejects: 0 },
+      },
+    });
+    expect(lines(running.stdout())[1]).toBe(
+      `rollout: bot@1.0.0 → bot@2.0.0, plan standard (6 steps), auto mode; 200 accounts, salt "${SALT}"; new; event time from the agents`,
+    );
+    const subscriber = await TestClient.hello(running.ws, { role: 'subscriber' });
+
+    const result = await terminate(running);
+    expect(result.code).toBe(0);
+    expect((await subscriber.closedWithin()).code).toBe(1001);
+    await expect(fetch(`${running.http}/health`)).rejects.toThrow(); // no longer listening
+    expect(lines(result.stdout).at(-1)).toBe(
+      'stopped (SIGTERM): rollout not started; recorded stable 0 orders, 0 fills, 0 rejects; canary 0 orders, 0 fills, 0 rejects; 0 reports refused',
+    );
+    expect(result.stderr).toBe(
+      'note: no agent token (STRATEGY_CANARY_AGENT_TOKEN or --agent-token-file): agents are refused\n',
+    );
+  }, 20_000);
+
+  it("acknowledges an agent's order and fill, counts them on /health and in the summary", async () => {
+    const running = await startServe([...BASE, '--agent-token-file', tokenFile(AGENT)]);
+    // The file's trailing newline is not part of the token.
+    const intruder = await TestClient.connect(running.ws);
+    intruder.send({ type: 'hello', role: 'agent', token: `${AGENT}\n`, agentId: 'x' });
+    expect((await intruder.closedWithin()).code).toBe(1008);
+
+    const agent = await TestClient.hello(running.ws, {
+      role: 'agent',
+      token: AGENT,
+      agentId: 'bot-1',
+    });
+    // An account on stable at the first step (1 %: buckets 0–99 are canary).
+    const accountId = Array.from(
+      { length: 200 },
+      (_, i) => `acct-${String(i + 1).padStart(4, '0')}`,
+    ).find((id) => bucketOf(SALT, id) >= 100)!;
+    agent.send({ type: 'clock', tsMs: T0_MS });
+    const common = {
+      orderId: 'o-1',
+      accountId,
+      arm: 'stable',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      quantity: '0.01',
+      decisionTsMs: T0_MS,
+    };
+    agent.send({ type: 'report', reportId: 'bot-1:1', report: { type: 'order', ...common } });
+    agent.send({
+      type: 'report',
+      reportId: 'bot-1:2',
+      report: {
+        type: 'fill',
+        fillId: 'f-1',
+        ...common,
+        price: '60000',
+        fee: '0.36',
+        tsMs: T0_MS + 20,
+        latencyMs: 20,
+        slippageBps: 0.5,
+      },
+    });
+    const acks = await Promise.all([
+      agent.next((f) => f.type === 'ack' && f.reportId === 'bot-1:1', true),
+      agent.next((f) => f.type === 'ack' && f.reportId === 'bot-1:2', true),
+    ]);
+    expect(acks.map((a) => (a.type === 'ack' ? a.accepted : null))).toEqual([true, true]);
+    const body = await health(running.http);
+    expect(body.recorded).toEqual({
+      stable: { orders: 1, fills: 1, rejects: 0 },
+      canary: { orders: 0, fills: 0, rejects: 0 },
+    });
+    expect(body.rollout).toMatchObject({ status: 'step', stepIndex: 0, weightPct: 1 });
+    expect(body.connections.agent).toBe(1);
+
+    const result = await terminate(running);
+    expect(result.code).toBe(0);
+    expect(lines(result.stdout).at(-1)).toBe(
+      'stopped (SIGTERM): rollout step 1 of 6 at 1 %; recorded stable 1 order, 1 fill, 0 rejects; canary 0 orders, 0 fills, 0 rejects; 0 reports refused',
+    );
+    expect(result.stderr).toBe('');
+    for (const text of [result.stdout, result.stderr]) {
+      expect(text).not.toContain(AGENT);
+      expect(text).not.toContain(OPERATOR);
+    }
+  }, 20_000);
+
+  it('refuses bad usage with exit 2 and one line on stderr, before listening', async () => {
+    const expectRefused = (result: CliResult, pattern: RegExp): void => {
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe(''); // never listened
+      expect(result.stderr).toMatch(pattern);
+      expect(lines(result.stderr)).toHaveLength(1);
+      expect(result.stderr).not.toContain(OPERATOR);
+    };
+
+    vi.stubEnv(TOKEN_ENV.operator, undefined);
+    expectRefused(
+      await run(BASE),
+      /^strategy-canary: no operator token: set STRATEGY_CANARY_OPERATOR_TOKEN or give --operator-token-file FILE .*\[E_USAGE\]\n$/,
+    );
+    expectRefused(
+      await run([...BASE, '--operator-token-file', join(tempDir(), 'missing')]),
+      /--operator-token-file .*missing: cannot read it \(ENOENT\) \[E_USAGE\]\n$/,
+    );
+    expectRefused(
+      await run([...BASE, '--operator-token-file', tokenFile('')]),
+      /--operator-token-file .* is empty: write the operator token in it \[E_USAGE\]\n$/,
+    );
+    vi.stubEnv(TOKEN_ENV.operator, '');
+    expectRefused(await run(BASE), /STRATEGY_CANARY_OPERATOR_TOKEN is empty.*\[E_USAGE\]\n$/);
+    vi.stubEnv(TOKEN_ENV.operator, OPERATOR);
+    expectRefused(
+      await run([...BASE, '--operator-token-file', tokenFile(OPERATOR)]),
+      /operator token: give STRATEGY_CANARY_OPERATOR_TOKEN or --operator-token-file, not both \[E_USAGE\]\n$/,
+    );
+    vi.stubEnv(TOKEN_ENV.agent, '');
+    expectRefused(await run(BASE), /STRATEGY_CANARY_AGENT_TOKEN is empty.*\[E_USAGE\]\n$/);
+    vi.stubEnv(TOKEN_ENV.agent, undefined);
+
+    // A plan with a shadow step: refused by createCanary, nothing left open.
+    expectRefused(
+      await run([...BASE, '--plan', 'blue-green']),
+      /^strategy-canary: plan blue-green: a shadow step .*\[E_PLAN\]\n$/,
+    );
+    expectRefused(
+      await run([...BASE, '--plan', 'short']),
+      /plan short: a shadow step .*\[E_PLAN\]\n$/,
+    );
+    expectRefused(
+      await run(BASE.filter((a) => a !== '--salt' && a !== SALT)),
+      /^strategy-canary: serve: --salt is required \[E_USAGE\]\n$/,
+    );
+    expectRefused(
+      await run([...BASE.slice(0, 4), 'bot-1.0.0', ...BASE.slice(5)]),
+      /--stable: expected NAME@VERSION .*\[E_USAGE\]\n$/,
+    );
+    expectRefused(
+      await run([...BASE, '--capital', '0']),
+      /--capital: expected a positive amount, got "0" \[E_USAGE\]\n$/,
+    );
+
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (blocker.address() as AddressInfo).port;
+      const busy = await run([...BASE.slice(0, 2), String(port), ...BASE.slice(3)]);
+      expectRefused(
+        busy,
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE.*\\[E_LISTEN\\]\\n$`),
+      );
+    } finally {
+      blocker.close();
+    }
+  }, 20_000);
+
+  it('with --state-dir, a restarted server resumes where the last one stopped', async () => {
+    const dir = join(tempDir('sc-serve-state-'), 'rollout');
+    const args = [...BASE, '--state-dir', dir, '--agent-token-file', tokenFile(AGENT)];
+    const first = await startServe(args);
+    const agent = await TestClient.hello(first.ws, { role: 'agent', token: AGENT, agentId: 'a' });
+    agent.send({ type: 'clock', tsMs: T0_MS });
+    const operator = await TestClient.hello(first.ws, { role: 'operator', token: OPERATOR });
+    operator.send({ type: 'command', command: 'halt', reason: 'restart test', requestId: 'op-1' });
+    const result = await operator.next((f) => f.type === 'result');
+    expect(result).toMatchObject({ applied: true, state: { halted: true, weightPct: 1 } });
+    expect((await terminate(first)).code).toBe(0);
+
+    const second = await startServe(args);
+    const body = await health(second.http);
+    expect(body.rollout.resumedFrom).not.toBe('new');
+    expect(body.rollout).toMatchObject({
+      status: 'step',
+      halted: true,
+      stepIndex: 0,
+      weightPct: 1,
+    });
+    expect(lines(second.stdout())[1]).toMatch(/; resumed from state(\+log)?; /);
+    const end = await terminate(second);
+    expect(end.code).toBe(0);
+    expect(lines(end.stdout).at(-1)).toMatch(
+      /^stopped \(SIGTERM\): rollout step 1 of 6 at 1 %, halted; /,
+    );
+  }, 20_000);
+
+  it('with --exit-when-finished, exits 0 by itself once the rollout rolls back, printing its decisions as the replay does', async () => {
+    const running = await startServe([
+      ...BASE,
+      '--exit-when-finished',
+      '--agent-token-file',
+      tokenFile(AGENT),
+    ]);
+    const subscriber = await TestClient.hello(running.ws, { role: 'subscriber' });
+    const agent = await TestClient.hello(running.ws, { role: 'agent', token: AGENT, agentId: 'a' });
+    // A strategy error on the canary breaks a hard guardrail: the rollout rolls back.
+    agent.send({ type: 'clock', tsMs: T0_MS });
+    agent.send({
+      type: 'report',
+      reportId: 'a:1',
+      report: { type: 'strategy-error', arm: 'canary', tsMs: T0_MS + 1000, message: 'boom' },
+    });
+    await subscriber.next((f) => f.type === 'state' && f.state.status === 'rolled_back', true);
+    const result = await within(running.done, 5000, 'did not exit when finished');
+    expect(result.code).toBe(0);
+    const decisions = subscriber.frames.flatMap((f) => (f.type === 'decision' ? [f.decision] : []));
+    expect(decisions.map((d) => d.action)).toEqual(['hold', 'rollback']);
+    const out = lines(result.stdout);
+    // Between the two header lines and the summary: one line per decision, in the replay's format.
+    expect(out.slice(2, -1)).toEqual(decisions.map((d) => formatDecisionLine(d)));
+    expect(out.at(-1)).toBe(
+      'stopped (rollout rolled back): rollout rolled back at 0 %; recorded stable 0 orders, 0 fills, 0 rejects; canary 0 orders, 0 fills, 0 rejects; 0 reports refused',
+    );
+    // The subscriber stayed until the server closed, after the grace.
+    expect((await subscriber.closedWithin()).code).toBe(1001);
+  }, 20_000);
+
+  it('with --feed, market events from a Binance-compatible stream start the rollout', async () => {
+    const file = join(tempDir(), 'trades.csv');
+    writeFileSync(
+      file,
+      `${NORMALIZED_CSV_HEADER}\n${Array.from(
+        { length: 10 },
+        (_, i) =>
+          `${1723161255000000 + i * 1000},binance,BTCUSDT,trade,buy,61837.63,0.02,,,,,${i + 1}`,
+      ).join('\n')}\n`,
+    );
+    const feed = await serveFeed({ files: [file], port: 0, host: '127.0.0.1', speed: 'max' });
+    try {
+      const url = `${feed.url}/stream?streams=btcusdt@trade`;
+      const running = await startServe([...BASE, '--feed', url]);
+      expect(lines(running.stdout())[1]).toContain(`; market data from ${url}`);
+      const body = await healthWhen(running.http, (b) => b.rollout.status === 'step');
+      expect(body.rollout.weightPct).toBe(1);
+      const result = await terminate(running);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('feed: connected\n');
+    } finally {
+      await feed.close();
+    }
+  }, 20_000);
+
+  it('stops cleanly on a real SIGTERM (built CLI, child process)', async () => {
+    const child = spawn(process.execPath, [BIN, ...BASE], {
+      cwd: ROOT,
+      env: { ...process.env, [TOKEN_ENV.operator]: OPERATOR },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    try {
+      const http = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const match = LISTENING.exec(stdout.split('\n')[0]!);
+          if (match !== null) resolve(match[3]!);
+        });
+        void exited.then(() => reject(new Error(`exited early: ${stdout}${stderr}`)));
+      });
+      expect((await health(http)).rollout.status).toBe('pending');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      clearTimeout(killer);
+    }
+    expect(lines(stdout).at(-1)).toMatch(/^stopped \(SIGTERM\): rollout not started; /);
+    expect(stderr).not.toContain(OPERATOR);
+  }, 20_000);
+});
