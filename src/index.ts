@@ -146,3 +146,14 @@ export {
   type ServerTokens,
   type StateFrame,
 } from './server/index.js';
+
+// Fleet: a bot as the server's agent (docs/server.md, "Fleet")
+export {
+  CanaryAgent,
+  ReportOutbox,
+  type AgentStats,
+  type AgentStatus,
+  type CanaryAgentOptions,
+  type OutboxEntry,
+  type ReportOutcome,
+} from './fleet/index.js';

@@ -1,0 +1,196 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Arm } from '../core/arm.js';
+import { ACCOUNTS, T0_MS, TEST_SALT, testCanary } from '../embed/test-support/bot-driver.js';
+import type { Canary } from '../embed/create-canary.js';
+import { createCanaryServer, type CanaryServer } from '../server/index.js';
+import { TestClient } from '../server/test-support/test-client.js';
+
+const AGENT_SCRIPT = fileURLToPath(
+  new URL('./test-support/fleet-agent-process.ts', import.meta.url),
+);
+const AGENT_TOKEN = 'fleet-agent-token-0123456789';
+/** Event time runs 60× the wall clock: 25 event minutes in 25 s (2,400 reports/s in all). */
+const SPEED = 60;
+const EVENT_MINUTES = 25;
+
+interface AgentRun {
+  readonly child: ChildProcess;
+  readonly lines: Record<string, unknown>[];
+  readonly exit: Promise<number | null>;
+}
+
+function startAgent(args: object): AgentRun {
+  const child = spawn(process.execPath, ['--import', 'tsx', AGENT_SCRIPT, JSON.stringify(args)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  let buffered = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    for (const part of parts)
+      if (part !== '') lines.push(JSON.parse(part) as Record<string, unknown>);
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exit = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      if (code !== 0 && code !== null) {
+        process.stderr.write(`${stderr}\n${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+      }
+      resolve(code);
+    }),
+  );
+  return { child, lines, exit };
+}
+
+/** Per arm, the orders, fills and rejects an agent's outbox journal holds: all it ever reported. */
+function journalCounts(
+  path: string,
+): Record<Arm, { orders: number; fills: number; rejects: number }> {
+  const counts = {
+    stable: { orders: 0, fills: 0, rejects: 0 },
+    canary: { orders: 0, fills: 0, rejects: 0 },
+  };
+  for (const text of readFileSync(path, 'utf8').split('\n')) {
+    if (text === '') continue;
+    const line = JSON.parse(text) as { report?: { type: string; arm: Arm } };
+    const report = line.report;
+    if (report === undefined) continue;
+    const kind = ({ order: 'orders', fill: 'fills', reject: 'rejects' } as const)[
+      report.type as 'order' | 'fill' | 'reject'
+    ];
+    counts[report.arm][kind]++;
+  }
+  return counts;
+}
+
+/** Reports journaled and not acknowledged. */
+function unacknowledged(path: string): number {
+  let pending = 0;
+  for (const text of readFileSync(path, 'utf8').split('\n')) {
+    if (text.startsWith('{"id"')) pending++;
+    else if (text.startsWith('{"ack"')) pending--;
+  }
+  return pending;
+}
+
+/** `part` appears in `whole` as a run of consecutive items (deep equality). */
+function contiguousIn(part: readonly unknown[], whole: readonly unknown[]): boolean {
+  const key = (items: readonly unknown[]): string[] => items.map((item) => JSON.stringify(item));
+  const p = key(part);
+  const w = key(whole);
+  for (let start = 0; start + p.length <= w.length; start++) {
+    if (p.every((item, i) => item === w[start + i])) return true;
+  }
+  return false;
+}
+
+describe('a fleet of three agent processes on one rollout', () => {
+  let dir: string;
+  let canary: Canary;
+  let server: CanaryServer;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fleet-'));
+    // Agents lag: a restart takes a second or two, a minute or two of event time here, and on 2
+    // busy cores an agent can fall seconds behind. 15 minutes' grace: none of this is refused.
+    canary = testCanary({ lateReportMs: 900_000 });
+    server = await createCanaryServer({
+      canary,
+      tokens: { operator: 'fleet-operator-token-0123456789', agent: AGENT_TOKEN },
+      metricsIntervalMs: 0,
+    });
+  });
+
+  afterAll(async () => {
+    await server.close();
+    canary.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('pools every report exactly once, through a kill and restart of one agent', async () => {
+    const subscriber = await TestClient.hello(server.url, { role: 'subscriber' });
+    const wallStartMs = Date.now() + 4000; // the agents' start-up
+    const thirds = [0, 1, 2].map((i) =>
+      ACCOUNTS.slice((i * ACCOUNTS.length) / 3, ((i + 1) * ACCOUNTS.length) / 3).map((a) => a.id),
+    );
+    const argsOf = (i: number): object => ({
+      url: server.url,
+      token: AGENT_TOKEN,
+      agentId: `bot-${i + 1}`,
+      salt: TEST_SALT,
+      accountIds: thirds[i],
+      outboxPath: join(dir, `bot-${i + 1}.outbox.jsonl`),
+      t0Ms: T0_MS,
+      wallStartMs,
+      speed: SPEED,
+      untilMs: T0_MS + EVENT_MINUTES * 60_000,
+    });
+    const agents = [0, 1, 2].map((i) => startAgent(argsOf(i)));
+
+    // Mid-rollout (about 10 event minutes in), bot-2 dies without a chance to say goodbye.
+    // It is killed with reports in flight, so its restart has something to replay.
+    await new Promise((r) => setTimeout(r, wallStartMs + 10_000 - Date.now()));
+    const bot2Outbox = join(dir, 'bot-2.outbox.jsonl');
+    while (unacknowledged(bot2Outbox) === 0) await new Promise((r) => setTimeout(r, 2));
+    agents[1]!.child.kill('SIGKILL');
+    expect(await agents[1]!.exit).toBeNull();
+    const pendingAtKill = unacknowledged(bot2Outbox);
+    await new Promise((r) => setTimeout(r, 1000));
+    const restarted = startAgent(argsOf(1));
+
+    const codes = await Promise.all([agents[0]!.exit, agents[2]!.exit, restarted.exit]);
+    expect(codes).toEqual([0, 0, 0]);
+
+    // What the agents sent, from their journals, equals what the canary recorded, per arm.
+    const sent = {
+      stable: { orders: 0, fills: 0, rejects: 0 },
+      canary: { orders: 0, fills: 0, rejects: 0 },
+    };
+    for (let i = 1; i <= 3; i++) {
+      const counts = journalCounts(join(dir, `bot-${i}.outbox.jsonl`));
+      for (const arm of ['stable', 'canary'] as const) {
+        sent[arm].orders += counts[arm].orders;
+        sent[arm].fills += counts[arm].fills;
+        sent[arm].rejects += counts[arm].rejects;
+      }
+    }
+    expect(canary.recorded).toEqual(sent);
+    expect(sent.stable.fills).toBeGreaterThan(1000);
+    expect(sent.canary.fills).toBeGreaterThan(0);
+    expect(Object.values(canary.rejections).every((n) => n === 0)).toBe(true);
+    const done = [agents[0]!, agents[2]!, restarted].map(
+      (run) => run.lines.find((l) => 'done' in l)?.['done'] as { refused: number; pending: number },
+    );
+    for (const stats of done) expect(stats).toMatchObject({ refused: 0, pending: 0 });
+    // The restarted bot replayed what its journal held unacknowledged when it died (and any
+    // report it made before its connection was up).
+    expect(pendingAtKill).toBeGreaterThan(0);
+    expect(restarted.lines.find((l) => 'connected' in l)?.['connected']).toBeGreaterThanOrEqual(
+      pendingAtKill,
+    );
+
+    // The rollout moved while the fleet traded (to 25 % and on, or halted at the 5 % step's
+    // maximum: A/A evidence on ~10 canary accounts is not always conclusive in 10 minutes, and
+    // the agents' timing varies), and the agents that stayed up heard every state the subscriber
+    // heard from when they connected, in the same order.
+    const states = subscriber.frames
+      .flatMap((f) => (f.type === 'state' ? [f.state] : []))
+      .map(({ status, weightPct, halted }) => ({ status, weightPct, halted }))
+      .filter((s, i, all) => i === 0 || JSON.stringify(s) !== JSON.stringify(all[i - 1]));
+    expect(states.length).toBeGreaterThan(2);
+    for (const run of [agents[0]!, agents[2]!]) {
+      const heard = run.lines.filter((l) => 'state' in l).map((l) => l['state']);
+      expect(heard.length).toBeGreaterThanOrEqual(2);
+      expect(contiguousIn(heard, states)).toBe(true);
+    }
+    subscriber.ws.close();
+  }, 90_000);
+});
