@@ -46,6 +46,17 @@ const layering = [
       './strategies/**',
     ],
   },
+  {
+    // A fleet's agent: the server's protocol, the router, and the feed client's backoff.
+    target: './src/fleet',
+    from: ['./src/!(core|embed|report|rollout|router|server|fleet)/**', './strategies/**'],
+  },
+  {
+    // Live mode: a bot on a live feed (feeds), the replay's engine and strategies, reporting to
+    // a rollout through the embed's report types; the agent it reports through is passed in.
+    target: './src/live',
+    from: ['./src/!(core|router|execution|metrics|engine|embed|rollout|live)/**'],
+  },
   { target: './feeds/**', from: ['./src/!(core)/**', './strategies/**'] },
   { target: './strategies', from: ['./src/!(core)/**', './feeds/**'] },
   { target: './src/!(cli)/**', from: ['./src/cli/**'] },
