@@ -26,6 +26,63 @@ describe('createCanary: a rollout inside a bot', () => {
     expect(moves.every((m) => m.from === 'stable' && m.to === 'canary')).toBe(true);
   });
 
+  it('refuses operator commands before the rollout has any event time, rather than start it at the epoch', () => {
+    const canary = testCanary();
+    for (const outcome of [canary.halt('early'), canary.resume(), canary.rollback('early')]) {
+      expect(outcome).toMatchObject({ applied: false, refusal: { code: 'NOT_STARTED' } });
+    }
+    expect(canary.state.status).toBe('pending');
+    canary.clock.advance(T0_MS);
+    expect(canary.halt('now')).toEqual({ applied: true, refusal: null });
+  });
+
+  it('takes reports up to lateReportMs behind its clock (booked at the clock), not older', () => {
+    const canary = testCanary({ lateReportMs: 5000 });
+    canary.clock.advance(T0_MS); // starts the first step: some accounts move to the canary
+    const stable = ACCOUNTS.find((a) => canary.route(a.id) === 'stable')!.id;
+    const moved = ACCOUNTS.find((a) => canary.route(a.id) === 'canary')!.id;
+    const order = (orderId: string, accountId: string, arm: 'stable' | 'canary') =>
+      ({
+        type: 'order',
+        orderId,
+        accountId,
+        arm,
+        symbol: 'BTCUSDT',
+        side: 'buy',
+        quantity: '0.001',
+        decisionTsMs: T0_MS,
+      }) as const;
+    const fill = (o: ReturnType<typeof order>, tsMs: number) =>
+      ({
+        ...o,
+        type: 'fill',
+        fillId: `f-${o.orderId}`,
+        price: '60000',
+        fee: '0.06',
+        tsMs,
+        latencyMs: 20,
+        slippageBps: 0,
+      }) as const;
+    const o1 = order('o1', stable, 'stable');
+    const o2 = order('o2', stable, 'stable');
+    expect(canary.record(o1).accepted).toBe(true);
+    expect(canary.record(o2).accepted).toBe(true);
+    // A bot that had not heard of the move yet: its order on the arm the account left counts.
+    expect(canary.record(order('o3', moved, 'stable')).accepted).toBe(true);
+    canary.clock.advance(T0_MS + 10_000);
+    expect(canary.record(fill(o1, T0_MS + 6000)).accepted).toBe(true); // 4 s late
+    expect(canary.record(fill(o2, T0_MS + 4000))).toMatchObject({
+      accepted: false,
+      rejection: { code: 'TIME_BACKWARDS' },
+    }); // 6 s late
+    expect(canary.record(order('o4', moved, 'stable'))).toMatchObject({
+      accepted: false,
+      rejection: { code: 'WRONG_ARM' },
+    }); // the move was 10 s ago
+    expect(canary.recorded.stable).toEqual({ orders: 3, fills: 1, rejects: 0 });
+    expect(canary.clock.nowMs).toBe(T0_MS + 10_000); // the late fill did not move time back
+  });
+
   it('promotes an A/A rollout, and every account trades the canary', () => {
     const canary = testCanary();
     const decisions: Decision[] = [];

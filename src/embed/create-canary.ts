@@ -80,7 +80,8 @@ export interface CanaryState {
 
 /**
  * What an operator command did: `applied`, or refused (not allowed now: a stale proposal, a
- * resume when not halted, a transition in progress…) with the controller's reason code.
+ * resume when not halted, a transition in progress…) with the controller's reason code, or
+ * `NOT_STARTED` before the rollout has any event time.
  */
 export interface CommandOutcome {
   readonly applied: boolean;
@@ -365,7 +366,18 @@ export function createCanary(options: CanaryOptions): Canary {
   const operate = (
     action: (now: number) => ReturnType<typeof runner.controller.halt>,
   ): CommandOutcome => {
-    ensureStarted(books.clock.nowUs);
+    if (!started) {
+      // The rollout starts at the first event time it is given: a command before any would
+      // start it at the epoch.
+      return {
+        applied: false,
+        refusal: {
+          code: 'NOT_STARTED',
+          message:
+            'the rollout has no event time yet: it starts with the first report, market event or clock.advance',
+        },
+      };
+    }
     const output = action(books.clock.nowUs);
     runner.handle(output);
     const refused = output.records.find((r) => r.disposition === 'refused');

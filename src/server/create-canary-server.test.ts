@@ -515,6 +515,7 @@ describe('createCanaryServer: HTTP', () => {
     expect(await health.json()).toEqual({
       status: 'ok',
       rollout: canary.state,
+      recorded: canary.recorded,
       connections: { subscriber: 1, operator: 1, agent: 0, pending: 0, total: 2 },
       bufferedBytes: 0,
       seq: server.stats().seq,
