@@ -273,6 +273,7 @@ export class BinanceWsParser implements LineParser {
     }
     const exchange = (this.#exchange ??= futures ? FUTURES : SPOT);
     const ctx = this.#ctx;
+    if (ctx.tradesOnly) return ctx.dropQuote();
     let tsUs: number;
     if (localUs > 0) tsUs = ctx.eventTime(localUs, lineNo, LOCAL_TIME);
     else if (exchangeTsUs !== null)
@@ -346,6 +347,7 @@ export class BinanceWsParser implements LineParser {
     const exchangeTsUs = this.#exchangeTime(p, lineNo);
     // The venue is decided by the first valid classified message of the file.
     const exchange = (this.#exchange ??= 'e' in p || 'T' in p ? FUTURES : SPOT);
+    if (ctx.tradesOnly) return ctx.dropQuote();
     let tsUs: number;
     if (localUs > 0) tsUs = ctx.eventTime(localUs, lineNo, LOCAL_TIME);
     else if (exchangeTsUs !== null)

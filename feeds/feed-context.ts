@@ -11,13 +11,16 @@ export class FeedContext {
   readonly file: string;
   readonly stats: FeedStats;
   readonly maxBackstepUs: number;
+  /** Quotes are dropped (counted as `droppedQuote`) instead of becoming events. */
+  readonly tradesOnly: boolean;
   /** Latest event time produced so far, µs; -1 before the first event. */
   latestTsUs = -1;
 
-  constructor(file: string, stats: FeedStats, maxBackstepUs: number) {
+  constructor(file: string, stats: FeedStats, maxBackstepUs: number, tradesOnly = false) {
     this.file = file;
     this.stats = stats;
     this.maxBackstepUs = maxBackstepUs;
+    this.tradesOnly = tradesOnly;
   }
 
   /**
@@ -47,6 +50,15 @@ export class FeedContext {
     const skipped = this.stats.skipped;
     skipped[kind] = (skipped[kind] ?? 0) + 1;
     return null;
+  }
+
+  /**
+   * Counts a validated quote dropped under `tradesOnly` and returns null. Parsers call it after
+   * checking the quote's fields and before {@link eventTime}, so a dropped quote never moves the
+   * latest time.
+   */
+  dropQuote(): null {
+    return this.skip('droppedQuote');
   }
 
   /** A field that does not validate. */

@@ -47,6 +47,14 @@ export interface FeedOptions {
    * Tardis file is a `UsageError`.
    */
   readonly time?: 'local' | 'exchange';
+  /**
+   * Reads the file as a trades-only tape (default false): quote events (bookTicker, Tardis and
+   * normalized quotes) are validated like any line, then dropped and counted in
+   * `stats.skipped.droppedQuote` instead of becoming events. A dropped quote never moves the
+   * file's latest event time, so trades are ordered and clamped among themselves only, as a bot
+   * subscribed to trades alone would receive them.
+   */
+  readonly tradesOnly?: boolean;
 }
 
 /** Live counters of one feed file, updated while reading; final once `batches()` is done. */
@@ -60,7 +68,7 @@ export interface FeedStats {
   /**
    * Lines read but not turned into events, by kind: `depthUpdate`, `depthSnapshot`, `other`
    * (unknown message types), `emptyQuote` (a book side empty), `untimed` (a time-less quote before
-   * any timed event), `blank` (empty or
+   * any timed event), `droppedQuote` (a valid quote dropped by `tradesOnly`), `blank` (empty or
    * whitespace-only lines).
    */
   skipped: Record<string, number>;

@@ -135,6 +135,7 @@ export class NormalizedCsvParser implements LineParser {
       checkNotCrossed(ctx, bidPriceNum, askPriceNum, bidPrice, askPrice, lineNo, 'bid_price');
       if (c10 + 1 !== line.length)
         throw ctx.badField(lineNo, 'id', 'must be empty on a quote line');
+      if (ctx.tradesOnly) return ctx.dropQuote();
       const tsUs = ctx.eventTime(rawTsUs, lineNo, 'ts_us');
       return quoteEvent(
         tsUs,

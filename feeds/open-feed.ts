@@ -47,6 +47,9 @@ export async function openFeed(path: string, options: FeedOptions = {}): Promise
   const time = options.time ?? 'local';
   if (time !== 'local' && time !== 'exchange')
     throw new UsageError(`time must be 'local' or 'exchange', got ${String(time)}`);
+  const tradesOnly = options.tradesOnly ?? false;
+  if (typeof tradesOnly !== 'boolean')
+    throw new UsageError(`tradesOnly must be true or false, got ${String(tradesOnly)}`);
   if (options.format !== undefined && !FEED_FORMATS.includes(options.format))
     throw new UsageError(
       `unknown feed format ${String(options.format)} (one of ${FEED_FORMATS.join(', ')})`,
@@ -89,6 +92,7 @@ export async function openFeed(path: string, options: FeedOptions = {}): Promise
     maxBackstepUs: Math.round(maxBackstepMs * 1000),
     symbol,
     time,
+    tradesOnly,
   });
 }
 
@@ -98,6 +102,7 @@ interface ReadSettings {
   /** Symbol of a Binance CSV file; empty for other formats. */
   readonly symbol: string;
   readonly time: FeedTime;
+  readonly tradesOnly: boolean;
 }
 
 class FileFeedSource implements FeedSource {
@@ -132,7 +137,7 @@ class FileFeedSource implements FeedSource {
   async *#read(): AsyncGenerator<readonly MarketEvent[]> {
     const { path, stats } = this;
     const settings = this.#settings;
-    const ctx = new FeedContext(path, stats, settings.maxBackstepUs);
+    const ctx = new FeedContext(path, stats, settings.maxBackstepUs, settings.tradesOnly);
     const reader = new FeedReader(
       ctx,
       createParser(this.format, ctx, settings),

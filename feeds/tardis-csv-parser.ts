@@ -109,6 +109,7 @@ export class TardisCsvParser implements LineParser {
     const bidPrice = line.slice(e5 + 1, e6);
     const askPrice = line.slice(e4 + 1, e5);
     checkNotCrossed(ctx, bidPriceNum, askPriceNum, bidPrice, askPrice, lineNo, 'bid_price');
+    if (ctx.tradesOnly) return ctx.dropQuote();
     const tsUs = ctx.eventTime(localTsUs, lineNo, 'local_timestamp');
     return quoteEvent(
       tsUs,

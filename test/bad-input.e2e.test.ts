@@ -147,6 +147,20 @@ describe('bad usage: exit 2 with one line', () => {
     [['replay'], /missing required argument/],
     [['route', 'a', '--weight', '-1'], /--weight/],
     [['generate-feed', '--seed', '1'], /exactly one of --minutes or --events/],
+    [
+      ['generate-feed', '--events', '10', '--tick-size', '1e-5'],
+      /--tick-size: expected a positive decimal number like 0\.01, got "1e-5" \[E_USAGE\]$/,
+    ],
+    [['generate-feed', '--events', '10', '--start-price', '-5'], /--start-price: .*"-5"/],
+    [
+      ['generate-feed', '--events', '10', '--start-price', '0.500001', '--tick-size', '0.00005'],
+      /startPrice: '0\.500001' has 6 decimals, more than the 5 of the tick size 0\.00005: .*tick grid/,
+    ],
+    [
+      ['generate-feed', '--events', '10', '--format', 'binance-csv-trades', '--symbol', 'btcusdt'],
+      /symbol: .*upper-case letters and digits only.*\[E_USAGE\]$/,
+    ],
+    [['generate-feed', '--events', '10', '--format', 'csv'], /--format.*csv/],
   ])('%j', async (args, message) => {
     expectOneLineError(await cli(args), message);
   });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NORMALIZED_CSV_HEADER } from '../feeds/index.js';
 import { bucketOf } from '../src/router/index.js';
-import { cli, readReport, tempDir } from './cli-harness.js';
+import { BIN, cli, readReport, tempDir } from './cli-harness.js';
 
 describe('route', () => {
   it('prints each account’s bucket and arm, as the documented hash gives them', async () => {
@@ -81,6 +82,100 @@ describe('generate-feed', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/wrote 1,234 events/);
     expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(1235);
+  });
+
+  it('writes only trades with --trades-only', async () => {
+    const dir = tempDir();
+    const [full, trades] = [join(dir, 'full.csv'), join(dir, 'trades.csv')];
+    expect(
+      (await cli(['generate-feed', '--minutes', '1', '--seed', '2', '--out', full])).code,
+    ).toBe(0);
+    const result = await cli([
+      'generate-feed',
+      '--minutes',
+      '1',
+      '--seed',
+      '2',
+      '--trades-only',
+      '--out',
+      trades,
+    ]);
+    expect(result.code).toBe(0);
+    const lines = readFileSync(trades, 'utf8').trimEnd().split('\n');
+    expect(result.stdout).toContain(`wrote ${(lines.length - 1).toLocaleString('en-US')} trades`);
+    const fullTrades = readFileSync(full, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(',trade,'));
+    expect(lines.slice(1)).toEqual(fullTrades);
+  });
+
+  it('writes a wide-tick Binance trades CSV whose default name tells the symbol; it replays as is', async () => {
+    const dir = tempDir();
+    const args = [
+      'generate-feed',
+      '--minutes',
+      '2',
+      '--seed',
+      '5',
+      '--start-price',
+      '0.50000',
+      '--tick-size',
+      '0.00005',
+      '--format',
+      'binance-csv-trades',
+    ];
+    // The real command in a fresh folder: the default output name lands there.
+    const generated = spawnSync(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+    });
+    expect(generated.stderr).toBe('');
+    expect(generated.status).toBe(0);
+    const name = 'BTCUSDT-trades-2024-01-01-synthetic-s5-2m.csv.gz';
+    expect(generated.stdout).toMatch(
+      new RegExp(
+        `^wrote [\\d,]+ trades \\(2\\.0 min of event time, binance-csv-trades\\) to ${name}\\n$`,
+      ),
+    );
+    const lines = gunzipSync(readFileSync(join(dir, name)))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
+    expect(lines[0]).toMatch(
+      /^1,0\.\d{4}[05],\d+\.\d{5},\d+\.\d{10},17040672\d{8},(True|False),True$/,
+    );
+
+    const out = join(dir, 'run');
+    const replay = await cli(['replay', join(dir, name), '--accounts', '50', '--out', out]);
+    expect(replay.stderr).toBe('');
+    expect(replay.code).toBe(0);
+    expect(readReport(out).inputs.files[0]).toMatchObject({
+      format: 'binance-csv-trades',
+      trades: lines.length,
+      quotes: 0,
+      events: lines.length,
+      badLines: 0,
+    });
+  });
+
+  it('tells how to replay a Binance trades CSV whose name does not tell the symbol', async () => {
+    const out = join(tempDir(), 'trades.csv');
+    const result = await cli([
+      'generate-feed',
+      '--events',
+      '100',
+      '--symbol',
+      'ETHUSDT',
+      '--format',
+      'binance-csv-trades',
+      '--out',
+      out,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/note: .* replay it with --symbol ETHUSDT\n$/);
+    const replay = await cli(['replay', out, '--symbol', 'ETHUSDT', '--accounts', '5', '--json']);
+    expect(replay.code).toBe(0);
   });
 });
 

@@ -46,6 +46,29 @@ describe('resolveSyntheticFeedOptions', () => {
     expect([whole.priceDecimals, whole.tickUnits, whole.startTicks]).toEqual([0, 5, 500]);
   });
 
+  it('takes a wide tick: decimals from the tick, the start price on its grid', () => {
+    const o = resolveSyntheticFeedOptions({
+      seed: 1,
+      events: 5,
+      tickSize: '0.00005',
+      startPrice: '0.50000',
+    });
+    expect([o.priceDecimals, o.tickUnits, o.startTicks]).toEqual([5, 5, 10_000]);
+    // Trailing zeros do not count as decimals: '0.5' is the same grid point.
+    expect(
+      resolveSyntheticFeedOptions({ seed: 1, events: 5, tickSize: '0.00005', startPrice: '0.5' })
+        .startTicks,
+    ).toBe(10_000);
+    const base = { seed: 1, events: 5, tickSize: '0.00005' };
+    expect(usageMessage({ ...base, startPrice: '0.500001' })).toBe(
+      "synthetic feed: startPrice: '0.500001' has 6 decimals, more than the 5 of the tick size 0.00005: the start price must be on the tick grid (a multiple of the tick size)",
+    );
+    expect(usageMessage({ ...base, startPrice: '0.50003' })).toBe(
+      "synthetic feed: startPrice: '0.50003' is not on the tick grid: not a multiple of the tick size 0.00005",
+    );
+    expect(usageMessage({ ...base, tickSize: '0.0000000000001' })).toMatch(/at most 12 decimals/);
+  });
+
   it('lets an exact event count take precedence over minutes', () => {
     const o = resolveSyntheticFeedOptions({ seed: 1, events: 10, minutes: 5 });
     expect(o.eventLimit).toBe(10);
@@ -65,6 +88,9 @@ describe('resolveSyntheticFeedOptions', () => {
     expect(usageMessage({ ...base, tickSize: '-0.01' })).toMatch(/tickSize/);
     expect(usageMessage({ ...base, startPrice: '60000.005' })).toMatch(/startPrice.*multiple/);
     expect(usageMessage({ ...base, startPrice: '0' })).toMatch(/startPrice/);
+    expect(usageMessage({ ...base, tradesOnly: 'yes' as unknown as boolean })).toMatch(
+      /tradesOnly/,
+    );
     expect(usageMessage({ ...base, symbol: 'BTC,USDT' })).toMatch(/symbol/);
     expect(usageMessage({ ...base, sizeDecimals: 9 })).toMatch(/sizeDecimals/);
     expect(usageMessage({ ...base, initialRegime: 'panic' })).toMatch(/initialRegime/);

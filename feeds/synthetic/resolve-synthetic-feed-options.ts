@@ -17,6 +17,8 @@ export interface ResolvedSyntheticFeedOptions {
   readonly eventLimit: number;
   /** Events stop before this time, µs (Infinity when bounded by count). */
   readonly endTsUs: number;
+  /** Only trades are yielded (and counted against `eventLimit`). */
+  readonly tradesOnly: boolean;
   readonly symbol: string;
   readonly exchange: string;
   readonly startTsUs: number;
@@ -118,6 +120,10 @@ export function resolveSyntheticFeedOptions(
   if (!Number.isSafeInteger(startTsUs) || startTsUs < 0)
     fail('startTsUs', `expected a non-negative integer, got ${startTsUs}`);
 
+  const tradesOnly = options.tradesOnly ?? false;
+  if (typeof tradesOnly !== 'boolean')
+    fail('tradesOnly', `expected true or false, got ${String(tradesOnly)}`);
+
   let eventLimit = Infinity;
   let endTsUs = Infinity;
   if (options.events !== undefined) {
@@ -150,9 +156,18 @@ export function resolveSyntheticFeedOptions(
     new Decimal(priceText).isZero()
   )
     fail('startPrice', `expected a positive decimal, got '${priceText}'`);
-  const startTickCount = new Decimal(priceText).dividedBy(tick);
+  const startPrice = new Decimal(priceText);
+  if (startPrice.decimalPlaces() > priceDecimals)
+    fail(
+      'startPrice',
+      `'${priceText}' has ${startPrice.decimalPlaces()} decimals, more than the ${priceDecimals} of the tick size ${tickText}: the start price must be on the tick grid (a multiple of the tick size)`,
+    );
+  const startTickCount = startPrice.dividedBy(tick);
   if (!startTickCount.isInteger())
-    fail('startPrice', `'${priceText}' is not a multiple of the tick size ${tickText}`);
+    fail(
+      'startPrice',
+      `'${priceText}' is not on the tick grid: not a multiple of the tick size ${tickText}`,
+    );
   const startTicks = startTickCount.toNumber();
   if (startTicks * tickUnits > MAX_SCALED / 100)
     fail('startPrice', `'${priceText}' is too large for tick size ${tickText}`);
@@ -184,6 +199,7 @@ export function resolveSyntheticFeedOptions(
     seed: options.seed,
     eventLimit,
     endTsUs,
+    tradesOnly,
     symbol: label('symbol', options.symbol ?? D.symbol),
     exchange: label('exchange', options.exchange ?? D.exchange),
     startTsUs,

@@ -162,6 +162,7 @@ describe('syntheticEvents', () => {
       { tickSize: '0.1', startPrice: '61800.3', sizeDecimals: 3 },
       { tickSize: '0.25', startPrice: '4.75', sizeDecimals: 8 },
       { tickSize: '5', startPrice: '50', sizeDecimals: 0 },
+      { tickSize: '0.00005', startPrice: '0.50000', sizeDecimals: 5 }, // wide: 1 tick = 1 bp
     ];
     fc.assert(
       fc.property(
@@ -200,5 +201,43 @@ describe('syntheticEvents', () => {
     const { problems, count } = checkInvariants(options, '0.01', 5);
     expect(problems).toEqual([]);
     expect(count).toBe(20_000);
+  });
+
+  it('makes a wide-tick instrument: on its grid, one-tick spreads of 1 bp, a moving book', () => {
+    const options = { seed: 11, minutes: 10, startPrice: '0.50000', tickSize: '0.00005' };
+    const { problems } = checkInvariants(options, '0.00005', 5);
+    expect(problems).toEqual([]);
+    let quotes = 0;
+    let oneTick = 0;
+    let trades = 0;
+    let maxMoveBps = 0;
+    const bids = new Set<string>();
+    for (const event of syntheticEvents(options)) {
+      if (event.type === 'trade') {
+        trades++;
+        continue;
+      }
+      quotes++;
+      if (scaled(event.askPrice) - scaled(event.bidPrice) === 5) oneTick++;
+      bids.add(event.bidPrice);
+      const mid = (event.bidPriceNum + event.askPriceNum) / 2;
+      maxMoveBps = Math.max(maxMoveBps, Math.abs(mid / 0.500025 - 1) * 1e4);
+    }
+    expect(trades).toBeGreaterThan(5_000);
+    expect(oneTick / quotes).toBeGreaterThan(0.9); // 98 % here; the BTC default's book model
+    // Ten minutes at 55 % annual volatility move the price by some bp: tens of ticks at most.
+    expect(bids.size).toBeGreaterThan(10);
+    expect(maxMoveBps).toBeGreaterThan(5);
+    expect(maxMoveBps).toBeLessThan(200);
+  });
+
+  it('gives only trades with tradesOnly: those of the full run, `events` counting trades', () => {
+    const full = Array.from(syntheticEvents({ seed: 6, minutes: 2 }));
+    const trades = Array.from(syntheticEvents({ seed: 6, minutes: 2, tradesOnly: true }));
+    expect(trades.length).toBeGreaterThan(1_000);
+    expect(trades.every((e) => e.type === 'trade')).toBe(true);
+    expect(trades).toEqual(full.filter((e) => e.type === 'trade'));
+    const first = Array.from(syntheticEvents({ seed: 6, events: 500, tradesOnly: true }));
+    expect(first).toEqual(trades.slice(0, 500));
   });
 });

@@ -57,15 +57,27 @@ export interface SyntheticFeedOptions {
   readonly minutes?: number;
   /** Exact number of events; takes precedence over `minutes` when both are given. */
   readonly events?: number;
+  /**
+   * Only trades come out (default false): the same market is simulated, quotes included, and its
+   * trades are exactly those of the full run with the same options; `events` then counts trades.
+   */
+  readonly tradesOnly?: boolean;
   /** Instrument, default `BTCUSDT`. */
   readonly symbol?: string;
   /** Venue id, default `synthetic`. */
   readonly exchange?: string;
   /** Time of the first event, µs since epoch; default 2024-01-01T00:00:00Z. */
   readonly startTsUs?: number;
-  /** First best bid, on the tick grid; default `60000.00`. */
+  /**
+   * First best bid, a multiple of `tickSize` (so no more decimals than it has); default
+   * `60000.00`.
+   */
   readonly startPrice?: string;
-  /** Price increment, a positive decimal; default `0.01`. Prices carry its number of decimals. */
+  /**
+   * Price increment, a positive decimal of at most 12 decimals; default `0.01`. Prices carry its
+   * number of decimals. A wide tick makes a wide-tick instrument: `startPrice: '0.50000'` with
+   * `tickSize: '0.00005'` quotes a one-tick spread of 1 bp.
+   */
   readonly tickSize?: string;
   /** Size increment is `10^-sizeDecimals` base units; default 5 (0.00001, Binance's BTC step). */
   readonly sizeDecimals?: number;

@@ -131,15 +131,20 @@ export class SyntheticMarket {
   }
 
   /**
-   * The events, lazily, until the options' event count or end time. Call once per instance.
+   * The events, lazily, until the options' event count or end time. Call once per instance. With
+   * `tradesOnly` the quotes are still simulated (the book drives the prints) but not yielded.
    */
   *events(): Generator<MarketEvent, void, undefined> {
-    const { eventLimit, endTsUs } = this.o;
+    const { eventLimit, endTsUs, tradesOnly } = this.o;
     let emitted = 0;
     for (;;) {
       this.step();
       for (let i = 0; i < this.outLength; i++) {
         const event = this.out[i] as MarketEvent;
+        if (tradesOnly && event.type === 'quote') {
+          if (event.tsUs >= endTsUs) return;
+          continue;
+        }
         if (emitted >= eventLimit || event.tsUs >= endTsUs) return;
         emitted++;
         yield event;

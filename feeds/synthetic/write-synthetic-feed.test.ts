@@ -4,8 +4,13 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CanaryError } from '../../src/core/errors.js';
+import type { MarketEvent, TradeEvent } from '../../src/core/market-event.js';
+import { Decimal } from '../../src/core/money.js';
 import { NORMALIZED_CSV_HEADER, formatNormalizedCsvLine } from '../normalized-csv-format.js';
+import { readAll } from '../test-support/feed-test-utils.js';
+import { formatBinanceCsvTradesLine } from './binance-csv-trades-line.js';
 import { syntheticEvents } from './synthetic-events.js';
+import type { SyntheticFeedFileOptions } from './synthetic-feed-format.js';
 import { writeSyntheticFeed } from './write-synthetic-feed.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'synthetic-feed-'));
@@ -107,5 +112,111 @@ describe('writeSyntheticFeed', () => {
       (e) => e instanceof CanaryError && e.code === 'E_USAGE',
     );
     expect(() => readFileSync(join(dir, 'bad.csv'))).toThrow(); // checked before creating the file
+  });
+
+  it('writes only the trades with tradesOnly: the trade lines of the full file, the same every time', async () => {
+    const full = join(dir, 'full.csv');
+    const [a, b] = [join(dir, 'trades-a.csv.gz'), join(dir, 'trades-b.csv.gz')];
+    await writeSyntheticFeed(full, { seed: 3, minutes: 1 });
+    const summary = await writeSyntheticFeed(a, { seed: 3, minutes: 1, tradesOnly: true });
+    await writeSyntheticFeed(b, { seed: 3, minutes: 1, tradesOnly: true });
+    expect(readFileSync(a)).toEqual(readFileSync(b));
+    const lines = gunzipSync(readFileSync(a)).toString('utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe(NORMALIZED_CSV_HEADER);
+    expect(lines.slice(1).every((line) => line.includes(',trade,'))).toBe(true);
+    const fullLines = readFileSync(full, 'utf8').trimEnd().split('\n');
+    expect(lines.slice(1)).toEqual(fullLines.filter((line) => line.includes(',trade,')));
+    expect(summary.events).toBe(lines.length - 1);
+  });
+
+  describe('format binance-csv-trades', () => {
+    /** Writes both formats of one seed; returns the paths and what openFeed reads back. */
+    async function writeBoth(name: string, options: SyntheticFeedFileOptions) {
+      const binance = join(dir, `BTCUSDT-trades-${name}.csv.gz`);
+      const normalized = join(dir, `${name}.csv`);
+      const summary = await writeSyntheticFeed(binance, {
+        ...options,
+        format: 'binance-csv-trades',
+      });
+      await writeSyntheticFeed(normalized, options);
+      const fromBinance = await readAll(binance);
+      const fromNormalized = await readAll(normalized);
+      return { binance, summary, fromBinance, fromNormalized };
+    }
+
+    const essentials = (e: MarketEvent) =>
+      e.type === 'trade'
+        ? [e.tsUs, e.exchangeTsUs, e.symbol, e.id, e.side, e.price, e.priceNum, e.size, e.sizeNum]
+        : [];
+
+    it('reads back through openFeed to the trades of the normalized file of the same seed', async () => {
+      const { binance, summary, fromBinance, fromNormalized } = await writeBoth('s12', {
+        seed: 12,
+        minutes: 2,
+      });
+      expect(fromBinance.source.format).toBe('binance-csv-trades');
+      expect(fromBinance.source.stats).toMatchObject({
+        lines: summary.events,
+        events: summary.events,
+        trades: summary.events,
+        badLines: 0,
+        outOfOrder: 0,
+        skipped: {},
+      });
+      const trades = fromNormalized.events.filter((e) => e.type === 'trade');
+      expect(fromBinance.events).toHaveLength(trades.length);
+      expect(fromBinance.events.map(essentials)).toEqual(trades.map(essentials));
+      // Only the venue differs: the reader calls a spot file (with is_best_match) `binance`.
+      expect(new Set(fromBinance.events.map((e) => e.exchange))).toEqual(new Set(['binance']));
+
+      // No header; each line as formatBinanceCsvTradesLine writes it; quote_qty = price × qty.
+      const lines = gunzipSync(readFileSync(binance)).toString('latin1').split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines).toEqual(
+        Array.from(syntheticEvents({ seed: 12, minutes: 2, tradesOnly: true }), (e) =>
+          formatBinanceCsvTradesLine(e as TradeEvent),
+        ),
+      );
+      for (const line of lines.slice(0, 200)) {
+        const [, price, qty, quoteQty, time] = line.split(',');
+        expect(new Decimal(quoteQty!).equals(new Decimal(price!).times(qty!))).toBe(true);
+        expect(Number(time)).toBeGreaterThanOrEqual(1e14); // µs, as Binance's 2025+ files
+      }
+    });
+
+    it('is deterministic: the same options give the same bytes', async () => {
+      const options = { seed: 4, events: 3_000, format: 'binance-csv-trades' } as const;
+      const [a, b] = [join(dir, 'BTCUSDT-trades-a.csv'), join(dir, 'BTCUSDT-trades-b.csv')];
+      expect((await writeSyntheticFeed(a, options)).events).toBe(3_000); // trades
+      await writeSyntheticFeed(b, options);
+      expect(readFileSync(a)).toEqual(readFileSync(b));
+      const other = join(dir, 'BTCUSDT-trades-c.csv');
+      await writeSyntheticFeed(other, { ...options, seed: 5 });
+      expect(readFileSync(other)).not.toEqual(readFileSync(a));
+    });
+
+    it('round-trips a wide-tick instrument, every price on its tick grid', async () => {
+      const options = { seed: 2, minutes: 3, startPrice: '0.50000', tickSize: '0.00005' };
+      const { fromBinance, fromNormalized } = await writeBoth('wide', options);
+      const trades = fromNormalized.events.filter((e) => e.type === 'trade');
+      expect(fromBinance.events.map(essentials)).toEqual(trades.map(essentials));
+      expect(trades.length).toBeGreaterThan(1_000);
+      // Every price has the tick's 5 decimals, is a multiple of 0.00005 and positive.
+      const offGrid = fromBinance.events.filter(
+        (e) => e.type === 'trade' && (!/^\d+\.\d{4}[05]$/.test(e.price) || !(e.priceNum > 0)),
+      );
+      expect(offGrid).toEqual([]);
+      expect(
+        new Set(fromBinance.events.map((e) => (e.type === 'trade' ? e.price : ''))).size,
+      ).toBeGreaterThan(3);
+    });
+
+    it('refuses, before creating the file, a name that tells another symbol', async () => {
+      const path = join(dir, 'ETHUSDT-trades-2024-01-01.csv');
+      await expect(
+        writeSyntheticFeed(path, { seed: 1, events: 5, format: 'binance-csv-trades' }),
+      ).rejects.toSatisfy((e) => e instanceof CanaryError && e.code === 'E_USAGE');
+      expect(() => readFileSync(path)).toThrow();
+    });
   });
 });

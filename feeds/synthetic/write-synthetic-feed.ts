@@ -5,11 +5,14 @@ import { createGzip } from 'node:zlib';
 import { OutputError } from '../../src/core/errors.js';
 import type { MarketEvent } from '../../src/core/market-event.js';
 import { NORMALIZED_CSV_HEADER, formatNormalizedCsvLine } from '../normalized-csv-format.js';
+import { multiplyDecimalTexts } from './multiply-decimal-texts.js';
 import { syntheticEvents } from './synthetic-events.js';
 import {
-  DEFAULT_SYNTHETIC_FEED_PARAMETERS as D,
-  type SyntheticFeedOptions,
-} from './synthetic-feed-options.js';
+  checkSyntheticFeedFormat,
+  type SyntheticFeedFileOptions,
+  type SyntheticFeedFormat,
+} from './synthetic-feed-format.js';
+import { DEFAULT_SYNTHETIC_FEED_PARAMETERS as D } from './synthetic-feed-options.js';
 import { UsTimestampFormatter } from './us-timestamp-formatter.js';
 
 /**
@@ -39,6 +42,33 @@ function lineFormatter(exchange: string, symbol: string): (event: MarketEvent) =
   };
 }
 
+/**
+ * `formatBinanceCsvTradesLine` plus the newline, byte-identical (tests compare them), with
+ * timestamps through {@link UsTimestampFormatter}. Quotes give no line (the events are trades only).
+ */
+function binanceTradesLineFormatter(): (event: MarketEvent) => string {
+  const timestamps = new UsTimestampFormatter();
+  return (event) => {
+    if (event.type === 'quote') return '';
+    const buyerIsMaker = event.side === 'sell' ? 'True' : 'False';
+    return `${event.id ?? ''},${event.price},${event.size},${multiplyDecimalTexts(event.price, event.size)},${timestamps.format(event.tsUs)},${buyerIsMaker},True\n`;
+  };
+}
+
+/** The line formatter and the file's first lines for a format. */
+function fileLayout(
+  format: SyntheticFeedFormat,
+  options: SyntheticFeedFileOptions,
+): { readonly head: string; readonly toLine: (event: MarketEvent) => string } {
+  if (format === 'binance-csv-trades')
+    // data.binance.vision spot files have no header.
+    return { head: '', toLine: binanceTradesLineFormatter() };
+  return {
+    head: `${NORMALIZED_CSV_HEADER}\n`,
+    toLine: lineFormatter(options.exchange ?? D.exchange, options.symbol ?? D.symbol),
+  };
+}
+
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }
@@ -53,31 +83,43 @@ export interface SyntheticFeedSummary {
 }
 
 /**
- * Writes {@link syntheticEvents} to `path` as normalized CSV (`feeds/normalized-csv-format.ts`),
- * gzip-compressed when the path ends with `.gz`. Streams in constant memory and waits for the file
- * to drain (backpressure). `onProgress` gets the number of events written so far after
- * each chunk of about 128 KB (some 1,700 events) and once at the end.
+ * Writes {@link syntheticEvents} to `path`, gzip-compressed when the path ends with `.gz`, as
+ * normalized CSV (`feeds/normalized-csv-format.ts`, the default) or, with `format:
+ * 'binance-csv-trades'`, as a data.binance.vision spot trades CSV of the trades only
+ * (`formatBinanceCsvTradesLine`). Streams in constant memory and waits for the file to drain
+ * (backpressure). `onProgress` gets the number of events written so far after each chunk of about
+ * 128 KB (some 1,700 events) and once at the end.
  *
- * Bad options reject with a `UsageError` (`E_USAGE`), checked before the file is created; an
- * unwritable path rejects with {@link OutputError} (`E_OUTPUT`).
+ * Bad options reject with a `UsageError` (`E_USAGE`), checked before the file is created (see
+ * {@link checkSyntheticFeedFormat} for what `binance-csv-trades` needs); an unwritable path
+ * rejects with {@link OutputError} (`E_OUTPUT`).
  *
  * @example
  * const { events } = await writeSyntheticFeed('runs/btc-1h.csv.gz', { seed: 7, minutes: 60 });
+ * await writeSyntheticFeed('runs/BTCUSDT-trades-2024-01-01.csv.gz', {
+ *   seed: 7,
+ *   minutes: 60,
+ *   format: 'binance-csv-trades',
+ * });
  */
 export async function writeSyntheticFeed(
   path: string,
-  options: SyntheticFeedOptions,
+  options: SyntheticFeedFileOptions,
   onProgress?: (eventsWritten: number) => void,
 ): Promise<SyntheticFeedSummary> {
-  const events = syntheticEvents(options);
-  const toLine = lineFormatter(options.exchange ?? D.exchange, options.symbol ?? D.symbol);
+  const format = checkSyntheticFeedFormat(path, options);
+  const { format: _format, ...generator } = options;
+  const events = syntheticEvents(
+    format === 'binance-csv-trades' ? { ...generator, tradesOnly: true } : generator,
+  );
+  const { head, toLine } = fileLayout(format, options);
   let count = 0;
   let firstTsUs = 0;
   let lastTsUs = 0;
 
   // Every character is ASCII (symbol and exchange are checked), so latin1 is a plain copy.
   function* chunks(): Generator<Buffer, void, undefined> {
-    let chunk = `${NORMALIZED_CSV_HEADER}\n`;
+    let chunk = head;
     for (const event of events) {
       if (count === 0) firstTsUs = event.tsUs;
       lastTsUs = event.tsUs;

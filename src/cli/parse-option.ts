@@ -20,3 +20,13 @@ export function parseNumberInRange(name: string, text: string, min: number, max:
     throw new UsageError(`${name}: ${value} is outside ${min}–${max}`);
   return value;
 }
+
+/**
+ * A positive plain decimal option (digits, an optional fraction; no sign or exponent), returned
+ * as written so no digit is lost, or a UsageError naming the option.
+ */
+export function parsePositiveDecimal(name: string, text: string): string {
+  if (!/^\d+(\.\d+)?$/.test(text) || !/[1-9]/.test(text))
+    throw new UsageError(`${name}: expected a positive decimal number like 0.01, got "${text}"`);
+  return text;
+}

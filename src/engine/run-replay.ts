@@ -196,8 +196,8 @@ async function sha256File(path: string): Promise<string> {
 
 /**
  * The configuration's hash, written on every audit line: plan, strategies and parameters, accounts,
- * routing, execution model, injections and input files. A resumed or compared run with another
- * hash is another experiment.
+ * routing, execution model, injections, input files and a trades-only read. A resumed or compared
+ * run with another hash is another experiment.
  */
 function configHash(
   config: ReplayConfig,
@@ -227,6 +227,8 @@ function configHash(
       quantityDecimals: config.quantityDecimals,
       sampleIntervalMs: config.sampleIntervalMs,
       inputs,
+      // Only when set, so the hashes of runs that read quotes stay what they were.
+      ...(config.feed.tradesOnly === true ? { tradesOnly: true } : {}),
     }),
   );
 }

@@ -17,7 +17,10 @@ export interface ReportInputFile {
   readonly events: number;
   readonly trades: number;
   readonly quotes: number;
-  /** Lines read but not replayed, by kind (`depthUpdate`, `depthSnapshot`, `other`, …). */
+  /**
+   * Lines read but not replayed, by kind (`depthUpdate`, `depthSnapshot`, `other`, …;
+   * `droppedQuote`: quotes dropped by `--trades-only`).
+   */
   readonly skipped: Readonly<Record<string, number>>;
   /** Bad lines skipped under `--on-bad-line skip` (0 otherwise: a bad line stops the run). */
   readonly badLines: number;

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { TradingEngine } from '../../engine/trading-engine.js';
 import type { ReportJson } from '../../report/report-json.js';
-import { cli, ROOT, SAMPLES } from '../../../test/cli-harness.js';
+import { cli, readReport, ROOT, SAMPLES, tempDir } from '../../../test/cli-harness.js';
 
 const SPOT = join(SAMPLES, 'spot_btcusdt_20240808.gz');
 const TARDIS = join(ROOT, 'feeds', 'fixtures', 'tardis-trades.csv');
@@ -45,5 +46,37 @@ describe('replay --time', () => {
     expect(tardis.stderr).toBe(
       `strategy-canary: ${TARDIS}: time 'exchange' (--time exchange) is not supported for tardis-trades files: their event time is local_timestamp (the exchange's timestamp stays in exchangeTsUs); use time 'local' [E_USAGE]\n`,
     );
+  });
+});
+
+describe('replay --trades-only', () => {
+  it('replays the sample as its trade tape: no quote reaches the engine, every one is counted', async () => {
+    const spy = vi.spyOn(TradingEngine.prototype, 'process'); // records, and calls through
+    const out = tempDir();
+    const result = await cli(['replay', SPOT, '--accounts', '50', '--trades-only', '--out', out]);
+    const types = spy.mock.calls.map(([event]) => event.type);
+    spy.mockRestore();
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // The sample holds 9,757 trades and 28,040 bookTickers (feeds/samples.test.ts).
+    expect(types.filter((type) => type === 'quote')).toHaveLength(0);
+    expect(types.filter((type) => type === 'trade')).toHaveLength(9_757);
+
+    const report = readReport(out);
+    expect(report.inputs.events).toBe(9_757);
+    expect(report.inputs.files[0]).toMatchObject({
+      trades: 9_757,
+      quotes: 0,
+      events: 9_757,
+      skipped: { depthSnapshot: 1, depthUpdate: 3_451, droppedQuote: 28_040 },
+    });
+    expect(report.inputs.command).toBe(
+      `strategy-canary replay ${SPOT} --accounts 50 --trades-only`,
+    );
+    expect(result.stdout).toContain(
+      `${SPOT} [binance-ws] 9,757 trades, 0 quotes; skipped 1 depthSnapshot, 3,451 depthUpdate, 28,040 droppedQuote\n`,
+    );
+    // Orders still fill: at the first trade after they arrive.
+    expect(report.arms.stable.fills + report.arms.canary.fills).toBeGreaterThan(0);
   });
 });

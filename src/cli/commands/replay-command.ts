@@ -53,6 +53,7 @@ interface ReplayCliOptions {
   readonly symbol?: string;
   readonly onBadLine: 'fail' | 'skip';
   readonly time: 'local' | 'exchange';
+  readonly tradesOnly?: boolean;
   readonly feeBps?: string;
   readonly maxLeverage: string;
   readonly quantityDecimals: string;
@@ -152,6 +153,10 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
       )
         .choices(['local', 'exchange'])
         .default('local'),
+    )
+    .option(
+      '--trades-only',
+      'drop quote events (bookTicker, quotes) while reading: replay the trade tape a bot subscribed to trades alone sees; dropped quotes are counted (skipped droppedQuote)',
     )
     .option(
       '--fee-bps <bps>',
@@ -275,6 +280,7 @@ async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<R
     feed: {
       onBadLine: o.onBadLine,
       time: o.time,
+      ...(o.tradesOnly === true ? { tradesOnly: true } : {}),
       ...(o.format === undefined ? {} : { format: o.format }),
       ...(o.symbol === undefined ? {} : { symbol: o.symbol }),
     },
