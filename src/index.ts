@@ -48,10 +48,13 @@ export {
   DEFAULT_EXECUTION_CONFIG,
   SimulatedBroker,
   parseInjectSpecs,
+  type ConditionalFaults,
   type ExecutionConfig,
   type FaultInjection,
+  type FaultValues,
   type FillModelDescription,
   type LatencyModel,
+  type OutageModel,
 } from './execution/index.js';
 
 // Ledger

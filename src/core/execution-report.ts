@@ -9,7 +9,8 @@ import type { Decimal } from './money.js';
  * - `PRICE_PROTECTION`: the fill price moved past the protection band from the decision price.
  * - `INJECTED`: a reject planted by fault injection (`--inject ARM:rejects=+1%`).
  * - `EXPIRED`: the data ended before the order reached a market event.
- * - `VENUE`: rejected by the venue for another reason (live mode: the bot's broker said so).
+ * - `VENUE`: rejected by the venue for another reason (replay: inside a simulated venue outage,
+ *   `ExecutionConfig.outages`; live mode: the bot's broker said so).
  */
 export type RejectReason =
   | 'MIN_NOTIONAL'

@@ -7,6 +7,7 @@ import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
 import type { MarketEvent } from '../core/market-event.js';
 import type { Strategy } from '../core/strategy.js';
+import type { FaultInjection } from '../execution/index.js';
 import { armMetrics, type MetricsInput, type MetricsSnapshot } from '../metrics/index.js';
 import type { ReportJson } from '../report/report-json.js';
 import {
@@ -194,6 +195,16 @@ async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** An injection as hashed: `feeBps` and `conditional` only when set (older hashes stay valid). */
+function hashedInjection(injection: FaultInjection): object {
+  const { feeBps, conditional, ...rest } = injection;
+  return {
+    ...rest,
+    ...(feeBps === 0 ? {} : { feeBps }),
+    ...(conditional === undefined || conditional.length === 0 ? {} : { conditional }),
+  };
+}
+
 /**
  * The configuration's hash, written on every audit line: plan, strategies and parameters, accounts,
  * routing, execution model, injections, input files and a trades-only read. A resumed or compared
@@ -221,8 +232,18 @@ function configHash(
         minNotional: config.execution.minNotional.toFixed(),
         protectionBandBps: config.execution.protectionBandBps,
         latency: config.execution.latency,
+        // Later additions only when set, so that the hash of a run without them is unchanged.
+        ...((config.execution.accountSlippageSdBps ?? 0) === 0
+          ? {}
+          : { accountSlippageSdBps: config.execution.accountSlippageSdBps }),
+        ...((config.execution.outages ?? null) === null
+          ? {}
+          : { outages: config.execution.outages }),
       },
-      injections: config.injections,
+      injections: {
+        stable: hashedInjection(config.injections.stable),
+        canary: hashedInjection(config.injections.canary),
+      },
       maxLeverage: config.maxLeverage,
       quantityDecimals: config.quantityDecimals,
       sampleIntervalMs: config.sampleIntervalMs,

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../core/account.js';
 import type { Arm } from '../core/arm.js';
-import type { ExecutionReport } from '../core/execution-report.js';
+import type { ExecutionReport, FillReport } from '../core/execution-report.js';
 import type { MarketEvent, QuoteEvent, TradeEvent } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
 import type { Strategy, StrategyDefinition } from '../core/strategy.js';
-import { DEFAULT_EXECUTION_CONFIG, NO_INJECTIONS } from '../execution/index.js';
+import {
+  accountSlippageBps,
+  DEFAULT_EXECUTION_CONFIG,
+  NO_INJECTIONS,
+  parseInjectSpecs,
+} from '../execution/index.js';
 import { EquityCurve } from '../ledger/index.js';
 import type { EquitySample, MetricsInput } from '../metrics/index.js';
 import { bucketOf } from '../router/index.js';
@@ -467,5 +472,93 @@ describe('TradingEngine: moving accounts between arms', () => {
     expect(exposure).toMatchObject({ accounts: 10, capital: 60_000, maxAccounts: 10 });
     // 60,000 of capital for the 6 s the run lasted: 60,000 × 0.1 min.
     expect(exposure.capitalMinutes).toBeCloseTo(6_000, 6);
+  });
+});
+
+describe('TradingEngine: execution faults that follow the rollout', () => {
+  it('tells the broker the canary weight whenever routing changes', () => {
+    const engine = new TradingEngine(config({ weightBps: 1500 }), { stable: idle, canary: idle });
+    const weight = () => engine.broker.canaryWeightBps;
+    expect(weight()).toBe(1500);
+    engine.setWeightBps(3000);
+    expect(weight()).toBe(3000);
+    engine.holdAllOnStable(); // kill switch: no real account on the canary
+    expect(weight()).toBe(0);
+    engine.startShadow(); // paper only
+    expect(weight()).toBe(0);
+    engine.goLive(2500);
+    expect(weight()).toBe(2500);
+    engine.rollback();
+    expect(weight()).toBe(0);
+    engine.goLive(1000);
+    engine.promote();
+    expect(weight()).toBe(10_000);
+  });
+
+  it('applies weight-conditional faults to the canary orders sent once the weight reaches them', () => {
+    const events = tape(300);
+    const cfg = config({
+      accounts: accounts(40),
+      weightBps: 1000,
+      injections: parseInjectSpecs(['canary:slippage=+3bp,from=25%']),
+    });
+    const engine = new TradingEngine(cfg, {
+      stable: scripted('s@1', new Map([[events[10]!.tsUs, 0.01]])),
+      canary: scripted('c@1', new Map([[events[10]!.tsUs, 0.02]])),
+    });
+    engine.positionsPolicy = 'handoff';
+    const fills: FillReport[] = [];
+    engine.executions$.subscribe((r) => {
+      if (r.type === 'fill') fills.push(r);
+    });
+    for (const e of events.slice(0, 100)) engine.process(e);
+    const early = fills.filter((f) => f.arm === 'canary');
+    expect(early.length).toBeGreaterThan(0);
+    for (const f of early) expect(f.price.toString()).toBe('100.01'); // 10 %: off
+    engine.setWeightBps(5000);
+    for (const e of events.slice(100, 200)) engine.process(e);
+    const late = fills.filter((f) => f.arm === 'canary').slice(early.length);
+    expect(late.length).toBeGreaterThan(0);
+    for (const f of late) expect(f.price.toString()).toBe('100.040003'); // 50 %: 100.01 × 1.0003
+    for (const f of fills.filter((f) => f.arm === 'stable')) {
+      expect(['100.01', '100.00']).toContain(f.price.toString()); // stable: never
+    }
+  });
+
+  it('gives a shadow step’s paper copy the slippage offset of the account it copies', () => {
+    const events = tape(100);
+    const buyAt = new Map([[events[10]!.tsUs, 0.01]]);
+    const cfg = config({
+      accounts: accounts(10),
+      weightBps: 0,
+      execution: {
+        ...config().execution,
+        accountSlippageSdBps: 2,
+      },
+    });
+    const engine = new TradingEngine(cfg, {
+      stable: scripted('s@1', buyAt),
+      canary: scripted('c@1', buyAt),
+    });
+    const fills: FillReport[] = [];
+    engine.executions$.subscribe((r) => {
+      if (r.type === 'fill') fills.push(r);
+    });
+    engine.holdAllOnStable();
+    engine.startShadow();
+    for (const e of events) engine.process(e);
+    const prices = new Set<string>();
+    for (const account of cfg.accounts) {
+      const real = fills.find((f) => f.accountId === account.id)!;
+      const paper = fills.find((f) => f.accountId === `paper:${account.id}`)!;
+      expect(real.arm).toBe('stable');
+      expect(paper.arm).toBe('canary');
+      expect(paper.price.toString()).toBe(real.price.toString());
+      expect(engine.broker.accountSlippageBps(paper.accountId)).toBe(
+        accountSlippageBps(cfg.seed, account.id, 2),
+      );
+      prices.add(real.price.toString());
+    }
+    expect(prices.size).toBe(10); // every account has its own offset
   });
 });

@@ -178,6 +178,12 @@ export class TradingEngine {
       seed: config.seed,
       buyingPower: (order, fillPrice) =>
         this.#ledgerOf(order.accountId).canAfford(order, fillPrice, config.maxLeverage),
+      canaryWeightBps: this.#canaryWeightBps(),
+      // A shadow step's paper copy executes like the account it copies (same slippage offset).
+      offsetAccountOf: (accountId) =>
+        this.#slotsById.get(accountId)?.paper === true
+          ? accountId.slice(PAPER_ID_PREFIX.length)
+          : accountId,
     });
     this.#updateExposure(0);
   }
@@ -399,8 +405,23 @@ export class TradingEngine {
     return this.#slotsById.get(accountId)?.ledger ?? this.ledger;
   }
 
-  /** Moves every real account whose routed arm differs from its current one. */
+  /**
+   * The canary's routing weight in effect, bps: the router's weight while the canary is live, 0
+   * while the kill switch holds every account on stable (before a rollout's first live step, in
+   * shadow, after rollback), 100 % after promotion.
+   */
+  #canaryWeightBps(): number {
+    if (this.router.promoted) return 10_000;
+    return this.router.canaryEnabled ? this.router.weightBps : 0;
+  }
+
+  /**
+   * Moves every real account whose routed arm differs from its current one. Every routing change
+   * (weight, kill switch, promotion) comes through here, so here the broker learns the weight:
+   * orders submitted from now on get the faults in effect at it.
+   */
   #reassign(): number {
+    this.broker.setCanaryWeightBps(this.#canaryWeightBps());
     const nowUs = this.clock.nowUs;
     let moving = 0;
     for (const runtime of [this.#arms.stable, this.#arms.canary]) {

@@ -25,6 +25,28 @@ export interface LatencyModel {
 /** The jitter shape used when a {@link LatencyModel} does not set `jitterSigma`. */
 export const DEFAULT_JITTER_SIGMA = 0.5;
 
+/**
+ * Venue outages: windows of `durationMs` whose starts form a Poisson process of `perHour` per hour
+ * of event time, venue-wide (both arms). Every order that settles inside a window is rejected
+ * with `VENUE`.
+ *
+ * @example
+ * const flaky: OutageModel = { perHour: 36, durationMs: 1000 }; // about 1 % of the time down
+ */
+export interface OutageModel {
+  /** Mean number of outages per hour of event time, > 0 and <= {@link MAX_OUTAGES_PER_HOUR}. */
+  readonly perHour: number;
+  /** Length of each outage, ms, > 0 and <= {@link MAX_OUTAGE_DURATION_MS} (one hour). */
+  readonly durationMs: number;
+}
+
+/** Largest `OutageModel.perHour` accepted (one a second on average). */
+export const MAX_OUTAGES_PER_HOUR = 3600;
+/** Largest `OutageModel.durationMs` accepted: one hour. */
+export const MAX_OUTAGE_DURATION_MS = 3_600_000;
+/** Largest `accountSlippageSdBps` accepted. */
+export const MAX_ACCOUNT_SLIPPAGE_SD_BPS = 100;
+
 /** Parameters of the simulated broker's fill model; docs/fill-model.md explains each one. */
 export interface ExecutionConfig {
   /** Latency per arm. Give both arms the same model unless the comparison is about latency. */
@@ -38,12 +60,20 @@ export interface ExecutionConfig {
    * rejected at arrival.
    */
   readonly protectionBandBps: number;
+  /**
+   * Per-account execution heterogeneity: the standard deviation, bps, of each account's
+   * persistent slippage offset (Normal(0, sd), fixed per run seed and account id), in
+   * [0, {@link MAX_ACCOUNT_SLIPPAGE_SD_BPS}]. 0 or absent: every account fills alike.
+   */
+  readonly accountSlippageSdBps?: number;
+  /** Venue outages (both arms); null or absent: none. */
+  readonly outages?: OutageModel | null;
 }
 
 /**
  * Defaults: a cloud-hosted bot near the venue (15 ms + log-normal jitter of mean 5 ms, both arms),
  * Binance spot's base taker fee (10 bps = 0.1 %), Binance BTCUSDT's minimum notional (5 quote
- * units) and a 50 bps protection band.
+ * units), a 50 bps protection band, no per-account heterogeneity and no outages.
  */
 export const DEFAULT_EXECUTION_CONFIG: ExecutionConfig = {
   latency: {
@@ -53,6 +83,8 @@ export const DEFAULT_EXECUTION_CONFIG: ExecutionConfig = {
   feeBps: 10,
   minNotional: new Decimal('5'),
   protectionBandBps: 50,
+  accountSlippageSdBps: 0,
+  outages: null,
 };
 
 const isNonNegative = (value: number): boolean => Number.isFinite(value) && value >= 0;
@@ -72,4 +104,15 @@ export function assertValidExecutionConfig(config: ExecutionConfig): void {
     throw new RangeError('minNotional must be >= 0');
   if (!(Number.isFinite(config.protectionBandBps) && config.protectionBandBps > 0))
     throw new RangeError('protectionBandBps must be > 0');
+  const sd = config.accountSlippageSdBps ?? 0;
+  if (!(isNonNegative(sd) && sd <= MAX_ACCOUNT_SLIPPAGE_SD_BPS))
+    throw new RangeError(`accountSlippageSdBps must be in [0, ${MAX_ACCOUNT_SLIPPAGE_SD_BPS}]`);
+  const outages = config.outages ?? null;
+  if (outages !== null) {
+    const { perHour, durationMs } = outages;
+    if (!(Number.isFinite(perHour) && perHour > 0 && perHour <= MAX_OUTAGES_PER_HOUR))
+      throw new RangeError(`outages.perHour must be in (0, ${MAX_OUTAGES_PER_HOUR}]`);
+    if (!(Number.isFinite(durationMs) && durationMs > 0 && durationMs <= MAX_OUTAGE_DURATION_MS))
+      throw new RangeError(`outages.durationMs must be in (0, ${MAX_OUTAGE_DURATION_MS}]`);
+  }
 }

@@ -21,7 +21,13 @@ function specError(specs: readonly string[]): ConfigError {
 describe('parseInjectSpecs', () => {
   it('reads the documented CLI form', () => {
     const parsed = parseInjectSpecs(['canary:latency=+20ms,slippage=+2bp,rejects=+1%']);
-    expect(parsed.canary).toEqual({ latencyMs: 20, latencyPct: 0, slippageBps: 2, rejectPct: 1 });
+    expect(parsed.canary).toEqual({
+      latencyMs: 20,
+      latencyPct: 0,
+      slippageBps: 2,
+      rejectPct: 1,
+      feeBps: 0,
+    });
     expect(parsed.stable).toEqual(NO_FAULT_INJECTION);
   });
 
@@ -42,6 +48,7 @@ describe('parseInjectSpecs', () => {
       latencyPct: 0,
       slippageBps: 0,
       rejectPct: 2.5,
+      feeBps: 0,
     });
   });
 
@@ -56,8 +63,15 @@ describe('parseInjectSpecs', () => {
       latencyPct: 0,
       slippageBps: 0,
       rejectPct: 0.3,
+      feeBps: 0,
     });
-    expect(parsed.stable).toEqual({ latencyMs: 0, latencyPct: 0, slippageBps: 1, rejectPct: 0 });
+    expect(parsed.stable).toEqual({
+      latencyMs: 0,
+      latencyPct: 0,
+      slippageBps: 1,
+      rejectPct: 0,
+      feeBps: 0,
+    });
   });
 
   it('allows negative latency and slippage (checked for meaning by the broker and the range)', () => {
@@ -66,6 +80,7 @@ describe('parseInjectSpecs', () => {
       latencyPct: 0,
       slippageBps: -2,
       rejectPct: 0,
+      feeBps: 0,
     });
   });
 
@@ -75,6 +90,14 @@ describe('parseInjectSpecs', () => {
     ['canary:', 'no key=value after the arm'],
     ['canary:latency', '"latency" is not key=value'],
     ['canary:speed=+2ms', 'unknown key "speed"'],
+    ['canary:fees=+2', 'fees needs the unit bp or bps'],
+    ['canary:fees=+2%', 'fees needs the unit bp or bps'],
+    ['canary:slippage=+3bp,from=25', 'from needs the unit %'],
+    ['canary:slippage=+3bp,from=-5%', 'from must be a canary weight between 0% and 100%'],
+    ['canary:slippage=+3bp,from=100.5%', 'from must be a canary weight between 0% and 100%'],
+    ['canary:slippage=+3bp,from=12.345%', 'from must have at most 2 decimals'],
+    ['canary:slippage=+3bp,from=25%,from=50%', 'from is given twice'],
+    ['canary:from=25%', 'from needs at least one fault to apply'],
     ['canary:latency=+20', 'latency needs the unit ms, s or %'],
     ['canary:latency=+20bp', 'latency needs the unit ms, s or %'],
     ['canary:slippage=+2ms', 'slippage needs the unit bp or bps'],
@@ -127,14 +150,16 @@ describe('parseInjectSpecs', () => {
         value(9000, -9000),
         value(100, 0),
         value(500, 0),
-        (arm, latencyMs, slippageBps, rejectPct, latencyPct) => {
-          const injection = { latencyMs, latencyPct, slippageBps, rejectPct };
+        value(100, -10),
+        (arm, latencyMs, slippageBps, rejectPct, latencyPct, feeBps) => {
+          const injection = { latencyMs, latencyPct, slippageBps, rejectPct, feeBps };
           const spec = formatFaultInjection(arm, injection);
           expect(parseInjectSpecs([spec])[arm]).toEqual({
             latencyMs: latencyMs + 0, // -0 reads back as 0
             latencyPct: latencyPct + 0,
             slippageBps: slippageBps + 0,
             rejectPct: rejectPct + 0,
+            feeBps: feeBps + 0,
           });
         },
       ),
@@ -145,6 +170,7 @@ describe('parseInjectSpecs', () => {
         latencyPct: 0,
         slippageBps: -2,
         rejectPct: 1,
+        feeBps: 0,
       }),
     ).toBe('canary:latency=+20ms,slippage=-2bp,rejects=+1%');
     expect(
@@ -153,6 +179,7 @@ describe('parseInjectSpecs', () => {
         latencyPct: 50,
         slippageBps: 0,
         rejectPct: 0,
+        feeBps: 0,
       }),
     ).toBe('canary:latency=+50%,latency=+0ms,slippage=+0bp,rejects=+0%');
   });
@@ -162,6 +189,106 @@ describe('parseInjectSpecs', () => {
     expect(parsed.canary).toMatchObject({ latencyPct: 60, latencyMs: 5 });
     expect(() => parseInjectSpecs(['canary:latency=-10%'])).toThrow(
       /relative latency cannot be negative/,
+    );
+  });
+
+  it('reads fees in bp or bps, adding up exactly, negative allowed (the broker checks the total fee)', () => {
+    expect(parseInjectSpecs(['canary:fees=+2bp']).canary).toEqual({
+      ...NO_FAULT_INJECTION,
+      feeBps: 2,
+    });
+    const parsed = parseInjectSpecs(['canary:fees=+0.1bp,fees=0.2bps', 'canary:fees=-0.05bp']);
+    expect(parsed.canary.feeBps).toBe(0.25);
+    expect(parseInjectSpecs(['stable:fees=-3bp']).stable.feeBps).toBe(-3);
+    expect(formatFaultInjection('canary', parseInjectSpecs(['canary:fees=+2bp']).canary)).toBe(
+      'canary:latency=+0ms,slippage=+0bp,rejects=+0%,fees=+2bp',
+    );
+  });
+});
+
+describe('parseInjectSpecs: weight-conditional faults (from=P%)', () => {
+  it('keeps specs with a threshold apart, summed per threshold, ascending', () => {
+    const parsed = parseInjectSpecs([
+      'canary:slippage=+3bp,from=25%',
+      'canary:rejects=+1%;canary:from=50%,latency=+10ms',
+      'canary:fees=+1bp,from=25%',
+      'canary:slippage=+1bp,from=0%', // 0 % is unconditional
+    ]);
+    expect(parsed.canary).toEqual({
+      ...NO_FAULT_INJECTION,
+      slippageBps: 1,
+      rejectPct: 1,
+      conditional: [
+        { ...NO_FAULT_INJECTION, slippageBps: 3, feeBps: 1, fromWeightPct: 25 },
+        { ...NO_FAULT_INJECTION, latencyMs: 10, fromWeightPct: 50 },
+      ],
+    });
+    expect(parsed.stable).toEqual(NO_FAULT_INJECTION);
+    expect(parsed.stable.conditional).toBeUndefined();
+  });
+
+  it('accepts 0.01 % steps and drops tiers that add up to nothing', () => {
+    expect(parseInjectSpecs(['canary:rejects=+1%,from=12.34%']).canary.conditional).toEqual([
+      { ...NO_FAULT_INJECTION, rejectPct: 1, fromWeightPct: 12.34 },
+    ]);
+    expect(
+      parseInjectSpecs(['canary:slippage=+1bp,from=10%', 'canary:slippage=-1bp,from=10%']).canary,
+    ).toEqual(NO_FAULT_INJECTION);
+  });
+
+  it('checks the ranges on what applies at each weight', () => {
+    expect(specError(['canary:rejects=+60%', 'canary:rejects=+41%,from=50%']).message).toContain(
+      'canary rejects add up to 101% at a canary weight of 50% or more, more than 100%',
+    );
+    expect(
+      specError(['stable:slippage=+5000bp,from=10%', 'stable:slippage=+5000bp,from=20%']).message,
+    ).toContain('stable slippage adds up to 10000bp at a canary weight of 20% or more');
+    // Each level is in range although the tier alone would not be.
+    expect(
+      parseInjectSpecs(['canary:slippage=-6000bp', 'canary:slippage=+9000bp,from=50%']).canary
+        .conditional,
+    ).toHaveLength(1);
+  });
+
+  it('reads back what formatFaultInjection writes, conditional tiers included', () => {
+    const value = (max: number, min: number) =>
+      fc.integer({ min: min * 100, max: max * 100 }).map((n) => n / 100);
+    const faults = fc.record({
+      latencyMs: value(100, -10),
+      latencyPct: value(100, 0),
+      slippageBps: value(1000, -1000),
+      rejectPct: value(10, 0),
+      feeBps: value(10, -5),
+    });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('stable' as const, 'canary' as const),
+        faults,
+        fc.uniqueArray(fc.integer({ min: 1, max: 10_000 }), { maxLength: 3 }),
+        fc.array(faults, { minLength: 3, maxLength: 3 }),
+        (arm, base, thresholds, tiers) => {
+          const conditional = [...thresholds]
+            .sort((a, b) => a - b)
+            .map((bps, i) => ({ ...tiers[i]!, fromWeightPct: bps / 100 }))
+            .filter((tier) =>
+              (['latencyMs', 'latencyPct', 'slippageBps', 'rejectPct', 'feeBps'] as const).some(
+                (key) => tier[key] !== 0,
+              ),
+            );
+          const injection = conditional.length === 0 ? base : { ...base, conditional };
+          const spec = formatFaultInjection(arm, injection);
+          const normal = (x: object): unknown => JSON.parse(JSON.stringify(x)); // -0 as 0
+          expect(normal(parseInjectSpecs([spec])[arm])).toEqual(normal(injection));
+        },
+      ),
+    );
+    expect(
+      formatFaultInjection(
+        'canary',
+        parseInjectSpecs(['canary:fees=+2bp', 'canary:slippage=+3bp,rejects=+1%,from=25%']).canary,
+      ),
+    ).toBe(
+      'canary:latency=+0ms,slippage=+0bp,rejects=+0%,fees=+2bp;canary:slippage=+3bp,rejects=+1%,from=25%',
     );
   });
 });

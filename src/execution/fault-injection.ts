@@ -2,11 +2,8 @@ import type { Arm } from '../core/arm.js';
 import { ConfigError } from '../core/errors.js';
 import { Decimal, ZERO } from '../core/money.js';
 
-/**
- * Faults planted on one arm's executions, on top of the normal fill model. Additive: several
- * specs for the same arm add up.
- */
-export interface FaultInjection {
+/** The faults one `--inject` spec plants on an arm, on top of the normal fill model. */
+export interface FaultValues {
   /**
    * Added to every order's latency, ms. May be negative (a faster link) as long as the arm's
    * `baseMs` plus it stays >= 0; the broker checks that when it is built.
@@ -24,6 +21,35 @@ export interface FaultInjection {
   readonly slippageBps: number;
   /** Extra probability, in percent [0, 100], that an order is rejected with `INJECTED` at arrival. */
   readonly rejectPct: number;
+  /**
+   * Added to the taker fee of every fill, bps of its notional, exact (Decimal): a canary that
+   * earns less per unit traded. May be negative as long as the arm's fee (`feeBps` of the config
+   * plus this) stays >= 0; the broker checks that when it is built.
+   */
+  readonly feeBps: number;
+}
+
+/**
+ * Faults that apply only while the canary's weight is at least `fromWeightPct` (load, rate
+ * limits, market impact: regressions that appear when the canary trades more). The weight is the
+ * canary's whichever arm the faults are planted on.
+ */
+export interface ConditionalFaults extends FaultValues {
+  /** Canary weight, %, in (0, 100], 0.01 % steps: active while the weight is at least this. */
+  readonly fromWeightPct: number;
+}
+
+/**
+ * Faults planted on one arm's executions. Additive: several specs for the same arm add up; the
+ * fields are the unconditional faults (specs without `from`, or `from=0%`).
+ */
+export interface FaultInjection extends FaultValues {
+  /**
+   * Weight-conditional faults (specs with `from=P%`), one entry per distinct threshold in
+   * ascending order, each the sum of its specs. Every entry whose threshold the weight reaches
+   * adds to the faults above. Omitted when there are none.
+   */
+  readonly conditional?: readonly ConditionalFaults[];
 }
 
 /** No fault. */
@@ -32,6 +58,7 @@ export const NO_FAULT_INJECTION: FaultInjection = {
   latencyPct: 0,
   slippageBps: 0,
   rejectPct: 0,
+  feeBps: 0,
 };
 
 /** No fault on either arm. */
@@ -42,21 +69,40 @@ export const NO_INJECTIONS: Readonly<Record<Arm, FaultInjection>> = {
 
 /** The form shown in every spec error. */
 export const INJECT_SPEC_FORM =
-  "ARM:latency=+20ms,slippage=+2bp,rejects=+1% (ARM is stable or canary; keys optional, any order; latency in ms|s, or % of the drawn latency; slippage in bp|bps; rejects in %; several specs separated by ';')";
+  "ARM:latency=+20ms,slippage=+2bp,rejects=+1%,fees=+2bp[,from=25%] (ARM is stable or canary; keys optional, any order; latency in ms|s, or % of the drawn latency; slippage and fees in bp|bps; rejects in %; from: only while the canary's weight is at least that %; several specs separated by ';')";
 
 const VALUE = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))([a-z%]*)$/;
 
+/** Exact running sums of one arm's faults at one threshold. */
 interface Totals {
   latencyMs: Decimal;
   latencyPct: Decimal;
   slippageBps: Decimal;
   rejectPct: Decimal;
+  feeBps: Decimal;
 }
+
+const FAULT_KEYS = ['latencyMs', 'latencyPct', 'slippageBps', 'rejectPct', 'feeBps'] as const;
+
+const zeroTotals = (): Totals => ({
+  latencyMs: ZERO,
+  latencyPct: ZERO,
+  slippageBps: ZERO,
+  rejectPct: ZERO,
+  feeBps: ZERO,
+});
 
 function specError(part: string, problem: string): ConfigError {
   return new ConfigError(
     'E_INJECT_SPEC',
     `bad --inject spec "${part}": ${problem}; expected ${INJECT_SPEC_FORM}`,
+  );
+}
+
+function totalsError(problem: string): ConfigError {
+  return new ConfigError(
+    'E_INJECT_SPEC',
+    `bad --inject spec: ${problem}; expected ${INJECT_SPEC_FORM}`,
   );
 }
 
@@ -67,7 +113,10 @@ function parseValue(part: string, item: string, key: string, raw: string): [Deci
   return [new Decimal(match[1]), match[2] ?? ''];
 }
 
-function applyItem(totals: Totals, part: string, item: string): void {
+const isNegative = (value: Decimal): boolean => value.isNegative() && !value.isZero();
+
+/** Adds one `key=value` item to `totals`; returns the item's `from` threshold in bps, if it is one. */
+function applyItem(totals: Totals, part: string, item: string): number | null {
   const eq = item.indexOf('=');
   if (eq < 0) throw specError(part, `"${item}" is not key=value`);
   const key = item.slice(0, eq).trim().toLowerCase();
@@ -77,7 +126,7 @@ function applyItem(totals: Totals, part: string, item: string): void {
     if (unit === 'ms') totals.latencyMs = totals.latencyMs.plus(value);
     else if (unit === 's') totals.latencyMs = totals.latencyMs.plus(value.times(1000));
     else if (unit === '%') {
-      if (value.isNegative() && !value.isZero())
+      if (isNegative(value))
         throw specError(part, `"${item}": a relative latency cannot be negative`);
       totals.latencyPct = totals.latencyPct.plus(value);
     } else throw specError(part, `"${item}": latency needs the unit ms, s or %`);
@@ -89,21 +138,39 @@ function applyItem(totals: Totals, part: string, item: string): void {
   } else if (key === 'rejects') {
     const [value, unit] = parseValue(part, item, key, raw);
     if (unit !== '%') throw specError(part, `"${item}": rejects needs the unit %`);
-    if (value.isNegative() && !value.isZero())
+    if (isNegative(value))
       throw specError(
         part,
         `"${item}": rejects cannot be negative (there is no base rate to lower)`,
       );
     totals.rejectPct = totals.rejectPct.plus(value);
+  } else if (key === 'fees') {
+    const [value, unit] = parseValue(part, item, key, raw);
+    if (unit !== 'bp' && unit !== 'bps')
+      throw specError(part, `"${item}": fees needs the unit bp or bps`);
+    totals.feeBps = totals.feeBps.plus(value);
+  } else if (key === 'from') {
+    const [value, unit] = parseValue(part, item, key, raw);
+    if (unit !== '%') throw specError(part, `"${item}": from needs the unit % (canary weight)`);
+    if (isNegative(value) || value.greaterThan(100))
+      throw specError(part, `"${item}": from must be a canary weight between 0% and 100%`);
+    const bps = value.times(100);
+    if (!bps.isInteger())
+      throw specError(part, `"${item}": from must have at most 2 decimals (0.01 % steps)`);
+    return bps.toNumber();
   } else {
     throw specError(
       part,
-      `unknown key "${item.slice(0, eq).trim()}" (known: latency, slippage, rejects)`,
+      `unknown key "${item.slice(0, eq).trim()}" (known: latency, slippage, rejects, fees, from)`,
     );
   }
+  return null;
 }
 
-function applyPart(all: Record<Arm, Totals>, part: string): void {
+/** Per arm: the totals per `from` threshold (bps; 0 = unconditional). */
+type ArmTotals = Map<number, Totals>;
+
+function applyPart(all: Record<Arm, ArmTotals>, part: string): void {
   const colon = part.indexOf(':');
   if (colon < 0) throw specError(part, 'missing "ARM:" prefix');
   const armText = part.slice(0, colon).trim().toLowerCase();
@@ -111,47 +178,77 @@ function applyPart(all: Record<Arm, Totals>, part: string): void {
     throw specError(part, `unknown arm "${part.slice(0, colon).trim()}" (stable or canary)`);
   const body = part.slice(colon + 1);
   if (body.trim() === '') throw specError(part, 'no key=value after the arm');
+  const spec = zeroTotals();
+  let fromBps: number | null = null;
+  let faults = 0;
   for (const item of body.split(',')) {
     if (item.trim() === '') throw specError(part, 'empty item between commas');
-    applyItem(all[armText], part, item.trim());
+    const from = applyItem(spec, part, item.trim());
+    if (from === null) faults++;
+    else if (fromBps !== null) throw specError(part, 'from is given twice');
+    else fromBps = from;
   }
+  if (faults === 0) throw specError(part, 'from needs at least one fault to apply');
+  const threshold = fromBps ?? 0;
+  const totals = all[armText].get(threshold) ?? zeroTotals();
+  for (const key of FAULT_KEYS) totals[key] = totals[key].plus(spec[key]);
+  all[armText].set(threshold, totals);
 }
 
-function toInjection(arm: Arm, totals: Totals): FaultInjection {
-  if (totals.rejectPct.greaterThan(100))
-    throw new ConfigError(
-      'E_INJECT_SPEC',
-      `bad --inject spec: ${arm} rejects add up to ${totals.rejectPct.toFixed()}%, more than 100%; expected ${INJECT_SPEC_FORM}`,
-    );
-  if (totals.slippageBps.abs().greaterThanOrEqualTo(10_000))
-    throw new ConfigError(
-      'E_INJECT_SPEC',
-      `bad --inject spec: ${arm} slippage adds up to ${totals.slippageBps.toFixed()}bp, outside (-10000, 10000) (a price would reach zero); expected ${INJECT_SPEC_FORM}`,
-    );
-  // The sums are exact in Decimal; toNumber() gives the shortest float, e.g. 0.3 not 0.30000000000000004.
-  return {
-    latencyMs: totals.latencyMs.toNumber(),
-    latencyPct: totals.latencyPct.toNumber(),
-    slippageBps: totals.slippageBps.toNumber(),
-    rejectPct: totals.rejectPct.toNumber(),
-  };
+const isZeroTotals = (totals: Totals): boolean => FAULT_KEYS.every((key) => totals[key].isZero());
+
+// The sums are exact in Decimal; toNumber() gives the shortest float, e.g. 0.3 not 0.30000000000000004.
+const valuesOf = (totals: Totals): FaultValues => ({
+  latencyMs: totals.latencyMs.toNumber(),
+  latencyPct: totals.latencyPct.toNumber(),
+  slippageBps: totals.slippageBps.toNumber(),
+  rejectPct: totals.rejectPct.toNumber(),
+  feeBps: totals.feeBps.toNumber(),
+});
+
+function toInjection(arm: Arm, byThreshold: ArmTotals): FaultInjection {
+  const thresholds = [...byThreshold.keys()].sort((a, b) => a - b);
+  // Range checks on what applies at each weight: the unconditional faults plus every tier reached.
+  const running = zeroTotals();
+  for (const threshold of thresholds) {
+    const totals = byThreshold.get(threshold)!;
+    for (const key of FAULT_KEYS) running[key] = running[key].plus(totals[key]);
+    const at = threshold === 0 ? '' : ` at a canary weight of ${threshold / 100}% or more`;
+    if (running.rejectPct.greaterThan(100))
+      throw totalsError(
+        `${arm} rejects add up to ${running.rejectPct.toFixed()}%${at}, more than 100%`,
+      );
+    if (running.slippageBps.abs().greaterThanOrEqualTo(10_000))
+      throw totalsError(
+        `${arm} slippage adds up to ${running.slippageBps.toFixed()}bp${at}, outside (-10000, 10000) (a price would reach zero)`,
+      );
+  }
+  const base = valuesOf(byThreshold.get(0) ?? zeroTotals());
+  const conditional = thresholds
+    .filter((threshold) => threshold > 0 && !isZeroTotals(byThreshold.get(threshold)!))
+    .map((threshold) => ({
+      ...valuesOf(byThreshold.get(threshold)!),
+      fromWeightPct: threshold / 100,
+    }));
+  return conditional.length === 0 ? base : { ...base, conditional };
 }
 
 /**
  * Parses `--inject` specs into the faults of each arm. Each string holds one or more specs
- * separated by `;`; every spec names an arm and any of `latency` (ms|s, or % of the drawn latency), `slippage` (bp|bps) and
- * `rejects` (%); everything adds up per arm. Arms not named get no fault.
+ * separated by `;`; every spec names an arm and any of `latency` (ms|s, or % of the drawn
+ * latency), `slippage` (bp|bps), `rejects` (%) and `fees` (bp|bps), optionally `from` (a canary
+ * weight in %: the spec's faults apply only while the weight is at least that). Specs add up per
+ * arm and threshold. Arms not named get no fault.
  *
  * @throws ConfigError `E_INJECT_SPEC` quoting the bad part and showing the expected form.
  * @example
  * parseInjectSpecs(['canary:latency=+20ms,slippage=+2bp', 'canary:rejects=+1%']).canary;
- * // { latencyMs: 20, latencyPct: 0, slippageBps: 2, rejectPct: 1 }
+ * // { latencyMs: 20, latencyPct: 0, slippageBps: 2, rejectPct: 1, feeBps: 0 }
+ * parseInjectSpecs(['canary:slippage=+3bp,from=25%']).canary.conditional;
+ * // [{ latencyMs: 0, latencyPct: 0, slippageBps: 3, rejectPct: 0, feeBps: 0, fromWeightPct: 25 }]
  */
 export function parseInjectSpecs(specs: readonly string[]): Readonly<Record<Arm, FaultInjection>> {
-  const all: Record<Arm, Totals> = {
-    stable: { latencyMs: ZERO, latencyPct: ZERO, slippageBps: ZERO, rejectPct: ZERO },
-    canary: { latencyMs: ZERO, latencyPct: ZERO, slippageBps: ZERO, rejectPct: ZERO },
-  };
+  const all: Record<Arm, ArmTotals> = { stable: new Map(), canary: new Map() };
   for (const spec of specs) {
     for (const part of spec.split(';')) {
       if (part.trim() === '') throw specError(spec, 'empty spec');
@@ -166,11 +263,30 @@ const signed = (value: number): string => {
   return value < 0 ? text : `+${text}`;
 };
 
+/** The non-zero items of one tier, in spec order (at least one item). */
+function tierItems(values: FaultValues): string[] {
+  const items: string[] = [];
+  if (values.latencyPct !== 0) items.push(`latency=${signed(values.latencyPct)}%`);
+  if (values.latencyMs !== 0) items.push(`latency=${signed(values.latencyMs)}ms`);
+  if (values.slippageBps !== 0) items.push(`slippage=${signed(values.slippageBps)}bp`);
+  if (values.rejectPct !== 0) items.push(`rejects=${signed(values.rejectPct)}%`);
+  if (values.feeBps !== 0) items.push(`fees=${signed(values.feeBps)}bp`);
+  if (items.length === 0) items.push('latency=+0ms');
+  return items;
+}
+
 /**
- * One arm's faults in the `--inject` form, e.g. `canary:latency=+20ms,slippage=+2bp,rejects=+1%`;
+ * One arm's faults in the `--inject` form, e.g. `canary:latency=+20ms,slippage=+2bp,rejects=+1%`,
+ * with `,fees=` when there is a fee and one `;ARM:...,from=P%` spec per conditional tier;
  * `parseInjectSpecs` reads it back to the same values.
  */
 export function formatFaultInjection(arm: Arm, injection: FaultInjection): string {
   const relative = injection.latencyPct === 0 ? '' : `latency=${signed(injection.latencyPct)}%,`;
-  return `${arm}:${relative}latency=${signed(injection.latencyMs)}ms,slippage=${signed(injection.slippageBps)}bp,rejects=${signed(injection.rejectPct)}%`;
+  const fees = injection.feeBps === 0 ? '' : `,fees=${signed(injection.feeBps)}bp`;
+  const base = `${arm}:${relative}latency=${signed(injection.latencyMs)}ms,slippage=${signed(injection.slippageBps)}bp,rejects=${signed(injection.rejectPct)}%${fees}`;
+  const tiers = (injection.conditional ?? []).map(
+    (tier) =>
+      `${arm}:${tierItems(tier).join(',')},from=${new Decimal(String(tier.fromWeightPct)).toFixed()}%`,
+  );
+  return [base, ...tiers].join(';');
 }

@@ -41,6 +41,7 @@ describe('describeFillModel', () => {
       latencyPct: 0,
       slippageBps: 2,
       rejectPct: 1,
+      feeBps: 0,
       spec: 'canary:latency=+20ms,slippage=+2bp,rejects=+1%',
     });
     expect(d.injections.stable.spec).toBe('stable:latency=+0ms,slippage=+0bp,rejects=+0%');
@@ -76,5 +77,46 @@ describe('describeFillModel', () => {
     expect(broker.describeFillModel()).toEqual(d);
     expect(d.parameters.minNotional).toBe('5');
     expect(d.parameters.feeBps).toBe(10);
+    expect(d.parameters.accountSlippageSdBps).toBe(0);
+    expect(d.parameters.outages).toBeNull();
+    expect(d.assumptions).toContain('No venue outages.');
+    expect(d.assumptions).toContain('No weight-conditional faults.');
+  });
+
+  it('records fees, weight-conditional faults, account offsets and outages, re-readable', () => {
+    const planted = parseInjectSpecs([
+      'canary:fees=+2bp',
+      'canary:slippage=+3bp,from=25%',
+      'stable:rejects=+1%,from=50%',
+    ]);
+    const d = describeFillModel(
+      { ...config, accountSlippageSdBps: 0.8, outages: { perHour: 36, durationMs: 1000 } },
+      planted,
+    );
+    expect(d.parameters.accountSlippageSdBps).toBe(0.8);
+    expect(d.parameters.outages).toEqual({ perHour: 36, durationMs: 1000 });
+    expect(d.injections.canary).toMatchObject({
+      feeBps: 2,
+      conditional: [{ slippageBps: 3, fromWeightPct: 25 }],
+    });
+    expect(d.injections.canary.spec).toBe(
+      'canary:latency=+0ms,slippage=+0bp,rejects=+0%,fees=+2bp;canary:slippage=+3bp,from=25%',
+    );
+    for (const arm of ['stable', 'canary'] as const) {
+      const { spec, ...injection } = d.injections[arm];
+      expect(parseInjectSpecs([spec])[arm]).toEqual(injection);
+    }
+    const text = d.assumptions.join('\n');
+    for (const fact of [
+      'injected fee bps added to the fee rate',
+      'stable from a canary weight of 50%; canary from a canary weight of 25%',
+      'Normal(0, 0.8 bps)',
+      'windows of 1000 ms',
+      '36 per hour of event time',
+      'VENUE (inside a venue outage), INJECTED',
+    ])
+      expect(text).toContain(fact);
+    expect(d.rejectChecks[1]).toBe('VENUE (arrival)');
+    expect(JSON.parse(JSON.stringify(d))).toEqual(d);
   });
 });

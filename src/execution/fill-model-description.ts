@@ -1,6 +1,10 @@
 import type { Arm } from '../core/arm.js';
 import { moneyToString } from '../core/money.js';
-import { DEFAULT_JITTER_SIGMA, type ExecutionConfig } from './execution-config.js';
+import {
+  DEFAULT_JITTER_SIGMA,
+  type ExecutionConfig,
+  type OutageModel,
+} from './execution-config.js';
 import { formatFaultInjection, type FaultInjection } from './fault-injection.js';
 
 /** One arm's latency parameters as report.json shows them. */
@@ -13,7 +17,10 @@ export interface LatencyDescription {
   readonly injectedMs: number;
   /** Scaling of base + jitter by fault injection, %. */
   readonly injectedPct: number;
-  /** Expected submission-to-arrival latency, ms: `(baseMs + jitterMs) × (1 + injectedPct/100) + injectedMs`. */
+  /**
+   * Expected submission-to-arrival latency, ms: `(baseMs + jitterMs) × (1 + injectedPct/100) +
+   * injectedMs` (unconditional injections only; weight-conditional ones are in `injections`).
+   */
   readonly meanArrivalMs: number;
 }
 
@@ -39,6 +46,10 @@ export interface FillModelDescription {
     readonly minNotional: string;
     readonly protectionBandBps: number;
     readonly latency: Readonly<Record<Arm, LatencyDescription>>;
+    /** Standard deviation of the per-account persistent slippage offsets, bps (0: none). */
+    readonly accountSlippageSdBps: number;
+    /** Venue outages (both arms), or null for none. */
+    readonly outages: OutageModel | null;
   };
   readonly injections: Readonly<Record<Arm, InjectionDescription>>;
 }
@@ -75,6 +86,13 @@ export function describeFillModel(
     `${arm} ${latency[arm].baseMs} ms + jitter of mean ${latency[arm].jitterMs} ms` +
     (latency[arm].injectedPct !== 0 ? `, × ${1 + latency[arm].injectedPct / 100} injected` : '') +
     (latency[arm].injectedMs !== 0 ? ` + ${latency[arm].injectedMs} ms injected` : '');
+  const sd = config.accountSlippageSdBps ?? 0;
+  const outages = config.outages ?? null;
+  const conditional = (['stable', 'canary'] as const).flatMap((arm) =>
+    (injections[arm].conditional ?? []).map(
+      (tier) => `${arm} from a canary weight of ${tier.fromWeightPct}%`,
+    ),
+  );
   return {
     model: 'full-fill-at-touch',
     assumptions: [
@@ -87,13 +105,23 @@ export function describeFillModel(
       `Fee: ${config.feeBps} bps of the fill's notional (price × quantity) in quote currency, exact decimal, not rounded to a venue fee precision.`,
       'Decision price: set by the engine, the mid of the last quote of the symbol at decision time, else the last trade price.',
       'Slippage: the fill price against the decision price in bps, positive = worse for us: (fill - decision) / decision × 1e4 for a buy, the negative for a sell.',
-      `Rejects: MIN_NOTIONAL at submission when quantity × decision price < ${minNotional}; at arrival, in order, INJECTED (fault injection), PRICE_PROTECTION (slippage worse than ${config.protectionBandBps} bps; better prices always fill), INSUFFICIENT_BUYING_POWER (the ledger's check at the fill price); EXPIRED for orders still pending when the data ends.`,
+      `Rejects: MIN_NOTIONAL at submission when quantity × decision price < ${minNotional}; at arrival, in order, ${outages === null ? '' : 'VENUE (inside a venue outage), '}INJECTED (fault injection), PRICE_PROTECTION (slippage worse than ${config.protectionBandBps} bps; better prices always fill), INSUFFICIENT_BUYING_POWER (the ledger's check at the fill price); EXPIRED for orders still pending when the data ends.`,
       'Orders due at the same market event are settled one at a time in (arrival, submission) order, each report emitted before the next check, so a buying-power check sees the fills before it.',
       'Reports settled at arrival carry the time of the market event that settled them; MIN_NOTIONAL carries the submission time and EXPIRED the end of data.',
-      'Fault injection per arm: latency scaled (%) and added (ms) to every order, every fill price worsened by exactly the injected bps (decimal), and an extra seeded share of orders rejected as INJECTED.',
+      'Fault injection per arm: latency scaled (%) and added (ms) to every order, every fill price worsened by exactly the injected bps (decimal), an extra seeded share of orders rejected as INJECTED, and injected fee bps added to the fee rate (decimal).',
+      conditional.length === 0
+        ? 'No weight-conditional faults.'
+        : `Weight-conditional faults (${conditional.join('; ')}): an order gets the faults in effect at the canary's routing weight when it is submitted (0 before a rollout's first live step, in shadow and after rollback; 100 % after promotion); they add to the unconditional ones, and the latency and reject draws stay one per order whatever applies.`,
+      sd === 0
+        ? 'No per-account heterogeneity: every account of an arm gets the same price at the same event.'
+        : `Per-account heterogeneity: each account has a persistent slippage offset drawn from Normal(0, ${sd} bps) by a hash of the run seed and the account id (the same on either arm; a shadow step's paper copy gets its account's), added to the injected slippage in the fill price's decimal factor.`,
+      outages === null
+        ? 'No venue outages.'
+        : `Venue outages: windows of ${outages.durationMs} ms starting as a Poisson process of ${outages.perHour} per hour of event time (a seeded stream per hour, independent of the orders), both arms; an order settling inside one is rejected as VENUE.`,
     ],
     rejectChecks: [
       'MIN_NOTIONAL (submission)',
+      ...(outages === null ? [] : ['VENUE (arrival)']),
       'INJECTED (arrival)',
       'PRICE_PROTECTION (arrival)',
       'INSUFFICIENT_BUYING_POWER (arrival)',
@@ -104,6 +132,9 @@ export function describeFillModel(
       minNotional,
       protectionBandBps: config.protectionBandBps,
       latency,
+      accountSlippageSdBps: sd,
+      outages:
+        outages === null ? null : { perHour: outages.perHour, durationMs: outages.durationMs },
     },
     injections: {
       stable: { ...injections.stable, spec: formatFaultInjection('stable', injections.stable) },

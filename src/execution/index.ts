@@ -1,9 +1,18 @@
 // The execution layer's public surface: the simulated broker, its config and fault injection.
 export {
+  accountSlippageBps,
+  accountSlippageZ,
+  MAX_ACCOUNT_SLIPPAGE_Z,
+} from './account-slippage.js';
+export {
   DEFAULT_EXECUTION_CONFIG,
   DEFAULT_JITTER_SIGMA,
+  MAX_ACCOUNT_SLIPPAGE_SD_BPS,
+  MAX_OUTAGE_DURATION_MS,
+  MAX_OUTAGES_PER_HOUR,
   type ExecutionConfig,
   type LatencyModel,
+  type OutageModel,
 } from './execution-config.js';
 export {
   formatFaultInjection,
@@ -11,8 +20,11 @@ export {
   NO_FAULT_INJECTION,
   NO_INJECTIONS,
   parseInjectSpecs,
+  type ConditionalFaults,
   type FaultInjection,
+  type FaultValues,
 } from './fault-injection.js';
+export { faultLevels, type FaultLevel } from './fault-levels.js';
 export {
   describeFillModel,
   type FillModelDescription,
@@ -20,6 +32,7 @@ export {
   type LatencyDescription,
 } from './fill-model-description.js';
 export { LatencySampler } from './latency-sampler.js';
+export { OUTAGE_BLOCK_US, OutageSchedule, type OutageWindow } from './outage-schedule.js';
 export {
   SimulatedBroker,
   type BuyingPowerCheck,

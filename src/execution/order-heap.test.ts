@@ -20,6 +20,8 @@ const entry = (arrivalUs: number, seq: number): PendingOrder => ({
   arrivalUs,
   seq,
   injectedReject: false,
+  level: 0,
+  offset: null,
 });
 
 const byKey = (a: PendingOrder, b: PendingOrder): number =>

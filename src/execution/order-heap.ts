@@ -1,4 +1,5 @@
 import type { Order } from '../core/order.js';
+import type { AccountOffset } from './account-slippage.js';
 
 /** An accepted order waiting to reach the venue. */
 export interface PendingOrder {
@@ -9,6 +10,10 @@ export interface PendingOrder {
   readonly seq: number;
   /** Drawn at submission: fault injection rejects this order at arrival. */
   readonly injectedReject: boolean;
+  /** The broker's fault level (arm and canary weight) in effect at submission. */
+  readonly level: number;
+  /** The account's persistent slippage offset, or null for none. */
+  readonly offset: AccountOffset | null;
 }
 
 const before = (a: PendingOrder, b: PendingOrder): boolean =>

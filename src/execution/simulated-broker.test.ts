@@ -6,9 +6,15 @@ import type { ExecutionReport, FillReport, RejectReport } from '../core/executio
 import type { MarketEvent, QuoteEvent, Side, TradeEvent } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
 import type { Order } from '../core/order.js';
+import { accountSlippageBps } from './account-slippage.js';
 import type { ExecutionConfig } from './execution-config.js';
 import { NO_INJECTIONS, parseInjectSpecs, type FaultInjection } from './fault-injection.js';
-import { SimulatedBroker, type BuyingPowerCheck } from './simulated-broker.js';
+import { OutageSchedule } from './outage-schedule.js';
+import {
+  SimulatedBroker,
+  type SimulatedBrokerOptions,
+  type BuyingPowerCheck,
+} from './simulated-broker.js';
 
 const T0 = 1_723_161_600_000_000; // 2024-08-09T00:00:00Z
 const MS = 1000;
@@ -27,6 +33,7 @@ const JITTERED: ExecutionConfig = {
 
 let nextId = 0;
 function order(fields: {
+  accountId?: string;
   arm?: Arm;
   side?: Side;
   quantity?: string;
@@ -36,7 +43,7 @@ function order(fields: {
 }): Order {
   return {
     orderId: `${fields.arm ?? 'stable'}-${nextId++}`,
-    accountId: 'acct-1',
+    accountId: fields.accountId ?? 'acct-1',
     arm: fields.arm ?? 'stable',
     symbol: fields.symbol ?? 'BTCUSDT',
     side: fields.side ?? 'buy',
@@ -86,13 +93,14 @@ function broker(
     injections?: Readonly<Record<Arm, FaultInjection>>;
     seed?: number;
     buyingPower?: BuyingPowerCheck;
-  } = {},
+  } & Pick<SimulatedBrokerOptions, 'canaryWeightBps' | 'offsetAccountOf'> = {},
 ): SimulatedBroker {
+  const { injections, seed, ...rest } = options;
   return new SimulatedBroker({
     config,
-    seed: options.seed ?? 7,
-    injections: options.injections ?? NO_INJECTIONS,
-    ...(options.buyingPower ? { buyingPower: options.buyingPower } : {}),
+    seed: seed ?? 7,
+    injections: injections ?? NO_INJECTIONS,
+    ...rest,
   });
 }
 
@@ -197,7 +205,7 @@ describe('SimulatedBroker fills', () => {
   it('scales the drawn latency by a relative injection before adding the absolute one', () => {
     const injected = {
       stable: NO_INJECTIONS.stable,
-      canary: { latencyMs: 2, latencyPct: 50, slippageBps: 0, rejectPct: 0 },
+      canary: { latencyMs: 2, latencyPct: 50, slippageBps: 0, rejectPct: 0, feeBps: 0 },
     };
     const [fill] = run(
       broker(FIXED, { injections: injected }),
@@ -473,7 +481,7 @@ describe('SimulatedBroker fault injection', () => {
 
   it('refuses programmatic injections out of range', () => {
     const bad = {
-      stable: { latencyMs: 0, latencyPct: 0, slippageBps: 0, rejectPct: 150 },
+      stable: { latencyMs: 0, latencyPct: 0, slippageBps: 0, rejectPct: 150, feeBps: 0 },
       canary: NO_INJECTIONS.canary,
     };
     expect(() => broker(FIXED, { injections: bad })).toThrow(/rejects must be within \[0, 100\]%/);
@@ -562,5 +570,346 @@ describe('SimulatedBroker properties', () => {
       }),
       { numRuns: 30 },
     );
+  });
+});
+
+describe('SimulatedBroker fee injection', () => {
+  it('adds the injected bps to the fee of every fill of the arm, exactly', () => {
+    const b = broker(FIXED, { injections: parseInjectSpecs(['canary:fees=+2bp']) });
+    const [canary, stable] = run(
+      b,
+      [order({ arm: 'canary' }), order({ arm: 'stable' })],
+      [quote(T0 + 10 * MS, '19998', '20001')],
+    ).map(asFill);
+    expect(canary!.fee.toString()).toBe('0.0720036'); // 60.003 × (10 + 2) bps
+    expect(stable!.fee.toString()).toBe('0.060003'); // 60.003 × 10 bps
+    expect(canary!.price.toString()).toBe('20001'); // the price is untouched
+  });
+
+  it('charges fractional and combined fees on the worsened price', () => {
+    const b = broker(
+      { ...FIXED, feeBps: 7.5 },
+      { injections: parseInjectSpecs(['stable:fees=+0.1bp,slippage=+2bp', 'stable:fees=+0.2bp']) },
+    );
+    const [fill] = run(b, [order({})], [quote(T0 + 10 * MS, '19999', '20000')]).map(asFill);
+    expect(fill!.price.toString()).toBe('20004');
+    expect(fill!.fee.toString()).toBe('0.04680936'); // 0.003 × 20004 = 60.012, × 7.8 bps
+  });
+
+  it('allows a lower fee but never a negative one', () => {
+    const free = broker(FIXED, { injections: parseInjectSpecs(['canary:fees=-10bp']) });
+    const [fill] = run(
+      free,
+      [order({ arm: 'canary' })],
+      [quote(T0 + 10 * MS, '19999', '20001')],
+    ).map(asFill);
+    expect(fill!.fee.isZero()).toBe(true);
+    const build = () => broker(FIXED, { injections: parseInjectSpecs(['canary:fees=-10.5bp']) });
+    expect(build).toThrow(ConfigError);
+    expect(build).toThrow(/fees -10.5bp would make the fee -0.5bp negative \(base 10bp\)/);
+    expect(() =>
+      broker(FIXED, {
+        injections: parseInjectSpecs(['canary:fees=-5bp', 'canary:fees=-6bp,from=50%']),
+      }),
+    ).toThrow(/at a canary weight of 50% or more/);
+  });
+});
+
+describe('SimulatedBroker weight-conditional faults', () => {
+  const buyAt = (b: SimulatedBroker, arm: Arm = 'canary'): FillReport => {
+    const o = order({ arm });
+    expect(b.submit(o, T0)).toBeNull();
+    const out: ExecutionReport[] = [];
+    b.onMarketEvent(quote(T0 + 100 * MS, '19999', '20000'), (r) => out.push(r));
+    return asFill(out[0]);
+  };
+
+  it('applies a spec only while the canary weight is at least its threshold', () => {
+    const b = broker(FIXED, { injections: parseInjectSpecs(['canary:slippage=+3bp,from=25%']) });
+    expect(b.canaryWeightBps).toBe(0);
+    expect(buyAt(b).price.toString()).toBe('20000');
+    b.setCanaryWeightBps(2499);
+    expect(buyAt(b).price.toString()).toBe('20000');
+    b.setCanaryWeightBps(2500);
+    expect(buyAt(b).price.toString()).toBe('20006');
+    b.setCanaryWeightBps(10_000);
+    expect(buyAt(b).price.toString()).toBe('20006');
+    expect(buyAt(b, 'stable').price.toString()).toBe('20000'); // the other arm is untouched
+    b.setCanaryWeightBps(1000);
+    expect(buyAt(b).price.toString()).toBe('20000');
+  });
+
+  it('adds up the active specs, each on or off by its own threshold', () => {
+    const b = broker(FIXED, {
+      injections: parseInjectSpecs([
+        'canary:fees=+1bp',
+        'canary:slippage=+1bp,from=10%',
+        'canary:slippage=+2bp,fees=+1bp,from=50%',
+      ]),
+    });
+    const at = (bps: number) => {
+      b.setCanaryWeightBps(bps);
+      const fill = buyAt(b);
+      return [fill.price.toString(), fill.fee.toString()];
+    };
+    expect(at(500)).toEqual(['20000', '0.066']); // 60 × 11 bps
+    expect(at(1000)).toEqual(['20002', '0.0660066']); // +1 bp; 60.006 × 11 bps
+    expect(at(5000)).toEqual(['20006', '0.0720216']); // +3 bp; 60.018 × 12 bps
+  });
+
+  it('applies what was in effect when the order was submitted', () => {
+    const b = broker(FIXED, {
+      injections: parseInjectSpecs(['canary:slippage=+3bp,rejects=+100%,from=50%']),
+      canaryWeightBps: 5000,
+    });
+    const early = order({ arm: 'canary' });
+    expect(b.submit(early, T0)).toBeNull();
+    b.setCanaryWeightBps(0);
+    const late = order({ arm: 'canary' });
+    expect(b.submit(late, T0)).toBeNull();
+    b.setCanaryWeightBps(5000);
+    const out: ExecutionReport[] = [];
+    b.onMarketEvent(quote(T0 + 100 * MS, '19999', '20000'), (r) => out.push(r));
+    expect(asReject(out[0]).reason).toBe('INJECTED');
+    expect(asReject(out[0]).message).toContain('rejects=+100%, from a canary weight of 50%');
+    expect(asFill(out[1]).price.toString()).toBe('20000');
+  });
+
+  it('refuses weights that are not integer bps in 0..10000', () => {
+    const b = broker();
+    expect(() => b.setCanaryWeightBps(-1)).toThrow(RangeError);
+    expect(() => b.setCanaryWeightBps(10_001)).toThrow(RangeError);
+    expect(() => b.setCanaryWeightBps(12.5)).toThrow(RangeError);
+  });
+
+  it('checks every level: latency reaching below zero only from a threshold is refused', () => {
+    expect(() =>
+      broker(FIXED, { injections: parseInjectSpecs(['canary:latency=-11ms,from=20%']) }),
+    ).toThrow(/minimum latency -1ms negative \(base 10ms\) \(at a canary weight of 20% or more\)/);
+  });
+
+  it('keeps one latency and one reject draw per order: switching faults on never shifts later draws', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            arm: fc.constantFrom<Arm>('stable', 'canary'),
+            weightBps: fc.constantFrom(0, 1000, 2500, 5000),
+          }),
+          { minLength: 1, maxLength: 60 },
+        ),
+        fc.integer({ min: 1, max: 1000 }),
+        (steps, seed) => {
+          const plain = broker(JITTERED, { seed });
+          const faulted = broker(JITTERED, {
+            seed,
+            injections: parseInjectSpecs([
+              'canary:latency=+5ms,rejects=+30%,from=25%',
+              'canary:latency=+50%,from=50%',
+            ]),
+          });
+          const latency = (b: SimulatedBroker) => {
+            const reports = new Map<string, ExecutionReport>();
+            steps.forEach((step, i) => {
+              b.setCanaryWeightBps(step.weightBps);
+              const o = {
+                ...order({ arm: step.arm, decisionTsUs: T0 + i * MS }),
+                orderId: `o${i}`,
+              };
+              expect(b.submit(o, o.decisionTsUs)).toBeNull();
+            });
+            b.onMarketEvent(trade(T0 + 10_000 * MS, '20000'), (r) => reports.set(r.orderId, r));
+            return reports;
+          };
+          const base = latency(plain);
+          const got = latency(faulted);
+          steps.forEach((step, i) => {
+            const a = asFill(base.get(`o${i}`));
+            const b = got.get(`o${i}`)!;
+            if (step.arm === 'stable' || step.weightBps < 2500) {
+              expect(asFill(b).latencyMs).toBe(a.latencyMs); // inactive: exactly the same draw
+            } else if (b.type === 'fill') {
+              const expected = step.weightBps >= 5000 ? a.latencyMs * 1.5 + 5 : a.latencyMs + 5;
+              // The same draw, transformed (both arrivals rounded to the µs).
+              expect(Math.abs(b.latencyMs - expected)).toBeLessThan(0.002);
+            } else {
+              expect(b.reason).toBe('INJECTED');
+            }
+          });
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe('SimulatedBroker per-account slippage offsets', () => {
+  const HETERO: ExecutionConfig = { ...FIXED, accountSlippageSdBps: 2 };
+
+  it('worsens each account’s fills by its own persistent offset, exactly, on either arm', () => {
+    const b = broker(HETERO, { seed: 9 });
+    const ids = ['a', 'b', 'c', 'd'];
+    const reports = run(
+      b,
+      ids.flatMap((id) => [
+        order({ accountId: id, arm: 'stable' }),
+        order({ accountId: id, arm: 'canary', side: 'sell' }),
+      ]),
+      [quote(T0 + 10 * MS, '19990', '20000')],
+    ).map(asFill);
+    const offsets = ids.map((id) => accountSlippageBps(9, id, 2));
+    expect(new Set(offsets).size).toBe(4);
+    ids.forEach((id, i) => {
+      const offset = new Decimal(String(offsets[i]!)).dividedBy(10_000);
+      expect(b.accountSlippageBps(id)).toBe(offsets[i]);
+      const [buy, sell] = reports.filter((r) => r.accountId === id);
+      expect(buy!.price.toString()).toBe(new Decimal('20000').times(offset.plus(1)).toString());
+      expect(sell!.price.toString()).toBe(
+        new Decimal('19990').times(new Decimal(1).minus(offset)).toString(),
+      );
+      expect(buy!.slippageBps).toBeCloseTo(offsets[i]!, 6);
+      expect(buy!.fee.toString()).toBe(buy!.price.times('0.003').times('0.001').toString());
+    });
+  });
+
+  it('adds the offset to the injected slippage in one factor', () => {
+    const b = broker(HETERO, { seed: 9, injections: parseInjectSpecs(['canary:slippage=+2bp']) });
+    const [fill] = run(
+      b,
+      [order({ accountId: 'a', arm: 'canary' })],
+      [quote(T0 + 10 * MS, '19990', '20000')],
+    ).map(asFill);
+    const bps = new Decimal(String(accountSlippageBps(9, 'a', 2))).plus(2);
+    expect(fill!.price.toString()).toBe(
+      new Decimal('20000').times(bps.dividedBy(10_000).plus(1)).toString(),
+    );
+  });
+
+  it('gives a mapped account the offset of the account it maps to', () => {
+    const b = broker(HETERO, {
+      seed: 9,
+      offsetAccountOf: (id) => (id.startsWith('paper:') ? id.slice(6) : id),
+    });
+    const [real, paper] = run(
+      b,
+      [order({ accountId: 'a', arm: 'stable' }), order({ accountId: 'paper:a', arm: 'canary' })],
+      [quote(T0 + 10 * MS, '19990', '20000')],
+    ).map(asFill);
+    expect(b.accountSlippageBps('paper:a')).toBe(b.accountSlippageBps('a'));
+    expect(paper!.price.toString()).toBe(real!.price.toString());
+  });
+
+  it('consumes no random stream: arrivals and injected rejects are those without offsets', () => {
+    const scenario = (config: ExecutionConfig) => {
+      const b = broker(config, { seed: 4, injections: parseInjectSpecs(['canary:rejects=+30%']) });
+      const orders = Array.from({ length: 40 }, (_, i) => ({
+        ...order({
+          accountId: `acct-${i % 7}`,
+          arm: i % 2 ? 'canary' : 'stable',
+          decisionTsUs: T0 + i * MS,
+        }),
+        orderId: `o${i}`,
+      }));
+      const events = Array.from({ length: 3000 }, (_, i) => quote(T0 + i * 50, '19999', '20001'));
+      return run(b, orders, events).map((r) => `${r.orderId}:${r.type}:${r.tsUs}`);
+    };
+    const jittered = { ...JITTERED, protectionBandBps: 1000 };
+    expect(scenario({ ...jittered, accountSlippageSdBps: 5 })).toEqual(scenario(jittered));
+  });
+
+  it('refuses offsets that could take a price to zero with the injected slippage', () => {
+    expect(() =>
+      broker(
+        { ...FIXED, accountSlippageSdBps: 100 },
+        { injections: parseInjectSpecs(['canary:slippage=+9500bp']) },
+      ),
+    ).toThrow(/slippage plus the largest account offset \(666\.04 bp\)/);
+  });
+});
+
+describe('SimulatedBroker venue outages', () => {
+  const OUTAGES: ExecutionConfig = { ...FIXED, outages: { perHour: 720, durationMs: 2000 } };
+
+  it('rejects every order settled inside an outage window with VENUE, and none outside', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.array(
+          fc.record({
+            submitMs: fc.integer({ min: 0, max: 120_000 }),
+            arm: fc.constantFrom<Arm>('stable', 'canary'),
+          }),
+          { minLength: 1, maxLength: 80 },
+        ),
+        (seed, specs) => {
+          const b = broker(OUTAGES, { seed });
+          const schedule = new OutageSchedule(OUTAGES.outages!, seed);
+          const orders = specs
+            .map((s, i) => ({
+              ...order({ arm: s.arm, decisionTsUs: T0 + s.submitMs * MS }),
+              orderId: `o${i}`,
+            }))
+            .sort((x, y) => x.decisionTsUs - y.decisionTsUs);
+          const reports: ExecutionReport[] = [];
+          let next = 0;
+          for (let t = T0; t <= T0 + 130_000 * MS; t += 250 * MS) {
+            while (next < orders.length && orders[next]!.decisionTsUs <= t) {
+              const o = orders[next++]!;
+              expect(b.submit(o, o.decisionTsUs)).toBeNull();
+            }
+            b.onMarketEvent(quote(t, '19999', '20001'), (r) => reports.push(r));
+          }
+          expect(reports).toHaveLength(orders.length);
+          for (const r of reports) {
+            const window = schedule.windowAt(r.tsUs);
+            if (window === null) expect(r.type).toBe('fill');
+            else {
+              expect(asReject(r).reason).toBe('VENUE');
+              expect(asReject(r).message).toContain(
+                `venue outage from ${new Date(window.startUs / 1000).toISOString().slice(0, 19)}`,
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('is venue-wide and comes before every other arrival check', () => {
+    const schedule = new OutageSchedule(OUTAGES.outages!, 7);
+    const window = schedule.windowsStartingBetween(T0, T0 + 3_600_000_000)[0]!;
+    const b = broker(OUTAGES, { injections: parseInjectSpecs(['canary:rejects=+100%']) });
+    const submitUs = window.startUs - 10 * MS;
+    const reports = run(
+      b,
+      [
+        order({ arm: 'canary', decisionTsUs: submitUs }),
+        order({ arm: 'stable', decisionTsUs: submitUs }),
+      ],
+      [quote(window.startUs, '19000', '21000')], // out of band too
+    );
+    expect(reports.map((r) => asReject(r).reason)).toEqual(['VENUE', 'VENUE']);
+    expect(asReject(reports[0]).message).toMatch(
+      /^venue outage from .*Z to .*Z \(simulated outages: 720 per hour, 2000 ms each\)$/,
+    );
+  });
+
+  it('does not depend on the orders: the same windows whatever was sent', () => {
+    const rejectedAt = (every: number) => {
+      const b = broker(OUTAGES, { seed: 5 });
+      const venue = new Set<number>();
+      for (let t = T0; t < T0 + 60_000 * MS; t += 100 * MS) {
+        if ((t / (100 * MS)) % every === 0)
+          b.submit(order({ decisionTsUs: t - 10 * MS }), t - 10 * MS);
+        b.onMarketEvent(trade(t, '20000'), (r) => {
+          if (r.type === 'reject' && r.reason === 'VENUE') venue.add(r.tsUs);
+        });
+      }
+      return venue;
+    };
+    const all = rejectedAt(1);
+    expect(all.size).toBeGreaterThan(0);
+    for (const t of rejectedAt(3)) expect(all.has(t)).toBe(true);
   });
 });

@@ -12,11 +12,23 @@ import { Decimal, moneyToString } from '../core/money.js';
 import type { Order } from '../core/order.js';
 import { SeededRng } from '../core/seeded-rng.js';
 import { usToIso } from '../core/time.js';
+import {
+  accountSlippageBps,
+  MAX_ACCOUNT_SLIPPAGE_Z,
+  type AccountOffset,
+} from './account-slippage.js';
 import { assertValidExecutionConfig, type ExecutionConfig } from './execution-config.js';
-import { formatFaultInjection, NO_INJECTIONS, type FaultInjection } from './fault-injection.js';
+import {
+  formatFaultInjection,
+  NO_INJECTIONS,
+  type FaultInjection,
+  type FaultValues,
+} from './fault-injection.js';
+import { faultLevels } from './fault-levels.js';
 import { describeFillModel, type FillModelDescription } from './fill-model-description.js';
 import { LatencySampler } from './latency-sampler.js';
 import { OrderHeap, type PendingOrder } from './order-heap.js';
+import { OutageSchedule } from './outage-schedule.js';
 
 /**
  * Asked at arrival, after every other check: can the order's account take this fill (at
@@ -34,32 +46,94 @@ export interface SimulatedBrokerOptions {
   readonly seed: number;
   /** Buying-power check; every order passes when omitted. */
   readonly buyingPower?: BuyingPowerCheck;
+  /**
+   * The canary's weight, bps, until {@link SimulatedBroker.setCanaryWeightBps} says otherwise
+   * (default 0): weight-conditional faults apply from their threshold.
+   */
+  readonly canaryWeightBps?: number;
+  /**
+   * Whose persistent slippage offset (`accountSlippageSdBps`) the orders of `accountId` get: the
+   * engine maps a shadow step's paper copy to the account it copies. Identity when omitted. Asked
+   * once per account id, when its first order is accepted.
+   */
+  readonly offsetAccountOf?: (accountId: string) => string;
 }
 
 const ARM_INDEX: Readonly<Record<Arm, number>> = { stable: 0, canary: 1 };
+const ARM_LIST: readonly Arm[] = ['stable', 'canary'];
 const SIDE_BUY = 0;
 const SIDE_SELL = 1;
+const ONE = new Decimal(1);
+const MAX_WEIGHT_BPS = 10_000;
 
-function assertValidInjection(arm: Arm, injection: FaultInjection, floorMs: number): void {
-  const { latencyMs, slippageBps, rejectPct } = injection;
+/** The faults of one arm in effect from one canary weight on, ready to apply. */
+interface FaultLevel {
+  readonly fromWeightBps: number;
+  readonly faults: FaultValues;
+  /** Draws from the arm's latency stream: one normal per order whatever the level. */
+  readonly latency: LatencySampler;
+  readonly rejectProbability: number;
+  /** Injected slippage as a fraction (`bps / 1e4`), or null for none. */
+  readonly slippageFraction: Decimal | null;
+  /** Price factor of the injected slippage per side (buy, sell), or null for none. */
+  readonly factors: readonly (Decimal | null)[];
+  /** Fee as a fraction of notional: the config's plus the injected, exact. */
+  readonly feeRate: Decimal;
+}
+
+function assertValidLevel(
+  arm: Arm,
+  injection: FaultInjection,
+  level: { readonly fromWeightBps: number; readonly faults: FaultValues },
+  floorMs: number,
+  config: ExecutionConfig,
+  maxOffsetBps: number,
+): void {
+  const { latencyMs, latencyPct, slippageBps, rejectPct, feeBps } = level.faults;
   const spec = formatFaultInjection(arm, injection);
+  const at =
+    level.fromWeightBps === 0
+      ? ''
+      : ` (at a canary weight of ${level.fromWeightBps / 100}% or more)`;
   const fail = (problem: string): ConfigError =>
-    new ConfigError('E_INJECT_SPEC', `bad --inject for ${arm} ("${spec}"): ${problem}`);
-  if (!Number.isFinite(latencyMs) || !Number.isFinite(slippageBps) || !Number.isFinite(rejectPct))
+    new ConfigError('E_INJECT_SPEC', `bad --inject for ${arm} ("${spec}"): ${problem}${at}`);
+  if (![latencyMs, latencyPct, slippageBps, rejectPct, feeBps].every(Number.isFinite))
     throw fail('values must be finite numbers');
   if (floorMs < 0)
     throw fail(
       `latency ${latencyMs}ms would make the minimum latency ${floorMs}ms negative (base ${floorMs - latencyMs}ms)`,
     );
-  if (!(Math.abs(slippageBps) < 10_000)) throw fail('slippage must stay within (-10000, 10000) bp');
+  if (!(Math.abs(slippageBps) + maxOffsetBps < 10_000))
+    throw fail(
+      maxOffsetBps === 0
+        ? 'slippage must stay within (-10000, 10000) bp'
+        : `slippage plus the largest account offset (${maxOffsetBps.toFixed(2)} bp) must stay within (-10000, 10000) bp`,
+    );
   if (!(rejectPct >= 0 && rejectPct <= 100)) throw fail('rejects must be within [0, 100]%');
+  if (config.feeBps + feeBps < 0)
+    throw fail(
+      `fees ${feeBps}bp would make the fee ${config.feeBps + feeBps}bp negative (base ${config.feeBps}bp)`,
+    );
+}
+
+function assertValidThresholds(arm: Arm, injection: FaultInjection): void {
+  for (const tier of injection.conditional ?? []) {
+    const bps = Math.round(tier.fromWeightPct * 100);
+    if (!(tier.fromWeightPct > 0 && tier.fromWeightPct <= 100 && bps / 100 === tier.fromWeightPct))
+      throw new ConfigError(
+        'E_INJECT_SPEC',
+        `bad --inject for ${arm}: from ${tier.fromWeightPct}% must be a canary weight in (0, 100]% with at most 2 decimals`,
+      );
+  }
 }
 
 /**
  * The simulated venue: market orders wait a seeded latency, then fill in full at the first market
  * event of their symbol at or after arrival (buy at the ask, sell at the bid, or at a trade's
- * price), paying a fee in bps of notional, unless a reject check stops them. docs/fill-model.md
- * lists every assumption; {@link SimulatedBroker.describeFillModel} gives them as JSON.
+ * price), paying a fee in bps of notional, unless a reject check stops them. Optional: injected
+ * faults per arm (some only from a canary weight, see {@link SimulatedBroker.setCanaryWeightBps}),
+ * a persistent slippage offset per account, and venue outages. docs/fill-model.md lists every
+ * assumption; {@link SimulatedBroker.describeFillModel} gives them as JSON.
  *
  * Deterministic: the same orders submitted in the same order with the same seed give identical
  * reports. Cost per market event is O(1) when nothing is due for its symbol.
@@ -74,23 +148,29 @@ export class SimulatedBroker {
   readonly #config: ExecutionConfig;
   readonly #injections: Readonly<Record<Arm, FaultInjection>>;
   readonly #buyingPower: BuyingPowerCheck | null;
-  readonly #latency: readonly LatencySampler[];
+  /** Every arm's fault levels; `#armLevels[arm]` indexes its own, ascending by threshold. */
+  readonly #levels: readonly FaultLevel[];
+  readonly #armLevels: readonly (readonly number[])[];
+  /** Per arm: the index (in `#levels`) of the level in effect at the current canary weight. */
+  readonly #activeLevel: number[] = [0, 0];
+  #canaryWeightBps = 0;
   readonly #rejectRng: readonly SeededRng[];
-  readonly #rejectProbability: readonly number[];
-  /** Fee as a fraction of notional. */
-  readonly #feeRate: Decimal;
-  /** Per arm × side (`arm * 2 + side`): the price factor of injected slippage, or null for none. */
-  readonly #slippageFactor: readonly (Decimal | null)[];
+  readonly #seed: number;
+  readonly #accountSlippageSdBps: number;
+  readonly #offsetAccountOf: (accountId: string) => string;
+  /** Per order account id: its persistent slippage offset (null when it rounds to 0). */
+  readonly #offsets = new Map<string, AccountOffset | null>();
+  readonly #outages: OutageSchedule | null;
   readonly #heaps = new Map<string, OrderHeap>();
   #pending = 0;
   #seq = 0;
   // Per-event price cache, reset only when something is due: base price per side, then the fill
-  // price (and its float) per arm × side. No allocation for events with nothing due.
+  // price (and its float) per level × side. No allocation for events with nothing due.
   readonly #basePrice: (Decimal | null)[] = [null, null];
-  readonly #fillPrice: (Decimal | null)[] = [null, null, null, null];
-  readonly #fillPriceNum: number[] = [0, 0, 0, 0];
+  readonly #fillPrice: (Decimal | null)[];
+  readonly #fillPriceNum: number[];
   /** Fee per base unit at each slot's fill price: one multiplication per fill instead of two. */
-  readonly #feePerUnit: (Decimal | null)[] = [null, null, null, null];
+  readonly #feePerUnit: (Decimal | null)[];
   // Orders of one decision share its price: the last decision price as a Decimal, reused.
   #decisionPriceNum = Number.NaN;
   readonly #minNotionalNum: number;
@@ -102,29 +182,96 @@ export class SimulatedBroker {
     assertValidExecutionConfig(config);
     const injections = options.injections ?? NO_INJECTIONS;
     this.#config = config;
+    this.#seed = seed;
     this.#minNotionalNum = decimalToFloat(config.minNotional);
     this.#injections = injections;
     this.#buyingPower = options.buyingPower ?? null;
-    const arms: readonly Arm[] = ['stable', 'canary'];
-    this.#latency = arms.map((arm) => {
-      const sampler = new LatencySampler(
-        config.latency[arm],
-        injections[arm].latencyMs,
-        new SeededRng(seed, `execution/latency/${arm}`),
-        1 + injections[arm].latencyPct / 100,
-      );
-      assertValidInjection(arm, injections[arm], sampler.floorMs);
-      return sampler;
+    this.#accountSlippageSdBps = config.accountSlippageSdBps ?? 0;
+    this.#offsetAccountOf = options.offsetAccountOf ?? ((accountId) => accountId);
+    const maxOffsetBps = this.#accountSlippageSdBps * MAX_ACCOUNT_SLIPPAGE_Z;
+    const outages = config.outages ?? null;
+    this.#outages = outages === null ? null : new OutageSchedule(outages, seed);
+    const feeBps = new Decimal(String(config.feeBps));
+    const levels: FaultLevel[] = [];
+    this.#armLevels = ARM_LIST.map((arm) => {
+      const injection = injections[arm];
+      assertValidThresholds(arm, injection);
+      // One latency stream per arm, shared by its levels: each order draws once from it.
+      const latencyRng = new SeededRng(seed, `execution/latency/${arm}`);
+      return faultLevels(injection).map((level) => {
+        const { faults } = level;
+        const latency = new LatencySampler(
+          config.latency[arm],
+          faults.latencyMs,
+          latencyRng,
+          1 + faults.latencyPct / 100,
+        );
+        assertValidLevel(arm, injection, level, latency.floorMs, config, maxOffsetBps);
+        const slippageFraction =
+          faults.slippageBps === 0
+            ? null
+            : new Decimal(String(faults.slippageBps)).dividedBy(10_000);
+        levels.push({
+          fromWeightBps: level.fromWeightBps,
+          faults,
+          latency,
+          rejectProbability: faults.rejectPct / 100,
+          slippageFraction,
+          factors:
+            slippageFraction === null
+              ? [null, null]
+              : [ONE.plus(slippageFraction), ONE.minus(slippageFraction)],
+          feeRate: feeBps.plus(String(faults.feeBps)).dividedBy(10_000),
+        });
+        return levels.length - 1;
+      });
     });
-    this.#rejectRng = arms.map((arm) => new SeededRng(seed, `execution/reject/${arm}`));
-    this.#rejectProbability = arms.map((arm) => injections[arm].rejectPct / 100);
-    this.#feeRate = new Decimal(String(config.feeBps)).dividedBy(10_000);
-    this.#slippageFactor = arms.flatMap((arm) => {
-      const bps = injections[arm].slippageBps;
-      if (bps === 0) return [null, null];
-      const fraction = new Decimal(String(bps)).dividedBy(10_000);
-      return [new Decimal(1).plus(fraction), new Decimal(1).minus(fraction)];
-    });
+    this.#levels = levels;
+    this.#rejectRng = ARM_LIST.map((arm) => new SeededRng(seed, `execution/reject/${arm}`));
+    this.#fillPrice = levels.flatMap(() => [null, null]);
+    this.#fillPriceNum = levels.flatMap(() => [0, 0]);
+    this.#feePerUnit = levels.flatMap(() => [null, null]);
+    this.setCanaryWeightBps(options.canaryWeightBps ?? 0);
+  }
+
+  /**
+   * Sets the canary's current weight, bps (integer 0..10000). Orders submitted from now on get
+   * the faults in effect at this weight (weight-conditional faults apply from their threshold);
+   * orders already pending keep those of their submission. The engine calls it whenever the
+   * router's weight changes.
+   *
+   * @throws RangeError on anything but an integer in 0..10000.
+   */
+  setCanaryWeightBps(weightBps: number): void {
+    if (!(Number.isInteger(weightBps) && weightBps >= 0 && weightBps <= MAX_WEIGHT_BPS))
+      throw new RangeError(`canary weight must be an integer in 0..10000 bps, got ${weightBps}`);
+    this.#canaryWeightBps = weightBps;
+    for (let arm = 0; arm < this.#armLevels.length; arm++) {
+      let active = this.#armLevels[arm]![0]!;
+      for (const index of this.#armLevels[arm]!) {
+        if (this.#levels[index]!.fromWeightBps <= weightBps) active = index;
+      }
+      this.#activeLevel[arm] = active;
+    }
+  }
+
+  /** The canary weight, bps, that orders submitted now are faulted at. */
+  get canaryWeightBps(): number {
+    return this.#canaryWeightBps;
+  }
+
+  /**
+   * The persistent slippage offset, bps, of the orders of `accountId` (positive = worse fills):
+   * 0 unless `accountSlippageSdBps` is set.
+   */
+  accountSlippageBps(accountId: string): number {
+    const known = this.#offsets.get(accountId);
+    if (known !== undefined) return known?.bps ?? 0;
+    return accountSlippageBps(
+      this.#seed,
+      this.#offsetAccountOf(accountId),
+      this.#accountSlippageSdBps,
+    );
   }
 
   /** Orders accepted and not yet settled. */
@@ -136,7 +283,8 @@ export class SimulatedBroker {
    * Submits a market order at event time `nowUs` (normally its decision time). Returns a
    * `MIN_NOTIONAL` reject stamped `nowUs` when `quantity × decisionPrice` is below the minimum;
    * otherwise null: the order is pending and settles at a later {@link onMarketEvent}. Draws the
-   * order's latency and injected-reject coin first, whatever the outcome. O(log pending).
+   * order's latency and injected-reject coin first, whatever the outcome. The order gets the
+   * faults in effect at the current canary weight. O(log pending).
    *
    * @throws RangeError when `decisionPrice` is not a positive finite number (an engine bug).
    */
@@ -144,8 +292,11 @@ export class SimulatedBroker {
     if (!(order.decisionPrice > 0 && Number.isFinite(order.decisionPrice)))
       throw new RangeError(`order ${order.orderId}: decisionPrice must be > 0`);
     const arm = ARM_INDEX[order.arm];
-    const latencyMs = this.#latency[arm]!.nextMs();
-    const injectedReject = this.#rejectRng[arm]!.nextFloat() < this.#rejectProbability[arm]!;
+    const levelIndex = this.#activeLevel[arm]!;
+    const level = this.#levels[levelIndex]!;
+    // One latency draw and one reject draw per order, whatever the level: later draws never shift.
+    const latencyMs = level.latency.nextMs();
+    const injectedReject = this.#rejectRng[arm]!.nextFloat() < level.rejectProbability;
     const minNotional = this.#config.minNotional;
     // Decided in floats unless within a relative 1e-9 of the minimum, then exactly (decimals).
     const notionalNum = decimalToFloat(order.quantity) * order.decisionPrice;
@@ -171,6 +322,8 @@ export class SimulatedBroker {
       arrivalUs: nowUs + Math.round(latencyMs * 1000),
       seq: this.#seq++,
       injectedReject,
+      level: levelIndex,
+      offset: this.#accountSlippageSdBps === 0 ? null : this.#offsetOf(order.accountId),
     });
     this.#pending++;
     return null;
@@ -224,18 +377,54 @@ export class SimulatedBroker {
 
   #settle(entry: PendingOrder, event: MarketEvent): ExecutionReport {
     const { order } = entry;
+    if (this.#outages !== null) {
+      const outage = this.#outages.windowAt(event.tsUs);
+      if (outage !== null) {
+        const { perHour, durationMs } = this.#config.outages!;
+        return reject(
+          order,
+          event.tsUs,
+          'VENUE',
+          `venue outage from ${usToIso(outage.startUs)} to ${usToIso(outage.endUs)} (simulated outages: ${perHour} per hour, ${durationMs} ms each)`,
+        );
+      }
+    }
+    const level = this.#levels[entry.level]!;
     if (entry.injectedReject) {
+      const from =
+        level.fromWeightBps === 0 ? '' : `, from a canary weight of ${level.fromWeightBps / 100}%`;
       return reject(
         order,
         event.tsUs,
         'INJECTED',
-        `fault injection rejected the order at arrival (${order.arm} rejects=+${this.#injections[order.arm].rejectPct}%)`,
+        `fault injection rejected the order at arrival (${order.arm} rejects=+${level.faults.rejectPct}%${from})`,
       );
     }
     const side = order.side === 'buy' ? SIDE_BUY : SIDE_SELL;
-    const slot = ARM_INDEX[order.arm] * 2 + side;
-    const price = this.#fillPrice[slot] ?? this.#priceFor(event, slot, side);
-    const priceNum = this.#fillPriceNum[slot]!;
+    const slot = entry.level * 2 + side;
+    let price: Decimal;
+    let priceNum: number;
+    let feePerUnit: Decimal;
+    const offset = entry.offset;
+    if (offset === null) {
+      price = this.#fillPrice[slot] ?? this.#priceFor(event, slot, side, level);
+      priceNum = this.#fillPriceNum[slot]!;
+      feePerUnit = this.#feePerUnit[slot] ??= price.times(level.feeRate);
+    } else {
+      // The account's offset adds to the injected slippage: one factor, 1 ± (injected + offset).
+      let factor = offset.factors[slot];
+      if (factor === undefined) {
+        const fraction =
+          level.slippageFraction === null
+            ? offset.fraction
+            : level.slippageFraction.plus(offset.fraction);
+        factor = side === SIDE_BUY ? ONE.plus(fraction) : ONE.minus(fraction);
+        offset.factors[slot] = factor;
+      }
+      price = this.#basePriceOf(event, side).times(factor);
+      priceNum = price.toNumber();
+      feePerUnit = price.times(level.feeRate);
+    }
     const decision = order.decisionPrice;
     const slippageBps =
       side === SIDE_BUY
@@ -269,11 +458,29 @@ export class SimulatedBroker {
       decisionTsUs: order.decisionTsUs,
       tsUs: event.tsUs,
       price,
-      fee: (this.#feePerUnit[slot] ??= price.times(this.#feeRate)).times(order.quantity),
+      fee: feePerUnit.times(order.quantity),
       latencyMs: (entry.arrivalUs - order.decisionTsUs) / 1000,
       slippageBps,
     };
     return fill;
+  }
+
+  /** The persistent offset of an order's account, hashed once per id (at its first order). */
+  #offsetOf(accountId: string): AccountOffset | null {
+    let offset = this.#offsets.get(accountId);
+    if (offset === undefined) {
+      const bps = accountSlippageBps(
+        this.#seed,
+        this.#offsetAccountOf(accountId),
+        this.#accountSlippageSdBps,
+      );
+      offset =
+        bps === 0
+          ? null
+          : { bps, fraction: new Decimal(String(bps)).dividedBy(10_000), factors: [] };
+      this.#offsets.set(accountId, offset);
+    }
+    return offset;
   }
 
   #decisionPriceDecimal(price: number): Decimal {
@@ -284,25 +491,32 @@ export class SimulatedBroker {
     return this.#decisionPrice;
   }
 
-  /** Builds (once per event) the fill price of one arm × side slot and its float. */
-  #priceFor(event: MarketEvent, slot: number, side: number): Decimal {
+  /** The event's price for a side (ask or bid, or the trade's), built once per event. */
+  #basePriceOf(event: MarketEvent, side: number): Decimal {
     let base = this.#basePrice[side] ?? null;
-    const baseNum =
-      event.type === 'trade'
-        ? event.priceNum
-        : side === SIDE_BUY
-          ? event.askPriceNum
-          : event.bidPriceNum;
     if (base === null) {
       base = new Decimal(
         event.type === 'trade' ? event.price : side === SIDE_BUY ? event.askPrice : event.bidPrice,
       );
       this.#basePrice[side] = base;
     }
-    const factor = this.#slippageFactor[slot] ?? null;
+    return base;
+  }
+
+  /** Builds (once per event) the fill price of one level × side slot and its float. */
+  #priceFor(event: MarketEvent, slot: number, side: number, level: FaultLevel): Decimal {
+    const base = this.#basePriceOf(event, side);
+    const factor = level.factors[side] ?? null;
     const price = factor === null ? base : base.times(factor);
     this.#fillPrice[slot] = price;
-    this.#fillPriceNum[slot] = factor === null ? baseNum : price.toNumber();
+    this.#fillPriceNum[slot] =
+      factor === null
+        ? event.type === 'trade'
+          ? event.priceNum
+          : side === SIDE_BUY
+            ? event.askPriceNum
+            : event.bidPriceNum
+        : price.toNumber();
     return price;
   }
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { TradingEngine } from '../../engine/trading-engine.js';
+import type { FillModelDescription } from '../../execution/index.js';
 import type { ReportJson } from '../../report/report-json.js';
 import { cli, readReport, ROOT, SAMPLES, tempDir } from '../../../test/cli-harness.js';
 
@@ -46,6 +47,86 @@ describe('replay --time', () => {
     expect(tardis.stderr).toBe(
       `strategy-canary: ${TARDIS}: time 'exchange' (--time exchange) is not supported for tardis-trades files: their event time is local_timestamp (the exchange's timestamp stays in exchangeTsUs); use time 'local' [E_USAGE]\n`,
     );
+  });
+});
+
+describe('replay: execution faults from the command line', () => {
+  it('records --latency-sigma, --account-slippage-sd, --outages and fee and weight-conditional injections', async () => {
+    const args = [
+      '--weight',
+      '50',
+      '--latency-sigma',
+      '1',
+      '--account-slippage-sd',
+      '0.5',
+      '--outages',
+      '360:2000',
+      '--inject',
+      'canary:fees=+2bp',
+      '--inject',
+      'canary:slippage=+3bp,from=25%',
+    ];
+    const report = await replayReport(args);
+    const execution = report.inputs.execution as FillModelDescription;
+    expect(execution.parameters.latency.stable.jitterSigma).toBe(1);
+    expect(execution.parameters.latency.canary.jitterSigma).toBe(1);
+    expect(execution.parameters.accountSlippageSdBps).toBe(0.5);
+    expect(execution.parameters.outages).toEqual({ perHour: 360, durationMs: 2000 });
+    expect(execution.injections.canary.spec).toBe(
+      'canary:latency=+0ms,slippage=+0bp,rejects=+0%,fees=+2bp;canary:slippage=+3bp,from=25%',
+    );
+    // 360 outages of 2 s an hour: down about 18 % of the time, on both arms.
+    expect(report.arms.stable.rejectsByReason['VENUE']).toBeGreaterThan(0);
+    expect(report.arms.canary.rejectsByReason['VENUE']).toBeGreaterThan(0);
+    expect(report.inputs.command).toBe(
+      `strategy-canary replay ${SPOT} --accounts 10 ${args.join(' ')}`,
+    );
+    // Same command, same report.
+    expect(await replayReport(args)).toEqual(report);
+  });
+
+  it('plants the conditional slippage only at or above its weight', async () => {
+    const canarySlippage = async (weight: string) =>
+      (
+        await replayReport([
+          '--stable',
+          'momentum@1.0.0',
+          '--canary',
+          'momentum@1.0.0',
+          '--weight',
+          weight,
+          '--inject',
+          'canary:slippage=+5bp,from=50%',
+        ])
+      ).arms;
+    const below = await canarySlippage('49.99');
+    const at = await canarySlippage('50');
+    expect(below.canary.slippageBps.mean! - below.stable.slippageBps.mean!).toBeLessThan(1);
+    expect(at.canary.slippageBps.mean! - at.stable.slippageBps.mean!).toBeGreaterThan(4);
+  });
+
+  const bad: readonly (readonly [string[], string])[] = [
+    [['--outages', '36'], '--outages: expected PER_HOUR:DURATION_MS'],
+    [['--outages', '36:1000:5'], '--outages: expected PER_HOUR:DURATION_MS'],
+    [['--outages', '0:1000'], 'the rate and the duration must be above 0'],
+    [['--outages', '36:fast'], '--outages (duration ms): expected a number, got "fast"'],
+    [['--outages', '4000:1000'], '--outages (per hour): 4000 is outside 0–3600'],
+    [['--latency-sigma', '4'], '--latency-sigma: 4 is outside 0–3'],
+    [['--account-slippage-sd', '-1'], '--account-slippage-sd: -1 is outside 0–100'],
+    [['--account-slippage-sd', '101'], '--account-slippage-sd: 101 is outside 0–100'],
+  ];
+  it.each(bad)('refuses %j with E_USAGE', async (args, message) => {
+    const result = await cli(['replay', SPOT, ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain('[E_USAGE]');
+  });
+
+  it('refuses a fee injection that makes the fee negative with E_INJECT_SPEC', async () => {
+    const result = await cli(['replay', SPOT, '--inject', 'canary:fees=-11bp']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('fees -11bp would make the fee -1bp negative (base 10bp)');
+    expect(result.stderr).toContain('[E_INJECT_SPEC]');
   });
 });
 

@@ -11,7 +11,16 @@ import type { ArmStrategyConfig } from '../../engine/replay-config.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
 import { runReplay, type ReplayConfig, type ReplayRollout } from '../../engine/run-replay.js';
-import { DEFAULT_EXECUTION_CONFIG, parseInjectSpecs } from '../../execution/index.js';
+import {
+  DEFAULT_EXECUTION_CONFIG,
+  DEFAULT_JITTER_SIGMA,
+  MAX_ACCOUNT_SLIPPAGE_SD_BPS,
+  MAX_OUTAGE_DURATION_MS,
+  MAX_OUTAGES_PER_HOUR,
+  parseInjectSpecs,
+  type ExecutionConfig,
+  type OutageModel,
+} from '../../execution/index.js';
 import { reportDecisionOf } from '../../report/report-json.js';
 import { loadPlan, PLAN_PRESET_NAMES, scalePlan } from '../../rollout/index.js';
 import { weightPctToBps } from '../../router/index.js';
@@ -55,6 +64,9 @@ interface ReplayCliOptions {
   readonly time: 'local' | 'exchange';
   readonly tradesOnly?: boolean;
   readonly feeBps?: string;
+  readonly latencySigma?: string;
+  readonly accountSlippageSd?: string;
+  readonly outages?: string;
   readonly maxLeverage: string;
   readonly quantityDecimals: string;
   readonly interval: string;
@@ -125,7 +137,7 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     )
     .option(
       '--inject <spec>',
-      'fault injection, e.g. canary:latency=+20ms,slippage=+2bp,rejects=+1% (repeatable)',
+      "fault injection, e.g. canary:latency=+20ms,slippage=+2bp,rejects=+1%,fees=+2bp; add from=25% to apply a spec only while the canary's weight is at least 25% (repeatable)",
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
@@ -161,6 +173,18 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     .option(
       '--fee-bps <bps>',
       `taker fee in bps of notional (default ${DEFAULT_EXECUTION_CONFIG.feeBps})`,
+    )
+    .option(
+      '--latency-sigma <s>',
+      `shape of both arms' log-normal latency jitter, its log-space sd (default ${DEFAULT_JITTER_SIGMA}; 1 is heavily skewed)`,
+    )
+    .option(
+      '--account-slippage-sd <bps>',
+      'per-account execution heterogeneity: each account gets a persistent slippage offset drawn from Normal(0, bps) (default 0: none)',
+    )
+    .option(
+      '--outages <per-hour:duration-ms>',
+      'venue outages on both arms, e.g. 36:1000 (36 an hour on average, 1 s each): orders settling inside one are rejected VENUE',
     )
     .option(
       '--max-leverage <x>',
@@ -293,13 +317,63 @@ async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<R
       stable: await armStrategy('stable', o.stable, o.stableParams),
       canary: await armStrategy('canary', o.canary, o.canaryParams),
     },
-    execution: { ...DEFAULT_EXECUTION_CONFIG, feeBps },
+    execution: executionConfigFrom(o, feeBps),
     injections: parseInjectSpecs(o.inject),
     maxLeverage: parseNumberInRange('--max-leverage', o.maxLeverage, 0.01, 100),
     quantityDecimals: parseInteger('--quantity-decimals', o.quantityDecimals, 0, 12),
     sampleIntervalMs: parseNumberInRange('--interval', o.interval, 1, 3_600_000),
     ...(rollout === undefined ? {} : { rollout }),
   };
+}
+
+function executionConfigFrom(o: ReplayCliOptions, feeBps: number): ExecutionConfig {
+  const latency =
+    o.latencySigma === undefined
+      ? DEFAULT_EXECUTION_CONFIG.latency
+      : (() => {
+          const jitterSigma = parseNumberInRange('--latency-sigma', o.latencySigma, 0, 3);
+          return {
+            stable: { ...DEFAULT_EXECUTION_CONFIG.latency.stable, jitterSigma },
+            canary: { ...DEFAULT_EXECUTION_CONFIG.latency.canary, jitterSigma },
+          };
+        })();
+  const accountSlippageSdBps =
+    o.accountSlippageSd === undefined
+      ? 0
+      : parseNumberInRange(
+          '--account-slippage-sd',
+          o.accountSlippageSd,
+          0,
+          MAX_ACCOUNT_SLIPPAGE_SD_BPS,
+        );
+  return {
+    ...DEFAULT_EXECUTION_CONFIG,
+    latency,
+    feeBps,
+    accountSlippageSdBps,
+    outages: o.outages === undefined ? null : parseOutages(o.outages),
+  };
+}
+
+/** `--outages PER_HOUR:DURATION_MS`, e.g. `36:1000`. */
+function parseOutages(text: string): OutageModel {
+  const parts = text.split(':');
+  if (parts.length !== 2)
+    throw new UsageError(
+      `--outages: expected PER_HOUR:DURATION_MS (e.g. 36:1000 for 36 outages an hour of 1 s each), got "${text}"`,
+    );
+  const perHour = parseNumberInRange('--outages (per hour)', parts[0]!, 0, MAX_OUTAGES_PER_HOUR);
+  const durationMs = parseNumberInRange(
+    '--outages (duration ms)',
+    parts[1]!,
+    0,
+    MAX_OUTAGE_DURATION_MS,
+  );
+  if (perHour === 0 || durationMs === 0)
+    throw new UsageError(
+      `--outages: the rate and the duration must be above 0 (leave --outages out for none), got "${text}"`,
+    );
+  return { perHour, durationMs };
 }
 
 async function rolloutFrom(planSpec: string, o: ReplayCliOptions): Promise<ReplayRollout> {
