@@ -265,10 +265,23 @@ const outline = (d: ReportDecision): unknown => ({
 });
 
 /** Everything but the guardrails' current values (names, limits, units and breaches stay). */
-const withoutGuardrailValues = (d: ReportDecision): unknown => ({
-  ...d,
-  guardrails: d.guardrails.map((g) => ({ ...g, value: null })),
-});
+/**
+ * A decision without its guardrail values (closing fills move them), its numbers to 12
+ * significant digits: the arms' equity reaches the analysis as a float kept within 1e-9 of the
+ * exact books, and the embedded books and the replay's ledger sum it in different orders, so the
+ * return comparison may differ in its last bits.
+ */
+const withoutGuardrailValues = (d: ReportDecision): unknown =>
+  roundNumbers({ ...d, guardrails: d.guardrails.map((g) => ({ ...g, value: null })) });
+
+function roundNumbers(value: unknown): unknown {
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? Number(value.toPrecision(12)) : value;
+  if (Array.isArray(value)) return value.map(roundNumbers);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundNumbers(v)]));
+  return value;
+}
 
 const ms = (at: string): number => Date.parse(at);
 

@@ -26,7 +26,7 @@ function aa(out: string, ...extra: string[]): string[] {
     '--canary-params',
     FAST,
     '--accounts',
-    '400',
+    '1000',
     '--out',
     out,
     ...extra,
@@ -77,18 +77,25 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
     for (const d of applied) {
       expect(d.reasons[0]!.code).toBe('ALL_NON_INFERIOR');
       const metrics = d.reasons.filter((r) => r.metric !== null);
-      expect(metrics.map((r) => r.metric)).toEqual([
-        'slippageBps',
-        'latencyMs',
-        'rejectRate',
-        'returnBps',
-      ]);
-      for (const r of metrics) {
+      // Each compared metric twice: the step's evidence, then the whole rollout's.
+      expect(metrics.map((r) => `${r.metric}/${r.scope}`)).toEqual(
+        ['slippageBps', 'latencyMs', 'rejectRate', 'edgeBps'].flatMap((m) => [
+          `${m}/step`,
+          `${m}/rollout`,
+        ]),
+      );
+      // What the step required is shown non-inferior, with its bounds, units and test names.
+      for (const r of metrics.filter((m) => m.required === true)) {
         expect(['non_inferior', 'better']).toContain(r.verdict);
         expect(r.ci).not.toBeNull();
-        expect(r.alpha).toBeCloseTo(0.0125, 10);
-        expect(r.test).toMatch(/^normal-mixture-cs\//);
+        expect(r.unit).toBeTruthy();
+        expect(r.alphaNonInferiority).toBe(0.025);
+        expect(r.test).toMatch(/^paired-(buckets|intervals)\//);
       }
+      for (const r of metrics) expect(r.verdict).not.toBe('worse');
+      // The rollback α: half of 0.0125 over the rollout, the other half over 3 comparison steps.
+      expect(metrics.find((r) => r.scope === 'rollout')!.alpha).toBeCloseTo(0.00625, 12);
+      expect(metrics.find((r) => r.scope === 'step')!.alpha).toBeCloseTo(0.0125 / 2 / 3, 12);
     }
     // Every account trades the promoted version at the end; the shadow step traded paper only.
     expect(report.exposure.accountSharePct).toBe(100);
@@ -103,7 +110,7 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
       finalWeightPct: 100,
       auditLog: 'audit.jsonl',
     });
-    expect(report.shadow!.paperAccounts).toBe(400);
+    expect(report.shadow!.paperAccounts).toBe(1000);
     expect(report.shadow!.fills).toBeGreaterThan(0);
     // The printed lines are the decisions as they happened.
     expect(result.stdout).toMatch(/increase 0 % → 10 %\s+ALL_NON_INFERIOR/);
@@ -152,7 +159,7 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
 
   it.each([
     ['canary:slippage=+3bp', 'slippageBps'],
-    ['canary:rejects=+2%', 'rejectRate'],
+    ['canary:rejects=+6%', 'rejectRate'],
     ['canary:latency=+50%', 'latencyMs'],
   ])(
     'a planted regression (%s) rolls back, with the metric shown worse',
@@ -165,6 +172,8 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
       expect(rollback.reasons[0]).toMatchObject({ code: 'METRIC_WORSE', metric, verdict: 'worse' });
       const [lower] = rollback.reasons[0]!.ci!;
       expect(lower).toBeGreaterThan(rollback.reasons[0]!.margin!);
+      // The regression shows on paper, in the shadow step: no real account traded it.
+      expect(rollback.fromWeightPct).toBe(0);
       // After a rollback no account trades the canary.
       expect(report.exposure.canaryAccounts).toBe(0);
       expect(report.rollout!.finalWeightPct).toBe(0);

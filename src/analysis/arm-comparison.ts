@@ -1,44 +1,32 @@
 import type { Arm } from '../core/arm.js';
 import { US_PER_MS } from '../core/time.js';
 import type { MetricsInput } from '../metrics/metrics-input.js';
-import {
-  ANALYSIS_INTERVAL_MS,
-  MIN_OBSERVATIONS,
-  N_STAR_BATCHES,
-  N_STAR_INTERVALS,
-  N_STAR_ORDERS,
-} from './analysis-defaults.js';
-import { bernoulliSummary } from './bernoulli-summary.js';
-import { DecisionBatches } from './decision-batches.js';
+import { ANALYSIS_INTERVAL_MS, BUCKET_CLOSE_AFTER_MS } from './analysis-defaults.js';
+import { METRIC_NAMES, type MetricName } from './compared-metric.js';
+import type { RequiredMetric } from './decide-step.js';
 import { metricEvidence, type MetricEvidence } from './metric-evidence.js';
 import { DEFAULT_METRIC_POLICIES, type MetricPolicies } from './metric-policy.js';
-import {
-  oneSampleCs,
-  rho2ForOptimalN,
-  twoSampleCs,
-  type ConfidenceInterval,
-} from './normal-mixture-cs.js';
-import { PairedReturns } from './paired-returns.js';
+import { meanBounds, rateBounds, ratioBounds } from './paired-bounds.js';
+import { PairedEdge } from './paired-edge.js';
+import { PairedOrderMetrics, type EvidenceScope } from './paired-order-metrics.js';
 
-/** Stable names of the tests behind each metric's evidence. */
+/** Stable names of the tests behind each metric's evidence (docs/analysis.md). */
 export const TEST_NAMES = {
-  batchMeans: 'normal-mixture-cs/two-sample/batch-means',
-  bernoulli: 'normal-mixture-cs/two-sample/bernoulli',
-  pairedIntervals: 'normal-mixture-cs/paired-intervals',
-} as const;
+  slippageBps: 'paired-buckets/mean/normal-mixture-cs',
+  latencyMs: 'paired-buckets/mean/normal-mixture-cs',
+  rejectRate: 'paired-buckets/rate-score/normal-mixture-cs',
+  edgeBps: 'paired-intervals/ratio/normal-mixture-cs',
+} as const satisfies Readonly<Record<MetricName, string>>;
 
 /** Tuning of an {@link ArmComparison}; every field defaults to analysis-defaults.ts. */
 export interface ArmComparisonOptions {
-  /** Paired-returns interval, ms of event time, a positive whole number (default 60,000). */
+  /**
+   * Width of the event-time buckets that pair orders, and of the paired return intervals, ms
+   * (a positive whole number; default 60,000).
+   */
   readonly intervalMs?: number;
-  /** Observations per arm below which a metric is inconclusive (default 10). */
-  readonly minObservations?: number;
-  /** n* of the batch-mean metrics, batches canary + stable (default 100). */
-  readonly nStarBatches?: number;
-  /** n* of the reject rate, orders canary + stable (default 2,000). */
-  readonly nStarOrders?: number;
-  /** n* of the paired returns, intervals (default 60). */
-  readonly nStarIntervals?: number;
+  /** A bucket still missing reports closes anyway this long after its end, ms (default 60,000). */
+  readonly closeAfterMs?: number;
 }
 
 /** What one arm did, as the comparison counted it. */
@@ -51,104 +39,103 @@ export interface ArmCounts {
   /** Reports that are reject-rate observations: fills plus rejects other than EXPIRED. */
   readonly resolvedOrders: number;
   readonly strategyErrors: number;
-  readonly completedBatches: number;
 }
 
-const MS_PER_HOUR = 3_600_000;
+/** Policies per scope: the current step's (its margins) and the whole rollout's. */
+export type ScopedPolicies = Readonly<Record<EvidenceScope, MetricPolicies>>;
 
 /**
- * The statistical comparison of canary against stable, fed the engine's `MetricsInput` stream
- * (cumulative over the whole rollout: one sequence per metric, shadow step included). Per arm it
- * keeps: decision-batch means of slippage and latency, per-order reject observations (EXPIRED
- * rejects at the end of data are not observations: the data ended, the venue said nothing), and the
- * paired per-interval return differences. `evaluate` turns them into one {@link MetricEvidence}
- * per metric with the normal-mixture confidence sequences of normal-mixture-cs.ts.
+ * The statistical comparison of canary against stable, fed the engine's `MetricsInput` stream, in
+ * the units that carry the randomness (docs/analysis.md):
+ * - slippage, latency and reject rate **paired by event-time bucket** (both arms' orders decided
+ *   in the same bucket face the same market; the bucket, not the order, is the unit that survives
+ *   bursts, regimes and arms that decide at different moments), with the accounts' own effects
+ *   as a variance component ({@link PairedOrderMetrics});
+ * - returns **per unit of turnover**, paired by analysis interval ({@link PairedEdge}).
+ * Each metric has two sequences: the whole rollout's, and the current step's (restarted by
+ * {@link startStep}, so a regression that appears only at a higher weight is judged on that
+ * weight's data). `evaluate` turns them into one {@link MetricEvidence} per metric and scope.
  *
- * `record` is O(1) and allocates only when a new decision batch opens; memory is O(open batches).
+ * `record` is O(1) amortized; memory is O(open orders + accounts).
  *
  * @example
  * const comparison = new ArmComparison();
  * engine.metricsInput$.subscribe((input) => {
- *   if (comparison.record(input)) decide(comparison.evaluate(policies));
+ *   if (comparison.record(input)) decide(comparison.evaluate(policies, required));
  * });
  */
 export class ArmComparison {
   readonly intervalMs: number;
-  readonly minObservations: number;
-  readonly nStarBatches: number;
-  readonly nStarOrders: number;
-  readonly nStarIntervals: number;
-  readonly #batches = new DecisionBatches();
-  readonly #returns: PairedReturns;
+  readonly #orders: PairedOrderMetrics;
+  readonly #edge: PairedEdge;
   // Per arm (0 stable, 1 canary).
-  readonly #orders: [number, number] = [0, 0];
+  readonly #sent: [number, number] = [0, 0];
   readonly #fills: [number, number] = [0, 0];
   readonly #rejects: [number, number] = [0, 0];
   readonly #resolved: [number, number] = [0, 0];
-  readonly #rejectObservations: [number, number] = [0, 0];
   readonly #strategyErrors: [number, number] = [0, 0];
 
   constructor(options: ArmComparisonOptions = {}) {
     this.intervalMs = options.intervalMs ?? ANALYSIS_INTERVAL_MS;
-    this.minObservations = options.minObservations ?? MIN_OBSERVATIONS;
-    this.nStarBatches = options.nStarBatches ?? N_STAR_BATCHES;
-    this.nStarOrders = options.nStarOrders ?? N_STAR_ORDERS;
-    this.nStarIntervals = options.nStarIntervals ?? N_STAR_INTERVALS;
     if (!Number.isSafeInteger(this.intervalMs) || this.intervalMs <= 0) {
       throw new RangeError(`intervalMs must be a positive whole number, got ${this.intervalMs}`);
     }
-    if (!(this.minObservations >= 2)) {
-      throw new RangeError(`minObservations must be at least 2, got ${this.minObservations}`);
-    }
-    for (const nStar of [this.nStarBatches, this.nStarOrders, this.nStarIntervals]) {
-      if (!(nStar > 0) || !Number.isFinite(nStar))
-        throw new RangeError(`n* must be positive, got ${nStar}`);
-    }
-    this.#returns = new PairedReturns(this.intervalMs * US_PER_MS);
+    this.#orders = new PairedOrderMetrics(
+      this.intervalMs,
+      options.closeAfterMs ?? Math.max(BUCKET_CLOSE_AFTER_MS, this.intervalMs),
+    );
+    this.#edge = new PairedEdge(this.intervalMs * US_PER_MS);
   }
 
   /**
-   * Consumes one record; returns true when it added evidence (completed a decision batch or a paired
-   * interval): the moment to evaluate again.
+   * A new step starts at `tsUs` (`step` is its index): the step's sequences restart, and orders
+   * decided from then on are the step's.
+   */
+  startStep(step: number, tsUs: number): void {
+    this.#orders.startStep(step, tsUs);
+    this.#edge.startStep();
+  }
+
+  /**
+   * Consumes one record; returns true when it added evidence (a paired bucket or interval
+   * completed): the moment to evaluate again.
    */
   record(input: MetricsInput): boolean {
     switch (input.type) {
       case 'order': {
-        const completed = this.#batches.closeThrough(input.tsUs - 1);
-        this.#orders[input.arm === 'canary' ? 1 : 0]++;
-        this.#batches.order(input.arm, input.tsUs);
-        return completed > 0;
+        const closed = this.#orders.advance(input.tsUs);
+        this.#sent[input.arm === 'canary' ? 1 : 0]++;
+        this.#orders.order(input.arm, input.tsUs);
+        return closed.paired > 0;
       }
       case 'fill':
       case 'reject': {
         const index = input.arm === 'canary' ? 1 : 0;
-        const completed = this.#batches.closeThrough(input.tsUs - 1);
         if (input.type === 'fill') {
           this.#fills[index]++;
           this.#resolved[index]++;
+          this.#edge.fill(input);
         } else {
           this.#rejects[index]++;
-          if (input.reason !== 'EXPIRED') {
-            this.#resolved[index]++;
-            this.#rejectObservations[index]++;
-          }
+          if (input.reason !== 'EXPIRED') this.#resolved[index]++;
         }
-        return this.#batches.report(input) || completed > 0;
+        this.#orders.report(input);
+        return this.#orders.advance(input.tsUs).paired > 0;
       }
       case 'strategy-error':
         this.#strategyErrors[input.arm === 'canary' ? 1 : 0]++;
-        return this.#batches.closeThrough(input.tsUs - 1) > 0;
+        return this.#orders.advance(input.tsUs).paired > 0;
       case 'equity': {
         // A sample just before a flow is taken mid-event: not a boundary, nothing completes.
         if (input.beforeFlow === true) return false;
         // In a shadow step the canary strategy's results are its paper book's, not the real one.
         if (input.book === 'real') return false;
-        // Sampled after every event up to its boundary: no order at or before it is still to come.
-        const completed = this.#batches.closeThrough(input.tsUs);
-        return this.#returns.onEquity(input) || completed > 0;
+        const closed = this.#orders.advance(input.tsUs);
+        return this.#edge.onEquity(input) || closed.paired > 0;
       }
       case 'membership':
-        this.#returns.markMembershipChange(input.tsUs);
+        this.#orders.markMembershipChange(input.tsUs);
+        this.#edge.markMembershipChange(input.tsUs);
         return false;
     }
   }
@@ -157,113 +144,87 @@ export class ArmComparison {
   counts(arm: Arm): ArmCounts {
     const index = arm === 'canary' ? 1 : 0;
     return {
-      orders: this.#orders[index],
+      orders: this.#sent[index],
       fills: this.#fills[index],
       rejects: this.#rejects[index],
       resolvedOrders: this.#resolved[index],
       strategyErrors: this.#strategyErrors[index],
-      completedBatches: this.#batches.completed(arm),
     };
   }
 
-  /** Decision batches not completed yet (both arms): bounded by the orders in flight. */
-  get openBatches(): number {
-    return this.#batches.open;
+  /** Buckets still waiting for reports or for event time to pass their end. */
+  get openBuckets(): number {
+    return this.#orders.openBuckets;
   }
 
-  /** Paired return intervals observed. */
-  get pairedIntervals(): number {
-    return this.#returns.differencesBps.n;
+  /** Observations clipped to their plausibility bounds (docs/analysis.md, "Absurd values"). */
+  get winsorized(): number {
+    return this.#orders.winsorized;
   }
 
   /**
-   * One evidence record per compared metric (slippageBps, latencyMs, rejectRate, returnBps), each
-   * judged at its policy's margin and α. O(metrics).
+   * The evidence: for each compared metric, its current step's record then its whole rollout's,
+   * each judged at its scope's policy. `required` names the metrics (and scopes) this step needs shown
+   * non-inferior (it only marks the records; the decision rule reads it). O(metrics).
    */
-  evaluate(policies: MetricPolicies = DEFAULT_METRIC_POLICIES): readonly MetricEvidence[] {
-    const batches = this.#batches;
-    const min = this.minObservations;
-    const slippage = policies.slippageBps;
-    const latency = policies.latencyMs;
-    const reject = policies.rejectRate;
-    const returns = policies.returnBps;
-    const [slipStable, slipCanary] = batches.slippageBps;
-    const [latStable, latCanary] = batches.latencyMs;
-    const rejectStable = bernoulliSummary(this.#rejectObservations[0], this.#resolved[0]);
-    const rejectCanary = bernoulliSummary(this.#rejectObservations[1], this.#resolved[1]);
-    const differences = this.#returns.differencesBps;
-    return [
-      metricEvidence({
-        metric: 'slippageBps',
-        interval: twoSampleCs(
-          slipCanary,
-          slipStable,
-          rho2ForOptimalN(this.nStarBatches, slippage.alpha),
-          slippage.alpha,
-        ),
-        n: slipCanary.n,
-        nStable: slipStable.n,
-        unitOfObservation: 'batches',
-        policy: slippage,
-        test: TEST_NAMES.batchMeans,
-        minObservations: min,
-      }),
-      metricEvidence({
-        metric: 'latencyMs',
-        interval: twoSampleCs(
-          latCanary,
-          latStable,
-          rho2ForOptimalN(this.nStarBatches, latency.alpha),
-          latency.alpha,
-        ),
-        n: latCanary.n,
-        nStable: latStable.n,
-        unitOfObservation: 'batches',
-        policy: latency,
-        test: TEST_NAMES.batchMeans,
-        minObservations: min,
-      }),
-      metricEvidence({
-        metric: 'rejectRate',
-        interval: twoSampleCs(
-          rejectCanary,
-          rejectStable,
-          rho2ForOptimalN(this.nStarOrders, reject.alpha),
-          reject.alpha,
-        ),
-        n: rejectCanary.n,
-        nStable: rejectStable.n,
-        unitOfObservation: 'orders',
-        policy: reject,
-        test: TEST_NAMES.bernoulli,
-        minObservations: min,
-      }),
-      metricEvidence({
-        metric: 'returnBps',
-        interval: perHour(
-          oneSampleCs(
-            differences,
-            rho2ForOptimalN(this.nStarIntervals, returns.alpha),
-            returns.alpha,
-          ),
-          MS_PER_HOUR / this.intervalMs,
-        ),
-        n: differences.n,
-        nStable: differences.n,
-        unitOfObservation: 'intervals',
-        policy: returns,
-        test: TEST_NAMES.pairedIntervals,
-        minObservations: min,
-      }),
-    ];
+  evaluate(
+    policies: ScopedPolicies = { step: DEFAULT_METRIC_POLICIES, rollout: DEFAULT_METRIC_POLICIES },
+    required: readonly RequiredMetric[] = METRIC_NAMES.map((metric) => ({ metric, scope: 'step' })),
+  ): MetricEvidence[] {
+    const out: MetricEvidence[] = [];
+    for (const metric of METRIC_NAMES) {
+      for (const scope of ['step', 'rollout'] as const) {
+        const isRequired = required.some((r) => r.metric === metric && r.scope === scope);
+        out.push(this.#evidence(metric, scope, policies[scope][metric], isRequired));
+      }
+    }
+    return out;
   }
-}
 
-/** Scales an interval of per-interval differences to per hour (a linear change of unit). */
-function perHour(interval: ConfidenceInterval, intervalsPerHour: number): ConfidenceInterval {
-  return {
-    estimate: interval.estimate * intervalsPerHour,
-    lower: interval.lower * intervalsPerHour,
-    upper: interval.upper * intervalsPerHour,
-  };
+  #evidence(
+    metric: MetricName,
+    scope: EvidenceScope,
+    policy: MetricPolicies[MetricName],
+    required: boolean,
+  ): MetricEvidence {
+    const common = { metric, scope, policy, test: TEST_NAMES[metric], required };
+    if (metric === 'edgeBps') {
+      const sequence = this.#edge.sequence(scope);
+      // Higher is better: the lower bound shows non-inferiority, the upper bound harm.
+      const bounds = ratioBounds(
+        sequence,
+        policy.margin,
+        policy.nonInferiorityAlpha,
+        policy.rollbackAlpha,
+      );
+      return metricEvidence({
+        ...common,
+        bounds,
+        n: sequence.intervals,
+        nStable: sequence.intervals,
+        unitOfObservation: 'intervals',
+        unitOfCluster: 'intervals',
+      });
+    }
+    const sequence = this.#orders.sequence(metric, scope);
+    const account = {
+      variance: this.#orders.accountVariance(metric, scope),
+      degreesOfFreedom: this.#orders.accountDegreesOfFreedom(metric),
+    };
+    const bounds = (metric === 'rejectRate' ? rateBounds : meanBounds)(
+      sequence,
+      account,
+      policy.margin,
+      policy.rollbackAlpha,
+      policy.nonInferiorityAlpha,
+    );
+    return metricEvidence({
+      ...common,
+      bounds,
+      n: sequence.canaryN,
+      nStable: sequence.stableN,
+      unitOfObservation: metric === 'rejectRate' ? 'orders' : 'fills',
+      unitOfCluster: 'buckets',
+    });
+  }
 }

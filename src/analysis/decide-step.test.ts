@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { DecisionReason, GuardrailState, MetricVerdict } from '../core/decision.js';
 import { decideStep, type StepContext } from './decide-step.js';
 
-const ev = (metric: string, verdict: MetricVerdict): DecisionReason => ({
+const ev = (
+  metric: string,
+  verdict: MetricVerdict,
+  scope: 'step' | 'rollout' = 'step',
+): DecisionReason => ({
   code: `METRIC_${verdict.toUpperCase()}`,
   metric,
   message: `${metric} ${verdict}`,
@@ -12,15 +16,22 @@ const ev = (metric: string, verdict: MetricVerdict): DecisionReason => ({
   n: 50,
   nStable: 50,
   margin: 1,
-  test: 'normal-mixture-cs/two-sample/batch-means',
+  test: 'paired-buckets/mean/normal-mixture-cs',
   alpha: 0.0125,
   verdict,
+  scope,
 });
+const METRICS = ['slippageBps', 'latencyMs', 'rejectRate', 'edgeBps'].map((metric) => ({
+  metric,
+  scope: 'step' as const,
+}));
+const stepScope = (...metrics: string[]) =>
+  metrics.map((metric) => ({ metric, scope: 'step' as const }));
 const allPass = [
   ev('slippageBps', 'non_inferior'),
   ev('latencyMs', 'better'),
   ev('rejectRate', 'non_inferior'),
-  ev('returnBps', 'non_inferior'),
+  ev('edgeBps', 'non_inferior'),
 ];
 const state = (name: string, breached: boolean): GuardrailState => ({
   name,
@@ -42,6 +53,7 @@ const step: StepContext = {
   canaryFillsInStep: 2_000,
   minCanaryFills: 1_000,
   onMaxDuration: 'halt',
+  requiredMetrics: METRICS,
 };
 
 describe('decideStep', () => {
@@ -109,18 +121,61 @@ describe('decideStep', () => {
     expect(both.action).toBe('hold');
   });
 
-  it('holds while a metric is inconclusive, naming it; inconclusive never promotes', () => {
-    const evidence = [...allPass.slice(0, 3), ev('returnBps', 'inconclusive')];
+  it('holds while a required metric is inconclusive, naming it; inconclusive never promotes', () => {
+    const evidence = [...allPass.slice(0, 3), ev('edgeBps', 'inconclusive')];
     const d = decideStep(evidence, okGuardrails, { ...step, isLastStep: true });
     expect(d.action).toBe('hold');
     expect(d.reasons[0]!.code).toBe('INCONCLUSIVE');
-    expect(d.reasons[0]!.message).toContain('returnBps');
+    expect(d.reasons[0]!.message).toContain('edgeBps');
   });
 
-  it('never advances on no evidence at all', () => {
+  it('advances on the required metrics only: an inconclusive metric the step does not require waits', () => {
+    const evidence = [...allPass.slice(0, 3), ev('edgeBps', 'inconclusive')];
+    const d = decideStep(evidence, okGuardrails, {
+      ...step,
+      requiredMetrics: stepScope('slippageBps', 'latencyMs', 'rejectRate'),
+    });
+    expect(d.action).toBe('increase');
+    expect(d.reasons[0]!.message).toContain('(slippageBps, latencyMs, rejectRate)');
+  });
+
+  it("counts the required scope's evidence as non-inferiority, but a worse verdict in either scope", () => {
+    // Non-inferior over the whole rollout but inconclusive in the step: hold when the step's is required.
+    const onlyRollout = [
+      ev('slippageBps', 'inconclusive'),
+      ev('slippageBps', 'non_inferior', 'rollout'),
+    ];
+    const stepOnly = { ...step, requiredMetrics: stepScope('slippageBps') };
+    expect(decideStep(onlyRollout, okGuardrails, stepOnly).action).toBe('hold');
+    // The same evidence advances when the rollout's is what the step requires (returns).
+    const overRollout = decideStep(onlyRollout, okGuardrails, {
+      ...step,
+      requiredMetrics: [{ metric: 'slippageBps', scope: 'rollout' }],
+    });
+    expect(overRollout.action).toBe('increase');
+    expect(overRollout.reasons[0]!.message).toContain('(slippageBps over the rollout)');
+    // Worse over the whole rollout: rollback, whatever the step says.
+    const worseOverall = [ev('slippageBps', 'non_inferior'), ev('slippageBps', 'worse', 'rollout')];
+    const d = decideStep(worseOverall, okGuardrails, stepOnly);
+    expect(d.action).toBe('rollback');
+    expect(d.reasons[0]).toMatchObject({ metric: 'slippageBps', scope: 'rollout' });
+  });
+
+  it('never advances while a required metric has no evidence at all', () => {
     const d = decideStep([], okGuardrails, step);
     expect(d.action).toBe('hold');
-    expect(d.reasons[0]!.message).toContain('no metric evidence');
+    expect(d.reasons[0]!.message).toContain('not shown non-inferior: slippageBps, latencyMs');
+  });
+
+  it('a step that requires nothing (100 %) advances on its floors when nothing is worse', () => {
+    const d = decideStep([ev('edgeBps', 'inconclusive')], okGuardrails, {
+      ...step,
+      isLastStep: true,
+      nextWeightPct: null,
+      requiredMetrics: [],
+    });
+    expect(d.action).toBe('promote');
+    expect(d.reasons[0]!.message).toContain('no metric to show');
   });
 
   it('at the maximum duration, an inconclusive step halts or rolls back as the plan says', () => {
@@ -196,10 +251,13 @@ describe('decideStep', () => {
         (verdicts, breaches, s) => {
           const evidence = verdicts.map((v, i) => ev(`m${i}`, v));
           const guardrails = breaches.map((b, i) => state(`g${i}`, b));
-          const context = { ...step, ...s };
+          const context = {
+            ...step,
+            ...s,
+            requiredMetrics: stepScope(...verdicts.map((_, i) => `m${i}`)),
+          };
           const d = decideStep(evidence, guardrails, context);
-          const passes =
-            verdicts.length > 0 && verdicts.every((v) => v === 'better' || v === 'non_inferior');
+          const passes = verdicts.every((v) => v === 'better' || v === 'non_inferior');
           const gatesMet =
             s.elapsedInStepMs >= s.minDurationMs && s.canaryFillsInStep >= s.minCanaryFills;
           const pastMax = s.maxDurationMs !== null && s.elapsedInStepMs >= s.maxDurationMs;

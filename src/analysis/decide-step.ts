@@ -1,4 +1,5 @@
 import type { DecisionAction, DecisionReason, GuardrailState } from '../core/decision.js';
+import type { EvidenceScope } from './paired-order-metrics.js';
 import { formatNumber } from './format-number.js';
 import { guardrailReasonCode } from './guardrails.js';
 
@@ -23,6 +24,18 @@ export interface StepContext {
   readonly minCanaryFills: number;
   /** What a step that has not passed by its maximum duration does. */
   readonly onMaxDuration: 'halt' | 'rollback';
+  /**
+   * The metrics this step needs shown non-inferior to advance, each by the evidence of its scope
+   * (the step's own, or the whole rollout's); empty on a step that advances on its floors alone
+   * (a 100 % step has no stable arm to compare).
+   */
+  readonly requiredMetrics: readonly RequiredMetric[];
+}
+
+/** A metric a step requires shown non-inferior, and by which scope's evidence. */
+export interface RequiredMetric {
+  readonly metric: string;
+  readonly scope: EvidenceScope;
 }
 
 /** The decision rule's answer: an action (or `halt`, for a person) and its reasons, main one first. */
@@ -32,17 +45,21 @@ export interface StepDecision {
 }
 
 /**
- * The decision rule, a pure function of the evidence (one record per compared metric), the
- * guardrail states and the step:
+ * The decision rule, a pure function of the evidence (per metric, the step's record and the whole
+ * rollout's), the guardrail states and the step:
  * 1. a guardrail breached → `rollback` (GUARDRAIL_*);
- * 2. a metric `worse` → `rollback` (METRIC_WORSE; before any step gate);
- * 3. every metric `non_inferior`/`better` and the step gates met (event time in step ≥ min duration,
- *    canary fills in step ≥ min fills) → `increase`, or `promote` on the last step (ALL_NON_INFERIOR);
+ * 2. any metric shown `worse`, in either scope → `rollback` (METRIC_WORSE; before any step gate):
+ *    the deterioration tests run at every step;
+ * 3. every metric the step requires shown `non_inferior`/`better` by the evidence of its scope
+ *    (the step's own by default; the whole rollout's for a metric that needs more data than a
+ *    step gathers, such as returns), and the step's floors met (event time in step ≥ min duration, canary fills in step ≥ min fills)
+ *    → `increase`, or `promote` on the last step (ALL_NON_INFERIOR): a step ends as soon as its
+ *    evidence is conclusive, the floors are only operational minimums;
  * 4. otherwise, once the step has lasted its max duration → `halt` or `rollback` as the plan says
- *    (MAX_DURATION_HALT / MAX_DURATION_ROLLBACK), gates unmet included;
- * 5. otherwise `hold`: WAIT_MIN_DURATION / WAIT_MIN_FILLS for unmet gates, else INCONCLUSIVE.
- * Inconclusive never advances; no evidence at all counts as inconclusive. Every metric's evidence
- * follows the main reason(s) in `reasons`.
+ *    (MAX_DURATION_HALT / MAX_DURATION_ROLLBACK), floors unmet included;
+ * 5. otherwise `hold`: WAIT_MIN_DURATION / WAIT_MIN_FILLS for unmet floors, else INCONCLUSIVE.
+ * Inconclusive never advances; a required metric without evidence is inconclusive. Every
+ * metric's evidence follows the main reason(s) in `reasons`.
  */
 export function decideStep(
   evidence: readonly DecisionReason[],
@@ -77,21 +94,29 @@ export function decideStep(
       ),
     );
   }
-  const pending = evidence.filter((e) => e.verdict !== 'non_inferior' && e.verdict !== 'better');
-  const allPass = evidence.length > 0 && pending.length === 0;
+  const pending = step.requiredMetrics
+    .filter(({ metric, scope }) => {
+      const record = evidence.find((e) => e.metric === metric && (e.scope ?? 'step') === scope);
+      return (
+        record === undefined || !(record.verdict === 'non_inferior' || record.verdict === 'better')
+      );
+    })
+    .map(describeRequirement);
+  const allPass = pending.length === 0;
   if (allPass && gates.length === 0) {
     const action = step.isLastStep ? 'promote' : 'increase';
     const target = step.isLastStep
       ? 'promote the canary'
       : `increase to ${formatNumber(step.nextWeightPct ?? 100)} %`;
     const from = step.isShadow ? 'shadow step' : `${formatNumber(step.weightPct)} %`;
+    const what =
+      step.requiredMetrics.length === 0
+        ? `no metric to show at ${from} (none worse)`
+        : `every required metric non-inferior at ${from} (${step.requiredMetrics.map(describeRequirement).join(', ')})`;
     return {
       action,
       reasons: [
-        reason(
-          'ALL_NON_INFERIOR',
-          `every metric non-inferior at ${from}, step ${step.stepIndex} gates met: ${target}`,
-        ),
+        reason('ALL_NON_INFERIOR', `${what}, step ${step.stepIndex} floors met: ${target}`),
         ...evidence,
       ],
     };
@@ -99,9 +124,7 @@ export function decideStep(
   const why =
     gates.length > 0
       ? gates.map((g) => g.message).join('; ')
-      : evidence.length === 0
-        ? 'no metric evidence'
-        : `not shown non-inferior: ${pending.map((e) => e.metric ?? '?').join(', ')}`;
+      : `not shown non-inferior: ${pending.join(', ')}`;
   if (step.maxDurationMs !== null && step.elapsedInStepMs >= step.maxDurationMs) {
     const code = step.onMaxDuration === 'halt' ? 'MAX_DURATION_HALT' : 'MAX_DURATION_ROLLBACK';
     return {
@@ -117,6 +140,10 @@ export function decideStep(
   }
   if (gates.length > 0) return { action: 'hold', reasons: [...gates, ...evidence] };
   return { action: 'hold', reasons: [reason('INCONCLUSIVE', `hold: ${why}`), ...evidence] };
+}
+
+function describeRequirement({ metric, scope }: RequiredMetric): string {
+  return scope === 'step' ? metric : `${metric} over the rollout`;
 }
 
 function reason(code: string, message: string): DecisionReason {

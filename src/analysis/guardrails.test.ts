@@ -18,6 +18,7 @@ const view = (
   canaryGrossExposure,
 });
 const T = 1_723_161_254_087_891; // 2024-08-08T23:54:14.087891Z
+const MINUTE = 60_000_000; // decision batches a minute apart
 
 describe('Guardrails', () => {
   it('has documented defaults', () => {
@@ -26,9 +27,9 @@ describe('Guardrails', () => {
       maxLossPct: 2,
       maxDrawdownPct: 3,
       maxGrossExposurePct: 110,
-      maxRejectRate: 0.25,
-      rejectWindow: 200,
-      minOrdersForRejectRate: 50,
+      maxRejectRate: 0.5,
+      rejectWindowBatches: 5,
+      minBatchesForRejectRate: 3,
       maxStrategyErrors: 0,
     });
   });
@@ -101,47 +102,96 @@ describe('Guardrails', () => {
     expect(breach?.reason.estimate).toBeNull();
   });
 
-  it('reject rate over the last N canary orders, judged from the minimum count on', () => {
-    const g = new Guardrails({ maxRejectRate: 0.3, rejectWindow: 10, minOrdersForRejectRate: 5 });
+  it('reject rate over the last K canary decision batches, judged from the minimum batch count on', () => {
+    const g = new Guardrails({
+      maxRejectRate: 0.3,
+      rejectWindowBatches: 4,
+      minBatchesForRejectRate: 3,
+    });
     const v = view(1000);
-    for (let i = 0; i < 4; i++) expect(g.check(v, rejectOf('canary', T, T + i))).toBeNull(); // 4 of 4, too few
-    const breach = g.check(v, rejectOf('canary', T, T + 4, 'VENUE'));
+    // Two batches fully rejected: 100 %, but too few batches to judge (a venue outage alone).
+    for (const batch of [0, 1])
+      for (let i = 0; i < 5; i++)
+        expect(g.check(v, rejectOf('canary', T + batch * MINUTE, T + 10 + i))).toBeNull();
+    const breach = g.check(v, rejectOf('canary', T + 2 * MINUTE, T + 20, 'VENUE'));
     expect(breach?.reason.code).toBe('GUARDRAIL_CANARY_REJECT_RATE');
-    expect(breach?.reason.n).toBe(5);
+    expect(breach?.reason.n).toBe(11);
     expect(breach?.reason.message).toMatch(/canary reject canary-\d+ \(VENUE\)/);
-    expect(breach?.reason.message).toContain('over the last 5 canary orders');
-    // Fills push the rejects out of the window: 10 fills later the rate is 0.
-    for (let i = 0; i < 10; i++) g.check(v, fillOf('canary', T, T + 10 + i, 0));
+    expect(breach?.reason.message).toContain(
+      "over the canary's last 3 decision batches (11 orders)",
+    );
+    // Batches of fills push the rejects out of the window.
+    for (let b = 3; b < 7; b++)
+      for (let i = 0; i < 5; i++) g.check(v, fillOf('canary', T + b * MINUTE, T + 30 + i, 0));
     expect(g.states(v).find((s) => s.name === 'canaryRejectRate')?.value).toBe(0);
   });
 
+  it('one emptied batch among several is not a breach at the default limit', () => {
+    const g = new Guardrails();
+    const v = view(1000);
+    for (let b = 0; b < 5; b++)
+      for (let i = 0; i < 20; i++) {
+        const report =
+          b === 2
+            ? rejectOf('canary', T + b * MINUTE, T + 100 + i, 'VENUE')
+            : fillOf('canary', T + b * MINUTE, T + 100 + i, 0);
+        expect(g.check(v, report)).toBeNull();
+      }
+    expect(g.states(v).find((s) => s.name === 'canaryRejectRate')?.value).toBeCloseTo(0.2, 12);
+  });
+
+  it('counts decisions within 10 s as one batch: one outage over a quick succession is one batch', () => {
+    const g = new Guardrails();
+    const v = view(1000);
+    // A stop and two re-entries within 4 s, all inside one venue outage: one batch, not three.
+    for (const offset of [0, 2_000_000, 4_000_000])
+      for (let i = 0; i < 10; i++)
+        expect(g.check(v, rejectOf('canary', T + offset, T + offset + 10 + i, 'VENUE'))).toBeNull();
+    for (const b of [1, 2])
+      for (let i = 0; i < 20; i++)
+        expect(g.check(v, fillOf('canary', T + b * MINUTE, T + 1, 0))).toBeNull();
+    // Each batch counts once: (1 + 0 + 0) / 3.
+    expect(g.states(v).find((s) => s.name === 'canaryRejectRate')?.value).toBeCloseTo(1 / 3, 12);
+  });
+
   it('ignores stable reports and EXPIRED rejects in the reject window', () => {
-    const g = new Guardrails({ maxRejectRate: 0.1, rejectWindow: 10, minOrdersForRejectRate: 1 });
+    const g = new Guardrails({
+      maxRejectRate: 0.1,
+      rejectWindowBatches: 10,
+      minBatchesForRejectRate: 1,
+    });
     expect(g.check(view(1000), rejectOf('stable', T, T))).toBeNull();
     expect(g.check(view(1000), rejectOf('canary', T, T, 'EXPIRED'))).toBeNull();
     expect(g.states(view(1000)).find((s) => s.name === 'canaryRejectRate')?.value).toBe(0);
     expect(g.check(view(1000), rejectOf('canary', T, T))).not.toBeNull();
   });
 
-  it('the reject window equals the rate over the last N outcomes (fast-check)', () => {
+  it('the reject window is the mean of the last K batches’ reject fractions (fast-check)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 30 }),
-        fc.array(fc.boolean(), { maxLength: 120 }),
-        (window, outcomes) => {
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }), { maxLength: 30 }),
+        (window, batches) => {
           const g = new Guardrails({
             maxRejectRate: 1,
-            rejectWindow: window,
-            minOrdersForRejectRate: 1,
+            rejectWindowBatches: window,
+            minBatchesForRejectRate: 1,
           });
-          outcomes.forEach((rejected, i) =>
-            g.check(
-              view(1000),
-              rejected ? rejectOf('canary', T, T + i) : fillOf('canary', T, T + i, 0),
+          batches.forEach((outcomes, b) =>
+            outcomes.forEach((rejected, i) =>
+              g.check(
+                view(1000),
+                rejected
+                  ? rejectOf('canary', T + b * MINUTE, T + b + i)
+                  : fillOf('canary', T + b * MINUTE, T + b + i, 0),
+              ),
             ),
           );
-          const last = outcomes.slice(-window);
-          const want = last.length === 0 ? 0 : last.filter(Boolean).length / last.length;
+          const last = batches.slice(-window);
+          const want =
+            last.length === 0
+              ? 0
+              : last.reduce((sum, b) => sum + b.filter(Boolean).length / b.length, 0) / last.length;
           expect(
             g.states(view(1000)).find((s) => s.name === 'canaryRejectRate')?.value,
           ).toBeCloseTo(want, 12);
@@ -183,8 +233,8 @@ describe('Guardrails', () => {
   it('refuses bad limits', () => {
     expect(() => new Guardrails({ maxLossPct: -1 })).toThrow(RangeError);
     expect(() => new Guardrails({ maxRejectRate: Number.NaN })).toThrow(RangeError);
-    expect(() => new Guardrails({ rejectWindow: 0 })).toThrow(RangeError);
-    expect(() => new Guardrails({ rejectWindow: 10, minOrdersForRejectRate: 11 })).toThrow(
+    expect(() => new Guardrails({ rejectWindowBatches: 0 })).toThrow(RangeError);
+    expect(() => new Guardrails({ rejectWindowBatches: 3, minBatchesForRejectRate: 4 })).toThrow(
       RangeError,
     );
   });

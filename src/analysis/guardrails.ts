@@ -1,6 +1,6 @@
 import type { DecisionReason, GuardrailState } from '../core/decision.js';
 import type { ExecutionReport } from '../core/execution-report.js';
-import { usToIso } from '../core/time.js';
+import { US_PER_MS, usToIso } from '../core/time.js';
 import type { StrategyErrorInput } from '../metrics/metrics-input.js';
 import {
   MAX_DRAWDOWN_PCT,
@@ -9,8 +9,9 @@ import {
   MAX_LOSS_QUOTE,
   MAX_REJECT_RATE,
   MAX_STRATEGY_ERRORS,
-  MIN_ORDERS_FOR_REJECT_RATE,
-  REJECT_WINDOW,
+  MIN_BATCHES_FOR_REJECT_RATE,
+  REJECT_BATCH_GAP_MS,
+  REJECT_WINDOW_BATCHES,
 } from './analysis-defaults.js';
 import { formatNumber } from './format-number.js';
 import type { ReasonCode } from './reason-codes.js';
@@ -30,12 +31,18 @@ export interface GuardrailLimits {
   readonly maxDrawdownPct: number | null;
   /** Canary gross exposure (Σ |position| × mark), % of canary equity. Default 110. */
   readonly maxGrossExposurePct: number | null;
-  /** Canary reject rate over its last `rejectWindow` orders, a fraction. Default 0.25. */
+  /**
+   * Canary reject rate over its last `rejectWindowBatches` decision batches: the mean of each
+   * batch's rejected fraction (a batch counts once, however many orders it has). Default 0.5.
+   */
   readonly maxRejectRate: number | null;
-  /** Orders the reject rate looks at (a ring buffer of this size). Default 200. */
-  readonly rejectWindow: number;
-  /** The reject rate is judged once the window holds this many orders. Default 50. */
-  readonly minOrdersForRejectRate: number;
+  /** Decision batches the reject rate looks at. Default 5. */
+  readonly rejectWindowBatches: number;
+  /**
+   * The reject rate is judged once the window holds this many decision batches. Default 3: a
+   * single burst (one batch emptied by a venue outage) is never judged alone.
+   */
+  readonly minBatchesForRejectRate: number;
   /** Canary strategy errors (throws, invalid output) allowed. Default 0: the first rolls back. */
   readonly maxStrategyErrors: number | null;
 }
@@ -47,8 +54,8 @@ export const DEFAULT_GUARDRAIL_LIMITS: GuardrailLimits = {
   maxDrawdownPct: MAX_DRAWDOWN_PCT,
   maxGrossExposurePct: MAX_GROSS_EXPOSURE_PCT,
   maxRejectRate: MAX_REJECT_RATE,
-  rejectWindow: REJECT_WINDOW,
-  minOrdersForRejectRate: MIN_ORDERS_FOR_REJECT_RATE,
+  rejectWindowBatches: REJECT_WINDOW_BATCHES,
+  minBatchesForRejectRate: MIN_BATCHES_FOR_REJECT_RATE,
   maxStrategyErrors: MAX_STRATEGY_ERRORS,
 };
 
@@ -132,17 +139,19 @@ function checkLimits(limits: GuardrailLimits): void {
       throw new RangeError(`${spec.key} must be a non-negative number or null, got ${limit}`);
     }
   }
-  const { rejectWindow, minOrdersForRejectRate } = limits;
-  if (!Number.isSafeInteger(rejectWindow) || rejectWindow < 1) {
-    throw new RangeError(`rejectWindow must be a positive whole number, got ${rejectWindow}`);
+  const { rejectWindowBatches, minBatchesForRejectRate } = limits;
+  if (!Number.isSafeInteger(rejectWindowBatches) || rejectWindowBatches < 1) {
+    throw new RangeError(
+      `rejectWindowBatches must be a positive whole number, got ${rejectWindowBatches}`,
+    );
   }
   if (
-    !Number.isSafeInteger(minOrdersForRejectRate) ||
-    minOrdersForRejectRate < 1 ||
-    minOrdersForRejectRate > rejectWindow
+    !Number.isSafeInteger(minBatchesForRejectRate) ||
+    minBatchesForRejectRate < 1 ||
+    minBatchesForRejectRate > rejectWindowBatches
   ) {
     throw new RangeError(
-      `minOrdersForRejectRate must be a whole number in [1, rejectWindow], got ${minOrdersForRejectRate}`,
+      `minBatchesForRejectRate must be a whole number in [1, rejectWindowBatches], got ${minBatchesForRejectRate}`,
     );
   }
 }
@@ -151,8 +160,8 @@ function checkLimits(limits: GuardrailLimits): void {
  * The canary's hard guardrails. Feed it every execution report and strategy error (stable ones
  * are ignored) and every equity sample, with the engine's current {@link GuardrailView}: `check`
  * is O(1) and allocates nothing unless a limit is breached. The reject window is a ring buffer of
- * the canary's last `rejectWindow` order outcomes (EXPIRED rejects at the end of data are not
- * outcomes). The drawdown peak is the highest canary P&L any check or `states` call has seen on
+ * the canary's last `rejectWindowBatches` decision batches (orders and rejects per batch, a batch
+ * being the orders of one decision time; EXPIRED rejects at the end of data are not outcomes). The drawdown peak is the highest canary P&L any check or `states` call has seen on
  * the current book (paper in a shadow step, then real).
  *
  * @example
@@ -163,10 +172,14 @@ function checkLimits(limits: GuardrailLimits): void {
 export class Guardrails {
   readonly limits: GuardrailLimits;
   readonly #specs: readonly GuardrailSpec[];
-  readonly #window: Uint8Array;
-  #windowNext = 0;
+  /** Per batch in the ring: orders and rejects. */
+  readonly #batchOrders: Float64Array;
+  readonly #batchRejects: Float64Array;
+  /** Slot of the current (latest) batch, its decision time, and how many batches the ring holds. */
+  #current = 0;
+  #currentDecisionUs = Number.NaN;
+  #batches = 0;
   #windowCount = 0;
-  #windowRejects = 0;
   #strategyErrors = 0;
   #peakPnl = 0;
   #book: 'paper' | 'real' = 'real';
@@ -180,7 +193,8 @@ export class Guardrails {
       if (limit !== null) specs.push({ ...spec, limit });
     }
     this.#specs = specs;
-    this.#window = new Uint8Array(this.limits.rejectWindow);
+    this.#batchOrders = new Float64Array(this.limits.rejectWindowBatches);
+    this.#batchRejects = new Float64Array(this.limits.rejectWindowBatches);
   }
 
   /**
@@ -194,7 +208,7 @@ export class Guardrails {
     if (input !== null && input.arm === 'canary') {
       if (input.type === 'strategy-error') this.#strategyErrors++;
       else if (input.type === 'fill' || input.reason !== 'EXPIRED')
-        this.#pushOutcome(input.type === 'reject');
+        this.#pushOutcome(input.decisionTsUs, input.type === 'reject');
     }
     this.#updatePeak(view);
     const specs = this.#specs;
@@ -222,14 +236,38 @@ export class Guardrails {
     });
   }
 
-  #pushOutcome(rejected: boolean): void {
-    const window = this.#window;
+  #pushOutcome(decisionTsUs: number, rejected: boolean): void {
+    const size = this.#batchOrders.length;
+    // Decisions within REJECT_BATCH_GAP_MS of the batch's first one join it: the strategy's quick
+    // successions (a stop then a re-entry) are one moment, which one venue outage can hit whole.
+    if (!(Math.abs(decisionTsUs - this.#currentDecisionUs) < REJECT_BATCH_GAP_MS * US_PER_MS)) {
+      // A new batch: the oldest leaves the ring once it is full.
+      this.#currentDecisionUs = decisionTsUs;
+      if (this.#batches > 0) this.#current = (this.#current + 1) % size;
+      if (this.#batches === size) {
+        this.#windowCount -= this.#batchOrders[this.#current]!;
+      } else this.#batches++;
+      this.#batchOrders[this.#current] = 0;
+      this.#batchRejects[this.#current] = 0;
+    }
     const bit = rejected ? 1 : 0;
-    if (this.#windowCount === window.length) this.#windowRejects -= window[this.#windowNext]!;
-    else this.#windowCount++;
-    window[this.#windowNext] = bit;
-    this.#windowRejects += bit;
-    this.#windowNext = (this.#windowNext + 1) % window.length;
+    this.#batchOrders[this.#current] = this.#batchOrders[this.#current]! + 1;
+    this.#batchRejects[this.#current] = this.#batchRejects[this.#current]! + bit;
+    this.#windowCount++;
+  }
+
+  /** The mean over the window's batches of each batch's reject fraction (0 without batches). */
+  #batchRateMean(): number {
+    const count = this.#batches;
+    if (count === 0) return 0;
+    const size = this.#batchOrders.length;
+    let sum = 0;
+    for (let k = 0; k < count; k++) {
+      const slot = (this.#current - k + size) % size;
+      const orders = this.#batchOrders[slot]!;
+      if (orders > 0) sum += this.#batchRejects[slot]! / orders;
+    }
+    return sum / count;
   }
 
   #updatePeak(view: GuardrailView): void {
@@ -243,10 +281,7 @@ export class Guardrails {
   }
 
   #breached(spec: GuardrailSpec, value: number): boolean {
-    if (
-      spec.name === 'canaryRejectRate' &&
-      this.#windowCount < this.limits.minOrdersForRejectRate
-    ) {
+    if (spec.name === 'canaryRejectRate' && this.#batches < this.limits.minBatchesForRejectRate) {
       return false;
     }
     return value > spec.limit;
@@ -267,7 +302,7 @@ export class Guardrails {
         return equity > 0 ? (gross / equity) * 100 : Number.POSITIVE_INFINITY;
       }
       case 'canaryRejectRate':
-        return this.#windowCount > 0 ? this.#windowRejects / this.#windowCount : 0;
+        return this.#batchRateMean();
       case 'canaryStrategyErrors':
         return this.#strategyErrors;
     }
@@ -280,7 +315,9 @@ export class Guardrails {
   ): DecisionReason {
     const value = this.#value(spec.name, view);
     const window =
-      spec.name === 'canaryRejectRate' ? ` over the last ${this.#windowCount} canary orders` : '';
+      spec.name === 'canaryRejectRate'
+        ? ` over the canary's last ${this.#batches} decision batches (${this.#windowCount} orders)`
+        : '';
     return {
       code: spec.code,
       metric: spec.name,

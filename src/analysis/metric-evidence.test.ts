@@ -51,48 +51,70 @@ describe('verdictOf', () => {
 describe('metricEvidence', () => {
   const base = {
     metric: 'latencyMs' as const,
+    scope: 'step' as const,
     n: 50,
     nStable: 400,
-    unitOfObservation: 'batches',
-    policy: { margin: 5, alpha: 0.0125 },
-    test: 'normal-mixture-cs/two-sample/batch-means',
-    minObservations: 10,
+    unitOfObservation: 'fills',
+    unitOfCluster: 'buckets',
+    policy: { margin: 5, rollbackAlpha: 0.005, nonInferiorityAlpha: 0.025 },
+    test: 'paired-buckets/mean/normal-mixture-cs',
+    required: true,
   };
+  const bounds = (estimate: number, lower: number, upper: number, clusters = 12) => ({
+    estimate,
+    lower,
+    upper,
+    clusters,
+    varianceModel: 'within' as const,
+    variance: 1,
+  });
 
-  it('fills every field and says it in the message', () => {
-    const e = metricEvidence({ ...base, interval: { estimate: 12.5, lower: 7.25, upper: 17.75 } });
+  it('fills every field and says it in the message, each bound with its own α', () => {
+    const e = metricEvidence({ ...base, bounds: bounds(12.5, 7.25, 17.75) });
     expect(e).toEqual({
       code: 'METRIC_WORSE',
       metric: 'latencyMs',
       message:
-        'latencyMs canary − stable 12.5 ms, 98.75% CS [7.25, 17.75], n 50/400 batches, margin 5: worse',
+        'latencyMs (step) canary − stable 12.5 ms, bounds [7.25 @99.5%, 17.75 @97.5%], 50/400 fills in 12 buckets, margin 5: worse',
       estimate: 12.5,
       ci: [7.25, 17.75],
       n: 50,
       nStable: 400,
       margin: 5,
-      test: 'normal-mixture-cs/two-sample/batch-means',
-      alpha: 0.0125,
+      test: 'paired-buckets/mean/normal-mixture-cs',
+      alpha: 0.005,
       verdict: 'worse',
+      scope: 'step',
+      unit: 'ms',
+      alphaNonInferiority: 0.025,
+      clusters: 12,
+      required: true,
     });
   });
 
-  it('forces inconclusive below minObservations on either arm, even with a damning interval', () => {
-    const interval = { estimate: 100, lower: 90, upper: 110 };
-    const few = metricEvidence({ ...base, n: 9, interval });
-    expect(few.verdict).toBe('inconclusive');
-    expect(few.code).toBe('METRIC_TOO_FEW');
-    expect(few.message).toContain('fewer than 10 per arm');
-    expect(metricEvidence({ ...base, nStable: 9, interval }).code).toBe('METRIC_TOO_FEW');
-    expect(metricEvidence({ ...base, n: 10, nStable: 10, interval }).code).toBe('METRIC_WORSE');
-  });
-
-  it('turns unbounded intervals and missing estimates into null (JSON-safe)', () => {
+  it('puts the rollback α on the bound that shows harm: the upper one for a higher-is-better metric', () => {
     const e = metricEvidence({
       ...base,
-      n: 0,
-      interval: { estimate: 0, lower: -Infinity, upper: Infinity },
+      metric: 'edgeBps',
+      policy: { ...base.policy, margin: 2 },
+      unitOfObservation: 'intervals',
+      unitOfCluster: 'intervals',
+      bounds: bounds(-1, -1.5, -0.5),
     });
+    expect(e.message).toContain('bounds [-1.5 @97.5%, -0.5 @99.5%]');
+    expect(e.verdict).toBe('non_inferior');
+    expect(e.unit).toBe('bps of traded notional');
+  });
+
+  it('says METRIC_TOO_FEW below two clusters', () => {
+    const few = metricEvidence({ ...base, bounds: bounds(100, -Infinity, Infinity, 1) });
+    expect(few.verdict).toBe('inconclusive');
+    expect(few.code).toBe('METRIC_TOO_FEW');
+    expect(few.message).toContain('fewer than 2 buckets');
+  });
+
+  it('turns unbounded bounds and missing estimates into null (JSON-safe)', () => {
+    const e = metricEvidence({ ...base, n: 0, bounds: bounds(Number.NaN, -Infinity, Infinity, 0) });
     expect(e.ci).toBeNull();
     expect(e.estimate).toBeNull();
     expect(JSON.parse(JSON.stringify(e))).toEqual(e);

@@ -5,23 +5,30 @@ import {
   type MetricDirection,
   type MetricName,
 } from './compared-metric.js';
-import type { MetricPolicy } from './metric-policy.js';
-import type { ConfidenceInterval } from './normal-mixture-cs.js';
 import { formatNumber } from './format-number.js';
+import type { MetricPolicy } from './metric-policy.js';
+import type { Bounds } from './paired-bounds.js';
+import type { EvidenceScope } from './paired-order-metrics.js';
 import type { ReasonCode } from './reason-codes.js';
 
-/** One compared metric's evidence: a {@link DecisionReason} whose metric fields are all filled in. */
+/** One compared metric's evidence in one scope: a {@link DecisionReason} with its metric fields. */
 export interface MetricEvidence extends DecisionReason {
   readonly code: Extract<ReasonCode, `METRIC_${string}`>;
   readonly metric: MetricName;
   readonly verdict: MetricVerdict;
+  readonly scope: EvidenceScope;
+  readonly unit: string;
+  readonly alphaNonInferiority: number;
+  readonly clusters: number;
+  readonly required: boolean;
 }
 
 /**
- * The verdict of an interval [lower, upper] for Δ = canary − stable at margin m > 0.
- * Lower-is-better: `worse` if lower > m; `better` if upper < 0; `non_inferior` if upper < m.
+ * The verdict of bounds [lower, upper] for Δ = canary − stable at margin m > 0. The harm-side bound
+ * decides `worse`, the safe-side bound `non_inferior` and `better`:
+ * lower-is-better: `worse` if lower > m; `better` if upper < 0; `non_inferior` if upper < m.
  * Higher-is-better: `worse` if upper < −m; `better` if lower > 0; `non_inferior` if lower > −m.
- * Otherwise (including an unbounded interval) `inconclusive`.
+ * Otherwise (including unbounded) `inconclusive`.
  */
 export function verdictOf(
   direction: MetricDirection,
@@ -48,55 +55,72 @@ const CODE_OF: Readonly<Record<MetricVerdict, MetricEvidence['code']>> = {
   inconclusive: 'METRIC_INCONCLUSIVE',
 };
 
-/** What {@link metricEvidence} needs: the interval and how it was made. */
+/** What {@link metricEvidence} needs: the bounds and how they were made. */
 export interface MetricEvidenceInput {
   readonly metric: MetricName;
-  readonly interval: ConfidenceInterval;
-  /** Canary observations (paired tests: pairs). */
+  readonly scope: EvidenceScope;
+  readonly bounds: Bounds;
+  /** Canary observations behind the estimate. */
   readonly n: number;
-  /** Stable observations (paired tests: pairs, equal to `n`). */
+  /** Stable observations behind the estimate. */
   readonly nStable: number;
-  /** What an observation is, for the message: `batches`, `orders`, `intervals`. */
+  /** What an observation is, for the message: `fills`, `orders`, `intervals`. */
   readonly unitOfObservation: string;
+  /** What a cluster is, for the message: `buckets`, `intervals`. */
+  readonly unitOfCluster: string;
   readonly policy: MetricPolicy;
   readonly test: string;
-  readonly minObservations: number;
+  /** Whether the current step needs this metric shown non-inferior to advance. */
+  readonly required: boolean;
 }
 
 /**
- * The evidence record of one metric: its verdict (forced `inconclusive`, code `METRIC_TOO_FEW`,
- * while either arm has fewer than `minObservations`), with non-finite numbers as null (JSON-safe).
+ * The evidence record of one metric in one scope: its verdict (code `METRIC_TOO_FEW` while fewer
+ * than 2 clusters make any bound possible), with non-finite numbers as null (JSON-safe).
  */
 export function metricEvidence(input: MetricEvidenceInput): MetricEvidence {
-  const { metric, interval, n, nStable, policy } = input;
-  const tooFew = n < input.minObservations || nStable < input.minObservations;
-  const verdict = tooFew
-    ? 'inconclusive'
-    : verdictOf(metricDirection(metric), interval.lower, interval.upper, policy.margin);
-  const bounded = Number.isFinite(interval.lower) && Number.isFinite(interval.upper);
-  const estimate =
-    n > 0 && nStable > 0 && Number.isFinite(interval.estimate) ? interval.estimate : null;
-  const ci: readonly [number, number] | null = bounded ? [interval.lower, interval.upper] : null;
+  const { metric, bounds, policy, scope } = input;
+  const direction = metricDirection(metric);
+  const verdict = verdictOf(direction, bounds.lower, bounds.upper, policy.margin);
+  const tooFew = bounds.clusters < 2;
+  const estimate = Number.isFinite(bounds.estimate) ? bounds.estimate : null;
+  const side = (x: number): number | null => (Number.isFinite(x) ? x : null);
+  const ci: readonly [number | null, number | null] | null =
+    side(bounds.lower) === null && side(bounds.upper) === null
+      ? null
+      : [side(bounds.lower), side(bounds.upper)];
   const unit = metricUnit(metric);
-  const level = `${formatNumber((1 - policy.alpha) * 100)}%`;
+  const [lowerAlpha, upperAlpha] =
+    direction === 'lower-is-better'
+      ? [policy.rollbackAlpha, policy.nonInferiorityAlpha]
+      : [policy.nonInferiorityAlpha, policy.rollbackAlpha];
+  const pct = (alpha: number): string => `${formatNumber((1 - alpha) * 100)}%`;
+  const boundsText = `[${formatBound(bounds.lower)} @${pct(lowerAlpha)}, ${formatBound(bounds.upper)} @${pct(upperAlpha)}]`;
   const message =
-    `${metric} canary − stable ${estimate === null ? 'n/a' : formatNumber(estimate)} ${unit}, ` +
-    `${level} CS ${ci === null ? 'unbounded' : `[${formatNumber(ci[0])}, ${formatNumber(ci[1])}]`}, ` +
-    `n ${n}/${nStable} ${input.unitOfObservation}, margin ${formatNumber(policy.margin)}: ` +
-    (tooFew
-      ? `inconclusive (fewer than ${input.minObservations} per arm)`
-      : verdict.replace('_', '-'));
+    `${metric} (${scope}) canary − stable ${estimate === null ? 'n/a' : formatNumber(estimate)} ${unit}, ` +
+    `bounds ${boundsText}, ${input.n}/${input.nStable} ${input.unitOfObservation} in ` +
+    `${bounds.clusters} ${input.unitOfCluster}, margin ${formatNumber(policy.margin)}: ` +
+    (tooFew ? `inconclusive (fewer than 2 ${input.unitOfCluster})` : verdict.replace('_', '-'));
   return {
     code: tooFew ? 'METRIC_TOO_FEW' : CODE_OF[verdict],
     metric,
     message,
     estimate,
     ci,
-    n,
-    nStable,
+    n: input.n,
+    nStable: input.nStable,
     margin: policy.margin,
     test: input.test,
-    alpha: policy.alpha,
+    alpha: policy.rollbackAlpha,
     verdict,
+    scope,
+    unit,
+    alphaNonInferiority: policy.nonInferiorityAlpha,
+    clusters: bounds.clusters,
+    required: input.required,
   };
+}
+
+function formatBound(x: number): string {
+  return Number.isFinite(x) ? formatNumber(x) : x > 0 ? '+∞' : '−∞';
 }

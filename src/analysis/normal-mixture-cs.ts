@@ -1,5 +1,6 @@
 /**
- * The normal-mixture (Robbins) confidence sequence: the one statistical primitive of the analysis.
+ * The normal-mixture (Robbins) confidence sequence: the statistical primitive of the analysis
+ * (mixture-bound.ts uses it in information time, one-sided).
  *
  * For n centred unit-variance observations with sum S_n, mixing the martingales
  * exp(λ S_n − λ² n / 2) over a drift λ ~ N(0, ρ²) gives
@@ -10,21 +11,6 @@
  * & Howard (2021/2024) and the mSPRT of Johari, Koomen, Pekelis & Walsh (2017/2022), as GrowthBook's
  * sequential engine uses it. docs/analysis.md has the derivation and references.
  */
-
-/** What the confidence sequences read from a sample: count, mean and variance (sample, n − 1). */
-export interface SampleSummary {
-  readonly n: number;
-  readonly mean: number;
-  /** Unbiased sample variance; NaN when undefined (n < 2). */
-  readonly variance: number;
-}
-
-/** A point estimate with its anytime-valid interval; bounds are ±Infinity when there is no interval yet. */
-export interface ConfidenceInterval {
-  readonly estimate: number;
-  readonly lower: number;
-  readonly upper: number;
-}
 
 function checkAlpha(alpha: number): void {
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}`);
@@ -63,48 +49,4 @@ export function normalMixtureMargin(n: number, rho2: number, alpha: number): num
   // ln(sqrt(nρ² + 1) / α) = ½·ln(1 + nρ²) − ln α, with log1p for small nρ².
   const logTerm = 0.5 * Math.log1p(nRho2) - Math.log(alpha);
   return Math.sqrt(((2 * (nRho2 + 1)) / (n * nRho2)) * logTerm);
-}
-
-const UNBOUNDED_LOWER = Number.NEGATIVE_INFINITY;
-const UNBOUNDED_UPPER = Number.POSITIVE_INFINITY;
-
-/**
- * One-sample confidence sequence for a mean: `mean ± σ̂ · normalMixtureMargin(n, ρ², α)`.
- * Unbounded (±Infinity) while the variance is undefined (n < 2) or not finite.
- */
-export function oneSampleCs(
-  sample: SampleSummary,
-  rho2: number,
-  alpha: number,
-): ConfidenceInterval {
-  const halfWidth = Math.sqrt(sample.variance) * normalMixtureMargin(sample.n, rho2, alpha);
-  if (!(sample.n >= 1) || !Number.isFinite(halfWidth) || !Number.isFinite(sample.mean)) {
-    return { estimate: sample.mean, lower: UNBOUNDED_LOWER, upper: UNBOUNDED_UPPER };
-  }
-  return { estimate: sample.mean, lower: sample.mean - halfWidth, upper: sample.mean + halfWidth };
-}
-
-/**
- * Two-sample confidence sequence for a difference of means, canary − stable (GrowthBook's form):
- * σ̂² = N·(s²_c/n_c + s²_s/n_s) with N = n_c + n_s, half-width σ̂ · normalMixtureMargin(N, ρ², α).
- * Unbounded while either arm's variance is undefined (n < 2) or not finite.
- */
-export function twoSampleCs(
-  canary: SampleSummary,
-  stable: SampleSummary,
-  rho2: number,
-  alpha: number,
-): ConfidenceInterval {
-  const estimate = canary.mean - stable.mean;
-  const n = canary.n + stable.n;
-  const varianceOfDifference = canary.variance / canary.n + stable.variance / stable.n;
-  const halfWidth = Math.sqrt(n * varianceOfDifference) * normalMixtureMargin(n, rho2, alpha);
-  if (
-    !(canary.n >= 1 && stable.n >= 1) ||
-    !Number.isFinite(halfWidth) ||
-    !Number.isFinite(estimate)
-  ) {
-    return { estimate, lower: UNBOUNDED_LOWER, upper: UNBOUNDED_UPPER };
-  }
-  return { estimate, lower: estimate - halfWidth, upper: estimate + halfWidth };
 }

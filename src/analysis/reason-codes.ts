@@ -4,17 +4,18 @@
  */
 export const REASON_CODES = {
   // per-metric evidence (one record per compared metric, in every decision)
-  METRIC_WORSE: 'the metric is shown worse than stable by more than its margin',
-  METRIC_NON_INFERIOR: 'the metric is shown not worse than stable by more than its margin',
+  METRIC_WORSE: 'the metric is shown worse than stable by more than its margin (its harm bound)',
+  METRIC_NON_INFERIOR:
+    'the metric is shown not worse than stable by more than its margin (its safe bound)',
   METRIC_BETTER: 'the metric is shown better than stable (and so non-inferior)',
-  METRIC_INCONCLUSIVE: 'the confidence sequence still straddles the margin',
-  METRIC_TOO_FEW: 'fewer observations than minObservations on an arm: inconclusive',
+  METRIC_INCONCLUSIVE: 'the bounds still straddle the margin',
+  METRIC_TOO_FEW: 'fewer than 2 paired buckets (or intervals): no bound yet, inconclusive',
   // the step decision
   ALL_NON_INFERIOR:
-    'every metric non-inferior and the step gates met: increase, or promote on the last step',
+    'every metric the step requires shown non-inferior and its floors met: increase, or promote on the last step',
   WAIT_MIN_DURATION: 'the step has not lasted its minimum event-time duration yet: hold',
   WAIT_MIN_FILLS: 'the canary has fewer fills in the step than the minimum: hold',
-  INCONCLUSIVE: 'some metric is not shown non-inferior yet (and none worse): hold',
+  INCONCLUSIVE: 'some required metric is not shown non-inferior yet (and none worse): hold',
   MAX_DURATION_HALT: 'the step reached its maximum duration without passing: halt for a person',
   MAX_DURATION_ROLLBACK: 'the step reached its maximum duration without passing: roll back',
   // guardrails
@@ -26,7 +27,7 @@ export const REASON_CODES = {
   GUARDRAIL_CANARY_GROSS_EXPOSURE_PCT:
     'canary gross exposure as % of canary equity above its limit: roll back',
   GUARDRAIL_CANARY_REJECT_RATE:
-    'canary reject rate over its last N orders above its limit: roll back',
+    'canary reject rate over its last decision batches above its limit: roll back',
   GUARDRAIL_CANARY_STRATEGY_ERRORS: 'canary strategy errors above the allowed count: roll back',
   // the naive baseline (seed 004's thresholds), for calibration only
   NAIVE_MIN_ORDERS: 'naive judge: fewer canary orders than its minimum: wait',

@@ -16,24 +16,38 @@ export type MetricVerdict = 'better' | 'non_inferior' | 'inconclusive' | 'worse'
  */
 export interface DecisionReason {
   readonly code: string;
-  /** The compared metric (`slippageBps`, `latencyMs`, `rejectRate`, `returnBps`) or guardrail, or null. */
+  /** The compared metric (`slippageBps`, `latencyMs`, `rejectRate`, `edgeBps`) or guardrail, or null. */
   readonly metric: string | null;
   readonly message: string;
   /** Point estimate of canary minus stable, in the metric's unit, when there is one. */
   readonly estimate: number | null;
-  /** Anytime-valid confidence interval of the estimate, [lower, upper], when there is one. */
-  readonly ci: readonly [number, number] | null;
-  /** Canary observations behind the estimate (batches, orders or intervals: see `test`). */
+  /**
+   * Anytime-valid bounds of the estimate, [lower, upper]: the bound that can show the canary worse
+   * is at `alpha`, the one that can show it non-inferior at `alphaNonInferiority`
+   * (docs/analysis.md). A side without a bound yet is null; null when neither has one.
+   */
+  readonly ci: readonly [number | null, number | null] | null;
+  /** Canary observations behind the estimate (fills, orders or intervals: see `test`). */
   readonly n: number | null;
-  /** Stable observations behind the estimate (for paired tests: equal to `n`). */
+  /** Stable observations behind the estimate (for the paired return: equal to `n`). */
   readonly nStable: number | null;
   /** The margin the verdict is judged at, in the metric's unit (worse-by-more-than). */
   readonly margin: number | null;
   /** The statistical test or confidence sequence used, by stable name. */
   readonly test: string | null;
-  /** The error rate the bound is valid at. */
+  /** The error rate of the bound that can show harm (a rollback). */
   readonly alpha: number | null;
   readonly verdict: MetricVerdict | null;
+  /** Metric evidence only: over the current step (`step`) or the whole rollout (`rollout`). */
+  readonly scope?: 'step' | 'rollout';
+  /** Metric evidence only: the unit of `estimate`, `ci` and `margin`. */
+  readonly unit?: string;
+  /** Metric evidence only: the error rate of the bound that can show non-inferiority. */
+  readonly alphaNonInferiority?: number;
+  /** Metric evidence only: the paired event-time buckets (or intervals) behind the estimate. */
+  readonly clusters?: number;
+  /** Metric evidence only: whether this step needs the metric shown non-inferior to advance. */
+  readonly required?: boolean;
 }
 
 /** A hard guardrail's reading at decision time. */

@@ -27,6 +27,12 @@ export const botOrderSchema = z.strictObject({
   decisionTsMs: timeMs,
 });
 
+/** Largest latency a report may carry, ms (one hour): beyond it the report is refused, INVALID. */
+export const MAX_PLAUSIBLE_LATENCY_MS = 3_600_000;
+
+/** Largest slippage a report may carry, either way, bps (100 %): beyond it the report is refused. */
+export const MAX_PLAUSIBLE_SLIPPAGE_BPS = 10_000;
+
 /** A fill the bot's broker returned (one per order: partial fills are summed by the bot). */
 export const botFillSchema = z.strictObject({
   type: z.literal('fill'),
@@ -44,10 +50,13 @@ export const botFillSchema = z.strictObject({
   decisionTsMs: timeMs,
   /** Event time of the fill, ms since the epoch. */
   tsMs: timeMs,
-  /** Decision to fill, ms. */
-  latencyMs: z.number().finite().nonnegative(),
-  /** Fill price against the decision price, bps, positive = worse. */
-  slippageBps: z.number().finite(),
+  /** Decision to fill, ms: at most an hour (anything longer is a bot's bug, not a latency). */
+  latencyMs: z.number().finite().nonnegative().max(MAX_PLAUSIBLE_LATENCY_MS),
+  /**
+   * Fill price against the decision price, bps, positive = worse: within ±10,000 bps (a price that
+   * doubled or fell to nothing since the decision is a bot's bug, not a slippage).
+   */
+  slippageBps: z.number().finite().min(-MAX_PLAUSIBLE_SLIPPAGE_BPS).max(MAX_PLAUSIBLE_SLIPPAGE_BPS),
 });
 
 /** An order the broker rejected. */

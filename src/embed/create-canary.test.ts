@@ -142,6 +142,9 @@ describe('createCanary: a rollout inside a bot', () => {
     expect(code(canary.record({ ...fill }))).toBe('UNKNOWN_ORDER');
     expect(code(canary.record(order))).toBe('accepted');
     expect(code(canary.record({ ...fill, price: Number.NaN }))).toBe('INVALID');
+    // Implausible values are refused at the door: one of them must never freeze a metric.
+    expect(code(canary.record({ ...fill, slippageBps: 1e308 }))).toBe('INVALID');
+    expect(code(canary.record({ ...fill, latencyMs: 1e12 }))).toBe('INVALID');
     expect(code(canary.record({ ...fill, quantity: '0.4' }))).toBe('MISMATCH');
     expect(canary.totals('stable')).toEqual(before); // nothing refused reached the books
     expect(code(canary.record(fill))).toBe('accepted');
@@ -151,7 +154,7 @@ describe('createCanary: a rollout inside a bot', () => {
     expect(canary.rejections).toMatchObject({
       UNKNOWN_ACCOUNT: 1,
       WRONG_ARM: 1,
-      INVALID: 2,
+      INVALID: 4,
       UNKNOWN_ORDER: 1,
       MISMATCH: 1,
       DUPLICATE_FILL: 1,

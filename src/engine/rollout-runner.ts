@@ -8,7 +8,6 @@ import {
   NaiveThresholdJudge,
   type GuardrailLimits,
   type GuardrailView,
-  type MetricPolicies,
   type NaiveVerdict,
 } from '../analysis/index.js';
 import type { Decision, DecisionReason } from '../core/decision.js';
@@ -16,9 +15,9 @@ import type { MetricsInput } from '../metrics/index.js';
 import {
   AuditLog,
   EMPTY_WATERMARK,
-  PLAN_METRIC_NAMES,
   RolloutController,
-  stepMetricPolicy,
+  stepPolicies,
+  stepRequirements,
   type AuditRecord,
   type ControllerOutput,
   type InputWatermark,
@@ -63,7 +62,7 @@ export type RolloutOutcome = 'promoted' | 'rolled_back' | 'halted' | 'in_progres
 
 /**
  * Runs a rollout plan on a {@link RolloutHost} (the replay's trading engine, or a bot's books): the analysis (anytime-valid comparison, evaluated each
- * time a decision batch or a paired interval completes) and the guardrails (checked on every canary
+ * time a paired bucket or interval completes, and at every analysis boundary) and the guardrails (checked on every canary
  * execution report and equity sample) propose decisions; the rollout controller applies them (or
  * records them as proposals in manual mode) and commands the engine (weights, shadow, promotion,
  * rollback); every decision and transition is appended to the audit log, flushed, before it takes
@@ -91,6 +90,12 @@ export class RolloutRunner {
   #lastNaive: NaiveVerdict | null = null;
   #stepIndexSeen: number | null = null;
   #canaryFillsAtStepStart = 0;
+  /** The step the comparison's step-scope sequences belong to. */
+  #comparisonStep: number | null = null;
+  /** New evidence since the last evaluation (a paired bucket or interval completed). */
+  #evaluationDue = false;
+  /** The latest event time the rollout acted at (see `#actingTime`). */
+  #actedAtUs = 0;
   #started = false;
   readonly #decisions: Decision[] = [];
 
@@ -98,10 +103,7 @@ export class RolloutRunner {
     this.#engine = engine;
     this.#options = options;
     this.#guardrails = new Guardrails(guardrailLimits(options.plan));
-    this.#comparison = new ArmComparison({
-      intervalMs: options.plan.analysisIntervalMs,
-      ...options.plan.analysis,
-    });
+    this.#comparison = new ArmComparison({ intervalMs: options.plan.analysisIntervalMs });
     this.#naive = options.naiveBaseline === true ? new NaiveThresholdJudge() : null;
     this.#session = options.session ?? null;
     if (this.#session !== null && options.auditPath !== null) {
@@ -125,7 +127,7 @@ export class RolloutRunner {
     this.#subscriptions.push(
       engine.metricsInput$.subscribe((input) => this.#onInput(input)),
       engine.transitionComplete$.subscribe((tsUs) =>
-        this.#handle(this.controller.transitionComplete(tsUs)),
+        this.#handle(this.controller.transitionComplete(this.#actingTime(tsUs))),
       ),
     );
   }
@@ -147,6 +149,7 @@ export class RolloutRunner {
     if (this.#started) return;
     this.#started = true;
     this.#engine.positionsPolicy = this.#options.plan.positions;
+    this.#syncComparisonStep();
     for (const command of recovered.commands) this.#apply(command);
   }
 
@@ -209,9 +212,14 @@ export class RolloutRunner {
     // A sample just before accounts move is taken mid-move: it is for the equity curves only; in
     // a shadow step the analysis reads the canary's paper-inclusive sample, not the real one.
     if (input.type === 'equity' && (input.beforeFlow === true || input.book === 'real')) return;
-    const completed = this.#comparison.record(input);
+    if (this.#comparison.record(input)) this.#evaluationDue = true;
     this.#naive?.record(input);
     if (!this.#live()) return;
+    const nowUs = this.#actingTime(input.tsUs);
+    // A boundary's samples come stable first, then canary, before the event that passed it is
+    // processed: act on the canary's (the last), so nothing the rollout does in between (a
+    // transition's orders, stamped with the event's time) can precede the boundary's own tick.
+    if (input.type === 'equity' && input.arm === 'stable') return;
     // Guardrails on every canary execution report, strategy error and equity sample.
     if (input.type === 'equity' || (input.type !== 'membership' && input.arm === 'canary')) {
       const report =
@@ -231,20 +239,36 @@ export class RolloutRunner {
                 reasons: [breach.reason],
                 guardrails: breach.states,
               },
-              input.tsUs,
+              nowUs,
             ),
           );
           return;
         }
       }
     }
-    if (input.type === 'equity') this.#handle(this.controller.tick(input.tsUs));
+    if (input.type === 'equity') this.#handle(this.controller.tick(nowUs));
     // New evidence, or an analysis boundary: a step's time gate can open without new evidence.
     const boundary =
       input.type === 'equity' &&
       input.arm === 'canary' &&
       input.tsUs % (this.#options.plan.analysisIntervalMs * 1000) === 0;
-    if (completed || boundary) this.#evaluate(input.tsUs);
+    if (this.#evaluationDue || boundary) {
+      this.#evaluationDue = false;
+      this.#evaluate(nowUs);
+    }
+  }
+
+  /**
+   * The event time the rollout acts at for a record stamped `tsUs`: never ahead of the host's
+   * clock (a report may be stamped later than it: an immediate reject carries its decision time
+   * plus latency, a bot reports an order before its fill moves the books' clock) and never before
+   * what it already acted at (one market event can pass several sample boundaries; a transition
+   * decided at the first is applied at the clock's time, before the later boundaries' samples).
+   */
+  #actingTime(tsUs: number): number {
+    const at = Math.max(Math.min(tsUs, this.#engine.clock.nowUs), this.#actedAtUs);
+    this.#actedAtUs = at;
+    return at;
   }
 
   /** Runs the analysis and the decision rule at the current step and proposes the result. */
@@ -260,7 +284,8 @@ export class RolloutRunner {
       this.#stepIndexSeen = stepIndex;
       this.#canaryFillsAtStepStart = canaryFills;
     }
-    const evidence = this.#comparison.evaluate(policiesAt(plan, stepIndex));
+    const required = stepRequirements(plan, stepIndex);
+    const evidence = this.#comparison.evaluate(stepPolicies(plan, stepIndex), required);
     const next = plan.steps[stepIndex + 1] ?? null;
     const decision = decideStep(evidence, this.#guardrails.states(this.#guardrailView()), {
       stepIndex,
@@ -275,6 +300,7 @@ export class RolloutRunner {
       canaryFillsInStep: canaryFills - this.#canaryFillsAtStepStart,
       minCanaryFills: step.minCanaryFills,
       onMaxDuration: step.onMaxDuration ?? plan.onMaxDuration,
+      requiredMetrics: required,
     });
     if (decision.action !== 'halt') {
       this.#handle(
@@ -333,7 +359,20 @@ export class RolloutRunner {
       this.#decisions.push(decision);
       this.decision$.next(decision);
     }
+    this.#syncComparisonStep();
     for (const command of output.commands) this.#apply(command);
+  }
+
+  /**
+   * A new step restarts the comparison's step-scope sequences, before the commands that move
+   * accounts are applied: every order decided from the step's start on is the step's evidence.
+   */
+  #syncComparisonStep(): void {
+    const stepIndex = this.controller.stepIndex;
+    const startUs = this.controller.stepStartUs;
+    if (stepIndex === null || startUs === null || stepIndex === this.#comparisonStep) return;
+    this.#comparisonStep = stepIndex;
+    this.#comparison.startStep(stepIndex, startUs);
   }
 
   #apply(command: RolloutCommand): void {
@@ -353,18 +392,9 @@ export class RolloutRunner {
     }
     // A move with nothing to flatten is done at once; otherwise the engine says when.
     if (!engine.transitionInProgress) {
-      this.#handle(this.controller.transitionComplete(engine.clock.nowUs));
+      this.#handle(this.controller.transitionComplete(this.#actingTime(engine.clock.nowUs)));
     }
   }
-}
-
-/** The analysis's metric policies at a plan step (the plan's defaults with the step's overrides). */
-function policiesAt(plan: RolloutPlan, stepIndex: number): MetricPolicies {
-  const entries = PLAN_METRIC_NAMES.map((metric) => {
-    const policy = stepMetricPolicy(plan, stepIndex, metric);
-    return [metric, { margin: policy.margin, alpha: policy.alpha }] as const;
-  });
-  return Object.fromEntries(entries) as unknown as MetricPolicies;
 }
 
 /** The analysis's guardrail limits from a plan's (a limit the plan turned off is null). */
@@ -375,9 +405,11 @@ function guardrailLimits(plan: RolloutPlan): GuardrailLimits {
   }
   return {
     ...(limits as unknown as GuardrailLimits),
-    rejectWindow: plan.guardrails['rejectWindow'] ?? DEFAULT_GUARDRAIL_LIMITS.rejectWindow,
-    minOrdersForRejectRate:
-      plan.guardrails['minOrdersForRejectRate'] ?? DEFAULT_GUARDRAIL_LIMITS.minOrdersForRejectRate,
+    rejectWindowBatches:
+      plan.guardrails['rejectWindowBatches'] ?? DEFAULT_GUARDRAIL_LIMITS.rejectWindowBatches,
+    minBatchesForRejectRate:
+      plan.guardrails['minBatchesForRejectRate'] ??
+      DEFAULT_GUARDRAIL_LIMITS.minBatchesForRejectRate,
   };
 }
 

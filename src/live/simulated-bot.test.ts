@@ -14,16 +14,28 @@ import type { MarketSink, ReportSink, RoutingSource } from './agent-ports.js';
 import { loadArmStrategies } from './arm-strategies.js';
 import { SimulatedBot } from './simulated-bot.js';
 
-const SAMPLE = 'feeds/samples/spot_btcusdt_20240808.gz';
+/** The two consecutive BTCUSDT captures (11 minutes): enough decisions for every step's evidence. */
+const SAMPLES = [
+  'feeds/samples/spot_btcusdt_20240808.gz',
+  'feeds/samples/spot_btcusdt_20240809.gz',
+];
 const SALT = 'live-bot-test';
 const STARTED_AT_MS = 1_700_000_000_000;
 /** Momentum deciding every few seconds: enough decision batches in six minutes (README). */
 const FAST = { minHoldMs: 3000, warmupMs: 10_000 };
-/** The `short` preset without its shadow step (an embedded rollout has no paper execution). */
+/**
+ * The `short` preset without its shadow step (an embedded rollout has no paper execution), its
+ * maxima doubled: the 50 % step waits through a quiet spell of the tape for its buckets.
+ */
 const SHORT_LIVE: RolloutPlan = {
   ...PLAN_PRESETS.short,
   name: 'short-live',
-  steps: PLAN_PRESETS.short.steps.filter((step) => step.weightPct > 0),
+  steps: PLAN_PRESETS.short.steps
+    .filter((step) => step.weightPct > 0)
+    .map((step) => ({
+      ...step,
+      maxDurationMs: step.maxDurationMs === null ? null : 2 * step.maxDurationMs,
+    })),
 };
 
 let events: readonly MarketEvent[] | null = null;
@@ -32,7 +44,8 @@ let events: readonly MarketEvent[] | null = null;
 async function sampleEvents(): Promise<readonly MarketEvent[]> {
   if (events !== null) return events;
   const all: MarketEvent[] = [];
-  for await (const batch of (await openFeed(SAMPLE)).batches()) all.push(...batch);
+  for (const sample of SAMPLES)
+    for await (const batch of (await openFeed(sample)).batches()) all.push(...batch);
   events = all;
   return all;
 }

@@ -49,10 +49,11 @@ export function renderComparisonMd(runs: readonly ComparedRun[]): string {
   arm('max drawdown', (a) => fixed(a.maxDrawdownPct, 4, ' %'));
   arm('latency p50 / p99', (a) => `${fixed(a.latencyMs.p50, 1)} / ${fixed(a.latencyMs.p99, 1)} ms`);
   arm('slippage mean', (a) => fixed(a.slippageBps.mean, 3, ' bps'));
-  const metrics = new Set(runs.flatMap((r) => comparisonRows(r.report).map((c) => c.metric)));
+  const keyOf = (c: { metric: string; scope: string }): string => `${c.metric} (${c.scope})`;
+  const metrics = new Set(runs.flatMap((r) => comparisonRows(r.report).map(keyOf)));
   for (const metric of metrics) {
     add(`${metric}: canary − stable`, (r) => {
-      const c = comparisonRows(r).find((row) => row.metric === metric);
+      const c = comparisonRows(r).find((row) => keyOf(row) === metric);
       return c === undefined ? '–' : `${c.estimate} ${c.bound}, margin ${c.margin}: ${c.verdict}`;
     });
   }

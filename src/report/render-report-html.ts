@@ -136,17 +136,17 @@ function comparisonSection(report: ReportJson): string {
     comparisons.length === 0
       ? '<p class="muted">No statistical comparison: the run had no rollout plan.</p>'
       : `<table>
-<thead><tr><th>metric</th><th>unit</th><th class="num">estimate</th><th class="num">confidence bound</th><th class="num">margin</th><th class="num">n canary / stable</th><th>verdict</th><th>test</th></tr></thead>
+<thead><tr><th>metric</th><th>evidence</th><th>gate</th><th>unit</th><th class="num">estimate</th><th class="num">bounds</th><th class="num">confidence</th><th class="num">margin</th><th class="num">n canary / stable</th><th>verdict</th><th>test</th></tr></thead>
 <tbody>
 ${comparisons
   .map(
     (c) =>
-      `<tr><td>${e(c.metric)}</td><td>${e(c.unit)}</td><td class="num">${e(c.estimate)}</td><td class="num">${e(c.bound)}</td><td class="num">${e(c.margin)}</td><td class="num">${e(c.n)}</td><td class="v-${e(c.verdict.replaceAll(' ', '-'))}">${e(c.verdict)}</td><td class="mono">${e(c.test)}</td></tr>`,
+      `<tr><td>${e(c.metric)}</td><td>${e(c.scope)}</td><td>${e(c.gate)}</td><td>${e(c.unit)}</td><td class="num">${e(c.estimate)}</td><td class="num">${e(c.bound)}</td><td class="num">${e(c.levels)}</td><td class="num">${e(c.margin)}</td><td class="num">${e(c.n)}</td><td class="v-${e(c.verdict.replaceAll(' ', '-'))}">${e(c.verdict)}</td><td class="mono">${e(c.test)}</td></tr>`,
   )
   .join('\n')}
 </tbody>
 </table>
-<p class="muted">Canary minus stable, from the latest evaluation; anytime-valid confidence sequences (docs/analysis.md). Worse = shown worse than stable by more than the margin; non-inferior = shown not worse by more than it; better = shown better.</p>`;
+<p class="muted">Canary minus stable, from the latest evaluation, per metric over the current step and over the whole rollout: paired by event-time bucket (returns by interval), anytime-valid bounds, each at its own confidence: the bound that can show harm at the rollback level, the one that can show non-inferiority at its own (docs/analysis.md). Worse = shown worse than stable by more than the margin (any metric, any evidence: rollback); non-inferior = shown not worse by more than it (what a required metric needs to advance); better = shown better.</p>`;
   return `<section id="comparison">
 <h2>2. Stable vs canary</h2>
 <table>

@@ -11,10 +11,18 @@ export interface ArmRow {
 /** A compared metric's latest evidence, as text, with its verdict. */
 export interface ComparisonRow {
   readonly metric: string;
+  /** Whose evidence: the current step's (`step`) or the whole rollout's (`rollout`). */
+  readonly scope: string;
+  /** `required` when the step needs it shown non-inferior to advance, else `deterioration`. */
+  readonly gate: string;
   readonly unit: string;
   readonly estimate: string;
+  /** `[lower, upper]`, a side without a bound yet as `−∞` / `+∞`. */
   readonly bound: string;
+  /** The confidence of each bound: `lower %, upper %`. */
+  readonly levels: string;
   readonly margin: string;
+  /** Canary / stable observations, and the paired buckets (or intervals) they fall in. */
   readonly n: string;
   readonly verdict: 'better' | 'non-inferior' | 'inconclusive' | 'worse' | 'too few data';
   readonly test: string;
@@ -169,8 +177,8 @@ function timeOf(iso: string): string {
 const METRIC_UNITS: Readonly<Record<string, string>> = {
   slippageBps: 'bps',
   latencyMs: 'ms',
-  rejectRate: 'fraction',
-  returnBps: 'bps / h',
+  rejectRate: 'fraction of orders',
+  edgeBps: 'bps of traded notional',
 };
 
 /**
@@ -186,19 +194,39 @@ export function comparisonRows(report: ReportJson): ComparisonRow[] {
 function comparisonRow(reason: DecisionReason): ComparisonRow {
   const metric = reason.metric ?? '';
   const digits = metric === 'rejectRate' ? 4 : 3;
+  const side = (x: number | null, infinite: string): string =>
+    x === null ? infinite : x.toFixed(digits);
+  const higherIsBetter = metric === 'edgeBps';
+  const harm = reason.alpha;
+  const safe = reason.alphaNonInferiority ?? reason.alpha;
+  const [lowerAlpha, upperAlpha] = higherIsBetter ? [safe, harm] : [harm, safe];
+  const pct = (alpha: number | null | undefined): string =>
+    alpha === null || alpha === undefined ? '–' : `${formatPercent((1 - alpha) * 100)} %`;
+  const clusters =
+    reason.clusters === undefined
+      ? ''
+      : ` in ${count(reason.clusters)} ${metric === 'edgeBps' ? 'intervals' : 'buckets'}`;
   return {
     metric,
-    unit: METRIC_UNITS[metric] ?? '',
+    scope: reason.scope ?? '–',
+    gate: reason.required === true ? 'required' : 'deterioration',
+    unit: reason.unit ?? METRIC_UNITS[metric] ?? '',
     estimate: fixed(reason.estimate, digits),
-    bound:
-      reason.ci === null
-        ? '–'
-        : `[${reason.ci[0].toFixed(digits)}, ${reason.ci[1].toFixed(digits)}]${reason.alpha === null ? '' : ` (${((1 - reason.alpha) * 100).toFixed(2)} %)`}`,
+    bound: reason.ci === null ? '–' : `[${side(reason.ci[0], '−∞')}, ${side(reason.ci[1], '+∞')}]`,
+    levels: `${pct(lowerAlpha)}, ${pct(upperAlpha)}`,
     margin: fixed(reason.margin, digits),
-    n: reason.n === null ? '–' : `${count(reason.n)} / ${count(reason.nStable ?? reason.n)}`,
+    n:
+      reason.n === null
+        ? '–'
+        : `${count(reason.n)} / ${count(reason.nStable ?? reason.n)}${clusters}`,
     verdict: verdictWord(reason),
     test: reason.test ?? '–',
   };
+}
+
+/** A percentage for a confidence level: 97.5, 99.88, 99.375 (no trailing zeros). */
+function formatPercent(x: number): string {
+  return String(Number(x.toFixed(3)));
 }
 
 function verdictWord(reason: DecisionReason): ComparisonRow['verdict'] {

@@ -3,21 +3,22 @@
 
 // plans
 export {
+  comparisonStepCount,
   PLAN_METRIC_NAMES,
-  stepMetricPolicy,
   stepOnMaxDuration,
+  stepPolicies,
+  stepRequirements,
   type MetricOverride,
   type OnMaxDuration,
-  type PlanAnalysisTuning,
   type PlanMetricName,
   type PlanMetricPolicy,
+  type PlanRequirement,
   type PlanStep,
   type PositionsPolicy,
   type RolloutPlan,
 } from './plan.js';
 export {
   DEFAULT_ANALYSIS_INTERVAL_MS,
-  DEFAULT_ANALYSIS_TUNING,
   DEFAULT_GUARDRAIL_LIMITS,
   DEFAULT_METRIC_ALPHA,
   DEFAULT_ON_MAX_DURATION,

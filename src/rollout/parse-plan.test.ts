@@ -10,7 +10,7 @@ import { PlanError } from './plan-error.js';
 import { canonicalPlanJson, planHash } from './plan-hash.js';
 import { PLAN_PRESETS } from './plan-presets.js';
 import { scalePlan } from './scale-plan.js';
-import { stepMetricPolicy } from './plan.js';
+import { stepPolicies, stepRequirements } from './plan.js';
 
 const TWO_STEPS = [
   { weightPct: 10, minDurationMs: 60_000, minCanaryFills: 50 },
@@ -43,29 +43,46 @@ describe('parsePlan', () => {
           minDurationMs: 60_000,
           maxDurationMs: 180_000,
           minCanaryFills: 50,
+          // A step below 100 % requires every metric by default, each on its default scope;
+          // a 100 % step none.
+          requireNonInferior: [
+            { metric: 'slippageBps', scope: 'step' },
+            { metric: 'latencyMs', scope: 'step' },
+            { metric: 'rejectRate', scope: 'step' },
+            { metric: 'edgeBps', scope: 'rollout' },
+          ],
         },
-        { name: '100%', weightPct: 100, minDurationMs: 0, maxDurationMs: null, minCanaryFills: 0 },
+        {
+          name: '100%',
+          weightPct: 100,
+          minDurationMs: 0,
+          maxDurationMs: null,
+          minCanaryFills: 0,
+          requireNonInferior: [],
+        },
       ],
       metrics: DEFAULT_PLAN_METRICS,
       guardrails: DEFAULT_GUARDRAIL_LIMITS,
       onMaxDuration: 'halt',
       positions: 'flatten',
       analysisIntervalMs: 60_000,
-      analysis: { minObservations: 10, nStarBatches: 100, nStarOrders: 2_000, nStarIntervals: 60 },
     });
+    // Returns are judged on the whole rollout's evidence, the others on the step's.
+    expect(stepRequirements(plan, 0)).toEqual([
+      { metric: 'slippageBps', scope: 'step' },
+      { metric: 'latencyMs', scope: 'step' },
+      { metric: 'rejectRate', scope: 'step' },
+      { metric: 'edgeBps', scope: 'rollout' },
+    ]);
   });
 
   it('takes an analysis interval of whole seconds, and scales it with the durations', () => {
     const plan = parsePlan({ steps: TWO_STEPS, analysisIntervalMs: 30_000 }, 'p.json');
     expect(plan.analysisIntervalMs).toBe(30_000);
     expect(scalePlan(plan, 0.1).analysisIntervalMs).toBe(3_000);
-    expect(scalePlan(plan, 0.01).analysisIntervalMs).toBe(1_000); // never below one second
-    expect(
-      parsePlan({ steps: TWO_STEPS, analysis: { minObservations: 5 } }, 'p.json').analysis,
-    ).toMatchObject({ minObservations: 5, nStarBatches: 100 });
-    expect(() => parsePlan({ steps: TWO_STEPS, analysis: { nStarOrders: 0 } }, 'p.json')).toThrow(
-      /analysis\.nStarOrders: must be a whole number of at least 1/,
-    );
+    expect(scalePlan(plan, 0.02).analysisIntervalMs).toBe(1_000); // never below one second
+    // Scaled so far that a step cannot hold two intervals: refused (no verdict possible).
+    expect(() => scalePlan(plan, 0.01)).toThrow(/cannot hold the two analysis intervals/);
     expect(() => parsePlan({ steps: TWO_STEPS, analysisIntervalMs: 1500 }, 'p.json')).toThrow(
       /p\.json: analysisIntervalMs: must be a whole number of seconds/,
     );
@@ -75,21 +92,38 @@ describe('parsePlan', () => {
     const plan = parsePlan(
       {
         steps: [
-          { weightPct: 0, minDurationMs: 1000, metrics: { latencyMs: { margin: 9 } } },
+          { weightPct: 0, minDurationMs: 60_000, metrics: { latencyMs: { margin: 9 } } },
           { weightPct: 100, minDurationMs: 0, maxDurationMs: null, onMaxDuration: 'rollback' },
         ],
-        metrics: { slippageBps: { margin: 2, nStar: 50 } },
+        metrics: { slippageBps: { margin: 2 }, edgeBps: { nonInferiorityScope: 'step' } },
         guardrails: { maxLossQuote: 500, maxStrategyErrors: null },
         positions: 'handoff',
       },
       'p.json',
     );
     expect(plan.steps[0]?.name).toBe('shadow');
-    expect(plan.metrics.slippageBps).toEqual({ margin: 2, alpha: 0.0125, nStar: 50 });
+    expect(plan.metrics.slippageBps).toEqual({
+      margin: 2,
+      alpha: 0.0125,
+      nonInferiorityAlpha: 0.025,
+      nonInferiorityScope: 'step',
+    });
+    expect(plan.metrics.edgeBps.nonInferiorityScope).toBe('step');
     expect(plan.guardrails.maxLossQuote).toBe(500);
     expect('maxStrategyErrors' in plan.guardrails).toBe(false);
-    expect(stepMetricPolicy(plan, 0, 'latencyMs')).toEqual({ margin: 9, alpha: 0.0125 });
-    expect(stepMetricPolicy(plan, 1, 'latencyMs')).toEqual({ margin: 5, alpha: 0.0125 });
+    // The step's margin and α for its own evidence; the rollout's budget split over 1 comparison
+    // step (the shadow step) and halved between the step's and the rollout's sequences.
+    expect(stepPolicies(plan, 0).step.latencyMs).toEqual({
+      margin: 9,
+      rollbackAlpha: 0.00625,
+      nonInferiorityAlpha: 0.025,
+    });
+    expect(stepPolicies(plan, 1).step.latencyMs.margin).toBe(5);
+    expect(stepPolicies(plan, 0).rollout.latencyMs).toEqual({
+      margin: 5,
+      rollbackAlpha: 0.00625,
+      nonInferiorityAlpha: 0.025,
+    });
     expect(plan.positions).toBe('handoff');
   });
 
@@ -103,7 +137,10 @@ describe('parsePlan', () => {
           {
             weightPct: 99.999,
             minDurationMs: 0,
-            metrics: { slipageBps: { margin: 1 }, latencyMs: { margin: 0, alpha: 1 } },
+            metrics: {
+              slipageBps: { margin: 1 },
+              latencyMs: { margin: 0, nonInferiorityAlpha: 1 },
+            },
           },
         ],
       },
@@ -111,6 +148,7 @@ describe('parsePlan', () => {
     );
     expect(error.issues.map((i) => i.path)).toEqual([
       'steps.0.maxDurationMs',
+      'steps.0.maxDurationMs', // and too short for two analysis intervals
       'steps.1.name', // the default name "5%" twice
       'steps.1.weightPct',
       'steps.1.minDurationMs',
@@ -120,7 +158,7 @@ describe('parsePlan', () => {
       'steps.3.weightPct',
       'steps.3.metrics.slipageBps',
       'steps.3.metrics.latencyMs.margin',
-      'steps.3.metrics.latencyMs.alpha',
+      'steps.3.metrics.latencyMs.nonInferiorityAlpha',
     ]);
     expect(error.message).toContain(
       'bad.json: steps.1.weightPct: must be greater than steps.0.weightPct (5), got 5',
@@ -144,12 +182,115 @@ describe('parsePlan', () => {
     );
     expect(
       planError({ steps: TWO_STEPS, metrics: { slippageBps: { alpha: 0 } } }).message,
-    ).toContain('metrics.slippageBps.alpha: must be strictly between 0 and 1, got 0');
+    ).toContain('metrics.slippageBps.alpha: must be strictly between 0 and 0.5, got 0');
     expect(
       planError({ steps: TWO_STEPS, metrics: { fillRate: { margin: 1, alpha: 0.1 } } }).message,
     ).toContain('metrics.fillRate: unknown metric');
+    expect(
+      planError({ steps: TWO_STEPS, metrics: { slippageBps: { nonInferiorityScope: 'all' } } })
+        .message,
+    ).toContain('metrics.slippageBps.nonInferiorityScope');
     expect(planError({ steps: TWO_STEPS, positions: 'keep' }).message).toContain('positions');
     expect(planError(null).message).toMatch(/plan\.json: \(plan\)/);
+  });
+
+  it('refuses a plan that could never reach a verdict, and says why', () => {
+    const at100 = planError({
+      steps: [
+        { weightPct: 10, minDurationMs: 60_000 },
+        { weightPct: 100, minDurationMs: 0, requireNonInferior: ['slippageBps'] },
+      ],
+    });
+    expect(at100.message).toContain(
+      'steps.1.requireNonInferior: a 100 % step has no stable arm to compare with',
+    );
+    const tooShort = planError({
+      steps: [
+        { weightPct: 10, minDurationMs: 30_000, maxDurationMs: 90_000 },
+        { weightPct: 100, minDurationMs: 0 },
+      ],
+    });
+    expect(tooShort.message).toContain(
+      'steps.0.maxDurationMs: 90000 ms cannot hold the two analysis intervals (2 × 60000 ms) a verdict needs',
+    );
+    // Requiring nothing on a short step is fine: it advances on its floors.
+    expect(() =>
+      parsePlan(
+        {
+          steps: [
+            { weightPct: 10, minDurationMs: 30_000, maxDurationMs: 90_000, requireNonInferior: [] },
+            { weightPct: 100, minDurationMs: 0 },
+          ],
+        },
+        'p.json',
+      ),
+    ).not.toThrow();
+    expect(
+      planError({
+        steps: [
+          { weightPct: 10, minDurationMs: 0, requireNonInferior: ['fillRate'] },
+          TWO_STEPS[1],
+        ],
+      }).message,
+    ).toContain('steps.0.requireNonInferior: unknown metric "fillRate"');
+  });
+
+  it('takes a requirement as a metric name (its default scope) or as a metric with a scope', () => {
+    const plan = parsePlan(
+      {
+        steps: [
+          {
+            weightPct: 10,
+            minDurationMs: 60_000,
+            requireNonInferior: ['latencyMs', { metric: 'slippageBps', scope: 'rollout' }],
+          },
+          TWO_STEPS[1],
+        ],
+        metrics: { latencyMs: { nonInferiorityScope: 'rollout' } },
+      },
+      'p.json',
+    );
+    expect(plan.steps[0]?.requireNonInferior).toEqual([
+      { metric: 'latencyMs', scope: 'rollout' },
+      { metric: 'slippageBps', scope: 'rollout' },
+    ]);
+    const twice = planError({
+      steps: [
+        {
+          weightPct: 10,
+          minDurationMs: 60_000,
+          requireNonInferior: ['latencyMs', { metric: 'latencyMs', scope: 'rollout' }],
+        },
+        TWO_STEPS[1],
+      ],
+    });
+    expect(twice.message).toContain('steps.0.requireNonInferior: "latencyMs" listed twice');
+    expect(
+      planError({
+        steps: [
+          {
+            weightPct: 10,
+            minDurationMs: 0,
+            requireNonInferior: [{ metric: 'latencyMs', scope: 'all' }],
+          },
+          TWO_STEPS[1],
+        ],
+      }).message,
+    ).toContain('steps.0.requireNonInferior');
+  });
+
+  it('refuses the fields an older plan file may carry, saying what replaced them', () => {
+    expect(planError({ steps: TWO_STEPS, analysis: { minObservations: 5 } }).message).toContain(
+      'analysis: is no longer used',
+    );
+    expect(
+      planError({
+        steps: [{ ...TWO_STEPS[0], metrics: { latencyMs: { alpha: 0.01 } } }, TWO_STEPS[1]],
+      }).message,
+    ).toContain('steps.0.metrics.latencyMs.alpha: cannot be set per step');
+    expect(
+      planError({ steps: TWO_STEPS, metrics: { returnBps: { margin: 5 } } }).message,
+    ).toContain('metrics.returnBps: was replaced by edgeBps');
   });
 
   it('round-trips: a plan serialized as JSON parses back to the same plan and hash', () => {
@@ -191,14 +332,15 @@ describe('loadPlanFile / loadPlan', () => {
 describe('scalePlan', () => {
   it('multiplies every duration, never the fill minimums', () => {
     const scaled = scalePlan(PLAN_PRESETS.standard, 0.1);
-    // standard: 5, 10, 15, 20, 30, 0 min; maxima 30, 30, 45, 60, 90, 30 min
+    // standard: 5, 5, 5, 5, 10, 5 min; maxima 45, 45, 45, 60, 90, 30 min
     expect(scaled.steps.map((s) => s.minDurationMs)).toEqual([
-      30_000, 60_000, 90_000, 120_000, 180_000, 0,
+      30_000, 30_000, 30_000, 30_000, 60_000, 30_000,
     ]);
     expect(scaled.steps.map((s) => s.maxDurationMs)).toEqual([
-      180_000, 180_000, 270_000, 360_000, 540_000, 180_000,
+      270_000, 270_000, 270_000, 360_000, 540_000, 180_000,
     ]);
-    expect(scaled.steps.map((s) => s.minCanaryFills)).toEqual([100, 500, 1000, 2500, 5000, 0]);
+    expect(scaled.steps.map((s) => s.minCanaryFills)).toEqual([50, 100, 200, 500, 1000, 0]);
+    expect(scaled.analysisIntervalMs).toBe(6_000);
     expect(planHash(scaled)).not.toBe(planHash(PLAN_PRESETS.standard));
     expect(scalePlan(PLAN_PRESETS.standard, 1)).toBe(PLAN_PRESETS.standard);
   });
@@ -227,12 +369,11 @@ describe('planHash', () => {
         steps: plan.steps,
         metrics: plan.metrics,
         guardrails: plan.guardrails,
-        analysis: plan.analysis,
       }),
     ).toBe(planHash(plan));
     expect(
       canonicalPlanJson(plan).startsWith(
-        '{"analysis":{"minObservations":10,"nStarBatches":100,"nStarIntervals":60,"nStarOrders":2000},"analysisIntervalMs":10000,"guardrails":{"maxDrawdownPct":3,',
+        '{"analysisIntervalMs":10000,"guardrails":{"maxDrawdownPct":3,',
       ),
     ).toBe(true);
     expect(planHash({ ...plan, positions: 'handoff' })).not.toBe(planHash(plan));

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import {
   DEFAULT_ANALYSIS_INTERVAL_MS,
-  DEFAULT_ANALYSIS_TUNING,
   DEFAULT_GUARDRAIL_LIMITS,
   GUARDRAIL_LIMIT_NAMES,
   DEFAULT_ON_MAX_DURATION,
@@ -15,6 +14,7 @@ import {
   type MetricOverride,
   type PlanMetricName,
   type PlanMetricPolicy,
+  type PlanRequirement,
   type PlanStep,
   type RolloutPlan,
 } from './plan.js';
@@ -23,6 +23,9 @@ const onMaxDurationSchema = z.enum(['halt', 'rollback']);
 
 const metricOverrideSchema = z.strictObject({
   margin: z.number().optional(),
+  nonInferiorityAlpha: z.number().optional(),
+  // Not accepted any more (a step cannot set the rollout's false-rollback budget): kept in the
+  // schema only to say so clearly in validatePlan's message.
   alpha: z.number().optional(),
 });
 
@@ -33,6 +36,14 @@ const stepSchema = z.strictObject({
   maxDurationMs: z.number().nullable().optional(),
   minCanaryFills: z.number().optional(),
   metrics: z.record(z.string(), metricOverrideSchema).optional(),
+  requireNonInferior: z
+    .array(
+      z.union([
+        z.string(),
+        z.strictObject({ metric: z.string(), scope: z.enum(['step', 'rollout']) }),
+      ]),
+    )
+    .optional(),
   onMaxDuration: onMaxDurationSchema.optional(),
 });
 
@@ -42,19 +53,24 @@ const planFileSchema = z.strictObject({
   name: z.string().min(1).optional(),
   source: z.string().optional(),
   steps: z.array(stepSchema).min(1),
-  metrics: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+  metrics: z
+    .record(
+      z.string(),
+      z.strictObject({
+        margin: z.number().optional(),
+        alpha: z.number().optional(),
+        nonInferiorityAlpha: z.number().optional(),
+        nonInferiorityScope: z.enum(['step', 'rollout']).optional(),
+      }),
+    )
+    .optional(),
   guardrails: z.record(z.string(), z.number().nullable()).optional(),
   onMaxDuration: onMaxDurationSchema.optional(),
   positions: z.enum(['flatten', 'handoff']).optional(),
   analysisIntervalMs: z.number().optional(),
-  analysis: z
-    .strictObject({
-      minObservations: z.number().optional(),
-      nStarBatches: z.number().optional(),
-      nStarOrders: z.number().optional(),
-      nStarIntervals: z.number().optional(),
-    })
-    .optional(),
+  // Retired with the paired analysis (its sequences tune themselves to the margins): refused with
+  // a message that says so.
+  analysis: z.unknown().optional(),
 });
 
 type PlanFile = z.infer<typeof planFileSchema>;
@@ -75,16 +91,53 @@ export function parsePlan(input: unknown, file: string): RolloutPlan {
       issues.push({ path: formatPath(issue.path), message: issue.message });
     throw new PlanError(file, issues);
   }
+  const retired = retiredFields(result.data);
+  if (retired.length > 0) throw new PlanError(file, retired);
   const plan = normalize(result.data, file);
   validatePlan(plan, file);
   return plan;
 }
 
+/** Fields an older plan file may still carry, refused with what replaced them. */
+function retiredFields(file: PlanFile): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  if (file.analysis !== undefined)
+    issues.push({
+      path: 'analysis',
+      message:
+        'is no longer used: the paired analysis tunes its sequences to the margins (docs/analysis.md); remove it',
+    });
+  file.steps.forEach((step, i) => {
+    for (const [metric, override] of Object.entries(step.metrics ?? {}))
+      if (override.alpha !== undefined)
+        issues.push({
+          path: `steps.${i}.metrics.${metric}.alpha`,
+          message:
+            "cannot be set per step: alpha is the metric's false-rollback budget for the whole rollout (metrics." +
+            `${metric}.alpha); a step may set margin and nonInferiorityAlpha`,
+        });
+  });
+  for (const name of ['returnBps'])
+    if (
+      file.metrics?.[name] !== undefined ||
+      file.steps.some((s) => s.metrics?.[name] !== undefined)
+    )
+      issues.push({
+        path: `metrics.${name}`,
+        message:
+          'was replaced by edgeBps: the return difference per unit of turnover, in bps of traded notional (docs/analysis.md)',
+      });
+  return issues;
+}
+
 /**
  * Checks a plan built in code (presets, `scalePlan`) against every rule of a plan file: weights
  * strictly increasing, at most 2 decimals, the last one 100 %; at most one shadow step (weight 0),
- * first; durations ≥ 0 and max ≥ min; fills a non-negative integer; margins > 0 and 0 < α < 1;
- * unique step names; overrides only for known metrics. Throws a {@link PlanError}.
+ * first; durations ≥ 0 and max ≥ min; fills a non-negative integer; margins > 0 and 0 < α < 0.5;
+ * unique step names; overrides and requirements only for known metrics; and a plan that could
+ * never reach a verdict is refused: a 100 % step cannot require non-inferiority (no stable arm to
+ * compare), and a step that requires it must last at least two analysis intervals before its
+ * maximum (two paired buckets are the fewest any bound needs). Throws a {@link PlanError}.
  */
 export function validatePlan(plan: RolloutPlan, file: string): void {
   const issues = planIssues(plan);
@@ -131,6 +184,37 @@ export function planIssues(plan: RolloutPlan): PlanIssue[] {
         }
         checkPolicyFields(override, `${at}.metrics.${metric}`, add);
       }
+    const required = step.requireNonInferior;
+    const seen = new Set<string>();
+    for (const { metric, scope } of required) {
+      if (!isMetricName(metric))
+        add(
+          `${at}.requireNonInferior`,
+          `unknown metric "${String(metric)}" (known: ${PLAN_METRIC_NAMES.join(', ')})`,
+        );
+      else if (seen.has(metric)) add(`${at}.requireNonInferior`, `"${metric}" listed twice`);
+      if (scope !== 'step' && scope !== 'rollout')
+        add(
+          `${at}.requireNonInferior`,
+          `"${metric}": scope must be step or rollout, got ${String(scope)}`,
+        );
+      seen.add(metric);
+    }
+    if (required.length > 0 && step.weightPct === 100)
+      add(
+        `${at}.requireNonInferior`,
+        'a 100 % step has no stable arm to compare with: it cannot require non-inferiority (require it on the step before)',
+      );
+    if (
+      required.length > 0 &&
+      step.maxDurationMs !== null &&
+      Number.isFinite(plan.analysisIntervalMs) &&
+      step.maxDurationMs < 2 * plan.analysisIntervalMs
+    )
+      add(
+        `${at}.maxDurationMs`,
+        `${step.maxDurationMs} ms cannot hold the two analysis intervals (2 × ${plan.analysisIntervalMs} ms) a verdict needs: this step could never advance; lengthen it or shorten analysisIntervalMs`,
+      );
     if (step.onMaxDuration !== undefined && !isOnMaxDuration(step.onMaxDuration))
       add(`${at}.onMaxDuration`, `must be halt or rollback, got ${String(step.onMaxDuration)}`);
   }
@@ -142,10 +226,19 @@ export function planIssues(plan: RolloutPlan): PlanIssue[] {
     }
     if (policy.margin === undefined) add(`metrics.${metric}.margin`, 'missing');
     if (policy.alpha === undefined) add(`metrics.${metric}.alpha`, 'missing');
+    if (policy.nonInferiorityAlpha === undefined)
+      add(`metrics.${metric}.nonInferiorityAlpha`, 'missing');
+    if (policy.nonInferiorityScope !== 'step' && policy.nonInferiorityScope !== 'rollout')
+      add(`metrics.${metric}.nonInferiorityScope`, 'must be step or rollout');
     checkPolicyFields(policy, `metrics.${metric}`, add);
-    for (const [key, value] of Object.entries(policy))
-      if (key !== 'margin' && key !== 'alpha' && !Number.isFinite(value))
-        add(`metrics.${metric}.${key}`, `must be a finite number, got ${value}`);
+    if (policy.alpha !== undefined && !isAlpha(policy.alpha))
+      add(`metrics.${metric}.alpha`, `must be strictly between 0 and 0.5, got ${policy.alpha}`);
+    for (const key of Object.keys(policy))
+      if (!['margin', 'alpha', 'nonInferiorityAlpha', 'nonInferiorityScope'].includes(key))
+        add(
+          `metrics.${metric}.${key}`,
+          'unknown field (known: margin, alpha, nonInferiorityAlpha, nonInferiorityScope)',
+        );
   }
   for (const metric of Object.keys(plan.metrics))
     if (!isMetricName(metric))
@@ -168,11 +261,6 @@ export function planIssues(plan: RolloutPlan): PlanIssue[] {
       'analysisIntervalMs',
       `must be a whole number of seconds (a multiple of 1000 ms, at least 1000), got ${String(plan.analysisIntervalMs)}`,
     );
-  for (const [key, value] of Object.entries(plan.analysis)) {
-    const least = key === 'minObservations' ? 2 : 1;
-    if (!Number.isInteger(value) || value < least)
-      add(`analysis.${key}`, `must be a whole number of at least ${least}, got ${String(value)}`);
-  }
   return issues;
 }
 
@@ -203,11 +291,15 @@ function checkPolicyFields(
 ): void {
   if (policy.margin !== undefined && !(Number.isFinite(policy.margin) && policy.margin > 0))
     add(`${at}.margin`, `must be > 0, got ${policy.margin}`);
-  if (
-    policy.alpha !== undefined &&
-    !(Number.isFinite(policy.alpha) && policy.alpha > 0 && policy.alpha < 1)
-  )
-    add(`${at}.alpha`, `must be strictly between 0 and 1, got ${policy.alpha}`);
+  if (policy.nonInferiorityAlpha !== undefined && !isAlpha(policy.nonInferiorityAlpha))
+    add(
+      `${at}.nonInferiorityAlpha`,
+      `must be strictly between 0 and 0.5, got ${policy.nonInferiorityAlpha}`,
+    );
+}
+
+function isAlpha(value: number): boolean {
+  return Number.isFinite(value) && value > 0 && value < 0.5;
 }
 
 function isMetricName(name: string): name is PlanMetricName {
@@ -219,6 +311,17 @@ function isOnMaxDuration(value: unknown): boolean {
 }
 
 function normalize(file: PlanFile, path: string): RolloutPlan {
+  const metrics: Record<string, PlanMetricPolicy> = { ...DEFAULT_PLAN_METRICS };
+  if (file.metrics !== undefined)
+    for (const [metric, policy] of Object.entries(file.metrics)) {
+      const given = Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined));
+      metrics[metric] = { ...(metrics[metric] as PlanMetricPolicy), ...given };
+    }
+  // A metric named alone takes its own default scope (an unknown one: the step's, and an error).
+  const requirement = (entry: string | { metric: string; scope: 'step' | 'rollout' }) =>
+    typeof entry === 'string'
+      ? { metric: entry, scope: metrics[entry]?.nonInferiorityScope ?? 'step' }
+      : { metric: entry.metric, scope: entry.scope };
   const steps: PlanStep[] = [];
   for (const raw of file.steps) {
     const maxDurationMs =
@@ -234,13 +337,12 @@ function normalize(file: PlanFile, path: string): RolloutPlan {
       maxDurationMs,
       minCanaryFills: raw.minCanaryFills ?? 0,
       ...(raw.metrics !== undefined ? { metrics: normalizeOverrides(raw.metrics) } : {}),
+      requireNonInferior: (
+        raw.requireNonInferior ?? (raw.weightPct < 100 ? PLAN_METRIC_NAMES : [])
+      ).map(requirement) as PlanRequirement[],
       ...(raw.onMaxDuration !== undefined ? { onMaxDuration: raw.onMaxDuration } : {}),
     });
   }
-  const metrics: Record<string, PlanMetricPolicy> = { ...DEFAULT_PLAN_METRICS };
-  if (file.metrics !== undefined)
-    for (const [metric, policy] of Object.entries(file.metrics))
-      metrics[metric] = { ...(metrics[metric] as PlanMetricPolicy), ...policy };
   const guardrails: Record<string, number> = { ...DEFAULT_GUARDRAIL_LIMITS };
   if (file.guardrails !== undefined)
     for (const [name, limit] of Object.entries(file.guardrails)) {
@@ -257,23 +359,19 @@ function normalize(file: PlanFile, path: string): RolloutPlan {
     onMaxDuration: file.onMaxDuration ?? DEFAULT_ON_MAX_DURATION,
     positions: file.positions ?? DEFAULT_POSITIONS_POLICY,
     analysisIntervalMs: file.analysisIntervalMs ?? DEFAULT_ANALYSIS_INTERVAL_MS,
-    analysis: {
-      minObservations: file.analysis?.minObservations ?? DEFAULT_ANALYSIS_TUNING.minObservations,
-      nStarBatches: file.analysis?.nStarBatches ?? DEFAULT_ANALYSIS_TUNING.nStarBatches,
-      nStarOrders: file.analysis?.nStarOrders ?? DEFAULT_ANALYSIS_TUNING.nStarOrders,
-      nStarIntervals: file.analysis?.nStarIntervals ?? DEFAULT_ANALYSIS_TUNING.nStarIntervals,
-    },
   };
 }
 
 function normalizeOverrides(
-  raw: Record<string, { margin?: number | undefined; alpha?: number | undefined }>,
+  raw: Record<string, { margin?: number | undefined; nonInferiorityAlpha?: number | undefined }>,
 ): Partial<Record<PlanMetricName, MetricOverride>> {
   const out: Record<string, MetricOverride> = {};
   for (const [metric, override] of Object.entries(raw))
     out[metric] = {
       ...(override.margin !== undefined ? { margin: override.margin } : {}),
-      ...(override.alpha !== undefined ? { alpha: override.alpha } : {}),
+      ...(override.nonInferiorityAlpha !== undefined
+        ? { nonInferiorityAlpha: override.nonInferiorityAlpha }
+        : {}),
     };
   return out;
 }

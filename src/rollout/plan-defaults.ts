@@ -1,44 +1,40 @@
 import {
+  ANALYSIS_INTERVAL_MS,
   DEFAULT_GUARDRAIL_LIMITS as ANALYSIS_GUARDRAIL_LIMITS,
   DEFAULT_METRIC_POLICIES,
-  METRIC_ALPHA,
-  MIN_OBSERVATIONS,
-  N_STAR_BATCHES,
-  N_STAR_INTERVALS,
-  N_STAR_ORDERS,
+  METRIC_ROLLBACK_ALPHA,
 } from '../analysis/index.js';
-import type {
-  OnMaxDuration,
-  PlanAnalysisTuning,
-  PlanMetricName,
-  PlanMetricPolicy,
-  PositionsPolicy,
+import {
+  PLAN_METRIC_NAMES,
+  type OnMaxDuration,
+  type PlanMetricName,
+  type PlanMetricPolicy,
+  type PositionsPolicy,
 } from './plan.js';
 
-/** Default tuning of the analysis: its own constants (docs/analysis.md). */
-export const DEFAULT_ANALYSIS_TUNING: PlanAnalysisTuning = {
-  minObservations: MIN_OBSERVATIONS,
-  nStarBatches: N_STAR_BATCHES,
-  nStarOrders: N_STAR_ORDERS,
-  nStarIntervals: N_STAR_INTERVALS,
-};
-
 /**
- * Per-metric error rate of the defaults: a total α of 0.05 split evenly over the 4 compared
- * metrics (Bonferroni), the analysis's default.
+ * Per-metric false-rollback budget of the defaults: a total α of 0.05 split evenly over the 4
+ * compared metrics (Bonferroni: any metric shown worse rolls back), the analysis's default.
  */
-export const DEFAULT_METRIC_ALPHA = METRIC_ALPHA;
+export const DEFAULT_METRIC_ALPHA = METRIC_ROLLBACK_ALPHA;
 
 /**
  * Default metric policies of every plan (a plan file's `metrics` is merged over them): the
  * analysis's defaults (docs/analysis.md), so the two cannot drift apart.
  */
-export const DEFAULT_PLAN_METRICS: Readonly<Record<PlanMetricName, PlanMetricPolicy>> = {
-  slippageBps: { ...DEFAULT_METRIC_POLICIES.slippageBps },
-  latencyMs: { ...DEFAULT_METRIC_POLICIES.latencyMs },
-  rejectRate: { ...DEFAULT_METRIC_POLICIES.rejectRate },
-  returnBps: { ...DEFAULT_METRIC_POLICIES.returnBps },
-};
+export const DEFAULT_PLAN_METRICS: Readonly<Record<PlanMetricName, PlanMetricPolicy>> =
+  Object.fromEntries(
+    PLAN_METRIC_NAMES.map((metric) => [
+      metric,
+      {
+        margin: DEFAULT_METRIC_POLICIES[metric].margin,
+        alpha: DEFAULT_METRIC_ALPHA,
+        nonInferiorityAlpha: DEFAULT_METRIC_POLICIES[metric].nonInferiorityAlpha,
+        // Returns need the whole rollout's data (docs/analysis.md, "Which test gates which step").
+        nonInferiorityScope: metric === 'edgeBps' ? 'rollout' : 'step',
+      },
+    ]),
+  ) as Record<PlanMetricName, PlanMetricPolicy>;
 
 /** The guardrail limits a plan may set: the analysis's `GuardrailLimits` (docs/analysis.md). */
 export const GUARDRAIL_LIMIT_NAMES: readonly string[] = Object.keys(ANALYSIS_GUARDRAIL_LIMITS);
@@ -62,8 +58,8 @@ export const DEFAULT_ON_MAX_DURATION: OnMaxDuration = 'halt';
  */
 export const DEFAULT_POSITIONS_POLICY: PositionsPolicy = 'flatten';
 
-/** Default interval of the paired return comparison: one minute of event time. */
-export const DEFAULT_ANALYSIS_INTERVAL_MS = 60_000;
+/** Default width of the analysis's buckets and return intervals: one minute of event time. */
+export const DEFAULT_ANALYSIS_INTERVAL_MS = ANALYSIS_INTERVAL_MS;
 
 /** A step's default maximum duration, as a multiple of its minimum (plan files, presets). */
 export const MAX_DURATION_FACTOR = 3;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planIssues } from './parse-plan.js';
 import { PLAN_PRESET_NAMES, PLAN_PRESETS, isPlanPresetName } from './plan-presets.js';
-import { stepMetricPolicy } from './plan.js';
+import { stepPolicies, stepRequirements } from './plan.js';
 
 const MIN_MS = 60_000;
 const minutes = (plan: keyof typeof PLAN_PRESETS, field: 'minDurationMs' | 'maxDurationMs') =>
@@ -24,22 +24,35 @@ describe('plan presets', () => {
     expect(PLAN_PRESETS['blue-green'].source).toMatch(/seed 001/);
   });
 
-  it('standard: 1, 5, 10, 25, 50, 100 % for 5, 10, 15, 20, 30 min and 100…5000 fills (seed 004)', () => {
+  it('standard: seed 004’s 1, 5, 10, 25, 50, 100 %, floors of 5 minutes, evidence before the clock', () => {
     const plan = PLAN_PRESETS.standard;
     expect(plan.steps.map((s) => s.weightPct)).toEqual([1, 5, 10, 25, 50, 100]);
-    expect(minutes('standard', 'minDurationMs')).toEqual([5, 10, 15, 20, 30, 0]);
-    expect(minutes('standard', 'maxDurationMs')).toEqual([30, 30, 45, 60, 90, 30]);
-    expect(plan.steps.map((s) => s.minCanaryFills)).toEqual([100, 500, 1000, 2500, 5000, 0]);
-    // Undecided by a step's maximum: roll back. Reject-rate margins tighten as exposure grows.
-    expect(plan.onMaxDuration).toBe('rollback');
-    expect(plan.steps.map((s) => s.metrics?.rejectRate?.margin ?? null)).toEqual([
-      0.03,
-      0.015,
-      null,
-      null,
-      null,
-      null,
+    expect(minutes('standard', 'minDurationMs')).toEqual([5, 5, 5, 5, 10, 5]);
+    expect(minutes('standard', 'maxDurationMs')).toEqual([45, 45, 45, 60, 90, 30]);
+    expect(plan.steps.map((s) => s.minCanaryFills)).toEqual([50, 100, 200, 500, 1000, 0]);
+    // Undecided by a step's maximum: halt for a person. Margins tighten as exposure grows.
+    expect(plan.onMaxDuration).toBe('halt');
+    expect(plan.steps.map((_, i) => stepPolicies(plan, i).step.rejectRate.margin)).toEqual([
+      0.03, 0.015, 0.01, 0.01, 0.01, 0.01,
     ]);
+    expect(plan.steps.map((_, i) => stepPolicies(plan, i).step.slippageBps.margin)).toEqual([
+      2, 1.5, 1, 1, 1, 1,
+    ]);
+    // Execution metrics at every step below 100 %: on the step's own evidence (and its wider
+    // margins) at 1 and 5 %, on the rollout's from 10 %; returns before promotion, rollout-wide.
+    const execution = (scope: string) =>
+      ['slippageBps', 'latencyMs', 'rejectRate'].map((metric) => ({ metric, scope }));
+    expect(plan.steps.map((_, i) => stepRequirements(plan, i))).toEqual([
+      execution('step'),
+      execution('step'),
+      execution('rollout'),
+      execution('rollout'),
+      [...execution('rollout'), { metric: 'edgeBps', scope: 'rollout' }],
+      [],
+    ]);
+    // The rollback budget: half over the rollout, half split over its 5 comparison steps.
+    expect(stepPolicies(plan, 0).rollout.slippageBps.rollbackAlpha).toBe(0.00625);
+    expect(stepPolicies(plan, 0).step.slippageBps.rollbackAlpha).toBe(0.00125);
   });
 
   it('aggressive: 5, 25, 100 % for 1 and 2 min, 50 and 200 fills (seed 004)', () => {
@@ -53,13 +66,12 @@ describe('plan presets', () => {
     const plan = PLAN_PRESETS.classic;
     expect(plan.steps.map((s) => s.weightPct)).toEqual([1, 5, 25, 50, 100]);
     // default slippage margin 1 bp, reject-rate margin 0.01
-    expect(plan.steps.map((_, i) => stepMetricPolicy(plan, i, 'slippageBps').margin)).toEqual([
+    expect(plan.steps.map((_, i) => stepPolicies(plan, i).step.slippageBps.margin)).toEqual([
       2, 1.5, 1, 1, 0.5,
     ]);
-    expect(plan.steps.map((_, i) => stepMetricPolicy(plan, i, 'rejectRate').margin)).toEqual([
+    expect(plan.steps.map((_, i) => stepPolicies(plan, i).step.rejectRate.margin)).toEqual([
       0.02, 0.015, 0.01, 0.01, 0.005,
     ]);
-    expect(stepMetricPolicy(plan, 0, 'slippageBps').alpha).toBe(0.0125);
     expect(minutes('classic', 'minDurationMs')).toEqual([5, 5, 5, 5, 3]);
   });
 
@@ -76,8 +88,7 @@ describe('plan presets', () => {
     expect(PLAN_PRESETS.short.steps.map((s) => s.weightPct)).toEqual([0, 10, 50, 100]);
     expect(mins.reduce((a, b) => a + b, 0)).toBe(4.5);
     expect(maxs.reduce((a, b) => a + b, 0)).toBe(10);
-    // Returns over 5 s intervals; verdicts from 5 observations per arm.
+    // Buckets and return intervals of 5 s.
     expect(PLAN_PRESETS.short.analysisIntervalMs).toBe(5_000);
-    expect(PLAN_PRESETS.short.analysis.minObservations).toBe(5);
   });
 });

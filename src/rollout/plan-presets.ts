@@ -2,7 +2,6 @@ import { US_PER_MINUTE, US_PER_MS } from '../core/time.js';
 import { validatePlan } from './parse-plan.js';
 import {
   DEFAULT_ANALYSIS_INTERVAL_MS,
-  DEFAULT_ANALYSIS_TUNING,
   DEFAULT_GUARDRAIL_LIMITS,
   DEFAULT_ON_MAX_DURATION,
   DEFAULT_PLAN_METRICS,
@@ -12,12 +11,17 @@ import {
 import {
   PLAN_METRIC_NAMES,
   type MetricOverride,
-  type OnMaxDuration,
-  type PlanAnalysisTuning,
   type PlanMetricName,
+  type PlanRequirement,
   type PlanStep,
   type RolloutPlan,
 } from './plan.js';
+
+const MINUTE_MS = US_PER_MINUTE / US_PER_MS;
+
+function minutes(count: number): number {
+  return count * MINUTE_MS;
+}
 
 /** The names `--plan` accepts besides a file path. */
 export type PlanPresetName =
@@ -33,18 +37,43 @@ export const PLAN_PRESET_NAMES: readonly PlanPresetName[] = [
   'short',
 ];
 
-const MINUTE_MS = US_PER_MINUTE / US_PER_MS;
+/**
+ * What a preset step must show to advance (docs/analysis.md, "Which test gates which step"):
+ * - `execution@step`: slippage, latency and reject rate non-inferior on the step's own evidence,
+ *   at the step's margins. The first steps exist to catch harm cheaply; their margins are wider
+ *   (few accounts trade the canary) and these per-order metrics are what their evidence can
+ *   answer (both arms' orders meet the same market in each bucket);
+ * - `execution`: the same metrics on the whole rollout's evidence, at the plan's margins. A later
+ *   step adds its data to what the earlier ones gathered instead of starting again: on a
+ *   wide-tick market one bucket's slippage difference is a few basis points of noise, and a 1 bp
+ *   margin needs more buckets than one step of 45 minutes holds;
+ * - `all`: the return per unit of turnover too (rollout-wide): the step before promotion, where
+ *   the data can reach it (two strategies holding different positions differ mostly by market
+ *   noise);
+ * - `none`: a 100 % step: nothing left to compare (its deterioration tests still run).
+ * Every metric is tested for deterioration at every step, on the step's evidence and on the
+ * rollout's, whatever the step requires.
+ */
+type Requirement = 'execution@step' | 'execution' | 'all' | 'none';
 
-function minutes(count: number): number {
-  return count * MINUTE_MS;
+const EXECUTION_METRICS: readonly PlanMetricName[] = ['slippageBps', 'latencyMs', 'rejectRate'];
+
+function required(requirement: Requirement): readonly PlanRequirement[] {
+  if (requirement === 'none') return [];
+  const scope = requirement === 'execution@step' ? 'step' : 'rollout';
+  const execution = EXECUTION_METRICS.map((metric) => ({ metric, scope }) as const);
+  return requirement === 'all'
+    ? [...execution, { metric: 'edgeBps', scope: 'rollout' }]
+    : execution;
 }
 
-/** A step whose maximum is `factor` × its minimum (the presets' rule, docs/rollout.md). */
+/** A step; its maximum defaults to `factor` × its minimum (the presets' rule, docs/rollout.md). */
 function step(
   name: string,
   weightPct: number,
   minMinutes: number,
   minCanaryFills: number,
+  requirement: Requirement,
   maxMinutes: number = minMinutes * MAX_DURATION_FACTOR,
   metrics?: Partial<Record<PlanMetricName, MetricOverride>>,
 ): PlanStep {
@@ -54,6 +83,7 @@ function step(
     minDurationMs: minutes(minMinutes),
     maxDurationMs: minutes(maxMinutes),
     minCanaryFills,
+    requireNonInferior: required(requirement),
     ...(metrics !== undefined ? { metrics } : {}),
   };
 }
@@ -63,35 +93,43 @@ function plan(
   source: string,
   steps: readonly PlanStep[],
   analysisIntervalMs = DEFAULT_ANALYSIS_INTERVAL_MS,
-  analysis: PlanAnalysisTuning = DEFAULT_ANALYSIS_TUNING,
-  onMaxDuration: OnMaxDuration = DEFAULT_ON_MAX_DURATION,
+  metrics: RolloutPlan['metrics'] = DEFAULT_PLAN_METRICS,
 ): RolloutPlan {
   const built: RolloutPlan = {
     type: 'rollout-plan',
     name,
     source,
     steps,
-    metrics: DEFAULT_PLAN_METRICS,
+    metrics,
     guardrails: DEFAULT_GUARDRAIL_LIMITS,
-    onMaxDuration,
+    onMaxDuration: DEFAULT_ON_MAX_DURATION,
     positions: DEFAULT_POSITIONS_POLICY,
     analysisIntervalMs,
-    analysis,
   };
   validatePlan(built, `preset:${name}`);
   return built;
 }
 
 /**
- * The reject-rate margin at a step's weight: looser while little is exposed, 1 percentage point
- * from 10 % on. With no rejects on either arm, showing a canary "not worse by more than m" takes
- * on the order of 4 / m canary orders (the anytime-valid bound of a rare event), so a 1 pp margin
- * at a 1 % step would outlast the step; a reject regression is caught at a later step instead.
+ * Margins at a small step: while a handful of accounts trade the canary, their own differences
+ * (venue routes, sizes) are a large part of the comparison, so the first steps judge slippage
+ * and rejects at a wider margin, tightening to the plan's from 10 %: 2 bp and 3 pp at ≤ 1 %,
+ * 1.5 bp and 1.5 pp at ≤ 5 %. Showing "no rejects" within m takes about 10 / m canary orders.
  */
-function rejectMarginAt(weightPct: number): Partial<Record<PlanMetricName, MetricOverride>> {
-  const margin = weightPct <= 1 ? 0.03 : weightPct <= 5 ? 0.015 : 0.01;
-  return { rejectRate: { margin } };
+function smallStepMargins(weightPct: number): Partial<Record<PlanMetricName, MetricOverride>> {
+  if (weightPct <= 1) return { slippageBps: { margin: 2 }, rejectRate: { margin: 0.03 } };
+  if (weightPct <= 5) return { slippageBps: { margin: 1.5 }, rejectRate: { margin: 0.015 } };
+  return {};
 }
+
+/**
+ * `short`'s metric policies: a reject-rate margin of 2 percentage points for the whole plan (its
+ * later steps judge rejects on the rollout's evidence, at the plan's margin).
+ */
+const SHORT_METRICS: RolloutPlan['metrics'] = {
+  ...DEFAULT_PLAN_METRICS,
+  rejectRate: { ...DEFAULT_PLAN_METRICS.rejectRate, margin: 0.02 },
+};
 
 /** Every metric's margin multiplied by `factor` (classic: margins tighten as traffic grows). */
 function marginsTimes(factor: number): Partial<Record<PlanMetricName, MetricOverride>> {
@@ -102,38 +140,32 @@ function marginsTimes(factor: number): Partial<Record<PlanMetricName, MetricOver
 }
 
 /**
- * The built-in plans (docs/rollout.md, "Presets", lists every field). Maximum durations are
- * 3 × the minimum; a final 100 % step with no minimum gets an explicit maximum.
+ * The built-in plans (docs/rollout.md, "Presets", lists every field). A step advances as soon as
+ * what it requires is shown and its floors (minimum duration and canary fills, operational
+ * minimums only) are met; a step undecided at its maximum halts for a person.
  */
 export const PLAN_PRESETS: Readonly<Record<PlanPresetName, RolloutPlan>> = {
-  // Seed 004's trading_standard steps, minimums and fill minimums. Maxima are ours: long enough for
-  // a canary of 1 % of a thousand accounts to show itself non-inferior (30 min for the first
-  // steps), and a step that cannot by then rolls back: no evidence of safety, no more exposure.
-  standard: plan(
-    'standard',
-    'seed 004, GradualRollout::trading_standard',
-    [
-      step('1%', 1, 5, 100, 30, rejectMarginAt(1)),
-      step('5%', 5, 10, 500, 30, rejectMarginAt(5)),
-      step('10%', 10, 15, 1_000, 45),
-      step('25%', 25, 20, 2_500, 60),
-      step('50%', 50, 30, 5_000, 90),
-      step('100%', 100, 0, 0, 30),
-    ],
-    DEFAULT_ANALYSIS_INTERVAL_MS,
-    DEFAULT_ANALYSIS_TUNING,
-    'rollback',
-  ),
-  // Seed 004's aggressive steps. Its minutes are short, so returns are paired over 10 s intervals
-  // (at 60 s, the 10 paired intervals a verdict needs would take longer than the 3-minute maximum
-  // of the first step, and an aggressive rollout could never advance).
+  // Seed 004's trading_standard steps (1, 5, 10, 25, 50, 100 %). Floors of 5 minutes (10 at 50 %)
+  // instead of the seed's 5 to 30: a step ends on evidence, not on the clock. Maxima long enough
+  // for a canary of 1 % of a thousand accounts (3 to 12 of them) to show itself non-inferior
+  // when its decisions fall at other moments than stable's on a wide-tick, trades-only market.
+  standard: plan('standard', 'seed 004, GradualRollout::trading_standard', [
+    step('1%', 1, 5, 50, 'execution@step', 45, smallStepMargins(1)),
+    step('5%', 5, 5, 100, 'execution@step', 45, smallStepMargins(5)),
+    step('10%', 10, 5, 200, 'execution', 45),
+    step('25%', 25, 5, 500, 'execution', 60),
+    step('50%', 50, 10, 1_000, 'all', 90),
+    step('100%', 100, 5, 0, 'none', 30),
+  ]),
+  // Seed 004's aggressive steps. Its minutes are short, so the analysis pairs over 10 s buckets
+  // (at 60 s, the two buckets a verdict needs would take most of the first step's 3 minutes).
   aggressive: plan(
     'aggressive',
     'seed 004, GradualRollout::aggressive',
     [
-      step('5%', 5, 1, 50, 3, rejectMarginAt(5)),
-      step('25%', 25, 2, 200),
-      step('100%', 100, 0, 0, 10),
+      step('5%', 5, 1, 50, 'execution@step', 3, smallStepMargins(5)),
+      step('25%', 25, 2, 200, 'all', 6),
+      step('100%', 100, 0, 0, 'none', 10),
     ],
     10_000,
   ),
@@ -141,46 +173,47 @@ export const PLAN_PRESETS: Readonly<Record<PlanPresetName, RolloutPlan>> = {
   // seed 002's thresholds, which tighten as traffic grows: 0.02, 0.015, 0.01, 0.01, 0.005, i.e.
   // 2, 1.5, 1, 1 and 0.5 × the base; seed 002 evaluates the full stage 3 times instead of 5.
   classic: plan('classic', 'seeds 000 (CanaryDeployer phases) and 002 (tightening thresholds)', [
-    step('1%', 1, 5, 100, 15, marginsTimes(2)),
-    step('5%', 5, 5, 100, 15, marginsTimes(1.5)),
-    step('25%', 25, 5, 100, 15, marginsTimes(1)),
-    step('50%', 50, 5, 100, 15, marginsTimes(1)),
-    step('100%', 100, 3, 100, 9, marginsTimes(0.5)),
+    step('1%', 1, 5, 100, 'execution@step', 15, marginsTimes(2)),
+    step('5%', 5, 5, 100, 'execution@step', 15, marginsTimes(1.5)),
+    step('25%', 25, 5, 100, 'execution', 15, marginsTimes(1)),
+    step('50%', 50, 5, 100, 'all', 15, marginsTimes(1)),
+    step('100%', 100, 3, 100, 'none', 9, marginsTimes(0.5)),
   ]),
   // Seed 003's ramped deployment: linear growth, +10 % per step, 300 s per stage.
   ramped: plan('ramped', 'seed 003, ramped deployment (STAGE_DURATION=300)', [
-    step('10%', 10, 5, 100),
-    step('20%', 20, 5, 100),
-    step('30%', 30, 5, 100),
-    step('40%', 40, 5, 100),
-    step('50%', 50, 5, 100),
-    step('60%', 60, 5, 100),
-    step('70%', 70, 5, 100),
-    step('80%', 80, 5, 100),
-    step('90%', 90, 5, 100),
-    step('100%', 100, 5, 100),
+    step('10%', 10, 5, 100, 'execution@step'),
+    step('20%', 20, 5, 100, 'execution'),
+    step('30%', 30, 5, 100, 'execution'),
+    step('40%', 40, 5, 100, 'execution'),
+    step('50%', 50, 5, 100, 'execution'),
+    step('60%', 60, 5, 100, 'execution'),
+    step('70%', 70, 5, 100, 'execution'),
+    step('80%', 80, 5, 100, 'execution'),
+    step('90%', 90, 5, 100, 'all'),
+    step('100%', 100, 5, 100, 'none'),
   ]),
   // Seed 001's blue-green: the new version checked in shadow (the health check), then one atomic
   // switch of every account to it; until promotion a rollback is one switch back.
   'blue-green': plan('blue-green', 'seed 001, BlueGreenDeployer', [
-    step('shadow', 0, 5, 100),
-    step('100%', 100, 5, 100),
+    step('shadow', 0, 5, 100, 'all'),
+    step('100%', 100, 5, 100, 'none'),
   ]),
-  // For replays of a few minutes (the bundled samples are 6 and 11 minutes): returns compared
-  // over 5 s intervals, verdicts from 5 observations per arm, sequences tuned for small n, and
-  // maxima long enough to gather them. With strategies that decide every 30-40 s, use the fast
-  // settings of the README for enough decision batches.
+  // For replays of a few minutes (the bundled samples are 6 and 11 minutes): buckets and return
+  // intervals of 5 s, maxima long enough to gather them, and a reject margin of 2 percentage
+  // points (a step of a few minutes holds a few hundred canary orders: showing no rejects within
+  // 1 pp takes about 550). With strategies that decide every 30-40 s, use the fast settings of the
+  // README for enough buckets.
   short: plan(
     'short',
     'strategy-canary, for replays of a few minutes (the bundled samples)',
     [
-      step('shadow', 0, 1, 20, 3),
-      step('10%', 10, 1.5, 30, 3),
-      step('50%', 50, 1.5, 50, 3),
-      step('100%', 100, 0.5, 0, 1),
+      step('shadow', 0, 1, 20, 'execution@step', 3),
+      step('10%', 10, 1.5, 30, 'execution', 3),
+      step('50%', 50, 1.5, 50, 'all', 3),
+      step('100%', 100, 0.5, 0, 'none', 1),
     ],
     5_000,
-    { minObservations: 5, nStarBatches: 20, nStarOrders: 2_000, nStarIntervals: 20 },
+    SHORT_METRICS,
   ),
 };
 

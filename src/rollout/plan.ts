@@ -1,3 +1,11 @@
+import {
+  METRIC_NAMES,
+  type MetricName,
+  type MetricPolicies,
+  type MetricPolicy,
+  type RequiredMetric,
+} from '../analysis/index.js';
+
 /**
  * The shape of a rollout plan: ordered steps of canary weight with their gates, plus plan-level
  * defaults (docs/rollout.md, "Plans"). Plain JSON-able data: a plan is hashed for the audit log.
@@ -13,32 +21,48 @@ export type OnMaxDuration = 'halt' | 'rollback';
  */
 export type PositionsPolicy = 'flatten' | 'handoff';
 
-/** The compared metrics a plan sets policies for (mirrors the analysis's metric names). */
-export type PlanMetricName = 'slippageBps' | 'latencyMs' | 'rejectRate' | 'returnBps';
+/** The compared metrics a plan sets policies for: the analysis's metric names. */
+export type PlanMetricName = MetricName;
 
 /** Every plan metric name, in the order evidence lists them. */
-export const PLAN_METRIC_NAMES: readonly PlanMetricName[] = [
-  'slippageBps',
-  'latencyMs',
-  'rejectRate',
-  'returnBps',
-];
+export const PLAN_METRIC_NAMES: readonly PlanMetricName[] = METRIC_NAMES;
 
 /**
- * How one metric is judged: non-inferiority `margin` (> 0, in the metric's unit) and the error rate
- * `alpha` (0 < α < 1) of its confidence sequence. Further numeric tuning constants (e.g. `nStar`,
- * `minObservations`) pass through untouched for the analysis.
+ * How one metric is judged over the whole rollout: its margin (> 0, in the metric's unit; the
+ * default non-inferiority margin of every step, and the margin of the rollout-wide deterioration
+ * test), `alpha`, the metric's false-rollback budget for the whole rollout (0 < α < 0.5: half for
+ * the rollout-wide sequence, half split evenly over the steps that compare the arms), and
+ * `nonInferiorityAlpha`, the error rate of each step's non-inferiority bound (0 < α < 0.5).
  */
 export interface PlanMetricPolicy {
   readonly margin: number;
   readonly alpha: number;
-  readonly [tuning: string]: number;
+  readonly nonInferiorityAlpha: number;
+  /**
+   * Whose evidence shows the metric non-inferior where a plan file's step names it alone: the
+   * step's own (`step`, default) or the whole rollout's (`rollout`: returns, whose paired
+   * differences between strategies holding different positions need more data than one step
+   * gathers).
+   */
+  readonly nonInferiorityScope: 'step' | 'rollout';
 }
 
-/** A step's override of a metric's policy: either field may be left to the plan's default. */
+/**
+ * A step's override of a metric's policy: its margin at this step (margins may tighten as the
+ * canary's share grows) and the α of its non-inferiority bound. The false-rollback budget `alpha`
+ * is the whole rollout's and cannot be set per step.
+ */
 export interface MetricOverride {
   readonly margin?: number;
-  readonly alpha?: number;
+  readonly nonInferiorityAlpha?: number;
+}
+
+/**
+ * A metric a step must show non-inferior, with the evidence it is judged on: the step's own
+ * (`step`) or the whole rollout's (`rollout`).
+ */
+export interface PlanRequirement extends RequiredMetric {
+  readonly metric: PlanMetricName;
 }
 
 /** One step of a plan. */
@@ -55,22 +79,16 @@ export interface PlanStep {
   readonly minCanaryFills: number;
   /** Per-metric overrides of the plan's policies, keyed by metric name. */
   readonly metrics?: Readonly<Partial<Record<PlanMetricName, MetricOverride>>>;
+  /**
+   * The metrics this step must show non-inferior to advance, each on the evidence of its scope:
+   * the step's own (`step`) or the whole rollout's (`rollout`). Every metric is tested for
+   * deterioration at every step whatever this says. Plan files may name a metric alone (its
+   * `nonInferiorityScope`) and default to every metric on a step below 100 % and none on a 100 %
+   * step (there is no stable arm to compare).
+   */
+  readonly requireNonInferior: readonly PlanRequirement[];
   /** Overrides the plan's `onMaxDuration` for this step. */
   readonly onMaxDuration?: OnMaxDuration;
-}
-
-/**
- * Tuning of the analysis's confidence sequences (docs/analysis.md): how many observations per arm
- * before a metric can have a verdict, and the sample sizes n* at which each sequence is tightest.
- */
-export interface PlanAnalysisTuning {
-  readonly minObservations: number;
-  /** Decision batches, canary + stable (slippage, latency). */
-  readonly nStarBatches: number;
-  /** Orders, canary + stable (reject rate). */
-  readonly nStarOrders: number;
-  /** Paired intervals (returns). */
-  readonly nStarIntervals: number;
 }
 
 /** A validated rollout plan (build one with `parsePlan`, `loadPlan` or a preset). */
@@ -91,27 +109,51 @@ export interface RolloutPlan {
   /** Positions policy of rollback and promotion commands. */
   readonly positions: PositionsPolicy;
   /**
-   * Event-time interval of the paired return comparison, ms: a whole number of seconds (the
-   * engine samples equity every second). Scaled with the other durations.
+   * Width of the analysis's event-time buckets and paired return intervals, ms: a whole number of
+   * seconds (the engine samples equity every second). Scaled with the other durations.
    */
   readonly analysisIntervalMs: number;
-  /** The analysis's tuning (defaults: the analysis's constants). */
-  readonly analysis: PlanAnalysisTuning;
 }
 
-/** A metric's effective policy at step `stepIndex`: the plan default with the step's override. */
-export function stepMetricPolicy(
+/** What step `stepIndex` requires shown non-inferior, each metric with its scope. */
+export function stepRequirements(plan: RolloutPlan, stepIndex: number): readonly RequiredMetric[] {
+  return plan.steps[stepIndex]?.requireNonInferior ?? [];
+}
+
+/** How many steps compare the arms (every step below 100 %): the rollback budget's divisor. */
+export function comparisonStepCount(plan: RolloutPlan): number {
+  return Math.max(1, plan.steps.filter((step) => step.weightPct < 100).length);
+}
+
+/**
+ * The analysis's policies at step `stepIndex`: for the step's evidence, the step's margin and
+ * non-inferiority α with `alpha / 2 / comparison steps` as its rollback α; for the whole
+ * rollout's evidence, the plan's margin and non-inferiority α with `alpha / 2`.
+ */
+export function stepPolicies(
   plan: RolloutPlan,
   stepIndex: number,
-  metric: PlanMetricName,
-): PlanMetricPolicy {
-  const base = plan.metrics[metric];
-  const override = plan.steps[stepIndex]?.metrics?.[metric];
-  if (override === undefined) return base;
+): { readonly step: MetricPolicies; readonly rollout: MetricPolicies } {
+  const steps = comparisonStepCount(plan);
+  const step: Partial<Record<PlanMetricName, MetricPolicy>> = {};
+  const rollout: Partial<Record<PlanMetricName, MetricPolicy>> = {};
+  for (const metric of PLAN_METRIC_NAMES) {
+    const base = plan.metrics[metric];
+    const override = plan.steps[stepIndex]?.metrics?.[metric];
+    step[metric] = {
+      margin: override?.margin ?? base.margin,
+      rollbackAlpha: base.alpha / 2 / steps,
+      nonInferiorityAlpha: override?.nonInferiorityAlpha ?? base.nonInferiorityAlpha,
+    };
+    rollout[metric] = {
+      margin: base.margin,
+      rollbackAlpha: base.alpha / 2,
+      nonInferiorityAlpha: base.nonInferiorityAlpha,
+    };
+  }
   return {
-    ...base,
-    margin: override.margin ?? base.margin,
-    alpha: override.alpha ?? base.alpha,
+    step: step as Record<PlanMetricName, MetricPolicy>,
+    rollout: rollout as Record<PlanMetricName, MetricPolicy>,
   };
 }
 

@@ -97,7 +97,7 @@ function check(
   gapsUs: readonly number[],
 ): RolloutStatus {
   // minutes-long steps scaled down so random time gaps cross the gates and maxima
-  const plan = scalePlan(PLAN_PRESETS[presetName], 0.01);
+  const plan = scalePlan(PLAN_PRESETS[presetName], 0.05);
   const c = new RolloutController({ plan, mode, stableVersion: OLD, canaryVersion: NEW });
   const replica = new RolloutController({ plan, mode, stableVersion: OLD, canaryVersion: NEW });
   const engine = new FakeEngine(300);

@@ -1,0 +1,249 @@
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeSyntheticFeed } from '../feeds/synthetic/index.js';
+import { BENCH_DIR } from './bench-files.js';
+import type { ArmSpec, CalibrationJob, ExecutionKnobs } from './calibration-run.js';
+
+/** One generated feed of the calibration set. */
+export interface CalibrationFeed {
+  readonly label: string;
+  readonly path: string;
+  /** What kind of market data: quotes and trades; trades only; trades only of a 1 bp-tick instrument. */
+  readonly kind: 'quotes' | 'trades' | 'wide-tick';
+}
+
+/** Length of every generated feed, minutes of event time (long enough for `standard`'s maxima). */
+export const FEED_MINUTES = 150;
+
+/** The feed set: distinct seeds, three kinds of market data, every one with volatility regimes. */
+export const FEED_PLAN: readonly {
+  readonly kind: CalibrationFeed['kind'];
+  readonly seeds: readonly number[];
+}[] = [
+  { kind: 'quotes', seeds: range(101, 16) },
+  { kind: 'trades', seeds: range(201, 12) },
+  { kind: 'wide-tick', seeds: range(301, 12) },
+];
+
+function range(from: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => from + i);
+}
+
+/** Generates (once; cached in .bench/calibration) and lists the calibration feeds. */
+export async function calibrationFeeds(): Promise<CalibrationFeed[]> {
+  const dir = join(BENCH_DIR, 'calibration');
+  mkdirSync(dir, { recursive: true });
+  const feeds: CalibrationFeed[] = [];
+  for (const { kind, seeds } of FEED_PLAN) {
+    for (const seed of seeds) {
+      const path = join(dir, `synthetic-${kind}-seed${seed}-${FEED_MINUTES}m.csv`);
+      if (!existsSync(path)) {
+        process.stderr.write(
+          `generating ${FEED_MINUTES} minutes of ${kind} market data (seed ${seed})…\n`,
+        );
+        await writeSyntheticFeed(`${path}.tmp`, {
+          seed,
+          minutes: FEED_MINUTES,
+          ...(kind === 'quotes' ? {} : { tradesOnly: true }),
+          // A 1 bp tick (a cheap instrument): trades bounce between bid and ask.
+          ...(kind === 'wide-tick'
+            ? { symbol: 'ALTUSDT', startPrice: '0.50000', tickSize: '0.00005' }
+            : {}),
+        });
+        renameSync(`${path}.tmp`, path);
+      }
+      feeds.push({ label: `${kind}-${seed}`, path, kind });
+    }
+  }
+  return feeds;
+}
+
+/** What a scenario family is for, and so which targets it is held to. */
+export type FamilyRole =
+  | 'null' // equally good canary: false rollback ≤ 5 %, promoted ≥ 90 %
+  | 'margin' // a regression exactly at the first step's margin: P(any increase) ≤ 2.5 %
+  | 'margin-promotion' // returns at the margin: P(promotion) ≤ 2.5 % (returns are required before promotion only)
+  | 'three-times' // 3 × the margin: rolled back ≥ 95 %
+  | 'late'; // appears only from 25 %: rolled back within the 25 % step ≥ 90 %
+
+/** One row of the calibration table: the same setup on every feed. */
+export interface ScenarioFamily {
+  readonly name: string;
+  readonly role: FamilyRole;
+  readonly stable: ArmSpec;
+  readonly canary: ArmSpec;
+  readonly inject: readonly string[];
+  readonly execution: ExecutionKnobs;
+  /** Kept aside while the rule was designed (run it only once the rule is done). */
+  readonly keptAside?: true;
+}
+
+const MOMENTUM: ArmSpec = { strategy: 'momentum@1.0.0' };
+/** The same strategy acting 5 s late: equally good on a martingale, decides at other moments. */
+const MOMENTUM_LATE: ArmSpec = { strategy: 'momentum@1.0.0', lagMs: 5_000 };
+
+/**
+ * The scenario families. Margins are the `standard` plan's first step's: slippage 2 bp, latency
+ * 5 ms, rejects 3 pp; returns (edgeBps) 2 bps of traded notional (a fee regression of k bp moves
+ * it by −k exactly).
+ */
+export const FAMILIES: readonly ScenarioFamily[] = [
+  { name: 'A/A', role: 'null', stable: MOMENTUM, canary: MOMENTUM, inject: [], execution: {} },
+  {
+    name: 'equal B/A (canary acts 5 s late)',
+    role: 'null',
+    stable: MOMENTUM,
+    canary: MOMENTUM_LATE,
+    inject: [],
+    execution: {},
+  },
+  {
+    name: 'A/A, reject bursts (outages)',
+    role: 'null',
+    stable: MOMENTUM,
+    canary: MOMENTUM,
+    inject: [],
+    execution: { outages: { perHour: 12, durationMs: 3_000 } },
+  },
+  {
+    name: 'equal B/A, reject bursts',
+    role: 'null',
+    stable: MOMENTUM,
+    canary: MOMENTUM_LATE,
+    inject: [],
+    execution: { outages: { perHour: 12, durationMs: 3_000 } },
+  },
+  {
+    name: 'A/A, per-account offsets 1 bp',
+    role: 'null',
+    stable: MOMENTUM,
+    canary: MOMENTUM,
+    inject: [],
+    execution: { accountSlippageSdBps: 1 },
+  },
+  {
+    name: 'A/A, skewed latency (σ 1)',
+    role: 'null',
+    stable: MOMENTUM,
+    canary: MOMENTUM,
+    inject: [],
+    execution: { latencySigma: 1 },
+  },
+  {
+    name: 'kept aside: mean-reversion B/A, everything at once',
+    role: 'null',
+    stable: { strategy: 'mean-reversion@1.0.0' },
+    canary: { strategy: 'mean-reversion@1.0.0', lagMs: 10_000 },
+    inject: [],
+    execution: {
+      latencySigma: 1,
+      accountSlippageSdBps: 1,
+      outages: { perHour: 12, durationMs: 3_000 },
+    },
+    keptAside: true,
+  },
+  ...(
+    [
+      ['slippage', 'slippage=+2bp', 'slippage=+6bp'],
+      ['latency', 'latency=+5ms', 'latency=+15ms'],
+      ['rejects', 'rejects=+3%', 'rejects=+9%'],
+      ['returns', 'fees=+2bp', 'fees=+6bp'],
+    ] as const
+  ).flatMap(([what, atMargin, threeTimes]): ScenarioFamily[] => [
+    {
+      name: `${what} at the margin (${atMargin})`,
+      role: what === 'returns' ? 'margin-promotion' : 'margin',
+      stable: MOMENTUM,
+      canary: MOMENTUM_LATE,
+      inject: [`canary:${atMargin}`],
+      execution: {},
+    },
+    {
+      name: `${what} 3× the margin (${threeTimes})`,
+      role: 'three-times',
+      stable: MOMENTUM,
+      canary: MOMENTUM_LATE,
+      inject: [`canary:${threeTimes}`],
+      execution: {},
+    },
+  ]),
+  {
+    name: 'slippage +3bp from 25 % weight',
+    role: 'late',
+    stable: MOMENTUM,
+    canary: MOMENTUM_LATE,
+    inject: ['canary:slippage=+3bp,from=25%'],
+    execution: {},
+  },
+];
+
+/** The calibration jobs: every family on every feed, each run with its own account split. */
+export function calibrationJobs(
+  feeds: readonly CalibrationFeed[],
+  families: readonly ScenarioFamily[],
+  accounts: number,
+): CalibrationJob[] {
+  const jobs: CalibrationJob[] = [];
+  families.forEach((family, f) => {
+    feeds.forEach((feed, i) => {
+      jobs.push({
+        id: jobs.length,
+        family: family.name,
+        feed: feed.label,
+        files: [feed.path],
+        tradesOnly: false,
+        salt: `calibration-${f}-${i}`,
+        seed: 1000 + 97 * f + i,
+        accounts,
+        plan: 'standard',
+        planTimeScale: 1,
+        stable: family.stable,
+        canary: family.canary,
+        inject: family.inject,
+        execution: family.execution,
+      });
+    });
+  });
+  return jobs;
+}
+
+/** The bundled real captures. */
+export const REAL_SAMPLES: readonly string[] = [
+  'spot_btcusdt_20240808.gz',
+  'spot_btcusdt_20240809.gz',
+  'spot_ethusdt_20240808.gz',
+  'usdm_btcusdt_20240808.gz',
+];
+
+/** The gross faults that must roll back in the first step of `aggressive` on every real sample. */
+export const GROSS_FAULTS: readonly string[] = ['slippage=+5bp', 'latency=+40ms', 'rejects=+10%'];
+
+/** Every real sample × gross fault × (with quotes, trades only), plan aggressive. */
+export function grossFaultJobs(firstId: number, accounts: number): CalibrationJob[] {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const jobs: CalibrationJob[] = [];
+  for (const sample of REAL_SAMPLES) {
+    for (const tradesOnly of [false, true]) {
+      for (const fault of GROSS_FAULTS) {
+        jobs.push({
+          id: firstId + jobs.length,
+          family: `gross ${fault}`,
+          feed: `${sample}${tradesOnly ? ' (trades only)' : ''}`,
+          files: [join(root, 'feeds', 'samples', sample)],
+          tradesOnly,
+          salt: 'strategy-canary',
+          seed: 1,
+          accounts,
+          plan: 'aggressive',
+          planTimeScale: 1,
+          stable: MOMENTUM,
+          canary: MOMENTUM,
+          inject: [`canary:${fault}`],
+          execution: {},
+        });
+      }
+    }
+  }
+  return jobs;
+}

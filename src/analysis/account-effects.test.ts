@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { SeededRng } from '../core/seeded-rng.js';
+import { AccountConcentration, AccountEffects } from './account-effects.js';
+
+function simulate(
+  tau: number,
+  sigma: number,
+  accounts: number,
+  perAccount: number,
+  seed: number,
+): number {
+  const rng = new SeededRng(seed, 'accounts');
+  const effects = new AccountEffects();
+  for (let j = 0; j < accounts; j++) {
+    const offset = tau * rng.nextNormal();
+    for (let k = 0; k < perAccount; k++) {
+      const x = offset + sigma * rng.nextNormal();
+      effects.add(j, 1, x, x * x);
+    }
+  }
+  return effects.tau2;
+}
+
+describe('AccountEffects', () => {
+  it('recovers the between-account variance from noisy residuals', () => {
+    expect(simulate(1.5, 2, 800, 10, 1)).toBeCloseTo(2.25, 0);
+    expect(Math.abs(simulate(1.5, 2, 800, 10, 1) - 2.25)).toBeLessThan(0.4);
+  });
+
+  it('is near 0 without account effects (the noise is subtracted), and never negative', () => {
+    const tau2 = simulate(0, 2, 800, 10, 2);
+    expect(tau2).toBeGreaterThanOrEqual(0);
+    expect(tau2).toBeLessThan(0.1);
+  });
+
+  it('merges observations of the same account added in pieces', () => {
+    const a = new AccountEffects();
+    const b = new AccountEffects();
+    for (const [j, xs] of [
+      [0, [1, 2, 3]],
+      [1, [5, 5, 6]],
+      [2, [0, -1]],
+    ] as const) {
+      const values: readonly number[] = xs;
+      for (const x of values) a.add(j, 1, x, x * x);
+      const sum = values.reduce((s, x) => s + x, 0);
+      b.add(
+        j,
+        values.length,
+        sum,
+        values.reduce((s, x) => s + x * x, 0),
+      );
+    }
+    expect(a.tau2).toBeCloseTo(b.tau2, 12);
+    expect(a.tau2).toBeGreaterThan(0);
+  });
+});
+
+describe('AccountConcentration', () => {
+  it('is Σn²/(Σn)² per arm: 1/k for k equal accounts, and resets', () => {
+    const c = new AccountConcentration();
+    for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) c.add(j, 1, 1);
+    for (let j = 3; j < 103; j++) c.add(j, 0, 2);
+    expect(c.factor).toBeCloseTo(1 / 3 + 1 / 100, 12);
+    // The same account on both arms counts separately per arm.
+    c.add(0, 0, 1);
+    expect(c.sum).toEqual([201, 12]);
+    c.reset();
+    expect(c.factor).toBe(0);
+    c.add(5, 1, 2);
+    expect(c.factor).toBe(1);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Per-account effects of one metric: the account, not the order, is what the router randomizes,
+ * so an account that is persistently worse (its venue route, its size) makes its arm look worse
+ * whatever the strategy. This estimates the between-account variance τ² of those effects from
+ * every account's residuals (each observation minus its arm's mean in the same bucket: the market
+ * and the version cancel) by the method of moments:
+ *
+ *   τ̂² = max(0, Var_j(ē_j) − s²_w · mean_j(1/n_j)),
+ *
+ * over accounts with at least 2 observations, where ē_j is account j's mean residual and s²_w the
+ * pooled within-account variance. O(1) per observation; memory O(accounts). The analysis adds
+ * τ̂²·Σ_j n_j²/W² per arm (each account's share of the estimate, squared) to the variance of a
+ * paired estimate: with 3 canary accounts that is τ̂²/3, the uncertainty no amount of time removes.
+ */
+export class AccountEffects {
+  #n: Float64Array<ArrayBuffer> = new Float64Array(64);
+  #sum: Float64Array<ArrayBuffer> = new Float64Array(64);
+  #sumSq: Float64Array<ArrayBuffer> = new Float64Array(64);
+  // Over accounts with n ≥ 2: count, Σ ē, Σ ē², Σ 1/n, Σ within sum of squares, Σ (n − 1).
+  #accounts = 0;
+  #sumMean = 0;
+  #sumMeanSq = 0;
+  #sumInverseN = 0;
+  #withinSs = 0;
+  #withinDf = 0;
+
+  /** Adds `count` observations of account `index` whose residuals sum to `sum` (squares: `sumSq`). */
+  add(index: number, count: number, sum: number, sumSq: number): void {
+    if (count <= 0) return;
+    this.#ensure(index);
+    const n0 = this.#n[index]!;
+    if (n0 >= 2) this.#remove(index);
+    this.#n[index] = n0 + count;
+    this.#sum[index] = this.#sum[index]! + sum;
+    this.#sumSq[index] = this.#sumSq[index]! + sumSq;
+    if (n0 + count >= 2) this.#include(index);
+  }
+
+  /** Accounts with at least 2 observations: the estimate's degrees of freedom + 1. */
+  get accounts(): number {
+    return this.#accounts;
+  }
+
+  /** τ̂², the between-account variance of the metric's account effects (0 until estimable). */
+  get tau2(): number {
+    const J = this.#accounts;
+    if (J < 2 || this.#withinDf <= 0) return 0;
+    const meanOfMeans = this.#sumMean / J;
+    const between = (this.#sumMeanSq - J * meanOfMeans * meanOfMeans) / (J - 1);
+    const noise = (this.#withinSs / this.#withinDf) * (this.#sumInverseN / J);
+    return Math.max(0, between - noise);
+  }
+
+  #include(index: number): void {
+    const n = this.#n[index]!;
+    const mean = this.#sum[index]! / n;
+    this.#accounts++;
+    this.#sumMean += mean;
+    this.#sumMeanSq += mean * mean;
+    this.#sumInverseN += 1 / n;
+    this.#withinSs += Math.max(0, this.#sumSq[index]! - n * mean * mean);
+    this.#withinDf += n - 1;
+  }
+
+  #remove(index: number): void {
+    const n = this.#n[index]!;
+    const mean = this.#sum[index]! / n;
+    this.#accounts--;
+    this.#sumMean -= mean;
+    this.#sumMeanSq -= mean * mean;
+    this.#sumInverseN -= 1 / n;
+    this.#withinSs -= Math.max(0, this.#sumSq[index]! - n * mean * mean);
+    this.#withinDf -= n - 1;
+  }
+
+  #ensure(index: number): void {
+    if (index < this.#n.length) return;
+    let size = this.#n.length;
+    while (size <= index) size *= 2;
+    const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    this.#n = grow(this.#n);
+    this.#sum = grow(this.#sum);
+    this.#sumSq = grow(this.#sumSq);
+  }
+}
+
+/**
+ * How concentrated one scope's observations are on few accounts, per arm: Σ_j n_j² and Σ_j n_j
+ * over the observations that entered the scope's paired buckets. τ̂²·Σn²/(Σn)² is the account
+ * part of the estimate's variance for that arm. Reset at each step for the step's scope.
+ */
+export class AccountConcentration {
+  /** Counts per (account, arm): slot 2·index + arm. */
+  #counts = new Float64Array(64);
+  /** Per arm (0 stable, 1 canary): Σ n_j² and Σ n_j. */
+  readonly sumSq: [number, number] = [0, 0];
+  readonly sum: [number, number] = [0, 0];
+  #touched: number[] = [];
+
+  /** `count` more observations of account `index` on arm `armIndex`. */
+  add(index: number, armIndex: 0 | 1, count: number): void {
+    const slot = 2 * index + armIndex;
+    if (slot >= this.#counts.length) {
+      let size = this.#counts.length;
+      while (size <= slot) size *= 2;
+      const grown = new Float64Array(size);
+      grown.set(this.#counts);
+      this.#counts = grown;
+    }
+    const before = this.#counts[slot]!;
+    if (before === 0) this.#touched.push(slot);
+    const after = before + count;
+    this.#counts[slot] = after;
+    this.sumSq[armIndex] += after * after - before * before;
+    this.sum[armIndex] += count;
+  }
+
+  /** Σ_arm Σ_j n_j²/(Σ n)²: multiply by τ̂² for the account part of the estimate's variance. */
+  get factor(): number {
+    let total = 0;
+    for (const arm of [0, 1] as const) {
+      if (this.sum[arm] > 0) total += this.sumSq[arm] / (this.sum[arm] * this.sum[arm]);
+    }
+    return total;
+  }
+
+  /** Forgets every count (a new step). O(accounts touched). */
+  reset(): void {
+    for (const slot of this.#touched) this.#counts[slot] = 0;
+    this.#touched = [];
+    this.sumSq[0] = this.sumSq[1] = 0;
+    this.sum[0] = this.sum[1] = 0;
+  }
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { fillOf, rejectOf } from './test-support/records.js';
+import { BURST_MIN_REJECTS, PairedOrderMetrics, WINSOR_BOUNDS } from './paired-order-metrics.js';
+
+const S = 1_000_000; // µs per second
+const T0 = 1_000 * 60 * S;
+
+describe('PairedOrderMetrics', () => {
+  it('pairs the arms bucket by bucket once every order has a report and time has passed the end', () => {
+    const m = new PairedOrderMetrics(60_000);
+    m.startStep(0, T0);
+    const t = T0 + 10 * S;
+    for (const arm of ['stable', 'stable', 'canary'] as const) m.order(arm, t);
+    m.report(fillOf('stable', t, t + 20_000, 1, 20));
+    m.report(fillOf('stable', t, t + 25_000, 3, 25));
+    expect(m.advance(T0 + 61 * S)).toEqual({ closed: 0, paired: 0 }); // a report is missing
+    m.report(fillOf('canary', t, t + 30_000, 4, 30));
+    expect(m.advance(T0 + 59 * S)).toEqual({ closed: 0, paired: 0 }); // the bucket is not over
+    expect(m.advance(T0 + 60 * S)).toEqual({ closed: 1, paired: 1 });
+    const slippage = m.sequence('slippageBps', 'step').variance();
+    expect(slippage.estimate).toBe(2); // 4 − mean(1, 3)
+    expect(m.sequence('latencyMs', 'rollout').variance().estimate).toBe(7.5);
+    expect(m.sequence('rejectRate', 'step').variance().estimate).toBe(0);
+    // Both arms decided at the same instant: the market moment is shared.
+    expect(m.sequence('slippageBps', 'step').synchronized).toBe(true);
+  });
+
+  it('tells arms that decided at different instants apart (their buckets are not synchronized)', () => {
+    const m = new PairedOrderMetrics(60_000);
+    m.order('stable', T0 + 10 * S);
+    m.order('canary', T0 + 15 * S);
+    m.report(fillOf('stable', T0 + 10 * S, T0 + 11 * S, 1));
+    m.report(fillOf('canary', T0 + 15 * S, T0 + 16 * S, 1));
+    m.advance(T0 + 60 * S);
+    expect(m.sequence('slippageBps', 'rollout').buckets).toBe(1);
+    expect(m.sequence('slippageBps', 'rollout').synchronized).toBe(false);
+  });
+
+  it('closes a bucket whose reports never come, closeAfterMs after its end', () => {
+    const m = new PairedOrderMetrics(10_000, 30_000);
+    m.order('canary', T0 + S);
+    m.order('stable', T0 + S);
+    m.report(fillOf('stable', T0 + S, T0 + 2 * S, 1));
+    expect(m.advance(T0 + 39 * S).closed).toBe(0);
+    expect(m.advance(T0 + 40 * S)).toEqual({ closed: 1, paired: 0 });
+    expect(m.openBuckets).toBe(0);
+    m.report(fillOf('canary', T0 + S, T0 + 41 * S, 1));
+    expect(m.lateReports).toBe(1);
+  });
+
+  it('restarts the step sequences at a new step; orders decided before it stay in the old step', () => {
+    const m = new PairedOrderMetrics(60_000);
+    m.startStep(0, T0);
+    const before = T0 + 50 * S;
+    m.order('stable', before);
+    m.order('canary', before);
+    m.startStep(1, T0 + 55 * S);
+    m.report(fillOf('stable', before, before + S, 1));
+    m.report(fillOf('canary', before, before + S, 2));
+    const after = T0 + 56 * S;
+    m.order('stable', after);
+    m.order('canary', after);
+    m.report(fillOf('stable', after, after + S, 1));
+    m.report(fillOf('canary', after, after + S, 5));
+    m.advance(T0 + 60 * S);
+    // Both are in the rollout's sequence; only the later one is the new step's.
+    expect(m.sequence('slippageBps', 'rollout').buckets).toBe(2);
+    expect(m.sequence('slippageBps', 'step').buckets).toBe(1);
+    expect(m.sequence('slippageBps', 'step').variance().estimate).toBe(4);
+  });
+
+  it('counts a burst (a batch mostly rejected) as one episode, out of the rate comparison', () => {
+    const m = new PairedOrderMetrics(60_000);
+    const t = T0 + S;
+    for (let i = 0; i < 10; i++) {
+      m.order('canary', t);
+      m.report(rejectOf('canary', t, t + 1000, 'VENUE'));
+    }
+    for (let i = 0; i < 10; i++) {
+      m.order('stable', t);
+      m.report(fillOf('stable', t, t + 1000, 0));
+    }
+    m.advance(T0 + 60 * S);
+    expect(m.bursts('canary')).toBe(1);
+    expect(m.bursts('stable')).toBe(0);
+    // The burst's orders are not reject-rate observations: no pair for the rate in that bucket.
+    expect(m.sequence('rejectRate', 'rollout').buckets).toBe(0);
+    expect(BURST_MIN_REJECTS).toBe(3);
+  });
+
+  it('keeps independent rejects (less than half a batch) as order-level observations', () => {
+    const m = new PairedOrderMetrics(60_000);
+    const t = T0 + S;
+    for (let i = 0; i < 10; i++) {
+      m.order('canary', t);
+      m.report(i < 4 ? rejectOf('canary', t, t + 1000) : fillOf('canary', t, t + 1000, 0));
+      m.order('stable', t);
+      m.report(fillOf('stable', t, t + 1000, 0));
+    }
+    m.advance(T0 + 60 * S);
+    expect(m.bursts('canary')).toBe(0);
+    expect(m.sequence('rejectRate', 'rollout').variance().estimate).toBeCloseTo(0.4, 12);
+  });
+
+  it('clips absurd values so that one of them moves an estimate by a bounded amount', () => {
+    const m = new PairedOrderMetrics(60_000);
+    const t = T0 + S;
+    m.order('canary', t);
+    m.report(fillOf('canary', t, t + 1000, 1e308, Number.NaN));
+    m.order('stable', t);
+    m.report(fillOf('stable', t, t + 1000, 0, 20));
+    m.advance(T0 + 60 * S);
+    expect(m.winsorized).toBe(2);
+    expect(m.sequence('slippageBps', 'rollout').variance().estimate).toBe(
+      WINSOR_BOUNDS.slippageBps,
+    );
+  });
+
+  it("estimates the accounts' own effects from their residuals", () => {
+    const m = new PairedOrderMetrics(60_000);
+    for (let b = 0; b < 20; b++) {
+      const t = T0 + b * 60 * S + S;
+      for (let j = 0; j < 50; j++) {
+        // Account j is always j/10 bp worse: a between-account variance of about 2.1.
+        m.order('stable', t);
+        m.report({ ...fillOf('stable', t, t + 1000, j / 10 + (b % 2) * 0.01), accountId: `a${j}` });
+      }
+      m.order('canary', t);
+      m.report({ ...fillOf('canary', t, t + 1000, 0), accountId: 'c1' });
+      m.advance(t + 60 * S);
+    }
+    expect(m.tau2('slippageBps')).toBeGreaterThan(1.5);
+    expect(m.tau2('latencyMs')).toBe(0);
+    // One canary account: the account part of the step's variance is the full τ̂² (+ stable's share).
+    expect(m.accountVariance('slippageBps', 'rollout')).toBeGreaterThan(m.tau2('slippageBps'));
+  });
+});

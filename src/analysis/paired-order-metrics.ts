@@ -1,0 +1,442 @@
+import type { Arm } from '../core/arm.js';
+import type { ExecutionReport } from '../core/execution-report.js';
+import { AccountConcentration, AccountEffects } from './account-effects.js';
+import { PairedSequence, type ArmBucketSummary } from './paired-sequence.js';
+
+/** The per-order metrics paired by event-time bucket: fill slippage, fill latency, reject rate. */
+export type OrderMetric = 'slippageBps' | 'latencyMs' | 'rejectRate';
+
+/** The per-order metrics, in evidence order. */
+export const ORDER_METRICS: readonly OrderMetric[] = ['slippageBps', 'latencyMs', 'rejectRate'];
+
+/** Which scope of evidence: the whole rollout, or the current step only. */
+export type EvidenceScope = 'rollout' | 'step';
+
+const METRIC_COUNT = 3;
+const metricIndex: Readonly<Record<OrderMetric, number>> = {
+  slippageBps: 0,
+  latencyMs: 1,
+  rejectRate: 2,
+};
+
+/**
+ * Values beyond these are winsorized (clipped) before they enter any statistic, so that one absurd
+ * report (a slippage of 1e308 bps from a buggy bot) moves an estimate by a bounded amount and can
+ * never freeze a metric. Far outside anything a venue produces: 10 % of price, one minute.
+ */
+export const WINSOR_BOUNDS = { slippageBps: 1_000, latencyMs: 60_000 } as const;
+
+/** Marks a reject in the slippage column (a reject has no slippage; NaN never is a fill's). */
+const REJECT_MARK = Number.NaN;
+
+/** One open bucket: the orders decided in [start, end) of event time within one step. */
+interface OpenBucket {
+  readonly step: number;
+  readonly endUs: number;
+  /** Orders sent minus reports received. */
+  pending: number;
+  size: number;
+  account: Int32Array;
+  arm: Uint8Array;
+  /** 0 a fill, 1 a reject that counts, 2 a report that is no observation (EXPIRED). */
+  kind: Uint8Array;
+  slippage: Float64Array;
+  latency: Float64Array;
+  /** The decision time of each report's order, µs (groups a bucket's reports into batches). */
+  decision: Float64Array;
+}
+
+/**
+ * A decision batch (one arm's orders of one decision) with at least this many rejects, and at
+ * least half its orders rejected, is a **burst** (a rate limit, a venue hiccup): one episode,
+ * counted per arm and left out of the reject-rate comparison, not n correlated rejects. A canary
+ * whose batches keep failing trips the reject-rate guardrail (docs/analysis.md).
+ */
+export const BURST_MIN_REJECTS = 3;
+
+/** What closing buckets changed, for the caller's "new evidence" signal. */
+export interface BucketsClosed {
+  readonly closed: number;
+  readonly paired: number;
+}
+
+/**
+ * Per-order evidence paired by **event-time bucket**, the unit that carries the market's
+ * randomness: every order belongs to the bucket of its decision time (width `bucketMs`) within
+ * its step; when a bucket closes (event time has passed its end and every order in it has a
+ * report, or `closeAfterMs` later at the latest), each metric with observations on both arms adds
+ * one paired difference (canary mean − stable mean, weighted by the canary's count) to the
+ * rollout's sequence and to the current step's. The market's own move in that bucket cancels.
+ *
+ * It also keeps every account's residuals (observation − its arm's bucket mean) to estimate the
+ * between-account variance τ² of each metric ({@link AccountEffects}), and how the current
+ * scopes' observations are spread over accounts ({@link AccountConcentration}).
+ *
+ * O(1) per order and report (amortized); memory O(open orders + accounts).
+ */
+export class PairedOrderMetrics {
+  readonly bucketUs: number;
+  readonly closeAfterUs: number;
+  readonly #open = new Map<number, OpenBucket>();
+  readonly #accountIndex = new Map<string, number>();
+  readonly #sequences: Record<EvidenceScope, PairedSequence[]> = {
+    rollout: [new PairedSequence(), new PairedSequence(), new PairedSequence()],
+    step: [new PairedSequence(), new PairedSequence(), new PairedSequence()],
+  };
+  readonly #concentration: Record<EvidenceScope, AccountConcentration[]> = {
+    rollout: [new AccountConcentration(), new AccountConcentration(), new AccountConcentration()],
+    step: [new AccountConcentration(), new AccountConcentration(), new AccountConcentration()],
+  };
+  readonly #effects = [new AccountEffects(), new AccountEffects(), new AccountEffects()];
+  /** Pooled within-bucket variance per metric: Σ(n − 1)s² and Σ(n − 1). */
+  readonly #pooledSs = new Float64Array(METRIC_COUNT);
+  readonly #pooledDf = new Float64Array(METRIC_COUNT);
+  /** Step transitions: the step index in force from each start time on (ascending). */
+  readonly #stepStarts: { readonly step: number; readonly fromUs: number }[] = [
+    { step: -1, fromUs: Number.NEGATIVE_INFINITY },
+  ];
+  #pool: OpenBucket[] = [];
+  /** Buckets ending at or before this time (µs) touch a membership change: not paired. */
+  #quietUntilUs = Number.NEGATIVE_INFINITY;
+  #lateReports = 0;
+  #winsorized = 0;
+  /** Reject episodes (bursts) per arm (0 stable, 1 canary). */
+  readonly #bursts: [number, number] = [0, 0];
+
+  constructor(bucketMs: number, closeAfterMs = Math.max(bucketMs, 60_000)) {
+    if (!Number.isSafeInteger(bucketMs) || bucketMs <= 0)
+      throw new RangeError(`bucketMs must be a positive whole number, got ${bucketMs}`);
+    this.bucketUs = bucketMs * 1000;
+    this.closeAfterUs = closeAfterMs * 1000;
+  }
+
+  /** Reports that arrived after their bucket had closed (ignored). */
+  get lateReports(): number {
+    return this.#lateReports;
+  }
+
+  /** Observations clipped to {@link WINSOR_BOUNDS}. */
+  get winsorized(): number {
+    return this.#winsorized;
+  }
+
+  /** Buckets still open. */
+  get openBuckets(): number {
+    return this.#open.size;
+  }
+
+  /** Reject bursts (episodes) counted so far on `arm`. */
+  bursts(arm: Arm): number {
+    return this.#bursts[arm === 'canary' ? 1 : 0];
+  }
+
+  /**
+   * A new step starts at `tsUs`: orders decided from then on belong to it, and the step's
+   * sequences start empty (a regression that appears only at this weight is judged on this
+   * weight's data).
+   */
+  startStep(step: number, tsUs: number): void {
+    const last = this.#stepStarts[this.#stepStarts.length - 1]!;
+    if (last.step === step) return;
+    this.#stepStarts.push({ step, fromUs: Math.max(tsUs, last.fromUs) });
+    if (this.#stepStarts.length > 8) this.#stepStarts.splice(1, this.#stepStarts.length - 8);
+    for (let k = 0; k < METRIC_COUNT; k++) {
+      this.#sequences.step[k] = new PairedSequence();
+      this.#concentration.step[k]!.reset();
+    }
+  }
+
+  /**
+   * Accounts changed arm at `tsUs` (a step's transition, a rollback, the shadow step starting or
+   * ending): the bucket that contains it and the next one are not paired. Their orders are the
+   * rollout's mechanics (flattening the leaving accounts on one arm, bringing the joining ones to
+   * the other arm's target), not either version's decisions.
+   */
+  markMembershipChange(tsUs: number): void {
+    const end = (Math.floor(tsUs / this.bucketUs) + 2) * this.bucketUs;
+    this.#quietUntilUs = Math.max(this.#quietUntilUs, end);
+  }
+
+  /** One order sent by `arm`, decided at `tsUs`. */
+  order(_arm: Arm, tsUs: number): void {
+    this.#bucketFor(tsUs, true)!.pending++;
+  }
+
+  /** A fill or reject report. */
+  report(report: ExecutionReport): void {
+    const bucket = this.#bucketFor(report.decisionTsUs, false);
+    if (bucket === undefined) {
+      this.#lateReports++;
+      return;
+    }
+    bucket.pending--;
+    const i = bucket.size;
+    if (i === bucket.account.length) this.#grow(bucket);
+    bucket.size = i + 1;
+    bucket.account[i] = this.#indexOf(report.accountId);
+    bucket.arm[i] = report.arm === 'canary' ? 1 : 0;
+    bucket.decision[i] = report.decisionTsUs;
+    if (report.type === 'fill') {
+      bucket.kind[i] = 0;
+      bucket.slippage[i] = this.#clip(report.slippageBps, WINSOR_BOUNDS.slippageBps);
+      bucket.latency[i] = this.#clip(report.latencyMs, WINSOR_BOUNDS.latencyMs);
+    } else {
+      bucket.kind[i] = report.reason === 'EXPIRED' ? 2 : 1;
+      bucket.slippage[i] = REJECT_MARK;
+    }
+  }
+
+  /**
+   * Event time has reached `tsUs`: closes every bucket that ended by then and has all its
+   * reports (or ended `closeAfterMs` ago). Returns how many closed and how many gave a pair.
+   */
+  advance(tsUs: number): BucketsClosed {
+    let closed = 0;
+    let paired = 0;
+    if (this.#open.size === 0) return { closed, paired };
+    for (const [key, bucket] of this.#open) {
+      if (bucket.endUs > tsUs) continue;
+      if (bucket.pending > 0 && tsUs < bucket.endUs + this.closeAfterUs) continue;
+      this.#open.delete(key);
+      closed++;
+      paired += this.#close(bucket);
+      this.#release(bucket);
+    }
+    return { closed, paired };
+  }
+
+  /** The paired sequence of `metric` over `scope`. */
+  sequence(metric: OrderMetric, scope: EvidenceScope): PairedSequence {
+    return this.#sequences[scope][metricIndex[metric]]!;
+  }
+
+  /** τ̂²·Σn²/W² per arm for `metric` over `scope`: the account part of the estimate's variance. */
+  accountVariance(metric: OrderMetric, scope: EvidenceScope): number {
+    const k = metricIndex[metric];
+    return this.#effects[k]!.tau2 * this.#concentration[scope][k]!.factor;
+  }
+
+  /** Degrees of freedom of τ̂² (accounts with two observations or more, less one). */
+  accountDegreesOfFreedom(metric: OrderMetric): number {
+    return Math.max(1, this.#effects[metricIndex[metric]]!.accounts - 1);
+  }
+
+  /** τ̂² of `metric`: the between-account variance of its account effects. */
+  tau2(metric: OrderMetric): number {
+    return this.#effects[metricIndex[metric]]!.tau2;
+  }
+
+  #clip(value: number, bound: number): number {
+    if (Number.isNaN(value)) {
+      this.#winsorized++;
+      return 0;
+    }
+    if (value > bound || value < -bound) {
+      this.#winsorized++;
+      return value > 0 ? bound : -bound;
+    }
+    return value;
+  }
+
+  #stepAt(tsUs: number): number {
+    const starts = this.#stepStarts;
+    for (let i = starts.length - 1; i >= 0; i--)
+      if (starts[i]!.fromUs <= tsUs) return starts[i]!.step;
+    return -1;
+  }
+
+  #bucketFor(tsUs: number, create: boolean): OpenBucket | undefined {
+    const step = this.#stepAt(tsUs);
+    const index = Math.floor(tsUs / this.bucketUs);
+    const key = index * 1024 + ((step + 1) & 1023);
+    let bucket = this.#open.get(key);
+    if (bucket === undefined && create) {
+      bucket = this.#acquire(step, (index + 1) * this.bucketUs);
+      this.#open.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  #indexOf(accountId: string): number {
+    let index = this.#accountIndex.get(accountId);
+    if (index === undefined) {
+      index = this.#accountIndex.size;
+      this.#accountIndex.set(accountId, index);
+    }
+    return index;
+  }
+
+  /** Closes one bucket; returns 1 when some metric gave a paired observation. */
+  #close(bucket: OpenBucket): number {
+    const currentStep = this.#stepStarts[this.#stepStarts.length - 1]!.step;
+    this.#markBursts(bucket);
+    const synchronized = decidedTogether(bucket);
+    const quiet = bucket.endUs > this.#quietUntilUs;
+    let anyPair = 0;
+    for (let k = 0; k < METRIC_COUNT; k++) {
+      const summaries = [summarize(bucket, k, 0), summarize(bucket, k, 1)] as const;
+      const [stable, canary] = summaries;
+      // Pooled per-observation variance (fallback for buckets that cannot estimate their own).
+      for (const s of summaries) {
+        if (s.n >= 2) {
+          this.#pooledSs[k] = this.#pooledSs[k]! + (s.n - 1) * s.variance;
+          this.#pooledDf[k] = this.#pooledDf[k]! + s.n - 1;
+        }
+      }
+      const pooled = this.#pooledDf[k]! > 0 ? this.#pooledSs[k]! / this.#pooledDf[k]! : Number.NaN;
+      this.#addResiduals(bucket, k, summaries);
+      if (!quiet || !(stable.n > 0 && canary.n > 0)) continue;
+      anyPair = 1;
+      this.#sequences.rollout[k]!.add(canary, stable, pooled, synchronized);
+      this.#concentrate(bucket, k, 'rollout');
+      if (bucket.step === currentStep) {
+        this.#sequences.step[k]!.add(canary, stable, pooled, synchronized);
+        this.#concentrate(bucket, k, 'step');
+      }
+    }
+    return anyPair;
+  }
+
+  /**
+   * Finds the bucket's bursts (decision batches with ≥ {@link BURST_MIN_REJECTS} rejects and at
+   * least half their orders rejected) and counts each as one episode of its arm; its reports stop
+   * being reject-rate observations (kind 3): one venue outage, which hits whichever arm happens to
+   * trade at that moment, must not decide the rate comparison either way.
+   */
+  #markBursts(bucket: OpenBucket): void {
+    let rejects = 0;
+    for (let i = 0; i < bucket.size; i++) if (bucket.kind[i] === 1) rejects++;
+    if (rejects < BURST_MIN_REJECTS) return;
+    const batches = new Map<number, { orders: number; rejects: number }>();
+    for (let i = 0; i < bucket.size; i++) {
+      const kind = bucket.kind[i]!;
+      if (kind === 2) continue;
+      const key = bucket.decision[i]! * 2 + bucket.arm[i]!;
+      const batch = batches.get(key) ?? { orders: 0, rejects: 0 };
+      batch.orders++;
+      if (kind === 1) batch.rejects++;
+      batches.set(key, batch);
+    }
+    for (const [key, batch] of batches) {
+      if (!(batch.rejects >= BURST_MIN_REJECTS && 2 * batch.rejects >= batch.orders)) continue;
+      const arm = key % 2;
+      this.#bursts[arm as 0 | 1]++;
+      for (let i = 0; i < bucket.size; i++) {
+        if (bucket.decision[i]! * 2 + bucket.arm[i]! !== key || bucket.kind[i] === 2) continue;
+        bucket.kind[i] = 3;
+      }
+    }
+  }
+
+  #addResiduals(bucket: OpenBucket, k: number, summaries: readonly ArmBucketSummary[]): void {
+    const effects = this.#effects[k]!;
+    for (let i = 0; i < bucket.size; i++) {
+      const value = observation(bucket, k, i);
+      if (value === null) continue;
+      const arm = summaries[bucket.arm[i]!]!;
+      if (arm.n < 2) continue;
+      const residual = value - arm.mean;
+      effects.add(bucket.account[i]!, 1, residual, residual * residual);
+    }
+  }
+
+  #concentrate(bucket: OpenBucket, k: number, scope: EvidenceScope): void {
+    const concentration = this.#concentration[scope][k]!;
+    for (let i = 0; i < bucket.size; i++) {
+      if (observation(bucket, k, i) === null) continue;
+      concentration.add(bucket.account[i]!, bucket.arm[i] === 1 ? 1 : 0, 1);
+    }
+  }
+
+  #acquire(step: number, endUs: number): OpenBucket {
+    const reused = this.#pool.pop();
+    if (reused !== undefined) {
+      return { ...reused, step, endUs, pending: 0, size: 0 };
+    }
+    const capacity = 64;
+    return {
+      step,
+      endUs,
+      pending: 0,
+      size: 0,
+      account: new Int32Array(capacity),
+      arm: new Uint8Array(capacity),
+      kind: new Uint8Array(capacity),
+      slippage: new Float64Array(capacity),
+      latency: new Float64Array(capacity),
+      decision: new Float64Array(capacity),
+    };
+  }
+
+  #release(bucket: OpenBucket): void {
+    if (this.#pool.length < 8) this.#pool.push(bucket);
+  }
+
+  #grow(bucket: OpenBucket): void {
+    const size = bucket.account.length * 2;
+    const account = new Int32Array(size);
+    account.set(bucket.account);
+    const arm = new Uint8Array(size);
+    arm.set(bucket.arm);
+    const kind = new Uint8Array(size);
+    kind.set(bucket.kind);
+    const slippage = new Float64Array(size);
+    slippage.set(bucket.slippage);
+    const latency = new Float64Array(size);
+    latency.set(bucket.latency);
+    const decision = new Float64Array(size);
+    decision.set(bucket.decision);
+    bucket.decision = decision;
+    bucket.account = account;
+    bucket.arm = arm;
+    bucket.kind = kind;
+    bucket.slippage = slippage;
+    bucket.latency = latency;
+  }
+}
+
+/**
+ * Observation `i` of metric `k` in the bucket, or null when that report is not one. Kinds: 0 a
+ * fill, 1 a reject, 2 EXPIRED (no observation), 3 a reject or fill folded into a burst's episode
+ * (no reject-rate observation; a fill of a burst batch still has its slippage and latency).
+ */
+function observation(bucket: OpenBucket, k: number, i: number): number | null {
+  const kind = bucket.kind[i]!;
+  if (k === 2) return kind === 0 || kind === 1 ? kind : null;
+  if (kind !== 0 && !(kind === 3 && !Number.isNaN(bucket.slippage[i]!))) return null;
+  return k === 0 ? bucket.slippage[i]! : bucket.latency[i]!;
+}
+
+/** True when both arms' reports in the bucket come from orders decided at the same instants. */
+function decidedTogether(bucket: OpenBucket): boolean {
+  const times: [Set<number>, Set<number>] = [new Set<number>(), new Set<number>()];
+  for (let i = 0; i < bucket.size; i++) times[bucket.arm[i] === 1 ? 1 : 0].add(bucket.decision[i]!);
+  const [stable, canary] = times;
+  if (stable.size === 0 || stable.size !== canary.size) return false;
+  for (const t of stable) if (!canary.has(t)) return false;
+  return true;
+}
+
+/** One arm's count, mean and sample variance of metric `k` in the bucket (two passes). */
+function summarize(bucket: OpenBucket, k: number, armIndex: number): ArmBucketSummary {
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < bucket.size; i++) {
+    if (bucket.arm[i] !== armIndex) continue;
+    const value = observation(bucket, k, i);
+    if (value === null) continue;
+    n++;
+    sum += value;
+  }
+  if (n === 0) return { n: 0, mean: Number.NaN, variance: Number.NaN };
+  const mean = sum / n;
+  if (n < 2) return { n, mean, variance: Number.NaN };
+  let ss = 0;
+  for (let i = 0; i < bucket.size; i++) {
+    if (bucket.arm[i] !== armIndex) continue;
+    const value = observation(bucket, k, i);
+    if (value === null) continue;
+    ss += (value - mean) * (value - mean);
+  }
+  return { n, mean, variance: ss / (n - 1) };
+}

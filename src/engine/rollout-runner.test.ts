@@ -1,0 +1,102 @@
+import { config, Subject } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventClock } from '../core/event-clock.js';
+import type { ArmEquityNum } from '../ledger/index.js';
+import type { MetricsInput } from '../metrics/index.js';
+import { parsePlan, type PositionsPolicy } from '../rollout/index.js';
+import type { RolloutHost } from './rollout-host.js';
+import { RolloutRunner } from './rollout-runner.js';
+
+const SECOND_US = 1_000_000;
+
+/**
+ * A host that applies commands at its clock's time, as the engine and a bot's books do; its moves
+ * have nothing to flatten, so the runner completes them itself.
+ */
+class FakeHost implements RolloutHost {
+  readonly clock = new EventClock();
+  readonly metricsInput$ = new Subject<MetricsInput>();
+  readonly transitionComplete$ = new Subject<number>();
+  positionsPolicy: PositionsPolicy = 'flatten';
+  readonly transitionInProgress = false;
+  readonly paperAccountsOpen = 0;
+  readonly weights: Array<{ atUs: number; weightBps: number }> = [];
+
+  holdAllOnStable(): number {
+    return 0;
+  }
+  startShadow(): void {}
+  goLive(weightBps: number): number {
+    this.weights.push({ atUs: this.clock.nowUs, weightBps });
+    return 1;
+  }
+  promote(): number {
+    return 1;
+  }
+  rollback(): number {
+    return 1;
+  }
+  canaryEquityNum(): ArmEquityNum {
+    return { equity: 1_000, capital: 1_000, contributed: 1_000, grossNotional: 0, accounts: 1 };
+  }
+
+  /** Event time jumps to `tsUs`; the samples of every boundary passed follow, as in the engine. */
+  jumpTo(tsUs: number, boundariesUs: readonly number[]): void {
+    this.clock.advance(tsUs);
+    for (const at of boundariesUs)
+      for (const arm of ['stable', 'canary'] as const)
+        this.metricsInput$.next({
+          type: 'equity',
+          tsUs: at,
+          arm,
+          equity: 1_000,
+          capital: 1_000,
+          contributed: 1_000,
+        });
+  }
+}
+
+describe('RolloutRunner', () => {
+  // An error thrown in a subscriber reaches rxjs's unhandled-error hook, not the caller.
+  const thrown: unknown[] = [];
+  config.onUnhandledError = (error) => thrown.push(error);
+  afterEach(() => {
+    config.onUnhandledError = null;
+  });
+
+  it('acts at the clock when one market event passes several boundaries (a gap in a sparse tape)', async () => {
+    // A step that advances on its floors alone: 60 s, no fills, nothing required.
+    const plan = parsePlan(
+      {
+        steps: [
+          { weightPct: 10, minDurationMs: 60_000, requireNonInferior: [] },
+          { weightPct: 100, minDurationMs: 0 },
+        ],
+      },
+      'plan.json',
+    );
+    const host = new FakeHost();
+    const runner = new RolloutRunner(host, {
+      plan,
+      mode: 'auto',
+      stableVersion: 'a@1',
+      canaryVersion: 'b@1',
+      auditPath: null,
+      configHash: 'test',
+    });
+    runner.start(0);
+    // The next trade comes 121.5 s later: the boundaries 60 s … 121 s are sampled after the clock
+    // moved. The one at 60 s ends the step; the move happens at the clock (121.5 s), and the
+    // samples of 61 s … 121 s that follow must not take the controller back in time.
+    const boundaries = Array.from({ length: 62 }, (_, i) => (60 + i) * SECOND_US);
+    host.jumpTo(121.5 * SECOND_US, boundaries);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // rxjs reports on a timer
+    expect(thrown).toEqual([]);
+    expect(host.weights).toEqual([
+      { atUs: 0, weightBps: 1_000 },
+      { atUs: 121.5 * SECOND_US, weightBps: 10_000 },
+    ]);
+    const times = runner.records.map((r) => r.tsUs);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+});
