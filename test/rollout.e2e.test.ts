@@ -40,6 +40,7 @@ interface AuditLine {
   kind: string;
   action: string;
   disposition: string;
+  stepIndex: number | null;
   fromWeightPct: number;
   toWeightPct: number;
   ref: number | null;
@@ -147,6 +148,38 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
       .filter((l) => l.kind === 'decision' || l.kind === 'timeout')
       .map((l) => l.seq);
     expect(report.decisions.map((d) => d.seq)).toEqual(decisionSeqs);
+  });
+
+  it('never advances before the step has run its minimum duration (event time, from the audit log)', async () => {
+    const out = tempDir();
+    expect((await cli(aa(out))).code).toBe(0);
+    const plan = readReport(out).inputs.plan;
+    const steps = (plan.type === 'plan' ? plan.steps : []) as readonly { minDurationMs: number }[];
+    expect(steps.length).toBeGreaterThan(1);
+    const audit = readAudit(out);
+    // A step begins when the router's weight is set for it (the `transition` record naming it).
+    const beganUs = new Map<number, number>();
+    for (const line of audit) {
+      if (line.kind === 'transition' && line.stepIndex !== null && !beganUs.has(line.stepIndex))
+        beganUs.set(line.stepIndex, line.tsUs);
+    }
+    const advances = audit.filter(
+      (l) =>
+        l.kind === 'decision' &&
+        l.disposition === 'applied' &&
+        (l.action === 'increase' || l.action === 'promote'),
+    );
+    expect(advances.length).toBe(steps.length);
+    let binding = 0;
+    for (const advance of advances) {
+      const step = advance.stepIndex!;
+      const minimumUs = steps[step]!.minDurationMs * 1000;
+      const ranUs = advance.tsUs - beganUs.get(step)!;
+      expect(ranUs, `step ${step}`).toBeGreaterThanOrEqual(minimumUs);
+      // Where the evidence came early, the minimum is what held the step: the gate is exercised.
+      if (ranUs < minimumUs + 1_000_000) binding += 1;
+    }
+    expect(binding).toBeGreaterThan(0);
   });
 
   it('writes byte-identical report.json and audit.jsonl when run twice', async () => {
