@@ -22,7 +22,26 @@ function documentedDefaults(id: string): Map<string, number> {
   return rows;
 }
 
+const EVENT_SOURCE = readFileSync(
+  fileURLToPath(new URL('../src/core/market-event.ts', import.meta.url)),
+  'utf8',
+);
+
 describe('docs/strategies.md', () => {
+  it('shows every field of both market event types, with the discriminant', () => {
+    const fields = [...EVENT_SOURCE.matchAll(/^\s+readonly (\w+)[?]?:/gm)].map((m) => m[1]!);
+    expect(fields).toContain('bidPriceNum');
+    for (const field of new Set(fields)) {
+      expect(DOC, field).toMatch(new RegExp(`readonly ${field}\\??:`));
+    }
+    expect(DOC).toContain("readonly type: 'trade'");
+    expect(DOC).toContain("readonly type: 'quote'");
+    // Where the helpers come from, not only their names.
+    expect(DOC).toMatch(
+      /Helpers, from\s+`strategy-canary\/strategies`[^:]*:\s+`referencePrice\(event\)`/,
+    );
+  });
+
   for (const definition of listStrategies()) {
     const id = strategyId(definition);
     it(`documents every parameter of ${id} with its actual default`, () => {

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../src/core/errors.js';
 import type { StrategyDefinition } from '../src/core/strategy.js';
 import { getStrategyDefinition, listStrategyIds } from './registry.js';
+import { resolveOwnPackageForUserModules } from './resolve-own-package.js';
 import { oneLine } from './shared/one-line.js';
 import { strategyDefinitionProblems } from './validate-strategy.js';
 
@@ -57,6 +58,7 @@ export async function loadStrategyDefinition(
     );
   }
   await assertFile(path, spec);
+  resolveOwnPackageForUserModules();
   let module: unknown;
   try {
     const url = pathToFileURL(path).href;
@@ -73,11 +75,29 @@ export async function loadStrategyDefinition(
   return defaultDefinition(module, spec);
 }
 
-/** `SyntaxError: Unexpected token ','`: the error's class matters when the message alone is terse. */
+/**
+ * `SyntaxError: Unexpected token ','`: the error's class matters when the message alone is terse.
+ * tsx's private loader namespace (`?namespace=…` on file URLs) is left out, and a CommonJS
+ * `.ts` module that imports this package is told how to load as an ES module instead.
+ */
 function describeCause(error: unknown): string {
   const named =
     error instanceof Error && error.name !== 'Error' && !error.message.startsWith(error.name);
-  return named ? `${error.name}: ${oneLine(error)}` : oneLine(error);
+  const cause = (named ? `${error.name}: ${oneLine(error)}` : oneLine(error)).replace(
+    /\?namespace=[\w-]+/g,
+    '',
+  );
+  if (
+    /Cannot find module '(strategy-canary)(\/[^']*)?'/.test(cause) &&
+    cause.includes('Require stack')
+  ) {
+    return (
+      `${cause.replace(/ Require stack:.*$/, '')}: this .ts file is loaded as CommonJS (no "type": "module" ` +
+      'package.json above it); rename it .mts, or add a package.json with {"type": "module"} beside it, ' +
+      'and strategy-canary resolves from any folder (docs/strategies.md, "Loading and errors")'
+    );
+  }
+  return cause;
 }
 
 function isModulePath(spec: string): boolean {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderVectorTable } from '../src/router/test-support/bucketing-vectors.js';
-import { cli, ROOT, tempDir } from './cli-harness.js';
+import { cli, ROOT, spawnCli, tempDir } from './cli-harness.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -33,6 +33,24 @@ describe('README.md', () => {
     expect(README).toContain(
       'npx strategy-canary replay feeds/samples/spot_btcusdt_20240808.gz --stable momentum@1.0.0 --canary momentum@2.0.0 \\\n    --weight 10 --accounts 1000 --seed 7 --out runs/demo',
     );
+  });
+
+  it('runs its own-strategy, own-accounts example with files the repository ships', () => {
+    const line = README.split('\n').find((l) =>
+      l.includes('--canary examples/strategies/breakout.ts'),
+    );
+    expect(line).toBeDefined();
+    const args = line!.trim().split(/\s+/);
+    expect(args.slice(0, 2)).toEqual(['npx', 'strategy-canary']);
+    const accounts = args[args.indexOf('--accounts') + 1]!;
+    expect(accounts).toMatch(/\.csv$/);
+    const result = spawnCli(args.slice(2));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // Every account of the file is in the run (`exclude` only keeps one off the canary).
+    const rows = readFileSync(join(ROOT, accounts), 'utf8').trim().split('\n').slice(1);
+    expect(rows.length).toBeGreaterThan(10);
+    expect(result.stdout).toContain(` of ${rows.length} accounts`);
   });
 
   it('shows exactly what the quick-start replay prints', async () => {

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'E_FEED_SYMBOL_UNKNOWN'
   // accounts
   | 'E_ACCOUNTS_FILE'
+  | 'E_UNKNOWN_ACCOUNT'
   // strategies
   | 'E_STRATEGY_UNKNOWN'
   | 'E_STRATEGY_LOAD'

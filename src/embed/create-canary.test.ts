@@ -137,6 +137,11 @@ describe('createCanary: a rollout inside a bot', () => {
     const before = canary.totals('stable');
     const code = (r: ReturnType<Canary['record']>) => (r.accepted ? 'accepted' : r.rejection.code);
     expect(code(canary.record({ ...order, accountId: 'nobody' }))).toBe('UNKNOWN_ACCOUNT');
+    // Routing an account the canary does not know is refused too, never silently "stable".
+    expect(() => canary.route('nobody')).toThrow(
+      expect.objectContaining({ code: 'E_UNKNOWN_ACCOUNT' }) as Error,
+    );
+    expect(canary.route(order.accountId)).toBe('stable');
     expect(code(canary.record({ ...order, arm: 'canary' }))).toBe('WRONG_ARM');
     expect(code(canary.record({ ...order, quantity: '-1' }))).toBe('INVALID');
     expect(code(canary.record({ ...fill }))).toBe('UNKNOWN_ORDER');

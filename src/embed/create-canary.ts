@@ -2,7 +2,7 @@ import { share, type Observable } from 'rxjs';
 import { armMetrics, type MetricsSnapshot } from '../metrics/index.js';
 import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
-import { ConfigError } from '../core/errors.js';
+import { CanaryError, ConfigError } from '../core/errors.js';
 import type { MarketEvent } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
 import type { RoutingOverride } from '../core/account.js';
@@ -96,7 +96,11 @@ export type RejectionCounts = Readonly<Record<ReportRejectionCode, number>>;
  * orders, fills and rejects and feeds market data; the canary analyses them and decides.
  */
 export interface Canary {
-  /** The arm an account trades now: O(1), no I/O. */
+  /**
+   * The arm an account trades now: O(1), no I/O. Throws a {@link CanaryError}
+   * `E_UNKNOWN_ACCOUNT` for an account the canary was not created with (its reports would be
+   * refused, so no arm is right for it).
+   */
   route(accountId: string): Arm;
   /**
    * Records a report of the bot's broker. A report that does not validate is refused with a
@@ -393,7 +397,15 @@ export function createCanary(options: CanaryOptions): Canary {
   };
 
   return {
-    route: (accountId) => books.router.route(accountId),
+    route: (accountId) => {
+      if (!accountIds.has(accountId)) {
+        throw new CanaryError(
+          'E_UNKNOWN_ACCOUNT',
+          `account ${accountId} is not one the canary was created with (createCanary's accounts)`,
+        );
+      }
+      return books.router.route(accountId);
+    },
     record,
     onMarketEvent: (event) => {
       ensureStarted(event.tsUs);
