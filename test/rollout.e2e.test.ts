@@ -250,6 +250,12 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
       /hold +0 % +MAX_DURATION: step 0 \(shadow\) undecided after its maximum of 180000 ms: halted for an operator/,
     );
     expect(result.stdout).toContain('halted at 0.00 %');
+    // Once halted the operator decides: the rule records no more holds (it could still roll back).
+    const after = report.decisions.slice(report.decisions.indexOf(last!) + 1);
+    expect(after.filter((d) => d.action !== 'rollback')).toEqual([]);
+    const lines = result.stdout.split('\n');
+    const halt = lines.findIndex((l) => l.includes('MAX_DURATION'));
+    expect(lines.slice(halt + 1).filter((l) => /^\S+Z +hold /.test(l))).toEqual([]);
   });
 });
 

@@ -302,7 +302,10 @@ export class RolloutRunner {
       onMaxDuration: step.onMaxDuration ?? plan.onMaxDuration,
       requiredMetrics: required,
     });
-    if (decision.action !== 'halt') {
+    // Halted, the operator decides: the rule may still roll back on harm, but records no holds
+    // (nor increases the controller would refuse) as if it still drove the rollout.
+    const heldForOperator = this.controller.halted && decision.action !== 'rollback';
+    if (decision.action !== 'halt' && !heldForOperator) {
       this.#handle(
         this.controller.onDecision(
           {
