@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'E_OUTPUT'
   // rollout
   | 'E_PLAN'
+  | 'E_OPERATOR_SCRIPT'
   | 'E_AUDIT_LOG'
   | 'E_ROLLOUT_STATE'
   | 'E_RUN_DIR'

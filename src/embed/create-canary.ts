@@ -6,7 +6,7 @@ import { CanaryError, ConfigError } from '../core/errors.js';
 import type { MarketEvent } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
 import type { RoutingOverride } from '../core/account.js';
-import { RolloutRunner } from '../engine/rollout-runner.js';
+import { RolloutRunner, type OperatorOutcome } from '../engine/rollout-runner.js';
 import { armTotalsToJson, type ArmTotalsJson } from '../ledger/index.js';
 import {
   canonicalJson,
@@ -16,8 +16,10 @@ import {
   RolloutSession,
   sha256Hex,
   syncRouter,
+  type ControllerOutput,
   type PlanPresetName,
   type ResumedFrom,
+  type RolloutController,
   type RolloutMode,
   type RolloutPlan,
   type RolloutStatus,
@@ -83,10 +85,7 @@ export interface CanaryState {
  * resume when not halted, a transition in progress…) with the controller's reason code, or
  * `NOT_STARTED` before the rollout has any event time.
  */
-export interface CommandOutcome {
-  readonly applied: boolean;
-  readonly refusal: { readonly code: string; readonly message: string } | null;
-}
+export type CommandOutcome = OperatorOutcome;
 
 /** Reports refused so far, by code. */
 export type RejectionCounts = Readonly<Record<ReportRejectionCode, number>>;
@@ -368,7 +367,7 @@ export function createCanary(options: CanaryOptions): Canary {
   };
 
   const operate = (
-    action: (now: number) => ReturnType<typeof runner.controller.halt>,
+    action: (controller: RolloutController, now: number) => ControllerOutput,
   ): CommandOutcome => {
     if (!started) {
       // The rollout starts at the first event time it is given: a command before any would
@@ -382,18 +381,7 @@ export function createCanary(options: CanaryOptions): Canary {
         },
       };
     }
-    const output = action(books.clock.nowUs);
-    runner.handle(output);
-    const refused = output.records.find((r) => r.disposition === 'refused');
-    if (refused !== undefined) {
-      return {
-        applied: false,
-        refusal: refused.detail ?? { code: 'REFUSED', message: `${refused.action} refused` },
-      };
-    }
-    return output.records.length > 0
-      ? { applied: true, refusal: null }
-      : { applied: false, refusal: { code: 'NO_CHANGE', message: 'nothing to change' } };
+    return runner.operate(action, books.clock.nowUs);
   };
 
   return {
@@ -444,11 +432,11 @@ export function createCanary(options: CanaryOptions): Canary {
       return { stable: { ...recorded.stable }, canary: { ...recorded.canary } };
     },
     totals: (arm) => armTotalsToJson(books.ledger.armTotals(arm)),
-    approve: (id) => operate((now) => runner.controller.approve(id, now)),
-    reject: (id, reason) => operate((now) => runner.controller.reject(id, reason, now)),
-    halt: (reason) => operate((now) => runner.controller.halt(reason, now)),
-    resume: () => operate((now) => runner.controller.resume(now)),
-    rollback: (reason) => operate((now) => runner.controller.forceRollback(reason, now)),
+    approve: (id) => operate((controller, now) => controller.approve(id, now)),
+    reject: (id, reason) => operate((controller, now) => controller.reject(id, reason, now)),
+    halt: (reason) => operate((controller, now) => controller.halt(reason, now)),
+    resume: () => operate((controller, now) => controller.resume(now)),
+    rollback: (reason) => operate((controller, now) => controller.forceRollback(reason, now)),
     close: () => runner.close(),
   };
 }

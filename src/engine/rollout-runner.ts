@@ -21,6 +21,7 @@ import {
   type AuditRecord,
   type ControllerOutput,
   type InputWatermark,
+  type OperatorCommand,
   type RolloutCommand,
   type RolloutMode,
   type RolloutPlan,
@@ -55,6 +56,15 @@ export interface NaiveOutcome {
   readonly firstRollbackTsUs: number | null;
   readonly firstAdvanceTsUs: number | null;
   readonly lastVerdict: NaiveVerdict | null;
+}
+
+/**
+ * What an operator command did: `applied`, or refused (not allowed now: a stale proposal, a
+ * resume when not halted, a transition in progress…) with the controller's reason code.
+ */
+export interface OperatorOutcome {
+  readonly applied: boolean;
+  readonly refusal: { readonly code: string; readonly message: string } | null;
 }
 
 /** How a rollout ended (or where the data left it). */
@@ -159,6 +169,46 @@ export class RolloutRunner {
    */
   handle(output: ControllerOutput): void {
     this.#handle(output);
+  }
+
+  /**
+   * Runs an operator call on the controller at event time `nowUs` (audited and applied like any
+   * other output) and says whether it took effect.
+   */
+  operate(
+    action: (controller: RolloutController, nowUs: number) => ControllerOutput,
+    nowUs: number,
+  ): OperatorOutcome {
+    const output = action(this.controller, nowUs);
+    this.#handle(output);
+    const refused = output.records.find((r) => r.disposition === 'refused');
+    if (refused !== undefined) {
+      return {
+        applied: false,
+        refusal: refused.detail ?? { code: 'REFUSED', message: `${refused.action} refused` },
+      };
+    }
+    return output.records.length > 0
+      ? { applied: true, refusal: null }
+      : { applied: false, refusal: { code: 'NO_CHANGE', message: 'nothing to change' } };
+  }
+
+  /** A scripted operator's command (`replay --operator`), at event time `nowUs`. */
+  operateScripted(command: OperatorCommand, nowUs: number): OperatorOutcome {
+    return this.operate((controller, now) => {
+      switch (command.action) {
+        case 'halt':
+          return controller.halt(command.reason, now);
+        case 'resume':
+          return controller.resume(now);
+        case 'rollback':
+          return controller.forceRollback(command.reason, now);
+        case 'approve':
+          return controller.approve(command.id!, now);
+        case 'reject':
+          return controller.reject(command.id!, command.reason, now);
+      }
+    }, nowUs);
   }
 
   /** True once the rollout has promoted or rolled back and no transition is left in progress. */

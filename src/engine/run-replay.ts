@@ -15,6 +15,7 @@ import {
   planHash,
   sha256Hex,
   type InputWatermark,
+  type OperatorCommand,
   type RolloutMode,
   type RolloutPlan,
 } from '../rollout/index.js';
@@ -22,7 +23,7 @@ import type { AccountResult } from '../report/account-result.js';
 import { accountResults } from './account-results.js';
 import { buildReport } from './build-report.js';
 import type { EngineConfig } from './replay-config.js';
-import { RolloutRunner } from './rollout-runner.js';
+import { RolloutRunner, type OperatorOutcome } from './rollout-runner.js';
 import { PAPER_ID_PREFIX, TradingEngine } from './trading-engine.js';
 
 /** A rollout to run during the replay (instead of a fixed weight). */
@@ -37,6 +38,11 @@ export interface ReplayRollout {
   readonly naiveBaseline?: boolean;
   /** The factor the plan's durations were scaled by, for the report (default 1). */
   readonly timeScale?: number;
+  /**
+   * A scripted operator (`--operator FILE`): each command is applied, audited like a live
+   * operator's, after the first market event at or after its time.
+   */
+  readonly operatorScript?: readonly OperatorCommand[];
 }
 
 /** A replay: the engine's configuration plus the files to read and how. */
@@ -59,6 +65,15 @@ export interface ReplayHooks {
   readonly onSnapshot?: (snapshot: MetricsSnapshot) => void;
   /** Every rollout decision, as it is taken. */
   readonly onDecision?: (decision: Decision) => void;
+  /**
+   * Every scripted operator command with what it did, at the event time it was applied (null:
+   * the data ended before its time; it was not applied).
+   */
+  readonly onOperator?: (
+    command: OperatorCommand,
+    outcome: OperatorOutcome,
+    appliedAtUs: number | null,
+  ) => void;
 }
 
 /** What a finished replay produced. */
@@ -143,6 +158,8 @@ export async function runReplay(
     { defaultValue: null },
   );
 
+  const script = rolloutConfig?.operatorScript ?? [];
+  let nextScripted = 0;
   const totalBytes = sources.reduce((sum, source) => sum + source.sizeBytes, 0);
   const stopWhenFinished = rolloutConfig?.stopWhenFinished === true;
   const market$: Observable<MarketEvent> = from(mergeFeeds(sources)).pipe(
@@ -156,10 +173,26 @@ export async function runReplay(
         if (eventsProcessed === 0) runner?.start(event.tsUs);
         eventsProcessed++;
         engine.process(event);
+        while (runner !== null && nextScripted < script.length) {
+          const command = script[nextScripted]!;
+          if (command.atUs > event.tsUs) break;
+          nextScripted++;
+          hooks.onOperator?.(command, runner.operateScripted(command, event.tsUs), event.tsUs);
+        }
       }),
     ),
     { defaultValue: null },
   );
+  for (const command of script.slice(nextScripted)) {
+    hooks.onOperator?.(
+      command,
+      {
+        applied: false,
+        refusal: { code: 'AFTER_DATA', message: 'the data ended before its time' },
+      },
+      null,
+    );
+  }
   engine.finish();
   await metricsDone;
   runner?.close();

@@ -96,3 +96,9 @@ export {
 } from './rollout-state.js';
 export { RolloutStateStore } from './rollout-state-store.js';
 export { RolloutSession, type ResumedFrom, type RolloutSessionOptions } from './rollout-session.js';
+export {
+  loadOperatorScript,
+  parseOperatorScript,
+  type OperatorCommand,
+  type ScriptedOperatorAction,
+} from './operator-script.js';

@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateAccounts } from '../src/engine/generate-accounts.js';
+import type { OperatorOutcome } from '../src/engine/rollout-runner.js';
+import { runReplay } from '../src/engine/run-replay.js';
+import { DEFAULT_EXECUTION_CONFIG, NO_INJECTIONS } from '../src/execution/index.js';
+import { loadArmStrategies } from '../src/live/index.js';
+import { PLAN_PRESETS, parseOperatorScript, type OperatorCommand } from '../src/rollout/index.js';
+import { SAMPLES } from './cli-harness.js';
+
+/** `npm start`'s rollout: v2's shadow step is undecided at its 3-minute maximum and halts. */
+async function replayWithOperator(script: readonly OperatorCommand[]) {
+  const applied: { action: string; outcome: OperatorOutcome; atUs: number | null }[] = [];
+  const result = await runReplay(
+    {
+      files: [join(SAMPLES, 'spot_btcusdt_20240808.gz')],
+      feed: { onBadLine: 'fail' },
+      accountsSource: 'generated',
+      accounts: generateAccounts(1000, 7),
+      salt: 'strategy-canary',
+      weightBps: 0,
+      seed: 7,
+      strategies: await loadArmStrategies({ stable: 'momentum@1.0.0', canary: 'momentum@2.0.0' }),
+      execution: DEFAULT_EXECUTION_CONFIG,
+      injections: NO_INJECTIONS,
+      maxLeverage: 1,
+      quantityDecimals: 8,
+      sampleIntervalMs: 1000,
+      rollout: { plan: PLAN_PRESETS.short, mode: 'auto', auditPath: null, operatorScript: script },
+    },
+    {
+      onOperator: (command, outcome, atUs) =>
+        applied.push({ action: command.action, outcome, atUs }),
+    },
+  );
+  return { ...result, applied };
+}
+
+describe('a scripted operator in a replay (--operator)', () => {
+  it('resumes a halted rollout, then rolls it back, in event time; a command that cannot apply says why', async () => {
+    const script = parseOperatorScript(
+      JSON.stringify([
+        { at: '2024-08-08T23:55:00Z', command: 'resume' }, // not halted yet: refused
+        { at: '2024-08-08T23:57:30Z', command: 'resume' }, // after the 23:57:15 halt
+        { at: '2024-08-08T23:59:00Z', command: 'rollback', reason: 'what if we had pulled it' },
+        { at: '2030-01-01T00:00:00Z', command: 'halt' }, // after the data
+      ]),
+      'ops.json',
+    );
+    const without = await replayWithOperator([]);
+    expect(without.report.outcome).toBe('halted');
+    const { report, rollout, applied } = await replayWithOperator(script);
+
+    expect(
+      applied.map((a) => [a.action, a.outcome.applied, a.outcome.refusal?.code ?? null]),
+    ).toEqual([
+      ['resume', false, 'NOT_HALTED'],
+      ['resume', true, null],
+      ['rollback', true, null],
+      ['halt', false, 'AFTER_DATA'],
+    ]);
+    // Applied at the first market event at or after each command's time.
+    expect(applied[1]!.atUs).toBeGreaterThanOrEqual(script[1]!.atUs);
+    expect(applied[1]!.atUs! - script[1]!.atUs).toBeLessThan(1_000_000);
+    expect(applied[3]!.atUs).toBeNull();
+
+    // Audited as operator records, like a live operator's.
+    const operator = rollout!.records.filter((r) => r.kind === 'operator');
+    expect(operator.map((r) => [r.action, r.disposition])).toEqual([
+      ['resume', 'refused'],
+      ['resume', 'applied'],
+      ['force-rollback', 'applied'],
+    ]);
+    // Resumed, the analysis drives again until the scripted rollback.
+    const resumedAt = operator[1]!.tsUs;
+    const rolledBackAt = operator[2]!.tsUs;
+    const between = report.decisions.filter((d) => {
+      const tsUs = Date.parse(d.at) * 1000;
+      return tsUs > resumedAt && tsUs < rolledBackAt;
+    });
+    expect(between.length).toBeGreaterThan(0);
+    expect(report.outcome).toBe('rolled_back');
+    expect(report.rollout!.finalWeightPct).toBe(0);
+  });
+});
