@@ -225,7 +225,9 @@ export function createCanary(options: CanaryOptions): Canary {
   const ensureStarted = (tsUs: number): void => {
     if (started) return;
     started = true;
-    if (resumedFrom === 'new') {
+    // A rollout saved before it ever started (pending: a server stopped before any event time)
+    // has nothing to resume: it starts as a fresh one does.
+    if (resumedFrom === 'new' || runner.controller.status === 'pending') {
       runner.start(tsUs);
       return;
     }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -347,6 +347,33 @@ describe('serve', () => {
     expect(lines(end.stdout).at(-1)).toMatch(
       /^stopped \(SIGTERM\): rollout step 1 of 6 at 1 %, halted; /,
     );
+  }, 20_000);
+
+  it('with --state-dir, a server restarted before its rollout started starts it on the first event, as a fresh one', async () => {
+    const dir = join(tempDir('sc-serve-pending-'), 'rollout');
+    const args = [...BASE, '--state-dir', dir, '--agent-token-file', tokenFile(AGENT)];
+    const first = await startServe(args);
+    expect((await health(first.http)).rollout.status).toBe('pending');
+    expect((await terminate(first)).code).toBe(0); // stopped before any event time: state pending
+    expect(readFileSync(join(dir, 'audit.jsonl'), 'utf8')).toBe('');
+
+    const second = await startServe(args);
+    const agent = await TestClient.hello(second.ws, { role: 'agent', token: AGENT, agentId: 'a' });
+    agent.send({ type: 'clock', tsMs: T0_MS });
+    // A refused report is answered after the clock was handled: a barrier, no waiting on time.
+    agent.send({ type: 'report', reportId: 'barrier', report: { type: 'nothing' } });
+    await agent.next((f) => f.type === 'ack' && f.reportId === 'barrier', true);
+    const body = await health(second.http);
+    expect(body.rollout).toMatchObject({ status: 'step', stepIndex: 0, weightPct: 1 });
+    const kinds = readFileSync(join(dir, 'audit.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { kind: string }).kind);
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(kinds[0]).toBe('start');
+    const end = await terminate(second);
+    expect(end.code).toBe(0);
+    expect(lines(end.stdout).at(-1)).toMatch(/^stopped \(SIGTERM\): rollout step 1 of 6 at 1 %; /);
   }, 20_000);
 
   it('with --exit-when-finished, exits 0 by itself once the rollout rolls back, printing its decisions as the replay does', async () => {
