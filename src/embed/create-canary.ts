@@ -48,6 +48,12 @@ export interface CanaryOptions {
   /** Persist the rollout here (both or neither): a restarted bot resumes at the same step. */
   readonly statePath?: string;
   readonly auditPath?: string;
+  /**
+   * An audit log whose last line was torn by a crash: move the torn bytes to `<auditPath>.torn`
+   * and append a `repair` record (`repairTornLine`), instead of refusing to open (`E_AUDIT_LOG`,
+   * the default). `serve --repair` sets it.
+   */
+  readonly repairTornLine?: boolean;
   /** Event-time interval of the equity samples behind returns, ms (default 1000). */
   readonly sampleIntervalMs?: number;
   /**
@@ -211,6 +217,7 @@ export function createCanary(options: CanaryOptions): Canary {
           statePath: options.statePath,
           auditPath: options.auditPath,
           configHash,
+          repairTornLine: options.repairTornLine ?? false,
         });
   const runner = new RolloutRunner(books, {
     plan,
