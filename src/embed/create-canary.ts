@@ -148,8 +148,11 @@ const REJECTION_CODES: readonly ReportRejectionCode[] = [
   'TIME_BACKWARDS',
 ];
 
-/** Fill ids remembered for duplicate detection: the latest this many (memory stays bounded). */
-const FILL_IDS_KEPT = 1_000_000;
+/**
+ * Fill ids, and ids of settled orders, remembered for duplicate detection: the latest this many
+ * of each (memory stays bounded).
+ */
+const IDS_KEPT = 1_000_000;
 
 interface OpenOrder {
   readonly accountId: string;
@@ -262,6 +265,8 @@ export function createCanary(options: CanaryOptions): Canary {
   };
   const orders = new Map<string, OpenOrder>();
   const fillIds = new Set<string>();
+  /** Orders filled or rejected: reported again, they would be counted twice (MISMATCH). */
+  const settledOrderIds = new Set<string>();
   const accountIds = new Set(accounts.map((a) => a.id));
 
   const record = (input: BotReport): RecordResult => {
@@ -293,6 +298,9 @@ export function createCanary(options: CanaryOptions): Canary {
       }
       if (orders.has(report.orderId)) {
         return refuse('MISMATCH', `order ${report.orderId} was already reported`);
+      }
+      if (settledOrderIds.has(report.orderId)) {
+        return refuse('MISMATCH', `order ${report.orderId} was already reported and settled`);
       }
       ensureStarted(decisionTsUs);
       orders.set(report.orderId, {
@@ -338,6 +346,7 @@ export function createCanary(options: CanaryOptions): Canary {
       );
     }
     orders.delete(report.orderId);
+    remember(settledOrderIds, report.orderId);
     const tsUs = Math.max(reportedUs, books.clock.nowUs);
     const base = {
       orderId: report.orderId,
@@ -350,7 +359,7 @@ export function createCanary(options: CanaryOptions): Canary {
       tsUs,
     };
     if (report.type === 'fill') {
-      rememberFill(fillIds, report.fillId);
+      remember(fillIds, report.fillId);
       books.recordReport({
         ...base,
         type: 'fill',
@@ -461,9 +470,9 @@ function newCounts(): { orders: number; fills: number; rejects: number } {
   return { orders: 0, fills: 0, rejects: 0 };
 }
 
-function rememberFill(ids: Set<string>, id: string): void {
+function remember(ids: Set<string>, id: string): void {
   ids.add(id);
-  if (ids.size > FILL_IDS_KEPT) {
+  if (ids.size > IDS_KEPT) {
     const oldest = ids.values().next().value;
     if (oldest !== undefined) ids.delete(oldest);
   }
