@@ -50,6 +50,12 @@ export interface CanaryOptions {
   /** Persist the rollout here (both or neither): a restarted bot resumes at the same step. */
   readonly statePath?: string;
   readonly auditPath?: string;
+  /**
+   * An audit log whose last line was torn by a crash: move the torn bytes to `<auditPath>.torn`
+   * and append a `repair` record (`repairTornLine`), instead of refusing to open (`E_AUDIT_LOG`,
+   * the default). `serve --repair` sets it.
+   */
+  readonly repairTornLine?: boolean;
   /** Event-time interval of the equity samples behind returns, ms (default 1000). */
   readonly sampleIntervalMs?: number;
   /**
@@ -145,8 +151,11 @@ const REJECTION_CODES: readonly ReportRejectionCode[] = [
   'TIME_BACKWARDS',
 ];
 
-/** Fill ids remembered for duplicate detection: the latest this many (memory stays bounded). */
-const FILL_IDS_KEPT = 1_000_000;
+/**
+ * Fill ids, and ids of settled orders, remembered for duplicate detection: the latest this many
+ * of each (memory stays bounded).
+ */
+const IDS_KEPT = 1_000_000;
 
 interface OpenOrder {
   readonly accountId: string;
@@ -214,6 +223,7 @@ export function createCanary(options: CanaryOptions): Canary {
           statePath: options.statePath,
           auditPath: options.auditPath,
           configHash,
+          repairTornLine: options.repairTornLine ?? false,
         });
   const runner = new RolloutRunner(books, {
     plan,
@@ -228,7 +238,9 @@ export function createCanary(options: CanaryOptions): Canary {
   const ensureStarted = (tsUs: number): void => {
     if (started) return;
     started = true;
-    if (resumedFrom === 'new') {
+    // A rollout saved before it ever started (pending: a server stopped before any event time)
+    // has nothing to resume: it starts as a fresh one does.
+    if (resumedFrom === 'new' || runner.controller.status === 'pending') {
       runner.start(tsUs);
       return;
     }
@@ -256,6 +268,8 @@ export function createCanary(options: CanaryOptions): Canary {
   };
   const orders = new Map<string, OpenOrder>();
   const fillIds = new Set<string>();
+  /** Orders filled or rejected: reported again, they would be counted twice (MISMATCH). */
+  const settledOrderIds = new Set<string>();
   const accountIds = new Set(accounts.map((a) => a.id));
 
   const record = (input: BotReport): RecordResult => {
@@ -287,6 +301,9 @@ export function createCanary(options: CanaryOptions): Canary {
       }
       if (orders.has(report.orderId)) {
         return refuse('MISMATCH', `order ${report.orderId} was already reported`);
+      }
+      if (settledOrderIds.has(report.orderId)) {
+        return refuse('MISMATCH', `order ${report.orderId} was already reported and settled`);
       }
       ensureStarted(decisionTsUs);
       orders.set(report.orderId, {
@@ -332,6 +349,7 @@ export function createCanary(options: CanaryOptions): Canary {
       );
     }
     orders.delete(report.orderId);
+    remember(settledOrderIds, report.orderId);
     const tsUs = Math.max(reportedUs, books.clock.nowUs);
     const base = {
       orderId: report.orderId,
@@ -344,7 +362,7 @@ export function createCanary(options: CanaryOptions): Canary {
       tsUs,
     };
     if (report.type === 'fill') {
-      rememberFill(fillIds, report.fillId);
+      remember(fillIds, report.fillId);
       books.recordReport({
         ...base,
         type: 'fill',
@@ -452,9 +470,9 @@ function newCounts(): { orders: number; fills: number; rejects: number } {
   return { orders: 0, fills: 0, rejects: 0 };
 }
 
-function rememberFill(ids: Set<string>, id: string): void {
+function remember(ids: Set<string>, id: string): void {
   ids.add(id);
-  if (ids.size > FILL_IDS_KEPT) {
+  if (ids.size > IDS_KEPT) {
     const oldest = ids.values().next().value;
     if (oldest !== undefined) ids.delete(oldest);
   }

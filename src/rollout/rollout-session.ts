@@ -94,7 +94,7 @@ export class RolloutSession {
       if (options.repairTornLine !== true)
         throw new ConfigError(
           'E_AUDIT_LOG',
-          `${auditPath}:${torn.lineNumber}: torn last line (${torn.reason}, ${torn.length} bytes at offset ${torn.offset}: ${JSON.stringify(torn.text.slice(0, 80))}); resume with the repair option to move it to ${auditPath}.torn`,
+          `${auditPath}:${torn.lineNumber}: torn last line (${torn.reason}, ${torn.length} bytes at offset ${torn.offset}: ${JSON.stringify(torn.text.slice(0, 80))}); open it with repairTornLine (serve, report: --repair) to move it to ${auditPath}.torn`,
         );
       repair = repairTornLine(contents, { configHash });
       contents = readAuditLog(auditPath);

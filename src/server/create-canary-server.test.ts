@@ -407,6 +407,118 @@ describe('createCanaryServer: agents', () => {
     expect(text).toMatch(/^strategy_canary_agent_reports_total\{result="refused"\} 2$/mu);
   });
 
+  it('refuses an order id reported again after it was settled, MISMATCH, and counts it once', async () => {
+    const canary = testCanary();
+    canary.clock.advance(T0_MS);
+    const server = await serve(canary);
+    const bot = await agent(server, 'bot-a');
+    const accountId = ACCOUNTS.find((a) => canary.route(a.id) === 'stable')!.id;
+    const order = {
+      type: 'order',
+      orderId: 'o-1',
+      accountId,
+      arm: 'stable',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      quantity: '0.5',
+      decisionTsMs: T0_MS,
+    } as const;
+    const fill = {
+      ...order,
+      type: 'fill',
+      fillId: 'f-1',
+      price: '60000',
+      fee: '3',
+      tsMs: T0_MS + 20,
+      latencyMs: 20,
+      slippageBps: 0,
+    } as const;
+    const ack = async (reportId: string, report: object) => {
+      bot.send({ type: 'report', reportId, report });
+      return bot.next<'ack'>((f) => f.type === 'ack' && f.reportId === reportId);
+    };
+    expect(await ack('r-1', order)).toMatchObject({ accepted: true });
+    // While the order is open, and after its fill settled it: the same order id is refused.
+    expect(await ack('r-2', order)).toMatchObject({
+      accepted: false,
+      rejection: { code: 'MISMATCH' },
+    });
+    expect(await ack('r-3', fill)).toMatchObject({ accepted: true });
+    const again = await ack('r-4', order);
+    expect(again).toMatchObject({
+      accepted: false,
+      rejection: {
+        code: 'MISMATCH',
+        message: expect.stringMatching(/order o-1 was already reported/) as string,
+      },
+    });
+    // …and its fill, a second time, finds no open order.
+    expect(await ack('r-5', { ...fill, fillId: 'f-2' })).toMatchObject({
+      accepted: false,
+      rejection: { code: 'UNKNOWN_ORDER' },
+    });
+    expect(canary.recorded.stable).toEqual({ orders: 1, fills: 1, rejects: 0 });
+    expect(canary.rejections.MISMATCH).toBe(2);
+    expect(canary.totals('stable').positions).toEqual([
+      expect.objectContaining({ symbol: 'BTCUSDT', quantity: '0.5' }),
+    ]);
+  });
+
+  it('refuses implausible fills (|slippageBps| > 10,000, latencyMs outside 0..3,600,000) and books nothing', async () => {
+    const canary = testCanary();
+    canary.clock.advance(T0_MS);
+    const server = await serve(canary);
+    const bot = await agent(server, 'bot-a');
+    const accountId = ACCOUNTS.find((a) => canary.route(a.id) === 'stable')!.id;
+    const order = (orderId: string) =>
+      ({
+        type: 'order',
+        orderId,
+        accountId,
+        arm: 'stable',
+        symbol: 'BTCUSDT',
+        side: 'buy',
+        quantity: '0.5',
+        decisionTsMs: T0_MS,
+      }) as const;
+    const fill = (orderId: string, extra: object) => ({
+      ...order(orderId),
+      type: 'fill',
+      fillId: `f-${orderId}`,
+      price: '60000',
+      fee: '3',
+      tsMs: T0_MS + 20,
+      latencyMs: 20,
+      slippageBps: 0,
+      ...extra,
+    });
+    const ack = async (reportId: string, report: object) => {
+      bot.send({ type: 'report', reportId, report });
+      return bot.next<'ack'>((f) => f.type === 'ack' && f.reportId === reportId);
+    };
+    const implausible: ReadonlyArray<[object, RegExp]> = [
+      [{ slippageBps: 1e308 }, /^slippageBps: /],
+      [{ slippageBps: -10_000.5 }, /^slippageBps: /],
+      [{ latencyMs: 1e12 }, /^latencyMs: /],
+      [{ latencyMs: 3_600_001 }, /^latencyMs: /],
+      [{ latencyMs: -1 }, /^latencyMs: /],
+    ];
+    for (const [i, [extra, message]] of implausible.entries()) {
+      expect(await ack(`o-${i}`, order(`o-${i}`))).toMatchObject({ accepted: true });
+      expect(await ack(`f-${i}`, fill(`o-${i}`, extra))).toMatchObject({
+        accepted: false,
+        rejection: { code: 'INVALID', message: expect.stringMatching(message) as string },
+      });
+    }
+    // The bounds themselves are plausible.
+    expect(await ack('o-edge', order('o-edge'))).toMatchObject({ accepted: true });
+    expect(
+      await ack('f-edge', fill('o-edge', { slippageBps: -10_000, latencyMs: 3_600_000 })),
+    ).toMatchObject({ accepted: true });
+    expect(canary.recorded.stable.fills).toBe(1);
+    expect(canary.rejections.INVALID).toBe(implausible.length);
+  });
+
   it('moves event time with market and clock messages, and refuses bad ones', async () => {
     const canary = testCanary();
     const server = await serve(canary);

@@ -5,14 +5,18 @@ import { OutputError } from '../../core/errors.js';
 import { renderComparisonMd } from '../../report/render-comparison-md.js';
 import type { CliIo } from '../cli-io.js';
 import { readRunAudit, readRunReport, writeRenderedReports } from '../run-directory.js';
+import { checkTornAuditLine, repairAuditLog } from './torn-audit-line.js';
 
 interface ReportCliOptions {
   readonly out?: string;
+  readonly repair?: boolean;
 }
 
 /**
  * `strategy-canary report DIR` rebuilds report.md and report.html of a run directory from its
- * report.json and audit.jsonl; `report DIR_A DIR_B` compares two runs (comparison.md).
+ * report.json and audit.jsonl; `report DIR_A DIR_B` compares two runs (comparison.md). An audit
+ * log whose last line was torn by a crash is refused (`E_AUDIT_LOG`) unless `--repair` moves the
+ * torn bytes to `<log>.torn` and appends a `repair` record, as `serve --repair` does.
  */
 export function reportCommand(io: CliIo): Command {
   return new Command('report')
@@ -25,9 +29,21 @@ export function reportCommand(io: CliIo): Command {
       '--out <dir>',
       'with two runs: where comparison.md goes (default: print it on stdout only)',
     )
+    .option(
+      '--repair',
+      'an audit log whose last line was torn by a crash: move the torn bytes to <log>.torn and append a repair record (without it, such a log is refused, E_AUDIT_LOG)',
+    )
     .action(async (dir: string, other: string | undefined, options: ReportCliOptions) => {
       const report = readRunReport(dir);
       if (other === undefined) {
+        const auditName = report.rollout?.auditLog;
+        if (auditName != null) {
+          const auditPath = join(dir, auditName);
+          if (checkTornAuditLine(auditPath, options.repair === true, 'run report again') !== null) {
+            const repaired = repairAuditLog(auditPath);
+            if (repaired !== null) io.stderr.write(`${repaired}\n`);
+          }
+        }
         const written = await writeRenderedReports(dir, report, readRunAudit(dir, report));
         io.stdout.write(`report.md: ${written.md}\nreport.html: ${written.html}\n`);
         return;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -348,6 +348,88 @@ describe('serve', () => {
       /^stopped \(SIGTERM\): rollout step 1 of 6 at 1 %, halted; /,
     );
   }, 20_000);
+
+  it('with --state-dir, a server restarted before its rollout started starts it on the first event, as a fresh one', async () => {
+    const dir = join(tempDir('sc-serve-pending-'), 'rollout');
+    const args = [...BASE, '--state-dir', dir, '--agent-token-file', tokenFile(AGENT)];
+    const first = await startServe(args);
+    expect((await health(first.http)).rollout.status).toBe('pending');
+    expect((await terminate(first)).code).toBe(0); // stopped before any event time: state pending
+    expect(readFileSync(join(dir, 'audit.jsonl'), 'utf8')).toBe('');
+
+    const second = await startServe(args);
+    const agent = await TestClient.hello(second.ws, { role: 'agent', token: AGENT, agentId: 'a' });
+    agent.send({ type: 'clock', tsMs: T0_MS });
+    // A refused report is answered after the clock was handled: a barrier, no waiting on time.
+    agent.send({ type: 'report', reportId: 'barrier', report: { type: 'nothing' } });
+    await agent.next((f) => f.type === 'ack' && f.reportId === 'barrier', true);
+    const body = await health(second.http);
+    expect(body.rollout).toMatchObject({ status: 'step', stepIndex: 0, weightPct: 1 });
+    const kinds = readFileSync(join(dir, 'audit.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { kind: string }).kind);
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(kinds[0]).toBe('start');
+    const end = await terminate(second);
+    expect(end.code).toBe(0);
+    expect(lines(end.stdout).at(-1)).toMatch(/^stopped \(SIGTERM\): rollout step 1 of 6 at 1 %; /);
+  }, 20_000);
+
+  it('with --state-dir, a torn last audit line stops a restart (exit 2, naming --repair); --repair moves it aside and resumes', async () => {
+    const dir = join(tempDir('sc-serve-torn-'), 'rollout');
+    const auditPath = join(dir, 'audit.jsonl');
+    const args = [...BASE, '--state-dir', dir, '--agent-token-file', tokenFile(AGENT)];
+    const first = await startServe(args);
+    const agent = await TestClient.hello(first.ws, { role: 'agent', token: AGENT, agentId: 'a' });
+    agent.send({ type: 'clock', tsMs: T0_MS });
+    await healthWhen(first.http, (b) => b.rollout.status === 'step');
+    expect((await terminate(first)).code).toBe(0);
+    const complete = readFileSync(auditPath, 'utf8');
+    const lastSeq = complete.trimEnd().split('\n').length;
+    const tornBytes = `{"seq":${lastSeq + 1},"tsUs":17231616`;
+    appendFileSync(auditPath, tornBytes); // a crash in the middle of an append
+
+    const refused = await run(args);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe(''); // never listened
+    expect(lines(refused.stderr)).toHaveLength(1);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^strategy-canary: .*audit\\.jsonl:${lastSeq + 1}: torn last line \\(no-final-newline, ${tornBytes.length} bytes .*; start serve again with --repair to move it to .*audit\\.jsonl\\.torn .*\\[E_AUDIT_LOG\\]\n$`,
+      ),
+    );
+    expect(readFileSync(auditPath, 'utf8')).toBe(complete + tornBytes); // left as it was
+
+    const repaired = await startServe([...args, '--repair']);
+    expect(repaired.stderr()).toMatch(
+      new RegExp(
+        `^repaired: .*audit\\.jsonl:${lastSeq + 1}: torn last line \\(${tornBytes.length} bytes\\) moved to .*audit\\.jsonl\\.torn; audit record ${lastSeq + 1} says so\n`,
+      ),
+    );
+    expect(readFileSync(`${auditPath}.torn`, 'utf8')).toBe(tornBytes);
+    const log = readFileSync(auditPath, 'utf8');
+    expect(log.startsWith(complete)).toBe(true);
+    const repair = JSON.parse(log.slice(complete.length)) as { seq: number; kind: string };
+    expect(repair).toMatchObject({ seq: lastSeq + 1, kind: 'repair' });
+    const body = await health(repaired.http);
+    expect(body.rollout).toMatchObject({ status: 'step', stepIndex: 0, weightPct: 1 });
+    expect(body.rollout.resumedFrom).not.toBe('new');
+    expect((await terminate(repaired)).code).toBe(0);
+
+    // Repaired once and for all: the next restart needs no option.
+    const again = await startServe(args);
+    expect((await health(again.http)).rollout).toMatchObject({ status: 'step', weightPct: 1 });
+    expect((await terminate(again)).code).toBe(0);
+  }, 30_000);
+
+  it('refuses --repair without --state-dir', async () => {
+    const result = await run([...BASE, '--repair']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^strategy-canary: serve: --repair repairs the audit log of --state-dir: give both \[E_USAGE\]\n$/,
+    );
+  });
 
   it('with --exit-when-finished, exits 0 by itself once the rollout rolls back, printing its decisions as the replay does', async () => {
     const running = await startServe([

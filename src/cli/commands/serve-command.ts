@@ -15,6 +15,7 @@ import { createCanaryServer, type CanaryServer, type ServerTokens } from '../../
 import type { CliIo } from '../cli-io.js';
 import { formatDecisionLine } from '../format-summary.js';
 import { parseInteger } from '../parse-option.js';
+import { checkTornAuditLine, describeRepair, type TornAuditLine } from './torn-audit-line.js';
 
 /** Defaults of `serve`, as `--help` shows them and docs/server.md documents them. */
 export const SERVE_DEFAULTS = {
@@ -61,6 +62,7 @@ interface ServeCliOptions {
   readonly agentTokenFile?: string;
   readonly subscriberTokenFile?: string;
   readonly exitWhenFinished?: boolean;
+  readonly repair?: boolean;
 }
 
 /**
@@ -110,6 +112,10 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
       'persist the rollout in DIR/state.json and DIR/audit.jsonl: a restarted server resumes',
     )
     .option(
+      '--repair',
+      'with --state-dir: an audit log whose last line was torn by a crash is repaired (the torn bytes moved to audit.jsonl.torn, a repair record appended) instead of refused (E_AUDIT_LOG)',
+    )
+    .option(
       '--feed <ws-url>',
       "also read market data from a Binance-compatible stream (event time and marks); without it they come from the agents' market and clock messages",
     )
@@ -152,7 +158,11 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
       const accounts = await accountsFrom(accountsSpec, o.capital);
       // Validates the URL before anything is opened; connects only when read.
       const feed = o.feed === undefined ? null : new BinanceStreamClient({ url: o.feed });
+      if (o.repair === true && o.stateDir === undefined) {
+        throw new UsageError('serve: --repair repairs the audit log of --state-dir: give both');
+      }
       let paths: { statePath: string; auditPath: string } | null = null;
+      let torn: TornAuditLine | null = null;
       if (o.stateDir !== undefined) {
         try {
           await mkdir(o.stateDir, { recursive: true });
@@ -163,6 +173,8 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
           statePath: join(o.stateDir, 'state.json'),
           auditPath: join(o.stateDir, 'audit.jsonl'),
         };
+        // The same policy as `report`: a torn last line is refused, naming --repair.
+        torn = checkTornAuditLine(paths.auditPath, o.repair === true, 'start serve again');
       }
 
       // A plan with a shadow step is refused here (E_PLAN), before anything listens.
@@ -175,7 +187,10 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         mode: o.mode,
         lateReportMs,
         ...(paths ?? {}),
+        repairTornLine: torn !== null,
       });
+      const repaired =
+        paths === null || torn === null ? null : describeRepair(paths.auditPath, torn);
       const decisions = canary.decisions$.subscribe((decision) => {
         io.stdout.write(`${formatDecisionLine(reportDecisionOf(decision))}\n`);
       });
@@ -230,6 +245,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
       try {
         io.stdout.write(`listening: ${server.url} (health: ${server.httpUrl}/health)\n`);
         io.stdout.write(`${describeRollout(plan, o, accounts.length, canary, feed)}\n`);
+        if (repaired !== null) io.stderr.write(`${repaired}\n`);
         if (tokens.agent === undefined) {
           io.stderr.write(
             `note: no agent token (${TOKEN_ENV.agent} or --agent-token-file): agents are refused\n`,

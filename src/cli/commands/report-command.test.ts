@@ -1,0 +1,87 @@
+import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, tempDir } from '../../../test/cli-harness.js';
+
+const SPOT_0808 = join('feeds', 'samples', 'spot_btcusdt_20240808.gz');
+let run: string;
+
+beforeAll(async () => {
+  run = join(tempDir('sc-report-run-'), 'run');
+  const result = await cli([
+    'replay',
+    SPOT_0808,
+    '--stable',
+    'momentum@1.0.0',
+    '--canary',
+    'momentum@2.0.0',
+    '--plan',
+    'short',
+    '--out',
+    run,
+  ]);
+  expect(result.code).toBe(0);
+}, 120_000);
+
+/** A copy of the run whose audit log ends in a line torn by a crash. */
+function tornRun(): { dir: string; auditPath: string; complete: string; torn: string } {
+  const dir = join(tempDir('sc-report-torn-'), 'run');
+  cpSync(run, dir, { recursive: true });
+  const auditPath = join(dir, 'audit.jsonl');
+  const complete = readFileSync(auditPath, 'utf8');
+  const lastSeq = complete.trimEnd().split('\n').length;
+  const torn = `{"seq":${lastSeq + 1},"tsUs":17231612`;
+  appendFileSync(auditPath, torn);
+  return { dir, auditPath, complete, torn };
+}
+
+describe('strategy-canary report: a torn last audit line', () => {
+  it('is refused (exit 2, E_AUDIT_LOG) naming --repair, and nothing is rewritten', async () => {
+    const { dir, auditPath, complete, torn } = tornRun();
+    writeFileSync(join(dir, 'report.md'), 'stale');
+    const lineNumber = complete.trimEnd().split('\n').length + 1;
+    const result = await cli(['report', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^strategy-canary: .*audit\\.jsonl:${lineNumber}: torn last line \\(no-final-newline, ${torn.length} bytes .*; run report again with --repair to move it to .*audit\\.jsonl\\.torn .*\\[E_AUDIT_LOG\\]\\n$`,
+      ),
+    );
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toBe('stale');
+    expect(readFileSync(auditPath, 'utf8')).toBe(complete + torn);
+  });
+
+  it('with --repair, is moved aside into <log>.torn, a repair record is appended and the report rebuilt', async () => {
+    const { dir, auditPath, complete, torn } = tornRun();
+    const lineNumber = complete.trimEnd().split('\n').length + 1;
+    const result = await cli(['report', dir, '--repair']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^repaired: .*audit\\.jsonl:${lineNumber}: torn last line \\(${torn.length} bytes\\) moved to .*audit\\.jsonl\\.torn; audit record ${lineNumber} says so\\n$`,
+      ),
+    );
+    expect(result.stdout).toMatch(/^report\.md: .*\nreport\.html: .*\n$/);
+    expect(readFileSync(`${auditPath}.torn`, 'utf8')).toBe(torn);
+    const log = readFileSync(auditPath, 'utf8');
+    expect(log.startsWith(complete)).toBe(true);
+    const repair = JSON.parse(log.slice(complete.length)) as { seq: number; kind: string };
+    expect(repair).toMatchObject({ seq: lineNumber, kind: 'repair' });
+    // Repaired for good: the next report needs no option, and says nothing about it.
+    const again = await cli(['report', dir]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('');
+  });
+
+  it('--repair on an intact log changes nothing', async () => {
+    const dir = join(tempDir('sc-report-intact-'), 'run');
+    cpSync(run, dir, { recursive: true });
+    const before = readFileSync(join(dir, 'audit.jsonl'));
+    const result = await cli(['report', dir, '--repair']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(readFileSync(join(dir, 'audit.jsonl'))).toEqual(before);
+  });
+});
