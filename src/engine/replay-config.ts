@@ -27,4 +27,9 @@ export interface EngineConfig {
   readonly quantityDecimals: number;
   /** Event-time interval of equity samples and metrics snapshots, ms. */
   readonly sampleIntervalMs: number;
+  /**
+   * The wall clock strategies' decision times are measured with, ms (default
+   * `performance.now`); never part of the results, only of the timing printed beside them.
+   */
+  readonly wallClockMs?: () => number;
 }

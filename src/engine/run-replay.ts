@@ -23,6 +23,7 @@ import type { AccountResult } from '../report/account-result.js';
 import { accountResults } from './account-results.js';
 import { buildReport } from './build-report.js';
 import type { EngineConfig } from './replay-config.js';
+import type { DecisionTime } from './decision-timer.js';
 import { RolloutRunner, type OperatorOutcome } from './rollout-runner.js';
 import { PAPER_ID_PREFIX, TradingEngine } from './trading-engine.js';
 
@@ -84,6 +85,8 @@ export interface ReplayResult {
   readonly rollout: RolloutRunner | null;
   /** Every account's own books at the end (accounts.csv). */
   readonly accounts: readonly AccountResult[];
+  /** Each arm's strategy's wall-clock decision time per market event (not in the report). */
+  readonly decisionTime: Readonly<Record<Arm, DecisionTime>>;
 }
 
 /**
@@ -203,6 +206,7 @@ export async function runReplay(
     lastSnapshot,
     rollout: runner,
     accounts: accountResults(engine.ledger, config.accounts),
+    decisionTime: { stable: engine.decisionTime('stable'), canary: engine.decisionTime('canary') },
   };
 }
 

@@ -13,6 +13,7 @@ import { SimulatedBroker } from '../execution/index.js';
 import { Ledger, type ArmEquityNum } from '../ledger/index.js';
 import { IntervalBoundaries, type EquitySample, type MetricsInput } from '../metrics/index.js';
 import { overridesOf, Router } from '../router/index.js';
+import { DecisionTimer, type DecisionTime } from './decision-timer.js';
 import { stepsToDecimalString } from './quantity-steps.js';
 import type { EngineConfig } from './replay-config.js';
 
@@ -59,6 +60,8 @@ interface ArmRuntime {
   orderSeq: number;
   /** Orders not sent because their value was below the venue's minimum (dust). */
   ordersBelowMinNotional: number;
+  /** Wall-clock time of the strategy's decisions (sampled; never in report.json). */
+  readonly timer: DecisionTimer;
 }
 
 /** Float view of a symbol's market, for decision prices. */
@@ -163,8 +166,8 @@ export class TradingEngine {
       overrides: overridesOf(config.accounts),
     });
     this.#arms = {
-      stable: newArmRuntime('stable', strategies.stable),
-      canary: newArmRuntime('canary', strategies.canary),
+      stable: newArmRuntime('stable', strategies.stable, config.wallClockMs),
+      canary: newArmRuntime('canary', strategies.canary, config.wallClockMs),
     };
     const assignments = config.accounts.map((account) => ({
       account,
@@ -340,6 +343,11 @@ export class TradingEngine {
       firstStrategyError: runtime.firstStrategyError,
       ordersBelowMinNotional: runtime.ordersBelowMinNotional,
     };
+  }
+
+  /** The arm's strategy's wall-clock decision time per market event (sampled). */
+  decisionTime(arm: Arm): DecisionTime {
+    return this.#arms[arm].timer.summary;
   }
 
   /** The real accounts currently on an arm (paper accounts excluded). */
@@ -520,11 +528,15 @@ export class TradingEngine {
   /** The strategy's new target, or null; a throw or an invalid target counts as a strategy error. */
   #decide(runtime: ArmRuntime, event: MarketEvent): TargetPosition | null {
     let target: TargetPosition | null;
+    const timer = runtime.timer;
+    const startMs = timer.sampleThis() ? timer.now() : Number.NaN;
     try {
       target = runtime.strategy.onMarketEvent(event);
     } catch (error) {
       this.#strategyError(runtime, event.tsUs, `onMarketEvent threw: ${describeError(error)}`);
       return null;
+    } finally {
+      if (!Number.isNaN(startMs)) timer.record(timer.now() - startMs);
     }
     if (target === null || target === undefined) return null;
     const problem = invalidTarget(target, event.symbol);
@@ -731,7 +743,11 @@ export class TradingEngine {
   }
 }
 
-function newArmRuntime(arm: Arm, strategy: Strategy): ArmRuntime {
+function newArmRuntime(
+  arm: Arm,
+  strategy: Strategy,
+  wallClockMs: (() => number) | undefined,
+): ArmRuntime {
   return {
     arm,
     strategy,
@@ -742,6 +758,7 @@ function newArmRuntime(arm: Arm, strategy: Strategy): ArmRuntime {
     firstStrategyError: null,
     orderSeq: 0,
     ordersBelowMinNotional: 0,
+    timer: new DecisionTimer(wallClockMs),
   };
 }
 

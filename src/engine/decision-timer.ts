@@ -1,0 +1,78 @@
+/** A strategy's wall-clock decision time per market event (never in report.json: not event time). */
+export interface DecisionTime {
+  /** Market events the strategy saw. */
+  readonly events: number;
+  /** Events timed (one in {@link DecisionTimer.every}). */
+  readonly sampled: number;
+  /** Mean and largest time of the timed `onMarketEvent` calls, µs; null before any. */
+  readonly meanUs: number | null;
+  readonly maxUs: number | null;
+}
+
+/**
+ * Times a strategy's `onMarketEvent` on one market event in `every` (16 by default), so the hot
+ * path pays two clock reads per 16 events; the mean of the sample estimates the mean over all.
+ * The clock is injectable (tests use one that the strategy itself advances).
+ */
+export class DecisionTimer {
+  readonly every: number;
+  readonly now: () => number;
+  #events = 0;
+  #sampled = 0;
+  #totalMs = 0;
+  #maxMs = 0;
+
+  constructor(now: () => number = () => performance.now(), every = 16) {
+    if (!Number.isSafeInteger(every) || every < 1)
+      throw new RangeError(`every must be ≥ 1, got ${every}`);
+    this.now = now;
+    this.every = every;
+  }
+
+  /** Counts an event; true when this one is to be timed. */
+  sampleThis(): boolean {
+    return this.#events++ % this.every === 0;
+  }
+
+  /** Records a timed call, `elapsedMs` long. */
+  record(elapsedMs: number): void {
+    this.#sampled++;
+    this.#totalMs += elapsedMs;
+    if (elapsedMs > this.#maxMs) this.#maxMs = elapsedMs;
+  }
+
+  get summary(): DecisionTime {
+    const any = this.#sampled > 0;
+    return {
+      events: this.#events,
+      sampled: this.#sampled,
+      meanUs: any ? (this.#totalMs / this.#sampled) * 1000 : null,
+      maxUs: any ? this.#maxMs * 1000 : null,
+    };
+  }
+}
+
+/** A canary at least this many times slower than stable per event is flagged… */
+export const SLOW_CANARY_RATIO = 5;
+/** …when it also costs at least this much more per event, µs (fast strategies' noise is ignored). */
+export const SLOW_CANARY_EXTRA_US = 50;
+
+/**
+ * A warning when the canary decides much more slowly than stable (a stale decision costs money
+ * live; a replay takes longer), else null.
+ */
+export function slowCanaryWarning(stable: DecisionTime, canary: DecisionTime): string | null {
+  if (stable.meanUs === null || canary.meanUs === null) return null;
+  const slower = canary.meanUs >= SLOW_CANARY_RATIO * stable.meanUs;
+  if (!slower || canary.meanUs - stable.meanUs < SLOW_CANARY_EXTRA_US) return null;
+  const ratio = stable.meanUs > 0 ? `${Math.round(canary.meanUs / stable.meanUs)}× ` : '';
+  return (
+    `the canary strategy is ${ratio}slower than stable per market event ` +
+    `(${formatUs(canary.meanUs)} against ${formatUs(stable.meanUs)}, wall clock): ` +
+    'live, its decisions would be stale by that much'
+  );
+}
+
+function formatUs(us: number): string {
+  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
+}
