@@ -1,12 +1,11 @@
 import { statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { FeedFormat } from '../../../feeds/index.js';
 import { FEED_FORMATS } from '../../../feeds/index.js';
 import { loadStrategyDefinition } from '../../../strategies/index.js';
 import type { Account } from '../../core/account.js';
-import { ConfigError, OutputError, UsageError } from '../../core/errors.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
 import type { ArmStrategyConfig } from '../../engine/replay-config.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
@@ -26,7 +25,13 @@ import { loadPlan, PLAN_PRESET_NAMES, scalePlan } from '../../rollout/index.js';
 import { weightPctToBps } from '../../router/index.js';
 import type { CliIo } from '../cli-io.js';
 import { formatDecisionLine, formatSummary } from '../format-summary.js';
-import { writeRunOutputs } from '../run-directory.js';
+import {
+  prepareRunDirectory,
+  RUN_FILES,
+  runOutputPaths,
+  writeRunOutputs,
+  type PendingRunDirectory,
+} from '../run-directory.js';
 import { reproduceCommand } from '../reproduce-command.js';
 import { parseInteger, parseNumberInRange } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
@@ -208,52 +213,68 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     .option('--json', 'print one JSON object per line on stdout (decisions, then a summary)')
     .option('--no-progress', 'no progress bar')
     .action(async (files: string[], options: ReplayCliOptions) => {
-      const config = {
-        ...(await replayConfigFrom(files, options)),
-        command: reproduceCommand(argv),
-      };
-      if (options.out !== undefined) {
-        try {
-          await mkdir(options.out, { recursive: true });
-        } catch (error) {
-          throw new OutputError(options.out, error);
-        }
-      }
-      const bar = createProgressBar(io, totalBytes(files), 'replay', {
-        enabled: options.progress && !options.json,
-      });
-      const result = await runReplay(config, {
-        onProgress: (done) => bar.update(done),
-        onDecision: (decision) => {
-          const line = reportDecisionOf(decision);
-          io.stdout.write(
-            options.json
-              ? `${JSON.stringify({ type: 'decision', ...line })}\n`
-              : `${formatDecisionLine(line)}\n`,
-          );
-        },
-      }).finally(() => bar.stop());
-      let written: Awaited<ReturnType<typeof writeRunOutputs>> | null = null;
-      if (options.out !== undefined) {
-        written = await writeRunOutputs(options.out, result.report, result.accounts);
-      }
-      const reportPath = written?.json ?? null;
-      if (options.json) {
-        io.stdout.write(`${JSON.stringify({ type: 'summary', reportPath, ...result.report })}\n`);
-      } else {
-        const files: (readonly [string, string])[] =
-          written === null
-            ? []
-            : [
-                ['report', written.json],
-                ...(written.audit === null ? [] : ([['audit log', written.audit]] as const)),
-                ['accounts', written.accounts],
-                ['report.md', written.md],
-                ['report.html', written.html],
-              ];
-        io.stdout.write(formatSummary(result.report, files));
+      // Everything is validated before anything is created.
+      const validated = await replayConfigFrom(files, options);
+      const pending = options.out === undefined ? null : await prepareRunDirectory(options.out);
+      try {
+        await replay(io, options, pending, {
+          ...validated,
+          ...(validated.rollout === undefined || pending === null
+            ? {}
+            : { rollout: { ...validated.rollout, auditPath: join(pending.dir, RUN_FILES.audit) } }),
+          command: reproduceCommand(argv),
+        });
+      } catch (error) {
+        await pending?.abandon();
+        throw error;
       }
     });
+}
+
+/** Runs the replay, writes its outputs into `pending.dir`, moves them into place, prints. */
+async function replay(
+  io: CliIo,
+  options: ReplayCliOptions,
+  pending: PendingRunDirectory | null,
+  config: ReplayConfig,
+): Promise<void> {
+  const files = config.files;
+  const bar = createProgressBar(io, totalBytes(files), 'replay', {
+    enabled: options.progress && !options.json,
+  });
+  const result = await runReplay(config, {
+    onProgress: (done) => bar.update(done),
+    onDecision: (decision) => {
+      const line = reportDecisionOf(decision);
+      io.stdout.write(
+        options.json
+          ? `${JSON.stringify({ type: 'decision', ...line })}\n`
+          : `${formatDecisionLine(line)}\n`,
+      );
+    },
+  }).finally(() => bar.stop());
+  let written: Awaited<ReturnType<typeof writeRunOutputs>> | null = null;
+  if (pending !== null && options.out !== undefined) {
+    await writeRunOutputs(pending.dir, result.report, result.accounts);
+    await pending.commit();
+    written = runOutputPaths(options.out, result.report);
+  }
+  const reportPath = written?.json ?? null;
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ type: 'summary', reportPath, ...result.report })}\n`);
+  } else {
+    const files: (readonly [string, string])[] =
+      written === null
+        ? []
+        : [
+            ['report', written.json],
+            ...(written.audit === null ? [] : ([['audit log', written.audit]] as const)),
+            ['accounts', written.accounts],
+            ['report.md', written.md],
+            ['report.html', written.html],
+          ];
+    io.stdout.write(formatSummary(result.report, files));
+  }
 }
 
 /** Total size of the input files for the progress bar (0, hence no bar, if one is missing). */
