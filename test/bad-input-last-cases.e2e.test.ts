@@ -107,3 +107,51 @@ describe('replay --out: fail fast, never a mixed directory (issue 11, item 10)',
     ]);
   });
 });
+
+describe('feeds: long lines, header only, duplicate trade ids (issue 11, item 11)', () => {
+  const trade = (ts: number, id: number): string =>
+    `${ts},binance,BTCUSDT,trade,buy,100.00,0.1,,,,,${id}`;
+
+  it('a 16.5 MiB line is refused with E_FEED_MALFORMED_LINE', async () => {
+    const path = join(tempDir(), 'long.csv');
+    const line = 'x'.repeat(16 * 1024 * 1024 + 512 * 1024);
+    writeFileSync(path, `${NORMALIZED_CSV_HEADER}\n${trade(1700000000000000, 1)}\n${line}\n`);
+    expectOneLineError(
+      await cli(['replay', path, '--accounts', '5']),
+      /long\.csv:3: -: line longer than 16777216 bytes \[E_FEED_MALFORMED_LINE\]$/,
+    );
+  });
+
+  it.each([
+    ['normalized', `${NORMALIZED_CSV_HEADER}\n\n`, 'feed.csv'],
+    [
+      'binance-csv-trades',
+      'id,price,qty,quote_qty,time,is_buyer_maker,is_best_match\n',
+      'BTCUSDT-trades-2024-08-08.csv',
+    ],
+  ])('a header-only %s file is E_FEED_EMPTY', async (_format, text, name) => {
+    const path = join(tempDir(), name);
+    writeFileSync(path, text);
+    expectOneLineError(
+      await cli(['replay', path, '--accounts', '5']),
+      /: -: no data: a header line only \[E_FEED_EMPTY\]$/,
+    );
+  });
+
+  it('a repeated trade id is skipped and counted, in the summary and report.json', async () => {
+    const path = join(tempDir(), 'dup.csv');
+    const rows = [1, 2, 3, 3, 4, 2].map((id, i) => trade(1700000000000000 + i * 1000, id));
+    writeFileSync(path, [NORMALIZED_CSV_HEADER, ...rows].join('\n') + '\n');
+    const out = join(tempDir(), 'run');
+    const result = await cli(['replay', path, '--accounts', '5', '--no-progress', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('skipped 2 duplicateTradeId');
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      inputs: { files: { trades: number; skipped: Record<string, number> }[] };
+    };
+    expect(report.inputs.files[0]).toMatchObject({
+      trades: 4,
+      skipped: { duplicateTradeId: 2 },
+    });
+  });
+});
