@@ -155,3 +155,51 @@ describe('feeds: long lines, header only, duplicate trade ids (issue 11, item 11
     });
   });
 });
+
+describe('bad usage, the last cases (issue 11, item 12)', () => {
+  it.each([
+    [
+      ['--plan', 'standrad'],
+      /--plan: "standrad" is neither a preset \(standard, .*short\) nor a plan file; did you mean standard\? \[E_PLAN\]$/,
+    ],
+    [['--plan', 'zzzz'], /--plan: "zzzz" is neither a preset .* nor a plan file \[E_PLAN\]$/],
+    [
+      ['--accounts', '-3'],
+      /--accounts: expected a positive whole number of accounts \(1–1000000\) or an accounts CSV file, got "-3" \[E_USAGE\]$/,
+    ],
+    [['--accounts', '3.5'], /--accounts: .* got "3\.5" \[E_USAGE\]$/],
+    [
+      ['--canary-params', '{"fastMS":1}'],
+      /^strategy-canary: --canary-params: invalid parameters for momentum@2\.0\.0: [^@]*"fastMS" \(did you mean fastMs\?\) \[E_STRATEGY_PARAMS\]$/,
+    ],
+  ])('replay %j', async (args, message) => {
+    expectOneLineError(await cli(['replay', SAMPLE, ...args]), message);
+  });
+
+  it.each([
+    [['replay'], /^strategy-canary: missing required argument 'feed-file' \[E_USAGE\]$/],
+    [['replay', SAMPLE, '--bogus'], /^strategy-canary: unknown option '--bogus' \[E_USAGE\]$/],
+    [
+      ['replay', SAMPLE, '--jsn'],
+      /^strategy-canary: unknown option '--jsn' \(Did you mean --json\?\) \[E_USAGE\]$/,
+    ],
+    [['replay', SAMPLE, '--format', 'csv'], /^strategy-canary: .*'csv'.* \[E_USAGE\]$/],
+    [['bogus-command'], /^strategy-canary: unknown command 'bogus-command' \[E_USAGE\]$/],
+  ])("commander's own errors in the project's format: %j", async (args, message) => {
+    expectOneLineError(await cli(args), message);
+  });
+
+  it('a bad option creates no --out directory', async () => {
+    const parent = tempDir();
+    const result = await cli([
+      'replay',
+      SAMPLE,
+      '--plan',
+      'standrad',
+      '--out',
+      join(parent, 'run'),
+    ]);
+    expectOneLineError(result, /\[E_PLAN\]$/);
+    expect(list(parent)).toEqual([]);
+  });
+});

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { FeedFormat } from '../../../feeds/index.js';
@@ -35,6 +35,7 @@ import {
 import { reproduceCommand } from '../reproduce-command.js';
 import { parseInteger, parseNumberInRange } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
+import { nearestName } from '../nearest-name.js';
 
 /** Defaults of `replay`, as `--help` shows them and the README documents them. */
 export const REPLAY_DEFAULTS = {
@@ -313,6 +314,10 @@ async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<R
     accounts = generateAccounts(n, seed);
     accountsSource = 'generated';
   } else {
+    if (!existsSync(o.accounts) && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(o.accounts.trim()))
+      throw new UsageError(
+        `--accounts: expected a positive whole number of accounts (1–1000000) or an accounts CSV file, got "${o.accounts}"`,
+      );
     accounts = await loadAccountsFile(o.accounts);
     accountsSource = o.accounts;
   }
@@ -398,6 +403,7 @@ function parseOutages(text: string): OutageModel {
 }
 
 async function rolloutFrom(planSpec: string, o: ReplayCliOptions): Promise<ReplayRollout> {
+  checkPresetName(planSpec);
   let plan = await loadPlan(planSpec);
   const timeScale =
     o.planTimeScale === undefined
@@ -411,6 +417,20 @@ async function rolloutFrom(planSpec: string, o: ReplayCliOptions): Promise<Repla
     auditPath: o.out === undefined ? null : join(o.out, 'audit.jsonl'),
     timeScale,
   };
+}
+
+/**
+ * `--plan standrad`: not a file and shaped like a preset name (letters, digits, dashes), so a
+ * mistyped preset rather than a missing file: refused with the presets and the nearest one.
+ */
+function checkPresetName(spec: string): void {
+  if ((PLAN_PRESET_NAMES as readonly string[]).includes(spec)) return;
+  if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(spec) || existsSync(spec)) return;
+  const nearest = nearestName(spec, PLAN_PRESET_NAMES);
+  throw new ConfigError(
+    'E_PLAN',
+    `--plan: "${spec}" is neither a preset (${PLAN_PRESET_NAMES.join(', ')}) nor a plan file${nearest === null ? '' : `; did you mean ${nearest}?`}`,
+  );
 }
 
 async function armStrategy(
@@ -430,11 +450,39 @@ async function armStrategy(
   try {
     return { spec, definition, params: definition.parseParams(input) };
   } catch (error) {
+    // The strategy's message may start with its own id, already in ours.
+    const id = `${definition.name}@${definition.version}`;
+    const reason = oneLine(error).replace(`${id}: invalid params: `, '').replace(`${id}: `, '');
     throw new ConfigError(
       'E_STRATEGY_PARAMS',
-      `--${arm}-params: invalid parameters for ${spec}: ${oneLine(error)}`,
+      `--${arm}-params: invalid parameters for ${spec}: ${reason}${paramSuggestions(definition, input)}`,
     );
   }
+}
+
+/** ` (did you mean fastMs?)` for the keys of `input` the strategy's defaults do not have. */
+function paramSuggestions(
+  definition: { parseParams(input: unknown): unknown },
+  input: unknown,
+): string {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return '';
+  let known: string[];
+  try {
+    const defaults = definition.parseParams(undefined);
+    if (defaults === null || typeof defaults !== 'object') return '';
+    known = Object.keys(defaults);
+  } catch {
+    return '';
+  }
+  const suggestions: string[] = [];
+  for (const key of Object.keys(input)) {
+    if (known.includes(key)) continue;
+    const nearest = nearestName(key, known);
+    if (nearest !== null) suggestions.push(`${nearest} for "${key}"`);
+  }
+  if (suggestions.length === 0) return '';
+  if (suggestions.length === 1) return ` (did you mean ${suggestions[0]!.split(' for ')[0]}?)`;
+  return ` (did you mean ${suggestions.join(', ')}?)`;
 }
 
 function oneLine(error: unknown): string {
