@@ -289,7 +289,9 @@ describe('binance-csv readers', () => {
     'fails on %s, naming file, line, field and reason',
     async (_label, line, field, reason) => {
       const dir = tempDir();
-      const path = writeFeed(dir, 'BTCUSDT-trades-2024-08-08.csv', `${good}\n${line}\n${good}\n`);
+      // The next trade has the next id (a repeated id would be skipped as a duplicate).
+      const next = good.replace('3735683259', '3735683260');
+      const path = writeFeed(dir, 'BTCUSDT-trades-2024-08-08.csv', `${good}\n${line}\n${next}\n`);
       const error = await rejection(readAll(path));
       expect(error).toBeInstanceOf(FeedError);
       expect(error.message).toBe(

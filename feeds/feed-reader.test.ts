@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../src/core/market-event.js';
 import { FeedContext } from './feed-context.js';
-import { FeedReader } from './feed-reader.js';
+import { FeedReader, MAX_LINE_BYTES } from './feed-reader.js';
 import type { FeedStats } from './feed-source.js';
 import { emptyFeedStats } from './feed-source.js';
 import type { LineParser } from './line-parser.js';
@@ -73,5 +73,118 @@ describe('FeedReader line splitting', () => {
       [1, 'a,b'],
       [2, '\uFEFFc'],
     ]);
+  });
+});
+
+describe('FeedReader line limit (issue 11, item 11)', () => {
+  const long = MAX_LINE_BYTES + 512 * 1024; // 16.5 MiB
+  it.each([
+    ['in one chunk', [Buffer.from(`a\n${'x'.repeat(long)}\nb\n`)]],
+    [
+      'ending in the chunk with its newline',
+      [
+        Buffer.from(`a\n${'x'.repeat(MAX_LINE_BYTES - 8)}`),
+        Buffer.from(`${'x'.repeat(long - MAX_LINE_BYTES + 8)}\nb\n`),
+      ],
+    ],
+    ['left at the end of a chunk', [Buffer.from(`a\n${'x'.repeat(long)}`), Buffer.from('\nb\n')]],
+  ])('refuses a line over 16 MiB %s, or skips and counts it', (_how, chunks) => {
+    const strict = new FeedReader(
+      new FeedContext('x', emptyFeedStats(), 0),
+      new RecordingParser(),
+      false,
+    );
+    expect(() => {
+      for (const chunk of chunks) strict.consume(chunk);
+      strict.finish();
+    }).toThrow(`x:2: -: line longer than ${MAX_LINE_BYTES} bytes`);
+    const stats = emptyFeedStats();
+    const parser = new RecordingParser();
+    const lenient = new FeedReader(new FeedContext('x', stats, 0), parser, true);
+    for (const chunk of chunks) lenient.consume(chunk);
+    lenient.finish();
+    expect(parser.lines).toEqual([
+      [1, 'a'],
+      [3, 'b'],
+    ]);
+    expect(stats).toMatchObject({ lines: 3, badLines: 1 });
+  });
+
+  it('accepts a line of exactly 16 MiB', () => {
+    const { parser, stats } = readInPieces(Buffer.from(`${'x'.repeat(MAX_LINE_BYTES)}\nb\n`), [
+      1 << 20,
+    ]);
+    expect(parser.lines.map(([n, line]) => [n, line.length])).toEqual([
+      [1, MAX_LINE_BYTES],
+      [2, 1],
+    ]);
+    expect(stats.badLines).toBe(0);
+  });
+});
+
+/** Lines `exchange,symbol,id` become trades. */
+class TradeParser implements LineParser {
+  parseLine(line: string): MarketEvent | null {
+    const [exchange = '', symbol = '', id = ''] = line.split(',');
+    return {
+      type: 'trade',
+      tsUs: 1,
+      exchangeTsUs: null,
+      exchange,
+      symbol,
+      id: id === '' ? null : id,
+      side: null,
+      price: '1',
+      priceNum: 1,
+      size: '1',
+      sizeNum: 1,
+    };
+  }
+}
+
+describe('FeedReader duplicate trade ids (issue 11, item 11)', () => {
+  function read(lines: readonly string[]): { ids: (string | null)[]; stats: FeedStats } {
+    const stats = emptyFeedStats();
+    const reader = new FeedReader(new FeedContext('x', stats, 0), new TradeParser(), false);
+    reader.consume(Buffer.from(lines.join('\n') + '\n'));
+    const events = [...reader.ready.flat(), ...reader.finish()];
+    return { ids: events.map((e) => (e.type === 'trade' ? e.id : null)), stats };
+  }
+
+  it('skips and counts a repeated id of the same exchange and symbol', () => {
+    const { ids, stats } = read([
+      'binance,BTCUSDT,100',
+      'binance,BTCUSDT,101',
+      'binance,BTCUSDT,101',
+      'binance,ETHUSDT,101', // another symbol: its own ids
+      'binance-futures,BTCUSDT,101', // another venue
+      'binance,BTCUSDT,100',
+      'binance,BTCUSDT,102',
+      'binance,BTCUSDT,', // no id: never a duplicate
+      'binance,BTCUSDT,',
+      'bitmex,XBTUSD,a-b-c',
+      'bitmex,XBTUSD,a-b-c',
+      'bitmex,XBTUSD,99999999999999999999',
+      'bitmex,XBTUSD,99999999999999999999',
+    ]);
+    expect(ids).toEqual([
+      '100',
+      '101',
+      '101',
+      '101',
+      '102',
+      null,
+      null,
+      'a-b-c',
+      '99999999999999999999',
+    ]);
+    expect(stats.skipped).toEqual({ duplicateTradeId: 4 });
+    expect(stats.events).toBe(9);
+  });
+
+  it('keeps ids that go back without repeating one', () => {
+    const { ids, stats } = read(['k,S,5', 'k,S,3', 'k,S,4', 'k,S,1', 'k,S,05']);
+    expect(ids).toEqual(['5', '3', '4', '1', '05']);
+    expect(stats.skipped).toEqual({});
   });
 });

@@ -3,6 +3,7 @@ import { FeedError } from '../src/core/errors.js';
 import type { MarketEvent } from '../src/core/market-event.js';
 import type { FeedContext } from './feed-context.js';
 import type { LineParser } from './line-parser.js';
+import { TradeIdFilter } from './trade-id-filter.js';
 
 interface FastDecode {
   latin1Slice(start: number, end: number): string;
@@ -41,6 +42,8 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024;
  * Splits raw text chunks (Buffers) into lines and parses them into batches of events. Lines are
  * decoded one by one from the Buffer, so an event's strings keep at most their own line alive,
  * never a whole chunk. Accepts `\n` and `\r\n`; drops a UTF-8 byte-order mark at the start.
+ * A trade whose id repeats a recent one of the same exchange and symbol is skipped and counted
+ * (`skipped.duplicateTradeId`, {@link TradeIdFilter}).
  */
 export class FeedReader {
   readonly #ctx: FeedContext;
@@ -52,6 +55,7 @@ export class FeedReader {
   /** Inside an over-long line (skip mode): drop bytes up to the next newline. */
   #discarding = false;
   #lineNo = 0;
+  readonly #tradeIds = new TradeIdFilter();
   #batch: MarketEvent[] = [];
   /** Full batches waiting to be handed out. */
   readonly ready: MarketEvent[][] = [];
@@ -83,21 +87,27 @@ export class FeedReader {
       start = newline + 1;
       newline = chunk.indexOf(10, start);
     } else if (this.#restBytes > 0) {
-      this.#rest.push(chunk.subarray(0, newline + 1));
-      const head = this.#takeRest();
-      this.#line(head, 0, head.length - 1, isAscii(head));
+      if (this.#restBytes + newline > MAX_LINE_BYTES) {
+        this.#tooLong(false);
+      } else {
+        this.#rest.push(chunk.subarray(0, newline + 1));
+        const head = this.#takeRest();
+        this.#line(head, 0, head.length - 1, isAscii(head));
+      }
       start = newline + 1;
       newline = chunk.indexOf(10, start);
     }
     const ascii = isAscii(chunk);
     while (newline >= 0) {
-      this.#line(chunk, start, newline, ascii);
+      if (newline - start > MAX_LINE_BYTES) this.#tooLong(false);
+      else this.#line(chunk, start, newline, ascii);
       start = newline + 1;
       newline = chunk.indexOf(10, start);
     }
     if (start < chunk.length) {
       this.#rest.push(chunk.subarray(start));
       this.#restBytes = chunk.length - start;
+      if (this.#restBytes > MAX_LINE_BYTES) this.#tooLong();
     }
   }
 
@@ -108,8 +118,12 @@ export class FeedReader {
     return rest;
   }
 
-  /** An over-long line: a bad line (thrown, or counted and dropped up to the next newline). */
-  #tooLong(): void {
+  /**
+   * An over-long line (its bytes before the newline, a `\r` included, over {@link MAX_LINE_BYTES}):
+   * a bad line, thrown, or counted and dropped up to the next newline (`discard`: it is not in
+   * this chunk).
+   */
+  #tooLong(discard = true): void {
     this.#rest.length = 0;
     this.#restBytes = 0;
     const lineNo = ++this.#lineNo;
@@ -117,7 +131,7 @@ export class FeedReader {
     const error = this.#ctx.malformed(lineNo, `line longer than ${MAX_LINE_BYTES} bytes`);
     if (!this.#skipBadLines) throw error;
     this.#ctx.stats.badLines++;
-    this.#discarding = true;
+    this.#discarding = discard;
   }
 
   /** Parses the last line when the file does not end with a newline; returns the last batch. */
@@ -174,6 +188,15 @@ export class FeedReader {
       throw error;
     }
     if (event === null) return;
+    if (
+      event.type === 'trade' &&
+      event.id !== null &&
+      event.id !== '' &&
+      this.#tradeIds.isDuplicate(event.exchange, event.symbol, event.id)
+    ) {
+      this.#ctx.skip('duplicateTradeId');
+      return;
+    }
     stats.events++;
     if (event.type === 'trade') stats.trades++;
     else stats.quotes++;

@@ -173,7 +173,21 @@ class FileFeedSource implements FeedSource {
     const last = reader.finish();
     while (reader.ready.length > 0) yield reader.ready.shift() as MarketEvent[];
     if (last.length > 0) yield last;
+    if (hasNoData(stats))
+      throw new FeedError(
+        'E_FEED_EMPTY',
+        { file: path, line: 0, field: '-' },
+        'no data: a header line only',
+      );
   }
+}
+
+/** No line was data: no event, no bad line, nothing skipped but blank lines (a header only). */
+function hasNoData(stats: FeedStats): boolean {
+  if (stats.events > 0 || stats.badLines > 0) return false;
+  for (const [kind, n] of Object.entries(stats.skipped))
+    if (kind !== 'blank' && n > 0) return false;
+  return true;
 }
 
 function createParser(format: FeedFormat, ctx: FeedContext, settings: ReadSettings): LineParser {

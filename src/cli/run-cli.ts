@@ -19,14 +19,19 @@ export const EXIT_BAD_INPUT = 2;
  * usage or bad input (one line on stderr, with the error code), 1 only for a bug (with the stack).
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const output = {
+    writeOut: (text: string) => io.stdout.write(text),
+    writeErr: (text: string) => io.stderr.write(text),
+    // Commander's own errors (unknown option, missing argument, bad choice) in the project's
+    // format: one line, the tool's name first, the code last.
+    outputError: (text: string, write: (text: string) => void) =>
+      write(`strategy-canary: ${commanderMessage(text)} [E_USAGE]\n`),
+  };
   const program = new Command('strategy-canary')
     .description('Roll out a new version of a trading strategy safely.')
     .version(TOOL_VERSION)
     .exitOverride()
-    .configureOutput({
-      writeOut: (text: string) => io.stdout.write(text),
-      writeErr: (text: string) => io.stderr.write(text),
-    });
+    .configureOutput(output);
   for (const command of [
     replayCommand(io, argv),
     reportCommand(io),
@@ -35,19 +40,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     serveFeedCommand(io),
     serveCommand(io),
   ]) {
-    program.addCommand(
-      command.exitOverride().configureOutput({
-        writeOut: (text: string) => io.stdout.write(text),
-        writeErr: (text: string) => io.stderr.write(text),
-      }),
-    );
+    program.addCommand(command.exitOverride().configureOutput(output));
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander has already printed its one-line message (or the help / version).
+      // Commander has already printed its one-line message (through outputError) or the help / version.
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
     if (error instanceof CanaryError) {
@@ -59,4 +59,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     );
     return EXIT_BUG;
   }
+}
+
+/** Commander's `error: ...` message (maybe with a `(Did you mean ...?)` line) as one line. */
+function commanderMessage(text: string): string {
+  return text
+    .trim()
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ');
 }

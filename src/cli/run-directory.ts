@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, OutputError } from '../core/errors.js';
 import { renderAccountsCsv, type AccountResult } from '../report/account-result.js';
 import type { AuditLineForReport } from '../report/decision-log.js';
@@ -18,12 +18,141 @@ export const RUN_FILES = {
   audit: 'audit.jsonl',
 } as const;
 
+/**
+ * Writes a file atomically: to a temporary name in the same folder, renamed into place, so a
+ * killed process leaves the old file or the new one, never half of one.
+ */
 async function write(path: string, text: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    await writeFile(path, text);
+    await writeFile(temp, text);
+    await rename(temp, path);
   } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
     throw new OutputError(path, error);
   }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | null)?.code;
+}
+
+/**
+ * A replay's `--out` directory while the run is under way: outputs go to `dir`, a fresh
+ * temporary directory, and {@link commit} moves them into place at the end; {@link abandon}
+ * (on failure) removes it and every folder it created, so a failed run leaves nothing behind and
+ * never a mix of two runs.
+ */
+export interface PendingRunDirectory {
+  /** Where the run writes its outputs until commit. */
+  readonly dir: string;
+  /** Moves the outputs into the `--out` directory; report.json last. */
+  commit(): Promise<void>;
+  /** Removes the temporary directory and the folders created for it. */
+  abandon(): Promise<void>;
+}
+
+/**
+ * Prepares `out` for a replay's outputs: checks it is a directory (or does not exist yet) and
+ * creates the temporary directory the run writes into: a sibling `.NAME.partial-XXXXXX` when
+ * `out` does not exist (renamed to `out` at the end), or `out/.partial-XXXXXX` when it does (its
+ * files moved in at the end, replacing the previous run's: report.json removed first and put
+ * back last, so the directory never holds a report.json beside another run's reports). Folders
+ * are created one by one (Node's recursive mkdir spins forever under /proc).
+ * @throws OutputError `E_OUTPUT` naming `out` and the cause.
+ */
+export async function prepareRunDirectory(out: string): Promise<PendingRunDirectory> {
+  const target = resolve(out);
+  const created: string[] = [];
+  const undo = async (temp: string | null): Promise<void> => {
+    if (temp !== null) await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    for (const folder of [...created].reverse()) await rmdir(folder).catch(() => undefined); // only if still empty
+  };
+  try {
+    const exists = await isDirectory(target);
+    if (exists) {
+      const temp = await mkdtemp(join(target, '.partial-'));
+      return {
+        dir: temp,
+        commit: async () => {
+          try {
+            await moveRunFiles(temp, target);
+          } catch (error) {
+            throw new OutputError(out, error);
+          }
+        },
+        abandon: () => undo(temp),
+      };
+    }
+    await makeParents(dirname(target), created);
+    const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.partial-`));
+    return {
+      dir: temp,
+      commit: async () => {
+        try {
+          await rename(temp, target);
+        } catch (error) {
+          // Created meanwhile: move the files in instead.
+          if (errorCode(error) !== 'ENOTEMPTY' && errorCode(error) !== 'EEXIST')
+            throw new OutputError(out, error);
+          try {
+            await moveRunFiles(temp, target);
+          } catch (again) {
+            throw new OutputError(out, again);
+          }
+        }
+      },
+      abandon: () => undo(temp),
+    };
+  } catch (error) {
+    await undo(null);
+    if (error instanceof OutputError) throw error;
+    throw new OutputError(out, error);
+  }
+}
+
+/** True for a directory, false when nothing is there; throws for anything else. */
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    const stats = await stat(path);
+    if (stats.isDirectory()) return true;
+    throw new Error('it exists and is not a directory');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** Creates `path` and its missing parents one level at a time; records what it created. */
+async function makeParents(path: string, created: string[]): Promise<void> {
+  if (await isDirectory(path)) return;
+  const parent = dirname(path);
+  if (parent !== path) await makeParents(parent, created);
+  try {
+    await mkdir(path);
+    created.push(path);
+  } catch (error) {
+    if (errorCode(error) !== 'EEXIST') throw error;
+  }
+}
+
+/**
+ * Moves a finished run's files from `temp` into the existing directory `target`: removes
+ * target's report.json first, moves the other files in, removes run files this run did not
+ * write (an old audit.jsonl), then moves report.json in, and removes `temp`.
+ */
+async function moveRunFiles(temp: string, target: string): Promise<void> {
+  const names = await readdir(temp);
+  await rm(join(target, RUN_FILES.json), { force: true });
+  for (const name of names) {
+    if (name !== RUN_FILES.json) await rename(join(temp, name), join(target, name));
+  }
+  for (const name of Object.values(RUN_FILES)) {
+    if (!names.includes(name)) await rm(join(target, name), { force: true });
+  }
+  if (names.includes(RUN_FILES.json))
+    await rename(join(temp, RUN_FILES.json), join(target, RUN_FILES.json));
+  await rm(temp, { recursive: true, force: true });
 }
 
 /** Writes report.md and report.html of a run directory from its report and audit entries. */
@@ -48,16 +177,32 @@ export async function writeRunOutputs(
   accounts: readonly AccountResult[],
 ): Promise<{ json: string; audit: string | null; md: string; html: string; accounts: string }> {
   const json = join(dir, RUN_FILES.json);
-  await write(json, renderReportJson(report));
   const accountsPath = join(dir, RUN_FILES.accounts);
   await write(accountsPath, renderAccountsCsv(accounts));
   const rendered = await writeRenderedReports(dir, report, readRunAudit(dir, report));
+  // Last: a directory with a report.json has the reports that go with it.
+  await write(json, renderReportJson(report));
   const audit = report.rollout?.auditLog;
   return {
     json,
     audit: audit == null ? null : join(dir, audit),
     accounts: accountsPath,
     ...rendered,
+  };
+}
+
+/** The paths {@link writeRunOutputs} wrote, in the run directory `dir`. */
+export function runOutputPaths(
+  dir: string,
+  report: ReportJson,
+): { json: string; audit: string | null; md: string; html: string; accounts: string } {
+  const audit = report.rollout?.auditLog;
+  return {
+    json: join(dir, RUN_FILES.json),
+    audit: audit == null ? null : join(dir, audit),
+    accounts: join(dir, RUN_FILES.accounts),
+    md: join(dir, RUN_FILES.md),
+    html: join(dir, RUN_FILES.html),
   };
 }
 

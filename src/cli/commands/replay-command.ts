@@ -1,12 +1,11 @@
-import { statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { FeedFormat } from '../../../feeds/index.js';
 import { FEED_FORMATS } from '../../../feeds/index.js';
 import { loadStrategyDefinition } from '../../../strategies/index.js';
 import type { Account } from '../../core/account.js';
-import { ConfigError, OutputError, UsageError } from '../../core/errors.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
 import type { ArmStrategyConfig } from '../../engine/replay-config.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
@@ -26,10 +25,17 @@ import { loadPlan, PLAN_PRESET_NAMES, scalePlan } from '../../rollout/index.js';
 import { weightPctToBps } from '../../router/index.js';
 import type { CliIo } from '../cli-io.js';
 import { formatDecisionLine, formatSummary } from '../format-summary.js';
-import { writeRunOutputs } from '../run-directory.js';
+import {
+  prepareRunDirectory,
+  RUN_FILES,
+  runOutputPaths,
+  writeRunOutputs,
+  type PendingRunDirectory,
+} from '../run-directory.js';
 import { reproduceCommand } from '../reproduce-command.js';
 import { parseInteger, parseNumberInRange } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
+import { nearestName } from '../nearest-name.js';
 
 /** Defaults of `replay`, as `--help` shows them and the README documents them. */
 export const REPLAY_DEFAULTS = {
@@ -208,52 +214,68 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     .option('--json', 'print one JSON object per line on stdout (decisions, then a summary)')
     .option('--no-progress', 'no progress bar')
     .action(async (files: string[], options: ReplayCliOptions) => {
-      const config = {
-        ...(await replayConfigFrom(files, options)),
-        command: reproduceCommand(argv),
-      };
-      if (options.out !== undefined) {
-        try {
-          await mkdir(options.out, { recursive: true });
-        } catch (error) {
-          throw new OutputError(options.out, error);
-        }
-      }
-      const bar = createProgressBar(io, totalBytes(files), 'replay', {
-        enabled: options.progress && !options.json,
-      });
-      const result = await runReplay(config, {
-        onProgress: (done) => bar.update(done),
-        onDecision: (decision) => {
-          const line = reportDecisionOf(decision);
-          io.stdout.write(
-            options.json
-              ? `${JSON.stringify({ type: 'decision', ...line })}\n`
-              : `${formatDecisionLine(line)}\n`,
-          );
-        },
-      }).finally(() => bar.stop());
-      let written: Awaited<ReturnType<typeof writeRunOutputs>> | null = null;
-      if (options.out !== undefined) {
-        written = await writeRunOutputs(options.out, result.report, result.accounts);
-      }
-      const reportPath = written?.json ?? null;
-      if (options.json) {
-        io.stdout.write(`${JSON.stringify({ type: 'summary', reportPath, ...result.report })}\n`);
-      } else {
-        const files: (readonly [string, string])[] =
-          written === null
-            ? []
-            : [
-                ['report', written.json],
-                ...(written.audit === null ? [] : ([['audit log', written.audit]] as const)),
-                ['accounts', written.accounts],
-                ['report.md', written.md],
-                ['report.html', written.html],
-              ];
-        io.stdout.write(formatSummary(result.report, files));
+      // Everything is validated before anything is created.
+      const validated = await replayConfigFrom(files, options);
+      const pending = options.out === undefined ? null : await prepareRunDirectory(options.out);
+      try {
+        await replay(io, options, pending, {
+          ...validated,
+          ...(validated.rollout === undefined || pending === null
+            ? {}
+            : { rollout: { ...validated.rollout, auditPath: join(pending.dir, RUN_FILES.audit) } }),
+          command: reproduceCommand(argv),
+        });
+      } catch (error) {
+        await pending?.abandon();
+        throw error;
       }
     });
+}
+
+/** Runs the replay, writes its outputs into `pending.dir`, moves them into place, prints. */
+async function replay(
+  io: CliIo,
+  options: ReplayCliOptions,
+  pending: PendingRunDirectory | null,
+  config: ReplayConfig,
+): Promise<void> {
+  const files = config.files;
+  const bar = createProgressBar(io, totalBytes(files), 'replay', {
+    enabled: options.progress && !options.json,
+  });
+  const result = await runReplay(config, {
+    onProgress: (done) => bar.update(done),
+    onDecision: (decision) => {
+      const line = reportDecisionOf(decision);
+      io.stdout.write(
+        options.json
+          ? `${JSON.stringify({ type: 'decision', ...line })}\n`
+          : `${formatDecisionLine(line)}\n`,
+      );
+    },
+  }).finally(() => bar.stop());
+  let written: Awaited<ReturnType<typeof writeRunOutputs>> | null = null;
+  if (pending !== null && options.out !== undefined) {
+    await writeRunOutputs(pending.dir, result.report, result.accounts);
+    await pending.commit();
+    written = runOutputPaths(options.out, result.report);
+  }
+  const reportPath = written?.json ?? null;
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ type: 'summary', reportPath, ...result.report })}\n`);
+  } else {
+    const files: (readonly [string, string])[] =
+      written === null
+        ? []
+        : [
+            ['report', written.json],
+            ...(written.audit === null ? [] : ([['audit log', written.audit]] as const)),
+            ['accounts', written.accounts],
+            ['report.md', written.md],
+            ['report.html', written.html],
+          ];
+    io.stdout.write(formatSummary(result.report, files));
+  }
 }
 
 /** Total size of the input files for the progress bar (0, hence no bar, if one is missing). */
@@ -292,6 +314,10 @@ async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<R
     accounts = generateAccounts(n, seed);
     accountsSource = 'generated';
   } else {
+    if (!existsSync(o.accounts) && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(o.accounts.trim()))
+      throw new UsageError(
+        `--accounts: expected a positive whole number of accounts (1–1000000) or an accounts CSV file, got "${o.accounts}"`,
+      );
     accounts = await loadAccountsFile(o.accounts);
     accountsSource = o.accounts;
   }
@@ -377,6 +403,7 @@ function parseOutages(text: string): OutageModel {
 }
 
 async function rolloutFrom(planSpec: string, o: ReplayCliOptions): Promise<ReplayRollout> {
+  checkPresetName(planSpec);
   let plan = await loadPlan(planSpec);
   const timeScale =
     o.planTimeScale === undefined
@@ -390,6 +417,20 @@ async function rolloutFrom(planSpec: string, o: ReplayCliOptions): Promise<Repla
     auditPath: o.out === undefined ? null : join(o.out, 'audit.jsonl'),
     timeScale,
   };
+}
+
+/**
+ * `--plan standrad`: not a file and shaped like a preset name (letters, digits, dashes), so a
+ * mistyped preset rather than a missing file: refused with the presets and the nearest one.
+ */
+function checkPresetName(spec: string): void {
+  if ((PLAN_PRESET_NAMES as readonly string[]).includes(spec)) return;
+  if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(spec) || existsSync(spec)) return;
+  const nearest = nearestName(spec, PLAN_PRESET_NAMES);
+  throw new ConfigError(
+    'E_PLAN',
+    `--plan: "${spec}" is neither a preset (${PLAN_PRESET_NAMES.join(', ')}) nor a plan file${nearest === null ? '' : `; did you mean ${nearest}?`}`,
+  );
 }
 
 async function armStrategy(
@@ -409,11 +450,39 @@ async function armStrategy(
   try {
     return { spec, definition, params: definition.parseParams(input) };
   } catch (error) {
+    // The strategy's message may start with its own id, already in ours.
+    const id = `${definition.name}@${definition.version}`;
+    const reason = oneLine(error).replace(`${id}: invalid params: `, '').replace(`${id}: `, '');
     throw new ConfigError(
       'E_STRATEGY_PARAMS',
-      `--${arm}-params: invalid parameters for ${spec}: ${oneLine(error)}`,
+      `--${arm}-params: invalid parameters for ${spec}: ${reason}${paramSuggestions(definition, input)}`,
     );
   }
+}
+
+/** ` (did you mean fastMs?)` for the keys of `input` the strategy's defaults do not have. */
+function paramSuggestions(
+  definition: { parseParams(input: unknown): unknown },
+  input: unknown,
+): string {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return '';
+  let known: string[];
+  try {
+    const defaults = definition.parseParams(undefined);
+    if (defaults === null || typeof defaults !== 'object') return '';
+    known = Object.keys(defaults);
+  } catch {
+    return '';
+  }
+  const suggestions: string[] = [];
+  for (const key of Object.keys(input)) {
+    if (known.includes(key)) continue;
+    const nearest = nearestName(key, known);
+    if (nearest !== null) suggestions.push(`${nearest} for "${key}"`);
+  }
+  if (suggestions.length === 0) return '';
+  if (suggestions.length === 1) return ` (did you mean ${suggestions[0]!.split(' for ')[0]}?)`;
+  return ` (did you mean ${suggestions.join(', ')}?)`;
 }
 
 function oneLine(error: unknown): string {
