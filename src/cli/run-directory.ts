@@ -16,6 +16,8 @@ export const RUN_FILES = {
   html: 'report.html',
   accounts: 'accounts.csv',
   audit: 'audit.jsonl',
+  /** Wall-clock measurements of the run (decision time per event): never in report.json. */
+  timing: 'timing.json',
 } as const;
 
 /**
@@ -170,14 +172,20 @@ export async function writeRenderedReports(
   return { md, html };
 }
 
-/** Writes a finished replay's outputs: report.json, accounts.csv, report.md and report.html. */
+/**
+ * Writes a finished replay's outputs: report.json, accounts.csv, report.md and report.html, and
+ * timing.json when `timing` is given (wall-clock figures, kept apart from the deterministic ones).
+ */
 export async function writeRunOutputs(
   dir: string,
   report: ReportJson,
   accounts: readonly AccountResult[],
+  timing: object | null = null,
 ): Promise<{ json: string; audit: string | null; md: string; html: string; accounts: string }> {
   const json = join(dir, RUN_FILES.json);
   const accountsPath = join(dir, RUN_FILES.accounts);
+  if (timing !== null)
+    await write(join(dir, RUN_FILES.timing), `${JSON.stringify(timing, null, 2)}\n`);
   await write(accountsPath, renderAccountsCsv(accounts));
   const rendered = await writeRenderedReports(dir, report, readRunAudit(dir, report));
   // Last: a directory with a report.json has the reports that go with it.

@@ -9,7 +9,9 @@ import { ConfigError, UsageError } from '../../core/errors.js';
 import type { ArmStrategyConfig } from '../../engine/replay-config.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
+import { slowCanaryWarning, type DecisionTime } from '../../engine/decision-timer.js';
 import { runReplay, type ReplayConfig, type ReplayRollout } from '../../engine/run-replay.js';
+import { usToIso } from '../../core/time.js';
 import {
   DEFAULT_EXECUTION_CONFIG,
   DEFAULT_JITTER_SIGMA,
@@ -21,7 +23,7 @@ import {
   type OutageModel,
 } from '../../execution/index.js';
 import { reportDecisionOf } from '../../report/report-json.js';
-import { loadPlan, PLAN_PRESET_NAMES, scalePlan } from '../../rollout/index.js';
+import { loadOperatorScript, loadPlan, PLAN_PRESET_NAMES, scalePlan } from '../../rollout/index.js';
 import { weightPctToBps } from '../../router/index.js';
 import type { CliIo } from '../cli-io.js';
 import { formatDecisionLine, formatSummary } from '../format-summary.js';
@@ -54,6 +56,7 @@ interface ReplayCliOptions {
   readonly plan?: string;
   readonly planTimeScale?: string;
   readonly mode: 'auto' | 'manual';
+  readonly operator?: string;
   readonly onRollback?: 'flatten' | 'handoff';
   readonly stable: string;
   readonly canary: string;
@@ -114,6 +117,10 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     .option(
       '--plan-time-scale <x>',
       'multiply every duration of the plan (e.g. 0.1 for a short replay)',
+    )
+    .option(
+      '--operator <file>',
+      'a scripted operator: a JSON file of timed halt / resume / rollback / approve / reject commands, in event time (docs/rollout.md)',
     )
     .addOption(
       new Option('--mode <mode>', 'auto: decisions apply; manual: they wait as proposals')
@@ -253,15 +260,35 @@ async function replay(
           : `${formatDecisionLine(line)}\n`,
       );
     },
+    onOperator: (command, outcome, atUs) => {
+      const at = atUs === null ? null : usToIso(atUs);
+      io.stdout.write(
+        options.json
+          ? `${JSON.stringify({ type: 'operator', at, scheduledAt: usToIso(command.atUs), command: command.action, ...outcome })}\n`
+          : `${at ?? usToIso(command.atUs)}  operator ${command.action}${command.id === null ? '' : ` ${command.id}`}  ${
+              outcome.applied
+                ? 'applied'
+                : `not applied: ${outcome.refusal?.code ?? ''} ${outcome.refusal?.message ?? ''}`
+            }\n`,
+      );
+    },
   }).finally(() => bar.stop());
+  const timing = { stable: result.decisionTime.stable, canary: result.decisionTime.canary };
+  const slow = slowCanaryWarning(timing.stable, timing.canary);
+  if (slow !== null) io.stderr.write(`strategy-canary: warning: ${slow}\n`);
   let written: Awaited<ReturnType<typeof writeRunOutputs>> | null = null;
   if (pending !== null && options.out !== undefined) {
-    await writeRunOutputs(pending.dir, result.report, result.accounts);
+    await writeRunOutputs(pending.dir, result.report, result.accounts, {
+      note: 'wall clock of the machine that ran the replay: not deterministic, so kept out of report.json',
+      decisionTimePerEvent: timing,
+      slowCanaryWarning: slow,
+    });
     await pending.commit();
     written = runOutputPaths(options.out, result.report);
   }
   const reportPath = written?.json ?? null;
   if (options.json) {
+    io.stdout.write(`${JSON.stringify({ type: 'timing', decisionTimePerEvent: timing })}\n`);
     io.stdout.write(`${JSON.stringify({ type: 'summary', reportPath, ...result.report })}\n`);
   } else {
     const files: (readonly [string, string])[] =
@@ -274,6 +301,7 @@ async function replay(
             ['report.md', written.md],
             ['report.html', written.html],
           ];
+    io.stdout.write(`${formatDecisionTime(timing)}\n`);
     io.stdout.write(formatSummary(result.report, files));
   }
 }
@@ -300,6 +328,7 @@ async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<R
     for (const [flag, value] of [
       ['--plan-time-scale', o.planTimeScale],
       ['--on-rollback', o.onRollback],
+      ['--operator', o.operator],
     ] as const) {
       if (value !== undefined) throw new UsageError(`${flag} needs --plan`);
     }
@@ -416,6 +445,7 @@ async function rolloutFrom(planSpec: string, o: ReplayCliOptions): Promise<Repla
     mode: o.mode,
     auditPath: o.out === undefined ? null : join(o.out, 'audit.jsonl'),
     timeScale,
+    ...(o.operator === undefined ? {} : { operatorScript: await loadOperatorScript(o.operator) }),
   };
 }
 
@@ -487,4 +517,15 @@ function paramSuggestions(
 
 function oneLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, '; ');
+}
+
+/** `decision time per market event (wall clock): stable 0.52 µs, canary 0.48 µs`. */
+function formatDecisionTime(timing: Readonly<Record<'stable' | 'canary', DecisionTime>>): string {
+  const one = (time: DecisionTime): string =>
+    time.meanUs === null
+      ? 'n/a'
+      : time.meanUs >= 1000
+        ? `${(time.meanUs / 1000).toFixed(2)} ms`
+        : `${time.meanUs.toFixed(2)} µs`;
+  return `decision time per market event (wall clock, not in report.json): stable ${one(timing.stable)}, canary ${one(timing.canary)}`;
 }
