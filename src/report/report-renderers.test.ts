@@ -10,7 +10,7 @@ import { renderComparisonMd } from './render-comparison-md.js';
 import { renderReportHtml, type ReportChartSvgs } from './render-report-html.js';
 import { renderReportMd } from './render-report-md.js';
 import type { ReportDecision, ReportJson } from './report-json.js';
-import { armRows, verdictOf } from './report-view.js';
+import { armRows, comparisonRows, verdictOf } from './report-view.js';
 
 /**
  * report-view, report.md, report.html and comparison.md checked against figures computed here,
@@ -187,6 +187,20 @@ describe('report-view armRows', () => {
   });
 });
 
+describe('report-view comparisonRows', () => {
+  it('is canary − stable: a canary planted 5 bp of slippage worse reads about +5, worse', () => {
+    const rows = comparisonRows(rolledBack.report).filter((r) => r.metric === 'slippageBps');
+    expect(rows.map((r) => r.scope)).toEqual(['step', 'rollout']);
+    for (const row of rows) {
+      expect(Number(row.estimate)).toBeGreaterThan(4);
+      expect(Number(row.estimate)).toBeLessThan(6);
+      expect(row.verdict).toBe('worse');
+    }
+    const md = mdRow(rolledBack.md, 'slippageBps');
+    expect(md[3]).toBe(rows[0]!.estimate);
+  });
+});
+
 describe('renderReportMd', () => {
   it('the stable/canary table: header order and every money cell from accounts.csv', () => {
     const sums = sumsFromAccountsCsv(fixed.dir);
@@ -270,6 +284,33 @@ describe('renderReportMd', () => {
     ]);
     expect(halted.md).toContain('| policy | slippageBps | latencyMs | rejectRate | edgeBps |');
     expect(halted.html).toContain('<td class="mono">maxLossPct</td>');
+  });
+});
+
+describe('the decision log in report.md and report.html', () => {
+  it('is audit.jsonl line for line: seq, time, kind, action, disposition, trigger, weights', () => {
+    const raw = readFileSync(join(rolledBack.dir, 'audit.jsonl'), 'utf8').trimEnd().split('\n');
+    const log = rolledBack.md.slice(rolledBack.md.indexOf('## Decision log'));
+    const rows = log.split('\n').filter((l) => /^\| \d+ \|/u.test(l));
+    expect(rows).toHaveLength(raw.length);
+    for (const [i, text] of raw.entries()) {
+      const entry = JSON.parse(text) as Record<string, unknown>;
+      const from = entry['fromWeightPct'] as number;
+      const to = entry['toWeightPct'] as number;
+      const weights = from === to ? `${from} %` : `${from} % → ${to} %`;
+      const trigger = (entry['trigger'] as string | null) ?? '';
+      const cells = [
+        entry['seq'],
+        entry['at'],
+        entry['kind'],
+        entry['action'],
+        entry['disposition'],
+      ];
+      expect(rows[i]).toContain(`| ${cells.join(' | ')} | ${trigger} | ${weights} |`);
+      expect(rolledBack.html).toContain(
+        `<tr><td class="num">${String(entry['seq'])}</td><td class="mono">${String(entry['at'])}</td>`,
+      );
+    }
   });
 });
 
