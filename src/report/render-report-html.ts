@@ -6,6 +6,7 @@ import {
   assumptionTables,
   comparisonRows,
   isMarkedDecision,
+  noAuditText,
   noComparisonText,
   reproduceText,
   verdictOf,
@@ -110,7 +111,7 @@ ${comparisonSection(report)}
 ${timelineSection(report, charts.timeline)}
 ${chartsSection(charts)}
 ${assumptionsSection(report)}
-${decisionLogSection(audit)}
+${decisionLogSection(report, audit)}
 </main>
 </body>
 </html>
@@ -253,7 +254,7 @@ ${tables
 ${files}
 </tbody>
 </table>
-<p>Accounts: ${inputs.accounts.count.toLocaleString('en-US')} (${e(inputs.accounts.source)}), capital ${e(inputs.accounts.capital)}. Seed ${inputs.seed}, salt <code>${e(inputs.salt)}</code>. Strategies: stable <code>${e(inputs.strategies.stable.id)}</code>, canary <code>${e(inputs.strategies.canary.id)}</code> (parameters below). Equity sampled every ${inputs.sampleIntervalMs} ms of event time; bad lines: ${e(inputs.onBadLine)}.</p>
+<p>Accounts: ${inputs.accounts.count.toLocaleString('en-US')} (${e(inputs.accounts.source)}), capital ${e(formatMoney(inputs.accounts.capital))}. Seed ${inputs.seed}, salt <code>${e(inputs.salt)}</code>. Strategies: stable <code>${e(inputs.strategies.stable.id)}</code>, canary <code>${e(inputs.strategies.canary.id)}</code> (parameters below). Equity sampled every ${inputs.sampleIntervalMs} ms of event time; bad lines: ${e(inputs.onBadLine)}.</p>
 <h3>Execution model: ${e(execution.model ?? '–')}</h3>
 <ul>
 ${(execution.assumptions ?? []).map((a) => `<li>${e(a)}</li>`).join('\n')}
@@ -300,11 +301,11 @@ ${t.rows.map((row) => `<tr>${row.map((c, i) => `<td class="${i === 0 ? 'mono' : 
 </table>`;
 }
 
-function decisionLogSection(audit: readonly AuditLineForReport[]): string {
+function decisionLogSection(report: ReportJson, audit: readonly AuditLineForReport[]): string {
   const rows = decisionLogRows(audit);
   const body =
     rows.length === 0
-      ? '<p class="muted">No audit entries: the run had no rollout plan.</p>'
+      ? `<p class="muted">${e(noAuditText(report))}</p>`
       : `<table class="log">
 <thead><tr><th class="num">#</th><th>event time</th><th>kind</th><th>action</th><th>disposition</th><th>trigger</th><th>weight</th><th>reason</th></tr></thead>
 <tbody>

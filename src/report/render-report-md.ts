@@ -4,6 +4,7 @@ import {
   armRows,
   assumptionTables,
   comparisonRows,
+  noAuditText,
   noComparisonText,
   reproduceText,
   verdictOf,
@@ -103,7 +104,7 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
 
   out.push('## Decision log', '');
   if (audit.length === 0) {
-    out.push('No audit entries: the run had no rollout plan.', '');
+    out.push(noAuditText(report), '');
   } else {
     out.push(
       table(

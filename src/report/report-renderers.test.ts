@@ -264,6 +264,28 @@ describe('renderReportMd', () => {
     expect(fixed.md).toContain('No statistical comparison: the run had no rollout plan.');
   });
 
+  it('names the blocking metric for a rollback at a step’s maximum too', () => {
+    const timeout = halted.report.decisions.find((d) => d.reasons[0]?.code === 'MAX_DURATION')!;
+    const report: ReportJson = {
+      ...halted.report,
+      outcome: 'rolled_back',
+      decisions: halted.report.decisions
+        .filter((d) => d.seq <= timeout.seq)
+        .map((d) => (d === timeout ? { ...d, action: 'rollback', toWeightPct: 0 } : d)),
+    };
+    expect(verdictOf(report).decisiveSeq).toBe(timeout.seq);
+    const md = renderReportMd(report, halted.audit);
+    expect(md).toMatch(
+      /What kept the step from passing: not shown non-inferior at decision \d+: slippageBps/u,
+    );
+  });
+
+  it('does not blame a missing plan for a missing audit log', () => {
+    const md = renderReportMd(halted.report, []);
+    expect(md).not.toContain('the run had no rollout plan');
+    expect(md).toContain('audit.jsonl is missing or empty');
+  });
+
   it('gives a reproduce command that writes the report files (with --out)', () => {
     const line = halted.md.split('\n').find((l) => l.startsWith('Reproduce: '))!;
     const command = /`([^`]+)`/u.exec(line)![1]!;

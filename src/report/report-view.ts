@@ -173,6 +173,13 @@ export function noComparisonText(report: ReportJson): string {
   return 'No statistical comparison yet: the rollout had a plan, but no analysis had evidence before the run ended.';
 }
 
+/** Why the decision log is empty: no rollout plan, or (with one) no audit.jsonl beside report.json. */
+export function noAuditText(report: ReportJson): string {
+  return report.inputs.plan.type === 'fixed'
+    ? 'No audit entries: the run had no rollout plan.'
+    : 'No audit entries: audit.jsonl is missing or empty, though the run had a rollout plan.';
+}
+
 /**
  * The command that reproduces the run and its report files: report.json's `inputs.command` (which
  * leaves output options out, so report.json does not depend on where it was written) with an
