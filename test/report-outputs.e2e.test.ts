@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from '../src/core/money.js';
+import { formatMoney } from '../src/report/format-money.js';
 import { renderReportCharts } from '../src/report/render-report-charts.js';
 import { renderReportHtml } from '../src/report/render-report-html.js';
 import { cli, readReport, ROOT, tempDir } from './cli-harness.js';
@@ -108,15 +109,15 @@ describe('report files of a fixed-weight replay', () => {
     }
   });
 
-  it('report.md and report.html show report.json’s money exactly as booked', () => {
+  it('report.md and report.html show report.json’s money rounded to cents, grouped', () => {
     const report = readReport(out);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     for (const arm of ['stable', 'canary'] as const) {
       const a = report.arms[arm];
       for (const money of [a.realizedPnl, a.unrealizedPnl, a.fees, a.pnl]) {
-        expect(md).toContain(` ${money} |`);
-        expect(html).toContain(`>${money}<`);
+        expect(md).toContain(` ${formatMoney(money)} |`);
+        expect(html).toContain(`>${formatMoney(money)}<`);
       }
     }
     expect(md).toContain('No statistical comparison: the run had no rollout plan.');

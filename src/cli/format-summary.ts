@@ -1,3 +1,4 @@
+import { formatMoney } from '../report/format-money.js';
 import type { ReportArm, ReportDecision, ReportJson } from '../report/report-json.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -5,10 +6,7 @@ const pct = (n: number, digits = 2): string => `${n.toFixed(digits)} %`;
 const opt = (n: number | null, digits: number): string => (n === null ? '–' : n.toFixed(digits));
 
 /** Money for a terminal: thousands separators, 2 decimals (report.json keeps the exact strings). */
-function money(text: string): string {
-  const value = Number(text);
-  return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-}
+const money = formatMoney;
 
 /**
  * A plain-text summary of a replay for the terminal: inputs, exposure and the side-by-side table,

@@ -463,6 +463,33 @@ describe('TradingEngine: moving accounts between arms', () => {
     expect(engine.activity('stable').ordersBelowMinNotional).toBe(1);
   });
 
+  it('records the weight in effect after each transition: 0 after rollback, 100 % after promotion', () => {
+    const events = tape(300);
+    const weights = (engine: TradingEngine): number[] =>
+      engine.exposureHistory().map((p) => p.weightBps);
+    const rolledBack = new TradingEngine(config({ accounts: accounts(40), weightBps: 2000 }), {
+      stable: idle,
+      canary: idle,
+    });
+    for (const e of events.slice(0, 100)) rolledBack.process(e);
+    rolledBack.rollback();
+    for (const e of events.slice(100)) rolledBack.process(e);
+    rolledBack.finish();
+    expect(weights(rolledBack)).toEqual([2000, 0]);
+    expect(rolledBack.exposureHistory().at(-1)).toMatchObject({ accounts: 0, capital: 0 });
+
+    const promoted = new TradingEngine(config({ accounts: accounts(40), weightBps: 2000 }), {
+      stable: idle,
+      canary: idle,
+    });
+    for (const e of events.slice(0, 100)) promoted.process(e);
+    promoted.promote();
+    for (const e of events.slice(100)) promoted.process(e);
+    promoted.finish();
+    expect(weights(promoted)).toEqual([2000, 10_000]);
+    expect(promoted.exposureHistory().at(-1)).toMatchObject({ accounts: 40, capital: 400_000 });
+  });
+
   it('integrates the canary’s real capital over event time', () => {
     const events = tape(601); // 1 s → 7 s
     const cfg = config({ accounts: accounts(10, '6000'), weightBps: 10_000 });

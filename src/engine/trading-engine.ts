@@ -91,7 +91,10 @@ export interface CanaryExposureTrack {
 /** The canary's real exposure from `tsUs` on (a step: until the next point). */
 export interface CanaryExposurePoint {
   readonly tsUs: number;
-  /** The router's canary weight, bps. */
+  /**
+   * The canary weight in effect, bps: the router's weight while the canary is live, 0 under the
+   * kill switch (before the first live step, in shadow, after rollback), 10,000 after promotion.
+   */
   readonly weightBps: number;
   /** Real accounts on the canary, and their starting capital (float). */
   readonly accounts: number;
@@ -722,7 +725,8 @@ export class TradingEngine {
 
   #recordExposurePoint(tsUs: number, accounts: number, capital: number): void {
     const history = this.#exposureHistory;
-    const weightBps = this.router.weightBps;
+    // The weight in effect, not the router's configured one: 0 after rollback, 100 % after promotion.
+    const weightBps = this.#canaryWeightBps();
     const last = history.at(-1);
     if (last !== undefined) {
       if (last.weightBps === weightBps && last.accounts === accounts && last.capital === capital) {

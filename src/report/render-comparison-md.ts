@@ -1,3 +1,4 @@
+import { formatMoney } from './format-money.js';
 import type { ReportArm, ReportJson } from './report-json.js';
 import { comparisonRows, verdictOf } from './report-view.js';
 import { planText } from './render-report-md.js';
@@ -44,7 +45,7 @@ export function renderComparisonMd(runs: readonly ComparedRun[]): string {
     Math.round(r.exposure.canaryCapitalMinutes).toLocaleString('en-US'),
   );
   arm('fills', (a) => a.fills.toLocaleString('en-US'));
-  arm('P&L (attributed)', (a) => a.pnl);
+  arm('P&L (attributed)', (a) => formatMoney(a.pnl));
   arm('return', (a) => fixed(a.returnPct, 4, ' %'));
   arm('max drawdown', (a) => fixed(a.maxDrawdownPct, 4, ' %'));
   arm('latency p50 / p99', (a) => `${fixed(a.latencyMs.p50, 1)} / ${fixed(a.latencyMs.p99, 1)} ms`);

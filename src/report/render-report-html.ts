@@ -1,6 +1,17 @@
 import { decisionLogRows, type AuditLineForReport } from './decision-log.js';
 import type { ReportJson } from './report-json.js';
-import { armRows, comparisonRows, isMarkedDecision, verdictOf } from './report-view.js';
+import { formatMoney } from './format-money.js';
+import {
+  armRows,
+  assumptionTables,
+  comparisonRows,
+  isMarkedDecision,
+  noAuditText,
+  noComparisonText,
+  reproduceText,
+  verdictOf,
+  type AssumptionTable,
+} from './report-view.js';
 import { planText } from './render-report-md.js';
 
 /** The charts of a report, as inline SVG strings (see `renderReportCharts`). */
@@ -35,6 +46,8 @@ main { max-width: 1100px; margin: 0 auto; padding: 24px 28px 48px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
 h3 { font-size: 14px; margin: 18px 0 6px; }
+h4 { font-size: 13px; margin: 12px 0 4px; }
+table.kv { width: auto; min-width: 40%; }
 p { margin: 6px 0; }
 .muted { color: var(--muted); }
 code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12.5px;
@@ -98,7 +111,7 @@ ${comparisonSection(report)}
 ${timelineSection(report, charts.timeline)}
 ${chartsSection(charts)}
 ${assumptionsSection(report)}
-${decisionLogSection(audit)}
+${decisionLogSection(report, audit)}
 </main>
 </body>
 </html>
@@ -114,8 +127,9 @@ function verdictSection(report: ReportJson): string {
 <div class="outcome">${e(v.outcome)}</div>
 <p>${e(v.headline)}</p>
 ${v.decisiveReason === null ? '' : `<p><strong>Decisive reason</strong> (decision ${v.decisiveSeq ?? '–'}): ${e(v.decisiveReason)}</p>`}
+${v.blockedBy === null ? '' : `<p><strong>What kept the step from passing</strong>: ${e(v.blockedBy)}.</p>`}
 <p>Final canary weight: <strong>${v.finalWeightPct === null ? `${fixedWeight(report)} % (fixed)` : `${v.finalWeightPct} %`}</strong>. Time range: ${e(v.from ?? '–')} → ${e(v.to ?? '–')}.</p>
-<p>Canary exposure: at most ${exposure.maxAccountSharePct} % of accounts and ${exposure.maxCapitalSharePct} % of capital; ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.${report.shadow === null ? '' : ` Shadow step: ${report.shadow.paperAccounts.toLocaleString('en-US')} paper accounts, ${report.shadow.fills.toLocaleString('en-US')} paper fills, paper P&amp;L ${e(report.shadow.pnl)}.`}</p>
+<p>Canary exposure: at most ${exposure.maxAccountSharePct} % of accounts and ${exposure.maxCapitalSharePct} % of capital; ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.${report.shadow === null ? '' : ` Shadow step: ${report.shadow.paperAccounts.toLocaleString('en-US')} paper accounts, ${report.shadow.fills.toLocaleString('en-US')} paper fills, paper P&amp;L ${e(formatMoney(report.shadow.pnl))}.`}</p>
 </div>
 </section>`;
 }
@@ -134,7 +148,7 @@ function comparisonSection(report: ReportJson): string {
   const comparisons = comparisonRows(report);
   const metrics =
     comparisons.length === 0
-      ? '<p class="muted">No statistical comparison: the run had no rollout plan.</p>'
+      ? `<p class="muted">${e(noComparisonText(report))}</p>`
       : `<table>
 <thead><tr><th>metric</th><th>evidence</th><th>gate</th><th>unit</th><th class="num">estimate</th><th class="num">bounds</th><th class="num">confidence</th><th class="num">margin</th><th class="num">n canary / stable</th><th>verdict</th><th>test</th></tr></thead>
 <tbody>
@@ -155,7 +169,7 @@ ${comparisons
 ${rows}
 </tbody>
 </table>
-<p class="muted">Money in quote currency, exact as booked (decimal strings); P&amp;L attributed to the arm it was earned on; accounts and capital are those on the arm at the end. Sharpe and Sortino: per-interval returns (${report.inputs.sampleIntervalMs} ms), annualized over a 365-day year. Trades: fills that reduced, closed or flipped a position, before fees.</p>
+<p class="muted">Money in quote currency, rounded to cents (exact in report.json and accounts.csv); P&amp;L attributed to the arm it was earned on; accounts and capital are those on the arm at the end. Sharpe and Sortino: per-interval returns (${report.inputs.sampleIntervalMs} ms), annualized over a 365-day year; n/a below one day of event time, where annualizing makes noise look like a verdict. Trades: fills that reduced, closed or flipped a position, before fees.</p>
 <h3>Compared metrics</h3>
 ${metrics}
 </section>`;
@@ -210,6 +224,7 @@ function assumptionsSection(report: ReportJson): string {
     parameters?: unknown;
     injections?: unknown;
   };
+  const tables = assumptionTables(report);
   const plan = inputs.plan;
   const planDetails =
     plan.type === 'fixed'
@@ -226,8 +241,10 @@ ${(plan.steps as readonly PlanStepLike[])
   .join('\n')}
 </tbody>
 </table>
-<p>Metric policies: <code>${e(JSON.stringify(plan.metrics))}</code></p>
-<p>Guardrails: <code>${e(JSON.stringify(plan.guardrails))}</code></p>`;
+${tables
+  .filter((t) => t.title === 'Metric policies' || t.title === 'Guardrails')
+  .map(htmlTable)
+  .join('\n')}`;
   return `<section id="assumptions">
 <h2>5. Assumptions and reproducibility</h2>
 <h3>Inputs</h3>
@@ -237,19 +254,26 @@ ${(plan.steps as readonly PlanStepLike[])
 ${files}
 </tbody>
 </table>
-<p>Accounts: ${inputs.accounts.count.toLocaleString('en-US')} (${e(inputs.accounts.source)}), capital ${e(inputs.accounts.capital)}. Seed ${inputs.seed}, salt <code>${e(inputs.salt)}</code>. Strategies: stable <code>${e(inputs.strategies.stable.id)}</code> ${paramsText(inputs.strategies.stable.params)}, canary <code>${e(inputs.strategies.canary.id)}</code> ${paramsText(inputs.strategies.canary.params)}. Equity sampled every ${inputs.sampleIntervalMs} ms of event time; bad lines: ${e(inputs.onBadLine)}.</p>
+<p>Accounts: ${inputs.accounts.count.toLocaleString('en-US')} (${e(inputs.accounts.source)}), capital ${e(formatMoney(inputs.accounts.capital))}. Seed ${inputs.seed}, salt <code>${e(inputs.salt)}</code>. Strategies: stable <code>${e(inputs.strategies.stable.id)}</code>, canary <code>${e(inputs.strategies.canary.id)}</code> (parameters below). Equity sampled every ${inputs.sampleIntervalMs} ms of event time; bad lines: ${e(inputs.onBadLine)}.</p>
 <h3>Execution model: ${e(execution.model ?? '–')}</h3>
 <ul>
 ${(execution.assumptions ?? []).map((a) => `<li>${e(a)}</li>`).join('\n')}
 </ul>
 <p>Reject checks: ${e((execution.rejectChecks ?? []).join(', '))}.</p>
-<p>Parameters: <code>${e(JSON.stringify(execution.parameters ?? null))}</code></p>
-<p>Fault injections: <code>${e(JSON.stringify(execution.injections ?? null))}</code></p>
+${tables
+  .filter(
+    (t) =>
+      t.title === 'Strategy parameters' ||
+      t.title === 'Execution parameters' ||
+      t.title === 'Fault injections',
+  )
+  .map(htmlTable)
+  .join('\n')}
 <h3>Plan</h3>
 ${planDetails}
 <h3>Reproduce</h3>
 <p>${e(report.tool.name)} ${e(report.tool.version)}, report.json schema ${report.schemaVersion}:</p>
-<pre class="mono">${e(inputs.command ?? '(not run from the command line)')}</pre>
+<pre class="mono">${e(reproduceText(report) ?? '(not run from the command line)')}</pre>
 </section>`;
 }
 
@@ -265,17 +289,23 @@ function seconds(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
 }
 
-function paramsText(params: unknown): string {
-  return params === undefined || params === null
-    ? '(default parameters)'
-    : `<code>${e(JSON.stringify(params))}</code>`;
+/** An assumptions table: its title, then keys (or fields) and values. */
+function htmlTable(t: AssumptionTable): string {
+  const [first, ...rest] = t.header;
+  return `<h4>${e(t.title)}</h4>
+<table class="kv">
+<thead><tr><th>${e(first ?? '')}</th>${rest.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead>
+<tbody>
+${t.rows.map((row) => `<tr>${row.map((c, i) => `<td class="${i === 0 ? 'mono' : 'num'}">${e(c)}</td>`).join('')}</tr>`).join('\n')}
+</tbody>
+</table>`;
 }
 
-function decisionLogSection(audit: readonly AuditLineForReport[]): string {
+function decisionLogSection(report: ReportJson, audit: readonly AuditLineForReport[]): string {
   const rows = decisionLogRows(audit);
   const body =
     rows.length === 0
-      ? '<p class="muted">No audit entries: the run had no rollout plan.</p>'
+      ? `<p class="muted">${e(noAuditText(report))}</p>`
       : `<table class="log">
 <thead><tr><th class="num">#</th><th>event time</th><th>kind</th><th>action</th><th>disposition</th><th>trigger</th><th>weight</th><th>reason</th></tr></thead>
 <tbody>

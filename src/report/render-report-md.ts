@@ -1,6 +1,14 @@
 import { decisionLogRows, type AuditLineForReport } from './decision-log.js';
 import type { ReportJson } from './report-json.js';
-import { armRows, comparisonRows, verdictOf } from './report-view.js';
+import {
+  armRows,
+  assumptionTables,
+  comparisonRows,
+  noAuditText,
+  noComparisonText,
+  reproduceText,
+  verdictOf,
+} from './report-view.js';
 
 /** A Markdown table cell: pipes escaped, line breaks flattened. */
 function cell(text: string): string {
@@ -28,6 +36,8 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
   if (verdict.decisiveReason !== null) {
     out.push(`Decided by decision ${verdict.decisiveSeq ?? '–'}: ${verdict.decisiveReason}`, '');
   }
+  if (verdict.blockedBy !== null)
+    out.push(`What kept the step from passing: ${verdict.blockedBy}.`, '');
   const files = report.inputs.files.map((f) => `\`${f.path}\``).join(', ');
   out.push(
     `Event time ${verdict.from ?? '–'} → ${verdict.to ?? '–'}; ${report.inputs.events.toLocaleString('en-US')} events from ${files}; seed ${report.inputs.seed}, salt \`${report.inputs.salt}\`; ${planText(report)}.`,
@@ -49,14 +59,14 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
     '',
   );
   out.push(
-    'Money in quote currency, exact as booked; P&L attributed to the arm it was earned on.',
+    'Money in quote currency, rounded to cents (exact in report.json and accounts.csv); P&L attributed to the arm it was earned on. Sharpe and Sortino: n/a below one day of event time.',
     '',
   );
 
   const comparisons = comparisonRows(report);
   out.push('## Compared metrics (canary − stable)', '');
   if (comparisons.length === 0) {
-    out.push('No statistical comparison: the run had no rollout plan.', '');
+    out.push(noComparisonText(report), '');
   } else {
     out.push(
       table(
@@ -94,7 +104,7 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
 
   out.push('## Decision log', '');
   if (audit.length === 0) {
-    out.push('No audit entries: the run had no rollout plan.', '');
+    out.push(noAuditText(report), '');
   } else {
     out.push(
       table(
@@ -114,8 +124,22 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
       '',
     );
   }
+  out.push('## Assumptions', '');
+  for (const t of assumptionTables(report)) {
+    out.push(`${t.title}:`, '');
+    out.push(
+      t.rows.length === 0
+        ? '(none)'
+        : table(
+            t.header,
+            t.rows,
+            t.header.map(() => '---'),
+          ),
+      '',
+    );
+  }
   out.push(
-    `Reproduce: \`${report.inputs.command ?? '(not run from the command line)'}\` (${report.tool.name} ${report.tool.version}).`,
+    `Reproduce: \`${reproduceText(report) ?? '(not run from the command line)'}\` (${report.tool.name} ${report.tool.version}).`,
   );
   return `${out.join('\n')}\n`;
 }

@@ -18,7 +18,10 @@ export interface ReportReturnSeries {
  */
 export interface ReportExposureSeries {
   readonly tsMs: readonly number[];
-  /** The router's canary weight, %. */
+  /**
+   * The canary weight in effect, %: the router's weight while the canary is live, 0 before its
+   * first live step, in shadow and after rollback, 100 after promotion.
+   */
   readonly weightPct: readonly number[];
   /** The canary's share of real accounts, %. */
   readonly accountSharePct: readonly number[];

@@ -1,4 +1,5 @@
 import type { DecisionReason } from '../core/decision.js';
+import { formatMoney } from './format-money.js';
 import type { ReportArm, ReportDecision, ReportJson, ReportOutcome } from './report-json.js';
 
 /** One row of the side-by-side table: a label and the two arms' values, as text. */
@@ -37,6 +38,12 @@ export interface VerdictView {
   readonly decisiveReason: string | null;
   /** The decision that decided it (its seq), or null. */
   readonly decisiveSeq: number | null;
+  /**
+   * For a halt or rollback at a step's maximum duration: what kept the step from passing, from the
+   * last analysis before it (the required metrics not shown non-inferior, or the unmet floors);
+   * else null.
+   */
+  readonly blockedBy: string | null;
   readonly from: string | null;
   readonly to: string | null;
 }
@@ -78,9 +85,36 @@ export function verdictOf(report: ReportJson): VerdictView {
     finalWeightPct,
     decisiveReason: reason === undefined ? null : `${reason.code}: ${reason.message}`,
     decisiveSeq: decisive?.seq ?? null,
+    blockedBy: decisive === undefined ? null : blockedBy(report, decisive),
     from: report.inputs.firstEventAt,
     to: report.inputs.lastEventAt,
   };
+}
+
+/**
+ * What a step that timed out lacked, from the last analysis decision before the timeout: its
+ * required metrics not shown non-inferior (with their verdicts), else its unmet floors.
+ */
+function blockedBy(report: ReportJson, decisive: ReportDecision): string | null {
+  if (!(decisive.reasons[0]?.code.startsWith('MAX_DURATION') ?? false)) return null;
+  const before = report.decisions.filter((d) => d.seq < decisive.seq);
+  const analysis =
+    before.findLast((d) => d.reasons.some((r) => r.verdict !== null)) ?? before.at(-1);
+  // A rollback at the maximum decided by the analysis itself carries its own evidence.
+  const source = decisive.reasons.some((r) => r.required === true) ? decisive : analysis;
+  if (source === undefined) return null;
+  const pending = source.reasons
+    .filter((r) => r.metric !== null && r.required === true)
+    .filter((r) => !(r.verdict === 'non_inferior' || r.verdict === 'better'))
+    .map((r) => {
+      const where = r.scope === 'rollout' ? ' over the rollout' : '';
+      return `${r.metric ?? ''}${where} (${verdictWord(r)})`;
+    });
+  const at = `at decision ${source.seq}`;
+  if (pending.length > 0) return `not shown non-inferior ${at}: ${pending.join(', ')}`;
+  const floors = source.reasons.filter((r) => r.code.startsWith('WAIT_'));
+  if (floors.length > 0) return `floors unmet ${at}: ${floors.map((r) => r.message).join('; ')}`;
+  return null;
 }
 
 function weightOf(report: ReportJson): number {
@@ -110,16 +144,65 @@ function isHaltAtMaximum(decision: ReportDecision): boolean {
   return decision.reasons[0]?.code === 'MAX_DURATION';
 }
 
+/**
+ * Sharpe and Sortino are annualized from per-interval returns: from a short run the square root of
+ * the year multiplies noise into numbers like −810. Below one day of event time the reports show
+ * them as `n/a` (report.json keeps the computed values; docs/report-json.md).
+ */
+export const MIN_ANNUALIZED_RATIO_SPAN_MS = 86_400_000;
+
+/** The run's event-time span, ms (0 without events). */
+export function eventSpanMs(report: ReportJson): number {
+  const { firstEventAt, lastEventAt } = report.inputs;
+  if (firstEventAt === null || lastEventAt === null) return 0;
+  return Date.parse(lastEventAt) - Date.parse(firstEventAt);
+}
+
+/** Why the compared-metrics table is empty, in a sentence (no rollout plan, or no evidence yet). */
+export function noComparisonText(report: ReportJson): string {
+  if (report.inputs.plan.type === 'fixed') {
+    return 'No statistical comparison: the run had no rollout plan.';
+  }
+  const decisive = decisiveDecision(report);
+  if (
+    report.outcome === 'rolled_back' &&
+    (decisive?.reasons[0]?.code.startsWith('GUARDRAIL_') ?? false)
+  ) {
+    return 'No statistical comparison: a guardrail rolled back the canary before the first analysis.';
+  }
+  return 'No statistical comparison yet: the rollout had a plan, but no analysis had evidence before the run ended.';
+}
+
+/** Why the decision log is empty: no rollout plan, or (with one) no audit.jsonl beside report.json. */
+export function noAuditText(report: ReportJson): string {
+  return report.inputs.plan.type === 'fixed'
+    ? 'No audit entries: the run had no rollout plan.'
+    : 'No audit entries: audit.jsonl is missing or empty, though the run had a rollout plan.';
+}
+
+/**
+ * The command that reproduces the run and its report files: report.json's `inputs.command` (which
+ * leaves output options out, so report.json does not depend on where it was written) with an
+ * `--out` directory of the reader's; null when the run did not come from the command line.
+ */
+export function reproduceText(report: ReportJson): string | null {
+  const command = report.inputs.command;
+  return command === null ? null : `${command} --out runs/reproduce`;
+}
+
 const count = (n: number): string => n.toLocaleString('en-US');
 const fixed = (n: number | null, digits: number, unit = ''): string =>
   n === null ? '–' : `${n.toFixed(digits)}${unit}`;
 
 /**
- * The side-by-side table, stable then canary. Money is the decimal string as computed (exact);
- * statistics are rounded for reading.
+ * The side-by-side table, stable then canary. Money is rounded to cents and grouped for reading
+ * (report.json and accounts.csv keep it exact); statistics are rounded; Sharpe and Sortino are
+ * `n/a` below {@link MIN_ANNUALIZED_RATIO_SPAN_MS} of event time.
  */
 export function armRows(report: ReportJson): ArmRow[] {
   const { stable, canary } = report.arms;
+  const longEnough = eventSpanMs(report) >= MIN_ANNUALIZED_RATIO_SPAN_MS;
+  const ratio = (x: number | null): string => (longEnough ? fixed(x, 2) : 'n/a');
   const row = (label: string, f: (arm: ReportArm) => string): ArmRow => ({
     label,
     stable: f(stable),
@@ -135,20 +218,20 @@ export function armRows(report: ReportJson): ArmRow[] {
   return [
     row('strategy', (a) => a.id),
     row('accounts (at the end)', (a) => count(a.accounts)),
-    row('capital (at the end)', (a) => a.capital),
+    row('capital (at the end)', (a) => formatMoney(a.capital)),
     row('orders', (a) => count(a.orders)),
     row('fills', (a) => count(a.fills)),
     row('fill ratio', (a) => fixed(a.fillRatio === null ? null : a.fillRatio * 100, 2, ' %')),
     row('rejects', (a) => count(a.rejects)),
     ...rejectRows,
     row('strategy errors', (a) => count(a.strategyErrors)),
-    row('realized P&L', (a) => a.realizedPnl),
-    row('unrealized P&L', (a) => a.unrealizedPnl),
-    row('fees', (a) => a.fees),
-    row('P&L (attributed)', (a) => a.pnl),
+    row('realized P&L', (a) => formatMoney(a.realizedPnl)),
+    row('unrealized P&L', (a) => formatMoney(a.unrealizedPnl)),
+    row('fees', (a) => formatMoney(a.fees)),
+    row('P&L (attributed)', (a) => formatMoney(a.pnl)),
     row('return', (a) => fixed(a.returnPct, 4, ' %')),
-    row('Sharpe (annualized)', (a) => fixed(a.sharpe, 2)),
-    row('Sortino (annualized)', (a) => fixed(a.sortino, 2)),
+    row('Sharpe (annualized)', (a) => ratio(a.sharpe)),
+    row('Sortino (annualized)', (a) => ratio(a.sortino)),
     row('max drawdown', (a) => fixed(a.maxDrawdownPct, 4, ' %')),
     row('max drawdown from → to', (a) =>
       a.maxDrawdownStartAt === null || a.maxDrawdownEndAt === null
@@ -241,4 +324,82 @@ function verdictWord(reason: DecisionReason): ComparisonRow['verdict'] {
     default:
       return 'inconclusive';
   }
+}
+
+/** A titled table of the assumptions section: a header and rows of text cells. */
+export interface AssumptionTable {
+  readonly title: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `[dotted key, value]` for every leaf of a JSON value (arrays and scalars are leaves). */
+function leaves(value: unknown, prefix = ''): [string, string][] {
+  if (isRecord(value) && Object.keys(value).length > 0) {
+    return Object.entries(value).flatMap(([k, v]) =>
+      leaves(v, prefix === '' ? k : `${prefix}.${k}`),
+    );
+  }
+  const text =
+    value === null || value === undefined
+      ? '–'
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value);
+  return [[prefix === '' ? '(value)' : prefix, text]];
+}
+
+/**
+ * A JSON object as a table: when every value is an object (per arm, per metric), one column per
+ * key and one row per (dotted) field; otherwise one row per (dotted) key and its value.
+ */
+export function objectTable(
+  title: string,
+  value: unknown,
+  keyHeader = 'parameter',
+): AssumptionTable {
+  if (isRecord(value)) {
+    const columns = Object.keys(value);
+    if (columns.length > 0 && columns.every((c) => isRecord(value[c]))) {
+      const byColumn = columns.map((c) => new Map(leaves(value[c])));
+      const fields = [...new Set(byColumn.flatMap((m) => [...m.keys()]))];
+      return {
+        title,
+        header: [keyHeader, ...columns],
+        rows: fields.map((f) => [f, ...byColumn.map((m) => m.get(f) ?? '–')]),
+      };
+    }
+  }
+  return { title, header: [keyHeader, 'value'], rows: leaves(value) };
+}
+
+/**
+ * The assumptions a reviewer checks, as tables: the strategies' parameters, the execution model's
+ * parameters, the fault injections and, with a plan, its metric policies and guardrail limits.
+ */
+export function assumptionTables(report: ReportJson): AssumptionTable[] {
+  const inputs = report.inputs;
+  const execution = isRecord(inputs.execution) ? inputs.execution : {};
+  const tables = [
+    objectTable(
+      'Strategy parameters',
+      {
+        stable: inputs.strategies.stable.params ?? {},
+        canary: inputs.strategies.canary.params ?? {},
+      },
+      'parameter',
+    ),
+    objectTable('Execution parameters', execution['parameters'] ?? null),
+    objectTable('Fault injections', execution['injections'] ?? null, 'injection'),
+  ];
+  const plan = inputs.plan;
+  if (plan.type === 'plan') {
+    tables.push(objectTable('Metric policies', plan.metrics, 'policy'));
+    tables.push(objectTable('Guardrails', plan.guardrails, 'limit'));
+  }
+  return tables;
 }

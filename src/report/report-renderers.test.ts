@@ -1,0 +1,383 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../../test/cli-harness.js';
+import type { Arm } from '../core/arm.js';
+import { Decimal } from '../core/money.js';
+import type { AuditLineForReport } from './decision-log.js';
+import { renderComparisonMd } from './render-comparison-md.js';
+import { renderReportHtml, type ReportChartSvgs } from './render-report-html.js';
+import { renderReportMd } from './render-report-md.js';
+import type { ReportDecision, ReportJson } from './report-json.js';
+import { armRows, comparisonRows, verdictOf } from './report-view.js';
+
+/**
+ * report-view, report.md, report.html and comparison.md checked against figures computed here,
+ * independently of the report code: the per-arm money summed with decimal.js from accounts.csv
+ * and rounded by Intl (which formats decimal strings exactly), the accounts counted per arm.
+ * Three small replays of the bundled sample, each run once for the whole file.
+ */
+
+const SAMPLE = join('feeds', 'samples', 'spot_btcusdt_20240808.gz');
+const NO_CHARTS: ReportChartSvgs = {
+  timeline: '',
+  returns: '',
+  drawdown: '',
+  latency: '',
+  slippage: '',
+  exposure: '',
+};
+const MONEY = new Intl.NumberFormat('en-US', {
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+  roundingMode: 'halfExpand',
+});
+
+interface Run {
+  readonly dir: string;
+  readonly report: ReportJson;
+  readonly audit: AuditLineForReport[];
+  readonly md: string;
+  readonly html: string;
+}
+
+async function replay(...args: string[]): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), 'sc-report-'));
+  const result = await cli(['replay', SAMPLE, ...args, '--out', dir]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+  const audit = (existsSync(join(dir, 'audit.jsonl')) ? read('audit.jsonl') : '')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as AuditLineForReport);
+  return {
+    dir,
+    report: JSON.parse(read('report.json')) as ReportJson,
+    audit,
+    md: read('report.md'),
+    html: read('report.html'),
+  };
+}
+
+interface ArmSums {
+  readonly accounts: number;
+  readonly capital: Decimal;
+  readonly realized: Decimal;
+  readonly unrealized: Decimal;
+  readonly fees: Decimal;
+  readonly pnl: Decimal;
+}
+
+/** Each arm's accounts and money, summed from accounts.csv with decimal.js. */
+function sumsFromAccountsCsv(dir: string): Record<Arm, ArmSums> {
+  const [header, ...lines] = readFileSync(join(dir, 'accounts.csv'), 'utf8').trimEnd().split('\n');
+  expect(header).toBe(
+    'account_id,arm,override,capital,realized_pnl,unrealized_pnl,fees,pnl,equity',
+  );
+  const zero = (): ArmSums => ({
+    accounts: 0,
+    capital: new Decimal(0),
+    realized: new Decimal(0),
+    unrealized: new Decimal(0),
+    fees: new Decimal(0),
+    pnl: new Decimal(0),
+  });
+  const sums: Record<Arm, ArmSums> = { stable: zero(), canary: zero() };
+  for (const line of lines) {
+    const [, arm, , capital, realized, unrealized, fees, pnl] = line.split(',');
+    const s = sums[arm as Arm];
+    sums[arm as Arm] = {
+      accounts: s.accounts + 1,
+      capital: s.capital.plus(capital!),
+      realized: s.realized.plus(realized!),
+      unrealized: s.unrealized.plus(unrealized!),
+      fees: s.fees.plus(fees!),
+      pnl: s.pnl.plus(pnl!),
+    };
+  }
+  return sums;
+}
+
+/** Money as a reader sees it: Intl formats the exact decimal string (no float on the way). */
+function shown(value: Decimal): string {
+  const text = MONEY.format(value.toFixed() as unknown as number);
+  return text === '-0.00' ? '0.00' : text;
+}
+
+/** The md table row for `label`: its cells after the label. */
+function mdRow(md: string, label: string): string[] {
+  const line = md.split('\n').find((l) => l.startsWith(`| ${label} |`));
+  expect(line, label).toBeDefined();
+  return line!
+    .slice(2, -2)
+    .split(' | ')
+    .slice(1)
+    .map((c) => c.trim());
+}
+
+let fixed: Run; // a fixed weight of 30 %: nobody moves, so each arm is the sum of its accounts
+let halted: Run; // v1 → v2, plan short: halts at the shadow step's maximum
+let rolledBack: Run; // a planted slippage: rolled back at 5 %
+
+beforeAll(async () => {
+  fixed = await replay('--weight', '30', '--accounts', '200');
+  halted = await replay(
+    '--stable',
+    'momentum@1.0.0',
+    '--canary',
+    'momentum@2.0.0',
+    '--plan',
+    'short',
+  );
+  rolledBack = await replay(
+    '--stable',
+    'momentum@1.0.0',
+    '--canary',
+    'momentum@1.0.0',
+    '--plan',
+    'aggressive',
+    '--inject',
+    'canary:slippage=+5bp',
+    '--accounts',
+    '500',
+  );
+}, 180_000);
+
+const MONEY_ROWS = [
+  ['capital (at the end)', 'capital'],
+  ['realized P&L', 'realized'],
+  ['unrealized P&L', 'unrealized'],
+  ['fees', 'fees'],
+  ['P&L (attributed)', 'pnl'],
+] as const;
+
+describe('report-view armRows', () => {
+  it('puts stable then canary, each cell the sum over that arm’s accounts in accounts.csv', () => {
+    const sums = sumsFromAccountsCsv(fixed.dir);
+    expect(sums.stable.accounts).not.toBe(sums.canary.accounts); // a swap cannot go unseen
+    const rows = armRows(fixed.report);
+    const row = (label: string) => rows.find((r) => r.label === label)!;
+    expect(row('strategy')).toMatchObject({ stable: 'momentum@1.0.0', canary: 'momentum@2.0.0' });
+    expect(row('accounts (at the end)')).toMatchObject({
+      stable: String(sums.stable.accounts),
+      canary: String(sums.canary.accounts),
+    });
+    for (const [label, key] of MONEY_ROWS) {
+      expect(row(label), label).toMatchObject({
+        stable: shown(sums.stable[key]),
+        canary: shown(sums.canary[key]),
+      });
+    }
+  });
+
+  it('shows Sharpe and Sortino as n/a for a run shorter than a day of event time', () => {
+    const rows = armRows(fixed.report);
+    expect(fixed.report.arms.stable.sharpe).not.toBeNull(); // computed, but from 6 minutes
+    for (const label of ['Sharpe (annualized)', 'Sortino (annualized)']) {
+      expect(rows.find((r) => r.label === label)).toMatchObject({ stable: 'n/a', canary: 'n/a' });
+    }
+    const dayLong: ReportJson = {
+      ...fixed.report,
+      inputs: { ...fixed.report.inputs, lastEventAt: '2024-08-10T00:00:00.000000Z' },
+    };
+    const sharpe = armRows(dayLong).find((r) => r.label === 'Sharpe (annualized)')!;
+    expect(sharpe.stable).toBe(fixed.report.arms.stable.sharpe!.toFixed(2));
+  });
+});
+
+describe('report-view comparisonRows', () => {
+  it('is canary − stable: a canary planted 5 bp of slippage worse reads about +5, worse', () => {
+    const rows = comparisonRows(rolledBack.report).filter((r) => r.metric === 'slippageBps');
+    expect(rows.map((r) => r.scope)).toEqual(['step', 'rollout']);
+    for (const row of rows) {
+      expect(Number(row.estimate)).toBeGreaterThan(4);
+      expect(Number(row.estimate)).toBeLessThan(6);
+      expect(row.verdict).toBe('worse');
+    }
+    const md = mdRow(rolledBack.md, 'slippageBps');
+    expect(md[3]).toBe(rows[0]!.estimate);
+  });
+});
+
+describe('renderReportMd', () => {
+  it('the stable/canary table: header order and every money cell from accounts.csv', () => {
+    const sums = sumsFromAccountsCsv(fixed.dir);
+    expect(fixed.md).toContain('|  | stable | canary |');
+    expect(mdRow(fixed.md, 'accounts (at the end)')).toEqual([
+      String(sums.stable.accounts),
+      String(sums.canary.accounts),
+    ]);
+    for (const [label, key] of MONEY_ROWS) {
+      expect(mdRow(fixed.md, label), label).toEqual([
+        shown(sums.stable[key]),
+        shown(sums.canary[key]),
+      ]);
+    }
+    // Grouped and rounded for reading: no raw 10-decimal strings in the table.
+    expect(mdRow(fixed.md, 'capital (at the end)')[0]).toMatch(/^\d{1,3}(,\d{3})+\.\d{2}$/u);
+  });
+
+  it('names the metric that kept a step from passing when it halts at its maximum', () => {
+    expect(halted.report.outcome).toBe('halted');
+    const before = halted.report.decisions.findLast(
+      (d) => d.reasons[0]?.code === 'INCONCLUSIVE' && d.seq < verdictOf(halted.report).decisiveSeq!,
+    )!;
+    const pending = before.reasons
+      .filter((r) => r.required === true && r.verdict !== 'non_inferior' && r.verdict !== 'better')
+      .map((r) => r.metric!);
+    expect(pending.length).toBeGreaterThan(0);
+    const verdictPart = halted.md.slice(0, halted.md.indexOf('## Stable vs canary'));
+    for (const metric of pending) expect(verdictPart).toContain(metric);
+    expect(verdictPart).toContain('not shown non-inferior');
+  });
+
+  it('says why there is no comparison: a guardrail rollback before the first analysis', () => {
+    const guardrail: ReportDecision = {
+      ...rolledBack.report.decisions.at(-1)!,
+      action: 'rollback',
+      reasons: [
+        {
+          code: 'GUARDRAIL_CANARY_STRATEGY_ERRORS',
+          metric: 'strategyErrors',
+          message: 'strategyErrors 1 count > limit 0',
+          estimate: 1,
+          ci: null,
+          n: null,
+          nStable: null,
+          margin: 0,
+          test: 'guardrail',
+          alpha: null,
+          verdict: null,
+        },
+      ],
+    };
+    const report: ReportJson = { ...rolledBack.report, decisions: [guardrail] };
+    const md = renderReportMd(report, rolledBack.audit);
+    const html = renderReportHtml(report, rolledBack.audit, NO_CHARTS);
+    for (const text of [md, html]) {
+      expect(text).not.toContain('the run had no rollout plan');
+      expect(text).toContain('a guardrail rolled back the canary before the first analysis');
+    }
+    // A run at a fixed weight still says it had no plan.
+    expect(fixed.md).toContain('No statistical comparison: the run had no rollout plan.');
+  });
+
+  it('names the blocking metric for a rollback at a step’s maximum too', () => {
+    const timeout = halted.report.decisions.find((d) => d.reasons[0]?.code === 'MAX_DURATION')!;
+    const report: ReportJson = {
+      ...halted.report,
+      outcome: 'rolled_back',
+      decisions: halted.report.decisions
+        .filter((d) => d.seq <= timeout.seq)
+        .map((d) => (d === timeout ? { ...d, action: 'rollback', toWeightPct: 0 } : d)),
+    };
+    expect(verdictOf(report).decisiveSeq).toBe(timeout.seq);
+    const md = renderReportMd(report, halted.audit);
+    expect(md).toMatch(
+      /What kept the step from passing: not shown non-inferior at decision \d+: slippageBps/u,
+    );
+  });
+
+  it('does not blame a missing plan for a missing audit log', () => {
+    const md = renderReportMd(halted.report, []);
+    expect(md).not.toContain('the run had no rollout plan');
+    expect(md).toContain('audit.jsonl is missing or empty');
+  });
+
+  it('gives a reproduce command that writes the report files (with --out)', () => {
+    const line = halted.md.split('\n').find((l) => l.startsWith('Reproduce: '))!;
+    const command = /`([^`]+)`/u.exec(line)![1]!;
+    expect(command.startsWith(halted.report.inputs.command!)).toBe(true);
+    expect(command).toMatch(/ --out \S+$/u);
+    expect(halted.html).toContain(`${command}</pre>`);
+  });
+
+  it('renders the assumptions as tables, not JSON', () => {
+    for (const text of [halted.md, halted.html]) {
+      expect(text).not.toMatch(/\{"(margin|maxLossPct|feeBps|latencyMs)"/u);
+    }
+    expect(mdRow(halted.md, 'maxLossPct')).toEqual([
+      String(
+        halted.report.inputs.plan.type === 'plan' &&
+          halted.report.inputs.plan.guardrails['maxLossPct'],
+      ),
+    ]);
+    expect(halted.md).toContain('| policy | slippageBps | latencyMs | rejectRate | edgeBps |');
+    expect(halted.html).toContain('<td class="mono">maxLossPct</td>');
+  });
+});
+
+describe('the decision log in report.md and report.html', () => {
+  it('is audit.jsonl line for line: seq, time, kind, action, disposition, trigger, weights', () => {
+    const raw = readFileSync(join(rolledBack.dir, 'audit.jsonl'), 'utf8').trimEnd().split('\n');
+    const log = rolledBack.md.slice(rolledBack.md.indexOf('## Decision log'));
+    const rows = log.split('\n').filter((l) => /^\| \d+ \|/u.test(l));
+    expect(rows).toHaveLength(raw.length);
+    for (const [i, text] of raw.entries()) {
+      const entry = JSON.parse(text) as Record<string, unknown>;
+      const from = entry['fromWeightPct'] as number;
+      const to = entry['toWeightPct'] as number;
+      const weights = from === to ? `${from} %` : `${from} % → ${to} %`;
+      const trigger = (entry['trigger'] as string | null) ?? '';
+      const cells = [
+        entry['seq'],
+        entry['at'],
+        entry['kind'],
+        entry['action'],
+        entry['disposition'],
+      ];
+      expect(rows[i]).toContain(`| ${cells.join(' | ')} | ${trigger} | ${weights} |`);
+      expect(rolledBack.html).toContain(
+        `<tr><td class="num">${String(entry['seq'])}</td><td class="mono">${String(entry['at'])}</td>`,
+      );
+    }
+  });
+});
+
+describe('renderReportHtml', () => {
+  it('the stable/canary table: header order and every money cell from accounts.csv', () => {
+    const sums = sumsFromAccountsCsv(fixed.dir);
+    const table = fixed.html.slice(fixed.html.indexOf('<section id="comparison">'));
+    expect(table.indexOf('</span>stable</th>')).toBeLessThan(table.indexOf('</span>canary</th>'));
+    for (const [label, key] of MONEY_ROWS) {
+      const cells = `<td>${label.replace('&', '&amp;')}</td><td class="num">${shown(sums.stable[key])}</td><td class="num">${shown(sums.canary[key])}</td>`;
+      expect(table, label).toContain(cells);
+    }
+  });
+});
+
+describe('renderComparisonMd', () => {
+  it('shows each run’s stable and canary figures in their own rows, from accounts.csv', () => {
+    const md = renderComparisonMd([
+      { dir: 'fixed', report: fixed.report },
+      { dir: 'rolled-back', report: rolledBack.report },
+    ]);
+    expect(md).toContain('|  | `fixed` | `rolled-back` |');
+    const sums = sumsFromAccountsCsv(fixed.dir);
+    expect(mdRow(md, 'stable P&L (attributed)')[0]).toBe(shown(sums.stable.pnl));
+    expect(mdRow(md, 'canary P&L (attributed)')[0]).toBe(shown(sums.canary.pnl));
+    expect(mdRow(md, 'stable fills')).toEqual([
+      fixed.report.arms.stable.fills.toLocaleString('en-US'),
+      rolledBack.report.arms.stable.fills.toLocaleString('en-US'),
+    ]);
+    expect(md.indexOf('| stable fills |')).toBeLessThan(md.indexOf('| canary fills |'));
+  });
+});
+
+describe('report.json series.exposure after a rollback', () => {
+  it('ends at weight 0 with no canary account, as the rollout does', () => {
+    const { exposure } = rolledBack.report.series;
+    expect(rolledBack.report.outcome).toBe('rolled_back');
+    expect(rolledBack.report.rollout?.finalWeightPct).toBe(0);
+    expect(exposure.weightPct.at(-1)).toBe(0);
+    expect(exposure.accountSharePct.at(-1)).toBe(0);
+    // Every point at or after the rollback shows weight 0.
+    const rollback = rolledBack.report.decisions.find((d) => d.action === 'rollback')!;
+    const atMs = Date.parse(rollback.at);
+    exposure.tsMs.forEach((t, i) => {
+      if (t >= atMs) expect(exposure.weightPct[i]).toBe(0);
+    });
+  });
+});
