@@ -104,6 +104,7 @@ describe('replay --out: fail fast, never a mixed directory (issue 11, item 10)',
       'report.html',
       'report.json',
       'report.md',
+      'timing.json',
     ]);
   });
 });

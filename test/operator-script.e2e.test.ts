@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateAccounts } from '../src/engine/generate-accounts.js';
@@ -6,7 +7,7 @@ import { runReplay } from '../src/engine/run-replay.js';
 import { DEFAULT_EXECUTION_CONFIG, NO_INJECTIONS } from '../src/execution/index.js';
 import { loadArmStrategies } from '../src/live/index.js';
 import { PLAN_PRESETS, parseOperatorScript, type OperatorCommand } from '../src/rollout/index.js';
-import { SAMPLES } from './cli-harness.js';
+import { cli, readReport, SAMPLES, tempDir } from './cli-harness.js';
 
 /** `npm start`'s rollout: v2's shadow step is undecided at its 3-minute maximum and halts. */
 async function replayWithOperator(script: readonly OperatorCommand[]) {
@@ -81,5 +82,40 @@ describe('a scripted operator in a replay (--operator)', () => {
     expect(between.length).toBeGreaterThan(0);
     expect(report.outcome).toBe('rolled_back');
     expect(report.rollout!.finalWeightPct).toBe(0);
+  });
+});
+
+describe('replay --operator FILE', () => {
+  it('prints what each scripted command did, and refuses a bad script or one without a plan', async () => {
+    const dir = tempDir();
+    const ops = join(dir, 'ops.json');
+    writeFileSync(ops, JSON.stringify([{ at: '2024-08-08T23:57:30Z', command: 'resume' }]));
+    const args = [
+      'replay',
+      join(SAMPLES, 'spot_btcusdt_20240808.gz'),
+      '--canary',
+      'momentum@2.0.0',
+    ];
+    const run = await cli([
+      ...args,
+      '--plan',
+      'short',
+      '--operator',
+      ops,
+      '--out',
+      join(dir, 'run'),
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^2024-08-08T23:57:30\.\d{6}Z {2}operator resume {2}applied$/m);
+    expect(readReport(join(dir, 'run')).outcome).not.toBe('halted');
+
+    const noPlan = await cli([...args, '--operator', ops]);
+    expect(noPlan.code).toBe(2);
+    expect(noPlan.stderr).toMatch(/--operator needs --plan .*\[E_USAGE\]/);
+    writeFileSync(ops, '[{"at": "yesterday", "command": "resume"}]');
+    const bad = await cli([...args, '--plan', 'short', '--operator', ops]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/\[0\]\.at: .*\[E_OPERATOR_SCRIPT\]/);
   });
 });

@@ -1,3 +1,4 @@
+import type { DecisionTime } from '../engine/decision-timer.js';
 import { formatMoney } from '../report/format-money.js';
 import type { ReportArm, ReportDecision, ReportJson } from '../report/report-json.js';
 
@@ -15,6 +16,7 @@ const money = formatMoney;
 export function formatSummary(
   report: ReportJson,
   written: readonly (readonly [label: string, path: string])[],
+  decisionTime: Readonly<Record<'stable' | 'canary', DecisionTime>> | null = null,
 ): string {
   const { inputs, arms, exposure } = report;
   const lines: string[] = [];
@@ -87,6 +89,16 @@ export function formatSummary(
   const table = [
     ['', 'stable', 'canary'],
     ...rows.map(([label, f]) => [label, f(arms.stable), f(arms.canary)]),
+    // Wall clock, unlike every row above: measured on this machine, never in report.json.
+    ...(decisionTime === null
+      ? []
+      : [
+          [
+            'decision time / event (wall)',
+            microseconds(decisionTime.stable.meanUs),
+            microseconds(decisionTime.canary.meanUs),
+          ],
+        ]),
   ];
   const widths = [0, 1, 2].map((c) => Math.max(...table.map((row) => (row[c] ?? '').length)));
   for (const row of table) {
@@ -123,4 +135,10 @@ export function formatDecisionLine(decision: ReportDecision): string {
   const reason = main === undefined ? '' : `  ${main.code}: ${main.message}`;
   const disposition = decision.disposition === 'applied' ? '' : ` (${decision.disposition})`;
   return `${decision.at}  ${decision.action.padEnd(8)} ${weights}${disposition}${reason}`;
+}
+
+/** A wall-clock duration in µs, as `0.52 µs` or `5.00 ms`; `–` when not measured. */
+function microseconds(us: number | null): string {
+  if (us === null) return '–';
+  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(2)} µs`;
 }

@@ -9,7 +9,7 @@ import { ConfigError, UsageError } from '../../core/errors.js';
 import type { ArmStrategyConfig } from '../../engine/replay-config.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
-import { slowCanaryWarning, type DecisionTime } from '../../engine/decision-timer.js';
+import { slowCanaryWarning } from '../../engine/decision-timer.js';
 import { runReplay, type ReplayConfig, type ReplayRollout } from '../../engine/run-replay.js';
 import { usToIso } from '../../core/time.js';
 import {
@@ -301,8 +301,7 @@ async function replay(
             ['report.md', written.md],
             ['report.html', written.html],
           ];
-    io.stdout.write(`${formatDecisionTime(timing)}\n`);
-    io.stdout.write(formatSummary(result.report, files));
+    io.stdout.write(formatSummary(result.report, files, timing));
   }
 }
 
@@ -517,15 +516,4 @@ function paramSuggestions(
 
 function oneLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, '; ');
-}
-
-/** `decision time per market event (wall clock): stable 0.52 µs, canary 0.48 µs`. */
-function formatDecisionTime(timing: Readonly<Record<'stable' | 'canary', DecisionTime>>): string {
-  const one = (time: DecisionTime): string =>
-    time.meanUs === null
-      ? 'n/a'
-      : time.meanUs >= 1000
-        ? `${(time.meanUs / 1000).toFixed(2)} ms`
-        : `${time.meanUs.toFixed(2)} µs`;
-  return `decision time per market event (wall clock, not in report.json): stable ${one(timing.stable)}, canary ${one(timing.canary)}`;
 }
