@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserSession } from './browser-harness.js';
-import { openInBrowser } from './browser-harness.js';
+import {
+  BROWSER_ENV,
+  bundledChromium,
+  openInBrowser,
+  resolveBrowser,
+  SYSTEM_CHROMIUM_PATH,
+} from './browser-harness.js';
 
 const created: string[] = [];
 afterAll(() => {
@@ -140,8 +146,47 @@ describe('browser harness: errors', () => {
     await expect(openInBrowser(missing)).rejects.toThrow(/no such file: .*nope\.html/);
     const page = fixture('plain.html', '<p>plain</p>');
     await expect(openInBrowser(page, { executablePath: '/nonexistent/chromium' })).rejects.toThrow(
-      "install Debian's chromium: apt-get install -y chromium",
+      /no Chromium at \/nonexistent\/chromium: leave executablePath out/,
     );
+  });
+});
+
+describe('browser harness: which browser', () => {
+  it("uses Debian's chromium when installed, else the bundled one; honours STRATEGY_CANARY_BROWSER", async () => {
+    const auto = await resolveBrowser({});
+    expect(auto.kind).toBe(existsSync(SYSTEM_CHROMIUM_PATH) ? 'system' : 'bundled');
+    expect((await resolveBrowser({ [BROWSER_ENV]: 'auto' })).kind).toBe(auto.kind);
+    expect((await resolveBrowser({ [BROWSER_ENV]: 'bundled' })).kind).toBe('bundled');
+    await expect(resolveBrowser({ [BROWSER_ENV]: '/nonexistent/chromium' })).rejects.toThrow(
+      /no Chromium at \/nonexistent\/chromium/,
+    );
+    await expect(resolveBrowser({ [BROWSER_ENV]: 'firefox' })).rejects.toThrow(
+      /expected auto, bundled, system or an absolute path/,
+    );
+  });
+
+  it('opens a page in the Chromium npm ci installs (no apt, no network)', async () => {
+    const browser = await bundledChromium();
+    expect(browser.executablePath).toMatch(/strategy-canary-chromium-[^/]+\/chromium$/);
+    const page = fixture(
+      'bundled.html',
+      '<h1>bundled</h1><svg id="chart" width="200" height="50"></svg>' +
+        '<script>document.title = "drawn by " + navigator.userAgent;</script>',
+    );
+    const session = await openInBrowser(page, {
+      executablePath: browser.executablePath,
+      env: browser.env,
+    });
+    try {
+      expect(session.executablePath).toBe(browser.executablePath);
+      expect(await session.page.title()).toMatch(/^drawn by .*HeadlessChrome\//);
+      expect(await session.page.locator('svg#chart').count()).toBe(1);
+      expect(session.consoleErrors).toEqual([]);
+      expect(session.pageErrors).toEqual([]);
+      expect(session.requests).toEqual([]);
+    } finally {
+      await session.close();
+    }
   });
 });
 

@@ -1,12 +1,34 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { brotliDecompressSync } from 'node:zlib';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
-/** Debian's `chromium` package; the tests use no browser Playwright downloads. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's `chromium` package, used when present (unless {@link BROWSER_ENV} says otherwise). */
+export const SYSTEM_CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * Which browser the tests open: `bundled` (the Chromium inside the `@sparticuz/chromium` dev
+ * dependency, which `npm ci` brings: no apt, no network), `system` ({@link SYSTEM_CHROMIUM_PATH}),
+ * or an absolute path to a Chromium binary. Unset (or `auto`): the system one when it is
+ * installed, else the bundled one.
+ */
+export const BROWSER_ENV = 'STRATEGY_CANARY_BROWSER';
 
 /** The flags Chromium needs on these machines (root, no display, no GPU, no network chatter). */
 export const CHROMIUM_ARGS: readonly string[] = [
@@ -18,6 +40,153 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** A browser to launch: its binary and what its process needs in its environment. */
+export interface ResolvedBrowser {
+  readonly kind: 'system' | 'bundled' | 'path';
+  readonly executablePath: string;
+  /** Added to the browser's environment (the bundled one's libraries and fonts). */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * The browser {@link BROWSER_ENV} asks for (`env` is `process.env` unless told). Rejects with a
+ * clear message when an asked-for browser is missing; never falls back silently to a skip.
+ */
+export async function resolveBrowser(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ResolvedBrowser> {
+  const wanted = (env[BROWSER_ENV] ?? '').trim();
+  if (wanted === '' || wanted === 'auto') {
+    return isExecutable(SYSTEM_CHROMIUM_PATH)
+      ? { kind: 'system', executablePath: SYSTEM_CHROMIUM_PATH, env: {} }
+      : bundledChromium();
+  }
+  if (wanted === 'bundled') return bundledChromium();
+  if (wanted === 'system' || isAbsolute(wanted)) {
+    const path = wanted === 'system' ? SYSTEM_CHROMIUM_PATH : wanted;
+    if (!isExecutable(path)) {
+      throw new Error(
+        `${BROWSER_ENV}=${wanted}: no Chromium at ${path}; ` +
+          `unset ${BROWSER_ENV} (or set it to bundled) to use the one npm ci installs`,
+      );
+    }
+    return { kind: wanted === 'system' ? 'system' : 'path', executablePath: path, env: {} };
+  }
+  throw new Error(
+    `${BROWSER_ENV}=${wanted}: expected auto, bundled, system or an absolute path to Chromium`,
+  );
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+let bundled: Promise<ResolvedBrowser> | undefined;
+
+/**
+ * The Chromium (headless shell) shipped brotli-compressed inside `@sparticuz/chromium`, unpacked
+ * once per package version into `<tmpdir>/strategy-canary-chromium-<version>/` with the libraries
+ * (NSS, NSPR, expat) and fonts it ships, so it needs nothing from apt. Unpacking goes to a private
+ * directory that is then renamed into place, so parallel test workers never see half a binary.
+ * The package is pinned at 147.0.0, its last release that supports Node 20 (x64 Linux only).
+ * (Not the package's own `executablePath()`: that unpacks to a shared `/tmp/chromium` without
+ * that guarantee.)
+ */
+export function bundledChromium(): Promise<ResolvedBrowser> {
+  bundled ??= Promise.resolve().then(unpackBundledChromium);
+  return bundled;
+}
+
+function unpackBundledChromium(): ResolvedBrowser {
+  let entry: string;
+  try {
+    entry = createRequire(import.meta.url).resolve('@sparticuz/chromium');
+  } catch (error) {
+    throw new Error('@sparticuz/chromium is not installed: run npm ci', { cause: error });
+  }
+  const packageDir = resolve(dirname(entry), '..', '..');
+  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const bin = join(packageDir, 'bin');
+  const dir = join(tmpdir(), `strategy-canary-chromium-${version}`);
+  const browser: ResolvedBrowser = {
+    kind: 'bundled',
+    executablePath: join(dir, 'chromium'),
+    env: {
+      LD_LIBRARY_PATH: [join(dir, 'lib'), process.env['LD_LIBRARY_PATH'] ?? '']
+        .filter((part) => part !== '')
+        .join(':'),
+      FONTCONFIG_FILE: join(dir, 'fonts.conf'),
+    },
+  };
+  if (isExecutable(browser.executablePath)) return browser;
+
+  const partial = `${dir}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    mkdirSync(partial, { recursive: true });
+    writeFileSync(
+      join(partial, 'chromium'),
+      brotliDecompressSync(readFileSync(join(bin, 'chromium.br'))),
+      {
+        mode: 0o755,
+      },
+    );
+    untar(join(bin, 'swiftshader.tar.br'), partial);
+    untar(join(bin, 'al2023.tar.br'), partial); // lib/: libnss3, libnspr4, libexpat, ...
+    untar(join(bin, 'fonts.tar.br'), partial); // fonts/Open_Sans/*.ttf (and a fonts.conf for /tmp)
+    writeFileSync(
+      join(partial, 'fonts.conf'),
+      '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n' +
+        `  <dir>${join(dir, 'fonts')}</dir>\n  <cachedir>${join(dir, 'fonts-cache')}</cachedir>\n` +
+        '</fontconfig>\n',
+    );
+    try {
+      renameSync(partial, dir);
+    } catch (error) {
+      // Another worker renamed its copy into place first: theirs is as good as ours.
+      if (!isExecutable(browser.executablePath)) throw error;
+    }
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
+  return browser;
+}
+
+/** Unpacks a brotli-compressed ustar archive of plain files and directories into `into`. */
+function untar(archive: string, into: string): void {
+  const tar = brotliDecompressSync(readFileSync(archive));
+  const field = (at: number, length: number): string =>
+    tar.toString('utf8', at, at + length).replace(/\0.*$/s, '');
+  for (let at = 0; at + 512 <= tar.length;) {
+    const name = field(at, 100);
+    if (name === '') break;
+    const prefix = field(at + 345, 155);
+    const size = Number.parseInt(field(at + 124, 12).trim() || '0', 8);
+    const type = field(at + 156, 1);
+    const relative = normalize(prefix === '' ? name : `${prefix}/${name}`);
+    const target = join(into, relative);
+    if (isAbsolute(relative) || relative.startsWith('..') || !target.startsWith(into + sep)) {
+      throw new Error(`${archive}: refusing to unpack ${relative} outside ${into}`);
+    }
+    if (type === '5') {
+      mkdirSync(target, { recursive: true });
+    } else if (type === '0' || type === '') {
+      const mode = Number.parseInt(field(at + 100, 8).trim() || '644', 8);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, tar.subarray(at + 512, at + 512 + size), { mode });
+    } else {
+      throw new Error(`${archive}: unexpected entry type ${JSON.stringify(type)} for ${relative}`);
+    }
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+}
 
 /** Launch and navigation (and every other page operation) give up after this long. */
 export const BROWSER_TIMEOUT_MS = 30_000;
@@ -40,8 +209,10 @@ export interface RecordedRequest {
 export interface OpenInBrowserOptions {
   /** Take a full-page PNG here once the page has loaded (directories are created). */
   readonly screenshotPath?: string;
-  /** The browser to launch; {@link CHROMIUM_PATH} unless told. */
+  /** The browser binary to launch; the one {@link resolveBrowser} picks unless told. */
   readonly executablePath?: string;
+  /** Added to the browser's environment along with `executablePath` (see {@link ResolvedBrowser}). */
+  readonly env?: Readonly<Record<string, string>>;
   readonly viewport?: { readonly width: number; readonly height: number };
 }
 
@@ -50,6 +221,8 @@ export interface BrowserSession {
   readonly context: BrowserContext;
   /** The `file://` URL that was opened. */
   readonly fileUrl: string;
+  /** The binary that was launched. */
+  readonly executablePath: string;
   /** This launch's fresh profile directory (removed by {@link BrowserSession.close}). */
   readonly userDataDir: string;
   /** `console.error(...)` messages (and Chromium's own error-level console lines), as text. */
@@ -84,8 +257,8 @@ async function within<T>(promise: Promise<T>, ms: number, message: string): Prom
 }
 
 /**
- * Opens a local HTML file in headless Chromium (Debian's `/usr/bin/chromium`, a fresh temporary
- * profile per call) and records what a self-contained offline page must not do: console errors,
+ * Opens a local HTML file in headless Chromium ({@link resolveBrowser}'s: Debian's when installed,
+ * else the one `npm ci` brings; a fresh temporary profile per call) and records what a self-contained offline page must not do: console errors,
  * uncaught page errors, and requests for anything but the file itself. Every request whose URL is
  * not `file:` (http, https, ws, ...) is aborted before it leaves the machine, and recorded.
  * Resolves once the page's `load` event has fired and two animation frames have painted.
@@ -95,13 +268,19 @@ export async function openInBrowser(
   htmlPath: string,
   options: OpenInBrowserOptions = {},
 ): Promise<BrowserSession> {
-  const executablePath = options.executablePath ?? CHROMIUM_PATH;
-  if (!existsSync(executablePath)) {
-    throw new Error(
-      `no Chromium at ${executablePath}: the browser tests need it; ` +
-        `install Debian's chromium: apt-get install -y chromium`,
-    );
+  let browser: ResolvedBrowser;
+  if (options.executablePath === undefined) {
+    browser = await resolveBrowser();
+  } else {
+    if (!isExecutable(options.executablePath)) {
+      throw new Error(
+        `no Chromium at ${options.executablePath}: leave executablePath out to use ` +
+          `${SYSTEM_CHROMIUM_PATH} or the one npm ci installs (@sparticuz/chromium)`,
+      );
+    }
+    browser = { kind: 'path', executablePath: options.executablePath, env: options.env ?? {} };
   }
+  const { executablePath } = browser;
   const absolute = resolve(htmlPath);
   if (!existsSync(absolute) || !statSync(absolute).isFile()) {
     throw new Error(`openInBrowser: no such file: ${absolute}`);
@@ -113,6 +292,7 @@ export async function openInBrowser(
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath,
+      ...(Object.keys(browser.env).length === 0 ? {} : { env: { ...process.env, ...browser.env } }),
       headless: true,
       args: [...CHROMIUM_ARGS],
       timeout: BROWSER_TIMEOUT_MS,
@@ -223,6 +403,7 @@ export async function openInBrowser(
       page,
       context,
       fileUrl,
+      executablePath,
       userDataDir,
       consoleErrors,
       pageErrors,

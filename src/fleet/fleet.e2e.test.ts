@@ -99,9 +99,11 @@ describe('a fleet of three agent processes on one rollout', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fleet-'));
-    // Agents lag: a restart takes a second or two, a minute or two of event time here, and on 2
-    // busy cores an agent can fall seconds behind. 15 minutes' grace: none of this is refused.
-    canary = testCanary({ lateReportMs: 900_000 });
+    // Agents lag: each runs on the wall clock, so how far one falls behind the others in event
+    // time is SPEED × how long a busy machine stalls it (and a restart takes seconds: minutes of
+    // event time). A grace longer than the whole run means no lag, however long, gets a report
+    // refused as late or as routed with a stale weight; those refusals are create-canary's tests.
+    canary = testCanary({ lateReportMs: 2 * EVENT_MINUTES * 60_000 });
     server = await createCanaryServer({
       canary,
       tokens: { operator: 'fleet-operator-token-0123456789', agent: AGENT_TOKEN },
@@ -135,9 +137,14 @@ describe('a fleet of three agent processes on one rollout', () => {
     });
     const agents = [0, 1, 2].map((i) => startAgent(argsOf(i)));
 
-    // Mid-rollout (about 10 event minutes in), bot-2 dies without a chance to say goodbye.
-    // It is killed with reports in flight, so its restart has something to replay.
-    await new Promise((r) => setTimeout(r, wallStartMs + 10_000 - Date.now()));
+    // Mid-rollout (once it has reported 10 event minutes), bot-2 dies without a chance to say
+    // goodbye. It is killed with reports in flight, so its restart has something to replay.
+    // Waited for by what bot-2 printed, not by the wall clock: a busy machine only delays it.
+    const ticked = (run: AgentRun): number =>
+      Math.max(-1, ...run.lines.flatMap((l) => (typeof l['tick'] === 'number' ? [l['tick']] : [])));
+    await expect
+      .poll(() => ticked(agents[1]!), { timeout: 120_000, interval: 20 })
+      .toBeGreaterThanOrEqual(60);
     const bot2Outbox = join(dir, 'bot-2.outbox.jsonl');
     while (unacknowledged(bot2Outbox) === 0) await new Promise((r) => setTimeout(r, 2));
     agents[1]!.child.kill('SIGKILL');
@@ -192,5 +199,5 @@ describe('a fleet of three agent processes on one rollout', () => {
       expect(contiguousIn(heard, states)).toBe(true);
     }
     subscriber.ws.close();
-  }, 90_000);
+  }, 300_000); // about 30 s; the rest is room for a busy machine
 });

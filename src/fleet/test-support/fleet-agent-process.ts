@@ -4,8 +4,9 @@
  * order a reject instead), routed by the server's weight, through a {@link CanaryAgent} with an
  * outbox journal. Event time runs `speed` times faster than the wall clock from `wallStartMs`
  * (every agent is given the same), so a restarted agent takes up where the clock is. Prints one
- * JSON line per state it hears (`{"state":…}`), per connection (`{"connected":n}`), and at the
- * end `{"done":stats}` once every report is acknowledged.
+ * JSON line per state it hears (`{"state":…}`), per connection (`{"connected":n}`), per tick it
+ * has reported (`{"tick":n}`, n ticks of 10 s after t0), and at the end `{"done":stats}` once every
+ * report is acknowledged.
  */
 import { CanaryAgent } from '../canary-agent.js';
 import type { CanaryState } from '../../embed/create-canary.js';
@@ -112,6 +113,7 @@ async function run(): Promise<void> {
       });
     }
     agent.clock(tickMs + 20);
+    print({ tick });
     tick++;
   }
   await agent.flush(60_000);
