@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SAMPLES, spawnCli, tempDir } from './cli-harness.js';
+import { readReport, SAMPLES, spawnCli, tempDir } from './cli-harness.js';
 
 /** What a user writes in their own folder: value imports (not only types) from the package. */
 function strategySource(id: string): string {
@@ -61,5 +62,34 @@ describe('a strategy module outside the package (no install of its own)', () => 
     expect(result.stderr).toContain('[E_STRATEGY_LOAD]');
     expect(result.stderr).toContain('rename it .mts');
     expect(result.stderr).not.toContain('namespace=');
+  });
+
+  it('report.json names a module strategy by its path, its own name@version and its sha256', () => {
+    const dir = tempDir('sc-outside-');
+    const path = join(dir, 'outside.mjs');
+    writeFileSync(path, strategySource('outside-named'));
+    const out = join(dir, 'run');
+    const result = spawnCli([
+      'replay',
+      join(SAMPLES, 'spot_btcusdt_20240808.gz'),
+      '--canary',
+      path,
+      '--accounts',
+      '10',
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const { strategies } = readReport(out).inputs;
+    expect(strategies.canary).toMatchObject({
+      id: path,
+      version: 'outside-named@1.0.0',
+      sha256: createHash('sha256').update(readFileSync(path)).digest('hex'),
+    });
+    expect(strategies.stable).toMatchObject({
+      id: 'momentum@1.0.0',
+      version: 'momentum@1.0.0',
+      sha256: null,
+    });
   });
 });

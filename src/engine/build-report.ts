@@ -12,9 +12,11 @@ import {
   type ReportJson,
   type ReportOutcome,
   type ReportShadow,
+  type ReportStrategy,
 } from '../report/report-json.js';
 import { planHash } from '../rollout/index.js';
 import { buildReportSeries } from './build-report-series.js';
+import type { ArmStrategyConfig } from './replay-config.js';
 import type { RolloutRunner } from './rollout-runner.js';
 import type { ReplayConfig } from './run-replay.js';
 import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
@@ -76,8 +78,8 @@ export function buildReport(run: ReportSources): ReportJson {
         capital: moneyToString(totalCapital),
       },
       strategies: {
-        stable: { id: config.strategies.stable.spec, params: config.strategies.stable.params },
-        canary: { id: config.strategies.canary.spec, params: config.strategies.canary.params },
+        stable: reportStrategy(config.strategies.stable),
+        canary: reportStrategy(config.strategies.canary),
       },
       execution: engine.broker.describeFillModel(),
       onBadLine: config.feed.onBadLine,
@@ -260,4 +262,14 @@ function maxOf(values: readonly (number | null)[]): number | null {
   let max: number | null = null;
   for (const v of values) if (v !== null && (max === null || v > max)) max = v;
   return max;
+}
+
+/** An arm's strategy as report.json names it: as given, what it says it is, and its file's hash. */
+function reportStrategy(strategy: ArmStrategyConfig): ReportStrategy {
+  return {
+    id: strategy.spec,
+    version: `${strategy.definition.name}@${strategy.definition.version}`,
+    sha256: strategy.moduleSha256 ?? null,
+    params: strategy.params,
+  };
 }

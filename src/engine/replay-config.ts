@@ -9,6 +9,8 @@ export interface ArmStrategyConfig {
   readonly spec: string;
   readonly definition: StrategyDefinition;
   readonly params: unknown;
+  /** A module's sha256 (hex, of the file's bytes) when `spec` is a path; absent for bundled ids. */
+  readonly moduleSha256?: string;
 }
 
 /** Everything the trading engine needs, already validated. */

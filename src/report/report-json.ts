@@ -32,7 +32,12 @@ export interface ReportInputFile {
 
 /** A strategy as configured for one arm. */
 export interface ReportStrategy {
+  /** As given: a bundled id, or a module's path. */
   readonly id: string;
+  /** The definition's own `name@version` (what the module says it is). */
+  readonly version: string;
+  /** sha256 of the module file (hex), or null for a bundled strategy. */
+  readonly sha256: string | null;
   readonly params: unknown;
 }
 

@@ -1,9 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { FeedFormat } from '../../../feeds/index.js';
 import { FEED_FORMATS } from '../../../feeds/index.js';
-import { loadStrategyDefinition } from '../../../strategies/index.js';
+import { getStrategyDefinition, loadStrategyDefinition } from '../../../strategies/index.js';
 import type { Account } from '../../core/account.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import type { ArmStrategyConfig } from '../../engine/replay-config.js';
@@ -37,6 +39,7 @@ import {
 import { reproduceCommand } from '../reproduce-command.js';
 import { parseInteger, parseNumberInRange } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
+import { checkPresetName } from '../check-preset-name.js';
 import { nearestName } from '../nearest-name.js';
 
 /** Defaults of `replay`, as `--help` shows them and the README documents them. */
@@ -448,20 +451,6 @@ async function rolloutFrom(planSpec: string, o: ReplayCliOptions): Promise<Repla
   };
 }
 
-/**
- * `--plan standrad`: not a file and shaped like a preset name (letters, digits, dashes), so a
- * mistyped preset rather than a missing file: refused with the presets and the nearest one.
- */
-function checkPresetName(spec: string): void {
-  if ((PLAN_PRESET_NAMES as readonly string[]).includes(spec)) return;
-  if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(spec) || existsSync(spec)) return;
-  const nearest = nearestName(spec, PLAN_PRESET_NAMES);
-  throw new ConfigError(
-    'E_PLAN',
-    `--plan: "${spec}" is neither a preset (${PLAN_PRESET_NAMES.join(', ')}) nor a plan file${nearest === null ? '' : `; did you mean ${nearest}?`}`,
-  );
-}
-
 async function armStrategy(
   arm: string,
   spec: string,
@@ -476,8 +465,20 @@ async function armStrategy(
       throw new UsageError(`--${arm}-params: not valid JSON: ${paramsJson}`);
     }
   }
+  // A module is named by its path; its bytes' hash says which version of the file ran.
+  const moduleSha256 =
+    getStrategyDefinition(spec) === undefined
+      ? createHash('sha256')
+          .update(await readFile(resolve(spec)))
+          .digest('hex')
+      : undefined;
   try {
-    return { spec, definition, params: definition.parseParams(input) };
+    return {
+      spec,
+      definition,
+      params: definition.parseParams(input),
+      ...(moduleSha256 === undefined ? {} : { moduleSha256 }),
+    };
   } catch (error) {
     // The strategy's message may start with its own id, already in ours.
     const id = `${definition.name}@${definition.version}`;

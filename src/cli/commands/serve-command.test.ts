@@ -293,6 +293,11 @@ describe('serve', () => {
       await run([...BASE, '--plan', 'short']),
       /plan short: a shadow step .*\[E_PLAN\]\n$/,
     );
+    // A mistyped preset is not read as a file path.
+    expectRefused(
+      await run([...BASE, '--plan', 'standrad']),
+      /--plan: "standrad" is neither a preset .*; did you mean standard\? \[E_PLAN\]\n$/,
+    );
     expectRefused(
       await run(BASE.filter((a) => a !== '--salt' && a !== SALT)),
       /^strategy-canary: serve: --salt is required \[E_USAGE\]\n$/,

@@ -16,6 +16,7 @@ import type { CliIo } from '../cli-io.js';
 import { formatDecisionLine } from '../format-summary.js';
 import { parseInteger } from '../parse-option.js';
 import { checkTornAuditLine, describeRepair, type TornAuditLine } from './torn-audit-line.js';
+import { checkPresetName } from '../check-preset-name.js';
 
 /** Defaults of `serve`, as `--help` shows them and docs/server.md documents them. */
 export const SERVE_DEFAULTS = {
@@ -154,6 +155,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         3_600_000,
       );
       const tokens = await readTokens(o, env);
+      checkPresetName(o.plan);
       const plan = await loadPlan(o.plan);
       const accounts = await accountsFrom(accountsSpec, o.capital);
       // Validates the URL before anything is opened; connects only when read.
