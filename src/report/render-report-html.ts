@@ -3,6 +3,7 @@ import type { ReportJson } from './report-json.js';
 import { formatMoney } from './format-money.js';
 import {
   armRows,
+  PAPER_COLUMN,
   assumptionTables,
   comparisonRows,
   isMarkedDecision,
@@ -142,7 +143,8 @@ function comparisonSection(report: ReportJson): string {
   const rows = armRows(report)
     .map((r) => {
       const sub = r.label.startsWith('  ');
-      return `<tr${sub ? ' class="sub"' : ''}><td>${e(r.label.trim())}</td><td class="num">${e(r.stable)}</td><td class="num">${e(r.canary)}</td></tr>`;
+      const paper = r.paper === undefined ? '' : `<td class="num">${e(r.paper)}</td>`;
+      return `<tr${sub ? ' class="sub"' : ''}><td>${e(r.label.trim())}</td><td class="num">${e(r.stable)}</td><td class="num">${e(r.canary)}</td>${paper}</tr>`;
     })
     .join('\n');
   const comparisons = comparisonRows(report);
@@ -164,7 +166,7 @@ ${comparisons
   return `<section id="comparison">
 <h2>2. Stable vs canary</h2>
 <table>
-<thead><tr><th></th><th class="num"><span class="swatch" style="background:var(--stable)"></span>stable</th><th class="num"><span class="swatch" style="background:var(--canary)"></span>canary</th></tr></thead>
+<thead><tr><th></th><th class="num"><span class="swatch" style="background:var(--stable)"></span>stable</th><th class="num"><span class="swatch" style="background:var(--canary)"></span>canary</th>${report.shadow === null ? '' : `<th class="num">${e(PAPER_COLUMN)}</th>`}</tr></thead>
 <tbody>
 ${rows}
 </tbody>

@@ -2,6 +2,7 @@ import { decisionLogRows, type AuditLineForReport } from './decision-log.js';
 import type { ReportJson } from './report-json.js';
 import {
   armRows,
+  PAPER_COLUMN,
   assumptionTables,
   comparisonRows,
   noAuditText,
@@ -50,11 +51,17 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
   );
 
   out.push('## Stable vs canary', '');
+  const withPaper = report.shadow !== null;
   out.push(
     table(
-      ['', 'stable', 'canary'],
-      armRows(report).map((r) => [r.label.trim(), r.stable, r.canary]),
-      ['---', '---:', '---:'],
+      ['', 'stable', 'canary', ...(withPaper ? [PAPER_COLUMN] : [])],
+      armRows(report).map((r) => [
+        r.label.trim(),
+        r.stable,
+        r.canary,
+        ...(withPaper ? [r.paper ?? '–'] : []),
+      ]),
+      ['---', '---:', '---:', ...(withPaper ? ['---:'] : [])],
     ),
     '',
   );

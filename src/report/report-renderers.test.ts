@@ -348,6 +348,33 @@ describe('renderReportHtml', () => {
   });
 });
 
+describe('the shadow step’s paper book', () => {
+  it('is its own column in report.md and report.html, labelled paper, with the shadow figures', () => {
+    const shadow = halted.report.shadow!;
+    expect(shadow.fills).toBeGreaterThan(0);
+    // The canary's real book is empty: every account stayed on stable.
+    expect(mdRow(halted.md, 'fills')).toEqual([
+      halted.report.arms.stable.fills.toLocaleString('en-US'),
+      '0',
+      shadow.fills.toLocaleString('en-US'),
+    ]);
+    expect(halted.md).toContain('|  | stable | canary | canary on paper (shadow step) |');
+    const money = (text: string): string => shown(new Decimal(text));
+    expect(mdRow(halted.md, 'P&L (attributed)')[2]).toBe(money(shadow.pnl));
+    expect(mdRow(halted.md, 'fees')[2]).toBe(money(shadow.fees));
+    expect(mdRow(halted.md, 'accounts (at the end)')[2]).toBe(
+      `${shadow.paperAccounts.toLocaleString('en-US')} paper`,
+    );
+    expect(halted.html).toContain('<th class="num">canary on paper (shadow step)</th>');
+    expect(halted.html).toContain(
+      `<td>P&amp;L (attributed)</td><td class="num">${shown(new Decimal(halted.report.arms.stable.pnl))}</td><td class="num">0.00</td><td class="num">${money(shadow.pnl)}</td>`,
+    );
+    // Without a shadow step there is no such column.
+    expect(fixed.md).not.toContain('on paper');
+    expect(mdRow(fixed.md, 'fills')).toHaveLength(2);
+  });
+});
+
 describe('renderComparisonMd', () => {
   it('shows each run’s stable and canary figures in their own rows, from accounts.csv', () => {
     const md = renderComparisonMd([

@@ -7,7 +7,15 @@ export interface ArmRow {
   readonly label: string;
   readonly stable: string;
   readonly canary: string;
+  /**
+   * The shadow step's paper book (the canary strategy on paper copies of the stable accounts),
+   * when the run had one: `–` where the paper book has no such figure; absent without a shadow step.
+   */
+  readonly paper?: string;
 }
+
+/** The heading of the shadow step's paper-book column. */
+export const PAPER_COLUMN = 'canary on paper (shadow step)';
 
 /** A compared metric's latest evidence, as text, with its verdict. */
 export interface ComparisonRow {
@@ -215,7 +223,7 @@ export function armRows(report: ReportJson): ArmRow[] {
   const rejectRows = [...reasons]
     .filter((r) => (stable.rejectsByReason[r] ?? 0) + (canary.rejectsByReason[r] ?? 0) > 0)
     .map((r) => row(`  rejects: ${r}`, (a) => count(a.rejectsByReason[r] ?? 0)));
-  return [
+  const rows = [
     row('strategy', (a) => a.id),
     row('accounts (at the end)', (a) => count(a.accounts)),
     row('capital (at the end)', (a) => formatMoney(a.capital)),
@@ -250,6 +258,20 @@ export function armRows(report: ReportJson): ArmRow[] {
       (a) => `${fixed(a.slippageBps.mean, 3)} / ${fixed(a.slippageBps.p95, 3)} bps`,
     ),
   ];
+  const shadow = report.shadow;
+  if (shadow === null) return rows;
+  // The paper book keeps its orders, fills and money: the rest of the canary's figures are real.
+  const paper: Readonly<Record<string, string>> = {
+    strategy: canary.id,
+    'accounts (at the end)': `${count(shadow.paperAccounts)} paper`,
+    orders: count(shadow.orders),
+    fills: count(shadow.fills),
+    'realized P&L': formatMoney(shadow.realizedPnl),
+    'unrealized P&L': formatMoney(shadow.unrealizedPnl),
+    fees: formatMoney(shadow.fees),
+    'P&L (attributed)': formatMoney(shadow.pnl),
+  };
+  return rows.map((r) => ({ ...r, paper: paper[r.label] ?? '–' }));
 }
 
 /** `HH:MM:SS.mmm` of an ISO time (the date is in the verdict's time range). */
