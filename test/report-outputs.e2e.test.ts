@@ -120,7 +120,8 @@ describe('report files of a fixed-weight replay', () => {
         expect(html).toContain(`>${formatMoney(money)}<`);
       }
     }
-    expect(md).toContain('No statistical comparison: the run had no rollout plan.');
+    // A fixed weight still compares the arms over the whole run (nothing acts on it).
+    expect(md).toContain('## Compared metrics (canary − stable)\n\n| metric |');
     expect(md).toContain('**Verdict: fixed weight.**');
   });
 });

@@ -14,6 +14,7 @@ import {
   type ReportShadow,
   type ReportStrategy,
 } from '../report/report-json.js';
+import type { ArmComparison } from '../analysis/index.js';
 import { planHash } from '../rollout/index.js';
 import { buildReportSeries } from './build-report-series.js';
 import type { ArmStrategyConfig } from './replay-config.js';
@@ -31,6 +32,8 @@ export interface ReportSources {
   readonly runner: RolloutRunner | null;
   /** Paper orders and fills of a shadow step. */
   readonly paper: { readonly orders: number; readonly fills: number };
+  /** A fixed-weight run's comparison of the arms (null with a plan: the runner has its own). */
+  readonly comparison: ArmComparison | null;
 }
 
 /** Assembles report.json's data from a finished run. */
@@ -111,6 +114,13 @@ export function buildReport(run: ReportSources): ReportJson {
             deployments: runner.controller.deployments,
           },
     decisions: runner === null ? [] : runner.decisions.map(reportDecisionOf),
+    comparison:
+      run.comparison === null
+        ? null
+        : run.comparison
+            .evaluate(undefined, [])
+            // No steps: the step scope is the whole run too, so only the rollout's is shown.
+            .filter((evidence) => evidence.scope === 'rollout'),
     outcome: outcomeOf(runner),
     series: buildReportSeries({
       detail: { stable: snapshot?.arms.stable.detail, canary: snapshot?.arms.canary.detail },

@@ -8,6 +8,7 @@ import type { Decision } from '../core/decision.js';
 import type { MarketEvent } from '../core/market-event.js';
 import type { Strategy } from '../core/strategy.js';
 import type { FaultInjection } from '../execution/index.js';
+import { ArmComparison } from '../analysis/index.js';
 import { armMetrics, type MetricsInput, type MetricsSnapshot } from '../metrics/index.js';
 import type { ReportJson } from '../report/report-json.js';
 import {
@@ -140,6 +141,16 @@ export async function runReplay(
     }
   }
 
+  // A fixed weight still compares the arms (nothing acts on it): the same evidence, same inputs
+  // as a rollout's analysis.
+  const comparison = runner === null ? new ArmComparison() : null;
+  if (comparison !== null) {
+    engine.metricsInput$.subscribe((input) => {
+      if (input.type === 'equity' && (input.beforeFlow === true || input.book === 'real')) return;
+      comparison.record(input);
+    });
+  }
+
   const paper = { orders: 0, fills: 0 };
   engine.metricsInput$.pipe(filter(isPaper)).subscribe((input) => {
     if (input.type === 'order') paper.orders++;
@@ -202,7 +213,15 @@ export async function runReplay(
   hooks.onProgress?.(totalBytes, totalBytes);
 
   return {
-    report: buildReport({ config, sources, engine, snapshot: lastSnapshot, runner, paper }),
+    report: buildReport({
+      config,
+      sources,
+      engine,
+      snapshot: lastSnapshot,
+      runner,
+      paper,
+      comparison,
+    }),
     lastSnapshot,
     rollout: runner,
     accounts: accountResults(engine.ledger, config.accounts),

@@ -1,4 +1,4 @@
-import type { Decision } from '../core/decision.js';
+import type { Decision, DecisionReason } from '../core/decision.js';
 import { usToIso } from '../core/time.js';
 import type { ReportSeries } from './report-series.js';
 
@@ -221,6 +221,12 @@ export interface ReportJson {
   readonly shadow: ReportShadow | null;
   readonly rollout: ReportRollout | null;
   readonly decisions: readonly ReportDecision[];
+  /**
+   * A fixed-weight run's comparison: each compared metric's evidence over the whole run, judged at
+   * the default margins and error rates (nothing acts on it). Null with a plan: every decision
+   * carries its evidence.
+   */
+  readonly comparison: readonly DecisionReason[] | null;
   readonly outcome: ReportOutcome;
   /** The charts' data: equity curves, exposure steps, distributions. */
   readonly series: ReportSeries;

@@ -260,8 +260,8 @@ describe('renderReportMd', () => {
       expect(text).not.toContain('the run had no rollout plan');
       expect(text).toContain('a guardrail rolled back the canary before the first analysis');
     }
-    // A run at a fixed weight still says it had no plan.
-    expect(fixed.md).toContain('No statistical comparison: the run had no rollout plan.');
+    // A run at a fixed weight is compared too (issue 11, item 5).
+    expect(fixed.md).not.toContain('No statistical comparison');
   });
 
   it('names the blocking metric for a rollback at a step’s maximum too', () => {
@@ -346,6 +346,35 @@ describe('renderReportHtml', () => {
       expect(table, label).toContain(cells);
     }
   });
+});
+
+describe('a fixed-weight run’s comparison', () => {
+  it('compares the arms over the whole run, in report.json, report.md and report.html', async () => {
+    const run = await replay(
+      '--weight',
+      '50',
+      '--accounts',
+      '100',
+      '--inject',
+      'canary:latency=+40ms',
+    );
+    expect(run.report.decisions).toEqual([]);
+    const comparison = run.report.comparison!;
+    expect(comparison.map((r) => [r.metric, r.scope])).toEqual([
+      ['slippageBps', 'rollout'],
+      ['latencyMs', 'rollout'],
+      ['rejectRate', 'rollout'],
+      ['edgeBps', 'rollout'],
+    ]);
+    const latency = comparison.find((r) => r.metric === 'latencyMs')!;
+    expect(latency.verdict).toBe('worse');
+    expect(latency.estimate).toBeGreaterThan(35);
+    expect(mdRow(run.md, 'latencyMs')).toContain('worse');
+    expect(run.md).not.toContain('No statistical comparison');
+    expect(run.html).toContain('<td class="v-worse">worse</td>');
+    // A rollout's comparison lives in its decisions.
+    expect(halted.report.comparison).toBeNull();
+  }, 60_000);
 });
 
 describe('the shadow step’s paper book', () => {

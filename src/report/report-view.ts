@@ -169,7 +169,7 @@ export function eventSpanMs(report: ReportJson): number {
 /** Why the compared-metrics table is empty, in a sentence (no rollout plan, or no evidence yet). */
 export function noComparisonText(report: ReportJson): string {
   if (report.inputs.plan.type === 'fixed') {
-    return 'No statistical comparison: the run had no rollout plan.';
+    return 'No statistical comparison: one arm had no accounts or no orders to compare.';
   }
   const decisive = decisiveDecision(report);
   if (
@@ -292,8 +292,9 @@ const METRIC_UNITS: Readonly<Record<string, string>> = {
  */
 export function comparisonRows(report: ReportJson): ComparisonRow[] {
   const latest = report.decisions.findLast((d) => d.reasons.some((r) => r.verdict !== null));
-  if (latest === undefined) return [];
-  return latest.reasons.filter((r) => r.metric !== null && r.verdict !== null).map(comparisonRow);
+  // A fixed-weight run has no decisions, but its whole-run comparison (older reports: none).
+  const reasons = latest?.reasons ?? report.comparison ?? [];
+  return reasons.filter((r) => r.metric !== null && r.verdict !== null).map(comparisonRow);
 }
 
 function comparisonRow(reason: DecisionReason): ComparisonRow {
