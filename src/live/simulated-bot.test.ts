@@ -100,6 +100,8 @@ async function run(options: {
   plan: RolloutPlan;
   inject?: string;
   lateReportMs?: number;
+  /** The canary's strategy takes this many ms per event, on a wall clock it moves itself. */
+  slowCanaryMs?: number;
 }): Promise<Run> {
   const accounts = Array.from({ length: options.accounts }, (_, i) => ({
     id: `acct-${String(i + 1).padStart(4, '0')}`,
@@ -116,16 +118,43 @@ async function run(options: {
   const decisions: Decision[] = [];
   canary.decisions$.subscribe((decision) => decisions.push(decision));
   const agent = new InProcessAgent(canary);
+  const strategies = await loadArmStrategies({
+    stable: 'momentum@1.0.0',
+    canary: 'momentum@1.0.0',
+    stableParams: FAST,
+    canaryParams: FAST,
+  });
+  let wallMs = 0;
+  const slowMs = options.slowCanaryMs;
+  const canaryDefinition = strategies.canary.definition;
   const bot = new SimulatedBot({
     agentId: 'bot-1',
     accounts: accounts.map((a) => ({ id: a.id, capital: new Decimal(a.capital) })),
     salt: SALT,
-    strategies: await loadArmStrategies({
-      stable: 'momentum@1.0.0',
-      canary: 'momentum@1.0.0',
-      stableParams: FAST,
-      canaryParams: FAST,
-    }),
+    strategies:
+      slowMs === undefined
+        ? strategies
+        : {
+            ...strategies,
+            canary: {
+              ...strategies.canary,
+              definition: {
+                ...canaryDefinition,
+                create: (params) => {
+                  const inner = canaryDefinition.create(params);
+                  return {
+                    id: inner.id,
+                    onMarketEvent: (event) => {
+                      wallMs += slowMs;
+                      return inner.onMarketEvent(event);
+                    },
+                    targetQuantity: (t, a, p) => inner.targetQuantity(t, a, p),
+                  };
+                },
+              },
+            },
+          },
+    wallClockMs: () => wallMs,
     routing: agent,
     reports: agent,
     market: agent,
@@ -190,6 +219,26 @@ describe('SimulatedBot: the replay engine on live events, routed by a rollout it
 
     expect(agent.refused).toEqual([]);
     expectSameCounts(bot, canary);
+  });
+
+  it('reports a canary much slower than stable as a canary strategy error: the guardrail rolls it back', async () => {
+    const { bot, canary, agent, decisions } = await run({
+      accounts: 200,
+      plan: SHORT_LIVE,
+      slowCanaryMs: 5,
+    });
+    const slow = agent.reports.filter(
+      (r) =>
+        r.type === 'strategy-error' &&
+        r.arm === 'canary' &&
+        r.message.includes('slower than stable'),
+    );
+    expect(slow).toHaveLength(1); // reported once
+    const rollback = decisions.find((d) => d.action === 'rollback' && d.disposition === 'applied');
+    expect(rollback?.reasons[0]?.code).toMatch(/^GUARDRAIL_/);
+    expect(canary.state.status).toBe('rolled_back');
+    expect(bot.engine.accountsOn('canary')).toEqual([]);
+    expect(agent.refused).toEqual([]);
   });
 
   it('reports each order before its fill or reject, with ids unique to the bot and its start', async () => {

@@ -6,6 +6,7 @@ import type { MarketEvent } from '../core/market-event.js';
 import type { BotReport } from '../embed/bot-report.js';
 import type { CanaryState } from '../embed/create-canary.js';
 import type { ArmStrategyConfig } from '../engine/replay-config.js';
+import { slowCanaryWarning } from '../engine/decision-timer.js';
 import { TradingEngine, type PositionsPolicy } from '../engine/trading-engine.js';
 import {
   DEFAULT_EXECUTION_CONFIG,
@@ -54,7 +55,16 @@ export interface SimulatedBotOptions {
   readonly forwardIntervalMs?: number;
   /** Wall-clock start, ms (default now): in the order ids, so a restarted bot never reuses one. */
   readonly startedAtMs?: number;
+  /** The wall clock decision times are measured with, ms (default `performance.now`; tests). */
+  readonly wallClockMs?: () => number;
 }
+
+/**
+ * Market events between checks of the strategies' decision times (the first after as many). Live,
+ * a canary much slower than stable ({@link slowCanaryWarning}) trades on stale decisions: the bot
+ * reports it once as a canary strategy error, which the rollout's guardrail rolls back.
+ */
+export const DECISION_TIME_CHECK_EVENTS = 1024;
 
 /** What one arm of the bot did. */
 export interface BotArmCounts {
@@ -119,6 +129,7 @@ export class SimulatedBot {
   #moves = 0;
   #reportCount = 0;
   #finished = false;
+  #reportedSlowCanary = false;
 
   constructor(options: SimulatedBotOptions) {
     const startedAtMs = Math.round(options.startedAtMs ?? Date.now());
@@ -136,6 +147,7 @@ export class SimulatedBot {
         maxLeverage: options.maxLeverage ?? 1,
         quantityDecimals: options.quantityDecimals ?? 8,
         sampleIntervalMs: options.sampleIntervalMs ?? 1000,
+        ...(options.wallClockMs === undefined ? {} : { wallClockMs: options.wallClockMs }),
       },
       {
         stable: createStrategy(
@@ -182,7 +194,24 @@ export class SimulatedBot {
     if (this.#finished) throw new Error('SimulatedBot: onMarketEvent after finish()');
     this.#events++;
     this.engine.process(event);
+    if (!this.#reportedSlowCanary && this.#events % DECISION_TIME_CHECK_EVENTS === 0) {
+      this.#checkDecisionTime(event.tsUs);
+    }
     this.#forwarder?.onEvent(event);
+  }
+
+  /** A canary much slower than stable: reported once as a canary strategy error (a guardrail). */
+  #checkDecisionTime(tsUs: number): void {
+    const slow = slowCanaryWarning(
+      this.engine.decisionTime('stable'),
+      this.engine.decisionTime('canary'),
+    );
+    if (slow === null) return;
+    this.#reportedSlowCanary = true;
+    this.#counts.canary.strategyErrors++;
+    this.#report(
+      botStrategyErrorOf({ type: 'strategy-error', arm: 'canary', tsUs, message: slow }),
+    );
   }
 
   /**
