@@ -1,4 +1,4 @@
-import type { DecisionTime } from '../engine/decision-timer.js';
+import { formatMicroseconds, type DecisionTime } from '../engine/decision-timer.js';
 import { formatMoney } from '../report/format-money.js';
 import type { ReportArm, ReportDecision, ReportJson } from '../report/report-json.js';
 
@@ -95,8 +95,8 @@ export function formatSummary(
       : [
           [
             'decision time / event (wall)',
-            microseconds(decisionTime.stable.meanUs),
-            microseconds(decisionTime.canary.meanUs),
+            formatMicroseconds(decisionTime.stable.meanUs),
+            formatMicroseconds(decisionTime.canary.meanUs),
           ],
         ]),
   ];
@@ -135,10 +135,4 @@ export function formatDecisionLine(decision: ReportDecision): string {
   const reason = main === undefined ? '' : `  ${main.code}: ${main.message}`;
   const disposition = decision.disposition === 'applied' ? '' : ` (${decision.disposition})`;
   return `${decision.at}  ${decision.action.padEnd(8)} ${weights}${disposition}${reason}`;
-}
-
-/** A wall-clock duration in µs, as `0.52 µs` or `5.00 ms`; `–` when not measured. */
-function microseconds(us: number | null): string {
-  if (us === null) return '–';
-  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(2)} µs`;
 }

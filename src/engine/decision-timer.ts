@@ -68,11 +68,13 @@ export function slowCanaryWarning(stable: DecisionTime, canary: DecisionTime): s
   const ratio = stable.meanUs > 0 ? `${Math.round(canary.meanUs / stable.meanUs)}× ` : '';
   return (
     `the canary strategy is ${ratio}slower than stable per market event ` +
-    `(${formatUs(canary.meanUs)} against ${formatUs(stable.meanUs)}, wall clock): ` +
+    `(${formatMicroseconds(canary.meanUs)} against ${formatMicroseconds(stable.meanUs)}, wall clock): ` +
     'live, its decisions would be stale by that much'
   );
 }
 
-function formatUs(us: number): string {
-  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
+/** A wall-clock duration given in µs, as `0.52 µs` or `5.00 ms`; `–` when not measured. */
+export function formatMicroseconds(us: number | null): string {
+  if (us === null) return '–';
+  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(2)} µs`;
 }

@@ -337,6 +337,40 @@ describe('createCanaryServer: authentication and bad input', () => {
   });
 });
 
+/** An order of `accountId` on stable at T0, and its fill (ids and extra fields as given). */
+function stableOrder(accountId: string, orderId = 'o-1') {
+  return {
+    type: 'order',
+    orderId,
+    accountId,
+    arm: 'stable',
+    symbol: 'BTCUSDT',
+    side: 'buy',
+    quantity: '0.5',
+    decisionTsMs: T0_MS,
+  } as const;
+}
+
+function stableFill(accountId: string, orderId = 'o-1', fillId = 'f-1', extra: object = {}) {
+  return {
+    ...stableOrder(accountId, orderId),
+    type: 'fill',
+    fillId,
+    price: '60000',
+    fee: '3',
+    tsMs: T0_MS + 20,
+    latencyMs: 20,
+    slippageBps: 0,
+    ...extra,
+  } as const;
+}
+
+/** Sends a report as `client` and waits for its ack. */
+async function ackOf(client: TestClient, reportId: string, report: object) {
+  client.send({ type: 'report', reportId, report });
+  return client.next<'ack'>((f) => f.type === 'ack' && f.reportId === reportId);
+}
+
 describe('createCanaryServer: agents', () => {
   it('records a report once, whatever how often its id is sent', async () => {
     const canary = testCanary();
@@ -344,30 +378,9 @@ describe('createCanaryServer: agents', () => {
     const server = await serve(canary);
     const bot = await agent(server, 'bot-a');
     const accountId = ACCOUNTS.find((a) => canary.route(a.id) === 'stable')!.id;
-    const order = {
-      type: 'order',
-      orderId: 'o-1',
-      accountId,
-      arm: 'stable',
-      symbol: 'BTCUSDT',
-      side: 'buy',
-      quantity: '0.5',
-      decisionTsMs: T0_MS,
-    } as const;
-    const fill = {
-      ...order,
-      type: 'fill',
-      fillId: 'f-1',
-      price: '60000',
-      fee: '3',
-      tsMs: T0_MS + 20,
-      latencyMs: 20,
-      slippageBps: 0,
-    } as const;
-    const ack = async (reportId: string, report: object, client = bot) => {
-      client.send({ type: 'report', reportId, report });
-      return client.next<'ack'>((f) => f.type === 'ack' && f.reportId === reportId);
-    };
+    const order = stableOrder(accountId);
+    const fill = stableFill(accountId);
+    const ack = (reportId: string, report: object, client = bot) => ackOf(client, reportId, report);
     expect(await ack('r-1', order)).toEqual({ type: 'ack', reportId: 'r-1', accepted: true });
     expect(await ack('r-2', fill)).toEqual({ type: 'ack', reportId: 'r-2', accepted: true });
     expect(await ack('r-2', fill)).toEqual({
@@ -413,30 +426,9 @@ describe('createCanaryServer: agents', () => {
     const server = await serve(canary);
     const bot = await agent(server, 'bot-a');
     const accountId = ACCOUNTS.find((a) => canary.route(a.id) === 'stable')!.id;
-    const order = {
-      type: 'order',
-      orderId: 'o-1',
-      accountId,
-      arm: 'stable',
-      symbol: 'BTCUSDT',
-      side: 'buy',
-      quantity: '0.5',
-      decisionTsMs: T0_MS,
-    } as const;
-    const fill = {
-      ...order,
-      type: 'fill',
-      fillId: 'f-1',
-      price: '60000',
-      fee: '3',
-      tsMs: T0_MS + 20,
-      latencyMs: 20,
-      slippageBps: 0,
-    } as const;
-    const ack = async (reportId: string, report: object) => {
-      bot.send({ type: 'report', reportId, report });
-      return bot.next<'ack'>((f) => f.type === 'ack' && f.reportId === reportId);
-    };
+    const order = stableOrder(accountId);
+    const fill = stableFill(accountId);
+    const ack = (reportId: string, report: object) => ackOf(bot, reportId, report);
     expect(await ack('r-1', order)).toMatchObject({ accepted: true });
     // While the order is open, and after its fill settled it: the same order id is refused.
     expect(await ack('r-2', order)).toMatchObject({
@@ -470,32 +462,10 @@ describe('createCanaryServer: agents', () => {
     const server = await serve(canary);
     const bot = await agent(server, 'bot-a');
     const accountId = ACCOUNTS.find((a) => canary.route(a.id) === 'stable')!.id;
-    const order = (orderId: string) =>
-      ({
-        type: 'order',
-        orderId,
-        accountId,
-        arm: 'stable',
-        symbol: 'BTCUSDT',
-        side: 'buy',
-        quantity: '0.5',
-        decisionTsMs: T0_MS,
-      }) as const;
-    const fill = (orderId: string, extra: object) => ({
-      ...order(orderId),
-      type: 'fill',
-      fillId: `f-${orderId}`,
-      price: '60000',
-      fee: '3',
-      tsMs: T0_MS + 20,
-      latencyMs: 20,
-      slippageBps: 0,
-      ...extra,
-    });
-    const ack = async (reportId: string, report: object) => {
-      bot.send({ type: 'report', reportId, report });
-      return bot.next<'ack'>((f) => f.type === 'ack' && f.reportId === reportId);
-    };
+    const order = (orderId: string) => stableOrder(accountId, orderId);
+    const fill = (orderId: string, extra: object) =>
+      stableFill(accountId, orderId, `f-${orderId}`, extra);
+    const ack = (reportId: string, report: object) => ackOf(bot, reportId, report);
     const implausible: ReadonlyArray<[object, RegExp]> = [
       [{ slippageBps: 1e308 }, /^slippageBps: /],
       [{ slippageBps: -10_000.5 }, /^slippageBps: /],
