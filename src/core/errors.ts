@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'E_PLAN'
   | 'E_OPERATOR_SCRIPT'
   | 'E_AUDIT_LOG'
+  | 'E_REPORT_JOURNAL'
   | 'E_ROLLOUT_STATE'
   | 'E_RUN_DIR'
   // live feeds

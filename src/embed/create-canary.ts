@@ -27,6 +27,7 @@ import {
 import { botReportSchema, type BotReport, type ValidBotReport } from './bot-report.js';
 import { EmbeddedBooks, type AssignmentChange } from './embedded-books.js';
 import type { RecordResult, ReportRejection, ReportRejectionCode } from './report-rejection.js';
+import { ReportJournal, type JournalEntry } from './report-journal.js';
 
 /** One of the bot's accounts. */
 export interface CanaryAccount {
@@ -56,6 +57,13 @@ export interface CanaryOptions {
    * the default). `serve --repair` sets it.
    */
   readonly repairTornLine?: boolean;
+  /**
+   * With `statePath` and `auditPath`: journal every accepted report here (JSON lines, written
+   * before it is booked) and rebuild the books, open orders, duplicate ids and recent moves from
+   * it on a restart, so that a report accepted before a crash is neither lost nor refused after
+   * it (docs/server.md, "Restarts"). `serve --state-dir` sets it.
+   */
+  readonly journalPath?: string;
   /** Event-time interval of the equity samples behind returns, ms (default 1000). */
   readonly sampleIntervalMs?: number;
   /**
@@ -67,6 +75,16 @@ export interface CanaryOptions {
    * refused, `TIME_BACKWARDS` and `WRONG_ARM`.
    */
   readonly lateReportMs?: number;
+}
+
+/** Options of {@link Canary.record}. */
+export interface RecordOptions {
+  /**
+   * The sender's idempotency key (a fleet agent's id and report id). With a journal, a report whose
+   * key was journaled before a restart is answered `{ accepted: true, repeated: true }` and not
+   * booked twice.
+   */
+  readonly key?: string;
 }
 
 /** Reports recorded for one arm (accepted only). */
@@ -111,7 +129,7 @@ export interface Canary {
    * Records a report of the bot's broker. A report that does not validate is refused with a
    * typed reason, counted, and changes nothing (the books stay exact).
    */
-  record(report: BotReport): RecordResult;
+  record(report: BotReport, options?: RecordOptions): RecordResult;
   /** A market event the bot saw: event time moves on and the books mark the symbol. */
   onMarketEvent(event: MarketEvent): void;
   /** Event time from the bot's market data, when there is no event to pass. */
@@ -192,6 +210,12 @@ export function createCanary(options: CanaryOptions): Canary {
   if ((options.statePath === undefined) !== (options.auditPath === undefined)) {
     throw new ConfigError('E_USAGE', 'statePath and auditPath go together: give both or neither');
   }
+  if (options.journalPath !== undefined && options.statePath === undefined) {
+    throw new ConfigError(
+      'E_USAGE',
+      'journalPath needs statePath and auditPath: the books it rebuilds belong to a persisted rollout',
+    );
+  }
   const accounts = options.accounts.map((a) => ({
     id: a.id,
     capital: new Decimal(a.capital),
@@ -234,13 +258,17 @@ export function createCanary(options: CanaryOptions): Canary {
     ...(session === null ? {} : { session }),
   });
   const resumedFrom: ResumedFrom = session?.resumedFrom ?? 'new';
+  const resuming = resumedFrom !== 'new' && runner.controller.status !== 'pending';
+  // A resumed rollout routes at its saved weight from the start: the first reports after a
+  // restart are checked against the routes the agents still use, not against "all on stable".
+  if (resuming) syncRouter(books.router, runner.controller);
   let started = false;
   const ensureStarted = (tsUs: number): void => {
     if (started) return;
     started = true;
     // A rollout saved before it ever started (pending: a server stopped before any event time)
     // has nothing to resume: it starts as a fresh one does.
-    if (resumedFrom === 'new' || runner.controller.status === 'pending') {
+    if (!resuming) {
       runner.start(tsUs);
       return;
     }
@@ -272,7 +300,93 @@ export function createCanary(options: CanaryOptions): Canary {
   const settledOrderIds = new Set<string>();
   const accountIds = new Set(accounts.map((a) => a.id));
 
-  const record = (input: BotReport): RecordResult => {
+  // The report journal: rebuild what the last process had booked, then journal from here on.
+  const opened =
+    options.journalPath === undefined ? null : ReportJournal.open(options.journalPath, configHash);
+  const journal = opened?.journal ?? null;
+  /** Keys of reports journaled before this process: their sender may send them again. */
+  const journaledKeys = new Set<string>();
+  for (const entry of opened?.entries ?? []) {
+    if (entry.k !== 'moves' && entry.key !== undefined) remember(journaledKeys, entry.key);
+    switch (entry.k) {
+      case 'order':
+        orders.set(entry.orderId, {
+          accountId: entry.accountId,
+          arm: entry.arm,
+          symbol: entry.symbol,
+          side: entry.side,
+          quantity: new Decimal(entry.quantity),
+          decisionTsUs: entry.decisionTsUs,
+        });
+        recorded[entry.arm].orders++;
+        break;
+      case 'fill':
+      case 'reject': {
+        const order = orders.get(entry.orderId);
+        if (order === undefined) {
+          throw new ConfigError(
+            'E_REPORT_JOURNAL',
+            `${options.journalPath}: ${entry.k} for order ${entry.orderId}, which the journal never opened`,
+          );
+        }
+        orders.delete(entry.orderId);
+        remember(settledOrderIds, entry.orderId);
+        if (entry.k === 'fill') {
+          remember(fillIds, entry.fillId);
+          books.restoreFill({
+            type: 'fill',
+            orderId: entry.orderId,
+            accountId: order.accountId,
+            arm: order.arm,
+            symbol: order.symbol,
+            side: order.side,
+            quantity: order.quantity,
+            decisionTsUs: order.decisionTsUs,
+            tsUs: entry.tsUs,
+            price: new Decimal(entry.price),
+            fee: new Decimal(entry.fee),
+            latencyMs: entry.latencyMs,
+            slippageBps: entry.slippageBps,
+          });
+          recorded[order.arm].fills++;
+        } else {
+          books.clock.advance(entry.tsUs);
+          recorded[order.arm].rejects++;
+        }
+        break;
+      }
+      case 'moves':
+        books.restoreMoves(
+          entry.tsUs,
+          entry.marks.map(([symbol, price]) => [symbol, new Decimal(price)] as const),
+          entry.moves.map(([accountId, , to]) => [accountId, to] as const),
+        );
+        for (const [accountId, from, to] of entry.moves) {
+          lastMoves.set(accountId, {
+            accountId,
+            from,
+            to,
+            atTsUs: entry.tsUs,
+            positions: books.positionsPolicy,
+          });
+        }
+        break;
+    }
+  }
+  if (journal !== null) {
+    books.onMembershipChange = (tsUs, marks, moves) =>
+      journal.append({
+        k: 'moves',
+        tsUs,
+        marks: marks.map(([symbol, price]) => [symbol, price.toFixed()] as const),
+        moves: moves.map((m) => [m.accountId, m.from, m.to] as const),
+      });
+  }
+  const write = (entry: JournalEntry): void => journal?.append(entry);
+
+  const record = (input: BotReport, recordOptions: RecordOptions = {}): RecordResult => {
+    const key = recordOptions.key;
+    if (key !== undefined && journaledKeys.has(key)) return { accepted: true, repeated: true };
     const parsed = botReportSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -306,6 +420,17 @@ export function createCanary(options: CanaryOptions): Canary {
         return refuse('MISMATCH', `order ${report.orderId} was already reported and settled`);
       }
       ensureStarted(decisionTsUs);
+      write({
+        k: 'order',
+        ...(key === undefined ? {} : { key }),
+        orderId: report.orderId,
+        accountId: report.accountId,
+        arm,
+        symbol: report.symbol,
+        side: report.side,
+        quantity: new Decimal(report.quantity).toFixed(),
+        decisionTsUs,
+      });
       orders.set(report.orderId, {
         accountId: report.accountId,
         arm,
@@ -348,9 +473,32 @@ export function createCanary(options: CanaryOptions): Canary {
         `${report.type} for order ${report.orderId} at ${report.tsMs} ms, before the canary's clock (${books.clock.nowUs / 1000} ms)`,
       );
     }
+    ensureStarted(reportedUs); // after a restart, a fill may come before any new order
+    const tsUs = Math.max(reportedUs, books.clock.nowUs);
+    write(
+      report.type === 'fill'
+        ? {
+            k: 'fill',
+            ...(key === undefined ? {} : { key }),
+            orderId: report.orderId,
+            fillId: report.fillId,
+            tsUs,
+            price: new Decimal(report.price).toFixed(),
+            fee: new Decimal(report.fee).toFixed(),
+            latencyMs: report.latencyMs,
+            slippageBps: report.slippageBps,
+          }
+        : {
+            k: 'reject',
+            ...(key === undefined ? {} : { key }),
+            orderId: report.orderId,
+            tsUs,
+            reason: report.reason,
+            message: report.message,
+          },
+    );
     orders.delete(report.orderId);
     remember(settledOrderIds, report.orderId);
-    const tsUs = Math.max(reportedUs, books.clock.nowUs);
     const base = {
       orderId: report.orderId,
       accountId: report.accountId,
@@ -455,7 +603,10 @@ export function createCanary(options: CanaryOptions): Canary {
     halt: (reason) => operate((controller, now) => controller.halt(reason, now)),
     resume: () => operate((controller, now) => controller.resume(now)),
     rollback: (reason) => operate((controller, now) => controller.forceRollback(reason, now)),
-    close: () => runner.close(),
+    close: () => {
+      runner.close();
+      journal?.close();
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import type { Arm } from '../core/arm.js';
 import { EventClock } from '../core/event-clock.js';
 import type { ExecutionReport } from '../core/execution-report.js';
 import type { MarketEvent } from '../core/market-event.js';
+import type { Decimal } from '../core/money.js';
 import { Ledger, type ArmEquityNum } from '../ledger/index.js';
 import { IntervalBoundaries, type MetricsInput } from '../metrics/index.js';
 import type { PositionsPolicy } from '../rollout/index.js';
@@ -38,6 +39,17 @@ export class EmbeddedBooks implements RolloutHost {
   positionsPolicy: PositionsPolicy = 'flatten';
   readonly transitionInProgress = false;
   readonly paperAccountsOpen = 0;
+  /**
+   * Called after every membership change is booked, with the marks it was booked at (the report
+   * journal records it, so a restart can book the same moves at the same values).
+   */
+  onMembershipChange:
+    | ((
+        tsUs: number,
+        marks: readonly [string, Decimal][],
+        moves: readonly AssignmentChange[],
+      ) => void)
+    | null = null;
   readonly #accounts: readonly Account[];
   readonly #boundaries: IntervalBoundaries;
   readonly #emitEquityAt = (tsUs: number): void => this.#emitEquity(tsUs);
@@ -125,6 +137,26 @@ export class EmbeddedBooks implements RolloutHost {
     return this.#reassign();
   }
 
+  /**
+   * Rebuild from a report journal: books a fill as it was booked before (at `fill.tsUs`), with no
+   * equity sample and nothing for the analysis (its evidence starts afresh after a restart).
+   */
+  restoreFill(fill: ExecutionReport & { readonly type: 'fill' }): void {
+    this.clock.advance(fill.tsUs);
+    this.ledger.applyFill(fill);
+  }
+
+  /** Rebuild from a report journal: moves accounts at the marks the change was booked at. */
+  restoreMoves(
+    tsUs: number,
+    marks: readonly (readonly [string, Decimal])[],
+    moves: readonly (readonly [accountId: string, to: Arm])[],
+  ): void {
+    this.clock.advance(tsUs);
+    for (const [symbol, price] of marks) this.ledger.restoreMark(symbol, price, tsUs);
+    for (const [accountId, to] of moves) this.ledger.moveAccount(accountId, to);
+  }
+
   canaryEquityNum(): ArmEquityNum {
     return this.ledger.armEquityNum('canary');
   }
@@ -147,7 +179,10 @@ export class EmbeddedBooks implements RolloutHost {
         positions: this.positionsPolicy,
       });
     }
-    if (moves.length > 0) this.metricsInput$.next({ type: 'membership', tsUs: nowUs });
+    if (moves.length > 0) {
+      this.onMembershipChange?.(nowUs, this.ledger.markPrices(), moves);
+      this.metricsInput$.next({ type: 'membership', tsUs: nowUs });
+    }
     for (const move of moves) this.assignments$.next(move);
     return moves.length;
   }

@@ -23,6 +23,10 @@ export interface ReportRejection {
   readonly message: string;
 }
 
-/** What `record` did with a report. */
+/**
+ * What `record` did with a report. `repeated`: the report's key was journaled before a restart; it
+ * was booked then and is not booked again.
+ */
 export type RecordResult =
-  { readonly accepted: true } | { readonly accepted: false; readonly rejection: ReportRejection };
+  | { readonly accepted: true; readonly repeated?: true }
+  | { readonly accepted: false; readonly rejection: ReportRejection };

@@ -71,6 +71,44 @@ function journalCounts(
   return counts;
 }
 
+/** The three agents' accounts. */
+const THIRDS = [0, 1, 2].map((i) =>
+  ACCOUNTS.slice((i * ACCOUNTS.length) / 3, ((i + 1) * ACCOUNTS.length) / 3).map((a) => a.id),
+);
+
+/** Agent `i`'s arguments (fleet-agent-process.ts): its third of the accounts, its outbox in `dir`. */
+function agentArgs(url: string, dir: string, i: number, wallStartMs: number): object {
+  return {
+    url,
+    token: AGENT_TOKEN,
+    agentId: `bot-${i + 1}`,
+    salt: TEST_SALT,
+    accountIds: THIRDS[i],
+    outboxPath: join(dir, `bot-${i + 1}.outbox.jsonl`),
+    t0Ms: T0_MS,
+    wallStartMs,
+    speed: SPEED,
+    untilMs: T0_MS + EVENT_MINUTES * 60_000,
+  };
+}
+
+/** What the three agents of `dir` ever reported, per arm, from their outbox journals. */
+function fleetSent(dir: string): Record<Arm, { orders: number; fills: number; rejects: number }> {
+  const sent = {
+    stable: { orders: 0, fills: 0, rejects: 0 },
+    canary: { orders: 0, fills: 0, rejects: 0 },
+  };
+  for (let i = 1; i <= 3; i++) {
+    const counts = journalCounts(join(dir, `bot-${i}.outbox.jsonl`));
+    for (const arm of ['stable', 'canary'] as const) {
+      sent[arm].orders += counts[arm].orders;
+      sent[arm].fills += counts[arm].fills;
+      sent[arm].rejects += counts[arm].rejects;
+    }
+  }
+  return sent;
+}
+
 /** Reports journaled and not acknowledged. */
 function unacknowledged(path: string): number {
   let pending = 0;
@@ -120,21 +158,7 @@ describe('a fleet of three agent processes on one rollout', () => {
   it('pools every report exactly once, through a kill and restart of one agent', async () => {
     const subscriber = await TestClient.hello(server.url, { role: 'subscriber' });
     const wallStartMs = Date.now() + 4000; // the agents' start-up
-    const thirds = [0, 1, 2].map((i) =>
-      ACCOUNTS.slice((i * ACCOUNTS.length) / 3, ((i + 1) * ACCOUNTS.length) / 3).map((a) => a.id),
-    );
-    const argsOf = (i: number): object => ({
-      url: server.url,
-      token: AGENT_TOKEN,
-      agentId: `bot-${i + 1}`,
-      salt: TEST_SALT,
-      accountIds: thirds[i],
-      outboxPath: join(dir, `bot-${i + 1}.outbox.jsonl`),
-      t0Ms: T0_MS,
-      wallStartMs,
-      speed: SPEED,
-      untilMs: T0_MS + EVENT_MINUTES * 60_000,
-    });
+    const argsOf = (i: number): object => agentArgs(server.url, dir, i, wallStartMs);
     const agents = [0, 1, 2].map((i) => startAgent(argsOf(i)));
 
     // Mid-rollout (once it has reported 10 event minutes), bot-2 dies without a chance to say
@@ -157,18 +181,7 @@ describe('a fleet of three agent processes on one rollout', () => {
     expect(codes).toEqual([0, 0, 0]);
 
     // What the agents sent, from their journals, equals what the canary recorded, per arm.
-    const sent = {
-      stable: { orders: 0, fills: 0, rejects: 0 },
-      canary: { orders: 0, fills: 0, rejects: 0 },
-    };
-    for (let i = 1; i <= 3; i++) {
-      const counts = journalCounts(join(dir, `bot-${i}.outbox.jsonl`));
-      for (const arm of ['stable', 'canary'] as const) {
-        sent[arm].orders += counts[arm].orders;
-        sent[arm].fills += counts[arm].fills;
-        sent[arm].rejects += counts[arm].rejects;
-      }
-    }
+    const sent = fleetSent(dir);
     expect(canary.recorded).toEqual(sent);
     expect(sent.stable.fills).toBeGreaterThan(1000);
     expect(sent.canary.fills).toBeGreaterThan(0);
@@ -200,4 +213,58 @@ describe('a fleet of three agent processes on one rollout', () => {
     }
     subscriber.ws.close();
   }, 300_000); // about 30 s; the rest is room for a busy machine
+});
+
+describe('a fleet whose server restarts mid-rollout (serve --state-dir)', () => {
+  it('loses and refuses nothing: the new process rebuilds books and open orders from its report journal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-restart-'));
+    const paths = {
+      statePath: join(dir, 'state.json'),
+      auditPath: join(dir, 'audit.jsonl'),
+      journalPath: join(dir, 'reports.jsonl'),
+    };
+    const options = { ...paths, lateReportMs: 2 * EVENT_MINUTES * 60_000 };
+    const tokens = { operator: 'fleet-operator-token-0123456789', agent: AGENT_TOKEN };
+    const first = testCanary(options);
+    const firstServer = await createCanaryServer({ canary: first, tokens, metricsIntervalMs: 0 });
+    const wallStartMs = Date.now() + 4000;
+    const agents = [0, 1, 2].map((i) =>
+      startAgent(agentArgs(firstServer.url, dir, i, wallStartMs)),
+    );
+    // Once the fleet has reported 8 event minutes, the server goes away with reports in flight:
+    // some orders it acknowledged will be filled after the restart, and some of its
+    // acknowledgements never reach their agent (which sends those reports again).
+    const ticked = (run: AgentRun): number =>
+      Math.max(-1, ...run.lines.flatMap((l) => (typeof l['tick'] === 'number' ? [l['tick']] : [])));
+    await expect
+      .poll(() => Math.min(...agents.map(ticked)), { timeout: 120_000, interval: 20 })
+      .toBeGreaterThanOrEqual(48);
+    const recordedBeforeRestart = first.recorded;
+    await firstServer.close(); // its canary is never closed: the process "died"
+    const second = testCanary(options);
+    const secondServer = await createCanaryServer({
+      canary: second,
+      tokens,
+      metricsIntervalMs: 0,
+      port: firstServer.port,
+    });
+    try {
+      expect(await Promise.all(agents.map((a) => a.exit))).toEqual([0, 0, 0]);
+      const sent = fleetSent(dir);
+      // Each report counted once over both processes, none refused by either.
+      expect(recordedBeforeRestart.stable.orders).toBeGreaterThan(0);
+      expect(second.recorded).toEqual(sent);
+      expect(first.rejections).toEqual(second.rejections);
+      expect(Object.values(second.rejections).every((n) => n === 0)).toBe(true);
+      for (const run of agents) {
+        const stats = run.lines.find((l) => 'done' in l)?.['done'];
+        expect(stats).toMatchObject({ refused: 0, pending: 0 });
+      }
+    } finally {
+      await secondServer.close();
+      second.close();
+      first.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

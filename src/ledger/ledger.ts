@@ -209,6 +209,38 @@ export class Ledger {
     return this.#marks.get(symbol)?.price ?? null;
   }
 
+  /** Every symbol's current mark, in the order the symbols were first seen (those without one left out). */
+  markPrices(): [symbol: string, price: Decimal][] {
+    const out: [string, Decimal][] = [];
+    for (const [symbol, mark] of this.#marks) {
+      const price = mark.price;
+      if (price !== null) out.push([symbol, price]);
+    }
+    return out;
+  }
+
+  /**
+   * Sets a symbol's mark to `price` as if a trade had printed there: a rebuild from a report
+   * journal restores the marks a membership change was booked at (`moveAccount` values the
+   * accounts at their marks), and later fills do not move it, as market data would not have.
+   */
+  restoreMark(symbol: string, price: Decimal, tsUs: number): void {
+    const text = price.toFixed();
+    this.mark({
+      type: 'trade',
+      tsUs,
+      exchangeTsUs: null,
+      exchange: 'journal',
+      symbol,
+      id: null,
+      side: null,
+      price: text,
+      priceNum: Number(text),
+      size: '0',
+      sizeNum: 0,
+    });
+  }
+
   /**
    * Books a fill: position, average cost, realized P&L and fees of the account (the account counts
    * towards the arm it is on now: after a move its P&L travels with it). Touches only the account,

@@ -187,11 +187,18 @@ export class MessageHandler {
       client.send({ ...ackOf(message.reportId, seen), repeated: true });
       return;
     }
-    const result = this.#canary.record(message.report);
+    // The key survives a restart in the canary's report journal (serve --state-dir): a report the
+    // last process booked and an agent sends again is answered as repeated, not refused.
+    const result = this.#canary.record(message.report, {
+      key: JSON.stringify([agentId, message.reportId]),
+    });
     this.#reportIds.set(agentId, message.reportId, result);
-    this.#metrics.reports.inc({ result: result.accepted ? 'recorded' : 'refused' });
+    const repeated = result.accepted && result.repeated === true;
+    this.#metrics.reports.inc({
+      result: repeated ? 'repeated' : result.accepted ? 'recorded' : 'refused',
+    });
     this.#hub.checkState();
-    client.send(ackOf(message.reportId, result));
+    client.send({ ...ackOf(message.reportId, result), ...(repeated ? { repeated: true } : {}) });
   }
 
   /** An error frame; before `hello` the connection is closed too (1008). */

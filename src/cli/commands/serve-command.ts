@@ -110,7 +110,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
     )
     .option(
       '--state-dir <dir>',
-      'persist the rollout in DIR/state.json and DIR/audit.jsonl: a restarted server resumes',
+      'persist the rollout in DIR/state.json, DIR/audit.jsonl and DIR/reports.jsonl (the accepted reports): a restarted server resumes with its books and open orders',
     )
     .option(
       '--repair',
@@ -163,7 +163,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
       if (o.repair === true && o.stateDir === undefined) {
         throw new UsageError('serve: --repair repairs the audit log of --state-dir: give both');
       }
-      let paths: { statePath: string; auditPath: string } | null = null;
+      let paths: { statePath: string; auditPath: string; journalPath: string } | null = null;
       let torn: TornAuditLine | null = null;
       if (o.stateDir !== undefined) {
         try {
@@ -174,6 +174,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         paths = {
           statePath: join(o.stateDir, 'state.json'),
           auditPath: join(o.stateDir, 'audit.jsonl'),
+          journalPath: join(o.stateDir, 'reports.jsonl'),
         };
         // The same policy as `report`: a torn last line is refused, naming --repair.
         torn = checkTornAuditLine(paths.auditPath, o.repair === true, 'start serve again');
