@@ -1,9 +1,8 @@
 import { SingleBar } from 'cli-progress';
-import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runInWorkers } from '../src/cli/sweep/worker-pool.js';
 import { BENCH_DIR } from './bench-files.js';
 import type { CalibrationJob, CalibrationResult } from './calibration-run.js';
 import {
@@ -39,46 +38,22 @@ const ACCOUNTS = 1000;
 const FIXED_HORIZON_MINUTES = 45;
 
 async function runAll(jobs: readonly CalibrationJob[]): Promise<CalibrationResult[]> {
-  const worker = fileURLToPath(new URL('./calibration-worker.js', import.meta.url));
-  const results: CalibrationResult[] = [];
-  const queue = [...jobs];
+  const worker = new URL(
+    `./calibration-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
+    import.meta.url,
+  );
   const progress = progressOf(jobs.length);
   let done = 0;
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(WORKERS, jobs.length)) }, async () => {
-      const child = fork(worker, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      try {
-        for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
-          const current = job;
-          const result = await new Promise<CalibrationResult>((resolve, reject) => {
-            // A worker that dies (an uncaught error in a replay) fails the run with its job named.
-            const onExit = (code: number | null): void =>
-              reject(new Error(`job ${current.id} (${current.family}): worker exited (${code})`));
-            child.once('exit', onExit);
-            child.once(
-              'message',
-              (message: { ok: boolean; result?: CalibrationResult; error?: string }) => {
-                child.off('exit', onExit);
-                if (message.ok && message.result !== undefined) resolve(message.result);
-                else
-                  reject(
-                    new Error(`job ${current.id} (${current.family}) failed:\n${message.error}`),
-                  );
-              },
-            );
-            child.send(current);
-          });
-          results.push(result);
-          done++;
-          progress.update(done);
-        }
-      } finally {
-        child.send('exit');
-      }
-    }),
-  );
-  progress.stop();
-  return results.sort((a, b) => a.id - b.id);
+  try {
+    // The sweep's worker pool: one thread per core, each taking the next job when it is done.
+    const results = await runInWorkers<CalibrationJob, CalibrationResult>(worker, jobs, {
+      workers: WORKERS,
+      onResult: () => progress.update(++done),
+    });
+    return results.sort((a, b) => a.id - b.id);
+  } finally {
+    progress.stop();
+  }
 }
 
 /**
@@ -268,7 +243,7 @@ if (gross.length > 0) {
   const grossResults = results.filter((r) => r.family.startsWith('gross '));
   for (const r of grossResults) {
     lines.push(
-      `  ${r.family.slice(6).padEnd(14)} ${r.feed.padEnd(40)} ${r.outcome.padEnd(12)} at ${r.rollbackFromWeightPct ?? '–'} % after ${num(r.minutes, 2)} min (${r.endedBy ?? '–'})`,
+      `  ${r.family.slice(6).padEnd(14)} ${r.feed.padEnd(64)} ${r.outcome.padEnd(12)} at ${r.rollbackFromWeightPct ?? '–'} % after ${num(r.minutes, 2)} min (${r.endedBy ?? '–'})`,
     );
   }
   const firstStep = grossResults.filter(

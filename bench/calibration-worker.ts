@@ -1,18 +1,11 @@
-import { runCalibrationJob, type CalibrationJob } from './calibration-run.js';
+import { serveJobs } from '../src/cli/sweep/worker-pool.js';
+import {
+  runCalibrationJob,
+  type CalibrationJob,
+  type CalibrationResult,
+} from './calibration-run.js';
 
-// A calibration worker process: receives jobs from the parent over IPC, one at a time, and sends
-// each result back. The parent spreads the jobs over as many workers as the machine has cores.
-process.on('message', (message: CalibrationJob | 'exit') => {
-  if (message === 'exit') {
-    process.exit(0);
-  }
-  runCalibrationJob(message).then(
-    (result) => process.send?.({ ok: true, result }),
-    (error: unknown) =>
-      process.send?.({
-        ok: false,
-        id: message.id,
-        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-      }),
-  );
-});
+// A calibration worker thread (the sweep's pool, src/cli/sweep/worker-pool.ts): runs each job it
+// is given and posts the result back. The parent spreads the jobs over as many workers as the
+// machine has cores.
+serveJobs<CalibrationJob, CalibrationResult>(runCalibrationJob);

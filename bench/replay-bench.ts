@@ -1,10 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { relative } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runSweep } from '../src/cli/sweep/run-sweep.js';
+import type { SweepGrid } from '../src/cli/sweep/sweep-grid.js';
 import { runReplay } from '../src/engine/run-replay.js';
 import { Router } from '../src/router/index.js';
 import { readLinesWithChunkSplit, readLinesWithReadline } from './bare-read.js';
-import { benchFeed } from './bench-files.js';
+import { BENCH_DIR, benchFeed } from './bench-files.js';
 import { benchReplayConfig } from './bench-replay-config.js';
 
 /**
@@ -13,7 +17,9 @@ import { benchReplayConfig } from './bench-replay-config.js';
  *   merely read and split the file's lines, and their ratio (target ≤ 2.5);
  * - route() calls/s on 1,000 cached ids (target ≥ 10M);
  * - peak RSS of a replay of 1M and of 5M events, each in fresh processes (target: within 10 %),
- *   and the live heap after GC sampled through each run (what the run really holds).
+ *   and the live heap after GC sampled through each run (what the run really holds);
+ * - a sweep of 16 replays (`strategy-canary sweep`'s engine) on every core against the same 16
+ *   one after another (target ≤ 0.6× the time).
  * Each timing is the best of `--runs` runs (default 3): the machine is shared, the minimum is the
  * least disturbed measurement. `--quick` skips the 5M-event memory run.
  */
@@ -85,6 +91,34 @@ function memory(file: string): MemoryFigures {
   return { events, maxRssKb, maxLiveHeapKb: live };
 }
 
+/** 16 replays of a bundled sample (plan aggressive, 1,000 accounts, 16 salts), as a sweep. */
+const SWEEP_GRID: SweepGrid = {
+  feeds: [join('feeds', 'samples', 'spot_btcusdt_20240808.gz')],
+  options: { '--plan': 'aggressive', '--accounts': '1000' },
+  grid: { '--salt': Array.from({ length: 16 }, (_, i) => `sweep-${i + 1}`) },
+};
+
+async function sweepFigures(): Promise<{
+  sequentialMs: number;
+  parallelMs: number;
+  workers: number;
+}> {
+  const workers = availableParallelism();
+  const timed = async (count: number): Promise<number> => {
+    const { ms } = await best(`sweep, ${count} worker(s)`, async () => {
+      const out = mkdtempSync(join(BENCH_DIR, 'sweep-'));
+      try {
+        const { rows } = await runSweep(SWEEP_GRID, { outDir: out, workers: count });
+        if (rows.some((row) => row.exitCode !== 0)) throw new Error('a sweep run failed');
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+    return ms;
+  };
+  return { sequentialMs: await timed(1), parallelMs: await timed(workers), workers };
+}
+
 const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -104,6 +138,8 @@ const lightReport = light.value.report;
 const events = report.inputs.events;
 process.stderr.write('route()…\n');
 const routeRate = routeCallsPerSecond();
+process.stderr.write('sweep of 16 replays, one worker, then every core…\n');
+const sweep = await sweepFigures();
 process.stderr.write('memory…\n');
 const mem1 = memory(file1M);
 const mem5 = file5M === null ? null : memory(file5M);
@@ -123,6 +159,8 @@ const lines = [
   `replay / readline             ${fmt(ratio, 2)}x   (target ≤ 2.5x)   ${ratio <= 2.5 ? 'OK' : 'MISSED'}`,
   `replay / chunk split          ${fmt(replay.ms / split.ms, 2)}x`,
   `route()                       ${fmt(routeRate)} calls/s   (target ≥ 10,000,000)   ${routeRate >= 10_000_000 ? 'OK' : 'MISSED'}`,
+  `sweep of 16, 1 worker         ${fmt(sweep.sequentialMs)} ms`,
+  `sweep of 16, ${sweep.workers} workers        ${fmt(sweep.parallelMs)} ms   ${fmt(sweep.parallelMs / sweep.sequentialMs, 2)}x of one after another   (target ≤ 0.6x)   ${sweep.parallelMs / sweep.sequentialMs <= 0.6 ? 'OK' : 'MISSED'}`,
   `peak RSS, 1M events           ${fmt(mem1.maxRssKb / 1024, 1)} MiB   (best of ${Math.min(runs, 2)} processes)`,
   `live heap after GC, 1M        ${fmt(mem1.maxLiveHeapKb / 1024, 1)} MiB   (max over the run)`,
 ];

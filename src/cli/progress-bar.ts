@@ -17,7 +17,7 @@ export function createProgressBar(
   io: CliIo,
   total: number,
   label: string,
-  options: { readonly enabled?: boolean; readonly unit?: 'bytes' | 'events' } = {},
+  options: { readonly enabled?: boolean; readonly unit?: 'bytes' | 'events' | 'runs' } = {},
 ): ProgressBar {
   const enabled = options.enabled ?? true;
   if (!enabled || !io.stdoutIsTTY || !io.stderrIsTTY || process.env['CI'] || total <= 0) {
@@ -35,7 +35,7 @@ export function createProgressBar(
   const amount = (done: number): string =>
     unit === 'bytes'
       ? `${(done / 1e6).toFixed(1)}/${(total / 1e6).toFixed(1)} MB`
-      : `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} events`;
+      : `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${unit}`;
   bar.start(total, 0, { amount: amount(0) });
   return {
     update: (done) => bar.update(Math.min(done, total), { amount: amount(done) }),

@@ -8,6 +8,7 @@ import { reportCommand } from './commands/report-command.js';
 import { routeCommand } from './commands/route-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { serveFeedCommand } from './commands/serve-feed-command.js';
+import { sweepCommand } from './commands/sweep-command.js';
 
 /** Exit codes: the contract scripts rely on (docs/cli.md). */
 export const EXIT_OK = 0;
@@ -39,6 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     generateFeedCommand(io),
     serveFeedCommand(io),
     serveCommand(io),
+    sweepCommand(io),
   ]) {
     program.addCommand(command.exitOverride().configureOutput(output));
   }

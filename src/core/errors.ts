@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'E_REPORT_JOURNAL'
   | 'E_ROLLOUT_STATE'
   | 'E_RUN_DIR'
+  | 'E_SWEEP_GRID'
+  | 'E_SWEEP_RUN'
   // live feeds
   | 'E_LISTEN';
 

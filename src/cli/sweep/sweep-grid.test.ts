@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { expandSweepGrid, MAX_SWEEP_RUNS, parseSweepGrid } from './sweep-grid.js';
+
+const REPLAY_OPTIONS = new Set([
+  '--salt',
+  '--inject',
+  '--plan',
+  '--trades-only',
+  '--out',
+  '--canary',
+]);
+const parse = (json: unknown) => parseSweepGrid(json, 'grid.json', REPLAY_OPTIONS);
+
+describe('sweep grids', () => {
+  it('expand to every combination, the first axis slowest, with the shared options first', () => {
+    const runs = expandSweepGrid(
+      parse({
+        feeds: ['a.csv', 'b.csv'],
+        options: { '--plan': 'short', '--trades-only': true },
+        grid: {
+          '--salt': ['x', 'y'],
+          '--inject': [null, 'canary:fees=+2bp', ['canary:slippage=+1bp', 'stable:latency=+1ms']],
+        },
+      }),
+    );
+    expect(runs).toHaveLength(6);
+    expect(runs.map((r) => r.index)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(runs[0]!.argv).toEqual([
+      'replay',
+      'a.csv',
+      'b.csv',
+      '--plan',
+      'short',
+      '--trades-only',
+      '--salt',
+      'x',
+    ]);
+    expect(runs[1]!.parameters).toEqual({ '--salt': 'x', '--inject': 'canary:fees=+2bp' });
+    expect(runs[5]!.argv.slice(-6)).toEqual([
+      '--salt',
+      'y',
+      '--inject',
+      'canary:slippage=+1bp',
+      '--inject',
+      'stable:latency=+1ms',
+    ]);
+  });
+
+  it('without axes is one run', () => {
+    expect(expandSweepGrid(parse({ feeds: ['a.csv'] }))).toHaveLength(1);
+  });
+
+  it.each([
+    [{ feeds: [] }, /feeds: .*/u],
+    [{ feeds: ['a'], grid: { '--salt': [] } }, /grid\.--salt/u],
+    [
+      { feeds: ['a'], grid: { '--sault': ['x'] } },
+      /grid\.--sault: not an option of strategy-canary replay/u,
+    ],
+    [{ feeds: ['a'], options: { '--out': 'x' } }, /options\.--out: the sweep sets --out/u],
+    [
+      { feeds: ['a'], options: { '--salt': 'x' }, grid: { '--salt': ['y'] } },
+      /--salt is both in options and in grid/u,
+    ],
+    [{ feeds: ['a'], extra: 1 }, /grid\.json: /u],
+    [
+      {
+        feeds: ['a'],
+        grid: {
+          '--salt': Array.from({ length: 101 }, String),
+          '--canary': Array.from({ length: 100 }, String),
+        },
+      },
+      new RegExp(`more than ${MAX_SWEEP_RUNS.toLocaleString('en-US')}`, 'u'),
+    ],
+  ])('refuses %j with E_SWEEP_GRID', (json, message) => {
+    expect(() => parse(json)).toThrow(message);
+    try {
+      parse(json);
+    } catch (error) {
+      expect((error as { code: string }).code).toBe('E_SWEEP_GRID');
+    }
+  });
+});

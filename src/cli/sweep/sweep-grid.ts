@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from '../../core/errors.js';
+
+/**
+ * One option's value in a grid: a string (`"--salt": "a"`), `true` for a flag
+ * (`"--trades-only": true`), a list for an option given several times (`"--inject": ["…", "…"]`),
+ * or `null` for "left out".
+ */
+export type OptionValue = string | true | null | readonly string[];
+
+/** A sweep grid file (docs/sweep.md): the feeds, the options every run shares, the axes. */
+export interface SweepGrid {
+  readonly feeds: readonly string[];
+  readonly options: Readonly<Record<string, OptionValue>>;
+  /** Each axis an option and its values; the runs are every combination, axes in file order. */
+  readonly grid: Readonly<Record<string, readonly OptionValue[]>>;
+}
+
+/** One run of a sweep: its number (1-based), the axes' values, and the replay's arguments. */
+export interface SweepRun {
+  readonly index: number;
+  readonly parameters: Readonly<Record<string, OptionValue>>;
+  /** `replay` arguments without `--out`, `--json` and `--no-progress` (the sweep adds those). */
+  readonly argv: readonly string[];
+}
+
+/** Options the sweep sets for every run itself. */
+const SWEEP_OWNED = new Set(['--out', '--json', '--no-progress', '--progress']);
+
+/** Most runs one sweep may expand to (a typo in a grid should not start a million replays). */
+export const MAX_SWEEP_RUNS = 10_000;
+
+const optionValue = z.union([z.string(), z.literal(true), z.null(), z.array(z.string()).min(1)]);
+const gridSchema = z.strictObject({
+  feeds: z.array(z.string().min(1)).min(1),
+  options: z.record(z.string(), optionValue).default({}),
+  grid: z.record(z.string(), z.array(optionValue).min(1)).default({}),
+});
+
+/**
+ * Reads and validates a grid file against the replay command's option names (`replayOptions`,
+ * long forms). Throws ConfigError `E_SWEEP_GRID` naming the file and the field.
+ */
+export function loadSweepGrid(path: string, replayOptions: ReadonlySet<string>): SweepGrid {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      'E_SWEEP_GRID',
+      `${path}: cannot read the grid file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError('E_SWEEP_GRID', `${path}: not JSON (${(error as Error).message})`);
+  }
+  return parseSweepGrid(json, path, replayOptions);
+}
+
+/** Validates a parsed grid (see {@link loadSweepGrid}). */
+export function parseSweepGrid(
+  json: unknown,
+  source: string,
+  replayOptions: ReadonlySet<string>,
+): SweepGrid {
+  const parsed = gridSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'grid';
+    throw new ConfigError('E_SWEEP_GRID', `${source}: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  const grid = parsed.data;
+  for (const [field, names] of [
+    ['options', Object.keys(grid.options)],
+    ['grid', Object.keys(grid.grid)],
+  ] as const) {
+    for (const name of names) {
+      if (SWEEP_OWNED.has(name))
+        throw new ConfigError(
+          'E_SWEEP_GRID',
+          `${source}: ${field}.${name}: the sweep sets ${name} for every run itself`,
+        );
+      if (!replayOptions.has(name))
+        throw new ConfigError(
+          'E_SWEEP_GRID',
+          `${source}: ${field}.${name}: not an option of strategy-canary replay (long form, e.g. "--salt")`,
+        );
+    }
+  }
+  const both = Object.keys(grid.grid).find((name) => name in grid.options);
+  if (both !== undefined)
+    throw new ConfigError(
+      'E_SWEEP_GRID',
+      `${source}: ${both} is both in options and in grid: keep one`,
+    );
+  const runs = Object.values(grid.grid).reduce((product, values) => product * values.length, 1);
+  if (runs > MAX_SWEEP_RUNS)
+    throw new ConfigError(
+      'E_SWEEP_GRID',
+      `${source}: the grid expands to ${runs.toLocaleString('en-US')} runs, more than ${MAX_SWEEP_RUNS.toLocaleString('en-US')}`,
+    );
+  return grid;
+}
+
+/** Every combination of the grid's axes (the first axis varies slowest), as replay arguments. */
+export function expandSweepGrid(grid: SweepGrid): SweepRun[] {
+  const axes = Object.entries(grid.grid);
+  let combinations: Record<string, OptionValue>[] = [{}];
+  for (const [name, values] of axes) {
+    combinations = combinations.flatMap((partial) =>
+      values.map((value) => ({ ...partial, [name]: value })),
+    );
+  }
+  return combinations.map((parameters, i) => ({
+    index: i + 1,
+    parameters,
+    argv: ['replay', ...grid.feeds, ...argumentsOf(grid.options), ...argumentsOf(parameters)],
+  }));
+}
+
+function argumentsOf(options: Readonly<Record<string, OptionValue>>): string[] {
+  return Object.entries(options).flatMap(([name, value]) => {
+    if (value === null) return [];
+    if (value === true) return [name];
+    if (typeof value === 'string') return [name, value];
+    return value.flatMap((item) => [name, item]);
+  });
+}
+
+/** A parameter value as a table shows it: `-` when left out, lists joined by `; `. */
+export function formatOptionValue(value: OptionValue | undefined): string {
+  if (value === null || value === undefined) return '-';
+  if (value === true) return 'yes';
+  if (typeof value === 'string') return value;
+  return value.join('; ');
+}

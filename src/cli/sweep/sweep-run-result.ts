@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReportJson } from '../../report/report-json.js';
+
+/** One replay of a sweep, as a worker receives it. */
+export interface SweepJob {
+  readonly index: number;
+  readonly argv: readonly string[];
+  /** The run's report directory (`replay --out`). */
+  readonly outDir: string;
+}
+
+/** What one replay of a sweep gave: its exit status and the figures of its summary row. */
+export interface SweepRunResult {
+  readonly index: number;
+  /** The replay's exit status: 0 done, 2 bad input (see `error`), 1 a bug. */
+  readonly exitCode: number;
+  /** The replay's error line when it failed, else null. */
+  readonly error: string | null;
+  /** Wall clock of the replay, ms (not deterministic: kept out of the reports). */
+  readonly wallMs: number;
+  readonly outcome: string | null;
+  readonly finalWeightPct: number | null;
+  /** The last applied decision that moved or ended the rollout (a halt included): `action code metric`. */
+  readonly endedBy: string | null;
+  /** Event-time minutes from the first event to that decision (or to the last event). */
+  readonly minutes: number | null;
+  readonly decisions: number | null;
+  readonly stablePnl: string | null;
+  readonly canaryPnl: string | null;
+  readonly canaryFills: number | null;
+}
+
+/** Reads a finished replay's report.json into its summary row (failed runs: the error only). */
+export function readSweepRunResult(
+  job: SweepJob,
+  exitCode: number,
+  stderr: string,
+  wallMs: number,
+): SweepRunResult {
+  const failed: SweepRunResult = {
+    index: job.index,
+    exitCode,
+    error: null,
+    wallMs,
+    outcome: null,
+    finalWeightPct: null,
+    endedBy: null,
+    minutes: null,
+    decisions: null,
+    stablePnl: null,
+    canaryPnl: null,
+    canaryFills: null,
+  };
+  if (exitCode !== 0) {
+    const lines = stderr.trim().split('\n');
+    return {
+      ...failed,
+      error: lines.find((l) => l.startsWith('strategy-canary:')) ?? lines[0] ?? '',
+    };
+  }
+  const report = JSON.parse(readFileSync(join(job.outDir, 'report.json'), 'utf8')) as ReportJson;
+  // The decision that ended the rollout or last moved it; a halt is a hold at a step's maximum.
+  const decisive = report.decisions.filter(
+    (d) =>
+      d.disposition === 'applied' &&
+      (d.action !== 'hold' || d.reasons[0]?.code.startsWith('MAX_DURATION') === true),
+  );
+  const last = decisive[decisive.length - 1];
+  const firstUs = Date.parse(report.inputs.firstEventAt ?? '');
+  const endUs = Date.parse(last?.at ?? report.inputs.lastEventAt ?? '');
+  const reason = last?.reasons[0];
+  return {
+    ...failed,
+    outcome: report.outcome,
+    finalWeightPct: report.rollout?.finalWeightPct ?? null,
+    endedBy:
+      last === undefined
+        ? null
+        : [last.action, reason?.code, reason?.metric].filter((x) => x != null).join(' '),
+    minutes: Number.isFinite(endUs - firstUs) ? (endUs - firstUs) / 60_000 : null,
+    decisions: report.decisions.length,
+    stablePnl: report.arms.stable.pnl,
+    canaryPnl: report.arms.canary.pnl,
+    canaryFills: report.arms.canary.fills,
+  };
+}

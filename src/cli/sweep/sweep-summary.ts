@@ -1,0 +1,83 @@
+import { stringify } from 'csv-stringify/sync';
+import { formatOptionValue, type SweepGrid, type SweepRun } from './sweep-grid.js';
+import type { SweepRunResult } from './sweep-run-result.js';
+
+/** One row of a sweep's summary: the run's parameters, its result and where its reports are. */
+export interface SweepRow extends SweepRunResult {
+  readonly parameters: SweepRun['parameters'];
+  /** The run's report directory, relative to the sweep's `--out`. */
+  readonly reportDir: string;
+}
+
+/** `summary.json`: the grid as given and one row per run, in run order. */
+export function renderSummaryJson(grid: SweepGrid, rows: readonly SweepRow[]): string {
+  return `${JSON.stringify({ grid, runs: rows }, null, 2)}\n`;
+}
+
+const COLUMNS = [
+  'status',
+  'outcome',
+  'final weight %',
+  'ended by',
+  'minutes',
+  'decisions',
+  'stable P&L',
+  'canary P&L',
+  'canary fills',
+  'wall ms',
+] as const;
+
+function cells(row: SweepRow): string[] {
+  const n = (value: number | null, digits = 0): string =>
+    value === null ? '' : value.toFixed(digits);
+  return [
+    row.exitCode === 0 ? 'ok' : `failed (exit ${row.exitCode})`,
+    row.outcome ?? '',
+    n(row.finalWeightPct, 2).replace(/\.?0+$/u, ''),
+    row.endedBy ?? '',
+    n(row.minutes, 2),
+    n(row.decisions),
+    row.stablePnl ?? '',
+    row.canaryPnl ?? '',
+    n(row.canaryFills),
+    n(row.wallMs),
+  ];
+}
+
+/** `summary.csv`: one line per run; money as the exact decimal strings of report.json. */
+export function renderSummaryCsv(grid: SweepGrid, rows: readonly SweepRow[]): string {
+  const axes = Object.keys(grid.grid);
+  return stringify([
+    ['run', ...axes, ...COLUMNS, 'report dir', 'error'],
+    ...rows.map((row) => [
+      String(row.index),
+      ...axes.map((axis) => formatOptionValue(row.parameters[axis])),
+      ...cells(row),
+      row.reportDir,
+      row.error ?? '',
+    ]),
+  ]);
+}
+
+function mdCell(text: string): string {
+  return text.replace(/\|/gu, '\\|').replace(/\n/gu, ' ');
+}
+
+/** `summary.md` (and what the command prints): a Markdown table, failed runs' errors below it. */
+export function renderSummaryMd(grid: SweepGrid, rows: readonly SweepRow[]): string {
+  const axes = Object.keys(grid.grid);
+  const header = ['run', ...axes, ...COLUMNS];
+  const lines = [
+    `| ${header.map(mdCell).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map(
+      (row) =>
+        `| ${[String(row.index), ...axes.map((a) => formatOptionValue(row.parameters[a])), ...cells(row)].map(mdCell).join(' | ')} |`,
+    ),
+  ];
+  const failed = rows.filter((row) => row.exitCode !== 0);
+  if (failed.length > 0) {
+    lines.push('', ...failed.map((row) => `- run ${row.index}: ${row.error ?? ''}`));
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,107 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SweepRow } from '../src/cli/sweep/sweep-summary.js';
+import { cli, spawnCli, tempDir } from './cli-harness.js';
+
+const SPOT_0808 = join('feeds', 'samples', 'spot_btcusdt_20240808.gz');
+
+function gridFile(grid: object): string {
+  const path = join(tempDir('sc-sweep-grid-'), 'grid.json');
+  writeFileSync(path, JSON.stringify(grid));
+  return path;
+}
+
+function summary(out: string): { runs: SweepRow[] } {
+  return JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { runs: SweepRow[] };
+}
+
+describe('strategy-canary sweep', () => {
+  it('runs every combination on worker threads; each run is the replay its command line gives, byte for byte', async () => {
+    const out = join(tempDir('sc-sweep-'), 'sweep');
+    const grid = gridFile({
+      feeds: [SPOT_0808],
+      options: { '--plan': 'aggressive', '--accounts': '200' },
+      grid: { '--salt': ['a', 'b'], '--inject': [null, 'canary:slippage=+5bp'] },
+    });
+    const result = await cli(['sweep', grid, '--out', out, '--workers', '2']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const rows = summary(out).runs;
+    expect(rows.map((r) => [r.index, r.parameters, r.exitCode, r.reportDir])).toEqual([
+      [1, { '--salt': 'a', '--inject': null }, 0, join('runs', '001')],
+      [2, { '--salt': 'a', '--inject': 'canary:slippage=+5bp' }, 0, join('runs', '002')],
+      [3, { '--salt': 'b', '--inject': null }, 0, join('runs', '003')],
+      [4, { '--salt': 'b', '--inject': 'canary:slippage=+5bp' }, 0, join('runs', '004')],
+    ]);
+    for (const row of [rows[1]!, rows[3]!]) {
+      expect(row.outcome).toBe('rolled_back');
+      expect(row.endedBy).toBe('rollback METRIC_WORSE slippageBps');
+    }
+    expect(rows[0]!.outcome).not.toBe('rolled_back');
+    // The table on stdout and in summary.md; the CSV has a header and a line per run.
+    expect(result.stdout).toContain('| 2 | a | canary:slippage=+5bp | ok | rolled_back | 0 |');
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toBe(
+      result.stdout.slice(0, result.stdout.indexOf('\n\n') + 1),
+    );
+    const csv = readFileSync(join(out, 'summary.csv'), 'utf8').trimEnd().split('\n');
+    expect(csv).toHaveLength(5);
+    expect(csv[0]).toMatch(/^run,--salt,--inject,status,outcome,/u);
+
+    const direct = join(tempDir('sc-sweep-direct-'), 'run');
+    const replay = await cli([
+      'replay',
+      SPOT_0808,
+      '--plan',
+      'aggressive',
+      '--accounts',
+      '200',
+      '--salt',
+      'a',
+      '--inject',
+      'canary:slippage=+5bp',
+      '--out',
+      direct,
+    ]);
+    expect(replay.code).toBe(0);
+    expect(readFileSync(join(out, 'runs', '002', 'report.json'), 'utf8')).toBe(
+      readFileSync(join(direct, 'report.json'), 'utf8'),
+    );
+  }, 180_000);
+
+  it('goes on past a run that fails, lists its error, and exits 2 (the built command, compiled workers)', () => {
+    const out = join(tempDir('sc-sweep-'), 'sweep');
+    const grid = gridFile({
+      feeds: [SPOT_0808],
+      options: { '--plan': 'aggressive', '--accounts': '100' },
+      grid: { '--canary': ['momentum@2.0.0', 'nope@9.9.9'] },
+    });
+    const result = spawnCli(['sweep', grid, '--out', out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/1 of 2 runs failed .*\[E_SWEEP_RUN\]/u);
+    const rows = summary(out).runs;
+    expect(rows[0]!.exitCode).toBe(0);
+    expect(rows[1]).toMatchObject({ exitCode: 2, outcome: null });
+    expect(rows[1]!.error).toMatch(/nope@9\.9\.9.*\[E_STRATEGY_UNKNOWN\]/u);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain(`- run 2: ${rows[1]!.error}`);
+  }, 180_000);
+
+  it('refuses a bad grid and an --out that holds something, before running anything', async () => {
+    const bad = await cli([
+      'sweep',
+      gridFile({ feeds: [SPOT_0808], grid: { '--sault': ['a'] } }),
+      '--out',
+      tempDir(),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /grid\.--sault: not an option of strategy-canary replay .*\[E_SWEEP_GRID\]/u,
+    );
+    const full = tempDir();
+    writeFileSync(join(full, 'keep.txt'), 'mine');
+    const used = await cli(['sweep', gridFile({ feeds: [SPOT_0808] }), '--out', full]);
+    expect(used.code).toBe(2);
+    expect(used.stderr).toMatch(/is not empty.*\[E_USAGE\]/u);
+    expect(readFileSync(join(full, 'keep.txt'), 'utf8')).toBe('mine');
+  });
+});
