@@ -219,31 +219,42 @@ export const REAL_SAMPLES: readonly string[] = [
 /** The gross faults that must roll back in the first step of `aggressive` on every real sample. */
 export const GROSS_FAULTS: readonly string[] = ['slippage=+5bp', 'latency=+40ms', 'rejects=+10%'];
 
-/** Every real sample × gross fault × (with quotes, trades only), plan aggressive. */
+/**
+ * The canaries of the gross-fault runs: the stable strategy itself (A/A plus the fault), and a
+ * different strategy that decides at other moments than stable (mean-reversion against momentum:
+ * on the 6-minute samples they rarely trade in the same 10 s bucket).
+ */
+export const GROSS_FAULT_CANARIES: readonly ArmSpec[] = [
+  MOMENTUM,
+  { strategy: 'mean-reversion@1.0.0' },
+];
+
+/** Every real sample × gross fault × (with quotes, trades only) × canary, plan aggressive. */
 export function grossFaultJobs(firstId: number, accounts: number): CalibrationJob[] {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const jobs: CalibrationJob[] = [];
-  for (const sample of REAL_SAMPLES) {
-    for (const tradesOnly of [false, true]) {
-      for (const fault of GROSS_FAULTS) {
-        jobs.push({
-          id: firstId + jobs.length,
-          family: `gross ${fault}`,
-          feed: `${sample}${tradesOnly ? ' (trades only)' : ''}`,
-          files: [join(root, 'feeds', 'samples', sample)],
-          tradesOnly,
-          salt: 'strategy-canary',
-          seed: 1,
-          accounts,
-          plan: 'aggressive',
-          planTimeScale: 1,
-          stable: MOMENTUM,
-          canary: MOMENTUM,
-          inject: [`canary:${fault}`],
-          execution: {},
-        });
+  for (const canary of GROSS_FAULT_CANARIES)
+    for (const sample of REAL_SAMPLES) {
+      for (const tradesOnly of [false, true]) {
+        for (const fault of GROSS_FAULTS) {
+          jobs.push({
+            id: firstId + jobs.length,
+            family: `gross ${fault}`,
+            feed: `${sample}${tradesOnly ? ' (trades only)' : ''}${canary === MOMENTUM ? '' : `, canary ${canary.strategy}`}`,
+            files: [join(root, 'feeds', 'samples', sample)],
+            tradesOnly,
+            salt: 'strategy-canary',
+            seed: 1,
+            accounts,
+            plan: 'aggressive',
+            planTimeScale: 1,
+            stable: MOMENTUM,
+            canary,
+            inject: [`canary:${fault}`],
+            execution: {},
+          });
+        }
       }
     }
-  }
   return jobs;
 }

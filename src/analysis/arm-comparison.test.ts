@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Arm } from '../core/arm.js';
 import { SeededRng } from '../core/seeded-rng.js';
-import { ArmComparison, TEST_NAMES } from './arm-comparison.js';
+import { ArmComparison, TEST_NAMES, WINDOW_TEST_NAMES } from './arm-comparison.js';
 import { METRIC_NAMES } from './compared-metric.js';
 import { DEFAULT_METRIC_POLICIES } from './metric-policy.js';
 import { equityOf, fillOf, rejectOf } from './test-support/records.js';
@@ -55,6 +55,38 @@ describe('ArmComparison', () => {
       expect(JSON.parse(JSON.stringify(e))).toEqual(e);
     }
     expect(evidence.find((e) => e.metric === 'edgeBps')!.unit).toBe('bps of traded notional');
+  });
+
+  it('shows a canary worse from the pairing windows when the arms never trade in one bucket', () => {
+    // 10 s buckets; stable decides at second 1 of each minute, the canary at second 31, every
+    // canary fill 5 bps worse: no bucket holds both arms.
+    const c = new ArmComparison({ intervalMs: 10_000 });
+    const rng = new SeededRng(3);
+    for (let b = 0; b < 8; b++) {
+      for (const [arm, second] of [
+        ['stable', 1],
+        ['canary', 31],
+      ] as const) {
+        const t = T0 + b * MINUTE_US + second * 1_000_000;
+        for (let i = 0; i < 20; i++) c.record({ type: 'order', tsUs: t, arm });
+        for (let i = 0; i < 20; i++) {
+          const slippage = 0.5 * rng.nextNormal() + (arm === 'canary' ? 5 : 0);
+          c.record({ ...fillOf(arm, t, t + 20_000, slippage), accountId: `${arm}-${i}` });
+        }
+      }
+      c.record(equityOf('stable', T0 + (b + 1) * MINUTE_US, 10_000, 10_000));
+      c.record(equityOf('canary', T0 + (b + 1) * MINUTE_US, 1_000, 1_000));
+    }
+    const slippage = find(c, 'slippageBps', 'rollout');
+    expect(slippage).toMatchObject({
+      verdict: 'worse',
+      code: 'METRIC_WORSE',
+      test: WINDOW_TEST_NAMES.slippageBps,
+    });
+    expect(slippage.estimate).toBeCloseTo(5, 0);
+    expect(slippage.message).toContain('pairing windows');
+    // Latency is the same on both arms: not worse, and never non-inferior from windows alone.
+    expect(find(c, 'latencyMs', 'rollout').verdict).toBe('inconclusive');
   });
 
   it('marks the records of the required metrics and scopes as required', () => {

@@ -8,7 +8,7 @@ import { metricEvidence, type MetricEvidence } from './metric-evidence.js';
 import { DEFAULT_METRIC_POLICIES, type MetricPolicies } from './metric-policy.js';
 import { meanBounds, rateBounds, ratioBounds } from './paired-bounds.js';
 import { PairedEdge } from './paired-edge.js';
-import { PairedOrderMetrics, type EvidenceScope } from './paired-order-metrics.js';
+import { PairedOrderMetrics, type EvidenceScope, type Pairing } from './paired-order-metrics.js';
 
 /** Stable names of the tests behind each metric's evidence (docs/analysis.md). */
 export const TEST_NAMES = {
@@ -17,6 +17,16 @@ export const TEST_NAMES = {
   rejectRate: 'paired-buckets/rate-score/normal-mixture-cs',
   edgeBps: 'paired-intervals/ratio/normal-mixture-cs',
 } as const satisfies Readonly<Record<MetricName, string>>;
+
+/**
+ * The test names of an order metric's evidence when its harm bound comes from the pairing windows
+ * (docs/analysis.md, "Paired buckets").
+ */
+export const WINDOW_TEST_NAMES = {
+  slippageBps: 'paired-windows/mean/normal-mixture-cs',
+  latencyMs: 'paired-windows/mean/normal-mixture-cs',
+  rejectRate: 'paired-windows/rate-score/normal-mixture-cs',
+} as const;
 
 /** Tuning of an {@link ArmComparison}; every field defaults to analysis-defaults.ts. */
 export interface ArmComparisonOptions {
@@ -206,25 +216,36 @@ export class ArmComparison {
         unitOfCluster: 'intervals',
       });
     }
-    const sequence = this.#orders.sequence(metric, scope);
-    const account = {
-      variance: this.#orders.accountVariance(metric, scope),
-      degreesOfFreedom: this.#orders.accountDegreesOfFreedom(metric),
+    // Two sequences, each with half the rollback α (Bonferroni): the same-bucket pairs, and those
+    // with the pairing windows' pairs (arms that decide at different moments). Harm is shown when
+    // either harm bound crosses; non-inferiority only by the same-bucket pairs, at full α.
+    const boundsOf = (pairing: Pairing) => {
+      const sequence = this.#orders.sequence(metric, scope, pairing);
+      const account = {
+        variance: this.#orders.accountVariance(metric, scope, pairing),
+        degreesOfFreedom: this.#orders.accountDegreesOfFreedom(metric),
+      };
+      const bounds = (metric === 'rejectRate' ? rateBounds : meanBounds)(
+        sequence,
+        account,
+        policy.margin,
+        policy.rollbackAlpha / 2,
+        policy.nonInferiorityAlpha,
+      );
+      return { sequence, bounds };
     };
-    const bounds = (metric === 'rejectRate' ? rateBounds : meanBounds)(
-      sequence,
-      account,
-      policy.margin,
-      policy.rollbackAlpha,
-      policy.nonInferiorityAlpha,
-    );
+    const same = boundsOf('bucket');
+    const windowed = boundsOf('window');
+    const byWindows = windowed.bounds.lower > same.bounds.lower;
+    const source = byWindows ? windowed : same;
     return metricEvidence({
       ...common,
-      bounds,
-      n: sequence.canaryN,
-      nStable: sequence.stableN,
+      test: byWindows ? WINDOW_TEST_NAMES[metric] : common.test,
+      bounds: { ...source.bounds, lower: source.bounds.lower, upper: same.bounds.upper },
+      n: source.sequence.canaryN,
+      nStable: source.sequence.stableN,
       unitOfObservation: metric === 'rejectRate' ? 'orders' : 'fills',
-      unitOfCluster: 'buckets',
+      unitOfCluster: byWindows ? 'pairing windows' : 'buckets',
     });
   }
 }

@@ -4,7 +4,7 @@ import { Decimal } from '../core/money.js';
 import { SeededRng } from '../core/seeded-rng.js';
 import { normalQuantile } from './normal-distribution.js';
 import { meanBounds, rateBounds, type Bounds } from './paired-bounds.js';
-import { PairedOrderMetrics, type OrderMetric } from './paired-order-metrics.js';
+import { PairedOrderMetrics, type OrderMetric, type Pairing } from './paired-order-metrics.js';
 
 /**
  * Coverage of the paired analysis under continuous monitoring, on data built to break it: skewed
@@ -41,6 +41,12 @@ interface Scenario {
   readonly outOfStep: boolean;
   /** Probability a batch is fully rejected (rates only). */
   readonly burst?: number;
+  /** Bucket width, ms (default 60 s: one decision moment per arm and minute). */
+  readonly bucketMs?: number;
+  /** Out of step, how long after stable the canary decides, ms (default 5 s). */
+  readonly canaryDelayMs?: number;
+  /** Which sequence is judged (default `bucket`: same-bucket pairs only). */
+  readonly pairing?: Pairing;
 }
 
 interface Outcome {
@@ -49,11 +55,13 @@ interface Outcome {
   /** The same with the naive analysis. */
   readonly naiveHarm: number;
   readonly naiveSafe: number;
+  /** Shown worse than the margin (the harm bound above it) at some look. */
+  readonly worse: number;
 }
 
 function run(s: Scenario, seed: number): Outcome {
   const rng = new SeededRng(seed, `coverage/${s.metric}/${s.delta}`);
-  const m = new PairedOrderMetrics(60_000);
+  const m = new PairedOrderMetrics(s.bucketMs ?? 60_000);
   m.startStep(0, 0);
   const offsets = (n: number): number[] =>
     Array.from({ length: n }, () => s.accountSd * rng.nextNormal());
@@ -63,6 +71,7 @@ function run(s: Scenario, seed: number): Outcome {
   let safe = 0;
   let naiveHarm = 0;
   let naiveSafe = 0;
+  let worse = 0;
   // The naive analysis: every order an independent observation, arms unpaired (Welford sums).
   const naive = { c: { n: 0, s: 0, ss: 0 }, s: { n: 0, s: 0, ss: 0 } };
   const z = (alpha: number): number => -normalQuantile(alpha);
@@ -77,7 +86,7 @@ function run(s: Scenario, seed: number): Outcome {
     for (const arm of ['stable', 'canary'] as const satisfies readonly Arm[]) {
       const canary = arm === 'canary';
       // Out of step, the canary decides 5 s after stable (another moment of the same minute).
-      const decided = canary && s.outOfStep ? t + 5_000_000 : t;
+      const decided = canary && s.outOfStep ? t + (s.canaryDelayMs ?? 5_000) * 1000 : t;
       const n = canary ? s.canaryOrders : s.stableOrders;
       const accounts = canary ? canaryOffsets : stableOffsets;
       for (let i = 0; i < n; i++) {
@@ -132,9 +141,9 @@ function run(s: Scenario, seed: number): Outcome {
     }
     m.advance(t + MINUTE_US);
     const bounds: Bounds = (s.metric === 'rejectRate' ? rateBounds : meanBounds)(
-      m.sequence(s.metric, 'step'),
+      m.sequence(s.metric, 'step', s.pairing ?? 'bucket'),
       {
-        variance: m.accountVariance(s.metric, 'step'),
+        variance: m.accountVariance(s.metric, 'step', s.pairing ?? 'bucket'),
         degreesOfFreedom: m.accountDegreesOfFreedom(s.metric),
       },
       s.margin,
@@ -143,6 +152,7 @@ function run(s: Scenario, seed: number): Outcome {
     );
     if (bounds.lower > s.delta) harm = 1;
     if (bounds.upper < s.delta) safe = 1;
+    if (bounds.lower > s.margin) worse = 1;
     const mean = (a: { n: number; s: number }): number => a.s / a.n;
     const variance = (a: { n: number; s: number; ss: number }): number =>
       Math.max(1e-12, (a.ss - (a.s * a.s) / a.n) / (a.n - 1));
@@ -151,7 +161,7 @@ function run(s: Scenario, seed: number): Outcome {
     if (estimate - z(ALPHA_HARM) * se > s.delta) naiveHarm = 1;
     if (estimate + z(ALPHA_SAFE) * se < s.delta) naiveSafe = 1;
   }
-  return { harm, safe, naiveHarm, naiveSafe };
+  return { harm, safe, naiveHarm, naiveSafe, worse };
 }
 
 function rates(s: Scenario): Outcome {
@@ -159,18 +169,21 @@ function rates(s: Scenario): Outcome {
   let safe = 0;
   let naiveHarm = 0;
   let naiveSafe = 0;
+  let worse = 0;
   for (let r = 0; r < RUNS; r++) {
     const o = run(s, r);
     harm += o.harm;
     safe += o.safe;
     naiveHarm += o.naiveHarm;
     naiveSafe += o.naiveSafe;
+    worse += o.worse;
   }
   return {
     harm: harm / RUNS,
     safe: safe / RUNS,
     naiveHarm: naiveHarm / RUNS,
     naiveSafe: naiveSafe / RUNS,
+    worse: worse / RUNS,
   };
 }
 
@@ -247,6 +260,45 @@ describe('the paired analysis keeps its error rates on data that breaks naive ru
       expect(o.safe).toBeLessThanOrEqual(tolerance(ALPHA_SAFE));
       expect(o.harm).toBeLessThanOrEqual(tolerance(ALPHA_HARM));
       expect(o.naiveSafe + o.naiveHarm).toBeGreaterThan(0.3);
+    },
+  );
+
+  // Arms that never share a 10 s bucket (the canary decides 30 s after stable, every minute), in
+  // volatility regimes: only the pairing windows (a one-armed bucket carried to the other arm's
+  // next one) compare them at all.
+  const apart = {
+    metric: 'slippageBps',
+    margin: 1,
+    canaryOrders: 10,
+    stableOrders: 100,
+    canaryAccounts: 10,
+    accountSd: 0,
+    draw: (rng: SeededRng, shock: number) => shock + 0.3 * rng.nextNormal(),
+    shock: (rng: SeededRng, bucket: number) =>
+      (Math.floor(bucket / 10) % 2 === 0 ? 0.5 : 2.5) * rng.nextNormal(),
+    outOfStep: true,
+    bucketMs: 10_000,
+    canaryDelayMs: 30_000,
+    pairing: 'window',
+  } as const;
+
+  it(
+    'arms that never share a bucket, paired across windows: at the margin, both bounds keep their rates',
+    { timeout: TIMEOUT },
+    () => {
+      const o = rates({ ...apart, delta: 1 });
+      expect(o.safe).toBeLessThanOrEqual(tolerance(ALPHA_SAFE));
+      expect(o.harm).toBeLessThanOrEqual(tolerance(ALPHA_HARM));
+    },
+  );
+
+  it(
+    'arms that never share a bucket, paired across windows: every fill 5 bps worse is shown worse',
+    { timeout: TIMEOUT },
+    () => {
+      const o = rates({ ...apart, delta: 5 });
+      expect(o.worse).toBeGreaterThanOrEqual(0.95);
+      expect(o.harm).toBeLessThanOrEqual(tolerance(ALPHA_HARM));
     },
   );
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fillOf, rejectOf } from './test-support/records.js';
-import { BURST_MIN_REJECTS, PairedOrderMetrics, WINSOR_BOUNDS } from './paired-order-metrics.js';
+import {
+  BURST_MIN_REJECTS,
+  MIN_PAIRING_WINDOW_MS,
+  PairedOrderMetrics,
+  WINSOR_BOUNDS,
+} from './paired-order-metrics.js';
 
 const S = 1_000_000; // µs per second
 const T0 = 1_000 * 60 * S;
@@ -34,6 +39,52 @@ describe('PairedOrderMetrics', () => {
     m.advance(T0 + 60 * S);
     expect(m.sequence('slippageBps', 'rollout').buckets).toBe(1);
     expect(m.sequence('slippageBps', 'rollout').synchronized).toBe(false);
+  });
+
+  it('pairs arms that never share a bucket across a window of consecutive buckets, within the window only', () => {
+    // 10 s buckets: stable decides at 2, 8 and 12 s, the canary at 25 s, then stable
+    // again at 100 s and the canary only at 175 s (beyond the 60 s window: not paired).
+    const m = new PairedOrderMetrics(10_000);
+    expect(m.maxWindowUs).toBe(MIN_PAIRING_WINDOW_MS * 1000);
+    const trade = (arm: 'stable' | 'canary', at: number, slippage: number[]) => {
+      for (const value of slippage) {
+        m.order(arm, T0 + at * S);
+        m.report(fillOf(arm, T0 + at * S, T0 + at * S + 20_000, value));
+      }
+    };
+    trade('stable', 2, [1, 3]);
+    trade('stable', 8, [2]); // the same bucket
+    trade('stable', 12, [4]); // a later stable-only bucket: the one that waits
+    trade('canary', 25, [7, 7]);
+    trade('stable', 100, [0]);
+    trade('canary', 175, [9]);
+    m.advance(T0 + 200 * S);
+    const slippage = m.sequence('slippageBps', 'rollout', 'window');
+    expect(slippage.buckets).toBe(1);
+    expect(slippage.variance().estimate).toBe(3); // 7 − 4: neighbours, the older bucket dropped
+    expect(slippage.synchronized).toBe(false);
+    // The same-bucket sequence has none of it: its arms never met in one bucket.
+    expect(m.sequence('slippageBps', 'rollout', 'bucket').buckets).toBe(0);
+  });
+
+  it('never pairs across a membership change or a step', () => {
+    const m = new PairedOrderMetrics(10_000);
+    const trade = (arm: 'stable' | 'canary', at: number) => {
+      m.order(arm, T0 + at * S);
+      m.report(fillOf(arm, T0 + at * S, T0 + at * S + 20_000, arm === 'canary' ? 5 : 1));
+      m.advance(T0 + (Math.floor(at / 10) + 1) * 10 * S + S);
+    };
+    m.startStep(0, T0);
+    trade('stable', 2);
+    m.startStep(1, T0 + 12 * S);
+    trade('canary', 15); // another step than the stable bucket it would pair with
+    expect(m.sequence('slippageBps', 'rollout', 'window').buckets).toBe(0);
+    trade('stable', 32); // the same step, within the window: paired with the canary at 15 s
+    expect(m.sequence('slippageBps', 'rollout', 'window').buckets).toBe(1);
+    trade('stable', 50);
+    m.markMembershipChange(T0 + 55 * S);
+    trade('canary', 75); // after the change: the stable bucket before it is not its pair
+    expect(m.sequence('slippageBps', 'rollout', 'window').buckets).toBe(1);
   });
 
   it('closes a bucket whose reports never come, closeAfterMs after its end', () => {

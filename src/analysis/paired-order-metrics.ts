@@ -12,6 +12,21 @@ export const ORDER_METRICS: readonly OrderMetric[] = ['slippageBps', 'latencyMs'
 /** Which scope of evidence: the whole rollout, or the current step only. */
 export type EvidenceScope = 'rollout' | 'step';
 
+/**
+ * Which pairs a sequence holds: `bucket`, the arms' observations in the same bucket only; `window`,
+ * those and the pairs of the pairing windows (a one-armed bucket with the other arm's next one).
+ */
+export type Pairing = 'bucket' | 'window';
+
+const sequencesOf = (): Record<EvidenceScope, PairedSequence[]> => ({
+  rollout: [new PairedSequence(), new PairedSequence(), new PairedSequence()],
+  step: [new PairedSequence(), new PairedSequence(), new PairedSequence()],
+});
+const concentrationsOf = (): Record<EvidenceScope, AccountConcentration[]> => ({
+  rollout: [new AccountConcentration(), new AccountConcentration(), new AccountConcentration()],
+  step: [new AccountConcentration(), new AccountConcentration(), new AccountConcentration()],
+});
+
 const METRIC_COUNT = 3;
 const metricIndex: Readonly<Record<OrderMetric, number>> = {
   slippageBps: 0,
@@ -25,6 +40,11 @@ const metricIndex: Readonly<Record<OrderMetric, number>> = {
  * never freeze a metric. Far outside anything a venue produces: 10 % of price, one minute.
  */
 export const WINSOR_BOUNDS = { slippageBps: 1_000, latencyMs: 60_000 } as const;
+
+/** A pairing window spans at most this many buckets… */
+export const PAIRING_WINDOW_BUCKETS = 6;
+/** …or this long, whichever is longer (ms). */
+export const MIN_PAIRING_WINDOW_MS = 60_000;
 
 /** Marks a reject in the slippage column (a reject has no slippage; NaN never is a fill's). */
 const REJECT_MARK = Number.NaN;
@@ -54,6 +74,20 @@ interface OpenBucket {
  */
 export const BURST_MIN_REJECTS = 3;
 
+/**
+ * The latest bucket in which one arm had observations of a metric and the other none, waiting for
+ * the other arm's next bucket (a pairing window wider than one bucket).
+ */
+interface Carry {
+  readonly arm: 0 | 1;
+  readonly step: number;
+  /** Start of the carried bucket, µs. */
+  readonly startUs: number;
+  readonly summary: ArmBucketSummary;
+  /** The account index of each of its observations (for the scope's account concentration). */
+  readonly accounts: readonly number[];
+}
+
 /** What closing buckets changed, for the caller's "new evidence" signal. */
 export interface BucketsClosed {
   readonly closed: number;
@@ -77,15 +111,24 @@ export interface BucketsClosed {
 export class PairedOrderMetrics {
   readonly bucketUs: number;
   readonly closeAfterUs: number;
+  /**
+   * Longest pairing window, µs: a bucket in which only one arm traded waits at most this long
+   * (from its start to the end of the other arm's bucket) to be paired with the other arm's next
+   * bucket. Strategies that decide at different moments (a new version's signal, a slower
+   * cadence) rarely share one short bucket; without the window they would never be compared.
+   */
+  readonly maxWindowUs: number;
+  /** Per metric: the carried one-armed observations, or null. */
+  readonly #carry: (Carry | null)[] = [null, null, null];
   readonly #open = new Map<number, OpenBucket>();
   readonly #accountIndex = new Map<string, number>();
-  readonly #sequences: Record<EvidenceScope, PairedSequence[]> = {
-    rollout: [new PairedSequence(), new PairedSequence(), new PairedSequence()],
-    step: [new PairedSequence(), new PairedSequence(), new PairedSequence()],
+  readonly #sequences: Record<Pairing, Record<EvidenceScope, PairedSequence[]>> = {
+    bucket: sequencesOf(),
+    window: sequencesOf(),
   };
-  readonly #concentration: Record<EvidenceScope, AccountConcentration[]> = {
-    rollout: [new AccountConcentration(), new AccountConcentration(), new AccountConcentration()],
-    step: [new AccountConcentration(), new AccountConcentration(), new AccountConcentration()],
+  readonly #concentration: Record<Pairing, Record<EvidenceScope, AccountConcentration[]>> = {
+    bucket: concentrationsOf(),
+    window: concentrationsOf(),
   };
   readonly #effects = [new AccountEffects(), new AccountEffects(), new AccountEffects()];
   /** Pooled within-bucket variance per metric: Σ(n − 1)s² and Σ(n − 1). */
@@ -108,6 +151,10 @@ export class PairedOrderMetrics {
       throw new RangeError(`bucketMs must be a positive whole number, got ${bucketMs}`);
     this.bucketUs = bucketMs * 1000;
     this.closeAfterUs = closeAfterMs * 1000;
+    this.maxWindowUs = Math.max(
+      MIN_PAIRING_WINDOW_MS * 1000,
+      PAIRING_WINDOW_BUCKETS * this.bucketUs,
+    );
   }
 
   /** Reports that arrived after their bucket had closed (ignored). */
@@ -140,9 +187,11 @@ export class PairedOrderMetrics {
     if (last.step === step) return;
     this.#stepStarts.push({ step, fromUs: Math.max(tsUs, last.fromUs) });
     if (this.#stepStarts.length > 8) this.#stepStarts.splice(1, this.#stepStarts.length - 8);
-    for (let k = 0; k < METRIC_COUNT; k++) {
-      this.#sequences.step[k] = new PairedSequence();
-      this.#concentration.step[k]!.reset();
+    for (const pairing of ['bucket', 'window'] as const) {
+      for (let k = 0; k < METRIC_COUNT; k++) {
+        this.#sequences[pairing].step[k] = new PairedSequence();
+        this.#concentration[pairing].step[k]!.reset();
+      }
     }
   }
 
@@ -205,15 +254,15 @@ export class PairedOrderMetrics {
     return { closed, paired };
   }
 
-  /** The paired sequence of `metric` over `scope`. */
-  sequence(metric: OrderMetric, scope: EvidenceScope): PairedSequence {
-    return this.#sequences[scope][metricIndex[metric]]!;
+  /** The paired sequence of `metric` over `scope`: same-bucket pairs, or with the windows' too. */
+  sequence(metric: OrderMetric, scope: EvidenceScope, pairing: Pairing = 'bucket'): PairedSequence {
+    return this.#sequences[pairing][scope][metricIndex[metric]]!;
   }
 
   /** τ̂²·Σn²/W² per arm for `metric` over `scope`: the account part of the estimate's variance. */
-  accountVariance(metric: OrderMetric, scope: EvidenceScope): number {
+  accountVariance(metric: OrderMetric, scope: EvidenceScope, pairing: Pairing = 'bucket'): number {
     const k = metricIndex[metric];
-    return this.#effects[k]!.tau2 * this.#concentration[scope][k]!.factor;
+    return this.#effects[k]!.tau2 * this.#concentration[pairing][scope][k]!.factor;
   }
 
   /** Degrees of freedom of τ̂² (accounts with two observations or more, less one). */
@@ -285,16 +334,75 @@ export class PairedOrderMetrics {
       }
       const pooled = this.#pooledDf[k]! > 0 ? this.#pooledSs[k]! / this.#pooledDf[k]! : Number.NaN;
       this.#addResiduals(bucket, k, summaries);
-      if (!quiet || !(stable.n > 0 && canary.n > 0)) continue;
-      anyPair = 1;
-      this.#sequences.rollout[k]!.add(canary, stable, pooled, synchronized);
-      this.#concentrate(bucket, k, 'rollout');
-      if (bucket.step === currentStep) {
-        this.#sequences.step[k]!.add(canary, stable, pooled, synchronized);
-        this.#concentrate(bucket, k, 'step');
+      if (!quiet) {
+        this.#carry[k] = null; // a membership change: nothing is paired across it
+        continue;
       }
+      if (stable.n > 0 && canary.n > 0) {
+        this.#carry[k] = null;
+        this.#pair(bucket, k, canary, stable, pooled, synchronized, currentStep);
+        anyPair = 1;
+        continue;
+      }
+      if (stable.n === 0 && canary.n === 0) continue;
+      // One arm only: pair it with the other arm's carried observations, or carry it.
+      const arm = canary.n > 0 ? 1 : 0;
+      const here = summaries[arm];
+      let carry = this.#carry[k] ?? null;
+      if (
+        carry !== null &&
+        (carry.step !== bucket.step ||
+          bucket.endUs - carry.startUs > this.maxWindowUs ||
+          carry.startUs + this.bucketUs <= this.#quietUntilUs)
+      ) {
+        carry = null; // too old, another step's, or before a membership change: dropped unpaired
+      }
+      if (carry !== null && carry.arm !== arm) {
+        this.#carry[k] = null;
+        const [c, st] = arm === 1 ? [here, carry.summary] : [carry.summary, here];
+        this.#pair(bucket, k, c, st, pooled, false, currentStep, carry);
+        anyPair = 1;
+        continue;
+      }
+      // The latest one-armed bucket waits (an older one of the same arm is dropped): a pair is
+      // always two neighbouring moments, one bucket of each arm, never a pile of buckets.
+      const accounts: number[] = [];
+      for (let i = 0; i < bucket.size; i++)
+        if (bucket.arm[i] === arm && observation(bucket, k, i) !== null)
+          accounts.push(bucket.account[i]!);
+      this.#carry[k] = {
+        arm,
+        step: bucket.step,
+        startUs: bucket.endUs - this.bucketUs,
+        summary: here,
+        accounts,
+      };
     }
     return anyPair;
+  }
+
+  #pair(
+    bucket: OpenBucket,
+    k: number,
+    canary: ArmBucketSummary,
+    stable: ArmBucketSummary,
+    pooled: number,
+    synchronized: boolean,
+    currentStep: number,
+    carried: Carry | null = null,
+  ): void {
+    const scopes: EvidenceScope[] = bucket.step === currentStep ? ['rollout', 'step'] : ['rollout'];
+    // A same-bucket pair is in both kinds of sequence; a window's pair in `window` only.
+    const pairings: Pairing[] = carried === null ? ['bucket', 'window'] : ['window'];
+    for (const pairing of pairings) {
+      for (const scope of scopes) {
+        this.#sequences[pairing][scope][k]!.add(canary, stable, pooled, synchronized);
+        const concentration = this.#concentration[pairing][scope][k]!;
+        this.#concentrate(bucket, k, concentration);
+        if (carried !== null)
+          for (const account of carried.accounts) concentration.add(account, carried.arm, 1);
+      }
+    }
   }
 
   /**
@@ -340,8 +448,7 @@ export class PairedOrderMetrics {
     }
   }
 
-  #concentrate(bucket: OpenBucket, k: number, scope: EvidenceScope): void {
-    const concentration = this.#concentration[scope][k]!;
+  #concentrate(bucket: OpenBucket, k: number, concentration: AccountConcentration): void {
     for (let i = 0; i < bucket.size; i++) {
       if (observation(bucket, k, i) === null) continue;
       concentration.add(bucket.account[i]!, bucket.arm[i] === 1 ? 1 : 0, 1);
