@@ -28,6 +28,7 @@ import { botReportSchema, type BotReport, type ValidBotReport } from './bot-repo
 import { EmbeddedBooks, type AssignmentChange } from './embedded-books.js';
 import type { RecordResult, ReportRejection, ReportRejectionCode } from './report-rejection.js';
 import { ReportJournal, type JournalEntry } from './report-journal.js';
+import { rebuildFromJournal, remember, type OpenOrder } from './rebuild-from-journal.js';
 
 /** One of the bot's accounts. */
 export interface CanaryAccount {
@@ -170,21 +171,6 @@ const REJECTION_CODES: readonly ReportRejectionCode[] = [
 ];
 
 /**
- * Fill ids, and ids of settled orders, remembered for duplicate detection: the latest this many
- * of each (memory stays bounded).
- */
-const IDS_KEPT = 1_000_000;
-
-interface OpenOrder {
-  readonly accountId: string;
-  readonly arm: Arm;
-  readonly symbol: string;
-  readonly side: 'buy' | 'sell';
-  readonly quantity: Decimal;
-  readonly decisionTsUs: number;
-}
-
-/**
  * Creates a rollout for a bot's accounts. With `statePath` and `auditPath` it is persisted and a
  * restarted bot resumes at the same step and weight (the analysis's evidence starts afresh).
  *
@@ -306,72 +292,16 @@ export function createCanary(options: CanaryOptions): Canary {
   const journal = opened?.journal ?? null;
   /** Keys of reports journaled before this process: their sender may send them again. */
   const journaledKeys = new Set<string>();
-  for (const entry of opened?.entries ?? []) {
-    if (entry.k !== 'moves' && entry.key !== undefined) remember(journaledKeys, entry.key);
-    switch (entry.k) {
-      case 'order':
-        orders.set(entry.orderId, {
-          accountId: entry.accountId,
-          arm: entry.arm,
-          symbol: entry.symbol,
-          side: entry.side,
-          quantity: new Decimal(entry.quantity),
-          decisionTsUs: entry.decisionTsUs,
-        });
-        recorded[entry.arm].orders++;
-        break;
-      case 'fill':
-      case 'reject': {
-        const order = orders.get(entry.orderId);
-        if (order === undefined) {
-          throw new ConfigError(
-            'E_REPORT_JOURNAL',
-            `${options.journalPath}: ${entry.k} for order ${entry.orderId}, which the journal never opened`,
-          );
-        }
-        orders.delete(entry.orderId);
-        remember(settledOrderIds, entry.orderId);
-        if (entry.k === 'fill') {
-          remember(fillIds, entry.fillId);
-          books.restoreFill({
-            type: 'fill',
-            orderId: entry.orderId,
-            accountId: order.accountId,
-            arm: order.arm,
-            symbol: order.symbol,
-            side: order.side,
-            quantity: order.quantity,
-            decisionTsUs: order.decisionTsUs,
-            tsUs: entry.tsUs,
-            price: new Decimal(entry.price),
-            fee: new Decimal(entry.fee),
-            latencyMs: entry.latencyMs,
-            slippageBps: entry.slippageBps,
-          });
-          recorded[order.arm].fills++;
-        } else {
-          books.clock.advance(entry.tsUs);
-          recorded[order.arm].rejects++;
-        }
-        break;
-      }
-      case 'moves':
-        books.restoreMoves(
-          entry.tsUs,
-          entry.marks.map(([symbol, price]) => [symbol, new Decimal(price)] as const),
-          entry.moves.map(([accountId, , to]) => [accountId, to] as const),
-        );
-        for (const [accountId, from, to] of entry.moves) {
-          lastMoves.set(accountId, {
-            accountId,
-            from,
-            to,
-            atTsUs: entry.tsUs,
-            positions: books.positionsPolicy,
-          });
-        }
-        break;
-    }
+  if (opened !== null) {
+    rebuildFromJournal(opened.entries, options.journalPath ?? '', {
+      books,
+      orders,
+      fillIds,
+      settledOrderIds,
+      recorded,
+      lastMoves,
+      journaledKeys,
+    });
   }
   if (journal !== null) {
     books.onMembershipChange = (tsUs, marks, moves) =>
@@ -619,12 +549,4 @@ function presetOf(name: string): RolloutPlan {
 
 function newCounts(): { orders: number; fills: number; rejects: number } {
   return { orders: 0, fills: 0, rejects: 0 };
-}
-
-function remember(ids: Set<string>, id: string): void {
-  ids.add(id);
-  if (ids.size > IDS_KEPT) {
-    const oldest = ids.values().next().value;
-    if (oldest !== undefined) ids.delete(oldest);
-  }
 }

@@ -1,0 +1,125 @@
+import type { Arm } from '../core/arm.js';
+import { ConfigError } from '../core/errors.js';
+import { Decimal } from '../core/money.js';
+import type { AssignmentChange, EmbeddedBooks } from './embedded-books.js';
+import type { JournalEntry } from './report-journal.js';
+
+/** An order the canary accepted and has not seen settled (its fill or reject is still to come). */
+export interface OpenOrder {
+  readonly accountId: string;
+  readonly arm: Arm;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  readonly quantity: Decimal;
+  readonly decisionTsUs: number;
+}
+
+/**
+ * Fill ids, ids of settled orders and journaled keys are remembered for duplicate detection: the
+ * latest this many of each (memory stays bounded).
+ */
+export const IDS_KEPT = 1_000_000;
+
+/** Adds `id` to `ids`, forgetting the oldest beyond {@link IDS_KEPT}. */
+export function remember(ids: Set<string>, id: string): void {
+  ids.add(id);
+  if (ids.size > IDS_KEPT) {
+    const oldest = ids.values().next().value;
+    if (oldest !== undefined) ids.delete(oldest);
+  }
+}
+
+/** What a canary keeps of the reports it accepted, which a journal rebuilds. */
+export interface ReportState {
+  readonly books: EmbeddedBooks;
+  readonly orders: Map<string, OpenOrder>;
+  readonly fillIds: Set<string>;
+  readonly settledOrderIds: Set<string>;
+  readonly recorded: Record<Arm, { orders: number; fills: number; rejects: number }>;
+  /** Each account's latest move (an order for the arm it left is late, not wrong, for a while). */
+  readonly lastMoves: Map<string, AssignmentChange>;
+  /** Keys of the journaled reports: their sender may send them again after a restart. */
+  readonly journaledKeys: Set<string>;
+}
+
+/**
+ * Replays a report journal's entries (report-journal.ts) into `into`, in order, as the last
+ * process booked them: orders opened, fills booked on the exact books at their time, rejects,
+ * membership changes at the marks they were valued at. Nothing reaches the analysis (after a
+ * restart its evidence starts afresh). Throws `E_REPORT_JOURNAL` for a fill or reject of an order
+ * the journal never opened.
+ */
+export function rebuildFromJournal(
+  entries: readonly JournalEntry[],
+  path: string,
+  into: ReportState,
+): void {
+  const { books, orders, fillIds, settledOrderIds, recorded, lastMoves, journaledKeys } = into;
+  for (const entry of entries) {
+    if (entry.k !== 'moves' && entry.key !== undefined) remember(journaledKeys, entry.key);
+    switch (entry.k) {
+      case 'order':
+        orders.set(entry.orderId, {
+          accountId: entry.accountId,
+          arm: entry.arm,
+          symbol: entry.symbol,
+          side: entry.side,
+          quantity: new Decimal(entry.quantity),
+          decisionTsUs: entry.decisionTsUs,
+        });
+        recorded[entry.arm].orders++;
+        break;
+      case 'fill':
+      case 'reject': {
+        const order = orders.get(entry.orderId);
+        if (order === undefined) {
+          throw new ConfigError(
+            'E_REPORT_JOURNAL',
+            `${path}: ${entry.k} for order ${entry.orderId}, which the journal never opened`,
+          );
+        }
+        orders.delete(entry.orderId);
+        remember(settledOrderIds, entry.orderId);
+        if (entry.k === 'fill') {
+          remember(fillIds, entry.fillId);
+          books.restoreFill({
+            type: 'fill',
+            orderId: entry.orderId,
+            accountId: order.accountId,
+            arm: order.arm,
+            symbol: order.symbol,
+            side: order.side,
+            quantity: order.quantity,
+            decisionTsUs: order.decisionTsUs,
+            tsUs: entry.tsUs,
+            price: new Decimal(entry.price),
+            fee: new Decimal(entry.fee),
+            latencyMs: entry.latencyMs,
+            slippageBps: entry.slippageBps,
+          });
+          recorded[order.arm].fills++;
+        } else {
+          books.clock.advance(entry.tsUs);
+          recorded[order.arm].rejects++;
+        }
+        break;
+      }
+      case 'moves':
+        books.restoreMoves(
+          entry.tsUs,
+          entry.marks.map(([symbol, price]) => [symbol, new Decimal(price)] as const),
+          entry.moves.map(([accountId, , to]) => [accountId, to] as const),
+        );
+        for (const [accountId, from, to] of entry.moves) {
+          lastMoves.set(accountId, {
+            accountId,
+            from,
+            to,
+            atTsUs: entry.tsUs,
+            positions: books.positionsPolicy,
+          });
+        }
+        break;
+    }
+  }
+}
