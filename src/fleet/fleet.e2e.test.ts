@@ -170,10 +170,20 @@ describe('a fleet of three agent processes on one rollout', () => {
       .poll(() => ticked(agents[1]!), { timeout: 120_000, interval: 20 })
       .toBeGreaterThanOrEqual(60);
     const bot2Outbox = join(dir, 'bot-2.outbox.jsonl');
-    while (unacknowledged(bot2Outbox) === 0) await new Promise((r) => setTimeout(r, 2));
+    // Frozen (SIGSTOP) before it is looked at, so that no acknowledgement lands between the look
+    // and the kill: on a busy machine one could, and the restart would have nothing to replay.
+    const frozenWithPending = async (): Promise<number> => {
+      for (;;) {
+        while (unacknowledged(bot2Outbox) === 0) await new Promise((r) => setTimeout(r, 2));
+        agents[1]!.child.kill('SIGSTOP');
+        const pending = unacknowledged(bot2Outbox);
+        if (pending > 0) return pending;
+        agents[1]!.child.kill('SIGCONT');
+      }
+    };
+    const pendingAtKill = await frozenWithPending();
     agents[1]!.child.kill('SIGKILL');
     expect(await agents[1]!.exit).toBeNull();
-    const pendingAtKill = unacknowledged(bot2Outbox);
     await new Promise((r) => setTimeout(r, 1000));
     const restarted = startAgent(argsOf(1));
 
