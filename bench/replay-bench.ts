@@ -18,6 +18,9 @@ import { benchReplayConfig } from './bench-replay-config.js';
  * - route() calls/s on 1,000 cached ids (target ≥ 10M);
  * - peak RSS of a replay of 1M and of 5M events, each in fresh processes (target: within 10 %),
  *   and the live heap after GC sampled through each run (what the run really holds);
+ * - 100,000 accounts on a short feed: its marginal cost per fill (beyond the same feed with 10
+ *   accounts, both in fresh processes) beside the 1,000-account run's (target within 1.5×), and
+ *   the peak RSS of that process;
  * - a sweep of 16 replays (`strategy-canary sweep`'s engine) on every core against the same 16
  *   one after another (target ≤ 0.6× the time).
  * Each timing is the best of `--runs` runs (default 3): the machine is shared, the minimum is the
@@ -66,6 +69,30 @@ interface MemoryFigures {
   readonly maxRssKb: number;
   /** Largest live heap after a full GC, sampled through one run, KiB. */
   readonly maxLiveHeapKb: number;
+}
+
+/** One replay in a fresh process: its events, fills, wall time and peak RSS. */
+function childRun(file: string, accounts: number): { fills: number; ms: number; maxRssKb: number } {
+  const child = fileURLToPath(new URL('./replay-rss-child.js', import.meta.url));
+  return JSON.parse(
+    execFileSync(process.execPath, [child, file, String(accounts)], { encoding: 'utf8' }),
+  ) as { fills: number; ms: number; maxRssKb: number };
+}
+
+/** Events of the feed the 100,000-account run replays (it books ~100× the fills per event). */
+const MANY_ACCOUNTS_EVENTS = 30_000;
+
+function manyAccounts(file: string): {
+  base: { fills: number; ms: number };
+  many: { fills: number; ms: number; maxRssKb: number };
+} {
+  process.stderr.write(
+    `  10 accounts on ${MANY_ACCOUNTS_EVENTS.toLocaleString('en-US')} events…\n`,
+  );
+  const base = childRun(file, 10);
+  process.stderr.write(`  100,000 accounts…\n`);
+  const many = childRun(file, 100_000);
+  return { base, many };
 }
 
 function memory(file: string): MemoryFigures {
@@ -138,6 +165,8 @@ const lightReport = light.value.report;
 const events = report.inputs.events;
 process.stderr.write('route()…\n');
 const routeRate = routeCallsPerSecond();
+process.stderr.write('100,000 accounts…\n');
+const scale = manyAccounts(await benchFeed(MANY_ACCOUNTS_EVENTS));
 process.stderr.write('sweep of 16 replays, one worker, then every core…\n');
 const sweep = await sweepFigures();
 process.stderr.write('memory…\n');
@@ -147,6 +176,10 @@ const mem5 = file5M === null ? null : memory(file5M);
 const ratio = replay.ms / bare.ms;
 const fills = report.arms.stable.fills + report.arms.canary.fills;
 const lightFills = lightReport.arms.stable.fills + lightReport.arms.canary.fills;
+const perFillUs = ((replay.ms - light.ms) * 1000) / (fills - lightFills);
+const manyPerFillUs =
+  ((scale.many.ms - scale.base.ms) * 1000) / (scale.many.fills - scale.base.fills);
+const perFillRatio = manyPerFillUs / perFillUs;
 const lines = [
   `strategy-canary benchmark (node ${process.version}, best of ${runs})`,
   ``,
@@ -155,10 +188,12 @@ const lines = [
   `bare read, chunk split        ${fmt(split.ms)} ms   ${fmt(split.value / (split.ms / 1000))} lines/s`,
   `whole replay                  ${fmt(replay.ms)} ms   ${fmt(events / (replay.ms / 1000))} events/s   (${fmt(fills)} fills, ${ACCOUNTS} accounts, 2 arms)`,
   `replay, 10 accounts           ${fmt(light.ms)} ms   ${fmt(events / (light.ms / 1000))} events/s   (${fmt(lightFills)} fills)`,
-  `marginal cost per fill        ${fmt(((replay.ms - light.ms) * 1000) / (fills - lightFills), 1)} µs   (order, fill, ledger, metrics)`,
+  `marginal cost per fill        ${fmt(perFillUs, 1)} µs   (order, fill, ledger, metrics)`,
   `replay / readline             ${fmt(ratio, 2)}x   (target ≤ 2.5x)   ${ratio <= 2.5 ? 'OK' : 'MISSED'}`,
   `replay / chunk split          ${fmt(replay.ms / split.ms, 2)}x`,
   `route()                       ${fmt(routeRate)} calls/s   (target ≥ 10,000,000)   ${routeRate >= 10_000_000 ? 'OK' : 'MISSED'}`,
+  `100,000 accounts              ${fmt(scale.many.ms)} ms   ${fmt(scale.many.fills)} fills on ${fmt(MANY_ACCOUNTS_EVENTS)} events, peak RSS ${fmt(scale.many.maxRssKb / 1024, 1)} MiB`,
+  `  marginal cost per fill       ${fmt(manyPerFillUs, 1)} µs, ${fmt(perFillRatio, 2)}x the 1,000-account run's   (target ≤ 1.5x)   ${perFillRatio <= 1.5 ? 'OK' : 'MISSED'}`,
   `sweep of 16, 1 worker         ${fmt(sweep.sequentialMs)} ms`,
   `sweep of 16, ${sweep.workers} workers        ${fmt(sweep.parallelMs)} ms   ${fmt(sweep.parallelMs / sweep.sequentialMs, 2)}x of one after another   (target ≤ 0.6x)   ${sweep.parallelMs / sweep.sequentialMs <= 0.6 ? 'OK' : 'MISSED'}`,
   `peak RSS, 1M events           ${fmt(mem1.maxRssKb / 1024, 1)} MiB   (best of ${Math.min(runs, 2)} processes)`,

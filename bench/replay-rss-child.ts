@@ -29,6 +29,7 @@ const ms = performance.now() - started;
 process.stdout.write(
   `${JSON.stringify({
     events: report.inputs.events,
+    fills: report.arms.stable.fills + report.arms.canary.fills,
     ms,
     maxRssKb: process.resourceUsage().maxRSS,
     maxLiveHeapKb: gc === undefined ? null : Math.round(maxLiveHeap / 1024),
