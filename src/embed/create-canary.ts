@@ -312,7 +312,10 @@ export function createCanary(options: CanaryOptions): Canary {
         moves: moves.map((m) => [m.accountId, m.from, m.to] as const),
       });
   }
-  const write = (entry: JournalEntry): void => journal?.append(entry);
+  /** Journals an entry, built only when there is a journal (no work per report without one). */
+  const write = (entry: () => JournalEntry): void => {
+    if (journal !== null) journal.append(entry());
+  };
 
   const record = (input: BotReport, recordOptions: RecordOptions = {}): RecordResult => {
     const key = recordOptions.key;
@@ -350,7 +353,7 @@ export function createCanary(options: CanaryOptions): Canary {
         return refuse('MISMATCH', `order ${report.orderId} was already reported and settled`);
       }
       ensureStarted(decisionTsUs);
-      write({
+      write(() => ({
         k: 'order',
         ...(key === undefined ? {} : { key }),
         orderId: report.orderId,
@@ -360,7 +363,7 @@ export function createCanary(options: CanaryOptions): Canary {
         side: report.side,
         quantity: new Decimal(report.quantity).toFixed(),
         decisionTsUs,
-      });
+      }));
       orders.set(report.orderId, {
         accountId: report.accountId,
         arm,
@@ -405,7 +408,7 @@ export function createCanary(options: CanaryOptions): Canary {
     }
     ensureStarted(reportedUs); // after a restart, a fill may come before any new order
     const tsUs = Math.max(reportedUs, books.clock.nowUs);
-    write(
+    write(() =>
       report.type === 'fill'
         ? {
             k: 'fill',
