@@ -176,6 +176,19 @@ export const FAMILIES: readonly ScenarioFamily[] = [
     inject: ['canary:slippage=+3bp,from=25%'],
     execution: {},
   },
+  {
+    // Last, so the families before it keep their salts and seeds (job ids follow family order).
+    // Kept aside while the pairing windows were built (issue 10, second session), run once after:
+    // the same strategy 30 s late rarely shares a bucket with stable, so most of its evidence
+    // comes from the windows; skewed latency on top.
+    name: 'kept aside (2): momentum B/A 30 s late, σ 1 latency',
+    role: 'null',
+    stable: MOMENTUM,
+    canary: { strategy: 'momentum@1.0.0', lagMs: 30_000 },
+    inject: [],
+    execution: { latencySigma: 1 },
+    keptAside: true,
+  },
 ];
 
 /** The calibration jobs: every family on every feed, each run with its own account split. */
