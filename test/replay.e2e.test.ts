@@ -39,7 +39,7 @@ describe('replay: the quick start', () => {
     const report = readReport(out);
 
     // The contract of DESIGN.md
-    expect(report.schemaVersion).toBe(3);
+    expect(report.schemaVersion).toBe(4);
     expect(report.decisions).toEqual([]);
     expect(report.inputs.seed).toBe(7);
     expect(report.inputs.plan).toEqual({ type: 'fixed', weightPct: 10 });

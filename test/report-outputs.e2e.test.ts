@@ -248,6 +248,6 @@ describe('strategy-canary report: comparing and bad directories', () => {
     writeFileSync(join(dir, 'report.json'), JSON.stringify({ schemaVersion: 1 }));
     const result = await cli(['report', dir]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/schemaVersion 1, this version of the tool reads 3/);
+    expect(result.stderr).toMatch(/schemaVersion 1, this version of the tool reads 4/);
   });
 });

@@ -80,7 +80,7 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
       const metrics = d.reasons.filter((r) => r.metric !== null);
       // Each compared metric twice: the step's evidence, then the whole rollout's.
       expect(metrics.map((r) => `${r.metric}/${r.scope}`)).toEqual(
-        ['slippageBps', 'latencyMs', 'rejectRate', 'edgeBps'].flatMap((m) => [
+        ['slippageBps', 'latencyMs', 'rejectRate', 'feeBps', 'edgeBps'].flatMap((m) => [
           `${m}/step`,
           `${m}/rollout`,
         ]),
@@ -94,9 +94,9 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
         expect(r.test).toMatch(/^paired-(buckets|intervals)\//);
       }
       for (const r of metrics) expect(r.verdict).not.toBe('worse');
-      // The rollback α: half of 0.0125 over the rollout, the other half over 3 comparison steps.
-      expect(metrics.find((r) => r.scope === 'rollout')!.alpha).toBeCloseTo(0.00625, 12);
-      expect(metrics.find((r) => r.scope === 'step')!.alpha).toBeCloseTo(0.0125 / 2 / 3, 12);
+      // The rollback α: half of 0.01 over the rollout, the other half over 3 comparison steps.
+      expect(metrics.find((r) => r.scope === 'rollout')!.alpha).toBeCloseTo(0.005, 12);
+      expect(metrics.find((r) => r.scope === 'step')!.alpha).toBeCloseTo(0.01 / 2 / 3, 12);
     }
     // Every account trades the promoted version at the end; the shadow step traded paper only.
     expect(report.exposure.accountSharePct).toBe(100);

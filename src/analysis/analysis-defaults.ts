@@ -9,11 +9,11 @@
  */
 export const TOTAL_ROLLBACK_ALPHA = 0.05;
 
-/** How many metrics the statistical comparison covers (slippage, latency, reject rate, edge). */
-export const COMPARED_METRIC_COUNT = 4;
+/** How many metrics the statistical comparison covers (slippage, latency, reject rate, fees, edge). */
+export const COMPARED_METRIC_COUNT = 5;
 
 /**
- * Per-metric false-rollback rate over the whole rollout, 0.0125: half for the rollout-wide
+ * Per-metric false-rollback rate over the whole rollout, 0.01: half for the rollout-wide
  * sequence, half split evenly over the plan's comparison steps (their restarted sequences).
  */
 export const METRIC_ROLLBACK_ALPHA = TOTAL_ROLLBACK_ALPHA / COMPARED_METRIC_COUNT;
@@ -33,6 +33,12 @@ export const LATENCY_MARGIN_MS = 5;
 
 /** Non-inferiority margin of the reject rate, as a fraction (0.01 = 1 percentage point). */
 export const REJECT_RATE_MARGIN = 0.01;
+
+/**
+ * Non-inferiority margin of the fee per fill, bps of the fill's notional (a tenth of Binance's
+ * 10 bps taker fee: a canary that pays it on every fill gives up what a 1 bp slippage costs).
+ */
+export const FEE_MARGIN_BPS = 1.0;
 
 /** Non-inferiority margin of the return per unit of turnover, bps of traded notional. */
 export const EDGE_MARGIN_BPS = 2;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Arm } from '../core/arm.js';
+import type { FillReport } from '../core/execution-report.js';
 import { SeededRng } from '../core/seeded-rng.js';
 import { ArmComparison, TEST_NAMES, WINDOW_TEST_NAMES } from './arm-comparison.js';
 import { METRIC_NAMES } from './compared-metric.js';
@@ -16,6 +17,8 @@ interface BucketSpec {
   readonly slippage: (arm: Arm, i: number) => number;
   readonly latency?: (arm: Arm, i: number) => number;
   readonly rejected?: (arm: Arm, i: number) => boolean;
+  /** Fee of fill i on an arm, bps of its notional (default 0). */
+  readonly feeBps?: (arm: Arm, i: number) => number;
 }
 
 /** One decision per arm in minute `b` (both at the same moment), every order reported, then the boundary. */
@@ -29,13 +32,21 @@ function feedBucket(c: ArmComparison, b: number, spec: BucketSpec): boolean {
       const report =
         spec.rejected?.(arm, i) === true
           ? rejectOf(arm, t, t + 20_000)
-          : fillOf(arm, t, t + 20_000, spec.slippage(arm, i), spec.latency?.(arm, i) ?? 20);
+          : withFee(
+              fillOf(arm, t, t + 20_000, spec.slippage(arm, i), spec.latency?.(arm, i) ?? 20),
+              spec.feeBps?.(arm, i) ?? 0,
+            );
       c.record({ ...report, accountId });
     }
   }
   const end = T0 + (b + 1) * MINUTE_US;
   const closed = c.record(equityOf('stable', end, 10_000, 10_000));
   return c.record(equityOf('canary', end, 1_000, 1_000)) || closed;
+}
+
+/** The fill with a fee of `bps` of its notional (exact decimal, as the fill model computes it). */
+function withFee(fill: FillReport, bps: number): FillReport {
+  return { ...fill, fee: fill.price.times(fill.quantity).times(bps).div(10_000) };
 }
 
 const find = (c: ArmComparison, metric: string, scope: 'step' | 'rollout') =>
@@ -55,6 +66,31 @@ describe('ArmComparison', () => {
       expect(JSON.parse(JSON.stringify(e))).toEqual(e);
     }
     expect(evidence.find((e) => e.metric === 'edgeBps')!.unit).toBe('bps of traded notional');
+  });
+
+  it('compares fees per fill in bps of notional: worse, exactly at the margin, equal', () => {
+    // Every fill pays the venue's 10 or 10.5 bps (two fee tiers); the canary k bps more.
+    const run = (extraBps: number) => {
+      const c = new ArmComparison();
+      for (let b = 0; b < 12; b++)
+        feedBucket(c, b, {
+          stable: 6,
+          canary: 3,
+          slippage: (_arm, i) => (i % 3) - 1,
+          feeBps: (arm, i) => 10 + (i % 2) * 0.5 + (arm === 'canary' ? extraBps : 0),
+        });
+      return find(c, 'feeBps', 'rollout');
+    };
+    const worse = run(3);
+    expect(worse.verdict).toBe('worse');
+    expect(worse.estimate).toBeCloseTo(3 + 0.5 / 3 - 0.25, 9);
+    expect(worse.unit).toBe('bps of notional');
+    expect(worse.test).toBe(TEST_NAMES.feeBps);
+    // Exactly the margin (1 bp) more, on average: never non-inferior.
+    const atMargin = run(1 - 0.5 / 3 + 0.25);
+    expect(atMargin.verdict).not.toBe('non_inferior');
+    expect(atMargin.verdict).not.toBe('better');
+    expect(run(0).verdict).toBe('non_inferior');
   });
 
   it('shows a canary worse from the pairing windows when the arms never trade in one bucket', () => {

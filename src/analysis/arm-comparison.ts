@@ -15,6 +15,7 @@ export const TEST_NAMES = {
   slippageBps: 'paired-buckets/mean/normal-mixture-cs',
   latencyMs: 'paired-buckets/mean/normal-mixture-cs',
   rejectRate: 'paired-buckets/rate-score/normal-mixture-cs',
+  feeBps: 'paired-buckets/mean/normal-mixture-cs',
   edgeBps: 'paired-intervals/ratio/normal-mixture-cs',
 } as const satisfies Readonly<Record<MetricName, string>>;
 
@@ -26,6 +27,7 @@ export const WINDOW_TEST_NAMES = {
   slippageBps: 'paired-windows/mean/normal-mixture-cs',
   latencyMs: 'paired-windows/mean/normal-mixture-cs',
   rejectRate: 'paired-windows/rate-score/normal-mixture-cs',
+  feeBps: 'paired-windows/mean/normal-mixture-cs',
 } as const;
 
 /** Tuning of an {@link ArmComparison}; every field defaults to analysis-defaults.ts. */
@@ -57,7 +59,7 @@ export type ScopedPolicies = Readonly<Record<EvidenceScope, MetricPolicies>>;
 /**
  * The statistical comparison of canary against stable, fed the engine's `MetricsInput` stream, in
  * the units that carry the randomness (docs/analysis.md):
- * - slippage, latency and reject rate **paired by event-time bucket** (both arms' orders decided
+ * - slippage, latency, reject rate and fees **paired by event-time bucket** (both arms' orders decided
  *   in the same bucket face the same market; the bucket, not the order, is the unit that survives
  *   bursts, regimes and arms that decide at different moments), with the accounts' own effects
  *   as a variance component ({@link PairedOrderMetrics});

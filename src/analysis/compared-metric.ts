@@ -1,11 +1,12 @@
 /** The metrics the statistical comparison covers, canary against stable. */
-export type MetricName = 'slippageBps' | 'latencyMs' | 'rejectRate' | 'edgeBps';
+export type MetricName = 'slippageBps' | 'latencyMs' | 'rejectRate' | 'feeBps' | 'edgeBps';
 
 /** Every compared metric, in the order evidence lists them. */
 export const METRIC_NAMES: readonly MetricName[] = [
   'slippageBps',
   'latencyMs',
   'rejectRate',
+  'feeBps',
   'edgeBps',
 ];
 
@@ -26,6 +27,8 @@ export function metricUnit(metric: MetricName): string {
       return 'ms';
     case 'rejectRate':
       return 'fraction of orders';
+    case 'feeBps':
+      return 'bps of notional';
     case 'edgeBps':
       return 'bps of traded notional';
   }

@@ -1,5 +1,6 @@
 import {
   EDGE_MARGIN_BPS,
+  FEE_MARGIN_BPS,
   LATENCY_MARGIN_MS,
   METRIC_ROLLBACK_ALPHA,
   NON_INFERIORITY_ALPHA,
@@ -25,7 +26,7 @@ export interface MetricPolicy {
 /** A policy for every compared metric. */
 export type MetricPolicies = Readonly<Record<MetricName, MetricPolicy>>;
 
-/** The defaults of analysis-defaults.ts, for one scope: margins 1 bp, 5 ms, 1 pp, 2 bps of notional. */
+/** The defaults of analysis-defaults.ts, for one scope: margins 1 bp, 5 ms, 1 pp, 1 bp of notional (fees), 2 bps of notional (edge). */
 export const DEFAULT_METRIC_POLICIES: MetricPolicies = {
   slippageBps: {
     margin: SLIPPAGE_MARGIN_BPS,
@@ -39,6 +40,11 @@ export const DEFAULT_METRIC_POLICIES: MetricPolicies = {
   },
   rejectRate: {
     margin: REJECT_RATE_MARGIN,
+    rollbackAlpha: METRIC_ROLLBACK_ALPHA,
+    nonInferiorityAlpha: NON_INFERIORITY_ALPHA,
+  },
+  feeBps: {
+    margin: FEE_MARGIN_BPS,
     rollbackAlpha: METRIC_ROLLBACK_ALPHA,
     nonInferiorityAlpha: NON_INFERIORITY_ALPHA,
   },

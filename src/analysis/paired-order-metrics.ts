@@ -1,13 +1,21 @@
 import type { Arm } from '../core/arm.js';
-import type { ExecutionReport } from '../core/execution-report.js';
+import type { ExecutionReport, FillReport } from '../core/execution-report.js';
 import { AccountConcentration, AccountEffects } from './account-effects.js';
 import { PairedSequence, type ArmBucketSummary } from './paired-sequence.js';
 
-/** The per-order metrics paired by event-time bucket: fill slippage, fill latency, reject rate. */
-export type OrderMetric = 'slippageBps' | 'latencyMs' | 'rejectRate';
+/**
+ * The per-order metrics paired by event-time bucket: fill slippage, fill latency, reject rate, and
+ * the fee of each fill in bps of its notional.
+ */
+export type OrderMetric = 'slippageBps' | 'latencyMs' | 'rejectRate' | 'feeBps';
 
 /** The per-order metrics, in evidence order. */
-export const ORDER_METRICS: readonly OrderMetric[] = ['slippageBps', 'latencyMs', 'rejectRate'];
+export const ORDER_METRICS: readonly OrderMetric[] = [
+  'slippageBps',
+  'latencyMs',
+  'rejectRate',
+  'feeBps',
+];
 
 /** Which scope of evidence: the whole rollout, or the current step only. */
 export type EvidenceScope = 'rollout' | 'step';
@@ -18,28 +26,39 @@ export type EvidenceScope = 'rollout' | 'step';
  */
 export type Pairing = 'bucket' | 'window';
 
-const sequencesOf = (): Record<EvidenceScope, PairedSequence[]> => ({
-  rollout: [new PairedSequence(), new PairedSequence(), new PairedSequence()],
-  step: [new PairedSequence(), new PairedSequence(), new PairedSequence()],
-});
-const concentrationsOf = (): Record<EvidenceScope, AccountConcentration[]> => ({
-  rollout: [new AccountConcentration(), new AccountConcentration(), new AccountConcentration()],
-  step: [new AccountConcentration(), new AccountConcentration(), new AccountConcentration()],
-});
-
-const METRIC_COUNT = 3;
+const METRIC_COUNT = 4;
 const metricIndex: Readonly<Record<OrderMetric, number>> = {
   slippageBps: 0,
   latencyMs: 1,
   rejectRate: 2,
+  feeBps: 3,
 };
+
+function perMetric<T>(make: () => T): T[] {
+  return Array.from({ length: METRIC_COUNT }, make);
+}
+const sequencesOf = (): Record<EvidenceScope, PairedSequence[]> => ({
+  rollout: perMetric(() => new PairedSequence()),
+  step: perMetric(() => new PairedSequence()),
+});
+const concentrationsOf = (): Record<EvidenceScope, AccountConcentration[]> => ({
+  rollout: perMetric(() => new AccountConcentration()),
+  step: perMetric(() => new AccountConcentration()),
+});
 
 /**
  * Values beyond these are winsorized (clipped) before they enter any statistic, so that one absurd
  * report (a slippage of 1e308 bps from a buggy bot) moves an estimate by a bounded amount and can
  * never freeze a metric. Far outside anything a venue produces: 10 % of price, one minute.
  */
-export const WINSOR_BOUNDS = { slippageBps: 1_000, latencyMs: 60_000 } as const;
+export const WINSOR_BOUNDS = { slippageBps: 1_000, latencyMs: 60_000, feeBps: 1_000 } as const;
+
+/**
+ * A fill's fee in bps of its notional is rounded to 1 / this (a millionth of a bp): far below any
+ * fee schedule's step, and exact fees (a fixed rate on every fill) give exactly equal observations
+ * instead of floating-point dust around them.
+ */
+const FEE_BPS_SCALE = 1e6;
 
 /** A pairing window spans at most this many buckets… */
 export const PAIRING_WINDOW_BUCKETS = 6;
@@ -62,6 +81,7 @@ interface OpenBucket {
   kind: Uint8Array;
   slippage: Float64Array;
   latency: Float64Array;
+  fee: Float64Array;
   /** The decision time of each report's order, µs (groups a bucket's reports into batches). */
   decision: Float64Array;
 }
@@ -119,7 +139,7 @@ export class PairedOrderMetrics {
    */
   readonly maxWindowUs: number;
   /** Per metric: the carried one-armed observations, or null. */
-  readonly #carry: (Carry | null)[] = [null, null, null];
+  readonly #carry: (Carry | null)[] = perMetric(() => null);
   readonly #open = new Map<number, OpenBucket>();
   readonly #accountIndex = new Map<string, number>();
   readonly #sequences: Record<Pairing, Record<EvidenceScope, PairedSequence[]>> = {
@@ -130,7 +150,7 @@ export class PairedOrderMetrics {
     bucket: concentrationsOf(),
     window: concentrationsOf(),
   };
-  readonly #effects = [new AccountEffects(), new AccountEffects(), new AccountEffects()];
+  readonly #effects = perMetric(() => new AccountEffects());
   /** Pooled within-bucket variance per metric: Σ(n − 1)s² and Σ(n − 1). */
   readonly #pooledSs = new Float64Array(METRIC_COUNT);
   readonly #pooledDf = new Float64Array(METRIC_COUNT);
@@ -229,6 +249,7 @@ export class PairedOrderMetrics {
       bucket.kind[i] = 0;
       bucket.slippage[i] = this.#clip(report.slippageBps, WINSOR_BOUNDS.slippageBps);
       bucket.latency[i] = this.#clip(report.latencyMs, WINSOR_BOUNDS.latencyMs);
+      bucket.fee[i] = this.#clip(feeBpsOf(report), WINSOR_BOUNDS.feeBps);
     } else {
       bucket.kind[i] = report.reason === 'EXPIRED' ? 2 : 1;
       bucket.slippage[i] = REJECT_MARK;
@@ -471,6 +492,7 @@ export class PairedOrderMetrics {
       kind: new Uint8Array(capacity),
       slippage: new Float64Array(capacity),
       latency: new Float64Array(capacity),
+      fee: new Float64Array(capacity),
       decision: new Float64Array(capacity),
     };
   }
@@ -491,6 +513,8 @@ export class PairedOrderMetrics {
     slippage.set(bucket.slippage);
     const latency = new Float64Array(size);
     latency.set(bucket.latency);
+    const fee = new Float64Array(size);
+    fee.set(bucket.fee);
     const decision = new Float64Array(size);
     decision.set(bucket.decision);
     bucket.decision = decision;
@@ -499,6 +523,7 @@ export class PairedOrderMetrics {
     bucket.kind = kind;
     bucket.slippage = slippage;
     bucket.latency = latency;
+    bucket.fee = fee;
   }
 }
 
@@ -511,7 +536,17 @@ function observation(bucket: OpenBucket, k: number, i: number): number | null {
   const kind = bucket.kind[i]!;
   if (k === 2) return kind === 0 || kind === 1 ? kind : null;
   if (kind !== 0 && !(kind === 3 && !Number.isNaN(bucket.slippage[i]!))) return null;
-  return k === 0 ? bucket.slippage[i]! : bucket.latency[i]!;
+  return k === 0 ? bucket.slippage[i]! : k === 1 ? bucket.latency[i]! : bucket.fee[i]!;
+}
+
+/**
+ * A fill's fee in bps of its notional (price × quantity), to a millionth of a bp;
+ * NaN when the notional is not positive (counted as an absurd value).
+ */
+export function feeBpsOf(fill: FillReport): number {
+  const notional = fill.price.toNumber() * fill.quantity.toNumber();
+  if (!(notional > 0)) return Number.NaN;
+  return Math.round((fill.fee.toNumber() / notional) * 1e4 * FEE_BPS_SCALE) / FEE_BPS_SCALE;
 }
 
 /** True when both arms' reports in the bucket come from orders decided at the same instants. */

@@ -16,7 +16,7 @@ export type MetricVerdict = 'better' | 'non_inferior' | 'inconclusive' | 'worse'
  */
 export interface DecisionReason {
   readonly code: string;
-  /** The compared metric (`slippageBps`, `latencyMs`, `rejectRate`, `edgeBps`) or guardrail, or null. */
+  /** The compared metric (`slippageBps`, `latencyMs`, `rejectRate`, `feeBps`, `edgeBps`) or guardrail, or null. */
   readonly metric: string | null;
   readonly message: string;
   /** Point estimate of canary minus stable, in the metric's unit, when there is one. */

@@ -3,7 +3,7 @@ import { usToIso } from '../core/time.js';
 import type { ReportSeries } from './report-series.js';
 
 /** Version of the report.json layout; bumped on any incompatible change (see docs/report-json.md). */
-export const REPORT_SCHEMA_VERSION = 3;
+export const REPORT_SCHEMA_VERSION = 4;
 
 /** One input file as the run read it. */
 export interface ReportInputFile {

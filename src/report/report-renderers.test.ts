@@ -304,7 +304,9 @@ describe('renderReportMd', () => {
           halted.report.inputs.plan.guardrails['maxLossPct'],
       ),
     ]);
-    expect(halted.md).toContain('| policy | slippageBps | latencyMs | rejectRate | edgeBps |');
+    expect(halted.md).toContain(
+      '| policy | slippageBps | latencyMs | rejectRate | feeBps | edgeBps |',
+    );
     expect(halted.html).toContain('<td class="mono">maxLossPct</td>');
   });
 });
@@ -364,6 +366,7 @@ describe('a fixed-weight run’s comparison', () => {
       ['slippageBps', 'rollout'],
       ['latencyMs', 'rollout'],
       ['rejectRate', 'rollout'],
+      ['feeBps', 'rollout'],
       ['edgeBps', 'rollout'],
     ]);
     const latency = comparison.find((r) => r.metric === 'latencyMs')!;

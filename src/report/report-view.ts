@@ -283,6 +283,7 @@ const METRIC_UNITS: Readonly<Record<string, string>> = {
   slippageBps: 'bps',
   latencyMs: 'ms',
   rejectRate: 'fraction of orders',
+  feeBps: 'bps of notional',
   edgeBps: 'bps of traded notional',
 };
 

@@ -43,13 +43,13 @@ describe('parsePlan', () => {
           minDurationMs: 60_000,
           maxDurationMs: 180_000,
           minCanaryFills: 50,
-          // A step below 100 % requires every metric by default, each on its default scope;
-          // a 100 % step none.
+          // A step below 100 % requires every per-order metric by default, each on its
+          // default scope (returns only when a plan asks); a 100 % step none.
           requireNonInferior: [
             { metric: 'slippageBps', scope: 'step' },
             { metric: 'latencyMs', scope: 'step' },
             { metric: 'rejectRate', scope: 'step' },
-            { metric: 'edgeBps', scope: 'rollout' },
+            { metric: 'feeBps', scope: 'step' },
           ],
         },
         {
@@ -67,11 +67,24 @@ describe('parsePlan', () => {
       positions: 'flatten',
       analysisIntervalMs: 60_000,
     });
-    // Returns are judged on the whole rollout's evidence, the others on the step's.
+    // Not returns by default; a plan that requires them gets the whole rollout's evidence.
     expect(stepRequirements(plan, 0)).toEqual([
       { metric: 'slippageBps', scope: 'step' },
       { metric: 'latencyMs', scope: 'step' },
       { metric: 'rejectRate', scope: 'step' },
+      { metric: 'feeBps', scope: 'step' },
+    ]);
+    const withReturns = parsePlan(
+      {
+        steps: [
+          { weightPct: 50, minDurationMs: 60_000, requireNonInferior: ['slippageBps', 'edgeBps'] },
+          { weightPct: 100, minDurationMs: 0 },
+        ],
+      },
+      'p.json',
+    );
+    expect(stepRequirements(withReturns, 0)).toEqual([
+      { metric: 'slippageBps', scope: 'step' },
       { metric: 'edgeBps', scope: 'rollout' },
     ]);
   });
@@ -104,7 +117,7 @@ describe('parsePlan', () => {
     expect(plan.steps[0]?.name).toBe('shadow');
     expect(plan.metrics.slippageBps).toEqual({
       margin: 2,
-      alpha: 0.0125,
+      alpha: 0.01,
       nonInferiorityAlpha: 0.025,
       nonInferiorityScope: 'step',
     });
@@ -115,13 +128,13 @@ describe('parsePlan', () => {
     // step (the shadow step) and halved between the step's and the rollout's sequences.
     expect(stepPolicies(plan, 0).step.latencyMs).toEqual({
       margin: 9,
-      rollbackAlpha: 0.00625,
+      rollbackAlpha: 0.005,
       nonInferiorityAlpha: 0.025,
     });
     expect(stepPolicies(plan, 1).step.latencyMs.margin).toBe(5);
     expect(stepPolicies(plan, 0).rollout.latencyMs).toEqual({
       margin: 5,
-      rollbackAlpha: 0.00625,
+      rollbackAlpha: 0.005,
       nonInferiorityAlpha: 0.025,
     });
     expect(plan.positions).toBe('handoff');

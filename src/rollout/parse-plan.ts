@@ -6,6 +6,7 @@ import {
   DEFAULT_ON_MAX_DURATION,
   DEFAULT_PLAN_METRICS,
   DEFAULT_POSITIONS_POLICY,
+  DEFAULT_REQUIRED_METRICS,
   MAX_DURATION_FACTOR,
 } from './plan-defaults.js';
 import { PlanError, type PlanIssue } from './plan-error.js';
@@ -338,7 +339,7 @@ function normalize(file: PlanFile, path: string): RolloutPlan {
       minCanaryFills: raw.minCanaryFills ?? 0,
       ...(raw.metrics !== undefined ? { metrics: normalizeOverrides(raw.metrics) } : {}),
       requireNonInferior: (
-        raw.requireNonInferior ?? (raw.weightPct < 100 ? PLAN_METRIC_NAMES : [])
+        raw.requireNonInferior ?? (raw.weightPct < 100 ? DEFAULT_REQUIRED_METRICS : [])
       ).map(requirement) as PlanRequirement[],
       ...(raw.onMaxDuration !== undefined ? { onMaxDuration: raw.onMaxDuration } : {}),
     });

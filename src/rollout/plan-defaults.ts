@@ -13,7 +13,7 @@ import {
 } from './plan.js';
 
 /**
- * Per-metric false-rollback budget of the defaults: a total α of 0.05 split evenly over the 4
+ * Per-metric false-rollback budget of the defaults: a total α of 0.05 split evenly over the 5
  * compared metrics (Bonferroni: any metric shown worse rolls back), the analysis's default.
  */
 export const DEFAULT_METRIC_ALPHA = METRIC_ROLLBACK_ALPHA;
@@ -35,6 +35,18 @@ export const DEFAULT_PLAN_METRICS: Readonly<Record<PlanMetricName, PlanMetricPol
       },
     ]),
   ) as Record<PlanMetricName, PlanMetricPolicy>;
+
+/**
+ * What a step below 100 % requires shown non-inferior when its plan file does not say: every
+ * per-order metric (slippage, latency, rejects, fees), each in its default scope. Not the return
+ * per unit of turnover: between strategies that hold different positions it needs far more data
+ * than a rollout of hours gathers (docs/analysis.md, "Which test gates which step"); a plan may
+ * still require it (`"requireNonInferior": [..., "edgeBps"]`), and it is tested for deterioration
+ * at every step whatever the plan requires.
+ */
+export const DEFAULT_REQUIRED_METRICS: readonly PlanMetricName[] = PLAN_METRIC_NAMES.filter(
+  (metric) => metric !== 'edgeBps',
+);
 
 /** The guardrail limits a plan may set: the analysis's `GuardrailLimits` (docs/analysis.md). */
 export const GUARDRAIL_LIMIT_NAMES: readonly string[] = Object.keys(ANALYSIS_GUARDRAIL_LIMITS);

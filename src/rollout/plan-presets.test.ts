@@ -38,21 +38,24 @@ describe('plan presets', () => {
     expect(plan.steps.map((_, i) => stepPolicies(plan, i).step.slippageBps.margin)).toEqual([
       2, 1.5, 1, 1, 1, 1,
     ]);
-    // Execution metrics at every step below 100 %: on the step's own evidence (and its wider
-    // margins) at 1 and 5 %, on the rollout's from 10 %; returns before promotion, rollout-wide.
+    expect(plan.steps.map((_, i) => stepPolicies(plan, i).step.feeBps.margin)).toEqual([
+      2, 1.5, 1, 1, 1, 1,
+    ]);
+    // The per-order metrics at every step below 100 %: on the step's own evidence (and its
+    // wider margins) at 1 and 5 %, on the rollout's from 10 %. Returns: deterioration only.
     const execution = (scope: string) =>
-      ['slippageBps', 'latencyMs', 'rejectRate'].map((metric) => ({ metric, scope }));
+      ['slippageBps', 'latencyMs', 'rejectRate', 'feeBps'].map((metric) => ({ metric, scope }));
     expect(plan.steps.map((_, i) => stepRequirements(plan, i))).toEqual([
       execution('step'),
       execution('step'),
       execution('rollout'),
       execution('rollout'),
-      [...execution('rollout'), { metric: 'edgeBps', scope: 'rollout' }],
+      execution('rollout'),
       [],
     ]);
     // The rollback budget: half over the rollout, half split over its 5 comparison steps.
-    expect(stepPolicies(plan, 0).rollout.slippageBps.rollbackAlpha).toBe(0.00625);
-    expect(stepPolicies(plan, 0).step.slippageBps.rollbackAlpha).toBe(0.00125);
+    expect(stepPolicies(plan, 0).rollout.slippageBps.rollbackAlpha).toBe(0.005);
+    expect(stepPolicies(plan, 0).step.slippageBps.rollbackAlpha).toBe(0.001);
   });
 
   it('aggressive: 5, 25, 100 % for 1 and 2 min, 50 and 200 fills (seed 004)', () => {

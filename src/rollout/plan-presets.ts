@@ -6,6 +6,7 @@ import {
   DEFAULT_ON_MAX_DURATION,
   DEFAULT_PLAN_METRICS,
   DEFAULT_POSITIONS_POLICY,
+  DEFAULT_REQUIRED_METRICS,
   MAX_DURATION_FACTOR,
 } from './plan-defaults.js';
 import {
@@ -39,7 +40,7 @@ export const PLAN_PRESET_NAMES: readonly PlanPresetName[] = [
 
 /**
  * What a preset step must show to advance (docs/analysis.md, "Which test gates which step"):
- * - `execution@step`: slippage, latency and reject rate non-inferior on the step's own evidence,
+ * - `execution@step`: slippage, latency, reject rate and fees non-inferior on the step's own evidence,
  *   at the step's margins. The first steps exist to catch harm cheaply; their margins are wider
  *   (few accounts trade the canary) and these per-order metrics are what their evidence can
  *   answer (both arms' orders meet the same market in each bucket);
@@ -47,24 +48,20 @@ export const PLAN_PRESET_NAMES: readonly PlanPresetName[] = [
  *   step adds its data to what the earlier ones gathered instead of starting again: on a
  *   wide-tick market one bucket's slippage difference is a few basis points of noise, and a 1 bp
  *   margin needs more buckets than one step of 45 minutes holds;
- * - `all`: the return per unit of turnover too (rollout-wide): the step before promotion, where
- *   the data can reach it (two strategies holding different positions differ mostly by market
- *   noise);
  * - `none`: a 100 % step: nothing left to compare (its deterioration tests still run).
- * Every metric is tested for deterioration at every step, on the step's evidence and on the
- * rollout's, whatever the step requires.
+ No preset requires the return per unit of turnover (`edgeBps`) non-inferior: between two
+ * strategies that hold different positions it differs mostly by market noise, and showing it
+ * within 2 bps of notional takes hours more than a rollout's steps (calibration measured it); its
+ * cost part, fees and slippage per fill, is required instead, where a few buckets answer it. Every
+ * metric, returns included, is tested for deterioration at every step, on the step's evidence and
+ * on the rollout's, whatever the step requires.
  */
-type Requirement = 'execution@step' | 'execution' | 'all' | 'none';
-
-const EXECUTION_METRICS: readonly PlanMetricName[] = ['slippageBps', 'latencyMs', 'rejectRate'];
+type Requirement = 'execution@step' | 'execution' | 'none';
 
 function required(requirement: Requirement): readonly PlanRequirement[] {
   if (requirement === 'none') return [];
   const scope = requirement === 'execution@step' ? 'step' : 'rollout';
-  const execution = EXECUTION_METRICS.map((metric) => ({ metric, scope }) as const);
-  return requirement === 'all'
-    ? [...execution, { metric: 'edgeBps', scope: 'rollout' }]
-    : execution;
+  return DEFAULT_REQUIRED_METRICS.map((metric) => ({ metric, scope }) as const);
 }
 
 /** A step; its maximum defaults to `factor` × its minimum (the presets' rule, docs/rollout.md). */
@@ -112,13 +109,23 @@ function plan(
 
 /**
  * Margins at a small step: while a handful of accounts trade the canary, their own differences
- * (venue routes, sizes) are a large part of the comparison, so the first steps judge slippage
- * and rejects at a wider margin, tightening to the plan's from 10 %: 2 bp and 3 pp at ≤ 1 %,
- * 1.5 bp and 1.5 pp at ≤ 5 %. Showing "no rejects" within m takes about 10 / m canary orders.
+ * (venue routes, fee tiers, sizes) are a large part of the comparison, so the first steps judge
+ * slippage, fees and rejects at a wider margin, tightening to the plan's from 10 %: 2 bp, 2 bp and
+ * 3 pp at ≤ 1 %, 1.5 bp, 1.5 bp and 1.5 pp at ≤ 5 %. Showing "no rejects" within m takes about 10 / m canary orders.
  */
 function smallStepMargins(weightPct: number): Partial<Record<PlanMetricName, MetricOverride>> {
-  if (weightPct <= 1) return { slippageBps: { margin: 2 }, rejectRate: { margin: 0.03 } };
-  if (weightPct <= 5) return { slippageBps: { margin: 1.5 }, rejectRate: { margin: 0.015 } };
+  if (weightPct <= 1)
+    return {
+      slippageBps: { margin: 2 },
+      feeBps: { margin: 2 },
+      rejectRate: { margin: 0.03 },
+    };
+  if (weightPct <= 5)
+    return {
+      slippageBps: { margin: 1.5 },
+      feeBps: { margin: 1.5 },
+      rejectRate: { margin: 0.015 },
+    };
   return {};
 }
 
@@ -154,7 +161,7 @@ export const PLAN_PRESETS: Readonly<Record<PlanPresetName, RolloutPlan>> = {
     step('5%', 5, 5, 100, 'execution@step', 45, smallStepMargins(5)),
     step('10%', 10, 5, 200, 'execution', 45),
     step('25%', 25, 5, 500, 'execution', 60),
-    step('50%', 50, 10, 1_000, 'all', 90),
+    step('50%', 50, 10, 1_000, 'execution', 90),
     step('100%', 100, 5, 0, 'none', 30),
   ]),
   // Seed 004's aggressive steps. Its minutes are short, so the analysis pairs over 10 s buckets
@@ -164,7 +171,7 @@ export const PLAN_PRESETS: Readonly<Record<PlanPresetName, RolloutPlan>> = {
     'seed 004, GradualRollout::aggressive',
     [
       step('5%', 5, 1, 50, 'execution@step', 3, smallStepMargins(5)),
-      step('25%', 25, 2, 200, 'all', 6),
+      step('25%', 25, 2, 200, 'execution', 6),
       step('100%', 100, 0, 0, 'none', 10),
     ],
     10_000,
@@ -176,7 +183,7 @@ export const PLAN_PRESETS: Readonly<Record<PlanPresetName, RolloutPlan>> = {
     step('1%', 1, 5, 100, 'execution@step', 15, marginsTimes(2)),
     step('5%', 5, 5, 100, 'execution@step', 15, marginsTimes(1.5)),
     step('25%', 25, 5, 100, 'execution', 15, marginsTimes(1)),
-    step('50%', 50, 5, 100, 'all', 15, marginsTimes(1)),
+    step('50%', 50, 5, 100, 'execution', 15, marginsTimes(1)),
     step('100%', 100, 3, 100, 'none', 9, marginsTimes(0.5)),
   ]),
   // Seed 003's ramped deployment: linear growth, +10 % per step, 300 s per stage.
@@ -189,13 +196,13 @@ export const PLAN_PRESETS: Readonly<Record<PlanPresetName, RolloutPlan>> = {
     step('60%', 60, 5, 100, 'execution'),
     step('70%', 70, 5, 100, 'execution'),
     step('80%', 80, 5, 100, 'execution'),
-    step('90%', 90, 5, 100, 'all'),
+    step('90%', 90, 5, 100, 'execution'),
     step('100%', 100, 5, 100, 'none'),
   ]),
   // Seed 001's blue-green: the new version checked in shadow (the health check), then one atomic
   // switch of every account to it; until promotion a rollback is one switch back.
   'blue-green': plan('blue-green', 'seed 001, BlueGreenDeployer', [
-    step('shadow', 0, 5, 100, 'all'),
+    step('shadow', 0, 5, 100, 'execution'),
     step('100%', 100, 5, 100, 'none'),
   ]),
   // For replays of a few minutes (the bundled samples are 6 and 11 minutes): buckets and return
@@ -209,7 +216,7 @@ export const PLAN_PRESETS: Readonly<Record<PlanPresetName, RolloutPlan>> = {
     [
       step('shadow', 0, 1, 20, 'execution@step', 3),
       step('10%', 10, 1.5, 30, 'execution', 3),
-      step('50%', 50, 1.5, 50, 'all', 3),
+      step('50%', 50, 1.5, 50, 'execution', 3),
       step('100%', 100, 0.5, 0, 'none', 1),
     ],
     5_000,
