@@ -1,4 +1,5 @@
 import type { Arm } from '../core/arm.js';
+import { decimalToFloat } from '../core/decimal-to-float.js';
 import type { ExecutionReport, FillReport } from '../core/execution-report.js';
 import { AccountConcentration, AccountEffects } from './account-effects.js';
 import { PairedSequence, type ArmBucketSummary } from './paired-sequence.js';
@@ -544,9 +545,10 @@ function observation(bucket: OpenBucket, k: number, i: number): number | null {
  * NaN when the notional is not positive (counted as an absurd value).
  */
 export function feeBpsOf(fill: FillReport): number {
-  const notional = fill.price.toNumber() * fill.quantity.toNumber();
+  // Floats read from the decimals' digit words (relative error < 1e-15, far below the rounding).
+  const notional = decimalToFloat(fill.price) * decimalToFloat(fill.quantity);
   if (!(notional > 0)) return Number.NaN;
-  return Math.round((fill.fee.toNumber() / notional) * 1e4 * FEE_BPS_SCALE) / FEE_BPS_SCALE;
+  return Math.round((decimalToFloat(fill.fee) / notional) * 1e4 * FEE_BPS_SCALE) / FEE_BPS_SCALE;
 }
 
 /** True when both arms' reports in the bucket come from orders decided at the same instants. */
