@@ -3,9 +3,8 @@ import type { Arm } from '../core/arm.js';
 import { ConfigError } from '../core/errors.js';
 import type { FillReport } from '../core/execution-report.js';
 import type { MarketEvent } from '../core/market-event.js';
-import { Decimal, ZERO } from '../core/money.js';
+import { Decimal } from '../core/money.js';
 import type { Order } from '../core/order.js';
-import { averageCost } from './average-cost.js';
 import type {
   AccountSnapshot,
   ArmPositionTotals,
@@ -13,7 +12,24 @@ import type {
   PositionSnapshot,
 } from './ledger-snapshot.js';
 import { SymbolMark } from './symbol-mark.js';
-import { decimalToFloat as toFloat } from '../core/decimal-to-float.js';
+import { decimalToFloat } from '../core/decimal-to-float.js';
+import {
+  averageCostRaw,
+  fromRaw,
+  MONEY_DIGITS,
+  pow10,
+  PRICE_DIGITS,
+  QTY_DIGITS,
+  rawToFloat,
+  toRaw,
+} from './fixed-point.js';
+
+/** A raw quantity as a float mirror. */
+const qtyFloat = (raw: bigint): number => rawToFloat(raw, QTY_DIGITS);
+/** Raw money as a float mirror. */
+const moneyFloat = (raw: bigint): number => rawToFloat(raw, MONEY_DIGITS);
+/** Raw money as an exact decimal (reports, snapshots). */
+const money = (raw: bigint): Decimal => fromRaw(raw, MONEY_DIGITS);
 
 /** An arm's equity figures as floats (statistics, risk checks), quote currency. */
 export interface ArmEquityNum {
@@ -49,14 +65,15 @@ export interface LedgerAccountView {
   readonly position: number;
 }
 
+/** One position, exact in raw fixed point (fixed-point.ts): quantity 10⁻¹⁸, price 10⁻¹⁸, money 10⁻³⁶. */
 interface Position {
   readonly mark: SymbolMark;
-  /** Signed base units. */
-  quantity: Decimal;
-  /** Zero when flat. */
-  avgPrice: Decimal;
-  /** quantity × avgPrice, signed. */
-  costBasis: Decimal;
+  /** Signed base units, raw. */
+  quantity: bigint;
+  /** Raw price; zero when flat. */
+  avgPrice: bigint;
+  /** quantity × avgPrice, signed, raw money. */
+  costBasis: bigint;
   quantityNum: number;
   costBasisNum: number;
 }
@@ -65,9 +82,13 @@ interface AccountBook {
   readonly id: string;
   arm: Arm;
   readonly capital: Decimal;
+  /** The capital, raw money. */
+  readonly capitalRaw: bigint;
   readonly capitalNum: number;
-  realized: Decimal;
-  fees: Decimal;
+  /** Raw money. */
+  realized: bigint;
+  /** Raw money. */
+  fees: bigint;
   realizedNum: number;
   feesNum: number;
   readonly positions: Map<string, Position>;
@@ -77,14 +98,14 @@ interface AccountBook {
   joinedWith: Attributed;
 }
 
-/** Realized P&L, fees and unrealized P&L, exact. */
+/** Realized P&L, fees and unrealized P&L, exact raw money. */
 interface Attributed {
-  readonly realized: Decimal;
-  readonly fees: Decimal;
-  readonly unrealized: Decimal;
+  readonly realized: bigint;
+  readonly fees: bigint;
+  readonly unrealized: bigint;
 }
 
-const NOTHING: Attributed = { realized: ZERO, fees: ZERO, unrealized: ZERO };
+const NOTHING: Attributed = { realized: 0n, fees: 0n, unrealized: 0n };
 
 /** Float sums over an arm's accounts for one symbol (risk checks and sampling, not money). */
 interface ArmSymbolNum {
@@ -100,8 +121,10 @@ interface ArmSymbolNum {
 interface ArmBook {
   /** The arm's accounts, in the order they joined it. */
   readonly accounts: Set<AccountBook>;
-  capital: Decimal;
-  contributed: Decimal;
+  /** Raw money. */
+  capital: bigint;
+  /** Raw money. */
+  contributed: bigint;
   contributedNum: number;
   // Float mirrors summed over the arm's accounts, kept incrementally from the accounts' mirrors.
   capitalNum: number;
@@ -113,7 +136,7 @@ interface ArmBook {
   readonly trades: { closed: number; winning: number; grossProfit: number; grossLoss: number };
 }
 
-/** Relative distance within which a float decision is re-done in exact decimals. */
+/** Relative distance within which a float decision is re-done exactly. */
 const FLOAT_BAND = 1e-9;
 
 /**
@@ -121,9 +144,11 @@ const FLOAT_BAND = 1e-9;
  *
  * - Positions carry a signed quantity and an average cost; reducing realizes `(fill − avg) × closed`
  *   for a long (the mirror for a short); a fill past flat closes and reopens at the fill price.
- * - Money is {@link Decimal} throughout; the one rounding point is the average cost (12 places,
- *   half-even) and its residual is booked to realized P&L, so `realized + unrealized − fees` is the
- *   exact cash-flow P&L and arm totals are the exact sums of their accounts.
+ * - Money is exact: scaled integers on the hot path (fixed-point.ts: a fill costs a few bigint
+ *   operations, no decimal object), {@link Decimal} in and out. The one rounding point is the
+ *   average cost (12 places, half-even) and its residual is booked to realized P&L, so
+ *   `realized + unrealized − fees` is the exact cash-flow P&L and arm totals are the exact sums of
+ *   their accounts.
  * - A fill touches only its account; an arm's exact totals are summed over its accounts when asked
  *   (O(accounts)), and its float equity likewise for per-interval sampling.
  * - `mark()` is the per-event hot path: it stores a reference and allocates nothing.
@@ -138,6 +163,8 @@ export class Ledger {
   readonly #accounts = new Map<string, AccountBook>();
   readonly #marks = new Map<string, SymbolMark>();
   readonly #arms: Record<Arm, ArmBook> = { stable: newArmBook(), canary: newArmBook() };
+  #lastPrice: Decimal | null = null;
+  #lastPriceRaw = 0n;
 
   constructor(accounts: Iterable<{ readonly account: Account; readonly arm: Arm }> = []) {
     for (const { account, arm } of accounts) this.addAccount(account, arm);
@@ -151,13 +178,15 @@ export class Ledger {
     if (this.#accounts.has(account.id)) {
       throw new ConfigError('E_ACCOUNTS_FILE', `duplicate account id "${account.id}"`);
     }
+    const capitalRaw = toRaw(account.capital, MONEY_DIGITS);
     const book: AccountBook = {
       id: account.id,
       arm,
       capital: account.capital,
-      capitalNum: toFloat(account.capital),
-      realized: ZERO,
-      fees: ZERO,
+      capitalRaw,
+      capitalNum: moneyFloat(capitalRaw),
+      realized: 0n,
+      fees: 0n,
       realizedNum: 0,
       feesNum: 0,
       positions: new Map(),
@@ -167,9 +196,9 @@ export class Ledger {
     this.#accounts.set(account.id, book);
     const armBook = this.#arms[arm];
     armBook.accounts.add(book);
-    armBook.capital = armBook.capital.plus(account.capital);
-    armBook.contributed = armBook.contributed.plus(account.capital);
-    armBook.contributedNum = toFloat(armBook.contributed);
+    armBook.capital += book.capitalRaw;
+    armBook.contributed += book.capitalRaw;
+    armBook.contributedNum = moneyFloat(armBook.contributed);
     armBook.capitalNum += book.capitalNum;
   }
 
@@ -187,9 +216,9 @@ export class Ledger {
     this.#addToArmNum(armBook, account, -1);
     armBook.accounts.delete(account);
     clearFloatSumsIfEmpty(armBook);
-    armBook.capital = armBook.capital.minus(account.capital);
-    armBook.contributed = armBook.contributed.minus(equity);
-    armBook.contributedNum = toFloat(armBook.contributed);
+    armBook.capital -= account.capitalRaw;
+    armBook.contributed -= equity;
+    armBook.contributedNum = moneyFloat(armBook.contributed);
     this.#accounts.delete(accountId);
   }
 
@@ -244,7 +273,7 @@ export class Ledger {
   /**
    * Books a fill: position, average cost, realized P&L and fees of the account (the account counts
    * towards the arm it is on now: after a move its P&L travels with it). Touches only the account,
-   * so it costs 3 to 11 Decimal operations (docs/accounting.md); arm totals are summed on demand.
+   * so it costs a few integer operations (docs/accounting.md); arm totals are summed on demand.
    * @throws RangeError for an unknown account.
    */
   applyFill(fill: FillReport): void {
@@ -255,63 +284,61 @@ export class Ledger {
     const oldCostBasisNum = position.costBasisNum;
     const oldRealizedNum = account.realizedNum;
     const oldFeesNum = account.feesNum;
-    const { price, quantity: size, fee } = fill;
+    const price = this.#priceRaw(fill.price);
+    const size = toRaw(fill.quantity, QTY_DIGITS);
     const buy = fill.side === 'buy';
     const held = position.quantity;
-    const oldBasis = position.costBasis;
-    const next = buy ? held.plus(size) : held.minus(size);
-    let avgPrice: Decimal;
-    let basis: Decimal;
-    let realized: Decimal | null = null;
+    const next = buy ? held + size : held - size;
+    let avgPrice: bigint;
+    let basis: bigint;
+    let realized: bigint | null = null;
 
-    if (held.isZero()) {
+    if (held === 0n) {
       // Open from flat: no division.
       avgPrice = price;
-      basis = next.times(price);
-    } else if (held.isPositive() === buy) {
+      basis = next * price;
+    } else if (held > 0n === buy) {
       // Add: new average cost, the one rounding point; its residual goes to realized P&L so that
       // realized − cost basis stays exactly the cash flow.
-      const notional = size.times(price);
-      const cost = buy ? oldBasis.plus(notional) : oldBasis.minus(notional);
-      avgPrice = averageCost(cost, next);
-      basis = next.times(avgPrice);
-      const residual = cost.minus(basis);
-      if (!residual.isZero()) realized = residual.negated();
-    } else if (next.isZero() || next.isPositive() === held.isPositive()) {
+      const notional = size * price;
+      const cost = buy ? position.costBasis + notional : position.costBasis - notional;
+      avgPrice = averageCostRaw(cost, next);
+      basis = next * avgPrice;
+      const residual = cost - basis;
+      if (residual !== 0n) realized = -residual;
+    } else if (next === 0n || next > 0n === held > 0n) {
       // Reduce or close: realize (fill − avg) × closed for a long, (avg − fill) × closed for a short.
-      realized = buy
-        ? position.avgPrice.minus(price).times(size)
-        : price.minus(position.avgPrice).times(size);
+      realized = buy ? (position.avgPrice - price) * size : (price - position.avgPrice) * size;
       recordClosedTrade(armBook, realized);
-      if (next.isZero()) {
-        avgPrice = ZERO;
-        basis = ZERO;
+      if (next === 0n) {
+        avgPrice = 0n;
+        basis = 0n;
       } else {
         avgPrice = position.avgPrice;
-        basis = next.times(avgPrice);
+        basis = next * avgPrice;
       }
     } else {
       // Flip: close the whole position, open the rest at the fill price.
-      realized = price.minus(position.avgPrice).times(held);
+      realized = (price - position.avgPrice) * held;
       recordClosedTrade(armBook, realized);
       avgPrice = price;
-      basis = next.times(price);
+      basis = next * price;
     }
 
     position.quantity = next;
     position.avgPrice = avgPrice;
     position.costBasis = basis;
-    position.quantityNum = toFloat(next);
-    position.costBasisNum = toFloat(basis);
-    position.mark.onFill(price);
+    position.quantityNum = qtyFloat(next);
+    position.costBasisNum = moneyFloat(basis);
+    position.mark.onFill(fill.price);
 
     if (realized !== null) {
-      account.realized = account.realized.plus(realized);
-      account.realizedNum = toFloat(account.realized);
+      account.realized += realized;
+      account.realizedNum = moneyFloat(account.realized);
     }
-    if (!fee.isZero()) {
-      account.fees = account.fees.plus(fee);
-      account.feesNum = toFloat(account.fees);
+    if (!fill.fee.isZero()) {
+      account.fees += toRaw(fill.fee, MONEY_DIGITS);
+      account.feesNum = moneyFloat(account.fees);
     }
 
     const sums = armSymbolNumOf(armBook, position.mark);
@@ -320,6 +347,18 @@ export class Ledger {
     sums.costBasis += position.costBasisNum - oldCostBasisNum;
     armBook.realizedNum += account.realizedNum - oldRealizedNum;
     armBook.feesNum += account.feesNum - oldFeesNum;
+  }
+
+  /**
+   * A fill price as a raw price. The broker hands every fill of one order batch the same decimal
+   * object, so the last conversion is remembered by identity.
+   */
+  #priceRaw(price: Decimal): bigint {
+    if (price !== this.#lastPrice) {
+      this.#lastPriceRaw = toRaw(price, PRICE_DIGITS);
+      this.#lastPrice = price;
+    }
+    return this.#lastPriceRaw;
   }
 
   /**
@@ -345,19 +384,19 @@ export class Ledger {
   accountSnapshot(accountId: string): AccountSnapshot {
     const account = this.#book(accountId);
     const positions: PositionSnapshot[] = [];
-    let unrealized = ZERO;
+    let unrealized = 0n;
     for (const position of account.positionList) {
-      if (position.quantity.isZero()) continue;
+      if (position.quantity === 0n) continue;
       const markPrice = markOf(position.mark);
-      const unrealizedPnl = position.quantity.times(markPrice).minus(position.costBasis);
-      unrealized = unrealized.plus(unrealizedPnl);
+      const unrealizedPnl = position.quantity * toRaw(markPrice, PRICE_DIGITS) - position.costBasis;
+      unrealized += unrealizedPnl;
       positions.push({
         symbol: position.mark.symbol,
-        quantity: position.quantity,
-        avgPrice: position.avgPrice,
-        costBasis: position.costBasis,
+        quantity: fromRaw(position.quantity, QTY_DIGITS),
+        avgPrice: fromRaw(position.avgPrice, PRICE_DIGITS),
+        costBasis: money(position.costBasis),
         markPrice,
-        unrealizedPnl,
+        unrealizedPnl: money(unrealizedPnl),
       });
     }
     positions.sort((a, b) => compareStrings(a.symbol, b.symbol));
@@ -365,77 +404,74 @@ export class Ledger {
       accountId: account.id,
       arm: account.arm,
       capital: account.capital,
-      realizedPnl: account.realized,
-      unrealizedPnl: unrealized,
-      fees: account.fees,
-      equity: account.capital.plus(account.realized).plus(unrealized).minus(account.fees),
+      realizedPnl: money(account.realized),
+      unrealizedPnl: money(unrealized),
+      fees: money(account.fees),
+      equity: money(account.capitalRaw + account.realized + unrealized - account.fees),
       positions,
     };
   }
 
   /**
    * The exact books of one arm at the current marks: the sums over the accounts on it, so exact by
-   * construction. O(accounts × positions) decimal work: for reports and decisions, not per event
+   * construction. O(accounts × positions) integer work: for reports and decisions, not per event
    * (per-interval sampling uses {@link armEquityNum}).
    */
   armTotals(arm: Arm): ArmTotals {
     const book = this.#arms[arm];
     // Sums over the accounts on the arm now, and their baselines from when they joined it.
-    let realized = ZERO;
-    let fees = ZERO;
-    let joinedRealized = ZERO;
-    let joinedFees = ZERO;
-    let joinedUnrealized = ZERO;
-    const bySymbol = new Map<string, { mark: SymbolMark; quantity: Decimal; costBasis: Decimal }>();
+    let realized = 0n;
+    let fees = 0n;
+    let joinedRealized = 0n;
+    let joinedFees = 0n;
+    let joinedUnrealized = 0n;
+    const bySymbol = new Map<string, { mark: SymbolMark; quantity: bigint; costBasis: bigint }>();
     for (const account of book.accounts) {
-      if (!account.realized.isZero()) realized = realized.plus(account.realized);
-      if (!account.fees.isZero()) fees = fees.plus(account.fees);
+      realized += account.realized;
+      fees += account.fees;
       const joined = account.joinedWith;
-      if (joined !== NOTHING) {
-        joinedRealized = joinedRealized.plus(joined.realized);
-        joinedFees = joinedFees.plus(joined.fees);
-        joinedUnrealized = joinedUnrealized.plus(joined.unrealized);
-      }
+      joinedRealized += joined.realized;
+      joinedFees += joined.fees;
+      joinedUnrealized += joined.unrealized;
       for (const position of account.positionList) {
         let entry = bySymbol.get(position.mark.symbol);
         if (entry === undefined) {
-          entry = { mark: position.mark, quantity: ZERO, costBasis: ZERO };
+          entry = { mark: position.mark, quantity: 0n, costBasis: 0n };
           bySymbol.set(position.mark.symbol, entry);
         }
-        if (!position.quantity.isZero()) entry.quantity = entry.quantity.plus(position.quantity);
-        if (!position.costBasis.isZero())
-          entry.costBasis = entry.costBasis.plus(position.costBasis);
+        entry.quantity += position.quantity;
+        entry.costBasis += position.costBasis;
       }
     }
     const positions: ArmPositionTotals[] = [];
-    let unrealized = ZERO;
+    let unrealized = 0n;
     for (const entry of bySymbol.values()) {
       const markPrice = markOf(entry.mark);
-      if (!entry.quantity.isZero() || !entry.costBasis.isZero()) {
-        unrealized = unrealized.plus(entry.quantity.times(markPrice).minus(entry.costBasis));
+      if (entry.quantity !== 0n || entry.costBasis !== 0n) {
+        unrealized += entry.quantity * toRaw(markPrice, PRICE_DIGITS) - entry.costBasis;
       }
       positions.push({
         symbol: entry.mark.symbol,
-        quantity: entry.quantity,
-        costBasis: entry.costBasis,
+        quantity: fromRaw(entry.quantity, QTY_DIGITS),
+        costBasis: money(entry.costBasis),
         markPrice,
       });
     }
     positions.sort((a, b) => compareStrings(a.symbol, b.symbol));
     const departed = book.departed;
-    const realizedPnl = realized.minus(joinedRealized).plus(departed.realized);
-    const feesPaid = fees.minus(joinedFees).plus(departed.fees);
-    const unrealizedPnl = unrealized.minus(joinedUnrealized).plus(departed.unrealized);
+    const realizedPnl = realized - joinedRealized + departed.realized;
+    const feesPaid = fees - joinedFees + departed.fees;
+    const unrealizedPnl = unrealized - joinedUnrealized + departed.unrealized;
     return {
       arm,
       accounts: book.accounts.size,
-      capital: book.capital,
-      realizedPnl,
-      unrealizedPnl,
-      fees: feesPaid,
-      pnl: realizedPnl.plus(unrealizedPnl).minus(feesPaid),
-      equity: book.capital.plus(realized).plus(unrealized).minus(fees),
-      contributed: book.contributed,
+      capital: money(book.capital),
+      realizedPnl: money(realizedPnl),
+      unrealizedPnl: money(unrealizedPnl),
+      fees: money(feesPaid),
+      pnl: money(realizedPnl + unrealizedPnl - feesPaid),
+      equity: money(book.capital + realized + unrealized - fees),
+      contributed: money(book.contributed),
       positions,
     };
   }
@@ -502,13 +538,13 @@ export class Ledger {
     this.#addToArmNum(to, account, +1);
     from.accounts.delete(account);
     clearFloatSumsIfEmpty(from);
-    from.capital = from.capital.minus(account.capital);
-    from.contributed = from.contributed.minus(equity);
-    from.contributedNum = toFloat(from.contributed);
+    from.capital -= account.capitalRaw;
+    from.contributed -= equity;
+    from.contributedNum = moneyFloat(from.contributed);
     to.accounts.add(account);
-    to.capital = to.capital.plus(account.capital);
-    to.contributed = to.contributed.plus(equity);
-    to.contributedNum = toFloat(to.contributed);
+    to.capital += account.capitalRaw;
+    to.contributed += equity;
+    to.contributedNum = moneyFloat(to.contributed);
     account.arm = toArm;
   }
 
@@ -530,7 +566,7 @@ export class Ledger {
     const account = this.#book(order.accountId);
     const position = account.positions.get(order.symbol);
     const heldNum = position?.quantityNum ?? 0;
-    const sizeNum = toFloat(order.quantity);
+    const sizeNum = decimalToFloat(order.quantity);
     const buy = order.side === 'buy';
     // Reducing (same-or-smaller size on the same side, or flat): decided in floats unless the
     // order's size is within rounding of the position's.
@@ -540,10 +576,11 @@ export class Ledger {
       // Closing exactly (the common exit) or by a hair more: one exact comparison settles the
       // close; a hair's flip goes on to the full check.
       if (sizeNum <= held * (1 + FLOAT_BAND) && position !== undefined) {
-        if (order.quantity.lte(position.quantity.abs())) return true;
+        const size = toRaw(order.quantity, QTY_DIGITS);
+        if (size <= (position.quantity < 0n ? -position.quantity : position.quantity)) return true;
       }
     }
-    const fillPriceNum = toFloat(fillPrice);
+    const fillPriceNum = decimalToFloat(fillPrice);
     const nextNum = buy ? heldNum + sizeNum : heldNum - sizeNum;
     let equity = account.capitalNum + account.realizedNum - account.feesNum;
     let gross = Math.abs(nextNum) * fillPriceNum;
@@ -560,25 +597,30 @@ export class Ledger {
     return this.#canAffordExactly(order, fillPrice, maxLeverage);
   }
 
-  /** {@link canAfford} in exact decimals (the borderline cases). */
+  /** {@link canAfford} exactly, in scaled integers (the borderline cases). */
   #canAffordExactly(order: Order, fillPrice: Decimal, maxLeverage: number): boolean {
     const account = this.#book(order.accountId);
     const position = account.positions.get(order.symbol);
-    const held = position?.quantity ?? ZERO;
-    const next = order.side === 'buy' ? held.plus(order.quantity) : held.minus(order.quantity);
+    const held = position?.quantity ?? 0n;
+    const size = toRaw(order.quantity, QTY_DIGITS);
+    const next = order.side === 'buy' ? held + size : held - size;
+    const abs = (x: bigint): bigint => (x < 0n ? -x : x);
     const reduces =
-      next.isZero() ||
-      (!held.isZero() && next.isPositive() === held.isPositive() && next.abs().lte(held.abs()));
+      next === 0n || (held !== 0n && next > 0n === held > 0n && abs(next) <= abs(held));
     if (reduces) return true;
-    let equity = account.capital.plus(account.realized).minus(account.fees);
-    let gross = next.abs().times(fillPrice);
+    const fill = toRaw(fillPrice, PRICE_DIGITS);
+    let equity = account.capitalRaw + account.realized - account.fees;
+    let gross = abs(next) * fill;
     for (const other of account.positionList) {
-      if (other.quantity.isZero()) continue;
-      const markPrice = other === position ? fillPrice : markOf(other.mark);
-      equity = equity.plus(other.quantity.times(markPrice).minus(other.costBasis));
-      if (other !== position) gross = gross.plus(other.quantity.abs().times(markPrice));
+      if (other.quantity === 0n) continue;
+      const markPrice = other === position ? fill : toRaw(markOf(other.mark), PRICE_DIGITS);
+      equity += other.quantity * markPrice - other.costBasis;
+      if (other !== position) gross += abs(other.quantity) * markPrice;
     }
-    return gross.lte(equity.times(new Decimal(maxLeverage)));
+    // gross ≤ equity × maxLeverage, exactly: the leverage as an exact decimal fraction.
+    const leverage = new Decimal(maxLeverage);
+    const places = Math.max(0, leverage.decimalPlaces());
+    return gross * pow10(places) <= equity * toRaw(leverage, places);
   }
 
   /** Adds (sign +1) or removes (-1) an account's float mirrors to or from an arm's sums. */
@@ -605,37 +647,27 @@ export class Ledger {
       unrealized: this.#exactUnrealized(account),
     };
     armBook.departed = {
-      realized: armBook.departed.realized.plus(now.realized.minus(account.joinedWith.realized)),
-      fees: armBook.departed.fees.plus(now.fees.minus(account.joinedWith.fees)),
-      unrealized: armBook.departed.unrealized.plus(
-        now.unrealized.minus(account.joinedWith.unrealized),
-      ),
+      realized: armBook.departed.realized + now.realized - account.joinedWith.realized,
+      fees: armBook.departed.fees + now.fees - account.joinedWith.fees,
+      unrealized: armBook.departed.unrealized + now.unrealized - account.joinedWith.unrealized,
     };
     account.joinedWith = now;
   }
 
-  /** An account's unrealized P&L at the current marks, exact. */
-  #exactUnrealized(account: AccountBook): Decimal {
-    let unrealized = ZERO;
+  /** The account's unrealized P&L at the current marks, raw money. */
+  #exactUnrealized(account: AccountBook): bigint {
+    let unrealized = 0n;
     for (const position of account.positionList) {
-      if (position.quantity.isZero() && position.costBasis.isZero()) continue;
-      unrealized = unrealized.plus(
-        position.quantity.times(markOf(position.mark)).minus(position.costBasis),
-      );
+      if (position.quantity === 0n && position.costBasis === 0n) continue;
+      unrealized +=
+        position.quantity * toRaw(markOf(position.mark), PRICE_DIGITS) - position.costBasis;
     }
     return unrealized;
   }
 
-  /** An account's equity at the current marks, exact. */
-  #exactEquity(account: AccountBook): Decimal {
-    let equity = account.capital.plus(account.realized).minus(account.fees);
-    for (const position of account.positionList) {
-      if (position.quantity.isZero() && position.costBasis.isZero()) continue;
-      equity = equity.plus(
-        position.quantity.times(markOf(position.mark)).minus(position.costBasis),
-      );
-    }
-    return equity;
+  /** The account's equity at the current marks, raw money. */
+  #exactEquity(account: AccountBook): bigint {
+    return account.capitalRaw + account.realized - account.fees + this.#exactUnrealized(account);
   }
 
   #book(accountId: string): AccountBook {
@@ -655,9 +687,9 @@ export class Ledger {
     if (position === undefined) {
       position = {
         mark: this.#marks.get(symbol) ?? this.#newMark(symbol),
-        quantity: ZERO,
-        avgPrice: ZERO,
-        costBasis: ZERO,
+        quantity: 0n,
+        avgPrice: 0n,
+        costBasis: 0n,
         quantityNum: 0,
         costBasisNum: 0,
       };
@@ -668,8 +700,8 @@ export class Ledger {
   }
 }
 
-function recordClosedTrade(armBook: ArmBook, realized: Decimal): void {
-  const pnl = toFloat(realized);
+function recordClosedTrade(armBook: ArmBook, realized: bigint): void {
+  const pnl = moneyFloat(realized);
   const trades = armBook.trades;
   trades.closed++;
   if (pnl > 0) {
@@ -681,8 +713,8 @@ function recordClosedTrade(armBook: ArmBook, realized: Decimal): void {
 function newArmBook(): ArmBook {
   return {
     accounts: new Set(),
-    capital: ZERO,
-    contributed: ZERO,
+    capital: 0n,
+    contributed: 0n,
     contributedNum: 0,
     capitalNum: 0,
     realizedNum: 0,

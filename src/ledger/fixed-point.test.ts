@@ -1,0 +1,79 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Decimal, moneyToString } from '../core/money.js';
+import {
+  averageCostRaw,
+  fromRaw,
+  MONEY_DIGITS,
+  PRICE_DIGITS,
+  QTY_DIGITS,
+  rawToFloat,
+  toRaw,
+} from './fixed-point.js';
+
+/** Exact reference arithmetic: wide enough that nothing below is ever rounded. */
+const Exact = Decimal.clone({ precision: 200 });
+
+/** A decimal string with up to `decimals` places and up to 12 integer digits, either sign. */
+const decimalText = (decimals: number): fc.Arbitrary<string> =>
+  fc
+    .tuple(
+      fc.boolean(),
+      fc.bigInt({ min: 0n, max: 10n ** 12n }),
+      fc.integer({ min: 0, max: decimals }),
+      fc.bigInt({ min: 0n, max: 10n ** BigInt(decimals) - 1n }),
+    )
+    .map(([negative, whole, places, fraction]) => {
+      const digits = (fraction % 10n ** BigInt(places)).toString().padStart(places, '0');
+      return `${negative ? '-' : ''}${whole}${places > 0 ? `.${digits}` : ''}`;
+    });
+
+describe('fixed point', () => {
+  it('converts decimals to raw integers and back exactly', () => {
+    fc.assert(
+      fc.property(decimalText(18), (text) => {
+        const value = new Decimal(text);
+        const raw = toRaw(value, QTY_DIGITS);
+        expect(raw).toBe(BigInt(new Exact(text).times(new Exact(10).pow(QTY_DIGITS)).toFixed()));
+        expect(moneyToString(fromRaw(raw, QTY_DIGITS))).toBe(moneyToString(value));
+        expect(rawToFloat(raw, QTY_DIGITS)).toBeCloseTo(value.toNumber(), 6);
+      }),
+      { numRuns: 500 },
+    );
+    expect(toRaw(new Decimal('1e-36'), MONEY_DIGITS)).toBe(1n);
+    expect(toRaw(new Decimal('123456789.000000001'), 18)).toBe(123456789000000001000000000n);
+    expect(moneyToString(fromRaw(-5n, 3))).toBe('-0.005');
+  });
+
+  it('refuses a value with more decimal places than its scale (it would be rounded)', () => {
+    expect(() => toRaw(new Decimal('0.0000000000000000001'), PRICE_DIGITS)).toThrow(
+      /more than 18 decimal places/,
+    );
+  });
+
+  it('rounds the average cost to 12 places half-even, as the exact quotient says', () => {
+    fc.assert(
+      fc.property(decimalText(8), decimalText(8), (quantityText, priceText) => {
+        const quantity = new Exact(quantityText);
+        fc.pre(!quantity.isZero());
+        // A cost of the quantity's sign (adding to a position): quantity × price plus a bit.
+        const cost = quantity.times(new Exact(priceText).abs()).plus(new Exact('0.0000001'));
+        const expected = cost
+          .dividedBy(quantity)
+          .toDecimalPlaces(12, Decimal.ROUND_HALF_EVEN)
+          .toFixed();
+        const raw = averageCostRaw(
+          toRaw(new Decimal(cost.toFixed()), MONEY_DIGITS),
+          toRaw(new Decimal(quantity.toFixed()), QTY_DIGITS),
+        );
+        expect(moneyToString(fromRaw(raw, PRICE_DIGITS))).toBe(
+          moneyToString(new Decimal(expected)),
+        );
+      }),
+      { numRuns: 500 },
+    );
+    // Ties go to the even neighbour: 0.0000000000005 → 0, 0.0000000000015 → 0.000000000002.
+    expect(averageCostRaw(toRaw(new Decimal('0.0000000000005'), 36), 10n ** 18n)).toBe(0n);
+    expect(averageCostRaw(toRaw(new Decimal('0.0000000000015'), 36), 10n ** 18n)).toBe(2_000_000n);
+  });
+});

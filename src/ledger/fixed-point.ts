@@ -1,0 +1,111 @@
+import { Decimal } from '../core/money.js';
+import { AVG_PRICE_DECIMALS } from './average-cost.js';
+
+/**
+ * The ledger's exact hot-path numbers: scaled integers (`bigint`), as NautilusTrader keeps raw
+ * fixed-point values. Three fixed scales, chosen so that the ledger's products need no division:
+ *
+ * - quantities in units of 10⁻¹⁸ ({@link QTY_DIGITS});
+ * - prices in units of 10⁻¹⁸ ({@link PRICE_DIGITS});
+ * - money (notional, cost basis, P&L, fees, capital) in units of 10⁻³⁶ ({@link MONEY_DIGITS}):
+ *   a quantity times a price is money with no rounding at all.
+ *
+ * `bigint` cannot overflow, so no bound needs proving; the one way to lose exactness is an input
+ * with more decimal places than its scale, which {@link toRaw} refuses (a feed price of 19
+ * decimals, a fee of 37). The one rounding point of the books, the average cost, is
+ * {@link averageCostRaw}. decimal.js stays the money type at the edges: {@link fromRaw} turns a
+ * raw value back into one for reports and snapshots.
+ */
+export const QTY_DIGITS = 18;
+/** Decimal places of a raw price. */
+export const PRICE_DIGITS = 18;
+/** Decimal places of raw money: {@link QTY_DIGITS} + {@link PRICE_DIGITS}. */
+export const MONEY_DIGITS = QTY_DIGITS + PRICE_DIGITS;
+
+const POW10: readonly bigint[] = Array.from({ length: 80 }, (_, i) => 10n ** BigInt(i));
+
+/** 10ⁿ as a bigint (n ≥ 0). */
+export function pow10(n: number): bigint {
+  return POW10[n] ?? 10n ** BigInt(n);
+}
+
+/**
+ * `value` × 10^digits as an exact bigint. Reads decimal.js's digit words (base 10⁷, most
+ * significant first) rather than formatting a string.
+ * @throws RangeError when `value` has more than `digits` decimal places (it would be rounded).
+ */
+export function toRaw(value: Decimal, digits: number): bigint {
+  const words = value.d;
+  const first = words[0];
+  if (first === undefined || first === 0) return 0n;
+  // The integer made of every word, and the power of ten of its last digit.
+  let mantissa = BigInt(first);
+  for (let i = 1; i < words.length; i++) mantissa = mantissa * 10_000_000n + BigInt(words[i]!);
+  const lastWordExponent = 7 * (Math.floor(value.e / 7) - words.length + 1);
+  const shift = lastWordExponent + digits;
+  let raw: bigint;
+  if (shift >= 0) raw = mantissa * pow10(shift);
+  else {
+    const divisor = pow10(-shift);
+    if (mantissa % divisor !== 0n) {
+      throw new RangeError(
+        `${value.toFixed()} has more than ${digits} decimal places: the ledger keeps ${digits}`,
+      );
+    }
+    raw = mantissa / divisor;
+  }
+  return value.s < 0 ? -raw : raw;
+}
+
+/** The decimal `raw` × 10^−digits (exact). */
+export function fromRaw(raw: bigint, digits: number): Decimal {
+  if (raw === 0n) return ZERO_DECIMAL;
+  const negative = raw < 0n;
+  const text = (negative ? -raw : raw).toString().padStart(digits + 1, '0');
+  const point = text.length - digits;
+  const fraction = text.slice(point).replace(/0+$/, '');
+  const whole = text.slice(0, point);
+  return new Decimal(`${negative ? '-' : ''}${whole}${fraction === '' ? '' : `.${fraction}`}`);
+}
+
+const ZERO_DECIMAL = new Decimal(0);
+
+/** 10ⁿ as floats, n = 0 … 79 (exact up to 10²², nearest beyond). */
+const FLOAT_POW10: readonly number[] = Array.from({ length: 80 }, (_, i) => Number(`1e${i}`));
+
+/**
+ * `raw` × 10^−digits as a float, within an ulp or two (float mirrors for sizing and risk checks,
+ * never money): the whole and fractional parts are converted separately, so a whole number (a
+ * capital, a round price) comes out exactly.
+ */
+export function rawToFloat(raw: bigint, digits: number): number {
+  if (raw === 0n) return 0;
+  const unit = pow10(digits);
+  const whole = raw / unit;
+  return Number(whole) + Number(raw - whole * unit) / (FLOAT_POW10[digits] ?? 10 ** digits);
+}
+
+const AVG_DIVISOR_SCALE = pow10(MONEY_DIGITS - QTY_DIGITS - AVG_PRICE_DECIMALS);
+const AVG_TO_PRICE = pow10(PRICE_DIGITS - AVG_PRICE_DECIMALS);
+
+/**
+ * The average cost `cost / quantity` (raw money over a raw quantity, same sign) as a raw price
+ * rounded to {@link AVG_PRICE_DECIMALS} places, half-even: an exact integer division and its
+ * remainder, so there is no double rounding to guard against.
+ */
+export function averageCostRaw(cost: bigint, quantity: bigint): bigint {
+  if (quantity === 0n) throw new RangeError('average cost of a zero quantity');
+  // cost / quantity in units of 10^-12: (C · 10^-36) / (Q · 10^-18) = C / (Q · 10^6) · 10^-12.
+  let numerator = cost;
+  let denominator = quantity * AVG_DIVISOR_SCALE;
+  if (denominator < 0n) {
+    numerator = -numerator;
+    denominator = -denominator;
+  }
+  const negative = numerator < 0n;
+  if (negative) numerator = -numerator;
+  let quotient = numerator / denominator;
+  const twice = (numerator - quotient * denominator) * 2n;
+  if (twice > denominator || (twice === denominator && quotient % 2n === 1n)) quotient += 1n;
+  return (negative ? -quotient : quotient) * AVG_TO_PRICE;
+}
