@@ -37,7 +37,9 @@ export type ErrorCode =
   | 'E_SWEEP_GRID'
   | 'E_SWEEP_RUN'
   // live feeds
-  | 'E_LISTEN';
+  | 'E_LISTEN'
+  // exact books
+  | 'E_PRECISION';
 
 /** Base class of every error the tool reports to a user: a stable `code` and a one-line message. */
 export class CanaryError extends Error {

@@ -1,17 +1,31 @@
 import { z } from 'zod';
+import { Decimal } from '../core/money.js';
+import { MONEY_DIGITS, PRICE_DIGITS, QTY_DIGITS } from '../ledger/fixed-point.js';
 
 const id = z.string().min(1).max(256);
 const arm = z.enum(['stable', 'canary']);
 const side = z.enum(['buy', 'sell']);
+/**
+ * At most `places` decimal places, what the exact books keep (docs/accounting.md): a finer value
+ * would be rounded, so it is refused at the door instead.
+ */
+function withPlaces<T extends z.ZodType<string | number>>(schema: T, places: number) {
+  return schema.refine(
+    (value) => new Decimal(value).decimalPlaces() <= places,
+    `at most ${places} decimal places`,
+  );
+}
 /** A decimal as a string (exact) or a finite number; must be positive. */
-const positiveDecimal = z.union([
-  z.string().regex(/^\d+(\.\d+)?$/u, 'a positive decimal string'),
-  z.number().finite(),
-]);
-const signedDecimal = z.union([
-  z.string().regex(/^-?\d+(\.\d+)?$/u, 'a decimal string'),
-  z.number().finite(),
-]);
+const positiveDecimal = (places: number) =>
+  withPlaces(
+    z.union([z.string().regex(/^\d+(\.\d+)?$/u, 'a positive decimal string'), z.number().finite()]),
+    places,
+  );
+const signedDecimal = (places: number) =>
+  withPlaces(
+    z.union([z.string().regex(/^-?\d+(\.\d+)?$/u, 'a decimal string'), z.number().finite()]),
+    places,
+  );
 const timeMs = z.number().finite().nonnegative();
 
 /** An order the bot sent for an account (every order, before its fill or reject). */
@@ -22,7 +36,7 @@ export const botOrderSchema = z.strictObject({
   arm,
   symbol: id,
   side,
-  quantity: positiveDecimal,
+  quantity: positiveDecimal(QTY_DIGITS),
   /** Event time of the decision the order carries out, ms since the epoch. */
   decisionTsMs: timeMs,
 });
@@ -43,10 +57,10 @@ export const botFillSchema = z.strictObject({
   arm,
   symbol: id,
   side,
-  quantity: positiveDecimal,
-  price: positiveDecimal,
+  quantity: positiveDecimal(QTY_DIGITS),
+  price: positiveDecimal(PRICE_DIGITS),
   /** Fee paid, quote currency (negative for a rebate). */
-  fee: signedDecimal,
+  fee: signedDecimal(MONEY_DIGITS),
   decisionTsMs: timeMs,
   /** Event time of the fill, ms since the epoch. */
   tsMs: timeMs,
@@ -67,7 +81,7 @@ export const botRejectSchema = z.strictObject({
   arm,
   symbol: id,
   side,
-  quantity: positiveDecimal,
+  quantity: positiveDecimal(QTY_DIGITS),
   reason: z.enum([
     'MIN_NOTIONAL',
     'INSUFFICIENT_BUYING_POWER',

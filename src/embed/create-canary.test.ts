@@ -150,6 +150,9 @@ describe('createCanary: a rollout inside a bot', () => {
     // Implausible values are refused at the door: one of them must never freeze a metric.
     expect(code(canary.record({ ...fill, slippageBps: 1e308 }))).toBe('INVALID');
     expect(code(canary.record({ ...fill, latencyMs: 1e12 }))).toBe('INVALID');
+    // Finer than the exact books keep (a price of 25 places, a fee of 43): refused, not rounded.
+    expect(code(canary.record({ ...fill, price: `60000.${'0'.repeat(24)}1` }))).toBe('INVALID');
+    expect(code(canary.record({ ...fill, fee: `3.${'0'.repeat(42)}1` }))).toBe('INVALID');
     expect(code(canary.record({ ...fill, quantity: '0.4' }))).toBe('MISMATCH');
     expect(canary.totals('stable')).toEqual(before); // nothing refused reached the books
     expect(code(canary.record(fill))).toBe('accepted');
@@ -159,7 +162,7 @@ describe('createCanary: a rollout inside a bot', () => {
     expect(canary.rejections).toMatchObject({
       UNKNOWN_ACCOUNT: 1,
       WRONG_ARM: 1,
-      INVALID: 4,
+      INVALID: 6,
       UNKNOWN_ORDER: 1,
       MISMATCH: 1,
       DUPLICATE_FILL: 1,

@@ -52,6 +52,7 @@ describe('loadAccountsFile', () => {
     ['account_id,capital\nx,abc\n', /:2: capital: not a positive number \("abc"\)/],
     ['account_id,capital\nx,-5\n', /:2: capital: not a positive number/],
     ['account_id,capital\nx,0\n', /:2: capital: not a positive number/],
+    [`account_id,capital\nx,1.${'0'.repeat(42)}1\n`, /:2: capital: more than 42 decimal places/],
     ['account_id,capital\nx,5\nx,6\n', /:3: account_id: duplicate id "x"/],
     ['account_id,capital,override\nx,5,both\n', /:2: override: "both" is not one of/],
     ['id,money\nx,5\n', /:1: header: expected columns/],

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { Account, RoutingOverride } from '../core/account.js';
 import { ConfigError } from '../core/errors.js';
+import { MONEY_DIGITS } from '../ledger/fixed-point.js';
 import { Decimal, isDecimalString } from '../core/money.js';
 
 const OVERRIDES: readonly string[] = ['stable', 'canary', 'exclude'];
@@ -49,6 +50,14 @@ export async function loadAccountsFile(path: string): Promise<Account[]> {
       new Decimal(capitalText).isZero()
     ) {
       throw accountsError(path, line, 'capital', `not a positive number ("${capitalText}")`);
+    }
+    if (new Decimal(capitalText).decimalPlaces() > MONEY_DIGITS) {
+      throw accountsError(
+        path,
+        line,
+        'capital',
+        `more than ${MONEY_DIGITS} decimal places, finer than the exact books keep ("${capitalText}")`,
+      );
     }
     if (override !== '' && !OVERRIDES.includes(override)) {
       throw accountsError(

@@ -92,6 +92,8 @@ describe('parseInjectSpecs', () => {
     ['canary:speed=+2ms', 'unknown key "speed"'],
     ['canary:fees=+2', 'fees needs the unit bp or bps'],
     ['canary:fees=+2%', 'fees needs the unit bp or bps'],
+    ['canary:fees=+0.0000001bp', 'fees has at most 6 decimals (bp)'],
+    ['canary:slippage=+0.12345678912345bp', 'slippage has at most 6 decimals (bp)'],
     ['canary:slippage=+3bp,from=25', 'from needs the unit %'],
     ['canary:slippage=+3bp,from=-5%', 'from must be a canary weight between 0% and 100%'],
     ['canary:slippage=+3bp,from=100.5%', 'from must be a canary weight between 0% and 100%'],

@@ -115,6 +115,18 @@ function parseValue(part: string, item: string, key: string, raw: string): [Deci
 
 const isNegative = (value: Decimal): boolean => value.isNegative() && !value.isZero();
 
+/**
+ * Most decimal places of a slippage or fee in bp: a millionth of a basis point, far below any
+ * venue's, and what keeps a fill's price and fee within the exact books' scales
+ * (docs/accounting.md).
+ */
+export const MAX_BPS_DECIMALS = 6;
+
+function checkBpsPlaces(part: string, item: string, key: string, value: Decimal): void {
+  if (value.decimalPlaces() > MAX_BPS_DECIMALS)
+    throw specError(part, `"${item}": ${key} has at most ${MAX_BPS_DECIMALS} decimals (bp)`);
+}
+
 /** Adds one `key=value` item to `totals`; returns the item's `from` threshold in bps, if it is one. */
 function applyItem(totals: Totals, part: string, item: string): number | null {
   const eq = item.indexOf('=');
@@ -134,6 +146,7 @@ function applyItem(totals: Totals, part: string, item: string): number | null {
     const [value, unit] = parseValue(part, item, key, raw);
     if (unit !== 'bp' && unit !== 'bps')
       throw specError(part, `"${item}": slippage needs the unit bp or bps`);
+    checkBpsPlaces(part, item, key, value);
     totals.slippageBps = totals.slippageBps.plus(value);
   } else if (key === 'rejects') {
     const [value, unit] = parseValue(part, item, key, raw);
@@ -148,6 +161,7 @@ function applyItem(totals: Totals, part: string, item: string): number | null {
     const [value, unit] = parseValue(part, item, key, raw);
     if (unit !== 'bp' && unit !== 'bps')
       throw specError(part, `"${item}": fees needs the unit bp or bps`);
+    checkBpsPlaces(part, item, key, value);
     totals.feeBps = totals.feeBps.plus(value);
   } else if (key === 'from') {
     const [value, unit] = parseValue(part, item, key, raw);

@@ -17,6 +17,7 @@ export {
 export {
   formatFaultInjection,
   INJECT_SPEC_FORM,
+  MAX_BPS_DECIMALS,
   NO_FAULT_INJECTION,
   NO_INJECTIONS,
   parseInjectSpecs,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../core/errors.js';
 import { Decimal, moneyToString } from '../core/money.js';
 import {
   averageCostRaw,
@@ -40,15 +41,18 @@ describe('fixed point', () => {
       }),
       { numRuns: 500 },
     );
-    expect(toRaw(new Decimal('1e-36'), MONEY_DIGITS)).toBe(1n);
+    expect(toRaw(new Decimal(`1e-${MONEY_DIGITS}`), MONEY_DIGITS)).toBe(1n);
     expect(toRaw(new Decimal('123456789.000000001'), 18)).toBe(123456789000000001000000000n);
     expect(moneyToString(fromRaw(-5n, 3))).toBe('-0.005');
   });
 
   it('refuses a value with more decimal places than its scale (it would be rounded)', () => {
-    expect(() => toRaw(new Decimal('0.0000000000000000001'), PRICE_DIGITS)).toThrow(
-      /more than 18 decimal places/,
+    const tooFine = new Decimal(`1e-${PRICE_DIGITS + 1}`);
+    expect(() => toRaw(tooFine, PRICE_DIGITS)).toThrow(ConfigError);
+    expect(() => toRaw(tooFine, PRICE_DIGITS)).toThrow(
+      expect.objectContaining({ code: 'E_PRECISION' }),
     );
+    expect(() => toRaw(tooFine, PRICE_DIGITS)).toThrow(/more than 24 decimal places/);
   });
 
   it('rounds the average cost to 12 places half-even, as the exact quotient says', () => {
@@ -73,7 +77,13 @@ describe('fixed point', () => {
       { numRuns: 500 },
     );
     // Ties go to the even neighbour: 0.0000000000005 → 0, 0.0000000000015 → 0.000000000002.
-    expect(averageCostRaw(toRaw(new Decimal('0.0000000000005'), 36), 10n ** 18n)).toBe(0n);
-    expect(averageCostRaw(toRaw(new Decimal('0.0000000000015'), 36), 10n ** 18n)).toBe(2_000_000n);
+    const one = toRaw(new Decimal(1), QTY_DIGITS);
+    const average = (cost: string): string =>
+      moneyToString(
+        fromRaw(averageCostRaw(toRaw(new Decimal(cost), MONEY_DIGITS), one), PRICE_DIGITS),
+      );
+    expect(average('0.0000000000005')).toBe('0');
+    expect(average('0.0000000000015')).toBe('0.000000000002');
+    expect(average('-0.0000000000025')).toBe('-0.000000000002');
   });
 });

@@ -1,3 +1,4 @@
+import { ConfigError } from '../core/errors.js';
 import { Decimal } from '../core/money.js';
 import { AVG_PRICE_DECIMALS } from './average-cost.js';
 
@@ -6,19 +7,20 @@ import { AVG_PRICE_DECIMALS } from './average-cost.js';
  * fixed-point values. Three fixed scales, chosen so that the ledger's products need no division:
  *
  * - quantities in units of 10⁻¹⁸ ({@link QTY_DIGITS});
- * - prices in units of 10⁻¹⁸ ({@link PRICE_DIGITS});
- * - money (notional, cost basis, P&L, fees, capital) in units of 10⁻³⁶ ({@link MONEY_DIGITS}):
+ * - prices in units of 10⁻²⁴ ({@link PRICE_DIGITS}): a feed's price (8 to 16 places) times the
+ *   broker's slippage factor (up to 10 more) fits;
+ * - money (notional, cost basis, P&L, fees, capital) in units of 10⁻⁴² ({@link MONEY_DIGITS}):
  *   a quantity times a price is money with no rounding at all.
  *
  * `bigint` cannot overflow, so no bound needs proving; the one way to lose exactness is an input
- * with more decimal places than its scale, which {@link toRaw} refuses (a feed price of 19
- * decimals, a fee of 37). The one rounding point of the books, the average cost, is
+ * with more decimal places than its scale, which {@link toRaw} refuses with `E_PRECISION` (a
+ * price of 25 places, a fee of 43). The one rounding point of the books, the average cost, is
  * {@link averageCostRaw}. decimal.js stays the money type at the edges: {@link fromRaw} turns a
  * raw value back into one for reports and snapshots.
  */
 export const QTY_DIGITS = 18;
 /** Decimal places of a raw price. */
-export const PRICE_DIGITS = 18;
+export const PRICE_DIGITS = 24;
 /** Decimal places of raw money: {@link QTY_DIGITS} + {@link PRICE_DIGITS}. */
 export const MONEY_DIGITS = QTY_DIGITS + PRICE_DIGITS;
 
@@ -32,7 +34,8 @@ export function pow10(n: number): bigint {
 /**
  * `value` × 10^digits as an exact bigint. Reads decimal.js's digit words (base 10⁷, most
  * significant first) rather than formatting a string.
- * @throws RangeError when `value` has more than `digits` decimal places (it would be rounded).
+ * @throws ConfigError `E_PRECISION` when `value` has more than `digits` decimal places (it would
+ *   be rounded).
  */
 export function toRaw(value: Decimal, digits: number): bigint {
   const words = value.d;
@@ -48,8 +51,9 @@ export function toRaw(value: Decimal, digits: number): bigint {
   else {
     const divisor = pow10(-shift);
     if (mantissa % divisor !== 0n) {
-      throw new RangeError(
-        `${value.toFixed()} has more than ${digits} decimal places: the ledger keeps ${digits}`,
+      throw new ConfigError(
+        'E_PRECISION',
+        `${value.toFixed()} has more than ${digits} decimal places: the exact books keep quantities to ${QTY_DIGITS}, prices to ${PRICE_DIGITS} and money to ${MONEY_DIGITS} (docs/accounting.md)`,
       );
     }
     raw = mantissa / divisor;

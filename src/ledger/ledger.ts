@@ -65,7 +65,7 @@ export interface LedgerAccountView {
   readonly position: number;
 }
 
-/** One position, exact in raw fixed point (fixed-point.ts): quantity 10⁻¹⁸, price 10⁻¹⁸, money 10⁻³⁶. */
+/** One position, exact in raw fixed point (fixed-point.ts): quantity 10⁻¹⁸, price 10⁻²⁴, money 10⁻⁴². */
 interface Position {
   readonly mark: SymbolMark;
   /** Signed base units, raw. */

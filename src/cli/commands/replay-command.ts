@@ -8,6 +8,7 @@ import { FEED_FORMATS } from '../../../feeds/index.js';
 import { getStrategyDefinition, loadStrategyDefinition } from '../../../strategies/index.js';
 import type { Account } from '../../core/account.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
+import { Decimal } from '../../core/money.js';
 import type { ArmStrategyConfig } from '../../engine/replay-config.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
@@ -18,6 +19,7 @@ import {
   DEFAULT_EXECUTION_CONFIG,
   DEFAULT_JITTER_SIGMA,
   MAX_ACCOUNT_SLIPPAGE_SD_BPS,
+  MAX_BPS_DECIMALS,
   MAX_OUTAGE_DURATION_MS,
   MAX_OUTAGES_PER_HOUR,
   parseInjectSpecs,
@@ -356,6 +358,11 @@ async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<R
     o.feeBps === undefined
       ? DEFAULT_EXECUTION_CONFIG.feeBps
       : parseNumberInRange('--fee-bps', o.feeBps, 0, 1000);
+  // The fee rate's places add to every fill's fee: keep it within the exact books' scale.
+  if (o.feeBps !== undefined && new Decimal(o.feeBps.trim()).decimalPlaces() > MAX_BPS_DECIMALS)
+    throw new UsageError(
+      `--fee-bps: at most ${MAX_BPS_DECIMALS} decimals (a millionth of a bp), got "${o.feeBps}"`,
+    );
   return {
     files,
     feed: {
