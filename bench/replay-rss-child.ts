@@ -3,7 +3,7 @@ import { benchReplayConfig } from './bench-replay-config.js';
 
 /**
  * Runs one replay in a fresh process and prints its memory figures as JSON: the parent compares
- * 1M and 5M events (memory must not grow with the number of events).
+ * 1M and 10M events (memory must not grow with the number of events).
  * - `maxRssKb`: the process's peak resident set size;
  * - `maxLiveHeapKb` (only when started with --expose-gc): the largest heap still in use right after
  *   a full garbage collection, sampled at every tenth of the input. This is the memory the run
