@@ -101,8 +101,8 @@ function executionConfig(knobs: ExecutionKnobs): ExecutionConfig {
   };
 }
 
-/** Runs one calibration replay in this process (no files written: the audit log stays in memory). */
-export async function runCalibrationJob(job: CalibrationJob): Promise<CalibrationResult> {
+/** Replays one calibration job in this process (no files written: the audit log stays in memory). */
+export async function replayCalibrationJob(job: CalibrationJob) {
   let plan = await loadPlan(job.plan);
   if (job.planTimeScale !== 1) plan = scalePlan(plan, job.planTimeScale);
   const strategies: Record<Arm, ArmStrategyConfig> = {
@@ -126,6 +126,12 @@ export async function runCalibrationJob(job: CalibrationJob): Promise<Calibratio
     sampleIntervalMs: 1000,
     rollout: { plan, mode: 'auto', auditPath: null, stopWhenFinished: true, naiveBaseline: true },
   });
+  return { report, rollout, plan, accounts };
+}
+
+/** Runs one calibration replay and sums up what it decided and what it cost. */
+export async function runCalibrationJob(job: CalibrationJob): Promise<CalibrationResult> {
+  const { report, rollout, plan, accounts } = await replayCalibrationJob(job);
   const applied = report.decisions.filter((d) => d.disposition === 'applied');
   const ending = [...applied]
     .reverse()

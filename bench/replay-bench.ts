@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSweep } from '../src/cli/sweep/run-sweep.js';
-import type { SweepGrid } from '../src/cli/sweep/sweep-grid.js';
+import { loadSweepGrid } from '../src/cli/sweep/sweep-grid.js';
 import { runReplay } from '../src/engine/run-replay.js';
 import { Router } from '../src/router/index.js';
 import { readLinesWithChunkSplit, readLinesWithReadline } from './bare-read.js';
@@ -120,12 +120,14 @@ function memory(file: string): MemoryFigures {
   return { events, maxRssKb, maxLiveHeapKb: live };
 }
 
-/** 16 replays of a bundled sample (plan aggressive, 1,000 accounts, 16 salts), as a sweep. */
-const SWEEP_GRID: SweepGrid = {
-  feeds: [join('feeds', 'samples', 'spot_btcusdt_20240808.gz')],
-  options: { '--plan': 'aggressive', '--accounts': '1000' },
-  grid: { '--salt': Array.from({ length: 16 }, (_, i) => `sweep-${i + 1}`) },
-};
+/**
+ * 16 replays of a bundled sample (plan aggressive, 1,000 accounts, 16 salts), as a sweep: the grid
+ * of bench/sweep-grid-16.json, so `strategy-canary sweep bench/sweep-grid-16.json` runs the same.
+ */
+const SWEEP_GRID = loadSweepGrid(
+  join('bench', 'sweep-grid-16.json'),
+  new Set(['--plan', '--accounts', '--salt']),
+);
 
 async function sweepFigures(): Promise<{
   sequentialMs: number;

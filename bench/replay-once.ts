@@ -1,0 +1,13 @@
+import { runReplay } from '../src/engine/run-replay.js';
+import { benchFeed } from './bench-files.js';
+import { benchReplayConfig } from './bench-replay-config.js';
+
+/**
+ * One `npm run bench` replay (the 1M-event feed, 1,000 accounts, 2 arms) and nothing else, for
+ * timing a whole process from outside and pairing two builds, e.g. the ledger before and after a
+ * change: `farm-bench --vs 'node OLD/dist/bench/replay-once.js' -- node dist/bench/replay-once.js`
+ * (OLD a `git worktree` of the older commit, built). Prints the fills it booked.
+ */
+const file = await benchFeed(1_000_000);
+const { report } = await runReplay(benchReplayConfig(file, 1000));
+process.stdout.write(`${report.arms.stable.fills + report.arms.canary.fills} fills\n`);
