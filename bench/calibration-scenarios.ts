@@ -200,6 +200,40 @@ export const FAMILIES: readonly ScenarioFamily[] = [
     execution: { accountSlippageSdBps: 2, outages: { perHour: 24, durationMs: 2_000 } },
     keptAside: true,
   },
+  // Regressions at the margin whose canary rarely shares a bucket with stable (30 s late): added
+  // with the fourth session's change (non-inferiority from the pairing windows' sequence too), so
+  // that a false advance through the windows would show.
+  ...(
+    [
+      ['slippage', 'slippage=+2bp'],
+      ['rejects', 'rejects=+3%'],
+    ] as const
+  ).map(
+    ([what, atMargin]): ScenarioFamily => ({
+      name: `${what} at the margin, 30 s late (${atMargin})`,
+      role: 'margin',
+      stable: MOMENTUM,
+      canary: { strategy: 'momentum@1.0.0', lagMs: 30_000 },
+      inject: [`canary:${atMargin}`],
+      execution: {},
+    }),
+  ),
+  {
+    // Kept aside before the fourth session's change (issue 10), run once after: a canary with
+    // other signal windows (it decides at other moments, trades the same sizes), on top of
+    // per-account offsets, moderately skewed latency and long outages.
+    name: 'kept aside (4): momentum B/A other windows, 1.5 bp offsets, long outages',
+    role: 'null',
+    stable: MOMENTUM,
+    canary: { strategy: 'momentum@1.0.0', params: { fastMs: 7_000, warmupMs: 90_000 } },
+    inject: [],
+    execution: {
+      latencySigma: 0.75,
+      accountSlippageSdBps: 1.5,
+      outages: { perHour: 6, durationMs: 5_000 },
+    },
+    keptAside: true,
+  },
 ];
 
 /** The calibration jobs: every family on every feed, each run with its own account split. */
