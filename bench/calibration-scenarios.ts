@@ -200,28 +200,25 @@ export const FAMILIES: readonly ScenarioFamily[] = [
     execution: { accountSlippageSdBps: 2, outages: { perHour: 24, durationMs: 2_000 } },
     keptAside: true,
   },
-  // Regressions at the margin whose canary rarely shares a bucket with stable (30 s late): added
-  // with the fourth session's change (non-inferiority from the pairing windows' sequence too), so
-  // that a false advance through the windows would show.
+  // Regressions at the margin whose canary rarely shares a bucket with stable (30 s late): most
+  // of its evidence comes from the pairing windows (added in issue 10's fourth session).
   ...(
     [
       ['slippage', 'slippage=+2bp'],
       ['rejects', 'rejects=+3%'],
     ] as const
-  ).map(
-    ([what, atMargin]): ScenarioFamily => ({
-      name: `${what} at the margin, 30 s late (${atMargin})`,
-      role: 'margin',
-      stable: MOMENTUM,
-      canary: { strategy: 'momentum@1.0.0', lagMs: 30_000 },
-      inject: [`canary:${atMargin}`],
-      execution: {},
-    }),
-  ),
+  ).map(([what, atMargin]): ScenarioFamily => ({
+    name: `${what} at the margin, 30 s late (${atMargin})`,
+    role: 'margin',
+    stable: MOMENTUM,
+    canary: { strategy: 'momentum@1.0.0', lagMs: 30_000 },
+    inject: [`canary:${atMargin}`],
+    execution: {},
+  })),
   {
-    // Kept aside before the fourth session's change (issue 10), run once after: a canary with
-    // other signal windows (it decides at other moments, trades the same sizes), on top of
-    // per-account offsets, moderately skewed latency and long outages.
+    // Kept aside before the fourth session's change (issue 10: the accounts' own baselines), run
+    // once after: a canary with other signal windows (it decides at other moments, trades the
+    // same sizes), on top of per-account offsets, moderately skewed latency and long outages.
     name: 'kept aside (4): momentum B/A other windows, 1.5 bp offsets, long outages',
     role: 'null',
     stable: MOMENTUM,

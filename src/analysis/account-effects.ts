@@ -51,6 +51,24 @@ export class AccountEffects {
     return Math.max(0, between - noise);
   }
 
+  /** s²_w, the pooled within-account variance of the residuals (NaN until estimable). */
+  get withinVariance(): number {
+    return this.#withinDf > 0 ? this.#withinSs / this.#withinDf : Number.NaN;
+  }
+
+  /**
+   * Account `index`'s effect, shrunk towards 0 by its reliability (the best linear unbiased
+   * predictor of a random effect): ē_j · τ̂² / (τ̂² + s²_w / n_j). 0 for an account never seen, or
+   * while τ̂² is 0 (no account effects to remove).
+   */
+  shrunkEffect(index: number): number {
+    const n = index < this.#n.length ? this.#n[index]! : 0;
+    const tau2 = this.tau2;
+    if (n === 0 || tau2 <= 0) return 0;
+    const reliability = tau2 / (tau2 + this.withinVariance / n);
+    return (this.#sum[index]! / n) * reliability;
+  }
+
   #include(index: number): void {
     const n = this.#n[index]!;
     const mean = this.#sum[index]! / n;

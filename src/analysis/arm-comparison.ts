@@ -100,6 +100,15 @@ export class ArmComparison {
   }
 
   /**
+   * A baseline starts at `tsUs`, before the first step, every account on stable: each account's
+   * persistent effect is learnt from it and removed from its later observations
+   * ({@link PairedOrderMetrics.startBaseline}).
+   */
+  startBaseline(tsUs: number): void {
+    this.#orders.startBaseline(tsUs);
+  }
+
+  /**
    * A new step starts at `tsUs` (`step` is its index): the step's sequences restart, and orders
    * decided from then on are the step's.
    */

@@ -109,6 +109,15 @@ interface Carry {
   readonly accounts: readonly number[];
 }
 
+/** The step index of the baseline (every account on stable, before the first step). */
+const BASELINE_STEP = -2;
+
+/**
+ * The metrics whose observations are adjusted by each account's baseline effect: the continuous
+ * ones. A reject is a 0/1 observation that the rate bounds need as such.
+ */
+const ADJUSTED: readonly boolean[] = [true, true, false, true];
+
 /** What closing buckets changed, for the caller's "new evidence" signal. */
 export interface BucketsClosed {
   readonly closed: number;
@@ -152,6 +161,13 @@ export class PairedOrderMetrics {
     window: concentrationsOf(),
   };
   readonly #effects = perMetric(() => new AccountEffects());
+  /** Residuals of the baseline's buckets (every account on stable), per metric. */
+  readonly #baseline = perMetric(() => new AccountEffects());
+  /**
+   * Each account's baseline effect per metric, frozen when the first step starts (null: no
+   * baseline, or nothing to remove); subtracted from every later observation of the account.
+   */
+  #offsets: (Float64Array | null)[] | null = null;
   /** Pooled within-bucket variance per metric: Σ(n − 1)s² and Σ(n − 1). */
   readonly #pooledSs = new Float64Array(METRIC_COUNT);
   readonly #pooledDf = new Float64Array(METRIC_COUNT);
@@ -206,6 +222,7 @@ export class PairedOrderMetrics {
   startStep(step: number, tsUs: number): void {
     const last = this.#stepStarts[this.#stepStarts.length - 1]!;
     if (last.step === step) return;
+    if (last.step === BASELINE_STEP) this.#freezeOffsets();
     this.#stepStarts.push({ step, fromUs: Math.max(tsUs, last.fromUs) });
     if (this.#stepStarts.length > 8) this.#stepStarts.splice(1, this.#stepStarts.length - 8);
     for (const pairing of ['bucket', 'window'] as const) {
@@ -213,6 +230,48 @@ export class PairedOrderMetrics {
         this.#sequences[pairing].step[k] = new PairedSequence();
         this.#concentration[pairing].step[k]!.reset();
       }
+    }
+  }
+
+  /**
+   * A baseline starts at `tsUs` (before the first step; every account trades stable): its
+   * observations are never paired; they estimate each account's persistent effect per metric (its
+   * mean residual, shrunk by its reliability: {@link AccountEffects.shrunkEffect}), which is
+   * subtracted from the account's later observations of slippage, latency and fees, so that the
+   * few accounts of a small step are compared without their own offsets (regression adjustment on
+   * pre-period data, as CUPED: Deng, Xu, Kohavi & Walker 2013). The offsets are fixed before any
+   * account trades the canary, so the adjustment cannot depend on the comparison.
+   */
+  startBaseline(tsUs: number): void {
+    if (this.#stepStarts.length !== 1) throw new Error('a baseline comes before the first step');
+    this.#stepStarts.push({ step: BASELINE_STEP, fromUs: tsUs });
+  }
+
+  /** Accounts whose baseline effect is removed from their observations (0 without a baseline). */
+  get adjustedAccounts(): number {
+    const accounts = this.#accountIndex.size;
+    let count = 0;
+    for (let j = 0; j < accounts; j++)
+      if (this.#offsets?.some((o) => o !== null && j < o.length && o[j] !== 0) === true) count++;
+    return count;
+  }
+
+  /** The baseline effect removed from account `accountId`'s observations of `metric` (0: none). */
+  baselineEffect(metric: OrderMetric, accountId: string): number {
+    const offsets = this.#offsets?.[metricIndex[metric]] ?? null;
+    const index = this.#accountIndex.get(accountId);
+    return offsets === null || index === undefined || index >= offsets.length ? 0 : offsets[index]!;
+  }
+
+  #freezeOffsets(): void {
+    const accounts = this.#accountIndex.size;
+    this.#offsets = perMetric(() => null);
+    for (let k = 0; k < METRIC_COUNT; k++) {
+      const baseline = this.#baseline[k]!;
+      if (!ADJUSTED[k] || !(baseline.tau2 > 0)) continue;
+      const offsets = new Float64Array(accounts);
+      for (let j = 0; j < accounts; j++) offsets[j] = baseline.shrunkEffect(j);
+      this.#offsets[k] = offsets;
     }
   }
 
@@ -251,6 +310,13 @@ export class PairedOrderMetrics {
       bucket.slippage[i] = this.#clip(report.slippageBps, WINSOR_BOUNDS.slippageBps);
       bucket.latency[i] = this.#clip(report.latencyMs, WINSOR_BOUNDS.latencyMs);
       bucket.fee[i] = this.#clip(feeBpsOf(report), WINSOR_BOUNDS.feeBps);
+      const offsets = this.#offsets;
+      if (offsets !== null && bucket.step !== BASELINE_STEP) {
+        const j = bucket.account[i];
+        bucket.slippage[i] = bucket.slippage[i] - offsetOf(offsets[0], j);
+        bucket.latency[i] = bucket.latency[i] - offsetOf(offsets[1], j);
+        bucket.fee[i] = bucket.fee[i] - offsetOf(offsets[3], j);
+      }
     } else {
       bucket.kind[i] = report.reason === 'EXPIRED' ? 2 : 1;
       bucket.slippage[i] = REJECT_MARK;
@@ -340,6 +406,14 @@ export class PairedOrderMetrics {
   /** Closes one bucket; returns 1 when some metric gave a paired observation. */
   #close(bucket: OpenBucket): number {
     const currentStep = this.#stepStarts[this.#stepStarts.length - 1]!.step;
+    if (bucket.step === BASELINE_STEP) {
+      // Never paired: the baseline only teaches each account's own effect.
+      for (let k = 0; k < METRIC_COUNT; k++) {
+        const summaries = [summarize(bucket, k, 0), summarize(bucket, k, 1)] as const;
+        this.#addResiduals(bucket, k, summaries, this.#baseline[k]!);
+      }
+      return 0;
+    }
     this.#markBursts(bucket);
     const synchronized = decidedTogether(bucket);
     const quiet = bucket.endUs > this.#quietUntilUs;
@@ -355,7 +429,7 @@ export class PairedOrderMetrics {
         }
       }
       const pooled = this.#pooledDf[k]! > 0 ? this.#pooledSs[k]! / this.#pooledDf[k]! : Number.NaN;
-      this.#addResiduals(bucket, k, summaries);
+      this.#addResiduals(bucket, k, summaries, this.#effects[k]!);
       if (!quiet) {
         this.#carry[k] = null; // a membership change: nothing is paired across it
         continue;
@@ -458,8 +532,12 @@ export class PairedOrderMetrics {
     }
   }
 
-  #addResiduals(bucket: OpenBucket, k: number, summaries: readonly ArmBucketSummary[]): void {
-    const effects = this.#effects[k]!;
+  #addResiduals(
+    bucket: OpenBucket,
+    k: number,
+    summaries: readonly ArmBucketSummary[],
+    effects: AccountEffects,
+  ): void {
     for (let i = 0; i < bucket.size; i++) {
       const value = observation(bucket, k, i);
       if (value === null) continue;
@@ -549,6 +627,11 @@ export function feeBpsOf(fill: FillReport): number {
   const notional = decimalToFloat(fill.price) * decimalToFloat(fill.quantity);
   if (!(notional > 0)) return Number.NaN;
   return Math.round((decimalToFloat(fill.fee) / notional) * 1e4 * FEE_BPS_SCALE) / FEE_BPS_SCALE;
+}
+
+/** Account `j`'s baseline effect in one metric's offsets (0 without offsets or baseline data). */
+function offsetOf(offsets: Float64Array | null | undefined, j: number): number {
+  return offsets === null || offsets === undefined || j >= offsets.length ? 0 : offsets[j]!;
 }
 
 /** True when both arms' reports in the bucket come from orders decided at the same instants. */

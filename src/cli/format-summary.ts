@@ -5,6 +5,7 @@ import type { ReportArm, ReportDecision, ReportJson } from '../report/report-jso
 const count = (n: number): string => n.toLocaleString('en-US');
 const pct = (n: number, digits = 2): string => `${n.toFixed(digits)} %`;
 const opt = (n: number | null, digits: number): string => (n === null ? '–' : n.toFixed(digits));
+const minutes = (ms: number): string => `${Number((ms / 60_000).toFixed(2))} min`;
 
 /** Money for a terminal: thousands separators, 2 decimals (report.json keeps the exact strings). */
 const money = formatMoney;
@@ -51,8 +52,13 @@ export function formatSummary(
     const applied = report.decisions.filter(
       (d) => d.disposition === 'applied' && d.action !== 'hold',
     );
+    const baselineMs = plan.baselineMs ?? 0;
+    const state =
+      rollout?.status === 'pending' && baselineMs > 0
+        ? `still in its baseline (every account on stable for ${minutes(baselineMs)} of event time before the first step; the data ended first)`
+        : `${report.outcome.replace('_', ' ')}${rollout === null ? '' : ` at ${pct(rollout.finalWeightPct)}`} after ${count(applied.length)} applied decision${applied.length === 1 ? '' : 's'}`;
     lines.push(
-      `plan ${plan.name}${plan.timeScale === 1 ? '' : ` (durations × ${plan.timeScale})`}, ${plan.mode} mode, positions ${plan.positions}: ${report.outcome.replace('_', ' ')}${rollout === null ? '' : ` at ${pct(rollout.finalWeightPct)}`} after ${count(applied.length)} applied decision${applied.length === 1 ? '' : 's'}`,
+      `plan ${plan.name}${plan.timeScale === 1 ? '' : ` (durations × ${plan.timeScale})`}, ${plan.mode} mode, positions ${plan.positions}: ${state}`,
     );
     lines.push(
       `canary exposure: at most ${pct(exposure.maxAccountSharePct)} of accounts and ${pct(exposure.maxCapitalSharePct)} of capital, ${count(Math.round(exposure.canaryCapitalMinutes))} capital-minutes; seed ${inputs.seed}, salt "${inputs.salt}"`,

@@ -74,6 +74,7 @@ export function buildReport(run: ReportSources): ReportJson {
               metrics: rollout.plan.metrics,
               guardrails: rollout.plan.guardrails,
               onMaxDuration: rollout.plan.onMaxDuration,
+              baselineMs: rollout.plan.baselineMs ?? 0,
             },
       accounts: {
         source: config.accountsSource,

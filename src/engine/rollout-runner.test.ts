@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EventClock } from '../core/event-clock.js';
 import type { ArmEquityNum } from '../ledger/index.js';
 import type { MetricsInput } from '../metrics/index.js';
-import { parsePlan, type PositionsPolicy } from '../rollout/index.js';
+import { parsePlan, type PositionsPolicy, type RolloutPlan } from '../rollout/index.js';
 import type { RolloutHost } from './rollout-host.js';
 import { RolloutRunner } from './rollout-runner.js';
 
@@ -56,6 +56,24 @@ class FakeHost implements RolloutHost {
   }
 }
 
+/** A step that advances on its floors alone (60 s, nothing required), then 100 %. */
+const FLOOR_STEPS = [
+  { weightPct: 10, minDurationMs: 60_000, requireNonInferior: [] },
+  { weightPct: 100, minDurationMs: 0 },
+];
+
+/** A runner in auto mode over `host`, without an audit log. */
+function autoRunner(host: FakeHost, plan: RolloutPlan): RolloutRunner {
+  return new RolloutRunner(host, {
+    plan,
+    mode: 'auto',
+    stableVersion: 'a@1',
+    canaryVersion: 'b@1',
+    auditPath: null,
+    configHash: 'test',
+  });
+}
+
 describe('RolloutRunner', () => {
   // An error thrown in a subscriber reaches rxjs's unhandled-error hook, not the caller.
   const thrown: unknown[] = [];
@@ -65,25 +83,9 @@ describe('RolloutRunner', () => {
   });
 
   it('acts at the clock when one market event passes several boundaries (a gap in a sparse tape)', async () => {
-    // A step that advances on its floors alone: 60 s, no fills, nothing required.
-    const plan = parsePlan(
-      {
-        steps: [
-          { weightPct: 10, minDurationMs: 60_000, requireNonInferior: [] },
-          { weightPct: 100, minDurationMs: 0 },
-        ],
-      },
-      'plan.json',
-    );
+    const plan = parsePlan({ steps: FLOOR_STEPS }, 'plan.json');
     const host = new FakeHost();
-    const runner = new RolloutRunner(host, {
-      plan,
-      mode: 'auto',
-      stableVersion: 'a@1',
-      canaryVersion: 'b@1',
-      auditPath: null,
-      configHash: 'test',
-    });
+    const runner = autoRunner(host, plan);
     runner.start(0);
     // The next trade comes 121.5 s later: the boundaries 60 s … 121 s are sampled after the clock
     // moved. The one at 60 s ends the step; the move happens at the clock (121.5 s), and the
@@ -98,5 +100,23 @@ describe('RolloutRunner', () => {
     ]);
     const times = runner.records.map((r) => r.tsUs);
     expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it("keeps every account on stable through the plan's baseline, then starts the first step", () => {
+    const plan = parsePlan({ baselineMs: 120_000, steps: FLOOR_STEPS }, 'plan.json');
+    const host = new FakeHost();
+    const runner = autoRunner(host, plan);
+    runner.start(0);
+    expect(runner.inBaseline).toBe(true);
+    const boundaries = (from: number, to: number): number[] =>
+      Array.from({ length: to - from + 1 }, (_, i) => (from + i) * SECOND_US);
+    host.jumpTo(119 * SECOND_US, boundaries(1, 119));
+    expect(runner.controller.status).toBe('pending');
+    expect(host.weights).toEqual([]);
+    host.jumpTo(120 * SECOND_US, boundaries(120, 120));
+    expect(runner.inBaseline).toBe(false);
+    expect(runner.controller.status).toBe('step');
+    expect(host.weights).toEqual([{ atUs: 120 * SECOND_US, weightBps: 1_000 }]);
+    expect(runner.records[0]?.tsUs).toBe(120 * SECOND_US);
   });
 });

@@ -107,6 +107,8 @@ export class RolloutRunner {
   /** The latest event time the rollout acted at (see `#actingTime`). */
   #actedAtUs = 0;
   #started = false;
+  /** While the plan's baseline runs (every account on stable): the event time it ends, µs. */
+  #baselineEndsUs: number | null = null;
   readonly #decisions: Decision[] = [];
 
   constructor(engine: RolloutHost, options: RolloutRunOptions) {
@@ -142,11 +144,30 @@ export class RolloutRunner {
     );
   }
 
-  /** Starts the rollout at the first step (call before the first market event is processed). */
+  /**
+   * Starts the rollout (call before the first market event is processed): at the first step, or,
+   * when the plan has a baseline, once `baselineMs` of event time have passed with every account
+   * on stable (the analysis learns each account's own effect meanwhile).
+   */
   start(nowUs: number): void {
-    if (this.#started) return;
-    this.#started = true;
+    if (this.#started || this.#baselineEndsUs !== null) return;
     this.#engine.clock.advance(nowUs);
+    const baselineMs = this.#options.plan.baselineMs ?? 0;
+    if (baselineMs > 0) {
+      this.#comparison.startBaseline(nowUs);
+      this.#baselineEndsUs = nowUs + baselineMs * 1000;
+      return;
+    }
+    this.#begin(nowUs);
+  }
+
+  /** True while the plan's baseline runs: the rollout has not started its first step yet. */
+  get inBaseline(): boolean {
+    return this.#baselineEndsUs !== null;
+  }
+
+  #begin(nowUs: number): void {
+    this.#started = true;
     this.#handle(this.controller.start(nowUs));
   }
 
@@ -264,6 +285,18 @@ export class RolloutRunner {
     if (input.type === 'equity' && (input.beforeFlow === true || input.book === 'real')) return;
     if (this.#comparison.record(input)) this.#evaluationDue = true;
     this.#naive?.record(input);
+    // The baseline ends at a boundary's last sample (the canary's), as a decision would act.
+    const baselineEnd = this.#baselineEndsUs;
+    if (
+      baselineEnd !== null &&
+      input.type === 'equity' &&
+      input.arm === 'canary' &&
+      input.tsUs >= baselineEnd
+    ) {
+      this.#baselineEndsUs = null;
+      this.#begin(this.#actingTime(input.tsUs));
+      return;
+    }
     if (!this.#live()) return;
     const nowUs = this.#actingTime(input.tsUs);
     // A boundary's samples come stable first, then canary, before the event that passed it is

@@ -64,6 +64,11 @@ export interface ReportPlan {
   readonly metrics: unknown;
   readonly guardrails: Readonly<Record<string, number>>;
   readonly onMaxDuration: string;
+  /**
+   * Event time before the first step with every account on stable, ms (0: none); added within
+   * schema 4, older files lack it.
+   */
+  readonly baselineMs?: number;
 }
 
 /** What went in: files, seed, salt, plan, accounts, strategies, execution model. */

@@ -280,6 +280,17 @@ describe('renderReportMd', () => {
     );
   });
 
+  it("says so when the data end during the plan's baseline (standard: 10 minutes)", async () => {
+    // The 6-minute sample ends before standard's baseline: no step started, nothing decided.
+    const run = await replay('--plan', 'standard', '--accounts', '50');
+    expect(run.report.outcome).toBe('in_progress');
+    expect(run.report.inputs.plan).toMatchObject({ type: 'plan', baselineMs: 600_000 });
+    expect(run.report.decisions).toEqual([]);
+    expect(verdictOf(run.report).headline).toBe(
+      "The data ended during the plan's baseline (10 minutes with every account on momentum@1.0.0): the rollout of momentum@2.0.0 had not started.",
+    );
+  });
+
   it('does not blame a missing plan for a missing audit log', () => {
     const md = renderReportMd(halted.report, []);
     expect(md).not.toContain('the run had no rollout plan');

@@ -80,12 +80,17 @@ export function verdictOf(report: ReportJson): VerdictView {
   const canary = report.arms.canary.id;
   const stable = report.arms.stable.id;
   const finalWeightPct = report.rollout?.finalWeightPct ?? null;
+  const plan = report.inputs.plan;
+  const baselineMs = plan.type === 'plan' ? (plan.baselineMs ?? 0) : 0;
+  const inBaseline = report.rollout?.status === 'pending' && baselineMs > 0;
   const headline = {
     fixed_weight: `${canary} ran beside ${stable} at a fixed weight of ${weightOf(report)} %; no rollout decisions.`,
     promoted: `${canary} was promoted: every account now trades it.`,
     rolled_back: `${canary} was rolled back: every account trades ${stable} again.`,
     halted: `The rollout of ${canary} halted at ${finalWeightPct ?? 0} % and waits for an operator.`,
-    in_progress: `The data ended with the rollout of ${canary} still at ${finalWeightPct ?? 0} %.`,
+    in_progress: inBaseline
+      ? `The data ended during the plan's baseline (${baselineMs / 60_000} minutes with every account on ${stable}): the rollout of ${canary} had not started.`
+      : `The data ended with the rollout of ${canary} still at ${finalWeightPct ?? 0} %.`,
   }[report.outcome];
   return {
     outcome: outcomeText(report.outcome),

@@ -101,6 +101,16 @@ describe('parsePlan', () => {
     );
   });
 
+  it('takes a baseline of event time before the first step, scaled with the durations', () => {
+    expect(parsePlan({ steps: TWO_STEPS }, 'p.json').baselineMs).toBeUndefined();
+    const plan = parsePlan({ steps: TWO_STEPS, baselineMs: 600_000 }, 'p.json');
+    expect(plan.baselineMs).toBe(600_000);
+    expect(scalePlan(plan, 0.1).baselineMs).toBe(60_000);
+    expect(() => parsePlan({ steps: TWO_STEPS, baselineMs: -1 }, 'p.json')).toThrow(
+      /p\.json: baselineMs: must be a finite number of ms ≥ 0, got -1/,
+    );
+  });
+
   it('merges metric policies and guardrails over the defaults (null removes a guardrail)', () => {
     const plan = parsePlan(
       {

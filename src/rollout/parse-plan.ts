@@ -69,6 +69,7 @@ const planFileSchema = z.strictObject({
   onMaxDuration: onMaxDurationSchema.optional(),
   positions: z.enum(['flatten', 'handoff']).optional(),
   analysisIntervalMs: z.number().optional(),
+  baselineMs: z.number().optional(),
   // Retired with the paired analysis (its sequences tune themselves to the margins): refused with
   // a message that says so.
   analysis: z.unknown().optional(),
@@ -262,6 +263,9 @@ export function planIssues(plan: RolloutPlan): PlanIssue[] {
       'analysisIntervalMs',
       `must be a whole number of seconds (a multiple of 1000 ms, at least 1000), got ${String(plan.analysisIntervalMs)}`,
     );
+  const baselineMs = plan.baselineMs ?? 0;
+  if (!(Number.isFinite(baselineMs) && baselineMs >= 0))
+    add('baselineMs', `must be a finite number of ms ≥ 0, got ${String(plan.baselineMs)}`);
   return issues;
 }
 
@@ -360,6 +364,7 @@ function normalize(file: PlanFile, path: string): RolloutPlan {
     onMaxDuration: file.onMaxDuration ?? DEFAULT_ON_MAX_DURATION,
     positions: file.positions ?? DEFAULT_POSITIONS_POLICY,
     analysisIntervalMs: file.analysisIntervalMs ?? DEFAULT_ANALYSIS_INTERVAL_MS,
+    ...(file.baselineMs === undefined ? {} : { baselineMs: file.baselineMs }),
   };
 }
 

@@ -85,12 +85,16 @@ function step(
   };
 }
 
+/** The `standard` preset's baseline before its first step: ten minutes. */
+export const STANDARD_BASELINE_MS = 10 * 60_000;
+
 function plan(
   name: PlanPresetName,
   source: string,
   steps: readonly PlanStep[],
   analysisIntervalMs = DEFAULT_ANALYSIS_INTERVAL_MS,
   metrics: RolloutPlan['metrics'] = DEFAULT_PLAN_METRICS,
+  baselineMs = 0,
 ): RolloutPlan {
   const built: RolloutPlan = {
     type: 'rollout-plan',
@@ -102,6 +106,7 @@ function plan(
     onMaxDuration: DEFAULT_ON_MAX_DURATION,
     positions: DEFAULT_POSITIONS_POLICY,
     analysisIntervalMs,
+    ...(baselineMs > 0 ? { baselineMs } : {}),
   };
   validatePlan(built, `preset:${name}`);
   return built;
@@ -156,14 +161,24 @@ export const PLAN_PRESETS: Readonly<Record<PlanPresetName, RolloutPlan>> = {
   // instead of the seed's 5 to 30: a step ends on evidence, not on the clock. Maxima long enough
   // for a canary of 1 % of a thousand accounts (3 to 12 of them) to show itself non-inferior
   // when its decisions fall at other moments than stable's on a wide-tick, trades-only market.
-  standard: plan('standard', 'seed 004, GradualRollout::trading_standard', [
-    step('1%', 1, 5, 50, 'execution@step', 45, smallStepMargins(1)),
-    step('5%', 5, 5, 100, 'execution@step', 45, smallStepMargins(5)),
-    step('10%', 10, 5, 200, 'execution', 45),
-    step('25%', 25, 5, 500, 'execution', 60),
-    step('50%', 50, 10, 1_000, 'execution', 90),
-    step('100%', 100, 5, 0, 'none', 30),
-  ]),
+  // A 10-minute baseline first (every account on stable): the analysis learns each account's
+  // persistent offsets from it, so that the 1 % step's handful of canary accounts is compared
+  // without them (docs/analysis.md, "Accounts' own baselines").
+  standard: plan(
+    'standard',
+    'seed 004, GradualRollout::trading_standard',
+    [
+      step('1%', 1, 5, 50, 'execution@step', 45, smallStepMargins(1)),
+      step('5%', 5, 5, 100, 'execution@step', 45, smallStepMargins(5)),
+      step('10%', 10, 5, 200, 'execution', 45),
+      step('25%', 25, 5, 500, 'execution', 60),
+      step('50%', 50, 10, 1_000, 'execution', 90),
+      step('100%', 100, 5, 0, 'none', 30),
+    ],
+    DEFAULT_ANALYSIS_INTERVAL_MS,
+    DEFAULT_PLAN_METRICS,
+    STANDARD_BASELINE_MS,
+  ),
   // Seed 004's aggressive steps. Its minutes are short, so the analysis pairs over 10 s buckets
   // (at 60 s, the two buckets a verdict needs would take most of the first step's 3 minutes).
   aggressive: plan(

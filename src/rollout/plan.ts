@@ -113,6 +113,13 @@ export interface RolloutPlan {
    * seconds (the engine samples equity every second). Scaled with the other durations.
    */
   readonly analysisIntervalMs: number;
+  /**
+   * Event time before the first step, ms, during which every account trades stable: the analysis
+   * learns each account's persistent offsets from it and removes them from the comparison
+   * (docs/analysis.md, "Accounts' own baselines"). Absent or 0: the first step starts at once.
+   * Scaled with the other durations.
+   */
+  readonly baselineMs?: number;
 }
 
 /** What step `stepIndex` requires shown non-inferior, each metric with its scope. */

@@ -28,7 +28,12 @@ export function scalePlan(plan: RolloutPlan, timeScale: number): RolloutPlan {
     1000,
     Math.round((plan.analysisIntervalMs * timeScale) / 1000) * 1000,
   );
-  const scaled: RolloutPlan = { ...plan, steps, analysisIntervalMs };
+  const scaled: RolloutPlan = {
+    ...plan,
+    steps,
+    analysisIntervalMs,
+    ...(plan.baselineMs === undefined ? {} : { baselineMs: scaleMs(plan.baselineMs, timeScale) }),
+  };
   validatePlan(scaled, `plan:${plan.name}`);
   return scaled;
 }

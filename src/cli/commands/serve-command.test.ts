@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NORMALIZED_CSV_HEADER, serveFeed } from '../../../feeds/index.js';
 import { BIN, ROOT, tempDir, type CliResult } from '../../../test/cli-harness.js';
+import { PLAN_PRESETS } from '../../rollout/index.js';
 import { bucketOf } from '../../router/index.js';
 import type { HealthBody } from '../../server/index.js';
 import { TestClient } from '../../server/test-support/test-client.js';
@@ -18,6 +19,10 @@ const OPERATOR = 'op-secret-4f1c';
 const AGENT = 'agent-secret-9b2e';
 const SALT = 'serve-test';
 const T0_MS = 1_723_161_600_000; // 2024-08-09T00:00:00Z
+// `standard` without its baseline, so that the rollout starts on the first event (the baseline
+// itself is the runner's: rollout-runner.test.ts).
+const PLAN_FILE = join(tempDir('serve-plan-'), 'standard.json');
+writeFileSync(PLAN_FILE, JSON.stringify({ ...PLAN_PRESETS.standard, baselineMs: 0 }));
 const BASE = [
   'serve',
   '--port',
@@ -30,6 +35,8 @@ const BASE = [
   SALT,
   '--accounts',
   '200',
+  '--plan',
+  PLAN_FILE,
 ];
 const LISTENING =
   /^listening: (ws:\/\/127\.0\.0\.1:(\d+)\/ws) \(health: (http:\/\/127\.0\.0\.1:\d+)\/health\)$/;
