@@ -231,6 +231,22 @@ export const FAMILIES: readonly ScenarioFamily[] = [
     },
     keptAside: true,
   },
+  {
+    // Kept aside before the fifth session's change (issue 10: bucket weights with a between-bucket
+    // component), run once after: momentum 12 s late (most buckets shared, never the same
+    // instants), heavier-tailed latency than any family above, offsets and longer outages.
+    name: 'kept aside (5): momentum B/A 12 s late, σ 1.25 latency, 1 bp offsets, outages',
+    role: 'null',
+    stable: MOMENTUM,
+    canary: { strategy: 'momentum@1.0.0', lagMs: 12_000 },
+    inject: [],
+    execution: {
+      latencySigma: 1.25,
+      accountSlippageSdBps: 1,
+      outages: { perHour: 4, durationMs: 8_000 },
+    },
+    keptAside: true,
+  },
 ];
 
 /** The calibration jobs: every family on every feed, each run with its own account split. */
