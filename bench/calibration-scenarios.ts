@@ -232,9 +232,10 @@ export const FAMILIES: readonly ScenarioFamily[] = [
     keptAside: true,
   },
   {
-    // Kept aside before the fifth session's change (issue 10: bucket weights with a between-bucket
-    // component), run once after: momentum 12 s late (most buckets shared, never the same
-    // instants), heavier-tailed latency than any family above, offsets and longer outages.
+    // Kept aside through issue 10's fifth session (bucket weights by decision moments, measured
+    // without it and not adopted: docs/analysis.md, "Roads not taken"), then run once on the
+    // rule as it stood: momentum 12 s late (most buckets shared, never the same instants),
+    // heavier-tailed latency than any family above, offsets and longer outages.
     name: 'kept aside (5): momentum B/A 12 s late, σ 1.25 latency, 1 bp offsets, outages',
     role: 'null',
     stable: MOMENTUM,
