@@ -231,7 +231,7 @@ function assumptionsSection(report: ReportJson): string {
   const planDetails =
     plan.type === 'fixed'
       ? `<p>Fixed canary weight ${plan.weightPct} %: no rollout plan.</p>`
-      : `<p>Plan <code>${e(plan.name)}</code> (${e(plan.source)}), hash <code>${e(plan.hash)}</code>, ${e(plan.mode)} mode, positions ${e(plan.positions)}, at a step's maximum: ${e(plan.onMaxDuration)}${plan.timeScale === 1 ? '' : `, durations × ${plan.timeScale}`}.</p>
+      : `<p>Plan <code>${e(plan.name)}</code> (${e(plan.source)}), hash <code>${e(plan.hash)}</code>, ${e(plan.mode)} mode, positions ${e(plan.positions)}, at a step's maximum: ${e(plan.onMaxDuration)}${plan.timeScale === 1 ? '' : `, durations × ${plan.timeScale}`}.${(plan.baselineMs ?? 0) > 0 ? ` First a baseline of ${seconds(plan.baselineMs ?? 0)} with every account on stable: each account's own offsets in slippage, latency and fees, learnt there, are removed from the comparison.` : ''}</p>
 <table>
 <thead><tr><th>#</th><th>step</th><th class="num">weight</th><th class="num">min duration</th><th class="num">max duration</th><th class="num">min canary fills</th></tr></thead>
 <tbody>

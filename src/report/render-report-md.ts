@@ -151,10 +151,15 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
   return `${out.join('\n')}\n`;
 }
 
-/** The plan in words: a fixed weight, or the plan's name, mode and time scale. */
+/** The plan in words: a fixed weight, or the plan's name, mode, time scale and baseline. */
 export function planText(report: ReportJson): string {
   const plan = report.inputs.plan;
   if (plan.type === 'fixed') return `fixed canary weight ${plan.weightPct} %`;
   const scale = plan.timeScale === 1 ? '' : `, durations × ${plan.timeScale}`;
-  return `plan \`${plan.name}\` (${plan.mode} mode, positions ${plan.positions}${scale})`;
+  const baselineMs = plan.baselineMs ?? 0;
+  const baseline =
+    baselineMs > 0
+      ? `, first a baseline of ${Number((baselineMs / 60_000).toFixed(2))} min with every account on stable (each account's own offsets removed from the comparison)`
+      : '';
+  return `plan \`${plan.name}\` (${plan.mode} mode, positions ${plan.positions}${scale}${baseline})`;
 }

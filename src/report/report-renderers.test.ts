@@ -289,6 +289,10 @@ describe('renderReportMd', () => {
     expect(verdictOf(run.report).headline).toBe(
       "The data ended during the plan's baseline (10 minutes with every account on momentum@1.0.0): the rollout of momentum@2.0.0 had not started.",
     );
+    const baseline = 'baseline of 10 min with every account on stable';
+    expect(renderReportMd(run.report, run.audit)).toContain(baseline);
+    expect(renderReportHtml(run.report, run.audit, NO_CHARTS)).toContain(baseline);
+    expect(renderReportMd(halted.report, halted.audit)).not.toContain('baseline of');
   });
 
   it('does not blame a missing plan for a missing audit log', () => {
