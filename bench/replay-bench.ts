@@ -13,8 +13,10 @@ import { benchReplayConfig } from './bench-replay-config.js';
 
 /**
  * `npm run bench`: the figures of issues 2 and 12, printed as a table.
- * - events/s of the whole replay (2 arms, 1,000 accounts, 1M generated events) beside the time to
- *   merely read and split the file's lines, and their ratio (target ≤ 2.5);
+ * - events/s of the whole replay (2 arms, 1,000 accounts, 1M generated events; the feed parsed on
+ *   a worker thread, as the `replay` command does) beside the time to merely read and split the
+ *   file's lines, and their ratio (target ≤ 2.5); the same replay parsing on its own thread (as
+ *   each replay of a sweep, and the memory and 100,000-account runs below);
  * - route() calls/s on 1,000 cached ids (target ≥ 10M);
  * - the marginal cost of a fill (the 1,000-account replay beyond the same feed with 10 accounts:
  *   target ≤ 1 µs);
@@ -160,11 +162,21 @@ process.stderr.write('bare read (node:readline)…\n');
 const bare = await best('readline', () => readLinesWithReadline(file1M));
 process.stderr.write('bare read (chunk split)…\n');
 const split = await best('chunk split', () => readLinesWithChunkSplit(file1M));
+// As the `replay` command runs: the feed parsed on a worker thread.
+const AS_THE_COMMAND = { parseInWorker: true } as const;
 process.stderr.write(`replay (2 arms, ${ACCOUNTS} accounts)…\n`);
-const replay = await best('replay', () => runReplay(benchReplayConfig(file1M, ACCOUNTS)));
+const replay = await best('replay', () =>
+  runReplay(benchReplayConfig(file1M, ACCOUNTS), {}, AS_THE_COMMAND),
+);
 const report = replay.value.report;
+process.stderr.write('replay, parsing on the same thread…\n');
+const inThread = await best('replay in-thread', () =>
+  runReplay(benchReplayConfig(file1M, ACCOUNTS)),
+);
 process.stderr.write('replay (2 arms, 10 accounts): the market-data path with few orders…\n');
-const light = await best('replay 10', () => runReplay(benchReplayConfig(file1M, 10)));
+const light = await best('replay 10', () =>
+  runReplay(benchReplayConfig(file1M, 10), {}, AS_THE_COMMAND),
+);
 const lightReport = light.value.report;
 const events = report.inputs.events;
 process.stderr.write('route()…\n');
@@ -190,7 +202,8 @@ const lines = [
   `input: ${relative(process.cwd(), file1M)} (${fmt(events)} events)`,
   `bare read, node:readline      ${fmt(bare.ms)} ms   ${fmt(bare.value / (bare.ms / 1000))} lines/s`,
   `bare read, chunk split        ${fmt(split.ms)} ms   ${fmt(split.value / (split.ms / 1000))} lines/s`,
-  `whole replay                  ${fmt(replay.ms)} ms   ${fmt(events / (replay.ms / 1000))} events/s   (${fmt(fills)} fills, ${ACCOUNTS} accounts, 2 arms)`,
+  `whole replay                  ${fmt(replay.ms)} ms   ${fmt(events / (replay.ms / 1000))} events/s   (${fmt(fills)} fills, ${ACCOUNTS} accounts, 2 arms; parsing on a worker thread, as \`replay\`)`,
+  `  parsing on the same thread   ${fmt(inThread.ms)} ms   ${fmt(inThread.ms / bare.ms, 2)}x readline   (as one replay of a sweep)`,
   `replay, 10 accounts           ${fmt(light.ms)} ms   ${fmt(events / (light.ms / 1000))} events/s   (${fmt(lightFills)} fills)`,
   `marginal cost per fill        ${fmt(perFillUs, 1)} µs   (order, fill, ledger, metrics; target ≤ 1 µs)   ${perFillUs <= 1 ? 'OK' : 'MISSED'}`,
   `replay / readline             ${fmt(ratio, 2)}x   (target ≤ 2.5x)   ${ratio <= 2.5 ? 'OK' : 'MISSED'}`,

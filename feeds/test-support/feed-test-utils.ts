@@ -40,16 +40,17 @@ export function fixtureText(name: string): string {
   return readFileSync(fixture(name), 'utf8');
 }
 
-/** Opens a feed and reads every event. */
+/** Opens a feed (with `openFeed`, or `open`) and reads every event. */
 export async function readAll(
   path: string,
   options?: FeedOptions,
+  open: (path: string, options?: FeedOptions) => Promise<FeedSource> = openFeed,
 ): Promise<{
   readonly source: FeedSource;
   readonly events: MarketEvent[];
   readonly batchSizes: number[];
 }> {
-  const source = await openFeed(path, options);
+  const source = await open(path, options);
   const events: MarketEvent[] = [];
   const batchSizes: number[] = [];
   for await (const batch of source.batches()) {

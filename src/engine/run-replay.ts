@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { concatAll, filter, from, lastValueFrom, type Observable, takeWhile, tap } from 'rxjs';
-import { mergeFeeds, openFeed, type FeedOptions, type FeedSource } from '../../feeds/index.js';
+import {
+  mergeFeeds,
+  openFeed,
+  openFeedInWorker,
+  type FeedOptions,
+  type FeedSource,
+} from '../../feeds/index.js';
 import { createStrategy } from '../../strategies/index.js';
 import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
@@ -78,6 +84,16 @@ export interface ReplayHooks {
   ) => void;
 }
 
+/** How a replay runs, beside what it runs (nothing here reaches report.json). */
+export interface ReplayRunOptions {
+  /**
+   * Reads and parses each feed file on a worker thread (`openFeedInWorker`): the same events,
+   * with the parsing off this thread. Default false; the `replay` command turns it on, a sweep
+   * (already one replay per core) leaves it off.
+   */
+  readonly parseInWorker?: boolean;
+}
+
 /** What a finished replay produced. */
 export interface ReplayResult {
   readonly report: ReportJson;
@@ -99,9 +115,11 @@ export interface ReplayResult {
 export async function runReplay(
   config: ReplayConfig,
   hooks: ReplayHooks = {},
+  options: ReplayRunOptions = {},
 ): Promise<ReplayResult> {
+  const open = options.parseInWorker === true ? openFeedInWorker : openFeed;
   const sources: FeedSource[] = [];
-  for (const file of config.files) sources.push(await openFeed(file, config.feed));
+  for (const file of config.files) sources.push(await open(file, config.feed));
   const strategies: Record<Arm, Strategy> = {
     stable: createStrategy(config.strategies.stable.definition, config.strategies.stable.params),
     canary: createStrategy(config.strategies.canary.definition, config.strategies.canary.params),

@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { existsSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -255,29 +256,35 @@ async function replay(
   const bar = createProgressBar(io, totalBytes(files), 'replay', {
     enabled: options.progress && !options.json,
   });
-  const result = await runReplay(config, {
-    onProgress: (done) => bar.update(done),
-    onDecision: (decision) => {
-      const line = reportDecisionOf(decision);
-      io.stdout.write(
-        options.json
-          ? `${JSON.stringify({ type: 'decision', ...line })}\n`
-          : `${formatDecisionLine(line)}\n`,
-      );
+  const result = await runReplay(
+    config,
+    {
+      onProgress: (done) => bar.update(done),
+      onDecision: (decision) => {
+        const line = reportDecisionOf(decision);
+        io.stdout.write(
+          options.json
+            ? `${JSON.stringify({ type: 'decision', ...line })}\n`
+            : `${formatDecisionLine(line)}\n`,
+        );
+      },
+      onOperator: (command, outcome, atUs) => {
+        const at = atUs === null ? null : usToIso(atUs);
+        io.stdout.write(
+          options.json
+            ? `${JSON.stringify({ type: 'operator', at, scheduledAt: usToIso(command.atUs), command: command.action, ...outcome })}\n`
+            : `${at ?? usToIso(command.atUs)}  operator ${command.action}${command.id === null ? '' : ` ${command.id}`}  ${
+                outcome.applied
+                  ? 'applied'
+                  : `not applied: ${outcome.refusal?.code ?? ''} ${outcome.refusal?.message ?? ''}`
+              }\n`,
+        );
+      },
     },
-    onOperator: (command, outcome, atUs) => {
-      const at = atUs === null ? null : usToIso(atUs);
-      io.stdout.write(
-        options.json
-          ? `${JSON.stringify({ type: 'operator', at, scheduledAt: usToIso(command.atUs), command: command.action, ...outcome })}\n`
-          : `${at ?? usToIso(command.atUs)}  operator ${command.action}${command.id === null ? '' : ` ${command.id}`}  ${
-              outcome.applied
-                ? 'applied'
-                : `not applied: ${outcome.refusal?.code ?? ''} ${outcome.refusal?.message ?? ''}`
-            }\n`,
-      );
-    },
-  }).finally(() => bar.stop());
+    // Parsing on a thread of its own when this is the process's main thread; a sweep's replays
+    // already run one per core on worker threads, and parse in their own.
+    { parseInWorker: isMainThread },
+  ).finally(() => bar.stop());
   const timing = { stable: result.decisionTime.stable, canary: result.decisionTime.canary };
   const slow = slowCanaryWarning(timing.stable, timing.canary);
   if (slow !== null) io.stderr.write(`strategy-canary: warning: ${slow}\n`);

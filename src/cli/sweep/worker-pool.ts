@@ -1,23 +1,9 @@
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
+import { startWorker } from '../../core/start-worker.js';
 
 /** What a pool worker posts back for one job. */
 export type WorkerReply<R> =
   { readonly ok: true; readonly result: R } | { readonly ok: false; readonly error: string };
-
-/**
- * Starts a worker thread on `moduleUrl`. From the compiled package (`.js`) it is a plain module;
- * from the sources (`.ts`, under vitest or tsx) it first registers tsx's loader in the thread.
- */
-export function startWorker(moduleUrl: URL): Worker {
-  if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl);
-  const api = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `(async () => {
-    const { register } = await import(${JSON.stringify(api)});
-    register();
-    await import(${JSON.stringify(moduleUrl.href)});
-  })().catch((error) => { setImmediate(() => { throw error; }); });`;
-  return new Worker(bootstrap, { eval: true });
-}
 
 /**
  * Runs `jobs` on `workers` worker threads of `moduleUrl` (each takes the next job when it is done

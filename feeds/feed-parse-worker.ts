@@ -1,0 +1,66 @@
+import { parentPort } from 'node:worker_threads';
+import { CanaryError, FeedError } from '../src/core/errors.js';
+import type { FeedOptions } from './feed-source.js';
+import { openFeed } from './open-feed.js';
+import { packBatch, transferablesOf } from './packed-batch.js';
+import type {
+  FeedWorkerMessage,
+  FeedWorkerRequest,
+  SerializedFeedError,
+} from './worker-feed-source.js';
+
+/**
+ * The thread of {@link openFeedInWorker}: reads and parses one feed file, posting each batch
+ * packed ({@link packBatch}) with the feed's statistics so far, as long as the reader has credit
+ * (a bounded number of batches in flight: the file is never read far ahead of the replay).
+ */
+const port = parentPort;
+if (port === null) throw new Error('feed-parse-worker runs as a worker thread');
+
+let credit = 0;
+let wake: (() => void) | null = null;
+const post = (message: FeedWorkerMessage, transfer: ArrayBuffer[] = []): void =>
+  port.postMessage(message, transfer);
+
+port.on('message', (message: FeedWorkerRequest) => {
+  if (message.type === 'credit') {
+    credit += message.batches;
+    wake?.();
+    wake = null;
+    return;
+  }
+  void read(message.path, message.options);
+});
+
+async function read(path: string, options: FeedOptions): Promise<void> {
+  try {
+    const feed = await openFeed(path, options);
+    for await (const batch of feed.batches()) {
+      while (credit <= 0) await new Promise<void>((resolve) => (wake = resolve));
+      credit--;
+      const packed = packBatch(batch);
+      post({ type: 'batch', batch: packed, stats: feed.stats }, transferablesOf(packed));
+    }
+    post({ type: 'end', stats: feed.stats });
+  } catch (error) {
+    post({ type: 'error', error: serializeError(error) });
+  }
+}
+
+function serializeError(error: unknown): SerializedFeedError {
+  if (error instanceof FeedError)
+    return {
+      kind: 'feed',
+      code: error.code,
+      file: error.file,
+      line: error.line,
+      field: error.field,
+      reason: error.reason,
+    };
+  if (error instanceof CanaryError)
+    return { kind: 'canary', code: error.code, name: error.name, message: error.message };
+  return {
+    kind: 'other',
+    message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  };
+}

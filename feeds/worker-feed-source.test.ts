@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { FeedError } from '../src/core/errors.js';
+import type { FeedOptions } from './feed-source.js';
+import { packBatch, unpackBatch } from './packed-batch.js';
+import {
+  fixture,
+  readAll,
+  rejection,
+  sample,
+  tempDir,
+  writeFeed,
+} from './test-support/feed-test-utils.js';
+import { openFeedInWorker } from './worker-feed-source.js';
+
+const readInWorker = (path: string, options?: FeedOptions) =>
+  readAll(path, options, openFeedInWorker);
+
+describe('openFeedInWorker', () => {
+  it.each([
+    [sample('spot_btcusdt_20240808.gz'), {}],
+    [sample('usdm_btcusdt_20240808.gz'), { tradesOnly: true }],
+    [fixture('tardis-quotes.csv'), {}],
+    [fixture('binance-ws-futures.jsonl'), { time: 'exchange' as const }],
+    [fixture('BTCUSDT-trades-2024-08-08.csv'), {}],
+  ])('gives the same events, batches and statistics as openFeed: %s', async (path, options) => {
+    const here = await readAll(path, options);
+    const there = await readInWorker(path, options);
+    expect(there.events.length).toBeGreaterThan(0);
+    expect(there.events).toEqual(here.events);
+    expect(there.batchSizes).toEqual(here.batchSizes);
+    expect(there.source.stats).toEqual(here.source.stats);
+    expect(there.source.format).toBe(here.source.format);
+    expect(there.source.sizeBytes).toBe(here.source.sizeBytes);
+  });
+
+  it('throws the reader’s FeedError, with its line, for a bad line', async () => {
+    const dir = tempDir();
+    const good = await readAll(fixture('normalized.csv'));
+    expect(good.events.length).toBeGreaterThan(2);
+    const lines = readFileSync(fixture('normalized.csv'), 'utf8').split('\n');
+    lines[3] = 'not,a,valid,line';
+    const path = writeFeed(dir, 'bad.csv', lines.join('\n'));
+    const here = await rejection(readAll(path));
+    const there = await rejection(readInWorker(path));
+    expect(there).toBeInstanceOf(FeedError);
+    expect(there.message).toBe(here.message);
+    expect((there as FeedError).line).toBe((here as FeedError).line);
+  });
+
+  it('refuses a missing file at open, as openFeed does', async () => {
+    const error = await rejection(openFeedInWorker('/nonexistent/feed.csv'));
+    expect(error).toBeInstanceOf(FeedError);
+    expect((error as FeedError).code).toBe('E_FEED_NOT_FOUND');
+  });
+
+  it('stops its thread when the reader stops early', async () => {
+    const source = await openFeedInWorker(sample('spot_btcusdt_20240808.gz'));
+    let batches = 0;
+    for await (const batch of source.batches()) {
+      expect(batch.length).toBeGreaterThan(0);
+      if (++batches === 2) break;
+    }
+    expect(batches).toBe(2);
+    expect(source.stats.events).toBeGreaterThan(0);
+  });
+});
+
+describe('packBatch', () => {
+  it('round-trips every field, nulls and empty batches included', async () => {
+    const { events } = await readAll(fixture('tardis-trades.csv'));
+    expect(unpackBatch(packBatch(events))).toEqual(events);
+    expect(unpackBatch(packBatch([]))).toEqual([]);
+  });
+});
