@@ -249,10 +249,10 @@ export class PairedOrderMetrics {
 
   /** Accounts whose baseline effect is removed from their observations (0 without a baseline). */
   get adjustedAccounts(): number {
-    const accounts = this.#accountIndex.size;
+    const offsets = this.#offsets ?? [];
     let count = 0;
-    for (let j = 0; j < accounts; j++)
-      if (this.#offsets?.some((o) => o !== null && j < o.length && o[j] !== 0) === true) count++;
+    for (let j = 0; j < this.#accountIndex.size; j++)
+      if (offsets.some((o) => offsetOf(o, j) !== 0)) count++;
     return count;
   }
 

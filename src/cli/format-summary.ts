@@ -1,11 +1,11 @@
 import { formatMicroseconds, type DecisionTime } from '../engine/decision-timer.js';
 import { formatMoney } from '../report/format-money.js';
 import type { ReportArm, ReportDecision, ReportJson } from '../report/report-json.js';
+import { durationText } from '../report/report-view.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const pct = (n: number, digits = 2): string => `${n.toFixed(digits)} %`;
 const opt = (n: number | null, digits: number): string => (n === null ? '–' : n.toFixed(digits));
-const minutes = (ms: number): string => `${Number((ms / 60_000).toFixed(2))} min`;
 
 /** Money for a terminal: thousands separators, 2 decimals (report.json keeps the exact strings). */
 const money = formatMoney;
@@ -55,7 +55,7 @@ export function formatSummary(
     const baselineMs = plan.baselineMs ?? 0;
     const state =
       rollout?.status === 'pending' && baselineMs > 0
-        ? `still in its baseline (every account on stable for ${minutes(baselineMs)} of event time before the first step; the data ended first)`
+        ? `still in its baseline (every account on stable for ${durationText(baselineMs)} of event time before the first step; the data ended first)`
         : `${report.outcome.replace('_', ' ')}${rollout === null ? '' : ` at ${pct(rollout.finalWeightPct)}`} after ${count(applied.length)} applied decision${applied.length === 1 ? '' : 's'}`;
     lines.push(
       `plan ${plan.name}${plan.timeScale === 1 ? '' : ` (durations × ${plan.timeScale})`}, ${plan.mode} mode, positions ${plan.positions}: ${state}`,

@@ -6,6 +6,7 @@ import {
   PAPER_COLUMN,
   assumptionTables,
   comparisonRows,
+  durationText,
   isMarkedDecision,
   noAuditText,
   noComparisonText,
@@ -231,14 +232,14 @@ function assumptionsSection(report: ReportJson): string {
   const planDetails =
     plan.type === 'fixed'
       ? `<p>Fixed canary weight ${plan.weightPct} %: no rollout plan.</p>`
-      : `<p>Plan <code>${e(plan.name)}</code> (${e(plan.source)}), hash <code>${e(plan.hash)}</code>, ${e(plan.mode)} mode, positions ${e(plan.positions)}, at a step's maximum: ${e(plan.onMaxDuration)}${plan.timeScale === 1 ? '' : `, durations × ${plan.timeScale}`}.${(plan.baselineMs ?? 0) > 0 ? ` First a baseline of ${seconds(plan.baselineMs ?? 0)} with every account on stable: each account's own offsets in slippage, latency and fees, learnt there, are removed from the comparison.` : ''}</p>
+      : `<p>Plan <code>${e(plan.name)}</code> (${e(plan.source)}), hash <code>${e(plan.hash)}</code>, ${e(plan.mode)} mode, positions ${e(plan.positions)}, at a step's maximum: ${e(plan.onMaxDuration)}${plan.timeScale === 1 ? '' : `, durations × ${plan.timeScale}`}.${(plan.baselineMs ?? 0) > 0 ? ` First a baseline of ${durationText(plan.baselineMs ?? 0)} with every account on stable: each account's own offsets in slippage, latency and fees, learnt there, are removed from the comparison.` : ''}</p>
 <table>
 <thead><tr><th>#</th><th>step</th><th class="num">weight</th><th class="num">min duration</th><th class="num">max duration</th><th class="num">min canary fills</th></tr></thead>
 <tbody>
 ${(plan.steps as readonly PlanStepLike[])
   .map(
     (s, i) =>
-      `<tr><td>${i}</td><td>${e(s.name)}</td><td class="num">${s.weightPct} %</td><td class="num">${seconds(s.minDurationMs)}</td><td class="num">${s.maxDurationMs === null || s.maxDurationMs === undefined ? '–' : seconds(s.maxDurationMs)}</td><td class="num">${s.minCanaryFills ?? 0}</td></tr>`,
+      `<tr><td>${i}</td><td>${e(s.name)}</td><td class="num">${s.weightPct} %</td><td class="num">${durationText(s.minDurationMs)}</td><td class="num">${s.maxDurationMs === null || s.maxDurationMs === undefined ? '–' : durationText(s.maxDurationMs)}</td><td class="num">${s.minCanaryFills ?? 0}</td></tr>`,
   )
   .join('\n')}
 </tbody>
@@ -285,10 +286,6 @@ interface PlanStepLike {
   readonly minDurationMs: number;
   readonly maxDurationMs?: number | null;
   readonly minCanaryFills?: number;
-}
-
-function seconds(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
 }
 
 /** An assumptions table: its title, then keys (or fields) and values. */

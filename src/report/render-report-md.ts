@@ -5,6 +5,7 @@ import {
   PAPER_COLUMN,
   assumptionTables,
   comparisonRows,
+  durationText,
   noAuditText,
   noComparisonText,
   reproduceText,
@@ -159,7 +160,7 @@ export function planText(report: ReportJson): string {
   const baselineMs = plan.baselineMs ?? 0;
   const baseline =
     baselineMs > 0
-      ? `, first a baseline of ${Number((baselineMs / 60_000).toFixed(2))} min with every account on stable (each account's own offsets removed from the comparison)`
+      ? `, first a baseline of ${durationText(baselineMs)} with every account on stable (each account's own offsets removed from the comparison)`
       : '';
   return `plan \`${plan.name}\` (${plan.mode} mode, positions ${plan.positions}${scale}${baseline})`;
 }

@@ -64,6 +64,11 @@ const OUTCOME_TEXT: Readonly<Record<ReportOutcome, string>> = {
   in_progress: 'in progress',
 };
 
+/** A plan's duration in words: whole minutes as "10 min", anything else in seconds ("90 s"). */
+export function durationText(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
+}
+
 /** The outcome in words: promoted, rolled back, halted, in progress, fixed weight. */
 export function outcomeText(outcome: ReportOutcome): string {
   return OUTCOME_TEXT[outcome];
