@@ -248,6 +248,23 @@ export const FAMILIES: readonly ScenarioFamily[] = [
     },
     keptAside: true,
   },
+  {
+    // Kept aside before issue 10's sixth session changed how trades-only feeds fill (a buy fills
+    // at a buyer-initiated trade, a sell at a seller-initiated one: docs/fill-model.md), to be run
+    // once after it: mean-reversion as stable, its B 7 s late, moderately skewed latency, small
+    // per-account offsets and frequent short outages.
+    name: 'kept aside (6): mean-reversion B/A 7 s late, σ 0.75 latency, 0.5 bp offsets, outages',
+    role: 'null',
+    stable: { strategy: 'mean-reversion@1.0.0' },
+    canary: { strategy: 'mean-reversion@1.0.0', lagMs: 7_000 },
+    inject: [],
+    execution: {
+      latencySigma: 0.75,
+      accountSlippageSdBps: 0.5,
+      outages: { perHour: 20, durationMs: 1_500 },
+    },
+    keptAside: true,
+  },
 ];
 
 /** The calibration jobs: every family on every feed, each run with its own account split. */
