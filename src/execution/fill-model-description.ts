@@ -96,7 +96,7 @@ export function describeFillModel(
   return {
     model: 'full-fill-at-touch',
     assumptions: [
-      "Market orders only, filled in full at the first market event of the order's symbol at or after its arrival (event time >= arrival): a quote fills a buy at the ask and a sell at the bid; a trade fills either side at its price.",
+      "Market orders only, filled in full at the first market event of the order's symbol at or after its arrival (event time >= arrival) that can fill its side: a quote fills a buy at the ask and a sell at the bid; a trade fills only its aggressor's side at its price (a buyer-initiated trade fills buys, a seller-initiated one sells; other orders wait), either side when its aggressor is unknown.",
       'No market impact and no queue position: the order never moves the price, never exhausts the quoted size and never waits behind other orders.',
       `Latency from submission to arrival is (base + log-normal jitter (given mean, log-space sd ${latency.stable.jitterSigma} stable / ${latency.canary.jitterSigma} canary)) × (1 + injected %) + injected ms, rounded to the µs: ${armLatency('stable')}; ${armLatency('canary')}.`,
       "Each arm draws its latencies and injected rejects from its own seeded random streams, one draw of each per submitted order in submission order, so one arm's orders never shift the other's draws.",

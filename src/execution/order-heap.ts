@@ -16,7 +16,8 @@ export interface PendingOrder {
   readonly offset: AccountOffset | null;
 }
 
-const before = (a: PendingOrder, b: PendingOrder): boolean =>
+/** Whether `a` settles before `b`: earlier arrival, then earlier submission. */
+export const settlesBefore = (a: PendingOrder, b: PendingOrder): boolean =>
   a.arrivalUs < b.arrivalUs || (a.arrivalUs === b.arrivalUs && a.seq < b.seq);
 
 /** Binary min-heap of pending orders keyed by (arrivalUs, seq): push and pop O(log n), peek O(1). */
@@ -25,6 +26,11 @@ export class OrderHeap {
 
   get size(): number {
     return this.#items.length;
+  }
+
+  /** The earliest order without removing it, or undefined when empty. */
+  peek(): PendingOrder | undefined {
+    return this.#items[0];
   }
 
   /** Arrival of the earliest order, µs, or +Infinity when empty. */
@@ -40,7 +46,7 @@ export class OrderHeap {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const p = items[parent]!;
-      if (!before(entry, p)) break;
+      if (!settlesBefore(entry, p)) break;
       items[i] = p;
       i = parent;
     }
@@ -60,9 +66,9 @@ export class OrderHeap {
       if (left >= n) break;
       const right = left + 1;
       let child = left;
-      if (right < n && before(items[right]!, items[left]!)) child = right;
+      if (right < n && settlesBefore(items[right]!, items[left]!)) child = right;
       const c = items[child]!;
-      if (!before(c, last)) break;
+      if (!settlesBefore(c, last)) break;
       items[i] = c;
       i = child;
     }

@@ -71,7 +71,12 @@ function quote(tsUs: number, bid: string, ask: string, symbol = 'BTCUSDT'): Quot
   };
 }
 
-function trade(tsUs: number, price: string, symbol = 'BTCUSDT'): TradeEvent {
+function trade(
+  tsUs: number,
+  price: string,
+  symbol = 'BTCUSDT',
+  side: Side | null = null,
+): TradeEvent {
   return {
     type: 'trade',
     tsUs,
@@ -79,7 +84,7 @@ function trade(tsUs: number, price: string, symbol = 'BTCUSDT'): TradeEvent {
     exchange: 'binance',
     symbol,
     id: null,
-    side: null,
+    side,
     price,
     priceNum: Number(price),
     size: '0.1',
@@ -135,7 +140,7 @@ describe('SimulatedBroker fills', () => {
     expect(asFill(sell).price.toString()).toBe('19998');
   });
 
-  it('fills both sides at the price of a trade', () => {
+  it('fills both sides at the price of a trade whose aggressor is unknown', () => {
     const [buy, sell] = run(
       broker(),
       [order({ side: 'buy' }), order({ side: 'sell' })],
@@ -146,6 +151,48 @@ describe('SimulatedBroker fills', () => {
     // buy: (20002 - 20000) / 20000 × 1e4 = +1 bp (worse); sell at the same price: -1 bp (better).
     expect(asFill(buy).slippageBps).toBeCloseTo(1, 9);
     expect(asFill(sell).slippageBps).toBeCloseTo(-1, 9);
+  });
+
+  it('fills an order only at a trade of its own side when the aggressor is known', () => {
+    const b = broker();
+    const buy = order({ side: 'buy' });
+    const sell = order({ side: 'sell' });
+    const reports = run(
+      b,
+      [buy, sell],
+      [
+        // A seller-initiated print at the bid, deep in a sweep: fills the sell, not the buy.
+        trade(T0 + 10 * MS, '19990', 'BTCUSDT', 'sell'),
+        trade(T0 + 11 * MS, '19985', 'BTCUSDT', 'sell'),
+        // The next buyer-initiated print, at the ask: the buy's price.
+        trade(T0 + 12 * MS, '20001', 'BTCUSDT', 'buy'),
+      ],
+    );
+    expect(reports.map((r) => [r.orderId, r.tsUs, asFill(r).price.toString()])).toEqual([
+      [sell.orderId, T0 + 10 * MS, '19990'],
+      [buy.orderId, T0 + 12 * MS, '20001'],
+    ]);
+    expect(b.pendingCount).toBe(0);
+  });
+
+  it('settles both sides at a quote in arrival then submission order, across sides', () => {
+    const b = broker();
+    const sellFirst = order({ side: 'sell' });
+    const buyLate = order({ side: 'buy', decisionTsUs: T0 + 2 * MS });
+    const buySecond = order({ side: 'buy' });
+    b.submit(sellFirst, T0);
+    b.submit(buyLate, T0 + 2 * MS);
+    b.submit(buySecond, T0);
+    const ids: string[] = [];
+    // A buyer-initiated trade first: only the buys that arrived fill, in their order.
+    b.onMarketEvent(trade(T0 + 11 * MS, '20001', 'BTCUSDT', 'buy'), (r) => ids.push(r.orderId));
+    expect(ids).toEqual([buySecond.orderId]);
+    b.onMarketEvent(quote(T0 + 20 * MS, '19999', '20001'), (r) => ids.push(r.orderId));
+    expect(ids).toEqual([buySecond.orderId, sellFirst.orderId, buyLate.orderId]);
+    // A trade of unknown side fills both sides, as a quote does.
+    const both = [order({ side: 'sell' }), order({ side: 'buy' })];
+    const reports = run(broker(), both, [trade(T0 + 10 * MS, '20000')]);
+    expect(reports.map((r) => r.orderId)).toEqual(both.map((o) => o.orderId));
   });
 
   it('waits for the first event at or after arrival (1 µs before does not fill)', () => {

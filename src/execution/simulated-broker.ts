@@ -27,7 +27,7 @@ import {
 import { faultLevels } from './fault-levels.js';
 import { describeFillModel, type FillModelDescription } from './fill-model-description.js';
 import { LatencySampler } from './latency-sampler.js';
-import { OrderHeap, type PendingOrder } from './order-heap.js';
+import { OrderHeap, settlesBefore, type PendingOrder } from './order-heap.js';
 import { OutageSchedule } from './outage-schedule.js';
 
 /**
@@ -129,8 +129,9 @@ function assertValidThresholds(arm: Arm, injection: FaultInjection): void {
 
 /**
  * The simulated venue: market orders wait a seeded latency, then fill in full at the first market
- * event of their symbol at or after arrival (buy at the ask, sell at the bid, or at a trade's
- * price), paying a fee in bps of notional, unless a reject check stops them. Optional: injected
+ * event of their symbol at or after arrival that can fill their side (buy at the ask, sell at the
+ * bid, or at the price of a trade of their own aggressor side), paying a fee in bps of notional,
+ * unless a reject check stops them. Optional: injected
  * faults per arm (some only from a canary weight, see {@link SimulatedBroker.setCanaryWeightBps}),
  * a persistent slippage offset per account, and venue outages. docs/fill-model.md lists every
  * assumption; {@link SimulatedBroker.describeFillModel} gives them as JSON.
@@ -161,7 +162,8 @@ export class SimulatedBroker {
   /** Per order account id: its persistent slippage offset (null when it rounds to 0). */
   readonly #offsets = new Map<string, AccountOffset | null>();
   readonly #outages: OutageSchedule | null;
-  readonly #heaps = new Map<string, OrderHeap>();
+  /** Per symbol, the pending orders of each side: `[buys, sells]`. */
+  readonly #heaps = new Map<string, readonly [OrderHeap, OrderHeap]>();
   #pending = 0;
   #seq = 0;
   // Per-event price cache, reset only when something is due: base price per side, then the fill
@@ -312,12 +314,12 @@ export class SimulatedBroker {
         );
       }
     }
-    let heap = this.#heaps.get(order.symbol);
-    if (heap === undefined) {
-      heap = new OrderHeap();
-      this.#heaps.set(order.symbol, heap);
+    let heaps = this.#heaps.get(order.symbol);
+    if (heaps === undefined) {
+      heaps = [new OrderHeap(), new OrderHeap()];
+      this.#heaps.set(order.symbol, heaps);
     }
-    heap.push({
+    heaps[order.side === 'buy' ? SIDE_BUY : SIDE_SELL].push({
       order,
       arrivalUs: nowUs + Math.round(latencyMs * 1000),
       seq: this.#seq++,
@@ -331,23 +333,33 @@ export class SimulatedBroker {
 
   /**
    * Settles every order of `event.symbol` that has arrived by `event.tsUs` (arrival <= event
-   * time), in (arrival, submission) order, passing each fill or reject to `emit` before checking
-   * the next. O(1) when nothing is due. `emit` may submit new orders (they settle here too if
-   * already due) but must not call `onMarketEvent` or `expirePending` itself.
+   * time) and that the event can fill, in (arrival, submission) order, passing each fill or reject
+   * to `emit` before checking the next. A quote, or a trade whose aggressor is unknown, can fill
+   * both sides; a trade fills only orders of its aggressor's side (a buyer-initiated trade printed
+   * at the ask fills buys, a seller-initiated one at the bid fills sells): the others wait for
+   * their own side's next event. O(1) when nothing is due. `emit` may submit new orders (they
+   * settle here too if already due) but must not call `onMarketEvent` or `expirePending` itself.
    */
   onMarketEvent(event: MarketEvent, emit: (report: ExecutionReport) => void): void {
     if (this.#pending === 0) return;
-    const heap = this.#heaps.get(event.symbol);
-    if (heap === undefined || heap.peekArrivalUs() > event.tsUs) return;
+    const heaps = this.#heaps.get(event.symbol);
+    if (heaps === undefined) return;
+    const nowUs = event.tsUs;
+    const only = event.type === 'trade' && event.side !== null ? event.side : null;
+    const buys = only === 'sell' ? null : heaps[SIDE_BUY];
+    const sells = only === 'buy' ? null : heaps[SIDE_SELL];
+    let next = nextDue(buys, sells, nowUs);
+    if (next === null) return;
     this.#basePrice[SIDE_BUY] = null;
     this.#basePrice[SIDE_SELL] = null;
     this.#fillPrice.fill(null);
     this.#feePerUnit.fill(null);
-    while (heap.peekArrivalUs() <= event.tsUs) {
-      const entry = heap.pop()!;
+    do {
+      const entry = next.pop()!;
       this.#pending--;
       emit(this.#settle(entry, event));
-    }
+      next = nextDue(buys, sells, nowUs);
+    } while (next !== null);
   }
 
   /**
@@ -356,8 +368,8 @@ export class SimulatedBroker {
    */
   expirePending(nowUs: number, emit: (report: ExecutionReport) => void): void {
     const all: PendingOrder[] = [];
-    for (const heap of this.#heaps.values()) {
-      for (let entry = heap.pop(); entry !== undefined; entry = heap.pop()) all.push(entry);
+    for (const heaps of this.#heaps.values()) {
+      for (const heap of heaps) all.push(...heap.drain());
     }
     this.#pending = 0;
     all.sort((a, b) => a.arrivalUs - b.arrivalUs || a.seq - b.seq);
@@ -519,6 +531,17 @@ export class SimulatedBroker {
         : price.toNumber();
     return price;
   }
+}
+
+/** Of two heaps (null: not fillable by this event), the one whose head settles next, if due. */
+function nextDue(a: OrderHeap | null, b: OrderHeap | null, nowUs: number): OrderHeap | null {
+  const headA = a?.peek();
+  const headB = b?.peek();
+  const dueA = headA !== undefined && headA.arrivalUs <= nowUs ? headA : undefined;
+  const dueB = headB !== undefined && headB.arrivalUs <= nowUs ? headB : undefined;
+  if (dueA === undefined) return dueB === undefined ? null : b;
+  if (dueB === undefined) return a;
+  return settlesBefore(dueA, dueB) ? a : b;
 }
 
 function reject(order: Order, tsUs: number, reason: RejectReason, message: string): RejectReport {
