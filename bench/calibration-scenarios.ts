@@ -265,6 +265,22 @@ export const FAMILIES: readonly ScenarioFamily[] = [
     },
     keptAside: true,
   },
+  {
+    // Kept aside before `standard`'s first steps got longer maxima (issue 10, sixth session), to
+    // be run once after: momentum 45 s late (paired across windows only), mildly skewed latency,
+    // 1 bp offsets and many one-second outages.
+    name: 'kept aside (7): momentum B/A 45 s late, σ 0.5 latency, 1 bp offsets, outages',
+    role: 'null',
+    stable: MOMENTUM,
+    canary: { strategy: 'momentum@1.0.0', lagMs: 45_000 },
+    inject: [],
+    execution: {
+      latencySigma: 0.5,
+      accountSlippageSdBps: 1,
+      outages: { perHour: 30, durationMs: 1_000 },
+    },
+    keptAside: true,
+  },
 ];
 
 /** The calibration jobs: every family on every feed, each run with its own account split. */
