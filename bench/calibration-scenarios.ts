@@ -14,7 +14,7 @@ export interface CalibrationFeed {
 }
 
 /** Length of every generated feed, minutes of event time (long enough for `standard`'s maxima). */
-export const FEED_MINUTES = 150;
+export const FEED_MINUTES = 180;
 
 /** The feed set: distinct seeds, three kinds of market data, every one with volatility regimes. */
 export const FEED_PLAN: readonly {

@@ -70,7 +70,8 @@ import { SAMPLES } from './cli-harness.js';
 //   2. The books: the closing fills (fees, slippage, and the marks between the move and the
 //      fill) are booked on the arm the account joined, not the one it left, so the canary's loss
 //      and drawdown guardrail values differ after such a transition (not their limits nor whether
-//      they breached). The analysis's metrics are unaffected here.
+//      they breached). The analysis's metrics are unaffected here but for the return comparison's
+//      last digits (see roundNumbers).
 //   Fixing either means EmbeddedBooks waiting for the bot's closing fills before moving an
 //   account, which it cannot judge without the venue's minimum order value (a dust position is
 //   never closed, and the rollout would wait forever): a design change, not done here.
@@ -274,9 +275,15 @@ const outline = (d: ReportDecision): unknown => ({
 const withoutGuardrailValues = (d: ReportDecision): unknown =>
   roundNumbers({ ...d, guardrails: d.guardrails.map((g) => ({ ...g, value: null })) });
 
+/**
+ * Numbers to 9 significant digits: the closing fills booked on the arm an account joined (point 2
+ * above) also reach the equity samples behind the return comparison (edgeBps), in its tenth digit
+ * on this sample (since trades-only fills wait for a trade of their own side, a closing fill can
+ * settle at another event than before).
+ */
 function roundNumbers(value: unknown): unknown {
   if (typeof value === 'number')
-    return Number.isFinite(value) ? Number(value.toPrecision(12)) : value;
+    return Number.isFinite(value) ? Number(value.toPrecision(9)) : value;
   if (Array.isArray(value)) return value.map(roundNumbers);
   if (value !== null && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundNumbers(v)]));

@@ -355,12 +355,12 @@ describe('loadPlanFile / loadPlan', () => {
 describe('scalePlan', () => {
   it('multiplies every duration, never the fill minimums', () => {
     const scaled = scalePlan(PLAN_PRESETS.standard, 0.1);
-    // standard: 5, 5, 5, 5, 10, 5 min; maxima 45, 45, 45, 60, 90, 30 min
+    // standard: 5, 5, 5, 5, 10, 5 min; maxima 90, 60, 60, 60, 90, 30 min
     expect(scaled.steps.map((s) => s.minDurationMs)).toEqual([
       30_000, 30_000, 30_000, 30_000, 60_000, 30_000,
     ]);
     expect(scaled.steps.map((s) => s.maxDurationMs)).toEqual([
-      270_000, 270_000, 270_000, 360_000, 540_000, 180_000,
+      540_000, 360_000, 360_000, 360_000, 540_000, 180_000,
     ]);
     expect(scaled.steps.map((s) => s.minCanaryFills)).toEqual([50, 100, 200, 500, 1000, 0]);
     expect(scaled.analysisIntervalMs).toBe(6_000);

@@ -28,7 +28,7 @@ describe('plan presets', () => {
     const plan = PLAN_PRESETS.standard;
     expect(plan.steps.map((s) => s.weightPct)).toEqual([1, 5, 10, 25, 50, 100]);
     expect(minutes('standard', 'minDurationMs')).toEqual([5, 5, 5, 5, 10, 5]);
-    expect(minutes('standard', 'maxDurationMs')).toEqual([45, 45, 45, 60, 90, 30]);
+    expect(minutes('standard', 'maxDurationMs')).toEqual([90, 60, 60, 60, 90, 30]);
     expect(plan.steps.map((s) => s.minCanaryFills)).toEqual([50, 100, 200, 500, 1000, 0]);
     // Undecided by a step's maximum: halt for a person. Margins tighten as exposure grows.
     expect(plan.onMaxDuration).toBe('halt');

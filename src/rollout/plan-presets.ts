@@ -47,7 +47,7 @@ export const PLAN_PRESET_NAMES: readonly PlanPresetName[] = [
  * - `execution`: the same metrics on the whole rollout's evidence, at the plan's margins. A later
  *   step adds its data to what the earlier ones gathered instead of starting again: on a
  *   wide-tick market one bucket's slippage difference is a few basis points of noise, and a 1 bp
- *   margin needs more buckets than one step of 45 minutes holds;
+ *   margin needs more buckets than one step of an hour holds;
  * - `none`: a 100 % step: nothing left to compare (its deterioration tests still run).
  No preset requires the return per unit of turnover (`edgeBps`) non-inferior: between two
  * strategies that hold different positions it differs mostly by market noise, and showing it
@@ -160,7 +160,10 @@ export const PLAN_PRESETS: Readonly<Record<PlanPresetName, RolloutPlan>> = {
   // Seed 004's trading_standard steps (1, 5, 10, 25, 50, 100 %). Floors of 5 minutes (10 at 50 %)
   // instead of the seed's 5 to 30: a step ends on evidence, not on the clock. Maxima long enough
   // for a canary of 1 % of a thousand accounts (3 to 12 of them) to show itself non-inferior
-  // when its decisions fall at other moments than stable's on a wide-tick, trades-only market.
+  // when its decisions fall at other moments than stable's on a wide-tick, trades-only market, or
+  // when it decides seldom: 90 minutes at 1 % (a canary that trades a few times an hour needs
+  // about 120 orders to show its rejects within 3 pp), 60 at 5 % and 10 %. A step that is shown
+  // non-inferior earlier ends earlier; the maximum only decides when a person is asked.
   // A 10-minute baseline first (every account on stable): the analysis learns each account's
   // persistent offsets from it, so that the 1 % step's handful of canary accounts is compared
   // without them (docs/analysis.md, "Accounts' own baselines").
@@ -168,9 +171,9 @@ export const PLAN_PRESETS: Readonly<Record<PlanPresetName, RolloutPlan>> = {
     'standard',
     'seed 004, GradualRollout::trading_standard',
     [
-      step('1%', 1, 5, 50, 'execution@step', 45, smallStepMargins(1)),
-      step('5%', 5, 5, 100, 'execution@step', 45, smallStepMargins(5)),
-      step('10%', 10, 5, 200, 'execution', 45),
+      step('1%', 1, 5, 50, 'execution@step', 90, smallStepMargins(1)),
+      step('5%', 5, 5, 100, 'execution@step', 60, smallStepMargins(5)),
+      step('10%', 10, 5, 200, 'execution', 60),
       step('25%', 25, 5, 500, 'execution', 60),
       step('50%', 50, 10, 1_000, 'execution', 90),
       step('100%', 100, 5, 0, 'none', 30),

@@ -497,11 +497,11 @@ describe('RolloutController: halt and max duration', () => {
     expect(c.weightPct).toBe(5);
   });
 
-  it('halts exactly at the step maximum (45 min for standard 1 %), once per step', () => {
+  it('halts exactly at the step maximum (90 min for standard 1 %), once per step', () => {
     const { c, run, complete } = harness({ ...PLAN_PRESETS.standard, onMaxDuration: 'halt' });
     run(c.start(T0));
     complete(T0 + 5);
-    const maxUs = 45 * MIN;
+    const maxUs = 90 * MIN;
     expect(run(c.tick(T0 + maxUs - 1)).records).toHaveLength(0);
     const out = run(c.onDecision(proposal('hold', 0), T0 + maxUs));
     expect(out.records.map((r) => `${r.kind}:${r.action}`)).toEqual([
