@@ -131,10 +131,10 @@ function assertValidThresholds(arm: Arm, injection: FaultInjection): void {
  * The simulated venue: market orders wait a seeded latency, then fill in full at the first market
  * event of their symbol at or after arrival that can fill their side (buy at the ask, sell at the
  * bid, or at the price of a trade of their own aggressor side), paying a fee in bps of notional,
- * unless a reject check stops them. Optional: injected
- * faults per arm (some only from a canary weight, see {@link SimulatedBroker.setCanaryWeightBps}),
- * a persistent slippage offset per account, and venue outages. docs/fill-model.md lists every
- * assumption; {@link SimulatedBroker.describeFillModel} gives them as JSON.
+ * unless a reject check stops them. Optional: injected faults per arm (some only from a canary
+ * weight, see {@link SimulatedBroker.setCanaryWeightBps}), a persistent slippage offset per
+ * account, and venue outages. docs/fill-model.md lists every assumption;
+ * {@link SimulatedBroker.describeFillModel} gives them as JSON.
  *
  * Deterministic: the same orders submitted in the same order with the same seed give identical
  * reports. Cost per market event is O(1) when nothing is due for its symbol.
