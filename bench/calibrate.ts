@@ -21,8 +21,10 @@ import {
  * Wilson intervals are over independent feeds), plan `standard`, 1,000 accounts; then the gross
  * faults on every bundled real sample with `aggressive`. Prints the table and a verdict per target.
  *
- * Options: `--workers N` (default: the machine's cores), `--quick` (4 feeds per kind),
- * `--without-kept-aside` (skip the families kept aside while designing), `--only REGEX` (families).
+ * Options: `--workers N` (default: the machine's cores), `--quick` (4 feeds per kind: a smoke run,
+ * its account splits differ from the whole calibration's), `--without-kept-aside` (skip the families
+ * kept aside while designing), `--only REGEX` (families). A subset of families replays exactly
+ * their runs in the whole calibration (same salts and seeds).
  */
 const args = process.argv.slice(2);
 const value = (name: string): string | undefined => {

@@ -290,7 +290,11 @@ export function calibrationJobs(
   accounts: number,
 ): CalibrationJob[] {
   const jobs: CalibrationJob[] = [];
-  families.forEach((family, f) => {
+  families.forEach((family, position) => {
+    // Salt and seed from the family's place in FAMILIES, not in the list given: a run of some
+    // families (`--only`, `--without-kept-aside`) replays exactly what the whole calibration does.
+    const known = FAMILIES.indexOf(family);
+    const f = known >= 0 ? known : position;
     feeds.forEach((feed, i) => {
       jobs.push({
         id: jobs.length,
