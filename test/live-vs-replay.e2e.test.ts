@@ -278,7 +278,7 @@ const withoutGuardrailValues = (d: ReportDecision): unknown =>
 /**
  * Numbers to 9 significant digits: the closing fills booked on the arm an account joined (point 2
  * above) also reach the equity samples behind the return comparison (edgeBps), in its tenth digit
- * on this sample (since trades-only fills wait for a trade of their own side, a closing fill can
+ * on this sample (since a trade fills only orders of its aggressor's side, a closing fill can
  * settle at another event than before).
  */
 function roundNumbers(value: unknown): unknown {
