@@ -77,7 +77,9 @@ export class PairedEdge {
   /** A fill: its notional counts toward its arm's turnover in the current interval. */
   fill(report: ExecutionReport & { readonly type: 'fill' }): void {
     const notional = Math.round(
-      decimalToFloat(report.price) * decimalToFloat(report.quantity) * MICROS_PER_UNIT,
+      decimalToFloat(report.price) *
+        (report.quantityNum ?? decimalToFloat(report.quantity)) *
+        MICROS_PER_UNIT,
     );
     if (Number.isFinite(notional)) {
       const arm = report.arm === 'canary' ? 1 : 0;

@@ -624,9 +624,13 @@ function observation(bucket: OpenBucket, k: number, i: number): number | null {
  */
 export function feeBpsOf(fill: FillReport): number {
   // Floats read from the decimals' digit words (relative error < 1e-15, far below the rounding).
-  const notional = decimalToFloat(fill.price) * decimalToFloat(fill.quantity);
+  // The float twins when the producer gives them (the simulated venue: no decimal is built); the
+  // ratio is the fee rate exactly in reals, so either way it rounds to the same millionth of a bp.
+  const quantity = fill.quantityNum ?? decimalToFloat(fill.quantity);
+  const notional = decimalToFloat(fill.price) * quantity;
   if (!(notional > 0)) return Number.NaN;
-  return Math.round((decimalToFloat(fill.fee) / notional) * 1e4 * FEE_BPS_SCALE) / FEE_BPS_SCALE;
+  const fee = fill.feeNum ?? decimalToFloat(fill.fee);
+  return Math.round((fee / notional) * 1e4 * FEE_BPS_SCALE) / FEE_BPS_SCALE;
 }
 
 /** Account `j`'s baseline effect in one metric's offsets (0 without offsets or baseline data). */

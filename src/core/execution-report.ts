@@ -28,6 +28,8 @@ interface ExecutionReportBase {
   readonly side: Side;
   /** Base units ordered (fills are complete: the simulator does not split orders). */
   readonly quantity: Decimal;
+  /** `quantity` as a float, when the producer has it (statistics only; absent: read `quantity`). */
+  readonly quantityNum?: number;
   /** Event time of the decision the order came from, µs. */
   readonly decisionTsUs: number;
   /** Event time of this report, µs. */
@@ -41,6 +43,8 @@ export interface FillReport extends ExecutionReportBase {
   readonly price: Decimal;
   /** Quote currency, >= 0. */
   readonly fee: Decimal;
+  /** `fee` as a float, when the producer has it (statistics only; absent: read `fee`). */
+  readonly feeNum?: number;
   /** Decision to fill, in event time: `(tsUs - decisionTsUs) / 1000`. */
   readonly latencyMs: number;
   /**

@@ -12,6 +12,11 @@ export interface Order {
   readonly side: Side;
   /** Base units, > 0, already rounded to the quantity step. */
   readonly quantity: Decimal;
+  /**
+   * `quantity` as a float, when the producer has it at hand (the engine's orders): the simulated
+   * venue's float checks then never build the decimal. Absent: read from `quantity`.
+   */
+  readonly quantityNum?: number;
   /** Event time of the market event the strategy decided on, µs. */
   readonly decisionTsUs: number;
   /**

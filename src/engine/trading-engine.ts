@@ -5,16 +5,14 @@ import { decimalToFloat } from '../core/decimal-to-float.js';
 import { EventClock } from '../core/event-clock.js';
 import type { ExecutionReport } from '../core/execution-report.js';
 import type { MarketEvent } from '../core/market-event.js';
-import { Decimal } from '../core/money.js';
-import type { Order } from '../core/order.js';
 import type { Strategy, TargetPosition } from '../core/strategy.js';
 import { US_PER_MS } from '../core/time.js';
-import { SimulatedBroker } from '../execution/index.js';
-import { Ledger, type ArmEquityNum } from '../ledger/index.js';
+import { SimulatedBroker, SimulatedFill } from '../execution/index.js';
+import { Ledger, type ArmEquityNum, type LedgerAccount } from '../ledger/index.js';
 import { IntervalBoundaries, type EquitySample, type MetricsInput } from '../metrics/index.js';
 import { overridesOf, Router } from '../router/index.js';
 import { DecisionTimer, type DecisionTime } from './decision-timer.js';
-import { stepsToDecimalString } from './quantity-steps.js';
+import { EngineOrder } from './engine-order.js';
 import type { EngineConfig } from './replay-config.js';
 
 /**
@@ -36,6 +34,8 @@ interface AccountSlot {
   /** A shadow step's paper copy of a stable account: traded by the canary strategy, never routed. */
   readonly paper: boolean;
   readonly ledger: Ledger;
+  /** The account's books in `ledger` (no lookup by id on the fill path). */
+  readonly books: LedgerAccount;
   arm: Arm;
   /** Moving to the other arm, waiting for its positions to be closed (flatten policy). */
   leaving: boolean;
@@ -118,7 +118,7 @@ export class TradingEngine {
   readonly ledger: Ledger;
   /** The shadow step's paper accounts' books (all on the canary arm). */
   readonly paperLedger = new Ledger();
-  readonly broker: SimulatedBroker;
+  readonly broker: SimulatedBroker<EngineOrder<AccountSlot>>;
   /** Every fill and reject, as it happens. */
   readonly executions$ = new Subject<ExecutionReport>();
   /** Orders, executions, strategy errors and equity samples: the metrics pipeline's input. */
@@ -147,7 +147,8 @@ export class TradingEngine {
   } = { accounts: 0, capital: 0, maxAccounts: 0, maxCapital: 0, capitalMinutes: 0, sinceUs: -1 };
   /** One point per change of the canary's weight or real accounts (same time: the last wins). */
   readonly #exposureHistory: CanaryExposurePoint[] = [];
-  readonly #emitReport = (report: ExecutionReport): void => this.#onReport(report);
+  readonly #emitReport = (report: ExecutionReport, order: EngineOrder<AccountSlot>): void =>
+    this.#onReport(report, order);
   readonly #emitEquityAt = (tsUs: number): void => this.#emitEquity(tsUs);
   /**
    * True while the arms' equity is unchanged since the last before-flow sample (no market event
@@ -178,12 +179,18 @@ export class TradingEngine {
     }));
     this.ledger = new Ledger(assignments);
     for (const { account, arm } of assignments) this.#addSlot(account, arm, this.ledger, false);
-    this.broker = new SimulatedBroker({
+    this.broker = new SimulatedBroker<EngineOrder<AccountSlot>>({
       config: config.execution,
       injections: config.injections,
       seed: config.seed,
       buyingPower: (order, fillPrice) =>
-        this.#ledgerOf(order.accountId).canAfford(order, fillPrice, config.maxLeverage),
+        order.slot.ledger.canAfford(
+          order,
+          fillPrice,
+          config.maxLeverage,
+          order.slot.books,
+          order.quantityRaw,
+        ),
       canaryWeightBps: this.#canaryWeightBps(),
       // A shadow step's paper copy executes like the account it copies (same slippage offset).
       offsetAccountOf: (accountId) =>
@@ -401,6 +408,7 @@ export class TradingEngine {
       capitalNum: account.capital.toNumber(),
       paper,
       ledger,
+      books: ledger.account(account.id),
       arm,
       leaving: false,
       retiring: false,
@@ -410,10 +418,6 @@ export class TradingEngine {
     this.#slotsById.set(account.id, slot);
     this.#arms[arm].slots.add(slot);
     return slot;
-  }
-
-  #ledgerOf(accountId: string): Ledger {
-    return this.#slotsById.get(accountId)?.ledger ?? this.ledger;
   }
 
   /**
@@ -555,7 +559,7 @@ export class TradingEngine {
     if (slot.leaving || slot.retiring) return;
     const price = this.#decisionPrice(target.symbol);
     if (!(price > 0)) return;
-    const view = slot.ledger.accountView(slot.account.id, target.symbol);
+    const view = slot.ledger.accountView(slot.books, target.symbol);
     const position =
       view.position + (slot.pendingSteps.get(target.symbol) ?? 0) / this.#quantityScale;
     let wanted: number;
@@ -599,16 +603,18 @@ export class TradingEngine {
       runtime.ordersBelowMinNotional++;
       return;
     }
-    const order: Order = {
-      orderId: `${runtime.arm}-${++runtime.orderSeq}`,
-      accountId: slot.account.id,
-      arm: runtime.arm,
+    const order = new EngineOrder(
+      `${runtime.arm}-${++runtime.orderSeq}`,
+      slot.account.id,
+      runtime.arm,
       symbol,
-      side: steps > 0 ? 'buy' : 'sell',
-      quantity: new Decimal(stepsToDecimalString(Math.abs(steps), this.#quantityDecimals)),
-      decisionTsUs: nowUs,
-      decisionPrice: price,
-    };
+      steps > 0 ? 'buy' : 'sell',
+      Math.abs(steps),
+      this.#quantityDecimals,
+      nowUs,
+      price,
+      slot,
+    );
     this.metricsInput$.next(
       slot.paper
         ? { type: 'order', tsUs: nowUs, arm: runtime.arm, paper: true }
@@ -616,23 +622,25 @@ export class TradingEngine {
     );
     slot.pendingSteps.set(symbol, (slot.pendingSteps.get(symbol) ?? 0) + steps);
     const rejected = this.broker.submit(order, nowUs);
-    if (rejected !== null) this.#onReport(rejected);
+    if (rejected !== null) this.#onReport(rejected, order);
   }
 
-  #onReport(report: ExecutionReport): void {
-    const slot = this.#slotsById.get(report.accountId);
-    if (slot !== undefined) {
-      const steps = Math.round(decimalToFloat(report.quantity) * this.#quantityScale);
-      const signed = report.side === 'buy' ? steps : -steps;
-      slot.pendingSteps.set(report.symbol, (slot.pendingSteps.get(report.symbol) ?? 0) - signed);
-      if (report.type === 'fill') {
-        slot.ledger.applyFill(report);
-        this.#sampledBeforeFlow = false;
-      } else if (slot.leaving && report.reason === 'MIN_NOTIONAL') slot.dust.add(report.symbol);
-    }
+  /** A fill or reject of `order` (an order of this engine: its slot is open until it settles). */
+  #onReport(report: ExecutionReport, order: EngineOrder<AccountSlot>): void {
+    const slot = order.slot;
+    const signed = order.side === 'buy' ? order.steps : -order.steps;
+    slot.pendingSteps.set(order.symbol, (slot.pendingSteps.get(order.symbol) ?? 0) - signed);
+    if (report.type === 'fill') {
+      slot.ledger.applyFill(
+        report,
+        slot.books,
+        order.quantityRaw,
+        report instanceof SimulatedFill ? report.feePerUnit : undefined,
+      );
+      this.#sampledBeforeFlow = false;
+    } else if (slot.leaving && report.reason === 'MIN_NOTIONAL') slot.dust.add(report.symbol);
     this.executions$.next(report);
     this.metricsInput$.next(report);
-    if (slot === undefined) return;
     if (slot.leaving) {
       this.#flattenStep(slot, report.tsUs);
       if (this.#isFlat(slot)) {

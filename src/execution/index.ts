@@ -39,3 +39,4 @@ export {
   type BuyingPowerCheck,
   type SimulatedBrokerOptions,
 } from './simulated-broker.js';
+export { SimulatedFill } from './simulated-fill.js';

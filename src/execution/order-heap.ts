@@ -2,8 +2,8 @@ import type { Order } from '../core/order.js';
 import type { AccountOffset } from './account-slippage.js';
 
 /** An accepted order waiting to reach the venue. */
-export interface PendingOrder {
-  readonly order: Order;
+export interface PendingOrder<O extends Order = Order> {
+  readonly order: O;
   /** Event time the order reaches the venue, µs. */
   readonly arrivalUs: number;
   /** Submission sequence, unique and increasing: breaks arrival ties in submission order. */
@@ -21,15 +21,15 @@ export const settlesBefore = (a: PendingOrder, b: PendingOrder): boolean =>
   a.arrivalUs < b.arrivalUs || (a.arrivalUs === b.arrivalUs && a.seq < b.seq);
 
 /** Binary min-heap of pending orders keyed by (arrivalUs, seq): push and pop O(log n), peek O(1). */
-export class OrderHeap {
-  readonly #items: PendingOrder[] = [];
+export class OrderHeap<O extends Order = Order> {
+  readonly #items: PendingOrder<O>[] = [];
 
   get size(): number {
     return this.#items.length;
   }
 
   /** The earliest order without removing it, or undefined when empty. */
-  peek(): PendingOrder | undefined {
+  peek(): PendingOrder<O> | undefined {
     return this.#items[0];
   }
 
@@ -39,7 +39,7 @@ export class OrderHeap {
     return head === undefined ? Number.POSITIVE_INFINITY : head.arrivalUs;
   }
 
-  push(entry: PendingOrder): void {
+  push(entry: PendingOrder<O>): void {
     const items = this.#items;
     let i = items.length;
     items.push(entry);
@@ -54,7 +54,7 @@ export class OrderHeap {
   }
 
   /** Removes and returns the earliest order, or undefined when empty. */
-  pop(): PendingOrder | undefined {
+  pop(): PendingOrder<O> | undefined {
     const items = this.#items;
     const head = items[0];
     const last = items.pop();
@@ -77,8 +77,8 @@ export class OrderHeap {
   }
 
   /** Empties the heap, returning its orders in (arrivalUs, seq) order. */
-  drain(): PendingOrder[] {
-    const out: PendingOrder[] = [];
+  drain(): PendingOrder<O>[] {
+    const out: PendingOrder<O>[] = [];
     for (let entry = this.pop(); entry !== undefined; entry = this.pop()) out.push(entry);
     return out;
   }

@@ -1,12 +1,7 @@
 import { decimalToFloat } from '../core/decimal-to-float.js';
 import type { Arm } from '../core/arm.js';
 import { ConfigError } from '../core/errors.js';
-import type {
-  ExecutionReport,
-  FillReport,
-  RejectReason,
-  RejectReport,
-} from '../core/execution-report.js';
+import type { ExecutionReport, RejectReason, RejectReport } from '../core/execution-report.js';
 import type { MarketEvent } from '../core/market-event.js';
 import { Decimal, moneyToString } from '../core/money.js';
 import type { Order } from '../core/order.js';
@@ -29,23 +24,24 @@ import { describeFillModel, type FillModelDescription } from './fill-model-descr
 import { LatencySampler } from './latency-sampler.js';
 import { OrderHeap, settlesBefore, type PendingOrder } from './order-heap.js';
 import { OutageSchedule } from './outage-schedule.js';
+import { SimulatedFill } from './simulated-fill.js';
 
 /**
  * Asked at arrival, after every other check: can the order's account take this fill (at
  * `fillPrice`, quote per base)? False rejects it with `INSUFFICIENT_BUYING_POWER`. The ledger
  * provides it; the broker knows nothing of accounts.
  */
-export type BuyingPowerCheck = (order: Order, fillPrice: Decimal) => boolean;
+export type BuyingPowerCheck<O extends Order = Order> = (order: O, fillPrice: Decimal) => boolean;
 
 /** What a {@link SimulatedBroker} is built from. */
-export interface SimulatedBrokerOptions {
+export interface SimulatedBrokerOptions<O extends Order = Order> {
   readonly config: ExecutionConfig;
   /** Faults per arm (from `parseInjectSpecs`); none when omitted. */
   readonly injections?: Readonly<Record<Arm, FaultInjection>>;
   /** Run seed: the latency and reject streams of each arm derive from it. */
   readonly seed: number;
   /** Buying-power check; every order passes when omitted. */
-  readonly buyingPower?: BuyingPowerCheck;
+  readonly buyingPower?: BuyingPowerCheck<O>;
   /**
    * The canary's weight, bps, until {@link SimulatedBroker.setCanaryWeightBps} says otherwise
    * (default 0): weight-conditional faults apply from their threshold.
@@ -145,10 +141,10 @@ function assertValidThresholds(arm: Arm, injection: FaultInjection): void {
  * broker.onMarketEvent(nextEvent, (report) => ledger.apply(report));
  * broker.expirePending(lastEvent.tsUs, (report) => ledger.apply(report)); // end of data
  */
-export class SimulatedBroker {
+export class SimulatedBroker<O extends Order = Order> {
   readonly #config: ExecutionConfig;
   readonly #injections: Readonly<Record<Arm, FaultInjection>>;
-  readonly #buyingPower: BuyingPowerCheck | null;
+  readonly #buyingPower: BuyingPowerCheck<O> | null;
   /** Every arm's fault levels; `#armLevels[arm]` indexes its own, ascending by threshold. */
   readonly #levels: readonly FaultLevel[];
   readonly #armLevels: readonly (readonly number[])[];
@@ -163,7 +159,7 @@ export class SimulatedBroker {
   readonly #offsets = new Map<string, AccountOffset | null>();
   readonly #outages: OutageSchedule | null;
   /** Per symbol, the pending orders of each side: `[buys, sells]`. */
-  readonly #heaps = new Map<string, readonly [OrderHeap, OrderHeap]>();
+  readonly #heaps = new Map<string, readonly [OrderHeap<O>, OrderHeap<O>]>();
   #pending = 0;
   #seq = 0;
   // Per-event price cache, reset only when something is due: base price per side, then the fill
@@ -179,7 +175,7 @@ export class SimulatedBroker {
   #decisionPrice: Decimal | null = null;
 
   /** @throws ConfigError `E_INJECT_SPEC` when an injection is out of range for the config. */
-  constructor(options: SimulatedBrokerOptions) {
+  constructor(options: SimulatedBrokerOptions<O>) {
     const { config, seed } = options;
     assertValidExecutionConfig(config);
     const injections = options.injections ?? NO_INJECTIONS;
@@ -290,7 +286,7 @@ export class SimulatedBroker {
    *
    * @throws RangeError when `decisionPrice` is not a positive finite number (an engine bug).
    */
-  submit(order: Order, nowUs: number): RejectReport | null {
+  submit(order: O, nowUs: number): RejectReport | null {
     if (!(order.decisionPrice > 0 && Number.isFinite(order.decisionPrice)))
       throw new RangeError(`order ${order.orderId}: decisionPrice must be > 0`);
     const arm = ARM_INDEX[order.arm];
@@ -301,7 +297,7 @@ export class SimulatedBroker {
     const injectedReject = this.#rejectRng[arm]!.nextFloat() < level.rejectProbability;
     const minNotional = this.#config.minNotional;
     // Decided in floats unless within a relative 1e-9 of the minimum, then exactly (decimals).
-    const notionalNum = decimalToFloat(order.quantity) * order.decisionPrice;
+    const notionalNum = (order.quantityNum ?? decimalToFloat(order.quantity)) * order.decisionPrice;
     if (!minNotional.isZero() && notionalNum < this.#minNotionalNum * (1 + 1e-9)) {
       const decisionPrice = this.#decisionPriceDecimal(order.decisionPrice);
       const notional = order.quantity.times(decisionPrice);
@@ -316,7 +312,7 @@ export class SimulatedBroker {
     }
     let heaps = this.#heaps.get(order.symbol);
     if (heaps === undefined) {
-      heaps = [new OrderHeap(), new OrderHeap()];
+      heaps = [new OrderHeap<O>(), new OrderHeap<O>()];
       this.#heaps.set(order.symbol, heaps);
     }
     heaps[order.side === 'buy' ? SIDE_BUY : SIDE_SELL].push({
@@ -340,7 +336,7 @@ export class SimulatedBroker {
    * their own side's next event. O(1) when nothing is due. `emit` may submit new orders (they
    * settle here too if already due) but must not call `onMarketEvent` or `expirePending` itself.
    */
-  onMarketEvent(event: MarketEvent, emit: (report: ExecutionReport) => void): void {
+  onMarketEvent(event: MarketEvent, emit: (report: ExecutionReport, order: O) => void): void {
     if (this.#pending === 0) return;
     const heaps = this.#heaps.get(event.symbol);
     if (heaps === undefined) return;
@@ -357,7 +353,7 @@ export class SimulatedBroker {
     do {
       const entry = next.pop()!;
       this.#pending--;
-      emit(this.#settle(entry, event));
+      emit(this.#settle(entry, event), entry.order);
       next = nextDue(buys, sells, nowUs);
     } while (next !== null);
   }
@@ -366,8 +362,8 @@ export class SimulatedBroker {
    * End of data: rejects every order still pending with `EXPIRED`, stamped `nowUs`, in
    * (arrival, submission) order.
    */
-  expirePending(nowUs: number, emit: (report: ExecutionReport) => void): void {
-    const all: PendingOrder[] = [];
+  expirePending(nowUs: number, emit: (report: ExecutionReport, order: O) => void): void {
+    const all: PendingOrder<O>[] = [];
     for (const heaps of this.#heaps.values()) {
       for (const heap of heaps) all.push(...heap.drain());
     }
@@ -378,7 +374,7 @@ export class SimulatedBroker {
         arrivalUs > nowUs
           ? `the data ended at ${usToIso(nowUs)}, before the order's arrival at ${usToIso(arrivalUs)}`
           : `no ${order.symbol} market event at or after the order's arrival at ${usToIso(arrivalUs)} before the data ended at ${usToIso(nowUs)}`;
-      emit(reject(order, nowUs, 'EXPIRED', message));
+      emit(reject(order, nowUs, 'EXPIRED', message), order);
     }
   }
 
@@ -387,7 +383,7 @@ export class SimulatedBroker {
     return describeFillModel(this.#config, this.#injections);
   }
 
-  #settle(entry: PendingOrder, event: MarketEvent): ExecutionReport {
+  #settle(entry: PendingOrder<O>, event: MarketEvent): ExecutionReport {
     const { order } = entry;
     if (this.#outages !== null) {
       const outage = this.#outages.windowAt(event.tsUs);
@@ -459,22 +455,14 @@ export class SimulatedBroker {
         `account ${order.accountId} cannot take a ${order.side} of ${moneyToString(order.quantity)} ${order.symbol} at ${moneyToString(price)} (notional ${moneyToString(price.times(order.quantity))})`,
       );
     }
-    const fill: FillReport = {
-      type: 'fill',
-      orderId: order.orderId,
-      accountId: order.accountId,
-      arm: order.arm,
-      symbol: order.symbol,
-      side: order.side,
-      quantity: order.quantity,
-      decisionTsUs: order.decisionTsUs,
-      tsUs: event.tsUs,
+    return new SimulatedFill(
+      order,
+      event.tsUs,
       price,
-      fee: feePerUnit.times(order.quantity),
-      latencyMs: (entry.arrivalUs - order.decisionTsUs) / 1000,
+      feePerUnit,
+      (entry.arrivalUs - order.decisionTsUs) / 1000,
       slippageBps,
-    };
-    return fill;
+    );
   }
 
   /** The persistent offset of an order's account, hashed once per id (at its first order). */
@@ -534,7 +522,11 @@ export class SimulatedBroker {
 }
 
 /** Of two heaps (null: not fillable by this event), the one whose head settles next, if due. */
-function nextDue(a: OrderHeap | null, b: OrderHeap | null, nowUs: number): OrderHeap | null {
+function nextDue<O extends Order>(
+  a: OrderHeap<O> | null,
+  b: OrderHeap<O> | null,
+  nowUs: number,
+): OrderHeap<O> | null {
   const headA = a?.peek();
   const headB = b?.peek();
   const dueA = headA !== undefined && headA.arrivalUs <= nowUs ? headA : undefined;

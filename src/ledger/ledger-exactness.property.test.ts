@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FillReport } from '../core/execution-report.js';
 import { Decimal, moneyToString } from '../core/money.js';
+import { QTY_DIGITS } from './fixed-point.js';
 import { Ledger } from './ledger.js';
 
 /** The reference: decimal.js wide enough that nothing but the average cost is ever rounded. */
@@ -123,5 +124,73 @@ describe('Ledger exactness (property)', () => {
       ),
       { numRuns: 400 },
     );
+  });
+
+  it('the raw path (handle, raw quantity, fee per unit) books exactly what the decimals do', () => {
+    // The engine's fills: the quantity in raw units and the fee as feePerUnit × quantity, never
+    // built as decimals. Fee per unit with up to 30 places: past 24 the ledger falls back to the
+    // fill's own fee decimal, which must give the same books.
+    const rawFillArb = fc.record({
+      buy: fc.boolean(),
+      qty: fc.bigInt({ min: 1n, max: 10n ** 12n }),
+      qtyPlaces: fc.integer({ min: 0, max: 12 }),
+      price: fc.bigInt({ min: 1n, max: 10n ** 12n }),
+      pricePlaces: fc.integer({ min: 0, max: 8 }),
+      feeUnit: fc.bigInt({ min: 0n, max: 10n ** 10n }),
+      feeUnitPlaces: fc.integer({ min: 0, max: 30 }),
+    });
+    fc.assert(
+      fc.property(fc.array(rawFillArb, { minLength: 1, maxLength: 30 }), (fills) => {
+        const capital = new Decimal('1000000');
+        const byDecimals = new Ledger([{ account: { id: 'a', capital }, arm: 'stable' }]);
+        const byRaw = new Ledger([{ account: { id: 'a', capital }, arm: 'stable' }]);
+        const handle = byRaw.account('a');
+        let n = 0;
+        for (const f of fills) {
+          const size = new Decimal(scaled(f.qty, f.qtyPlaces));
+          const feePerUnit = new Decimal(scaled(f.feeUnit, f.feeUnitPlaces));
+          const report: FillReport = {
+            type: 'fill',
+            orderId: `o-${n++}`,
+            accountId: 'a',
+            arm: 'stable',
+            symbol: 'BTCUSDT',
+            side: f.buy ? 'buy' : 'sell',
+            quantity: size,
+            decisionTsUs: 0,
+            tsUs: 0,
+            price: new Decimal(scaled(f.price, f.pricePlaces)),
+            // At most 24 significant digits: exact in Decimal's 40.
+            fee: new Decimal(new Exact(feePerUnit.toFixed()).times(size.toFixed()).toFixed()),
+            latencyMs: 0,
+            slippageBps: 0,
+          };
+          byDecimals.applyFill(report);
+          const quantityRaw = f.qty * 10n ** BigInt(QTY_DIGITS - f.qtyPlaces);
+          byRaw.applyFill(report, handle, quantityRaw, feePerUnit);
+        }
+        const a = byDecimals.accountSnapshot('a');
+        const b = byRaw.accountSnapshot('a');
+        expect(b.fees.toFixed()).toBe(a.fees.toFixed());
+        expect(b.realizedPnl.toFixed()).toBe(a.realizedPnl.toFixed());
+        expect(b.equity.toFixed()).toBe(a.equity.toFixed());
+        expect(b.positions.map((p) => p.quantity.toFixed())).toEqual(
+          a.positions.map((p) => p.quantity.toFixed()),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a handle of another ledger and one of a removed account', () => {
+    const account = { id: 'a', capital: new Decimal('1000') };
+    const one = new Ledger([{ account, arm: 'stable' }]);
+    const other = new Ledger([{ account, arm: 'stable' }]);
+    const handle = other.account('a');
+    expect(() => one.accountView(handle, 'BTCUSDT')).toThrow(/not open in this ledger/);
+    expect(other.accountView(handle, 'BTCUSDT').equity).toBe(1000);
+    other.removeAccount('a');
+    expect(() => other.accountView(handle, 'BTCUSDT')).toThrow(/not open in this ledger/);
+    expect(() => one.account('nobody')).toThrow(/unknown account/);
   });
 });

@@ -78,8 +78,20 @@ interface Position {
   costBasisNum: number;
 }
 
-interface AccountBook {
+/**
+ * One account's books, as a handle: the engine keeps it beside the account and passes it to
+ * {@link Ledger.applyFill} and {@link Ledger.canAfford}, which then need no lookup by id (with
+ * 100,000 accounts a lookup by id is a cache miss per fill). Opaque: only its ledger reads it.
+ */
+export interface LedgerAccount {
   readonly id: string;
+}
+
+interface AccountBook extends LedgerAccount {
+  /** The ledger this account belongs to (a handle from another ledger is refused). */
+  readonly ledger: Ledger;
+  /** False once the account is removed (its handle is then refused). */
+  open: boolean;
   arm: Arm;
   readonly capital: Decimal;
   /** The capital, raw money. */
@@ -165,6 +177,8 @@ export class Ledger {
   readonly #arms: Record<Arm, ArmBook> = { stable: newArmBook(), canary: newArmBook() };
   #lastPrice: Decimal | null = null;
   #lastPriceRaw = 0n;
+  #lastFeePerUnit: Decimal | null = null;
+  #lastFeePerUnitRaw: bigint | null = null;
 
   constructor(accounts: Iterable<{ readonly account: Account; readonly arm: Arm }> = []) {
     for (const { account, arm } of accounts) this.addAccount(account, arm);
@@ -180,6 +194,8 @@ export class Ledger {
     }
     const capitalRaw = toRaw(account.capital, MONEY_DIGITS);
     const book: AccountBook = {
+      ledger: this,
+      open: true,
       id: account.id,
       arm,
       capital: account.capital,
@@ -220,6 +236,7 @@ export class Ledger {
     armBook.contributed -= equity;
     armBook.contributedNum = moneyFloat(armBook.contributed);
     this.#accounts.delete(accountId);
+    account.open = false;
   }
 
   /**
@@ -274,10 +291,19 @@ export class Ledger {
    * Books a fill: position, average cost, realized P&L and fees of the account (the account counts
    * towards the arm it is on now: after a move its P&L travels with it). Touches only the account,
    * so it costs a few integer operations (docs/accounting.md); arm totals are summed on demand.
-   * @throws RangeError for an unknown account.
+   *
+   * A caller that has them passes the account's handle, the quantity in raw units (10⁻¹⁸) and the
+   * fee per unit of the fill's price (`fee = feePerUnit × quantity`): then no decimal of the fill
+   * but its price, shared by the fills of one event, is read (the simulated venue's fills).
+   * @throws RangeError for an unknown account or a handle of another ledger.
    */
-  applyFill(fill: FillReport): void {
-    const account = this.#book(fill.accountId);
+  applyFill(
+    fill: FillReport,
+    handle?: LedgerAccount,
+    quantityRaw?: bigint,
+    feePerUnit?: Decimal,
+  ): void {
+    const account = handle === undefined ? this.#book(fill.accountId) : this.#own(handle);
     const position = this.#position(account, fill.symbol);
     const armBook = this.#arms[account.arm];
     const oldQuantityNum = position.quantityNum;
@@ -285,7 +311,7 @@ export class Ledger {
     const oldRealizedNum = account.realizedNum;
     const oldFeesNum = account.feesNum;
     const price = this.#priceRaw(fill.price);
-    const size = toRaw(fill.quantity, QTY_DIGITS);
+    const size = quantityRaw ?? toRaw(fill.quantity, QTY_DIGITS);
     const buy = fill.side === 'buy';
     const held = position.quantity;
     const next = buy ? held + size : held - size;
@@ -336,8 +362,9 @@ export class Ledger {
       account.realized += realized;
       account.realizedNum = moneyFloat(account.realized);
     }
-    if (!fill.fee.isZero()) {
-      account.fees += toRaw(fill.fee, MONEY_DIGITS);
+    const fee = this.#feeRaw(fill, size, feePerUnit);
+    if (fee !== 0n) {
+      account.fees += fee;
       account.feesNum = moneyFloat(account.fees);
     }
 
@@ -362,19 +389,37 @@ export class Ledger {
   }
 
   /**
+   * A fill's fee as raw money: `feePerUnit × quantity` in scaled integers when the fee per unit
+   * fits a raw price (24 places; it is remembered by identity, as fills of one event share it),
+   * else the fill's own fee decimal.
+   */
+  #feeRaw(fill: FillReport, size: bigint, feePerUnit: Decimal | undefined): bigint {
+    if (feePerUnit !== undefined) {
+      if (feePerUnit !== this.#lastFeePerUnit) {
+        this.#lastFeePerUnit = feePerUnit;
+        this.#lastFeePerUnitRaw =
+          feePerUnit.decimalPlaces() <= PRICE_DIGITS ? toRaw(feePerUnit, PRICE_DIGITS) : null;
+      }
+      if (this.#lastFeePerUnitRaw !== null) return this.#lastFeePerUnitRaw * size;
+    }
+    return fill.fee.isZero() ? 0n : toRaw(fill.fee, MONEY_DIGITS);
+  }
+
+  /**
    * Equity and position of one account as floats, for sizing: float mirrors of the exact books,
-   * marked at each symbol's float mark. O(positions of the account), no Decimal work.
+   * marked at each symbol's float mark. O(positions of the account), no Decimal work. The account
+   * by id or by its handle ({@link LedgerAccount}: no lookup).
    * @throws RangeError for an unknown account.
    */
-  accountView(accountId: string, symbol: string): LedgerAccountView {
-    const account = this.#book(accountId);
-    let equity = account.capitalNum + account.realizedNum - account.feesNum;
-    for (const position of account.positionList) {
+  accountView(account: string | LedgerAccount, symbol: string): LedgerAccountView {
+    const books = typeof account === 'string' ? this.#book(account) : this.#own(account);
+    let equity = books.capitalNum + books.realizedNum - books.feesNum;
+    for (const position of books.positionList) {
       if (position.quantityNum !== 0) {
         equity += position.quantityNum * position.mark.priceNum - position.costBasisNum;
       }
     }
-    return { equity, position: account.positions.get(symbol)?.quantityNum ?? 0 };
+    return { equity, position: books.positions.get(symbol)?.quantityNum ?? 0 };
   }
 
   /**
@@ -522,6 +567,15 @@ export class Ledger {
   }
 
   /**
+   * The handle of an account's books (see {@link LedgerAccount}); valid until the account is
+   * removed.
+   * @throws RangeError for an unknown account.
+   */
+  account(accountId: string): LedgerAccount {
+    return this.#book(accountId);
+  }
+
+  /**
    * Moves an account, with its positions and P&L, to another arm (a no-op when it is already
    * there). Both arms' aggregates stay the exact sums of their accounts; the account's equity at
    * the current marks moves from one arm's `contributed` to the other's. O(positions of the account).
@@ -557,16 +611,24 @@ export class Ledger {
    * Runs on every fill, so it decides on the float mirrors first and falls back to the exact
    * decimal computation only when the two sides are within a relative 1e-9 of each other: the
    * answer is the exact one, at float cost in all but borderline cases.
+   * `handle`, when given, is the order's account's (no lookup by id), and `quantityRaw` the
+   * order's quantity in raw units (10⁻¹⁸; no decimal read).
    * @throws RangeError for an unknown account or a `maxLeverage` that is not a positive number.
    */
-  canAfford(order: Order, fillPrice: Decimal, maxLeverage: number): boolean {
+  canAfford(
+    order: Order,
+    fillPrice: Decimal,
+    maxLeverage: number,
+    handle?: LedgerAccount,
+    quantityRaw?: bigint,
+  ): boolean {
     if (!(maxLeverage > 0) || !Number.isFinite(maxLeverage)) {
       throw new RangeError(`maxLeverage must be a positive number, got ${maxLeverage}`);
     }
-    const account = this.#book(order.accountId);
+    const account = handle === undefined ? this.#book(order.accountId) : this.#own(handle);
     const position = account.positions.get(order.symbol);
     const heldNum = position?.quantityNum ?? 0;
-    const sizeNum = decimalToFloat(order.quantity);
+    const sizeNum = order.quantityNum ?? decimalToFloat(order.quantity);
     const buy = order.side === 'buy';
     // Reducing (same-or-smaller size on the same side, or flat): decided in floats unless the
     // order's size is within rounding of the position's.
@@ -576,7 +638,7 @@ export class Ledger {
       // Closing exactly (the common exit) or by a hair more: one exact comparison settles the
       // close; a hair's flip goes on to the full check.
       if (sizeNum <= held * (1 + FLOAT_BAND) && position !== undefined) {
-        const size = toRaw(order.quantity, QTY_DIGITS);
+        const size = quantityRaw ?? toRaw(order.quantity, QTY_DIGITS);
         if (size <= (position.quantity < 0n ? -position.quantity : position.quantity)) return true;
       }
     }
@@ -594,12 +656,16 @@ export class Ledger {
     const band = Math.abs(limit) * FLOAT_BAND + FLOAT_BAND;
     if (gross < limit - band) return true;
     if (gross > limit + band) return false;
-    return this.#canAffordExactly(order, fillPrice, maxLeverage);
+    return this.#canAffordExactly(account, order, fillPrice, maxLeverage);
   }
 
   /** {@link canAfford} exactly, in scaled integers (the borderline cases). */
-  #canAffordExactly(order: Order, fillPrice: Decimal, maxLeverage: number): boolean {
-    const account = this.#book(order.accountId);
+  #canAffordExactly(
+    account: AccountBook,
+    order: Order,
+    fillPrice: Decimal,
+    maxLeverage: number,
+  ): boolean {
     const position = account.positions.get(order.symbol);
     const held = position?.quantity ?? 0n;
     const size = toRaw(order.quantity, QTY_DIGITS);
@@ -668,6 +734,15 @@ export class Ledger {
   /** The account's equity at the current marks, raw money. */
   #exactEquity(account: AccountBook): bigint {
     return account.capitalRaw + account.realized - account.fees + this.#exactUnrealized(account);
+  }
+
+  /** The books behind a handle, which must be this ledger's and still open. */
+  #own(handle: LedgerAccount): AccountBook {
+    const book = handle as AccountBook;
+    if (book.ledger !== this || !book.open) {
+      throw new RangeError(`ledger: account handle "${handle.id}" is not open in this ledger`);
+    }
+    return book;
   }
 
   #book(accountId: string): AccountBook {

@@ -7,7 +7,10 @@ import type { SimulatedBroker } from '../execution/index.js';
  * but only a count of its orders, and a bot reports each order before its fill: this is where the
  * orders are. Returns a function that removes the tap.
  */
-export function tapOrders(broker: SimulatedBroker, onOrder: (order: Order) => void): () => void {
+export function tapOrders<O extends Order>(
+  broker: SimulatedBroker<O>,
+  onOrder: (order: O) => void,
+): () => void {
   const own = Object.getOwnPropertyDescriptor(broker, 'submit');
   const submit = broker.submit.bind(broker);
   broker.submit = (order, nowUs) => {

@@ -1,0 +1,88 @@
+import type { Arm } from '../core/arm.js';
+import type { Side } from '../core/market-event.js';
+import { Decimal } from '../core/money.js';
+import type { Order } from '../core/order.js';
+import { pow10, QTY_DIGITS } from '../ledger/index.js';
+import { stepsToDecimalString } from './quantity-steps.js';
+
+/** Exact powers of ten as floats (10⁰ … 10²² are exactly representable). */
+const FLOAT_POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+/**
+ * An order as the engine sends it: a whole number of quantity steps, and the engine's own record
+ * of the account it is for (`slot`), so that its fill or reject reaches the account's books with
+ * no lookup by id. The quantity's decimal is built only when read (a bot's order report, a
+ * reject's message); the venue and the books read `quantityNum` and `quantityRaw`.
+ */
+export class EngineOrder<Slot> implements Order {
+  readonly orderId: string;
+  readonly accountId: string;
+  readonly arm: Arm;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly decisionTsUs: number;
+  readonly decisionPrice: number;
+  /** Quantity in whole steps of 10^-decimals base units, > 0. */
+  readonly steps: number;
+  /**
+   * `steps × 10^-decimals` as a float: one correctly rounded division of exact integers, so the
+   * same float as any correctly rounded reading of the quantity's decimal.
+   */
+  readonly quantityNum: number;
+  /** The engine's record of the order's account. */
+  readonly slot: Slot;
+  readonly #decimals: number;
+  #quantity: Decimal | null = null;
+
+  /**
+   * @param steps quantity steps, a positive safe integer; `decimals` in 0..18 (the books' scale).
+   */
+  constructor(
+    orderId: string,
+    accountId: string,
+    arm: Arm,
+    symbol: string,
+    side: Side,
+    steps: number,
+    decimals: number,
+    decisionTsUs: number,
+    decisionPrice: number,
+    slot: Slot,
+  ) {
+    this.orderId = orderId;
+    this.accountId = accountId;
+    this.arm = arm;
+    this.symbol = symbol;
+    this.side = side;
+    this.steps = steps;
+    this.#decimals = decimals;
+    this.quantityNum = steps / (FLOAT_POW10[decimals] ?? 10 ** decimals);
+    this.decisionTsUs = decisionTsUs;
+    this.decisionPrice = decisionPrice;
+    this.slot = slot;
+  }
+
+  /** Base units, exact: `steps × 10^-decimals`. */
+  get quantity(): Decimal {
+    return (this.#quantity ??= new Decimal(stepsToDecimalString(this.steps, this.#decimals)));
+  }
+
+  /** The quantity in the books' raw units (10⁻¹⁸ base units). */
+  get quantityRaw(): bigint {
+    return BigInt(this.steps) * pow10(QTY_DIGITS - this.#decimals);
+  }
+
+  /** The order as a plain object, every field a value (what `JSON.stringify` and tests see). */
+  toJSON(): Order {
+    return {
+      orderId: this.orderId,
+      accountId: this.accountId,
+      arm: this.arm,
+      symbol: this.symbol,
+      side: this.side,
+      quantity: this.quantity,
+      decisionTsUs: this.decisionTsUs,
+      decisionPrice: this.decisionPrice,
+    };
+  }
+}

@@ -1,0 +1,93 @@
+import type { Arm } from '../core/arm.js';
+import { decimalToFloat } from '../core/decimal-to-float.js';
+import type { FillReport } from '../core/execution-report.js';
+import type { Side } from '../core/market-event.js';
+import type { Decimal } from '../core/money.js';
+import type { Order } from '../core/order.js';
+
+/**
+ * A fill of the simulated venue. Every fill of one event, side and fault level shares its price and
+ * its fee per unit (decimals built once per event), so what a fill adds is its quantity and its
+ * fee: both are built only when read. The replay's own path reads `quantityNum`, `feeNum` and
+ * `feePerUnit` (the ledger books the fee as `feePerUnit × quantity` in scaled integers), so a
+ * replay's fill builds no decimal; a bot, a report or a test reading `quantity` or `fee` gets the
+ * exact decimals, the same values as before.
+ */
+export class SimulatedFill implements FillReport {
+  readonly type = 'fill' as const;
+  readonly orderId: string;
+  readonly accountId: string;
+  readonly arm: Arm;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly decisionTsUs: number;
+  readonly tsUs: number;
+  readonly price: Decimal;
+  /** The fee per base unit at `price`: `fee = feePerUnit × quantity`, exactly. */
+  readonly feePerUnit: Decimal;
+  readonly latencyMs: number;
+  readonly slippageBps: number;
+  readonly quantityNum: number;
+  readonly #order: Order;
+  #fee: Decimal | null = null;
+  #feeNum = Number.NaN;
+
+  constructor(
+    order: Order,
+    tsUs: number,
+    price: Decimal,
+    feePerUnit: Decimal,
+    latencyMs: number,
+    slippageBps: number,
+  ) {
+    this.#order = order;
+    this.orderId = order.orderId;
+    this.accountId = order.accountId;
+    this.arm = order.arm;
+    this.symbol = order.symbol;
+    this.side = order.side;
+    this.decisionTsUs = order.decisionTsUs;
+    this.tsUs = tsUs;
+    this.price = price;
+    this.feePerUnit = feePerUnit;
+    this.latencyMs = latencyMs;
+    this.slippageBps = slippageBps;
+    this.quantityNum = order.quantityNum ?? decimalToFloat(order.quantity);
+  }
+
+  /** The order's quantity (the simulator fills orders whole). */
+  get quantity(): Decimal {
+    return this.#order.quantity;
+  }
+
+  /** `feePerUnit × quantity`, exact, built on first read. */
+  get fee(): Decimal {
+    return (this.#fee ??= this.feePerUnit.times(this.#order.quantity));
+  }
+
+  /** The fee as a float (statistics): the product of the floats, within an ulp or two. */
+  get feeNum(): number {
+    if (Number.isNaN(this.#feeNum))
+      this.#feeNum = decimalToFloat(this.feePerUnit) * this.quantityNum;
+    return this.#feeNum;
+  }
+
+  /** The fill as a plain object, every field a value (what `JSON.stringify` and tests see). */
+  toJSON(): FillReport {
+    return {
+      type: this.type,
+      orderId: this.orderId,
+      accountId: this.accountId,
+      arm: this.arm,
+      symbol: this.symbol,
+      side: this.side,
+      quantity: this.quantity,
+      decisionTsUs: this.decisionTsUs,
+      tsUs: this.tsUs,
+      price: this.price,
+      fee: this.fee,
+      latencyMs: this.latencyMs,
+      slippageBps: this.slippageBps,
+    };
+  }
+}
