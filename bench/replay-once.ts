@@ -5,8 +5,9 @@ import { benchReplayConfig } from './bench-replay-config.js';
 /**
  * One `npm run bench` replay (the 1M-event feed, 1,000 accounts, 2 arms) and nothing else, for
  * timing a whole process from outside and pairing two builds, e.g. the ledger before and after a
- * change: `farm-bench --vs 'node OLD/dist/bench/replay-once.js' -- node dist/bench/replay-once.js`
- * (OLD a `git worktree` of the older commit, built). Prints the fills it booked. With
+ * change: `/usr/bin/time -v node OLD/dist/bench/replay-once.js` then the same on `dist/`, in
+ * turns, several times (OLD a `git worktree` of the older commit, built; compare the medians).
+ * Prints the fills it booked. With
  * `--parse-in-worker`, the feed is parsed on a worker thread, as the `replay` command does.
  */
 const file = await benchFeed(1_000_000);

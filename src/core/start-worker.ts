@@ -1,16 +1,27 @@
 import { Worker } from 'node:worker_threads';
 
 /**
- * Starts a worker thread on `moduleUrl`. From the compiled package (`.js`) it is a plain module;
- * from the sources (`.ts`, under vitest or tsx) it first registers tsx's loader in the thread.
+ * Young generation of every worker thread this project starts, MiB (V8's default is about 16 on
+ * these machines). A replay allocates many short-lived objects per event (events, orders, fills,
+ * scaled integers): a larger young generation collects them in fewer scavenges and promotes fewer
+ * of them. Measured on the 1M-event bench feed (median of paired whole-process runs): the
+ * `replay` command's parsing worker 0.88x the wall time, a 16-replay sweep on 2 workers 0.95x.
+ */
+export const WORKER_YOUNG_GENERATION_MB = 96;
+
+/**
+ * Starts a worker thread on `moduleUrl` (young generation {@link WORKER_YOUNG_GENERATION_MB}).
+ * From the compiled package (`.js`) it is a plain module; from the sources (`.ts`, under vitest
+ * or tsx) it first registers tsx's loader in the thread.
  */
 export function startWorker(moduleUrl: URL): Worker {
-  if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl);
+  const options = { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
+  if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl, options);
   const api = import.meta.resolve('tsx/esm/api');
   const bootstrap = `(async () => {
     const { register } = await import(${JSON.stringify(api)});
     register();
     await import(${JSON.stringify(moduleUrl.href)});
   })().catch((error) => { setImmediate(() => { throw error; }); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, ...options });
 }
