@@ -109,6 +109,9 @@ interface Carry {
   readonly accounts: readonly number[];
 }
 
+/** What {@link PairedOrderMetrics.advance} returns when no bucket closed (shared). */
+const NOTHING_CLOSED: BucketsClosed = Object.freeze({ closed: 0, paired: 0 });
+
 /** The step index of the baseline (every account on stable, before the first step). */
 const BASELINE_STEP = -2;
 
@@ -176,6 +179,14 @@ export class PairedOrderMetrics {
     { step: -1, fromUs: Number.NEGATIVE_INFINITY },
   ];
   #pool: OpenBucket[] = [];
+  /**
+   * The closing bucket's observations, metric-major (`k × size + i`), NaN where a report is no
+   * observation of the metric: read once per close instead of once per use (no observation is
+   * NaN: absurd values are clipped, rejects have no slippage observation).
+   */
+  #observed = new Float64Array(METRIC_COUNT * 64);
+  /** The earliest end of an open bucket, µs: before it, {@link advance} has nothing to close. */
+  #earliestEndUs = Number.POSITIVE_INFINITY;
   /** Buckets ending at or before this time (µs) touch a membership change: not paired. */
   #quietUntilUs = Number.NEGATIVE_INFINITY;
   #lateReports = 0;
@@ -328,18 +339,24 @@ export class PairedOrderMetrics {
    * reports (or ended `closeAfterMs` ago). Returns how many closed and how many gave a pair.
    */
   advance(tsUs: number): BucketsClosed {
+    if (tsUs < this.#earliestEndUs) return NOTHING_CLOSED;
     let closed = 0;
     let paired = 0;
-    if (this.#open.size === 0) return { closed, paired };
+    let earliest = Number.POSITIVE_INFINITY;
     for (const [key, bucket] of this.#open) {
-      if (bucket.endUs > tsUs) continue;
-      if (bucket.pending > 0 && tsUs < bucket.endUs + this.closeAfterUs) continue;
+      const open =
+        bucket.endUs > tsUs || (bucket.pending > 0 && tsUs < bucket.endUs + this.closeAfterUs);
+      if (open) {
+        if (bucket.endUs < earliest) earliest = bucket.endUs;
+        continue;
+      }
       this.#open.delete(key);
       closed++;
       paired += this.#close(bucket);
       this.#release(bucket);
     }
-    return { closed, paired };
+    this.#earliestEndUs = earliest;
+    return closed === 0 ? NOTHING_CLOSED : { closed, paired };
   }
 
   /** The paired sequence of `metric` over `scope`: same-bucket pairs, or with the windows' too. */
@@ -390,6 +407,7 @@ export class PairedOrderMetrics {
     if (bucket === undefined && create) {
       bucket = this.#acquire(step, (index + 1) * this.bucketUs);
       this.#open.set(key, bucket);
+      if (bucket.endUs < this.#earliestEndUs) this.#earliestEndUs = bucket.endUs;
     }
     return bucket;
   }
@@ -408,18 +426,26 @@ export class PairedOrderMetrics {
     const currentStep = this.#stepStarts[this.#stepStarts.length - 1]!.step;
     if (bucket.step === BASELINE_STEP) {
       // Never paired: the baseline only teaches each account's own effect.
+      const observed = this.#observe(bucket);
       for (let k = 0; k < METRIC_COUNT; k++) {
-        const summaries = [summarize(bucket, k, 0), summarize(bucket, k, 1)] as const;
-        this.#addResiduals(bucket, k, summaries, this.#baseline[k]!);
+        const summaries = [
+          summarize(bucket, observed, k, 0),
+          summarize(bucket, observed, k, 1),
+        ] as const;
+        this.#addResiduals(bucket, observed, k, summaries, this.#baseline[k]!);
       }
       return 0;
     }
     this.#markBursts(bucket);
+    const observed = this.#observe(bucket);
     const synchronized = decidedTogether(bucket);
     const quiet = bucket.endUs > this.#quietUntilUs;
     let anyPair = 0;
     for (let k = 0; k < METRIC_COUNT; k++) {
-      const summaries = [summarize(bucket, k, 0), summarize(bucket, k, 1)] as const;
+      const summaries = [
+        summarize(bucket, observed, k, 0),
+        summarize(bucket, observed, k, 1),
+      ] as const;
       const [stable, canary] = summaries;
       // Pooled per-observation variance (fallback for buckets that cannot estimate their own).
       for (const s of summaries) {
@@ -429,7 +455,7 @@ export class PairedOrderMetrics {
         }
       }
       const pooled = this.#pooledDf[k]! > 0 ? this.#pooledSs[k]! / this.#pooledDf[k]! : Number.NaN;
-      this.#addResiduals(bucket, k, summaries, this.#effects[k]!);
+      this.#addResiduals(bucket, observed, k, summaries, this.#effects[k]!);
       if (!quiet) {
         this.#carry[k] = null; // a membership change: nothing is paired across it
         continue;
@@ -463,8 +489,9 @@ export class PairedOrderMetrics {
       // The latest one-armed bucket waits (an older one of the same arm is dropped): a pair is
       // always two neighbouring moments, one bucket of each arm, never a pile of buckets.
       const accounts: number[] = [];
+      const row = k * bucket.size;
       for (let i = 0; i < bucket.size; i++)
-        if (bucket.arm[i] === arm && observation(bucket, k, i) !== null)
+        if (bucket.arm[i] === arm && !Number.isNaN(observed[row + i]!))
           accounts.push(bucket.account[i]!);
       this.#carry[k] = {
         arm,
@@ -494,7 +521,7 @@ export class PairedOrderMetrics {
       for (const scope of scopes) {
         this.#sequences[pairing][scope][k]!.add(canary, stable, pooled, synchronized);
         const concentration = this.#concentration[pairing][scope][k]!;
-        this.#concentrate(bucket, k, concentration);
+        this.#concentrate(bucket, this.#observed, k, concentration);
         if (carried !== null)
           for (const account of carried.accounts) concentration.add(account, carried.arm, 1);
       }
@@ -532,15 +559,31 @@ export class PairedOrderMetrics {
     }
   }
 
+  /** Fills {@link #observed} with the bucket's observations of every metric; returns it. */
+  #observe(bucket: OpenBucket): Float64Array {
+    const size = bucket.size;
+    if (this.#observed.length < METRIC_COUNT * size) {
+      this.#observed = new Float64Array(METRIC_COUNT * bucket.account.length);
+    }
+    const observed = this.#observed;
+    for (let k = 0; k < METRIC_COUNT; k++) {
+      const row = k * size;
+      for (let i = 0; i < size; i++) observed[row + i] = observation(bucket, k, i) ?? Number.NaN;
+    }
+    return observed;
+  }
+
   #addResiduals(
     bucket: OpenBucket,
+    observed: Float64Array,
     k: number,
     summaries: readonly ArmBucketSummary[],
     effects: AccountEffects,
   ): void {
+    const row = k * bucket.size;
     for (let i = 0; i < bucket.size; i++) {
-      const value = observation(bucket, k, i);
-      if (value === null) continue;
+      const value = observed[row + i]!;
+      if (Number.isNaN(value)) continue;
       const arm = summaries[bucket.arm[i]!]!;
       if (arm.n < 2) continue;
       const residual = value - arm.mean;
@@ -548,9 +591,15 @@ export class PairedOrderMetrics {
     }
   }
 
-  #concentrate(bucket: OpenBucket, k: number, concentration: AccountConcentration): void {
+  #concentrate(
+    bucket: OpenBucket,
+    observed: Float64Array,
+    k: number,
+    concentration: AccountConcentration,
+  ): void {
+    const row = k * bucket.size;
     for (let i = 0; i < bucket.size; i++) {
-      if (observation(bucket, k, i) === null) continue;
+      if (Number.isNaN(observed[row + i]!)) continue;
       concentration.add(bucket.account[i]!, bucket.arm[i] === 1 ? 1 : 0, 1);
     }
   }
@@ -648,14 +697,23 @@ function decidedTogether(bucket: OpenBucket): boolean {
   return true;
 }
 
-/** One arm's count, mean and sample variance of metric `k` in the bucket (two passes). */
-function summarize(bucket: OpenBucket, k: number, armIndex: number): ArmBucketSummary {
+/**
+ * One arm's count, mean and sample variance of metric `k` in the bucket (two passes), from the
+ * bucket's observation table (`observed`, see `#observe`).
+ */
+function summarize(
+  bucket: OpenBucket,
+  observed: Float64Array,
+  k: number,
+  armIndex: number,
+): ArmBucketSummary {
+  const row = k * bucket.size;
   let n = 0;
   let sum = 0;
   for (let i = 0; i < bucket.size; i++) {
     if (bucket.arm[i] !== armIndex) continue;
-    const value = observation(bucket, k, i);
-    if (value === null) continue;
+    const value = observed[row + i]!;
+    if (Number.isNaN(value)) continue;
     n++;
     sum += value;
   }
@@ -665,8 +723,8 @@ function summarize(bucket: OpenBucket, k: number, armIndex: number): ArmBucketSu
   let ss = 0;
   for (let i = 0; i < bucket.size; i++) {
     if (bucket.arm[i] !== armIndex) continue;
-    const value = observation(bucket, k, i);
-    if (value === null) continue;
+    const value = observed[row + i]!;
+    if (Number.isNaN(value)) continue;
     ss += (value - mean) * (value - mean);
   }
   return { n, mean, variance: ss / (n - 1) };

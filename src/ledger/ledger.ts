@@ -419,7 +419,7 @@ export class Ledger {
         equity += position.quantityNum * position.mark.priceNum - position.costBasisNum;
       }
     }
-    return { equity, position: books.positions.get(symbol)?.quantityNum ?? 0 };
+    return { equity, position: findPosition(books, symbol)?.quantityNum ?? 0 };
   }
 
   /**
@@ -626,7 +626,7 @@ export class Ledger {
       throw new RangeError(`maxLeverage must be a positive number, got ${maxLeverage}`);
     }
     const account = handle === undefined ? this.#book(order.accountId) : this.#own(handle);
-    const position = account.positions.get(order.symbol);
+    const position = findPosition(account, order.symbol);
     const heldNum = position?.quantityNum ?? 0;
     const sizeNum = order.quantityNum ?? decimalToFloat(order.quantity);
     const buy = order.side === 'buy';
@@ -666,7 +666,7 @@ export class Ledger {
     fillPrice: Decimal,
     maxLeverage: number,
   ): boolean {
-    const position = account.positions.get(order.symbol);
+    const position = findPosition(account, order.symbol);
     const held = position?.quantity ?? 0n;
     const size = toRaw(order.quantity, QTY_DIGITS);
     const next = order.side === 'buy' ? held + size : held - size;
@@ -758,7 +758,7 @@ export class Ledger {
   }
 
   #position(account: AccountBook, symbol: string): Position {
-    let position = account.positions.get(symbol);
+    let position = findPosition(account, symbol);
     if (position === undefined) {
       position = {
         mark: this.#marks.get(symbol) ?? this.#newMark(symbol),
@@ -773,6 +773,21 @@ export class Ledger {
     }
     return position;
   }
+}
+
+/**
+ * The account's position in `symbol`, if it has one. Most accounts hold one or two symbols: a scan
+ * of their short list touches memory the fill reads anyway, where a map lookup misses the caches
+ * with many accounts; past a few symbols, the map.
+ */
+function findPosition(account: AccountBook, symbol: string): Position | undefined {
+  const list = account.positionList;
+  if (list.length > 4) return account.positions.get(symbol);
+  for (let i = 0; i < list.length; i++) {
+    const position = list[i]!;
+    if (position.mark.symbol === symbol) return position;
+  }
+  return undefined;
 }
 
 function recordClosedTrade(armBook: ArmBook, realized: bigint): void {
