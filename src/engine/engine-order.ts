@@ -15,7 +15,6 @@ const FLOAT_POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
  * reject's message); the venue and the books read `quantityNum` and `quantityRaw`.
  */
 export class EngineOrder<Slot> implements Order {
-  readonly orderId: string;
   readonly accountId: string;
   readonly arm: Arm;
   readonly symbol: string;
@@ -32,13 +31,16 @@ export class EngineOrder<Slot> implements Order {
   /** The engine's record of the order's account. */
   readonly slot: Slot;
   readonly #decimals: number;
+  /** The arm's order sequence number (the id is `<arm>-<sequence>`, built when read). */
+  readonly #sequence: number;
+  #orderId: string | null = null;
   #quantity: Decimal | null = null;
 
   /**
    * @param steps quantity steps, a positive safe integer; `decimals` in 0..18 (the books' scale).
    */
   constructor(
-    orderId: string,
+    sequence: number,
     accountId: string,
     arm: Arm,
     symbol: string,
@@ -49,7 +51,7 @@ export class EngineOrder<Slot> implements Order {
     decisionPrice: number,
     slot: Slot,
   ) {
-    this.orderId = orderId;
+    this.#sequence = sequence;
     this.accountId = accountId;
     this.arm = arm;
     this.symbol = symbol;
@@ -60,6 +62,11 @@ export class EngineOrder<Slot> implements Order {
     this.decisionTsUs = decisionTsUs;
     this.decisionPrice = decisionPrice;
     this.slot = slot;
+  }
+
+  /** `<arm>-<sequence>`: unique within a run, deterministic. */
+  get orderId(): string {
+    return (this.#orderId ??= `${this.arm}-${this.#sequence}`);
   }
 
   /** Base units, exact: `steps × 10^-decimals`. */

@@ -604,7 +604,7 @@ export class TradingEngine {
       return;
     }
     const order = new EngineOrder(
-      `${runtime.arm}-${++runtime.orderSeq}`,
+      ++runtime.orderSeq,
       slot.account.id,
       runtime.arm,
       symbol,

@@ -15,12 +15,6 @@ import type { Order } from '../core/order.js';
  */
 export class SimulatedFill implements FillReport {
   readonly type = 'fill' as const;
-  readonly orderId: string;
-  readonly accountId: string;
-  readonly arm: Arm;
-  readonly symbol: string;
-  readonly side: Side;
-  readonly decisionTsUs: number;
   readonly tsUs: number;
   readonly price: Decimal;
   /** The fee per base unit at `price`: `fee = feePerUnit × quantity`, exactly. */
@@ -41,18 +35,37 @@ export class SimulatedFill implements FillReport {
     slippageBps: number,
   ) {
     this.#order = order;
-    this.orderId = order.orderId;
-    this.accountId = order.accountId;
-    this.arm = order.arm;
-    this.symbol = order.symbol;
-    this.side = order.side;
-    this.decisionTsUs = order.decisionTsUs;
     this.tsUs = tsUs;
     this.price = price;
     this.feePerUnit = feePerUnit;
     this.latencyMs = latencyMs;
     this.slippageBps = slippageBps;
     this.quantityNum = order.quantityNum ?? decimalToFloat(order.quantity);
+  }
+
+  // The order's own fields, read through (a smaller object per fill).
+  get orderId(): string {
+    return this.#order.orderId;
+  }
+
+  get accountId(): string {
+    return this.#order.accountId;
+  }
+
+  get arm(): Arm {
+    return this.#order.arm;
+  }
+
+  get symbol(): string {
+    return this.#order.symbol;
+  }
+
+  get side(): Side {
+    return this.#order.side;
+  }
+
+  get decisionTsUs(): number {
+    return this.#order.decisionTsUs;
   }
 
   /** The order's quantity (the simulator fills orders whole). */
