@@ -80,4 +80,16 @@ describe('OrderHeap', () => {
       ),
     );
   });
+
+  it('grows past its first capacity and keeps no settled order', () => {
+    const heap = new OrderHeap();
+    const entries = Array.from({ length: 1000 }, (_, i) => entry((i * 7919) % 1000, i));
+    for (const e of entries) heap.push(e);
+    expect(heap.size).toBe(1000);
+    expect(heap.peekArrivalUs()).toBe(0);
+    const popped = heap.drain();
+    expect(popped.map((e) => e.seq)).toEqual([...entries].sort(byKey).map((e) => e.seq));
+    expect(heap.peek()).toBeUndefined();
+    expect(heap.pop()).toBeUndefined();
+  });
 });
