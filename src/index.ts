@@ -47,6 +47,7 @@ export {
 export {
   DEFAULT_EXECUTION_CONFIG,
   SimulatedBroker,
+  SimulatedFill,
   parseInjectSpecs,
   type ConditionalFaults,
   type ExecutionConfig,
@@ -63,6 +64,7 @@ export {
   Ledger,
   type AccountSnapshot,
   type ArmTotals,
+  type LedgerAccount,
   type LedgerAccountView,
 } from './ledger/index.js';
 
