@@ -4,8 +4,10 @@ import { Worker } from 'node:worker_threads';
  * Young generation of every worker thread this project starts, MiB (V8's default is about 16 on
  * these machines). A replay allocates many short-lived objects per event (events, orders, fills,
  * scaled integers): a larger young generation collects them in fewer scavenges and promotes fewer
- * of them. Measured on the 1M-event bench feed (median of paired whole-process runs): the
- * `replay` command's parsing worker 0.88x the wall time, a 16-replay sweep on 2 workers 0.95x.
+ * of them. Measured against the default (commit 4f2dd4d built in a `git worktree`, run in turns
+ * with this one, medians of the pairs): `node dist/bench/replay-once.js --parse-in-worker` 0.88x
+ * the wall time, `node dist/src/cli/main.js sweep bench/sweep-grid-16.json --out DIR --workers 2`
+ * 0.95x.
  */
 export const WORKER_YOUNG_GENERATION_MB = 96;
 

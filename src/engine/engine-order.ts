@@ -35,6 +35,7 @@ export class EngineOrder<Slot> implements Order {
   readonly #sequence: number;
   #orderId: string | null = null;
   #quantity: Decimal | null = null;
+  #quantityRaw: bigint | null = null;
 
   /**
    * @param steps quantity steps, a positive safe integer; `decimals` in 0..18 (the books' scale).
@@ -74,9 +75,9 @@ export class EngineOrder<Slot> implements Order {
     return (this.#quantity ??= new Decimal(stepsToDecimalString(this.steps, this.#decimals)));
   }
 
-  /** The quantity in the books' raw units (10⁻¹⁸ base units). */
+  /** The quantity in the books' raw units (10⁻¹⁸ base units); read twice per fill, built once. */
   get quantityRaw(): bigint {
-    return BigInt(this.steps) * pow10(QTY_DIGITS - this.#decimals);
+    return (this.#quantityRaw ??= BigInt(this.steps) * pow10(QTY_DIGITS - this.#decimals));
   }
 
   /** The order as a plain object, every field a value (what `JSON.stringify` and tests see). */
