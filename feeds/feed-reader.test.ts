@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../src/core/market-event.js';
+import { BufferTradeEvent, type EventBytes } from './buffer-events.js';
 import { FeedContext } from './feed-context.js';
 import { FeedReader, MAX_LINE_BYTES } from './feed-reader.js';
 import type { FeedStats } from './feed-source.js';
@@ -142,10 +143,38 @@ class TradeParser implements LineParser {
   }
 }
 
-describe('FeedReader duplicate trade ids (issue 11, item 11)', () => {
+/** {@link TradeParser} reading bytes in place: its trades are buffer events (ids as bytes). */
+class BytesTradeParser extends TradeParser {
+  parseBytes(bytes: Buffer, start: number, end: number): MarketEvent | null {
+    const first = bytes.indexOf(44, start);
+    const second = bytes.indexOf(44, first + 1);
+    const hasId = second + 1 < end;
+    return new BufferTradeEvent(
+      1,
+      null,
+      bytes.toString('latin1', start, first),
+      bytes.toString('latin1', first + 1, second),
+      null,
+      1,
+      1,
+      bytes as unknown as EventBytes,
+      start,
+      start,
+      start,
+      start,
+      hasId ? second + 1 : -1,
+      hasId ? end : -1,
+    );
+  }
+}
+
+describe.each([
+  ['plain events', () => new TradeParser()],
+  ['buffer events', () => new BytesTradeParser()],
+])('FeedReader duplicate trade ids (issue 11, item 11), %s', (_kind, parser) => {
   function read(lines: readonly string[]): { ids: (string | null)[]; stats: FeedStats } {
     const stats = emptyFeedStats();
-    const reader = new FeedReader(new FeedContext('x', stats, 0), new TradeParser(), false);
+    const reader = new FeedReader(new FeedContext('x', stats, 0), parser(), false);
     reader.consume(Buffer.from(lines.join('\n') + '\n'));
     const events = [...reader.ready.flat(), ...reader.finish()];
     return { ids: events.map((e) => (e.type === 'trade' ? e.id : null)), stats };

@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { FeedError } from '../src/core/errors.js';
-import type { MarketEvent } from '../src/core/market-event.js';
+import type { MarketEvent, TradeEvent } from '../src/core/market-event.js';
+import { BufferTradeEvent } from './buffer-events.js';
 import type { FeedContext } from './feed-context.js';
 import type { LineParser } from './line-parser.js';
 import { TradeIdFilter } from './trade-id-filter.js';
@@ -39,9 +40,10 @@ export const BATCH_SIZE = 4096;
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /**
- * Splits raw text chunks (Buffers) into lines and parses them into batches of events. Lines are
- * decoded one by one from the Buffer, so an event's strings keep at most their own line alive,
- * never a whole chunk. Accepts `\n` and `\r\n`; drops a UTF-8 byte-order mark at the start.
+ * Splits raw text chunks (Buffers) into lines and parses them into batches of events. A parser
+ * with a bytes fast path ({@link LineParser.parseBytes}) reads ASCII lines in place, and its
+ * events keep their chunk alive while they are referenced (buffer-events.ts); other lines are
+ * decoded one by one, so their events' strings keep at most their own line alive. Accepts `\n` and `\r\n`; drops a UTF-8 byte-order mark at the start.
  * A trade whose id repeats a recent one of the same exchange and symbol is skipped and counted
  * (`skipped.duplicateTradeId`, {@link TradeIdFilter}).
  */
@@ -157,6 +159,20 @@ export class FeedReader {
     return batch;
   }
 
+  /** True when the trade's id (a non-empty one) repeats a recent trade's of its stream. */
+  #isRepeatedTrade(trade: TradeEvent): boolean {
+    if (trade instanceof BufferTradeEvent) {
+      const { idStart, idEnd } = trade;
+      return (
+        idStart >= 0 &&
+        idEnd > idStart &&
+        this.#tradeIds.isDuplicateBytes(trade.exchange, trade.symbol, trade.bytes, idStart, idEnd)
+      );
+    }
+    const id = trade.id;
+    return id !== null && id !== '' && this.#tradeIds.isDuplicate(trade.exchange, trade.symbol, id);
+  }
+
   /** The line in `buffer[start, end)`, `end` at the newline or the end of data. */
   #line(buffer: Buffer, start: number, end: number, ascii: boolean): void {
     const lineNo = ++this.#lineNo;
@@ -176,10 +192,13 @@ export class FeedReader {
       this.#ctx.skip('blank');
       return;
     }
-    const text = decodeLine(buffer, start, end, ascii);
-    let event: MarketEvent | null;
+    let event: MarketEvent | null | undefined;
     try {
-      event = this.#parser.parseLine(text, lineNo);
+      const parser = this.#parser;
+      if (ascii && parser.parseBytes !== undefined)
+        event = parser.parseBytes(buffer, start, end, lineNo);
+      if (event === undefined)
+        event = parser.parseLine(decodeLine(buffer, start, end, ascii), lineNo);
     } catch (error) {
       if (this.#skipBadLines && error instanceof FeedError) {
         stats.badLines++;
@@ -188,12 +207,7 @@ export class FeedReader {
       throw error;
     }
     if (event === null) return;
-    if (
-      event.type === 'trade' &&
-      event.id !== null &&
-      event.id !== '' &&
-      this.#tradeIds.isDuplicate(event.exchange, event.symbol, event.id)
-    ) {
+    if (event.type === 'trade' && this.#isRepeatedTrade(event)) {
       this.#ctx.skip('duplicateTradeId');
       return;
     }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FeedError } from '../src/core/errors.js';
 import type { MarketEvent } from '../src/core/market-event.js';
+import { BufferTradeEvent, plainMarketEvent } from './buffer-events.js';
 import { FeedContext } from './feed-context.js';
 import { emptyFeedStats } from './feed-source.js';
 import { NORMALIZED_CSV_HEADER, formatNormalizedCsvLine } from './normalized-csv-format.js';
@@ -156,6 +157,97 @@ describe('normalized reader', () => {
         },
       ),
     );
+  });
+
+  it('reads bytes in place as it reads the text: same events, same errors, or leaves the line (property)', () => {
+    // Lines made of good ones with one field swapped for an odd value: exponents, signs, leading
+    // dots, too many digits, wrong words, empty or extra columns.
+    const oddField = fc.constantFrom(
+      '',
+      '1e3',
+      '+5',
+      '-5',
+      '.5',
+      '5.',
+      '0',
+      '0.0',
+      '1234567890123456',
+      '12345678901234.5',
+      'sell',
+      'buy',
+      'trade',
+      'quote',
+      'x',
+      ' 1',
+      '1.2.3',
+      '9007199254740993',
+      '0001723161255343000',
+    );
+    const lineArbitrary = fc
+      .tuple(
+        eventArbitrary,
+        fc.option(fc.tuple(fc.integer({ min: 0, max: 11 }), oddField), { nil: null }),
+        fc.boolean(),
+      )
+      .map(([event, odd, extraColumn]) => {
+        const fields = formatNormalizedCsvLine({
+          ...event,
+          tsUs: 1_723_161_255_342_000,
+          exchangeTsUs: 1_723_161_255_342_000,
+        }).split(',');
+        if (odd !== null) fields[odd[0]] = odd[1];
+        if (extraColumn) fields.push('');
+        return fields.join(',');
+      });
+    let inPlace = 0;
+    let leftToText = 0;
+    fc.assert(
+      fc.property(fc.array(lineArbitrary, { maxLength: 30 }), fc.boolean(), (lines, tradesOnly) => {
+        const byText = new NormalizedCsvParser(
+          new FeedContext('x.csv', emptyFeedStats(), 1_000_000, tradesOnly),
+        );
+        const byBytes = new NormalizedCsvParser(
+          new FeedContext('x.csv', emptyFeedStats(), 1_000_000, tradesOnly),
+        );
+        const outcome = (read: () => MarketEvent | null): unknown => {
+          try {
+            const event = read();
+            return event === null ? null : plainMarketEvent(event);
+          } catch (error) {
+            return error instanceof FeedError ? `${error.code} ${error.message}` : error;
+          }
+        };
+        const all = [NORMALIZED_CSV_HEADER, ...lines];
+        all.forEach((line, i) => {
+          const bytes = Buffer.from(`#${line}\n`, 'latin1');
+          const expected = outcome(() => byText.parseLine(line, i + 1));
+          const actual = outcome(() => {
+            const event = byBytes.parseBytes(bytes, 1, bytes.length - 1, i + 1);
+            if (event === undefined) {
+              leftToText++;
+              return byBytes.parseLine(line, i + 1);
+            }
+            inPlace++;
+            return event;
+          });
+          expect(actual).toEqual(expected);
+        });
+      }),
+      { numRuns: 300 },
+    );
+    // The fast path was taken, and also left: both sides were compared.
+    expect(inPlace).toBeGreaterThan(100);
+    expect(leftToText).toBeGreaterThan(100);
+  });
+
+  it('reads ordinary lines in place, as buffer events', () => {
+    const parser = new NormalizedCsvParser(new FeedContext('x.csv', emptyFeedStats(), 0));
+    const line = Buffer.from('1723161255343000,binance,BTCUSDT,trade,buy,61837.63,0.5,,,,,1');
+    expect(parser.parseBytes(line, 0, line.length, 1)).toBeUndefined(); // the first line may be a header
+    expect(parser.parseLine(NORMALIZED_CSV_HEADER, 1)).toBeNull();
+    const event = parser.parseBytes(line, 0, line.length, 2);
+    expect(event).toBeInstanceOf(BufferTradeEvent);
+    expect(event).toMatchObject({ price: '61837.63', size: '0.5', id: '1', priceNum: 61837.63 });
   });
 
   const good = '1723161255343000,binance,BTCUSDT,quote,,,,61837.63,3.78826,61837.64,1.54698,';

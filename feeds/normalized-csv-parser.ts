@@ -8,12 +8,24 @@ import {
   positivePriceError,
   validSizeError,
 } from './field-checks.js';
-import { quoteValue, scanDecimal } from './decimal-scan.js';
+import {
+  quoteValue,
+  scanDecimal,
+  scanSimpleDecimalBytes,
+  scanUnsignedBytes,
+} from './decimal-scan.js';
+import { BufferQuoteEvent, BufferTradeEvent, type EventBytes } from './buffer-events.js';
 import { quoteEvent, tradeEvent } from './market-event-factory.js';
 import { NORMALIZED_CSV_HEADER } from './normalized-csv-format.js';
 
 const COLUMNS = NORMALIZED_CSV_HEADER.split(',');
 const COLUMN_COUNT = COLUMNS.length; // 12
+const COMMA = 44;
+/** `trade`, `quote`, `buy`, `sell` as bytes. */
+const TRADE = [116, 114, 97, 100, 101];
+const QUOTE = [113, 117, 111, 116, 101];
+const BUY = [98, 117, 121];
+const SELL = [115, 101, 108, 108];
 
 /**
  * Reader of the normalized CSV (feeds/normalized-csv-format.ts), the benchmark format: one scan
@@ -26,6 +38,8 @@ export class NormalizedCsvParser implements LineParser {
   // Last exchange and symbol seen: reused while they repeat, so events share one string.
   #exchange = '';
   #symbol = '';
+  /** Comma offsets of the line {@link parseBytes} reads. */
+  readonly #commas = new Int32Array(COLUMN_COUNT - 1);
 
   constructor(ctx: FeedContext) {
     this.#ctx = ctx;
@@ -159,9 +173,151 @@ export class NormalizedCsvParser implements LineParser {
     );
   }
 
+  /**
+   * {@link parseLine}'s fast path on bytes: a well-formed line with plain decimals (digits and a
+   * dot, up to 15 digits) and a time of up to 16 digits becomes a buffer event
+   * ({@link BufferTradeEvent}, {@link BufferQuoteEvent}: no string decoded); anything else,
+   * every bad line included, is left to {@link parseLine} (`undefined`).
+   */
+  parseBytes(
+    bytes: Buffer,
+    start: number,
+    end: number,
+    lineNo: number,
+  ): MarketEvent | null | undefined {
+    if (this.#first) return undefined;
+    const commas = this.#commas;
+    let count = 0;
+    for (let i = start; i < end; i++) {
+      if (bytes[i] !== COMMA) continue;
+      if (count === COLUMN_COUNT - 1) return undefined;
+      commas[count++] = i;
+    }
+    if (count !== COLUMN_COUNT - 1) return undefined;
+    const c0 = commas[0]!;
+    const c1 = commas[1]!;
+    const c2 = commas[2]!;
+    const c3 = commas[3]!;
+    const c4 = commas[4]!;
+    const c5 = commas[5]!;
+    const c6 = commas[6]!;
+    const c7 = commas[7]!;
+    const c8 = commas[8]!;
+    const c9 = commas[9]!;
+    const c10 = commas[10]!;
+    const rawTsUs = scanUnsignedBytes(bytes, start, c0);
+    if (!(rawTsUs > 0) || c1 === c0 + 1 || c2 === c1 + 1) return undefined;
+    const ctx = this.#ctx;
+    if (sameBytes(bytes, c2 + 1, c3, TRADE)) {
+      let side: Side | null;
+      if (c4 === c3 + 1) side = null;
+      else if (sameBytes(bytes, c3 + 1, c4, BUY)) side = 'buy';
+      else if (sameBytes(bytes, c3 + 1, c4, SELL)) side = 'sell';
+      else return undefined;
+      const priceNum = scanSimpleDecimalBytes(bytes, c4 + 1, c5);
+      const sizeNum = scanSimpleDecimalBytes(bytes, c5 + 1, c6);
+      if (
+        !(priceNum > 0 && sizeNum > 0) ||
+        c7 !== c6 + 1 ||
+        c8 !== c7 + 1 ||
+        c9 !== c8 + 1 ||
+        c10 !== c9 + 1
+      )
+        return undefined;
+      const exchange = this.#exchangeOf(bytes, c0 + 1, c1);
+      const symbol = this.#symbolOf(bytes, c1 + 1, c2);
+      const tsUs = ctx.eventTime(rawTsUs, lineNo, 'ts_us');
+      const hasId = c10 + 1 < end;
+      return new BufferTradeEvent(
+        tsUs,
+        rawTsUs,
+        exchange,
+        symbol,
+        side,
+        priceNum,
+        sizeNum,
+        bytes as unknown as EventBytes,
+        c4 + 1,
+        c5,
+        c5 + 1,
+        c6,
+        hasId ? c10 + 1 : -1,
+        hasId ? end : -1,
+      );
+    }
+    if (!sameBytes(bytes, c2 + 1, c3, QUOTE)) return undefined;
+    const bidPriceNum = scanSimpleDecimalBytes(bytes, c6 + 1, c7);
+    const bidSizeNum = scanSimpleDecimalBytes(bytes, c7 + 1, c8);
+    const askPriceNum = scanSimpleDecimalBytes(bytes, c8 + 1, c9);
+    const askSizeNum = scanSimpleDecimalBytes(bytes, c9 + 1, c10);
+    if (
+      c4 !== c3 + 1 ||
+      c5 !== c4 + 1 ||
+      c6 !== c5 + 1 ||
+      c10 + 1 !== end ||
+      !(bidPriceNum > 0 && askPriceNum > 0 && bidSizeNum >= 0 && askSizeNum >= 0) ||
+      bidPriceNum > askPriceNum
+    )
+      return undefined;
+    const exchange = this.#exchangeOf(bytes, c0 + 1, c1);
+    const symbol = this.#symbolOf(bytes, c1 + 1, c2);
+    if (ctx.tradesOnly) return ctx.dropQuote();
+    const tsUs = ctx.eventTime(rawTsUs, lineNo, 'ts_us');
+    return new BufferQuoteEvent(
+      tsUs,
+      rawTsUs,
+      exchange,
+      symbol,
+      bidPriceNum,
+      bidSizeNum,
+      askPriceNum,
+      askSizeNum,
+      bytes as unknown as EventBytes,
+      c6 + 1,
+      c7,
+      c7 + 1,
+      c8,
+      c8 + 1,
+      c9,
+      c9 + 1,
+      c10,
+    );
+  }
+
+  #exchangeOf(bytes: Buffer, start: number, end: number): string {
+    if (!sameBytesText(bytes, start, end, this.#exchange))
+      this.#exchange = bytes.toString('latin1', start, end);
+    return this.#exchange;
+  }
+
+  #symbolOf(bytes: Buffer, start: number, end: number): string {
+    if (!sameBytesText(bytes, start, end, this.#symbol))
+      this.#symbol = bytes.toString('latin1', start, end);
+    return this.#symbol;
+  }
+
   #columnCount(line: string, lineNo: number): Error {
     let columns = 1;
     for (let i = line.indexOf(','); i >= 0; i = line.indexOf(',', i + 1)) columns++;
     return this.#ctx.malformed(lineNo, `expected ${COLUMN_COUNT} columns, found ${columns}`);
   }
+}
+
+/** True when `bytes[start, end)` are `expected`. */
+function sameBytes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  expected: readonly number[],
+): boolean {
+  if (end - start !== expected.length) return false;
+  for (let i = 0; i < expected.length; i++) if (bytes[start + i] !== expected[i]) return false;
+  return true;
+}
+
+/** True when `bytes[start, end)` (ASCII) spell `text`. */
+function sameBytesText(bytes: Uint8Array, start: number, end: number, text: string): boolean {
+  if (end - start !== text.length) return false;
+  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
+  return true;
 }

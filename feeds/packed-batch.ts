@@ -1,11 +1,12 @@
 import type { MarketEvent, Side } from '../src/core/market-event.js';
-import { quoteEvent, tradeEvent } from './market-event-factory.js';
+import { BufferQuoteEvent, BufferTradeEvent, eventBytes } from './buffer-events.js';
 
 /**
- * A batch of market events packed for a thread boundary: typed-array columns (transferred, not
- * copied) and the events' strings joined by newlines, each sent once while it repeats from one
- * event to the next (no field of an event holds a newline: every reader splits lines first). Receiving a batch this way costs a fraction of
- * parsing it, where a structured clone of the event objects costs more than parsing
+ * A batch of market events packed for a thread boundary: typed-array columns and the events'
+ * decimal strings and ids as bytes (all transferred, not copied), with the exchange and symbol
+ * sent once while they repeat. Packing copies a buffer event's bytes as they are (nothing is
+ * decoded); unpacking builds buffer events over the batch's bytes (buffer-events.ts), so neither
+ * side makes a string per event: receiving a batch costs a fraction of parsing it
  * (`bench/event-transfer-probe.ts`).
  */
 export interface PackedBatch {
@@ -18,23 +19,65 @@ export interface PackedBatch {
   /** Four per event: quote bid price, bid size, ask price, ask size; trade price, size. */
   readonly nums: Float64Array;
   /**
-   * Per event: bit k (0–5) says string slot k repeats the previous event's (not sent again);
-   * bit 6 a trade's side is null, bit 7 its id.
+   * Per event: bit 0 the exchange repeats the previous event's (not in `names`), bit 1 the
+   * symbol; a trade's bit 2 side null, bit 3 side sell, bit 4 id null.
    */
   readonly flags: Uint8Array;
+  /** Exchanges and symbols not repeated, in event order, joined by newlines. */
+  readonly names: string;
   /**
-   * The strings not repeated, in event and slot order, joined by newlines. Slots: exchange,
-   * symbol, then quote bid price, bid size, ask price, ask size; trade price, size, side, id.
+   * The strings' bytes, event after event: a quote's bid price, bid size, ask price and ask size;
+   * a trade's price, size and id (UTF-8). Only the first `textEnd[4 × size − 1]` bytes are used.
    */
-  readonly strings: string;
+  readonly text: Uint8Array;
+  /** Four per event: where each of its strings ends in `text` (a trade's fourth repeats its third). */
+  readonly textEnd: Uint32Array;
 }
 
 const NUMS = 4;
-const SLOTS = 6;
-const SIDE_NULL = 64;
-const ID_NULL = 128;
+const EXCHANGE_REPEATS = 1;
+const SYMBOL_REPEATS = 2;
+const SIDE_NULL = 4;
+const SIDE_SELL = 8;
+const ID_NULL = 16;
 
-/** Packs `events` (any length). */
+/** Bytes reserved per event before the text grows (a quote of four 8-digit decimals fits). */
+const TEXT_BYTES_PER_EVENT = 40;
+
+/** The growing text of a batch being packed. */
+class TextWriter {
+  bytes: Buffer;
+  at = 0;
+
+  constructor(capacity: number) {
+    this.bytes = Buffer.from(new ArrayBuffer(Math.max(capacity, 64)));
+  }
+
+  /** Copies `source[start, end)`. */
+  copy(source: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    this.#reserve(length);
+    const bytes = this.bytes;
+    let at = this.at;
+    for (let i = start; i < end; i++) bytes[at++] = source[i]!;
+    this.at = at;
+  }
+
+  /** Writes `text` as UTF-8. */
+  write(text: string): void {
+    this.#reserve(text.length * 3);
+    this.at += this.bytes.write(text, this.at, 'utf8');
+  }
+
+  #reserve(length: number): void {
+    if (this.at + length <= this.bytes.length) return;
+    const grown = Buffer.from(new ArrayBuffer(Math.max(this.bytes.length * 2, this.at + length)));
+    this.bytes.copy(grown, 0, 0, this.at);
+    this.bytes = grown;
+  }
+}
+
+/** Packs `events` (any length, buffer events or plain ones). */
 export function packBatch(events: readonly MarketEvent[]): PackedBatch {
   const size = events.length;
   const kind = new Uint8Array(size);
@@ -42,101 +85,166 @@ export function packBatch(events: readonly MarketEvent[]): PackedBatch {
   const exchangeTsUs = new Float64Array(size);
   const nums = new Float64Array(size * NUMS);
   const flags = new Uint8Array(size);
-  const list: string[] = [];
-  const last: string[] = ['', '', '', '', '', ''];
-  const current: string[] = ['', '', '', '', '', ''];
-  let first = true;
+  const textEnd = new Uint32Array(size * NUMS);
+  const text = new TextWriter(size * TEXT_BYTES_PER_EVENT);
+  const names: string[] = [];
+  let lastExchange: string | null = null;
+  let lastSymbol: string | null = null;
   for (let i = 0; i < size; i++) {
     const e = events[i]!;
     const n = i * NUMS;
     tsUs[i] = e.tsUs;
     exchangeTsUs[i] = e.exchangeTsUs ?? Number.NaN;
-    current[0] = e.exchange;
-    current[1] = e.symbol;
     let flag = 0;
+    if (e.exchange === lastExchange) flag |= EXCHANGE_REPEATS;
+    else names.push((lastExchange = e.exchange));
+    if (e.symbol === lastSymbol) flag |= SYMBOL_REPEATS;
+    else names.push((lastSymbol = e.symbol));
     if (e.type === 'quote') {
       kind[i] = 1;
       nums[n] = e.bidPriceNum;
       nums[n + 1] = e.bidSizeNum;
       nums[n + 2] = e.askPriceNum;
       nums[n + 3] = e.askSizeNum;
-      current[2] = e.bidPrice;
-      current[3] = e.bidSize;
-      current[4] = e.askPrice;
-      current[5] = e.askSize;
+      if (e instanceof BufferQuoteEvent) {
+        const bytes = e.bytes;
+        text.copy(bytes, e.bidPriceStart, e.bidPriceEnd);
+        textEnd[n] = text.at;
+        text.copy(bytes, e.bidSizeStart, e.bidSizeEnd);
+        textEnd[n + 1] = text.at;
+        text.copy(bytes, e.askPriceStart, e.askPriceEnd);
+        textEnd[n + 2] = text.at;
+        text.copy(bytes, e.askSizeStart, e.askSizeEnd);
+      } else {
+        text.write(e.bidPrice);
+        textEnd[n] = text.at;
+        text.write(e.bidSize);
+        textEnd[n + 1] = text.at;
+        text.write(e.askPrice);
+        textEnd[n + 2] = text.at;
+        text.write(e.askSize);
+      }
+      textEnd[n + 3] = text.at;
     } else {
       kind[i] = 2;
       nums[n] = e.priceNum;
       nums[n + 1] = e.sizeNum;
-      current[2] = e.price;
-      current[3] = e.size;
-      current[4] = e.side ?? '';
-      current[5] = e.id ?? '';
       if (e.side === null) flag |= SIDE_NULL;
-      if (e.id === null) flag |= ID_NULL;
-    }
-    for (let k = 0; k < SLOTS; k++) {
-      const text = current[k]!;
-      if (!first && text === last[k]) flag |= 1 << k;
-      else {
-        list.push(text);
-        last[k] = text;
+      else if (e.side === 'sell') flag |= SIDE_SELL;
+      if (e instanceof BufferTradeEvent) {
+        const bytes = e.bytes;
+        text.copy(bytes, e.priceStart, e.priceEnd);
+        textEnd[n] = text.at;
+        text.copy(bytes, e.sizeStart, e.sizeEnd);
+        textEnd[n + 1] = text.at;
+        if (e.idStart < 0) flag |= ID_NULL;
+        else text.copy(bytes, e.idStart, e.idEnd);
+      } else {
+        text.write(e.price);
+        textEnd[n] = text.at;
+        text.write(e.size);
+        textEnd[n + 1] = text.at;
+        const id = e.id;
+        if (id === null) flag |= ID_NULL;
+        else text.write(id);
       }
+      textEnd[n + 2] = text.at;
+      textEnd[n + 3] = text.at;
     }
     flags[i] = flag;
-    first = false;
   }
-  return { size, kind, tsUs, exchangeTsUs, nums, flags, strings: list.join('\n') };
+  return {
+    size,
+    kind,
+    tsUs,
+    exchangeTsUs,
+    nums,
+    flags,
+    names: names.join('\n'),
+    text: text.bytes,
+    textEnd,
+  };
 }
 
 /** The buffers a packed batch can hand over to another thread without copying. */
 export function transferablesOf(batch: PackedBatch): ArrayBuffer[] {
-  return [batch.kind, batch.tsUs, batch.exchangeTsUs, batch.nums, batch.flags].map(
-    (a) => a.buffer as ArrayBuffer,
-  );
+  return [
+    batch.kind,
+    batch.tsUs,
+    batch.exchangeTsUs,
+    batch.nums,
+    batch.flags,
+    batch.text,
+    batch.textEnd,
+  ].map((a) => a.buffer as ArrayBuffer);
 }
 
-/** The events of a packed batch, equal field by field to those packed. */
+/**
+ * The events of a packed batch, equal field by field to those packed (as
+ * {@link plainMarketEvent} sees them): buffer events over the batch's text.
+ */
 export function unpackBatch(batch: PackedBatch): MarketEvent[] {
-  const table = batch.size === 0 ? [] : batch.strings.split('\n');
-  const { kind, tsUs, exchangeTsUs, nums, flags } = batch;
+  const names = batch.size === 0 ? [] : batch.names.split('\n');
+  const { kind, tsUs, exchangeTsUs, nums, flags, textEnd } = batch;
+  const bytes = eventBytes(batch.text);
   const events = new Array<MarketEvent>(batch.size);
-  const slot: string[] = ['', '', '', '', '', ''];
-  let next = 0;
+  let exchange = '';
+  let symbol = '';
+  let nextName = 0;
+  let start = 0;
   for (let i = 0; i < batch.size; i++) {
     const n = i * NUMS;
     const flag = flags[i]!;
-    for (let k = 0; k < SLOTS; k++) if ((flag & (1 << k)) === 0) slot[k] = table[next++]!;
+    if ((flag & EXCHANGE_REPEATS) === 0) exchange = names[nextName++]!;
+    if ((flag & SYMBOL_REPEATS) === 0) symbol = names[nextName++]!;
     const exchangeTs = exchangeTsUs[i]!;
     const exchangeTime = Number.isNaN(exchangeTs) ? null : exchangeTs;
-    events[i] =
-      kind[i] === 1
-        ? quoteEvent(
-            tsUs[i]!,
-            exchangeTime,
-            slot[0]!,
-            slot[1]!,
-            slot[2]!,
-            nums[n]!,
-            slot[3]!,
-            nums[n + 1]!,
-            slot[4]!,
-            nums[n + 2]!,
-            slot[5]!,
-            nums[n + 3]!,
-          )
-        : tradeEvent(
-            tsUs[i]!,
-            exchangeTime,
-            slot[0]!,
-            slot[1]!,
-            (flag & ID_NULL) === 0 ? slot[5]! : null,
-            (flag & SIDE_NULL) === 0 ? (slot[4] as Side) : null,
-            slot[2]!,
-            nums[n]!,
-            slot[3]!,
-            nums[n + 1]!,
-          );
+    const end0 = textEnd[n]!;
+    const end1 = textEnd[n + 1]!;
+    const end2 = textEnd[n + 2]!;
+    const end3 = textEnd[n + 3]!;
+    if (kind[i] === 1) {
+      events[i] = new BufferQuoteEvent(
+        tsUs[i]!,
+        exchangeTime,
+        exchange,
+        symbol,
+        nums[n]!,
+        nums[n + 1]!,
+        nums[n + 2]!,
+        nums[n + 3]!,
+        bytes,
+        start,
+        end0,
+        end0,
+        end1,
+        end1,
+        end2,
+        end2,
+        end3,
+      );
+    } else {
+      const side: Side | null =
+        (flag & SIDE_NULL) !== 0 ? null : (flag & SIDE_SELL) !== 0 ? 'sell' : 'buy';
+      const hasId = (flag & ID_NULL) === 0;
+      events[i] = new BufferTradeEvent(
+        tsUs[i]!,
+        exchangeTime,
+        exchange,
+        symbol,
+        side,
+        nums[n]!,
+        nums[n + 1]!,
+        bytes,
+        start,
+        end0,
+        end0,
+        end1,
+        hasId ? end1 : -1,
+        hasId ? end2 : -1,
+      );
+    }
+    start = end3;
   }
   return events;
 }

@@ -1,3 +1,5 @@
+import type { EventBytes } from './buffer-events.js';
+
 /** How many recent trade ids of each stream a {@link TradeIdFilter} remembers. */
 export const TRADE_ID_WINDOW = 1024;
 
@@ -27,6 +29,19 @@ function numericId(id: string): number {
   return value;
 }
 
+/** {@link numericId} of UTF-8 bytes (a digit is one byte, so the same rule on the same text). */
+function numericIdBytes(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length === 0 || length > 15 || (length > 1 && bytes[start] === 48)) return -1;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = bytes[i]! - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 /**
  * Finds repeated trade ids within a file: an id seen among the last {@link TRADE_ID_WINDOW} trades
  * of the same exchange and symbol is a duplicate (a capture that recorded a message twice, two
@@ -41,6 +56,29 @@ export class TradeIdFilter {
 
   /** True when `id` is a duplicate of a recent trade of the stream; records it otherwise. */
   isDuplicate(exchange: string, symbol: string, id: string): boolean {
+    return this.#check(this.#streamOf(exchange, symbol), numericId(id), id);
+  }
+
+  /**
+   * {@link isDuplicate} for an id given as UTF-8 bytes, `bytes[start, end)` (a buffer event's):
+   * a numeric id is read without making a string.
+   */
+  isDuplicateBytes(
+    exchange: string,
+    symbol: string,
+    bytes: EventBytes,
+    start: number,
+    end: number,
+  ): boolean {
+    const value = numericIdBytes(bytes, start, end);
+    return this.#check(
+      this.#streamOf(exchange, symbol),
+      value,
+      value >= 0 ? '' : bytes.utf8Slice(start, end),
+    );
+  }
+
+  #streamOf(exchange: string, symbol: string): StreamIds {
     let ids = this.#last;
     if (ids === null || exchange !== this.#lastExchange || symbol !== this.#lastSymbol) {
       ids = this.#stream(exchange, symbol);
@@ -48,7 +86,11 @@ export class TradeIdFilter {
       this.#lastExchange = exchange;
       this.#lastSymbol = symbol;
     }
-    const value = numericId(id);
+    return ids;
+  }
+
+  /** `value`: the id's number ({@link numericId}), or -1 and the id as `text`. */
+  #check(ids: StreamIds, value: number, text: string): boolean {
     if (value >= 0) {
       if (value > ids.max) ids.max = value;
       else if (ids.numbers.includes(value)) return true;
@@ -56,11 +98,11 @@ export class TradeIdFilter {
       ids.numberAt = (ids.numberAt + 1) % TRADE_ID_WINDOW;
       return false;
     }
-    if (ids.textSet.has(id)) return true;
+    if (ids.textSet.has(text)) return true;
     const evicted = ids.texts[ids.textAt];
     if (evicted !== undefined) ids.textSet.delete(evicted);
-    ids.texts[ids.textAt] = id;
-    ids.textSet.add(id);
+    ids.texts[ids.textAt] = text;
+    ids.textSet.add(text);
     ids.textAt = (ids.textAt + 1) % TRADE_ID_WINDOW;
     return false;
   }

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FeedError } from '../src/core/errors.js';
 import type { FeedOptions } from './feed-source.js';
+import type { MarketEvent } from '../src/core/market-event.js';
+import { BufferQuoteEvent, BufferTradeEvent, plainMarketEvent } from './buffer-events.js';
+import { NORMALIZED_CSV_HEADER } from './normalized-csv-format.js';
+import { openFeed } from './open-feed.js';
 import { packBatch, unpackBatch } from './packed-batch.js';
 import {
   fixture,
@@ -69,7 +73,41 @@ describe('openFeedInWorker', () => {
 describe('packBatch', () => {
   it('round-trips every field, nulls and empty batches included', async () => {
     const { events } = await readAll(fixture('tardis-trades.csv'));
-    expect(unpackBatch(packBatch(events))).toEqual(events);
+    expect(unpackBatch(packBatch(events)).map(plainMarketEvent)).toEqual(events);
     expect(unpackBatch(packBatch([]))).toEqual([]);
+  });
+
+  it('round-trips buffer events and plain ones in one batch (sides, ids, UTF-8 text)', async () => {
+    const dir = tempDir();
+    const lines = [
+      NORMALIZED_CSV_HEADER,
+      '1704067200000000,synthetic,BTCUSDT,quote,,,,60000.00,0.24615,60000.01,0.53797,',
+      '1704067200000001,synthetic,BTCUSDT,trade,sell,60000.00,0.5,,,,,7',
+      '1704067200000002,synthetic,BTCUSDT,trade,,60000.01,1,,,,,',
+      '1704067200000003,other,ETHUSDT,trade,buy,3000.5,.25,,,,,x-ü-1',
+    ];
+    const source = await openFeed(writeFeed(dir, 'mixed.csv', `${lines.join('\n')}\n`));
+    const raw: MarketEvent[] = [];
+    for await (const batch of source.batches()) raw.push(...batch);
+    // ASCII chunks are read in place (buffer events); the one with ü is not.
+    expect(
+      raw.filter((e) => e instanceof BufferTradeEvent || e instanceof BufferQuoteEvent),
+    ).toHaveLength(0);
+    const ascii = await openFeed(writeFeed(dir, 'ascii.csv', `${lines.slice(0, 4).join('\n')}\n`));
+    const bufferEvents: MarketEvent[] = [];
+    for await (const batch of ascii.batches()) bufferEvents.push(...batch);
+    expect(
+      bufferEvents.every((e) => e instanceof BufferTradeEvent || e instanceof BufferQuoteEvent),
+    ).toBe(true);
+    const { events: plain } = await readAll(fixture('tardis-trades.csv'));
+    const mixed = [...bufferEvents, ...plain, ...raw];
+    const unpacked = unpackBatch(packBatch(mixed));
+    expect(unpacked.map(plainMarketEvent)).toEqual(mixed.map(plainMarketEvent));
+    expect(unpacked.map((e) => (e.type === 'trade' ? [e.side, e.id] : null)).slice(0, 3)).toEqual([
+      null,
+      ['sell', '7'],
+      [null, null],
+    ]);
+    expect(unpacked.at(-1)).toMatchObject({ symbol: 'ETHUSDT', id: 'x-ü-1', size: '.25' });
   });
 });

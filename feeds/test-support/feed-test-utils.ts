@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { MarketEvent } from '../../src/core/market-event.js';
+import { plainMarketEvent } from '../buffer-events.js';
 import type { FeedOptions, FeedSource } from '../feed-source.js';
 import { openFeed } from '../open-feed.js';
 
@@ -40,7 +41,10 @@ export function fixtureText(name: string): string {
   return readFileSync(fixture(name), 'utf8');
 }
 
-/** Opens a feed (with `openFeed`, or `open`) and reads every event. */
+/**
+ * Opens a feed (with `openFeed`, or `open`) and reads every event, as plain objects
+ * ({@link plainMarketEvent}: a buffer event's strings decoded, so `toEqual` sees them).
+ */
 export async function readAll(
   path: string,
   options?: FeedOptions,
@@ -55,7 +59,7 @@ export async function readAll(
   const batchSizes: number[] = [];
   for await (const batch of source.batches()) {
     batchSizes.push(batch.length);
-    for (const event of batch) events.push(event);
+    for (const event of batch) events.push(plainMarketEvent(event));
   }
   return { source, events, batchSizes };
 }
