@@ -1,9 +1,20 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FeedError } from '../src/core/errors.js';
-import { symbolFromBinanceFileName } from './binance-csv-parser.js';
+import type { MarketEvent } from '../src/core/market-event.js';
 import {
+  BinanceCsvParser,
+  symbolFromBinanceFileName,
+  type BinanceCsvKind,
+} from './binance-csv-parser.js';
+import { BufferTradeEvent, plainMarketEvent } from './buffer-events.js';
+import { FeedContext } from './feed-context.js';
+import { emptyFeedStats } from './feed-source.js';
+import {
+  compareBytesPath,
   fixture,
   fixtureText,
+  type BytesPathCounts,
   readAll,
   rejection,
   tempDir,
@@ -316,5 +327,124 @@ describe('binance-csv readers', () => {
     expect(error.message).toContain(
       ':1: -: header is not "id,price,qty,quote_qty,time,is_buyer_maker"',
     );
+  });
+});
+
+describe('binance-csv bytes fast path', () => {
+  /** A good line of each layout: [kind, columns] → fields. */
+  const goodFields = (kind: BinanceCsvKind, columns: number, id: number, timeMs: number) =>
+    (kind === 'trades'
+      ? [String(id), '61837.63000000', '0.00081000', '50.08848030', String(timeMs), 'true', 'True']
+      : [
+          String(id),
+          '61837.63',
+          '0.5',
+          String(id * 2),
+          String(id * 2 + 3),
+          String(timeMs * 1000),
+          'False',
+          'true',
+        ]
+    ).slice(0, columns);
+  const oddField = fc.constantFrom(
+    '',
+    '1e3',
+    '+5',
+    '-0',
+    '.5',
+    '5.',
+    '0',
+    '1234567890123456',
+    '9007199254740993',
+    '00000000000000000012',
+    'TRUE',
+    'false',
+    'x',
+    '1.2.3',
+    '99999999999999',
+    '100000000000000',
+  );
+  const layouts = fc.constantFrom<[BinanceCsvKind, number]>(
+    ['trades', 7],
+    ['trades', 6],
+    ['aggTrades', 8],
+    ['aggTrades', 7],
+  );
+
+  it.each([
+    ['trades', 7],
+    ['trades', 6],
+    ['aggTrades', 8],
+    ['aggTrades', 7],
+  ] as const)('reads an ordinary %s line of %i columns in place', (kind, columns) => {
+    const parser = new BinanceCsvParser(
+      new FeedContext('x.csv', emptyFeedStats(), 0),
+      kind,
+      'BTCUSDT',
+    );
+    expect(
+      parser.parseLine(goodFields(kind, columns, 1, 1_723_161_255_342).join(','), 1),
+    ).not.toBeNull();
+    const line = goodFields(kind, columns, 2, 1_723_161_255_343).join(',');
+    const event = parser.parseBytes(Buffer.from(line), 0, line.length, 2);
+    expect(event).toBeInstanceOf(BufferTradeEvent);
+    expect(plainMarketEvent(event as MarketEvent)).toMatchObject({
+      id: '2',
+      side: kind === 'trades' ? 'sell' : 'buy',
+      exchange:
+        columns === 6 || (kind === 'aggTrades' && columns === 7) ? 'binance-futures' : 'binance',
+      exchangeTsUs: 1_723_161_255_343_000,
+    });
+  });
+
+  it('reads bytes in place as it reads the text: same events, same errors, or leaves the line (property)', () => {
+    const counts: BytesPathCounts = { inPlace: 0, leftToText: 0 };
+    fc.assert(
+      fc.property(
+        layouts,
+        fc.boolean(),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 2_000_000 }),
+            fc.option(fc.tuple(fc.integer({ min: 0, max: 7 }), oddField), { nil: null, freq: 2 }),
+            fc.constantFrom(0, 0, 0, 1, -1),
+          ),
+          { maxLength: 25 },
+        ),
+        ([kind, columns], header, items) => {
+          const names =
+            kind === 'trades'
+              ? 'id,price,qty,quote_qty,time,is_buyer_maker,is_best_match'
+              : 'agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker,is_best_match';
+          let timeMs = 1_723_161_255_342;
+          const lines = items.map(([stepMs, odd, extra], i) => {
+            timeMs += stepMs;
+            const fields = goodFields(kind, columns, 3_000_000 + i, timeMs);
+            if (odd !== null) fields[odd[0] % columns] = odd[1];
+            if (extra > 0) fields.push('true');
+            if (extra < 0) fields.pop();
+            return fields.join(',');
+          });
+          const all = header
+            ? [names.split(',').slice(0, columns).join(','), ...lines]
+            : [goodFields(kind, columns, 1, timeMs).join(','), ...lines];
+          const byText = new BinanceCsvParser(
+            new FeedContext('x.csv', emptyFeedStats(), 5_000, false),
+            kind,
+            'BTCUSDT',
+          );
+          const byBytes = new BinanceCsvParser(
+            new FeedContext('x.csv', emptyFeedStats(), 5_000, false),
+            kind,
+            'BTCUSDT',
+          );
+          compareBytesPath(byText, byBytes, all, counts);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // The fast path was taken, and also left: both sides were compared.
+    expect(counts.inPlace).toBeGreaterThan(100);
+    expect(counts.leftToText).toBeGreaterThan(100);
   });
 });

@@ -1,8 +1,15 @@
 import type { MarketEvent } from '../src/core/market-event.js';
 import type { FeedContext } from './feed-context.js';
 import type { LineParser } from './line-parser.js';
-import { columnEnds, scanBoolean } from './csv-columns.js';
-import { quoteValue, scanDecimal, scanUnsignedInteger } from './decimal-scan.js';
+import { BufferTradeEvent, type EventBytes } from './buffer-events.js';
+import { columnEnds, scanBoolean, scanBooleanBytes } from './csv-columns.js';
+import {
+  quoteValue,
+  scanDecimal,
+  scanSimpleDecimalBytes,
+  scanUnsignedBytes,
+  scanUnsignedInteger,
+} from './decimal-scan.js';
 import { integerTime, positivePrice, validSize } from './field-checks.js';
 import { tradeEvent } from './market-event-factory.js';
 
@@ -44,12 +51,16 @@ export class BinanceCsvParser implements LineParser {
   #columns = 0;
   #exchange = 'binance';
 
+  /** Comma offsets of the line {@link parseBytes} reads. */
+  readonly #commas: Int32Array;
+
   constructor(ctx: FeedContext, kind: BinanceCsvKind, symbol: string) {
     this.#ctx = ctx;
     this.#kind = kind;
     this.#names = COLUMNS[kind];
     this.#symbol = symbol;
     this.#ends = new Int32Array(this.#names.length);
+    this.#commas = new Int32Array(this.#names.length);
   }
 
   parseLine(line: string, lineNo: number): MarketEvent | null {
@@ -155,6 +166,81 @@ export class BinanceCsvParser implements LineParser {
       priceNum,
       line.slice(e1 + 1, e2),
       sizeNum,
+    );
+  }
+
+  /**
+   * {@link parseLine}'s fast path on bytes: a line after the first with the first line's column
+   * count, plain decimals (up to 15 digits), ids and times of up to 16 digits and exact booleans
+   * becomes a {@link BufferTradeEvent} (no string decoded); anything else, every bad line
+   * included, is left to {@link parseLine} (`undefined`).
+   */
+  parseBytes(bytes: Buffer, start: number, end: number, lineNo: number): MarketEvent | undefined {
+    const columns = this.#columns;
+    if (columns === 0) return undefined;
+    const commas = this.#commas;
+    let count = 0;
+    for (let i = start; i < end; i++) {
+      if (bytes[i] !== 44) continue;
+      if (count === columns - 1) return undefined;
+      commas[count++] = i;
+    }
+    if (count !== columns - 1) return undefined;
+    commas[count] = end; // the last column ends at the line's end, as columnEnds has it
+    const e0 = commas[0]!;
+    const e1 = commas[1]!;
+    const e2 = commas[2]!;
+    const e3 = commas[3]!;
+    const e4 = commas[4]!;
+    const e5 = commas[5]!;
+    const priceNum = scanSimpleDecimalBytes(bytes, e0 + 1, e1);
+    const sizeNum = scanSimpleDecimalBytes(bytes, e1 + 1, e2);
+    if (scanUnsignedBytes(bytes, start, e0) < 0 || !(priceNum > 0 && sizeNum > 0)) return undefined;
+    let timeStart: number;
+    let timeEnd: number;
+    let makerEnd: number;
+    if (this.#kind === 'trades') {
+      if (!(scanSimpleDecimalBytes(bytes, e2 + 1, e3) >= 0)) return undefined;
+      timeStart = e3 + 1;
+      timeEnd = e4;
+      makerEnd = e5;
+    } else {
+      if (scanUnsignedBytes(bytes, e2 + 1, e3) < 0 || scanUnsignedBytes(bytes, e3 + 1, e4) < 0)
+        return undefined;
+      timeStart = e4 + 1;
+      timeEnd = e5;
+      makerEnd = commas[6]!;
+    }
+    const rawTime = scanUnsignedBytes(bytes, timeStart, timeEnd);
+    if (!(rawTime > 0)) return undefined;
+    const exchangeTsUs = rawTime < MS_US_THRESHOLD ? rawTime * 1000 : rawTime;
+    const buyerIsMaker = scanBooleanBytes(bytes, timeEnd + 1, makerEnd);
+    if (
+      !Number.isSafeInteger(exchangeTsUs) ||
+      buyerIsMaker < 0 ||
+      (columns === this.#names.length && scanBooleanBytes(bytes, makerEnd + 1, end) < 0)
+    )
+      return undefined;
+    const tsUs = this.#ctx.eventTime(
+      exchangeTsUs,
+      lineNo,
+      this.#kind === 'trades' ? 'time' : 'transact_time',
+    );
+    return new BufferTradeEvent(
+      tsUs,
+      exchangeTsUs,
+      this.#exchange,
+      this.#symbol,
+      buyerIsMaker === 1 ? 'sell' : 'buy',
+      priceNum,
+      sizeNum,
+      bytes as unknown as EventBytes,
+      e0 + 1,
+      e1,
+      e1 + 1,
+      e2,
+      start,
+      e0,
     );
   }
 }

@@ -26,6 +26,30 @@ export function scanBoolean(line: string, start: number, end: number): number {
   return -1;
 }
 
+/** {@link scanBoolean} of bytes: `true`/`True` 1, `false`/`False` 0, else -1. */
+export function scanBooleanBytes(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  const first = bytes[start];
+  if (
+    length === 4 &&
+    (first === 116 || first === 84) &&
+    bytes[start + 1] === 114 &&
+    bytes[start + 2] === 117 &&
+    bytes[start + 3] === 101
+  )
+    return 1;
+  if (
+    length === 5 &&
+    (first === 102 || first === 70) &&
+    bytes[start + 1] === 97 &&
+    bytes[start + 2] === 108 &&
+    bytes[start + 3] === 115 &&
+    bytes[start + 4] === 101
+  )
+    return 0;
+  return -1;
+}
+
 /** True when `line[start, end)` equals `text` (no substring allocated). */
 export function sameText(line: string, start: number, end: number, text: string): boolean {
   const length = end - start;

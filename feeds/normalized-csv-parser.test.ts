@@ -3,12 +3,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FeedError } from '../src/core/errors.js';
 import type { MarketEvent } from '../src/core/market-event.js';
-import { BufferTradeEvent, plainMarketEvent } from './buffer-events.js';
+import { BufferTradeEvent } from './buffer-events.js';
 import { FeedContext } from './feed-context.js';
 import { emptyFeedStats } from './feed-source.js';
 import { NORMALIZED_CSV_HEADER, formatNormalizedCsvLine } from './normalized-csv-format.js';
 import { NormalizedCsvParser } from './normalized-csv-parser.js';
-import { fixture, readAll, rejection, tempDir, writeFeed } from './test-support/feed-test-utils.js';
+import {
+  compareBytesPath,
+  fixture,
+  readAll,
+  rejection,
+  tempDir,
+  writeFeed,
+  type BytesPathCounts,
+} from './test-support/feed-test-utils.js';
 
 /** Plain decimals as venues write them, e.g. "61837.63000000", "0.5", "12". */
 const decimalText = (positive: boolean): fc.Arbitrary<string> =>
@@ -199,8 +207,7 @@ describe('normalized reader', () => {
         if (extraColumn) fields.push('');
         return fields.join(',');
       });
-    let inPlace = 0;
-    let leftToText = 0;
+    const counts: BytesPathCounts = { inPlace: 0, leftToText: 0 };
     fc.assert(
       fc.property(fc.array(lineArbitrary, { maxLength: 30 }), fc.boolean(), (lines, tradesOnly) => {
         const byText = new NormalizedCsvParser(
@@ -209,35 +216,13 @@ describe('normalized reader', () => {
         const byBytes = new NormalizedCsvParser(
           new FeedContext('x.csv', emptyFeedStats(), 1_000_000, tradesOnly),
         );
-        const outcome = (read: () => MarketEvent | null): unknown => {
-          try {
-            const event = read();
-            return event === null ? null : plainMarketEvent(event);
-          } catch (error) {
-            return error instanceof FeedError ? `${error.code} ${error.message}` : error;
-          }
-        };
-        const all = [NORMALIZED_CSV_HEADER, ...lines];
-        all.forEach((line, i) => {
-          const bytes = Buffer.from(`#${line}\n`, 'latin1');
-          const expected = outcome(() => byText.parseLine(line, i + 1));
-          const actual = outcome(() => {
-            const event = byBytes.parseBytes(bytes, 1, bytes.length - 1, i + 1);
-            if (event === undefined) {
-              leftToText++;
-              return byBytes.parseLine(line, i + 1);
-            }
-            inPlace++;
-            return event;
-          });
-          expect(actual).toEqual(expected);
-        });
+        compareBytesPath(byText, byBytes, [NORMALIZED_CSV_HEADER, ...lines], counts);
       }),
       { numRuns: 300 },
     );
     // The fast path was taken, and also left: both sides were compared.
-    expect(inPlace).toBeGreaterThan(100);
-    expect(leftToText).toBeGreaterThan(100);
+    expect(counts.inPlace).toBeGreaterThan(100);
+    expect(counts.leftToText).toBeGreaterThan(100);
   });
 
   it('reads ordinary lines in place, as buffer events', () => {

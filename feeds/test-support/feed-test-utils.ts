@@ -4,7 +4,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { MarketEvent } from '../../src/core/market-event.js';
+import { expect } from 'vitest';
+import { FeedError } from '../../src/core/errors.js';
 import { plainMarketEvent } from '../buffer-events.js';
+import type { LineParser } from '../line-parser.js';
 import type { FeedOptions, FeedSource } from '../feed-source.js';
 import { openFeed } from '../open-feed.js';
 
@@ -73,4 +76,46 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
     throw new Error(`rejected with a non-Error: ${String(error)}`, { cause: error });
   }
   throw new Error('expected a rejection, but the promise resolved');
+}
+
+/** How often {@link compareBytesPath} saw the bytes path read a line, and leave one to the text. */
+export interface BytesPathCounts {
+  inPlace: number;
+  leftToText: number;
+}
+
+/**
+ * Feeds `lines` to two fresh parsers of one format, one through `parseLine` only and one through
+ * `parseBytes` first (its text path when it leaves the line), and expects the same outcome for
+ * every line: the same event (as plain objects), null, or the same FeedError. Each line is given
+ * inside a larger buffer (a byte before it, a newline after), as a reader's chunk holds it.
+ */
+export function compareBytesPath(
+  byText: LineParser,
+  byBytes: LineParser,
+  lines: readonly string[],
+  counts: BytesPathCounts,
+): void {
+  const outcome = (read: () => MarketEvent | null): unknown => {
+    try {
+      const event = read();
+      return event === null ? null : plainMarketEvent(event);
+    } catch (error) {
+      return error instanceof FeedError ? `${error.code} ${error.message}` : error;
+    }
+  };
+  lines.forEach((line, i) => {
+    const bytes = Buffer.from(`,${line}\n`, 'latin1');
+    const expected = outcome(() => byText.parseLine(line, i + 1));
+    const actual = outcome(() => {
+      const event = byBytes.parseBytes?.(bytes, 1, bytes.length - 1, i + 1);
+      if (event === undefined) {
+        counts.leftToText++;
+        return byBytes.parseLine(line, i + 1);
+      }
+      counts.inPlace++;
+      return event;
+    });
+    expect(actual).toEqual(expected);
+  });
 }
