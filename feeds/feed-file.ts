@@ -5,8 +5,15 @@ import { Transform, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { FeedError } from '../src/core/errors.js';
 
-/** Raw read size: large chunks keep per-chunk overhead negligible. */
-const READ_CHUNK_BYTES = 1 << 20;
+/**
+ * Raw read size (Node's default for file streams). Buffer events keep their chunk alive
+ * (buffer-events.ts), and an event that outlives a young-generation collection holds its chunk
+ * until the next full one: 64 KiB chunks keep that small. Peak RSS of the bench's replay
+ * (`node dist/bench/replay-rss-child.js FILE 1000`, two runs each): with 1 MiB chunks 174–190 MiB
+ * on 1M events and 192–199 MiB on 10M; with 64 KiB 120 MiB and 122–128 MiB; the replay's wall
+ * time the same within noise (0.99x, 5 paired runs of `node dist/bench/replay-once.js`).
+ */
+const READ_CHUNK_BYTES = 1 << 16;
 const GUNZIP_CHUNK_BYTES = 1 << 18;
 
 /** What the first bytes of a file say. */
