@@ -1,20 +1,58 @@
-import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-import { Transform, pipeline } from 'node:stream';
+import { Readable, Transform, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { FeedError } from '../src/core/errors.js';
 
 /**
- * Raw read size (Node's default for file streams). Buffer events keep their chunk alive
- * (buffer-events.ts), and an event that outlives a young-generation collection holds its chunk
- * until the next full one: 64 KiB chunks keep that small. Peak RSS of the bench's replay
- * (`node dist/bench/replay-rss-child.js FILE 1000`, two runs each): with 1 MiB chunks 174–190 MiB
- * on 1M events and 192–199 MiB on 10M; with 64 KiB 120 MiB and 122–128 MiB; the replay's wall
- * time the same within noise (0.99x, 5 paired runs of `node dist/bench/replay-once.js`).
+ * Raw read size. Buffer events keep the chunk they were read from alive (buffer-events.ts), and
+ * read buffers are memory outside V8's heap that waits for a collection: small reads keep both
+ * small. Peak RSS of the bench's replay (`node dist/bench/replay-rss-child.js FILE 1000`, two or
+ * three runs each, 1M and 10M events): 1 MiB reads 174–190 and 192–199 MiB; 256 KiB reads
+ * 123–125 and 137–140 MiB; 64 KiB reads 119–127 and 127–141 MiB (before buffer events, with 1 MiB
+ * reads: 195 and 203 MiB).
  */
 const READ_CHUNK_BYTES = 1 << 16;
+/**
+ * Reads in flight ahead of the reader. A file stream at this size reads one chunk at a time, and
+ * the replay then waited on it for about 0.2 s per million lines (idle time in `node --cpu-prof`
+ * of the bench replay with 10 accounts); two reads ahead 35 ms, eight none measurable.
+ */
+const READS_AHEAD = 8;
 const GUNZIP_CHUNK_BYTES = 1 << 18;
+
+/**
+ * The file's bytes in fresh {@link READ_CHUNK_BYTES} buffers, {@link READS_AHEAD} reads ahead of
+ * the consumer (a buffer is never reused: events may keep it).
+ */
+async function* readChunks(path: string): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  let position = 0;
+  // Each read settles to its bytes or its error at once, so a failed read waiting in the queue
+  // is never an unhandled rejection; the error is thrown when its turn comes.
+  const read = (): Promise<Buffer | Error> => {
+    const buffer = Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
+    const at = position;
+    position += READ_CHUNK_BYTES;
+    return handle.read(buffer, 0, READ_CHUNK_BYTES, at).then(
+      ({ bytesRead }) => (bytesRead === READ_CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead)),
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+  };
+  const pending: Promise<Buffer | Error>[] = [];
+  try {
+    for (let i = 0; i < READS_AHEAD; i++) pending.push(read());
+    for (;;) {
+      const chunk = await (pending.shift() as Promise<Buffer | Error>);
+      if (chunk instanceof Error) throw chunk;
+      if (chunk.length === 0) return;
+      pending.push(read());
+      yield chunk;
+    }
+  } finally {
+    await Promise.all(pending); // settled, never rejected: the handle is idle before it closes
+    await handle.close();
+  }
+}
 
 /** What the first bytes of a file say. */
 export interface FileProbe {
@@ -68,7 +106,7 @@ export function openTextStream(
   onRaw?: (chunk: Buffer) => void,
   onRawEnd?: () => void,
 ): Readable {
-  const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+  const file = Readable.from(readChunks(path), { objectMode: false });
   const ignore = (): void => {}; // errors reach the consumer through the last stream
   if (onRaw === undefined && onRawEnd === undefined) {
     return gzip ? pipeline(file, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), ignore) : file;
