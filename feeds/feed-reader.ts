@@ -43,9 +43,10 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024;
  * Splits raw text chunks (Buffers) into lines and parses them into batches of events. A parser
  * with a bytes fast path ({@link LineParser.parseBytes}) reads ASCII lines in place, and its
  * events keep their chunk alive while they are referenced (buffer-events.ts); other lines are
- * decoded one by one, so their events' strings keep at most their own line alive. Accepts `\n` and `\r\n`; drops a UTF-8 byte-order mark at the start.
- * A trade whose id repeats a recent one of the same exchange and symbol is skipped and counted
- * (`skipped.duplicateTradeId`, {@link TradeIdFilter}).
+ * decoded one by one, so their events' strings keep at most their own line alive. Accepts `\n`
+ * and `\r\n`; drops a UTF-8 byte-order mark at the start. A trade whose id repeats a recent one
+ * of the same exchange and symbol is skipped and counted (`skipped.duplicateTradeId`,
+ * {@link TradeIdFilter}).
  */
 export class FeedReader {
   readonly #ctx: FeedContext;
