@@ -9,8 +9,9 @@ import { benchFeed } from './bench-files.js';
  * on the bench's 1M-event feed, the main thread's cost of (1) parsing, as the replay does today;
  * (2) receiving the parsed events by structured clone (what `postMessage` of event objects costs
  * the receiver: serialize is the worker's, deserialize the main thread's); (3) receiving them
- * packed ({@link packBatch}: typed-array columns and the strings, each sent once while it
- * repeats), as `openFeedInWorker` does, and rebuilding the event objects. A worker pays only if
+ * packed ({@link packBatch}: typed-array columns and the strings' bytes, exchange and symbol
+ * once while they repeat), as `openFeedInWorker` does, and rebuilding the events (buffer events
+ * over the batch's bytes). A worker pays only if
  * the main thread's share is well below (1), and the worker's (parse and pack) is not the pace.
  *
  *   npm run build && node dist/bench/event-transfer-probe.js
