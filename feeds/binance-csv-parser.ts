@@ -2,7 +2,7 @@ import type { MarketEvent } from '../src/core/market-event.js';
 import type { FeedContext } from './feed-context.js';
 import type { LineParser } from './line-parser.js';
 import { BufferTradeEvent, type EventBytes } from './buffer-events.js';
-import { columnEnds, scanBoolean, scanBooleanBytes } from './csv-columns.js';
+import { columnEnds, columnEndsBytes, scanBoolean, scanBooleanBytes } from './csv-columns.js';
 import {
   quoteValue,
   scanDecimal,
@@ -51,7 +51,7 @@ export class BinanceCsvParser implements LineParser {
   #columns = 0;
   #exchange = 'binance';
 
-  /** Comma offsets of the line {@link parseBytes} reads. */
+  /** Column ends of the line {@link parseBytes} reads. */
   readonly #commas: Int32Array;
 
   constructor(ctx: FeedContext, kind: BinanceCsvKind, symbol: string) {
@@ -179,14 +179,7 @@ export class BinanceCsvParser implements LineParser {
     const columns = this.#columns;
     if (columns === 0) return undefined;
     const commas = this.#commas;
-    let count = 0;
-    for (let i = start; i < end; i++) {
-      if (bytes[i] !== 44) continue;
-      if (count === columns - 1) return undefined;
-      commas[count++] = i;
-    }
-    if (count !== columns - 1) return undefined;
-    commas[count] = end; // the last column ends at the line's end, as columnEnds has it
+    if (!columnEndsBytes(bytes, start, end, columns, commas)) return undefined;
     const e0 = commas[0]!;
     const e1 = commas[1]!;
     const e2 = commas[2]!;

@@ -15,6 +15,30 @@ export function columnEnds(line: string, ends: Int32Array): number {
   return count + 1;
 }
 
+/**
+ * {@link columnEnds} for bytes, when the line must have exactly `columns` columns: fills `ends`
+ * (length at least `columns`) with each column's end (its comma, `end` for the last) and returns
+ * true, or returns false, as soon as it knows, for another column count.
+ */
+export function columnEndsBytes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  columns: number,
+  ends: Int32Array,
+): boolean {
+  const commas = columns - 1;
+  let count = 0;
+  for (let i = start; i < end; i++) {
+    if (bytes[i] !== 44) continue;
+    if (count === commas) return false;
+    ends[count++] = i;
+  }
+  if (count !== commas) return false;
+  ends[count] = end;
+  return true;
+}
+
 /** True when `line[start, end)` is `true`/`True` (1), `false`/`False` (0); else -1. */
 export function scanBoolean(line: string, start: number, end: number): number {
   const length = end - start;

@@ -1,7 +1,7 @@
 import type { MarketEvent, Side } from '../src/core/market-event.js';
 import type { FeedContext } from './feed-context.js';
 import type { LineParser } from './line-parser.js';
-import { sameText } from './csv-columns.js';
+import { columnEndsBytes, sameText } from './csv-columns.js';
 import {
   checkNotCrossed,
   integerTime,
@@ -20,7 +20,6 @@ import { NORMALIZED_CSV_HEADER } from './normalized-csv-format.js';
 
 const COLUMNS = NORMALIZED_CSV_HEADER.split(',');
 const COLUMN_COUNT = COLUMNS.length; // 12
-const COMMA = 44;
 /** `trade`, `quote`, `buy`, `sell` as bytes. */
 const TRADE = [116, 114, 97, 100, 101];
 const QUOTE = [113, 117, 111, 116, 101];
@@ -38,8 +37,8 @@ export class NormalizedCsvParser implements LineParser {
   // Last exchange and symbol seen: reused while they repeat, so events share one string.
   #exchange = '';
   #symbol = '';
-  /** Comma offsets of the line {@link parseBytes} reads. */
-  readonly #commas = new Int32Array(COLUMN_COUNT - 1);
+  /** Column ends of the line {@link parseBytes} reads. */
+  readonly #commas = new Int32Array(COLUMN_COUNT);
 
   constructor(ctx: FeedContext) {
     this.#ctx = ctx;
@@ -187,13 +186,7 @@ export class NormalizedCsvParser implements LineParser {
   ): MarketEvent | null | undefined {
     if (this.#first) return undefined;
     const commas = this.#commas;
-    let count = 0;
-    for (let i = start; i < end; i++) {
-      if (bytes[i] !== COMMA) continue;
-      if (count === COLUMN_COUNT - 1) return undefined;
-      commas[count++] = i;
-    }
-    if (count !== COLUMN_COUNT - 1) return undefined;
+    if (!columnEndsBytes(bytes, start, end, COLUMN_COUNT, commas)) return undefined;
     const c0 = commas[0]!;
     const c1 = commas[1]!;
     const c2 = commas[2]!;
