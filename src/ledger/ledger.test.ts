@@ -463,3 +463,52 @@ describe('canAfford fast path', () => {
     );
   });
 });
+
+describe('Ledger: columns', () => {
+  it('keeps every account’s books when the columns grow past their first capacity', () => {
+    const ledger = ledgerOf(['a', '10000', 'stable'], ['b', '5000', 'canary']);
+    ledger.mark(trade('100', BTC));
+    ledger.mark(trade('50', ETH));
+    ledger.applyFill(fill('a', 'buy', '3', '100', '0.1'));
+    ledger.applyFill(fill('a', 'sell', '2', '50', '0.2', ETH));
+    ledger.applyFill(fill('b', 'sell', '1.5', '50', '0', ETH));
+    const before = ['a', 'b'].map((id) => ledger.accountSnapshot(id));
+    const viewBefore = ledger.accountView('a', ETH);
+    const handle = ledger.account('a');
+    // Hundreds of accounts later (the columns reallocate several times), some of them trading.
+    for (let i = 0; i < 300; i++) {
+      ledger.addAccount({ id: `n${i}`, capital: new Decimal('1000') }, i % 2 ? 'canary' : 'stable');
+      if (i % 7 === 0) ledger.applyFill(fill(`n${i}`, 'buy', '0.5', '100', '0', BTC));
+    }
+    expect(['a', 'b'].map((id) => ledger.accountSnapshot(id))).toEqual(before);
+    expect(ledger.accountView(handle, ETH)).toEqual(viewBefore);
+    ledger.applyFill(fill('a', 'sell', '3', '100', '0'), handle);
+    expect(ledger.accountSnapshot('a').realizedPnl.toFixed()).toBe('0');
+    expect(ledger.accountSnapshot('n294').positions[0]?.quantity.toFixed()).toBe('0.5');
+    const stable = ledger.armTotals('stable');
+    // a is flat in BTC now; of the new accounts, every 14th (stable, i % 7 === 0) holds 0.5 BTC.
+    const holders = Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 14 === 0).length;
+    expect(stable.positions.find((p) => p.symbol === BTC)?.quantity.toFixed()).toBe(
+      new Decimal(holders).times('0.5').toFixed(),
+    );
+    expect(stable.accounts).toBe(151);
+  });
+
+  it('sums an account’s float equity over its positions in the order it first traded them', () => {
+    // Two accounts that opened the same symbols in opposite orders: each sum is the one its own
+    // position list gives (float addition is not associative: 1029.3999999999999 one way,
+    // 1029.4 the other), so one account's sizing never depends on what others traded first.
+    const ledger = ledgerOf(['x', '1000', 'stable'], ['y', '1000', 'stable']);
+    ledger.applyFill(fill('x', 'buy', '7', '0.1', '0', BTC));
+    ledger.applyFill(fill('x', 'buy', '7', '0.3', '0', ETH));
+    ledger.applyFill(fill('y', 'buy', '7', '0.3', '0', ETH));
+    ledger.applyFill(fill('y', 'buy', '7', '0.1', '0', BTC));
+    ledger.mark(trade('2.3', BTC));
+    ledger.mark(trade('2.3', ETH));
+    const btc = 7 * 2.3 - 0.7;
+    const eth = 7 * 2.3 - 2.1;
+    expect(1000 + btc + eth).not.toBe(1000 + eth + btc);
+    expect(ledger.accountView('x', BTC).equity).toBe(1000 + btc + eth);
+    expect(ledger.accountView('y', BTC).equity).toBe(1000 + eth + btc);
+  });
+});

@@ -12,6 +12,8 @@ import type {
   PositionSnapshot,
 } from './ledger-snapshot.js';
 import { SymbolMark } from './symbol-mark.js';
+import { AccountColumns, CANARY_CODE, STABLE_CODE } from './account-columns.js';
+import { PositionColumns, SymbolOrder } from './position-columns.js';
 import { decimalToFloat } from '../core/decimal-to-float.js';
 import {
   averageCostRaw,
@@ -42,7 +44,6 @@ export interface ArmEquityNum {
   readonly accounts: number;
 }
 
-/** What the engine's sizing reads of one account: floats, marked at the last price. */
 /**
  * An arm's closed trades: every fill that reduces, closes or flips a position is one, its P&L the
  * realized P&L of the quantity it closed, before fees (floats: statistics, not money). Counted on
@@ -58,24 +59,12 @@ export interface ArmTradeStats {
   readonly grossLoss: number;
 }
 
+/** What the engine's sizing reads of one account: floats, marked at the last price. */
 export interface LedgerAccountView {
   /** Capital + realized + unrealized − fees, quote currency (float mirror). */
   readonly equity: number;
   /** Signed quantity held in the symbol, base units (float mirror; filled orders only). */
   readonly position: number;
-}
-
-/** One position, exact in raw fixed point (fixed-point.ts): quantity 10⁻¹⁸, price 10⁻²⁴, money 10⁻⁴². */
-interface Position {
-  readonly mark: SymbolMark;
-  /** Signed base units, raw. */
-  quantity: bigint;
-  /** Raw price; zero when flat. */
-  avgPrice: bigint;
-  /** quantity × avgPrice, signed, raw money. */
-  costBasis: bigint;
-  quantityNum: number;
-  costBasisNum: number;
 }
 
 /**
@@ -87,27 +76,13 @@ export interface LedgerAccount {
   readonly id: string;
 }
 
-interface AccountBook extends LedgerAccount {
-  /** The ledger this account belongs to (a handle from another ledger is refused). */
-  readonly ledger: Ledger;
-  /** False once the account is removed (its handle is then refused). */
-  open: boolean;
-  arm: Arm;
-  readonly capital: Decimal;
-  /** The capital, raw money. */
-  readonly capitalRaw: bigint;
-  readonly capitalNum: number;
-  /** Raw money. */
-  realized: bigint;
-  /** Raw money. */
-  fees: bigint;
-  realizedNum: number;
-  feesNum: number;
-  readonly positions: Map<string, Position>;
-  /** The same positions, for allocation-free iteration. */
-  readonly positionList: Position[];
-  /** The account's realized P&L, fees and unrealized P&L when it joined its current arm. */
-  joinedWith: Attributed;
+/** A handle's inside: the account's row in its ledger's columns. */
+class AccountHandle implements LedgerAccount {
+  constructor(
+    readonly id: string,
+    readonly index: number,
+    readonly ledger: Ledger,
+  ) {}
 }
 
 /** Realized P&L, fees and unrealized P&L, exact raw money. */
@@ -131,8 +106,10 @@ interface ArmSymbolNum {
 }
 
 interface ArmBook {
-  /** The arm's accounts, in the order they joined it. */
-  readonly accounts: Set<AccountBook>;
+  /** Its code in the account columns. */
+  readonly code: number;
+  /** Open accounts on the arm. */
+  accounts: number;
   /** Raw money. */
   capital: bigint;
   /** Raw money. */
@@ -142,7 +119,10 @@ interface ArmBook {
   capitalNum: number;
   realizedNum: number;
   feesNum: number;
+  /** Per symbol, in the order the arm first held it (the order its float equity is summed in). */
   readonly symbolsNum: Map<string, ArmSymbolNum>;
+  /** The same sums by symbol index. */
+  readonly symbolsNumByIndex: (ArmSymbolNum | undefined)[];
   /** What accounts that left the arm earned while on it. */
   departed: Attributed;
   readonly trades: { closed: number; winning: number; grossProfit: number; grossLoss: number };
@@ -162,7 +142,10 @@ const FLOAT_BAND = 1e-9;
  *   `realized + unrealized − fees` is the exact cash-flow P&L and arm totals are the exact sums of
  *   their accounts.
  * - A fill touches only its account; an arm's exact totals are summed over its accounts when asked
- *   (O(accounts)), and its float equity likewise for per-interval sampling.
+ *   (O(accounts)); its float equity is kept as running sums for per-interval sampling.
+ * - Laid out as columns (structure of arrays): each account is a row index in
+ *   {@link AccountColumns}, each symbol a {@link PositionColumns} of every account's position, so
+ *   sizing and buying power over 100,000 accounts read typed arrays, not an object per account.
  * - `mark()` is the per-event hot path: it stores a reference and allocates nothing.
  *
  * @example
@@ -172,13 +155,25 @@ const FLOAT_BAND = 1e-9;
  * ledger.armTotals('stable').equity.toFixed();
  */
 export class Ledger {
-  readonly #accounts = new Map<string, AccountBook>();
-  readonly #marks = new Map<string, SymbolMark>();
-  readonly #arms: Record<Arm, ArmBook> = { stable: newArmBook(), canary: newArmBook() };
+  /** Account id → row in the columns (open accounts only). */
+  readonly #index = new Map<string, number>();
+  readonly #rows = new AccountColumns();
+  /** Symbol → its marks and position columns, in the order the symbols were first seen. */
+  readonly #symbols = new Map<string, PositionColumns>();
+  readonly #symbolList: PositionColumns[] = [];
+  readonly #order = new SymbolOrder(this.#rows.capacity);
+  readonly #arms: Record<Arm, ArmBook> = {
+    stable: newArmBook(STABLE_CODE),
+    canary: newArmBook(CANARY_CODE),
+  };
+  readonly #armByCode: readonly ArmBook[] = [this.#arms.stable, this.#arms.canary];
   #lastPrice: Decimal | null = null;
   #lastPriceRaw = 0n;
   #lastFeePerUnit: Decimal | null = null;
   #lastFeePerUnitRaw: bigint | null = null;
+  /** The symbol of the last fill or check, remembered by identity (fills of an event share it). */
+  #lastSymbol = '';
+  #lastSymbolColumns: PositionColumns | undefined = undefined;
 
   constructor(accounts: Iterable<{ readonly account: Account; readonly arm: Arm }> = []) {
     for (const { account, arm } of accounts) this.addAccount(account, arm);
@@ -189,33 +184,25 @@ export class Ledger {
    * @throws ConfigError `E_ACCOUNTS_FILE` for a duplicate id.
    */
   addAccount(account: Account, arm: Arm): void {
-    if (this.#accounts.has(account.id)) {
+    if (this.#index.has(account.id)) {
       throw new ConfigError('E_ACCOUNTS_FILE', `duplicate account id "${account.id}"`);
     }
     const capitalRaw = toRaw(account.capital, MONEY_DIGITS);
-    const book: AccountBook = {
-      ledger: this,
-      open: true,
-      id: account.id,
-      arm,
-      capital: account.capital,
-      capitalRaw,
-      capitalNum: moneyFloat(capitalRaw),
-      realized: 0n,
-      fees: 0n,
-      realizedNum: 0,
-      feesNum: 0,
-      positions: new Map(),
-      positionList: [],
-      joinedWith: NOTHING,
-    };
-    this.#accounts.set(account.id, book);
+    const capitalNum = moneyFloat(capitalRaw);
     const armBook = this.#arms[arm];
-    armBook.accounts.add(book);
-    armBook.capital += book.capitalRaw;
-    armBook.contributed += book.capitalRaw;
+    const rows = this.#rows;
+    const capacity = rows.capacity;
+    const index = rows.add(account.id, account.capital, capitalRaw, capitalNum, armBook.code);
+    if (rows.capacity !== capacity) {
+      for (const columns of this.#symbolList) columns.grow(rows.capacity);
+      this.#order.grow(rows.capacity);
+    }
+    this.#index.set(account.id, index);
+    armBook.accounts++;
+    armBook.capital += capitalRaw;
+    armBook.contributed += capitalRaw;
     armBook.contributedNum = moneyFloat(armBook.contributed);
-    armBook.capitalNum += book.capitalNum;
+    armBook.capitalNum += capitalNum;
   }
 
   /**
@@ -225,18 +212,18 @@ export class Ledger {
    * @throws RangeError for an unknown account.
    */
   removeAccount(accountId: string): void {
-    const account = this.#book(accountId);
-    const armBook = this.#arms[account.arm];
-    const equity = this.#exactEquity(account);
-    this.#leave(armBook, account);
-    this.#addToArmNum(armBook, account, -1);
-    armBook.accounts.delete(account);
+    const index = this.#row(accountId);
+    const armBook = this.#armOfRow(index);
+    const equity = this.#exactEquity(index);
+    this.#leave(armBook, index);
+    this.#addToArmNum(armBook, index, -1);
+    armBook.accounts--;
     clearFloatSumsIfEmpty(armBook);
-    armBook.capital -= account.capitalRaw;
+    armBook.capital -= this.#rows.capitalRaw[index]!;
     armBook.contributed -= equity;
     armBook.contributedNum = moneyFloat(armBook.contributed);
-    this.#accounts.delete(accountId);
-    account.open = false;
+    this.#index.delete(accountId);
+    this.#rows.open[index] = 0;
   }
 
   /**
@@ -244,22 +231,21 @@ export class Ledger {
    * (no Decimal work, no allocation once the symbol is known).
    */
   mark(event: MarketEvent): void {
-    let mark = this.#marks.get(event.symbol);
-    if (mark === undefined) mark = this.#newMark(event.symbol);
+    const mark = this.#columnsOf(event.symbol).mark;
     if (event.type === 'quote') mark.onQuote(event);
     else mark.onTrade(event);
   }
 
   /** The symbol's current mark (quote mid, else last trade, else last fill), or null if none. */
   markPrice(symbol: string): Decimal | null {
-    return this.#marks.get(symbol)?.price ?? null;
+    return this.#symbols.get(symbol)?.mark.price ?? null;
   }
 
   /** Every symbol's current mark, in the order the symbols were first seen (those without one left out). */
   markPrices(): [symbol: string, price: Decimal][] {
     const out: [string, Decimal][] = [];
-    for (const [symbol, mark] of this.#marks) {
-      const price = mark.price;
+    for (const [symbol, columns] of this.#symbols) {
+      const price = columns.mark.price;
       if (price !== null) out.push([symbol, price]);
     }
     return out;
@@ -303,17 +289,19 @@ export class Ledger {
     quantityRaw?: bigint,
     feePerUnit?: Decimal,
   ): void {
-    const account = handle === undefined ? this.#book(fill.accountId) : this.#own(handle);
-    const position = this.#position(account, fill.symbol);
-    const armBook = this.#arms[account.arm];
-    const oldQuantityNum = position.quantityNum;
-    const oldCostBasisNum = position.costBasisNum;
-    const oldRealizedNum = account.realizedNum;
-    const oldFeesNum = account.feesNum;
+    const i = handle === undefined ? this.#row(fill.accountId) : this.#own(handle);
+    const rows = this.#rows;
+    const p = this.#position(i, fill.symbol);
+    const armBook = this.#armOfRow(i);
+    const oldQuantityNum = p.quantityNum[i]!;
+    const oldCostBasisNum = p.costBasisNum[i]!;
+    const oldRealizedNum = rows.realizedNum[i]!;
+    const oldFeesNum = rows.feesNum[i]!;
     const price = this.#priceRaw(fill.price);
     const size = quantityRaw ?? toRaw(fill.quantity, QTY_DIGITS);
     const buy = fill.side === 'buy';
-    const held = position.quantity;
+    const held = p.quantity[i]!;
+    const heldAvg = p.avgPrice[i]!;
     const next = buy ? held + size : held - size;
     let avgPrice: bigint;
     let basis: bigint;
@@ -327,53 +315,62 @@ export class Ledger {
       // Add: new average cost, the one rounding point; its residual goes to realized P&L so that
       // realized − cost basis stays exactly the cash flow.
       const notional = size * price;
-      const cost = buy ? position.costBasis + notional : position.costBasis - notional;
+      const heldBasis = p.costBasis[i]!;
+      const cost = buy ? heldBasis + notional : heldBasis - notional;
       avgPrice = averageCostRaw(cost, next);
       basis = next * avgPrice;
       const residual = cost - basis;
       if (residual !== 0n) realized = -residual;
     } else if (next === 0n || next > 0n === held > 0n) {
       // Reduce or close: realize (fill − avg) × closed for a long, (avg − fill) × closed for a short.
-      realized = buy ? (position.avgPrice - price) * size : (price - position.avgPrice) * size;
+      realized = buy ? (heldAvg - price) * size : (price - heldAvg) * size;
       recordClosedTrade(armBook, realized);
       if (next === 0n) {
         avgPrice = 0n;
         basis = 0n;
       } else {
-        avgPrice = position.avgPrice;
+        avgPrice = heldAvg;
         basis = next * avgPrice;
       }
     } else {
       // Flip: close the whole position, open the rest at the fill price.
-      realized = (price - position.avgPrice) * held;
+      realized = (price - heldAvg) * held;
       recordClosedTrade(armBook, realized);
       avgPrice = price;
       basis = next * price;
     }
 
-    position.quantity = next;
-    position.avgPrice = avgPrice;
-    position.costBasis = basis;
-    position.quantityNum = qtyFloat(next);
-    position.costBasisNum = moneyFloat(basis);
-    position.mark.onFill(fill.price);
+    const quantityNum = qtyFloat(next);
+    const costBasisNum = moneyFloat(basis);
+    p.quantity[i] = next;
+    p.avgPrice[i] = avgPrice;
+    p.costBasis[i] = basis;
+    p.quantityNum[i] = quantityNum;
+    p.costBasisNum[i] = costBasisNum;
+    p.mark.onFill(fill.price);
 
+    let realizedNum = oldRealizedNum;
     if (realized !== null) {
-      account.realized += realized;
-      account.realizedNum = moneyFloat(account.realized);
+      const total = rows.realized[i]! + realized;
+      rows.realized[i] = total;
+      realizedNum = moneyFloat(total);
+      rows.realizedNum[i] = realizedNum;
     }
+    let feesNum = oldFeesNum;
     const fee = this.#feeRaw(fill, size, feePerUnit);
     if (fee !== 0n) {
-      account.fees += fee;
-      account.feesNum = moneyFloat(account.fees);
+      const total = rows.fees[i]! + fee;
+      rows.fees[i] = total;
+      feesNum = moneyFloat(total);
+      rows.feesNum[i] = feesNum;
     }
 
-    const sums = armSymbolNumOf(armBook, position.mark);
-    sums.quantity += position.quantityNum - oldQuantityNum;
-    sums.gross += Math.abs(position.quantityNum) - Math.abs(oldQuantityNum);
-    sums.costBasis += position.costBasisNum - oldCostBasisNum;
-    armBook.realizedNum += account.realizedNum - oldRealizedNum;
-    armBook.feesNum += account.feesNum - oldFeesNum;
+    const sums = armSymbolNumOf(armBook, p);
+    sums.quantity += quantityNum - oldQuantityNum;
+    sums.gross += Math.abs(quantityNum) - Math.abs(oldQuantityNum);
+    sums.costBasis += costBasisNum - oldCostBasisNum;
+    armBook.realizedNum += realizedNum - oldRealizedNum;
+    armBook.feesNum += feesNum - oldFeesNum;
   }
 
   /**
@@ -412,14 +409,24 @@ export class Ledger {
    * @throws RangeError for an unknown account.
    */
   accountView(account: string | LedgerAccount, symbol: string): LedgerAccountView {
-    const books = typeof account === 'string' ? this.#book(account) : this.#own(account);
-    let equity = books.capitalNum + books.realizedNum - books.feesNum;
-    for (const position of books.positionList) {
-      if (position.quantityNum !== 0) {
-        equity += position.quantityNum * position.mark.priceNum - position.costBasisNum;
-      }
+    const i = typeof account === 'string' ? this.#row(account) : this.#own(account);
+    return {
+      equity: this.#equityNum(i),
+      position: this.#knownColumns(symbol)?.quantityNum[i] ?? 0,
+    };
+  }
+
+  /** An account's float equity: capital + realized − fees + Σ unrealized, positions in its order. */
+  #equityNum(i: number): number {
+    const rows = this.#rows;
+    let equity = rows.capitalNum[i]! + rows.realizedNum[i]! - rows.feesNum[i]!;
+    const count = rows.symbolCount[i]!;
+    for (let rank = 0; rank < count; rank++) {
+      const p = this.#symbolList[this.#order.symbolAt(rank)[i]!]!;
+      const quantityNum = p.quantityNum[i]!;
+      if (quantityNum !== 0) equity += quantityNum * p.mark.priceNum - p.costBasisNum[i]!;
     }
-    return { equity, position: findPosition(books, symbol)?.quantityNum ?? 0 };
+    return equity;
   }
 
   /**
@@ -427,78 +434,85 @@ export class Ledger {
    * @throws RangeError for an unknown account.
    */
   accountSnapshot(accountId: string): AccountSnapshot {
-    const account = this.#book(accountId);
+    const i = this.#row(accountId);
+    const rows = this.#rows;
     const positions: PositionSnapshot[] = [];
     let unrealized = 0n;
-    for (const position of account.positionList) {
-      if (position.quantity === 0n) continue;
-      const markPrice = markOf(position.mark);
-      const unrealizedPnl = position.quantity * toRaw(markPrice, PRICE_DIGITS) - position.costBasis;
+    this.#forEachPosition(i, (p) => {
+      const quantity = p.quantity[i]!;
+      if (quantity === 0n) return;
+      const markPrice = markOf(p.mark);
+      const unrealizedPnl = quantity * toRaw(markPrice, PRICE_DIGITS) - p.costBasis[i]!;
       unrealized += unrealizedPnl;
       positions.push({
-        symbol: position.mark.symbol,
-        quantity: fromRaw(position.quantity, QTY_DIGITS),
-        avgPrice: fromRaw(position.avgPrice, PRICE_DIGITS),
-        costBasis: money(position.costBasis),
+        symbol: p.mark.symbol,
+        quantity: fromRaw(quantity, QTY_DIGITS),
+        avgPrice: fromRaw(p.avgPrice[i]!, PRICE_DIGITS),
+        costBasis: money(p.costBasis[i]!),
         markPrice,
         unrealizedPnl: money(unrealizedPnl),
       });
-    }
+    });
     positions.sort((a, b) => compareStrings(a.symbol, b.symbol));
+    const realized = rows.realized[i]!;
+    const fees = rows.fees[i]!;
     return {
-      accountId: account.id,
-      arm: account.arm,
-      capital: account.capital,
-      realizedPnl: money(account.realized),
+      accountId,
+      arm: this.#armOfRow(i) === this.#arms.stable ? 'stable' : 'canary',
+      capital: rows.capital[i]!,
+      realizedPnl: money(realized),
       unrealizedPnl: money(unrealized),
-      fees: money(account.fees),
-      equity: money(account.capitalRaw + account.realized + unrealized - account.fees),
+      fees: money(fees),
+      equity: money(rows.capitalRaw[i]! + realized + unrealized - fees),
       positions,
     };
   }
 
   /**
    * The exact books of one arm at the current marks: the sums over the accounts on it, so exact by
-   * construction. O(accounts × positions) integer work: for reports and decisions, not per event
+   * construction. O(accounts × symbols) integer work: for reports and decisions, not per event
    * (per-interval sampling uses {@link armEquityNum}).
    */
   armTotals(arm: Arm): ArmTotals {
     const book = this.#arms[arm];
+    const rows = this.#rows;
+    const code = book.code;
     // Sums over the accounts on the arm now, and their baselines from when they joined it.
     let realized = 0n;
     let fees = 0n;
     let joinedRealized = 0n;
     let joinedFees = 0n;
     let joinedUnrealized = 0n;
-    const bySymbol = new Map<string, { mark: SymbolMark; quantity: bigint; costBasis: bigint }>();
-    for (const account of book.accounts) {
-      realized += account.realized;
-      fees += account.fees;
-      const joined = account.joinedWith;
-      joinedRealized += joined.realized;
-      joinedFees += joined.fees;
-      joinedUnrealized += joined.unrealized;
-      for (const position of account.positionList) {
-        let entry = bySymbol.get(position.mark.symbol);
-        if (entry === undefined) {
-          entry = { mark: position.mark, quantity: 0n, costBasis: 0n };
-          bySymbol.set(position.mark.symbol, entry);
-        }
-        entry.quantity += position.quantity;
-        entry.costBasis += position.costBasis;
-      }
+    for (let i = 0; i < rows.size; i++) {
+      if (rows.open[i] === 0 || rows.arm[i] !== code) continue;
+      realized += rows.realized[i]!;
+      fees += rows.fees[i]!;
+      joinedRealized += rows.joinedRealized[i]!;
+      joinedFees += rows.joinedFees[i]!;
+      joinedUnrealized += rows.joinedUnrealized[i]!;
     }
     const positions: ArmPositionTotals[] = [];
     let unrealized = 0n;
-    for (const entry of bySymbol.values()) {
-      const markPrice = markOf(entry.mark);
-      if (entry.quantity !== 0n || entry.costBasis !== 0n) {
-        unrealized += entry.quantity * toRaw(markPrice, PRICE_DIGITS) - entry.costBasis;
+    for (const p of this.#symbolList) {
+      // A symbol any account on the arm has traded, flat or not.
+      let held = false;
+      let quantity = 0n;
+      let costBasis = 0n;
+      for (let i = 0; i < rows.size; i++) {
+        if (p.touched[i] === 0 || rows.open[i] === 0 || rows.arm[i] !== code) continue;
+        held = true;
+        quantity += p.quantity[i]!;
+        costBasis += p.costBasis[i]!;
+      }
+      if (!held) continue;
+      const markPrice = markOf(p.mark);
+      if (quantity !== 0n || costBasis !== 0n) {
+        unrealized += quantity * toRaw(markPrice, PRICE_DIGITS) - costBasis;
       }
       positions.push({
-        symbol: entry.mark.symbol,
-        quantity: fromRaw(entry.quantity, QTY_DIGITS),
-        costBasis: money(entry.costBasis),
+        symbol: p.mark.symbol,
+        quantity: fromRaw(quantity, QTY_DIGITS),
+        costBasis: money(costBasis),
         markPrice,
       });
     }
@@ -509,7 +523,7 @@ export class Ledger {
     const unrealizedPnl = unrealized - joinedUnrealized + departed.unrealized;
     return {
       arm,
-      accounts: book.accounts.size,
+      accounts: book.accounts,
       capital: money(book.capital),
       realizedPnl: money(realizedPnl),
       unrealizedPnl: money(unrealizedPnl),
@@ -541,7 +555,7 @@ export class Ledger {
       capital: book.capitalNum,
       contributed: book.contributedNum,
       grossNotional,
-      accounts: book.accounts.size,
+      accounts: book.accounts,
     };
   }
 
@@ -558,12 +572,12 @@ export class Ledger {
 
   /** The arm an account is on. @throws RangeError for an unknown account. */
   armOf(accountId: string): Arm {
-    return this.#book(accountId).arm;
+    return this.#rows.arm[this.#row(accountId)] === STABLE_CODE ? 'stable' : 'canary';
   }
 
   /** True when the account is known to the ledger. */
   hasAccount(accountId: string): boolean {
-    return this.#accounts.has(accountId);
+    return this.#index.has(accountId);
   }
 
   /**
@@ -572,7 +586,7 @@ export class Ledger {
    * @throws RangeError for an unknown account.
    */
   account(accountId: string): LedgerAccount {
-    return this.#book(accountId);
+    return new AccountHandle(accountId, this.#row(accountId), this);
   }
 
   /**
@@ -582,24 +596,25 @@ export class Ledger {
    * @throws RangeError for an unknown account.
    */
   moveAccount(accountId: string, toArm: Arm): void {
-    const account = this.#book(accountId);
-    if (account.arm === toArm) return;
-    const from = this.#arms[account.arm];
+    const i = this.#row(accountId);
+    const from = this.#armOfRow(i);
     const to = this.#arms[toArm];
-    const equity = this.#exactEquity(account);
-    this.#leave(from, account);
-    this.#addToArmNum(from, account, -1);
-    this.#addToArmNum(to, account, +1);
-    from.accounts.delete(account);
+    if (from === to) return;
+    const capitalRaw = this.#rows.capitalRaw[i]!;
+    const equity = this.#exactEquity(i);
+    this.#leave(from, i);
+    this.#addToArmNum(from, i, -1);
+    this.#addToArmNum(to, i, +1);
+    from.accounts--;
     clearFloatSumsIfEmpty(from);
-    from.capital -= account.capitalRaw;
+    from.capital -= capitalRaw;
     from.contributed -= equity;
     from.contributedNum = moneyFloat(from.contributed);
-    to.accounts.add(account);
-    to.capital += account.capitalRaw;
+    to.accounts++;
+    to.capital += capitalRaw;
     to.contributed += equity;
     to.contributedNum = moneyFloat(to.contributed);
-    account.arm = toArm;
+    this.#rows.arm[i] = to.code;
   }
 
   /**
@@ -625,9 +640,11 @@ export class Ledger {
     if (!(maxLeverage > 0) || !Number.isFinite(maxLeverage)) {
       throw new RangeError(`maxLeverage must be a positive number, got ${maxLeverage}`);
     }
-    const account = handle === undefined ? this.#book(order.accountId) : this.#own(handle);
-    const position = findPosition(account, order.symbol);
-    const heldNum = position?.quantityNum ?? 0;
+    const i = handle === undefined ? this.#row(order.accountId) : this.#own(handle);
+    const rows = this.#rows;
+    const columns = this.#knownColumns(order.symbol);
+    const position = columns !== undefined && columns.touched[i] === 1 ? columns : undefined;
+    const heldNum = position?.quantityNum[i] ?? 0;
     const sizeNum = order.quantityNum ?? decimalToFloat(order.quantity);
     const buy = order.side === 'buy';
     // Reducing (same-or-smaller size on the same side, or flat): decided in floats unless the
@@ -639,35 +656,35 @@ export class Ledger {
       // close; a hair's flip goes on to the full check.
       if (sizeNum <= held * (1 + FLOAT_BAND) && position !== undefined) {
         const size = quantityRaw ?? toRaw(order.quantity, QTY_DIGITS);
-        if (size <= (position.quantity < 0n ? -position.quantity : position.quantity)) return true;
+        const heldRaw = position.quantity[i]!;
+        if (size <= (heldRaw < 0n ? -heldRaw : heldRaw)) return true;
       }
     }
     const fillPriceNum = decimalToFloat(fillPrice);
     const nextNum = buy ? heldNum + sizeNum : heldNum - sizeNum;
-    let equity = account.capitalNum + account.realizedNum - account.feesNum;
+    let equity = rows.capitalNum[i]! + rows.realizedNum[i]! - rows.feesNum[i]!;
     let gross = Math.abs(nextNum) * fillPriceNum;
-    for (const other of account.positionList) {
-      if (other.quantityNum === 0) continue;
+    const count = rows.symbolCount[i]!;
+    for (let rank = 0; rank < count; rank++) {
+      const other = this.#symbolList[this.#order.symbolAt(rank)[i]!]!;
+      const otherNum = other.quantityNum[i]!;
+      if (otherNum === 0) continue;
       const markPrice = other === position ? fillPriceNum : other.mark.priceNum;
-      equity += other.quantityNum * markPrice - other.costBasisNum;
-      if (other !== position) gross += Math.abs(other.quantityNum) * markPrice;
+      equity += otherNum * markPrice - other.costBasisNum[i]!;
+      if (other !== position) gross += Math.abs(otherNum) * markPrice;
     }
     const limit = equity * maxLeverage;
     const band = Math.abs(limit) * FLOAT_BAND + FLOAT_BAND;
     if (gross < limit - band) return true;
     if (gross > limit + band) return false;
-    return this.#canAffordExactly(account, order, fillPrice, maxLeverage);
+    return this.#canAffordExactly(i, order, fillPrice, maxLeverage);
   }
 
   /** {@link canAfford} exactly, in scaled integers (the borderline cases). */
-  #canAffordExactly(
-    account: AccountBook,
-    order: Order,
-    fillPrice: Decimal,
-    maxLeverage: number,
-  ): boolean {
-    const position = findPosition(account, order.symbol);
-    const held = position?.quantity ?? 0n;
+  #canAffordExactly(i: number, order: Order, fillPrice: Decimal, maxLeverage: number): boolean {
+    const rows = this.#rows;
+    const position = this.#knownColumns(order.symbol);
+    const held = position?.quantity[i] ?? 0n;
     const size = toRaw(order.quantity, QTY_DIGITS);
     const next = order.side === 'buy' ? held + size : held - size;
     const abs = (x: bigint): bigint => (x < 0n ? -x : x);
@@ -675,14 +692,15 @@ export class Ledger {
       next === 0n || (held !== 0n && next > 0n === held > 0n && abs(next) <= abs(held));
     if (reduces) return true;
     const fill = toRaw(fillPrice, PRICE_DIGITS);
-    let equity = account.capitalRaw + account.realized - account.fees;
+    let equity = rows.capitalRaw[i]! + rows.realized[i]! - rows.fees[i]!;
     let gross = abs(next) * fill;
-    for (const other of account.positionList) {
-      if (other.quantity === 0n) continue;
+    this.#forEachPosition(i, (other) => {
+      const quantity = other.quantity[i]!;
+      if (quantity === 0n) return;
       const markPrice = other === position ? fill : toRaw(markOf(other.mark), PRICE_DIGITS);
-      equity += other.quantity * markPrice - other.costBasis;
-      if (other !== position) gross += abs(other.quantity) * markPrice;
-    }
+      equity += quantity * markPrice - other.costBasis[i]!;
+      if (other !== position) gross += abs(quantity) * markPrice;
+    });
     // gross ≤ equity × maxLeverage, exactly: the leverage as an exact decimal fraction.
     const leverage = new Decimal(maxLeverage);
     const places = Math.max(0, leverage.decimalPlaces());
@@ -690,104 +708,125 @@ export class Ledger {
   }
 
   /** Adds (sign +1) or removes (-1) an account's float mirrors to or from an arm's sums. */
-  #addToArmNum(armBook: ArmBook, account: AccountBook, sign: 1 | -1): void {
-    armBook.capitalNum += sign * account.capitalNum;
-    armBook.realizedNum += sign * account.realizedNum;
-    armBook.feesNum += sign * account.feesNum;
-    for (const position of account.positionList) {
-      const sums = armSymbolNumOf(armBook, position.mark);
-      sums.quantity += sign * position.quantityNum;
-      sums.gross += sign * Math.abs(position.quantityNum);
-      sums.costBasis += sign * position.costBasisNum;
-    }
+  #addToArmNum(armBook: ArmBook, i: number, sign: 1 | -1): void {
+    const rows = this.#rows;
+    armBook.capitalNum += sign * rows.capitalNum[i]!;
+    armBook.realizedNum += sign * rows.realizedNum[i]!;
+    armBook.feesNum += sign * rows.feesNum[i]!;
+    this.#forEachPosition(i, (p) => {
+      const sums = armSymbolNumOf(armBook, p);
+      const quantityNum = p.quantityNum[i]!;
+      sums.quantity += sign * quantityNum;
+      sums.gross += sign * Math.abs(quantityNum);
+      sums.costBasis += sign * p.costBasisNum[i]!;
+    });
   }
 
   /**
    * An account leaves an arm: the arm keeps what the account earned while on it, and the account's
    * baseline restarts from its current figures for the arm it joins.
    */
-  #leave(armBook: ArmBook, account: AccountBook): void {
-    const now: Attributed = {
-      realized: account.realized,
-      fees: account.fees,
-      unrealized: this.#exactUnrealized(account),
-    };
+  #leave(armBook: ArmBook, i: number): void {
+    const rows = this.#rows;
+    const realized = rows.realized[i]!;
+    const fees = rows.fees[i]!;
+    const unrealized = this.#exactUnrealized(i);
+    const departed = armBook.departed;
     armBook.departed = {
-      realized: armBook.departed.realized + now.realized - account.joinedWith.realized,
-      fees: armBook.departed.fees + now.fees - account.joinedWith.fees,
-      unrealized: armBook.departed.unrealized + now.unrealized - account.joinedWith.unrealized,
+      realized: departed.realized + realized - rows.joinedRealized[i]!,
+      fees: departed.fees + fees - rows.joinedFees[i]!,
+      unrealized: departed.unrealized + unrealized - rows.joinedUnrealized[i]!,
     };
-    account.joinedWith = now;
+    rows.joinedRealized[i] = realized;
+    rows.joinedFees[i] = fees;
+    rows.joinedUnrealized[i] = unrealized;
   }
 
   /** The account's unrealized P&L at the current marks, raw money. */
-  #exactUnrealized(account: AccountBook): bigint {
+  #exactUnrealized(i: number): bigint {
     let unrealized = 0n;
-    for (const position of account.positionList) {
-      if (position.quantity === 0n && position.costBasis === 0n) continue;
-      unrealized +=
-        position.quantity * toRaw(markOf(position.mark), PRICE_DIGITS) - position.costBasis;
-    }
+    this.#forEachPosition(i, (p) => {
+      const quantity = p.quantity[i]!;
+      const costBasis = p.costBasis[i]!;
+      if (quantity === 0n && costBasis === 0n) return;
+      unrealized += quantity * toRaw(markOf(p.mark), PRICE_DIGITS) - costBasis;
+    });
     return unrealized;
   }
 
   /** The account's equity at the current marks, raw money. */
-  #exactEquity(account: AccountBook): bigint {
-    return account.capitalRaw + account.realized - account.fees + this.#exactUnrealized(account);
+  #exactEquity(i: number): bigint {
+    const rows = this.#rows;
+    return rows.capitalRaw[i]! + rows.realized[i]! - rows.fees[i]! + this.#exactUnrealized(i);
   }
 
-  /** The books behind a handle, which must be this ledger's and still open. */
-  #own(handle: LedgerAccount): AccountBook {
-    const book = handle as AccountBook;
-    if (book.ledger !== this || !book.open) {
+  /** Calls `visit` with the columns of every symbol the account has traded, in the order it did. */
+  #forEachPosition(i: number, visit: (columns: PositionColumns) => void): void {
+    const count = this.#rows.symbolCount[i]!;
+    for (let rank = 0; rank < count; rank++) {
+      visit(this.#symbolList[this.#order.symbolAt(rank)[i]!]!);
+    }
+  }
+
+  #armOfRow(i: number): ArmBook {
+    return this.#armByCode[this.#rows.arm[i]!]!;
+  }
+
+  /** The row behind a handle, which must be this ledger's and still open. */
+  #own(handle: LedgerAccount): number {
+    if (
+      !(handle instanceof AccountHandle) ||
+      handle.ledger !== this ||
+      this.#rows.open[handle.index] !== 1
+    ) {
       throw new RangeError(`ledger: account handle "${handle.id}" is not open in this ledger`);
     }
-    return book;
+    return handle.index;
   }
 
-  #book(accountId: string): AccountBook {
-    const account = this.#accounts.get(accountId);
-    if (account === undefined) throw new RangeError(`ledger: unknown account "${accountId}"`);
-    return account;
+  #row(accountId: string): number {
+    const index = this.#index.get(accountId);
+    if (index === undefined) throw new RangeError(`ledger: unknown account "${accountId}"`);
+    return index;
   }
 
-  #newMark(symbol: string): SymbolMark {
-    const mark = new SymbolMark(symbol);
-    this.#marks.set(symbol, mark);
-    return mark;
-  }
-
-  #position(account: AccountBook, symbol: string): Position {
-    let position = findPosition(account, symbol);
-    if (position === undefined) {
-      position = {
-        mark: this.#marks.get(symbol) ?? this.#newMark(symbol),
-        quantity: 0n,
-        avgPrice: 0n,
-        costBasis: 0n,
-        quantityNum: 0,
-        costBasisNum: 0,
-      };
-      account.positions.set(symbol, position);
-      account.positionList.push(position);
+  /** The symbol's columns if it has been seen (remembered by identity: fills of an event share it). */
+  #knownColumns(symbol: string): PositionColumns | undefined {
+    if (symbol !== this.#lastSymbol || this.#lastSymbolColumns === undefined) {
+      const columns = this.#symbols.get(symbol);
+      if (columns === undefined) return undefined;
+      this.#lastSymbol = symbol;
+      this.#lastSymbolColumns = columns;
     }
-    return position;
+    return this.#lastSymbolColumns;
   }
-}
 
-/**
- * The account's position in `symbol`, if it has one. Most accounts hold one or two symbols: a scan
- * of their short list touches memory the fill reads anyway, where a map lookup misses the caches
- * with many accounts; past a few symbols, the map.
- */
-function findPosition(account: AccountBook, symbol: string): Position | undefined {
-  const list = account.positionList;
-  if (list.length > 4) return account.positions.get(symbol);
-  for (let i = 0; i < list.length; i++) {
-    const position = list[i]!;
-    if (position.mark.symbol === symbol) return position;
+  /** The symbol's columns, created (with its mark) on first sight. */
+  #columnsOf(symbol: string): PositionColumns {
+    const known = this.#knownColumns(symbol);
+    if (known !== undefined) return known;
+    const columns = new PositionColumns(
+      this.#symbolList.length,
+      new SymbolMark(symbol),
+      this.#rows.capacity,
+    );
+    this.#symbols.set(symbol, columns);
+    this.#symbolList.push(columns);
+    return columns;
   }
-  return undefined;
+
+  /** The account's position columns in `symbol`, its position opened (flat) on first use. */
+  #position(i: number, symbol: string): PositionColumns {
+    const columns = this.#columnsOf(symbol);
+    if (columns.touched[i] === 0) {
+      columns.touched[i] = 1;
+      const rows = this.#rows;
+      const rank = rows.symbolCount[i]!;
+      this.#order.set(rank, i, columns.index);
+      rows.symbolCount[i] = rank + 1;
+    }
+    return columns;
+  }
 }
 
 function recordClosedTrade(armBook: ArmBook, realized: bigint): void {
@@ -800,9 +839,10 @@ function recordClosedTrade(armBook: ArmBook, realized: bigint): void {
   } else if (pnl < 0) trades.grossLoss -= pnl;
 }
 
-function newArmBook(): ArmBook {
+function newArmBook(code: number): ArmBook {
   return {
-    accounts: new Set(),
+    code,
+    accounts: 0,
     capital: 0n,
     contributed: 0n,
     contributedNum: 0,
@@ -810,6 +850,7 @@ function newArmBook(): ArmBook {
     realizedNum: 0,
     feesNum: 0,
     symbolsNum: new Map(),
+    symbolsNumByIndex: [],
     departed: NOTHING,
     trades: { closed: 0, winning: 0, grossProfit: 0, grossLoss: 0 },
   };
@@ -820,18 +861,20 @@ function newArmBook(): ArmBook {
  * leaves rounding residue (1e-9 of equity), which an equity curve would read as a −100 % return.
  */
 function clearFloatSumsIfEmpty(book: ArmBook): void {
-  if (book.accounts.size > 0) return;
+  if (book.accounts > 0) return;
   book.capitalNum = 0;
   book.realizedNum = 0;
   book.feesNum = 0;
   book.symbolsNum.clear();
+  book.symbolsNumByIndex.length = 0;
 }
 
-function armSymbolNumOf(book: ArmBook, mark: SymbolMark): ArmSymbolNum {
-  let sums = book.symbolsNum.get(mark.symbol);
+function armSymbolNumOf(book: ArmBook, columns: PositionColumns): ArmSymbolNum {
+  let sums = book.symbolsNumByIndex[columns.index];
   if (sums === undefined) {
-    sums = { mark, quantity: 0, gross: 0, costBasis: 0 };
-    book.symbolsNum.set(mark.symbol, sums);
+    sums = { mark: columns.mark, quantity: 0, gross: 0, costBasis: 0 };
+    book.symbolsNum.set(columns.mark.symbol, sums);
+    book.symbolsNumByIndex[columns.index] = sums;
   }
   return sums;
 }

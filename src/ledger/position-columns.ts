@@ -1,0 +1,82 @@
+import { grown } from './account-columns.js';
+import type { SymbolMark } from './symbol-mark.js';
+
+/**
+ * Every account's position in one symbol, as columns indexed by the account's index
+ * ({@link AccountColumns}): exact raw values (quantity 10⁻¹⁸, price 10⁻²⁴, money 10⁻⁴²;
+ * fixed-point.ts) and their float mirrors. A row an account never traded stays flat and
+ * `touched` 0; once traded, the position exists (flat or not) for as long as the account.
+ */
+export class PositionColumns {
+  /** The symbol's index in its ledger (first seen, first numbered). */
+  readonly index: number;
+  readonly mark: SymbolMark;
+  /** Signed base units, raw. */
+  readonly quantity: bigint[];
+  /** Raw price; zero when flat. */
+  readonly avgPrice: bigint[];
+  /** quantity × avgPrice, signed, raw money. */
+  readonly costBasis: bigint[];
+  quantityNum: Float64Array;
+  costBasisNum: Float64Array;
+  /** 1 once the account has traded the symbol. */
+  touched: Uint8Array;
+
+  constructor(index: number, mark: SymbolMark, capacity: number) {
+    this.index = index;
+    this.mark = mark;
+    this.quantity = new Array<bigint>(capacity).fill(0n);
+    this.avgPrice = new Array<bigint>(capacity).fill(0n);
+    this.costBasis = new Array<bigint>(capacity).fill(0n);
+    this.quantityNum = new Float64Array(capacity);
+    this.costBasisNum = new Float64Array(capacity);
+    this.touched = new Uint8Array(capacity);
+  }
+
+  /** Makes room for `capacity` accounts (new rows flat and untouched). */
+  grow(capacity: number): void {
+    for (let i = this.quantity.length; i < capacity; i++) {
+      this.quantity.push(0n);
+      this.avgPrice.push(0n);
+      this.costBasis.push(0n);
+    }
+    if (this.touched.length >= capacity) return;
+    this.quantityNum = grown(this.quantityNum, new Float64Array(capacity));
+    this.costBasisNum = grown(this.costBasisNum, new Float64Array(capacity));
+    this.touched = grown(this.touched, new Uint8Array(capacity));
+  }
+}
+
+/**
+ * The order in which each account first traded its symbols, as columns: `symbolAt(rank)[i]` is
+ * the index of account i's (rank+1)-th symbol. Float sums over an account's positions run in this
+ * order, so they come out bit for bit as an account-by-account sum would.
+ */
+export class SymbolOrder {
+  readonly #ranks: Uint32Array[] = [];
+  #capacity: number;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  /** The column of every account's (rank+1)-th symbol. */
+  symbolAt(rank: number): Uint32Array {
+    return this.#ranks[rank]!;
+  }
+
+  /** Records that account `account` traded symbol `symbol` as its (rank+1)-th. */
+  set(rank: number, account: number, symbol: number): void {
+    while (this.#ranks.length <= rank) this.#ranks.push(new Uint32Array(this.#capacity));
+    this.#ranks[rank]![account] = symbol;
+  }
+
+  /** Makes room for `capacity` accounts. */
+  grow(capacity: number): void {
+    if (capacity <= this.#capacity) return;
+    this.#capacity = capacity;
+    for (let r = 0; r < this.#ranks.length; r++) {
+      this.#ranks[r] = grown(this.#ranks[r]!, new Uint32Array(capacity));
+    }
+  }
+}
