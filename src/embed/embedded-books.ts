@@ -2,6 +2,7 @@ import { Subject } from 'rxjs';
 import type { Account } from '../core/account.js';
 import type { Arm } from '../core/arm.js';
 import { EventClock } from '../core/event-clock.js';
+import { HotSubject } from '../core/hot-subject.js';
 import type { ExecutionReport } from '../core/execution-report.js';
 import type { MarketEvent } from '../core/market-event.js';
 import type { Decimal } from '../core/money.js';
@@ -33,7 +34,7 @@ export class EmbeddedBooks implements RolloutHost {
   readonly clock = new EventClock();
   readonly router: Router;
   readonly ledger: Ledger;
-  readonly metricsInput$ = new Subject<MetricsInput>();
+  readonly metricsInput$ = new HotSubject<MetricsInput>();
   readonly transitionComplete$ = new Subject<number>();
   readonly assignments$ = new Subject<AssignmentChange>();
   positionsPolicy: PositionsPolicy = 'flatten';

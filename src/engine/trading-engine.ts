@@ -3,6 +3,7 @@ import type { Account } from '../core/account.js';
 import { ARMS, otherArm, type Arm } from '../core/arm.js';
 import { decimalToFloat } from '../core/decimal-to-float.js';
 import { EventClock } from '../core/event-clock.js';
+import { HotSubject } from '../core/hot-subject.js';
 import type { ExecutionReport } from '../core/execution-report.js';
 import type { MarketEvent } from '../core/market-event.js';
 import type { Strategy, TargetPosition } from '../core/strategy.js';
@@ -120,9 +121,9 @@ export class TradingEngine {
   readonly paperLedger = new Ledger();
   readonly broker: SimulatedBroker<EngineOrder<AccountSlot>>;
   /** Every fill and reject, as it happens. */
-  readonly executions$ = new Subject<ExecutionReport>();
+  readonly executions$ = new HotSubject<ExecutionReport>();
   /** Orders, executions, strategy errors and equity samples: the metrics pipeline's input. */
-  readonly metricsInput$ = new Subject<MetricsInput>();
+  readonly metricsInput$ = new HotSubject<MetricsInput>();
   /** Emits the event time when an account move that was waiting on flattening is complete. */
   readonly transitionComplete$ = new Subject<number>();
 
