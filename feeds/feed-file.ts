@@ -1,5 +1,6 @@
+import { readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { Readable, Transform, pipeline } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { FeedError } from '../src/core/errors.js';
 
@@ -12,44 +13,29 @@ import { FeedError } from '../src/core/errors.js';
  * reads: 195 and 203 MiB).
  */
 const READ_CHUNK_BYTES = 1 << 16;
-/**
- * Reads in flight ahead of the reader. A file stream at this size reads one chunk at a time, and
- * the replay then waited on it for about 0.2 s per million lines (idle time in `node --cpu-prof`
- * of the bench replay with 10 accounts); two reads ahead 35 ms, eight none measurable.
- */
-const READS_AHEAD = 8;
+/** zlib's output chunk size for gzip files. */
 const GUNZIP_CHUNK_BYTES = 1 << 18;
-
 /**
- * The file's bytes in fresh {@link READ_CHUNK_BYTES} buffers, {@link READS_AHEAD} reads ahead of
- * the consumer (a buffer is never reused: events may keep it).
+ * The file's bytes in fresh {@link READ_CHUNK_BYTES} buffers (a buffer is never reused: events
+ * may keep it), read synchronously. A promise-based read costs a round trip through libuv's
+ * thread pool per chunk: reading the bench's 77 MB feed took 50–84 ms with `FileHandle.read`
+ * 64 KiB at a time, 67–71 ms with a file stream, 15–16 ms with `readSync` (page cache), and the
+ * promise machinery was 15 % of the parsing worker's profile (`node --cpu-prof`). The parse needs
+ * each chunk before it can go on, so a read that blocks only delays what would wait anyway; the
+ * parse runs on a worker thread in the `replay` command, and a 64 KiB read from the page cache
+ * blocks any other thread about as long as parsing 300 lines does.
  */
 async function* readChunks(path: string): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
-  let position = 0;
-  // Each read settles to its bytes or its error at once, so a failed read waiting in the queue
-  // is never an unhandled rejection; the error is thrown when its turn comes.
-  const read = (): Promise<Buffer | Error> => {
-    const buffer = Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
-    const at = position;
-    position += READ_CHUNK_BYTES;
-    return handle.read(buffer, 0, READ_CHUNK_BYTES, at).then(
-      ({ bytesRead }) => (bytesRead === READ_CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead)),
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-    );
-  };
-  const pending: Promise<Buffer | Error>[] = [];
   try {
-    for (let i = 0; i < READS_AHEAD; i++) pending.push(read());
-    for (;;) {
-      const chunk = await (pending.shift() as Promise<Buffer | Error>);
-      if (chunk instanceof Error) throw chunk;
-      if (chunk.length === 0) return;
-      pending.push(read());
-      yield chunk;
+    for (let position = 0; ;) {
+      const buffer = Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
+      const bytesRead = readSync(handle.fd, buffer, 0, READ_CHUNK_BYTES, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield bytesRead === READ_CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead);
     }
   } finally {
-    await Promise.all(pending); // settled, never rejected: the handle is idle before it closes
     await handle.close();
   }
 }
@@ -96,34 +82,34 @@ export async function probeFile(path: string): Promise<FileProbe> {
 }
 
 /**
- * The file's text as a stream of Buffers, gunzipped when `gzip`. `onRaw` sees every raw chunk as
- * it is read and `onRawEnd` runs once the last raw byte has been read. Errors (missing file,
- * truncated gzip) surface through the returned stream; map them with {@link toFeedError}.
+ * The file's text as Buffers, gunzipped when `gzip`. `onRaw` sees every raw chunk as it is read
+ * and `onRawEnd` runs once the last raw byte has been read. Errors (missing file, truncated gzip)
+ * surface through the iteration; map them with {@link toFeedError}. A plain file is read with no
+ * stream in between (a stream adds its own work per chunk); a gzip file through zlib's stream.
  */
 export function openTextStream(
   path: string,
   gzip: boolean,
   onRaw?: (chunk: Buffer) => void,
   onRawEnd?: () => void,
-): Readable {
-  const file = Readable.from(readChunks(path), { objectMode: false });
+): AsyncIterable<Buffer> {
+  if (!gzip) return tapped(readChunks(path), onRaw, onRawEnd);
+  const file = Readable.from(tapped(readChunks(path), onRaw, onRawEnd), { objectMode: false });
   const ignore = (): void => {}; // errors reach the consumer through the last stream
-  if (onRaw === undefined && onRawEnd === undefined) {
-    return gzip ? pipeline(file, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), ignore) : file;
+  return pipeline(file, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), ignore);
+}
+
+/** `chunks`, with `onRaw` called on each and `onRawEnd` after the last. */
+async function* tapped(
+  chunks: AsyncIterable<Buffer>,
+  onRaw: ((chunk: Buffer) => void) | undefined,
+  onRawEnd: (() => void) | undefined,
+): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    onRaw?.(chunk);
+    yield chunk;
   }
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, callback): void {
-      onRaw?.(chunk);
-      callback(null, chunk);
-    },
-    flush(callback): void {
-      onRawEnd?.();
-      callback();
-    },
-  });
-  return gzip
-    ? pipeline(file, tap, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), ignore)
-    : pipeline(file, tap, ignore);
+  onRawEnd?.();
 }
 
 /** True for zlib's data errors (truncated or corrupt gzip). */
@@ -190,7 +176,7 @@ export async function readHeadLines(
   let newlines = 0;
   let complete = false;
   try {
-    for await (const chunk of openTextStream(path, gzip) as AsyncIterable<Buffer>) {
+    for await (const chunk of openTextStream(path, gzip)) {
       chunks.push(chunk);
       bytes += chunk.length;
       for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) newlines++;

@@ -156,7 +156,7 @@ class FileFeedSource implements FeedSource {
       },
     );
     try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for await (const chunk of stream) {
         reader.consume(chunk);
         while (reader.ready.length > 0) yield reader.ready.shift() as MarketEvent[];
       }
