@@ -14,6 +14,7 @@ import { IntervalBoundaries, type EquitySample, type MetricsInput } from '../met
 import { overridesOf, Router } from '../router/index.js';
 import { DecisionTimer, type DecisionTime } from './decision-timer.js';
 import { EngineOrder } from './engine-order.js';
+import { PendingSteps } from './pending-steps.js';
 import type { EngineConfig } from './replay-config.js';
 
 /**
@@ -42,8 +43,8 @@ interface AccountSlot {
   leaving: boolean;
   /** A paper account whose shadow step is over: it sends no more orders and is closed when idle. */
   retiring: boolean;
-  /** Signed quantity sent but not yet filled or rejected, per symbol, in integer quantity steps. */
-  readonly pendingSteps: Map<string, number>;
+  /** The account's row in the engine's {@link PendingSteps}. */
+  readonly row: number;
   /** Symbols whose closing order the venue refused as below its minimum: dust, moves as it is. */
   readonly dust: Set<string>;
 }
@@ -130,6 +131,8 @@ export class TradingEngine {
   readonly #arms: Record<Arm, ArmRuntime>;
   readonly #accounts: readonly Account[];
   readonly #slotsById = new Map<string, AccountSlot>();
+  /** Every account's orders in flight, in quantity steps per symbol. */
+  readonly #pending = new PendingSteps();
   readonly #symbols = new Map<string, SymbolState>();
   readonly #boundaries: IntervalBoundaries;
   readonly #quantityDecimals: number;
@@ -413,7 +416,7 @@ export class TradingEngine {
       arm,
       leaving: false,
       retiring: false,
-      pendingSteps: new Map(),
+      row: this.#pending.newRow(),
       dust: new Set(),
     };
     this.#slotsById.set(account.id, slot);
@@ -470,7 +473,7 @@ export class TradingEngine {
     const runtime = this.#arms[slot.arm];
     for (const position of slot.ledger.accountSnapshot(slot.account.id).positions) {
       const symbol = position.symbol;
-      if ((slot.pendingSteps.get(symbol) ?? 0) !== 0 || slot.dust.has(symbol)) continue;
+      if (this.#pending.get(slot.row, symbol) !== 0 || slot.dust.has(symbol)) continue;
       const held = decimalToFloat(position.quantity);
       if (Math.abs(held) * this.#decisionPrice(symbol) < this.#minNotionalNum) continue;
       this.#sendOrder(runtime, slot, symbol, 0, held, nowUs, true);
@@ -507,7 +510,7 @@ export class TradingEngine {
 
   /** Flat means no order in flight and every position below the minimum order value (dust). */
   #isFlat(slot: AccountSlot): boolean {
-    for (const steps of slot.pendingSteps.values()) if (steps !== 0) return false;
+    if (this.#pending.any(slot.row)) return false;
     for (const position of slot.ledger.accountSnapshot(slot.account.id).positions) {
       if (slot.dust.has(position.symbol)) continue;
       const price = this.#decisionPrice(position.symbol);
@@ -562,7 +565,7 @@ export class TradingEngine {
     if (!(price > 0)) return;
     const view = slot.ledger.accountView(slot.books, target.symbol);
     const position =
-      view.position + (slot.pendingSteps.get(target.symbol) ?? 0) / this.#quantityScale;
+      view.position + this.#pending.get(slot.row, target.symbol) / this.#quantityScale;
     let wanted: number;
     try {
       wanted = runtime.strategy.targetQuantity(
@@ -621,7 +624,7 @@ export class TradingEngine {
         ? { type: 'order', tsUs: nowUs, arm: runtime.arm, paper: true }
         : { type: 'order', tsUs: nowUs, arm: runtime.arm },
     );
-    slot.pendingSteps.set(symbol, (slot.pendingSteps.get(symbol) ?? 0) + steps);
+    this.#pending.add(slot.row, symbol, steps);
     const rejected = this.broker.submit(order, nowUs);
     if (rejected !== null) this.#onReport(rejected, order);
   }
@@ -630,7 +633,7 @@ export class TradingEngine {
   #onReport(report: ExecutionReport, order: EngineOrder<AccountSlot>): void {
     const slot = order.slot;
     const signed = order.side === 'buy' ? order.steps : -order.steps;
-    slot.pendingSteps.set(order.symbol, (slot.pendingSteps.get(order.symbol) ?? 0) - signed);
+    this.#pending.add(slot.row, order.symbol, -signed);
     if (report.type === 'fill') {
       slot.ledger.applyFill(
         report,
@@ -654,7 +657,7 @@ export class TradingEngine {
 
   /** Closes a retiring paper account once no order of it is in flight. */
   #closeIfIdle(slot: AccountSlot): void {
-    for (const steps of slot.pendingSteps.values()) if (steps !== 0) return;
+    if (this.#pending.any(slot.row)) return;
     this.#slotsById.delete(slot.account.id);
     this.#emitEquity(this.clock.nowUs, true);
     slot.ledger.removeAccount(slot.account.id);
