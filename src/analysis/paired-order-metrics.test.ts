@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SeededRng } from '../core/seeded-rng.js';
 import { fillOf, rejectOf } from './test-support/records.js';
 import {
   BURST_MIN_REJECTS,
@@ -184,5 +186,74 @@ describe('PairedOrderMetrics', () => {
     expect(m.tau2('latencyMs')).toBe(0);
     // One canary account: the account part of the step's variance is the full τ̂² (+ stable's share).
     expect(m.accountVariance('slippageBps', 'rollout')).toBeGreaterThan(m.tau2('slippageBps'));
+  });
+});
+
+describe('PairedOrderMetrics: accounts by accountSeq', () => {
+  it('gives the same analysis whether reports carry accountSeq, some of them, or none', () => {
+    const MINUTE = 60 * S;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        // Per account: which seqs its reports may carry (an account opened again gets a new one).
+        fc.array(fc.constantFrom('none', 'one', 'two', 'mixed'), { minLength: 6, maxLength: 6 }),
+        (seed, policies) => {
+          const rng = new SeededRng(seed, 'account-seq');
+          const plain = new PairedOrderMetrics(60_000);
+          const numbered = new PairedOrderMetrics(60_000);
+          const offsets = policies.map(() => 2 * rng.nextNormal());
+          let nextSeq = 0;
+          const seqs = policies.map(() => [nextSeq++, nextSeq++] as const);
+          const both = (f: (m: PairedOrderMetrics) => void): void => {
+            f(plain);
+            f(numbered);
+          };
+          both((m) => m.startBaseline(0));
+          for (let b = 0; b < 12; b++) {
+            if (b === 4) both((m) => m.startStep(0, 4 * MINUTE));
+            const t = b * MINUTE + S;
+            const market = 3 * rng.nextNormal();
+            for (let a = 0; a < policies.length; a++) {
+              const arm = b >= 4 && a < 2 ? 'canary' : 'stable';
+              const report = {
+                ...fillOf(arm, t, t + 1000 * (20 + a), market + offsets[a]! + rng.nextNormal()),
+                accountId: `a${a}`,
+              };
+              const policy = policies[a]!;
+              const seq =
+                policy === 'none'
+                  ? undefined
+                  : policy === 'one'
+                    ? seqs[a]![0]
+                    : policy === 'two'
+                      ? seqs[a]![b % 2]
+                      : b % 3 === 0
+                        ? undefined
+                        : seqs[a]![0];
+              both((m) => m.order(arm, t));
+              plain.report(report);
+              numbered.report(seq === undefined ? report : { ...report, accountSeq: seq });
+            }
+            both((m) => m.advance((b + 1) * MINUTE + 1));
+          }
+          for (const metric of ['slippageBps', 'latencyMs'] as const) {
+            expect(numbered.tau2(metric)).toBe(plain.tau2(metric));
+            expect(numbered.accountVariance(metric, 'step')).toBe(
+              plain.accountVariance(metric, 'step'),
+            );
+            expect(numbered.sequence(metric, 'step').variance()).toEqual(
+              plain.sequence(metric, 'step').variance(),
+            );
+            for (let a = 0; a < policies.length; a++) {
+              expect(numbered.baselineEffect(metric, `a${a}`)).toBe(
+                plain.baselineEffect(metric, `a${a}`),
+              );
+            }
+          }
+          expect(numbered.adjustedAccounts).toBe(plain.adjustedAccounts);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

@@ -155,6 +155,8 @@ export class PairedOrderMetrics {
   readonly #carry: (Carry | null)[] = perMetric(() => null);
   readonly #open = new Map<number, OpenBucket>();
   readonly #accountIndex = new Map<string, number>();
+  /** Account index by the reports' `accountSeq` (-1: not seen yet). */
+  #indexBySeq = new Int32Array(0);
   readonly #sequences: Record<Pairing, Record<EvidenceScope, PairedSequence[]>> = {
     bucket: sequencesOf(),
     window: sequencesOf(),
@@ -313,7 +315,7 @@ export class PairedOrderMetrics {
     const i = bucket.size;
     if (i === bucket.account.length) this.#grow(bucket);
     bucket.size = i + 1;
-    bucket.account[i] = this.#indexOf(report.accountId);
+    bucket.account[i] = this.#indexOf(report);
     bucket.arm[i] = report.arm === 'canary' ? 1 : 0;
     bucket.decision[i] = report.decisionTsUs;
     if (report.type === 'fill') {
@@ -412,13 +414,35 @@ export class PairedOrderMetrics {
     return bucket;
   }
 
-  #indexOf(accountId: string): number {
-    let index = this.#accountIndex.get(accountId);
+  /**
+   * The report's account's index (first seen, first numbered). Through the report's
+   * `accountSeq` when it has one (an array read), else by id; either way the same index.
+   */
+  #indexOf(report: ExecutionReport): number {
+    const seq = report.accountSeq;
+    if (seq !== undefined) {
+      const known = seq < this.#indexBySeq.length ? this.#indexBySeq[seq]! : -1;
+      if (known >= 0) return known;
+    }
+    let index = this.#accountIndex.get(report.accountId);
     if (index === undefined) {
       index = this.#accountIndex.size;
-      this.#accountIndex.set(accountId, index);
+      this.#accountIndex.set(report.accountId, index);
     }
+    if (seq !== undefined) this.#rememberSeq(seq, index);
     return index;
+  }
+
+  #rememberSeq(seq: number, index: number): void {
+    if (!(Number.isSafeInteger(seq) && seq >= 0)) return;
+    if (seq >= this.#indexBySeq.length) {
+      let size = Math.max(64, this.#indexBySeq.length);
+      while (size <= seq) size *= 2;
+      const grown = new Int32Array(size).fill(-1);
+      grown.set(this.#indexBySeq);
+      this.#indexBySeq = grown;
+    }
+    this.#indexBySeq[seq] = index;
   }
 
   /** Closes one bucket; returns 1 when some metric gave a paired observation. */

@@ -30,6 +30,8 @@ export class EngineOrder<Slot> implements Order {
   readonly quantityNum: number;
   /** The engine's record of the order's account. */
   readonly slot: Slot;
+  /** The account's row in the engine (see {@link Order.accountSeq}). */
+  readonly accountSeq: number;
   readonly #decimals: number;
   /** The arm's order sequence number (the id is `<arm>-<sequence>`, built when read). */
   readonly #sequence: number;
@@ -51,6 +53,7 @@ export class EngineOrder<Slot> implements Order {
     decisionTsUs: number,
     decisionPrice: number,
     slot: Slot,
+    accountSeq: number,
   ) {
     this.#sequence = sequence;
     this.accountId = accountId;
@@ -63,6 +66,7 @@ export class EngineOrder<Slot> implements Order {
     this.decisionTsUs = decisionTsUs;
     this.decisionPrice = decisionPrice;
     this.slot = slot;
+    this.accountSeq = accountSeq;
   }
 
   /** `<arm>-<sequence>`: unique within a run, deterministic. */

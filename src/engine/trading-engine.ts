@@ -618,6 +618,7 @@ export class TradingEngine {
       nowUs,
       price,
       slot,
+      slot.row,
     );
     this.metricsInput$.next(
       slot.paper

@@ -52,6 +52,10 @@ export class SimulatedFill implements FillReport {
     return this.#order.accountId;
   }
 
+  get accountSeq(): number | undefined {
+    return this.#order.accountSeq;
+  }
+
   get arm(): Arm {
     return this.#order.arm;
   }
