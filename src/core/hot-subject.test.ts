@@ -62,12 +62,17 @@ function play(subject: Pushable, steps: readonly Step[]): string[] {
       const me = id++;
       let done = false;
       subscriptions.push(
-        subject.subscribe((v) => {
-          log.push(`${me} next ${v}`);
-          if (!done) {
-            done = true;
-            listen(false);
-          }
+        subject.subscribe({
+          next: (v) => {
+            log.push(`${me} next ${v}`);
+            if (!done) {
+              done = true;
+              listen(false);
+            }
+          },
+          complete: () => log.push(`${me} complete`),
+          // Without an error handler RxJS reports the error as unhandled (a thrown timer).
+          error: (e) => log.push(`${me} error ${String(e)}`),
         }),
       );
     }
