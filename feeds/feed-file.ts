@@ -19,8 +19,9 @@ const GUNZIP_CHUNK_BYTES = 1 << 18;
  * The file's bytes in fresh {@link READ_CHUNK_BYTES} buffers (a buffer is never reused: events
  * may keep it), read synchronously. A promise-based read costs a round trip through libuv's
  * thread pool per chunk: reading the bench's 77 MB feed took 50–84 ms with `FileHandle.read`
- * 64 KiB at a time, 67–71 ms with a file stream, 15–16 ms with `readSync` (page cache), and the
- * promise machinery was 15 % of the parsing worker's profile (`node --cpu-prof`). The parse needs
+ * 64 KiB at a time, 67–71 ms with a file stream, 12–16 ms with `readSync` (page cache; `node
+ * dist/bench/file-read-probe.js`), and the promise machinery was 15 % of the parsing worker's
+ * profile (`node --cpu-prof`). The parse needs
  * each chunk before it can go on, so a read that blocks only delays what would wait anyway: a
  * 64 KiB read from the page cache (about 13 µs) holds its thread as long as parsing some 60 of the
  * chunk's 850 lines, and in the `replay` command that thread is the parsing worker.
