@@ -1,17 +1,16 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import type { LiveFeedItem, LiveStatusItem } from '../../../feeds/index.js';
-import { BinanceStreamClient } from '../../../feeds/index.js';
+import type { BinanceStreamClient, LiveFeedItem, LiveStatusItem } from '../../../feeds/index.js';
 import { CanaryError, OutputError, UsageError } from '../../core/errors.js';
 import { Decimal, isDecimalString } from '../../core/money.js';
-import { createCanary, type Canary, type CanaryAccount } from '../../embed/create-canary.js';
+import type { Canary, CanaryAccount } from '../../embed/create-canary.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
 import { reportDecisionOf } from '../../report/report-json.js';
 import { loadPlan, PLAN_PRESET_NAMES, type RolloutPlan } from '../../rollout/index.js';
 import { assertValidSalt } from '../../router/index.js';
-import { createCanaryServer, type CanaryServer, type ServerTokens } from '../../server/index.js';
+import type { CanaryServer, ServerTokens } from '../../server/index.js';
 import type { CliIo } from '../cli-io.js';
 import { formatDecisionLine } from '../format-summary.js';
 import { parseInteger } from '../parse-option.js';
@@ -158,6 +157,15 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
       checkPresetName(o.plan);
       const plan = await loadPlan(o.plan);
       const accounts = await accountsFrom(accountsSpec, o.capital);
+      // The server, the embedded rollout and the live feed client are loaded here, not with the
+      // command line: every other command starts without them (about 60 ms of module loading).
+      const [{ BinanceStreamClient }, { createCanary }, { createCanaryServer }] = await Promise.all(
+        [
+          import('../../../feeds/live/binance-stream-client.js'),
+          import('../../embed/create-canary.js'),
+          import('../../server/index.js'),
+        ],
+      );
       // Validates the URL before anything is opened; connects only when read.
       const feed = o.feed === undefined ? null : new BinanceStreamClient({ url: o.feed });
       if (o.repair === true && o.stateDir === undefined) {
