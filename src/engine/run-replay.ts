@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { concatAll, filter, from, lastValueFrom, type Observable, takeWhile, tap } from 'rxjs';
+import { concatAll, from, lastValueFrom, type Observable, takeWhile, tap } from 'rxjs';
 import {
   mergeFeeds,
   openFeed,
@@ -16,6 +16,7 @@ import type { Strategy } from '../core/strategy.js';
 import type { FaultInjection } from '../execution/index.js';
 import { ArmComparison } from '../analysis/index.js';
 import { armMetrics, type MetricsInput, type MetricsSnapshot } from '../metrics/index.js';
+import { HotSubject } from '../core/hot-subject.js';
 import type { ReportJson } from '../report/report-json.js';
 import {
   canonicalJson,
@@ -169,18 +170,24 @@ export async function runReplay(
     });
   }
 
+  // One look at each input: a paper one is counted, a real one goes on to the report's metrics.
   const paper = { orders: 0, fills: 0 };
-  engine.metricsInput$.pipe(filter(isPaper)).subscribe((input) => {
-    if (input.type === 'order') paper.orders++;
-    else if (input.type === 'fill') paper.fills++;
+  const realInput$ = new HotSubject<MetricsInput>();
+  engine.metricsInput$.subscribe({
+    next: (input) => {
+      if (!isPaper(input)) realInput$.next(input);
+      else if (input.type === 'order') paper.orders++;
+      else if (input.type === 'fill') paper.fills++;
+    },
+    error: (error: unknown) => realInput$.error(error),
+    complete: () => realInput$.complete(),
   });
 
   let lastSnapshot: MetricsSnapshot | null = null;
   // The report's per-arm figures are real trading only: the shadow step's paper orders and
   // reports feed the analysis, not the report's counts (its paper results have their own section).
   const metricsDone = lastValueFrom(
-    engine.metricsInput$.pipe(
-      filter((input) => !isPaper(input)),
+    realInput$.pipe(
       armMetrics({ intervalMs: config.sampleIntervalMs }),
       tap((snapshot) => {
         lastSnapshot = snapshot;
