@@ -7,7 +7,8 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 /**
  * The layering of ../DESIGN.md, enforced: each zone lists what a folder must not import.
  * Arrows point down the table (core < router, execution, ledger < metrics < analysis < rollout <
- * engine < report, server < cli); feeds and strategies depend on core only.
+ * control < engine, embed < live, server < fleet < cli; report sits beside control, on core);
+ * feeds and strategies depend on core only.
  */
 const layering = [
   { target: './src/core', from: ['./src/!(core)/**', './feeds/**', './strategies/**'] },
@@ -29,11 +30,28 @@ const layering = [
     target: './src/rollout',
     from: ['./src/!(core|router|analysis|rollout)/**', './feeds/**', './strategies/**'],
   },
+  {
+    // A rollout run on a host that trades: the controller, analysis and guardrails, nothing above.
+    target: './src/control',
+    from: [
+      './src/!(core|ledger|metrics|analysis|rollout|control)/**',
+      './feeds/**',
+      './strategies/**',
+    ],
+  },
+  {
+    // The replay: feeds, strategies and every layer below it; never the embed, live, server,
+    // fleet or command-line code that sits on top of it.
+    target: './src/engine',
+    from: [
+      './src/!(core|router|execution|ledger|metrics|analysis|rollout|control|report|engine)/**',
+    ],
+  },
   { target: './src/report', from: ['./src/!(core|report)/**', './feeds/**', './strategies/**'] },
   {
     target: './src/embed',
     from: [
-      './src/!(core|ledger|metrics|router|rollout|engine|embed)/**',
+      './src/!(core|ledger|metrics|router|rollout|control|engine|embed)/**',
       './feeds/**',
       './strategies/**',
     ],
@@ -55,7 +73,7 @@ const layering = [
     // Live mode: a bot on a live feed (feeds), the replay's engine and strategies, reporting to
     // a rollout through the embed's report types; the agent it reports through is passed in.
     target: './src/live',
-    from: ['./src/!(core|router|execution|metrics|engine|embed|rollout|live)/**'],
+    from: ['./src/!(core|router|execution|metrics|control|engine|embed|rollout|live)/**'],
   },
   { target: './feeds/**', from: ['./src/!(core)/**', './strategies/**'] },
   { target: './strategies', from: ['./src/!(core)/**', './feeds/**'] },

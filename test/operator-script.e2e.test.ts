@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateAccounts } from '../src/engine/generate-accounts.js';
-import type { OperatorOutcome } from '../src/engine/rollout-runner.js';
+import type { OperatorOutcome } from '../src/control/index.js';
 import { runReplay } from '../src/engine/run-replay.js';
 import { DEFAULT_EXECUTION_CONFIG, NO_INJECTIONS } from '../src/execution/index.js';
 import { loadArmStrategies } from '../src/live/index.js';

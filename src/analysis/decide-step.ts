@@ -1,4 +1,9 @@
-import type { DecisionAction, DecisionReason, GuardrailState } from '../core/decision.js';
+import {
+  plainReason,
+  type DecisionAction,
+  type DecisionReason,
+  type GuardrailState,
+} from '../core/decision.js';
 import type { EvidenceScope } from './paired-order-metrics.js';
 import { formatNumber } from './format-number.js';
 import { guardrailReasonCode } from './guardrails.js';
@@ -80,7 +85,7 @@ export function decideStep(
   const gates: DecisionReason[] = [];
   if (!(step.elapsedInStepMs >= step.minDurationMs)) {
     gates.push(
-      reason(
+      plainReason(
         'WAIT_MIN_DURATION',
         `step ${step.stepIndex} has run ${formatNumber(step.elapsedInStepMs / 1000)} s of event time, minimum ${formatNumber(step.minDurationMs / 1000)} s`,
       ),
@@ -88,7 +93,7 @@ export function decideStep(
   }
   if (!(step.canaryFillsInStep >= step.minCanaryFills)) {
     gates.push(
-      reason(
+      plainReason(
         'WAIT_MIN_FILLS',
         `step ${step.stepIndex} has ${step.canaryFillsInStep} canary fills, minimum ${step.minCanaryFills}`,
       ),
@@ -116,7 +121,7 @@ export function decideStep(
     return {
       action,
       reasons: [
-        reason('ALL_NON_INFERIOR', `${what}, step ${step.stepIndex} floors met: ${target}`),
+        plainReason('ALL_NON_INFERIOR', `${what}, step ${step.stepIndex} floors met: ${target}`),
         ...evidence,
       ],
     };
@@ -130,7 +135,7 @@ export function decideStep(
     return {
       action: step.onMaxDuration,
       reasons: [
-        reason(
+        plainReason(
           code,
           `step ${step.stepIndex} reached its maximum ${formatNumber(step.maxDurationMs / 1000)} s without passing (${why}): ${step.onMaxDuration}`,
         ),
@@ -139,27 +144,11 @@ export function decideStep(
     };
   }
   if (gates.length > 0) return { action: 'hold', reasons: [...gates, ...evidence] };
-  return { action: 'hold', reasons: [reason('INCONCLUSIVE', `hold: ${why}`), ...evidence] };
+  return { action: 'hold', reasons: [plainReason('INCONCLUSIVE', `hold: ${why}`), ...evidence] };
 }
 
 function describeRequirement({ metric, scope }: RequiredMetric): string {
   return scope === 'step' ? metric : `${metric} over the rollout`;
-}
-
-function reason(code: string, message: string): DecisionReason {
-  return {
-    code,
-    metric: null,
-    message,
-    estimate: null,
-    ci: null,
-    n: null,
-    nStable: null,
-    margin: null,
-    test: null,
-    alpha: null,
-    verdict: null,
-  };
 }
 
 function guardrailReason(state: GuardrailState): DecisionReason {

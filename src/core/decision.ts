@@ -50,6 +50,23 @@ export interface DecisionReason {
   readonly required?: boolean;
 }
 
+/** A reason that carries no statistics (a gate, a guardrail, an operator): code and message only. */
+export function plainReason(code: string, message: string): DecisionReason {
+  return {
+    code,
+    metric: null,
+    message,
+    estimate: null,
+    ci: null,
+    n: null,
+    nStable: null,
+    margin: null,
+    test: null,
+    alpha: null,
+    verdict: null,
+  };
+}
+
 /** A hard guardrail's reading at decision time. */
 export interface GuardrailState {
   /** Stable name, e.g. `canaryLossPct`, `canaryDrawdownPct`, `canaryRejectRate`. */

@@ -6,7 +6,7 @@ import { CanaryError, ConfigError } from '../core/errors.js';
 import type { MarketEvent } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
 import type { RoutingOverride } from '../core/account.js';
-import { RolloutRunner, type OperatorOutcome } from '../engine/rollout-runner.js';
+import { RolloutRunner, type OperatorOutcome } from '../control/index.js';
 import { armTotalsToJson, type ArmTotalsJson } from '../ledger/index.js';
 import {
   canonicalJson,
@@ -16,13 +16,13 @@ import {
   RolloutSession,
   sha256Hex,
   syncRouter,
+  type CanaryState,
   type ControllerOutput,
   type PlanPresetName,
   type ResumedFrom,
   type RolloutController,
   type RolloutMode,
   type RolloutPlan,
-  type RolloutStatus,
 } from '../rollout/index.js';
 import { botReportSchema, type BotReport, type ValidBotReport } from './bot-report.js';
 import { EmbeddedBooks, type AssignmentChange } from './embedded-books.js';
@@ -95,22 +95,15 @@ export interface RecordedCounts {
   readonly rejects: number;
 }
 
-/** Where the rollout is. */
-export interface CanaryState {
-  readonly status: RolloutStatus;
-  readonly halted: boolean;
-  readonly stepIndex: number | null;
-  readonly weightPct: number;
-  /** How the rollout was opened: fresh, or resumed from the state file and/or the audit log. */
-  readonly resumedFrom: ResumedFrom;
-}
-
 /**
  * What an operator command did: `applied`, or refused (not allowed now: a stale proposal, a
  * resume when not halted, a transition in progress…) with the controller's reason code, or
  * `NOT_STARTED` before the rollout has any event time.
  */
 export type CommandOutcome = OperatorOutcome;
+
+/** Where the rollout is (defined with the rollout: `src/rollout/canary-state.ts`). */
+export type { CanaryState };
 
 /** Reports refused so far, by code. */
 export type RejectionCounts = Readonly<Record<ReportRejectionCode, number>>;

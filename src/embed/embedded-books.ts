@@ -10,7 +10,7 @@ import { Ledger, type ArmEquityNum } from '../ledger/index.js';
 import { IntervalBoundaries, type MetricsInput } from '../metrics/index.js';
 import type { PositionsPolicy } from '../rollout/index.js';
 import { overridesOf, Router } from '../router/index.js';
-import type { RolloutHost } from '../engine/rollout-host.js';
+import type { RolloutHost } from '../control/index.js';
 
 /** An account that changed arm: the bot flattens or hands over its positions (`positions`). */
 export interface AssignmentChange {

@@ -17,9 +17,8 @@ import {
 import type { ArmComparison } from '../analysis/index.js';
 import { planHash } from '../rollout/index.js';
 import { buildReportSeries } from './build-report-series.js';
-import type { ArmStrategyConfig } from './replay-config.js';
-import type { RolloutRunner } from './rollout-runner.js';
-import type { ReplayConfig } from './run-replay.js';
+import type { RolloutRunner } from '../control/index.js';
+import type { ArmStrategyConfig, ReplayConfig } from './replay-config.js';
 import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
 import type { TradingEngine } from './trading-engine.js';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Strategy } from '../core/strategy.js';
 import { DEFAULT_EXECUTION_CONFIG, NO_INJECTIONS } from '../execution/index.js';
-import { loadArmStrategies } from '../live/index.js';
+import { loadArmStrategies } from './load-arm-strategies.js';
 import { DecisionTimer, slowCanaryWarning } from './decision-timer.js';
 import { generateAccounts } from './generate-accounts.js';
 import { runReplay } from './run-replay.js';

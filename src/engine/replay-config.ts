@@ -2,6 +2,8 @@ import type { Account } from '../core/account.js';
 import type { Arm } from '../core/arm.js';
 import type { StrategyDefinition } from '../core/strategy.js';
 import type { ExecutionConfig, FaultInjection } from '../execution/index.js';
+import type { FeedOptions } from '../../feeds/index.js';
+import type { OperatorCommand, RolloutMode, RolloutPlan } from '../rollout/index.js';
 
 /** One arm's strategy: how the user named it, its definition and its validated parameters. */
 export interface ArmStrategyConfig {
@@ -34,4 +36,35 @@ export interface EngineConfig {
    * `performance.now`); never part of the results, only of the timing printed beside them.
    */
   readonly wallClockMs?: () => number;
+}
+
+/** A rollout to run during the replay (instead of a fixed weight). */
+export interface ReplayRollout {
+  readonly plan: RolloutPlan;
+  readonly mode: RolloutMode;
+  /** The audit log's path, or null to keep it in memory. */
+  readonly auditPath: string | null;
+  /** Stop reading once the rollout has promoted or rolled back (calibration runs). */
+  readonly stopWhenFinished?: boolean;
+  /** Also judge the data by seed 004's threshold rules (calibration's baseline). */
+  readonly naiveBaseline?: boolean;
+  /** The factor the plan's durations were scaled by, for the report (default 1). */
+  readonly timeScale?: number;
+  /**
+   * A scripted operator (`--operator FILE`): each command is applied, audited like a live
+   * operator's, after the first market event at or after its time.
+   */
+  readonly operatorScript?: readonly OperatorCommand[];
+}
+
+/** A replay: the engine's configuration plus the files to read and how. */
+export interface ReplayConfig extends EngineConfig {
+  readonly files: readonly string[];
+  readonly feed: FeedOptions & { readonly onBadLine: 'fail' | 'skip' };
+  /** How the accounts were given, for the report: `generated` or the file path. */
+  readonly accountsSource: string;
+  /** A rollout plan to run; without one, the canary weight stays at `weightBps`. */
+  readonly rollout?: ReplayRollout;
+  /** The command line that reproduces the run, for the report (see `reproduceCommand`). */
+  readonly command?: string;
 }

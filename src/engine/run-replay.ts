@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { concatAll, from, lastValueFrom, type Observable, takeWhile, tap } from 'rxjs';
-import {
-  mergeFeeds,
-  openFeed,
-  openFeedInWorker,
-  type FeedOptions,
-  type FeedSource,
-} from '../../feeds/index.js';
+import { mergeFeeds, openFeed, openFeedInWorker, type FeedSource } from '../../feeds/index.js';
 import { createStrategy } from '../../strategies/index.js';
 import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
@@ -24,47 +18,17 @@ import {
   sha256Hex,
   type InputWatermark,
   type OperatorCommand,
-  type RolloutMode,
   type RolloutPlan,
 } from '../rollout/index.js';
 import type { AccountResult } from '../report/account-result.js';
 import { accountResults } from './account-results.js';
 import { buildReport } from './build-report.js';
-import type { EngineConfig } from './replay-config.js';
+import type { ReplayConfig } from './replay-config.js';
 import type { DecisionTime } from './decision-timer.js';
-import { RolloutRunner, type OperatorOutcome } from './rollout-runner.js';
+import { RolloutRunner, type OperatorOutcome } from '../control/index.js';
 import { PAPER_ID_PREFIX, TradingEngine } from './trading-engine.js';
 
-/** A rollout to run during the replay (instead of a fixed weight). */
-export interface ReplayRollout {
-  readonly plan: RolloutPlan;
-  readonly mode: RolloutMode;
-  /** The audit log's path, or null to keep it in memory. */
-  readonly auditPath: string | null;
-  /** Stop reading once the rollout has promoted or rolled back (calibration runs). */
-  readonly stopWhenFinished?: boolean;
-  /** Also judge the data by seed 004's threshold rules (calibration's baseline). */
-  readonly naiveBaseline?: boolean;
-  /** The factor the plan's durations were scaled by, for the report (default 1). */
-  readonly timeScale?: number;
-  /**
-   * A scripted operator (`--operator FILE`): each command is applied, audited like a live
-   * operator's, after the first market event at or after its time.
-   */
-  readonly operatorScript?: readonly OperatorCommand[];
-}
-
-/** A replay: the engine's configuration plus the files to read and how. */
-export interface ReplayConfig extends EngineConfig {
-  readonly files: readonly string[];
-  readonly feed: FeedOptions & { readonly onBadLine: 'fail' | 'skip' };
-  /** How the accounts were given, for the report: `generated` or the file path. */
-  readonly accountsSource: string;
-  /** A rollout plan to run; without one, the canary weight stays at `weightBps`. */
-  readonly rollout?: ReplayRollout;
-  /** The command line that reproduces the run, for the report (see `reproduceCommand`). */
-  readonly command?: string;
-}
+export type { ReplayConfig, ReplayRollout } from './replay-config.js';
 
 /** Callbacks while a replay runs. */
 export interface ReplayHooks {

@@ -6,7 +6,7 @@ import type { RoutingOverride } from '../core/account.js';
 import type { Arm } from '../core/arm.js';
 import type { MarketEvent } from '../core/market-event.js';
 import type { BotReport } from '../embed/bot-report.js';
-import type { CanaryState } from '../embed/create-canary.js';
+import type { CanaryState } from '../rollout/index.js';
 import type { ReportRejection } from '../embed/report-rejection.js';
 import type { ReportDecision } from '../report/report-json.js';
 import { syncRouter } from '../rollout/index.js';

@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 import type { BotReport } from '../embed/bot-report.js';
-import type { CanaryState } from '../embed/create-canary.js';
+import type { CanaryState } from '../rollout/index.js';
 
 /** A report waiting for the server's acknowledgement. */
 export interface OutboxEntry {

@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { MarketEvent } from '../core/market-event.js';
 import type { BotReport } from '../embed/bot-report.js';
-import type { CanaryState } from '../embed/create-canary.js';
+import type { CanaryState } from '../rollout/index.js';
 
 /**
  * Where a bot's routing comes from: the rollout's state as it changes (null until known). A

@@ -3,7 +3,7 @@
  * live feed as an agent of a rollout's server (examples/live-bot.ts puts the pieces together).
  */
 export type { MarketSink, ReportSink, RoutingSource } from './agent-ports.js';
-export { loadArmStrategies, type ArmStrategySpecs } from './arm-strategies.js';
+export { loadArmStrategies, type ArmStrategySpecs } from '../engine/load-arm-strategies.js';
 export { botExecutionOf, botOrderOf, botStrategyErrorOf } from './bot-reports.js';
 export {
   driveFeed,

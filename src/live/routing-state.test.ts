@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Router } from '../router/index.js';
 import { syncRouter } from '../rollout/index.js';
-import type { CanaryState } from '../embed/create-canary.js';
+import type { CanaryState } from '../rollout/index.js';
 import { applyRoutingState, routingStateOf, sameRouting } from './routing-state.js';
 
 function state(status: CanaryState['status'], weightPct: number): CanaryState {

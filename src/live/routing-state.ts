@@ -1,5 +1,5 @@
-import type { CanaryState } from '../embed/create-canary.js';
-import type { RolloutHost } from '../engine/rollout-host.js';
+import type { CanaryState } from '../rollout/index.js';
+import type { RolloutHost } from '../control/index.js';
 import { weightPctToBps } from '../router/index.js';
 
 /** The routing part of a rollout's state: what decides which arm each account trades. */

@@ -6,12 +6,13 @@ import type { Decision } from '../core/decision.js';
 import type { MarketEvent } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
 import { botReportSchema, type BotReport } from '../embed/bot-report.js';
-import { createCanary, type Canary, type CanaryState } from '../embed/create-canary.js';
+import { createCanary, type Canary } from '../embed/create-canary.js';
+import type { CanaryState } from '../rollout/index.js';
 import type { ReportRejection } from '../embed/report-rejection.js';
 import { parseInjectSpecs } from '../execution/index.js';
 import { PLAN_PRESETS, type RolloutPlan } from '../rollout/index.js';
 import type { MarketSink, ReportSink, RoutingSource } from './agent-ports.js';
-import { loadArmStrategies } from './arm-strategies.js';
+import { loadArmStrategies } from '../engine/load-arm-strategies.js';
 import { SimulatedBot } from './simulated-bot.js';
 
 /** The two consecutive BTCUSDT captures (11 minutes): enough decisions for every step's evidence. */

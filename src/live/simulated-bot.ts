@@ -4,7 +4,7 @@ import type { Account } from '../core/account.js';
 import type { Arm } from '../core/arm.js';
 import type { MarketEvent } from '../core/market-event.js';
 import type { BotReport } from '../embed/bot-report.js';
-import type { CanaryState } from '../embed/create-canary.js';
+import type { CanaryState } from '../rollout/index.js';
 import type { ArmStrategyConfig } from '../engine/replay-config.js';
 import { slowCanaryWarning } from '../engine/decision-timer.js';
 import { TradingEngine, type PositionsPolicy } from '../engine/trading-engine.js';

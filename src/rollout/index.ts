@@ -95,6 +95,7 @@ export {
   type TransitionInProgress,
 } from './rollout-state.js';
 export { RolloutStateStore } from './rollout-state-store.js';
+export type { CanaryState } from './canary-state.js';
 export { RolloutSession, type ResumedFrom, type RolloutSessionOptions } from './rollout-session.js';
 export {
   loadOperatorScript,

@@ -1,4 +1,4 @@
-import type { CanaryState } from '../embed/create-canary.js';
+import type { CanaryState } from '../rollout/index.js';
 
 /** True when two readings of the canary's state agree on every field. */
 export function sameState(a: CanaryState, b: CanaryState): boolean {

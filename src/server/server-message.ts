@@ -1,4 +1,5 @@
-import type { CanaryState, CommandOutcome } from '../embed/create-canary.js';
+import type { CommandOutcome } from '../embed/create-canary.js';
+import type { CanaryState } from '../rollout/index.js';
 import type { AssignmentChange } from '../embed/embedded-books.js';
 import type { ReportRejection } from '../embed/report-rejection.js';
 import type { ArmMetrics } from '../metrics/index.js';

@@ -1,6 +1,7 @@
 import type { Subscription } from 'rxjs';
 import type { Decision } from '../core/decision.js';
-import type { Canary, CanaryState } from '../embed/create-canary.js';
+import type { Canary } from '../embed/create-canary.js';
+import type { CanaryState } from '../rollout/index.js';
 import type { AssignmentChange } from '../embed/embedded-books.js';
 import type { ArmMetrics, MetricsSnapshot } from '../metrics/index.js';
 import { reportDecisionOf } from '../report/report-json.js';

@@ -2,7 +2,7 @@
 // few hundred accounts (some pinned or excluded) and tracks which version each arm runs.
 import type { RoutingOverride } from '../../core/account.js';
 import type { Arm } from '../../core/arm.js';
-import type { DecisionAction, DecisionReason } from '../../core/decision.js';
+import { plainReason, type DecisionAction, type DecisionReason } from '../../core/decision.js';
 import { Router } from '../../router/index.js';
 import type { DecisionProposal, ProposalTrigger } from '../decision-proposal.js';
 import type { RolloutCommand } from '../rollout-command.js';
@@ -98,19 +98,7 @@ export function proposal(
   trigger: ProposalTrigger = 'analysis',
   codes: readonly string[] = [action === 'hold' ? 'METRIC_INCONCLUSIVE' : 'ALL_NON_INFERIOR'],
 ): DecisionProposal {
-  const reasons: DecisionReason[] = codes.map((code) => ({
-    code,
-    metric: null,
-    message: code,
-    estimate: null,
-    ci: null,
-    n: null,
-    nStable: null,
-    margin: null,
-    test: null,
-    alpha: null,
-    verdict: null,
-  }));
+  const reasons: DecisionReason[] = codes.map((code) => plainReason(code, code));
   return {
     type: 'decision-proposal',
     action,

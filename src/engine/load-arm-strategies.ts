@@ -1,6 +1,6 @@
 import { loadStrategyDefinition } from '../../strategies/index.js';
 import type { Arm } from '../core/arm.js';
-import type { ArmStrategyConfig } from '../engine/replay-config.js';
+import type { ArmStrategyConfig } from './replay-config.js';
 
 /** The two strategy versions of a bot, as `replay` takes them (`--stable`, `--canary`). */
 export interface ArmStrategySpecs {

@@ -10,7 +10,7 @@ import {
   type GuardrailView,
   type NaiveVerdict,
 } from '../analysis/index.js';
-import type { Decision, DecisionReason } from '../core/decision.js';
+import { plainReason, type Decision, type DecisionReason } from '../core/decision.js';
 import type { MetricsInput } from '../metrics/index.js';
 import {
   AuditLog,
@@ -485,17 +485,18 @@ export class RolloutRunner {
 
 /** The analysis's guardrail limits from a plan's (a limit the plan turned off is null). */
 function guardrailLimits(plan: RolloutPlan): GuardrailLimits {
-  const limits: Record<string, number | null> = {};
-  for (const name of Object.keys(DEFAULT_GUARDRAIL_LIMITS)) {
-    limits[name] = plan.guardrails[name] ?? null;
-  }
+  const set = plan.guardrails;
+  const limit = (name: keyof GuardrailLimits): number | null => set[name] ?? null;
   return {
-    ...(limits as unknown as GuardrailLimits),
-    rejectWindowBatches:
-      plan.guardrails['rejectWindowBatches'] ?? DEFAULT_GUARDRAIL_LIMITS.rejectWindowBatches,
+    maxLossQuote: limit('maxLossQuote'),
+    maxLossPct: limit('maxLossPct'),
+    maxDrawdownPct: limit('maxDrawdownPct'),
+    maxGrossExposurePct: limit('maxGrossExposurePct'),
+    maxRejectRate: limit('maxRejectRate'),
+    maxStrategyErrors: limit('maxStrategyErrors'),
+    rejectWindowBatches: set['rejectWindowBatches'] ?? DEFAULT_GUARDRAIL_LIMITS.rejectWindowBatches,
     minBatchesForRejectRate:
-      plan.guardrails['minBatchesForRejectRate'] ??
-      DEFAULT_GUARDRAIL_LIMITS.minBatchesForRejectRate,
+      set['minBatchesForRejectRate'] ?? DEFAULT_GUARDRAIL_LIMITS.minBatchesForRejectRate,
   };
 }
 
@@ -511,23 +512,7 @@ function toDecision(record: AuditRecord): Decision | null {
     return null;
   }
   const detail: DecisionReason[] =
-    record.detail === null
-      ? []
-      : [
-          {
-            code: record.detail.code,
-            metric: null,
-            message: record.detail.message,
-            estimate: null,
-            ci: null,
-            n: null,
-            nStable: null,
-            margin: null,
-            test: null,
-            alpha: null,
-            verdict: null,
-          },
-        ];
+    record.detail === null ? [] : [plainReason(record.detail.code, record.detail.message)];
   return {
     seq: record.seq,
     atTsUs: record.tsUs,
