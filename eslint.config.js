@@ -7,7 +7,8 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 /**
  * The layering of ../DESIGN.md, enforced: each zone lists what a folder must not import.
  * Arrows point down the table (core < router, execution, ledger < metrics < analysis < rollout <
- * control < engine, embed < live, server < fleet < cli; report sits beside control, on core);
+ * control < engine, embed < protocol < server, fleet, live < cli; report sits beside control, on
+ * core);
  * feeds and strategies depend on core only.
  */
 const layering = [
@@ -57,17 +58,30 @@ const layering = [
     ],
   },
   {
-    target: './src/server',
+    // The fleet protocol: the messages and frames, and the types they carry.
+    target: './src/protocol',
     from: [
-      './src/!(core|embed|report|rollout|metrics|analysis|server)/**',
+      './src/!(core|embed|report|rollout|metrics|protocol)/**',
       './feeds/**',
       './strategies/**',
     ],
   },
   {
-    // A fleet's agent: the server's protocol, the router, and the feed client's backoff.
+    target: './src/server',
+    from: [
+      './src/!(core|embed|report|rollout|metrics|analysis|protocol|server)/**',
+      './feeds/**',
+      './strategies/**',
+    ],
+  },
+  {
+    // A fleet's agent: the protocol and the router (its tests start a server).
     target: './src/fleet',
-    from: ['./src/!(core|embed|report|rollout|router|server|fleet)/**', './strategies/**'],
+    from: [
+      './src/!(core|embed|report|rollout|router|protocol|server|fleet)/**',
+      './feeds/**',
+      './strategies/**',
+    ],
   },
   {
     // Live mode: a bot on a live feed (feeds), the replay's engine and strategies, reporting to

@@ -31,8 +31,8 @@ export type {
   LiveGapItem,
   LiveStatusItem,
 } from './live/live-feed-item.js';
-export { DEFAULT_BACKOFF, backoffDelayMs } from './live/backoff.js';
-export type { BackoffOptions } from './live/backoff.js';
+export { DEFAULT_BACKOFF, backoffDelayMs } from '../src/core/backoff.js';
+export type { BackoffOptions } from '../src/core/backoff.js';
 export { serveFeed } from './live/serve-feed.js';
 export type { FeedServer, FeedServerEvent, ServeFeedOptions } from './live/serve-feed.js';
 export {

@@ -26,7 +26,12 @@ import {
 } from '../rollout/index.js';
 import { botReportSchema, type BotReport, type ValidBotReport } from './bot-report.js';
 import { EmbeddedBooks, type AssignmentChange } from './embedded-books.js';
-import type { RecordResult, ReportRejection, ReportRejectionCode } from './report-rejection.js';
+import {
+  REPORT_REJECTION_CODES,
+  type RecordResult,
+  type ReportRejection,
+  type ReportRejectionCode,
+} from './report-rejection.js';
 import { ReportJournal, type JournalEntry } from './report-journal.js';
 import { rebuildFromJournal, remember, type OpenOrder } from './rebuild-from-journal.js';
 
@@ -153,16 +158,6 @@ export interface Canary {
   close(): void;
 }
 
-const REJECTION_CODES: readonly ReportRejectionCode[] = [
-  'INVALID',
-  'UNKNOWN_ACCOUNT',
-  'WRONG_ARM',
-  'UNKNOWN_ORDER',
-  'DUPLICATE_FILL',
-  'MISMATCH',
-  'TIME_BACKWARDS',
-];
-
 /**
  * Creates a rollout for a bot's accounts. With `statePath` and `auditPath` it is persisted and a
  * restarted bot resumes at the same step and weight (the analysis's evidence starts afresh).
@@ -258,7 +253,7 @@ export function createCanary(options: CanaryOptions): Canary {
   };
 
   const rejections: Record<ReportRejectionCode, number> = Object.fromEntries(
-    REJECTION_CODES.map((code) => [code, 0]),
+    REPORT_REJECTION_CODES.map((code) => [code, 0]),
   ) as Record<ReportRejectionCode, number>;
   const refuse = (code: ReportRejectionCode, message: string): RecordResult => {
     rejections[code]++;

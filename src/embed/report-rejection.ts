@@ -17,6 +17,17 @@ export type ReportRejectionCode =
   | 'MISMATCH'
   | 'TIME_BACKWARDS';
 
+/** Every {@link ReportRejectionCode}, in documentation order. */
+export const REPORT_REJECTION_CODES = [
+  'INVALID',
+  'UNKNOWN_ACCOUNT',
+  'WRONG_ARM',
+  'UNKNOWN_ORDER',
+  'DUPLICATE_FILL',
+  'MISMATCH',
+  'TIME_BACKWARDS',
+] as const satisfies readonly ReportRejectionCode[];
+
 /** A refused report's reason: a stable code and a sentence. */
 export interface ReportRejection {
   readonly code: ReportRejectionCode;

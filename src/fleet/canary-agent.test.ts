@@ -204,3 +204,82 @@ describe('ReportOutbox', () => {
     expect(a.endsWith('-1')).toBe(true);
   });
 });
+
+describe('CanaryAgent and frames it cannot read', () => {
+  it('acts on no frame that fails the protocol, and counts them', async () => {
+    const { WebSocketServer } = await import('ws');
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    const address = wss.address();
+    if (address === null || typeof address === 'string') throw new Error('expected a TCP address');
+    const sent: unknown[] = [];
+    wss.on('connection', (ws) => {
+      ws.on('message', (data: Buffer) => {
+        const message = JSON.parse(data.toString('utf8')) as { type: string; reportId?: string };
+        sent.push(message);
+        if (message.type === 'hello') {
+          ws.send('{not json');
+          // A state the agent would route by, with a weight no rollout has: refused.
+          ws.send(
+            JSON.stringify({
+              type: 'state',
+              seq: 1,
+              state: {
+                status: 'step',
+                halted: false,
+                stepIndex: 0,
+                weightPct: 150,
+                resumedFrom: 'new',
+              },
+            }),
+          );
+          ws.send(
+            JSON.stringify({
+              type: 'state',
+              seq: 2,
+              state: {
+                status: 'step',
+                halted: false,
+                stepIndex: 0,
+                weightPct: 100,
+                resumedFrom: 'new',
+              },
+            }),
+          );
+        }
+        if (message.type === 'report') {
+          // An ack whose `accepted` is not a boolean: not an answer.
+          ws.send(JSON.stringify({ type: 'ack', reportId: message.reportId, accepted: 'yes' }));
+        }
+      });
+    });
+    const agent = new CanaryAgent({
+      url: `ws://127.0.0.1:${address.port}/ws`,
+      token: AGENT_TOKEN,
+      agentId: 'bot-1',
+      salt: TEST_SALT,
+      accounts: ACCOUNTS,
+      backoff: FAST_BACKOFF,
+    });
+    try {
+      await until(() => agent.connected);
+      expect(agent.state?.weightPct).toBe(100);
+      expect(agent.route(ACCOUNTS[0]!.id)).toBe('canary');
+      agent.report({
+        type: 'order',
+        orderId: 'o-1',
+        accountId: ACCOUNTS[0]!.id,
+        arm: 'canary',
+        symbol: 'BTCUSDT',
+        side: 'buy',
+        quantity: '0.01',
+        decisionTsMs: T0_MS,
+      });
+      await until(() => agent.stats.badFrames === 3);
+      expect(agent.stats).toMatchObject({ reported: 1, accepted: 0, refused: 0, pending: 1 });
+    } finally {
+      await agent.close();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { WebSocket, type RawData } from 'ws';
-import { backoffDelayMs, resolveBackoff, type BackoffOptions } from '../../feeds/live/backoff.js';
+import { backoffDelayMs, resolveBackoff, type BackoffOptions } from '../core/backoff.js';
 import type { RoutingOverride } from '../core/account.js';
 import type { Arm } from '../core/arm.js';
 import type { MarketEvent } from '../core/market-event.js';
@@ -11,8 +11,8 @@ import type { ReportRejection } from '../embed/report-rejection.js';
 import type { ReportDecision } from '../report/report-json.js';
 import { syncRouter } from '../rollout/index.js';
 import { Router, weightPctToBps } from '../router/index.js';
-import type { ServerFrame } from '../server/server-message.js';
-import { TokenBucket } from '../server/token-bucket.js';
+import { parseServerFrame } from '../protocol/index.js';
+import { TokenBucket } from '../core/token-bucket.js';
 import { ReportOutbox } from './report-outbox.js';
 
 /** Options of {@link CanaryAgent}. */
@@ -75,6 +75,8 @@ export interface AgentStats {
   /** Reports waiting for an acknowledgement (journaled, sent or not). */
   readonly pending: number;
   readonly connections: number;
+  /** Frames from the server that did not parse as the protocol's (ignored). */
+  readonly badFrames: number;
 }
 
 interface FlushWaiter {
@@ -126,7 +128,7 @@ export class CanaryAgent {
   #reconnectTimer: NodeJS.Timeout | null = null;
   #pumpTimer: NodeJS.Timeout | null = null;
   readonly #waiters = new Set<FlushWaiter>();
-  #stats = { reported: 0, accepted: 0, refused: 0, repeated: 0, connections: 0 };
+  #stats = { reported: 0, accepted: 0, refused: 0, repeated: 0, connections: 0, badFrames: 0 };
 
   constructor(options: CanaryAgentOptions) {
     this.#options = options;
@@ -296,12 +298,13 @@ export class CanaryAgent {
 
   #onFrame(ws: WebSocket, data: RawData): void {
     if (ws !== this.#ws) return;
-    let frame: ServerFrame;
-    try {
-      frame = JSON.parse(rawText(data)) as ServerFrame;
-    } catch {
+    const parsed = parseServerFrame(rawText(data));
+    if (!parsed.ok) {
+      // Not a frame of this protocol (another server, a newer version): nothing is acted on.
+      this.#stats.badFrames++;
       return;
     }
+    const frame = parsed.frame;
     switch (frame.type) {
       case 'state':
         this.#onState(frame.state, true);

@@ -1,9 +1,9 @@
 import type { WebSocket } from 'ws';
-import type { ClientRole } from './client-role.js';
+import type { ClientRole } from '../protocol/index.js';
 import type { ServerLimits } from './server-limits.js';
-import type { ErrorFrame, ServerErrorCode, ServerFrame } from './server-message.js';
+import type { ErrorFrame, ServerErrorCode, ServerFrame } from '../protocol/index.js';
 import type { ServerMetrics } from './server-metrics.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../core/token-bucket.js';
 
 /** The close codes the server uses (RFC 6455 §7.4). */
 export const CLOSE_CODES = {

@@ -7,7 +7,7 @@ import {
   type CanaryServer,
   type CanaryServerOptions,
 } from './create-canary-server.js';
-import type { ServerFrame } from './server-message.js';
+import type { ServerFrame } from '../protocol/index.js';
 import { ACCOUNTS, drive, T0_MS, testCanary, trade } from '../embed/test-support/bot-driver.js';
 import { TestClient } from './test-support/test-client.js';
 

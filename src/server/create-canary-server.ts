@@ -7,7 +7,7 @@ import type { Canary } from '../embed/create-canary.js';
 import type { CanaryState } from '../rollout/index.js';
 import type { RecordResult } from '../embed/report-rejection.js';
 import { CLOSE_CODES, ClientConnection } from './client-connection.js';
-import type { ClientRole } from './client-role.js';
+import type { ClientRole } from '../protocol/index.js';
 import { MessageHandler } from './message-handler.js';
 import { ReportIdCache } from './report-id-cache.js';
 import { resolveServerLimits, type ServerLimits, type ServerLimitsInput } from './server-limits.js';

@@ -7,7 +7,7 @@ export {
   type ServerStats,
 } from './create-canary-server.js';
 export type { ServerTokens } from './server-tokens.js';
-export type { ClientRole } from './client-role.js';
+export type { ClientRole } from '../protocol/index.js';
 export {
   DEFAULT_SERVER_LIMITS,
   type RateLimit,
@@ -22,7 +22,7 @@ export type {
   MarketMessage,
   OperatorCommand,
   ReportMessage,
-} from './client-message.js';
+} from '../protocol/index.js';
 export type {
   AckFrame,
   AssignmentFrame,
@@ -33,5 +33,5 @@ export type {
   ServerErrorCode,
   ServerFrame,
   StateFrame,
-} from './server-message.js';
+} from '../protocol/index.js';
 export { tokenMatches } from './token-matches.js';

@@ -8,12 +8,12 @@ import {
   type CommandMessage,
   type HelloMessage,
   type ReportMessage,
-} from './client-message.js';
+} from '../protocol/index.js';
 import { CLOSE_CODES, type ClientConnection } from './client-connection.js';
-import type { ClientRole } from './client-role.js';
+import type { ClientRole } from '../protocol/index.js';
 import type { ReportIdCache } from './report-id-cache.js';
 import { sameState } from './same-state.js';
-import type { AckFrame, ResultFrame } from './server-message.js';
+import type { AckFrame, ResultFrame } from '../protocol/index.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { TelemetryHub } from './telemetry-hub.js';
 import type { ServerTokens } from './server-tokens.js';

@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.js';
-import { CLIENT_ROLES, type ClientRole } from './client-role.js';
+import { CLIENT_ROLES, type ClientRole } from '../protocol/index.js';
 
 /** A token bucket: `perSecond` messages refilled each second, at most `burst` at once. */
 export interface RateLimit {

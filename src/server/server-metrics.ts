@@ -2,8 +2,8 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Canary } from '../embed/create-canary.js';
 import type { ReportRejectionCode } from '../embed/report-rejection.js';
 import type { RolloutStatus } from '../rollout/index.js';
-import { CLIENT_ROLES, type ClientRole } from './client-role.js';
-import type { ServerErrorCode } from './server-message.js';
+import { CLIENT_ROLES, type ClientRole } from '../protocol/index.js';
+import type { ServerErrorCode } from '../protocol/index.js';
 
 const STATUSES: readonly RolloutStatus[] = ['pending', 'shadow', 'step', 'promoted', 'rolled_back'];
 

@@ -7,7 +7,7 @@ import type { ArmMetrics, MetricsSnapshot } from '../metrics/index.js';
 import { reportDecisionOf } from '../report/report-json.js';
 import type { ClientConnection } from './client-connection.js';
 import { sameState } from './same-state.js';
-import type { MetricsFrame, ServerFrame, StateFrame } from './server-message.js';
+import type { MetricsFrame, ServerFrame, StateFrame } from '../protocol/index.js';
 import type { ServerMetrics } from './server-metrics.js';
 
 /** Options of {@link TelemetryHub}. */

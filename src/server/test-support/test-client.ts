@@ -1,18 +1,26 @@
 import { WebSocket } from 'ws';
-import type { ServerFrame } from '../server-message.js';
+import { parseServerFrame, type ServerFrame } from '../../protocol/index.js';
 
 /** How long a test waits for a frame or a close before failing, ms. */
 export const WAIT_MS = 5000;
 
 /**
  * A websocket client for the tests: records every frame it receives, and waits for the next one
- * matching a predicate, or for the close, within {@link WAIT_MS}.
+ * matching a predicate, or for the close, within {@link WAIT_MS}. Every frame is read with the
+ * protocol's own parser (`parseServerFrame`): a frame the server sends that an agent would refuse
+ * fails every wait from then on, naming the frame.
  */
 export class TestClient {
   readonly ws: WebSocket;
   readonly frames: ServerFrame[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
-  #waiters: { test: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = [];
+  #waiters: {
+    test: (f: ServerFrame) => boolean;
+    resolve: (f: ServerFrame) => void;
+    reject: (error: Error) => void;
+  }[] = [];
+  /** The first frame that did not parse, as an error; null while all did. */
+  #invalid: Error | null = null;
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
@@ -21,7 +29,15 @@ export class TestClient {
     });
     ws.on('error', () => {});
     ws.on('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString('utf8')) as ServerFrame;
+      const text = data.toString('utf8');
+      const parsed = parseServerFrame(text);
+      if (!parsed.ok) {
+        this.#invalid ??= new Error(`the server sent an invalid frame (${parsed.error}): ${text}`);
+        for (const waiter of this.#waiters) waiter.reject(this.#invalid);
+        this.#waiters = [];
+        return;
+      }
+      const frame = parsed.frame;
       this.frames.push(frame);
       this.#waiters = this.#waiters.filter((w) => {
         if (!w.test(frame)) return true;
@@ -61,6 +77,7 @@ export class TestClient {
     test: (frame: ServerFrame) => boolean,
     fromStart = false,
   ): Promise<ServerFrame & { type: T }> {
+    if (this.#invalid !== null) return Promise.reject(this.#invalid);
     if (fromStart) {
       const seen = this.frames.find(test);
       if (seen !== undefined) return Promise.resolve(seen as ServerFrame & { type: T });
@@ -72,6 +89,10 @@ export class TestClient {
         resolve: (f) => {
           clearTimeout(timer);
           resolve(f as ServerFrame & { type: T });
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
         },
       });
     });

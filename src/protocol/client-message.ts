@@ -3,6 +3,8 @@ import type { MarketEvent } from '../core/market-event.js';
 import type { BotReport } from '../embed/bot-report.js';
 import type { ClientRole } from './client-role.js';
 import { parseMarketEvent } from './market-event-schema.js';
+import { REPORT_ID_MAX_LENGTH } from './report-id.js';
+import { parseTyped } from './typed-json.js';
 
 /** The operator commands, each the canary method of the same name (`rollback`: `rollback`). */
 export type OperatorCommand = 'approve' | 'reject' | 'halt' | 'resume' | 'rollback';
@@ -82,7 +84,7 @@ const commandSchema = z
   });
 const reportSchema = z.strictObject({
   type: z.literal('report'),
-  reportId: z.string().min(1).max(256),
+  reportId: z.string().min(1).max(REPORT_ID_MAX_LENGTH),
   report: z.record(z.string(), z.unknown()),
 });
 const marketSchema = z.strictObject({ type: z.literal('market'), event: z.unknown() });
@@ -104,32 +106,9 @@ const SCHEMAS = {
  * fields are refused too). A market event is checked and completed as {@link parseMarketEvent}.
  */
 export function parseClientMessage(text: string): ParsedClientMessage {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, error: 'not JSON' };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, error: 'not a JSON object' };
-  }
-  const record = value as Record<string, unknown>;
-  const ids = idsOf(record);
-  const type = record['type'];
-  if (typeof type !== 'string' || !Object.hasOwn(SCHEMAS, type)) {
-    return {
-      ok: false,
-      error: `unknown type ${JSON.stringify(type) ?? 'undefined'}: hello, command, report, market or clock`,
-      ...ids,
-    };
-  }
-  const parsed = SCHEMAS[type as keyof typeof SCHEMAS].safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue === undefined || issue.path.length === 0 ? type : issue.path.join('.');
-    return { ok: false, error: `${where}: ${issue?.message ?? 'invalid'}`, ...ids };
-  }
-  const message = parsed.data;
+  const parsed = parseTyped(text, SCHEMAS, 'hello, command, report, market or clock');
+  if (!parsed.ok) return { ok: false, error: parsed.error, ...idsOf(parsed.record) };
+  const message = parsed.value;
   if (message.type === 'market') {
     const event = parseMarketEvent(message.event);
     return event.ok
@@ -152,6 +131,6 @@ export function idsOf(value: unknown): { requestId?: string; reportId?: string }
   const ids: { requestId?: string; reportId?: string } = {};
   const { requestId: r, reportId: p } = record;
   if (typeof r === 'string' && r.length <= 128) ids.requestId = r;
-  if (typeof p === 'string' && p.length <= 256) ids.reportId = p;
+  if (typeof p === 'string' && p.length <= REPORT_ID_MAX_LENGTH) ids.reportId = p;
   return ids;
 }

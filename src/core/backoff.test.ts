@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/core/errors.js';
+import { UsageError } from './errors.js';
 import type { BackoffOptions } from './backoff.js';
 import { backoffDelayMs, DEFAULT_BACKOFF, resolveBackoff } from './backoff.js';
 

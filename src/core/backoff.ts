@@ -1,4 +1,4 @@
-import { UsageError } from '../../src/core/errors.js';
+import { UsageError } from './errors.js';
 
 /** Reconnect delays: exponential, capped, with jitter. */
 export interface BackoffOptions {
