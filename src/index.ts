@@ -152,13 +152,29 @@ export {
   type StateFrame,
 } from './server/index.js';
 
+// The fleet protocol's parsers (docs/server.md, "Protocol"): what a dashboard or a bot reads
+export {
+  parseClientMessage,
+  parseServerFrame,
+  type ParsedClientMessage,
+  type ParsedServerFrame,
+} from './protocol/index.js';
+
 // Fleet: a bot as the server's agent (docs/server.md, "Fleet")
 export {
   CanaryAgent,
   ReportOutbox,
+  WebSocketAgentTransport,
+  type AgentMessage,
   type AgentStats,
   type AgentStatus,
+  type AgentTransport,
+  type AgentTransportEvents,
+  type CanaryAgentCommonOptions,
   type CanaryAgentOptions,
   type OutboxEntry,
   type ReportOutcome,
+  type TransportAgentOptions,
+  type WebSocketAgentOptions,
+  type WebSocketAgentTransportOptions,
 } from './fleet/index.js';

@@ -1,26 +1,23 @@
-import { randomInt } from 'node:crypto';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import { WebSocket, type RawData } from 'ws';
-import { backoffDelayMs, resolveBackoff, type BackoffOptions } from '../core/backoff.js';
+import type { BackoffOptions } from '../core/backoff.js';
 import type { RoutingOverride } from '../core/account.js';
 import type { Arm } from '../core/arm.js';
 import type { MarketEvent } from '../core/market-event.js';
-import type { BotReport } from '../embed/bot-report.js';
-import type { CanaryState } from '../rollout/index.js';
-import type { ReportRejection } from '../embed/report-rejection.js';
-import type { ReportDecision } from '../report/report-json.js';
-import { syncRouter } from '../rollout/index.js';
-import { Router, weightPctToBps } from '../router/index.js';
-import { parseServerFrame } from '../protocol/index.js';
 import { TokenBucket } from '../core/token-bucket.js';
+import type { BotReport } from '../embed/bot-report.js';
+import type { ReportRejection } from '../embed/report-rejection.js';
+import type { ServerFrame } from '../protocol/index.js';
+import type { ReportDecision } from '../report/report-json.js';
+import { syncRouter, type CanaryState } from '../rollout/index.js';
+import { Router, weightPctToBps } from '../router/index.js';
+import type { AgentStatus, AgentTransport } from './agent-transport.js';
 import { ReportOutbox } from './report-outbox.js';
+import { WebSocketAgentTransport } from './websocket-agent-transport.js';
 
-/** Options of {@link CanaryAgent}. */
-export interface CanaryAgentOptions {
-  /** The server's websocket endpoint, `ws://host:port/ws`. */
-  readonly url: string;
-  /** The server's agent token. */
-  readonly token: string;
+export type { AgentStatus } from './agent-transport.js';
+
+/** Options of {@link CanaryAgent} whatever carries its messages. */
+export interface CanaryAgentCommonOptions {
   /** This bot's stable id (letters, digits, `._:-`): report ids are unique per agent. */
   readonly agentId: string;
   /** The rollout's routing salt (the server's `--salt`): routing needs no round trip. */
@@ -31,8 +28,6 @@ export interface CanaryAgentOptions {
   readonly outboxPath?: string;
   /** Acknowledgements before the outbox journal is compacted (default 50 000). */
   readonly outboxCompactAfterAcks?: number;
-  /** Reconnect schedule (default: equal jitter from 0.5 s to 30 s, as the feed client). */
-  readonly backoff?: Partial<BackoffOptions>;
   /**
    * Messages sent per second at most, and the burst: keep it under the server's agent rate
    * (default 2000/s, burst 4000), since a report the server drops for its rate could arrive after
@@ -41,16 +36,27 @@ export interface CanaryAgentOptions {
   readonly rate?: { readonly perSecond: number; readonly burst: number };
   /** Reports sent and not yet acknowledged, at most (default 1000). */
   readonly maxInFlight?: number;
+}
+
+/** An agent on a websocket to `serve` (the default). */
+export interface WebSocketAgentOptions extends CanaryAgentCommonOptions {
+  /** The server's websocket endpoint, `ws://host:port/ws`. */
+  readonly url: string;
+  /** The server's agent token. */
+  readonly token: string;
+  /** Reconnect schedule (default: equal jitter from 0.5 s to 30 s, as the feed client). */
+  readonly backoff?: Partial<BackoffOptions>;
   /** Uniform in [0, 1), for the backoff's jitter (default: node:crypto). */
   readonly random?: () => number;
 }
 
-/** What happened to the agent's connection. */
-export type AgentStatus =
-  | { readonly type: 'connected'; readonly replaying: number }
-  | { readonly type: 'disconnected'; readonly code: number; readonly reason: string }
-  | { readonly type: 'reconnecting'; readonly attempt: number; readonly delayMs: number }
-  | { readonly type: 'refused'; readonly message: string };
+/** An agent on a transport of the caller's ({@link AgentTransport}). */
+export interface TransportAgentOptions extends CanaryAgentCommonOptions {
+  readonly transport: AgentTransport;
+}
+
+/** Options of {@link CanaryAgent}: a websocket to `serve`, or a transport of the caller's. */
+export type CanaryAgentOptions = WebSocketAgentOptions | TransportAgentOptions;
 
 /** The server's answer to one report: recorded, or refused by the canary for good. */
 export interface ReportOutcome {
@@ -85,18 +91,22 @@ interface FlushWaiter {
   readonly fail: (error: Error) => void;
 }
 
-const CLOSE_TIMEOUT_MS = 1000;
 const PUMP_RETRY_MS = 5;
 
 /**
  * A bot of a fleet, connected to the rollout's server as an agent (docs/server.md, "Fleet"). It
  * routes its accounts locally with the rollout's salt and the last weight the server sent (every
- * `state` frame, in order; journaled with an outbox path; stable for all before any), and sends its reports in the order it
- * makes them, each with a report id. Reports wait in an outbox until the server acknowledges
- * them: while disconnected the bot keeps trading at the last weight it knew and its reports pile
- * up; on reconnect they are sent again, oldest first, and the server's idempotency makes each
- * count once. A refused `hello` (bad token) stops the agent; anything else reconnects with
- * backoff.
+ * `state` frame, in order; journaled with an outbox path; stable for all before any), and sends
+ * its reports in the order it makes them, each with a report id. Reports wait in an outbox until
+ * the server acknowledges them: while disconnected the bot keeps trading at the last weight it
+ * knew and its reports pile up; when a session is up again they are sent again, oldest first,
+ * and the server's idempotency makes each count once. A refused `hello` (bad token) stops the
+ * agent; anything else reconnects with backoff.
+ *
+ * This class is the agent's core, free of any transport: outbox, pacing (a rate and a cap on
+ * reports in flight), local routing, replay. What carries its messages is an
+ * {@link AgentTransport}: a websocket to `serve` ({@link WebSocketAgentTransport}) unless the
+ * options give another.
  *
  * @example
  * const agent = new CanaryAgent({ url, token, agentId: 'bot-1', salt, accounts });
@@ -104,34 +114,28 @@ const PUMP_RETRY_MS = 5;
  * agent.report({ type: 'fill', ... });
  */
 export class CanaryAgent {
-  readonly #options: CanaryAgentOptions;
   readonly #router: Router;
   readonly #outbox: ReportOutbox;
-  readonly #backoff: BackoffOptions;
-  readonly #random: () => number;
+  readonly #transport: AgentTransport;
   readonly #bucket: TokenBucket;
   readonly #maxInFlight: number;
   readonly #state$ = new BehaviorSubject<CanaryState | null>(null);
   readonly #decisions$ = new Subject<ReportDecision>();
   readonly #outcomes$ = new Subject<ReportOutcome>();
   readonly #status$ = new Subject<AgentStatus>();
-  #ws: WebSocket | null = null;
+  /** A session is up: the transport may send. */
   #ready = false;
   #closed = false;
-  /** Pending reports not sent on this connection yet, in order. */
+  /** Pending reports not sent in this session yet, in order. */
   #unsent: string[] = [];
   #inFlight = 0;
   #clockMs: number | null = null;
   readonly #marks = new Map<string, MarketEvent>();
-  #attempt = 0;
-  #openedAtMs = 0;
-  #reconnectTimer: NodeJS.Timeout | null = null;
   #pumpTimer: NodeJS.Timeout | null = null;
   readonly #waiters = new Set<FlushWaiter>();
   #stats = { reported: 0, accepted: 0, refused: 0, repeated: 0, connections: 0, badFrames: 0 };
 
   constructor(options: CanaryAgentOptions) {
-    this.#options = options;
     this.#router = new Router({
       salt: options.salt,
       weightBps: 0,
@@ -149,11 +153,25 @@ export class CanaryAgent {
         : { compactAfterAcks: options.outboxCompactAfterAcks },
     );
     if (this.#outbox.lastState !== null) this.#onState(this.#outbox.lastState, false);
-    this.#backoff = resolveBackoff(options.backoff);
-    this.#random = options.random ?? (() => randomInt(0, 2 ** 32) / 2 ** 32);
     this.#bucket = new TokenBucket(options.rate ?? { perSecond: 1500, burst: 1500 }, Date.now());
     this.#maxInFlight = options.maxInFlight ?? 1000;
-    this.#connect();
+    this.#transport =
+      'transport' in options
+        ? options.transport
+        : new WebSocketAgentTransport({
+            url: options.url,
+            token: options.token,
+            agentId: options.agentId,
+            ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+            ...(options.random === undefined ? {} : { random: options.random }),
+          });
+    this.#transport.start({
+      frame: (frame) => this.#onFrame(frame),
+      badFrame: () => {
+        this.#stats.badFrames++;
+      },
+      down: (status) => this.#onDown(status),
+    });
   }
 
   /**
@@ -251,60 +269,18 @@ export class CanaryAgent {
   /** Disconnects for good; unacknowledged reports stay in the outbox journal, if any. */
   async close(): Promise<void> {
     this.#closed = true;
-    this.#failWaiters(new Error('the agent was closed'));
-    if (this.#reconnectTimer !== null) clearTimeout(this.#reconnectTimer);
-    if (this.#pumpTimer !== null) clearTimeout(this.#pumpTimer);
-    const ws = this.#ws;
-    this.#ws = null;
     this.#ready = false;
-    if (ws !== null && ws.readyState !== WebSocket.CLOSED) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          ws.terminate();
-          resolve();
-        }, CLOSE_TIMEOUT_MS);
-        ws.once('close', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        ws.close(1000, 'agent closing');
-      });
-    }
+    this.#failWaiters(new Error('the agent was closed'));
+    if (this.#pumpTimer !== null) clearTimeout(this.#pumpTimer);
+    await this.#transport.close();
     this.#state$.complete();
     this.#decisions$.complete();
     this.#outcomes$.complete();
     this.#status$.complete();
   }
 
-  #connect(): void {
+  #onFrame(frame: ServerFrame): void {
     if (this.#closed) return;
-    const ws = new WebSocket(this.#options.url);
-    this.#ws = ws;
-    ws.on('open', () => {
-      this.#openedAtMs = Date.now();
-      ws.send(
-        JSON.stringify({
-          type: 'hello',
-          role: 'agent',
-          token: this.#options.token,
-          agentId: this.#options.agentId,
-        }),
-      );
-    });
-    ws.on('message', (data: RawData) => this.#onFrame(ws, data));
-    ws.on('error', () => {}); // the close that follows reconnects
-    ws.on('close', (code, reason) => this.#onClose(ws, code, reason.toString()));
-  }
-
-  #onFrame(ws: WebSocket, data: RawData): void {
-    if (ws !== this.#ws) return;
-    const parsed = parseServerFrame(rawText(data));
-    if (!parsed.ok) {
-      // Not a frame of this protocol (another server, a newer version): nothing is acted on.
-      this.#stats.badFrames++;
-      return;
-    }
-    const frame = parsed.frame;
     switch (frame.type) {
       case 'state':
         this.#onState(frame.state, true);
@@ -331,8 +307,9 @@ export class CanaryAgent {
       case 'error':
         if (frame.reportId === undefined) return;
         if (frame.code === 'RATE_LIMITED') {
-          // Order can no longer be trusted on this connection: start it again.
-          ws.close(1000, 'rate limited: reconnecting to replay in order');
+          // Order can no longer be trusted in this session: start another, which replays.
+          this.#ready = false;
+          this.#transport.restart('rate limited: reconnecting to replay in order');
           return;
         }
         this.#settle(frame.reportId, {
@@ -346,6 +323,15 @@ export class CanaryAgent {
       default:
         return;
     }
+  }
+
+  #onDown(status: Exclude<AgentStatus, { type: 'connected' }>): void {
+    this.#ready = false;
+    if (this.#closed) return;
+    if (status.type === 'refused') {
+      this.#failWaiters(new Error(`the server refused this agent: ${status.message}`));
+    }
+    this.#status$.next(status);
   }
 
   #onState(state: CanaryState, heard: boolean): void {
@@ -380,50 +366,27 @@ export class CanaryAgent {
     this.#pump();
   }
 
-  #onClose(ws: WebSocket, code: number, reason: string): void {
-    if (ws !== this.#ws) return;
-    this.#ws = null;
-    const wasReady = this.#ready;
-    this.#ready = false;
-    if (this.#closed) return;
-    if (code === 1008 && !reason.startsWith('HELLO_TIMEOUT')) {
-      // A refused hello (token, agent id): trying again would be refused again.
-      this.#status$.next({ type: 'refused', message: reason });
-      this.#failWaiters(new Error(`the server refused this agent: ${reason}`));
-      return;
-    }
-    if (wasReady) this.#status$.next({ type: 'disconnected', code, reason });
-    if (Date.now() - this.#openedAtMs >= this.#backoff.resetAfterMs && wasReady) this.#attempt = 0;
-    const attempt = ++this.#attempt;
-    const delayMs = backoffDelayMs(attempt, this.#backoff, this.#random);
-    this.#status$.next({ type: 'reconnecting', attempt, delayMs });
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = null;
-      this.#connect();
-    }, delayMs);
-  }
-
   /** Sends what may go now: reports in order, then the latest clock and marks. */
   #pump(): void {
-    const ws = this.#ws;
-    if (!this.#ready || ws === null || this.#pumpTimer !== null) return;
+    if (!this.#ready || this.#pumpTimer !== null) return;
+    const transport = this.#transport;
     while (this.#unsent.length > 0 && this.#inFlight < this.#maxInFlight) {
       if (!this.#bucket.take(Date.now())) return this.#retryPump();
       const reportId = this.#unsent.shift() as string;
       const report = this.#outbox.get(reportId);
       if (report === undefined) continue;
-      ws.send(JSON.stringify({ type: 'report', reportId, report }));
+      transport.send({ type: 'report', reportId, report });
       this.#inFlight++;
     }
     if (this.#unsent.length > 0) return; // an acknowledgement pumps again
     for (const [symbol, event] of this.#marks) {
       if (!this.#bucket.take(Date.now())) return this.#retryPump();
-      ws.send(JSON.stringify({ type: 'market', event }));
+      transport.send({ type: 'market', event });
       this.#marks.delete(symbol);
     }
     if (this.#clockMs !== null) {
       if (!this.#bucket.take(Date.now())) return this.#retryPump();
-      ws.send(JSON.stringify({ type: 'clock', tsMs: this.#clockMs }));
+      transport.send({ type: 'clock', tsMs: this.#clockMs });
       this.#clockMs = null;
     }
   }
@@ -439,9 +402,4 @@ export class CanaryAgent {
       this.#pump();
     }, PUMP_RETRY_MS);
   }
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data as ArrayBuffer).toString('utf8');
 }

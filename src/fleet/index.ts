@@ -1,8 +1,20 @@
 export {
   CanaryAgent,
   type AgentStats,
-  type AgentStatus,
+  type CanaryAgentCommonOptions,
   type CanaryAgentOptions,
   type ReportOutcome,
+  type TransportAgentOptions,
+  type WebSocketAgentOptions,
 } from './canary-agent.js';
+export type {
+  AgentMessage,
+  AgentStatus,
+  AgentTransport,
+  AgentTransportEvents,
+} from './agent-transport.js';
+export {
+  WebSocketAgentTransport,
+  type WebSocketAgentTransportOptions,
+} from './websocket-agent-transport.js';
 export { ReportOutbox, type OutboxEntry } from './report-outbox.js';
