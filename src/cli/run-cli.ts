@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CanaryError } from '../core/errors.js';
-import { TOOL_VERSION } from '../engine/tool-version.js';
+import { TOOL_VERSION } from '../core/tool-version.js';
 import type { CliIo } from './cli-io.js';
 import { generateFeedCommand } from './commands/generate-feed-command.js';
 import { replayCommand } from './commands/replay-command.js';

@@ -143,6 +143,8 @@ export interface Canary {
    */
   readonly metrics$: Observable<MetricsSnapshot>;
   readonly state: CanaryState;
+  /** The strategy version each arm runs, as the canary was created with. */
+  readonly versions: Readonly<Record<Arm, string>>;
   readonly rejections: RejectionCounts;
   /** Reports accepted so far, by the arm they were made on. */
   readonly recorded: Readonly<Record<Arm, RecordedCounts>>;
@@ -502,6 +504,7 @@ export function createCanary(options: CanaryOptions): Canary {
       armMetrics({ intervalMs: options.sampleIntervalMs ?? 1000 }),
       share(),
     ),
+    versions: { stable: options.stable, canary: options.canary },
     get state(): CanaryState {
       const c = runner.controller;
       return {

@@ -19,7 +19,7 @@ import { planHash } from '../rollout/index.js';
 import { buildReportSeries } from './build-report-series.js';
 import type { RolloutRunner } from '../control/index.js';
 import type { ArmStrategyConfig, ReplayConfig } from './replay-config.js';
-import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
+import { TOOL_NAME, TOOL_VERSION } from '../core/tool-version.js';
 import type { TradingEngine } from './trading-engine.js';
 
 /** What a finished run hands to {@link buildReport}. */

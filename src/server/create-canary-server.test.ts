@@ -608,8 +608,8 @@ describe('createCanaryServer: HTTP', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
-    expect(text).toContain('# TYPE strategy_canary_weight_pct gauge');
-    expect(text).toMatch(/^strategy_canary_weight_pct 5$/mu);
+    expect(text).toContain('# TYPE strategy_canary_weight_ratio gauge');
+    expect(text).toMatch(/^strategy_canary_weight_ratio 0\.05$/mu);
     expect(text).toMatch(/^strategy_canary_rollout_status\{status="step"\} 1$/mu);
     expect(text).toMatch(/^strategy_canary_rollout_status\{status="promoted"\} 0$/mu);
     expect(text).toMatch(/^strategy_canary_connections\{role="subscriber"\} 1$/mu);
@@ -617,8 +617,23 @@ describe('createCanaryServer: HTTP', () => {
     expect(text).toMatch(
       /^strategy_canary_decisions_total\{action="hold",disposition="applied"\} \d+$/mu,
     );
-    expect(text).toMatch(/^strategy_canary_report_rejections\{code="DUPLICATE_FILL"\} 0$/mu);
+    expect(text).toMatch(/^strategy_canary_report_rejections_total\{code="DUPLICATE_FILL"\} 0$/mu);
     expect(text).toMatch(/^strategy_canary_frames_dropped_total\{type="metrics"\} 0$/mu);
+    expectPrometheusConventions(text);
+    for (const arm of ['stable', 'canary'] as const) {
+      const labels = `arm="${arm}",version="${canary.versions[arm]}"`;
+      expect(text).toContain(`strategy_canary_arm_info{${labels}} 1`);
+      for (const kind of ['orders', 'fills', 'rejects'] as const) {
+        expect(text).toContain(
+          `strategy_canary_${kind}_total{${labels}} ${canary.recorded[arm][kind]}`,
+        );
+      }
+    }
+    expect(canary.recorded.stable.fills).toBeGreaterThan(0);
+    expect(text).toMatch(/^strategy_canary_info\{version="[^"]+",node_version="[^"]+"\} 1$/mu);
+    expect(text).toMatch(
+      /^strategy_canary_fill_latency_seconds\{arm="stable",version="[^"]+",quantile="0\.99"\} \d/mu,
+    );
 
     expect((await fetch(`${server.httpUrl}/nope`)).status).toBe(404);
     expect((await fetch(`${server.httpUrl}/health`, { method: 'POST' })).status).toBe(405);
@@ -643,3 +658,35 @@ describe('createCanaryServer: HTTP', () => {
     await expect(TestClient.connect(server.url)).rejects.toThrow(/503/);
   });
 });
+
+/**
+ * Prometheus's naming conventions, checked on a scrape: every family is the tool's, counters end
+ * `_total`, `_info` gauges are 1, no label names an account, per-arm series carry `arm` and
+ * `version` together, and quantities are in base units (no `_pct`, `_bps` or `_ms` names).
+ */
+function expectPrometheusConventions(text: string): void {
+  const families = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gmu)].map((m) => ({
+    name: m[1]!,
+    type: m[2]!,
+  }));
+  expect(families.length).toBeGreaterThan(10);
+  for (const { name, type } of families) {
+    expect(name).toMatch(/^strategy_canary_[a-z_]+$/u);
+    expect(name).not.toMatch(/_(pct|percent|bps|ms|milliseconds)(_total)?$/u);
+    if (type === 'counter') expect(name).toMatch(/_total$/u);
+  }
+  for (const line of text.split('\n').filter((l) => l !== '' && !l.startsWith('#'))) {
+    const labels = [...(/\{(.*)\}/u.exec(line)?.[1] ?? '').matchAll(/(\w+)="/gu)].map((m) => m[1]!);
+    expect(
+      labels.filter((l) => /account/iu.test(l)),
+      line,
+    ).toEqual([]);
+    // The tool's own info has a version and no arm; every other version is an arm's.
+    if (!line.startsWith('strategy_canary_info{')) {
+      expect(labels.includes('arm'), line).toBe(labels.includes('version'));
+    }
+    if (/^strategy_canary_\w+_info[{ ]/u.test(line) || line.startsWith('strategy_canary_info')) {
+      expect(line, line).toMatch(/ 1$/u);
+    }
+  }
+}

@@ -115,6 +115,7 @@ export class TelemetryHub {
   }
 
   #onMetrics(snapshot: MetricsSnapshot): void {
+    this.#metrics.sampled(snapshot);
     const interval = this.#options.metricsIntervalMs;
     const now = this.#options.now();
     const waitMs = this.#lastMetricsAtMs + interval - now;
