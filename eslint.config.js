@@ -58,6 +58,11 @@ const layering = [
     ],
   },
   {
+    // Notifications: a rollout's audit records (through the embed's Canary) sent to webhooks.
+    target: './src/notify',
+    from: ['./src/!(core|embed|rollout|notify)/**', './feeds/**', './strategies/**'],
+  },
+  {
     // The fleet protocol: the messages and frames, and the types they carry.
     target: './src/protocol',
     from: [

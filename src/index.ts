@@ -160,6 +160,19 @@ export {
   type ParsedServerFrame,
 } from './protocol/index.js';
 
+// Webhooks of a rollout's decisions, operator commands and transitions (docs/server.md, "Webhooks")
+export {
+  notifyWebhooks,
+  verifyWebhookSignature,
+  webhookSignature,
+  WebhookSender,
+  type NotifyWebhooksOptions,
+  type WebhookEvent,
+  type WebhookNotifications,
+  type WebhookSenderOptions,
+  type WebhookTarget,
+} from './notify/index.js';
+
 // Fleet: a bot as the server's agent (docs/server.md, "Fleet")
 export {
   CanaryAgent,

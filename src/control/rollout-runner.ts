@@ -84,6 +84,8 @@ export class RolloutRunner {
   readonly records: AuditRecord[] = [];
   /** Each decision as it is taken (report form), for printing as it happens. */
   readonly decision$ = new Subject<Decision>();
+  /** Each audit record once it is written (before its commands are applied), for notifications. */
+  readonly record$ = new Subject<AuditRecord>();
 
   readonly #engine: RolloutHost;
   readonly #options: RolloutRunOptions;
@@ -272,6 +274,7 @@ export class RolloutRunner {
     this.#log?.close();
     this.#session?.close();
     this.decision$.complete();
+    this.record$.complete();
   }
 
   #live(): boolean {
@@ -445,6 +448,7 @@ export class RolloutRunner {
       this.#decisions.push(decision);
       this.decision$.next(decision);
     }
+    for (const record of output.records) this.record$.next(record);
     this.#syncComparisonStep();
     for (const command of output.commands) this.#apply(command);
   }

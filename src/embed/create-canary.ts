@@ -16,6 +16,7 @@ import {
   RolloutSession,
   sha256Hex,
   syncRouter,
+  type AuditRecord,
   type CanaryState,
   type ControllerOutput,
   type PlanPresetName,
@@ -135,6 +136,16 @@ export interface Canary {
   readonly clock: { advance(tsMs: number): void; readonly nowMs: number };
   /** Every decision (increase, promote, hold, rollback) with its evidence, as it is taken. */
   readonly decisions$: Observable<Decision>;
+  /**
+   * Every audit record (decisions, timeouts, operator commands, transitions) once it is written,
+   * in order: what notifications are made of (`src/notify/`).
+   */
+  readonly audit$: Observable<AuditRecord>;
+  /**
+   * The rollout's identity: the hash of its plan, versions, salt and accounts, written on every
+   * audit line (the same after a restart that resumes it).
+   */
+  readonly rolloutId: string;
   /** Accounts that changed arm: flatten or hand over their positions, as `positions` says. */
   readonly assignments$: Observable<AssignmentChange>;
   /**
@@ -499,6 +510,8 @@ export function createCanary(options: CanaryOptions): Canary {
       },
     },
     decisions$: runner.decision$.asObservable(),
+    audit$: runner.record$.asObservable(),
+    rolloutId: configHash,
     assignments$: books.assignments$.asObservable(),
     metrics$: books.metricsInput$.pipe(
       armMetrics({ intervalMs: options.sampleIntervalMs ?? 1000 }),

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -13,7 +14,13 @@ import { TestClient } from '../../server/test-support/test-client.js';
 import type { CliIo } from '../cli-io.js';
 import { formatDecisionLine } from '../format-summary.js';
 import { runCli } from '../run-cli.js';
-import { TOKEN_ENV } from './serve-command.js';
+import { TOKEN_ENV, WEBHOOK_SECRET_ENV } from './serve-command.js';
+import {
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  verifyWebhookSignature,
+  type WebhookEvent,
+} from '../../notify/index.js';
 
 const OPERATOR = 'op-secret-4f1c';
 const AGENT = 'agent-secret-9b2e';
@@ -148,6 +155,7 @@ function lines(text: string): string[] {
 
 beforeEach(() => {
   for (const variable of Object.values(TOKEN_ENV)) vi.stubEnv(variable, undefined);
+  vi.stubEnv(WEBHOOK_SECRET_ENV, undefined);
   vi.stubEnv(TOKEN_ENV.operator, OPERATOR);
 });
 
@@ -290,6 +298,10 @@ describe('serve', () => {
     vi.stubEnv(TOKEN_ENV.agent, '');
     expectRefused(await run(BASE), /STRATEGY_CANARY_AGENT_TOKEN is empty.*\[E_USAGE\]\n$/);
     vi.stubEnv(TOKEN_ENV.agent, undefined);
+    expectRefused(
+      await run([...BASE, '--webhook', 'ftp://hooks.example/x']),
+      /--webhook: an http or https URL, got "ftp:\/\/hooks\.example\/x" \[E_USAGE\]\n$/,
+    );
 
     // A plan with a shadow step: refused by createCanary, nothing left open.
     expectRefused(
@@ -329,6 +341,71 @@ describe('serve', () => {
       );
     } finally {
       blocker.close();
+    }
+  }, 20_000);
+
+  it('with --webhook, sends the transitions and operator commands, signed with the secret', async () => {
+    const received: { body: string; headers: Record<string, string | string[] | undefined> }[] = [];
+    const hook = createHttpServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        received.push({ body, headers: req.headers });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', () => resolve()));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    vi.stubEnv(WEBHOOK_SECRET_ENV, 'hook-secret-77');
+    try {
+      const running = await startServe([
+        ...BASE,
+        '--agent-token-file',
+        tokenFile(AGENT),
+        '--webhook',
+        hookUrl,
+        '--report-url',
+        'https://reports.example/r1',
+      ]);
+      const agent = await TestClient.hello(running.ws, {
+        role: 'agent',
+        token: AGENT,
+        agentId: 'a',
+      });
+      agent.send({ type: 'clock', tsMs: T0_MS });
+      const operator = await TestClient.hello(running.ws, { role: 'operator', token: OPERATOR });
+      operator.send({
+        type: 'command',
+        command: 'halt',
+        reason: 'webhook test',
+        requestId: 'op-1',
+      });
+      await operator.next((f) => f.type === 'result');
+      const deadline = Date.now() + 10_000;
+      while (!received.some((r) => r.body.includes('"type":"operator"'))) {
+        if (Date.now() > deadline)
+          throw new Error(`no operator event: ${JSON.stringify(received)}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect((await terminate(running)).code).toBe(0);
+      const events = received.map((r) => JSON.parse(r.body) as WebhookEvent);
+      expect(events.map((e) => [e.type, e.action])).toEqual([
+        ['transition', 'set-weight'],
+        ['operator', 'halt'],
+      ]);
+      expect(events[1]).toMatchObject({
+        severity: 'warning',
+        fromWeightPct: 1,
+        reportUrl: 'https://reports.example/r1',
+      });
+      for (const r of received) {
+        const timestamp = String(r.headers[TIMESTAMP_HEADER]);
+        const signature = String(r.headers[SIGNATURE_HEADER]);
+        expect(verifyWebhookSignature('hook-secret-77', timestamp, r.body, signature)).toBe(true);
+      }
+    } finally {
+      await new Promise<void>((resolve) => hook.close(() => resolve()));
     }
   }, 20_000);
 

@@ -10,6 +10,11 @@ import { loadAccountsFile } from '../../engine/load-accounts-file.js';
 import { reportDecisionOf } from '../../report/report-json.js';
 import { loadPlan, PLAN_PRESET_NAMES, type RolloutPlan } from '../../rollout/index.js';
 import { assertValidSalt } from '../../router/index.js';
+import {
+  notifyWebhooks,
+  type WebhookNotifications,
+  type WebhookTarget,
+} from '../../notify/index.js';
 import type { CanaryServer, ServerTokens } from '../../server/index.js';
 import type { CliIo } from '../cli-io.js';
 import { formatDecisionLine } from '../format-summary.js';
@@ -34,6 +39,9 @@ export const TOKEN_ENV = {
   agent: 'STRATEGY_CANARY_AGENT_TOKEN',
   subscriber: 'STRATEGY_CANARY_SUBSCRIBER_TOKEN',
 } as const;
+
+/** Where `serve` takes the webhooks' HMAC secret from (never the command line). */
+export const WEBHOOK_SECRET_ENV = 'STRATEGY_CANARY_WEBHOOK_SECRET';
 
 /** With `--exit-when-finished`: how long subscribers get to read the final frames, ms. */
 export const FINISH_GRACE_MS = 1000;
@@ -63,6 +71,10 @@ interface ServeCliOptions {
   readonly subscriberTokenFile?: string;
   readonly exitWhenFinished?: boolean;
   readonly repair?: boolean;
+  readonly webhook: string[];
+  readonly webhookFormat: 'json' | 'slack';
+  readonly webhookHolds?: boolean;
+  readonly reportUrl?: string;
 }
 
 /**
@@ -136,6 +148,19 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
       `subscriber token (instead of ${TOKEN_ENV.subscriber}); without one, subscribers need none`,
     )
     .option(
+      '--webhook <url>',
+      `send the rollout's decisions, operator commands and transitions to this URL (repeatable), signed with ${WEBHOOK_SECRET_ENV} when it is set (docs/server.md, "Webhooks")`,
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .addOption(
+      new Option('--webhook-format <format>', 'json: the event; slack: a body Slack accepts')
+        .choices(['json', 'slack'])
+        .default('json'),
+    )
+    .option('--webhook-holds', 'also send hold decisions (every evaluation that changes nothing)')
+    .option('--report-url <url>', 'where the rollout can be followed, put in every webhook event')
+    .option(
       '--exit-when-finished',
       `exit once the rollout is promoted or rolled back (${FINISH_GRACE_MS} ms later, so subscribers get the final frames)`,
     )
@@ -154,6 +179,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         3_600_000,
       );
       const tokens = await readTokens(o, env);
+      const webhookTargets = webhookTargetsOf(o, env);
       checkPresetName(o.plan);
       const plan = await loadPlan(o.plan);
       const accounts = await accountsFrom(accountsSpec, o.capital);
@@ -202,6 +228,8 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
       });
       const repaired =
         paths === null || torn === null ? null : describeRepair(paths.auditPath, torn);
+      const notifications =
+        webhookTargets === null ? null : startWebhooks(webhookTargets, o, canary, io);
       const decisions = canary.decisions$.subscribe((decision) => {
         io.stdout.write(`${formatDecisionLine(reportDecisionOf(decision))}\n`);
       });
@@ -278,12 +306,49 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         if (feed !== null) await feed.close();
         await feedDone;
         await server.close();
+        await notifications?.close();
         decisions.unsubscribe();
         canary.close();
       }
       if (failure !== null) throw failure;
       io.stdout.write(`${describeEnd(stopReason, plan, canary)}\n`);
     });
+}
+
+/** The `--webhook` targets, checked (before anything is opened), or null without any. */
+function webhookTargetsOf(o: ServeCliOptions, env: NodeJS.ProcessEnv): WebhookTarget[] | null {
+  if (o.webhook.length === 0) return null;
+  const secret = env[WEBHOOK_SECRET_ENV];
+  if (secret === '') throw new UsageError(`${WEBHOOK_SECRET_ENV} is empty: set it, or unset it`);
+  return o.webhook.map((url) => {
+    let protocol: string;
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      throw new UsageError(`--webhook: not a URL: "${url}"`);
+    }
+    if (protocol !== 'http:' && protocol !== 'https:')
+      throw new UsageError(`--webhook: an http or https URL, got "${url}"`);
+    return { url, format: o.webhookFormat, ...(secret === undefined ? {} : { secret }) };
+  });
+}
+
+/** Sends the rollout's audit records to `targets` (docs/server.md, "Webhooks"). */
+function startWebhooks(
+  targets: readonly WebhookTarget[],
+  o: ServeCliOptions,
+  canary: Canary,
+  io: CliIo,
+): WebhookNotifications {
+  if (targets.some((t) => t.secret === undefined))
+    io.stderr.write(`note: webhooks are not signed (set ${WEBHOOK_SECRET_ENV} to sign them)\n`);
+  return notifyWebhooks(canary, {
+    targets,
+    reportUrl: o.reportUrl ?? null,
+    holds: o.webhookHolds === true,
+    onGiveUp: (event, reason) =>
+      io.stderr.write(`webhook: event ${event.id} (${event.text}) given up: ${reason}\n`),
+  });
 }
 
 function required(flag: string, value: string | undefined): string {
