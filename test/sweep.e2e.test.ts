@@ -67,7 +67,23 @@ describe('strategy-canary sweep', () => {
     expect(readFileSync(join(out, 'runs', '002', 'report.json'), 'utf8')).toBe(
       readFileSync(join(direct, 'report.json'), 'utf8'),
     );
-  }, 180_000);
+
+    // The summaries are the grid's, not the run's: one worker gives them byte for byte; the wall
+    // clock is in timings.json only.
+    const again = join(tempDir('sc-sweep-again-'), 'sweep');
+    expect((await cli(['sweep', grid, '--out', again, '--workers', '1'])).code).toBe(0);
+    for (const file of ['summary.json', 'summary.csv', 'summary.md']) {
+      expect(readFileSync(join(again, file), 'utf8'), file).toBe(
+        readFileSync(join(out, file), 'utf8'),
+      );
+    }
+    const timings = JSON.parse(readFileSync(join(out, 'timings.json'), 'utf8')) as {
+      runs: { run: number; wallMs: number }[];
+    };
+    expect(timings.runs.map((t) => t.run)).toEqual([1, 2, 3, 4]);
+    expect(timings.runs.every((t) => t.wallMs > 0)).toBe(true);
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).not.toContain('wallMs');
+  }, 240_000);
 
   it('goes on past a run that fails, lists its error, and exits 2 (the built command, compiled workers)', () => {
     const out = join(tempDir('sc-sweep-'), 'sweep');

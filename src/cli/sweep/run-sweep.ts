@@ -6,6 +6,7 @@ import {
   renderSummaryCsv,
   renderSummaryJson,
   renderSummaryMd,
+  renderTimingsJson,
   type SweepRow,
 } from './sweep-summary.js';
 import { runInWorkers } from './worker-pool.js';
@@ -23,7 +24,12 @@ export interface SweepOptions {
 /** A sweep's rows and the files it wrote. */
 export interface SweepResult {
   readonly rows: readonly SweepRow[];
-  readonly files: { readonly json: string; readonly csv: string; readonly md: string };
+  readonly files: {
+    readonly json: string;
+    readonly csv: string;
+    readonly md: string;
+    readonly timings: string;
+  };
 }
 
 const WORKER = new URL(
@@ -34,7 +40,8 @@ const WORKER = new URL(
 /**
  * Runs every replay of `grid` over worker threads (docs/sweep.md): each writes its reports as
  * `replay --out` does into `outDir/runs/NNN`, and the summary (one row per run) is written as
- * `summary.json`, `summary.csv` and `summary.md`. A replay that fails (bad input) is a row with
+ * `summary.json`, `summary.csv` and `summary.md` (deterministic), the wall-clock times as
+ * `timings.json`. A replay that fails (bad input) is a row with
  * its error; the others go on. Each run's report.json is the one the same `replay` command line
  * writes, byte for byte: the sweep only runs them side by side.
  */
@@ -62,9 +69,11 @@ export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<
     json: join(options.outDir, 'summary.json'),
     csv: join(options.outDir, 'summary.csv'),
     md: join(options.outDir, 'summary.md'),
+    timings: join(options.outDir, 'timings.json'),
   };
   writeFileSync(files.json, renderSummaryJson(grid, rows));
   writeFileSync(files.csv, renderSummaryCsv(grid, rows));
   writeFileSync(files.md, renderSummaryMd(grid, rows));
+  writeFileSync(files.timings, renderTimingsJson(rows));
   return { rows, files };
 }

@@ -9,9 +9,26 @@ export interface SweepRow extends SweepRunResult {
   readonly reportDir: string;
 }
 
-/** `summary.json`: the grid as given and one row per run, in run order. */
+/**
+ * `summary.json`: the grid as given and one row per run, in run order. Deterministic: the same
+ * grid gives the same bytes wherever and however its runs were spread (the wall-clock times are
+ * in `timings.json`).
+ */
 export function renderSummaryJson(grid: SweepGrid, rows: readonly SweepRow[]): string {
-  return `${JSON.stringify({ grid, runs: rows }, null, 2)}\n`;
+  const runs = rows.map(({ wallMs: _wallMs, ...row }) => row);
+  return `${JSON.stringify({ grid, runs }, null, 2)}\n`;
+}
+
+/** `timings.json`: each run's wall-clock milliseconds (not deterministic, so not in the summaries). */
+export function renderTimingsJson(rows: readonly SweepRow[]): string {
+  return `${JSON.stringify(
+    {
+      note: 'wall clock of the machine that ran each replay: not deterministic, so kept out of the summaries',
+      runs: rows.map((row) => ({ run: row.index, wallMs: Math.round(row.wallMs) })),
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 const COLUMNS = [
@@ -24,7 +41,6 @@ const COLUMNS = [
   'stable P&L',
   'canary P&L',
   'canary fills',
-  'wall ms',
 ] as const;
 
 function cells(row: SweepRow): string[] {
@@ -40,7 +56,6 @@ function cells(row: SweepRow): string[] {
     row.stablePnl ?? '',
     row.canaryPnl ?? '',
     n(row.canaryFills),
-    n(row.wallMs),
   ];
 }
 
