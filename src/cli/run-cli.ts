@@ -9,6 +9,7 @@ import { routeCommand } from './commands/route-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { serveFeedCommand } from './commands/serve-feed-command.js';
 import { sweepCommand } from './commands/sweep-command.js';
+import { workerCommand } from './commands/worker-command.js';
 
 /** Exit codes: the contract scripts rely on (docs/cli.md). */
 export const EXIT_OK = 0;
@@ -41,6 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     serveFeedCommand(io),
     serveCommand(io),
     sweepCommand(io),
+    workerCommand(io, runCli),
   ]) {
     program.addCommand(command.exitOverride().configureOutput(output));
   }

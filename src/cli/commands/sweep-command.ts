@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { existsSync, readdirSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { CanaryError, OutputError, UsageError } from '../../core/errors.js';
 import type { CliIo } from '../cli-io.js';
 import { parseInteger } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
+import { runSweepOverNats } from '../sweep/nats-sweep.js';
 import { runSweep } from '../sweep/run-sweep.js';
 import { loadSweepGrid } from '../sweep/sweep-grid.js';
 import { renderSummaryMd } from '../sweep/sweep-summary.js';
@@ -14,6 +16,8 @@ interface SweepCliOptions {
   readonly out?: string;
   readonly workers?: string;
   readonly progress: boolean;
+  readonly nats?: string;
+  readonly sweepId?: string;
 }
 
 /**
@@ -34,6 +38,14 @@ export function sweepCommand(io: CliIo): Command {
     .option('--out <dir>', 'where the runs and summaries go: a new or empty directory (required)')
     .option('--workers <n>', "replays at once (default: the machine's cores)")
     .option('--no-progress', 'no progress bar')
+    .option(
+      '--nats <url>',
+      'run the replays on `strategy-canary worker` processes through NATS JetStream instead of worker threads (docs/sweep.md, "Across machines")',
+    )
+    .option(
+      '--sweep-id <id>',
+      "with --nats: the sweep's name on the queue (letters, digits, - and _; default: the --out directory's name and the time)",
+    )
     .action(async (gridPath: string, o: SweepCliOptions) => {
       if (o.out === undefined) throw new UsageError('sweep: --out DIR is required');
       const workers =
@@ -53,17 +65,31 @@ export function sweepCommand(io: CliIo): Command {
       }
       let total = 1;
       for (const values of Object.values(grid.grid)) total *= values.length;
-      const bar = createProgressBar(io, total, `sweep (${workers} workers)`, {
-        enabled: o.progress,
-        unit: 'runs',
-      });
+      const sweepId = o.nats === undefined ? null : sweepIdOf(o);
+      const bar = createProgressBar(
+        io,
+        total,
+        sweepId === null ? `sweep (${workers} workers)` : `sweep ${sweepId} (NATS)`,
+        {
+          enabled: o.progress,
+          unit: 'runs',
+        },
+      );
       let result;
       try {
-        result = await runSweep(grid, {
-          outDir: o.out,
-          workers,
-          onRunDone: (done) => bar.update(done),
-        });
+        result =
+          o.nats === undefined || sweepId === null
+            ? await runSweep(grid, {
+                outDir: o.out,
+                workers,
+                onRunDone: (done) => bar.update(done),
+              })
+            : await runSweepOverNats(grid, {
+                natsUrl: o.nats,
+                sweepId,
+                outDir: o.out,
+                onRunDone: (done) => bar.update(done),
+              });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== undefined)
           throw new OutputError(o.out, error);
@@ -83,4 +109,15 @@ export function sweepCommand(io: CliIo): Command {
         );
       }
     });
+}
+
+/** The sweep's id on the NATS queue: `--sweep-id`, else the --out directory's name and the time. */
+function sweepIdOf(o: SweepCliOptions): string {
+  const id =
+    o.sweepId ??
+    `${basename(resolve(o.out ?? 'sweep'))}-${new Date().toISOString().replace(/\D/gu, '').slice(0, 14)}`;
+  const clean = id.replace(/[^A-Za-z0-9_-]/gu, '-');
+  if (o.sweepId !== undefined && clean !== o.sweepId)
+    throw new UsageError(`--sweep-id: letters, digits, - and _ only, got "${o.sweepId}"`);
+  return clean;
 }

@@ -47,29 +47,45 @@ const WORKER = new URL(
  */
 export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<SweepResult> {
   const runs = expandSweepGrid(grid);
-  const width = Math.max(3, String(runs.length).length);
-  const dirOf = (index: number): string => join('runs', String(index).padStart(width, '0'));
   mkdirSync(join(options.outDir, 'runs'), { recursive: true });
   const jobs: SweepJob[] = runs.map((run) => ({
     index: run.index,
     argv: run.argv,
-    outDir: join(options.outDir, dirOf(run.index)),
+    outDir: join(options.outDir, sweepRunDir(run.index, runs.length)),
   }));
   let done = 0;
   const results = await runInWorkers<SweepJob, SweepRunResult>(WORKER, jobs, {
     workers: options.workers,
     onResult: () => options.onRunDone?.(++done, jobs.length),
   });
+  return writeSweepOutputs(grid, results, options.outDir);
+}
+
+/** The report directory of run `index` of `count`, relative to the sweep's `--out`. */
+export function sweepRunDir(index: number, count: number): string {
+  return join('runs', String(index).padStart(Math.max(3, String(count).length), '0'));
+}
+
+/**
+ * Writes a finished sweep's summaries (`summary.json`, `.csv`, `.md`: deterministic) and
+ * `timings.json` into `outDir`, from the results in run order; returns the rows and the files.
+ */
+export function writeSweepOutputs(
+  grid: SweepGrid,
+  results: readonly SweepRunResult[],
+  outDir: string,
+): SweepResult {
+  const runs = expandSweepGrid(grid);
   const rows: SweepRow[] = results.map((result, i) => ({
     ...result,
     parameters: runs[i]!.parameters,
-    reportDir: dirOf(result.index),
+    reportDir: sweepRunDir(result.index, runs.length),
   }));
   const files = {
-    json: join(options.outDir, 'summary.json'),
-    csv: join(options.outDir, 'summary.csv'),
-    md: join(options.outDir, 'summary.md'),
-    timings: join(options.outDir, 'timings.json'),
+    json: join(outDir, 'summary.json'),
+    csv: join(outDir, 'summary.csv'),
+    md: join(outDir, 'summary.md'),
+    timings: join(outDir, 'timings.json'),
   };
   writeFileSync(files.json, renderSummaryJson(grid, rows));
   writeFileSync(files.csv, renderSummaryCsv(grid, rows));
