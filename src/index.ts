@@ -176,6 +176,7 @@ export {
 // Fleet: a bot as the server's agent (docs/server.md, "Fleet")
 export {
   CanaryAgent,
+  NatsAgentTransport,
   ReportOutbox,
   WebSocketAgentTransport,
   type AgentMessage,
@@ -185,6 +186,7 @@ export {
   type AgentTransportEvents,
   type CanaryAgentCommonOptions,
   type CanaryAgentOptions,
+  type NatsAgentTransportOptions,
   type OutboxEntry,
   type ReportOutcome,
   type TransportAgentOptions,

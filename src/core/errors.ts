@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'E_SWEEP_RUN'
   // live feeds
   | 'E_LISTEN'
+  | 'E_NATS'
   // exact books
   | 'E_PRECISION';
 

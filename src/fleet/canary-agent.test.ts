@@ -9,6 +9,7 @@ import { ACCOUNTS, T0_MS, TEST_SALT, testCanary } from '../embed/test-support/bo
 import { createCanaryServer, type CanaryServer } from '../server/index.js';
 import { CanaryAgent, type AgentStatus } from './canary-agent.js';
 import { ReportOutbox } from './report-outbox.js';
+import { reportRound } from './test-support/report-round.js';
 import { startTcpProxy, type TcpProxy } from './test-support/tcp-proxy.js';
 
 const AGENT_TOKEN = 'agent-token-0123456789abcdef';
@@ -97,30 +98,7 @@ describe('CanaryAgent', () => {
       const cutNow = round === 2 || round === 4;
       const atHold = total(canary);
       if (cutNow) await until(() => agent.connected);
-      const tsMs = T0_MS + round * 1000;
-      for (const account of ACCOUNTS) {
-        const order = {
-          orderId: `o-${round}-${account.id}`,
-          accountId: account.id,
-          arm: agent.route(account.id),
-          symbol: 'BTCUSDT',
-          side: round % 2 === 0 ? 'buy' : 'sell',
-          quantity: '0.001',
-          decisionTsMs: tsMs,
-        } as const;
-        agent.report({ type: 'order', ...order });
-        agent.report({
-          type: 'fill',
-          ...order,
-          fillId: `f-${order.orderId}`,
-          price: '60000',
-          fee: '0.06',
-          tsMs: tsMs + 20,
-          latencyMs: 20,
-          slippageBps: 0,
-        });
-        fills++;
-      }
+      fills += reportRound(agent, round);
       if (cutNow) {
         // Cut with the round part recorded, part in flight: what the agent sends again must
         // count once.

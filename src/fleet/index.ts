@@ -17,4 +17,5 @@ export {
   WebSocketAgentTransport,
   type WebSocketAgentTransportOptions,
 } from './websocket-agent-transport.js';
+export { NatsAgentTransport, type NatsAgentTransportOptions } from './nats-agent-transport.js';
 export { ReportOutbox, type OutboxEntry } from './report-outbox.js';

@@ -18,6 +18,7 @@ export {
 } from './client-message.js';
 export { parseMarketEvent } from './market-event-schema.js';
 export { REPORT_ID_MAX_LENGTH } from './report-id.js';
+export { AGENT_HEADER, fleetSubjects, subjectToken, type FleetSubjects } from './nats-subjects.js';
 export {
   parseServerFrame,
   type AckFrame,

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { ConfigError } from '../core/errors.js';
+import { CanaryError, ConfigError } from '../core/errors.js';
 import type { Canary } from '../embed/create-canary.js';
 import type { CanaryState } from '../rollout/index.js';
 import type { RecordResult } from '../embed/report-rejection.js';
@@ -11,6 +11,7 @@ import type { ClientRole } from '../protocol/index.js';
 import { MessageHandler } from './message-handler.js';
 import { ReportIdCache } from './report-id-cache.js';
 import { resolveServerLimits, type ServerLimits, type ServerLimitsInput } from './server-limits.js';
+import { startNatsFleet, type NatsFleet } from './nats-fleet.js';
 import { ServerMetrics } from './server-metrics.js';
 import type { ServerTokens } from './server-tokens.js';
 import { TelemetryHub } from './telemetry-hub.js';
@@ -34,6 +35,11 @@ export interface CanaryServerOptions {
   readonly processMetrics?: boolean;
   /** Wall clock, ms (default `Date.now`): rate limits and metrics sampling. */
   readonly now?: () => number;
+  /**
+   * Also serve the fleet over NATS JetStream (docs/server.md, "Fleet on NATS"): the server's URL
+   * and the rollout's name there (agents use the same; `serve` gives its salt).
+   */
+  readonly nats?: { readonly url: string; readonly rollout: string };
 }
 
 /** Connections and the bytes waiting for them. */
@@ -208,6 +214,23 @@ export async function createCanaryServer(options: CanaryServerOptions): Promise<
     });
   });
   hub.start();
+  let natsFleet: NatsFleet | null = null;
+  if (options.nats !== undefined) {
+    try {
+      natsFleet = await startNatsFleet({ ...options.nats, canary, handler, hub });
+    } catch (error) {
+      hub.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const why = error instanceof Error ? error.message : String(error);
+      throw new CanaryError(
+        'E_NATS',
+        `cannot serve the fleet on NATS at ${options.nats.url}: ${why}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
   const port = (server.address() as AddressInfo).port;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
 
@@ -220,6 +243,7 @@ export async function createCanaryServer(options: CanaryServerOptions): Promise<
     close: async () => {
       if (closing) return;
       closing = true;
+      await natsFleet?.close();
       hub.stop();
       const gone = [...all].map(
         (client) =>

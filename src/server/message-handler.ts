@@ -180,12 +180,24 @@ export class MessageHandler {
   }
 
   #report(client: ClientConnection, message: ReportMessage): void {
-    const agentId = client.agentId ?? '';
+    client.send(this.recordAgentReport(client.agentId ?? '', message));
+  }
+
+  /** The answer already given to an agent's report (marked `repeated`), or null if none yet. */
+  answerOf(agentId: string, reportId: string): AckFrame | null {
+    const seen = this.#reportIds.get(agentId, reportId);
+    return seen === undefined ? null : { ...ackOf(reportId, seen), repeated: true };
+  }
+
+  /**
+   * Records an agent's report once per (agent, report id) and answers it: a report seen before
+   * gets its first answer again, marked `repeated` (over any transport: the websocket, NATS).
+   */
+  recordAgentReport(agentId: string, message: ReportMessage): AckFrame {
     const seen = this.#reportIds.get(agentId, message.reportId);
     if (seen !== undefined) {
       this.#metrics.reports.inc({ result: 'repeated' });
-      client.send({ ...ackOf(message.reportId, seen), repeated: true });
-      return;
+      return { ...ackOf(message.reportId, seen), repeated: true };
     }
     // The key survives a restart in the canary's report journal (serve --state-dir): a report the
     // last process booked and an agent sends again is answered as repeated, not refused.
@@ -198,7 +210,7 @@ export class MessageHandler {
       result: repeated ? 'repeated' : result.accepted ? 'recorded' : 'refused',
     });
     this.#hub.checkState();
-    client.send({ ...ackOf(message.reportId, result), ...(repeated ? { repeated: true } : {}) });
+    return { ...ackOf(message.reportId, result), ...(repeated ? { repeated: true } : {}) };
   }
 
   /** An error frame; before `hello` the connection is closed too (1008). */

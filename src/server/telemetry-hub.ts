@@ -36,6 +36,7 @@ export class TelemetryHub {
   readonly #clients = new Set<ClientConnection>();
   readonly #subscriptions: Subscription[] = [];
   #seq = 0;
+  readonly #listeners = new Set<(frame: ServerFrame) => void>();
   #lastState: CanaryState;
   #lastMetricsAtMs = Number.NEGATIVE_INFINITY;
   #pendingMetrics: MetricsSnapshot | null = null;
@@ -166,7 +167,22 @@ export class TelemetryHub {
     });
   }
 
+  /**
+   * Calls `listener` with every frame broadcast from now on (another transport's clients: the
+   * NATS fleet publishes them); returns the function that stops it.
+   */
+  onFrame(listener: (frame: ServerFrame) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The state frame a client that joins now gets first. */
+  get stateFrame(): StateFrame {
+    return { type: 'state', seq: this.#seq, state: this.#lastState };
+  }
+
   #broadcast(frame: ServerFrame, essential: boolean): void {
+    for (const listener of this.#listeners) listener(frame);
     if (this.#clients.size === 0) return;
     const data = Buffer.from(JSON.stringify(frame));
     for (const client of this.#clients) {

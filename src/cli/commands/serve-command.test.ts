@@ -299,6 +299,10 @@ describe('serve', () => {
     expectRefused(await run(BASE), /STRATEGY_CANARY_AGENT_TOKEN is empty.*\[E_USAGE\]\n$/);
     vi.stubEnv(TOKEN_ENV.agent, undefined);
     expectRefused(
+      await run([...BASE, '--nats', 'nats://127.0.0.1:1']),
+      /^strategy-canary: cannot serve the fleet on NATS at nats:\/\/127\.0\.0\.1:1: .*\[E_NATS\]\n$/,
+    );
+    expectRefused(
       await run([...BASE, '--webhook', 'ftp://hooks.example/x']),
       /--webhook: an http or https URL, got "ftp:\/\/hooks\.example\/x" \[E_USAGE\]\n$/,
     );

@@ -75,6 +75,7 @@ interface ServeCliOptions {
   readonly webhookFormat: 'json' | 'slack';
   readonly webhookHolds?: boolean;
   readonly reportUrl?: string;
+  readonly nats?: string;
 }
 
 /**
@@ -161,6 +162,10 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
     .option('--webhook-holds', 'also send hold decisions (every evaluation that changes nothing)')
     .option('--report-url <url>', 'where the rollout can be followed, put in every webhook event')
     .option(
+      '--nats <url>',
+      'also serve the fleet over NATS JetStream: agents publish their reports to a stream, the rollout named by --salt (docs/server.md, "Fleet on NATS")',
+    )
+    .option(
       '--exit-when-finished',
       `exit once the rollout is promoted or rolled back (${FINISH_GRACE_MS} ms later, so subscribers get the final frames)`,
     )
@@ -241,6 +246,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
           port,
           tokens,
           metricsIntervalMs,
+          ...(o.nats === undefined ? {} : { nats: { url: o.nats, rollout: salt } }),
         });
       } catch (error) {
         decisions.unsubscribe();
