@@ -14,8 +14,6 @@ import type { TelemetryHub } from './telemetry-hub.js';
 
 /** The fleet on NATS of a running server. */
 export interface NatsFleet {
-  /** Reports consumed from the stream so far (repeats included). */
-  readonly consumed: () => number;
   close(): Promise<void>;
 }
 
@@ -118,7 +116,6 @@ export async function startNatsFleet(options: {
     }),
   ];
 
-  let consumed = 0;
   let closing = false;
   const consumer = await js.consumers.get(subjects.stream, subjects.consumer);
   const loop = (async () => {
@@ -131,7 +128,6 @@ export async function startNatsFleet(options: {
         continue;
       }
       if (message === null) continue;
-      consumed++;
       const agentId = message.headers?.get(AGENT_HEADER) ?? '';
       const parsed = parseClientMessage(message.string());
       if (!parsed.ok || parsed.message.type !== 'report' || agentId === '') {
@@ -145,7 +141,6 @@ export async function startNatsFleet(options: {
   })();
 
   return {
-    consumed: () => consumed,
     close: async () => {
       closing = true;
       stopFrames();

@@ -1,6 +1,6 @@
 // The prebuilt bundle, not `echarts/core` and its parts: the same code, but one file instead of
-// about 400 modules, so loading it costs about 60 ms instead of about 300 ms on this project's
-// machines (`node -e "await import('echarts/core')"` against the bundle). Every command line that
+// about 400 modules, so loading it costs about 45 ms instead of about 275 ms on this project's
+// machines (`node dist/bench/module-load-probe.js`). Every command line that
 // writes a report and every sweep worker loads it. echarts-bundle.d.ts gives it core's types.
 import { init, setPlatformAPI } from 'echarts/dist/echarts.esm.min';
 import type { EChartsOption } from 'echarts';
