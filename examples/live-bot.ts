@@ -15,6 +15,9 @@
 //     --feed 'ws://127.0.0.1:9443/stream?streams=btcusdt@trade/btcusdt@bookTicker' \
 //     --server ws://127.0.0.1:8080/ws --agent-id bot-1 --accounts acct-0001..acct-0500 --idle-exit 5
 //
+// On a fleet on NATS (`serve --nats nats://127.0.0.1:4222`, several controllers), give
+// `--nats nats://127.0.0.1:4222` instead of --server (and no token: NATS's own auth applies).
+//
 // It prints each decision the server takes and each connect and disconnect, and stops on Ctrl-C
 // (SIGINT), SIGTERM, when the feed goes quiet (--idle-exit) or cannot be reached
 // (--max-reconnects), once the server has acknowledged every report. Several bots can share the
@@ -26,7 +29,7 @@ import { Command, Option } from 'commander';
 import { filter, firstValueFrom } from 'rxjs';
 import { BinanceStreamClient, type LiveFeedItem } from '../feeds/index.js';
 import { CanaryError, UsageError } from '../src/core/errors.js';
-import { CanaryAgent, type AgentStatus } from '../src/fleet/index.js';
+import { CanaryAgent, NatsAgentTransport, type AgentStatus } from '../src/fleet/index.js';
 import {
   driveFeed,
   liveAccounts,
@@ -39,7 +42,8 @@ const TOKEN_VARIABLE = 'STRATEGY_CANARY_AGENT_TOKEN';
 
 interface Options {
   readonly feed: string;
-  readonly server: string;
+  readonly server?: string;
+  readonly nats?: string;
   readonly agentId: string;
   readonly accounts: string;
   readonly slice?: string;
@@ -58,7 +62,11 @@ interface Options {
 const options = new Command('live-bot')
   .description('A simulated-execution bot trading on a live feed, as an agent of a rollout server.')
   .requiredOption('--feed <ws-url>', 'market data: a Binance-compatible stream (serve-feed)')
-  .requiredOption('--server <ws-url>', "the rollout server's websocket, ws://host:port/ws")
+  .option('--server <ws-url>', "the rollout server's websocket, ws://host:port/ws")
+  .option(
+    '--nats <url>',
+    'instead of --server: the fleet on NATS (serve --nats), the rollout named by --salt',
+  )
   .requiredOption(
     '--agent-id <id>',
     "this bot's id, stable across restarts (letters, digits, ._:-)",
@@ -86,8 +94,13 @@ const options = new Command('live-bot')
   .opts<Options>();
 
 async function main(): Promise<number> {
+  if ((options.server === undefined) === (options.nats === undefined)) {
+    throw new UsageError(
+      'give --server ws://host:port/ws or --nats nats://host:4222 (one of them)',
+    );
+  }
   const token = process.env[TOKEN_VARIABLE];
-  if (token === undefined || token === '') {
+  if (options.server !== undefined && (token === undefined || token === '')) {
     process.stderr.write(`live-bot: set ${TOKEN_VARIABLE} to the server's agent token\n`);
     return 2;
   }
@@ -105,13 +118,20 @@ async function main(): Promise<number> {
     options.maxReconnects === undefined
       ? undefined
       : wholeNumber('--max-reconnects', options.maxReconnects);
-  websocketUrl('--server', options.server);
+  if (options.server !== undefined) websocketUrl('--server', options.server);
   const feed = new BinanceStreamClient({ url: options.feed, time: options.time });
 
   // The agent: routes by the server's state, sends the reports, hears the decisions.
   const agent = new CanaryAgent({
-    url: options.server,
-    token,
+    ...(options.nats === undefined
+      ? { url: options.server ?? '', token: token ?? '' }
+      : {
+          transport: new NatsAgentTransport({
+            url: options.nats,
+            rollout: options.salt,
+            agentId: options.agentId,
+          }),
+        }),
     agentId: options.agentId,
     salt: options.salt,
     accounts,

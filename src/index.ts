@@ -122,6 +122,7 @@ export {
 
 // Server: telemetry, control and fleet (docs/server.md)
 export {
+  DEFAULT_LEASE_MS,
   DEFAULT_SERVER_LIMITS,
   createCanaryServer,
   tokenMatches,
@@ -135,6 +136,7 @@ export {
   type CommandMessage,
   type DecisionFrame,
   type ErrorFrame,
+  type FleetStatus,
   type HealthBody,
   type HelloMessage,
   type MarketMessage,

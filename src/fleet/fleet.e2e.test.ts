@@ -1,123 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Arm } from '../core/arm.js';
-import { ACCOUNTS, T0_MS, TEST_SALT, testCanary } from '../embed/test-support/bot-driver.js';
+import { testCanary } from '../embed/test-support/bot-driver.js';
 import type { Canary } from '../embed/create-canary.js';
 import { createCanaryServer, type CanaryServer } from '../server/index.js';
 import { TestClient } from '../server/test-support/test-client.js';
-
-const AGENT_SCRIPT = fileURLToPath(
-  new URL('./test-support/fleet-agent-process.ts', import.meta.url),
-);
-const AGENT_TOKEN = 'fleet-agent-token-0123456789';
-/** Event time runs 60× the wall clock: 25 event minutes in 25 s (2,400 reports/s in all). */
-const SPEED = 60;
-const EVENT_MINUTES = 25;
-
-interface AgentRun {
-  readonly child: ChildProcess;
-  readonly lines: Record<string, unknown>[];
-  readonly exit: Promise<number | null>;
-}
-
-function startAgent(args: object): AgentRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', AGENT_SCRIPT, JSON.stringify(args)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Record<string, unknown>[] = [];
-  let buffered = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const part of parts)
-      if (part !== '') lines.push(JSON.parse(part) as Record<string, unknown>);
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exit = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      if (code !== 0 && code !== null) {
-        process.stderr.write(`${stderr}\n${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
-      }
-      resolve(code);
-    }),
-  );
-  return { child, lines, exit };
-}
-
-/** Per arm, the orders, fills and rejects an agent's outbox journal holds: all it ever reported. */
-function journalCounts(
-  path: string,
-): Record<Arm, { orders: number; fills: number; rejects: number }> {
-  const counts = {
-    stable: { orders: 0, fills: 0, rejects: 0 },
-    canary: { orders: 0, fills: 0, rejects: 0 },
-  };
-  for (const text of readFileSync(path, 'utf8').split('\n')) {
-    if (text === '') continue;
-    const line = JSON.parse(text) as { report?: { type: string; arm: Arm } };
-    const report = line.report;
-    if (report === undefined) continue;
-    const kind = ({ order: 'orders', fill: 'fills', reject: 'rejects' } as const)[
-      report.type as 'order' | 'fill' | 'reject'
-    ];
-    counts[report.arm][kind]++;
-  }
-  return counts;
-}
-
-/** The three agents' accounts. */
-const THIRDS = [0, 1, 2].map((i) =>
-  ACCOUNTS.slice((i * ACCOUNTS.length) / 3, ((i + 1) * ACCOUNTS.length) / 3).map((a) => a.id),
-);
-
-/** Agent `i`'s arguments (fleet-agent-process.ts): its third of the accounts, its outbox in `dir`. */
-function agentArgs(url: string, dir: string, i: number, wallStartMs: number): object {
-  return {
-    url,
-    token: AGENT_TOKEN,
-    agentId: `bot-${i + 1}`,
-    salt: TEST_SALT,
-    accountIds: THIRDS[i],
-    outboxPath: join(dir, `bot-${i + 1}.outbox.jsonl`),
-    t0Ms: T0_MS,
-    wallStartMs,
-    speed: SPEED,
-    untilMs: T0_MS + EVENT_MINUTES * 60_000,
-  };
-}
-
-/** What the three agents of `dir` ever reported, per arm, from their outbox journals. */
-function fleetSent(dir: string): Record<Arm, { orders: number; fills: number; rejects: number }> {
-  const sent = {
-    stable: { orders: 0, fills: 0, rejects: 0 },
-    canary: { orders: 0, fills: 0, rejects: 0 },
-  };
-  for (let i = 1; i <= 3; i++) {
-    const counts = journalCounts(join(dir, `bot-${i}.outbox.jsonl`));
-    for (const arm of ['stable', 'canary'] as const) {
-      sent[arm].orders += counts[arm].orders;
-      sent[arm].fills += counts[arm].fills;
-      sent[arm].rejects += counts[arm].rejects;
-    }
-  }
-  return sent;
-}
-
-/** Reports journaled and not acknowledged. */
-function unacknowledged(path: string): number {
-  let pending = 0;
-  for (const text of readFileSync(path, 'utf8').split('\n')) {
-    if (text.startsWith('{"id"')) pending++;
-    else if (text.startsWith('{"ack"')) pending--;
-  }
-  return pending;
-}
+import {
+  AGENT_TOKEN,
+  EVENT_MINUTES,
+  agentArgs,
+  fleetSent,
+  startAgent,
+  ticked,
+  unacknowledged,
+} from './test-support/fleet-agents.js';
 
 /** `part` appears in `whole` as a run of consecutive items (deep equality). */
 function contiguousIn(part: readonly unknown[], whole: readonly unknown[]): boolean {
@@ -164,8 +61,6 @@ describe('a fleet of three agent processes on one rollout', () => {
     // Mid-rollout (once it has reported 10 event minutes), bot-2 dies without a chance to say
     // goodbye. It is killed with reports in flight, so its restart has something to replay.
     // Waited for by what bot-2 printed, not by the wall clock: a busy machine only delays it.
-    const ticked = (run: AgentRun): number =>
-      Math.max(-1, ...run.lines.flatMap((l) => (typeof l['tick'] === 'number' ? [l['tick']] : [])));
     await expect
       .poll(() => ticked(agents[1]!), { timeout: 120_000, interval: 20 })
       .toBeGreaterThanOrEqual(60);
@@ -244,8 +139,6 @@ describe('a fleet whose server restarts mid-rollout (serve --state-dir)', () => 
     // Once the fleet has reported 8 event minutes, the server goes away with reports in flight:
     // some orders it acknowledged will be filled after the restart, and some of its
     // acknowledgements never reach their agent (which sends those reports again).
-    const ticked = (run: AgentRun): number =>
-      Math.max(-1, ...run.lines.flatMap((l) => (typeof l['tick'] === 'number' ? [l['tick']] : [])));
     await expect
       .poll(() => Math.min(...agents.map(ticked)), { timeout: 120_000, interval: 20 })
       .toBeGreaterThanOrEqual(48);

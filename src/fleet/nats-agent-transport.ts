@@ -19,7 +19,15 @@ export interface NatsAgentTransportOptions {
   readonly agentId: string;
   /** Between two attempts to reach the server, ms (default 250). */
   readonly reconnectWaitMs?: number;
+  /**
+   * A report unanswered this long is asked about (its answer may have been lost with a controller
+   * that died), and published again if no controller has an answer for it, ms (default 2000).
+   */
+  readonly answerAfterMs?: number;
 }
+
+/** Reports asked about in one request. */
+const ASK_BATCH = 500;
 
 /**
  * An agent on NATS JetStream (docs/server.md, "Fleet on NATS"): each report is published to the
@@ -41,6 +49,10 @@ export class NatsAgentTransport implements AgentTransport {
   #up = false;
   #closed = false;
   #starting: Promise<void> | null = null;
+  /** Reports sent and not answered, by report id: the message and when it was last sent. */
+  readonly #unanswered = new Map<string, { message: AgentMessage; sentAtMs: number }>();
+  #askTimer: NodeJS.Timeout | null = null;
+  #asking = false;
 
   constructor(options: NatsAgentTransportOptions) {
     this.#options = options;
@@ -49,6 +61,8 @@ export class NatsAgentTransport implements AgentTransport {
 
   start(events: AgentTransportEvents): void {
     this.#events = events;
+    const every = this.#options.answerAfterMs ?? 2000;
+    this.#askTimer = setInterval(() => void this.#askUnanswered(every), every);
     this.#starting = this.#connect().catch(() => {
       if (!this.#closed) events.down({ type: 'refused', message: 'cannot reach NATS' });
     });
@@ -68,13 +82,14 @@ export class NatsAgentTransport implements AgentTransport {
         const report = message.report;
         const account = 'accountId' in report ? report.accountId : `_${report.type}`;
         const reportId = message.reportId;
+        this.#unanswered.set(reportId, { message, sentAtMs: Date.now() });
         js.publish(this.#subjects.reports(account), body, {
           msgID: `${this.#options.agentId}:${reportId}`,
           headers: h,
         })
           .then(async (stored) => {
             // The stream had it: its answer may have gone out while this agent was away.
-            if (stored.duplicate) await this.#askAnswer(reportId);
+            if (stored.duplicate) await this.#askAnswers([reportId]);
           })
           .catch(() => {});
         return;
@@ -98,6 +113,7 @@ export class NatsAgentTransport implements AgentTransport {
   async close(): Promise<void> {
     this.#closed = true;
     this.#up = false;
+    if (this.#askTimer !== null) clearInterval(this.#askTimer);
     await this.#starting;
     for (const subscription of this.#subscriptions) subscription.unsubscribe();
     await this.#nc?.close();
@@ -133,17 +149,53 @@ export class NatsAgentTransport implements AgentTransport {
     await this.#sessionUp();
   }
 
-  /** Asks the controller for the answer it gave to `reportId`, and delivers it if there is one. */
-  async #askAnswer(reportId: string): Promise<void> {
+  /**
+   * Asks the leading controller for the answers it gave to `reportIds`, and delivers those it has;
+   * returns the ids it had no answer for (none when no controller answered at all).
+   */
+  async #askAnswers(reportIds: readonly string[]): Promise<string[]> {
     const nc = this.#nc;
-    if (nc === null || this.#closed) return;
+    if (nc === null || this.#closed) return [];
     const reply = await nc.request(
       this.#subjects.answers,
-      this.#encoder.encode(JSON.stringify({ agentId: this.#options.agentId, reportId })),
+      this.#encoder.encode(JSON.stringify({ agentId: this.#options.agentId, reportIds })),
       { timeout: 5000 },
     );
-    const text = reply.string();
-    if (text !== 'null') this.#onFrame(text);
+    const answers: unknown = JSON.parse(reply.string());
+    if (!Array.isArray(answers)) return [];
+    const answered = new Set<string>();
+    for (const answer of answers as unknown[]) {
+      const text = JSON.stringify(answer);
+      const parsed = parseServerFrame(text);
+      if (parsed.ok && parsed.frame.type === 'ack') answered.add(parsed.frame.reportId);
+      this.#onFrame(text);
+    }
+    return reportIds.filter((id) => !answered.has(id));
+  }
+
+  /**
+   * Reports unanswered for `afterMs`: asked about (the controller that booked them may have died
+   * before it answered, or the answer was lost), and those no controller has an answer for are
+   * published again (the stream keeps one copy; the controllers book one).
+   */
+  async #askUnanswered(afterMs: number): Promise<void> {
+    if (this.#asking || !this.#up || this.#closed) return;
+    this.#asking = true;
+    try {
+      const before = Date.now() - afterMs;
+      const stale = [...this.#unanswered].filter(([, s]) => s.sentAtMs <= before).map(([id]) => id);
+      for (let i = 0; i < stale.length && this.#up; i += ASK_BATCH) {
+        const missing = await this.#askAnswers(stale.slice(i, i + ASK_BATCH));
+        for (const id of missing) {
+          const sent = this.#unanswered.get(id);
+          if (sent !== undefined) this.send(sent.message);
+        }
+      }
+    } catch {
+      // no controller answered (none leads now): asked again next round
+    } finally {
+      this.#asking = false;
+    }
   }
 
   /** Reads the latest state (a session starts with it), or waits for the next state frame. */
@@ -168,6 +220,7 @@ export class NatsAgentTransport implements AgentTransport {
     if (events === null || this.#closed) return;
     const parsed = parseServerFrame(text);
     if (!parsed.ok) return events.badFrame(parsed.error);
+    if (parsed.frame.type === 'ack') this.#unanswered.delete(parsed.frame.reportId);
     if (parsed.frame.type === 'state') this.#up = true;
     if (this.#up) events.frame(parsed.frame);
   }

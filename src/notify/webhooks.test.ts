@@ -179,4 +179,33 @@ describe('notifyWebhooks', () => {
     expect(records.some((r) => r.action === 'hold')).toBe(true);
     expect(events.every((e) => e.reportUrl === 'https://reports.example/rollout')).toBe(true);
   });
+
+  it('holds the events of a process that does not speak, and sends them first when it does', async () => {
+    const hook = await receiver(() => 200);
+    servers.push(hook.server);
+    const canary = testCanary();
+    let speaking = false;
+    const notifications = notifyWebhooks(canary, {
+      ...FAST,
+      targets: [{ url: hook.url }],
+      speaks: () => speaking,
+    });
+    const endMs = drive(canary, 20, 0, (c) => c.state.stepIndex === 1);
+    await notifications.idle();
+    expect(hook.received).toHaveLength(0); // a standby sends nothing
+    speaking = true;
+    notifications.speakNow();
+    await notifications.idle();
+    const held = hook.received.map((r) => (JSON.parse(r.body) as WebhookEvent).seq);
+    expect(held.length).toBeGreaterThan(0);
+    canary.halt('market closed');
+    drive(canary, 1, 0, () => false, endMs + 10_000);
+    await notifications.idle();
+    await notifications.close();
+    canary.close();
+    const seqs = hook.received.map((r) => (JSON.parse(r.body) as WebhookEvent).seq);
+    expect(seqs.length).toBeGreaterThan(held.length);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b)); // in order, the held ones first
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
 });

@@ -1,35 +1,45 @@
 /**
- * The fleet on NATS JetStream (docs/server.md, "Fleet on NATS"): the subjects, stream and bucket
+ * The fleet on NATS JetStream (docs/server.md, "Fleet on NATS"): the subjects, stream and buckets
  * of one rollout, named by the rollout's name (the routing salt, reduced to what a subject token
- * may hold). Agents publish reports to the stream; the controller consumes them with a durable
- * consumer and answers on the agent's ack subject; every frame goes out on the frames subject and
- * the latest state also in the key-value bucket, for an agent that joins.
+ * may hold).
+ *
+ * Everything that moves the rollout goes through one stream, the rollout's **log**: the agents'
+ * reports, market events and event time, and the operators' commands. Every controller (`serve
+ * --nats`) applies the whole log in its order, so all of them hold the same books and the same
+ * state; the one that holds the lease (a key of the leases bucket) speaks for the rollout: it
+ * answers reports on the agents' ack subjects and publishes every frame on the frames subject and
+ * the latest state in the state bucket.
  */
 export interface FleetSubjects {
-  /** JetStream stream of every rollout's reports. */
+  /** The JetStream stream of every rollout's log. */
   readonly stream: string;
   /** Subjects of the stream (all rollouts). */
   readonly streamSubjects: string;
-  /** The controller's durable consumer of this rollout's reports. */
-  readonly consumer: string;
-  /** This rollout's reports: `reports(accountId)` per account, `allReports` to filter. */
+  /** This rollout's log: every subject below `log`. */
+  readonly log: string;
+  /** Reports, one subject per account. */
   readonly reports: (accountId: string) => string;
-  readonly allReports: string;
+  /** Market events and event time from agents (and the leader's live feed). */
+  readonly market: string;
+  readonly clock: string;
+  /** Operator commands, from whichever controller an operator reached. */
+  readonly commands: string;
   /** The controller's answer to an agent's report. */
   readonly acks: (agentId: string) => string;
   /**
-   * Requests for an answer already given (`{ agentId, reportId }` → an ack frame or null): a
-   * report the stream dropped as a duplicate, whose answer the agent missed while away.
+   * Requests for answers already given (`{ agentId, reportIds }` → the ack frames of those that
+   * have one): for reports whose answer an agent missed (it was away, or the controller that
+   * booked them died before answering). Only the leader answers.
    */
   readonly answers: string;
   /** Every frame of the rollout (state, decision, assignment, metrics). */
   readonly frames: string;
-  /** Market events and event time from agents (best effort). */
-  readonly market: string;
-  readonly clock: string;
   /** Key-value bucket and key of the latest state frame. */
   readonly stateBucket: string;
   readonly stateKey: string;
+  /** Key-value bucket and key of the controllers' lease (the leader's id). */
+  readonly leaseBucket: string;
+  readonly leaseKey: string;
 }
 
 /** The header that names the agent of a report. */
@@ -46,17 +56,19 @@ export function fleetSubjects(rollout: string): FleetSubjects {
   const name = subjectToken(rollout);
   const base = `strategy-canary.fleet.${name}`;
   return {
-    stream: 'STRATEGY_CANARY_REPORTS',
-    streamSubjects: 'strategy-canary.fleet.*.reports.>',
-    consumer: `controller-${name}`,
-    reports: (accountId) => `${base}.reports.${subjectToken(accountId)}`,
-    allReports: `${base}.reports.>`,
+    stream: 'STRATEGY_CANARY_FLEET',
+    streamSubjects: 'strategy-canary.fleet.*.log.>',
+    log: `${base}.log.>`,
+    reports: (accountId) => `${base}.log.reports.${subjectToken(accountId)}`,
+    market: `${base}.log.market`,
+    clock: `${base}.log.clock`,
+    commands: `${base}.log.commands`,
     acks: (agentId) => `${base}.acks.${subjectToken(agentId)}`,
     answers: `${base}.answers`,
     frames: `${base}.frames`,
-    market: `${base}.market`,
-    clock: `${base}.clock`,
     stateBucket: 'strategy-canary-state',
     stateKey: name,
+    leaseBucket: 'strategy-canary-leases',
+    leaseKey: name,
   };
 }

@@ -11,7 +11,12 @@ import type { ClientRole } from '../protocol/index.js';
 import { MessageHandler } from './message-handler.js';
 import { ReportIdCache } from './report-id-cache.js';
 import { resolveServerLimits, type ServerLimits, type ServerLimitsInput } from './server-limits.js';
-import { startNatsFleet, type NatsFleet } from './nats-fleet.js';
+import {
+  startNatsFleet,
+  type FleetStatus,
+  type NatsFleet,
+  type NatsFleetOptions,
+} from './nats-fleet.js';
 import { ServerMetrics } from './server-metrics.js';
 import type { ServerTokens } from './server-tokens.js';
 import { TelemetryHub } from './telemetry-hub.js';
@@ -36,10 +41,15 @@ export interface CanaryServerOptions {
   /** Wall clock, ms (default `Date.now`): rate limits and metrics sampling. */
   readonly now?: () => number;
   /**
-   * Also serve the fleet over NATS JetStream (docs/server.md, "Fleet on NATS"): the server's URL
-   * and the rollout's name there (agents use the same; `serve` gives its salt).
+   * Also serve the fleet over NATS JetStream (docs/server.md, "Fleet on NATS" and "Failover"): the
+   * server's URL, the rollout's name there (agents use the same; `serve` gives its salt), and for
+   * failover between controllers the lease's length and this controller's id. Agents are then
+   * taken on NATS only.
    */
-  readonly nats?: { readonly url: string; readonly rollout: string };
+  readonly nats?: Pick<
+    NatsFleetOptions,
+    'url' | 'rollout' | 'leaseMs' | 'controllerId' | 'onRoleChange'
+  >;
 }
 
 /** Connections and the bytes waiting for them. */
@@ -62,6 +72,8 @@ export interface CanaryServer {
   readonly httpUrl: string;
   readonly limits: ServerLimits;
   stats(): ServerStats;
+  /** With `nats`: whether this controller leads the fleet now, and how far it applied the log. */
+  fleet(): FleetStatus | null;
   /** Closes every connection (1001), stops listening and lets go of the canary's streams. */
   close(): Promise<void>;
 }
@@ -75,6 +87,8 @@ export interface HealthBody {
   readonly connections: ServerStats['connections'];
   readonly bufferedBytes: number;
   readonly seq: number;
+  /** With `--nats`: this controller's role in the fleet (docs/server.md, "Failover"). */
+  readonly fleet?: FleetStatus;
 }
 
 /**
@@ -125,7 +139,9 @@ export async function createCanaryServer(options: CanaryServerOptions): Promise<
     reportIds: new ReportIdCache<RecordResult>(limits.reportIdsKept),
     metrics,
     now,
+    agentsOnNats: options.nats !== undefined,
   });
+  let natsFleet: NatsFleet | null = null;
   const stats = (): ServerStats => ({
     connections: connections(),
     bufferedBytes: bufferedBytes(),
@@ -185,6 +201,7 @@ export async function createCanaryServer(options: CanaryServerOptions): Promise<
         connections: s.connections,
         bufferedBytes: s.bufferedBytes,
         seq: s.seq,
+        ...(natsFleet === null ? {} : { fleet: natsFleet.status }),
       };
       send(response, 200, 'application/json; charset=utf-8', `${JSON.stringify(body)}\n`);
       return;
@@ -214,7 +231,6 @@ export async function createCanaryServer(options: CanaryServerOptions): Promise<
     });
   });
   hub.start();
-  let natsFleet: NatsFleet | null = null;
   if (options.nats !== undefined) {
     try {
       natsFleet = await startNatsFleet({ ...options.nats, canary, handler, hub });
@@ -240,6 +256,7 @@ export async function createCanaryServer(options: CanaryServerOptions): Promise<
     httpUrl: `http://${hostInUrl}:${port}`,
     limits,
     stats,
+    fleet: () => natsFleet?.status ?? null,
     close: async () => {
       if (closing) return;
       closing = true;

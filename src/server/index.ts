@@ -7,6 +7,7 @@ export {
   type ServerStats,
 } from './create-canary-server.js';
 export type { ServerTokens } from './server-tokens.js';
+export { DEFAULT_LEASE_MS, type FleetStatus } from './nats-fleet.js';
 export type { ClientRole } from '../protocol/index.js';
 export {
   DEFAULT_SERVER_LIMITS,

@@ -38,6 +38,8 @@ export class MessageHandler {
   readonly #reportIds: ReportIdCache<RecordResult>;
   readonly #metrics: ServerMetrics;
   readonly #now: () => number;
+  readonly #agentsOnNats: boolean;
+  #commandsVia: ((message: CommandMessage) => Promise<ResultFrame>) | null = null;
   readonly #received = new Map<string, ReturnType<Counter<'role' | 'type'>['labels']>>();
 
   constructor(options: {
@@ -47,6 +49,8 @@ export class MessageHandler {
     readonly reportIds: ReportIdCache<RecordResult>;
     readonly metrics: ServerMetrics;
     readonly now: () => number;
+    /** The fleet is on NATS (its log books every report): agents on the websocket are refused. */
+    readonly agentsOnNats?: boolean;
   }) {
     this.#canary = options.canary;
     this.#hub = options.hub;
@@ -54,6 +58,16 @@ export class MessageHandler {
     this.#reportIds = options.reportIds;
     this.#metrics = options.metrics;
     this.#now = options.now;
+    this.#agentsOnNats = options.agentsOnNats ?? false;
+  }
+
+  /**
+   * Sends operator commands through `via` instead of applying them here (the fleet on NATS puts
+   * them in the rollout's log, which every controller applies in the same order); `via` resolves
+   * with the result once the command is applied.
+   */
+  routeCommands(via: (message: CommandMessage) => Promise<ResultFrame>): void {
+    this.#commandsVia = via;
   }
 
   /** One websocket message of `client`. */
@@ -143,6 +157,14 @@ export class MessageHandler {
       this.#refuse(client, 'UNAUTHORIZED', `a ${role} needs its token: missing or wrong`);
       return;
     }
+    if (role === 'agent' && this.#agentsOnNats) {
+      this.#refuse(
+        client,
+        'UNAUTHORIZED',
+        'this server takes its agents on NATS (serve --nats): connect with NatsAgentTransport',
+      );
+      return;
+    }
     if (role === 'agent' && hello.agentId === undefined) {
       this.#refuse(client, 'BAD_MESSAGE', 'an agent must say its agentId');
       return;
@@ -153,6 +175,24 @@ export class MessageHandler {
   }
 
   #command(client: ClientConnection, message: CommandMessage): void {
+    const via = this.#commandsVia;
+    if (via === null) {
+      client.send(this.applyCommand(message));
+      return;
+    }
+    via(message).then(
+      (result) => client.send(result),
+      (error: unknown) =>
+        client.sendError(
+          'COMMAND_FAILED',
+          `the ${message.command} did not reach the rollout's log: ${error instanceof Error ? error.message : String(error)}`,
+          idsOf(message),
+        ),
+    );
+  }
+
+  /** Applies an operator command to the canary and says what it did. */
+  applyCommand(message: CommandMessage): ResultFrame {
     const canary = this.#canary;
     const before = canary.state;
     const reason = message.reason ?? `${message.command} by an operator (server)`;
@@ -166,7 +206,7 @@ export class MessageHandler {
     }[message.command]();
     this.#hub.checkState();
     const state = canary.state;
-    const result: ResultFrame = {
+    return {
       type: 'result',
       requestId: message.requestId ?? null,
       command: message.command,
@@ -176,17 +216,20 @@ export class MessageHandler {
       changed: !sameState(before, state),
       state,
     };
-    client.send(result);
   }
 
   #report(client: ClientConnection, message: ReportMessage): void {
     client.send(this.recordAgentReport(client.agentId ?? '', message));
   }
 
-  /** The answer already given to an agent's report (marked `repeated`), or null if none yet. */
-  answerOf(agentId: string, reportId: string): AckFrame | null {
-    const seen = this.#reportIds.get(agentId, reportId);
-    return seen === undefined ? null : { ...ackOf(reportId, seen), repeated: true };
+  /** The answers already given to an agent's reports (marked `repeated`), of those that have one. */
+  answersOf(agentId: string, reportIds: readonly string[]): AckFrame[] {
+    const answers: AckFrame[] = [];
+    for (const reportId of reportIds) {
+      const seen = this.#reportIds.get(agentId, reportId);
+      if (seen !== undefined) answers.push({ ...ackOf(reportId, seen), repeated: true });
+    }
+    return answers;
   }
 
   /**

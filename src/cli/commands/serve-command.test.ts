@@ -303,6 +303,18 @@ describe('serve', () => {
       /^strategy-canary: cannot serve the fleet on NATS at nats:\/\/127\.0\.0\.1:1: .*\[E_NATS\]\n$/,
     );
     expectRefused(
+      await run([...BASE, '--nats', 'nats://127.0.0.1:1', '--state-dir', tempDir()]),
+      /^strategy-canary: serve: --state-dir and --nats: on NATS the rollout's log is its persisted state .*\[E_USAGE\]\n$/,
+    );
+    expectRefused(
+      await run([...BASE, '--nats', 'nats://127.0.0.1:1', '--feed', 'ws://127.0.0.1:1/ws']),
+      /^strategy-canary: serve: --feed and --nats: .*\[E_USAGE\]\n$/,
+    );
+    expectRefused(
+      await run([...BASE, '--nats', 'nats://127.0.0.1:1', '--lease-ms', '10']),
+      /--lease-ms.*\[E_USAGE\]\n$/,
+    );
+    expectRefused(
       await run([...BASE, '--webhook', 'ftp://hooks.example/x']),
       /--webhook: an http or https URL, got "ftp:\/\/hooks\.example\/x" \[E_USAGE\]\n$/,
     );

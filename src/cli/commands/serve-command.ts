@@ -31,6 +31,8 @@ export const SERVE_DEFAULTS = {
   /** A fleet's agents lag behind each other and replay what they sent while disconnected. */
   lateMs: '60000',
   metricsIntervalMs: '1000',
+  /** With --nats: a standby takes over within this long of the leader's death. */
+  leaseMs: '5000',
 } as const;
 
 /** Where `serve` takes each role's token from when no `--<role>-token-file` is given. */
@@ -76,6 +78,7 @@ interface ServeCliOptions {
   readonly webhookHolds?: boolean;
   readonly reportUrl?: string;
   readonly nats?: string;
+  readonly leaseMs: string;
 }
 
 /**
@@ -163,7 +166,12 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
     .option('--report-url <url>', 'where the rollout can be followed, put in every webhook event')
     .option(
       '--nats <url>',
-      'also serve the fleet over NATS JetStream: agents publish their reports to a stream, the rollout named by --salt (docs/server.md, "Fleet on NATS")',
+      'serve the fleet over NATS JetStream: agents publish their reports to the rollout\'s log (a stream), the rollout named by --salt; several serve processes with the same options share it, one leading, the others standing by (docs/server.md, "Fleet on NATS", "Failover")',
+    )
+    .option(
+      '--lease-ms <ms>',
+      "with --nats: how long the leader's lease lasts without renewal (a standby takes over within this long of its death)",
+      SERVE_DEFAULTS.leaseMs,
     )
     .option(
       '--exit-when-finished',
@@ -183,6 +191,17 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         0,
         3_600_000,
       );
+      const leaseMs = parseInteger('--lease-ms', o.leaseMs, 200, 600_000);
+      if (o.nats !== undefined && o.stateDir !== undefined) {
+        throw new UsageError(
+          "serve: --state-dir and --nats: on NATS the rollout's log is its persisted state (every controller rebuilds from it); give one of them",
+        );
+      }
+      if (o.nats !== undefined && o.feed !== undefined) {
+        throw new UsageError(
+          "serve: --feed and --nats: on NATS market data comes from the agents, through the rollout's log (every controller must see the same); give one of them",
+        );
+      }
       const tokens = await readTokens(o, env);
       const webhookTargets = webhookTargetsOf(o, env);
       checkPresetName(o.plan);
@@ -233,8 +252,11 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
       });
       const repaired =
         paths === null || torn === null ? null : describeRepair(paths.auditPath, torn);
+      let speaks = (): boolean => true; // a standby controller on NATS does not
       const notifications =
-        webhookTargets === null ? null : startWebhooks(webhookTargets, o, canary, io);
+        webhookTargets === null
+          ? null
+          : startWebhooks(webhookTargets, o, canary, io, () => speaks());
       const decisions = canary.decisions$.subscribe((decision) => {
         io.stdout.write(`${formatDecisionLine(reportDecisionOf(decision))}\n`);
       });
@@ -246,8 +268,25 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
           port,
           tokens,
           metricsIntervalMs,
-          ...(o.nats === undefined ? {} : { nats: { url: o.nats, rollout: salt } }),
+          ...(o.nats === undefined
+            ? {}
+            : {
+                nats: {
+                  url: o.nats,
+                  rollout: salt,
+                  leaseMs,
+                  onRoleChange: (role) => {
+                    io.stderr.write(
+                      role === 'leader'
+                        ? 'fleet: this controller leads the rollout now\n'
+                        : 'fleet: this controller stands by (another leads)\n',
+                    );
+                    if (role === 'leader') notifications?.speakNow();
+                  },
+                },
+              }),
         });
+        speaks = () => server.fleet()?.role !== 'standby';
       } catch (error) {
         decisions.unsubscribe();
         canary.close();
@@ -291,7 +330,11 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         io.stdout.write(`listening: ${server.url} (health: ${server.httpUrl}/health)\n`);
         io.stdout.write(`${describeRollout(plan, o, accounts.length, canary, feed)}\n`);
         if (repaired !== null) io.stderr.write(`${repaired}\n`);
-        if (tokens.agent === undefined) {
+        if (o.nats !== undefined) {
+          io.stdout.write(
+            `fleet: on NATS at ${o.nats}, rollout "${salt}"; agents report there; leads while it holds the lease (--lease-ms ${leaseMs})\n`,
+          );
+        } else if (tokens.agent === undefined) {
           io.stderr.write(
             `note: no agent token (${TOKEN_ENV.agent} or --agent-token-file): agents are refused\n`,
           );
@@ -345,6 +388,7 @@ function startWebhooks(
   o: ServeCliOptions,
   canary: Canary,
   io: CliIo,
+  speaks: () => boolean,
 ): WebhookNotifications {
   if (targets.some((t) => t.secret === undefined))
     io.stderr.write(`note: webhooks are not signed (set ${WEBHOOK_SECRET_ENV} to sign them)\n`);
@@ -352,6 +396,7 @@ function startWebhooks(
     targets,
     reportUrl: o.reportUrl ?? null,
     holds: o.webhookHolds === true,
+    speaks,
     onGiveUp: (event, reason) =>
       io.stderr.write(`webhook: event ${event.id} (${event.text}) given up: ${reason}\n`),
   });

@@ -1,5 +1,5 @@
 /**
- * One bot of the fleet test, as its own process: `node --import tsx fleet-agent-process.ts JSON`.
+ * One bot of the fleet tests (on the websocket, or on NATS with `nats`), as its own process: `node --import tsx fleet-agent-process.ts JSON`.
  * Every 10 s of event time each of its accounts trades (an order, then its fill, and every 500th
  * order a reject instead), routed by the server's weight, through a {@link CanaryAgent} with an
  * outbox journal. Event time runs `speed` times faster than the wall clock from `wallStartMs`
@@ -9,11 +9,14 @@
  * report is acknowledged.
  */
 import { CanaryAgent } from '../canary-agent.js';
+import { NatsAgentTransport } from '../nats-agent-transport.js';
 import type { CanaryState } from '../../embed/create-canary.js';
 
 interface FleetAgentArgs {
+  /** The server's websocket URL and agent token; or `nats`: the agent reports on NATS. */
   readonly url: string;
   readonly token: string;
+  readonly nats?: { readonly url: string; readonly rollout: string };
   readonly agentId: string;
   readonly salt: string;
   readonly accountIds: readonly string[];
@@ -28,8 +31,15 @@ interface FleetAgentArgs {
 const TICK_MS = 10_000;
 const args = JSON.parse(process.argv[2] ?? '{}') as FleetAgentArgs;
 const agent = new CanaryAgent({
-  url: args.url,
-  token: args.token,
+  ...(args.nats === undefined
+    ? { url: args.url, token: args.token }
+    : {
+        transport: new NatsAgentTransport({
+          url: args.nats.url,
+          rollout: args.nats.rollout,
+          agentId: args.agentId,
+        }),
+      }),
   agentId: args.agentId,
   salt: args.salt,
   accounts: args.accountIds.map((id) => ({ id })),
