@@ -97,6 +97,7 @@ export {
   type CanaryState,
   type CommandOutcome,
   type RejectionCounts,
+  type WaitingProposal,
 } from './embed/create-canary.js';
 export type {
   BotFill,

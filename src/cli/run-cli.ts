@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CanaryError } from '../core/errors.js';
 import { TOOL_VERSION } from '../core/tool-version.js';
 import type { CliIo } from './cli-io.js';
+import { ctlCommand } from './commands/ctl-command.js';
 import { generateFeedCommand } from './commands/generate-feed-command.js';
 import { replayCommand } from './commands/replay-command.js';
 import { reportCommand } from './commands/report-command.js';
@@ -15,6 +16,8 @@ import { workerCommand } from './commands/worker-command.js';
 export const EXIT_OK = 0;
 export const EXIT_BUG = 1;
 export const EXIT_BAD_INPUT = 2;
+/** `ctl`: the rollout refused the operator's command (its reason code is printed). */
+export const EXIT_REFUSED = 3;
 
 /**
  * Runs the command line and resolves to the exit code: 0 when the command completed, 2 for bad
@@ -41,6 +44,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     generateFeedCommand(io),
     serveFeedCommand(io),
     serveCommand(io),
+    ctlCommand(io),
     sweepCommand(io),
     workerCommand(io, runCli),
   ]) {
@@ -56,7 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (error instanceof CanaryError) {
       io.stderr.write(`strategy-canary: ${error.message} [${error.code}]\n`);
-      return EXIT_BAD_INPUT;
+      return error.code === 'E_REFUSED' ? EXIT_REFUSED : EXIT_BAD_INPUT;
     }
     io.stderr.write(
       `strategy-canary: internal error, please report it:\n${(error as Error)?.stack ?? String(error)}\n`,

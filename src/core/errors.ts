@@ -40,7 +40,10 @@ export type ErrorCode =
   | 'E_LISTEN'
   | 'E_NATS'
   // exact books
-  | 'E_PRECISION';
+  | 'E_PRECISION'
+  // ctl
+  | 'E_SERVER'
+  | 'E_REFUSED';
 
 /** Base class of every error the tool reports to a user: a stable `code` and a one-line message. */
 export class CanaryError extends Error {

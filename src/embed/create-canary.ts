@@ -111,6 +111,14 @@ export type CommandOutcome = OperatorOutcome;
 /** Where the rollout is (defined with the rollout: `src/rollout/canary-state.ts`). */
 export type { CanaryState };
 
+/** A decision waiting for an operator's `approve` or `reject` (manual mode). */
+export interface WaitingProposal {
+  readonly id: number;
+  readonly action: 'increase' | 'promote' | 'rollback';
+  /** Why it was proposed (the decision's reasons). */
+  readonly reasons: readonly { readonly code: string; readonly message: string }[];
+}
+
 /** Reports refused so far, by code. */
 export type RejectionCounts = Readonly<Record<ReportRejectionCode, number>>;
 
@@ -154,6 +162,11 @@ export interface Canary {
    */
   readonly metrics$: Observable<MetricsSnapshot>;
   readonly state: CanaryState;
+  /**
+   * The proposal waiting for an operator (manual mode), or null: its `id` is what `approve` and
+   * `reject` take.
+   */
+  readonly pendingProposal: WaitingProposal | null;
   /** The strategy version each arm runs, as the canary was created with. */
   readonly versions: Readonly<Record<Arm, string>>;
   readonly rejections: RejectionCounts;
@@ -527,6 +540,16 @@ export function createCanary(options: CanaryOptions): Canary {
         weightPct: c.weightPct,
         resumedFrom,
       };
+    },
+    get pendingProposal(): WaitingProposal | null {
+      const pending = runner.controller.pendingProposal;
+      return pending === null
+        ? null
+        : {
+            id: pending.id,
+            action: pending.action,
+            reasons: pending.reasons.map(({ code, message }) => ({ code, message })),
+          };
     },
     get rejections(): RejectionCounts {
       return { ...rejections };

@@ -6,6 +6,7 @@ import {
   createCanaryServer,
   type CanaryServer,
   type CanaryServerOptions,
+  type HealthBody,
 } from './create-canary-server.js';
 import type { ServerFrame } from '../protocol/index.js';
 import { ACCOUNTS, drive, T0_MS, testCanary, trade } from '../embed/test-support/bot-driver.js';
@@ -597,13 +598,20 @@ describe('createCanaryServer: HTTP', () => {
     expect(await health.json()).toEqual({
       status: 'ok',
       rollout: canary.state,
+      pending: null,
+      lastDecision: null,
       recorded: canary.recorded,
       connections: { subscriber: 1, operator: 1, agent: 0, pending: 0, total: 2 },
       bufferedBytes: 0,
       seq: server.stats().seq,
     });
 
+    const decisions: string[] = [];
+    canary.decisions$.subscribe((d) => decisions.push(d.action));
     drive(canary, 1, 0, () => false, T0_MS + 1000);
+    const later = (await (await fetch(`${server.httpUrl}/health`)).json()) as HealthBody;
+    expect(decisions.length).toBeGreaterThan(0);
+    expect(later.lastDecision?.action).toBe(decisions.at(-1));
     const response = await fetch(`${server.httpUrl}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CanaryError, ConfigError } from '../core/errors.js';
-import type { Canary } from '../embed/create-canary.js';
+import type { Canary, WaitingProposal } from '../embed/create-canary.js';
+import type { ReportDecision } from '../report/report-json.js';
 import type { CanaryState } from '../rollout/index.js';
 import type { RecordResult } from '../embed/report-rejection.js';
 import { CLOSE_CODES, ClientConnection } from './client-connection.js';
@@ -82,6 +83,10 @@ export interface CanaryServer {
 export interface HealthBody {
   readonly status: 'ok';
   readonly rollout: CanaryState;
+  /** The proposal waiting for an operator (manual mode), or null. */
+  readonly pending: WaitingProposal | null;
+  /** The latest decision (null before any), as its `decision` frame carried it. */
+  readonly lastDecision: ReportDecision | null;
   /** Reports the canary accepted, by arm (a fleet's pooled counts). */
   readonly recorded: Canary['recorded'];
   readonly connections: ServerStats['connections'];
@@ -197,6 +202,8 @@ export async function createCanaryServer(options: CanaryServerOptions): Promise<
       const body: HealthBody = {
         status: 'ok',
         rollout: canary.state,
+        pending: canary.pendingProposal,
+        lastDecision: hub.lastDecision,
         recorded: canary.recorded,
         connections: s.connections,
         bufferedBytes: s.bufferedBytes,

@@ -4,7 +4,7 @@ import type { Canary } from '../embed/create-canary.js';
 import type { CanaryState } from '../rollout/index.js';
 import type { AssignmentChange } from '../embed/embedded-books.js';
 import type { ArmMetrics, MetricsSnapshot } from '../metrics/index.js';
-import { reportDecisionOf } from '../report/report-json.js';
+import { reportDecisionOf, type ReportDecision } from '../report/report-json.js';
 import type { ClientConnection } from './client-connection.js';
 import { sameState } from './same-state.js';
 import type { MetricsFrame, ServerFrame, StateFrame } from '../protocol/index.js';
@@ -36,6 +36,7 @@ export class TelemetryHub {
   readonly #clients = new Set<ClientConnection>();
   readonly #subscriptions: Subscription[] = [];
   #seq = 0;
+  #lastDecision: ReportDecision | null = null;
   readonly #listeners = new Set<(frame: ServerFrame) => void>();
   #lastState: CanaryState;
   #lastMetricsAtMs = Number.NEGATIVE_INFINITY;
@@ -99,12 +100,15 @@ export class TelemetryHub {
     this.#broadcast({ type: 'state', seq: ++this.#seq, state }, true);
   }
 
+  /** The latest decision taken (null before any), as its frame carries it. */
+  get lastDecision(): ReportDecision | null {
+    return this.#lastDecision;
+  }
+
   #onDecision(decision: Decision): void {
     this.#metrics.decisions.inc({ action: decision.action, disposition: decision.disposition });
-    this.#broadcast(
-      { type: 'decision', seq: ++this.#seq, decision: reportDecisionOf(decision) },
-      true,
-    );
+    this.#lastDecision = reportDecisionOf(decision);
+    this.#broadcast({ type: 'decision', seq: ++this.#seq, decision: this.#lastDecision }, true);
     this.checkState();
     this.#queueCheck();
   }

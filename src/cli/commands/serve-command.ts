@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { BinanceStreamClient, LiveFeedItem, LiveStatusItem } from '../../../feeds/index.js';
@@ -21,6 +21,9 @@ import { formatDecisionLine } from '../format-summary.js';
 import { parseInteger } from '../parse-option.js';
 import { checkTornAuditLine, describeRepair, type TornAuditLine } from './torn-audit-line.js';
 import { checkPresetName } from '../check-preset-name.js';
+import { readToken, TOKEN_ENV } from '../read-token.js';
+
+export { TOKEN_ENV } from '../read-token.js';
 
 /** Defaults of `serve`, as `--help` shows them and docs/server.md documents them. */
 export const SERVE_DEFAULTS = {
@@ -35,13 +38,6 @@ export const SERVE_DEFAULTS = {
   leaseMs: '5000',
 } as const;
 
-/** Where `serve` takes each role's token from when no `--<role>-token-file` is given. */
-export const TOKEN_ENV = {
-  operator: 'STRATEGY_CANARY_OPERATOR_TOKEN',
-  agent: 'STRATEGY_CANARY_AGENT_TOKEN',
-  subscriber: 'STRATEGY_CANARY_SUBSCRIBER_TOKEN',
-} as const;
-
 /** Where `serve` takes the webhooks' HMAC secret from (never the command line). */
 export const WEBHOOK_SECRET_ENV = 'STRATEGY_CANARY_WEBHOOK_SECRET';
 
@@ -51,8 +47,6 @@ export const FINISH_GRACE_MS = 1000;
 const FINISH_POLL_MS = 250;
 /** Generated account ids are the replay's; the seed only shapes capital, which `--capital` sets. */
 const ACCOUNTS_SEED = 1;
-
-type TokenRole = keyof typeof TOKEN_ENV;
 
 interface ServeCliOptions {
   readonly port?: string;
@@ -450,37 +444,6 @@ async function readTokens(o: ServeCliOptions, env: NodeJS.ProcessEnv): Promise<S
     ...(agent === undefined ? {} : { agent }),
     ...(subscriber === undefined ? {} : { subscriber }),
   };
-}
-
-async function readToken(
-  role: TokenRole,
-  file: string | undefined,
-  env: NodeJS.ProcessEnv,
-): Promise<string | undefined> {
-  const variable = TOKEN_ENV[role];
-  const flag = `--${role}-token-file`;
-  const fromEnv = env[variable];
-  if (file !== undefined && fromEnv !== undefined) {
-    throw new UsageError(`${role} token: give ${variable} or ${flag}, not both`);
-  }
-  if (file === undefined) {
-    if (fromEnv === '') {
-      throw new UsageError(`${variable} is empty: set it to the ${role} token, or unset it`);
-    }
-    return fromEnv;
-  }
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${flag} ${file}: cannot read it (${code ?? String(error)})`);
-  }
-  const token = text.replace(/[\r\n]+$/u, '');
-  if (token === '') {
-    throw new UsageError(`${flag} ${file} is empty: write the ${role} token in it`);
-  }
-  return token;
 }
 
 /** A port that cannot be had is bad input (`E_LISTEN`, as serve-feed); anything else is rethrown. */
