@@ -100,6 +100,7 @@ describe('replay --out: fail fast, never a mixed directory (issue 11, item 10)',
     expect(fixed.stdout).toContain(join(out, 'report.json'));
     expect(list(out)).toEqual([
       'accounts.csv',
+      'fills.csv',
       'notes.txt',
       'report.html',
       'report.json',

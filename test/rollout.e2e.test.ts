@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReportJson } from '../src/report/report-json.js';
 import { cli, ROOT, readReport, tempDir } from './cli-harness.js';
+import { replayRollingBack } from './rollback-replay.js';
 
 const FILES = ['spot_btcusdt_20240808.gz', 'spot_btcusdt_20240809.gz'].map((f) =>
   join('feeds', 'samples', f),
@@ -260,45 +261,8 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
 });
 
 describe('positions on rollback, flatten or handoff', () => {
-  /**
-   * 20 % from the start; an always-long canary (one position per account, held) loses past a
-   * 20-quote guardrail, so the rollback finds every canary account holding a position.
-   */
-  async function rollbackWith(policy: 'flatten' | 'handoff'): Promise<ReportJson> {
-    const dir = tempDir();
-    const plan = join(dir, 'plan.json');
-    writeFileSync(
-      plan,
-      JSON.stringify({
-        name: 'two-step',
-        steps: [
-          { weightPct: 20, minDurationMs: 600_000 },
-          { weightPct: 100, minDurationMs: 0 },
-        ],
-        guardrails: { maxLossQuote: 20 },
-      }),
-    );
-    const out = join(dir, 'run');
-    const result = await cli([
-      'replay',
-      FILES[0]!,
-      '--plan',
-      plan,
-      '--on-rollback',
-      policy,
-      '--stable-params',
-      FAST,
-      '--canary',
-      'examples/strategies/always-long.mjs',
-      '--accounts',
-      '300',
-      '--out',
-      out,
-    ]);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    return readReport(out);
-  }
+  const rollbackWith = async (policy: 'flatten' | 'handoff'): Promise<ReportJson> =>
+    readReport(await replayRollingBack(FILES[0]!, policy));
 
   it('flatten closes the canary’s positions on the canary; handoff moves them to stable as they are', async () => {
     const flatten = await rollbackWith('flatten');

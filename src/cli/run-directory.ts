@@ -15,6 +15,9 @@ export const RUN_FILES = {
   md: 'report.md',
   html: 'report.html',
   accounts: 'accounts.csv',
+  /** Every execution report and the final marks (gzipped when large: fills.csv.gz). */
+  fills: 'fills.csv',
+  fillsGz: 'fills.csv.gz',
   audit: 'audit.jsonl',
   /** Wall-clock measurements of the run (decision time per event): never in report.json. */
   timing: 'timing.json',

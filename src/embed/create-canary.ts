@@ -1,7 +1,8 @@
-import { share, type Observable } from 'rxjs';
+import { filter, share, type Observable } from 'rxjs';
 import { armMetrics, type MetricsSnapshot } from '../metrics/index.js';
 import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
+import type { ExecutionReport } from '../core/execution-report.js';
 import { CanaryError, ConfigError } from '../core/errors.js';
 import type { MarketEvent } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
@@ -154,6 +155,13 @@ export interface Canary {
    * audit line (the same after a restart that resumes it).
    */
   readonly rolloutId: string;
+  /**
+   * Every fill and reject the canary booked, in order (what `serve --fills` journals); a report
+   * rebuilt from the report journal after a restart is not given again.
+   */
+  readonly executions$: Observable<ExecutionReport>;
+  /** Each symbol's mark now (the price open positions are valued at), exact. */
+  marks(): readonly (readonly [symbol: string, price: Decimal])[];
   /** Accounts that changed arm: flatten or hand over their positions, as `positions` says. */
   readonly assignments$: Observable<AssignmentChange>;
   /**
@@ -526,6 +534,10 @@ export function createCanary(options: CanaryOptions): Canary {
     audit$: runner.record$.asObservable(),
     rolloutId: configHash,
     assignments$: books.assignments$.asObservable(),
+    executions$: books.metricsInput$.pipe(
+      filter((input): input is ExecutionReport => input.type === 'fill' || input.type === 'reject'),
+    ),
+    marks: () => books.ledger.markPrices(),
     metrics$: books.metricsInput$.pipe(
       armMetrics({ intervalMs: options.sampleIntervalMs ?? 1000 }),
       share(),

@@ -5,6 +5,8 @@ import { mergeFeeds, openFeed, openFeedInWorker, type FeedSource } from '../../f
 import { createStrategy } from '../../strategies/index.js';
 import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
+import type { ExecutionReport } from '../core/execution-report.js';
+import type { Decimal } from '../core/money.js';
 import type { MarketEvent } from '../core/market-event.js';
 import type { Strategy } from '../core/strategy.js';
 import type { FaultInjection } from '../execution/index.js';
@@ -39,6 +41,11 @@ export interface ReplayHooks {
   /** Every rollout decision, as it is taken. */
   readonly onDecision?: (decision: Decision) => void;
   /**
+   * Every execution report (fill or reject) as the books take it, the shadow step's paper ones
+   * included (their accounts' ids start with `paper:`): what fills.csv is written from.
+   */
+  readonly onExecution?: (report: ExecutionReport) => void;
+  /**
    * Every scripted operator command with what it did, at the event time it was applied (null:
    * the data ended before its time; it was not applied).
    */
@@ -67,6 +74,10 @@ export interface ReplayResult {
   readonly rollout: RolloutRunner | null;
   /** Every account's own books at the end (accounts.csv). */
   readonly accounts: readonly AccountResult[];
+  /** Each symbol's final mark (the price open positions are valued at in accounts.csv). */
+  readonly marks: readonly (readonly [symbol: string, price: Decimal])[];
+  /** Event time of the last market event, µs (0 when there was none). */
+  readonly lastEventTsUs: number;
   /** Each arm's strategy's wall-clock decision time per market event (not in the report). */
   readonly decisionTime: Readonly<Record<Arm, DecisionTime>>;
 }
@@ -137,8 +148,11 @@ export async function runReplay(
   // One look at each input: a paper one is counted, a real one goes on to the report's metrics.
   const paper = { orders: 0, fills: 0 };
   const realInput$ = new HotSubject<MetricsInput>();
+  const onExecution = hooks.onExecution;
   engine.metricsInput$.subscribe({
     next: (input) => {
+      if (onExecution !== undefined && (input.type === 'fill' || input.type === 'reject'))
+        onExecution(input);
       if (!isPaper(input)) realInput$.next(input);
       else if (input.type === 'order') paper.orders++;
       else if (input.type === 'fill') paper.fills++;
@@ -214,6 +228,8 @@ export async function runReplay(
     lastSnapshot,
     rollout: runner,
     accounts: accountResults(engine.ledger, config.accounts),
+    marks: engine.ledger.markPrices(),
+    lastEventTsUs: eventsProcessed === 0 ? 0 : engine.clock.nowUs,
     decisionTime: { stable: engine.decisionTime('stable'), canary: engine.decisionTime('canary') },
   };
 }

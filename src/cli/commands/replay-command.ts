@@ -14,6 +14,7 @@ import type { ArmStrategyConfig } from '../../engine/replay-config.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
 import { slowCanaryWarning } from '../../engine/decision-timer.js';
+import { FillsJournal } from '../fills-journal.js';
 import { runReplay, type ReplayConfig, type ReplayRollout } from '../../engine/run-replay.js';
 import { usToIso } from '../../core/time.js';
 import {
@@ -59,6 +60,8 @@ export const REPLAY_DEFAULTS = {
 } as const;
 
 interface ReplayCliOptions {
+  /** `--no-fills` sets it false: no fills.csv in `--out`. */
+  readonly fills: boolean;
   readonly plan?: string;
   readonly planTimeScale?: string;
   readonly mode: 'auto' | 'manual';
@@ -222,10 +225,14 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     )
     .option(
       '--out <dir>',
-      'write report.json, report.md, report.html, accounts.csv (and audit.jsonl with --plan) into this directory',
+      'write report.json, report.md, report.html, accounts.csv, fills.csv (and audit.jsonl with --plan) into this directory',
     )
     .option('--json', 'print one JSON object per line on stdout (decisions, then a summary)')
     .option('--no-progress', 'no progress bar')
+    .option(
+      '--no-fills',
+      'with --out: no fills.csv (it costs about 4 to 5 µs per fill: docs/accounting.md)',
+    )
     .action(async (files: string[], options: ReplayCliOptions) => {
       // Everything is validated before anything is created.
       const validated = await replayConfigFrom(files, options);
@@ -256,10 +263,12 @@ async function replay(
   const bar = createProgressBar(io, totalBytes(files), 'replay', {
     enabled: options.progress && !options.json,
   });
+  const fills = pending === null || !options.fills ? null : new FillsJournal(pending.dir);
   const result = await runReplay(
     config,
     {
       onProgress: (done) => bar.update(done),
+      ...(fills === null ? {} : { onExecution: (report) => fills.add(report) }),
       onDecision: (decision) => {
         const line = reportDecisionOf(decision);
         io.stdout.write(
@@ -284,12 +293,19 @@ async function replay(
     // Parsing on a thread of its own when this is the process's main thread; a sweep's replays
     // already run one per core on worker threads, and parse in their own.
     { parseInWorker: isMainThread },
-  ).finally(() => bar.stop());
+  )
+    .catch((error: unknown) => {
+      fills?.discard();
+      throw error;
+    })
+    .finally(() => bar.stop());
   const timing = { stable: result.decisionTime.stable, canary: result.decisionTime.canary };
   const slow = slowCanaryWarning(timing.stable, timing.canary);
   if (slow !== null) io.stderr.write(`strategy-canary: warning: ${slow}\n`);
   let written: Awaited<ReturnType<typeof writeRunOutputs>> | null = null;
+  let fillsName: string | null = null;
   if (pending !== null && options.out !== undefined) {
+    fillsName = (await fills?.finish(result.marks, result.lastEventTsUs)) ?? null;
     await writeRunOutputs(pending.dir, result.report, result.accounts, {
       note: 'wall clock of the machine that ran the replay: not deterministic, so kept out of report.json',
       decisionTimePerEvent: timing,
@@ -310,6 +326,9 @@ async function replay(
             ['report', written.json],
             ...(written.audit === null ? [] : ([['audit log', written.audit]] as const)),
             ['accounts', written.accounts],
+            ...(fillsName === null
+              ? []
+              : ([['fills', join(options.out ?? '', fillsName)]] as const)),
             ['report.md', written.md],
             ['report.html', written.html],
           ];

@@ -15,6 +15,8 @@ import type { CliIo } from '../cli-io.js';
 import { formatDecisionLine } from '../format-summary.js';
 import { runCli } from '../run-cli.js';
 import { TOKEN_ENV, WEBHOOK_SECRET_ENV } from './serve-command.js';
+import { FILLS_CSV_HEADER } from '../../report/fills-csv.js';
+import { trade } from '../../embed/test-support/bot-driver.js';
 import {
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
@@ -566,6 +568,84 @@ describe('serve', () => {
     // The subscriber stayed until the server closed, after the grace.
     expect((await subscriber.closedWithin()).code).toBe(1001);
   }, 20_000);
+
+  it('with --fills, journals every fill and reject it books, the marks at each stop, across restarts', async () => {
+    const path = join(tempDir(), 'fills.csv');
+    // The account's arm at the first step (5 %): its bucket says.
+    const arm = bucketOf(SALT, 'acct-0001') < 500 ? 'canary' : 'stable';
+    const session = async (round: number): Promise<void> => {
+      const running = await startServe([
+        ...BASE,
+        '--fills',
+        path,
+        '--agent-token-file',
+        tokenFile(AGENT),
+      ]);
+      const agent = await TestClient.hello(running.ws, {
+        role: 'agent',
+        token: AGENT,
+        agentId: 'a',
+      });
+      const tsMs = T0_MS + round * 60_000;
+      agent.send({ type: 'market', event: trade(tsMs, 60_000 + round) });
+      const order = (n: number) =>
+        ({
+          orderId: `o-${round}-${n}`,
+          accountId: 'acct-0001',
+          arm,
+          symbol: 'BTCUSDT',
+          side: 'buy',
+          quantity: '0.001',
+          decisionTsMs: tsMs,
+        }) as const;
+      const reports = [
+        { type: 'order', ...order(1) },
+        {
+          type: 'fill',
+          ...order(1),
+          fillId: `f-${round}`,
+          price: '60000.5',
+          fee: '0.06',
+          tsMs: tsMs + 20,
+          latencyMs: 20,
+          slippageBps: 0.5,
+        },
+        { type: 'order', ...order(2) },
+        {
+          type: 'reject',
+          ...order(2),
+          reason: 'VENUE',
+          message: 'venue said no, twice',
+          tsMs: tsMs + 30,
+        },
+      ];
+      reports.forEach((report, i) =>
+        agent.send({ type: 'report', reportId: `r-${round}-${i}`, report }),
+      );
+      await agent.next((f) => f.type === 'ack' && f.reportId === `r-${round}-3`);
+      agent.close();
+      expect((await terminate(running)).code).toBe(0);
+    };
+    await session(0);
+    await session(1);
+    const rows = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(rows[0]).toBe(FILLS_CSV_HEADER.trimEnd());
+    expect(rows.slice(1).map((row) => row.split(',')[1])).toEqual([
+      'fill',
+      'reject',
+      'mark',
+      'fill',
+      'reject',
+      'mark',
+    ]);
+    expect(rows[1]).toBe(
+      `2024-08-09T00:00:00.020000Z,fill,o-0-1,acct-0001,${arm},BTCUSDT,buy,0.001,60000.5,0.06,20,0.5,2024-08-09T00:00:00.000000Z,`,
+    );
+    expect(rows[2]).toMatch(
+      /,reject,o-0-2,acct-0001,(stable|canary),BTCUSDT,buy,0\.001,,,,,[^,]+,"VENUE: venue said no, twice"$/u,
+    );
+    expect(rows[6]).toBe('2024-08-09T00:01:00.030000Z,mark,,,,BTCUSDT,,,60001,,,,,');
+  }, 30_000);
 
   it('with --feed, market events from a Binance-compatible stream start the rollout', async () => {
     const file = join(tempDir(), 'trades.csv');

@@ -22,6 +22,7 @@ import { parseInteger } from '../parse-option.js';
 import { checkTornAuditLine, describeRepair, type TornAuditLine } from './torn-audit-line.js';
 import { checkPresetName } from '../check-preset-name.js';
 import { readToken, TOKEN_ENV } from '../read-token.js';
+import { FillsJournal } from '../fills-journal.js';
 
 export { TOKEN_ENV } from '../read-token.js';
 
@@ -73,6 +74,7 @@ interface ServeCliOptions {
   readonly reportUrl?: string;
   readonly nats?: string;
   readonly leaseMs: string;
+  readonly fills?: string;
 }
 
 /**
@@ -168,6 +170,10 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
       SERVE_DEFAULTS.leaseMs,
     )
     .option(
+      '--fills <file>',
+      'journal every fill and reject the rollout books to FILE (fills.csv columns, appended to across restarts; the marks at each stop): docs/accounting.md, "Reconciling from fills.csv"',
+    )
+    .option(
       '--exit-when-finished',
       `exit once the rollout is promoted or rolled back (${FINISH_GRACE_MS} ms later, so subscribers get the final frames)`,
     )
@@ -251,6 +257,10 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         webhookTargets === null
           ? null
           : startWebhooks(webhookTargets, o, canary, io, () => speaks());
+      const fills =
+        o.fills === undefined ? null : new FillsJournal({ path: o.fills, append: true });
+      const journaling = fills === null ? null : canary.executions$.subscribe((r) => fills.add(r));
+      const fillsFlush = fills === null ? undefined : setInterval(() => fills.flush(), 1000);
       const decisions = canary.decisions$.subscribe((decision) => {
         io.stdout.write(`${formatDecisionLine(reportDecisionOf(decision))}\n`);
       });
@@ -283,6 +293,9 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         speaks = () => server.fleet()?.role !== 'standby';
       } catch (error) {
         decisions.unsubscribe();
+        clearInterval(fillsFlush);
+        journaling?.unsubscribe();
+        fills?.discard();
         canary.close();
         throw listenError(error, o.host, port);
       }
@@ -351,6 +364,9 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         await server.close();
         await notifications?.close();
         decisions.unsubscribe();
+        clearInterval(fillsFlush);
+        journaling?.unsubscribe();
+        await fills?.finish(canary.marks(), Math.round(canary.clock.nowMs * 1000));
         canary.close();
       }
       if (failure !== null) throw failure;

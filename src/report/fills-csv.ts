@@ -1,0 +1,55 @@
+import type { Decimal } from '../core/money.js';
+import type { ExecutionReport } from '../core/execution-report.js';
+import { US_PER_SECOND, usToIso } from '../core/time.js';
+
+/**
+ * fills.csv (docs/accounting.md, "Reconciling from fills.csv"): one row per execution report of
+ * a run, in the order the books took them, then the final mark of each symbol. Money, prices and
+ * quantities are the exact decimal strings the books used.
+ */
+export const FILLS_CSV_HEADER =
+  'ts,type,order_id,account_id,arm,symbol,side,quantity,price,fee,latency_ms,slippage_bps,decision_ts,reason\n';
+
+/** A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
+function field(text: string): string {
+  return /[",\r\n]/u.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * Formats fills.csv rows. A run's rows come in event-time order, many at the same second and on
+ * the same price: the second's ISO prefix and the last price's text are kept, so a row costs
+ * string work and not a `Date` and a decimal conversion each (`usToIso` gives the same text).
+ */
+export class FillsCsvFormatter {
+  #second = Number.NaN;
+  #secondPrefix = '';
+  #price: Decimal | null = null;
+  #priceText = '';
+
+  /** One execution report as a row (a fill, or a reject with its reason). */
+  row(report: ExecutionReport): string {
+    const common = `${this.#iso(report.tsUs)},${report.type},${field(report.orderId)},${field(report.accountId)},${report.arm},${field(report.symbol)},${report.side},${report.quantity.toFixed()}`;
+    const decision = this.#iso(report.decisionTsUs);
+    if (report.type !== 'fill')
+      return `${common},,,,,${decision},${field(`${report.reason}: ${report.message}`)}\n`;
+    if (report.price !== this.#price) {
+      this.#price = report.price;
+      this.#priceText = report.price.toFixed();
+    }
+    return `${common},${this.#priceText},${report.fee.toFixed()},${report.latencyMs},${report.slippageBps},${decision},\n`;
+  }
+
+  /** The final mark of a symbol: the price the books valued open positions at, at the end. */
+  markRow(tsUs: number, symbol: string, price: Decimal): string {
+    return `${this.#iso(tsUs)},mark,,,,${field(symbol)},,,${price.toFixed()},,,,,\n`;
+  }
+
+  #iso(tsUs: number): string {
+    const second = Math.floor(tsUs / US_PER_SECOND);
+    if (second !== this.#second) {
+      this.#second = second;
+      this.#secondPrefix = usToIso(second * US_PER_SECOND).slice(0, 20); // 2024-08-08T23:54:13.
+    }
+    return `${this.#secondPrefix}${String(tsUs - second * US_PER_SECOND).padStart(6, '0')}Z`;
+  }
+}
