@@ -149,12 +149,13 @@ function memory(file: string): MemoryFigures {
 }
 
 /**
- * 16 replays of a bundled sample (plan aggressive, 1,000 accounts, 16 salts), as a sweep: the grid
- * of bench/sweep-grid-16.json, so `strategy-canary sweep bench/sweep-grid-16.json` runs the same.
+ * 16 replays of a bundled sample (plan aggressive, 1,000 accounts, 16 salts, no fills.csv: the
+ * replays' work, as in the sessions before fills.csv existed), as a sweep: the grid of
+ * bench/sweep-grid-16.json, so `strategy-canary sweep bench/sweep-grid-16.json` runs the same.
  */
 const SWEEP_GRID = loadSweepGrid(
   join('bench', 'sweep-grid-16.json'),
-  new Set(['--plan', '--accounts', '--salt']),
+  new Set(['--plan', '--accounts', '--salt', '--no-fills']),
 );
 
 async function sweepFigures(): Promise<{
