@@ -36,6 +36,13 @@ async function startWorker(url: string): Promise<Worker> {
   return { process: child, out, stdout: () => stdout, exited };
 }
 
+/** A sweep grid over the spot sample, written to a temporary file. */
+function gridFile(options: object, axes: object): string {
+  const grid = join(tempDir('sc-nats-grid-'), 'grid.json');
+  writeFileSync(grid, JSON.stringify({ feeds: [SPOT_0808], options, grid: axes }));
+  return grid;
+}
+
 describe.skipIf(skipWithoutNats)('strategy-canary sweep --nats and worker', () => {
   let server: NatsServer | null = null;
   const workers: Worker[] = [];
@@ -51,14 +58,12 @@ describe.skipIf(skipWithoutNats)('strategy-canary sweep --nats and worker', () =
 
   it('splits 8 replays over two worker processes and gives the local run’s summaries, byte for byte', async () => {
     server = await startNatsServer();
-    const grid = join(tempDir('sc-nats-grid-'), 'grid.json');
-    writeFileSync(
-      grid,
-      JSON.stringify({
-        feeds: [SPOT_0808],
-        options: { '--plan': 'aggressive', '--accounts': '200' },
-        grid: { '--salt': ['n1', 'n2', 'n3', 'n4'], '--inject': [null, 'canary:slippage=+5bp'] },
-      }),
+    const grid = gridFile(
+      { '--plan': 'aggressive', '--accounts': '200' },
+      {
+        '--salt': ['n1', 'n2', 'n3', 'n4'],
+        '--inject': [null, 'canary:slippage=+5bp'],
+      },
     );
     const local = join(tempDir('sc-nats-local-'), 'sweep');
     expect((await cli(['sweep', grid, '--out', local, '--workers', '2'])).code).toBe(0);
@@ -112,4 +117,38 @@ describe.skipIf(skipWithoutNats)('strategy-canary sweep --nats and worker', () =
       .reduce((a, b) => a + b, 0);
     expect(total).toBe(8);
   }, 240_000);
+
+  it('gives up with --idle-timeout when no worker answers, and a later sweep with the same id collects the runs', async () => {
+    server = await startNatsServer();
+    const grid = gridFile({ '--accounts': '20' }, { '--salt': ['i1', 'i2'] });
+    const args = (out: string): string[] => [
+      'sweep',
+      grid,
+      '--out',
+      out,
+      '--nats',
+      server!.url,
+      '--sweep-id',
+      'idle-1',
+      '--no-progress',
+    ];
+    const abandoned = await cli([
+      ...args(join(tempDir('sc-nats-idle-'), 'sweep')),
+      '--idle-timeout',
+      '2',
+    ]);
+    expect(abandoned.code).toBe(2);
+    expect(abandoned.stderr).toMatch(
+      /^strategy-canary: sweep idle-1: no result from any worker in \d+ s \(0 of 2 runs done\): start `strategy-canary worker --nats nats:\/\/127\.0\.0\.1:\d+ --out DIR`.*\[E_NATS\]\n$/u,
+    );
+    // The runs stayed queued: a worker started now runs them, and the same sweep id collects them.
+    workers.push(await startWorker(server.url));
+    const collected = await cli(args(join(tempDir('sc-nats-idle-'), 'sweep')));
+    expect(collected.stderr).toBe('');
+    expect(collected.code).toBe(0);
+    expect(collected.stdout).toContain('2 runs; summary:');
+    expect(
+      (await cli(['sweep', grid, '--out', join(tempDir(), 'x'), '--idle-timeout', '2'])).stderr,
+    ).toContain('--idle-timeout goes with --nats');
+  }, 120_000);
 });

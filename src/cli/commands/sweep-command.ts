@@ -17,6 +17,7 @@ interface SweepCliOptions {
   readonly workers?: string;
   readonly progress: boolean;
   readonly nats?: string;
+  readonly idleTimeout?: string;
   readonly sweepId?: string;
 }
 
@@ -46,6 +47,10 @@ export function sweepCommand(io: CliIo): Command {
       '--sweep-id <id>',
       "with --nats: the sweep's name on the queue (letters, digits, - and _; default: the --out directory's name and the time)",
     )
+    .option(
+      '--idle-timeout <seconds>',
+      'with --nats: give up (exit 2) when no worker has sent a result for this long; the runs stay queued (default: wait)',
+    )
     .action(async (gridPath: string, o: SweepCliOptions) => {
       if (o.out === undefined) throw new UsageError('sweep: --out DIR is required');
       const workers =
@@ -63,6 +68,12 @@ export function sweepCommand(io: CliIo): Command {
           `sweep: --out ${o.out} is not empty: give a new or empty directory (a sweep never mixes its runs with others)`,
         );
       }
+      if (o.idleTimeout !== undefined && o.nats === undefined)
+        throw new UsageError('sweep: --idle-timeout goes with --nats (a local sweep never waits)');
+      const idleTimeoutMs =
+        o.idleTimeout === undefined
+          ? undefined
+          : parseInteger('--idle-timeout', o.idleTimeout, 1, 86_400) * 1000;
       let total = 1;
       for (const values of Object.values(grid.grid)) total *= values.length;
       const sweepId = o.nats === undefined ? null : sweepIdOf(o);
@@ -89,8 +100,14 @@ export function sweepCommand(io: CliIo): Command {
                 sweepId,
                 outDir: o.out,
                 onRunDone: (done) => bar.update(done),
+                ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+                onIdle: (idleMs) =>
+                  io.stderr.write(
+                    `sweep: no worker has sent a result for ${Math.round(idleMs / 1000)} s: is one running? (strategy-canary worker --nats ${o.nats} --out DIR)\n`,
+                  ),
               });
       } catch (error) {
+        if (error instanceof CanaryError) throw error;
         if ((error as NodeJS.ErrnoException).code !== undefined)
           throw new OutputError(o.out, error);
         throw error;

@@ -12,8 +12,14 @@ import type { CliIo } from '../cli-io.js';
 import { sweepRunDir, writeSweepOutputs, type SweepResult } from './run-sweep.js';
 import { expandSweepGrid, type SweepGrid } from './sweep-grid.js';
 import { readSweepRunResult, type SweepJob, type SweepRunResult } from './sweep-run-result.js';
+import { CanaryError } from '../../core/errors.js';
 
 /** The work queue of replay jobs every `worker` takes from (one job to one worker). */
+/** How long one wait for a result lasts, ms. */
+const RESULT_WAIT_MS = 1000;
+/** After this long without a result, the sweep says it is waiting (no worker running?), ms. */
+export const IDLE_NOTE_MS = 30_000;
+
 export const JOBS_STREAM = 'STRATEGY_CANARY_SWEEP_JOBS';
 export const JOBS_SUBJECT = 'strategy-canary.sweep.jobs';
 /** The workers' shared durable consumer of the jobs. */
@@ -88,8 +94,15 @@ export async function runSweepOverNats(
     readonly sweepId: string;
     readonly outDir: string;
     readonly onRunDone?: (done: number, total: number) => void;
+    /** Give up when no result has come for this long, ms (default: wait as long as it takes). */
+    readonly idleTimeoutMs?: number;
+    /** Told once when no result has come for {@link IDLE_NOTE_MS} (no worker running?). */
+    readonly onIdle?: (idleMs: number) => void;
+    /** Wall clock, ms (default `Date.now`). */
+    readonly now?: () => number;
   },
 ): Promise<SweepResult> {
+  const now = options.now ?? Date.now;
   const runs = expandSweepGrid(grid);
   mkdirSync(options.outDir, { recursive: true });
   const nc = await connectTo(options.natsUrl);
@@ -112,9 +125,25 @@ export async function runSweepOverNats(
       });
     }
     const byIndex = new Map<number, SweepRunResult>();
+    let lastResultAt = now();
+    let noted = false;
     while (byIndex.size < runs.length) {
-      const message = await results.next({ expires: 5000 });
-      if (message === null) continue;
+      const message = await results.next({ expires: RESULT_WAIT_MS });
+      if (message === null) {
+        const idleMs = now() - lastResultAt;
+        if (!noted && idleMs >= IDLE_NOTE_MS) {
+          noted = true;
+          options.onIdle?.(idleMs);
+        }
+        if (options.idleTimeoutMs !== undefined && idleMs >= options.idleTimeoutMs) {
+          throw new CanaryError(
+            'E_NATS',
+            `sweep ${options.sweepId}: no result from any worker in ${Math.round(idleMs / 1000)} s (${byIndex.size} of ${runs.length} runs done): start \`strategy-canary worker --nats ${options.natsUrl} --out DIR\`; the runs stay queued, and \`sweep --sweep-id ${options.sweepId}\` again collects them`,
+          );
+        }
+        continue;
+      }
+      lastResultAt = now();
       const result = JSON.parse(message.string()) as SweepRunResult;
       if (byIndex.has(result.index)) continue;
       byIndex.set(result.index, result);
