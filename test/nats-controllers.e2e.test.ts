@@ -7,17 +7,9 @@ import { reportRound } from '../src/fleet/test-support/report-round.js';
 import { createCanaryServer, type CanaryServer } from '../src/server/index.js';
 import { TestClient } from '../src/server/test-support/test-client.js';
 import { skipWithoutNats, startNatsServer, type NatsServer } from './nats-server-harness.js';
+import { until } from './wait-until.js';
 
 const OPERATOR = 'operator-token-0123456789abcdef';
-
-/** Resolves once `condition` holds (polled every 10 ms), or fails after 30 s. */
-async function until(what: string, condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not in 30 s: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe.skipIf(skipWithoutNats)('controllers of one rollout on NATS', () => {
   let nats: NatsServer | null = null;

@@ -15,6 +15,7 @@ import {
 import type { HealthBody } from '../src/server/index.js';
 import { BIN, ROOT } from './cli-harness.js';
 import { skipWithoutNats, startNatsServer, type NatsServer } from './nats-server-harness.js';
+import { until } from './wait-until.js';
 
 const OPERATOR_TOKEN = 'failover-operator-token-0123456789';
 /** The lease: a standby takes over about this long after the leader's death, ms. */
@@ -79,16 +80,6 @@ function startController(natsUrl: string, planPath: string): Controller {
 async function health(controller: Controller): Promise<HealthBody> {
   const response = await fetch(`${await controller.httpUrl}/health`);
   return (await response.json()) as HealthBody;
-}
-
-/** Polls `probe` every 50 ms until it holds (a busy machine only makes it later), for up to 2 min. */
-async function until(what: string, probe: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (await probe()) return;
-    if (Date.now() > deadline) throw new Error(`not in 2 min: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe.skipIf(skipWithoutNats)('two controllers on NATS, the leader killed, then NATS', () => {

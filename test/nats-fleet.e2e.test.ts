@@ -6,15 +6,7 @@ import { NatsAgentTransport } from '../src/fleet/nats-agent-transport.js';
 import { reportRound } from '../src/fleet/test-support/report-round.js';
 import { createCanaryServer, type CanaryServer } from '../src/server/index.js';
 import { skipWithoutNats, startNatsServer, type NatsServer } from './nats-server-harness.js';
-
-/** Resolves once `condition` holds (polled every 5 ms), or fails after 20 s. */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not in 20 s: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { until } from './wait-until.js';
 
 function recordedTotal(canary: Canary): number {
   const { stable, canary: c } = canary.recorded;
@@ -56,7 +48,7 @@ describe.skipIf(skipWithoutNats)('the fleet on NATS JetStream', () => {
     agents.push(agent);
     const statuses: AgentStatus['type'][] = [];
     agent.status$.subscribe((s) => statuses.push(s.type));
-    await until(() => agent.connected, 'the agent has a session');
+    await until('the agent has a session', () => agent.connected);
 
     let fills = 0;
     for (let round = 0; round < 6; round++) {
@@ -65,13 +57,13 @@ describe.skipIf(skipWithoutNats)('the fleet on NATS JetStream', () => {
         // Killed with part of the round booked and part in flight; restarted on its store.
         const booked = recordedTotal(rollout);
         await until(
-          () => recordedTotal(rollout) > booked,
           `some of the round booked (${JSON.stringify(agent.stats)})`,
+          () => recordedTotal(rollout) > booked,
         );
         await nats.kill();
-        await until(() => !agent.connected, 'the agent sees the loss');
+        await until('the agent sees the loss', () => !agent.connected);
         await nats.restart();
-        await until(() => agent.connected, 'a session again');
+        await until('a session again', () => agent.connected);
       }
     }
     await agent.flush(30_000);

@@ -142,3 +142,8 @@ export function formatDecisionLine(decision: ReportDecision): string {
   const disposition = decision.disposition === 'applied' ? '' : ` (${decision.disposition})`;
   return `${decision.at}  ${decision.action.padEnd(8)} ${weights}${disposition}${reason}`;
 }
+
+/** `1 fill`, `4,185 fills`: a count with its noun, plural when it is not one. */
+export function plural(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}

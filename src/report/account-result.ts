@@ -27,7 +27,7 @@ const HEADER = [
 ];
 
 /** A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
-function field(text: string): string {
+export function csvField(text: string): string {
   return /[",\r\n]/u.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -50,7 +50,7 @@ export function renderAccountsCsv(accounts: readonly AccountResult[]): string {
         a.pnl,
         a.equity,
       ]
-        .map(field)
+        .map(csvField)
         .join(','),
     );
   }

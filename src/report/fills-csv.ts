@@ -1,6 +1,7 @@
 import type { Decimal } from '../core/money.js';
 import type { ExecutionReport } from '../core/execution-report.js';
 import { US_PER_SECOND, usToIso } from '../core/time.js';
+import { csvField as field } from './account-result.js';
 
 /**
  * fills.csv (docs/accounting.md, "Reconciling from fills.csv"): one row per execution report of
@@ -9,11 +10,6 @@ import { US_PER_SECOND, usToIso } from '../core/time.js';
  */
 export const FILLS_CSV_HEADER =
   'ts,type,order_id,account_id,arm,symbol,side,quantity,price,fee,latency_ms,slippage_bps,decision_ts,reason\n';
-
-/** A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
-function field(text: string): string {
-  return /[",\r\n]/u.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 /**
  * Formats fills.csv rows. A run's rows come in event-time order, many at the same second and on

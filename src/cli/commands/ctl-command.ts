@@ -195,8 +195,13 @@ async function watchStatus(
     finish = (error) => (error === undefined ? resolve() : reject(error));
   });
   let drawing = Promise.resolve();
+  /** A redraw is waiting to start: frames of one burst (a decision and its state) share it. */
+  let queued = false;
   const draw = (): void => {
+    if (queued) return;
+    queued = true;
     drawing = drawing.then(async () => {
+      queued = false;
       try {
         const health = await fetchHealth(urls);
         const text = o.json === true ? `${JSON.stringify(health)}\n` : formatStatus(health);

@@ -17,7 +17,7 @@ import {
 } from '../../notify/index.js';
 import type { CanaryServer, ServerTokens } from '../../server/index.js';
 import type { CliIo } from '../cli-io.js';
-import { formatDecisionLine } from '../format-summary.js';
+import { formatDecisionLine, plural } from '../format-summary.js';
 import { parseInteger } from '../parse-option.js';
 import { checkTornAuditLine, describeRepair, type TornAuditLine } from './torn-audit-line.js';
 import { checkPresetName } from '../check-preset-name.js';
@@ -545,8 +545,4 @@ function describeEnd(reason: string, plan: RolloutPlan, canary: Canary): string 
   });
   const refused = Object.values(canary.rejections).reduce((sum, n) => sum + n, 0);
   return `stopped (${reason}): rollout ${where}${halted ? ', halted' : ''}; recorded ${arms.join('; ')}; ${plural(refused, 'report')} refused`;
-}
-
-function plural(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,5 +1,5 @@
 import type { HealthBody } from '../../server/index.js';
-import { formatDecisionLine } from '../format-summary.js';
+import { formatDecisionLine, plural } from '../format-summary.js';
 
 /** Where the rollout is, in words: `step 2 at 25 %, halted`, `promoted at 100 %`, `not started`. */
 export function describeRolloutState(state: HealthBody['rollout']): string {
@@ -15,10 +15,6 @@ export function describeRolloutState(state: HealthBody['rollout']): string {
     case 'rolled_back':
       return `rolled back at ${state.weightPct} %`;
   }
-}
-
-function counts(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** `ctl status`: the rollout's state, what waits for an operator, the last decision, the counts. */
@@ -38,7 +34,7 @@ export function formatStatus(health: HealthBody): string {
   );
   const arms = (['stable', 'canary'] as const).map((arm) => {
     const r = health.recorded[arm];
-    return `${arm} ${counts(r.orders, 'order')}, ${counts(r.fills, 'fill')}, ${counts(r.rejects, 'reject')}`;
+    return `${arm} ${plural(r.orders, 'order')}, ${plural(r.fills, 'fill')}, ${plural(r.rejects, 'reject')}`;
   });
   lines.push(`recorded: ${arms.join('; ')}`);
   const c = health.connections;
