@@ -379,7 +379,7 @@ export class RolloutRunner {
       isShadow: step.weightPct === 0,
       weightPct: step.weightPct,
       nextWeightPct: next?.weightPct ?? null,
-      elapsedInStepMs: (nowUs - startUs) / 1000,
+      elapsedInStepMs: this.controller.stepElapsedMs(nowUs),
       minDurationMs: step.minDurationMs,
       // The controller enforces the maximum duration (tick), so the rule never has to.
       maxDurationMs: null,

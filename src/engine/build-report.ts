@@ -74,6 +74,7 @@ export function buildReport(run: ReportSources): ReportJson {
               guardrails: rollout.plan.guardrails,
               onMaxDuration: rollout.plan.onMaxDuration,
               baselineMs: rollout.plan.baselineMs ?? 0,
+              ...(rollout.plan.calendar === undefined ? {} : { calendar: rollout.plan.calendar }),
             },
       accounts: {
         source: config.accountsSource,

@@ -11,6 +11,7 @@ import {
   reproduceText,
   verdictOf,
 } from './report-view.js';
+import { calendarText } from './calendar-text.js';
 
 /** A Markdown table cell: pipes escaped, line breaks flattened. */
 function cell(text: string): string {
@@ -162,5 +163,6 @@ export function planText(report: ReportJson): string {
     baselineMs > 0
       ? `, first a baseline of ${durationText(baselineMs)} with every account on stable (each account's own offsets removed from the comparison)`
       : '';
-  return `plan \`${plan.name}\` (${plan.mode} mode, positions ${plan.positions}${scale}${baseline})`;
+  const calendar = plan.calendar === undefined ? '' : `; ${calendarText(plan.calendar)}`;
+  return `plan \`${plan.name}\` (${plan.mode} mode, positions ${plan.positions}${scale}${baseline}${calendar})`;
 }

@@ -69,6 +69,27 @@ export interface ReportPlan {
    * schema 4, older files lack it.
    */
   readonly baselineMs?: number;
+  /** The plan's trading calendar as written in it (docs/rollout.md); absent when it has none. */
+  readonly calendar?: ReportCalendar;
+}
+
+/** A plan's trading calendar in report.json: the plan file's `calendar` field as run. */
+export interface ReportCalendar {
+  readonly timeZone: string;
+  readonly sessions?: readonly {
+    readonly days: readonly string[];
+    readonly open: string;
+    readonly close: string;
+  }[];
+  readonly blackouts?: readonly (
+    | {
+        readonly name: string;
+        readonly daily: { readonly from: string; readonly to: string };
+        readonly days?: readonly string[];
+      }
+    | { readonly name: string; readonly from: string; readonly to: string }
+  )[];
+  readonly durations?: 'event-time' | 'open';
 }
 
 /** What went in: files, seed, salt, plan, accounts, strategies, execution model. */

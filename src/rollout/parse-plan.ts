@@ -10,6 +10,7 @@ import {
   MAX_DURATION_FACTOR,
 } from './plan-defaults.js';
 import { PlanError, type PlanIssue } from './plan-error.js';
+import { calendarIssues, type PlanCalendar } from './trading-calendar.js';
 import {
   PLAN_METRIC_NAMES,
   type MetricOverride,
@@ -48,6 +49,26 @@ const stepSchema = z.strictObject({
   onMaxDuration: onMaxDurationSchema.optional(),
 });
 
+const timeText = z.string();
+const dayNames = z.array(z.string());
+const calendarSchema = z.strictObject({
+  timeZone: z.string(),
+  sessions: z.array(z.strictObject({ days: dayNames, open: timeText, close: timeText })).optional(),
+  blackouts: z
+    .array(
+      z.union([
+        z.strictObject({
+          name: z.string(),
+          daily: z.strictObject({ from: timeText, to: timeText }),
+          days: dayNames.optional(),
+        }),
+        z.strictObject({ name: z.string(), from: timeText, to: timeText }),
+      ]),
+    )
+    .optional(),
+  durations: z.enum(['event-time', 'open']).optional(),
+});
+
 /** What a plan file holds: only `steps` is required, everything else has a documented default. */
 const planFileSchema = z.strictObject({
   type: z.literal('rollout-plan').optional(),
@@ -70,6 +91,7 @@ const planFileSchema = z.strictObject({
   positions: z.enum(['flatten', 'handoff']).optional(),
   analysisIntervalMs: z.number().optional(),
   baselineMs: z.number().optional(),
+  calendar: calendarSchema.optional(),
   // Retired with the paired analysis (its sequences tune themselves to the margins): refused with
   // a message that says so.
   analysis: z.unknown().optional(),
@@ -266,6 +288,7 @@ export function planIssues(plan: RolloutPlan): PlanIssue[] {
   const baselineMs = plan.baselineMs ?? 0;
   if (!(Number.isFinite(baselineMs) && baselineMs >= 0))
     add('baselineMs', `must be a finite number of ms ≥ 0, got ${String(plan.baselineMs)}`);
+  if (plan.calendar !== undefined) issues.push(...calendarIssues(plan.calendar));
   return issues;
 }
 
@@ -365,6 +388,7 @@ function normalize(file: PlanFile, path: string): RolloutPlan {
     positions: file.positions ?? DEFAULT_POSITIONS_POLICY,
     analysisIntervalMs: file.analysisIntervalMs ?? DEFAULT_ANALYSIS_INTERVAL_MS,
     ...(file.baselineMs === undefined ? {} : { baselineMs: file.baselineMs }),
+    ...(file.calendar === undefined ? {} : { calendar: file.calendar as PlanCalendar }),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   type MetricPolicy,
   type RequiredMetric,
 } from '../analysis/index.js';
+import type { PlanCalendar } from './trading-calendar.js';
 
 /**
  * The shape of a rollout plan: ordered steps of canary weight with their gates, plus plan-level
@@ -120,6 +121,11 @@ export interface RolloutPlan {
    * Scaled with the other durations.
    */
   readonly baselineMs?: number;
+  /**
+   * The trading calendar (docs/rollout.md, "Trading calendar"): steps advance only while it is
+   * open; absent, always. Never scaled: its times are the venue's clock.
+   */
+  readonly calendar?: PlanCalendar;
 }
 
 /** What step `stepIndex` requires shown non-inferior, each metric with its scope. */

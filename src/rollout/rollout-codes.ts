@@ -19,6 +19,8 @@ export const ROLLOUT_CODES = {
   TRANSITION_IN_PROGRESS: 'TRANSITION_IN_PROGRESS',
   /** Refused: an advance while halted (resume first). */
   HALTED: 'HALTED',
+  /** Refused: an advance while the plan's trading calendar is closed (a blackout, outside the sessions). */
+  CALENDAR_CLOSED: 'CALENDAR_CLOSED',
   /** Refused: an advance while a rollback proposal waits for the operator. */
   ROLLBACK_PENDING: 'ROLLBACK_PENDING',
   /** Refused: anything but halt / resume once a rollback is queued. */

@@ -7,6 +7,8 @@ import type { AuditRecord, RolloutMode } from './audit-record.js';
 import { PLAN_PRESETS, type PlanPresetName } from './plan-presets.js';
 import { scalePlan } from './scale-plan.js';
 import { RolloutController, type ControllerOutput } from './rollout-controller.js';
+import { ROLLOUT_CODES } from './rollout-codes.js';
+import { TradingCalendar, WEEKDAYS, type PlanCalendar } from './trading-calendar.js';
 import type { RolloutStatus } from './rollout-state.js';
 import { FakeEngine, NEW, OLD, proposal } from './test-support/fake-engine.js';
 
@@ -90,14 +92,24 @@ function expectedWeightBps(c: RolloutController): number {
  * Runs `ops` through a controller and a fake engine applying its commands to a real Router over
  * 300 accounts, checking every invariant after every operation.
  */
+/** What the calendar checks of {@link check} saw: advances refused and applied under a calendar. */
+interface CalendarTally {
+  refused: number;
+  advanced: number;
+}
+
 function check(
   presetName: PlanPresetName,
   mode: RolloutMode,
   ops: readonly Op[],
   gapsUs: readonly number[],
+  calendar?: PlanCalendar,
+  tally: CalendarTally = { refused: 0, advanced: 0 },
 ): RolloutStatus {
   // minutes-long steps scaled down so random time gaps cross the gates and maxima
-  const plan = scalePlan(PLAN_PRESETS[presetName], 0.05);
+  const scaled = scalePlan(PLAN_PRESETS[presetName], 0.05);
+  const plan = calendar === undefined ? scaled : { ...scaled, calendar };
+  const clock = calendar === undefined ? null : new TradingCalendar(calendar);
   const c = new RolloutController({ plan, mode, stableVersion: OLD, canaryVersion: NEW });
   const replica = new RolloutController({ plan, mode, stableVersion: OLD, canaryVersion: NEW });
   const engine = new FakeEngine(300);
@@ -110,6 +122,7 @@ function check(
     before: {
       status: RolloutStatus;
       stepIndex: number | null;
+      stepStartUs: number | null;
       halted: boolean;
       transitionBusy: boolean;
     },
@@ -125,6 +138,7 @@ function check(
       if (typeof entry === 'string')
         throw new Error(`record ${record.seq} is not a valid line: ${entry}`);
       replica.replay(entry);
+      if (clock !== null) checkCalendar(clock, plan.steps, record, before, tally);
       if (record.kind !== 'transition') continue;
       const command = output.commands[commandIndex++]!;
       expect(command.transitionSeq).toBe(record.seq);
@@ -166,6 +180,7 @@ function check(
     const before = {
       status: c.status,
       stepIndex: c.stepIndex,
+      stepStartUs: c.stepStartUs,
       halted: c.halted,
       transitionBusy: c.transition !== null,
     };
@@ -248,6 +263,93 @@ function check(
   return c.status;
 }
 
+/**
+ * Under a trading calendar: an advance applies only while it is open, CALENDAR_CLOSED only while
+ * it is closed, and a step's maximum fires only once it has lasted that long as the plan counts
+ * durations (open time with `durations: 'open'`).
+ */
+function checkCalendar(
+  clock: TradingCalendar,
+  steps: readonly { readonly maxDurationMs: number | null }[],
+  record: AuditRecord,
+  before: { readonly stepIndex: number | null; readonly stepStartUs: number | null },
+  tally: CalendarTally,
+): void {
+  const advance =
+    record.kind === 'transition' &&
+    (record.action === 'promote' || (record.action === 'set-weight' && before.stepIndex !== null));
+  if (advance) {
+    expect(clock.isOpen(record.tsUs)).toBe(true);
+    tally.advanced++;
+  }
+  if (record.detail?.code === ROLLOUT_CODES.CALENDAR_CLOSED) {
+    expect(clock.isOpen(record.tsUs)).toBe(false);
+    tally.refused++;
+  }
+  if (record.detail?.code === ROLLOUT_CODES.MAX_DURATION && before.stepStartUs !== null) {
+    const elapsedUs = clock.countsOpenTimeOnly
+      ? clock.openUsBetween(before.stepStartUs, record.tsUs)
+      : record.tsUs - before.stepStartUs;
+    expect(elapsedUs).toBeGreaterThanOrEqual(steps[before.stepIndex!]!.maxDurationMs! * 1000);
+  }
+}
+
+/** Proposals that mostly advance, with completions and approvals, so runs get far. */
+const advancingOpArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.constant<Op>({
+      op: 'decide',
+      action: 'increase',
+      stepDelta: 0,
+      guardrail: false,
+      code: 0,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constant<Op>({
+      op: 'decide',
+      action: 'promote',
+      stepDelta: 0,
+      guardrail: false,
+      code: 0,
+    }),
+  },
+  { weight: 4, arbitrary: fc.constant<Op>({ op: 'complete' }) },
+  { weight: 3, arbitrary: fc.constant<Op>({ op: 'approve', pendingId: true, id: 1 }) },
+  {
+    weight: 3,
+    arbitrary: opArb.filter(
+      (o) => o.op !== 'force' && !(o.op === 'decide' && (o.guardrail || o.action === 'rollback')),
+    ),
+  },
+);
+
+/** Random calendars on a 15-minute grid: sessions, daily blackouts, zones with and without DST. */
+const calendarArb: fc.Arbitrary<PlanCalendar> = (() => {
+  const hhmm = fc
+    .integer({ min: 0, max: 24 * 4 })
+    .map(
+      (q) =>
+        `${String(Math.floor(q / 4)).padStart(2, '0')}:${String((q % 4) * 15).padStart(2, '0')}`,
+    );
+  const days = fc.subarray([...WEEKDAYS], { minLength: 1 });
+  return fc.record({
+    timeZone: fc.constantFrom('UTC', 'America/New_York', 'Asia/Kolkata', 'Europe/London'),
+    sessions: fc.array(fc.record({ days, open: hhmm, close: hhmm }), { maxLength: 2 }),
+    blackouts: fc.array(
+      fc.record({
+        name: fc.constantFrom('news', 'funding'),
+        daily: fc.record({ from: hhmm, to: hhmm }),
+        days,
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    durations: fc.constantFrom<'event-time' | 'open'>('event-time', 'open'),
+  });
+})();
+
 describe('RolloutController invariants (random proposals, operator commands, completions, times)', () => {
   const presetArb = fc.constantFrom<PlanPresetName>(
     'standard',
@@ -292,43 +394,12 @@ describe('RolloutController invariants (random proposals, operator commands, com
       minLength: 1,
       maxLength: 8,
     });
-    const advancing: fc.Arbitrary<Op> = fc.oneof(
-      {
-        weight: 4,
-        arbitrary: fc.constant<Op>({
-          op: 'decide',
-          action: 'increase',
-          stepDelta: 0,
-          guardrail: false,
-          code: 0,
-        }),
-      },
-      {
-        weight: 2,
-        arbitrary: fc.constant<Op>({
-          op: 'decide',
-          action: 'promote',
-          stepDelta: 0,
-          guardrail: false,
-          code: 0,
-        }),
-      },
-      { weight: 4, arbitrary: fc.constant<Op>({ op: 'complete' }) },
-      { weight: 3, arbitrary: fc.constant<Op>({ op: 'approve', pendingId: true, id: 1 }) },
-      {
-        weight: 3,
-        arbitrary: opArb.filter(
-          (o) =>
-            o.op !== 'force' && !(o.op === 'decide' && (o.guardrail || o.action === 'rollback')),
-        ),
-      },
-    );
     const outcomes = new Map<RolloutStatus, number>();
     fc.assert(
       fc.property(
         presetArb,
         modeArb,
-        fc.array(advancing, { minLength: 20, maxLength: 80, size: 'max' }),
+        fc.array(advancingOpArb, { minLength: 20, maxLength: 80, size: 'max' }),
         shortGapArb,
         (preset, mode, ops, gaps) => {
           const status = check(preset, mode, [{ op: 'start' }, ...ops], gaps);
@@ -338,6 +409,31 @@ describe('RolloutController invariants (random proposals, operator commands, com
       { numRuns: 100 },
     );
     expect(outcomes.get('promoted') ?? 0).toBeGreaterThan(0);
+  });
+
+  it('hold under random trading calendars, and advances wait for the calendar to open', () => {
+    // gaps of up to two hours, so runs cross sessions and blackouts
+    const hourGapArb = fc.array(fc.integer({ min: 0, max: 2 * 3_600_000_000 }), {
+      minLength: 1,
+      maxLength: 8,
+    });
+    const tally: CalendarTally = { refused: 0, advanced: 0 };
+    fc.assert(
+      fc.property(
+        presetArb,
+        modeArb,
+        fc.array(advancingOpArb, { minLength: 20, maxLength: 80, size: 'max' }),
+        hourGapArb,
+        calendarArb,
+        (preset, mode, ops, gaps, calendar) => {
+          check(preset, mode, [{ op: 'start' }, ...ops], gaps, calendar, tally);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    // both sides of the rule were exercised
+    expect(tally.refused).toBeGreaterThan(0);
+    expect(tally.advanced).toBeGreaterThan(0);
   });
 
   it('a plain advancing run promotes and a force-rollback rolls back under the same checks', () => {

@@ -19,6 +19,7 @@ import { planHash } from './plan-hash.js';
 import { stepOnMaxDuration, type PlanStep, type RolloutPlan } from './plan.js';
 import { commandOfRecord, type RolloutCommand } from './rollout-command.js';
 import { ROLLOUT_CODES } from './rollout-codes.js';
+import { TradingCalendar } from './trading-calendar.js';
 import {
   parseRolloutState,
   type DeploymentRecord,
@@ -121,6 +122,7 @@ export class RolloutController {
   readonly canaryVersion: string;
   readonly recordRepeats: boolean;
   readonly #planHash: string;
+  readonly #calendar: TradingCalendar | null;
   readonly #s: State;
   #out: AuditRecord[] = [];
 
@@ -133,6 +135,8 @@ export class RolloutController {
     this.canaryVersion = options.canaryVersion;
     this.recordRepeats = options.recordRepeats ?? false;
     this.#planHash = planHash(options.plan);
+    this.#calendar =
+      options.plan.calendar === undefined ? null : new TradingCalendar(options.plan.calendar);
     this.#s = {
       status: 'pending',
       stepIndex: null,
@@ -224,6 +228,29 @@ export class RolloutController {
   /** Event time the current step began (its weight took effect), µs; null before start. */
   get stepStartUs(): number | null {
     return this.#s.stepStartUs;
+  }
+
+  /**
+   * How long the current step has lasted at `nowUs`, ms, as its minimum duration counts it: event
+   * time, or the calendar's open time when the plan says `durations: 'open'`. 0 before the first
+   * step.
+   */
+  stepElapsedMs(nowUs: number): number {
+    return this.#stepElapsedUs(nowUs, false) / 1000;
+  }
+
+  /**
+   * The current step's age in µs, event time or open time. A maximum counts open time whenever
+   * the plan has a calendar: a step that the calendar holds is not undecided, and a canary is not
+   * halted or rolled back because the market was closed.
+   */
+  #stepElapsedUs(nowUs: number, forMaximum: boolean): number {
+    const startUs = this.#s.stepStartUs;
+    if (startUs === null) return 0;
+    const calendar = this.#calendar;
+    return calendar !== null && (forMaximum || calendar.countsOpenTimeOnly)
+      ? calendar.openUsBetween(startUs, nowUs)
+      : nowUs - startUs;
   }
 
   get halted(): boolean {
@@ -353,7 +380,7 @@ export class RolloutController {
         this.#note(nowUs, { ...base, disposition: 'refused', detail: alreadyPending(s.pending) });
       else this.#emit(nowUs, { ...base, disposition: 'proposed', ref: s.pending?.id ?? null });
     } else {
-      const refusal = this.#advanceRefusal(action, proposal.stepIndex, false);
+      const refusal = this.#advanceRefusal(action, proposal.stepIndex, false, nowUs);
       if (refusal !== null) this.#note(nowUs, { ...base, disposition: 'refused', detail: refusal });
       else if (this.mode === 'manual') {
         if (s.pending !== null)
@@ -385,7 +412,7 @@ export class RolloutController {
       this.#emit(nowUs, { ...base, disposition: 'refused', detail: noSuchProposal(id, pending) });
     else if (pending.action === 'rollback') this.#rollback(nowUs, base);
     else {
-      const refusal = this.#advanceRefusal(pending.action, pending.evaluatedStepIndex, true);
+      const refusal = this.#advanceRefusal(pending.action, pending.evaluatedStepIndex, true, nowUs);
       if (refusal !== null) this.#emit(nowUs, { ...base, disposition: 'refused', detail: refusal });
       else {
         this.#emit(nowUs, { ...base, disposition: 'applied' });
@@ -609,6 +636,7 @@ export class RolloutController {
     action: 'increase' | 'promote',
     evaluatedStepIndex: number | null,
     approving: boolean,
+    nowUs: number,
   ): RecordDetail | null {
     const s = this.#s;
     const over = this.#notRunning();
@@ -639,7 +667,24 @@ export class RolloutController {
         `rollback proposal ${s.pending.id} waits for the operator`,
       );
     if (s.halted) return detail(ROLLOUT_CODES.HALTED, `halted: ${s.haltReason ?? ''}`);
-    return null;
+    return this.#calendarRefusal(nowUs);
+  }
+
+  /** CALENDAR_CLOSED while the plan's trading calendar is closed at `nowUs`, else null. */
+  #calendarRefusal(nowUs: number): RecordDetail | null {
+    const closure = this.#calendar?.closure(nowUs) ?? null;
+    if (closure === null) return null;
+    const calendar = this.#calendar as TradingCalendar;
+    const why =
+      closure.blackout === null ? 'outside the trading sessions' : `blackout "${closure.blackout}"`;
+    const until =
+      closure.opensUs === null
+        ? 'it never opens again'
+        : `until ${calendar.localTime(closure.opensUs)}`;
+    return detail(
+      ROLLOUT_CODES.CALENDAR_CLOSED,
+      `the trading calendar is closed: ${why}, ${until}`,
+    );
   }
 
   #rollbackTargetRefusal(toVersion: string | undefined): RecordDetail | null {
@@ -681,7 +726,7 @@ export class RolloutController {
     const step = this.plan.steps[s.stepIndex];
     if (step === undefined || step.maxDurationMs === null) return;
     const maxUs = Math.round(step.maxDurationMs * 1_000);
-    if (nowUs - s.stepStartUs < maxUs) return;
+    if (this.#stepElapsedUs(nowUs, true) < maxUs) return;
     const onMax = stepOnMaxDuration(this.plan, s.stepIndex);
     const note = detail(
       ROLLOUT_CODES.MAX_DURATION,
