@@ -86,6 +86,17 @@ describe('decideStep', () => {
     expect(d.reasons.slice(2)).toEqual(allPass);
   });
 
+  it('never acts on a dry-run metric: shown worse, it neither rolls back nor blocks the advance', () => {
+    const dry = { ...ev('feeBps', 'worse'), dryRun: true };
+    const decision = decideStep([...allPass, dry], okGuardrails, step);
+    expect(decision.action).toBe('increase');
+    expect(decision.reasons).toContainEqual(dry);
+    // The same metric without the flag rolls back.
+    expect(decideStep([...allPass, ev('feeBps', 'worse')], okGuardrails, step).action).toBe(
+      'rollback',
+    );
+  });
+
   it('rolls back on a worse metric even before the step gates are met', () => {
     const evidence = [
       ev('slippageBps', 'inconclusive'),

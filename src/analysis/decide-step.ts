@@ -54,7 +54,7 @@ export interface StepDecision {
  * rollout's), the guardrail states and the step:
  * 1. a guardrail breached → `rollback` (GUARDRAIL_*);
  * 2. any metric shown `worse`, in either scope → `rollback` (METRIC_WORSE; before any step gate):
- *    the deterioration tests run at every step;
+ *    the deterioration tests run at every step; a dry-run metric's (`dryRun`) never acts;
  * 3. every metric the step requires shown `non_inferior`/`better` by the evidence of its scope
  *    (the step's own by default; the whole rollout's for a metric that needs more data than a
  *    step gathers, such as returns), and the step's floors met (event time in step ≥ min duration, canary fills in step ≥ min fills)
@@ -75,11 +75,12 @@ export function decideStep(
   if (breached.length > 0) {
     return { action: 'rollback', reasons: [...breached.map(guardrailReason), ...evidence] };
   }
-  const worse = evidence.filter((e) => e.verdict === 'worse');
+  const acts = (e: DecisionReason): boolean => e.verdict === 'worse' && e.dryRun !== true;
+  const worse = evidence.filter(acts);
   if (worse.length > 0) {
     return {
       action: 'rollback',
-      reasons: [...worse, ...evidence.filter((e) => e.verdict !== 'worse')],
+      reasons: [...worse, ...evidence.filter((e) => !acts(e))],
     };
   }
   const gates: DecisionReason[] = [];

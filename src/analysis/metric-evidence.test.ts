@@ -106,6 +106,18 @@ describe('metricEvidence', () => {
     expect(e.unit).toBe('bps of traded notional');
   });
 
+  it('flags a dry-run metric and says it never acts; other metrics carry no flag', () => {
+    const dry = metricEvidence({
+      ...base,
+      policy: { ...base.policy, dryRun: true },
+      bounds: bounds(12.5, 7.25, 17.75),
+    });
+    expect(dry.dryRun).toBe(true);
+    expect(dry.verdict).toBe('worse');
+    expect(dry.message).toMatch(/margin 5: worse \(dry run: never acts\)$/u);
+    expect('dryRun' in metricEvidence({ ...base, bounds: bounds(12.5, 7.25, 17.75) })).toBe(false);
+  });
+
   it('says METRIC_TOO_FEW below two clusters', () => {
     const few = metricEvidence({ ...base, bounds: bounds(100, -Infinity, Infinity, 1) });
     expect(few.verdict).toBe('inconclusive');

@@ -100,7 +100,8 @@ export function metricEvidence(input: MetricEvidenceInput): MetricEvidence {
     `${metric} (${scope}) canary − stable ${estimate === null ? 'n/a' : formatNumber(estimate)} ${unit}, ` +
     `bounds ${boundsText}, ${input.n}/${input.nStable} ${input.unitOfObservation} in ` +
     `${bounds.clusters} ${input.unitOfCluster}, margin ${formatNumber(policy.margin)}: ` +
-    (tooFew ? `inconclusive (fewer than 2 ${input.unitOfCluster})` : verdict.replace('_', '-'));
+    (tooFew ? `inconclusive (fewer than 2 ${input.unitOfCluster})` : verdict.replace('_', '-')) +
+    (policy.dryRun === true ? ' (dry run: never acts)' : '');
   return {
     code: tooFew ? 'METRIC_TOO_FEW' : CODE_OF[verdict],
     metric,
@@ -118,6 +119,7 @@ export function metricEvidence(input: MetricEvidenceInput): MetricEvidence {
     alphaNonInferiority: policy.nonInferiorityAlpha,
     clusters: bounds.clusters,
     required: input.required,
+    ...(policy.dryRun === true ? { dryRun: true } : {}),
   };
 }
 

@@ -21,6 +21,8 @@ export interface MetricPolicy {
   readonly rollbackAlpha: number;
   /** Error rate of the safe-side bound, in (0, 0.5): what a false advance may cost. */
   readonly nonInferiorityAlpha: number;
+  /** Computed, reported and audited, never acting (docs/analysis.md, "Dry-run metrics"). */
+  readonly dryRun?: boolean;
 }
 
 /** A policy for every compared metric. */

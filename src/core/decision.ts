@@ -46,6 +46,12 @@ export interface DecisionReason {
   readonly alphaNonInferiority?: number;
   /** Metric evidence only: the paired event-time buckets (or intervals) behind the estimate. */
   readonly clusters?: number;
+  /**
+   * Metric evidence only: true for a metric the plan marks `dryRun`: computed, reported and
+   * audited, never acting (a `worse` verdict does not roll back, nothing requires it). Absent
+   * otherwise.
+   */
+  readonly dryRun?: boolean;
   /** Metric evidence only: whether this step needs the metric shown non-inferior to advance. */
   readonly required?: boolean;
 }

@@ -131,6 +131,7 @@ const reasonSchema = z.strictObject({
   alphaNonInferiority: finite.optional(),
   clusters: finite.optional(),
   required: z.boolean().optional(),
+  dryRun: z.boolean().optional(),
 });
 
 const guardrailSchema = z.strictObject({

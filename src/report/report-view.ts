@@ -22,7 +22,7 @@ export interface ComparisonRow {
   readonly metric: string;
   /** Whose evidence: the current step's (`step`) or the whole rollout's (`rollout`). */
   readonly scope: string;
-  /** `required` when the step needs it shown non-inferior to advance, else `deterioration`. */
+  /** `required` when the step needs it shown non-inferior to advance, `dry run (never acts)` for a dry-run metric, else `deterioration`. */
   readonly gate: string;
   readonly unit: string;
   readonly estimate: string;
@@ -326,7 +326,12 @@ function comparisonRow(reason: DecisionReason): ComparisonRow {
   return {
     metric,
     scope: reason.scope ?? '–',
-    gate: reason.required === true ? 'required' : 'deterioration',
+    gate:
+      reason.dryRun === true
+        ? 'dry run (never acts)'
+        : reason.required === true
+          ? 'required'
+          : 'deterioration',
     unit: reason.unit ?? METRIC_UNITS[metric] ?? '',
     estimate: fixed(reason.estimate, digits),
     bound: reason.ci === null ? '–' : `[${side(reason.ci[0], '−∞')}, ${side(reason.ci[1], '+∞')}]`,

@@ -302,6 +302,36 @@ describe('parsePlan', () => {
     ).toContain('steps.0.requireNonInferior');
   });
 
+  it('takes dry-run metrics: reported with the flag, left out of the default requirements, never required', () => {
+    const plan = parsePlan(
+      {
+        steps: [{ weightPct: 10, minDurationMs: 60_000 }, TWO_STEPS[1]],
+        metrics: { feeBps: { dryRun: true } },
+      },
+      'p.json',
+    );
+    const required = plan.steps[0]!.requireNonInferior.map((r) => r.metric);
+    expect(required).not.toContain('feeBps');
+    expect(required.length).toBeGreaterThan(0);
+    const policies = stepPolicies(plan, 0);
+    expect(policies.step.feeBps.dryRun).toBe(true);
+    expect(policies.rollout.feeBps.dryRun).toBe(true);
+    expect(policies.step.latencyMs.dryRun).toBeUndefined();
+    const refused = planError({
+      steps: [
+        { weightPct: 10, minDurationMs: 60_000, requireNonInferior: ['feeBps'] },
+        TWO_STEPS[1],
+      ],
+      metrics: { feeBps: { dryRun: true } },
+    });
+    expect(refused.message).toContain(
+      'steps.0.requireNonInferior: "feeBps" is a dry-run metric (metrics.feeBps.dryRun): it never acts, so no step can require it',
+    );
+    expect(
+      planError({ steps: TWO_STEPS, metrics: { feeBps: { dryRun: 'yes' } } }).message,
+    ).toContain('metrics.feeBps.dryRun');
+  });
+
   it('refuses the fields an older plan file may carry, saying what replaced them', () => {
     expect(planError({ steps: TWO_STEPS, analysis: { minObservations: 5 } }).message).toContain(
       'analysis: is no longer used',

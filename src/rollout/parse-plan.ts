@@ -83,6 +83,7 @@ const planFileSchema = z.strictObject({
         alpha: z.number().optional(),
         nonInferiorityAlpha: z.number().optional(),
         nonInferiorityScope: z.enum(['step', 'rollout']).optional(),
+        dryRun: z.boolean().optional(),
       }),
     )
     .optional(),
@@ -217,6 +218,11 @@ export function planIssues(plan: RolloutPlan): PlanIssue[] {
           `unknown metric "${String(metric)}" (known: ${PLAN_METRIC_NAMES.join(', ')})`,
         );
       else if (seen.has(metric)) add(`${at}.requireNonInferior`, `"${metric}" listed twice`);
+      else if (plan.metrics[metric]?.dryRun === true)
+        add(
+          `${at}.requireNonInferior`,
+          `"${metric}" is a dry-run metric (metrics.${metric}.dryRun): it never acts, so no step can require it`,
+        );
       if (scope !== 'step' && scope !== 'rollout')
         add(
           `${at}.requireNonInferior`,
@@ -257,11 +263,15 @@ export function planIssues(plan: RolloutPlan): PlanIssue[] {
     checkPolicyFields(policy, `metrics.${metric}`, add);
     if (policy.alpha !== undefined && !isAlpha(policy.alpha))
       add(`metrics.${metric}.alpha`, `must be strictly between 0 and 0.5, got ${policy.alpha}`);
+    if (policy.dryRun !== undefined && typeof policy.dryRun !== 'boolean')
+      add(`metrics.${metric}.dryRun`, `must be true or false, got ${String(policy.dryRun)}`);
     for (const key of Object.keys(policy))
-      if (!['margin', 'alpha', 'nonInferiorityAlpha', 'nonInferiorityScope'].includes(key))
+      if (
+        !['margin', 'alpha', 'nonInferiorityAlpha', 'nonInferiorityScope', 'dryRun'].includes(key)
+      )
         add(
           `metrics.${metric}.${key}`,
-          'unknown field (known: margin, alpha, nonInferiorityAlpha, nonInferiorityScope)',
+          'unknown field (known: margin, alpha, nonInferiorityAlpha, nonInferiorityScope, dryRun)',
         );
   }
   for (const metric of Object.keys(plan.metrics))
@@ -366,7 +376,10 @@ function normalize(file: PlanFile, path: string): RolloutPlan {
       minCanaryFills: raw.minCanaryFills ?? 0,
       ...(raw.metrics !== undefined ? { metrics: normalizeOverrides(raw.metrics) } : {}),
       requireNonInferior: (
-        raw.requireNonInferior ?? (raw.weightPct < 100 ? DEFAULT_REQUIRED_METRICS : [])
+        raw.requireNonInferior ??
+        (raw.weightPct < 100
+          ? DEFAULT_REQUIRED_METRICS.filter((metric) => metrics[metric]?.dryRun !== true)
+          : [])
       ).map(requirement) as PlanRequirement[],
       ...(raw.onMaxDuration !== undefined ? { onMaxDuration: raw.onMaxDuration } : {}),
     });

@@ -46,6 +46,11 @@ export interface PlanMetricPolicy {
    * gathers).
    */
   readonly nonInferiorityScope: 'step' | 'rollout';
+  /**
+   * Computed, reported and audited, never acting: its `worse` does not roll back, and no step
+   * may require it (docs/analysis.md, "Dry-run metrics"). Default false.
+   */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -153,15 +158,18 @@ export function stepPolicies(
   for (const metric of PLAN_METRIC_NAMES) {
     const base = plan.metrics[metric];
     const override = plan.steps[stepIndex]?.metrics?.[metric];
+    const dryRun = base.dryRun === true ? { dryRun: true } : {};
     step[metric] = {
       margin: override?.margin ?? base.margin,
       rollbackAlpha: base.alpha / 2 / steps,
       nonInferiorityAlpha: override?.nonInferiorityAlpha ?? base.nonInferiorityAlpha,
+      ...dryRun,
     };
     rollout[metric] = {
       margin: base.margin,
       rollbackAlpha: base.alpha / 2,
       nonInferiorityAlpha: base.nonInferiorityAlpha,
+      ...dryRun,
     };
   }
   return {
