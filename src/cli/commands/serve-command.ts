@@ -334,7 +334,9 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
               stop('feed failed');
             });
       try {
-        io.stdout.write(`listening: ${server.url} (health: ${server.httpUrl}/health)\n`);
+        io.stdout.write(
+          `listening: ${server.url} (health: ${server.httpUrl}/health, dashboard: ${server.httpUrl}/)\n`,
+        );
         io.stdout.write(`${describeRollout(plan, o, accounts.length, canary, feed)}\n`);
         if (repaired !== null) io.stderr.write(`${repaired}\n`);
         if (o.nats !== undefined) {
