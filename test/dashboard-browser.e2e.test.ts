@@ -86,11 +86,9 @@ async function showsWeight(session: PageSession, weightPct: number): Promise<voi
   await waitFor(session, `the canary at ${weightPct} %`, `#weight:text-is("${weightPct} %")`);
 }
 
-/** A chart's line of `arm` once it has more than `points` points (its data-points). */
-function lineBeyond(chart: string, arm: string, points: number): string {
-  const fewer = Array.from({ length: points + 1 }, (_, n) => `:not([data-points="${n}"])`);
-  return `#chart-${chart} polyline[data-arm="${arm}"]${fewer.join('')}`;
-}
+/** A chart's line of `arm` once it has two points or more (its data-points). */
+const charted = (chart: string, arm: string) =>
+  `#chart-${chart} polyline[data-arm="${arm}"]:not([data-points="0"]):not([data-points="1"])`;
 
 const storedToken = (session: PageSession) =>
   session.page.evaluate<string | null>("sessionStorage.getItem('strategy-canary.dashboard.token')");
@@ -106,7 +104,7 @@ async function health(server: CanaryServer): Promise<HealthBody> {
 }
 
 describe('the dashboard in Chromium', { timeout: TEST_MS }, () => {
-  it('shows the rollout, follows new frames, and approves and halts it as an operator', async () => {
+  it('shows the rollout, follows new frames, and approves, halts and rolls it back as an operator', async () => {
     const canary = testCanary({ mode: 'manual' });
     const server = await serve(canary);
     let t = drive(canary, 1); // the rollout starts: step 1 at 5 %
@@ -135,7 +133,7 @@ describe('the dashboard in Chromium', { timeout: TEST_MS }, () => {
       `#decisions-body tr[data-seq="${proposal!.id}"]`,
     );
     for (const arm of ['stable', 'canary']) {
-      await waitFor(session, `the ${arm} arm's fills charted`, lineBeyond('fills', arm, 1));
+      await waitFor(session, `the ${arm} arm's fills charted`, charted('fills', arm));
     }
     // One row per compared metric and scope of the latest decision with evidence.
     const evidence = (await health(server)).lastDecision?.reasons.filter(
@@ -154,24 +152,40 @@ describe('the dashboard in Chromium', { timeout: TEST_MS }, () => {
     await showsWeight(session, 25);
     expect(await text(session, '#step')).toBe('2');
     expect(canary.state).toMatchObject({ stepIndex: 1, weightPct: 25, halted: false });
-    expect(await text(session, '#command-result')).toMatch(/^approve: applied/u);
+    await waitFor(
+      session,
+      'the approve applied',
+      '#command-result.applied:has-text("approve: applied")',
+    );
 
     await session.page.locator('#command-reason').fill('lunch break');
     await session.page.locator('button[data-command="halt"]').click();
     await waitFor(session, 'the rollout halted', '#status .badge.halted');
     expect(canary.state.halted).toBe(true);
     expect((await health(server)).rollout.halted).toBe(true);
-    expect(await text(session, '#command-result')).toMatch(/^halt: applied/u);
+    await waitFor(session, 'the halt applied', '#command-result.applied:has-text("halt: applied")');
 
-    // The charts keep following: more event time, more points.
-    const before = Number(
-      await session.page
-        .locator('#chart-fills polyline[data-arm="canary"]')
-        .getAttribute('data-points'),
-    );
+    // The charts keep following: more event time, a newer point on each arm's line.
+    const lastTs = await session.page
+      .locator('#chart-fills polyline[data-arm="canary"]')
+      .getAttribute('data-last-ts');
     drive(canary, 2, 0, () => false, t + 10_000);
-    await waitFor(session, 'more points on the fills chart', lineBeyond('fills', 'canary', before));
+    await waitFor(
+      session,
+      'a newer point on the fills chart',
+      `#chart-fills polyline[data-arm="canary"]:not([data-last-ts="${lastTs}"])`,
+    );
     await session.screenshot(join(SCREENSHOTS, 'operator.png'));
+
+    // Roll back takes two clicks: the first only arms the button.
+    const rollback = session.page.locator('button[data-command="rollback"]');
+    await rollback.click();
+    await waitFor(session, 'the armed roll back', 'button[data-command="rollback"].armed');
+    expect(canary.state.status).toBe('step');
+    await rollback.click();
+    await waitFor(session, 'the rollout rolled back', '#status:has-text("rolled back")');
+    expect(canary.state).toMatchObject({ status: 'rolled_back', weightPct: 0 });
+    await showsWeight(session, 0);
     expect(pageProblems(session)).toEqual([]);
   });
 

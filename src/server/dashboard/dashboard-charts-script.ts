@@ -31,7 +31,8 @@ function drawWeightBar(svg, weightPct) {
 
 /**
  * One line per arm over event time: series.stable and series.canary are [tsUs, value] pairs.
- * Each polyline says its arm and how many points it has (data-arm, data-points).
+ * Each polyline says its arm, how many points it has and the event time of its last one
+ * (data-arm, data-points, data-last-ts).
  */
 function drawLineChart(svg, series) {
   const width = 480, height = 170, left = 56, right = 10, top = 8, bottom = 22;
@@ -68,6 +69,7 @@ function drawLineChart(svg, series) {
       class: 'line ' + arm,
       'data-arm': arm,
       'data-points': line.length,
+      'data-last-ts': line.length === 0 ? '' : line[line.length - 1][0],
       points: line.map((p) => x(p[0]).toFixed(1) + ',' + y(p[1]).toFixed(1)).join(' '),
     }));
   }

@@ -1,16 +1,18 @@
 /**
  * The dashboard's body before its script runs: the sections the script fills in, each with an id
  * (docs/server.md, "Dashboard"). The operator's controls are not here: the script creates them
- * only once the server has said the connection is an operator's.
+ * only once the server has said the connection is an operator's. The token's field has no name
+ * and its form posts nowhere (the CSP's form-action 'none'): the token is never submitted as a
+ * form, which would put it in a URL; the script sends it in the websocket's hello.
  */
 export const DASHBOARD_MARKUP = String.raw`
 <header>
   <h1>strategy-canary <span class="versions" id="rollout-name"></span></h1>
   <span class="connection connecting" id="connection">connecting…</span>
   <span class="role" id="role"></span>
-  <form class="token" id="token-form" autocomplete="off">
+  <form class="token" id="token-form" method="post" autocomplete="off">
     <label for="token-input">Token</label>
-    <input type="password" id="token-input" name="token" autocomplete="current-password"
+    <input type="password" id="token-input" autocomplete="current-password"
       placeholder="operator or subscriber token">
     <button type="submit">Connect</button>
     <button type="button" id="forget-token">Forget</button>

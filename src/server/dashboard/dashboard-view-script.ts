@@ -186,22 +186,17 @@ function renderOperatorPanel() {
     return;
   }
   const rollback = h('button', { type: 'button', class: 'danger', 'data-command': 'rollback', text: 'Roll back' });
-  let armedUntil = 0;
+  let disarm = null;
+  const setArmed = (armed) => {
+    clearTimeout(disarm);
+    disarm = armed ? setTimeout(() => setArmed(false), 5000) : null;
+    rollback.classList.toggle('armed', armed);
+    rollback.textContent = armed ? 'Confirm roll back' : 'Roll back';
+  };
   rollback.addEventListener('click', () => {
     // Two clicks: the first arms it for 5 s, the second sends it (a rollback cannot be undone).
-    if (performance.now() > armedUntil) {
-      armedUntil = performance.now() + 5000;
-      rollback.classList.add('armed');
-      rollback.textContent = 'Confirm roll back';
-      setTimeout(() => {
-        rollback.classList.remove('armed');
-        rollback.textContent = 'Roll back';
-      }, 5000);
-      return;
-    }
-    armedUntil = 0;
-    rollback.classList.remove('armed');
-    rollback.textContent = 'Roll back';
+    if (disarm === null) return setArmed(true);
+    setArmed(false);
     void sendCommand('rollback', withReason({}));
   });
   panel.replaceChildren(
