@@ -140,6 +140,7 @@ export {
   type FleetStatus,
   type HealthBody,
   type HelloMessage,
+  type HelloRole,
   type MarketMessage,
   type MetricsFrame,
   type OperatorCommand,
@@ -153,6 +154,7 @@ export {
   type ServerStats,
   type ServerTokens,
   type StateFrame,
+  type WelcomeFrame,
 } from './server/index.js';
 
 // The fleet protocol's parsers (docs/server.md, "Protocol"): what a dashboard or a bot reads

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +10,10 @@ import type { BrowserSession } from './browser-harness.js';
 import {
   BROWSER_ENV,
   bundledChromium,
+  isLoopbackUrl,
   openInBrowser,
+  openLoopbackPage,
+  pageProblems,
   resolveBrowser,
   SYSTEM_CHROMIUM_PATH,
 } from './browser-harness.js';
@@ -289,5 +294,96 @@ describe('browser harness: nothing leaves the machine', () => {
         await session.page.evaluate('getComputedStyle(document.querySelector("p")).color'),
       ).toBe('rgb(200, 0, 0)');
     });
+  });
+});
+
+describe('browser harness: a page served on 127.0.0.1', () => {
+  // The page and what it asks for come from this server; only http and ws to 127.0.0.1 get here.
+  const hits: string[] = [];
+  let origin = '';
+  const server = createServer((request, response) => {
+    hits.push(`${request.method} ${request.url}`);
+    if (request.url === '/') {
+      const other = origin.replace('127.0.0.1', 'localhost');
+      response
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(
+          '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>served</title>' +
+            '<link rel="icon" href="data:,"></head><body>' +
+            `<img src="http://${other}/other-host.png" alt="x">` +
+            '<script>' +
+            'fetch("/data.json").then((r) => r.text()).then((t) => { document.body.dataset.data = t; });' +
+            `const ws = new WebSocket("ws://${origin}/live");` +
+            'ws.onopen = () => { document.body.dataset.ws = "open"; };' +
+            `new WebSocket("ws://${other}/other-host");` +
+            'fetch("https://example.com/").catch(() => { document.body.dataset.remote = "blocked"; });' +
+            '</script></body></html>',
+        );
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/plain' }).end('reached');
+  });
+  const sockets = new Set<Duplex>();
+  server.on('upgrade', (request, socket) => {
+    hits.push(`upgrade ${request.url}`);
+    sockets.add(socket);
+    // A minimal handshake, enough for the browser to call the socket open.
+    const key = String(request.headers['sec-websocket-key']);
+    const accept = createHash('sha1')
+      .update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+      .digest('base64');
+    socket.write(
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        `Sec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
+  });
+
+  beforeAll(async () => {
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    origin = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((done) => server.close(() => done()));
+  });
+
+  it('lets http and ws to 127.0.0.1 through, and aborts every other request', async () => {
+    const session = await openLoopbackPage(`http://${origin}/`);
+    try {
+      await session.page.locator('body[data-data="reached"][data-ws="open"]').waitFor();
+      await session.page.locator('body[data-remote="blocked"]').waitFor();
+      await expect
+        .poll(() =>
+          session.requests
+            .filter((r) => r.blocked)
+            .map((r) => r.url)
+            .sort(),
+        )
+        .toEqual(
+          [
+            `http://${origin.replace('127.0.0.1', 'localhost')}/other-host.png`,
+            'https://example.com/',
+            `ws://${origin.replace('127.0.0.1', 'localhost')}/other-host`,
+          ].sort(),
+        );
+      expect(session.requests.find((r) => r.url.endsWith('/data.json'))).toMatchObject({
+        blocked: false,
+      });
+      const problems = pageProblems(session);
+      expect(problems.filter((line) => line.startsWith('blocked: '))).toHaveLength(3);
+    } finally {
+      await session.close();
+    }
+    expect(hits.sort()).toEqual(['GET /', 'GET /data.json', 'upgrade /live']);
+  });
+
+  it('opens only http://127.0.0.1 pages, and says which URLs count as loopback', async () => {
+    await expect(openLoopbackPage('https://example.com/')).rejects.toThrow(/127\.0\.0\.1/u);
+    await expect(openLoopbackPage('http://localhost:1/')).rejects.toThrow(/127\.0\.0\.1/u);
+    expect(isLoopbackUrl('http://127.0.0.1:8080/health')).toBe(true);
+    expect(isLoopbackUrl('ws://127.0.0.1:8080/ws')).toBe(true);
+    expect(isLoopbackUrl('wss://127.0.0.1:8080/ws')).toBe(false);
+    expect(isLoopbackUrl('http://127.0.0.2/')).toBe(false);
+    expect(isLoopbackUrl('http://example.com/')).toBe(false);
   });
 });

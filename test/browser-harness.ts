@@ -194,13 +194,13 @@ export const BROWSER_TIMEOUT_MS = 30_000;
 /** After `load`, how long to wait at most for requests still in flight to finish or fail. */
 const SETTLE_MS = 5_000;
 
-/** A request the page made for anything other than the opened file itself. */
+/** A request the page made for anything other than the opened page itself. */
 export interface RecordedRequest {
   readonly url: string;
   readonly method: string;
   /** Playwright's resource type (`image`, `fetch`, `script`, `stylesheet`, `websocket`, ...). */
   readonly resourceType: string;
-  /** Whether the harness aborted it (every non-`file:` URL is aborted: nothing leaves the machine). */
+  /** Whether the harness aborted it (a URL the session does not allow never leaves the browser). */
   blocked: boolean;
   /** Chromium's error text if the request failed (`net::ERR_FAILED` once aborted), else null. */
   failure: string | null;
@@ -216,25 +216,32 @@ export interface OpenInBrowserOptions {
   readonly viewport?: { readonly width: number; readonly height: number };
 }
 
-export interface BrowserSession {
+/** An open page in its own browser, and what it did. */
+export interface PageSession {
   readonly page: Page;
   readonly context: BrowserContext;
-  /** The `file://` URL that was opened. */
-  readonly fileUrl: string;
+  /** The URL that was opened (with its fragment). */
+  readonly url: string;
   /** The binary that was launched. */
   readonly executablePath: string;
-  /** This launch's fresh profile directory (removed by {@link BrowserSession.close}). */
+  /** This launch's fresh profile directory (removed by {@link PageSession.close}). */
   readonly userDataDir: string;
   /** `console.error(...)` messages (and Chromium's own error-level console lines), as text. */
   readonly consoleErrors: string[];
   /** Uncaught exceptions and unhandled rejections in the page (`pageerror`). */
   readonly pageErrors: string[];
-  /** Every request for a URL other than the opened file, in the order they were made. */
+  /** Every request for a URL other than the opened page, in the order they were made. */
   readonly requests: RecordedRequest[];
   /** Full-page PNG at `path` (directories are created); resolves to the path. */
   screenshot(path: string): Promise<string>;
   /** Closes the browser and removes the profile directory; safe to call more than once. */
   close(): Promise<void>;
+}
+
+/** A local file opened by {@link openInBrowser}. */
+export interface BrowserSession extends PageSession {
+  /** The `file://` URL that was opened. */
+  readonly fileUrl: string;
 }
 
 /** `url` without its fragment, to compare with the opened file. */
@@ -268,6 +275,81 @@ export async function openInBrowser(
   htmlPath: string,
   options: OpenInBrowserOptions = {},
 ): Promise<BrowserSession> {
+  const absolute = resolve(htmlPath);
+  if (!existsSync(absolute) || !statSync(absolute).isFile()) {
+    throw new Error(`openInBrowser: no such file: ${absolute}`);
+  }
+  const fileUrl = pathToFileURL(absolute).href;
+  const session = await openPage(
+    {
+      url: fileUrl,
+      allows: (url) => url.startsWith('file:'),
+      isSelf: (url) => withoutHash(url) === fileUrl,
+    },
+    options,
+  );
+  return { ...session, fileUrl };
+}
+
+/** The only host {@link openLoopbackPage} lets a page reach. */
+export const LOOPBACK_HOST = '127.0.0.1';
+
+/** Whether `url` is `http://127.0.0.1…` or `ws://127.0.0.1…` (any port): what a served page may reach. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (
+      (parsed.protocol === 'http:' || parsed.protocol === 'ws:') &&
+      parsed.hostname === LOOPBACK_HOST
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens a page a local server serves (`http://127.0.0.1:PORT/…`) in headless Chromium, as
+ * {@link openInBrowser} opens a file: only `http://127.0.0.1` and `ws://127.0.0.1` requests (any
+ * port) go through; every other one (https, another host, a CDN, `data:` aside) is aborted inside
+ * the browser and recorded as `blocked`. {@link pageProblems} lists what a test should fail on.
+ */
+export async function openLoopbackPage(
+  url: string,
+  options: OpenInBrowserOptions = {},
+): Promise<PageSession> {
+  if (!isLoopbackUrl(url) || !url.startsWith('http:')) {
+    throw new Error(`openLoopbackPage: an http://${LOOPBACK_HOST}:PORT/ URL, got ${url}`);
+  }
+  return openPage(
+    { url, allows: isLoopbackUrl, isSelf: (other) => withoutHash(other) === withoutHash(url) },
+    options,
+  );
+}
+
+/**
+ * What a test of a page should fail on, one line each: aborted requests, console errors and
+ * uncaught page errors (empty when there were none).
+ */
+export function pageProblems(session: PageSession): string[] {
+  return [
+    ...session.requests
+      .filter((request) => request.blocked)
+      .map((r) => `blocked: ${r.resourceType} ${r.url}`),
+    ...session.consoleErrors.map((text) => `console error: ${text}`),
+    ...session.pageErrors.map((text) => `page error: ${text}`),
+  ];
+}
+
+/** What a session opens, and which requests it lets through. */
+interface PageTarget {
+  readonly url: string;
+  /** Requests (and websockets) for URLs this allows go through; all others are aborted. */
+  readonly allows: (url: string) => boolean;
+  /** The opened page itself: not recorded among the requests. */
+  readonly isSelf: (url: string) => boolean;
+}
+
+async function openPage(target: PageTarget, options: OpenInBrowserOptions): Promise<PageSession> {
   let browser: ResolvedBrowser;
   if (options.executablePath === undefined) {
     browser = await resolveBrowser();
@@ -281,11 +363,6 @@ export async function openInBrowser(
     browser = { kind: 'path', executablePath: options.executablePath, env: options.env ?? {} };
   }
   const { executablePath } = browser;
-  const absolute = resolve(htmlPath);
-  if (!existsSync(absolute) || !statSync(absolute).isFile()) {
-    throw new Error(`openInBrowser: no such file: ${absolute}`);
-  }
-  const fileUrl = pathToFileURL(absolute).href;
 
   const userDataDir = mkdtempSync(join(tmpdir(), 'sc-chromium-'));
   let context: BrowserContext;
@@ -324,32 +401,35 @@ export async function openInBrowser(
   const byRequest = new WeakMap<Request, RecordedRequest>();
   const blockedUrls = new Set<string>();
   const pending = new Set<Request>();
-  const isSelf = (url: string): boolean => withoutHash(url) === fileUrl;
 
   try {
-    // Nothing but file: URLs is let through; the abort happens inside the browser, before any
-    // connection is opened. WebSockets are routed separately (context.route does not see them).
+    // Only what the target allows is let through; the abort happens inside the browser, before
+    // any connection is opened. WebSockets are routed separately (context.route does not see
+    // them), and only those not allowed: an allowed one reaches its server untouched.
     await context.route('**/*', (route) => {
       const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
+      if (target.allows(url)) return route.continue();
       blockedUrls.add(url);
       const recorded = byRequest.get(route.request());
       if (recorded !== undefined) recorded.blocked = true;
       return route.abort('blockedbyclient').catch(() => undefined);
     });
-    await context.routeWebSocket(/.*/, (ws) => {
-      requests.push({
-        url: ws.url(),
-        method: 'GET',
-        resourceType: 'websocket',
-        blocked: true,
-        failure: 'blocked by the browser harness',
-      });
-      // Never calls connectToServer(): the socket is closed without reaching any server.
-      return ws.close({ code: 1008, reason: 'blocked by the browser harness' });
-    });
+    await context.routeWebSocket(
+      (url) => !target.allows(url.href),
+      (ws) => {
+        requests.push({
+          url: ws.url(),
+          method: 'GET',
+          resourceType: 'websocket',
+          blocked: true,
+          failure: 'blocked by the browser harness',
+        });
+        // Never calls connectToServer(): the socket is closed without reaching any server.
+        return ws.close({ code: 1008, reason: 'blocked by the browser harness' });
+      },
+    );
     context.on('request', (request) => {
-      if (isSelf(request.url())) return;
+      if (target.isSelf(request.url())) return;
       const recorded: RecordedRequest = {
         url: request.url(),
         method: request.method(),
@@ -382,7 +462,7 @@ export async function openInBrowser(
       pageErrors.push(error.stack ?? `${error.name}: ${error.message}`);
     });
 
-    await page.goto(fileUrl, { waitUntil: 'load', timeout: BROWSER_TIMEOUT_MS });
+    await page.goto(target.url, { waitUntil: 'load', timeout: BROWSER_TIMEOUT_MS });
     // Let scripts that draw on load (and fonts) finish before anyone measures or screenshots.
     await page.evaluate(
       'document.fonts.ready.then(() => new Promise((done) => ' +
@@ -402,7 +482,7 @@ export async function openInBrowser(
     return {
       page,
       context,
-      fileUrl,
+      url: target.url,
       executablePath,
       userDataDir,
       consoleErrors,

@@ -18,6 +18,10 @@ describe('parseClientMessage', () => {
       ok: true,
       message: { type: 'command', command: 'approve', id: 3, requestId: 'r1' },
     });
+    expect(parseClientMessage('{"type":"hello","role":"auto","token":"t"}')).toEqual({
+      ok: true,
+      message: { type: 'hello', role: 'auto', token: 't' },
+    });
     expect(parseClientMessage('{"type":"clock","tsMs":1723161600000}').ok).toBe(true);
     expect(
       parseClientMessage(

@@ -9,10 +9,17 @@ import { parseTyped } from './typed-json.js';
 /** The operator commands, each the canary method of the same name (`rollback`: `rollback`). */
 export type OperatorCommand = 'approve' | 'reject' | 'halt' | 'resume' | 'rollback';
 
+/**
+ * The role a `hello` asks for: one of the {@link ClientRole}s, or `auto`, where the token decides
+ * (operator or subscriber, never agent) and the server says which in a `welcome` frame: what a
+ * client that holds one token and does not know its role (the dashboard) asks for.
+ */
+export type HelloRole = ClientRole | 'auto';
+
 /** The first message of every client. */
 export interface HelloMessage {
   readonly type: 'hello';
-  readonly role: ClientRole;
+  readonly role: HelloRole;
   readonly token?: string;
   /** An agent's stable id (letters, digits, `._:-`, 1 to 128): report ids are per agent. */
   readonly agentId?: string;
@@ -63,7 +70,7 @@ export type ParsedClientMessage =
 const requestId = z.string().min(1).max(128);
 const helloSchema = z.strictObject({
   type: z.literal('hello'),
-  role: z.enum(['subscriber', 'operator', 'agent']),
+  role: z.enum(['subscriber', 'operator', 'agent', 'auto']),
   token: z.string().max(1024).optional(),
   agentId: z
     .string()

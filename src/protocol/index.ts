@@ -11,6 +11,7 @@ export {
   type ClockMessage,
   type CommandMessage,
   type HelloMessage,
+  type HelloRole,
   type MarketMessage,
   type OperatorCommand,
   type ParsedClientMessage,
@@ -31,4 +32,5 @@ export {
   type ServerErrorCode,
   type ServerFrame,
   type StateFrame,
+  type WelcomeFrame,
 } from './server-message.js';

@@ -41,6 +41,11 @@ const parse = (frame: unknown) => parseServerFrame(JSON.stringify(frame));
 describe('parseServerFrame', () => {
   it('reads every kind of frame the server sends', () => {
     const frames = [
+      {
+        type: 'welcome',
+        role: 'operator',
+        rollout: { id: 'r-1', versions: { stable: 'bot@1.0.0', canary: 'bot@2.0.0' } },
+      },
       { type: 'state', seq: 0, state: STATE },
       { type: 'decision', seq: 4, decision: DECISION },
       {
@@ -95,6 +100,7 @@ describe('parseServerFrame', () => {
         'rejection.code',
       ],
       [{ type: 'error', code: 'TEAPOT', message: 'x' }, 'code'],
+      [{ type: 'welcome', role: 'agent', rollout: { id: 'r', versions: {} } }, 'role'],
       [{ type: 'decision', seq: 1, decision: { ...DECISION, action: 'pause' } }, 'decision.action'],
       [
         { type: 'decision', seq: 1, decision: { ...DECISION, reasons: [{ code: 'X' }] } },

@@ -14,7 +14,8 @@ import { parseTyped } from './typed-json.js';
  * Why a message was refused (the `code` of an `error` frame; docs/server.md):
  * - `BAD_MESSAGE`: not JSON, not an object, an unknown `type`, a missing or invalid field, a
  *   binary frame, or a message before `hello` (then the connection is closed, 1008);
- * - `UNAUTHORIZED`: a `hello` without the role's token, or with a wrong one (closed, 1008);
+ * - `UNAUTHORIZED`: a `hello` without the role's token, or with a wrong one (closed, 1008); for
+ *   `role: "auto"`, a token that is neither the operator's nor the subscriber's;
  * - `HELLO_TIMEOUT`: no `hello` in time (closed, 1008);
  * - `FORBIDDEN`: a message the client's role may not send (a subscriber's command…);
  * - `RATE_LIMITED`: over the role's rate: the message was dropped, send it again later;
@@ -31,6 +32,21 @@ export type ServerErrorCode =
   | 'COMMAND_FAILED'
   | 'TOO_LARGE'
   | 'SLOW_CONSUMER';
+
+/**
+ * The answer to a `hello` with `role: "auto"`, before its first `state`: the role the token gave
+ * (an operator's buttons are shown only for `operator`) and which rollout this is.
+ */
+export interface WelcomeFrame {
+  readonly type: 'welcome';
+  readonly role: 'operator' | 'subscriber';
+  readonly rollout: {
+    /** The rollout's identity (`Canary.rolloutId`: the hash of its plan, versions, salt, accounts). */
+    readonly id: string;
+    /** The strategy version each arm runs. */
+    readonly versions: { readonly stable: string; readonly canary: string };
+  };
+}
 
 /** Where the rollout is, and the last `seq` it is current as of (a late client gets it first). */
 export interface StateFrame {
@@ -99,7 +115,14 @@ export interface ErrorFrame {
 
 /** Every frame the server sends (JSON text). */
 export type ServerFrame =
-  StateFrame | DecisionFrame | AssignmentFrame | MetricsFrame | ResultFrame | AckFrame | ErrorFrame;
+  | WelcomeFrame
+  | StateFrame
+  | DecisionFrame
+  | AssignmentFrame
+  | MetricsFrame
+  | ResultFrame
+  | AckFrame
+  | ErrorFrame;
 
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const finite = z.number().finite();
@@ -157,6 +180,14 @@ const decisionSchema = z.strictObject({
 const refusalSchema = z.strictObject({ code: z.string(), message: z.string() });
 
 const FRAME_SCHEMAS = {
+  welcome: z.strictObject({
+    type: z.literal('welcome'),
+    role: z.enum(['operator', 'subscriber']),
+    rollout: z.strictObject({
+      id: z.string().min(1),
+      versions: z.strictObject({ stable: z.string(), canary: z.string() }),
+    }),
+  }),
   state: z.strictObject({ type: z.literal('state'), seq, state: canaryStateSchema }),
   decision: z.strictObject({ type: z.literal('decision'), seq, decision: decisionSchema }),
   assignment: z.strictObject({

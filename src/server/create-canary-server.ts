@@ -8,6 +8,7 @@ import type { ReportDecision } from '../report/report-json.js';
 import type { CanaryState } from '../rollout/index.js';
 import type { RecordResult } from '../embed/report-rejection.js';
 import { CLOSE_CODES, ClientConnection } from './client-connection.js';
+import { dashboardPage } from './dashboard/dashboard-page.js';
 import type { ClientRole } from '../protocol/index.js';
 import { MessageHandler } from './message-handler.js';
 import { ReportIdCache } from './report-id-cache.js';
@@ -69,7 +70,7 @@ export interface CanaryServer {
   readonly port: number;
   /** The websocket endpoint, `ws://host:port/ws`. */
   readonly url: string;
-  /** The HTTP base, `http://host:port` (`/health`, `/metrics`). */
+  /** The HTTP base, `http://host:port` (the dashboard at `/`, `/health`, `/metrics`). */
   readonly httpUrl: string;
   readonly limits: ServerLimits;
   stats(): ServerStats;
@@ -98,8 +99,9 @@ export interface HealthBody {
 
 /**
  * Starts the telemetry, control and fleet server of a rollout (docs/server.md): one HTTP port
- * with `GET /health`, `GET /metrics` (Prometheus text) and a websocket endpoint at `/ws` where
- * subscribers follow the rollout, operators steer it and agents report to it.
+ * with the live dashboard at `GET /`, `GET /health`, `GET /metrics` (Prometheus text) and a
+ * websocket endpoint at `/ws` where subscribers follow the rollout, operators steer it and agents
+ * report to it.
  *
  * Rejects with a ConfigError `E_USAGE` for a missing token or a bad limit, and with the listen
  * error (`EADDRINUSE`…) when the port cannot be had.
@@ -197,6 +199,12 @@ export async function createCanaryServer(options: CanaryServerOptions): Promise<
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
+    if (path === '/') {
+      const page = dashboardPage();
+      response.writeHead(200, page.headers);
+      response.end(page.html);
+      return;
+    }
     if (path === '/health') {
       const s = stats();
       const body: HealthBody = {
@@ -225,7 +233,12 @@ export async function createCanaryServer(options: CanaryServerOptions): Promise<
       send(response, 426, 'text/plain; charset=utf-8', 'a websocket endpoint: upgrade\n');
       return;
     }
-    send(response, 404, 'text/plain; charset=utf-8', 'not found: /health, /metrics or /ws\n');
+    send(
+      response,
+      404,
+      'text/plain; charset=utf-8',
+      'not found: / (the dashboard), /health, /metrics or /ws\n',
+    );
   };
 
   const server = createServer(onRequest);

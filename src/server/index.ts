@@ -20,6 +20,7 @@ export type {
   ClockMessage,
   CommandMessage,
   HelloMessage,
+  HelloRole,
   MarketMessage,
   OperatorCommand,
   ReportMessage,
@@ -34,5 +35,6 @@ export type {
   ServerErrorCode,
   ServerFrame,
   StateFrame,
+  WelcomeFrame,
 } from '../protocol/index.js';
 export { tokenMatches } from './token-matches.js';

@@ -13,7 +13,7 @@ import { CLOSE_CODES, type ClientConnection } from './client-connection.js';
 import type { ClientRole } from '../protocol/index.js';
 import type { ReportIdCache } from './report-id-cache.js';
 import { sameState } from './same-state.js';
-import type { AckFrame, ResultFrame } from '../protocol/index.js';
+import type { AckFrame, ResultFrame, WelcomeFrame } from '../protocol/index.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { TelemetryHub } from './telemetry-hub.js';
 import type { ServerTokens } from './server-tokens.js';
@@ -148,6 +148,10 @@ export class MessageHandler {
 
   #hello(client: ClientConnection, hello: HelloMessage): void {
     const { role } = hello;
+    if (role === 'auto') {
+      this.#autoHello(client, hello);
+      return;
+    }
     const expected = this.#tokens[role];
     if (role === 'agent' && expected === undefined) {
       this.#refuse(client, 'UNAUTHORIZED', 'this server admits no agents (it has no agent token)');
@@ -172,6 +176,54 @@ export class MessageHandler {
     client.admit(role, role === 'agent' ? (hello.agentId ?? null) : null, this.#now());
     this.#count(role, 'hello');
     this.#hub.add(client);
+  }
+
+  /**
+   * A `hello` with `role: "auto"` (the dashboard's): the operator's token makes an operator; the
+   * subscriber token, or no token at all where subscribers need none, a subscriber. Any other
+   * token is refused, even where subscribers need none: a wrong operator token must not pass
+   * silently as a read-only view. The client hears its role in a `welcome` frame, then the state.
+   */
+  #autoHello(client: ClientConnection, hello: HelloMessage): void {
+    if (hello.agentId !== undefined) {
+      this.#refuse(
+        client,
+        'BAD_MESSAGE',
+        'an auto hello is an operator or a subscriber: no agentId',
+      );
+      return;
+    }
+    const role = this.#roleOfToken(hello.token);
+    if (role === null) {
+      this.#refuse(
+        client,
+        'UNAUTHORIZED',
+        hello.token === undefined
+          ? 'this server needs a token: the operator’s or the subscriber’s'
+          : 'the token is neither the operator’s nor the subscriber’s',
+      );
+      return;
+    }
+    client.admit(role, null, this.#now());
+    this.#count(role, 'hello');
+    const canary = this.#canary;
+    const welcome: WelcomeFrame = {
+      type: 'welcome',
+      role,
+      rollout: { id: canary.rolloutId, versions: { ...canary.versions } },
+    };
+    client.send(welcome);
+    this.#hub.add(client);
+  }
+
+  /** The role `token` gives an auto hello, or null. Both tokens are always compared. */
+  #roleOfToken(token: string | undefined): 'operator' | 'subscriber' | null {
+    const operator = tokenMatches(token, this.#tokens.operator);
+    const subscriberToken = this.#tokens.subscriber;
+    const subscriber =
+      subscriberToken === undefined ? token === undefined : tokenMatches(token, subscriberToken);
+    if (operator) return 'operator';
+    return subscriber ? 'subscriber' : null;
   }
 
   #command(client: ClientConnection, message: CommandMessage): void {

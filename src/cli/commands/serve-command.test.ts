@@ -48,7 +48,7 @@ const BASE = [
   PLAN_FILE,
 ];
 const LISTENING =
-  /^listening: (ws:\/\/127\.0\.0\.1:(\d+)\/ws) \(health: (http:\/\/127\.0\.0\.1:\d+)\/health\)$/;
+  /^listening: (ws:\/\/127\.0\.0\.1:(\d+)\/ws) \(health: (http:\/\/127\.0\.0\.1:\d+)\/health, dashboard: \3\/\)$/;
 
 interface Running {
   readonly done: Promise<CliResult>;

@@ -87,7 +87,7 @@ interface ServeCliOptions {
 export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): Command {
   return new Command('serve')
     .description(
-      `Run a rollout for a fleet of trading bots: serve it on one port (/health, /metrics, websocket /ws) where agents report their orders and fills, operators steer it and subscribers follow it; print each decision until Ctrl-C (SIGINT) or SIGTERM. Tokens: ${TOKEN_ENV.operator} (required), ${TOKEN_ENV.agent}, ${TOKEN_ENV.subscriber}, or the --*-token-file options.`,
+      `Run a rollout for a fleet of trading bots: serve it on one port (the live dashboard at /, /health, /metrics, websocket /ws) where agents report their orders and fills, operators steer it and subscribers follow it; print each decision until Ctrl-C (SIGINT) or SIGTERM. Tokens: ${TOKEN_ENV.operator} (required), ${TOKEN_ENV.agent}, ${TOKEN_ENV.subscriber}, or the --*-token-file options.`,
     )
     .option('--port <port>', 'TCP port (required); 0 picks a free one (printed)')
     .option(
@@ -334,7 +334,9 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
               stop('feed failed');
             });
       try {
-        io.stdout.write(`listening: ${server.url} (health: ${server.httpUrl}/health)\n`);
+        io.stdout.write(
+          `listening: ${server.url} (health: ${server.httpUrl}/health, dashboard: ${server.httpUrl}/)\n`,
+        );
         io.stdout.write(`${describeRollout(plan, o, accounts.length, canary, feed)}\n`);
         if (repaired !== null) io.stderr.write(`${repaired}\n`);
         if (o.nats !== undefined) {
