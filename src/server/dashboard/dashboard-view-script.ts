@@ -274,7 +274,10 @@ function renderComparison() {
       chart.setAttribute('viewBox', '0 0 180 18');
       drawInterval(chart, r);
       return h('tr', { 'data-metric': r.metric, 'data-scope': r.scope },
-        h('td', { text: r.metric + (r.required ? ' *' : ''), title: r.required ? 'required non-inferior to advance' : undefined }),
+        h('td', {
+          text: r.metric + (r.dryRun ? ' (dry run)' : r.required ? ' *' : ''),
+          title: r.dryRun ? 'dry run: reported, never acts' : r.required ? 'required non-inferior to advance' : undefined,
+        }),
         h('td', { text: r.scope }),
         h('td', { class: 'num', text: formatNumber(r.estimate) + unit }),
         h('td', { class: 'num', text: ci }),
