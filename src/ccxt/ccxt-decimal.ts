@@ -36,3 +36,16 @@ export function decimalFromCcxt(value: number | undefined, what: string, raw?: u
     `${what}: ${String(value)} has more than ${FLOAT_EXACT_DIGITS} significant digits, so it may be a float computation rather than the exchange's decimal, and the structure's info has no exchange string for it`,
   );
 }
+
+/**
+ * The exchange's own string for a field: the first of `keys` that a ccxt structure's `info` (the
+ * exchange's JSON) holds as a string, for {@link decimalFromCcxt}'s `raw`.
+ */
+export function rawString(info: unknown, keys: readonly string[]): string | undefined {
+  if (typeof info !== 'object' || info === null) return undefined;
+  for (const key of keys) {
+    const value = (info as Record<string, unknown>)[key];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}

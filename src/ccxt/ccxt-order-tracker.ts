@@ -4,7 +4,7 @@ import { CanaryError } from '../core/errors.js';
 import type { RejectReason } from '../core/execution-report.js';
 import { Decimal, isDecimalString, moneyToString } from '../core/money.js';
 import type { BotFill, BotOrder, BotReject, BotReport } from '../embed/bot-report.js';
-import { decimalFromCcxt } from './ccxt-decimal.js';
+import { decimalFromCcxt, rawString } from './ccxt-decimal.js';
 import { instrumentOf, type CcxtInstrument, type SymbolOf } from './ccxt-instrument.js';
 import { feeInQuote, type CcxtFeeInput, type FeeCurrencyRate } from './fee-in-quote.js';
 import { orderFillFigures, slippageBps, type ExactTrade } from './order-fill-figures.js';
@@ -206,7 +206,7 @@ export class CcxtOrderTracker {
       const filled =
         order.filled === undefined && order.status === 'closed'
           ? new Decimal(tracked.intent.amount)
-          : decimalFromCcxt(order.filled, `${what} filled`, rawOf(order.info, RAW_KEYS.filled));
+          : decimalFromCcxt(order.filled, `${what} filled`, rawString(order.info, RAW_KEYS.filled));
       tracked.done = {
         status: order.status,
         filled,
@@ -356,8 +356,12 @@ export class CcxtOrderTracker {
   #exactTrade(tracked: TrackedOrder, trade: Trade): ExactTrade & { tsMs: number | undefined } {
     const what = `order ${tracked.intent.orderId} trade ${trade.id ?? '?'}`;
     const info: unknown = trade.info;
-    const price = decimalFromCcxt(trade.price, `${what} price`, rawOf(info, RAW_KEYS.price));
-    const amount = decimalFromCcxt(trade.amount, `${what} amount`, rawOf(info, RAW_KEYS.amount));
+    const price = decimalFromCcxt(trade.price, `${what} price`, rawString(info, RAW_KEYS.price));
+    const amount = decimalFromCcxt(
+      trade.amount,
+      `${what} amount`,
+      rawString(info, RAW_KEYS.amount),
+    );
     const tsMs = trade.timestamp ?? tracked.done?.tsMs;
     const fee = feeInQuote(
       feesOf(trade),
@@ -407,21 +411,11 @@ function feesOf(trade: Trade): CcxtFeeInput[] {
   const several = (trade as Trade & { fees?: FeeInterface[] }).fees;
   if (several !== undefined && several.length > 1) return several.map((fee) => ({ fee }));
   const fee = several?.[0] ?? trade.fee;
-  return fee === undefined ? [] : [{ fee, rawCost: rawOf(trade.info, RAW_KEYS.fee) }];
+  return fee === undefined ? [] : [{ fee, rawCost: rawString(trade.info, RAW_KEYS.fee) }];
 }
 
 function hasFee(trade: Trade): boolean {
   return feesOf(trade).some(({ fee }) => fee.cost !== undefined);
-}
-
-/** The first of `keys` that `info` has as a string. */
-function rawOf(info: unknown, keys: readonly string[]): string | undefined {
-  if (typeof info !== 'object' || info === null) return undefined;
-  for (const key of keys) {
-    const value = (info as Record<string, unknown>)[key];
-    if (typeof value === 'string') return value;
-  }
-  return undefined;
 }
 
 function remember(ids: Set<string>, id: string): void {

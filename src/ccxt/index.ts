@@ -3,7 +3,7 @@
  * reports (docs/embedding.md, "Using ccxt"). Its imports of ccxt are types only: ccxt is an
  * optional peer dependency, and nothing else of the package loads this module.
  */
-export { decimalFromCcxt } from './ccxt-decimal.js';
+export { decimalFromCcxt, rawString } from './ccxt-decimal.js';
 export {
   instrumentOf,
   unifiedSymbol,
@@ -24,4 +24,11 @@ export {
   type FollowCcxtStreamsOptions,
 } from './follow-ccxt-streams.js';
 export { orderFillFigures, slippageBps, type OrderFillFigures } from './order-fill-figures.js';
+export {
+  recordedFetch,
+  type FetchImplementation,
+  type RecordedRequest,
+  type RecordedResponse,
+} from './recorded-fetch.js';
 export { rejectReasonOfError } from './reject-reason.js';
+export { quoteEventOfTicker } from './ticker-quote-event.js';

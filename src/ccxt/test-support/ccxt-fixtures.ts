@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import ccxt, { type Exchange, type MarketInterface, type Order, type Trade } from 'ccxt';
+import { recordedFetch } from '../recorded-fetch.js';
 
 /** A recorded exchange: its raw JSON and what ccxt's parsers make of it (fixtures/*.json). */
 export interface CcxtFixture {
@@ -35,47 +36,6 @@ export function loadFixture(name: FixtureName): CcxtFixture {
   return JSON.parse(readFileSync(fixturePath(name), 'utf8')) as CcxtFixture;
 }
 
-/** A recorded HTTP answer for ccxt's `fetchImplementation`: the first one whose test matches. */
-export interface RecordedResponse {
-  readonly method: string;
-  /** The URL's path (and, when given, every query parameter listed). */
-  readonly path: string;
-  readonly query?: Readonly<Record<string, string>>;
-  readonly status?: number;
-  readonly body: unknown;
-}
-
-/**
- * A `fetchImplementation` for a ccxt exchange that answers from recordings and never touches the
- * network: a request no recording matches fails the test with its URL. Each answered request is
- * pushed to `log`; a recording with `once` semantics is left to the caller (pass a fresh list).
- */
-export function recordedFetch(
-  responses: readonly RecordedResponse[],
-  log: { method: string; url: string; body: unknown }[] = [],
-): (url: string, init: { method?: string; body?: unknown }) => Promise<Response> {
-  return (url, init) => {
-    const parsed = new URL(url);
-    const method = init.method ?? 'GET';
-    log.push({ method, url, body: init.body });
-    const match = responses.find(
-      (r) =>
-        r.method === method &&
-        r.path === parsed.pathname &&
-        Object.entries(r.query ?? {}).every(([k, v]) => parsed.searchParams.get(k) === v),
-    );
-    if (match === undefined) {
-      return Promise.reject(new Error(`no recorded answer for ${method} ${url}`));
-    }
-    return Promise.resolve(
-      new Response(JSON.stringify(match.body), {
-        status: match.status ?? 200,
-        headers: { 'content-type': 'application/json' },
-      }),
-    );
-  };
-}
-
 /** A ccxt.pro exchange of the fixture's kind with its recorded markets loaded, offline. */
 export async function offlineExchange(fixture: CcxtFixture): Promise<Exchange> {
   if (fixture.exchange === 'binance') {
@@ -91,7 +51,7 @@ export async function offlineExchange(fixture: CcxtFixture): Promise<Exchange> {
     {
       method: 'GET',
       path: '/v5/market/instruments-info',
-      query: { status: 'PreLaunch' },
+      params: { status: 'PreLaunch' },
       body: { retCode: 0, retMsg: 'OK', result: { category: 'linear', list: [] }, time: 0 },
     },
     {
