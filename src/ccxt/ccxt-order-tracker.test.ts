@@ -190,6 +190,19 @@ describe('CcxtOrderTracker on Binance spot (recorded ccxt structures)', () => {
     ]);
   });
 
+  it('leaves an order’s own trades without an id to onTrade (they cannot be told from repeats)', () => {
+    const tracker = new CcxtOrderTracker({ markets: marketsOf(BINANCE), clock: () => T0_MS });
+    tracker.submit(intent({ orderId: 'sc-acct-0007-1', accountId: 'acct-0007' }));
+    const filled = order(BINANCE, 'market-buy-base-fee');
+    const anonymous = { ...filled, trades: filled.trades.map((t) => ({ ...t, id: undefined })) };
+    expect(tracker.onOrder(anonymous as unknown as Order)).toEqual([]);
+    expect(tracker.awaitingTrades()).toHaveLength(1);
+    const [first, second] = filled.trades.map((t) => ({ ...t, order: filled.id }));
+    expect(tracker.onTrade(first!)).toEqual([]);
+    expect(tracker.onTrade(second!)).toMatchObject([{ type: 'fill', quantity: '0.0015' }]);
+    expect(() => tracker.onTrade({ ...first!, id: undefined })).not.toThrow(); // settled: ignored
+  });
+
   it('books a fee in BNB at the rate the bot gives, and refuses it without one', () => {
     const canary = canaryAt(T0_MS);
     const without = new CcxtOrderTracker({

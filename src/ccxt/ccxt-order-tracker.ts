@@ -188,8 +188,8 @@ export class CcxtOrderTracker {
 
   /**
    * A ccxt `Order` (createOrder's answer, fetchOrder, watchOrders): matched by `orderId` when given,
-   * else by its `clientOrderId`, else by its exchange id. Returns the reports it completes (none,
-   * or the order's one fill or reject).
+   * else by its `clientOrderId`, else by its exchange id; its own `trades` that have an id count
+   * as trades of it. Returns the reports it completes (none, or the order's one fill or reject).
    */
   onOrder(order: Order, orderId?: string): BotReport[] {
     const tracked = this.#find(orderId ?? order.clientOrderId, order.id);
@@ -200,7 +200,11 @@ export class CcxtOrderTracker {
       for (const trade of this.#orphanTrades.get(order.id) ?? []) this.#addTrade(tracked, trade);
       this.#orphanTrades.delete(order.id);
     }
-    for (const trade of order.trades ?? []) this.#addTrade(tracked, trade);
+    // An order's own trades without an id (some createOrder answers) cannot be told from their
+    // repeats in watchMyTrades: those are left to onTrade.
+    for (const trade of order.trades ?? []) {
+      if (trade.id !== undefined) this.#addTrade(tracked, trade);
+    }
     if (order.status !== undefined && FINAL_STATUSES.has(order.status)) {
       const what = `order ${tracked.intent.orderId}`;
       const filled =
