@@ -7,8 +7,8 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 /**
  * The layering of ../DESIGN.md, enforced: each zone lists what a folder must not import.
  * Arrows point down the table (core < router, execution, ledger < metrics < analysis < rollout <
- * control < engine, embed < protocol < server, fleet, live < cli; report sits beside control, on
- * core);
+ * control < engine, embed < ccxt, protocol < server, fleet, live < cli; report sits beside
+ * control, on core);
  * feeds and strategies depend on core only.
  */
 const layering = [
@@ -56,6 +56,11 @@ const layering = [
       './feeds/**',
       './strategies/**',
     ],
+  },
+  {
+    // The ccxt adapter: ccxt's orders and trades as the embed's reports (types only from ccxt).
+    target: './src/ccxt',
+    from: ['./src/!(core|ledger|embed|ccxt)/**', './feeds/**', './strategies/**'],
   },
   {
     // Notifications: a rollout's audit records (through the embed's Canary) sent to webhooks.

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './cli-harness.js';
@@ -53,5 +53,26 @@ describe('the package', () => {
     expect((strategies['listStrategyIds'] as () => string[])()).toEqual(
       expect.arrayContaining(['momentum@1.0.0', 'momentum@2.0.0', 'mean-reversion@1.0.0']),
     );
+    const adapter = (await import('strategy-canary/ccxt')) as Record<string, unknown>;
+    expect(typeof adapter['CcxtOrderTracker']).toBe('function');
+    expect(typeof adapter['followCcxtStreams']).toBe('function');
+  });
+
+  it('loads ccxt (an optional peer) only through strategy-canary/ccxt, and only its types there', () => {
+    const pkgFull = pkg as PackageJson & {
+      peerDependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+      dependencies: Record<string, string>;
+    };
+    expect(pkgFull.dependencies['ccxt']).toBeUndefined();
+    expect(pkgFull.peerDependencies['ccxt']).toBeDefined();
+    expect(pkgFull.peerDependenciesMeta['ccxt']?.optional).toBe(true);
+    const built = join(ROOT, 'dist/src/ccxt');
+    const modules = readdirSync(built).filter((f) => f.endsWith('.js'));
+    expect(modules).toContain('index.js');
+    for (const file of modules) {
+      expect(readFileSync(join(built, file), 'utf8'), file).not.toMatch(/['"]ccxt['"]/u);
+    }
+    expect(readFileSync(join(ROOT, 'dist/src/index.js'), 'utf8')).not.toMatch(/ccxt/u);
   });
 });

@@ -43,7 +43,12 @@ export type ErrorCode =
   | 'E_PRECISION'
   // ctl
   | 'E_SERVER'
-  | 'E_REFUSED';
+  | 'E_REFUSED'
+  // ccxt adapter (src/ccxt/)
+  | 'E_CCXT_NUMBER'
+  | 'E_CCXT_MARKET'
+  | 'E_CCXT_FEE_CURRENCY'
+  | 'E_CCXT_ORDER';
 
 /** Base class of every error the tool reports to a user: a stable `code` and a one-line message. */
 export class CanaryError extends Error {

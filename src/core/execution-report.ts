@@ -33,7 +33,10 @@ interface ExecutionReportBase {
   readonly arm: Arm;
   readonly symbol: string;
   readonly side: Side;
-  /** Base units ordered (fills are complete: the simulator does not split orders). */
+  /**
+   * Base units: the order's for a reject; for a fill, what filled (the whole order: the simulator
+   * does not split orders; a bot's order canceled after a partial fill, the part that filled).
+   */
   readonly quantity: Decimal;
   /** `quantity` as a float, when the producer has it (statistics only; absent: read `quantity`). */
   readonly quantityNum?: number;

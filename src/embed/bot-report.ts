@@ -47,7 +47,11 @@ export const MAX_PLAUSIBLE_LATENCY_MS = 3_600_000;
 /** Largest slippage a report may carry, either way, bps (100 %): beyond it the report is refused. */
 export const MAX_PLAUSIBLE_SLIPPAGE_BPS = 10_000;
 
-/** A fill the bot's broker returned (one per order: partial fills are summed by the bot). */
+/**
+ * A fill the bot's broker returned: one per order, which it settles. Partial fills are summed by
+ * the bot into one (quantity-weighted price, summed fee); an order canceled or expired after a
+ * partial fill is settled by one fill of what did fill (`filledQuantity`).
+ */
 export const botFillSchema = z.strictObject({
   type: z.literal('fill'),
   /** Unique per fill: a fill id seen before is a duplicate, rejected. */
@@ -58,6 +62,11 @@ export const botFillSchema = z.strictObject({
   symbol: id,
   side,
   quantity: positiveDecimal(QTY_DIGITS),
+  /**
+   * The part of `quantity` that filled, when the rest was canceled or expired (positive, at most
+   * `quantity`); absent: all of it. The books take this quantity.
+   */
+  filledQuantity: positiveDecimal(QTY_DIGITS).optional(),
   price: positiveDecimal(PRICE_DIGITS),
   /** Fee paid, quote currency (negative for a rebate). */
   fee: signedDecimal(MONEY_DIGITS),

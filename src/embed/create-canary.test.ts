@@ -169,6 +169,63 @@ describe('createCanary: a rollout inside a bot', () => {
     });
   });
 
+  it('settles an order canceled after a partial fill with one fill of what filled (filledQuantity), also after a restart', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-partial-'));
+    const paths = {
+      statePath: join(dir, 'state.json'),
+      auditPath: join(dir, 'audit.jsonl'),
+      journalPath: join(dir, 'reports.jsonl'),
+    };
+    const canary = testCanary(paths);
+    canary.clock.advance(T0_MS);
+    const account = ACCOUNTS.find((a) => canary.route(a.id) === 'stable')!.id;
+    const order = {
+      type: 'order',
+      orderId: 'o-partial',
+      accountId: account,
+      arm: 'stable',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      quantity: '0.5',
+      decisionTsMs: T0_MS,
+    } as const;
+    const fill = {
+      ...order,
+      type: 'fill',
+      fillId: 'f-partial',
+      filledQuantity: '0.2',
+      price: '60000',
+      fee: '1.2',
+      tsMs: T0_MS + 20,
+      latencyMs: 20,
+      slippageBps: 0,
+    } as const;
+    expect(canary.record(order).accepted).toBe(true);
+    expect(canary.record({ ...fill, filledQuantity: '0.6' })).toMatchObject({
+      accepted: false,
+      rejection: { code: 'INVALID', message: expect.stringContaining('filledQuantity') as string },
+    });
+    expect(canary.record({ ...fill, filledQuantity: '0' })).toMatchObject({
+      accepted: false,
+      rejection: { code: 'INVALID' },
+    });
+    expect(canary.record(fill)).toEqual({ accepted: true });
+    // The fill settled the order: the canceled rest never fills.
+    expect(canary.record({ ...fill, fillId: 'f-rest', filledQuantity: '0.3' })).toMatchObject({
+      accepted: false,
+      rejection: { code: 'UNKNOWN_ORDER' },
+    });
+    const books = canary.totals('stable');
+    expect(books.positions).toEqual([
+      expect.objectContaining({ symbol: 'BTCUSDT', quantity: '0.2', costBasis: '12000' }),
+    ]);
+    expect(books.fees).toBe('1.2');
+    canary.close();
+    const restarted = testCanary(paths);
+    expect(restarted.totals('stable')).toEqual(books);
+    restarted.close();
+  });
+
   it('rolls back at once on a canary strategy error (a hard guardrail)', () => {
     const canary = testCanary();
     canary.clock.advance(T0_MS);

@@ -421,6 +421,16 @@ export function createCanary(options: CanaryOptions): Canary {
         `${report.type} for order ${report.orderId} disagrees with the order (account, arm, symbol, side or quantity)`,
       );
     }
+    const filled =
+      report.type === 'fill' && report.filledQuantity !== undefined
+        ? new Decimal(report.filledQuantity)
+        : quantity;
+    if (!filled.isPositive() || filled.isZero() || filled.greaterThan(quantity)) {
+      return refuse(
+        'INVALID',
+        `filledQuantity: ${filled.toFixed()} is not within (0, ${quantity.toFixed()}], the order's quantity (an order that filled nothing is settled by a reject)`,
+      );
+    }
     const reportedUs = Math.round(report.tsMs * 1000);
     if (reportedUs < books.clock.nowUs - lateUs) {
       return refuse(
@@ -437,6 +447,7 @@ export function createCanary(options: CanaryOptions): Canary {
             ...(key === undefined ? {} : { key }),
             orderId: report.orderId,
             fillId: report.fillId,
+            ...(filled === quantity ? {} : { filledQuantity: filled.toFixed() }),
             tsUs,
             price: new Decimal(report.price).toFixed(),
             fee: new Decimal(report.fee).toFixed(),
@@ -468,6 +479,7 @@ export function createCanary(options: CanaryOptions): Canary {
       remember(fillIds, report.fillId);
       books.recordReport({
         ...base,
+        quantity: filled,
         type: 'fill',
         price: new Decimal(report.price),
         fee: new Decimal(report.fee),

@@ -89,7 +89,10 @@ export function rebuildFromJournal(
             arm: order.arm,
             symbol: order.symbol,
             side: order.side,
-            quantity: order.quantity,
+            quantity:
+              entry.filledQuantity === undefined
+                ? order.quantity
+                : new Decimal(entry.filledQuantity),
             decisionTsUs: order.decisionTsUs,
             tsUs: entry.tsUs,
             price: new Decimal(entry.price),

@@ -25,6 +25,8 @@ export type JournalEntry =
       readonly key?: string;
       readonly orderId: string;
       readonly fillId: string;
+      /** What filled, when less than the order's quantity (the rest canceled); absent: all of it. */
+      readonly filledQuantity?: string;
       /** Event time it was booked at (the clock's, for a late report), µs. */
       readonly tsUs: number;
       readonly price: string;
@@ -166,6 +168,7 @@ const entrySchema = z.discriminatedUnion('k', [
     key,
     orderId: z.string(),
     fillId: z.string(),
+    filledQuantity: decimal.optional(),
     tsUs: time,
     price: decimal,
     fee: decimal,
