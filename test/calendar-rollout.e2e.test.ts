@@ -2,13 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_PRESETS } from '../src/rollout/plan-presets.js';
+import { aaReplayArgs } from './aa-replay.js';
 import { cli, readReport, tempDir } from './cli-harness.js';
-
-const FILES = ['spot_btcusdt_20240808.gz', 'spot_btcusdt_20240809.gz'].map((f) =>
-  join('feeds', 'samples', f),
-);
-/** momentum@1.0.0 deciding every few seconds: an A/A run walks every step in the samples' 11 minutes. */
-const FAST = '{"minHoldMs":3000,"warmupMs":10000}';
 
 /** The samples run from 23:54 to 00:05 UTC; funding is paid at 00:00, this blackout ends before. */
 const BLACKOUT_FROM_US = Date.parse('2024-08-08T23:56:00Z') * 1000;
@@ -50,25 +45,7 @@ function readAudit(dir: string): AuditLine[] {
 
 async function run(durations: 'event-time' | 'open'): Promise<{ out: string; audit: AuditLine[] }> {
   const out = tempDir();
-  const result = await cli([
-    'replay',
-    ...FILES,
-    '--plan',
-    planFile(out, durations),
-    '--stable',
-    'momentum@1.0.0',
-    '--canary',
-    'momentum@1.0.0',
-    '--stable-params',
-    FAST,
-    '--canary-params',
-    FAST,
-    '--accounts',
-    '1000',
-    '--no-fills',
-    '--out',
-    join(out, 'run'),
-  ]);
+  const result = await cli(aaReplayArgs(planFile(out, durations), join(out, 'run'), '--no-fills'));
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return { out: join(out, 'run'), audit: readAudit(join(out, 'run')) };

@@ -2,12 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_PRESETS } from '../src/rollout/plan-presets.js';
+import { aaReplayArgs } from './aa-replay.js';
 import { cli, readReport, tempDir } from './cli-harness.js';
-
-const FILES = ['spot_btcusdt_20240808.gz', 'spot_btcusdt_20240809.gz'].map((f) =>
-  join('feeds', 'samples', f),
-);
-const FAST = '{"minHoldMs":3000,"warmupMs":10000}';
 
 /** An A/A replay of the samples with the canary's latency 20 ms worse, under `plan`. */
 async function replayWithSlowCanary(plan: object): Promise<string> {
@@ -15,27 +11,9 @@ async function replayWithSlowCanary(plan: object): Promise<string> {
   const planPath = join(dir, 'plan.json');
   writeFileSync(planPath, JSON.stringify(plan));
   const out = join(dir, 'run');
-  const result = await cli([
-    'replay',
-    ...FILES,
-    '--plan',
-    planPath,
-    '--stable',
-    'momentum@1.0.0',
-    '--canary',
-    'momentum@1.0.0',
-    '--stable-params',
-    FAST,
-    '--canary-params',
-    FAST,
-    '--accounts',
-    '1000',
-    '--inject',
-    'canary:latency=+20ms',
-    '--no-fills',
-    '--out',
-    out,
-  ]);
+  const result = await cli(
+    aaReplayArgs(planPath, out, '--inject', 'canary:latency=+20ms', '--no-fills'),
+  );
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return out;

@@ -3,35 +3,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReportJson } from '../src/report/report-json.js';
+import { SPOT_SAMPLES, aaReplayArgs } from './aa-replay.js';
 import { cli, ROOT, readReport, tempDir } from './cli-harness.js';
 import { replayRollingBack } from './rollback-replay.js';
 
-const FILES = ['spot_btcusdt_20240808.gz', 'spot_btcusdt_20240809.gz'].map((f) =>
-  join('feeds', 'samples', f),
-);
-/** momentum@1.0.0 deciding every few seconds: enough decision batches in 11 minutes. */
-const FAST = '{"minHoldMs":3000,"warmupMs":10000}';
-
 function aa(out: string, ...extra: string[]): string[] {
-  return [
-    'replay',
-    ...FILES,
-    '--plan',
-    'short',
-    '--stable',
-    'momentum@1.0.0',
-    '--canary',
-    'momentum@1.0.0',
-    '--stable-params',
-    FAST,
-    '--canary-params',
-    FAST,
-    '--accounts',
-    '1000',
-    '--out',
-    out,
-    ...extra,
-  ];
+  return aaReplayArgs('short', out, ...extra);
 }
 
 interface AuditLine {
@@ -123,7 +100,7 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
     const hashes = new Set(audit.map((l) => l.configHash));
     expect(hashes.size).toBe(1);
     expect([...hashes][0]).toMatch(/^[0-9a-f]{64}$/);
-    const shas = FILES.map((f) =>
+    const shas = SPOT_SAMPLES.map((f) =>
       createHash('sha256')
         .update(readFileSync(join(ROOT, f)))
         .digest('hex'),
@@ -232,7 +209,7 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
     const out = tempDir();
     const result = await cli([
       'replay',
-      FILES[0]!,
+      SPOT_SAMPLES[0]!,
       '--stable',
       'momentum@1.0.0',
       '--canary',
@@ -262,7 +239,7 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
 
 describe('positions on rollback, flatten or handoff', () => {
   const rollbackWith = async (policy: 'flatten' | 'handoff'): Promise<ReportJson> =>
-    readReport(await replayRollingBack(FILES[0]!, policy));
+    readReport(await replayRollingBack(SPOT_SAMPLES[0]!, policy));
 
   it('flatten closes the canary’s positions on the canary; handoff moves them to stable as they are', async () => {
     const flatten = await rollbackWith('flatten');
@@ -308,7 +285,8 @@ describe('guardrails', () => {
     );
     const out = join(dir, 'run');
     expect(
-      (await cli(['replay', FILES[0]!, '--plan', plan, '--accounts', '200', '--out', out])).code,
+      (await cli(['replay', SPOT_SAMPLES[0]!, '--plan', plan, '--accounts', '200', '--out', out]))
+        .code,
     ).toBe(0);
     const report = readReport(out);
     expect(report.outcome).toBe('rolled_back');
@@ -328,7 +306,7 @@ describe('rollout usage errors', () => {
     [['--plan', 'nonsense-plan'], /nonsense-plan.*\[E_PLAN\]/],
     [['--mode', 'sometimes'], /--mode/],
   ])('%j', async (extra, message) => {
-    const result = await cli(['replay', FILES[0]!, ...extra]);
+    const result = await cli(['replay', SPOT_SAMPLES[0]!, ...extra]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
   });
@@ -336,7 +314,7 @@ describe('rollout usage errors', () => {
   it('a bad plan file names the file and the field', async () => {
     const plan = join(tempDir(), 'bad.json');
     writeFileSync(plan, JSON.stringify({ steps: [{ weightPct: 50, minDurationMs: -5 }] }));
-    const result = await cli(['replay', FILES[0]!, '--plan', plan]);
+    const result = await cli(['replay', SPOT_SAMPLES[0]!, '--plan', plan]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/bad\.json: .*steps\.0\.minDurationMs.*\[E_PLAN\]/);
   });

@@ -36,6 +36,16 @@ function marketsOf(fixture: CcxtFixture): { market(symbol: string): MarketInterf
   };
 }
 
+/** A canary at the recordings' decision time and a tracker of `fixture`'s markets on its clock. */
+function trackedCanary(fixture: CcxtFixture): { canary: Canary; tracker: CcxtOrderTracker } {
+  const canary = canaryAt(T0_MS);
+  const tracker = new CcxtOrderTracker({
+    markets: marketsOf(fixture),
+    clock: () => canary.clock.nowMs,
+  });
+  return { canary, tracker };
+}
+
 const order = (fixture: CcxtFixture, name: string): Order => fixture.orders[name]!.parsed;
 const trade = (fixture: CcxtFixture, name: string): Trade => fixture.trades[name]!.parsed;
 
@@ -59,11 +69,7 @@ function intent(over: Partial<CcxtOrderIntent> & Pick<CcxtOrderIntent, 'orderId'
 
 describe('CcxtOrderTracker on Binance spot (recorded ccxt structures)', () => {
   it('sums a market buy’s two trades, fee in base currency, into one exact fill; the canary books it exactly', () => {
-    const canary = canaryAt(T0_MS);
-    const tracker = new CcxtOrderTracker({
-      markets: marketsOf(BINANCE),
-      clock: () => canary.clock.nowMs,
-    });
+    const { canary, tracker } = trackedCanary(BINANCE);
     const submitted = tracker.submit(intent({ orderId: 'sc-acct-0007-1', accountId: 'acct-0007' }));
     expect(submitted).toEqual({
       type: 'order',
@@ -149,11 +155,7 @@ describe('CcxtOrderTracker on Binance spot (recorded ccxt structures)', () => {
       [updates[1], updates[1], updates[0], updates[2], updates[1], updates[3]],
     ];
     for (const sequence of orders) {
-      const canary = canaryAt(T0_MS);
-      const tracker = new CcxtOrderTracker({
-        markets: marketsOf(BINANCE),
-        clock: () => canary.clock.nowMs,
-      });
+      const { canary, tracker } = trackedCanary(BINANCE);
       const submitted = tracker.submit(
         intent({
           orderId: 'sc-acct-0008-1',
@@ -239,11 +241,7 @@ describe('CcxtOrderTracker on Binance spot (recorded ccxt structures)', () => {
   });
 
   it('rejects an IOC order that expired with nothing filled (EXPIRED), at the exchange’s time', () => {
-    const canary = canaryAt(T0_MS);
-    const tracker = new CcxtOrderTracker({
-      markets: marketsOf(BINANCE),
-      clock: () => canary.clock.nowMs,
-    });
+    const { canary, tracker } = trackedCanary(BINANCE);
     const submitted = tracker.submit(
       intent({
         orderId: 'sc-acct-0011-1',
@@ -363,11 +361,7 @@ describe('CcxtOrderTracker on Binance spot (recorded ccxt structures)', () => {
 
 describe('CcxtOrderTracker on Bybit USDT perpetuals (recorded ccxt structures)', () => {
   it('opens and closes a futures position: taker fees, a maker rebate, exact realized P&L', () => {
-    const canary = canaryAt(T0_MS);
-    const tracker = new CcxtOrderTracker({
-      markets: marketsOf(BYBIT),
-      clock: () => canary.clock.nowMs,
-    });
+    const { canary, tracker } = trackedCanary(BYBIT);
     const base = { accountId: 'acct-0012', symbol: 'BTC/USDT:USDT', amount: '0.003' } as const;
     const buy = tracker.submit(
       intent({ ...base, orderId: 'sc-acct-0012-1', decisionPrice: '60004' }),
@@ -432,11 +426,7 @@ describe('CcxtOrderTracker on Bybit USDT perpetuals (recorded ccxt structures)',
   });
 
   it('rejects an order the exchange rejected (VENUE)', () => {
-    const canary = canaryAt(T0_MS);
-    const tracker = new CcxtOrderTracker({
-      markets: marketsOf(BYBIT),
-      clock: () => canary.clock.nowMs,
-    });
+    const { canary, tracker } = trackedCanary(BYBIT);
     const submitted = tracker.submit(
       intent({
         orderId: 'sc-acct-0013-1',

@@ -8,7 +8,8 @@ import { PLAN_PRESETS, type PlanPresetName } from './plan-presets.js';
 import { scalePlan } from './scale-plan.js';
 import { RolloutController, type ControllerOutput } from './rollout-controller.js';
 import { ROLLOUT_CODES } from './rollout-codes.js';
-import { TradingCalendar, WEEKDAYS, type PlanCalendar } from './trading-calendar.js';
+import { quarterHourArb, weekdaysArb } from './test-support/calendar-arbitraries.js';
+import { TradingCalendar, type PlanCalendar } from './trading-calendar.js';
 import type { RolloutStatus } from './rollout-state.js';
 import { FakeEngine, NEW, OLD, proposal } from './test-support/fake-engine.js';
 
@@ -328,13 +329,8 @@ const advancingOpArb: fc.Arbitrary<Op> = fc.oneof(
 
 /** Random calendars on a 15-minute grid: sessions, daily blackouts, zones with and without DST. */
 const calendarArb: fc.Arbitrary<PlanCalendar> = (() => {
-  const hhmm = fc
-    .integer({ min: 0, max: 24 * 4 })
-    .map(
-      (q) =>
-        `${String(Math.floor(q / 4)).padStart(2, '0')}:${String((q % 4) * 15).padStart(2, '0')}`,
-    );
-  const days = fc.subarray([...WEEKDAYS], { minLength: 1 });
+  const hhmm = quarterHourArb;
+  const days = weekdaysArb;
   return fc.record({
     timeZone: fc.constantFrom('UTC', 'America/New_York', 'Asia/Kolkata', 'Europe/London'),
     sessions: fc.array(fc.record({ days, open: hhmm, close: hhmm }), { maxLength: 2 }),

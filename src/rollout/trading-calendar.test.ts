@@ -9,6 +9,7 @@ import {
   type PlanCalendar,
   type Weekday,
 } from './trading-calendar.js';
+import { quarterHourArb, weekdaysArb } from './test-support/calendar-arbitraries.js';
 
 const us = (iso: string): number => Date.parse(iso) * 1000;
 const MINUTE_US = 60_000_000;
@@ -142,13 +143,8 @@ describe('TradingCalendar', () => {
       'America/New_York',
       'Australia/Sydney',
     ];
-    const hhmm = fc
-      .integer({ min: 0, max: 24 * 4 })
-      .map(
-        (q) =>
-          `${String(Math.floor(q / 4)).padStart(2, '0')}:${String((q % 4) * 15).padStart(2, '0')}`,
-      );
-    const days = fc.subarray([...WEEKDAYS], { minLength: 1 });
+    const hhmm = quarterHourArb;
+    const days = weekdaysArb;
     const session = fc.record({ days, open: hhmm, close: hhmm });
     const blackout = fc.record({
       name: fc.constantFrom('news', 'funding', 'close'),
