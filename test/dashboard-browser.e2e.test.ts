@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Canary } from '../src/embed/create-canary.js';
-import { drive, T0_MS, testCanary } from '../src/embed/test-support/bot-driver.js';
+import { drive, T0_MS, TEST_PLAN, testCanary } from '../src/embed/test-support/bot-driver.js';
 import type { ServerFrame } from '../src/protocol/index.js';
 import {
   createCanaryServer,
@@ -104,6 +104,30 @@ async function health(server: CanaryServer): Promise<HealthBody> {
 }
 
 describe('the dashboard in Chromium', { timeout: TEST_MS }, () => {
+  it('shows when the trading calendar holds the steps, and when it opens', async () => {
+    const canary = testCanary({
+      plan: {
+        ...TEST_PLAN,
+        calendar: {
+          timeZone: 'UTC',
+          blackouts: [{ name: 'funding', daily: { from: '00:00', to: '00:10' } }],
+        },
+      },
+    });
+    const server = await serve(canary);
+    const t = drive(canary, 1); // 00:00 to 00:01 UTC: inside the blackout
+    const session = await openDashboard(server, SUBSCRIBER);
+    await connectedAs(session, 'subscriber');
+    await waitFor(
+      session,
+      'the calendar closed by the blackout',
+      '#calendar:has-text("trading calendar: closed, blackout \\"funding\\", until 2024-08-09 00:10 UTC")',
+    );
+    drive(canary, 1, 0, () => false, Math.max(t, T0_MS + 12 * 60_000));
+    await waitFor(session, 'the calendar open', '#calendar:text-is("trading calendar: open")');
+    expect(pageProblems(session)).toEqual([]);
+  });
+
   it('shows the rollout, follows new frames, and approves, halts and rolls it back as an operator', async () => {
     const canary = testCanary({ mode: 'manual' });
     const server = await serve(canary);

@@ -18,6 +18,7 @@ import {
   sha256Hex,
   syncRouter,
   type AuditRecord,
+  type CalendarStatus,
   type CanaryState,
   type ControllerOutput,
   type PlanPresetName,
@@ -175,6 +176,11 @@ export interface Canary {
    * `reject` take.
    */
   readonly pendingProposal: WaitingProposal | null;
+  /**
+   * The plan's trading calendar at the canary's clock: open, or why closed and until when
+   * (docs/rollout.md, "Trading calendar"); null when the plan has none.
+   */
+  readonly calendar: CalendarStatus | null;
   /** The strategy version each arm runs, as the canary was created with. */
   readonly versions: Readonly<Record<Arm, string>>;
   readonly rejections: RejectionCounts;
@@ -574,6 +580,9 @@ export function createCanary(options: CanaryOptions): Canary {
             action: pending.action,
             reasons: pending.reasons.map(({ code, message }) => ({ code, message })),
           };
+    },
+    get calendar(): CalendarStatus | null {
+      return runner.controller.calendarStatus(books.clock.nowUs);
     },
     get rejections(): RejectionCounts {
       return { ...rejections };

@@ -37,6 +37,17 @@ export {
 } from './plan-presets.js';
 export { loadPlan, loadPlanFile } from './load-plan-file.js';
 export { scalePlan } from './scale-plan.js';
+export {
+  TradingCalendar,
+  WEEKDAYS,
+  calendarIssues,
+  type CalendarBlackout,
+  type CalendarClosure,
+  type CalendarSession,
+  type CalendarStatus,
+  type PlanCalendar,
+  type Weekday,
+} from './trading-calendar.js';
 export { canonicalJson } from './canonical-json.js';
 export { canonicalPlanJson, planHash, sha256Hex } from './plan-hash.js';
 

@@ -19,7 +19,7 @@ import { planHash } from './plan-hash.js';
 import { stepOnMaxDuration, type PlanStep, type RolloutPlan } from './plan.js';
 import { commandOfRecord, type RolloutCommand } from './rollout-command.js';
 import { ROLLOUT_CODES } from './rollout-codes.js';
-import { TradingCalendar } from './trading-calendar.js';
+import { TradingCalendar, type CalendarStatus } from './trading-calendar.js';
 import {
   parseRolloutState,
   type DeploymentRecord,
@@ -228,6 +228,11 @@ export class RolloutController {
   /** Event time the current step began (its weight took effect), µs; null before start. */
   get stepStartUs(): number | null {
     return this.#s.stepStartUs;
+  }
+
+  /** The plan's trading calendar at `nowUs` (open, or why closed and until when); null without one. */
+  calendarStatus(nowUs: number): CalendarStatus | null {
+    return this.#calendar?.status(nowUs) ?? null;
   }
 
   /**

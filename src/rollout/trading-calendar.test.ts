@@ -104,6 +104,18 @@ describe('TradingCalendar', () => {
       48 * HOUR_US - 20 * MINUTE_US,
     );
     expect(c.localTime(us('2024-08-09T00:05:00Z'))).toBe('2024-08-09 00:05 UTC');
+    expect(c.status(us('2024-08-08T23:57:00Z'))).toEqual({
+      open: false,
+      blackout: 'funding',
+      opensAt: '2024-08-09T00:05:00.000000Z',
+      opensAtLocal: '2024-08-09 00:05 UTC',
+    });
+    expect(c.status(us('2024-08-09T00:05:00Z'))).toEqual({
+      open: true,
+      blackout: null,
+      opensAt: null,
+      opensAtLocal: null,
+    });
   });
 
   it('a dated blackout is in the zone, and outside the sessions the closure names none', () => {

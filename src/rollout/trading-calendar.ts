@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { usToIso } from '../core/time.js';
 
 /** A day of the week as plan files name it. */
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
@@ -46,6 +47,17 @@ export interface PlanCalendar {
   readonly sessions?: readonly CalendarSession[];
   readonly blackouts?: readonly CalendarBlackout[];
   readonly durations?: 'event-time' | 'open';
+}
+
+/** The calendar at an instant, for operators (`/health`, `ctl status`, the dashboard). */
+export interface CalendarStatus {
+  /** Inside a session and outside every blackout: steps may advance. */
+  readonly open: boolean;
+  /** Closed by this blackout; null when open or outside the sessions. */
+  readonly blackout: string | null;
+  /** When closed: when it opens again, ISO 8601 UTC, and the same in the calendar's zone; null when open or never. */
+  readonly opensAt: string | null;
+  readonly opensAtLocal: string | null;
 }
 
 /** Why the calendar is closed at an instant, and until when. */
@@ -172,6 +184,19 @@ export class TradingCalendar {
     if (this.isOpen(tsUs)) return null;
     const blackout = this.#blackouts.find((b) => b.startUs <= tsUs && tsUs < b.endUs)?.name ?? null;
     return { blackout, opensUs: this.#nextOpenUs(tsUs) };
+  }
+
+  /** {@link closure} in words and ISO times, for operators. */
+  status(tsUs: number): CalendarStatus {
+    const closure = this.closure(tsUs);
+    if (closure === null) return { open: true, blackout: null, opensAt: null, opensAtLocal: null };
+    const opensUs = closure.opensUs;
+    return {
+      open: false,
+      blackout: closure.blackout,
+      opensAt: opensUs === null ? null : usToIso(opensUs),
+      opensAtLocal: opensUs === null ? null : this.localTime(opensUs),
+    };
   }
 
   /** Open µs in [fromUs, toUs) (0 when toUs ≤ fromUs). */

@@ -5,7 +5,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CanaryError, ConfigError } from '../core/errors.js';
 import type { Canary, WaitingProposal } from '../embed/create-canary.js';
 import type { ReportDecision } from '../report/report-json.js';
-import type { CanaryState } from '../rollout/index.js';
+import type { CalendarStatus, CanaryState } from '../rollout/index.js';
 import type { RecordResult } from '../embed/report-rejection.js';
 import { CLOSE_CODES, ClientConnection } from './client-connection.js';
 import { dashboardPage } from './dashboard/dashboard-page.js';
@@ -95,6 +95,8 @@ export interface HealthBody {
   readonly seq: number;
   /** With `--nats`: this controller's role in the fleet (docs/server.md, "Failover"). */
   readonly fleet?: FleetStatus;
+  /** When the plan has a trading calendar: open, or why closed and until when. */
+  readonly calendar?: CalendarStatus;
 }
 
 /**
@@ -217,6 +219,7 @@ export async function createCanaryServer(options: CanaryServerOptions): Promise<
         bufferedBytes: s.bufferedBytes,
         seq: s.seq,
         ...(natsFleet === null ? {} : { fleet: natsFleet.status }),
+        ...(canary.calendar === null ? {} : { calendar: canary.calendar }),
       };
       send(response, 200, 'application/json; charset=utf-8', `${JSON.stringify(body)}\n`);
       return;

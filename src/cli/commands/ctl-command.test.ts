@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Canary } from '../../embed/create-canary.js';
-import { drive, testCanary } from '../../embed/test-support/bot-driver.js';
+import { TEST_PLAN, drive, testCanary } from '../../embed/test-support/bot-driver.js';
 import { createCanaryServer, type CanaryServer, type HealthBody } from '../../server/index.js';
 import type { CliIo } from '../cli-io.js';
 import { runCli } from '../run-cli.js';
@@ -153,6 +153,38 @@ describe('strategy-canary ctl', () => {
     expect(canary.state.status).toBe('rolled_back');
     expect((await ctl(['status', '--url', url])).stdout).toContain('rollout: rolled back at 0 %');
   }, 60_000);
+
+  it('says when the trading calendar holds the steps, and until when', async () => {
+    const canary = testCanary({
+      plan: {
+        ...TEST_PLAN,
+        calendar: {
+          timeZone: 'UTC',
+          blackouts: [{ name: 'funding', daily: { from: '00:00', to: '00:10' } }],
+        },
+      },
+    });
+    const server = await createCanaryServer({ canary, tokens: { operator: OPERATOR } });
+    open.push({ server, canary });
+    drive(canary, 1); // 00:00 to 00:01 UTC: inside the blackout
+    const status = await ctl(['status', '--url', server.httpUrl]);
+    expect(status.stdout).toContain(
+      'trading calendar: closed, blackout "funding", until 2024-08-09 00:10 UTC (no step advances; rollbacks still apply)',
+    );
+    const json = JSON.parse(
+      (await ctl(['status', '--url', server.httpUrl, '--json'])).stdout,
+    ) as HealthBody;
+    expect(json.calendar).toEqual({
+      open: false,
+      blackout: 'funding',
+      opensAt: '2024-08-09T00:10:00.000000Z',
+      opensAtLocal: '2024-08-09 00:10 UTC',
+    });
+    drive(canary, 1, 0, () => false, Date.parse('2024-08-09T00:12:00Z'));
+    expect((await ctl(['status', '--url', server.httpUrl])).stdout).toContain(
+      'trading calendar: open (steps may advance)',
+    );
+  });
 
   it('promotes when the plan proposes it', async () => {
     const { url, canary } = await serving('manual');

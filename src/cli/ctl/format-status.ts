@@ -41,6 +41,16 @@ export function formatStatus(health: HealthBody): string {
   lines.push(
     `connections: ${c.agent} agents, ${c.operator} operators, ${c.subscriber} subscribers`,
   );
+  const calendar = health.calendar;
+  if (calendar !== undefined) {
+    const why =
+      calendar.blackout === null ? 'outside the sessions' : `blackout "${calendar.blackout}"`;
+    lines.push(
+      calendar.open
+        ? 'trading calendar: open (steps may advance)'
+        : `trading calendar: closed, ${why}, ${calendar.opensAtLocal === null ? 'never opens again' : `until ${calendar.opensAtLocal}`} (no step advances; rollbacks still apply)`,
+    );
+  }
   if (health.fleet !== undefined) {
     lines.push(
       `fleet on NATS: this server is the ${health.fleet.role} (${health.fleet.controllerId}), log applied to ${health.fleet.appliedSeq}`,

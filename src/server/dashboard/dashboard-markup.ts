@@ -29,6 +29,7 @@ export const DASHBOARD_MARKUP = String.raw`
     <svg class="weight-bar" id="weight-bar" viewBox="0 0 100 10" preserveAspectRatio="none"
       role="img" aria-label="weights"></svg>
     <p id="weights" class="muted"></p>
+    <p id="calendar" class="muted" hidden></p>
     <p id="recorded" class="muted"></p>
     <p class="muted">frame <span id="seq">—</span>; <span id="connections"></span></p>
   </section>

@@ -169,6 +169,15 @@ function renderRollout() {
       return name + ' ' + formatCount(r.orders) + ' orders, ' + formatCount(r.fills) + ' fills, ' + formatCount(r.rejects) + ' rejects';
     };
     setText('recorded', 'recorded: ' + arm('stable') + '; ' + arm('canary'));
+    const calendar = health.calendar;
+    byId('calendar').hidden = calendar === undefined;
+    if (calendar !== undefined) {
+      const why = calendar.blackout === null ? 'outside the sessions' : 'blackout "' + calendar.blackout + '"';
+      const until = calendar.opensAtLocal === null ? 'never opens again' : 'until ' + calendar.opensAtLocal;
+      setText('calendar', calendar.open
+        ? 'trading calendar: open'
+        : 'trading calendar: closed, ' + why + ', ' + until + ' (no step advances; rollbacks still apply)');
+    }
     const c = health.connections;
     setText('connections', c.agent + ' agents, ' + c.operator + ' operators, ' + c.subscriber + ' subscribers connected');
   }
