@@ -15,12 +15,15 @@ function withPlaces<T extends z.ZodType<string | number>>(schema: T, places: num
     `at most ${places} decimal places`,
   );
 }
-/** A decimal as a string (exact) or a finite number; must be positive. */
+/**
+ * A decimal as a string (exact) or a finite number; must be greater than zero (a quantity or
+ * price of 0, or a negative number, would book nonsense: refused at the door).
+ */
 const positiveDecimal = (places: number) =>
   withPlaces(
     z.union([z.string().regex(/^\d+(\.\d+)?$/u, 'a positive decimal string'), z.number().finite()]),
     places,
-  );
+  ).refine((value) => new Decimal(value).greaterThan(0), 'must be greater than 0');
 const signedDecimal = (places: number) =>
   withPlaces(
     z.union([z.string().regex(/^-?\d+(\.\d+)?$/u, 'a decimal string'), z.number().finite()]),

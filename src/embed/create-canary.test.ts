@@ -144,9 +144,15 @@ describe('createCanary: a rollout inside a bot', () => {
     expect(canary.route(order.accountId)).toBe('stable');
     expect(code(canary.record({ ...order, arm: 'canary' }))).toBe('WRONG_ARM');
     expect(code(canary.record({ ...order, quantity: '-1' }))).toBe('INVALID');
+    // Zero and negative numbers too: as numbers, the string pattern does not see them.
+    expect(code(canary.record({ ...order, quantity: -1 }))).toBe('INVALID');
+    expect(code(canary.record({ ...order, quantity: 0 }))).toBe('INVALID');
+    expect(code(canary.record({ ...order, quantity: '0.000' }))).toBe('INVALID');
     expect(code(canary.record({ ...fill }))).toBe('UNKNOWN_ORDER');
     expect(code(canary.record(order))).toBe('accepted');
     expect(code(canary.record({ ...fill, price: Number.NaN }))).toBe('INVALID');
+    expect(code(canary.record({ ...fill, price: '0' }))).toBe('INVALID');
+    expect(code(canary.record({ ...fill, price: -60_000 }))).toBe('INVALID');
     // Implausible values are refused at the door: one of them must never freeze a metric.
     expect(code(canary.record({ ...fill, slippageBps: 1e308 }))).toBe('INVALID');
     expect(code(canary.record({ ...fill, latencyMs: 1e12 }))).toBe('INVALID');
@@ -162,7 +168,7 @@ describe('createCanary: a rollout inside a bot', () => {
     expect(canary.rejections).toMatchObject({
       UNKNOWN_ACCOUNT: 1,
       WRONG_ARM: 1,
-      INVALID: 6,
+      INVALID: 11,
       UNKNOWN_ORDER: 1,
       MISMATCH: 1,
       DUPLICATE_FILL: 1,
