@@ -190,6 +190,9 @@ export class CcxtOrderTracker {
    * A ccxt `Order` (createOrder's answer, fetchOrder, watchOrders): matched by `orderId` when given,
    * else by its `clientOrderId`, else by its exchange id; its own `trades` that have an id count
    * as trades of it. Returns the reports it completes (none, or the order's one fill or reject).
+   * @throws CanaryError `E_CCXT_ORDER` when its trades add up to more than the exchange says
+   *   filled, or than was ordered; `E_CCXT_NUMBER` / `E_CCXT_FEE_CURRENCY` for a figure that
+   *   cannot be booked exactly (the order stays open: nothing is reported from a wrong figure)
    */
   onOrder(order: Order, orderId?: string): BotReport[] {
     const tracked = this.#find(orderId ?? order.clientOrderId, order.id);
@@ -223,6 +226,7 @@ export class CcxtOrderTracker {
   /**
    * A ccxt `Trade` of the account (watchMyTrades, fetchMyTrades): matched to its order by the
    * exchange's order id (`trade.order`). Returns the reports it completes.
+   * @throws CanaryError as {@link onOrder}
    */
   onTrade(trade: Trade): BotReport[] {
     const exchangeOrderId = trade.order;
