@@ -36,6 +36,8 @@ export {
   BUCKET_COUNT,
   Router,
   bucketOf,
+  candidateOfBucket,
+  laneWidth,
   murmur3x86_32,
   weightPctToBps,
   weightBpsToPct,

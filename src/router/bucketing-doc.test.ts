@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BUCKET_COUNT, bucketOf } from './bucket-of.js';
+import { candidateOfBucket } from './candidate-of-bucket.js';
 import {
+  CANDIDATE_VECTOR_WEIGHTS_BPS,
   VECTOR_WEIGHT_BPS,
   bucketingVectors,
   renderVectorTable,
@@ -59,6 +61,25 @@ function requireCommand(command: string): void {
   expect(available(command), `${command} is not installed (.ci/run installs it)`).toBe(true);
 }
 
+/** Candidates' weights the reference code is checked with: one to four candidates, edges of lanes included. */
+const CANDIDATE_WEIGHT_SETS: readonly (readonly number[])[] = [
+  [VECTOR_WEIGHT_BPS],
+  [10_000],
+  CANDIDATE_VECTOR_WEIGHTS_BPS,
+  [5000, 1],
+  [0, 2500, 17, 2500],
+];
+
+/** The candidate of `bucket` under each of {@link CANDIDATE_WEIGHT_SETS} (−1: stable). */
+function candidatesOf(bucket: number): number[] {
+  return CANDIDATE_WEIGHT_SETS.map((weights) => candidateOfBucket(bucket, weights));
+}
+
+/** {@link CANDIDATE_WEIGHT_SETS} as a Rust array of slices. */
+function rustWeightSets(): string {
+  return `[${CANDIDATE_WEIGHT_SETS.map((w) => `&[${w.join(', ')}][..]`).join(', ')}]`;
+}
+
 /** Vector inputs plus seeded random pairs (mixed Unicode ids, several salts). */
 function pairs(): Array<[string, string]> {
   const list: Array<[string, string]> = bucketingVectors().map((v) => [v.salt, v.accountId]);
@@ -83,6 +104,9 @@ describe('docs/bucketing.md', () => {
       expect(v.bucket).toBe(referenceMurmur3(key, 0) % BUCKET_COUNT);
       expect(v.armAt10Pct).toBe(v.bucket < VECTOR_WEIGHT_BPS ? 'canary' : 'stable');
     }
+    // Every candidate and stable appear under the three candidates' weights.
+    const candidates = new Set(vectors.map((v) => v.candidateOf3));
+    for (const c of [0, 1, 2, 'stable']) expect(candidates).toContain(c);
     // Both arms and both edges of `bucket < 1000` are represented.
     const buckets = vectors.map((v) => v.bucket);
     for (const edge of [0, 999, 1000, 9999]) expect(buckets).toContain(edge);
@@ -110,7 +134,8 @@ describe('docs/bucketing.md', () => {
     const program = `${snippet('python')}
 
 import json, sys
-print(json.dumps([[murmur3_x86_32(utf8(s + ":" + a)), bucket_of(s, a)] for s, a in json.load(sys.stdin)]))
+weights = ${JSON.stringify(CANDIDATE_WEIGHT_SETS)}
+print(json.dumps([[murmur3_x86_32(utf8(s + ":" + a)), bucket_of(s, a), [candidate(bucket_of(s, a), w) for w in weights]] for s, a in json.load(sys.stdin)]))
 `;
     const child = spawnSync('python3', ['-c', program], {
       input: JSON.stringify(input),
@@ -118,7 +143,11 @@ print(json.dumps([[murmur3_x86_32(utf8(s + ":" + a)), bucket_of(s, a)] for s, a 
     });
     expect(child.stderr).toBe('');
     expect(JSON.parse(child.stdout)).toEqual(
-      input.map(([salt, id]) => [referenceMurmur3(`${salt}:${id}`), bucketOf(salt, id)]),
+      input.map(([salt, id]) => [
+        referenceMurmur3(`${salt}:${id}`),
+        bucketOf(salt, id),
+        candidatesOf(bucketOf(salt, id)).map((k) => (k < 0 ? null : k)),
+      ]),
     );
   });
 
@@ -137,7 +166,9 @@ fn main() {
         let line = line.unwrap();
         let (salt, account_id) = line.split_once('\\t').unwrap();
         let key = format!("{salt}:{account_id}");
-        println!("{} {} {}", murmur3_x86_32(key.as_bytes(), 0), bucket_of(salt, account_id), is_canary(salt, account_id, ${VECTOR_WEIGHT_BPS}));
+        let bucket = bucket_of(salt, account_id);
+        let candidates: Vec<String> = ${rustWeightSets()}.iter().map(|w| match candidate_of_bucket(bucket, w) { Some(k) => k.to_string(), None => "-".to_string() }).collect();
+        println!("{} {} {} {}", murmur3_x86_32(key.as_bytes(), 0), bucket, is_canary(salt, account_id, ${VECTOR_WEIGHT_BPS}), candidates.join(","));
     }
 }
 `,
@@ -156,7 +187,8 @@ fn main() {
       expect(run.stdout.trimEnd().split('\n')).toEqual(
         input.map(([salt, id]) => {
           const bucket = bucketOf(salt, id);
-          return `${referenceMurmur3(`${salt}:${id}`)} ${bucket} ${bucket < VECTOR_WEIGHT_BPS}`;
+          const candidates = candidatesOf(bucket).map((k) => (k < 0 ? '-' : String(k)));
+          return `${referenceMurmur3(`${salt}:${id}`)} ${bucket} ${bucket < VECTOR_WEIGHT_BPS} ${candidates.join(',')}`;
         }),
       );
     } finally {

@@ -2,6 +2,7 @@
 // table rendered from both. A test asserts the doc holds exactly this table, and checks every row
 // against an independent murmur3 and the doc's Python and Rust snippets.
 import { bucketOf } from '../bucket-of.js';
+import { candidateOfBucket } from '../candidate-of-bucket.js';
 import { murmur3x86_32 } from '../murmur3-x86-32.js';
 
 /** Salt and account id of one published vector. */
@@ -16,7 +17,12 @@ export interface BucketingVector extends BucketingVectorInput {
   readonly hash: number;
   readonly bucket: number;
   readonly armAt10Pct: 'stable' | 'canary';
+  /** With three candidates at {@link CANDIDATE_VECTOR_WEIGHTS_BPS}: the candidate (0, 1, 2) or stable. */
+  readonly candidateOf3: number | 'stable';
 }
+
+/** The three candidates' weights the table shows: 10 %, 20 % and 33.33 % (a full lane). */
+export const CANDIDATE_VECTOR_WEIGHTS_BPS: readonly number[] = [1000, 2000, 3333];
 
 /** Weight at which the table shows the arm: 10 % = 1000 bps. */
 export const VECTOR_WEIGHT_BPS = 1000;
@@ -56,8 +62,14 @@ export function bucketingVectors(): BucketingVector[] {
       hash: murmur3x86_32(`${salt}:${accountId}`, 0),
       bucket,
       armAt10Pct: bucket < VECTOR_WEIGHT_BPS ? 'canary' : 'stable',
+      candidateOf3: candidateOrStable(bucket),
     };
   });
+}
+
+function candidateOrStable(bucket: number): number | 'stable' {
+  const k = candidateOfBucket(bucket, CANDIDATE_VECTOR_WEIGHTS_BPS);
+  return k < 0 ? 'stable' : k;
 }
 
 function hex32(value: number): string {
@@ -67,12 +79,12 @@ function hex32(value: number): string {
 /** The markdown table of docs/bucketing.md (strings shown as JSON literals). */
 export function renderVectorTable(): string {
   const lines = [
-    '| salt | account id | key bytes | murmur3 x86_32 | bucket | arm at 10 % |',
-    '| --- | --- | ---: | --- | ---: | --- |',
+    '| salt | account id | key bytes | murmur3 x86_32 | bucket | arm at 10 % | 3 candidates at 10, 20, 33.33 % |',
+    '| --- | --- | ---: | --- | ---: | --- | --- |',
   ];
   for (const v of bucketingVectors())
     lines.push(
-      `| \`${JSON.stringify(v.salt)}\` | \`${JSON.stringify(v.accountId)}\` | ${v.keyUtf8Bytes} | \`${hex32(v.hash)}\` | ${v.bucket} | ${v.armAt10Pct} |`,
+      `| \`${JSON.stringify(v.salt)}\` | \`${JSON.stringify(v.accountId)}\` | ${v.keyUtf8Bytes} | \`${hex32(v.hash)}\` | ${v.bucket} | ${v.armAt10Pct} | ${v.candidateOf3} |`,
     );
   return lines.join('\n');
 }
