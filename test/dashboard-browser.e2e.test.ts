@@ -131,12 +131,23 @@ describe('the dashboard in Chromium', { timeout: TEST_MS }, () => {
   it('shows the rollout, follows new frames, and approves, halts and rolls it back as an operator', async () => {
     const canary = testCanary({ mode: 'manual' });
     const server = await serve(canary);
+    const before: number[] = [];
+    const subscription = canary.decisions$.subscribe((d) => before.push(d.seq));
     let t = drive(canary, 1); // the rollout starts: step 1 at 5 %
+    subscription.unsubscribe();
     expect(canary.state).toMatchObject({ status: 'step', stepIndex: 0, weightPct: 5 });
+    expect(before.length).toBeGreaterThan(1);
 
     const session = await openDashboard(server, OPERATOR);
     await connectedAs(session, 'operator');
     await showsWeight(session, 5);
+    // The log holds the decisions taken before the page opened, not only the last one.
+    await waitFor(
+      session,
+      'the first decision in the log',
+      `#decisions-body tr[data-seq="${before[0]}"]`,
+    );
+    expect(await session.page.locator('#decisions-body tr[data-seq]').count()).toBe(before.length);
     expect(await text(session, '#step')).toBe('1');
     expect(await text(session, '#rollout-name')).toContain('bot@1.0.0 → bot@2.0.0');
     // The token left the address bar (and so the history); the tab keeps it in sessionStorage.

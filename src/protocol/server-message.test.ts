@@ -45,6 +45,7 @@ describe('parseServerFrame', () => {
         type: 'welcome',
         role: 'operator',
         rollout: { id: 'r-1', versions: { stable: 'bot@1.0.0', canary: 'bot@2.0.0' } },
+        recentDecisions: [DECISION],
       },
       { type: 'state', seq: 0, state: STATE },
       { type: 'decision', seq: 4, decision: DECISION },

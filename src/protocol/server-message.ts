@@ -46,6 +46,8 @@ export interface WelcomeFrame {
     /** The strategy version each arm runs. */
     readonly versions: { readonly stable: string; readonly canary: string };
   };
+  /** The latest decisions before this connection (at most 100), oldest first: the log so far. */
+  readonly recentDecisions: readonly ReportDecision[];
 }
 
 /** Where the rollout is, and the last `seq` it is current as of (a late client gets it first). */
@@ -187,6 +189,7 @@ const FRAME_SCHEMAS = {
       id: z.string().min(1),
       versions: z.strictObject({ stable: z.string(), canary: z.string() }),
     }),
+    recentDecisions: z.array(decisionSchema),
   }),
   state: z.strictObject({ type: z.literal('state'), seq, state: canaryStateSchema }),
   decision: z.strictObject({ type: z.literal('decision'), seq, decision: decisionSchema }),

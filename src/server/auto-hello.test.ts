@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { T0_MS, testCanary } from '../embed/test-support/bot-driver.js';
+import { T0_MS, drive, testCanary } from '../embed/test-support/bot-driver.js';
 import type { ServerFrame } from '../protocol/index.js';
 import { createCanaryServer, type CanaryServer } from './create-canary-server.js';
 import type { ServerTokens } from './server-tokens.js';
@@ -47,6 +47,18 @@ afterEach(async () => {
 });
 
 describe('hello with role "auto"', () => {
+  it('welcomes with the decisions taken before it connected, oldest first', async () => {
+    const canary = testCanary();
+    const server = await createCanaryServer({ canary, tokens: { operator: OPERATOR } });
+    open.servers.push(server);
+    const seqs: number[] = [];
+    canary.decisions$.subscribe((d) => seqs.push(d.seq));
+    drive(canary, 1);
+    expect(seqs.length).toBeGreaterThan(1);
+    const welcome = await admitted(await autoHello(server, OPERATOR));
+    expect(welcome.recentDecisions.map((d) => d.seq)).toEqual(seqs);
+  });
+
   it('admits the operator token as an operator, saying so and which rollout this is', async () => {
     const server = await serve({ operator: OPERATOR, subscriber: SUBSCRIBER });
     const client = await autoHello(server, OPERATOR);

@@ -211,6 +211,7 @@ export class MessageHandler {
       type: 'welcome',
       role,
       rollout: { id: canary.rolloutId, versions: { ...canary.versions } },
+      recentDecisions: this.#hub.recentDecisions,
     };
     client.send(welcome);
     this.#hub.add(client);

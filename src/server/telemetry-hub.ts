@@ -10,6 +10,9 @@ import { sameState } from './same-state.js';
 import type { MetricsFrame, ServerFrame, StateFrame } from '../protocol/index.js';
 import type { ServerMetrics } from './server-metrics.js';
 
+/** Decisions a hub keeps for clients that join late (the dashboard's log): the latest 100. */
+export const RECENT_DECISIONS = 100;
+
 /** Options of {@link TelemetryHub}. */
 export interface TelemetryHubOptions {
   /** At most one metrics frame per this many wall-clock ms (the latest one; 0: every snapshot). */
@@ -37,6 +40,8 @@ export class TelemetryHub {
   readonly #subscriptions: Subscription[] = [];
   #seq = 0;
   #lastDecision: ReportDecision | null = null;
+  /** The latest {@link RECENT_DECISIONS} decisions, oldest first. */
+  readonly #recentDecisions: ReportDecision[] = [];
   readonly #listeners = new Set<(frame: ServerFrame) => void>();
   #lastState: CanaryState;
   #lastMetricsAtMs = Number.NEGATIVE_INFINITY;
@@ -105,9 +110,16 @@ export class TelemetryHub {
     return this.#lastDecision;
   }
 
+  /** The latest {@link RECENT_DECISIONS} decisions, oldest first: a dashboard's log when it opens. */
+  get recentDecisions(): readonly ReportDecision[] {
+    return this.#recentDecisions;
+  }
+
   #onDecision(decision: Decision): void {
     this.#metrics.decisions.inc({ action: decision.action, disposition: decision.disposition });
     this.#lastDecision = reportDecisionOf(decision);
+    this.#recentDecisions.push(this.#lastDecision);
+    if (this.#recentDecisions.length > RECENT_DECISIONS) this.#recentDecisions.shift();
     this.#broadcast({ type: 'decision', seq: ++this.#seq, decision: this.#lastDecision }, true);
     this.checkState();
     this.#queueCheck();

@@ -133,6 +133,8 @@ function onFrame(frame) {
       if (last !== null && last.id !== frame.rollout.id) resetRollout();
       model.role = frame.role;
       model.rollout = frame.rollout;
+      // The log so far: a page opened mid-rollout shows the decisions it missed (each once).
+      for (const decision of frame.recentDecisions) addDecision(decision);
       model.sessions++;
       attempt = 0;
       setConnection('connected', 'connected');
