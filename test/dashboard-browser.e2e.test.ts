@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Canary } from '../src/embed/create-canary.js';
-import { drive, T0_MS, TEST_PLAN, testCanary } from '../src/embed/test-support/bot-driver.js';
+import {
+  drive,
+  T0_MS,
+  TEST_PLAN_WITH_BLACKOUT,
+  testCanary,
+} from '../src/embed/test-support/bot-driver.js';
 import type { ServerFrame } from '../src/protocol/index.js';
 import {
   createCanaryServer,
@@ -105,15 +110,7 @@ async function health(server: CanaryServer): Promise<HealthBody> {
 
 describe('the dashboard in Chromium', { timeout: TEST_MS }, () => {
   it('shows when the trading calendar holds the steps, and when it opens', async () => {
-    const canary = testCanary({
-      plan: {
-        ...TEST_PLAN,
-        calendar: {
-          timeZone: 'UTC',
-          blackouts: [{ name: 'funding', daily: { from: '00:00', to: '00:10' } }],
-        },
-      },
-    });
+    const canary = testCanary({ plan: TEST_PLAN_WITH_BLACKOUT });
     const server = await serve(canary);
     const t = drive(canary, 1); // 00:00 to 00:01 UTC: inside the blackout
     const session = await openDashboard(server, SUBSCRIBER);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Canary } from '../../embed/create-canary.js';
-import { TEST_PLAN, drive, testCanary } from '../../embed/test-support/bot-driver.js';
+import { TEST_PLAN_WITH_BLACKOUT, drive, testCanary } from '../../embed/test-support/bot-driver.js';
 import { createCanaryServer, type CanaryServer, type HealthBody } from '../../server/index.js';
 import type { CliIo } from '../cli-io.js';
 import { runCli } from '../run-cli.js';
@@ -155,15 +155,7 @@ describe('strategy-canary ctl', () => {
   }, 60_000);
 
   it('says when the trading calendar holds the steps, and until when', async () => {
-    const canary = testCanary({
-      plan: {
-        ...TEST_PLAN,
-        calendar: {
-          timeZone: 'UTC',
-          blackouts: [{ name: 'funding', daily: { from: '00:00', to: '00:10' } }],
-        },
-      },
-    });
+    const canary = testCanary({ plan: TEST_PLAN_WITH_BLACKOUT });
     const server = await createCanaryServer({ canary, tokens: { operator: OPERATOR } });
     open.push({ server, canary });
     drive(canary, 1); // 00:00 to 00:01 UTC: inside the blackout

@@ -21,6 +21,18 @@ export const TEST_PLAN = {
   steps: PLAN_PRESETS.aggressive.steps.map((step) => ({ ...step, maxDurationMs: 600_000 })),
 };
 
+/**
+ * {@link TEST_PLAN} with a trading calendar: a "funding" blackout every day from 00:00 to 00:10
+ * UTC, so a drive from {@link T0_MS} (00:00) starts inside it.
+ */
+export const TEST_PLAN_WITH_BLACKOUT = {
+  ...TEST_PLAN,
+  calendar: {
+    timeZone: 'UTC',
+    blackouts: [{ name: 'funding', daily: { from: '00:00', to: '00:10' } }],
+  },
+};
+
 /** A canary over {@link ACCOUNTS} with the test plan. */
 export function testCanary(extra: Partial<CanaryOptions> = {}): Canary {
   return createCanary({
