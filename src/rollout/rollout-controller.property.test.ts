@@ -8,7 +8,7 @@ import { PLAN_PRESETS, type PlanPresetName } from './plan-presets.js';
 import { scalePlan } from './scale-plan.js';
 import { RolloutController, type ControllerOutput } from './rollout-controller.js';
 import { ROLLOUT_CODES } from './rollout-codes.js';
-import { quarterHourArb, weekdaysArb } from './test-support/calendar-arbitraries.js';
+import { calendarArb } from './test-support/calendar-arbitraries.js';
 import { TradingCalendar, type PlanCalendar } from './trading-calendar.js';
 import type { RolloutStatus } from './rollout-state.js';
 import { FakeEngine, NEW, OLD, proposal } from './test-support/fake-engine.js';
@@ -326,25 +326,6 @@ const advancingOpArb: fc.Arbitrary<Op> = fc.oneof(
     ),
   },
 );
-
-/** Random calendars on a 15-minute grid: sessions, daily blackouts, zones with and without DST. */
-const calendarArb: fc.Arbitrary<PlanCalendar> = (() => {
-  const hhmm = quarterHourArb;
-  const days = weekdaysArb;
-  return fc.record({
-    timeZone: fc.constantFrom('UTC', 'America/New_York', 'Asia/Kolkata', 'Europe/London'),
-    sessions: fc.array(fc.record({ days, open: hhmm, close: hhmm }), { maxLength: 2 }),
-    blackouts: fc.array(
-      fc.record({
-        name: fc.constantFrom('news', 'funding'),
-        daily: fc.record({ from: hhmm, to: hhmm }),
-        days,
-      }),
-      { minLength: 1, maxLength: 3 },
-    ),
-    durations: fc.constantFrom<'event-time' | 'open'>('event-time', 'open'),
-  });
-})();
 
 describe('RolloutController invariants (random proposals, operator commands, completions, times)', () => {
   const presetArb = fc.constantFrom<PlanPresetName>(
