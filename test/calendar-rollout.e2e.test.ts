@@ -65,6 +65,9 @@ function advances(audit: readonly AuditLine[]): AuditLine[] {
 describe('a plan with a trading calendar, replayed on the BTCUSDT samples (A/A)', () => {
   it('holds every advance inside the blackout, says why in the audit log, and promotes after it', async () => {
     const { out, audit } = await run('event-time');
+    const auditText = readFileSync(join(out, 'audit.jsonl'), 'utf8');
+    expect(auditText).toContain('s of event time, minimum');
+    expect(auditText).not.toContain('s of open time, minimum');
     const refused = audit.filter((l) => l.detail?.code === 'CALENDAR_CLOSED');
     expect(refused.length).toBeGreaterThan(0);
     for (const l of refused) {
@@ -100,7 +103,9 @@ describe('a plan with a trading calendar, replayed on the BTCUSDT samples (A/A)'
   });
 
   it('with durations counting open time, a step lasts its minimum outside the blackout', async () => {
-    const { audit } = await run('open');
+    const { out, audit } = await run('open');
+    // The reasons say what the minimum counted.
+    expect(readFileSync(join(out, 'audit.jsonl'), 'utf8')).toContain('s of open time, minimum');
     const plan = PLAN_PRESETS.short.steps.map((step) => step.minDurationMs);
     const moved = advances(audit);
     expect(moved.length).toBeGreaterThan(0);

@@ -86,6 +86,17 @@ describe('decideStep', () => {
     expect(d.reasons.slice(2)).toEqual(allPass);
   });
 
+  it('says what the step time counted: event time, or open time under a calendar', () => {
+    const early = { ...step, elapsedInStepMs: 60_000 };
+    expect(decideStep(allPass, okGuardrails, early).reasons[0]!.message).toBe(
+      'step 2 has run 60 s of event time, minimum 900 s',
+    );
+    expect(
+      decideStep(allPass, okGuardrails, { ...early, elapsedCounts: 'open time' }).reasons[0]!
+        .message,
+    ).toBe('step 2 has run 60 s of open time, minimum 900 s');
+  });
+
   it('never acts on a dry-run metric: shown worse, it neither rolls back nor blocks the advance', () => {
     const dry = { ...ev('feeBps', 'worse'), dryRun: true };
     const decision = decideStep([...allPass, dry], okGuardrails, step);

@@ -19,8 +19,10 @@ export interface StepContext {
   readonly weightPct: number;
   /** Weight the next step would set; null on the last step. */
   readonly nextWeightPct: number | null;
-  /** Event time spent in this step so far, ms. */
+  /** Time spent in this step so far, ms: event time, or open time under a calendar that says so. */
   readonly elapsedInStepMs: number;
+  /** What {@link elapsedInStepMs} counts, for the reasons' text (default `event time`). */
+  readonly elapsedCounts?: 'event time' | 'open time';
   readonly minDurationMs: number;
   /** null: no maximum (the step may hold forever). */
   readonly maxDurationMs: number | null;
@@ -88,7 +90,7 @@ export function decideStep(
     gates.push(
       plainReason(
         'WAIT_MIN_DURATION',
-        `step ${step.stepIndex} has run ${formatNumber(step.elapsedInStepMs / 1000)} s of event time, minimum ${formatNumber(step.minDurationMs / 1000)} s`,
+        `step ${step.stepIndex} has run ${formatNumber(step.elapsedInStepMs / 1000)} s of ${step.elapsedCounts ?? 'event time'}, minimum ${formatNumber(step.minDurationMs / 1000)} s`,
       ),
     );
   }

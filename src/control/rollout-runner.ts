@@ -380,6 +380,7 @@ export class RolloutRunner {
       weightPct: step.weightPct,
       nextWeightPct: next?.weightPct ?? null,
       elapsedInStepMs: this.controller.stepElapsedMs(nowUs),
+      elapsedCounts: this.controller.stepElapsedCounts,
       minDurationMs: step.minDurationMs,
       // The controller enforces the maximum duration (tick), so the rule never has to.
       maxDurationMs: null,

@@ -244,6 +244,11 @@ export class RolloutController {
     return this.#stepElapsedUs(nowUs, false) / 1000;
   }
 
+  /** What {@link stepElapsedMs} counts: open time when the plan's calendar says so. */
+  get stepElapsedCounts(): 'event time' | 'open time' {
+    return this.#calendar?.countsOpenTimeOnly === true ? 'open time' : 'event time';
+  }
+
   /**
    * The current step's age in µs, event time or open time. A maximum counts open time whenever
    * the plan has a calendar: a step that the calendar holds is not undecided, and a canary is not
@@ -735,7 +740,7 @@ export class RolloutController {
     const onMax = stepOnMaxDuration(this.plan, s.stepIndex);
     const note = detail(
       ROLLOUT_CODES.MAX_DURATION,
-      `step ${s.stepIndex} (${step.name}) undecided after its maximum of ${step.maxDurationMs} ms: ${
+      `step ${s.stepIndex} (${step.name}) undecided after its maximum of ${step.maxDurationMs} ms${this.#calendar === null ? '' : ' of open time'}: ${
         onMax === 'halt' ? 'halted for an operator (resume or roll back)' : 'rollback'
       }`,
     );
