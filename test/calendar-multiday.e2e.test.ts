@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import {
   type DailyCalendar,
 } from '../src/rollout/test-support/calendar-arbitraries.js';
 import { openByLocalClock } from '../src/rollout/test-support/local-clock-reference.js';
-import { cli, tempDir } from './cli-harness.js';
+import { cli, tempDir, readAuditLines } from './cli-harness.js';
 
 /**
  * The trading calendar over a generated multi-day feed: for random calendars (zones, sessions,
@@ -79,10 +79,7 @@ async function replay(calendar: DailyCalendar): Promise<AuditLine[]> {
   ]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  return readFileSync(join(out, 'audit.jsonl'), 'utf8')
-    .trimEnd()
-    .split('\n')
-    .map((line) => JSON.parse(line) as AuditLine);
+  return readAuditLines<AuditLine>(out);
 }
 
 describe('a trading calendar over a generated multi-day feed (property)', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PLAN_PRESETS } from '../src/rollout/plan-presets.js';
 import { aaReplayArgs } from './aa-replay.js';
-import { cli, readReport, tempDir } from './cli-harness.js';
+import { cli, readReport, tempDir, readAuditLines } from './cli-harness.js';
 
 /** The samples run from 23:54 to 00:05 UTC; funding is paid at 00:00, this blackout ends before. */
 const BLACKOUT_FROM_US = Date.parse('2024-08-08T23:56:00Z') * 1000;
@@ -37,10 +37,7 @@ interface AuditLine {
 }
 
 function readAudit(dir: string): AuditLine[] {
-  return readFileSync(join(dir, 'audit.jsonl'), 'utf8')
-    .trimEnd()
-    .split('\n')
-    .map((line) => JSON.parse(line) as AuditLine);
+  return readAuditLines<AuditLine>(dir);
 }
 
 async function run(durations: 'event-time' | 'open'): Promise<{ out: string; audit: AuditLine[] }> {

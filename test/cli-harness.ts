@@ -55,6 +55,14 @@ export function tempDir(prefix = 'sc-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** A run directory's audit.jsonl, one parsed record a line (`T`: the fields a test reads). */
+export function readAuditLines<T>(dir: string): T[] {
+  return readFileSync(join(dir, 'audit.jsonl'), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as T);
+}
+
 /** A run directory's report.json. */
 export function readReport(dir: string): ReportJson {
   return JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as ReportJson;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReportJson } from '../src/report/report-json.js';
 import { SPOT_SAMPLES, aaReplayArgs } from './aa-replay.js';
-import { cli, ROOT, readReport, tempDir } from './cli-harness.js';
+import { cli, ROOT, readReport, tempDir, readAuditLines } from './cli-harness.js';
 import { replayRollingBack } from './rollback-replay.js';
 
 function aa(out: string, ...extra: string[]): string[] {
@@ -29,10 +29,7 @@ interface AuditLine {
 }
 
 function readAudit(dir: string): AuditLine[] {
-  return readFileSync(join(dir, 'audit.jsonl'), 'utf8')
-    .trimEnd()
-    .split('\n')
-    .map((line) => JSON.parse(line) as AuditLine);
+  return readAuditLines<AuditLine>(dir);
 }
 
 describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
