@@ -90,6 +90,17 @@ export type { ArmStrategyConfig, EngineConfig } from './engine/replay-config.js'
 export { generateAccounts } from './engine/generate-accounts.js';
 export { loadAccountsFile } from './engine/load-accounts-file.js';
 
+// Rollout plans (docs/rollout.md, "Plans")
+export {
+  loadPlan,
+  parsePlan,
+  segmentPlan,
+  type PlanSegment,
+  type PlanSegments,
+  type PlanStep,
+  type RolloutPlan,
+} from './rollout/index.js';
+
 // Embedding in a trading bot
 export {
   createCanary,

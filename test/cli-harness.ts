@@ -58,8 +58,8 @@ export function tempDir(prefix = 'sc-test-'): string {
 /** A run directory's audit.jsonl, one parsed record a line (`T`: the fields a test reads). */
 export function readAuditLines<T>(dir: string): T[] {
   return readFileSync(join(dir, 'audit.jsonl'), 'utf8')
-    .trimEnd()
     .split('\n')
+    .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as T);
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, OutputError } from '../core/errors.js';
@@ -21,6 +21,11 @@ export const RUN_FILES = {
   audit: 'audit.jsonl',
   /** Wall-clock measurements of the run (decision time per event): never in report.json. */
   timing: 'timing.json',
+  /** A segmented replay's summary (docs/rollout.md, "Segments"), instead of report.json. */
+  segmentsJson: 'segments.json',
+  segmentsMd: 'segments.md',
+  /** A segmented replay's per-segment run directories (`segments/NAME/`). */
+  segmentsDir: 'segments',
 } as const;
 
 /**
@@ -149,12 +154,19 @@ async function makeParents(path: string, created: string[]): Promise<void> {
 async function moveRunFiles(temp: string, target: string): Promise<void> {
   const names = await readdir(temp);
   await rm(join(target, RUN_FILES.json), { force: true });
+  await rm(join(target, RUN_FILES.segmentsJson), { force: true });
   for (const name of names) {
-    if (name !== RUN_FILES.json) await rename(join(temp, name), join(target, name));
+    if (name === RUN_FILES.json || name === RUN_FILES.segmentsJson) continue;
+    // A directory (a segmented run's segments/) replaces the previous run's as a whole.
+    if (name === RUN_FILES.segmentsDir)
+      await rm(join(target, name), { recursive: true, force: true });
+    await rename(join(temp, name), join(target, name));
   }
   for (const name of Object.values(RUN_FILES)) {
-    if (!names.includes(name)) await rm(join(target, name), { force: true });
+    if (!names.includes(name)) await rm(join(target, name), { recursive: true, force: true });
   }
+  if (names.includes(RUN_FILES.segmentsJson))
+    await rename(join(temp, RUN_FILES.segmentsJson), join(target, RUN_FILES.segmentsJson));
   if (names.includes(RUN_FILES.json))
     await rename(join(temp, RUN_FILES.json), join(target, RUN_FILES.json));
   await rm(temp, { recursive: true, force: true });
@@ -227,9 +239,12 @@ export function readRunReport(dir: string): ReportJson {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
+    const segmented = existsSync(join(dir, RUN_FILES.segmentsJson))
+      ? `; this is a segmented run: each segment's run directory is under ${join(dir, RUN_FILES.segmentsDir)}/`
+      : '';
     throw new ConfigError(
       'E_RUN_DIR',
-      `${path}: cannot read it (${(error as Error).message}); a run directory is what replay --out wrote`,
+      `${path}: cannot read it (${(error as Error).message}); a run directory is what replay --out wrote${segmented}`,
       { cause: error },
     );
   }

@@ -17,4 +17,9 @@ export interface Account {
   readonly capital: Decimal;
   /** Optional routing override. */
   readonly override?: RoutingOverride;
+  /**
+   * The segment the account belongs to (venue, region, account class: a name of the plan's
+   * `segments`), for a plan rolled out per segment; absent otherwise.
+   */
+  readonly segment?: string;
 }

@@ -48,6 +48,16 @@ describe('loadAccountsFile', () => {
     ]);
   });
 
+  it('reads a segment column (empty: none), in any column order', async () => {
+    const path = await csvFile('segment,account_id,capital\nspot,a,100\n,b,200\nusdm,c,300\n');
+    const accounts = await loadAccountsFile(path);
+    expect(accounts.map((a) => [a.id, a.segment])).toEqual([
+      ['a', 'spot'],
+      ['b', undefined],
+      ['c', 'usdm'],
+    ]);
+  });
+
   it.each([
     ['account_id,capital\nx,abc\n', /:2: capital: not a positive number \("abc"\)/],
     ['account_id,capital\nx,-5\n', /:2: capital: not a positive number/],

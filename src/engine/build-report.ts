@@ -33,6 +33,8 @@ export interface ReportSources {
   readonly paper: { readonly orders: number; readonly fills: number };
   /** A fixed-weight run's comparison of the arms (null with a plan: the runner has its own). */
   readonly comparison: ArmComparison | null;
+  /** Market events the run traded (a segment's: its venue's). */
+  readonly eventsTraded: number;
 }
 
 /** Assembles report.json's data from a finished run. */
@@ -89,6 +91,9 @@ export function buildReport(run: ReportSources): ReportJson {
       onBadLine: config.feed.onBadLine,
       sampleIntervalMs: config.sampleIntervalMs,
       command: config.command ?? null,
+      ...(config.segment === undefined
+        ? {}
+        : { segment: { ...config.segment, events: run.eventsTraded } }),
     },
     arms: { stable: arm('stable'), canary: arm('canary') },
     exposure: {

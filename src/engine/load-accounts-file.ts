@@ -8,9 +8,10 @@ import { Decimal, isDecimalString } from '../core/money.js';
 const OVERRIDES: readonly string[] = ['stable', 'canary', 'exclude'];
 
 /**
- * Reads accounts from a CSV file with a header: `account_id,capital[,override]`.
+ * Reads accounts from a CSV file with a header: `account_id,capital[,override][,segment]`.
  * `capital` is a positive decimal in quote currency; `override` is empty or one of `stable`,
- * `canary`, `exclude` (see {@link RoutingOverride}). Quoted fields, a BOM and CRLF are accepted.
+ * `canary`, `exclude` (see {@link RoutingOverride}); `segment` is empty or the name of a segment
+ * of the plan (checked against the plan by the replay). Quoted fields, a BOM and CRLF are accepted.
  * Throws a ConfigError (`E_ACCOUNTS_FILE`) naming the file, line and field on the first bad row.
  */
 export async function loadAccountsFile(path: string): Promise<Account[]> {
@@ -31,8 +32,14 @@ export async function loadAccountsFile(path: string): Promise<Account[]> {
   const idColumn = header.indexOf('account_id');
   const capitalColumn = header.indexOf('capital');
   const overrideColumn = header.indexOf('override');
+  const segmentColumn = header.indexOf('segment');
   if (idColumn < 0 || capitalColumn < 0) {
-    throw accountsError(path, 1, 'header', 'expected columns account_id,capital[,override]');
+    throw accountsError(
+      path,
+      1,
+      'header',
+      'expected columns account_id,capital[,override][,segment]',
+    );
   }
   const seen = new Set<string>();
   const accounts: Account[] = [];
@@ -42,6 +49,7 @@ export async function loadAccountsFile(path: string): Promise<Account[]> {
     const id = row[idColumn] ?? '';
     const capitalText = row[capitalColumn] ?? '';
     const override = overrideColumn >= 0 ? (row[overrideColumn] ?? '') : '';
+    const segment = segmentColumn >= 0 ? (row[segmentColumn] ?? '') : '';
     if (id === '') throw accountsError(path, line, 'account_id', 'empty');
     if (seen.has(id)) throw accountsError(path, line, 'account_id', `duplicate id "${id}"`);
     if (
@@ -68,11 +76,12 @@ export async function loadAccountsFile(path: string): Promise<Account[]> {
       );
     }
     seen.add(id);
-    accounts.push(
-      override === ''
-        ? { id, capital: new Decimal(capitalText) }
-        : { id, capital: new Decimal(capitalText), override: override as RoutingOverride },
-    );
+    accounts.push({
+      id,
+      capital: new Decimal(capitalText),
+      ...(override === '' ? {} : { override: override as RoutingOverride }),
+      ...(segment === '' ? {} : { segment }),
+    });
   }
   if (accounts.length === 0) throw accountsError(path, 0, '-', 'no accounts in the file');
   return accounts;

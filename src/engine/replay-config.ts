@@ -67,4 +67,6 @@ export interface ReplayConfig extends EngineConfig {
   readonly rollout?: ReplayRollout;
   /** The command line that reproduces the run, for the report (see `reproduceCommand`). */
   readonly command?: string;
+  /** The segment this run is, in a segmented replay (docs/rollout.md, "Segments"). */
+  readonly segment?: { readonly name: string; readonly venue: string | null };
 }

@@ -13,6 +13,7 @@ import {
   reproduceText,
   verdictOf,
   type AssumptionTable,
+  reportTitle,
 } from './report-view.js';
 import { planText } from './render-report-md.js';
 
@@ -94,7 +95,7 @@ export function renderReportHtml(
   audit: readonly AuditLineForReport[],
   charts: ReportChartSvgs,
 ): string {
-  const title = `Rollout report: ${report.arms.canary.id} over ${report.arms.stable.id}`;
+  const title = reportTitle(report);
   return `<!doctype html>
 <html lang="en">
 <head>

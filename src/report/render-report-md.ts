@@ -10,6 +10,7 @@ import {
   noComparisonText,
   reproduceText,
   verdictOf,
+  reportTitle,
 } from './report-view.js';
 import { calendarText } from './calendar-text.js';
 
@@ -32,9 +33,8 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
  */
 export function renderReportMd(report: ReportJson, audit: readonly AuditLineForReport[]): string {
   const verdict = verdictOf(report);
-  const { stable, canary } = report.arms;
   const out: string[] = [];
-  out.push(`# Rollout report: ${canary.id} over ${stable.id}`, '');
+  out.push(`# ${reportTitle(report)}`, '');
   out.push(`**Verdict: ${verdict.outcome}.** ${verdict.headline}`, '');
   if (verdict.decisiveReason !== null) {
     out.push(`Decided by decision ${verdict.decisiveSeq ?? '–'}: ${verdict.decisiveReason}`, '');
@@ -164,5 +164,10 @@ export function planText(report: ReportJson): string {
       ? `, first a baseline of ${durationText(baselineMs)} with every account on stable (each account's own offsets removed from the comparison)`
       : '';
   const calendar = plan.calendar === undefined ? '' : `; ${calendarText(plan.calendar)}`;
-  return `plan \`${plan.name}\` (${plan.mode} mode, positions ${plan.positions}${scale}${baseline}${calendar})`;
+  const segment = report.inputs.segment;
+  const segmentText =
+    segment === undefined
+      ? ''
+      : `; segment \`${segment.name}\` of a segmented plan, a rollout of its own over its accounts and the ${segment.events.toLocaleString('en-US')} events of ${segment.venue ?? 'every venue'}`;
+  return `plan \`${plan.name}\` (${plan.mode} mode, positions ${plan.positions}${scale}${baseline}${calendar})${segmentText}`;
 }

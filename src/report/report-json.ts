@@ -120,6 +120,20 @@ export interface ReportInputs {
    * the run did not come from the command line.
    */
   readonly command: string | null;
+  /**
+   * One segment of a segmented replay (docs/rollout.md, "Segments"): its name, its venue (null:
+   * every venue) and the events it traded of the `events` read. Absent for a run without
+   * segments (added within schema 4).
+   */
+  readonly segment?: ReportSegment;
+}
+
+/** The segment a report.json is about, in a segmented replay. */
+export interface ReportSegment {
+  readonly name: string;
+  readonly venue: string | null;
+  /** Market events this segment traded (its venue's). */
+  readonly events: number;
 }
 
 /** One arm's results. Money as decimal strings (quote currency); statistics as numbers. */

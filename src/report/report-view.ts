@@ -442,3 +442,11 @@ export function assumptionTables(report: ReportJson): AssumptionTable[] {
   }
   return tables;
 }
+
+/** A report's title: the canary over stable, and the segment in a segmented replay. */
+export function reportTitle(report: ReportJson): string {
+  const segment = report.inputs.segment;
+  return `Rollout report: ${report.arms.canary.id} over ${report.arms.stable.id}${
+    segment === undefined ? '' : `, segment ${segment.name}`
+  }`;
+}

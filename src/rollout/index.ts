@@ -5,6 +5,7 @@
 export {
   comparisonStepCount,
   PLAN_METRIC_NAMES,
+  segmentPlan,
   stepOnMaxDuration,
   stepPolicies,
   stepRequirements,
@@ -13,6 +14,8 @@ export {
   type PlanMetricName,
   type PlanMetricPolicy,
   type PlanRequirement,
+  type PlanSegment,
+  type PlanSegments,
   type PlanStep,
   type PositionsPolicy,
   type RolloutPlan,

@@ -19,6 +19,7 @@ import {
   type PlanRequirement,
   type PlanStep,
   type RolloutPlan,
+  segmentPlan,
 } from './plan.js';
 
 const onMaxDurationSchema = z.enum(['halt', 'rollback']);
@@ -69,6 +70,19 @@ const calendarSchema = z.strictObject({
   durations: z.enum(['event-time', 'open']).optional(),
 });
 
+const segmentsSchema = z.strictObject({
+  mode: z.enum(['parallel', 'sequence']).optional(),
+  list: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        venue: z.string().min(1).nullable().optional(),
+        steps: z.array(stepSchema).min(1).optional(),
+      }),
+    )
+    .min(1),
+});
+
 /** What a plan file holds: only `steps` is required, everything else has a documented default. */
 const planFileSchema = z.strictObject({
   type: z.literal('rollout-plan').optional(),
@@ -93,6 +107,7 @@ const planFileSchema = z.strictObject({
   analysisIntervalMs: z.number().optional(),
   baselineMs: z.number().optional(),
   calendar: calendarSchema.optional(),
+  segments: segmentsSchema.optional(),
   // Retired with the paired analysis (its sequences tune themselves to the margins): refused with
   // a message that says so.
   analysis: z.unknown().optional(),
@@ -299,6 +314,31 @@ export function planIssues(plan: RolloutPlan): PlanIssue[] {
   if (!(Number.isFinite(baselineMs) && baselineMs >= 0))
     add('baselineMs', `must be a finite number of ms ≥ 0, got ${String(plan.baselineMs)}`);
   if (plan.calendar !== undefined) issues.push(...calendarIssues(plan.calendar));
+  if (plan.segments !== undefined) issues.push(...segmentsIssues(plan));
+  return issues;
+}
+
+/** A segment's name names its directory in a run's outputs: kept to safe characters. */
+const SEGMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** The segments' own rules, and each segment's steps checked as a plan's (paths under the segment). */
+function segmentsIssues(plan: RolloutPlan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const names = new Set<string>();
+  (plan.segments?.list ?? []).forEach((segment, i) => {
+    const at = `segments.list.${i}`;
+    if (!SEGMENT_NAME.test(segment.name))
+      issues.push({
+        path: `${at}.name`,
+        message: `must be 1 to 64 lower-case letters, digits, "-" or "_" (it names a directory), got ${JSON.stringify(segment.name)}`,
+      });
+    else if (names.has(segment.name))
+      issues.push({ path: `${at}.name`, message: `duplicate segment name "${segment.name}"` });
+    names.add(segment.name);
+    if (segment.steps !== undefined)
+      for (const issue of planIssues(segmentPlan(plan, segment.name)))
+        if (issue.path.startsWith('steps')) issues.push({ ...issue, path: `${at}.${issue.path}` });
+  });
   return issues;
 }
 
@@ -360,30 +400,34 @@ function normalize(file: PlanFile, path: string): RolloutPlan {
     typeof entry === 'string'
       ? { metric: entry, scope: metrics[entry]?.nonInferiorityScope ?? 'step' }
       : { metric: entry.metric, scope: entry.scope };
-  const steps: PlanStep[] = [];
-  for (const raw of file.steps) {
-    const maxDurationMs =
-      raw.maxDurationMs !== undefined
-        ? raw.maxDurationMs
-        : raw.minDurationMs > 0
-          ? raw.minDurationMs * MAX_DURATION_FACTOR
-          : null;
-    steps.push({
-      name: raw.name ?? (raw.weightPct === 0 ? 'shadow' : `${raw.weightPct}%`),
-      weightPct: raw.weightPct,
-      minDurationMs: raw.minDurationMs,
-      maxDurationMs,
-      minCanaryFills: raw.minCanaryFills ?? 0,
-      ...(raw.metrics !== undefined ? { metrics: normalizeOverrides(raw.metrics) } : {}),
-      requireNonInferior: (
-        raw.requireNonInferior ??
-        (raw.weightPct < 100
-          ? DEFAULT_REQUIRED_METRICS.filter((metric) => metrics[metric]?.dryRun !== true)
-          : [])
-      ).map(requirement) as PlanRequirement[],
-      ...(raw.onMaxDuration !== undefined ? { onMaxDuration: raw.onMaxDuration } : {}),
-    });
-  }
+  const normalizeSteps = (raws: PlanFile['steps']): PlanStep[] => {
+    const steps: PlanStep[] = [];
+    for (const raw of raws) {
+      const maxDurationMs =
+        raw.maxDurationMs !== undefined
+          ? raw.maxDurationMs
+          : raw.minDurationMs > 0
+            ? raw.minDurationMs * MAX_DURATION_FACTOR
+            : null;
+      steps.push({
+        name: raw.name ?? (raw.weightPct === 0 ? 'shadow' : `${raw.weightPct}%`),
+        weightPct: raw.weightPct,
+        minDurationMs: raw.minDurationMs,
+        maxDurationMs,
+        minCanaryFills: raw.minCanaryFills ?? 0,
+        ...(raw.metrics !== undefined ? { metrics: normalizeOverrides(raw.metrics) } : {}),
+        requireNonInferior: (
+          raw.requireNonInferior ??
+          (raw.weightPct < 100
+            ? DEFAULT_REQUIRED_METRICS.filter((metric) => metrics[metric]?.dryRun !== true)
+            : [])
+        ).map(requirement) as PlanRequirement[],
+        ...(raw.onMaxDuration !== undefined ? { onMaxDuration: raw.onMaxDuration } : {}),
+      });
+    }
+    return steps;
+  };
+  const steps = normalizeSteps(file.steps);
   const guardrails: Record<string, number> = { ...DEFAULT_GUARDRAIL_LIMITS };
   if (file.guardrails !== undefined)
     for (const [name, limit] of Object.entries(file.guardrails)) {
@@ -402,6 +446,18 @@ function normalize(file: PlanFile, path: string): RolloutPlan {
     analysisIntervalMs: file.analysisIntervalMs ?? DEFAULT_ANALYSIS_INTERVAL_MS,
     ...(file.baselineMs === undefined ? {} : { baselineMs: file.baselineMs }),
     ...(file.calendar === undefined ? {} : { calendar: file.calendar as PlanCalendar }),
+    ...(file.segments === undefined
+      ? {}
+      : {
+          segments: {
+            mode: file.segments.mode ?? 'parallel',
+            list: file.segments.list.map((segment) => ({
+              name: segment.name,
+              venue: segment.venue ?? null,
+              ...(segment.steps === undefined ? {} : { steps: normalizeSteps(segment.steps) }),
+            })),
+          },
+        }),
   };
 }
 

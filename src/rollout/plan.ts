@@ -131,6 +131,46 @@ export interface RolloutPlan {
    * open; absent, always. Never scaled: its times are the venue's clock.
    */
   readonly calendar?: PlanCalendar;
+  /**
+   * Roll out per segment (docs/rollout.md, "Segments"): one rollout of this plan per segment, each
+   * with the segment's steps. Absent: one rollout over every account.
+   */
+  readonly segments?: PlanSegments;
+}
+
+/**
+ * The rollout segment `name` of `plan` runs: the plan without its segments, with the segment's
+ * own steps when it has them. Throws a RangeError for a name the plan does not have.
+ */
+export function segmentPlan(plan: RolloutPlan, name: string): RolloutPlan {
+  const segment = plan.segments?.list.find((s) => s.name === name);
+  if (segment === undefined)
+    throw new RangeError(`the plan has no segment ${JSON.stringify(name)}`);
+  const { segments: _segments, ...rest } = plan;
+  return { ...rest, steps: segment.steps ?? plan.steps };
+}
+
+/**
+ * One segment of a segmented plan (docs/rollout.md, "Segments"): the accounts whose `segment` is
+ * `name`, trading the events of one venue, rolled out by a rollout of their own (own weights,
+ * evidence, rollback).
+ */
+export interface PlanSegment {
+  /** Unique in the plan: lower-case letters, digits, `-` and `_` (it names a directory). */
+  readonly name: string;
+  /** The venue (`MarketEvent.exchange`) whose events the segment's accounts trade; null: every event. */
+  readonly venue: string | null;
+  /** The segment's own steps (weights and gates); absent: the plan's. */
+  readonly steps?: readonly PlanStep[];
+}
+
+/**
+ * A plan rolled out per segment: `parallel` (every segment from the start) or `sequence` (each
+ * segment starts once the one before it has promoted; a rollback stops the sequence).
+ */
+export interface PlanSegments {
+  readonly mode: 'parallel' | 'sequence';
+  readonly list: readonly PlanSegment[];
 }
 
 /** What step `stepIndex` requires shown non-inferior, each metric with its scope. */

@@ -15,6 +15,7 @@ import type {
   VersionChange,
 } from './audit-record.js';
 import type { DecisionProposal } from './decision-proposal.js';
+import { PlanError } from './plan-error.js';
 import { planHash } from './plan-hash.js';
 import { stepOnMaxDuration, type PlanStep, type RolloutPlan } from './plan.js';
 import { commandOfRecord, type RolloutCommand } from './rollout-command.js';
@@ -129,6 +130,14 @@ export class RolloutController {
   constructor(options: RolloutControllerOptions) {
     if (options.stableVersion === '' || options.canaryVersion === '')
       throw new TypeError('stableVersion and canaryVersion must be non-empty');
+    if (options.plan.segments !== undefined)
+      throw new PlanError(options.plan.source, [
+        {
+          path: 'segments',
+          message:
+            "a plan with segments runs one rollout per segment (replay runs them); a single rollout takes one segment's plan (segmentPlan) or a plan without segments",
+        },
+      ]);
     this.plan = options.plan;
     this.mode = options.mode;
     this.stableVersion = options.stableVersion;

@@ -44,6 +44,12 @@ import { reproduceCommand } from '../reproduce-command.js';
 import { parseInteger, parseNumberInRange } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
 import { checkPresetName } from '../check-preset-name.js';
+import { replaySegmented } from '../segmented-replay.js';
+import {
+  accountsWithSegments,
+  splitInjectSpecs,
+  type SegmentInjectSpecs,
+} from '../segment-setup.js';
 import { nearestName } from '../nearest-name.js';
 
 /** Defaults of `replay`, as `--help` shows them and the README documents them. */
@@ -144,7 +150,7 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     )
     .option(
       '--accounts <n|file.csv>',
-      'number of generated accounts, or a CSV file account_id,capital[,override]',
+      'number of generated accounts, or a CSV file account_id,capital[,override][,segment]',
       REPLAY_DEFAULTS.accounts,
     )
     .option(
@@ -159,7 +165,7 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     )
     .option(
       '--inject <spec>',
-      "fault injection, e.g. canary:latency=+20ms,slippage=+2bp,rejects=+1%,fees=+2bp; add from=25% to apply a spec only while the canary's weight is at least 25% (repeatable)",
+      "fault injection, e.g. canary:latency=+20ms,slippage=+2bp,rejects=+1%,fees=+2bp; add from=25% to apply a spec only while the canary's weight is at least 25%; prefix SEGMENT/ (usdm/canary:…) for one segment of a segmented plan (repeatable)",
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
@@ -235,16 +241,28 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     )
     .action(async (files: string[], options: ReplayCliOptions) => {
       // Everything is validated before anything is created.
-      const validated = await replayConfigFrom(files, options);
+      const { config: validated, inject } = await replayConfigFrom(files, options);
       const pending = options.out === undefined ? null : await prepareRunDirectory(options.out);
       try {
-        await replay(io, options, pending, {
-          ...validated,
-          ...(validated.rollout === undefined || pending === null
-            ? {}
-            : { rollout: { ...validated.rollout, auditPath: join(pending.dir, RUN_FILES.audit) } }),
-          command: reproduceCommand(argv),
-        });
+        if (validated.rollout?.plan.segments !== undefined)
+          await replaySegmented(
+            io,
+            options,
+            pending,
+            { ...validated, command: reproduceCommand(argv) },
+            inject,
+            totalBytes(files),
+          );
+        else
+          await replay(io, options, pending, {
+            ...validated,
+            ...(validated.rollout === undefined || pending === null
+              ? {}
+              : {
+                  rollout: { ...validated.rollout, auditPath: join(pending.dir, RUN_FILES.audit) },
+                }),
+            command: reproduceCommand(argv),
+          });
       } catch (error) {
         await pending?.abandon();
         throw error;
@@ -349,7 +367,14 @@ function totalBytes(files: readonly string[]): number {
   return total;
 }
 
-async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<ReplayConfig> {
+/**
+ * The replay's validated configuration, and the `--inject` specs split by segment (a plan with
+ * segments gives each segment the common specs plus its own `NAME/ARM:…` ones).
+ */
+async function replayConfigFrom(
+  files: string[],
+  o: ReplayCliOptions,
+): Promise<{ config: ReplayConfig; inject: SegmentInjectSpecs }> {
   const seed = parseInteger('--seed', o.seed, 0, 2 ** 31 - 1);
   if (o.plan !== undefined && o.weight !== undefined) {
     throw new UsageError('give either --plan (a rollout) or --weight (a fixed weight), not both');
@@ -366,6 +391,15 @@ async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<R
   const weightPct = parseNumberInRange('--weight', o.weight ?? REPLAY_DEFAULTS.weightPct, 0, 100);
   const weightBps = weightPctToBps(weightPct);
   const rollout = o.plan === undefined ? undefined : await rolloutFrom(o.plan, o);
+  const segments = rollout?.plan.segments;
+  if (segments !== undefined && o.operator !== undefined)
+    throw new UsageError(
+      "--operator: a plan with segments runs one rollout per segment, and a script cannot name one yet; run a segment's plan alone to script it",
+    );
+  const inject = splitInjectSpecs(
+    o.inject,
+    segments === undefined ? null : segments.list.map((segment) => segment.name),
+  );
   let accounts: Account[];
   let accountsSource: string;
   if (/^\d+$/.test(o.accounts)) {
@@ -389,7 +423,8 @@ async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<R
     throw new UsageError(
       `--fee-bps: at most ${MAX_BPS_DECIMALS} decimals (a millionth of a bp), got "${o.feeBps}"`,
     );
-  return {
+  if (segments !== undefined) accounts = accountsWithSegments(accounts, segments, accountsSource);
+  const config: ReplayConfig = {
     files,
     feed: {
       onBadLine: o.onBadLine,
@@ -408,12 +443,15 @@ async function replayConfigFrom(files: string[], o: ReplayCliOptions): Promise<R
       canary: await armStrategy('canary', o.canary, o.canaryParams),
     },
     execution: executionConfigFrom(o, feeBps),
-    injections: parseInjectSpecs(o.inject),
+    injections: parseInjectSpecs(inject.common),
     maxLeverage: parseNumberInRange('--max-leverage', o.maxLeverage, 0.01, 100),
     quantityDecimals: parseInteger('--quantity-decimals', o.quantityDecimals, 0, 12),
     sampleIntervalMs: parseNumberInRange('--interval', o.interval, 1, 3_600_000),
     ...(rollout === undefined ? {} : { rollout }),
   };
+  // Each segment's own specs are parsed (and checked) now, before anything is created.
+  for (const own of inject.bySegment.values()) parseInjectSpecs([...inject.common, ...own]);
+  return { config, inject };
 }
 
 function executionConfigFrom(o: ReplayCliOptions, feeBps: number): ExecutionConfig {

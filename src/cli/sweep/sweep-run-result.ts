@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReportJson } from '../../report/report-json.js';
 
@@ -59,6 +59,14 @@ export function readSweepRunResult(
       error: lines.find((l) => l.startsWith('strategy-canary:')) ?? lines[0] ?? '',
     };
   }
+  // A segmented plan's run has one report per segment and no report.json: a sweep row is one
+  // rollout, so such a run counts as failed, with where its reports are.
+  if (existsSync(join(job.outDir, 'segments.json')))
+    return {
+      ...failed,
+      exitCode: 2,
+      error: `strategy-canary: a sweep summarizes one rollout per run, and this plan rolls out per segment: its segments' reports are in ${join(job.outDir, 'segments')} (or replay it alone) [E_SWEEP_RUN]`,
+    };
   const report = JSON.parse(readFileSync(join(job.outDir, 'report.json'), 'utf8')) as ReportJson;
   // The decision that ended the rollout or last moved it; a halt is a hold at a step's maximum.
   const decisive = report.decisions.filter(

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { Account } from '../core/account.js';
+import { Decimal } from '../core/money.js';
+import { generateAccounts } from '../engine/generate-accounts.js';
+import type { PlanSegments } from '../rollout/index.js';
+import { accountsWithSegments, splitInjectSpecs } from './segment-setup.js';
+
+const SEGMENTS: PlanSegments = {
+  mode: 'parallel',
+  list: [
+    { name: 'spot', venue: 'binance' },
+    { name: 'usdm', venue: 'binance-futures' },
+    { name: 'eth', venue: null },
+  ],
+};
+const NAMES = SEGMENTS.list.map((s) => s.name);
+
+const account = (id: string, segment?: string): Account => ({
+  id,
+  capital: new Decimal(100),
+  ...(segment === undefined ? {} : { segment }),
+});
+
+/** What `fn` throws (the test fails when it returns). */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('splitInjectSpecs', () => {
+  it('gives unprefixed parts to every segment and NAME/ parts to their segment, part by part', () => {
+    const split = splitInjectSpecs(
+      [
+        'canary:latency=+5ms;usdm/canary:slippage=+3bp,from=10%',
+        'spot/stable:rejects=+1%',
+        ' usdm/canary:fees=+1bp',
+      ],
+      NAMES,
+    );
+    expect(split.common).toEqual(['canary:latency=+5ms']);
+    expect(Object.fromEntries(split.bySegment)).toEqual({
+      usdm: ['canary:slippage=+3bp,from=10%', 'canary:fees=+1bp'],
+      spot: ['stable:rejects=+1%'],
+    });
+  });
+
+  it('refuses a prefix naming no segment, and any prefix without segments', () => {
+    expect(thrown(() => splitInjectSpecs(['futures/canary:latency=+5ms'], NAMES))).toMatchObject({
+      code: 'E_INJECT_SPEC',
+      message: /no segment "futures" \(its segments: spot, usdm, eth\)/,
+    });
+    expect(thrown(() => splitInjectSpecs(['usdm/canary:latency=+5ms'], null))).toMatchObject({
+      code: 'E_INJECT_SPEC',
+      message: /needs a plan with segments/,
+    });
+    expect(splitInjectSpecs(['canary:latency=+5ms'], null).common).toEqual(['canary:latency=+5ms']);
+  });
+});
+
+describe('accountsWithSegments', () => {
+  it('deals generated accounts to the segments in turn', () => {
+    const accounts = accountsWithSegments(generateAccounts(7, 1), SEGMENTS, 'generated');
+    expect(accounts.map((a) => a.segment)).toEqual([
+      'spot',
+      'usdm',
+      'eth',
+      'spot',
+      'usdm',
+      'eth',
+      'spot',
+    ]);
+    expect(accounts.map((a) => a.capital.toFixed())).toEqual(
+      generateAccounts(7, 1).map((a) => a.capital.toFixed()),
+    );
+  });
+
+  it('refuses fewer generated accounts than segments', () => {
+    expect(
+      thrown(() => accountsWithSegments(generateAccounts(2, 1), SEGMENTS, 'generated')),
+    ).toMatchObject({ code: 'E_USAGE' });
+  });
+
+  it("keeps a file's segments and names the first account without a known one", () => {
+    const ok = [account('a', 'spot'), account('b', 'usdm'), account('c', 'eth')];
+    expect(accountsWithSegments(ok, SEGMENTS, 'accounts.csv')).toEqual(ok);
+    expect(
+      thrown(() =>
+        accountsWithSegments([...ok, account('d'), account('e', 'x')], SEGMENTS, 'accounts.csv'),
+      ),
+    ).toMatchObject({
+      code: 'E_ACCOUNTS_FILE',
+      message: /^accounts\.csv: account "d": no segment/,
+    });
+    expect(() => accountsWithSegments([...ok, account('e', 'x')], SEGMENTS, 'f.csv')).toThrow(
+      /account "e": segment "x" is not one of the plan's \(its segments: spot, usdm, eth\)/,
+    );
+  });
+
+  it('refuses a segment of the plan without accounts', () => {
+    expect(() =>
+      accountsWithSegments([account('a', 'spot'), account('b', 'spot')], SEGMENTS, 'f.csv'),
+    ).toThrow(/no account in segments usdm, eth/);
+  });
+});

@@ -1,0 +1,123 @@
+import type { SegmentNotStarted } from '../report/segments-json.js';
+import type { PlanSegments } from '../rollout/index.js';
+import type { ReplayConfig } from './replay-config.js';
+import { ReplayLane } from './replay-lane.js';
+import {
+  auditedInputs,
+  openSources,
+  replayEvents,
+  type ReplayHooks,
+  type ReplayResult,
+  type ReplayRunOptions,
+} from './run-replay.js';
+
+/** One segment to replay: its name and venue, and its own run (accounts, injections, plan, audit). */
+export interface SegmentReplay {
+  readonly name: string;
+  /** The venue whose events the segment trades (`MarketEvent.exchange`); null: every event. */
+  readonly venue: string | null;
+  /** The segment's run: the replay's configuration with its accounts, faults and plan. */
+  readonly config: ReplayConfig;
+  /** Callbacks for this segment's run (its decisions, executions, operator commands). */
+  readonly hooks?: ReplayHooks;
+}
+
+/** A finished segment: its run's result and when its rollout started. */
+export interface SegmentResult {
+  readonly name: string;
+  readonly venue: string | null;
+  readonly result: ReplayResult;
+  /** Market events the segment traded. */
+  readonly events: number;
+  /** Event time its rollout started, µs, or null when it never did (see `notStarted`). */
+  readonly startedAtUs: number | null;
+  readonly notStarted: SegmentNotStarted | null;
+}
+
+/** A segmented replay's results, in the plan's segment order. */
+export interface SegmentedReplayResult {
+  readonly segments: readonly SegmentResult[];
+  /** Events of venues no segment trades, by venue (read, not traded). */
+  readonly unroutedEvents: Readonly<Record<string, number>>;
+}
+
+/**
+ * Replays the feed files once for every segment of a plan (docs/rollout.md, "Segments"): each
+ * segment is a rollout of its own over its accounts and its venue's events (a lane: engine,
+ * analysis, controller, audit log), so a canary that fails on one venue is rolled back there
+ * and goes on elsewhere. `parallel`: every segment's rollout starts at its first event;
+ * `sequence`: a segment's starts at its first event after the one before it has promoted, and a
+ * rollback or halt of one stops the segments after it. `base` gives the files and read options.
+ */
+export async function runSegmentedReplay(
+  base: ReplayConfig,
+  mode: PlanSegments['mode'],
+  segments: readonly SegmentReplay[],
+  hooks: Pick<ReplayHooks, 'onProgress'> = {},
+  options: ReplayRunOptions = {},
+): Promise<SegmentedReplayResult> {
+  const sources = await openSources(base, options);
+  const lanes: ReplayLane[] = [];
+  for (const segment of segments)
+    lanes.push(new ReplayLane(segment.config, segment.hooks ?? {}, await auditedInputs(base)));
+  const startedAtUs: (number | null)[] = segments.map(() => null);
+  const lanesOfVenue = new Map<string, number[]>();
+  const everyVenue: number[] = [];
+  segments.forEach((segment, i) => {
+    if (segment.venue === null) everyVenue.push(i);
+    else lanesOfVenue.set(segment.venue, [...(lanesOfVenue.get(segment.venue) ?? []), i]);
+  });
+  const unrouted: Record<string, number> = {};
+  const mayStart = (i: number): boolean => {
+    if (mode === 'parallel' || i === 0) return true;
+    const before = lanes[i - 1]!;
+    return (
+      before.started &&
+      before.runner !== null &&
+      before.runner.finished &&
+      before.runner.outcome === 'promoted'
+    );
+  };
+  await replayEvents(sources, hooks, (event) => {
+    const own = lanesOfVenue.get(event.exchange);
+    if (own === undefined && everyVenue.length === 0) {
+      unrouted[event.exchange] = (unrouted[event.exchange] ?? 0) + 1;
+      return true;
+    }
+    for (const i of own === undefined ? everyVenue : [...own, ...everyVenue]) {
+      const lane = lanes[i]!;
+      if (!lane.started && mayStart(i)) {
+        lane.start(event.tsUs);
+        startedAtUs[i] = event.tsUs;
+      }
+      lane.process(event);
+    }
+    return true;
+  });
+  const results: SegmentResult[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    const lane = lanes[i]!;
+    results.push({
+      name: segment.name,
+      venue: segment.venue,
+      result: await lane.finish(sources),
+      events: lane.eventsProcessed,
+      startedAtUs: startedAtUs[i]!,
+      notStarted: lane.started ? null : notStartedReason(lane, results[i - 1]),
+    });
+  }
+  return { segments: results, unroutedEvents: unrouted };
+}
+
+/**
+ * Why a lane never started: it had no events, or (in a sequence) the segment before it rolled
+ * back or was itself stopped (`stopped`), or had not promoted by the end of the data (`held`).
+ */
+function notStartedReason(lane: ReplayLane, before: SegmentResult | undefined): SegmentNotStarted {
+  if (lane.eventsProcessed === 0 || before === undefined)
+    return { reason: 'no_events', after: null };
+  const stopped =
+    before.notStarted?.reason === 'stopped' || before.result.rollout?.outcome === 'rolled_back';
+  return { reason: stopped ? 'stopped' : 'held', after: before.name };
+}
