@@ -112,6 +112,12 @@ export {
   type RejectionCounts,
   type WaitingProposal,
 } from './embed/create-canary.js';
+export {
+  createSegmentedCanary,
+  type SegmentedCanary,
+  type SegmentedCanaryOptions,
+  type SegmentedRecordOptions,
+} from './embed/create-segmented-canary.js';
 export type {
   BotFill,
   BotOrder,

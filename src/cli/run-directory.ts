@@ -26,7 +26,21 @@ export const RUN_FILES = {
   segmentsMd: 'segments.md',
   /** A segmented replay's per-segment run directories (`segments/NAME/`). */
   segmentsDir: 'segments',
+  /** An A/B/n replay's summary (docs/rollout.md, "Several candidates"), instead of report.json. */
+  candidatesJson: 'candidates.json',
+  candidatesMd: 'candidates.md',
+  /** An A/B/n replay's per-candidate run directories (`candidates/NAME/`). */
+  candidatesDir: 'candidates',
 } as const;
+
+/** What a run directory writes last: what says it is complete. */
+const WRITTEN_LAST: readonly string[] = [
+  RUN_FILES.json,
+  RUN_FILES.segmentsJson,
+  RUN_FILES.candidatesJson,
+];
+/** Folders of a run's lanes: replaced as a whole. */
+const LANE_DIRS: readonly string[] = [RUN_FILES.segmentsDir, RUN_FILES.candidatesDir];
 
 /**
  * Writes a file atomically: to a temporary name in the same folder, renamed into place, so a
@@ -153,22 +167,18 @@ async function makeParents(path: string, created: string[]): Promise<void> {
  */
 async function moveRunFiles(temp: string, target: string): Promise<void> {
   const names = await readdir(temp);
-  await rm(join(target, RUN_FILES.json), { force: true });
-  await rm(join(target, RUN_FILES.segmentsJson), { force: true });
+  for (const name of WRITTEN_LAST) await rm(join(target, name), { force: true });
   for (const name of names) {
-    if (name === RUN_FILES.json || name === RUN_FILES.segmentsJson) continue;
-    // A directory (a segmented run's segments/) replaces the previous run's as a whole.
-    if (name === RUN_FILES.segmentsDir)
-      await rm(join(target, name), { recursive: true, force: true });
+    if (WRITTEN_LAST.includes(name)) continue;
+    // A lanes' folder (segments/, candidates/) replaces the previous run's as a whole.
+    if (LANE_DIRS.includes(name)) await rm(join(target, name), { recursive: true, force: true });
     await rename(join(temp, name), join(target, name));
   }
   for (const name of Object.values(RUN_FILES)) {
     if (!names.includes(name)) await rm(join(target, name), { recursive: true, force: true });
   }
-  if (names.includes(RUN_FILES.segmentsJson))
-    await rename(join(temp, RUN_FILES.segmentsJson), join(target, RUN_FILES.segmentsJson));
-  if (names.includes(RUN_FILES.json))
-    await rename(join(temp, RUN_FILES.json), join(target, RUN_FILES.json));
+  for (const name of WRITTEN_LAST)
+    if (names.includes(name)) await rename(join(temp, name), join(target, name));
   await rm(temp, { recursive: true, force: true });
 }
 
@@ -241,7 +251,9 @@ export function readRunReport(dir: string): ReportJson {
   } catch (error) {
     const segmented = existsSync(join(dir, RUN_FILES.segmentsJson))
       ? `; this is a segmented run: each segment's run directory is under ${join(dir, RUN_FILES.segmentsDir)}/`
-      : '';
+      : existsSync(join(dir, RUN_FILES.candidatesJson))
+        ? `; this is an A/B/n run: each candidate's run directory is under ${join(dir, RUN_FILES.candidatesDir)}/`
+        : '';
     throw new ConfigError(
       'E_RUN_DIR',
       `${path}: cannot read it (${(error as Error).message}); a run directory is what replay --out wrote${segmented}`,

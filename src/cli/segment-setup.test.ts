@@ -39,7 +39,7 @@ describe('splitInjectSpecs', () => {
         'spot/stable:rejects=+1%',
         ' usdm/canary:fees=+1bp',
       ],
-      NAMES,
+      { kind: 'segment', names: NAMES },
     );
     expect(split.common).toEqual(['canary:latency=+5ms']);
     expect(Object.fromEntries(split.bySegment)).toEqual({
@@ -49,13 +49,17 @@ describe('splitInjectSpecs', () => {
   });
 
   it('refuses a prefix naming no segment, and any prefix without segments', () => {
-    expect(thrown(() => splitInjectSpecs(['futures/canary:latency=+5ms'], NAMES))).toMatchObject({
+    expect(
+      thrown(() =>
+        splitInjectSpecs(['futures/canary:latency=+5ms'], { kind: 'segment', names: NAMES }),
+      ),
+    ).toMatchObject({
       code: 'E_INJECT_SPEC',
       message: /no segment "futures" \(its segments: spot, usdm, eth\)/,
     });
     expect(thrown(() => splitInjectSpecs(['usdm/canary:latency=+5ms'], null))).toMatchObject({
       code: 'E_INJECT_SPEC',
-      message: /needs a plan with segments/,
+      message: /needs a plan with segments or several --candidate/,
     });
     expect(splitInjectSpecs(['canary:latency=+5ms'], null).common).toEqual(['canary:latency=+5ms']);
   });

@@ -14,14 +14,21 @@ export interface SegmentInjectSpecs {
 /** `usdm/canary:latency=+20ms`: a segment name, a slash, then an arm's spec. */
 const SEGMENT_PREFIX = /^\s*([^/:;]+)\/(.*)$/s;
 
+/** The lanes `--inject` prefixes may name: a plan's segments, or an A/B/n run's candidates. */
+export interface InjectLanes {
+  readonly kind: 'segment' | 'candidate';
+  readonly names: readonly string[];
+}
+
 /**
- * Splits `--inject` specs into the parts every segment gets and each segment's own (`NAME/ARM:…`,
- * docs/rollout.md, "Segments"). `segments` null: the run has none, and a prefix is an error.
- * @throws ConfigError `E_INJECT_SPEC` for a prefix naming no segment (or any prefix without segments).
+ * Splits `--inject` specs into the parts every lane gets and each lane's own (`NAME/ARM:…`: a
+ * segment, docs/rollout.md "Segments", or a candidate, `c2/canary:…`). `lanes` null: the run has
+ * none, and a prefix is an error.
+ * @throws ConfigError `E_INJECT_SPEC` for a prefix naming no lane (or any prefix without lanes).
  */
 export function splitInjectSpecs(
   specs: readonly string[],
-  segments: readonly string[] | null,
+  lanes: InjectLanes | null,
 ): SegmentInjectSpecs {
   const common: string[] = [];
   const bySegment = new Map<string, string[]>();
@@ -33,15 +40,17 @@ export function splitInjectSpecs(
         continue;
       }
       const name = match[1]!.trim();
-      if (segments === null)
+      if (lanes === null)
         throw new ConfigError(
           'E_INJECT_SPEC',
-          `bad --inject spec "${part}": the segment prefix "${name}/" needs a plan with segments (docs/rollout.md, "Segments")`,
+          `bad --inject spec "${part}": the prefix "${name}/" needs a plan with segments or several --candidate (docs/rollout.md)`,
         );
-      if (!segments.includes(name))
+      if (!lanes.names.includes(name))
         throw new ConfigError(
           'E_INJECT_SPEC',
-          `bad --inject spec "${part}": the plan has no segment "${name}" (its segments: ${segments.join(', ')})`,
+          lanes.kind === 'segment'
+            ? `bad --inject spec "${part}": the plan has no segment "${name}" (its segments: ${lanes.names.join(', ')})`
+            : `bad --inject spec "${part}": there is no candidate "${name}" (the candidates: ${lanes.names.join(', ')}, in --candidate order)`,
         );
       bySegment.set(name, [...(bySegment.get(name) ?? []), match[2]!]);
     }
@@ -91,13 +100,12 @@ export function accountsWithSegments(
 /**
  * Each segment's run of a segmented replay: the replay's configuration with the segment's
  * accounts, its faults (the common `--inject` parts plus its own) and its plan
- * (`segmentPlan`); `auditPath` gives each segment's audit log (null: kept in memory).
+ * (`segmentPlan`); audit logs in memory (the lanes' writer puts each in its run directory).
  */
 export function segmentReplays(
   config: ReplayConfig,
   segments: PlanSegments,
   inject: SegmentInjectSpecs,
-  auditPath: (segment: string) => string | null,
 ): SegmentReplay[] {
   const rollout = config.rollout;
   if (rollout === undefined) throw new RangeError('a segmented replay runs a plan');
@@ -115,7 +123,7 @@ export function segmentReplays(
       rollout: {
         ...rollout,
         plan: segmentPlan(rollout.plan, segment.name),
-        auditPath: auditPath(segment.name),
+        auditPath: null,
       },
     },
   }));

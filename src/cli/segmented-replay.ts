@@ -1,33 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
-import { join } from 'node:path';
-import { OutputError } from '../core/errors.js';
-import { slowCanaryWarning } from '../engine/decision-timer.js';
-import type { ReplayConfig } from '../engine/replay-config.js';
-import { runSegmentedReplay, type SegmentReplay } from '../engine/run-segmented-replay.js';
-import { reportDecisionOf } from '../report/report-json.js';
 import { buildSegmentsJson } from '../engine/build-segments-json.js';
-import {
-  notStartedText,
-  renderSegmentsMd,
-  segmentDir,
-  type SegmentsJson,
-} from '../report/segments-json.js';
+import type { ReplayConfig } from '../engine/replay-config.js';
+import { runSegmentedReplay } from '../engine/run-segmented-replay.js';
+import { notStartedText, renderSegmentsMd, type SegmentsJson } from '../report/segments-json.js';
 import { planHash } from '../rollout/index.js';
 import type { CliIo } from './cli-io.js';
-import { FillsJournal } from './fills-journal.js';
-import { formatDecisionLine, formatSummary } from './format-summary.js';
-import { createProgressBar } from './progress-bar.js';
-import { RUN_FILES, type PendingRunDirectory, writeRunOutputs } from './run-directory.js';
+import type { PendingRunDirectory } from './run-directory.js';
+import { replayInLanes, type LanesReplayOptions } from './replay-lanes.js';
 import { segmentReplays, type SegmentInjectSpecs } from './segment-setup.js';
-
-/** What a segmented replay's output needs of `replay`'s options. */
-export interface SegmentedReplayOptions {
-  readonly out?: string;
-  readonly json?: boolean;
-  readonly progress: boolean;
-  readonly fills: boolean;
-}
 
 /**
  * `replay` of a plan with segments (docs/rollout.md, "Segments"): one rollout per segment in one
@@ -36,7 +16,7 @@ export interface SegmentedReplayOptions {
  */
 export async function replaySegmented(
   io: CliIo,
-  options: SegmentedReplayOptions,
+  options: LanesReplayOptions,
   pending: PendingRunDirectory | null,
   config: ReplayConfig,
   inject: SegmentInjectSpecs,
@@ -46,107 +26,39 @@ export async function replaySegmented(
   const segments = plan?.segments;
   if (plan === undefined || segments === undefined)
     throw new RangeError('a segmented replay runs a plan with segments');
-  const dirOf = (name: string): string | null =>
-    pending === null ? null : join(pending.dir, segmentDir(name));
-  if (pending !== null)
-    for (const dir of [
-      join(pending.dir, RUN_FILES.segmentsDir),
-      ...segments.list.map((s) => dirOf(s.name)!),
-    ]) {
-      try {
-        await mkdir(dir);
-      } catch (error) {
-        throw new OutputError(dir, error);
-      }
-    }
-  const runs = segmentReplays(config, segments, inject, (name) => {
-    const dir = dirOf(name);
-    return dir === null ? null : join(dir, RUN_FILES.audit);
+  const runs = segmentReplays(config, segments, inject);
+  const venueOf = new Map(runs.map((run) => [run.name, run.venue]));
+  await replayInLanes(io, options, pending, {
+    kind: 'segments',
+    lanes: runs,
+    totalBytes,
+    run: (lanes, onProgress) =>
+      runSegmentedReplay(
+        config,
+        segments.mode,
+        lanes.map((lane) => ({ ...lane, venue: venueOf.get(lane.name) ?? null })),
+        { onProgress },
+        { parseInWorker: isMainThread },
+      ),
+    results: (result) =>
+      result.segments.map((segment) => ({
+        name: segment.name,
+        result: segment.result,
+        header: `segment ${segment.name} (${segment.venue ?? 'every venue'}): ${segment.events.toLocaleString('en-US')} events${
+          segment.notStarted === null ? '' : `; not started (${notStartedText(segment.notStarted)})`
+        }`,
+      })),
+    summary: (result, written) => {
+      const json = buildSegmentsJson(
+        result,
+        { name: plan.name, source: plan.source, hash: planHash(plan) },
+        segments.mode,
+        config.files,
+        written,
+      );
+      return { json, md: renderSegmentsMd(json), overview: overview(json) };
+    },
   });
-  const journals = new Map<string, FillsJournal>();
-  const bar = createProgressBar(io, totalBytes, 'replay', {
-    enabled: options.progress && options.json !== true,
-  });
-  const withHooks: SegmentReplay[] = runs.map((run) => {
-    const dir = dirOf(run.name);
-    const journal = dir === null || !options.fills ? null : new FillsJournal(dir);
-    if (journal !== null) journals.set(run.name, journal);
-    return {
-      ...run,
-      hooks: {
-        ...(journal === null ? {} : { onExecution: (report) => journal.add(report) }),
-        onDecision: (decision) => {
-          const line = reportDecisionOf(decision);
-          io.stdout.write(
-            options.json === true
-              ? `${JSON.stringify({ type: 'decision', segment: run.name, ...line })}\n`
-              : `[${run.name}] ${formatDecisionLine(line)}\n`,
-          );
-        },
-      },
-    };
-  });
-  const result = await runSegmentedReplay(
-    config,
-    segments.mode,
-    withHooks,
-    { onProgress: (done) => bar.update(done) },
-    { parseInWorker: isMainThread },
-  )
-    .catch((error: unknown) => {
-      for (const journal of journals.values()) journal.discard();
-      throw error;
-    })
-    .finally(() => bar.stop());
-
-  const summary: SegmentsJson = buildSegmentsJson(
-    result,
-    { name: plan.name, source: plan.source, hash: planHash(plan) },
-    segments.mode,
-    config.files,
-    pending !== null,
-  );
-  const texts: string[] = [];
-  for (const segment of result.segments) {
-    const timing = segment.result.decisionTime;
-    const slow = slowCanaryWarning(timing.stable, timing.canary);
-    if (slow !== null)
-      io.stderr.write(`strategy-canary: warning: segment ${segment.name}: ${slow}\n`);
-    const dir = dirOf(segment.name);
-    if (dir !== null) {
-      await journals.get(segment.name)?.finish(segment.result.marks, segment.result.lastEventTsUs);
-      await writeRunOutputs(dir, segment.result.report, segment.result.accounts, {
-        note: 'wall clock of the machine that ran the replay: not deterministic, so kept out of report.json',
-        decisionTimePerEvent: timing,
-        slowCanaryWarning: slow,
-      });
-    }
-    texts.push(
-      `── segment ${segment.name} (${segment.venue ?? 'every venue'}): ${segment.events.toLocaleString('en-US')} events${
-        segment.notStarted === null ? '' : `; not started (${notStartedText(segment.notStarted)})`
-      }\n${formatSummary(segment.result.report, [], timing)}`,
-    );
-  }
-  if (pending !== null && options.out !== undefined) {
-    await writeText(join(pending.dir, RUN_FILES.segmentsMd), renderSegmentsMd(summary));
-    await writeText(
-      join(pending.dir, RUN_FILES.segmentsJson),
-      `${JSON.stringify(summary, null, 2)}\n`,
-    );
-    await pending.commit();
-  }
-  if (options.json === true) {
-    io.stdout.write(`${JSON.stringify({ type: 'segments', ...summary })}\n`);
-    return;
-  }
-  io.stdout.write(texts.join('\n'));
-  io.stdout.write(`\n${overview(summary)}`);
-  if (options.out !== undefined)
-    io.stdout.write(
-      `\nsegments: ${join(options.out, RUN_FILES.segmentsJson)}\nsegments.md: ${join(options.out, RUN_FILES.segmentsMd)}\n${summary.segments
-        .map((s) => `${s.name}: ${join(options.out!, s.dir ?? '')}`)
-        .join('\n')}\n`,
-    );
 }
 
 /** The segments' outcomes, one line each, for the terminal. */
@@ -170,12 +82,4 @@ function overview(summary: SegmentsJson): string {
       `  events of venues no segment trades: ${unrouted.map(([venue, n]) => `${venue} ${n.toLocaleString('en-US')}`).join(', ')}`,
     );
   return `${lines.join('\n')}\n`;
-}
-
-async function writeText(path: string, text: string): Promise<void> {
-  try {
-    await writeFile(path, text);
-  } catch (error) {
-    throw new OutputError(path, error);
-  }
 }

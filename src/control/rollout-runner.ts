@@ -49,6 +49,8 @@ export interface RolloutRunOptions {
   readonly watermark?: () => InputWatermark;
   /** Judge the same data by seed 004's threshold rules too (the calibration's baseline). */
   readonly naiveBaseline?: boolean;
+  /** Keep the analysis's promote waiting for approve in auto mode (an A/B/n candidate's lane). */
+  readonly holdPromotion?: boolean;
 }
 
 /** What seed 004's threshold rules would have said, first time each way. */
@@ -135,6 +137,7 @@ export class RolloutRunner {
         mode: options.mode,
         stableVersion: options.stableVersion,
         canaryVersion: options.canaryVersion,
+        ...(options.holdPromotion === true ? { holdPromotion: true } : {}),
       });
     engine.positionsPolicy = options.plan.positions;
     engine.holdAllOnStable();

@@ -44,6 +44,11 @@ export interface CanaryAccount {
   /** Starting capital, quote currency (a decimal string keeps it exact). */
   readonly capital: string | number;
   readonly override?: RoutingOverride;
+  /**
+   * The account's segment (venue, region, account class), for a rollout per segment
+   * (`createSegmentedCanary`); a single canary ignores it.
+   */
+  readonly segment?: string;
 }
 
 /** Options of {@link createCanary}. */

@@ -59,6 +59,7 @@ export function configHash(
       // Only when set, so the hashes of runs that read quotes stay what they were.
       ...(config.feed.tradesOnly === true ? { tradesOnly: true } : {}),
       ...(config.segment === undefined ? {} : { segment: config.segment }),
+      ...(config.lane === undefined ? {} : { lane: config.lane }),
     }),
   );
 }

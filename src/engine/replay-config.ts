@@ -32,6 +32,11 @@ export interface EngineConfig {
   /** Event-time interval of equity samples and metrics snapshots, ms. */
   readonly sampleIntervalMs: number;
   /**
+   * One candidate's lane of an A/B/n rollout (docs/rollout.md, "Several candidates"): the accounts
+   * are the lane's, and `weightBps` is a share of the lane (the router's `lane`). Absent: the book.
+   */
+  readonly lane?: { readonly index: number; readonly candidates: number };
+  /**
    * The wall clock strategies' decision times are measured with, ms (default
    * `performance.now`); never part of the results, only of the timing printed beside them.
    */
@@ -48,6 +53,8 @@ export interface ReplayRollout {
   readonly stopWhenFinished?: boolean;
   /** Also judge the data by seed 004's threshold rules (calibration's baseline). */
   readonly naiveBaseline?: boolean;
+  /** Keep the analysis's promote waiting for approve (an A/B/n candidate's lane). */
+  readonly holdPromotion?: boolean;
   /** The factor the plan's durations were scaled by, for the report (default 1). */
   readonly timeScale?: number;
   /**

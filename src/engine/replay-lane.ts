@@ -65,6 +65,7 @@ export class ReplayLane {
         auditPath: rolloutConfig.auditPath,
         configHash: configHash(config, rolloutConfig.plan, inputs),
         naiveBaseline: rolloutConfig.naiveBaseline ?? false,
+        ...(rolloutConfig.holdPromotion === true ? { holdPromotion: true } : {}),
         watermark: (): InputWatermark => ({
           inputs,
           eventsProcessed: this.#eventsProcessed,

@@ -172,6 +172,7 @@ export class TradingEngine {
       salt: config.salt,
       weightBps: config.weightBps,
       overrides: overridesOf(config.accounts),
+      ...(config.lane === undefined ? {} : { lane: config.lane }),
     });
     this.#arms = {
       stable: newArmRuntime('stable', strategies.stable, config.wallClockMs),

@@ -6,6 +6,8 @@ export {
   comparisonStepCount,
   PLAN_METRIC_NAMES,
   segmentPlan,
+  candidateLanePlan,
+  primaryMetricOf,
   stepOnMaxDuration,
   stepPolicies,
   stepRequirements,

@@ -108,6 +108,7 @@ const planFileSchema = z.strictObject({
   baselineMs: z.number().optional(),
   calendar: calendarSchema.optional(),
   segments: segmentsSchema.optional(),
+  primaryMetric: z.string().optional(),
   // Retired with the paired analysis (its sequences tune themselves to the margins): refused with
   // a message that says so.
   analysis: z.unknown().optional(),
@@ -315,6 +316,11 @@ export function planIssues(plan: RolloutPlan): PlanIssue[] {
     add('baselineMs', `must be a finite number of ms ≥ 0, got ${String(plan.baselineMs)}`);
   if (plan.calendar !== undefined) issues.push(...calendarIssues(plan.calendar));
   if (plan.segments !== undefined) issues.push(...segmentsIssues(plan));
+  if (plan.primaryMetric !== undefined && !isMetricName(plan.primaryMetric))
+    add(
+      'primaryMetric',
+      `unknown metric ${JSON.stringify(plan.primaryMetric)} (known: ${PLAN_METRIC_NAMES.join(', ')})`,
+    );
   return issues;
 }
 
@@ -446,6 +452,9 @@ function normalize(file: PlanFile, path: string): RolloutPlan {
     analysisIntervalMs: file.analysisIntervalMs ?? DEFAULT_ANALYSIS_INTERVAL_MS,
     ...(file.baselineMs === undefined ? {} : { baselineMs: file.baselineMs }),
     ...(file.calendar === undefined ? {} : { calendar: file.calendar as PlanCalendar }),
+    ...(file.primaryMetric === undefined
+      ? {}
+      : { primaryMetric: file.primaryMetric as PlanMetricName }),
     ...(file.segments === undefined
       ? {}
       : {

@@ -136,6 +136,55 @@ export interface RolloutPlan {
    * with the segment's steps. Absent: one rollout over every account.
    */
   readonly segments?: PlanSegments;
+  /**
+   * The metric an A/B/n rollout ranks its surviving candidates by to choose the one it promotes
+   * (docs/rollout.md, "Several candidates"); absent: `edgeBps`.
+   */
+  readonly primaryMetric?: PlanMetricName;
+}
+
+/** The metric candidates are ranked by: the plan's `primaryMetric`, else `edgeBps`. */
+export function primaryMetricOf(plan: RolloutPlan): PlanMetricName {
+  return plan.primaryMetric ?? 'edgeBps';
+}
+
+/**
+ * The plan one candidate's lane runs in an A/B/n rollout of `candidates` candidates: every
+ * metric's `alpha` and `nonInferiorityAlpha` divided by `candidates` (a Bonferroni split), so that
+ * the chance of any false rollback, or of any candidate wrongly shown non-inferior, over the whole
+ * rollout stays within the plan's. Steps are shares of the lane. One candidate: the plan itself.
+ */
+export function candidateLanePlan(plan: RolloutPlan, candidates: number): RolloutPlan {
+  if (candidates === 1) return plan;
+  const metrics: Partial<Record<PlanMetricName, PlanMetricPolicy>> = {};
+  for (const metric of PLAN_METRIC_NAMES) {
+    const policy = plan.metrics[metric];
+    metrics[metric] = {
+      ...policy,
+      alpha: policy.alpha / candidates,
+      nonInferiorityAlpha: policy.nonInferiorityAlpha / candidates,
+    };
+  }
+  const steps = plan.steps.map((step) =>
+    step.metrics === undefined
+      ? step
+      : {
+          ...step,
+          metrics: Object.fromEntries(
+            Object.entries(step.metrics).map(([metric, override]) => [
+              metric,
+              override.nonInferiorityAlpha === undefined
+                ? override
+                : { ...override, nonInferiorityAlpha: override.nonInferiorityAlpha / candidates },
+            ]),
+          ),
+        },
+  );
+  return {
+    ...plan,
+    steps,
+    metrics: metrics as Record<PlanMetricName, PlanMetricPolicy>,
+  };
 }
 
 /**

@@ -45,6 +45,12 @@ export interface RolloutControllerOptions {
    * previous such record, so an analysis looking after every batch does not flood the log).
    */
   readonly recordRepeats?: boolean;
+  /**
+   * Keep a `promote` the analysis proposes waiting for `approve` even in auto mode (an A/B/n
+   * candidate's lane: only the candidate chosen among the survivors is promoted, the others are
+   * rolled back; docs/rollout.md, "Several candidates"). Default false.
+   */
+  readonly holdPromotion?: boolean;
 }
 
 /**
@@ -122,6 +128,7 @@ export class RolloutController {
   readonly stableVersion: string;
   readonly canaryVersion: string;
   readonly recordRepeats: boolean;
+  readonly #holdPromotion: boolean;
   readonly #planHash: string;
   readonly #calendar: TradingCalendar | null;
   readonly #s: State;
@@ -143,6 +150,7 @@ export class RolloutController {
     this.stableVersion = options.stableVersion;
     this.canaryVersion = options.canaryVersion;
     this.recordRepeats = options.recordRepeats ?? false;
+    this.#holdPromotion = options.holdPromotion ?? false;
     this.#planHash = planHash(options.plan);
     this.#calendar =
       options.plan.calendar === undefined ? null : new TradingCalendar(options.plan.calendar);
@@ -401,7 +409,7 @@ export class RolloutController {
     } else {
       const refusal = this.#advanceRefusal(action, proposal.stepIndex, false, nowUs);
       if (refusal !== null) this.#note(nowUs, { ...base, disposition: 'refused', detail: refusal });
-      else if (this.mode === 'manual') {
+      else if (this.mode === 'manual' || (action === 'promote' && this.#holdPromotion)) {
         if (s.pending !== null)
           this.#note(nowUs, { ...base, disposition: 'refused', detail: alreadyPending(s.pending) });
         else this.#emit(nowUs, { ...base, disposition: 'proposed' });
@@ -416,9 +424,10 @@ export class RolloutController {
   /**
    * Operator: apply the waiting proposal `id`. An advance is re-checked as if it arrived now
    * (refused while halted or during a transition; it stays waiting); a rollback applies, or is
-   * queued behind a transition in progress.
+   * queued behind a transition in progress. `note`, when given, is the applied record's reason
+   * (an A/B/n rollout's choice of the candidate, with the ranking).
    */
-  approve(id: number, nowUs: number): ControllerOutput {
+  approve(id: number, nowUs: number, note?: string): ControllerOutput {
     this.#begin(nowUs);
     const pending = this.#s.pending;
     const base = {
@@ -427,6 +436,7 @@ export class RolloutController {
       trigger: 'operator' as const,
       ref: validId(id),
     };
+    const why = note === undefined ? {} : { detail: detail(ROLLOUT_CODES.OPERATOR, note) };
     if (pending === null || pending.id !== id)
       this.#emit(nowUs, { ...base, disposition: 'refused', detail: noSuchProposal(id, pending) });
     else if (pending.action === 'rollback') this.#rollback(nowUs, base);
@@ -434,7 +444,7 @@ export class RolloutController {
       const refusal = this.#advanceRefusal(pending.action, pending.evaluatedStepIndex, true, nowUs);
       if (refusal !== null) this.#emit(nowUs, { ...base, disposition: 'refused', detail: refusal });
       else {
-        this.#emit(nowUs, { ...base, disposition: 'applied' });
+        this.#emit(nowUs, { ...base, disposition: 'applied', ...why });
         this.#settle(nowUs);
       }
     }

@@ -46,3 +46,23 @@ export function candidateOfBucket(bucket: number, weightsBps: readonly number[])
   if (k >= weightsBps.length) return -1;
   return bucket - k * lane < weightsBps[k]! ? k : -1;
 }
+
+/**
+ * The lane an account in `bucket` belongs to among `candidates`: ⌊bucket / L⌋, the buckets past
+ * the last whole lane (9999 for three candidates) with the last lane, where they stay stable.
+ */
+export function laneOfBucket(bucket: number, candidates: number): number {
+  return Math.min(Math.floor(bucket / laneWidth(candidates)), candidates - 1);
+}
+
+/**
+ * The buckets a candidate holds at a weight given as a share of its lane (basis points of the
+ * lane, 10,000 = all of it): ⌊weightBps × L / 10,000⌋, the weight in basis points of every account
+ * that {@link candidateOfBucket} takes. Monotone in the weight; one candidate: the weight itself.
+ *
+ * @example
+ * laneBuckets(1000, 3); // 333: 10 % of a lane of 3,333 buckets
+ */
+export function laneBuckets(weightBps: number, candidates: number): number {
+  return Math.floor((weightBps * laneWidth(candidates)) / BUCKET_COUNT);
+}

@@ -3,6 +3,8 @@ export { BUCKET_COUNT, SALT_SEPARATOR, assertValidSalt, bucketOf } from './bucke
 export {
   assertValidCandidateWeights,
   candidateOfBucket,
+  laneBuckets,
+  laneOfBucket,
   laneWidth,
 } from './candidate-of-bucket.js';
 export { murmur3x86_32 } from './murmur3-x86-32.js';

@@ -3,6 +3,7 @@ import type { Arm } from '../core/arm.js';
 import { UsageError } from '../core/errors.js';
 import { type Decimal, ZERO } from '../core/money.js';
 import { assertValidSalt, BUCKET_COUNT, bucketOf } from './bucket-of.js';
+import { laneBuckets, laneOfBucket, laneWidth } from './candidate-of-bucket.js';
 import { assertValidWeightBps } from './weight-pct-to-bps.js';
 
 // The route cache maps an account id to one number, its "route key", so that route() is a single
@@ -70,6 +71,13 @@ export interface RouterOptions {
   readonly weightBps: number;
   /** Per-account overrides, applied in order as by {@link Router.setOverride}. */
   readonly overrides?: Iterable<readonly [string, RoutingOverride]>;
+  /**
+   * Routes one candidate's lane of an A/B/n rollout (docs/bucketing.md, "Several candidates"):
+   * candidate `index` of `candidates` holds the first `laneBuckets(weightBps, candidates)` buckets
+   * of its lane, so `weightBps` is a share of the lane (10,000: all of it). Only accounts of the
+   * lane (`laneOfBucket`) may be routed. Absent: the whole book, `bucket < weightBps`.
+   */
+  readonly lane?: { readonly index: number; readonly candidates: number };
 }
 
 /**
@@ -97,13 +105,24 @@ export class Router {
   #canaryEnabled = true;
   #promoted = false;
   #thresholdBps: number;
+  /** The lane routed (null: the whole book), its first bucket and its candidates. */
+  readonly #lane: { readonly index: number; readonly candidates: number } | null;
+  readonly #laneOffset: number;
 
   constructor(options: RouterOptions) {
     assertValidSalt(options.salt);
     assertValidWeightBps(options.weightBps);
     this.salt = options.salt;
+    this.#lane = options.lane ?? null;
+    if (this.#lane !== null) {
+      const { index, candidates } = this.#lane;
+      const width = laneWidth(candidates);
+      if (!(Number.isSafeInteger(index) && index >= 0 && index < candidates))
+        throw new UsageError(`lane index must be 0 to ${candidates - 1}, got ${index}`);
+      this.#laneOffset = index * width;
+    } else this.#laneOffset = 0;
     this.#weightBps = options.weightBps;
-    this.#thresholdBps = options.weightBps;
+    this.#thresholdBps = this.#thresholdOf(options.weightBps);
     if (options.overrides !== undefined)
       for (const [accountId, override] of options.overrides) this.setOverride(accountId, override);
   }
@@ -117,7 +136,7 @@ export class Router {
 
   /** The bucket of `accountId` (0..9999) under this router's salt, whatever its override. */
   bucket(accountId: string): number {
-    return bucketOfKey(this.#routeKey(accountId));
+    return bucketOfKey(this.#routeKey(accountId)) + this.#laneOffset;
   }
 
   /** Canary weight in basis points (0..10000), kept while the kill switch is on. */
@@ -129,7 +148,12 @@ export class Router {
   setWeightBps(weightBps: number): void {
     assertValidWeightBps(weightBps);
     this.#weightBps = weightBps;
-    if (this.#canaryEnabled && !this.#promoted) this.#thresholdBps = weightBps;
+    if (this.#canaryEnabled && !this.#promoted) this.#thresholdBps = this.#thresholdOf(weightBps);
+  }
+
+  /** The route-key threshold of a weight: the weight, or its buckets of the lane. */
+  #thresholdOf(weightBps: number): number {
+    return this.#lane === null ? weightBps : laneBuckets(weightBps, this.#lane.candidates);
   }
 
   /** The override of `accountId`, if any. */
@@ -165,7 +189,7 @@ export class Router {
   /** Lifts the kill switch: routing by weight and overrides again. */
   enableCanary(): void {
     this.#canaryEnabled = true;
-    if (!this.#promoted) this.#thresholdBps = this.#weightBps;
+    if (!this.#promoted) this.#thresholdBps = this.#thresholdOf(this.#weightBps);
   }
 
   /** False while the kill switch is on. */
@@ -228,7 +252,13 @@ export class Router {
   #routeKey(accountId: string): number {
     let key = this.#routeKeys.get(accountId);
     if (key === undefined) {
-      key = bucketOf(this.salt, accountId) + offsetOf(this.#overrides.get(accountId));
+      const bucket = bucketOf(this.salt, accountId);
+      const lane = this.#lane;
+      if (lane !== null && laneOfBucket(bucket, lane.candidates) !== lane.index)
+        throw new UsageError(
+          `account ${JSON.stringify(accountId)} (bucket ${bucket}) is not in lane ${lane.index} of ${lane.candidates}: route it with its own lane's router`,
+        );
+      key = bucket - this.#laneOffset + offsetOf(this.#overrides.get(accountId));
       this.#routeKeys.set(accountId, key);
     }
     return key;

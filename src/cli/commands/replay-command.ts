@@ -45,6 +45,8 @@ import { parseInteger, parseNumberInRange } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
 import { checkPresetName } from '../check-preset-name.js';
 import { replaySegmented } from '../segmented-replay.js';
+import { replayCandidates } from '../candidates-replay.js';
+import { candidateNames, candidateReplays } from '../candidate-setup.js';
 import {
   accountsWithSegments,
   splitInjectSpecs,
@@ -77,6 +79,8 @@ interface ReplayCliOptions {
   readonly canary: string;
   readonly stableParams?: string;
   readonly canaryParams?: string;
+  readonly candidate: string[];
+  readonly candidateParams: string[];
   readonly weight?: string;
   readonly accounts: string;
   readonly salt: string;
@@ -121,6 +125,18 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     )
     .option('--stable-params <json>', 'stable strategy parameters, as JSON')
     .option('--canary-params <json>', 'canary strategy parameters, as JSON')
+    .option(
+      '--candidate <strategy>',
+      'an A/B/n rollout (with --plan, instead of --canary): each candidate, a bundled id or a module path, in its own lane of the router; the best survivor is promoted (repeatable, 2 or more)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option(
+      '--candidate-params <json>',
+      "the candidates' parameters, as JSON: one for every candidate, or one per --candidate in their order (repeatable)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option(
       '--weight <pct>',
       `a fixed canary weight in % of accounts (0–100, 0.01 steps; default ${REPLAY_DEFAULTS.weightPct} without --plan)`,
@@ -239,12 +255,28 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
       '--no-fills',
       'with --out: no fills.csv (it costs about 4 to 5 µs per fill: docs/accounting.md)',
     )
-    .action(async (files: string[], options: ReplayCliOptions) => {
+    .action(async (files: string[], options: ReplayCliOptions, command: Command) => {
       // Everything is validated before anything is created.
-      const { config: validated, inject } = await replayConfigFrom(files, options);
+      const canaryGiven =
+        command.getOptionValueSource('canary') === 'cli' || options.canaryParams !== undefined;
+      const {
+        config: validated,
+        inject,
+        candidates,
+      } = await replayConfigFrom(files, options, canaryGiven);
       const pending = options.out === undefined ? null : await prepareRunDirectory(options.out);
       try {
-        if (validated.rollout?.plan.segments !== undefined)
+        if (candidates !== null)
+          await replayCandidates(
+            io,
+            options,
+            pending,
+            { ...validated, command: reproduceCommand(argv) },
+            candidates,
+            inject,
+            totalBytes(files),
+          );
+        else if (validated.rollout?.plan.segments !== undefined)
           await replaySegmented(
             io,
             options,
@@ -374,7 +406,12 @@ function totalBytes(files: readonly string[]): number {
 async function replayConfigFrom(
   files: string[],
   o: ReplayCliOptions,
-): Promise<{ config: ReplayConfig; inject: SegmentInjectSpecs }> {
+  canaryGiven: boolean,
+): Promise<{
+  config: ReplayConfig;
+  inject: SegmentInjectSpecs;
+  candidates: ArmStrategyConfig[] | null;
+}> {
   const seed = parseInteger('--seed', o.seed, 0, 2 ** 31 - 1);
   if (o.plan !== undefined && o.weight !== undefined) {
     throw new UsageError('give either --plan (a rollout) or --weight (a fixed weight), not both');
@@ -396,9 +433,16 @@ async function replayConfigFrom(
     throw new UsageError(
       "--operator: a plan with segments runs one rollout per segment, and a script cannot name one yet; run a segment's plan alone to script it",
     );
+  const candidateCount = o.candidate.length;
+  if (candidateCount > 0 || o.candidateParams.length > 0)
+    checkCandidateOptions(o, canaryGiven, segments !== undefined);
   const inject = splitInjectSpecs(
     o.inject,
-    segments === undefined ? null : segments.list.map((segment) => segment.name),
+    candidateCount > 0
+      ? { kind: 'candidate', names: candidateNames(candidateCount) }
+      : segments === undefined
+        ? null
+        : { kind: 'segment', names: segments.list.map((segment) => segment.name) },
   );
   let accounts: Account[];
   let accountsSource: string;
@@ -449,9 +493,54 @@ async function replayConfigFrom(
     sampleIntervalMs: parseNumberInRange('--interval', o.interval, 1, 3_600_000),
     ...(rollout === undefined ? {} : { rollout }),
   };
-  // Each segment's own specs are parsed (and checked) now, before anything is created.
+  // Each lane's own specs are parsed (and checked) now, before anything is created.
   for (const own of inject.bySegment.values()) parseInjectSpecs([...inject.common, ...own]);
-  return { config, inject };
+  const candidates =
+    candidateCount === 0
+      ? null
+      : await Promise.all(
+          o.candidate.map((spec, i) =>
+            armStrategy(
+              `candidate`,
+              spec,
+              o.candidateParams.length === 1 ? o.candidateParams[0] : o.candidateParams[i],
+            ),
+          ),
+        );
+  // Every lane needs accounts: checked now, before anything is created.
+  if (candidates !== null) candidateReplays(config, candidates, inject);
+  return { config, inject, candidates };
+}
+
+/** `--candidate`: two or more, with a plan, instead of `--canary`, in auto mode, alone. */
+function checkCandidateOptions(
+  o: ReplayCliOptions,
+  canaryGiven: boolean,
+  segmented: boolean,
+): void {
+  const count = o.candidate.length;
+  if (count === 1)
+    throw new UsageError(
+      '--candidate: an A/B/n rollout takes two or more candidates; one candidate is --canary',
+    );
+  if (count === 0) throw new UsageError('--candidate-params needs --candidate');
+  if (canaryGiven)
+    throw new UsageError('give either --canary (one candidate) or --candidate (several), not both');
+  if (o.plan === undefined) throw new UsageError('--candidate needs --plan: an A/B/n rollout');
+  if (o.candidateParams.length > 1 && o.candidateParams.length !== count)
+    throw new UsageError(
+      `--candidate-params: give one for every candidate or one per --candidate (${count}), got ${o.candidateParams.length}`,
+    );
+  if (segmented)
+    throw new UsageError(
+      '--candidate: a plan with segments and several candidates is not supported yet',
+    );
+  if (o.mode !== 'auto')
+    throw new UsageError(
+      '--candidate: an A/B/n rollout runs in auto mode (the choice of the winner is its own)',
+    );
+  if (o.operator !== undefined)
+    throw new UsageError('--operator: an A/B/n rollout cannot be scripted yet');
 }
 
 function executionConfigFrom(o: ReplayCliOptions, feeBps: number): ExecutionConfig {

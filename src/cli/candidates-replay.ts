@@ -1,0 +1,87 @@
+import { isMainThread } from 'node:worker_threads';
+import { buildCandidatesJson } from '../engine/build-candidates-json.js';
+import type { ArmStrategyConfig, ReplayConfig } from '../engine/replay-config.js';
+import { runCandidatesReplay } from '../engine/run-candidates-replay.js';
+import { renderCandidatesMd, type CandidatesJson } from '../report/candidates-json.js';
+import { planHash, primaryMetricOf } from '../rollout/index.js';
+import { candidateReplays } from './candidate-setup.js';
+import type { CliIo } from './cli-io.js';
+import type { PendingRunDirectory } from './run-directory.js';
+import { replayInLanes, type LanesReplayOptions } from './replay-lanes.js';
+import type { SegmentInjectSpecs } from './segment-setup.js';
+
+/**
+ * `replay --candidate A --candidate B …`: an A/B/n rollout (docs/rollout.md, "Several
+ * candidates"), each candidate in its own lane of the router; each decision printed with its
+ * candidate; with `--out`, candidates.json and candidates.md, and each candidate's full run
+ * directory under `candidates/cK/`.
+ */
+export async function replayCandidates(
+  io: CliIo,
+  options: LanesReplayOptions,
+  pending: PendingRunDirectory | null,
+  config: ReplayConfig,
+  candidates: readonly ArmStrategyConfig[],
+  inject: SegmentInjectSpecs,
+  totalBytes: number,
+): Promise<void> {
+  const plan = config.rollout?.plan;
+  if (plan === undefined) throw new RangeError('an A/B/n replay runs a plan');
+  const primaryMetric = primaryMetricOf(plan);
+  await replayInLanes(io, options, pending, {
+    kind: 'candidates',
+    lanes: candidateReplays(config, candidates, inject),
+    totalBytes,
+    run: (lanes, onProgress) =>
+      runCandidatesReplay(
+        config,
+        primaryMetric,
+        lanes,
+        { onProgress },
+        { parseInWorker: isMainThread },
+      ),
+    results: (result) =>
+      result.candidates.map((candidate) => ({
+        name: candidate.name,
+        result: candidate.result,
+        header: `candidate ${candidate.name} (${candidate.result.report.inputs.strategies.canary.id}): ${candidate.status}${
+          candidate.rank === null ? '' : `, rank ${candidate.rank}`
+        }`,
+      })),
+    summary: (result, written) => {
+      const json = buildCandidatesJson(
+        result,
+        { name: plan.name, source: plan.source, hash: planHash(plan) },
+        config.strategies.stable,
+        config.files,
+        written,
+      );
+      return { json, md: renderCandidatesMd(json), overview: overview(json) };
+    },
+  });
+}
+
+/** The candidates' standing, one line each, for the terminal. */
+function overview(json: CandidatesJson): string {
+  const lines = [
+    `candidates (ranked by ${json.plan.primaryMetric}; each lane at α / ${json.plan.alphaDividedBy}): ${
+      json.winner === null ? json.outcome : `promoted ${json.winner} at ${json.decidedAt ?? '–'}`
+    }`,
+  ];
+  const width = Math.max(...json.candidates.map((c) => c.strategy.id.length));
+  for (const c of json.candidates) {
+    const e = c.evidence;
+    const bounds =
+      e?.ci == null
+        ? ''
+        : ` [${e.ci.map((x) => (x === null ? '–' : x.toPrecision(3))).join(', ')}]`;
+    lines.push(
+      `  ${c.name}  ${c.strategy.id.padEnd(width)}  ${c.status}${c.rank === null ? '' : ` (rank ${c.rank})`}, weight ${c.finalWeightPct} % of its lane${
+        e === null || e.estimate === null
+          ? ''
+          : `; ${e.metric} ${e.estimate.toPrecision(3)}${bounds}`
+      }`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

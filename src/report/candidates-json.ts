@@ -1,0 +1,110 @@
+import type { DecisionReason } from '../core/decision.js';
+
+/** Version of the candidates.json layout; bumped on any incompatible change (docs/report-json.md). */
+export const CANDIDATES_SCHEMA_VERSION = 1;
+
+/** The evidence a candidate was ranked on: its latest rollout-wide comparison on the primary metric. */
+export interface CandidateEvidence {
+  readonly metric: string;
+  readonly unit: string | null;
+  /** Candidate − stable of its lane, in the metric's unit. */
+  readonly estimate: number | null;
+  /** The anytime-valid bounds [lower, upper] at the lane's error rates, either side null when none yet. */
+  readonly ci: readonly [number | null, number | null] | null;
+  /** Candidate observations (fills, orders or intervals), and the paired buckets behind them. */
+  readonly n: number | null;
+  readonly clusters: number | null;
+  readonly verdict: string | null;
+}
+
+/** One candidate of an A/B/n replay in candidates.json. */
+export interface CandidateSummary {
+  readonly name: string;
+  /** The strategy as given (`--candidate`) and its definition's `name@version`. */
+  readonly strategy: { readonly id: string; readonly version: string };
+  /** Its lane of the router: index and buckets `[from, to)` (docs/bucketing.md). */
+  readonly lane: { readonly index: number; readonly buckets: readonly [number, number] };
+  /** Accounts of its lane (its own and their stable controls). */
+  readonly accounts: number;
+  /**
+   * `promoted` (the one chosen), `not_chosen` (passed every step, ranked below it), `rolled_back`
+   * (shown worse, or a guardrail), `in_progress` (the data ended first).
+   */
+  readonly status: 'promoted' | 'not_chosen' | 'rolled_back' | 'in_progress';
+  /** 1 = best of the candidates that passed every step; null for the others. */
+  readonly rank: number | null;
+  /** Its weight at the end, percent of its lane. */
+  readonly finalWeightPct: number;
+  readonly decisions: number;
+  readonly evidence: CandidateEvidence | null;
+  /** Its run directory, relative to candidates.json (`candidates/NAME`), or null without `--out`. */
+  readonly dir: string | null;
+}
+
+/** candidates.json: an A/B/n replay's summary (docs/report-json.md, "candidates.json"). */
+export interface CandidatesJson {
+  readonly schemaVersion: typeof CANDIDATES_SCHEMA_VERSION;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly plan: {
+    readonly name: string;
+    readonly source: string;
+    readonly hash: string;
+    /** The metric the survivors are ranked by. */
+    readonly primaryMetric: string;
+    /** Each lane's error rates are the plan's divided by this (the number of candidates). */
+    readonly alphaDividedBy: number;
+  };
+  readonly inputs: { readonly files: readonly string[] };
+  readonly stable: { readonly id: string; readonly version: string };
+  /** `promoted` (a winner), `rolled_back` (every candidate), `in_progress` (the data ended first). */
+  readonly outcome: 'promoted' | 'rolled_back' | 'in_progress';
+  readonly winner: string | null;
+  /** When the winner was chosen (ISO 8601), or null. */
+  readonly decidedAt: string | null;
+  /** In the order given; `rank` orders the survivors. */
+  readonly candidates: readonly CandidateSummary[];
+}
+
+/** A decision reason as candidates.json carries it. */
+export function candidateEvidenceOf(reason: DecisionReason | null): CandidateEvidence | null {
+  if (reason === null) return null;
+  return {
+    metric: reason.metric ?? '',
+    unit: reason.unit ?? null,
+    estimate: reason.estimate,
+    ci: reason.ci,
+    n: reason.n,
+    clusters: reason.clusters ?? null,
+    verdict: reason.verdict,
+  };
+}
+
+const num = (x: number | null | undefined): string => (x == null ? '–' : x.toPrecision(3));
+
+/** candidates.md: the candidates' ranking and outcome, with links to each candidate's report. */
+export function renderCandidatesMd(json: CandidatesJson): string {
+  const lines = [
+    `# A/B/n rollout: ${json.plan.name}`,
+    '',
+    json.winner === null
+      ? `**Outcome: ${json.outcome}.** No candidate promoted.`
+      : `**Outcome: promoted ${json.winner}** (${json.candidates.find((c) => c.name === json.winner)?.strategy.id ?? ''}) at ${json.decidedAt ?? '–'}, the best ${json.plan.primaryMetric} of the candidates that passed every step.`,
+    '',
+    `Stable: ${json.stable.id}. Plan \`${json.plan.source}\`, sha256 \`${json.plan.hash}\`; each candidate in its own lane of the router, compared with its lane's stable accounts at the plan's error rates divided by ${json.plan.alphaDividedBy}; ${json.tool.name} ${json.tool.version}.`,
+    '',
+    `| candidate | strategy | lane buckets | accounts | status | rank | final weight (of lane) | ${json.plan.primaryMetric}: candidate − stable | bounds | report |`,
+    '| --- | --- | --- | ---: | --- | ---: | ---: | ---: | --- | --- |',
+  ];
+  for (const c of json.candidates) {
+    const e = c.evidence;
+    lines.push(
+      `| ${c.name} | ${c.strategy.id} | ${c.lane.buckets[0]}–${c.lane.buckets[1] - 1} | ${c.accounts} | ${c.status} | ${c.rank ?? '–'} | ${c.finalWeightPct} % | ${num(e?.estimate)}${e?.unit == null ? '' : ` ${e.unit}`} | ${e?.ci == null ? '–' : `[${num(e.ci[0])}, ${num(e.ci[1])}]`} | ${c.dir === null ? '–' : `[report](${c.dir}/report.md)`} |`,
+    );
+  }
+  lines.push(
+    '',
+    "Each candidate's report.md, report.html, report.json and audit.jsonl are in its directory; the ranking and the choice are in the audit logs (the winner's promote approved, the others rolled back with the ranking as the reason).",
+    '',
+  );
+  return lines.join('\n');
+}

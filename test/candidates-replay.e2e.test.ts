@@ -1,0 +1,154 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CandidatesJson } from '../src/report/candidates-json.js';
+import type { ReportJson } from '../src/report/report-json.js';
+import { FAST_MOMENTUM, SPOT_SAMPLES } from './aa-replay.js';
+import { cli, readAuditLines, readReport, tempDir } from './cli-harness.js';
+
+/**
+ * A/B/n (issue 15): three candidates on the spot samples under `short`, each in its own lane of
+ * the router: momentum@1.0.0 as stable runs (c1, an A/A candidate), a larger-sizing variant (c2)
+ * and a planted regression (c3: 3 bp worse slippage from 10 %). The regression is rolled back
+ * alone, the others advance, and the one with the best edge is promoted.
+ */
+
+const LARGER = '{"minHoldMs":3000,"warmupMs":10000,"sizingPct":2}';
+
+function abnArgs(out: string, ...extra: string[]): string[] {
+  return [
+    'replay',
+    ...SPOT_SAMPLES,
+    '--plan',
+    'short',
+    '--stable',
+    'momentum@1.0.0',
+    '--stable-params',
+    FAST_MOMENTUM,
+    '--candidate',
+    'momentum@1.0.0',
+    '--candidate',
+    'momentum@1.0.0',
+    '--candidate',
+    'momentum@1.0.0',
+    '--candidate-params',
+    FAST_MOMENTUM,
+    '--candidate-params',
+    LARGER,
+    '--candidate-params',
+    FAST_MOMENTUM,
+    '--accounts',
+    '3000',
+    '--no-progress',
+    '--out',
+    out,
+    ...extra,
+  ];
+}
+
+interface AuditLine {
+  kind: string;
+  action: string;
+  disposition: string;
+  detail: { code: string; message: string } | null;
+}
+
+describe('an A/B/n replay of three candidates', () => {
+  it('rolls back the regression alone, advances the others and promotes the best one', async () => {
+    const out = join(tempDir(), 'run');
+    const result = await cli(abnArgs(out, '--inject', 'c3/canary:slippage=+3bp,from=10%'));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(
+      readFileSync(join(out, 'candidates.json'), 'utf8'),
+    ) as CandidatesJson;
+    const reports: Record<string, ReportJson> = {};
+    const audits: Record<string, AuditLine[]> = {};
+    for (const name of ['c1', 'c2', 'c3']) {
+      reports[name] = readReport(join(out, 'candidates', name));
+      audits[name] = readAuditLines<AuditLine>(join(out, 'candidates', name));
+    }
+    const byName = Object.fromEntries(summary.candidates.map((c) => [c.name, c]));
+
+    // The regression: rolled back alone, by its own evidence, with real accounts at 10 %.
+    expect(byName.c3).toMatchObject({ status: 'rolled_back', rank: null });
+    const pulled = reports.c3!.decisions.find((d) => d.action === 'rollback')!;
+    expect(pulled.fromWeightPct).toBe(10);
+    expect(pulled.reasons[0]).toMatchObject({ code: 'METRIC_WORSE', metric: 'slippageBps' });
+    // Its error rates are the plan's divided by the three candidates.
+    expect(pulled.reasons[0]!.alpha).toBeCloseTo(0.01 / 2 / 3 / 3, 12);
+
+    // The survivors passed every step; the one with the better edge was promoted, the other not.
+    expect(summary.outcome).toBe('promoted');
+    const ranked = summary.candidates
+      .filter((c) => c.rank !== null)
+      .sort((a, b) => a.rank! - b.rank!);
+    expect(ranked.map((c) => c.name).sort()).toEqual(['c1', 'c2']);
+    expect(ranked[0]!.evidence!.estimate!).toBeGreaterThan(ranked[1]!.evidence!.estimate!);
+    expect(summary.winner).toBe(ranked[0]!.name);
+    expect(ranked[0]!.status).toBe('promoted');
+    expect(ranked[1]!.status).toBe('not_chosen');
+    expect(reports[ranked[0]!.name]!.outcome).toBe('promoted');
+    expect(reports[ranked[1]!.name]!.outcome).toBe('rolled_back');
+    for (const c of ranked)
+      expect(
+        reports[c.name]!.decisions.filter((d) => d.action === 'increase').map((d) => d.toWeightPct),
+      ).toEqual([10, 50, 100]);
+
+    // The choice is in the audit logs, with the ranking as its reason.
+    const approve = audits[summary.winner!]!.find((l) => l.action === 'approve')!;
+    expect(approve.detail!.message).toMatch(/chosen among the candidates \(ranked by edgeBps/);
+    const notChosen = audits[ranked[1]!.name]!.find((l) => l.action === 'force-rollback')!;
+    expect(notChosen.detail!.message).toMatch(/another candidate was chosen/);
+    expect(audits.c3!.some((l) => l.action === 'approve')).toBe(false);
+
+    // Lanes: disjoint bucket ranges of the router, every account in one.
+    expect(summary.candidates.map((c) => c.lane.buckets)).toEqual([
+      [0, 3333],
+      [3333, 6666],
+      [6666, 10_000],
+    ]);
+    expect(summary.candidates.reduce((sum, c) => sum + c.accounts, 0)).toBe(3000);
+    expect(existsSync(join(out, 'report.json'))).toBe(false);
+    expect(readFileSync(join(out, 'candidates.md'), 'utf8')).toMatch(
+      /\| c3 \| momentum@1\.0\.0 \| 6666–9999 \| \d+ \| rolled_back \|/,
+    );
+    expect(result.stdout).toMatch(/^\[c3\] \S+ {2}rollback 10 % → 0 %/m);
+  });
+
+  it('refuses bad candidate options before anything is written', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'run');
+    const refused = async (args: string[], message: RegExp): Promise<void> => {
+      const result = await cli(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trimEnd()).toMatch(message);
+    };
+    await refused(
+      ['replay', SPOT_SAMPLES[0]!, '--plan', 'short', '--candidate', 'momentum@1.0.0'],
+      /two or more candidates; one candidate is --canary \[E_USAGE\]$/,
+    );
+    await refused(
+      [
+        'replay',
+        SPOT_SAMPLES[0]!,
+        '--candidate',
+        'momentum@1.0.0',
+        '--candidate',
+        'momentum@2.0.0',
+      ],
+      /--candidate needs --plan/,
+    );
+    await refused(
+      [...abnArgs(out), '--canary', 'momentum@2.0.0'],
+      /either --canary \(one candidate\) or --candidate \(several\)/,
+    );
+    await refused([...abnArgs(out), '--inject', 'c4/canary:latency=+5ms'], /no candidate "c4"/);
+    await refused([...abnArgs(out), '--mode', 'manual'], /runs in auto mode/);
+    await refused(
+      [...abnArgs(out), '--candidate-params', '{}'],
+      /one for every candidate or one per --candidate \(3\), got 4/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
