@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { runInWorkers } from '../src/cli/sweep/worker-pool.js';
 import { BENCH_DIR } from './bench-files.js';
+import { ABN_FAMILIES, abnJobs, type AbnJob, type AbnResult } from './calibration-abn.js';
 import type { CalibrationJob, CalibrationResult } from './calibration-run.js';
 import {
   calibrationFeeds,
@@ -39,7 +40,9 @@ const ACCOUNTS = 1000;
 /** The one look of a fixed-horizon test: 45 minutes into the first step (its maximum until issue 10's sixth session). */
 const FIXED_HORIZON_MINUTES = 45;
 
-async function runAll(jobs: readonly CalibrationJob[]): Promise<CalibrationResult[]> {
+async function runAll(
+  jobs: readonly (CalibrationJob | AbnJob)[],
+): Promise<(CalibrationResult | AbnResult)[]> {
   const worker = new URL(
     `./calibration-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
     import.meta.url,
@@ -48,10 +51,14 @@ async function runAll(jobs: readonly CalibrationJob[]): Promise<CalibrationResul
   let done = 0;
   try {
     // The sweep's worker pool: one thread per core, each taking the next job when it is done.
-    const results = await runInWorkers<CalibrationJob, CalibrationResult>(worker, jobs, {
-      workers: WORKERS,
-      onResult: () => progress.update(++done),
-    });
+    const results = await runInWorkers<CalibrationJob | AbnJob, CalibrationResult | AbnResult>(
+      worker,
+      jobs,
+      {
+        workers: WORKERS,
+        onResult: () => progress.update(++done),
+      },
+    );
     return results.sort((a, b) => a.id - b.id);
   } finally {
     progress.stop();
@@ -136,12 +143,23 @@ const families = FAMILIES.filter(
 const synthetic = calibrationJobs(feeds, families, ACCOUNTS);
 const gross =
   ONLY === undefined || /gross/i.test(ONLY) ? grossFaultJobs(synthetic.length, ACCOUNTS) : [];
-const jobs = [...synthetic, ...gross];
+const abnFamilies = ABN_FAMILIES.filter(
+  (f) => ONLY === undefined || new RegExp(ONLY, 'i').test(f.name),
+);
+// A/B/n runs: 3,000 accounts over the lanes (1,000 a lane with three candidates, as two-arm runs).
+const abn = abnJobs(feeds, abnFamilies, synthetic.length + gross.length, ACCOUNTS * 3);
+const jobs = [...synthetic, ...gross, ...abn];
 process.stderr.write(`${jobs.length} replays on ${WORKERS} workers…\n`);
-const results = await runAll(jobs);
+const everything = await runAll(jobs);
+const results = everything.filter((r): r is CalibrationResult => !('kind' in r));
+const abnResults = everything.filter((r): r is AbnResult => 'kind' in r);
 writeFileSync(
   join(BENCH_DIR, 'calibration', 'results.json'),
   `${JSON.stringify(results, null, 2)}\n`,
+);
+writeFileSync(
+  join(BENCH_DIR, 'calibration', 'abn-results.json'),
+  `${JSON.stringify(abnResults, null, 2)}\n`,
 );
 const minutes = (performance.now() - started) / 60_000;
 
@@ -270,6 +288,52 @@ if (gross.length > 0) {
     check(
       `gross faults never advanced, a different strategy as canary: ${neverAdvanced.length}/${otherCanary.length} (rolled back in the first step: ${otherCanary.filter(inFirstStep).length}, the rest halted there for a person)`,
       neverAdvanced.length === otherCanary.length,
+    );
+  }
+}
+
+// A/B/n: three or four candidates, each lane at α / N.
+if (abnResults.length > 0) {
+  lines.push(
+    '',
+    'A/B/n, N candidates, each in its own lane at α / N (3,000 accounts over the lanes)   a good candidate rolled back   a worse one rolled back   the right one promoted',
+  );
+  for (const family of abnFamilies) {
+    const runs = abnResults.filter((r) => r.family === family.name);
+    const good = (r: AbnResult): string[] =>
+      Object.keys(r.statuses).filter((name) => !family.worse.includes(name));
+    const falseBack = runs.filter((r) => good(r).some((n) => r.statuses[n] === 'rolled_back'));
+    const worseBack = runs.filter((r) =>
+      family.worse.every((n) => r.statuses[n] === 'rolled_back'),
+    );
+    const right = runs.filter((r) =>
+      family.best === null
+        ? r.winner !== null && !family.worse.includes(r.winner)
+        : r.winner === family.best,
+    );
+    lines.push(
+      `${family.name.padEnd(78)} ${rate(falseBack.length, runs.length).padEnd(30)} ${(family.worse.length === 0 ? '–' : rate(worseBack.length, runs.length)).padEnd(25)} ${rate(right.length, runs.length)}`,
+    );
+    const endings = new Map<string, number>();
+    for (const r of runs.filter((x) => !right.includes(x))) {
+      const key = `winner ${r.winner ?? 'none'} (${Object.entries(r.statuses)
+        .map(([n, s]) => `${n} ${s}`)
+        .join(', ')})`;
+      endings.set(key, (endings.get(key) ?? 0) + 1);
+    }
+    if (endings.size > 0) lines.push(`  ${[...endings].map(([k, v]) => `${v} × ${k}`).join('; ')}`);
+    check(
+      `${family.name}: a good candidate falsely rolled back ≤ 5 %`,
+      falseBack.length / runs.length <= 0.05,
+    );
+    if (family.worse.length > 0)
+      check(
+        `${family.name}: the worse one rolled back ≥ 95 %`,
+        worseBack.length / runs.length >= 0.95,
+      );
+    check(
+      `${family.name}: ${family.best === null ? 'a good candidate' : `the best (${family.best})`} promoted ≥ 90 %`,
+      right.length / runs.length >= 0.9,
     );
   }
 }

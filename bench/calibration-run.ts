@@ -72,7 +72,8 @@ export interface CalibrationResult {
   readonly naiveRollbackMinutes: number | null;
 }
 
-function armStrategy(spec: ArmSpec): ArmStrategyConfig {
+/** A calibration arm as the engine takes it (a lag wraps the bundled strategy). */
+export function armStrategy(spec: ArmSpec): ArmStrategyConfig {
   const found = getStrategyDefinition(spec.strategy);
   if (found === undefined) throw new Error(`no bundled strategy ${spec.strategy}`);
   const definition: StrategyDefinition =
@@ -84,7 +85,8 @@ function armStrategy(spec: ArmSpec): ArmStrategyConfig {
   };
 }
 
-function executionConfig(knobs: ExecutionKnobs): ExecutionConfig {
+/** The fill model with a scenario's knobs turned. */
+export function executionConfig(knobs: ExecutionKnobs): ExecutionConfig {
   const sigma = knobs.latencySigma;
   const latency =
     sigma === undefined

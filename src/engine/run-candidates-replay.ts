@@ -64,12 +64,16 @@ export async function runCandidatesReplay(
   primaryMetric: PlanMetricName,
   candidates: readonly CandidateReplay[],
   hooks: Pick<ReplayHooks, 'onProgress'> = {},
-  options: ReplayRunOptions = {},
+  options: ReplayRunOptions & {
+    /** Stop reading once the choice is made and every lane has settled (calibration runs). */
+    readonly stopWhenDecided?: boolean;
+  } = {},
 ): Promise<CandidatesReplayResult> {
   const sources = await openSources(base, options);
-  const lanes: ReplayLane[] = [];
-  for (const candidate of candidates)
-    lanes.push(new ReplayLane(candidate.config, candidate.hooks ?? {}, await auditedInputs(base)));
+  const inputs = await auditedInputs(base);
+  const lanes = candidates.map(
+    (candidate) => new ReplayLane(candidate.config, candidate.hooks ?? {}, inputs),
+  );
   let decidedAtUs: number | null = null;
   let winner: string | null = null;
   const ranks = new Map<string, number>();
@@ -78,9 +82,10 @@ export async function runCandidatesReplay(
       if (!lane.started) lane.start(event.tsUs);
       lane.process(event);
     }
-    if (decidedAtUs !== null) return true;
+    if (decidedAtUs !== null)
+      return !(options.stopWhenDecided === true && lanes.every((l) => l.runner?.finished === true));
+    if (lanes.some((lane) => laneState(lane) === 'running')) return true;
     const states = lanes.map(laneState);
-    if (states.includes('running')) return true;
     decidedAtUs = event.tsUs;
     const ranked = rank(
       candidates

@@ -46,8 +46,8 @@ export interface SegmentedReplayResult {
  * segment is a rollout of its own over its accounts and its venue's events (a lane: engine,
  * analysis, controller, audit log), so a canary that fails on one venue is rolled back there
  * and goes on elsewhere. `parallel`: every segment's rollout starts at its first event;
- * `sequence`: a segment's starts at its first event after the one before it has promoted, and a
- * rollback or halt of one stops the segments after it. `base` gives the files and read options.
+ * `sequence`: a segment's starts at its first event after the one before it has promoted; a
+ * rollback stops the segments after it. `base` gives the files and read options.
  */
 export async function runSegmentedReplay(
   base: ReplayConfig,
@@ -57,16 +57,22 @@ export async function runSegmentedReplay(
   options: ReplayRunOptions = {},
 ): Promise<SegmentedReplayResult> {
   const sources = await openSources(base, options);
-  const lanes: ReplayLane[] = [];
-  for (const segment of segments)
-    lanes.push(new ReplayLane(segment.config, segment.hooks ?? {}, await auditedInputs(base)));
+  const inputs = await auditedInputs(base);
+  const lanes = segments.map(
+    (segment) => new ReplayLane(segment.config, segment.hooks ?? {}, inputs),
+  );
   const startedAtUs: (number | null)[] = segments.map(() => null);
-  const lanesOfVenue = new Map<string, number[]>();
-  const everyVenue: number[] = [];
-  segments.forEach((segment, i) => {
-    if (segment.venue === null) everyVenue.push(i);
-    else lanesOfVenue.set(segment.venue, [...(lanesOfVenue.get(segment.venue) ?? []), i]);
-  });
+  // The lanes each venue's events go to: its own segments, then those of every venue.
+  const everyVenue = segments.flatMap((segment, i) => (segment.venue === null ? [i] : []));
+  const lanesOfVenue = new Map<string, readonly number[]>();
+  const lanesOf = (venue: string): readonly number[] => {
+    let found = lanesOfVenue.get(venue);
+    if (found === undefined) {
+      found = [...segments.flatMap((s, i) => (s.venue === venue ? [i] : [])), ...everyVenue];
+      lanesOfVenue.set(venue, found);
+    }
+    return found;
+  };
   const unrouted: Record<string, number> = {};
   const mayStart = (i: number): boolean => {
     if (mode === 'parallel' || i === 0) return true;
@@ -79,12 +85,12 @@ export async function runSegmentedReplay(
     );
   };
   await replayEvents(sources, hooks, (event) => {
-    const own = lanesOfVenue.get(event.exchange);
-    if (own === undefined && everyVenue.length === 0) {
+    const targets = lanesOf(event.exchange);
+    if (targets.length === 0) {
       unrouted[event.exchange] = (unrouted[event.exchange] ?? 0) + 1;
       return true;
     }
-    for (const i of own === undefined ? everyVenue : [...own, ...everyVenue]) {
+    for (const i of targets) {
       const lane = lanes[i]!;
       if (!lane.started && mayStart(i)) {
         lane.start(event.tsUs);
