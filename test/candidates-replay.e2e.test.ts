@@ -116,6 +116,66 @@ describe('an A/B/n replay of three candidates', () => {
     expect(result.stdout).toMatch(/^\[c3\] \S+ {2}rollback 10 % → 0 %/m);
   });
 
+  it("the issue's candidates: undecided ones are passed over, the regression rolled back, a safe one promoted", async () => {
+    // momentum@2.0.0 and mean-reversion@1.0.0 trade at other moments than stable: on the
+    // 11-minute samples they gather too few paired buckets to pass `short`'s shadow step and halt
+    // there for a person (as each would alone). They do not hold up the choice: the candidate
+    // shown safe at every step is promoted, and the undecided ones are rolled back with it.
+    const out = join(tempDir(), 'run');
+    const result = await cli([
+      'replay',
+      ...SPOT_SAMPLES,
+      '--plan',
+      'short',
+      '--stable',
+      'momentum@1.0.0',
+      '--stable-params',
+      FAST_MOMENTUM,
+      ...['momentum@2.0.0', 'mean-reversion@1.0.0', 'momentum@1.0.0', 'momentum@1.0.0'].flatMap(
+        (c) => ['--candidate', c],
+      ),
+      '--candidate-params',
+      FAST_MOMENTUM,
+      '--inject',
+      'c4/canary:slippage=+3bp,from=10%',
+      '--accounts',
+      '4000',
+      '--no-progress',
+      '--out',
+      out,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(
+      readFileSync(join(out, 'candidates.json'), 'utf8'),
+    ) as CandidatesJson;
+    expect(summary.plan.alphaDividedBy).toBe(4);
+    expect(summary.candidates.map((c) => [c.name, c.strategy.id, c.status, c.rank])).toEqual([
+      ['c1', 'momentum@2.0.0', 'not_chosen', null],
+      ['c2', 'mean-reversion@1.0.0', 'not_chosen', null],
+      ['c3', 'momentum@1.0.0', 'promoted', 1],
+      ['c4', 'momentum@1.0.0', 'rolled_back', null],
+    ]);
+    for (const name of ['c1', 'c2']) {
+      const audit = readAuditLines<AuditLine>(join(out, 'candidates', name));
+      // Halted undecided in the shadow step, then rolled back when c3 was chosen.
+      expect(audit.some((l) => l.action === 'halt' && l.detail?.code === 'MAX_DURATION')).toBe(
+        true,
+      );
+      expect(audit.find((l) => l.action === 'force-rollback')!.detail!.message).toMatch(
+        /undecided \(halted for a person\) when c3 was chosen/,
+      );
+      expect(
+        readReport(join(out, 'candidates', name)).decisions.some((d) => d.action === 'increase'),
+      ).toBe(false);
+    }
+    const pulled = readReport(join(out, 'candidates', 'c4')).decisions.find(
+      (d) => d.action === 'rollback',
+    )!;
+    expect(pulled.fromWeightPct).toBe(10);
+    expect(pulled.reasons[0]).toMatchObject({ code: 'METRIC_WORSE', metric: 'slippageBps' });
+  });
+
   it('refuses bad candidate options before anything is written', async () => {
     const dir = tempDir();
     const out = join(dir, 'run');

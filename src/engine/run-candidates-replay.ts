@@ -24,7 +24,11 @@ export interface CandidateReplay {
   readonly hooks?: ReplayHooks;
 }
 
-/** Where a candidate ended. */
+/**
+ * Where a candidate ended: `promoted`; `not_chosen` (ready and ranked below the winner, or
+ * halted undecided when the winner was chosen); `rolled_back` (by its own evidence or a
+ * guardrail); `in_progress` (the data ended first).
+ */
 export type CandidateStatus = 'promoted' | 'not_chosen' | 'rolled_back' | 'in_progress';
 
 /** A finished candidate: its lane's result, its standing and the evidence it was ranked on. */
@@ -55,9 +59,10 @@ export interface CandidatesReplayResult {
  * Replays the files once for an A/B/n rollout (docs/rollout.md, "Several candidates"): each
  * candidate runs in its own lane of the router (its accounts, its stable accounts, its own
  * evidence at α / N), so a candidate shown worse is rolled back alone while the others advance.
- * A candidate that passes every step waits; once none is still running, the one with the best
- * estimate of `primaryMetric` is promoted and the other survivors are rolled back, each with the
- * ranking in its audit log.
+ * A candidate that passes every step waits; once none is still deciding (each is ready, rolled
+ * back, or halted for a person) and one is ready, the ready one with the best estimate of
+ * `primaryMetric` is promoted and the others are rolled back (the ready ones not chosen, and the
+ * halted ones: undecided loses to shown safe), each with the ranking in its audit log.
  */
 export async function runCandidatesReplay(
   base: ReplayConfig,
@@ -77,6 +82,8 @@ export async function runCandidatesReplay(
   let decidedAtUs: number | null = null;
   let winner: string | null = null;
   const ranks = new Map<string, number>();
+  /** Halted candidates rolled back when another was chosen. */
+  const passedOver = new Set<string>();
   await replayEvents(sources, hooks, (event) => {
     for (const lane of lanes) {
       if (!lane.started) lane.start(event.tsUs);
@@ -84,8 +91,13 @@ export async function runCandidatesReplay(
     }
     if (decidedAtUs !== null)
       return !(options.stopWhenDecided === true && lanes.every((l) => l.runner?.finished === true));
-    if (lanes.some((lane) => laneState(lane) === 'running')) return true;
     const states = lanes.map(laneState);
+    // Wait while a candidate is still deciding; a halted one (undecided at a step's maximum, left
+    // to a person) does not hold up the others, unless none of them is ready either.
+    if (states.includes('running') || !states.includes('ready')) {
+      if (states.every((state) => state === 'rolled_back')) decidedAtUs = event.tsUs;
+      return true;
+    }
     decidedAtUs = event.tsUs;
     const ranked = rank(
       candidates
@@ -94,8 +106,7 @@ export async function runCandidatesReplay(
       primaryMetric,
     );
     ranked.forEach((entry, i) => ranks.set(entry.name, i + 1));
-    const best = ranked[0];
-    if (best === undefined) return true;
+    const best = ranked[0]!;
     winner = best.name;
     const standing = rankingText(ranked, primaryMetric);
     for (const entry of ranked) {
@@ -112,6 +123,18 @@ export async function runCandidatesReplay(
           event.tsUs,
         );
     }
+    candidates.forEach((candidate, i) => {
+      if (states[i] !== 'halted') return;
+      passedOver.add(candidate.name);
+      lanes[i]!.runner!.operate(
+        (c, now) =>
+          c.forceRollback(
+            `undecided (halted for a person) when ${winner} was chosen (${standing})`,
+            now,
+          ),
+        event.tsUs,
+      );
+    });
     return true;
   });
   const results: CandidateResult[] = [];
@@ -127,7 +150,7 @@ export async function runCandidatesReplay(
       status:
         name === winner
           ? 'promoted'
-          : ranks.has(name)
+          : ranks.has(name) || passedOver.has(name)
             ? 'not_chosen'
             : outcome === 'rolled_back'
               ? 'rolled_back'
@@ -139,13 +162,18 @@ export async function runCandidatesReplay(
   return { primaryMetric, candidates: results, winner, decidedAtUs };
 }
 
-/** A lane's standing: rolled back, ready (its promote waits), or still running. */
-function laneState(lane: ReplayLane): 'rolled_back' | 'ready' | 'running' {
+/**
+ * A lane's standing: rolled back, ready (its promote waits), halted (undecided at a step's
+ * maximum, waiting for a person), or still running.
+ */
+function laneState(lane: ReplayLane): 'rolled_back' | 'ready' | 'halted' | 'running' {
   const runner = lane.runner;
   if (runner === null) return 'running';
   if (runner.outcome === 'rolled_back') return 'rolled_back';
-  const pending = runner.controller.pendingProposal;
-  if (pending?.action === 'promote' && runner.controller.transition === null) return 'ready';
+  const controller = runner.controller;
+  if (controller.transition !== null || lane.engine.transitionInProgress) return 'running';
+  if (controller.pendingProposal?.action === 'promote') return 'ready';
+  if (controller.halted) return 'halted';
   return 'running';
 }
 

@@ -27,8 +27,9 @@ export interface CandidateSummary {
   /** Accounts of its lane (its own and their stable controls). */
   readonly accounts: number;
   /**
-   * `promoted` (the one chosen), `not_chosen` (passed every step, ranked below it), `rolled_back`
-   * (shown worse, or a guardrail), `in_progress` (the data ended first).
+   * `promoted` (the one chosen), `not_chosen` (passed every step and ranked below it, or halted
+   * undecided when it was chosen), `rolled_back` (shown worse, or a guardrail), `in_progress`
+   * (the data ended first).
    */
   readonly status: 'promoted' | 'not_chosen' | 'rolled_back' | 'in_progress';
   /** 1 = best of the candidates that passed every step; null for the others. */
