@@ -181,7 +181,7 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     )
     .option(
       '--inject <spec>',
-      "fault injection, e.g. canary:latency=+20ms,slippage=+2bp,rejects=+1%,fees=+2bp; add from=25% to apply a spec only while the canary's weight is at least 25%; prefix SEGMENT/ (usdm/canary:…) for one segment of a segmented plan (repeatable)",
+      "fault injection, e.g. canary:latency=+20ms,slippage=+2bp,rejects=+1%,fees=+2bp; add from=25% to apply a spec only while the canary's weight is at least 25%; prefix a lane, SEGMENT/ (usdm/canary:…) for one segment of a segmented plan or cK/ (c2/canary:…) for one --candidate (repeatable)",
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
@@ -400,8 +400,9 @@ function totalBytes(files: readonly string[]): number {
 }
 
 /**
- * The replay's validated configuration, and the `--inject` specs split by segment (a plan with
- * segments gives each segment the common specs plus its own `NAME/ARM:…` ones).
+ * The replay's validated configuration, the `--inject` specs split by lane (each segment or
+ * candidate gets the common specs plus its own `NAME/ARM:…` ones), and the candidates of an A/B/n
+ * rollout (null without `--candidate`).
  */
 async function replayConfigFrom(
   files: string[],
