@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CandidatesJson } from '../src/report/candidates-json.js';
 import type { ReportJson } from '../src/report/report-json.js';
-import { FAST_MOMENTUM, SPOT_SAMPLES } from './aa-replay.js';
+import { FAST_MOMENTUM, FAST_STABLE, SPOT_SAMPLES } from './aa-replay.js';
 import { cli, readAuditLines, readReport, tempDir } from './cli-harness.js';
 
 /**
@@ -21,10 +21,7 @@ function abnArgs(out: string, ...extra: string[]): string[] {
     ...SPOT_SAMPLES,
     '--plan',
     'short',
-    '--stable',
-    'momentum@1.0.0',
-    '--stable-params',
-    FAST_MOMENTUM,
+    ...FAST_STABLE,
     '--candidate',
     'momentum@1.0.0',
     '--candidate',
@@ -127,10 +124,7 @@ describe('an A/B/n replay of three candidates', () => {
       ...SPOT_SAMPLES,
       '--plan',
       'short',
-      '--stable',
-      'momentum@1.0.0',
-      '--stable-params',
-      FAST_MOMENTUM,
+      ...FAST_STABLE,
       ...['momentum@2.0.0', 'mean-reversion@1.0.0', 'momentum@1.0.0', 'momentum@1.0.0'].flatMap(
         (c) => ['--candidate', c],
       ),

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { SegmentsJson } from '../src/report/segments-json.js';
 import type { ReportJson } from '../src/report/report-json.js';
 import { PLAN_PRESETS } from '../src/rollout/plan-presets.js';
-import { FAST_MOMENTUM } from './aa-replay.js';
+import { AA_CANARY, FAST_STABLE } from './aa-replay.js';
 import { cli, readAuditLines, readReport, SAMPLES, tempDir } from './cli-harness.js';
 
 /**
@@ -43,14 +43,8 @@ function replayArgs(plan: string, out: string, ...extra: string[]): string[] {
     ...FILES,
     '--plan',
     plan,
-    '--stable',
-    'momentum@1.0.0',
-    '--canary',
-    'momentum@1.0.0',
-    '--stable-params',
-    FAST_MOMENTUM,
-    '--canary-params',
-    FAST_MOMENTUM,
+    ...FAST_STABLE,
+    ...AA_CANARY,
     '--accounts',
     '2000',
     '--out',
@@ -243,18 +237,8 @@ describe('a segmented replay: bad input, reruns, the report command', () => {
     );
     writeFileSync(accounts, `account_id,capital,segment\n${rows.join('\n')}\n`);
     // A plain run first: a segmented one into the same directory leaves none of its files.
-    const plain = await cli([
-      'replay',
-      FILES[0]!,
-      '--plan',
-      'short',
-      '--accounts',
-      '50',
-      '--no-progress',
-      '--out',
-      out,
-    ]);
-    expect(plain.code).toBe(0);
+    const plain = ['replay', FILES[0]!, '--plan', 'short', '--accounts', '50', '--no-progress'];
+    expect((await cli([...plain, '--out', out])).code).toBe(0);
     const segmented = await cli([
       ...replayArgs(plan, out, '--no-progress', '--no-fills'),
       '--accounts',
@@ -274,21 +258,7 @@ describe('a segmented replay: bad input, reruns, the report command', () => {
     const again = await cli(['report', join(out, 'segments', 'usdm')]);
     expect(again.code).toBe(0);
     // A plain run afterwards removes the segments.
-    expect(
-      (
-        await cli([
-          'replay',
-          FILES[0]!,
-          '--plan',
-          'short',
-          '--accounts',
-          '50',
-          '--no-progress',
-          '--out',
-          out,
-        ])
-      ).code,
-    ).toBe(0);
+    expect((await cli([...plain, '--out', out])).code).toBe(0);
     for (const stale of ['segments', 'segments.json', 'segments.md'])
       expect(existsSync(join(out, stale))).toBe(false);
     expect(existsSync(join(out, 'report.json'))).toBe(true);

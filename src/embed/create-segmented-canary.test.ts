@@ -25,6 +25,13 @@ const accountsOf = (segment: string) =>
     segment,
   }));
 const ACCOUNTS = [...accountsOf('spot'), ...accountsOf('usdm')];
+const OPTIONS = {
+  stable: 'bot@1.0.0',
+  canary: 'bot@2.0.0',
+  plan: PLAN,
+  salt: 'segments',
+  accounts: ACCOUNTS,
+};
 
 /**
  * A bot on two venues: every 10 s each venue prints a trade and each account trades on its own
@@ -70,14 +77,7 @@ function driveVenues(canaries: SegmentedCanary, minutes: number, faultyVenue: st
 describe('createSegmentedCanary', () => {
   it('rolls back the segment whose canary is worse and goes on with the other', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'segmented-canary-'));
-    const canaries = createSegmentedCanary({
-      stable: 'bot@1.0.0',
-      canary: 'bot@2.0.0',
-      plan: PLAN,
-      salt: 'segments',
-      accounts: ACCOUNTS,
-      stateDir,
-    });
+    const canaries = createSegmentedCanary({ ...OPTIONS, stateDir });
     driveVenues(canaries, 12, 'binance-futures');
     const spot = canaries.segments.get('spot')!;
     const usdm = canaries.segments.get('usdm')!;
@@ -98,13 +98,7 @@ describe('createSegmentedCanary', () => {
   });
 
   it("passes each market event to its venue's segments only", () => {
-    const canaries = createSegmentedCanary({
-      stable: 'bot@1.0.0',
-      canary: 'bot@2.0.0',
-      plan: PLAN,
-      salt: 'segments',
-      accounts: ACCOUNTS,
-    });
+    const canaries = createSegmentedCanary(OPTIONS);
     canaries.onMarketEvent({ ...trade(T0_MS, 60_000), exchange: 'binance' });
     expect(canaries.segments.get('spot')!.clock.nowMs).toBe(T0_MS);
     expect(canaries.segments.get('usdm')!.clock.nowMs).not.toBe(T0_MS);
