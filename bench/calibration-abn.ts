@@ -2,7 +2,7 @@ import { generateAccounts } from '../src/engine/generate-accounts.js';
 import type { ReplayConfig } from '../src/engine/replay-config.js';
 import { runCandidatesReplay } from '../src/engine/run-candidates-replay.js';
 import { candidateReplays } from '../src/cli/candidate-setup.js';
-import { splitInjectSpecs } from '../src/cli/segment-setup.js';
+import { splitInjectSpecs } from '../src/cli/lane-inject-specs.js';
 import { parseInjectSpecs } from '../src/execution/index.js';
 import { loadPlan, primaryMetricOf } from '../src/rollout/index.js';
 import {

@@ -127,14 +127,14 @@ describe('a two-venue replay rolls back the faulty segment only', () => {
     expect(spot.inputs.accounts.count + usdm.inputs.accounts.count).toBe(2000);
 
     // The summary agrees with the reports; no report.json at the top (each segment has its own).
-    const bySegment = Object.fromEntries(faulty.summary.segments.map((s) => [s.name, s]));
-    expect(bySegment.usdm).toMatchObject({
+    const byLane = Object.fromEntries(faulty.summary.segments.map((s) => [s.name, s]));
+    expect(byLane.usdm).toMatchObject({
       outcome: 'rolled_back',
       venue: 'binance-futures',
       dir: 'segments/usdm',
     });
-    expect(bySegment.spot).toMatchObject({ outcome: 'promoted', finalWeightPct: 100 });
-    expect(bySegment.usdm!.decisions).toBe(usdm.decisions.length);
+    expect(byLane.spot).toMatchObject({ outcome: 'promoted', finalWeightPct: 100 });
+    expect(byLane.usdm!.decisions).toBe(usdm.decisions.length);
     expect(existsSync(join(faulty.out, 'report.json'))).toBe(false);
     for (const name of ['spot', 'usdm'])
       for (const file of ['report.md', 'report.html', 'accounts.csv', 'fills.csv'])

@@ -4,7 +4,7 @@ import type { CandidateReplay } from '../engine/run-candidates-replay.js';
 import { parseInjectSpecs } from '../execution/index.js';
 import { candidateLanePlan } from '../rollout/index.js';
 import { bucketOf, laneOfBucket } from '../router/index.js';
-import type { SegmentInjectSpecs } from './segment-setup.js';
+import type { LaneInjectSpecs } from './lane-inject-specs.js';
 
 /** The names of `count` candidates: `c1`, `c2`, … (their directories and `--inject` prefixes). */
 export function candidateNames(count: number): string[] {
@@ -21,7 +21,7 @@ export function candidateNames(count: number): string[] {
 export function candidateReplays(
   config: ReplayConfig,
   candidates: readonly ArmStrategyConfig[],
-  inject: SegmentInjectSpecs,
+  inject: LaneInjectSpecs,
 ): CandidateReplay[] {
   const rollout = config.rollout;
   if (rollout === undefined) throw new RangeError('an A/B/n replay runs a plan');
@@ -50,7 +50,7 @@ export function candidateReplays(
         strategies: { stable: config.strategies.stable, canary: candidate },
         injections: parseInjectSpecs([
           ...inject.common,
-          ...(inject.bySegment.get(names[index]!) ?? []),
+          ...(inject.byLane.get(names[index]!) ?? []),
         ]),
         rollout: { ...rollout, plan, holdPromotion: true, auditPath: null },
       },

@@ -8,7 +8,7 @@ import { candidateReplays } from './candidate-setup.js';
 import type { CliIo } from './cli-io.js';
 import type { PendingRunDirectory } from './run-directory.js';
 import { replayInLanes, type LanesReplayOptions } from './replay-lanes.js';
-import type { SegmentInjectSpecs } from './segment-setup.js';
+import type { LaneInjectSpecs } from './lane-inject-specs.js';
 
 /**
  * `replay --candidate A --candidate B …`: an A/B/n rollout (docs/rollout.md, "Several
@@ -22,7 +22,7 @@ export async function replayCandidates(
   pending: PendingRunDirectory | null,
   config: ReplayConfig,
   candidates: readonly ArmStrategyConfig[],
-  inject: SegmentInjectSpecs,
+  inject: LaneInjectSpecs,
   totalBytes: number,
 ): Promise<void> {
   const plan = config.rollout?.plan;

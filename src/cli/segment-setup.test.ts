@@ -3,7 +3,8 @@ import type { Account } from '../core/account.js';
 import { Decimal } from '../core/money.js';
 import { generateAccounts } from '../engine/generate-accounts.js';
 import type { PlanSegments } from '../rollout/index.js';
-import { accountsWithSegments, splitInjectSpecs } from './segment-setup.js';
+import { accountsWithSegments } from './segment-setup.js';
+import { thrown } from './test-support/thrown.js';
 
 const SEGMENTS: PlanSegments = {
   mode: 'parallel',
@@ -13,56 +14,11 @@ const SEGMENTS: PlanSegments = {
     { name: 'eth', venue: null },
   ],
 };
-const NAMES = SEGMENTS.list.map((s) => s.name);
 
 const account = (id: string, segment?: string): Account => ({
   id,
   capital: new Decimal(100),
   ...(segment === undefined ? {} : { segment }),
-});
-
-/** What `fn` throws (the test fails when it returns). */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
-
-describe('splitInjectSpecs', () => {
-  it('gives unprefixed parts to every segment and NAME/ parts to their segment, part by part', () => {
-    const split = splitInjectSpecs(
-      [
-        'canary:latency=+5ms;usdm/canary:slippage=+3bp,from=10%',
-        'spot/stable:rejects=+1%',
-        ' usdm/canary:fees=+1bp',
-      ],
-      { kind: 'segment', names: NAMES },
-    );
-    expect(split.common).toEqual(['canary:latency=+5ms']);
-    expect(Object.fromEntries(split.bySegment)).toEqual({
-      usdm: ['canary:slippage=+3bp,from=10%', 'canary:fees=+1bp'],
-      spot: ['stable:rejects=+1%'],
-    });
-  });
-
-  it('refuses a prefix naming no segment, and any prefix without segments', () => {
-    expect(
-      thrown(() =>
-        splitInjectSpecs(['futures/canary:latency=+5ms'], { kind: 'segment', names: NAMES }),
-      ),
-    ).toMatchObject({
-      code: 'E_INJECT_SPEC',
-      message: /no segment "futures" \(its segments: spot, usdm, eth\)/,
-    });
-    expect(thrown(() => splitInjectSpecs(['usdm/canary:latency=+5ms'], null))).toMatchObject({
-      code: 'E_INJECT_SPEC',
-      message: /needs a plan with segments or several --candidate/,
-    });
-    expect(splitInjectSpecs(['canary:latency=+5ms'], null).common).toEqual(['canary:latency=+5ms']);
-  });
 });
 
 describe('accountsWithSegments', () => {

@@ -4,59 +4,7 @@ import type { SegmentReplay } from '../engine/run-segmented-replay.js';
 import type { ReplayConfig } from '../engine/replay-config.js';
 import { parseInjectSpecs } from '../execution/index.js';
 import { segmentPlan, type PlanSegments } from '../rollout/index.js';
-
-/** `--inject` specs split by segment: `NAME/ARM:…` parts apply to segment NAME, the others to all. */
-export interface SegmentInjectSpecs {
-  readonly common: readonly string[];
-  readonly bySegment: ReadonlyMap<string, readonly string[]>;
-}
-
-/** `usdm/canary:latency=+20ms`: a segment name, a slash, then an arm's spec. */
-const SEGMENT_PREFIX = /^\s*([^/:;]+)\/(.*)$/s;
-
-/** The lanes `--inject` prefixes may name: a plan's segments, or an A/B/n run's candidates. */
-export interface InjectLanes {
-  readonly kind: 'segment' | 'candidate';
-  readonly names: readonly string[];
-}
-
-/**
- * Splits `--inject` specs into the parts every lane gets and each lane's own (`NAME/ARM:…`: a
- * segment, docs/rollout.md "Segments", or a candidate, `c2/canary:…`). `lanes` null: the run has
- * none, and a prefix is an error.
- * @throws ConfigError `E_INJECT_SPEC` for a prefix naming no lane (or any prefix without lanes).
- */
-export function splitInjectSpecs(
-  specs: readonly string[],
-  lanes: InjectLanes | null,
-): SegmentInjectSpecs {
-  const common: string[] = [];
-  const bySegment = new Map<string, string[]>();
-  for (const spec of specs) {
-    for (const part of spec.split(';')) {
-      const match = SEGMENT_PREFIX.exec(part);
-      if (match === null) {
-        common.push(part);
-        continue;
-      }
-      const name = match[1]!.trim();
-      if (lanes === null)
-        throw new ConfigError(
-          'E_INJECT_SPEC',
-          `bad --inject spec "${part}": the prefix "${name}/" needs a plan with segments or several --candidate (docs/rollout.md)`,
-        );
-      if (!lanes.names.includes(name))
-        throw new ConfigError(
-          'E_INJECT_SPEC',
-          lanes.kind === 'segment'
-            ? `bad --inject spec "${part}": the plan has no segment "${name}" (its segments: ${lanes.names.join(', ')})`
-            : `bad --inject spec "${part}": there is no candidate "${name}" (the candidates: ${lanes.names.join(', ')}, in --candidate order)`,
-        );
-      bySegment.set(name, [...(bySegment.get(name) ?? []), match[2]!]);
-    }
-  }
-  return { common, bySegment };
-}
+import type { LaneInjectSpecs } from './lane-inject-specs.js';
 
 /**
  * Gives generated accounts their segments in turn (the first account to the plan's first
@@ -105,7 +53,7 @@ export function accountsWithSegments(
 export function segmentReplays(
   config: ReplayConfig,
   segments: PlanSegments,
-  inject: SegmentInjectSpecs,
+  inject: LaneInjectSpecs,
 ): SegmentReplay[] {
   const rollout = config.rollout;
   if (rollout === undefined) throw new RangeError('a segmented replay runs a plan');
@@ -116,10 +64,7 @@ export function segmentReplays(
       ...config,
       segment: { name: segment.name, venue: segment.venue },
       accounts: config.accounts.filter((account) => account.segment === segment.name),
-      injections: parseInjectSpecs([
-        ...inject.common,
-        ...(inject.bySegment.get(segment.name) ?? []),
-      ]),
+      injections: parseInjectSpecs([...inject.common, ...(inject.byLane.get(segment.name) ?? [])]),
       rollout: {
         ...rollout,
         plan: segmentPlan(rollout.plan, segment.name),

@@ -7,7 +7,8 @@ import { planHash } from '../rollout/index.js';
 import type { CliIo } from './cli-io.js';
 import type { PendingRunDirectory } from './run-directory.js';
 import { replayInLanes, type LanesReplayOptions } from './replay-lanes.js';
-import { segmentReplays, type SegmentInjectSpecs } from './segment-setup.js';
+import type { LaneInjectSpecs } from './lane-inject-specs.js';
+import { segmentReplays } from './segment-setup.js';
 
 /**
  * `replay` of a plan with segments (docs/rollout.md, "Segments"): one rollout per segment in one
@@ -19,7 +20,7 @@ export async function replaySegmented(
   options: LanesReplayOptions,
   pending: PendingRunDirectory | null,
   config: ReplayConfig,
-  inject: SegmentInjectSpecs,
+  inject: LaneInjectSpecs,
   totalBytes: number,
 ): Promise<void> {
   const plan = config.rollout?.plan;

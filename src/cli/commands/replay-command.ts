@@ -47,11 +47,8 @@ import { checkPresetName } from '../check-preset-name.js';
 import { replaySegmented } from '../segmented-replay.js';
 import { replayCandidates } from '../candidates-replay.js';
 import { candidateNames, candidateReplays } from '../candidate-setup.js';
-import {
-  accountsWithSegments,
-  splitInjectSpecs,
-  type SegmentInjectSpecs,
-} from '../segment-setup.js';
+import { splitInjectSpecs, type LaneInjectSpecs } from '../lane-inject-specs.js';
+import { accountsWithSegments } from '../segment-setup.js';
 import { nearestName } from '../nearest-name.js';
 
 /** Defaults of `replay`, as `--help` shows them and the README documents them. */
@@ -410,7 +407,7 @@ async function replayConfigFrom(
   canaryGiven: boolean,
 ): Promise<{
   config: ReplayConfig;
-  inject: SegmentInjectSpecs;
+  inject: LaneInjectSpecs;
   candidates: ArmStrategyConfig[] | null;
 }> {
   const seed = parseInteger('--seed', o.seed, 0, 2 ** 31 - 1);
@@ -495,7 +492,7 @@ async function replayConfigFrom(
     ...(rollout === undefined ? {} : { rollout }),
   };
   // Each lane's own specs are parsed (and checked) now, before anything is created.
-  for (const own of inject.bySegment.values()) parseInjectSpecs([...inject.common, ...own]);
+  for (const own of inject.byLane.values()) parseInjectSpecs([...inject.common, ...own]);
   const candidates =
     candidateCount === 0
       ? null
