@@ -13,6 +13,14 @@ describe('readSweepRunResult', () => {
     expect(row.error).toMatch(/rolls out per segment: its segments' reports are in .*segments /);
   });
 
+  it('counts an A/B/n run as failed the same way', () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'sweep-row-'));
+    writeFileSync(join(outDir, 'candidates.json'), '{}');
+    const row = readSweepRunResult({ index: 4, argv: [], outDir }, 0, '', 12);
+    expect(row).toMatchObject({ exitCode: 2, outcome: null });
+    expect(row.error).toMatch(/several candidates: its candidates' reports are in .*candidates /);
+  });
+
   it("keeps a failed replay's own error line", () => {
     const row = readSweepRunResult(
       { index: 1, argv: [], outDir: '/nonexistent' },

@@ -59,14 +59,18 @@ export function readSweepRunResult(
       error: lines.find((l) => l.startsWith('strategy-canary:')) ?? lines[0] ?? '',
     };
   }
-  // A segmented plan's run has one report per segment and no report.json: a sweep row is one
-  // rollout, so such a run counts as failed, with where its reports are.
-  if (existsSync(join(job.outDir, 'segments.json')))
-    return {
-      ...failed,
-      exitCode: 2,
-      error: `strategy-canary: a sweep summarizes one rollout per run, and this plan rolls out per segment: its segments' reports are in ${join(job.outDir, 'segments')} (or replay it alone) [E_SWEEP_RUN]`,
-    };
+  // A segmented plan's or an A/B/n run has one report per lane and no report.json: a sweep row
+  // is one rollout, so such a run counts as failed, with where its reports are.
+  for (const [summary, lanes, what] of [
+    ['segments.json', 'segments', 'this plan rolls out per segment'],
+    ['candidates.json', 'candidates', 'this run rolls out several candidates'],
+  ] as const)
+    if (existsSync(join(job.outDir, summary)))
+      return {
+        ...failed,
+        exitCode: 2,
+        error: `strategy-canary: a sweep summarizes one rollout per run, and ${what}: its ${lanes}' reports are in ${join(job.outDir, lanes)} (or replay it alone) [E_SWEEP_RUN]`,
+      };
   const report = JSON.parse(readFileSync(join(job.outDir, 'report.json'), 'utf8')) as ReportJson;
   // The decision that ended the rollout or last moved it; a halt is a hold at a step's maximum.
   const decisive = report.decisions.filter(
