@@ -111,6 +111,12 @@ describe('an A/B/n replay of three candidates', () => {
       /\| c3 \| momentum@1\.0\.0 \| 6666–9999 \| \d+ \| rolled_back \|/,
     );
     expect(result.stdout).toMatch(/^\[c3\] \S+ {2}rollback 10 % → 0 %/m);
+    // The same table as a page for the risk team: self-contained, each candidate linking to its report.
+    const html = readFileSync(join(out, 'candidates.html'), 'utf8');
+    expect(html).toContain(`<strong>Outcome: promoted ${summary.winner!}`);
+    expect(html).toMatch(/<tr><td>c3<\/td><td>momentum@1\.0\.0<\/td><td>6666–9999<\/td>/);
+    expect(html).toContain('<a href="candidates/c1/report.html">report</a>');
+    expect(html).not.toMatch(/<script|https?:\/\//);
   });
 
   it("the issue's candidates: undecided ones are passed over, the regression rolled back, a safe one promoted", async () => {

@@ -141,6 +141,9 @@ describe('a two-venue replay rolls back the faulty segment only', () => {
         expect(existsSync(join(faulty.out, 'segments', name, file))).toBe(true);
     const md = readFileSync(join(faulty.out, 'segments.md'), 'utf8');
     expect(md).toMatch(/\| usdm \| binance-futures \| 1000 \| \d+ \| rolled_back \|/);
+    const html = readFileSync(join(faulty.out, 'segments.html'), 'utf8');
+    expect(html).toMatch(/<tr><td>usdm<\/td><td>binance-futures<\/td><td class="num">1000<\/td>/);
+    expect(html).toContain('<a href="segments/spot/report.html">report</a>');
     expect(readFileSync(join(faulty.out, 'segments', 'usdm', 'report.md'), 'utf8')).toMatch(
       /^# Rollout report: .*, segment usdm$/m,
     );
@@ -259,7 +262,7 @@ describe('a segmented replay: bad input, reruns, the report command', () => {
     expect(again.code).toBe(0);
     // A plain run afterwards removes the segments.
     expect((await cli([...plain, '--out', out])).code).toBe(0);
-    for (const stale of ['segments', 'segments.json', 'segments.md'])
+    for (const stale of ['segments', 'segments.json', 'segments.md', 'segments.html'])
       expect(existsSync(join(out, stale))).toBe(false);
     expect(existsSync(join(out, 'report.json'))).toBe(true);
   });

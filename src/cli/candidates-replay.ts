@@ -2,7 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import { buildCandidatesJson } from '../engine/build-candidates-json.js';
 import type { ArmStrategyConfig, ReplayConfig } from '../engine/replay-config.js';
 import { runCandidatesReplay } from '../engine/run-candidates-replay.js';
-import { renderCandidatesMd, type CandidatesJson } from '../report/candidates-json.js';
+import { candidatesTable, type CandidatesJson } from '../report/candidates-json.js';
 import { planHash, primaryMetricOf } from '../rollout/index.js';
 import { candidateReplays } from './candidate-setup.js';
 import type { CliIo } from './cli-io.js';
@@ -56,7 +56,7 @@ export async function replayCandidates(
         config.files,
         written,
       );
-      return { json, md: renderCandidatesMd(json), overview: overview(json) };
+      return { json, table: candidatesTable(json), overview: overview(json) };
     },
   });
 }

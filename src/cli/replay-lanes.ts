@@ -4,6 +4,7 @@ import { OutputError } from '../core/errors.js';
 import { slowCanaryWarning } from '../engine/decision-timer.js';
 import type { ReplayConfig } from '../engine/replay-config.js';
 import type { ReplayHooks, ReplayResult } from '../engine/run-replay.js';
+import { renderLanesHtml, renderLanesMd, type LanesTable } from '../report/lanes-table.js';
 import { reportDecisionOf } from '../report/report-json.js';
 import type { CliIo } from './cli-io.js';
 import { FillsJournal } from './fills-journal.js';
@@ -47,17 +48,17 @@ export interface LanesSpec<R> {
   /** Runs the lanes in one pass over the files. */
   run(lanes: readonly HookedLaneRun[], onProgress: (doneBytes: number) => void): Promise<R>;
   results(result: R): readonly LaneResult[];
-  /** The summary: `<kind>.json`'s data, `<kind>.md`, and the terminal's closing lines. */
+  /** The summary: `<kind>.json`'s data, the lanes' table, and the terminal's closing lines. */
   summary(
     result: R,
     written: boolean,
-  ): { readonly json: object; readonly md: string; readonly overview: string };
+  ): { readonly json: object; readonly table: LanesTable; readonly overview: string };
 }
 
 /**
  * Runs lanes of one replay (a segmented plan's segments, an A/B/n rollout's candidates) and
  * writes their outputs: each decision printed with its lane; with `--out`, `<kind>.json`,
- * `<kind>.md` and each lane's full run directory `<kind>/NAME/` (report.json, report.md,
+ * `<kind>.md`, `<kind>.html` and each lane's full run directory `<kind>/NAME/` (report.json, report.md,
  * report.html, audit.jsonl, accounts.csv, fills.csv).
  */
 export async function replayInLanes<R>(
@@ -134,9 +135,10 @@ export async function replayInLanes<R>(
     texts.push(`── ${lane.header}\n${formatSummary(lane.result.report, [], timing)}`);
   }
   const summary = spec.summary(result, pending !== null);
-  const files = { json: `${spec.kind}.json`, md: `${spec.kind}.md` };
+  const files = { json: `${spec.kind}.json`, md: `${spec.kind}.md`, html: `${spec.kind}.html` };
   if (pending !== null && options.out !== undefined) {
-    await writeText(join(pending.dir, files.md), summary.md);
+    await writeText(join(pending.dir, files.md), renderLanesMd(summary.table));
+    await writeText(join(pending.dir, files.html), renderLanesHtml(summary.table));
     await writeText(join(pending.dir, files.json), `${JSON.stringify(summary.json, null, 2)}\n`);
     await pending.commit();
   }
@@ -149,7 +151,7 @@ export async function replayInLanes<R>(
   const out = options.out;
   if (out !== undefined)
     io.stdout.write(
-      `\n${spec.kind}: ${join(out, files.json)}\n${files.md}: ${join(out, files.md)}\n${spec.lanes
+      `\n${spec.kind}: ${join(out, files.json)}\n${files.md}: ${join(out, files.md)}\n${files.html}: ${join(out, files.html)}\n${spec.lanes
         .map((lane) => `${lane.name}: ${join(out, spec.kind, lane.name)}`)
         .join('\n')}\n`,
     );

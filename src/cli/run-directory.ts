@@ -24,11 +24,13 @@ export const RUN_FILES = {
   /** A segmented replay's summary (docs/rollout.md, "Segments"), instead of report.json. */
   segmentsJson: 'segments.json',
   segmentsMd: 'segments.md',
+  segmentsHtml: 'segments.html',
   /** A segmented replay's per-segment run directories (`segments/NAME/`). */
   segmentsDir: 'segments',
   /** An A/B/n replay's summary (docs/rollout.md, "Several candidates"), instead of report.json. */
   candidatesJson: 'candidates.json',
   candidatesMd: 'candidates.md',
+  candidatesHtml: 'candidates.html',
   /** An A/B/n replay's per-candidate run directories (`candidates/NAME/`). */
   candidatesDir: 'candidates',
 } as const;

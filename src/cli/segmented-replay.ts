@@ -2,7 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import { buildSegmentsJson } from '../engine/build-segments-json.js';
 import type { ReplayConfig } from '../engine/replay-config.js';
 import { runSegmentedReplay } from '../engine/run-segmented-replay.js';
-import { notStartedText, renderSegmentsMd, type SegmentsJson } from '../report/segments-json.js';
+import { notStartedText, segmentsTable, type SegmentsJson } from '../report/segments-json.js';
 import { planHash } from '../rollout/index.js';
 import type { CliIo } from './cli-io.js';
 import type { PendingRunDirectory } from './run-directory.js';
@@ -57,7 +57,7 @@ export async function replaySegmented(
         config.files,
         written,
       );
-      return { json, md: renderSegmentsMd(json), overview: overview(json) };
+      return { json, table: segmentsTable(json), overview: overview(json) };
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { DecisionReason } from '../core/decision.js';
+import type { LanesTable } from './lanes-table.js';
 
 /** Version of the candidates.json layout; bumped on any incompatible change (docs/report-json.md). */
 export const CANDIDATES_SCHEMA_VERSION = 1;
@@ -82,30 +83,49 @@ export function candidateEvidenceOf(reason: DecisionReason | null): CandidateEvi
 
 const num = (x: number | null | undefined): string => (x == null ? '–' : x.toPrecision(3));
 
-/** candidates.md: the candidates' ranking and outcome, with links to each candidate's report. */
-export function renderCandidatesMd(json: CandidatesJson): string {
-  const lines = [
-    `# A/B/n rollout: ${json.plan.name}`,
-    '',
-    json.winner === null
-      ? `**Outcome: ${json.outcome}.** No candidate promoted.`
-      : `**Outcome: promoted ${json.winner}** (${json.candidates.find((c) => c.name === json.winner)?.strategy.id ?? ''}) at ${json.decidedAt ?? '–'}, the best ${json.plan.primaryMetric} of the candidates that passed every step.`,
-    '',
-    `Stable: ${json.stable.id}. Plan \`${json.plan.source}\`, sha256 \`${json.plan.hash}\`; each candidate in its own lane of the router, compared with its lane's stable accounts at the plan's error rates divided by ${json.plan.alphaDividedBy}; ${json.tool.name} ${json.tool.version}.`,
-    '',
-    `| candidate | strategy | lane buckets | accounts | status | rank | final weight (of lane) | ${json.plan.primaryMetric}: candidate − stable | bounds | report |`,
-    '| --- | --- | --- | ---: | --- | ---: | ---: | ---: | --- | --- |',
-  ];
-  for (const c of json.candidates) {
-    const e = c.evidence;
-    lines.push(
-      `| ${c.name} | ${c.strategy.id} | ${c.lane.buckets[0]}–${c.lane.buckets[1] - 1} | ${c.accounts} | ${c.status} | ${c.rank ?? '–'} | ${c.finalWeightPct} % | ${num(e?.estimate)}${e?.unit == null ? '' : ` ${e.unit}`} | ${e?.ci == null ? '–' : `[${num(e.ci[0])}, ${num(e.ci[1])}]`} | ${c.dir === null ? '–' : `[report](${c.dir}/report.md)`} |`,
-    );
-  }
-  lines.push(
-    '',
-    "Each candidate's report.md, report.html, report.json and audit.jsonl are in its directory; the ranking and the choice are in the audit logs (the winner's promote approved, the others rolled back with the ranking as the reason).",
-    '',
-  );
-  return lines.join('\n');
+/** The candidates' table (candidates.md, candidates.html): a row per candidate, with its rank. */
+export function candidatesTable(json: CandidatesJson): LanesTable {
+  const winner = json.candidates.find((c) => c.name === json.winner);
+  return {
+    title: `A/B/n rollout: ${json.plan.name}`,
+    verdict:
+      winner === undefined
+        ? `Outcome: ${json.outcome}. No candidate promoted.`
+        : `Outcome: promoted ${winner.name} (${winner.strategy.id}) at ${json.decidedAt ?? '–'}, the best ${json.plan.primaryMetric} of the candidates that passed every step.`,
+    lead: [
+      `Stable: ${json.stable.id}. Plan ${json.plan.source}, sha256 ${json.plan.hash}; each candidate in its own lane of the router, compared with its lane's stable accounts at the plan's error rates divided by ${json.plan.alphaDividedBy}; ${json.tool.name} ${json.tool.version}.`,
+    ],
+    header: [
+      'candidate',
+      'strategy',
+      'lane buckets',
+      'accounts',
+      'status',
+      'rank',
+      'final weight (of lane)',
+      `${json.plan.primaryMetric}: candidate − stable`,
+      'bounds',
+    ],
+    numeric: [3, 5, 6, 7],
+    rows: json.candidates.map((c) => {
+      const e = c.evidence;
+      return {
+        cells: [
+          c.name,
+          c.strategy.id,
+          `${c.lane.buckets[0]}–${c.lane.buckets[1] - 1}`,
+          String(c.accounts),
+          c.status,
+          c.rank === null ? '–' : String(c.rank),
+          `${c.finalWeightPct} %`,
+          `${num(e?.estimate)}${e?.unit == null ? '' : ` ${e.unit}`}`,
+          e?.ci == null ? '–' : `[${num(e.ci[0])}, ${num(e.ci[1])}]`,
+        ],
+        dir: c.dir,
+      };
+    }),
+    notes: [
+      "Each candidate's report.md, report.html, report.json and audit.jsonl are in its directory; the ranking and the choice are in the audit logs (the winner's promote approved, the others rolled back with the ranking as the reason).",
+    ],
+  };
 }

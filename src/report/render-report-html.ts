@@ -39,7 +39,8 @@ export function escapeHtml(text: string): string {
 
 const e = escapeHtml;
 
-const STYLE = `
+/** report.html's style sheet (also the lanes' summary page's). */
+export const REPORT_STYLE = `
 :root { color-scheme: light; --ink: #1d2530; --muted: #5b6675; --line: #d9dee5; --band: #f4f6f9;
   --stable: #4a6785; --canary: #d9730d; --bad: #b42318; --good: #1a7f37; }
 * { box-sizing: border-box; }
@@ -103,7 +104,7 @@ export function renderReportHtml(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="${e(`${report.tool.name} ${report.tool.version}`)}">
 <title>${e(title)}</title>
-<style>${STYLE}</style>
+<style>${REPORT_STYLE}</style>
 </head>
 <body>
 <main>

@@ -1,3 +1,4 @@
+import type { LanesTable } from './lanes-table.js';
 import type { ReportOutcome } from './report-json.js';
 
 /** Why a segment's rollout never started. */
@@ -82,40 +83,55 @@ export function notStartedText(notStarted: SegmentNotStarted): string {
   }
 }
 
-/** segments.md: the segments' table for a person, with links to each segment's report. */
-export function renderSegmentsMd(json: SegmentsJson): string {
-  const lines = [
-    `# Segmented rollout: ${json.plan.name} (${json.plan.mode})`,
-    '',
-    `Plan \`${json.plan.source}\`, sha256 \`${json.plan.hash}\`; ${json.tool.name} ${json.tool.version}.`,
-    `Inputs: ${json.inputs.files.map((file) => `\`${file}\``).join(', ')}.`,
-    '',
-    '| segment | venue | accounts | events | outcome | final weight | decisions | latest decision | report |',
-    '| --- | --- | ---: | ---: | --- | ---: | ---: | --- | --- |',
-  ];
-  for (const s of json.segments) {
-    const outcome =
-      s.notStarted === null ? s.outcome : `not started (${notStartedText(s.notStarted)})`;
-    const latest = s.latestDecision;
-    const last =
-      latest === null
-        ? '–'
-        : `${latest.action}${latest.disposition === 'applied' ? '' : ` (${latest.disposition})`} at ${latest.at}${latest.code === null ? '' : `: ${latest.code}`}`;
-    const report = s.dir === null ? '–' : `[report](${s.dir}/report.md)`;
-    lines.push(
-      `| ${s.name} | ${s.venue ?? 'every venue'} | ${s.accounts} | ${s.events} | ${outcome} | ${s.finalWeightPct} % | ${s.decisions} | ${last} | ${report} |`,
-    );
-  }
-  const unrouted = Object.entries(json.inputs.unroutedEvents);
-  if (unrouted.length > 0)
-    lines.push(
-      '',
-      `Events of venues no segment trades (read, not traded): ${unrouted.map(([venue, n]) => `${venue} ${n}`).join(', ')}.`,
-    );
-  lines.push(
-    '',
-    "Each segment is a rollout of its own (its accounts, its venue's events, its evidence, its rollback); its report.md, report.html, report.json and audit.jsonl are in its directory.",
-    '',
+/** The segments' table (segments.md, segments.html), a row per segment. */
+export function segmentsTable(json: SegmentsJson): LanesTable {
+  const outcomes = json.segments.map((s) =>
+    s.notStarted === null ? s.outcome : `not started (${notStartedText(s.notStarted)})`,
   );
-  return lines.join('\n');
+  const unrouted = Object.entries(json.inputs.unroutedEvents);
+  return {
+    title: `Segmented rollout: ${json.plan.name} (${json.plan.mode})`,
+    verdict: json.segments.map((s, i) => `${s.name}: ${outcomes[i]!}`).join('; '),
+    lead: [
+      `Plan ${json.plan.source}, sha256 ${json.plan.hash}; ${json.tool.name} ${json.tool.version}.`,
+      `Inputs: ${json.inputs.files.join(', ')}.`,
+    ],
+    header: [
+      'segment',
+      'venue',
+      'accounts',
+      'events',
+      'outcome',
+      'final weight',
+      'decisions',
+      'latest decision',
+    ],
+    numeric: [2, 3, 5, 6],
+    rows: json.segments.map((s, i) => {
+      const latest = s.latestDecision;
+      return {
+        cells: [
+          s.name,
+          s.venue ?? 'every venue',
+          String(s.accounts),
+          String(s.events),
+          outcomes[i]!,
+          `${s.finalWeightPct} %`,
+          String(s.decisions),
+          latest === null
+            ? '–'
+            : `${latest.action}${latest.disposition === 'applied' ? '' : ` (${latest.disposition})`} at ${latest.at}${latest.code === null ? '' : `: ${latest.code}`}`,
+        ],
+        dir: s.dir,
+      };
+    }),
+    notes: [
+      ...(unrouted.length === 0
+        ? []
+        : [
+            `Events of venues no segment trades (read, not traded): ${unrouted.map(([venue, n]) => `${venue} ${n}`).join(', ')}.`,
+          ]),
+      "Each segment is a rollout of its own (its accounts, its venue's events, its evidence, its rollback); its report.md, report.html, report.json and audit.jsonl are in its directory.",
+    ],
+  };
 }
