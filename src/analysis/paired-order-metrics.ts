@@ -110,6 +110,10 @@ interface Carry {
 }
 
 /** What {@link PairedOrderMetrics.advance} returns when no bucket closed (shared). */
+const BOTH_SCOPES: readonly EvidenceScope[] = ['rollout', 'step'];
+const ROLLOUT_ONLY: readonly EvidenceScope[] = ['rollout'];
+const BOTH_PAIRINGS: readonly Pairing[] = ['bucket', 'window'];
+const WINDOW_ONLY: readonly Pairing[] = ['window'];
 const NOTHING_CLOSED: BucketsClosed = Object.freeze({ closed: 0, paired: 0 });
 
 /** The step index of the baseline (every account on stable, before the first step). */
@@ -181,6 +185,8 @@ export class PairedOrderMetrics {
     { step: -1, fromUs: Number.NEGATIVE_INFINITY },
   ];
   #pool: OpenBucket[] = [];
+  /** The concentrations a pair enters (reused by every pair). */
+  readonly #targets: AccountConcentration[] = [];
   /**
    * The closing bucket's observations, metric-major (`k × size + i`), NaN where a report is no
    * observation of the metric: read once per close instead of once per use (no observation is
@@ -452,10 +458,7 @@ export class PairedOrderMetrics {
       // Never paired: the baseline only teaches each account's own effect.
       const observed = this.#observe(bucket);
       for (let k = 0; k < METRIC_COUNT; k++) {
-        const summaries = [
-          summarize(bucket, observed, k, 0),
-          summarize(bucket, observed, k, 1),
-        ] as const;
+        const summaries = summarizeArms(bucket, observed, k);
         this.#addResiduals(bucket, observed, k, summaries, this.#baseline[k]!);
       }
       return 0;
@@ -466,10 +469,7 @@ export class PairedOrderMetrics {
     const quiet = bucket.endUs > this.#quietUntilUs;
     let anyPair = 0;
     for (let k = 0; k < METRIC_COUNT; k++) {
-      const summaries = [
-        summarize(bucket, observed, k, 0),
-        summarize(bucket, observed, k, 1),
-      ] as const;
+      const summaries = summarizeArms(bucket, observed, k);
       const [stable, canary] = summaries;
       // Pooled per-observation variance (fallback for buckets that cannot estimate their own).
       for (const s of summaries) {
@@ -538,18 +538,30 @@ export class PairedOrderMetrics {
     currentStep: number,
     carried: Carry | null = null,
   ): void {
-    const scopes: EvidenceScope[] = bucket.step === currentStep ? ['rollout', 'step'] : ['rollout'];
+    const scopes = bucket.step === currentStep ? BOTH_SCOPES : ROLLOUT_ONLY;
     // A same-bucket pair is in both kinds of sequence; a window's pair in `window` only.
-    const pairings: Pairing[] = carried === null ? ['bucket', 'window'] : ['window'];
+    const pairings = carried === null ? BOTH_PAIRINGS : WINDOW_ONLY;
+    const targets = this.#targets;
+    targets.length = 0;
     for (const pairing of pairings) {
       for (const scope of scopes) {
         this.#sequences[pairing][scope][k]!.add(canary, stable, pooled, synchronized);
-        const concentration = this.#concentration[pairing][scope][k]!;
-        this.#concentrate(bucket, this.#observed, k, concentration);
-        if (carried !== null)
-          for (const account of carried.accounts) concentration.add(account, carried.arm, 1);
+        targets.push(this.#concentration[pairing][scope][k]!);
       }
     }
+    // One pass over the bucket for every concentration it enters (each sees its observations
+    // in the same order as alone, so its float sums are the same).
+    const observed = this.#observed;
+    const row = k * bucket.size;
+    for (let i = 0; i < bucket.size; i++) {
+      if (Number.isNaN(observed[row + i]!)) continue;
+      const account = bucket.account[i]!;
+      const arm = bucket.arm[i] === 1 ? 1 : 0;
+      for (const concentration of targets) concentration.add(account, arm, 1);
+    }
+    if (carried !== null)
+      for (const concentration of targets)
+        for (const account of carried.accounts) concentration.add(account, carried.arm, 1);
   }
 
   /**
@@ -604,28 +616,17 @@ export class PairedOrderMetrics {
     summaries: readonly ArmBucketSummary[],
     effects: AccountEffects,
   ): void {
-    const row = k * bucket.size;
-    for (let i = 0; i < bucket.size; i++) {
-      const value = observed[row + i]!;
-      if (Number.isNaN(value)) continue;
-      const arm = summaries[bucket.arm[i]!]!;
-      if (arm.n < 2) continue;
-      const residual = value - arm.mean;
-      effects.add(bucket.account[i]!, 1, residual, residual * residual);
-    }
-  }
-
-  #concentrate(
-    bucket: OpenBucket,
-    observed: Float64Array,
-    k: number,
-    concentration: AccountConcentration,
-  ): void {
-    const row = k * bucket.size;
-    for (let i = 0; i < bucket.size; i++) {
-      if (Number.isNaN(observed[row + i]!)) continue;
-      concentration.add(bucket.account[i]!, bucket.arm[i] === 1 ? 1 : 0, 1);
-    }
+    // An arm with fewer than two observations in the bucket has no residuals.
+    const [stable, canary] = summaries as readonly [ArmBucketSummary, ArmBucketSummary];
+    effects.addResiduals(
+      bucket.account,
+      bucket.arm,
+      observed,
+      k * bucket.size,
+      bucket.size,
+      stable.n >= 2 ? stable.mean : Number.NaN,
+      canary.n >= 2 ? canary.mean : Number.NaN,
+    );
   }
 
   #acquire(step: number, endUs: number): OpenBucket {
@@ -713,6 +714,35 @@ function offsetOf(offsets: Float64Array | null | undefined, j: number): number {
 
 /** True when both arms' reports in the bucket come from orders decided at the same instants. */
 function decidedTogether(bucket: OpenBucket): boolean {
+  // A bucket holds few decision moments (a target change decides every account's order at once):
+  // distinct times in short lists, with sets only past a few dozen.
+  const stable = DISTINCT_TIMES[0];
+  const canary = DISTINCT_TIMES[1];
+  stable.length = 0;
+  canary.length = 0;
+  for (let i = 0; i < bucket.size; i++) {
+    const times = bucket.arm[i] === 1 ? canary : stable;
+    const t = bucket.decision[i]!;
+    if (listed(times, t)) continue;
+    if (times.length === MAX_LISTED_TIMES) return decidedTogetherBySets(bucket);
+    times.push(t);
+  }
+  if (stable.length === 0 || stable.length !== canary.length) return false;
+  for (const t of stable) if (!listed(canary, t)) return false;
+  return true;
+}
+
+/** `times.includes(t)` without the call's boxing of `t` (a loop the compiler keeps in registers). */
+function listed(times: readonly number[], t: number): boolean {
+  for (let i = times.length - 1; i >= 0; i--) if (times[i] === t) return true;
+  return false;
+}
+
+const MAX_LISTED_TIMES = 32;
+const DISTINCT_TIMES: [number[], number[]] = [[], []];
+
+/** {@link decidedTogether} for a bucket of many decision moments. */
+function decidedTogetherBySets(bucket: OpenBucket): boolean {
   const times: [Set<number>, Set<number>] = [new Set<number>(), new Set<number>()];
   for (let i = 0; i < bucket.size; i++) times[bucket.arm[i] === 1 ? 1 : 0].add(bucket.decision[i]!);
   const [stable, canary] = times;
@@ -722,34 +752,45 @@ function decidedTogether(bucket: OpenBucket): boolean {
 }
 
 /**
- * One arm's count, mean and sample variance of metric `k` in the bucket (two passes), from the
- * bucket's observation table (`observed`, see `#observe`).
+ * Each arm's count, mean and sample variance of metric `k` in the bucket (stable first), from the
+ * bucket's observation table (`observed`, see `#observe`): two passes over the bucket for both
+ * arms, each arm's sums taken in report order.
  */
-function summarize(
+function summarizeArms(
   bucket: OpenBucket,
   observed: Float64Array,
   k: number,
-  armIndex: number,
-): ArmBucketSummary {
+): readonly [ArmBucketSummary, ArmBucketSummary] {
   const row = k * bucket.size;
-  let n = 0;
-  let sum = 0;
+  let n0 = 0;
+  let n1 = 0;
+  let sum0 = 0;
+  let sum1 = 0;
   for (let i = 0; i < bucket.size; i++) {
-    if (bucket.arm[i] !== armIndex) continue;
     const value = observed[row + i]!;
     if (Number.isNaN(value)) continue;
-    n++;
-    sum += value;
+    if (bucket.arm[i] === 1) {
+      n1++;
+      sum1 += value;
+    } else if (bucket.arm[i] === 0) {
+      n0++;
+      sum0 += value;
+    }
   }
-  if (n === 0) return { n: 0, mean: Number.NaN, variance: Number.NaN };
-  const mean = sum / n;
-  if (n < 2) return { n, mean, variance: Number.NaN };
-  let ss = 0;
-  for (let i = 0; i < bucket.size; i++) {
-    if (bucket.arm[i] !== armIndex) continue;
-    const value = observed[row + i]!;
-    if (Number.isNaN(value)) continue;
-    ss += (value - mean) * (value - mean);
+  const mean0 = n0 === 0 ? Number.NaN : sum0 / n0;
+  const mean1 = n1 === 0 ? Number.NaN : sum1 / n1;
+  let ss0 = 0;
+  let ss1 = 0;
+  if (n0 >= 2 || n1 >= 2) {
+    for (let i = 0; i < bucket.size; i++) {
+      const value = observed[row + i]!;
+      if (Number.isNaN(value)) continue;
+      if (bucket.arm[i] === 1) ss1 += (value - mean1) * (value - mean1);
+      else if (bucket.arm[i] === 0) ss0 += (value - mean0) * (value - mean0);
+    }
   }
-  return { n, mean, variance: ss / (n - 1) };
+  return [
+    { n: n0, mean: mean0, variance: n0 < 2 ? Number.NaN : ss0 / (n0 - 1) },
+    { n: n1, mean: mean1, variance: n1 < 2 ? Number.NaN : ss1 / (n1 - 1) },
+  ];
 }

@@ -37,7 +37,10 @@ describe('fixed point', () => {
         const raw = toRaw(value, QTY_DIGITS);
         expect(raw).toBe(BigInt(new Exact(text).times(new Exact(10).pow(QTY_DIGITS)).toFixed()));
         expect(moneyToString(fromRaw(raw, QTY_DIGITS))).toBe(moneyToString(value));
-        expect(rawToFloat(raw, QTY_DIGITS)).toBeCloseTo(value.toNumber(), 6);
+        // Within two ulps (the property below measures them exactly).
+        expect(Math.abs(rawToFloat(raw, QTY_DIGITS) - value.toNumber())).toBeLessThanOrEqual(
+          Math.abs(value.toNumber()) * 4 * Number.EPSILON,
+        );
       }),
       { numRuns: 500 },
     );
@@ -85,5 +88,35 @@ describe('fixed point', () => {
     expect(average('0.0000000000005')).toBe('0');
     expect(average('0.0000000000015')).toBe('0.000000000002');
     expect(average('-0.0000000000025')).toBe('-0.000000000002');
+  });
+
+  it('mirrors raw values as floats within two ulps, whole numbers exactly', () => {
+    /** Units in the last place between `got` and the exact value. */
+    const ulps = (got: number, exact: InstanceType<typeof Exact>): number => {
+      const nearest = exact.toNumber();
+      if (nearest === 0) return got === 0 ? 0 : Number.POSITIVE_INFINITY;
+      const ulp = 2 ** (Math.floor(Math.log2(Math.abs(nearest))) - 52);
+      return exact.minus(new Exact(got)).abs().dividedBy(ulp).toNumber();
+    };
+    for (const digits of [QTY_DIGITS, PRICE_DIGITS, MONEY_DIGITS]) {
+      fc.assert(
+        fc.property(decimalText(digits), (text) => {
+          const raw = toRaw(new Decimal(text), digits);
+          expect(ulps(rawToFloat(raw, digits), new Exact(text))).toBeLessThanOrEqual(2);
+        }),
+        { numRuns: 400 },
+      );
+      fc.assert(
+        fc.property(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), (whole) => {
+          expect(rawToFloat(BigInt(whole) * 10n ** BigInt(digits), digits)).toBe(whole);
+        }),
+        { numRuns: 400 },
+      );
+    }
+    // A money value (quantity × price at 10⁻⁴²) next to a whole number but not one.
+    const nearly = toRaw(new Decimal('10000'), MONEY_DIGITS) - 1n;
+    expect(
+      ulps(rawToFloat(nearly, MONEY_DIGITS), new Exact('10000').minus('1e-42')),
+    ).toBeLessThanOrEqual(2);
   });
 });
