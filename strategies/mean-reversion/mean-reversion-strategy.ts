@@ -34,13 +34,16 @@ export interface MeanReversionSettings {
 }
 
 class SymbolState {
-  lastTsUs: number;
-  lastPrice: number;
-  mean: number;
+  // Every number field starts as a number (NaN until the constructor sets it): a field declared
+  // bare starts as undefined, and V8 then boxes each float written to it in a new heap object,
+  // on every event.
+  lastTsUs = Number.NaN;
+  lastPrice = Number.NaN;
+  mean = Number.NaN;
   /** EWMA of the squared relative deviation from the mean (bias-corrected by volWeight). */
   deviationVar = 0;
   volWeight = 0;
-  warmFromUs: number;
+  warmFromUs = Number.NaN;
   direction: Direction = 0;
   entryPrice = 0;
   changedAtUs = Number.NEGATIVE_INFINITY;

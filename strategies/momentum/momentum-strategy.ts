@@ -49,15 +49,18 @@ const FULL = 1;
 
 /** Per-symbol state: signal and the arm's stance. Mutable, one object per symbol, never per event. */
 class SymbolState {
-  lastTsUs: number;
+  // Every number field starts as a number (NaN until the constructor sets it): a field declared
+  // bare starts as undefined, and V8 then boxes each float written to it in a new heap object,
+  // on every event.
+  lastTsUs = Number.NaN;
   /** Reference price of the last event: held until the next one (time-weighted EWMAs). */
-  lastPrice: number;
-  fast: number;
-  slow: number;
+  lastPrice = Number.NaN;
+  fast = Number.NaN;
+  slow = Number.NaN;
   /** EWMA of the squared relative distance of the price from the fast EWMA (bias-corrected by volWeight). */
   noiseVar = 0;
   volWeight = 0;
-  warmFromUs: number;
+  warmFromUs = Number.NaN;
   direction: Direction = 0;
   strength = 0;
   entryPrice = 0;
