@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { concatAll, from, lastValueFrom, type Observable, takeWhile, tap } from 'rxjs';
+import { from, lastValueFrom, type Observable, takeWhile, tap } from 'rxjs';
 import { mergeFeeds, openFeed, openFeedInWorker, type FeedSource } from '../../feeds/index.js';
 import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
@@ -118,19 +118,17 @@ export async function replayEvents(
 ): Promise<void> {
   const totalBytes = sources.reduce((sum, source) => sum + source.sizeBytes, 0);
   let going = true;
-  const market$: Observable<MarketEvent> = from(mergeFeeds(sources)).pipe(
+  // RxJS carries the market data batch by batch, and a batch's events go to `onEvent` in a loop:
+  // an operator per event (`concatAll`, `takeWhile`, `tap`) cost a subscriber hop each, a few
+  // percent of a replay (`npm run bench`).
+  const batches$: Observable<readonly MarketEvent[]> = from(mergeFeeds(sources)).pipe(
     tap(() => hooks.onProgress?.(bytesRead(sources), totalBytes)),
-    concatAll(),
     takeWhile(() => going),
+    tap((batch) => {
+      for (let i = 0; i < batch.length && going; i++) going = onEvent(batch[i]!);
+    }),
   );
-  await lastValueFrom(
-    market$.pipe(
-      tap((event) => {
-        going = onEvent(event);
-      }),
-    ),
-    { defaultValue: null },
-  );
+  await lastValueFrom(batches$, { defaultValue: null });
   hooks.onProgress?.(totalBytes, totalBytes);
 }
 
