@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../core/seeded-rng.js';
 import { AccountConcentration, AccountEffects } from './account-effects.js';
@@ -69,5 +70,46 @@ describe('AccountConcentration', () => {
     expect(c.factor).toBe(0);
     c.add(5, 1, 2);
     expect(c.factor).toBe(1);
+  });
+
+  it("adds a closing bucket's residuals as add() once per report would", () => {
+    const value = fc.oneof(
+      fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+      fc.constant(Number.NaN),
+    );
+    const mean = fc.oneof(fc.double({ min: -1e4, max: 1e4, noNaN: true }), fc.constant(Number.NaN));
+    const report = fc.record({ account: fc.nat(150), arm: fc.integer({ min: 0, max: 1 }), value });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(report, { maxLength: 40 }), mean, mean), { maxLength: 12 }),
+        (buckets) => {
+          const fused = new AccountEffects();
+          const oneByOne = new AccountEffects();
+          for (const [reports, stableMean, canaryMean] of buckets) {
+            fused.addResiduals(
+              Int32Array.from(reports, (r) => r.account),
+              Uint8Array.from(reports, (r) => r.arm),
+              Float64Array.from(reports, (r) => r.value),
+              0,
+              reports.length,
+              stableMean,
+              canaryMean,
+            );
+            for (const r of reports) {
+              const armMean = r.arm === 1 ? canaryMean : stableMean;
+              if (Number.isNaN(r.value) || Number.isNaN(armMean)) continue;
+              const residual = r.value - armMean;
+              oneByOne.add(r.account, 1, residual, residual * residual);
+            }
+          }
+          expect(fused.accounts).toBe(oneByOne.accounts);
+          expect(fused.tau2).toBe(oneByOne.tau2);
+          expect(fused.withinVariance).toBe(oneByOne.withinVariance);
+          for (let j = 0; j <= 150; j++)
+            expect(fused.shrunkEffect(j)).toBe(oneByOne.shrunkEffect(j));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

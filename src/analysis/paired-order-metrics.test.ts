@@ -4,9 +4,12 @@ import { SeededRng } from '../core/seeded-rng.js';
 import { fillOf, rejectOf } from './test-support/records.js';
 import {
   BURST_MIN_REJECTS,
+  decidedTogether,
   MIN_PAIRING_WINDOW_MS,
   PairedOrderMetrics,
+  summarizeArms,
   WINSOR_BOUNDS,
+  type OpenBucket,
 } from './paired-order-metrics.js';
 
 const S = 1_000_000; // µs per second
@@ -254,6 +257,100 @@ describe('PairedOrderMetrics: accounts by accountSeq', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+/** A bucket of `arms.length` reports (only what the bucket's summaries read is filled in). */
+function bucketOf(arms: readonly number[], decisions: readonly number[]): OpenBucket {
+  const size = arms.length;
+  return {
+    step: 0,
+    endUs: 0,
+    pending: 0,
+    size,
+    account: Int32Array.from(arms, (_, i) => i),
+    arm: Uint8Array.from(arms),
+    kind: new Uint8Array(size),
+    slippage: new Float64Array(size),
+    latency: new Float64Array(size),
+    fee: new Float64Array(size),
+    decision: Float64Array.from(decisions),
+  };
+}
+
+describe('closing a bucket', () => {
+  const report = fc.record({ arm: fc.integer({ min: 0, max: 1 }), decision: fc.nat(80) });
+
+  it('tells decision batches taken together as a set comparison does, with few or many instants', () => {
+    fc.assert(
+      fc.property(fc.array(report, { maxLength: 300 }), fc.nat(5), (reports, spread) => {
+        // A spread of 0 gives a handful of instants (the short lists), 5 up to 81 (the sets).
+        const decisions = reports.map((r) => T0 + (spread === 0 ? r.decision % 4 : r.decision));
+        const bucket = bucketOf(
+          reports.map((r) => r.arm),
+          decisions,
+        );
+        const times = [new Set<number>(), new Set<number>()];
+        reports.forEach((r, i) => times[r.arm]!.add(decisions[i]!));
+        const [stable, canary] = times as [Set<number>, Set<number>];
+        const expected =
+          stable.size > 0 && stable.size === canary.size && [...stable].every((t) => canary.has(t));
+        expect(decidedTogether(bucket)).toBe(expected);
+      }),
+      { numRuns: 400 },
+    );
+    // Both arms at the same instants, few or many of them, in any order: taken together.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100 }), fc.nat(), (instants, seed) => {
+        const rng = new SeededRng(seed, 'bucket');
+        const reports = Array.from({ length: 3 * instants }, (_, i) => ({
+          arm: i < 2 * instants ? i % 2 : rng.nextFloat() < 0.5 ? 0 : 1,
+          decision: T0 + (i < 2 * instants ? i >> 1 : Math.floor(rng.nextFloat() * instants)),
+        })).sort(() => rng.nextFloat() - 0.5);
+        const bucket = bucketOf(
+          reports.map((r) => r.arm),
+          reports.map((r) => r.decision),
+        );
+        expect(decidedTogether(bucket)).toBe(true);
+        bucket.decision[0] = T0 - 1; // one instant of one arm only
+        expect(decidedTogether(bucket)).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('summarizes both arms in one pass as each arm alone would', () => {
+    const value = fc.oneof(
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      fc.constant(Number.NaN),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ arm: fc.integer({ min: 0, max: 1 }), value }), { maxLength: 60 }),
+        (reports) => {
+          const bucket = bucketOf(
+            reports.map((r) => r.arm),
+            reports.map(() => T0),
+          );
+          const observed = Float64Array.from(reports, (r) => r.value);
+          const [stable, canary] = summarizeArms(bucket, observed, 0);
+          for (const [arm, summary] of [
+            [0, stable],
+            [1, canary],
+          ] as const) {
+            const values = reports.filter((r) => r.arm === arm && !Number.isNaN(r.value));
+            let sum = 0;
+            for (const r of values) sum += r.value;
+            const n = values.length;
+            const mean = n === 0 ? Number.NaN : sum / n;
+            let ss = 0;
+            for (const r of values) ss += (r.value - mean) * (r.value - mean);
+            expect(summary).toEqual({ n, mean, variance: n < 2 ? Number.NaN : ss / (n - 1) });
+          }
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 });

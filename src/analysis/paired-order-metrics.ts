@@ -69,8 +69,11 @@ export const MIN_PAIRING_WINDOW_MS = 60_000;
 /** Marks a reject in the slippage column (a reject has no slippage; NaN never is a fill's). */
 const REJECT_MARK = Number.NaN;
 
-/** One open bucket: the orders decided in [start, end) of event time within one step. */
-interface OpenBucket {
+/**
+ * One open bucket: the orders decided in [start, end) of event time within one step, a column per
+ * report field (exported for tests).
+ */
+export interface OpenBucket {
   readonly step: number;
   readonly endUs: number;
   /** Orders sent minus reports received. */
@@ -712,8 +715,11 @@ function offsetOf(offsets: Float64Array | null | undefined, j: number): number {
   return offsets === null || offsets === undefined || j >= offsets.length ? 0 : offsets[j]!;
 }
 
-/** True when both arms' reports in the bucket come from orders decided at the same instants. */
-function decidedTogether(bucket: OpenBucket): boolean {
+/**
+ * True when both arms' reports in the bucket come from orders decided at the same instants
+ * (exported for tests).
+ */
+export function decidedTogether(bucket: OpenBucket): boolean {
   // A bucket holds few decision moments (a target change decides every account's order at once):
   // distinct times in short lists, with sets only past a few dozen.
   const stable = DISTINCT_TIMES[0];
@@ -756,7 +762,7 @@ function decidedTogetherBySets(bucket: OpenBucket): boolean {
  * bucket's observation table (`observed`, see `#observe`): two passes over the bucket for both
  * arms, each arm's sums taken in report order.
  */
-function summarizeArms(
+export function summarizeArms(
   bucket: OpenBucket,
   observed: Float64Array,
   k: number,
