@@ -112,11 +112,13 @@ interface Carry {
   readonly accounts: readonly number[];
 }
 
-/** What {@link PairedOrderMetrics.advance} returns when no bucket closed (shared). */
+/** The scopes and pairings a pair enters (shared, not built per pair). */
 const BOTH_SCOPES: readonly EvidenceScope[] = ['rollout', 'step'];
 const ROLLOUT_ONLY: readonly EvidenceScope[] = ['rollout'];
 const BOTH_PAIRINGS: readonly Pairing[] = ['bucket', 'window'];
 const WINDOW_ONLY: readonly Pairing[] = ['window'];
+
+/** What {@link PairedOrderMetrics.advance} returns when no bucket closed (shared). */
 const NOTHING_CLOSED: BucketsClosed = Object.freeze({ closed: 0, paired: 0 });
 
 /** The step index of the baseline (every account on stable, before the first step). */
