@@ -1,5 +1,5 @@
 import { serialize, deserialize } from 'node:v8';
-import { openFeed } from '../feeds/index.js';
+import { openFeed, openFeedInWorker } from '../feeds/index.js';
 import { packBatch, unpackBatch, type PackedBatch } from '../feeds/packed-batch.js';
 import type { MarketEvent } from '../src/core/market-event.js';
 import { benchFeed } from './bench-files.js';
@@ -13,6 +13,9 @@ import { benchFeed } from './bench-files.js';
  * once while they repeat), as `openFeedInWorker` does, and rebuilding the events (buffer events
  * over the batch's bytes). A worker pays only if
  * the main thread's share is well below (1), and the worker's (parse and pack) is not the pace.
+ * The last two lines read the whole feed with nothing consuming it, each batch dropped once
+ * counted: parsed on this thread, then through `openFeedInWorker` (the worker's pace, start-up
+ * included).
  *
  *   npm run build && node dist/bench/event-transfer-probe.js
  */
@@ -48,6 +51,21 @@ for (let r = 0; r < ROUNDS; r++) {
   parsed = batches;
 }
 const events = parsed.reduce((n, b) => n + b.length, 0);
+/** The whole feed from `open`, each batch dropped once counted (ms, the best of the rounds). */
+async function endToEnd(open: typeof openFeed): Promise<number> {
+  let min = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    let count = 0;
+    const feed = await open(file);
+    for await (const batch of feed.batches()) count += batch.length;
+    min = Math.min(min, performance.now() - t0);
+    if (count !== events) throw new Error(`read ${count} events, parsed ${events}`);
+  }
+  return min;
+}
+const inlineMs = await endToEnd(openFeed);
+const workerMs = await endToEnd(openFeedInWorker);
 /**
  * Unpacks each batch right after packing it, timing the unpacking only: a batch at a time, as
  * the thread boundary sees them (holding every batch packed at once would time the collector).
@@ -78,6 +96,8 @@ const rows: [string, number][] = [
   ['structured clone, deserialize', deserializeMs(parsed)],
   ['packed, pack (the worker)', best(() => parsed.reduce((n, b) => n + packBatch(b).size, 0))],
   ['packed, unpack', bestOf(() => ((check = unpackedOneByOne(parsed)), unpackMs))],
+  ['parse, nothing kept', inlineMs],
+  ['through the worker, nothing kept', workerMs],
 ];
 if (check !== events) throw new Error(`unpacked ${check} events, parsed ${events}`);
 process.stdout.write(

@@ -1,0 +1,55 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { runReplay as RunReplay } from '../src/engine/run-replay.js';
+import type { benchReplayConfig as BenchReplayConfig } from './bench-replay-config.js';
+import { benchFeed } from './bench-files.js';
+
+/**
+ * The marginal cost of a fill in one process, for pairing two builds: the bench feed's replay
+ * with 1,000 accounts and with 10 (parsing on a worker thread, as `replay`), in turns `--rounds`
+ * times (default 4), and the difference of the best of each per fill. With `--root DIR` the
+ * replay is another build's (`DIR/dist`, e.g. a built `git worktree` of an older commit): run the
+ * two in turns, several times, and compare.
+ *
+ *   npm run build && node dist/bench/fill-cost.js [--root DIR] [--rounds N]
+ */
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const root = option('--root');
+const rounds = Number(option('--rounds') ?? 4);
+const base =
+  root === undefined
+    ? new URL('../', import.meta.url)
+    : pathToFileURL(`${isAbsolute(root) ? root : resolve(root)}/dist/`);
+const { runReplay } = (await import(new URL('src/engine/run-replay.js', base).href)) as {
+  runReplay: typeof RunReplay;
+};
+const { benchReplayConfig } = (await import(
+  new URL('bench/bench-replay-config.js', base).href
+)) as { benchReplayConfig: typeof BenchReplayConfig };
+
+const file = await benchFeed(1_000_000);
+const best = { many: Number.POSITIVE_INFINITY, few: Number.POSITIVE_INFINITY };
+const fills = { many: 0, few: 0 };
+for (let round = 0; round < rounds; round++) {
+  for (const [key, accounts] of [
+    ['many', 1000],
+    ['few', 10],
+  ] as const) {
+    const started = performance.now();
+    const { report } = await runReplay(
+      benchReplayConfig(file, accounts),
+      {},
+      { parseInWorker: true },
+    );
+    best[key] = Math.min(best[key], performance.now() - started);
+    fills[key] = report.arms.stable.fills + report.arms.canary.fills;
+  }
+}
+const perFillUs = ((best.many - best.few) * 1000) / (fills.many - fills.few);
+process.stdout.write(
+  `${root ?? 'this build'}: 1,000 accounts ${best.many.toFixed(0)} ms, 10 accounts ${best.few.toFixed(0)} ms, a fill ${perFillUs.toFixed(2)} µs (best of ${rounds}, in turns)\n`,
+);
