@@ -6,8 +6,10 @@ import { benchFeed } from './bench-files.js';
 
 /**
  * The marginal cost of a fill in one process, for pairing two builds: the bench feed's replay
- * with 1,000 accounts and with 10 (parsing on a worker thread, as `replay`), in turns `--rounds`
- * times (default 4), and the difference of the best of each per fill. With `--root DIR` the
+ * with 1,000 accounts and with 10, both parsing on the engine's thread (as `npm run bench`'s
+ * figure: with a parsing worker, the worker would pace the 10-account replay and the difference
+ * would leave out the engine's work done while it waited), in turns `--rounds` times (default 4),
+ * and the difference of the best of each per fill. With `--root DIR` the
  * replay is another build's (`DIR/dist`, e.g. a built `git worktree` of an older commit): run the
  * two in turns, several times, and compare.
  *
@@ -40,11 +42,7 @@ for (let round = 0; round < rounds; round++) {
     ['few', 10],
   ] as const) {
     const started = performance.now();
-    const { report } = await runReplay(
-      benchReplayConfig(file, accounts),
-      {},
-      { parseInWorker: true },
-    );
+    const { report } = await runReplay(benchReplayConfig(file, accounts));
     best[key] = Math.min(best[key], performance.now() - started);
     fills[key] = report.arms.stable.fills + report.arms.canary.fills;
   }

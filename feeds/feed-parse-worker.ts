@@ -10,9 +10,11 @@ import type {
 } from './worker-feed-source.js';
 
 /**
- * The thread of {@link openFeedInWorker}: reads and parses one feed file, posting each batch
+ * The thread of {@link openFeedInWorker}: reads and parses a feed file, posting each batch
  * packed ({@link packBatch}) with the feed's statistics so far, as long as the reader has credit
- * (a bounded number of batches in flight: the file is never read far ahead of the replay).
+ * (a bounded number of batches in flight: the file is never read far ahead of the replay). Reads
+ * come one after another (parse-thread-pool.ts keeps the thread for the next file once `end` is
+ * posted); each starts with no credit, so a credit left over from the last one never counts.
  */
 const port = parentPort;
 if (port === null) throw new Error('feed-parse-worker runs as a worker thread');
@@ -29,6 +31,7 @@ port.on('message', (message: FeedWorkerRequest) => {
     wake = null;
     return;
   }
+  credit = 0;
   void read(message.path, message.options);
 });
 

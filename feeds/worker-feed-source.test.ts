@@ -15,6 +15,7 @@ import {
   tempDir,
   writeFeed,
 } from './test-support/feed-test-utils.js';
+import { parseThreads } from './parse-thread-pool.js';
 import { openFeedInWorker } from './worker-feed-source.js';
 
 const readInWorker = (path: string, options?: FeedOptions) =>
@@ -59,14 +60,51 @@ describe('openFeedInWorker', () => {
   });
 
   it('stops its thread when the reader stops early', async () => {
+    await readInWorker(fixture('tardis-trades.csv'));
+    const idle = parseThreads.idleCount;
     const source = await openFeedInWorker(sample('spot_btcusdt_20240808.gz'));
     let batches = 0;
     for await (const batch of source.batches()) {
       expect(batch.length).toBeGreaterThan(0);
+      expect(parseThreads.idleCount).toBe(idle - 1);
       if (++batches === 2) break;
     }
     expect(batches).toBe(2);
     expect(source.stats.events).toBeGreaterThan(0);
+    // Not given back: it was still reading ahead.
+    expect(parseThreads.idleCount).toBe(idle - 1);
+  });
+
+  it('keeps a thread that read to the end for the next read, which starts afresh', async () => {
+    const first = await readInWorker(fixture('tardis-quotes.csv'));
+    const idle = parseThreads.idleCount;
+    expect(idle).toBeGreaterThan(0);
+    // Reads one after another on the kept thread: each file's own events, options and statistics.
+    for (const [path, options] of [
+      [sample('usdm_btcusdt_20240808.gz'), { tradesOnly: true }],
+      [fixture('binance-ws-futures.jsonl'), { time: 'exchange' as const }],
+      [fixture('tardis-quotes.csv'), {}],
+    ] as const) {
+      const here = await readAll(path, options);
+      const there = await readInWorker(path, options);
+      expect(there.events).toEqual(here.events);
+      expect(there.batchSizes).toEqual(here.batchSizes);
+      expect(there.source.stats).toEqual(here.source.stats);
+      expect(parseThreads.idleCount).toBe(idle);
+    }
+    expect((await readInWorker(fixture('tardis-quotes.csv'))).events).toEqual(first.events);
+  });
+
+  it('ends a thread whose read failed, and the next read gets a sound one', async () => {
+    await readInWorker(fixture('tardis-trades.csv'));
+    const idle = parseThreads.idleCount;
+    const dir = tempDir();
+    const path = writeFeed(dir, 'bad.csv', `${NORMALIZED_CSV_HEADER}\nnot,a,valid,line\n`);
+    expect(await rejection(readInWorker(path))).toBeInstanceOf(FeedError);
+    expect(parseThreads.idleCount).toBe(idle - 1);
+    const again = await readInWorker(fixture('tardis-trades.csv'));
+    expect(again.events).toEqual((await readAll(fixture('tardis-trades.csv'))).events);
+    expect(parseThreads.idleCount).toBe(idle);
   });
 });
 

@@ -1,11 +1,11 @@
 import type { Worker } from 'node:worker_threads';
 import { CanaryError, FeedError, UsageError, type ErrorCode } from '../src/core/errors.js';
 import type { MarketEvent } from '../src/core/market-event.js';
-import { startWorker } from '../src/core/start-worker.js';
 import type { FeedFormat, FeedOptions, FeedSource, FeedStats } from './feed-source.js';
 import { emptyFeedStats } from './feed-source.js';
 import { openFeed } from './open-feed.js';
 import { unpackBatch, type PackedBatch } from './packed-batch.js';
+import { parseThreads } from './parse-thread-pool.js';
 
 /** Batches the parsing thread may read ahead of the consumer. */
 const BATCHES_AHEAD = 8;
@@ -44,7 +44,9 @@ export type FeedWorkerMessage =
  * here, so a bad path or format throws the same errors at once), the same events in the same
  * order and the same statistics, while the caller's thread only unpacks each batch
  * ({@link unpackBatch}), a fraction of the cost of parsing it. At most {@link BATCHES_AHEAD}
- * batches are read ahead; the thread ends with the iteration (also when it stops early).
+ * batches are read ahead. The thread is kept for the next read when this one reaches the end
+ * (feeds/parse-thread-pool.ts: its parser is then already compiled) and ended when the
+ * iteration stops early or fails.
  */
 export async function openFeedInWorker(
   path: string,
@@ -68,13 +70,9 @@ class WorkerFeedSource implements FeedSource {
   ) {}
 
   async *batches(): AsyncIterable<readonly MarketEvent[]> {
-    const worker = startWorker(
-      new URL(
-        `./feed-parse-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
-        import.meta.url,
-      ),
-    );
+    const worker = parseThreads.take();
     const inbox = new Inbox(worker);
+    let finished = false;
     try {
       const request = (message: FeedWorkerRequest): void => worker.postMessage(message);
       request({ type: 'read', path: this.path, options: this.options });
@@ -83,13 +81,19 @@ class WorkerFeedSource implements FeedSource {
         const message = await inbox.next();
         if (message.type === 'error') throw reviveError(message.error);
         Object.assign(this.stats, message.stats);
-        if (message.type === 'end') return;
+        if (message.type === 'end') {
+          finished = true;
+          return;
+        }
         request({ type: 'credit', batches: 1 });
         yield unpackBatch(message.batch);
       }
     } finally {
       inbox.close();
-      await worker.terminate();
+      // A thread that read to the end is idle and serves the next read; one stopped early (it
+      // may still be reading ahead) or failed is ended.
+      if (finished) parseThreads.give(worker);
+      else await worker.terminate();
     }
   }
 }
