@@ -51,9 +51,16 @@ async function runAll(
   let done = 0;
   try {
     // The sweep's worker pool: one thread per core, each taking the next job when it is done.
+    // Handed out in the order of their files, so that each worker replays one file many times in
+    // a row and parses it once (calibration-feed-cache.ts); the results are sorted by id.
+    const byFile = [...jobs].sort((a, b) => {
+      const fileA = a.files.join('\n');
+      const fileB = b.files.join('\n');
+      return fileA < fileB ? -1 : fileA > fileB ? 1 : a.id - b.id;
+    });
     const results = await runInWorkers<CalibrationJob | AbnJob, CalibrationResult | AbnResult>(
       worker,
-      jobs,
+      byFile,
       {
         workers: WORKERS,
         onResult: () => progress.update(++done),

@@ -1,5 +1,6 @@
 import { generateAccounts } from '../src/engine/generate-accounts.js';
 import type { ReplayConfig } from '../src/engine/replay-config.js';
+import { calibrationFeedCache } from './calibration-feed-cache.js';
 import { runCandidatesReplay } from '../src/engine/run-candidates-replay.js';
 import { candidateReplays } from '../src/cli/candidate-setup.js';
 import { splitInjectSpecs } from '../src/cli/lane-inject-specs.js';
@@ -184,7 +185,8 @@ export async function runAbnJob(job: AbnJob): Promise<AbnResult> {
     primaryMetricOf(plan),
     candidateReplays(config, candidates, inject),
     {},
-    { stopWhenDecided: true },
+    // The thread's parsed files: a worker gets the jobs of one file in a row.
+    { feedCache: calibrationFeedCache, stopWhenDecided: true },
   );
   const first = result.candidates[0]!.result.report.inputs.firstEventAt;
   const end =

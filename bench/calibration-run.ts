@@ -3,6 +3,7 @@ import type { Arm } from '../src/core/arm.js';
 import type { StrategyDefinition } from '../src/core/strategy.js';
 import { generateAccounts } from '../src/engine/generate-accounts.js';
 import type { ArmStrategyConfig } from '../src/engine/replay-config.js';
+import { calibrationFeedCache } from './calibration-feed-cache.js';
 import { runReplay } from '../src/engine/run-replay.js';
 import {
   DEFAULT_EXECUTION_CONFIG,
@@ -112,22 +113,27 @@ export async function replayCalibrationJob(job: CalibrationJob) {
     canary: armStrategy(job.canary),
   };
   const accounts = generateAccounts(job.accounts, job.seed);
-  const { report, rollout } = await runReplay({
-    files: job.files,
-    feed: { onBadLine: 'fail', ...(job.tradesOnly ? { tradesOnly: true } : {}) },
-    accountsSource: 'generated',
-    accounts,
-    salt: job.salt,
-    weightBps: 0,
-    seed: job.seed,
-    strategies,
-    execution: executionConfig(job.execution),
-    injections: parseInjectSpecs(job.inject),
-    maxLeverage: 1,
-    quantityDecimals: 8,
-    sampleIntervalMs: 1000,
-    rollout: { plan, mode: 'auto', auditPath: null, stopWhenFinished: true, naiveBaseline: true },
-  });
+  const { report, rollout } = await runReplay(
+    {
+      files: job.files,
+      feed: { onBadLine: 'fail', ...(job.tradesOnly ? { tradesOnly: true } : {}) },
+      accountsSource: 'generated',
+      accounts,
+      salt: job.salt,
+      weightBps: 0,
+      seed: job.seed,
+      strategies,
+      execution: executionConfig(job.execution),
+      injections: parseInjectSpecs(job.inject),
+      maxLeverage: 1,
+      quantityDecimals: 8,
+      sampleIntervalMs: 1000,
+      rollout: { plan, mode: 'auto', auditPath: null, stopWhenFinished: true, naiveBaseline: true },
+    },
+    {},
+    // The thread's parsed files: a worker gets the jobs of one file in a row.
+    { feedCache: calibrationFeedCache },
+  );
   return { report, rollout, plan, accounts };
 }
 

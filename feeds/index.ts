@@ -7,6 +7,7 @@
 // Reading files
 export { openFeed } from './open-feed.js';
 export { openFeedInWorker } from './worker-feed-source.js';
+export { ParsedFeedCache, DEFAULT_CACHED_EVENTS } from './parsed-feed-cache.js';
 export { mergeFeeds } from './merge-feeds.js';
 export { detectFeedFormat } from './detect-feed-format.js';
 export type { FeedFormat, FeedOptions, FeedSource, FeedStats } from './feed-source.js';

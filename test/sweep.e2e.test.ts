@@ -77,6 +77,16 @@ describe('strategy-canary sweep', () => {
         readFileSync(join(out, file), 'utf8'),
       );
     }
+    // A worker keeps the files it parsed (feeds/parsed-feed-cache.ts): one worker read the feed
+    // once and replayed runs 2 to 4 from memory, two workers read it twice; the reports are the
+    // same bytes either way (and run 2's, above, those of the replay command).
+    for (const run of ['001', '002', '003', '004']) {
+      for (const file of ['report.json', 'accounts.csv', 'audit.jsonl']) {
+        expect(readFileSync(join(again, 'runs', run, file), 'utf8'), `${run}/${file}`).toBe(
+          readFileSync(join(out, 'runs', run, file), 'utf8'),
+        );
+      }
+    }
     const timings = JSON.parse(readFileSync(join(out, 'timings.json'), 'utf8')) as {
       runs: { run: number; wallMs: number }[];
     };

@@ -1,4 +1,4 @@
-import { isMainThread } from 'node:worker_threads';
+import { cliReplayRunOptions } from './replay-run-options.js';
 import { buildCandidatesJson } from '../engine/build-candidates-json.js';
 import type { ArmStrategyConfig, ReplayConfig } from '../engine/replay-config.js';
 import { runCandidatesReplay } from '../engine/run-candidates-replay.js';
@@ -33,13 +33,7 @@ export async function replayCandidates(
     lanes: candidateReplays(config, candidates, inject),
     totalBytes,
     run: (lanes, onProgress) =>
-      runCandidatesReplay(
-        config,
-        primaryMetric,
-        lanes,
-        { onProgress },
-        { parseInWorker: isMainThread },
-      ),
+      runCandidatesReplay(config, primaryMetric, lanes, { onProgress }, cliReplayRunOptions()),
     results: (result) =>
       result.candidates.map((candidate) => ({
         name: candidate.name,

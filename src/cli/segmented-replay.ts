@@ -1,4 +1,4 @@
-import { isMainThread } from 'node:worker_threads';
+import { cliReplayRunOptions } from './replay-run-options.js';
 import { buildSegmentsJson } from '../engine/build-segments-json.js';
 import type { ReplayConfig } from '../engine/replay-config.js';
 import { runSegmentedReplay } from '../engine/run-segmented-replay.js';
@@ -39,7 +39,7 @@ export async function replaySegmented(
         segments.mode,
         lanes.map((lane) => ({ ...lane, venue: venueOf.get(lane.name) ?? null })),
         { onProgress },
-        { parseInWorker: isMainThread },
+        cliReplayRunOptions(),
       ),
     results: (result) =>
       result.segments.map((segment) => ({

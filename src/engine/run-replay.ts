@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { from, lastValueFrom, type Observable, takeWhile, tap } from 'rxjs';
-import { mergeFeeds, openFeed, openFeedInWorker, type FeedSource } from '../../feeds/index.js';
+import {
+  mergeFeeds,
+  openFeed,
+  openFeedInWorker,
+  type FeedOptions,
+  type FeedSource,
+  type ParsedFeedCache,
+} from '../../feeds/index.js';
 import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
 import type { ExecutionReport } from '../core/execution-report.js';
@@ -50,6 +57,13 @@ export interface ReplayRunOptions {
    * (already one replay per core) leaves it off.
    */
   readonly parseInWorker?: boolean;
+  /**
+   * Without `parseInWorker`: files already parsed by this thread are taken from this cache, and
+   * those read now are kept in it (feeds/parsed-feed-cache.ts): for a thread that replays the
+   * same files again and again (a sweep's worker, a calibration worker). The same events and
+   * statistics as a fresh read.
+   */
+  readonly feedCache?: ParsedFeedCache;
 }
 
 /** What a finished replay produced. */
@@ -90,12 +104,21 @@ export async function runReplay(
   return lane.finish(sources);
 }
 
-/** Opens every feed file of `config`, on worker threads when `options.parseInWorker`. */
+/**
+ * Opens every feed file of `config`: on worker threads when `options.parseInWorker`, else through
+ * `options.feedCache` when given.
+ */
 export async function openSources(
   config: ReplayConfig,
   options: ReplayRunOptions,
 ): Promise<FeedSource[]> {
-  const open = options.parseInWorker === true ? openFeedInWorker : openFeed;
+  const cache = options.feedCache;
+  const open =
+    options.parseInWorker === true
+      ? openFeedInWorker
+      : cache !== undefined
+        ? (path: string, feed: FeedOptions) => cache.open(path, feed)
+        : openFeed;
   const sources: FeedSource[] = [];
   for (const file of config.files) sources.push(await open(file, config.feed));
   return sources;

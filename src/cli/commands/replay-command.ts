@@ -1,4 +1,4 @@
-import { isMainThread } from 'node:worker_threads';
+import { cliReplayRunOptions } from '../replay-run-options.js';
 import { existsSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -337,9 +337,7 @@ async function replay(
         );
       },
     },
-    // Parsing on a thread of its own when this is the process's main thread; a sweep's replays
-    // already run one per core on worker threads, and parse in their own.
-    { parseInWorker: isMainThread },
+    cliReplayRunOptions(),
   )
     .catch((error: unknown) => {
       fills?.discard();
