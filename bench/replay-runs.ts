@@ -1,7 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { runReplay as RunReplay } from '../src/engine/run-replay.js';
-import type { benchReplayConfig as BenchReplayConfig } from './bench-replay-config.js';
+import { buildUnderTest, optionValue } from './build-under-test.js';
 import { benchFeed } from './bench-files.js';
 
 /**
@@ -15,24 +12,11 @@ import { benchFeed } from './bench-files.js';
  *   npm run build && node dist/bench/replay-runs.js [--root DIR] [--runs N] [--accounts N] [--in-thread]
  */
 const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
-const root = option('--root');
-const runs = Number(option('--runs') ?? 5);
-const accounts = Number(option('--accounts') ?? 1000);
+const root = optionValue(args, '--root');
+const runs = Number(optionValue(args, '--runs') ?? 5);
+const accounts = Number(optionValue(args, '--accounts') ?? 1000);
 const parseInWorker = !args.includes('--in-thread');
-const base =
-  root === undefined
-    ? new URL('../', import.meta.url)
-    : pathToFileURL(`${isAbsolute(root) ? root : resolve(root)}/dist/`);
-const { runReplay } = (await import(new URL('src/engine/run-replay.js', base).href)) as {
-  runReplay: typeof RunReplay;
-};
-const { benchReplayConfig } = (await import(
-  new URL('bench/bench-replay-config.js', base).href
-)) as { benchReplayConfig: typeof BenchReplayConfig };
+const { runReplay, benchReplayConfig } = await buildUnderTest(root);
 
 const file = await benchFeed(1_000_000);
 const times: number[] = [];
