@@ -7,6 +7,13 @@ import { startWorker } from '../src/core/start-worker.js';
  */
 const MAX_IDLE = 4;
 
+/**
+ * How long an idle thread waits for the next read before it is ended, ms: a process that replays
+ * again soon (a benchmark, a loop of replays) finds it warm; a long-running one (a server that
+ * replayed once) does not keep a thread, and the garbage of its last read, for nothing.
+ */
+export const IDLE_THREAD_MS = 30_000;
+
 const PARSE_WORKER = new URL(
   `./feed-parse-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
   import.meta.url,
@@ -18,10 +25,16 @@ const PARSE_WORKER = new URL(
  * its own; a process that replays again (a benchmark, a server, a program calling `runReplay` in
  * a loop) gets a thread whose parser is already compiled. A thread is given back only after a
  * read it finished (the `end` message): one stopped early or failed is terminated instead. An
- * idle thread is unreferenced, so it never keeps the process alive.
+ * idle thread is unreferenced, so it never keeps the process alive, and is ended after `idleMs`
+ * without a read.
  */
-class ParseThreadPool {
+export class ParseThreadPool {
   readonly #idle: Worker[] = [];
+  /** The timer that ends each idle thread. */
+  readonly #expiry = new Map<Worker, NodeJS.Timeout>();
+
+  /** @param idleMs how long an idle thread is kept ({@link IDLE_THREAD_MS}). */
+  constructor(readonly idleMs: number = IDLE_THREAD_MS) {}
 
   /** Threads waiting for a read. */
   get idleCount(): number {
@@ -37,6 +50,7 @@ class ParseThreadPool {
       fresh.on('exit', () => this.#forget(fresh));
       return fresh;
     }
+    this.#clearExpiry(worker);
     worker.ref();
     return worker;
   }
@@ -49,11 +63,25 @@ class ParseThreadPool {
     }
     worker.unref();
     this.#idle.push(worker);
+    const expiry = setTimeout(() => {
+      this.#forget(worker);
+      void worker.terminate();
+    }, this.idleMs);
+    expiry.unref();
+    this.#expiry.set(worker, expiry);
   }
 
   #forget(worker: Worker): void {
+    this.#clearExpiry(worker);
     const at = this.#idle.indexOf(worker);
     if (at >= 0) this.#idle.splice(at, 1);
+  }
+
+  #clearExpiry(worker: Worker): void {
+    const expiry = this.#expiry.get(worker);
+    if (expiry === undefined) return;
+    clearTimeout(expiry);
+    this.#expiry.delete(worker);
   }
 }
 
