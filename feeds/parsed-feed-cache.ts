@@ -106,6 +106,16 @@ async function keyOf(path: string, options: FeedOptions): Promise<string | null>
   }
 }
 
+/**
+ * The batch with its text cut to the bytes its strings use, in a buffer of its own: packing
+ * reserves room as it goes (up to twice what it uses), which a kept batch would hold for good.
+ */
+function compact(batch: PackedBatch): PackedBatch {
+  const used = batch.size === 0 ? 0 : batch.textEnd[4 * batch.size - 1]!;
+  if (used === batch.text.byteLength) return batch;
+  return { ...batch, text: new Uint8Array(batch.text.subarray(0, used)) };
+}
+
 /** A copy of `stats` that shares nothing with it. */
 function copyStats(stats: FeedStats): FeedStats {
   return { ...stats, skipped: { ...stats.skipped } };
@@ -167,7 +177,7 @@ class RecordingFeedSource implements FeedSource {
         (bytesRead > 0 && (events * this.sizeBytes) / bytesRead > PROJECTION_SLACK * this.maxEvents)
       )
         packed = null;
-      packed?.push({ batch: packBatch(batch), stats: copyStats(source.stats) });
+      packed?.push({ batch: compact(packBatch(batch)), stats: copyStats(source.stats) });
       return batch;
     };
     try {
