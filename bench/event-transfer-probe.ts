@@ -1,5 +1,5 @@
 import { serialize, deserialize } from 'node:v8';
-import { openFeed, openFeedInWorker } from '../feeds/index.js';
+import { openFeed, openFeedInWorker, ParsedFeedCache } from '../feeds/index.js';
 import { packBatch, unpackBatch, type PackedBatch } from '../feeds/packed-batch.js';
 import type { MarketEvent } from '../src/core/market-event.js';
 import { benchFeed } from './bench-files.js';
@@ -13,9 +13,10 @@ import { benchFeed } from './bench-files.js';
  * once while they repeat), as `openFeedInWorker` does, and rebuilding the events (buffer events
  * over the batch's bytes). A worker pays only if
  * the main thread's share is well below (1), and the worker's (parse and pack) is not the pace.
- * The last two lines read the whole feed with nothing consuming it, each batch dropped once
+ * The two timings after read the whole feed with nothing consuming it, each batch dropped once
  * counted: parsed on this thread, then through `openFeedInWorker` (the worker's pace, start-up
- * included).
+ * included). The last line is what a sweep worker's {@link ParsedFeedCache} keeps of the feed, in
+ * bytes an event.
  *
  *   npm run build && node dist/bench/event-transfer-probe.js
  */
@@ -65,6 +66,10 @@ async function endToEnd(open: typeof openFeed): Promise<number> {
   return min;
 }
 const inlineMs = await endToEnd(openFeed);
+// What a sweep worker keeps of the file (feeds/parsed-feed-cache.ts), per event.
+const cache = new ParsedFeedCache(Number.POSITIVE_INFINITY);
+for await (const batch of (await cache.open(file)).batches()) void batch;
+const keptBytesPerEvent = cache.bytes / cache.events;
 const workerMs = await endToEnd(openFeedInWorker);
 /**
  * Unpacks each batch right after packing it, timing the unpacking only: a batch at a time, as
@@ -107,3 +112,6 @@ for (const [name, ms] of rows)
   process.stdout.write(
     `${name.padEnd(32)}${Math.round(ms).toLocaleString('en-US').padStart(7)} ms\n`,
   );
+process.stdout.write(
+  `${'kept by a sweep worker'.padEnd(32)}${keptBytesPerEvent.toFixed(1).padStart(7)} bytes an event\n`,
+);

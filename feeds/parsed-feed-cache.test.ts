@@ -117,6 +117,9 @@ describe('ParsedFeedCache', () => {
     expect([cache.files, cache.events]).toEqual([1, 600]);
     await readAll(b, {}, through(cache));
     expect([cache.files, cache.events]).toEqual([1, 500]);
+    // Its buffers: at least the fixed columns (66 bytes an event) and the strings' bytes.
+    expect(cache.bytes).toBeGreaterThan(66 * 500);
+    expect(cache.bytes).toBeLessThan(200 * 500);
     expect((await readAll(b, {}, through(cache))).source.constructor.name).toBe('KeptFeedSource');
     expect((await readAll(a, {}, through(cache))).source.constructor.name).not.toBe(
       'KeptFeedSource',

@@ -24,6 +24,8 @@ interface ParsedFeed {
   readonly batches: readonly { readonly batch: PackedBatch; readonly stats: FeedStats }[];
   readonly stats: FeedStats;
   readonly events: number;
+  /** Bytes of its packed batches' buffers. */
+  readonly bytes: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export class ParsedFeedCache {
   /** In order of last use, oldest first. */
   readonly #feeds = new Map<string, ParsedFeed>();
   #events = 0;
+  #bytes = 0;
 
   constructor(maxEvents: number = DEFAULT_CACHED_EVENTS) {
     this.#maxEvents = maxEvents;
@@ -56,6 +59,11 @@ export class ParsedFeedCache {
   /** Events kept, over all files. */
   get events(): number {
     return this.#events;
+  }
+
+  /** Bytes of the kept batches' buffers, over all files (what the cache holds besides objects). */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   /**
@@ -81,14 +89,17 @@ export class ParsedFeedCache {
     if (same !== undefined) {
       this.#feeds.delete(key);
       this.#events -= same.events;
+      this.#bytes -= same.bytes;
     }
     for (const [oldKey, old] of this.#feeds) {
       if (this.#events + feed.events <= this.#maxEvents) break;
       this.#feeds.delete(oldKey);
       this.#events -= old.events;
+      this.#bytes -= old.bytes;
     }
     this.#feeds.set(key, feed);
     this.#events += feed.events;
+    this.#bytes += feed.bytes;
   }
 }
 
@@ -114,6 +125,15 @@ function compact(batch: PackedBatch): PackedBatch {
   const used = batch.size === 0 ? 0 : batch.textEnd[4 * batch.size - 1]!;
   if (used === batch.text.byteLength) return batch;
   return { ...batch, text: new Uint8Array(batch.text.subarray(0, used)) };
+}
+
+/** Bytes of a packed batch's buffers. */
+function packedBytes(batch: PackedBatch): number {
+  const { kind, tsUs, exchangeTsUs, nums, flags, text, textEnd } = batch;
+  return [kind, tsUs, exchangeTsUs, nums, flags, text, textEnd].reduce(
+    (sum, column) => sum + column.byteLength,
+    0,
+  );
 }
 
 /** A copy of `stats` that shares nothing with it. */
@@ -202,6 +222,7 @@ class RecordingFeedSource implements FeedSource {
           batches: packed,
           stats: copyStats(source.stats),
           events,
+          bytes: packed.reduce((sum, { batch }) => sum + packedBytes(batch), 0),
         });
     }
   }
