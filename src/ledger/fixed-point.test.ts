@@ -9,6 +9,8 @@ import {
   PRICE_DIGITS,
   QTY_DIGITS,
   rawToFloat,
+  rawToString,
+  roundSignificant,
   toRaw,
 } from './fixed-point.js';
 
@@ -118,5 +120,35 @@ describe('fixed point', () => {
     expect(
       ulps(rawToFloat(nearly, MONEY_DIGITS), new Exact('10000').minus('1e-42')),
     ).toBeLessThanOrEqual(2);
+  });
+
+  it('writes raw values as the decimal strings decimal.js writes, and rounds them as it does', () => {
+    /** Up to 60 digits, either sign, with runs of zeros at either end. */
+    const raw = fc
+      .tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 45n }), fc.integer({ min: 0, max: 15 }))
+      .map(([negative, digits, zeros]) => (negative ? -1n : 1n) * digits * 10n ** BigInt(zeros));
+    fc.assert(
+      fc.property(raw, fc.integer({ min: 0, max: MONEY_DIGITS }), (value, digits) => {
+        const exact = new Exact(value.toString()).dividedBy(new Exact(10).pow(digits));
+        expect(rawToString(value, digits)).toBe(moneyToString(exact));
+        // Rounded to 40 significant digits, half even: as a decimal.js operation at Decimal's
+        // precision rounds its exact result.
+        const rounded = roundSignificant(value, Decimal.precision);
+        expect(rawToString(rounded, digits)).toBe(
+          moneyToString(
+            new Decimal(0).plus(exact.toSignificantDigits(40, Decimal.ROUND_HALF_EVEN).toFixed()),
+          ),
+        );
+        expect(rawToString(rounded, digits)).toBe(
+          moneyToString(new Decimal(exact.toFixed()).plus(0)),
+        );
+      }),
+      { numRuns: 1000 },
+    );
+    expect(rawToString(0n, 5)).toBe('0');
+    expect(rawToString(-1200n, 3)).toBe('-1.2');
+    expect(roundSignificant(125n, 2)).toBe(120n);
+    expect(roundSignificant(135n, 2)).toBe(140n);
+    expect(roundSignificant(-1251n, 2)).toBe(-1300n);
   });
 });

@@ -63,13 +63,41 @@ export function toRaw(value: Decimal, digits: number): bigint {
 
 /** The decimal `raw` × 10^−digits (exact). */
 export function fromRaw(raw: bigint, digits: number): Decimal {
-  if (raw === 0n) return ZERO_DECIMAL;
+  return raw === 0n ? ZERO_DECIMAL : new Decimal(rawToString(raw, digits));
+}
+
+/**
+ * `raw` × 10^−digits as a plain decimal string, exactly as `moneyToString(fromRaw(raw, digits))`
+ * writes it (no exponent, no trailing zeros, `"0"` for zero) but without a decimal.js object:
+ * for the reports that write one line per account.
+ */
+export function rawToString(raw: bigint, digits: number): string {
+  if (raw === 0n) return '0';
   const negative = raw < 0n;
   const text = (negative ? -raw : raw).toString().padStart(digits + 1, '0');
   const point = text.length - digits;
-  const fraction = text.slice(point).replace(/0+$/, '');
+  let end = text.length;
+  while (end > point && text.charCodeAt(end - 1) === 48) end--;
   const whole = text.slice(0, point);
-  return new Decimal(`${negative ? '-' : ''}${whole}${fraction === '' ? '' : `.${fraction}`}`);
+  return `${negative ? '-' : ''}${whole}${end === point ? '' : `.${text.slice(point, end)}`}`;
+}
+
+/**
+ * `raw` rounded to `significant` significant digits, half to even: what a decimal.js operation
+ * with that precision ({@link Decimal}'s 40) does to its exact result. Raw values keep their
+ * scale, so the rounded value is exact at it.
+ */
+export function roundSignificant(raw: bigint, significant: number): bigint {
+  const negative = raw < 0n;
+  const magnitude = negative ? -raw : raw;
+  const excess = magnitude.toString().length - significant;
+  if (excess <= 0) return raw;
+  const unit = pow10(excess);
+  let quotient = magnitude / unit;
+  const twice = (magnitude - quotient * unit) * 2n;
+  if (twice > unit || (twice === unit && quotient % 2n === 1n)) quotient += 1n;
+  const rounded = quotient * unit;
+  return negative ? -rounded : rounded;
 }
 
 const ZERO_DECIMAL = new Decimal(0);

@@ -31,6 +31,20 @@ export interface AccountSnapshot {
   readonly positions: readonly PositionSnapshot[];
 }
 
+/**
+ * One account's books as raw money (10⁻⁴², `ledger/fixed-point.ts`): {@link AccountSnapshot}'s
+ * figures without its positions, for a line per account.
+ */
+export interface AccountBooks {
+  readonly arm: Arm;
+  readonly capital: bigint;
+  readonly realized: bigint;
+  readonly unrealized: bigint;
+  readonly fees: bigint;
+  /** capital + realized + unrealized − fees. */
+  readonly equity: bigint;
+}
+
 /** An arm's net position in one symbol: the sums over its accounts. */
 export interface ArmPositionTotals {
   readonly symbol: string;

@@ -1,6 +1,7 @@
 import type { QuoteEvent, TradeEvent } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
 import { decimalToFloat as toFloat } from '../core/decimal-to-float.js';
+import { PRICE_DIGITS, toRaw } from './fixed-point.js';
 
 const HALF = new Decimal('0.5');
 
@@ -19,6 +20,9 @@ export class SymbolMark {
   #fillPrice: Decimal | null = null;
   #fillPriceNum = Number.NaN;
   #cached: Decimal | null = null;
+  /** The raw price of {@link #rawOf} (the last decimal mark asked for as raw). */
+  #raw = 0n;
+  #rawOf: Decimal | null = null;
 
   constructor(symbol: string) {
     this.symbol = symbol;
@@ -56,6 +60,20 @@ export class SymbolMark {
       this.#cached = this.#fillPrice;
     }
     return this.#cached;
+  }
+
+  /**
+   * The mark as a raw price (10⁻²⁴, fixed-point.ts), or null before any quote, trade or fill:
+   * converted once per mark, however many accounts are valued at it.
+   */
+  get priceRaw(): bigint | null {
+    const price = this.price;
+    if (price === null) return null;
+    if (price !== this.#rawOf) {
+      this.#raw = toRaw(price, PRICE_DIGITS);
+      this.#rawOf = price;
+    }
+    return this.#raw;
   }
 
   /** The mark as a float (for sizing), or NaN before any quote, trade or fill. */
