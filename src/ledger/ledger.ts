@@ -316,7 +316,7 @@ export class Ledger {
       // Add: new average cost, the one rounding point; its residual goes to realized P&L so that
       // realized − cost basis stays exactly the cash flow.
       const notional = size * price;
-      const heldBasis = p.costBasis[i]!;
+      const heldBasis = held * heldAvg;
       const cost = buy ? heldBasis + notional : heldBasis - notional;
       avgPrice = averageCostRaw(cost, next);
       basis = next * avgPrice;
@@ -345,7 +345,6 @@ export class Ledger {
     const costBasisNum = moneyFloat(basis);
     p.quantity[i] = next;
     p.avgPrice[i] = avgPrice;
-    p.costBasis[i] = basis;
     p.quantityNum[i] = quantityNum;
     p.costBasisNum[i] = costBasisNum;
     p.mark.onFill(fill.price);
@@ -443,13 +442,14 @@ export class Ledger {
       const quantity = p.quantity[i]!;
       if (quantity === 0n) return;
       const markPrice = markOf(p.mark);
-      const unrealizedPnl = quantity * markRawOf(p.mark) - p.costBasis[i]!;
+      const avgPrice = p.avgPrice[i]!;
+      const unrealizedPnl = quantity * (markRawOf(p.mark) - avgPrice);
       unrealized += unrealizedPnl;
       positions.push({
         symbol: p.mark.symbol,
         quantity: fromRaw(quantity, QTY_DIGITS),
-        avgPrice: fromRaw(p.avgPrice[i]!, PRICE_DIGITS),
-        costBasis: money(p.costBasis[i]!),
+        avgPrice: fromRaw(avgPrice, PRICE_DIGITS),
+        costBasis: money(quantity * avgPrice),
         markPrice,
         unrealizedPnl: money(unrealizedPnl),
       });
@@ -526,7 +526,7 @@ export class Ledger {
         if (p.touched[i] === 0 || rows.open[i] === 0 || rows.arm[i] !== code) continue;
         held = true;
         quantity += p.quantity[i]!;
-        costBasis += p.costBasis[i]!;
+        costBasis += p.quantity[i]! * p.avgPrice[i]!;
       }
       if (!held) continue;
       const markPrice = markOf(p.mark);
@@ -722,7 +722,7 @@ export class Ledger {
       const quantity = other.quantity[i]!;
       if (quantity === 0n) return;
       const markPrice = other === position ? fill : markRawOf(other.mark);
-      equity += quantity * markPrice - other.costBasis[i]!;
+      equity += quantity * (markPrice - other.avgPrice[i]!);
       if (other !== position) gross += abs(quantity) * markPrice;
     });
     // gross ≤ equity × maxLeverage, exactly: the leverage as an exact decimal fraction.
@@ -771,9 +771,8 @@ export class Ledger {
     let unrealized = 0n;
     this.#forEachPosition(i, (p) => {
       const quantity = p.quantity[i]!;
-      const costBasis = p.costBasis[i]!;
-      if (quantity === 0n && costBasis === 0n) return;
-      unrealized += quantity * markRawOf(p.mark) - costBasis;
+      if (quantity === 0n) return;
+      unrealized += quantity * (markRawOf(p.mark) - p.avgPrice[i]!);
     });
     return unrealized;
   }
