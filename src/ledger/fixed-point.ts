@@ -90,6 +90,7 @@ export function rawToString(raw: bigint, digits: number): string {
 export function roundSignificant(raw: bigint, significant: number): bigint {
   const negative = raw < 0n;
   const magnitude = negative ? -raw : raw;
+  if (magnitude < pow10(significant)) return raw;
   const excess = magnitude.toString().length - significant;
   if (excess <= 0) return raw;
   const unit = pow10(excess);
