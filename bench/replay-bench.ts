@@ -218,22 +218,24 @@ const fmt = (n: number, digits = 0): string =>
 const file1M = await benchFeed(1_000_000);
 const file10M = quick ? null : await benchFeed(10_000_000);
 
-process.stderr.write('bare read (node:readline)…\n');
-const bare = await best('readline', () => readLinesWithReadline(file1M));
-process.stderr.write('bare read (chunk split)…\n');
-const split = await best('chunk split', () => readLinesWithChunkSplit(file1M));
 // As the `replay` command runs: the feed parsed on a worker thread.
 const AS_THE_COMMAND = { parseInWorker: true } as const;
 process.stderr.write(
-  `replays (2 arms) in turns: ${ACCOUNTS} and 10 accounts (the market-data path with few orders), each parsing on a worker thread and on its own thread…\n`,
+  `bare reads and replays (2 arms) in turns: node:readline, chunk split, ${ACCOUNTS} and 10 accounts (the market-data path with few orders), each replay parsing on a worker thread and on its own thread…\n`,
 );
+// The bare reads in the same turns as the replays: their ratio is then of two figures measured in
+// the same minutes of the shared machine (a read measured alone, before the replays, once came
+// out twice as slow as in the run before, in a busy minute, and the ratio with it).
 type TimedReplay = { ms: number; value: Awaited<ReturnType<typeof runReplay>> };
-const [replay, light, inThread, lightInThread] = (await bestInTurns([
+type TimedRead = { ms: number; value: number };
+const [bare, split, replay, light, inThread, lightInThread] = (await bestInTurns<unknown>([
+  ['readline', () => readLinesWithReadline(file1M)],
+  ['chunk split', () => readLinesWithChunkSplit(file1M)],
   ['replay', () => runReplay(benchReplayConfig(file1M, ACCOUNTS), {}, AS_THE_COMMAND)],
   ['replay 10', () => runReplay(benchReplayConfig(file1M, 10), {}, AS_THE_COMMAND)],
   ['replay in-thread', () => runReplay(benchReplayConfig(file1M, ACCOUNTS))],
   ['replay 10 in-thread', () => runReplay(benchReplayConfig(file1M, 10))],
-])) as [TimedReplay, TimedReplay, TimedReplay, TimedReplay];
+])) as [TimedRead, TimedRead, TimedReplay, TimedReplay, TimedReplay, TimedReplay];
 const report = replay.value.report;
 const lightReport = light.value.report;
 const events = report.inputs.events;

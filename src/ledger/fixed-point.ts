@@ -92,7 +92,6 @@ export function roundSignificant(raw: bigint, significant: number): bigint {
   const magnitude = negative ? -raw : raw;
   if (magnitude < pow10(significant)) return raw;
   const excess = magnitude.toString().length - significant;
-  if (excess <= 0) return raw;
   const unit = pow10(excess);
   let quotient = magnitude / unit;
   const twice = (magnitude - quotient * unit) * 2n;
