@@ -223,6 +223,13 @@ async function liveOf(setup: Setup, expectedEvents: number): Promise<Lived> {
     routing: link,
     reports: link,
     startedAtMs: 1_700_000_000_000,
+    // No wall clock: the bot reports a canary that decides much more slowly than stable as a
+    // strategy error (a guardrail rolls back on it). With the suite on both busy cores, one stall
+    // inside a timed canary decision once did that here (the check then took the mean since the
+    // start), and the bot traded another rollout than the replay (4,457 orders on stable against
+    // 4,205). It now needs 3 slow checks in a row, but this comparison must not hang on the
+    // machine's speed at all.
+    wallClockMs: () => 0,
   });
   const onEvent = (event: MarketEvent): void => {
     bot.engine.clock.advance(event.tsUs); // a command on this event's samples moves accounts now
@@ -234,6 +241,10 @@ async function liveOf(setup: Setup, expectedEvents: number): Promise<Lived> {
   const client = new BinanceStreamClient({
     url: binanceStreamUrl(feed.url, feed.streams),
     time: 'exchange',
+    // Room for the whole file: serve-feed sends at full speed, and on a loaded machine the bot
+    // (this test's consumer) falls behind; the default limit then drops events, and the bot
+    // trades on another market than the replay (seen once with the suite on both busy cores).
+    bufferLimit: 2 * expectedEvents + 1_000,
   });
   const guard = setTimeout(() => void client.close(), 20_000); // fewer events than the file: fail
   let events = 0;
@@ -247,6 +258,9 @@ async function liveOf(setup: Setup, expectedEvents: number): Promise<Lived> {
     clearTimeout(guard);
     await client.close();
   }
+  // The transport delivered the file once, whole and in order: else a difference below would be
+  // the feed's, not the bot's.
+  expect(client.stats).toMatchObject({ dropped: 0, gaps: 0, reconnects: 0, outOfOrder: 0 });
   bot.finish();
 
   const lastSeq = server.stats().seq;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Strategy } from '../core/strategy.js';
 import { DEFAULT_EXECUTION_CONFIG, NO_INJECTIONS } from '../execution/index.js';
 import { loadArmStrategies } from './load-arm-strategies.js';
-import { DecisionTimer, slowCanaryWarning } from './decision-timer.js';
+import { decisionTimeSince, DecisionTimer, slowCanaryWarning } from './decision-timer.js';
 import { generateAccounts } from './generate-accounts.js';
 import { runReplay } from './run-replay.js';
 
@@ -27,6 +27,29 @@ describe('DecisionTimer', () => {
     }
     // Calls 0, 4 and 8 are timed: 0, 4 and 8 ms.
     expect(timer.summary).toEqual({ events: 10, sampled: 3, meanUs: 4000, maxUs: 8000 });
+  });
+
+  it('gives the mean of the calls timed since an earlier summary', () => {
+    let nowMs = 0;
+    const timer = new DecisionTimer(() => nowMs, 1);
+    const call = (ms: number): void => {
+      timer.sampleThis();
+      const start = timer.now();
+      nowMs += ms;
+      timer.record(timer.now() - start);
+    };
+    call(100); // a stall
+    call(2);
+    const before = timer.summary;
+    for (let i = 0; i < 4; i++) call(1);
+    expect(decisionTimeSince(before, timer.summary)).toEqual({
+      events: 4,
+      sampled: 4,
+      meanUs: 1000,
+      maxUs: 100_000,
+    });
+    expect(decisionTimeSince(null, timer.summary)).toEqual(timer.summary);
+    expect(decisionTimeSince(timer.summary, timer.summary).meanUs).toBeNull();
   });
 
   it('flags a canary much slower than stable, and only then', () => {

@@ -52,6 +52,23 @@ export class DecisionTimer {
   }
 }
 
+/**
+ * The decision time of the events between two summaries of one timer (`before` taken earlier):
+ * the mean over that window only, so a check sees what the strategy costs now, not since the
+ * start. `maxUs` stays the running maximum. The whole summary when `before` is null.
+ */
+export function decisionTimeSince(before: DecisionTime | null, after: DecisionTime): DecisionTime {
+  if (before === null) return after;
+  const sampled = after.sampled - before.sampled;
+  const totalUs = (after.meanUs ?? 0) * after.sampled - (before.meanUs ?? 0) * before.sampled;
+  return {
+    events: after.events - before.events,
+    sampled,
+    meanUs: sampled > 0 ? totalUs / sampled : null,
+    maxUs: after.maxUs,
+  };
+}
+
 /** A canary at least this many times slower than stable per event is flagged… */
 export const SLOW_CANARY_RATIO = 5;
 /** …when it also costs at least this much more per event, µs (fast strategies' noise is ignored). */

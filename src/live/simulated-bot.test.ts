@@ -103,6 +103,8 @@ async function run(options: {
   lateReportMs?: number;
   /** The canary's strategy takes this many ms per event, on a wall clock it moves itself. */
   slowCanaryMs?: number;
+  /** One call of the canary's strategy (a timed one, the 1,601st) stalls this many ms. */
+  stallCanaryOnceMs?: number;
 }): Promise<Run> {
   const accounts = Array.from({ length: options.accounts }, (_, i) => ({
     id: `acct-${String(i + 1).padStart(4, '0')}`,
@@ -127,13 +129,15 @@ async function run(options: {
   });
   let wallMs = 0;
   const slowMs = options.slowCanaryMs;
+  const stallMs = options.stallCanaryOnceMs ?? 0;
+  let canaryCalls = 0;
   const canaryDefinition = strategies.canary.definition;
   const bot = new SimulatedBot({
     agentId: 'bot-1',
     accounts: accounts.map((a) => ({ id: a.id, capital: new Decimal(a.capital) })),
     salt: SALT,
     strategies:
-      slowMs === undefined
+      slowMs === undefined && stallMs === 0
         ? strategies
         : {
             ...strategies,
@@ -146,7 +150,9 @@ async function run(options: {
                   return {
                     id: inner.id,
                     onMarketEvent: (event) => {
-                      wallMs += slowMs;
+                      // The engine times one event in 16 (the 1st, the 17th, …): call 1,600
+                      // (from 0) is timed.
+                      wallMs += (slowMs ?? 0) + (canaryCalls++ === 1600 ? stallMs : 0);
                       return inner.onMarketEvent(event);
                     },
                     targetQuantity: (t, a, p) => inner.targetQuantity(t, a, p),
@@ -240,6 +246,22 @@ describe('SimulatedBot: the replay engine on live events, routed by a rollout it
     expect(canary.state.status).toBe('rolled_back');
     expect(bot.engine.accountsOn('canary')).toEqual([]);
     expect(agent.refused).toEqual([]);
+  });
+
+  it('does not take one stall inside a timed canary decision for a slow canary', async () => {
+    const { decisions, agent, canary } = await run({
+      accounts: 200,
+      plan: SHORT_LIVE,
+      stallCanaryOnceMs: 100,
+    });
+    const slow = agent.reports.filter(
+      (r) => r.type === 'strategy-error' && r.message.includes('slower than stable'),
+    );
+    expect(slow).toEqual([]);
+    expect(decisions.some((d) => d.reasons.some((r) => r.code.startsWith('GUARDRAIL_')))).toBe(
+      false,
+    );
+    expect(canary.state.status).not.toBe('rolled_back');
   });
 
   it('reports each order before its fill or reject, with ids unique to the bot and its start', async () => {

@@ -6,7 +6,11 @@ import type { MarketEvent } from '../core/market-event.js';
 import type { BotReport } from '../embed/bot-report.js';
 import type { CanaryState } from '../rollout/index.js';
 import type { ArmStrategyConfig } from '../engine/replay-config.js';
-import { slowCanaryWarning } from '../engine/decision-timer.js';
+import {
+  decisionTimeSince,
+  slowCanaryWarning,
+  type DecisionTime,
+} from '../engine/decision-timer.js';
 import { TradingEngine, type PositionsPolicy } from '../engine/trading-engine.js';
 import {
   DEFAULT_EXECUTION_CONFIG,
@@ -61,10 +65,18 @@ export interface SimulatedBotOptions {
 
 /**
  * Market events between checks of the strategies' decision times (the first after as many). Live,
- * a canary much slower than stable ({@link slowCanaryWarning}) trades on stale decisions: the bot
- * reports it once as a canary strategy error, which the rollout's guardrail rolls back.
+ * a canary much slower than stable ({@link slowCanaryWarning}) trades on stale decisions: once it
+ * is, on the events of {@link SLOW_CANARY_CHECKS} checks in a row, the bot reports it once as a
+ * canary strategy error, which the rollout's guardrail rolls back.
  */
 export const DECISION_TIME_CHECK_EVENTS = 1024;
+
+/**
+ * Checks in a row that must find the canary slow, each on its own events' mean: one stall inside a
+ * timed decision (a collector pause, the machine busy elsewhere) weighs on one check only, where
+ * the mean since the start once made a single 100 ms stall roll a good canary back.
+ */
+export const SLOW_CANARY_CHECKS = 3;
 
 /** What one arm of the bot did. */
 export interface BotArmCounts {
@@ -130,6 +142,9 @@ export class SimulatedBot {
   #reportCount = 0;
   #finished = false;
   #reportedSlowCanary = false;
+  /** Checks in a row that found the canary slow, and the decision times at the last check. */
+  #slowChecks = 0;
+  #checkedTimes: Readonly<Record<Arm, DecisionTime>> | null = null;
 
   constructor(options: SimulatedBotOptions) {
     const startedAtMs = Math.round(options.startedAtMs ?? Date.now());
@@ -200,18 +215,28 @@ export class SimulatedBot {
     this.#forwarder?.onEvent(event);
   }
 
-  /** A canary much slower than stable: reported once as a canary strategy error (a guardrail). */
+  /**
+   * A canary much slower than stable on the events since the last check, at
+   * {@link SLOW_CANARY_CHECKS} checks in a row: reported once as a canary strategy error (a
+   * guardrail).
+   */
   #checkDecisionTime(tsUs: number): void {
+    const times = {
+      stable: this.engine.decisionTime('stable'),
+      canary: this.engine.decisionTime('canary'),
+    };
+    const before = this.#checkedTimes;
+    this.#checkedTimes = times;
     const slow = slowCanaryWarning(
-      this.engine.decisionTime('stable'),
-      this.engine.decisionTime('canary'),
+      decisionTimeSince(before?.stable ?? null, times.stable),
+      decisionTimeSince(before?.canary ?? null, times.canary),
     );
-    if (slow === null) return;
+    this.#slowChecks = slow === null ? 0 : this.#slowChecks + 1;
+    if (slow === null || this.#slowChecks < SLOW_CANARY_CHECKS) return;
     this.#reportedSlowCanary = true;
     this.#counts.canary.strategyErrors++;
-    this.#report(
-      botStrategyErrorOf({ type: 'strategy-error', arm: 'canary', tsUs, message: slow }),
-    );
+    const message = `${slow} (on the last ${SLOW_CANARY_CHECKS} checks of ${DECISION_TIME_CHECK_EVENTS} market events each)`;
+    this.#report(botStrategyErrorOf({ type: 'strategy-error', arm: 'canary', tsUs, message }));
   }
 
   /**
