@@ -242,8 +242,8 @@ async function liveOf(setup: Setup, expectedEvents: number): Promise<Lived> {
     url: binanceStreamUrl(feed.url, feed.streams),
     time: 'exchange',
     // Room for the whole file: serve-feed sends at full speed, and on a loaded machine the bot
-    // (this test's consumer) falls behind; the default limit then drops events, and the bot
-    // trades on another market than the replay (seen once with the suite on both busy cores).
+    // (this test's consumer) can fall behind; past the default limit the client would drop
+    // events, and the bot would trade on another market than the replay.
     bufferLimit: 2 * expectedEvents + 1_000,
   });
   const guard = setTimeout(() => void client.close(), 20_000); // fewer events than the file: fail
