@@ -180,6 +180,25 @@ describe('report files of a rollout', () => {
     expect(readFileSync(join(out, 'report.html'))).toEqual(html);
   });
 
+  it(
+    "--no-html leaves report.html out (a previous run's too); `report DIR` draws the same file",
+    async () => {
+      const dir = join(tempDir(), 'run');
+      expect((await cli(shortRollout(dir))).code).toBe(0);
+      const html = readFileSync(join(dir, 'report.html'));
+      const result = await cli([...shortRollout(dir), '--no-html']);
+      expect(result.code).toBe(0);
+      expect(existsSync(join(dir, 'report.html'))).toBe(false);
+      expect(existsSync(join(dir, 'report.md'))).toBe(true);
+      expect(existsSync(join(dir, 'report.json'))).toBe(true);
+      expect(result.stdout).toContain('report.md');
+      expect(result.stdout).not.toContain('report.html');
+      expect((await cli(['report', dir])).code).toBe(0);
+      expect(readFileSync(join(dir, 'report.html'))).toEqual(html);
+    },
+    TIMEOUT_MS,
+  );
+
   it('report.html of a 6-minute real-data replay stays well under 2 MB', () => {
     expect(statSync(join(out, 'report.html')).size).toBeLessThan(2 * 1024 * 1024);
   });

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SweepRow } from '../src/cli/sweep/sweep-summary.js';
@@ -99,7 +99,7 @@ describe('strategy-canary sweep', () => {
     const out = join(tempDir('sc-sweep-'), 'sweep');
     const grid = gridFile({
       feeds: [SPOT_0808],
-      options: { '--plan': 'aggressive', '--accounts': '100' },
+      options: { '--plan': 'aggressive', '--accounts': '100', '--no-html': true },
       grid: { '--canary': ['momentum@2.0.0', 'nope@9.9.9'] },
     });
     const result = spawnCli(['sweep', grid, '--out', out]);
@@ -107,6 +107,9 @@ describe('strategy-canary sweep', () => {
     expect(result.stderr).toMatch(/1 of 2 runs failed .*\[E_SWEEP_RUN\]/u);
     const rows = summary(out).runs;
     expect(rows[0]!.exitCode).toBe(0);
+    // The grid's `"--no-html": true` is replay's flag: the run's directory has no report.html.
+    expect(existsSync(join(out, 'runs', '001', 'report.md'))).toBe(true);
+    expect(existsSync(join(out, 'runs', '001', 'report.html'))).toBe(false);
     expect(rows[1]).toMatchObject({ exitCode: 2, outcome: null });
     expect(rows[1]!.error).toMatch(/nope@9\.9\.9.*\[E_STRATEGY_UNKNOWN\]/u);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain(`- run 2: ${rows[1]!.error}`);

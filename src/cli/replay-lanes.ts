@@ -18,6 +18,8 @@ export interface LanesReplayOptions {
   readonly json?: boolean;
   readonly progress: boolean;
   readonly fills: boolean;
+  /** false: no report.html in the lanes' run directories (`replay --no-html`). */
+  readonly html: boolean;
 }
 
 /** One lane to run (a segment, a candidate): its name and its run's configuration. */
@@ -59,7 +61,7 @@ export interface LanesSpec<R> {
  * Runs lanes of one replay (a segmented plan's segments, an A/B/n rollout's candidates) and
  * writes their outputs: each decision printed with its lane; with `--out`, `<kind>.json`,
  * `<kind>.md`, `<kind>.html` and each lane's full run directory `<kind>/NAME/` (report.json, report.md,
- * report.html, audit.jsonl, accounts.csv, fills.csv).
+ * report.html unless `--no-html`, audit.jsonl, accounts.csv, fills.csv unless `--no-fills`).
  */
 export async function replayInLanes<R>(
   io: CliIo,
@@ -126,11 +128,17 @@ export async function replayInLanes<R>(
     const dir = dirOf(lane.name);
     if (dir !== null) {
       await journals.get(lane.name)?.finish(lane.result.marks, lane.result.lastEventTsUs);
-      await writeRunOutputs(dir, lane.result.report, lane.result.accounts, {
-        note: 'wall clock of the machine that ran the replay: not deterministic, so kept out of report.json',
-        decisionTimePerEvent: timing,
-        slowCanaryWarning: slow,
-      });
+      await writeRunOutputs(
+        dir,
+        lane.result.report,
+        lane.result.accounts,
+        {
+          note: 'wall clock of the machine that ran the replay: not deterministic, so kept out of report.json',
+          decisionTimePerEvent: timing,
+          slowCanaryWarning: slow,
+        },
+        { html: options.html },
+      );
     }
     texts.push(`── ${lane.header}\n${formatSummary(lane.result.report, [], timing)}`);
   }

@@ -18,6 +18,8 @@ describe('reproduceCommand', () => {
         '--salt',
         "it's",
         '--no-progress',
+        '--no-fills',
+        '--no-html',
       ]),
     ).toBe(
       `strategy-canary replay feeds/samples/a.gz --canary-params '{"minHoldMs":3000}' --salt 'it'\\''s'`,

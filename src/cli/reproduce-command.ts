@@ -1,6 +1,6 @@
 /** Options that change where results go or how they print, not what they are. */
 const OUTPUT_OPTIONS_WITH_VALUE = new Set(['--out']);
-const OUTPUT_FLAGS = new Set(['--json', '--no-progress']);
+const OUTPUT_FLAGS = new Set(['--json', '--no-progress', '--no-fills', '--no-html']);
 
 /** Quotes an argument for a POSIX shell when it needs it (single quotes, `'` escaped). */
 function shellQuote(arg: string): string {
@@ -10,8 +10,9 @@ function shellQuote(arg: string): string {
 
 /**
  * The command line that reproduces a run's results, from the arguments it was given: the tool's
- * name, then every argument shell-quoted, output options (`--out DIR`, `--json`, `--no-progress`)
- * left out, so two runs that differ only in where they wrote have the same command.
+ * name, then every argument shell-quoted, output options (`--out DIR`, `--json`, `--no-progress`,
+ * `--no-fills`, `--no-html`: where and which files are written, not what is in them) left out, so
+ * two runs that differ only in what they wrote where have the same command.
  *
  * @example
  * reproduceCommand(['replay', 'a.gz', '--out', 'runs/x', '--canary-params', '{"k":1}']);

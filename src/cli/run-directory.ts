@@ -190,31 +190,69 @@ export async function writeRenderedReports(
   report: ReportJson,
   audit: readonly AuditLineForReport[],
 ): Promise<{ md: string; html: string }> {
+  return {
+    md: await writeReportMd(dir, report, audit),
+    html: await writeReportHtml(dir, report, audit),
+  };
+}
+
+async function writeReportMd(
+  dir: string,
+  report: ReportJson,
+  audit: readonly AuditLineForReport[],
+): Promise<string> {
   const md = join(dir, RUN_FILES.md);
-  const html = join(dir, RUN_FILES.html);
   await write(md, renderReportMd(report, audit));
+  return md;
+}
+
+async function writeReportHtml(
+  dir: string,
+  report: ReportJson,
+  audit: readonly AuditLineForReport[],
+): Promise<string> {
+  const html = join(dir, RUN_FILES.html);
   // ECharts takes most of a second to load: only commands that draw charts pay for it.
   const { renderReportCharts } = await import('../report/render-report-charts.js');
   await write(html, renderReportHtml(report, audit, renderReportCharts(report)));
-  return { md, html };
+  return html;
+}
+
+/** What a run directory holds beyond report.json and accounts.csv: see {@link writeRunOutputs}. */
+export interface RunOutputOptions {
+  /**
+   * false (`replay --no-html`): no report.html. Its charts cost about 40 ms a run, a fifth of a
+   * sweep's short replays; `strategy-canary report DIR` draws them later from report.json.
+   */
+  readonly html?: boolean;
 }
 
 /**
- * Writes a finished replay's outputs: report.json, accounts.csv, report.md and report.html, and
- * timing.json when `timing` is given (wall-clock figures, kept apart from the deterministic ones).
+ * Writes a finished replay's outputs: report.json, accounts.csv, report.md and report.html (unless
+ * `options.html` is false), and timing.json when `timing` is given (wall-clock figures, kept apart
+ * from the deterministic ones).
  */
 export async function writeRunOutputs(
   dir: string,
   report: ReportJson,
   accounts: readonly AccountResult[],
   timing: object | null = null,
-): Promise<{ json: string; audit: string | null; md: string; html: string; accounts: string }> {
+  options: RunOutputOptions = {},
+): Promise<{
+  json: string;
+  audit: string | null;
+  md: string;
+  html: string | null;
+  accounts: string;
+}> {
   const json = join(dir, RUN_FILES.json);
   const accountsPath = join(dir, RUN_FILES.accounts);
   if (timing !== null)
     await write(join(dir, RUN_FILES.timing), `${JSON.stringify(timing, null, 2)}\n`);
   await write(accountsPath, renderAccountsCsv(accounts));
-  const rendered = await writeRenderedReports(dir, report, readRunAudit(dir, report));
+  const auditLines = readRunAudit(dir, report);
+  const md = await writeReportMd(dir, report, auditLines);
+  const html = options.html === false ? null : await writeReportHtml(dir, report, auditLines);
   // Last: a directory with a report.json has the reports that go with it.
   await write(json, renderReportJson(report));
   const audit = report.rollout?.auditLog;
@@ -222,7 +260,8 @@ export async function writeRunOutputs(
     json,
     audit: audit == null ? null : join(dir, audit),
     accounts: accountsPath,
-    ...rendered,
+    md,
+    html,
   };
 }
 
@@ -230,14 +269,15 @@ export async function writeRunOutputs(
 export function runOutputPaths(
   dir: string,
   report: ReportJson,
-): { json: string; audit: string | null; md: string; html: string; accounts: string } {
+  options: RunOutputOptions = {},
+): { json: string; audit: string | null; md: string; html: string | null; accounts: string } {
   const audit = report.rollout?.auditLog;
   return {
     json: join(dir, RUN_FILES.json),
     audit: audit == null ? null : join(dir, audit),
     accounts: join(dir, RUN_FILES.accounts),
     md: join(dir, RUN_FILES.md),
-    html: join(dir, RUN_FILES.html),
+    html: options.html === false ? null : join(dir, RUN_FILES.html),
   };
 }
 

@@ -129,7 +129,9 @@ export class RolloutRunner {
     this.#log =
       options.auditPath === null
         ? null
-        : AuditLog.open(options.auditPath, { configHash: options.configHash });
+        : // A replay's log: its run directory is staged and moved into place whole, no line of it
+          // is acted on for real, so a line needs no fsync of its own (AuditLogOptions).
+          AuditLog.open(options.auditPath, { configHash: options.configHash, syncEachLine: false });
     this.controller =
       this.#session?.controller ??
       new RolloutController({

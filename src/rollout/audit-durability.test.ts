@@ -136,6 +136,26 @@ describe('AuditLog.append: durable before it returns', () => {
     log.close();
   });
 
+  it("a replay's log (syncEachLine: false) writes each record before returning, with no fsync", () => {
+    const c = new RolloutController({
+      plan: PLAN,
+      mode: 'auto',
+      stableVersion: OLD,
+      canaryVersion: NEW,
+    });
+    const records = [...c.start(T0).records, ...c.transitionComplete(T0 + 1).records];
+    const log = AuditLog.open(auditPath, { configHash: HASH, syncEachLine: false });
+    for (const record of records) {
+      journal.calls.length = 0;
+      log.append(record, WM);
+      const ops = onAudit(journal.calls).map((call) => call.op);
+      expect(ops.length).toBeGreaterThan(0);
+      expect(ops.every((op) => op === 'write')).toBe(true);
+      expect(readAuditLog(auditPath).lastSeq).toBe(record.seq);
+    }
+    log.close();
+  });
+
   it('an append whose fsync fails throws E_OUTPUT, and the log does not count the record', () => {
     const log = AuditLog.open(auditPath, { configHash: HASH });
     const c = new RolloutController({

@@ -67,6 +67,8 @@ export const REPLAY_DEFAULTS = {
 interface ReplayCliOptions {
   /** `--no-fills` sets it false: no fills.csv in `--out`. */
   readonly fills: boolean;
+  /** `--no-html` sets it false: no report.html in `--out`. */
+  readonly html: boolean;
   readonly plan?: string;
   readonly planTimeScale?: string;
   readonly mode: 'auto' | 'manual';
@@ -252,6 +254,10 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
       '--no-fills',
       'with --out: no fills.csv (it costs about 4 to 5 µs per fill: docs/accounting.md)',
     )
+    .option(
+      '--no-html',
+      'with --out: no report.html (its charts cost about 40 ms a run; `strategy-canary report DIR` draws them later)',
+    )
     .action(async (files: string[], options: ReplayCliOptions, command: Command) => {
       // Everything is validated before anything is created.
       const canaryGiven =
@@ -351,13 +357,20 @@ async function replay(
   let fillsName: string | null = null;
   if (pending !== null && options.out !== undefined) {
     fillsName = (await fills?.finish(result.marks, result.lastEventTsUs)) ?? null;
-    await writeRunOutputs(pending.dir, result.report, result.accounts, {
-      note: 'wall clock of the machine that ran the replay: not deterministic, so kept out of report.json',
-      decisionTimePerEvent: timing,
-      slowCanaryWarning: slow,
-    });
+    const outputs = { html: options.html };
+    await writeRunOutputs(
+      pending.dir,
+      result.report,
+      result.accounts,
+      {
+        note: 'wall clock of the machine that ran the replay: not deterministic, so kept out of report.json',
+        decisionTimePerEvent: timing,
+        slowCanaryWarning: slow,
+      },
+      outputs,
+    );
     await pending.commit();
-    written = runOutputPaths(options.out, result.report);
+    written = runOutputPaths(options.out, result.report, outputs);
   }
   const reportPath = written?.json ?? null;
   if (options.json) {
@@ -375,7 +388,7 @@ async function replay(
               ? []
               : ([['fills', join(options.out ?? '', fillsName)]] as const)),
             ['report.md', written.md],
-            ['report.html', written.html],
+            ...(written.html === null ? [] : ([['report.html', written.html]] as const)),
           ];
     io.stdout.write(formatSummary(result.report, files, timing));
   }
