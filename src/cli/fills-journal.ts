@@ -15,6 +15,7 @@ import { createGzip } from 'node:zlib';
 import { OutputError } from '../core/errors.js';
 import type { ExecutionReport } from '../core/execution-report.js';
 import type { Decimal } from '../core/money.js';
+import { FillTexts } from '../engine/fill-texts.js';
 import { FILLS_CSV_HEADER, FillsCsvFormatter } from '../report/fills-csv.js';
 
 /** Above this size fills.csv is gzipped at the end of the run (fills.csv.gz), bytes. */
@@ -37,6 +38,7 @@ export class FillsJournal {
   readonly #fd: number;
   readonly #gzip: boolean;
   readonly #format = new FillsCsvFormatter();
+  readonly #texts = new FillTexts();
   #buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   #used = 0;
   #inFlight = 0;
@@ -70,7 +72,8 @@ export class FillsJournal {
 
   /** One execution report. */
   add(report: ExecutionReport): void {
-    this.#rows.push(this.#format.row(report));
+    const texts = this.#texts;
+    this.#rows.push(this.#format.row(report, texts.quantity(report), texts.fee(report)));
     if (this.#rows.length >= ROWS_PER_ENCODE) this.#encodeRows();
   }
 

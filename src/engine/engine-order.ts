@@ -3,7 +3,7 @@ import type { Side } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
 import type { Order } from '../core/order.js';
 import { pow10, QTY_DIGITS } from '../ledger/index.js';
-import { stepsToDecimalString } from './quantity-steps.js';
+import { stepsToDecimalString, trimmedDecimalString } from './quantity-steps.js';
 
 /** Exact powers of ten as floats (10⁰ … 10²² are exactly representable). */
 const FLOAT_POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
@@ -77,6 +77,19 @@ export class EngineOrder<Slot> implements Order {
   /** Base units, exact: `steps × 10^-decimals`. */
   get quantity(): Decimal {
     return (this.#quantity ??= new Decimal(stepsToDecimalString(this.steps, this.#decimals)));
+  }
+
+  /** Decimal places of a quantity step: the quantity is `steps × 10^-decimals`. */
+  get decimals(): number {
+    return this.#decimals;
+  }
+
+  /**
+   * The quantity as its plain decimal text, exactly `quantity.toFixed()` (no trailing zeros), built
+   * from the steps without a decimal: for fills.csv, a row per fill.
+   */
+  get quantityText(): string {
+    return trimmedDecimalString(this.steps, this.#decimals);
   }
 
   /** The quantity in the books' raw units (10⁻¹⁸ base units); read twice per fill, built once. */

@@ -3,6 +3,19 @@
  * sizing arithmetic is in steps, and the order's exact decimal is built once from text.
  */
 
+/**
+ * `steps × 10^-decimals` as decimal.js's `toFixed()` writes it: no trailing zeros after the point,
+ * no point for a whole number, e.g. (1230, 5) → `"0.0123"`, (500, 2) → `"5"`.
+ */
+export function trimmedDecimalString(steps: number, decimals: number): string {
+  const text = stepsToDecimalString(steps, decimals);
+  if (decimals === 0) return text;
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48) end--; // '0'
+  if (text.charCodeAt(end - 1) === 46) end--; // '.'
+  return end === text.length ? text : text.slice(0, end);
+}
+
 /** `steps × 10^-decimals` as a plain decimal string, e.g. (123, 4) → `"0.0123"`. */
 export function stepsToDecimalString(steps: number, decimals: number): string {
   const digits = String(Math.abs(steps)).padStart(decimals + 1, '0');

@@ -43,6 +43,11 @@ export class SimulatedFill implements FillReport {
     this.quantityNum = order.quantityNum ?? decimalToFloat(order.quantity);
   }
 
+  /** The order this fill filled (whole). */
+  get order(): Order {
+    return this.#order;
+  }
+
   // The order's own fields, read through (a smaller object per fill).
   get orderId(): string {
     return this.#order.orderId;

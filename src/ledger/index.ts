@@ -5,7 +5,15 @@ export type { EquityCurveOptions, EquityPoint } from './equity-curve.js';
 export { intervalReturn } from './interval-return.js';
 export { Ledger } from './ledger.js';
 export type { ArmEquityNum, ArmTradeStats, LedgerAccount, LedgerAccountView } from './ledger.js';
-export { MONEY_DIGITS, pow10, QTY_DIGITS, rawToString, roundSignificant } from './fixed-point.js';
+export {
+  MONEY_DIGITS,
+  pow10,
+  PRICE_DIGITS,
+  QTY_DIGITS,
+  rawToString,
+  roundSignificant,
+  toRaw,
+} from './fixed-point.js';
 export { accountSnapshotToJson, armTotalsToJson } from './ledger-snapshot.js';
 export type {
   AccountBooks,

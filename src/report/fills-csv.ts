@@ -13,18 +13,26 @@ export const FILLS_CSV_HEADER =
 
 /**
  * Formats fills.csv rows. A run's rows come in event-time order, many at the same second and on
- * the same price: the second's ISO prefix and the last price's text are kept, so a row costs
- * string work and not a `Date` and a decimal conversion each (`usToIso` gives the same text).
+ * the same price: the ISO prefixes of the last two seconds seen (a row's own and its decision's)
+ * and the last price's text are kept, so a row costs string work and not a `Date` and a decimal
+ * conversion each (`usToIso` gives the same text).
  */
 export class FillsCsvFormatter {
   #second = Number.NaN;
   #secondPrefix = '';
+  #otherSecond = Number.NaN;
+  #otherSecondPrefix = '';
   #price: Decimal | null = null;
   #priceText = '';
 
-  /** One execution report as a row (a fill, or a reject with its reason). */
-  row(report: ExecutionReport): string {
-    const common = `${this.#iso(report.tsUs)},${report.type},${field(report.orderId)},${field(report.accountId)},${report.arm},${field(report.symbol)},${report.side},${report.quantity.toFixed()}`;
+  /**
+   * One execution report as a row (a fill, or a reject with its reason). `quantityText` and
+   * `feeText`, when the caller has them, are `report.quantity.toFixed()` and `report.fee.toFixed()`
+   * (engine/fill-texts.ts makes them without decimal.js).
+   */
+  row(report: ExecutionReport, quantityText?: string, feeText?: string): string {
+    const quantity = quantityText ?? report.quantity.toFixed();
+    const common = `${this.#iso(report.tsUs)},${report.type},${field(report.orderId)},${field(report.accountId)},${report.arm},${field(report.symbol)},${report.side},${quantity}`;
     const decision = this.#iso(report.decisionTsUs);
     if (report.type !== 'fill')
       return `${common},,,,,${decision},${field(`${report.reason}: ${report.message}`)}\n`;
@@ -32,7 +40,7 @@ export class FillsCsvFormatter {
       this.#price = report.price;
       this.#priceText = report.price.toFixed();
     }
-    return `${common},${this.#priceText},${report.fee.toFixed()},${report.latencyMs},${report.slippageBps},${decision},\n`;
+    return `${common},${this.#priceText},${feeText ?? report.fee.toFixed()},${report.latencyMs},${report.slippageBps},${decision},\n`;
   }
 
   /** The final mark of a symbol: the price the books valued open positions at, at the end. */
@@ -42,10 +50,16 @@ export class FillsCsvFormatter {
 
   #iso(tsUs: number): string {
     const second = Math.floor(tsUs / US_PER_SECOND);
-    if (second !== this.#second) {
+    let prefix: string;
+    if (second === this.#second) prefix = this.#secondPrefix;
+    else if (second === this.#otherSecond) prefix = this.#otherSecondPrefix;
+    else {
+      prefix = usToIso(second * US_PER_SECOND).slice(0, 20); // 2024-08-08T23:54:13.
+      this.#otherSecond = this.#second;
+      this.#otherSecondPrefix = this.#secondPrefix;
       this.#second = second;
-      this.#secondPrefix = usToIso(second * US_PER_SECOND).slice(0, 20); // 2024-08-08T23:54:13.
+      this.#secondPrefix = prefix;
     }
-    return `${this.#secondPrefix}${String(tsUs - second * US_PER_SECOND).padStart(6, '0')}Z`;
+    return `${prefix}${String(tsUs - second * US_PER_SECOND).padStart(6, '0')}Z`;
   }
 }

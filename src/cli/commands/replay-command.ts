@@ -252,7 +252,7 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     .option('--no-progress', 'no progress bar')
     .option(
       '--no-fills',
-      'with --out: no fills.csv (it costs about 4 to 5 µs per fill: docs/accounting.md)',
+      'with --out: no fills.csv (it costs about 2.5 µs per fill: docs/accounting.md)',
     )
     .option(
       '--no-html',
