@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSweep } from '../src/cli/sweep/run-sweep.js';
-import { loadSweepGrid } from '../src/cli/sweep/sweep-grid.js';
+import { loadSweepGrid, type SweepGrid } from '../src/cli/sweep/sweep-grid.js';
 import { runReplay } from '../src/engine/run-replay.js';
 import { Router } from '../src/router/index.js';
 import { readLinesWithChunkSplit, readLinesWithReadline } from './bare-read.js';
@@ -29,31 +29,19 @@ import { benchReplayConfig } from './bench-replay-config.js';
  *   beside the 1,000-account run's (target within 1.5×), the older figure against 10 accounts,
  *   and the peak RSS of that process;
  * - a sweep of 16 replays (`strategy-canary sweep`'s engine) on every core against the same 16
- *   one after another (target ≤ 0.6× the time).
+ *   one after another (target ≤ 0.6× the time): 16 short replays of a bundled sample, and (not
+ *   with `--quick`) 16 replays of the 1M-event feed.
  * Each timing is the best of `--runs` runs (default 5): the machine is shared, the minimum is the
  * least disturbed measurement. Five, not three: a process's first replay runs before the compiler
  * has optimized the hot path (about 1.5× the time), and the next ones still get faster until
  * about the fourth, so the best of three was the best of two half-warm runs. `--quick` skips the
- * 10M-event memory run.
+ * 10M-event memory run and the long sweep.
  */
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const runsArg = args.indexOf('--runs');
 const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 5;
 const ACCOUNTS = 1000;
-
-async function best<T>(label: string, f: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  let bestMs = Number.POSITIVE_INFINITY;
-  let value: T | undefined;
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    value = await f();
-    const ms = performance.now() - started;
-    process.stderr.write(`  ${label} run ${i + 1}: ${ms.toFixed(0)} ms\n`);
-    if (ms < bestMs) bestMs = ms;
-  }
-  return { ms: bestMs, value: value as T };
-}
 
 /**
  * The best of `runs` runs of each measurement, taken in turns (A B C … A B C …): figures that are
@@ -182,35 +170,55 @@ function memory(file: string): MemoryFigures {
   return { events, maxRssKb, maxLiveHeapKb: live };
 }
 
+/** Options a bench grid may use (the sweep checks the grid's options against replay's). */
+const GRID_OPTIONS = new Set(['--plan', '--accounts', '--salt', '--no-fills']);
+
 /**
  * 16 replays of a bundled sample (plan aggressive, 1,000 accounts, 16 salts, no fills.csv: the
  * replays' work, as in the sessions before fills.csv existed), as a sweep: the grid of
  * bench/sweep-grid-16.json, so `strategy-canary sweep bench/sweep-grid-16.json` runs the same.
+ * Each run is short (about 150 ms), so a worker's warm-up weighs as much as its runs.
  */
-const SWEEP_GRID = loadSweepGrid(
-  join('bench', 'sweep-grid-16.json'),
-  new Set(['--plan', '--accounts', '--salt', '--no-fills']),
-);
+const SWEEP_GRID = loadSweepGrid(join('bench', 'sweep-grid-16.json'), GRID_OPTIONS);
 
-async function sweepFigures(): Promise<{
-  sequentialMs: number;
-  parallelMs: number;
-  workers: number;
-}> {
+/**
+ * The same 16 salts on the 1M-event bench feed (bench/sweep-grid-long.json): replays of the size
+ * the other figures measure, 1 to 3 s each.
+ */
+const SWEEP_GRID_LONG = loadSweepGrid(join('bench', 'sweep-grid-long.json'), GRID_OPTIONS);
+
+/**
+ * The grid swept on one worker and on every core, in turns (one worker, every core, one worker…),
+ * `rounds` times; the best of each.
+ */
+async function sweepFigures(
+  label: string,
+  grid: SweepGrid,
+  rounds: number,
+): Promise<{ sequentialMs: number; parallelMs: number; workers: number }> {
   const workers = availableParallelism();
-  const timed = async (count: number): Promise<number> => {
-    const { ms } = await best(`sweep, ${count} worker(s)`, async () => {
+  const bestMs = { sequential: Number.POSITIVE_INFINITY, parallel: Number.POSITIVE_INFINITY };
+  for (let round = 0; round < rounds; round++) {
+    for (const [key, count] of [
+      ['sequential', 1],
+      ['parallel', workers],
+    ] as const) {
       const out = mkdtempSync(join(BENCH_DIR, 'sweep-'));
+      const started = performance.now();
       try {
-        const { rows } = await runSweep(SWEEP_GRID, { outDir: out, workers: count });
+        const { rows } = await runSweep(grid, { outDir: out, workers: count });
         if (rows.some((row) => row.exitCode !== 0)) throw new Error('a sweep run failed');
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
-    });
-    return ms;
-  };
-  return { sequentialMs: await timed(1), parallelMs: await timed(workers), workers };
+      const ms = performance.now() - started;
+      process.stderr.write(
+        `  ${label}, ${count} worker(s), run ${round + 1}: ${ms.toFixed(0)} ms\n`,
+      );
+      bestMs[key] = Math.min(bestMs[key], ms);
+    }
+  }
+  return { sequentialMs: bestMs.sequential, parallelMs: bestMs.parallel, workers };
 }
 
 const fmt = (n: number, digits = 0): string =>
@@ -247,8 +255,10 @@ const scale = manyAccounts(
   await benchFeed(MANY_ACCOUNTS_EVENTS),
   await benchFeed(MANY_ACCOUNTS_SHORT_EVENTS),
 );
-process.stderr.write('sweep of 16 replays, one worker, then every core…\n');
-const sweep = await sweepFigures();
+process.stderr.write('sweep of 16 replays, one worker, then every core, in turns…\n');
+const sweep = await sweepFigures('sweep of 16', SWEEP_GRID, runs);
+// One pair (about 45 s): the long runs leave little to chance; skipped with --quick.
+const sweepLong = quick ? null : await sweepFigures('sweep of 16 long', SWEEP_GRID_LONG, 1);
 process.stderr.write('memory…\n');
 const mem1 = memory(file1M);
 const mem10 = file10M === null ? null : memory(file10M);
@@ -282,8 +292,14 @@ const lines = [
   `100,000 accounts              ${fmt(scale.many.ms)} ms   ${fmt(scale.many.fills)} fills on ${fmt(MANY_ACCOUNTS_EVENTS)} events, peak RSS ${fmt(scale.many.maxRssKb / 1024, 1)} MiB`,
   `  marginal cost per fill       ${fmt(manyPerFillUs, 1)} µs, ${fmt(perFillRatio, 2)}x the 1,000-account run's   (target ≤ 1.5x)   ${perFillRatio <= 1.5 ? 'OK' : 'MISSED'}`,
   `  the same, with the accounts  ${fmt(manyPerFillWithAccountsUs, 1)} µs   (against 10 accounts: also counts opening and reporting the 100,000 accounts, about ${fmt(scale.short.ms - (scale.short.fills * manyPerFillUs) / 1000)} ms)`,
-  `sweep of 16, 1 worker         ${fmt(sweep.sequentialMs)} ms`,
+  `sweep of 16, 1 worker         ${fmt(sweep.sequentialMs)} ms   (bench/sweep-grid-16.json: a bundled sample, about 150 ms a run)`,
   `sweep of 16, ${sweep.workers} workers        ${fmt(sweep.parallelMs)} ms   ${fmt(sweep.parallelMs / sweep.sequentialMs, 2)}x of one after another   (target ≤ 0.6x)   ${sweep.parallelMs / sweep.sequentialMs <= 0.6 ? 'OK' : 'MISSED'}`,
+  ...(sweepLong === null
+    ? []
+    : [
+        `sweep of 16 long, 1 worker    ${fmt(sweepLong.sequentialMs)} ms   (bench/sweep-grid-long.json: the 1M-event feed, 1 to 3 s a run; one pair)`,
+        `sweep of 16 long, ${sweepLong.workers} workers   ${fmt(sweepLong.parallelMs)} ms   ${fmt(sweepLong.parallelMs / sweepLong.sequentialMs, 2)}x of one after another   (target ≤ 0.6x)   ${sweepLong.parallelMs / sweepLong.sequentialMs <= 0.6 ? 'OK' : 'MISSED'}`,
+      ]),
   `peak RSS, 1M events           ${fmt(mem1.maxRssKb / 1024, 1)} MiB   (best of ${Math.min(runs, 2)} processes)`,
   `live heap after GC, 1M        ${fmt(mem1.maxLiveHeapKb / 1024, 1)} MiB   (max over the run)`,
 ];

@@ -1,10 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { runReplay } from '../src/engine/run-replay.js';
 import { benchReplayConfig } from './bench-replay-config.js';
 
 /**
  * Runs one replay in a fresh process and prints its memory figures as JSON: the parent compares
  * 1M and 10M events (memory must not grow with the number of events).
- * - `maxRssKb`: the process's peak resident set size;
+ * - `maxRssKb`: the process's peak resident set size, its own: `VmHWM` of /proc/self/status (Linux).
+ *   Not `process.resourceUsage().maxRSS`: Linux carries that over from the parent at fork and
+ *   exec, so a child of a bench process that had grown to 260 MiB (its sweeps' workers) read
+ *   260 MiB whatever it used;
  * - `maxLiveHeapKb` (only when started with --expose-gc): the largest heap still in use right after
  *   a full garbage collection, sampled at every tenth of the input. This is the memory the run
  *   actually holds; RSS also counts garbage not yet collected, which depends on when V8 collects.
@@ -31,7 +35,18 @@ process.stdout.write(
     events: report.inputs.events,
     fills: report.arms.stable.fills + report.arms.canary.fills,
     ms,
-    maxRssKb: process.resourceUsage().maxRSS,
+    maxRssKb: peakRssKb(),
     maxLiveHeapKb: gc === undefined ? null : Math.round(maxLiveHeap / 1024),
   })}\n`,
 );
+
+/** This process's own peak RSS, KiB: VmHWM where /proc has it, else getrusage's maxRSS. */
+function peakRssKb(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/mu.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match !== null) return Number(match[1]);
+  } catch {
+    // no /proc (macOS): getrusage's figure, with its inheritance
+  }
+  return process.resourceUsage().maxRSS;
+}
