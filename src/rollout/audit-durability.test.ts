@@ -114,15 +114,20 @@ const OPS: ReadonlyArray<(s: RolloutSession) => ControllerOutput> = [
   (s) => s.halt('desk', T0 + 300_000_002, WM),
 ];
 
+/** The records of an auto rollout's start and its first transition. */
+function startRecords() {
+  const c = new RolloutController({
+    plan: PLAN,
+    mode: 'auto',
+    stableVersion: OLD,
+    canaryVersion: NEW,
+  });
+  return [...c.start(T0).records, ...c.transitionComplete(T0 + 1).records];
+}
+
 describe('AuditLog.append: durable before it returns', () => {
   it('writes each record and fsyncs the log before returning, every time', () => {
-    const c = new RolloutController({
-      plan: PLAN,
-      mode: 'auto',
-      stableVersion: OLD,
-      canaryVersion: NEW,
-    });
-    const records = [...c.start(T0).records, ...c.transitionComplete(T0 + 1).records];
+    const records = startRecords();
     const log = AuditLog.open(auditPath, { configHash: HASH });
     for (const record of records) {
       journal.calls.length = 0;
@@ -137,13 +142,7 @@ describe('AuditLog.append: durable before it returns', () => {
   });
 
   it("a replay's log (syncEachLine: false) writes each record before returning, with no fsync", () => {
-    const c = new RolloutController({
-      plan: PLAN,
-      mode: 'auto',
-      stableVersion: OLD,
-      canaryVersion: NEW,
-    });
-    const records = [...c.start(T0).records, ...c.transitionComplete(T0 + 1).records];
+    const records = startRecords();
     const log = AuditLog.open(auditPath, { configHash: HASH, syncEachLine: false });
     for (const record of records) {
       journal.calls.length = 0;
