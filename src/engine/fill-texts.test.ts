@@ -3,8 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { RejectReport } from '../core/execution-report.js';
 import { Decimal } from '../core/money.js';
 import { SimulatedFill } from '../execution/index.js';
+import { Ledger } from '../ledger/index.js';
 import { EngineOrder } from './engine-order.js';
 import { FillTexts } from './fill-texts.js';
+
+/** Wide enough for any product of the test's values, exactly. */
+const Exact = Decimal.clone({ precision: 200 });
 
 function order(steps: number, decimals: number): EngineOrder<null> {
   return new EngineOrder(1, 'a1', 'canary', 'BTCUSDT', 'buy', steps, decimals, 0, 100, null, 0);
@@ -14,6 +18,16 @@ function fill(steps: number, decimals: number, feePerUnit: Decimal): SimulatedFi
   return new SimulatedFill(order(steps, decimals), 1, new Decimal('100'), feePerUnit, 1, 0);
 }
 
+/** The fee the books book for `report`: one account, one fill, as the engine passes it. */
+function bookedFee(report: SimulatedFill): string {
+  const ledger = new Ledger([
+    { account: { id: 'a1', capital: new Decimal('1e9') }, arm: 'canary' },
+  ]);
+  const engineOrder = report.order as EngineOrder<null>;
+  ledger.applyFill(report, ledger.account('a1'), engineOrder.quantityRaw, report.feePerUnit);
+  return ledger.accountSnapshot('a1').fees.toFixed();
+}
+
 /** A decimal with up to `places` places and up to 40 significant digits, ≥ 0. */
 const decimal = (places: number) =>
   fc
@@ -21,7 +35,7 @@ const decimal = (places: number) =>
     .map(([digits, scale]) => new Decimal(digits.toString()).dividedBy(new Decimal(10).pow(scale)));
 
 describe('FillTexts', () => {
-  it("gives a simulated fill's quantity and fee as toFixed() writes them (fast-check)", () => {
+  it("gives a simulated fill's quantity as toFixed() writes it and its fee exactly as booked (fast-check)", () => {
     const texts = new FillTexts();
     fc.assert(
       fc.property(
@@ -31,24 +45,26 @@ describe('FillTexts', () => {
         (steps, decimals, feePerUnit) => {
           const report = fill(steps, decimals, feePerUnit);
           expect(texts.quantity(report)).toBe(report.quantity.toFixed());
-          expect(texts.fee(report)).toBe(report.fee.toFixed());
+          const fee = texts.fee(report);
+          expect(fee).toBe(
+            new Exact(feePerUnit.toFixed()).times(report.quantity.toFixed()).toFixed(),
+          );
+          expect(fee).toBe(bookedFee(report));
+          // Where the decimal product keeps every digit, it is the same text.
+          if (new Exact(fee!).precision() <= 40) expect(fee).toBe(report.fee.toFixed());
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 
-  it('rounds a fee of more than 40 significant digits as the decimal product does', () => {
-    // 39 digits × 9 digits: the exact product has 47 and decimal.js keeps 40, half to even.
-    const feePerUnit = new Decimal('123456789012345678901234567890.123456789');
-    const report = fill(987654321, 8, feePerUnit);
-    const text = new FillTexts().fee(report);
-    expect(text).toBe(report.fee.toFixed());
-    // The rounding did happen: the exact product is another number.
-    const Exact = Decimal.clone({ precision: 100 });
-    const exact = new Exact(feePerUnit.toFixed()).times('9.87654321');
-    expect(exact.precision()).toBeGreaterThan(40);
-    expect(exact.equals(text!)).toBe(false);
+  it('keeps every digit of a fee past 40 significant digits, as the books do (decimal.js would round)', () => {
+    // 39 digits × 9 digits: the exact product has 47, a decimal.js product keeps 40.
+    const report = fill(987654321, 8, new Decimal('123456789012345678901234567890.123456789'));
+    const text = new FillTexts().fee(report)!;
+    expect(new Exact(text).precision()).toBeGreaterThan(40);
+    expect(text).toBe(bookedFee(report));
+    expect(text).not.toBe(report.fee.toFixed());
   });
 
   it('leaves to the decimals what it cannot make exactly: a fee per unit past 24 places, other reports', () => {

@@ -27,8 +27,8 @@ export class FillsCsvFormatter {
 
   /**
    * One execution report as a row (a fill, or a reject with its reason). `quantityText` and
-   * `feeText`, when the caller has them, are `report.quantity.toFixed()` and `report.fee.toFixed()`
-   * (engine/fill-texts.ts makes them without decimal.js).
+   * `feeText`, when the caller has them, are the quantity and the fee as the books took them
+   * (engine/fill-texts.ts makes them without decimal.js); else `report.quantity` and `report.fee`.
    */
   row(report: ExecutionReport, quantityText?: string, feeText?: string): string {
     const quantity = quantityText ?? report.quantity.toFixed();
