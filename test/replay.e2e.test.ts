@@ -206,6 +206,13 @@ describe('replay: the real command', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/replayed 37,797 events/);
-    expect(readReport(out).arms.canary.fills).toBeGreaterThan(0);
+    const report = readReport(out);
+    expect(report.arms.canary.fills).toBeGreaterThan(0);
+    // fills.csv, written on a thread of its own here (the process's main thread runs the engine):
+    // one row per fill, then the marks.
+    const rows = readFileSync(join(out, 'fills.csv'), 'utf8').trimEnd().split('\n');
+    const fillRows = rows.filter((row) => row.split(',')[1] === 'fill');
+    expect(fillRows.length).toBe(report.arms.stable.fills + report.arms.canary.fills);
+    expect(rows.at(-1)).toMatch(/,mark,/u);
   });
 });

@@ -7,7 +7,8 @@ import type { ReplayHooks, ReplayResult } from '../engine/run-replay.js';
 import { renderLanesHtml, renderLanesMd, type LanesTable } from '../report/lanes-table.js';
 import { reportDecisionOf } from '../report/report-json.js';
 import type { CliIo } from './cli-io.js';
-import { FillsJournal } from './fills-journal.js';
+import type { FillsSink } from './fills-journal.js';
+import { openFillsSink } from './threaded-fills-journal.js';
 import { formatDecisionLine, formatSummary } from './format-summary.js';
 import { createProgressBar } from './progress-bar.js';
 import { RUN_FILES, type PendingRunDirectory, writeRunOutputs } from './run-directory.js';
@@ -79,14 +80,14 @@ export async function replayInLanes<R>(
         throw new OutputError(dir, error);
       }
     }
-  const journals = new Map<string, FillsJournal>();
+  const journals = new Map<string, FillsSink>();
   const bar = createProgressBar(io, spec.totalBytes, 'replay', {
     enabled: options.progress && options.json !== true,
   });
   const label = spec.kind === 'segments' ? 'segment' : 'candidate';
   const hooked: HookedLaneRun[] = spec.lanes.map((lane) => {
     const dir = dirOf(lane.name);
-    const journal = dir === null || !options.fills ? null : new FillsJournal(dir);
+    const journal = dir === null || !options.fills ? null : openFillsSink(dir);
     if (journal !== null) journals.set(lane.name, journal);
     const rollout = lane.config.rollout;
     return {

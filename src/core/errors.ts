@@ -105,9 +105,15 @@ export class ConfigError extends CanaryError {
 /** An output (report directory, generated feed) that cannot be written: path and cause. */
 export class OutputError extends CanaryError {
   override readonly name = 'OutputError';
+  /** The file that could not be written. */
+  readonly path: string;
+  /** Why, in a few words (the cause's message). */
+  readonly reason: string;
 
   constructor(path: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super('E_OUTPUT', `cannot write ${path}: ${reason}`, { cause });
+    this.path = path;
+    this.reason = reason;
   }
 }

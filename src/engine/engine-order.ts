@@ -69,6 +69,11 @@ export class EngineOrder<Slot> implements Order {
     this.accountSeq = accountSeq;
   }
 
+  /** The arm's order sequence number: the id is `<arm>-<sequence>`. */
+  get sequence(): number {
+    return this.#sequence;
+  }
+
   /** `<arm>-<sequence>`: unique within a run, deterministic. */
   get orderId(): string {
     return (this.#orderId ??= `${this.arm}-${this.#sequence}`);

@@ -32,15 +32,53 @@ export class FillsCsvFormatter {
    */
   row(report: ExecutionReport, quantityText?: string, feeText?: string): string {
     const quantity = quantityText ?? report.quantity.toFixed();
-    const common = `${this.#iso(report.tsUs)},${report.type},${field(report.orderId)},${field(report.accountId)},${report.arm},${field(report.symbol)},${report.side},${quantity}`;
-    const decision = this.#iso(report.decisionTsUs);
-    if (report.type !== 'fill')
+    if (report.type !== 'fill') {
+      const common = `${this.#iso(report.tsUs)},${report.type},${field(report.orderId)},${field(report.accountId)},${report.arm},${field(report.symbol)},${report.side},${quantity}`;
+      const decision = this.#iso(report.decisionTsUs);
       return `${common},,,,,${decision},${field(`${report.reason}: ${report.message}`)}\n`;
+    }
     if (report.price !== this.#price) {
       this.#price = report.price;
       this.#priceText = report.price.toFixed();
     }
-    return `${common},${this.#priceText},${feeText ?? report.fee.toFixed()},${report.latencyMs},${report.slippageBps},${decision},\n`;
+    return this.fillRow(
+      report.tsUs,
+      field(report.orderId),
+      field(report.accountId),
+      report.arm,
+      field(report.symbol),
+      report.side,
+      quantity,
+      this.#priceText,
+      feeText ?? report.fee.toFixed(),
+      report.latencyMs,
+      report.slippageBps,
+      report.decisionTsUs,
+    );
+  }
+
+  /**
+   * A fill's row from its fields as text (the CSV fields already quoted where needed): what
+   * {@link row} writes for a fill, for a caller that has no report object (fills.csv written on
+   * a thread of its own, cli/fills-journal-worker.ts).
+   */
+  fillRow(
+    tsUs: number,
+    orderIdField: string,
+    accountField: string,
+    arm: string,
+    symbolField: string,
+    side: string,
+    quantity: string,
+    price: string,
+    fee: string,
+    latencyMs: number,
+    slippageBps: number,
+    decisionTsUs: number,
+  ): string {
+    const ts = this.#iso(tsUs);
+    const decision = this.#iso(decisionTsUs);
+    return `${ts},fill,${orderIdField},${accountField},${arm},${symbolField},${side},${quantity},${price},${fee},${latencyMs},${slippageBps},${decision},\n`;
   }
 
   /** The final mark of a symbol: the price the books valued open positions at, at the end. */

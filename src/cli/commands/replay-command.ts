@@ -14,7 +14,7 @@ import type { ArmStrategyConfig } from '../../engine/replay-config.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
 import { slowCanaryWarning } from '../../engine/decision-timer.js';
-import { FillsJournal } from '../fills-journal.js';
+import { openFillsSink } from '../threaded-fills-journal.js';
 import { runReplay, type ReplayConfig, type ReplayRollout } from '../../engine/run-replay.js';
 import { usToIso } from '../../core/time.js';
 import {
@@ -316,7 +316,7 @@ async function replay(
   const bar = createProgressBar(io, totalBytes(files), 'replay', {
     enabled: options.progress && !options.json,
   });
-  const fills = pending === null || !options.fills ? null : new FillsJournal(pending.dir);
+  const fills = pending === null || !options.fills ? null : openFillsSink(pending.dir);
   const result = await runReplay(
     config,
     {

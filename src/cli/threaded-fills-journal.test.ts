@@ -1,0 +1,191 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OutputError } from '../core/errors.js';
+import type { ExecutionReport, FillReport, RejectReport } from '../core/execution-report.js';
+import { Decimal } from '../core/money.js';
+import { EngineOrder } from '../engine/engine-order.js';
+import { SimulatedFill } from '../execution/index.js';
+import { decimalText, FILLS_BATCH_ROWS } from './fills-batch.js';
+import { FillsJournal } from './fills-journal.js';
+import { ThreadedFillsJournal } from './threaded-fills-journal.js';
+
+const root = mkdtempSync(join(tmpdir(), 'sc-fills-thread-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+const freshDir = (): string => {
+  const dir = join(root, String(dirs++));
+  mkdirSync(dir);
+  return dir;
+};
+
+/** A decimal with up to 40 significant digits, its point anywhere from 10⁻³⁰ to 10³⁰, any sign. */
+const anyDecimal = fc
+  .tuple(
+    fc.bigInt({ min: -(10n ** 40n) + 1n, max: 10n ** 40n - 1n }),
+    fc.integer({ min: -30, max: 30 }),
+  )
+  .map(([digits, exponent]) => new Decimal(`${digits}e${exponent}`));
+
+/** The words `FillsBatchPacker` copies of a decimal. */
+const wordsOf = (value: Decimal): Float64Array =>
+  Float64Array.from([value.s, value.e, value.d.length, ...value.d]);
+
+const fillOf = (
+  sequence: number,
+  account: string,
+  symbol: string,
+  steps: number,
+  decimals: number,
+  price: Decimal,
+  feePerUnit: Decimal,
+  tsUs: number,
+): SimulatedFill => {
+  const side = sequence % 2 === 0 ? 'buy' : 'sell';
+  const arm = sequence % 3 === 0 ? 'canary' : 'stable';
+  const order = new EngineOrder(
+    sequence,
+    account,
+    arm,
+    symbol,
+    side,
+    steps,
+    decimals,
+    tsUs - 1500,
+    100,
+    null,
+    0,
+  );
+  return new SimulatedFill(order, tsUs, price, feePerUnit, 1.5, (sequence % 7) / 3);
+};
+
+const rejectOf = (sequence: number, tsUs: number): RejectReport => ({
+  type: 'reject',
+  orderId: `stable-${sequence}`,
+  accountId: 'a,"quoted"',
+  arm: 'stable',
+  symbol: 'BTCUSDT',
+  side: 'buy',
+  quantity: new Decimal('0.001'),
+  decisionTsUs: tsUs - 10,
+  tsUs,
+  reason: 'INSUFFICIENT_BUYING_POWER',
+  message: 'account a cannot take it, "really"',
+});
+
+/** A bot's fill: not this engine's order, so it is formatted on the engine's thread. */
+const botFillOf = (tsUs: number): FillReport => ({
+  type: 'fill',
+  orderId: 'bot-1',
+  accountId: 'bot',
+  arm: 'canary',
+  symbol: 'ETHUSDT',
+  side: 'sell',
+  quantity: new Decimal('0.5'),
+  decisionTsUs: tsUs - 3,
+  tsUs,
+  price: new Decimal('2500.25'),
+  fee: new Decimal('0.00125'),
+  latencyMs: 0.003,
+  slippageBps: -0.5,
+});
+
+/** Writes `reports` and two marks through a journal; the file's text. */
+async function written(
+  journal: FillsJournal | ThreadedFillsJournal,
+  dir: string,
+  reports: readonly ExecutionReport[],
+): Promise<string> {
+  for (const report of reports) journal.add(report);
+  const name = await journal.finish(
+    [
+      ['BTCUSDT', new Decimal('61234.5')],
+      ['ETHUSDT', new Decimal('2500.1')],
+    ],
+    1_723_161_600_123_456,
+  );
+  return readFileSync(join(dir, name), 'utf8');
+}
+
+describe('decimalText', () => {
+  it('writes what Decimal.toFixed() writes, from the words alone (fast-check)', () => {
+    fc.assert(
+      fc.property(anyDecimal, (value) => {
+        expect(decimalText(wordsOf(value), 0)).toBe(value.toFixed());
+      }),
+      { numRuns: 2000 },
+    );
+    for (const text of ['0', '1', '10000000', '0.00000001', '-1234567.89', '1e-30', '1.5e25'])
+      expect(decimalText(wordsOf(new Decimal(text)), 0)).toBe(new Decimal(text).toFixed());
+  });
+});
+
+describe('ThreadedFillsJournal', () => {
+  it('writes the bytes the in-thread journal writes, over several batches (fast-check)', async () => {
+    const sample = fc.sample(
+      fc.array(
+        fc.record({
+          kind: fc.constantFrom('fill', 'fill', 'fill', 'reject', 'bot'),
+          account: fc.constantFrom('a1', 'a2', 'acc,3', 'a"4'),
+          symbol: fc.constantFrom('BTCUSDT', 'ETHUSDT'),
+          steps: fc.integer({ min: 1, max: 2 ** 40 }),
+          decimals: fc.integer({ min: 0, max: 12 }),
+          price: anyDecimal.filter((d) => d.gt(0)),
+          // Some fees per unit past the books' 24 places: their fee comes from decimal.js.
+          feePerUnit: fc.oneof(
+            anyDecimal.map((d) => d.abs().dividedBy(1e6).toDecimalPlaces(24)),
+            fc.constant(new Decimal('1e-30')),
+          ),
+          sameEvent: fc.boolean(),
+        }),
+        { minLength: 3 * FILLS_BATCH_ROWS, maxLength: 3 * FILLS_BATCH_ROWS + 500 },
+      ),
+      { numRuns: 2, seed: 12 },
+    );
+    for (const rows of sample) {
+      const reports: ExecutionReport[] = [];
+      let tsUs = 1_723_161_600_000_000;
+      let price = new Decimal(1);
+      let feePerUnit = new Decimal(0);
+      for (const [i, row] of rows.entries()) {
+        // The fills of one event share their price and fee per unit, as the venue's do.
+        if (!row.sameEvent || i === 0) {
+          tsUs += 250_001;
+          price = row.price;
+          feePerUnit = row.feePerUnit;
+        }
+        if (row.kind === 'reject') reports.push(rejectOf(i, tsUs));
+        else if (row.kind === 'bot') reports.push(botFillOf(tsUs));
+        else
+          reports.push(
+            fillOf(i, row.account, row.symbol, row.steps, row.decimals, price, feePerUnit, tsUs),
+          );
+      }
+      const inThread = freshDir();
+      const threaded = freshDir();
+      const expected = await written(new FillsJournal(inThread), inThread, reports);
+      const actual = await written(new ThreadedFillsJournal(threaded), threaded, reports);
+      expect(actual.split('\n').length).toBe(reports.length + 4);
+      expect(actual).toBe(expected);
+    }
+  });
+
+  it('fails at once, as the in-thread journal does, when the directory cannot take the file', () => {
+    const missing = join(root, 'no-such-dir');
+    expect(() => new ThreadedFillsJournal(missing)).toThrow(OutputError);
+    expect(() => new FillsJournal(missing)).toThrow(OutputError);
+  });
+
+  it('writes nothing more once a run is discarded, and cannot finish it', async () => {
+    const dir = freshDir();
+    const journal = new ThreadedFillsJournal(dir);
+    journal.add(rejectOf(1, 1_723_161_600_000_000));
+    journal.discard();
+    journal.add(rejectOf(2, 1_723_161_600_000_001));
+    await expect(journal.finish([], 0)).rejects.toThrow(OutputError);
+    // The rows still buffered go with the run, as the in-thread journal's do.
+    expect(readFileSync(join(dir, 'fills.csv'), 'utf8')).not.toContain('stable-2');
+  });
+});
