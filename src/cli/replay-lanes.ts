@@ -7,8 +7,7 @@ import type { ReplayHooks, ReplayResult } from '../engine/run-replay.js';
 import { renderLanesHtml, renderLanesMd, type LanesTable } from '../report/lanes-table.js';
 import { reportDecisionOf } from '../report/report-json.js';
 import type { CliIo } from './cli-io.js';
-import type { FillsSink } from './fills-journal.js';
-import { openFillsSink } from './threaded-fills-journal.js';
+import { FillsJournal } from './fills-journal.js';
 import { formatDecisionLine, formatSummary } from './format-summary.js';
 import { createProgressBar } from './progress-bar.js';
 import { RUN_FILES, type PendingRunDirectory, writeRunOutputs } from './run-directory.js';
@@ -80,14 +79,16 @@ export async function replayInLanes<R>(
         throw new OutputError(dir, error);
       }
     }
-  const journals = new Map<string, FillsSink>();
+  const journals = new Map<string, FillsJournal>();
   const bar = createProgressBar(io, spec.totalBytes, 'replay', {
     enabled: options.progress && options.json !== true,
   });
   const label = spec.kind === 'segments' ? 'segment' : 'candidate';
   const hooked: HookedLaneRun[] = spec.lanes.map((lane) => {
     const dir = dirOf(lane.name);
-    const journal = dir === null || !options.fills ? null : openFillsSink(dir);
+    // Formatted on this thread: a thread per lane would be as many threads as segments or
+    // candidates, most of them idle (`replay` with one lane formats on a thread of its own).
+    const journal = dir === null || !options.fills ? null : new FillsJournal(dir);
     if (journal !== null) journals.set(lane.name, journal);
     const rollout = lane.config.rollout;
     return {
