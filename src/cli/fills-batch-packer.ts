@@ -25,7 +25,7 @@ export class FillsBatchPacker {
   #price: Decimal | null = null;
   #priceIndex = -1;
   #feePerUnit: Decimal | null = null;
-  /** The fee per unit's index in this batch's texts, or -1: more places than the books' scale. */
+  /** The fee per unit's offset in this batch's decimals, or -1: more places than the books' scale. */
   #feeIndex = -1;
 
   /** Rows packed since the last {@link take}. */

@@ -25,8 +25,8 @@ export interface FillsBatch {
   readonly named: readonly string[];
   /**
    * This batch's prices and fees per unit, each as decimal.js holds it: sign, exponent, number of
-   * words, then the words (base 10⁷, most significant first): no decimal text is made on the
-   * engine's thread, and no string crosses to the other.
+   * words, then the words (base 10⁷, most significant first): the engine's thread makes no
+   * decimal text for them.
    */
   readonly decimals: Float64Array;
   /** The rows formatted already, in order (one per row of kind 1). */

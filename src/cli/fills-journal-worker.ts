@@ -35,7 +35,7 @@ if (port === null) throw new Error('fills-journal-worker runs as a worker thread
 const formatter = new FillsBatchFormatter();
 let file: FillsFile | null = null;
 let consumed: Int32Array | null = null;
-/** Why the file could not be opened, reported at the end. */
+/** Why the file could not be opened or a batch written, reported at the end. */
 let failure: OutputError | null = null;
 
 port.on('message', (request: FillsWorkerRequest) => {
@@ -51,7 +51,13 @@ port.on('message', (request: FillsWorkerRequest) => {
       break;
     case 'batch': {
       const open = file;
-      if (open !== null) formatter.format(request.batch, (text) => open.add(text));
+      try {
+        if (open !== null && failure === null)
+          formatter.format(request.batch, (text) => open.add(text));
+      } catch (error) {
+        failure = new OutputError(open?.path ?? '', error);
+      }
+      // Counted even when it failed: the engine's thread must never wait on a batch for ever.
       Atomics.add(consumed!, 0, 1);
       Atomics.notify(consumed!, 0);
       break;
@@ -60,7 +66,7 @@ port.on('message', (request: FillsWorkerRequest) => {
       void finish();
       break;
     case 'discard':
-      void file?.discard().finally(() => {
+      void (file?.discard() ?? Promise.resolve()).finally(() => {
         port.postMessage({ type: 'discarded' } satisfies FillsWorkerReply);
         port.close();
       });
