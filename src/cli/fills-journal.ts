@@ -30,7 +30,7 @@ export interface FillsSink {
   discard(): void;
 }
 
-/** An open fills.csv: its path, descriptor, size, and whether the header is still to write. */
+/** An open fills.csv: its path, descriptor, size (0: its header is still to write), and mode. */
 export interface OpenedFills {
   readonly path: string;
   readonly fd: number;
