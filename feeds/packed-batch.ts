@@ -1,12 +1,12 @@
-import type { MarketEvent, Side } from '../src/core/market-event.js';
-import { BufferQuoteEvent, BufferTradeEvent, eventBytes } from './buffer-events.js';
+import type { MarketEvent } from '../src/core/market-event.js';
+import { BufferQuoteEvent, BufferTradeEvent } from './buffer-events.js';
 
 /**
  * A batch of market events packed for a thread boundary: typed-array columns and the events'
  * decimal strings and ids as bytes (all transferred, not copied), with the exchange and symbol
  * sent once while they repeat. Packing copies a buffer event's bytes as they are (nothing is
- * decoded); unpacking builds buffer events over the batch's bytes (buffer-events.ts), so neither
- * side makes a string per event: receiving a batch costs a fraction of parsing it
+ * decoded); unpacking (`unpackBatch`, packed-events.ts) makes events that read the batch in place,
+ * so neither side makes a string per event: receiving a batch costs a fraction of parsing it
  * (`bench/event-transfer-probe.ts`).
  */
 export interface PackedBatch {
@@ -34,12 +34,18 @@ export interface PackedBatch {
   readonly textEnd: Uint32Array;
 }
 
-const NUMS = 4;
-const EXCHANGE_REPEATS = 1;
-const SYMBOL_REPEATS = 2;
-const SIDE_NULL = 4;
-const SIDE_SELL = 8;
-const ID_NULL = 16;
+/** Numbers (and string ends) per event in `nums` and `textEnd`. */
+export const PACKED_NUMS = 4;
+/** Flag: the exchange repeats the previous event's. */
+export const PACKED_EXCHANGE_REPEATS = 1;
+/** Flag: the symbol repeats the previous event's. */
+export const PACKED_SYMBOL_REPEATS = 2;
+/** Flag: a trade's side is null. */
+export const PACKED_SIDE_NULL = 4;
+/** Flag: a trade's side is sell. */
+export const PACKED_SIDE_SELL = 8;
+/** Flag: a trade has no id. */
+export const PACKED_ID_NULL = 16;
 
 /** Bytes reserved per event before the text grows (a quote of four 8-digit decimals fits). */
 const TEXT_BYTES_PER_EVENT = 40;
@@ -83,22 +89,22 @@ export function packBatch(events: readonly MarketEvent[]): PackedBatch {
   const kind = new Uint8Array(size);
   const tsUs = new Float64Array(size);
   const exchangeTsUs = new Float64Array(size);
-  const nums = new Float64Array(size * NUMS);
+  const nums = new Float64Array(size * PACKED_NUMS);
   const flags = new Uint8Array(size);
-  const textEnd = new Uint32Array(size * NUMS);
+  const textEnd = new Uint32Array(size * PACKED_NUMS);
   const text = new TextWriter(size * TEXT_BYTES_PER_EVENT);
   const names: string[] = [];
   let lastExchange: string | null = null;
   let lastSymbol: string | null = null;
   for (let i = 0; i < size; i++) {
     const e = events[i]!;
-    const n = i * NUMS;
+    const n = i * PACKED_NUMS;
     tsUs[i] = e.tsUs;
     exchangeTsUs[i] = e.exchangeTsUs ?? Number.NaN;
     let flag = 0;
-    if (e.exchange === lastExchange) flag |= EXCHANGE_REPEATS;
+    if (e.exchange === lastExchange) flag |= PACKED_EXCHANGE_REPEATS;
     else names.push((lastExchange = e.exchange));
-    if (e.symbol === lastSymbol) flag |= SYMBOL_REPEATS;
+    if (e.symbol === lastSymbol) flag |= PACKED_SYMBOL_REPEATS;
     else names.push((lastSymbol = e.symbol));
     if (e.type === 'quote') {
       kind[i] = 1;
@@ -129,15 +135,15 @@ export function packBatch(events: readonly MarketEvent[]): PackedBatch {
       kind[i] = 2;
       nums[n] = e.priceNum;
       nums[n + 1] = e.sizeNum;
-      if (e.side === null) flag |= SIDE_NULL;
-      else if (e.side === 'sell') flag |= SIDE_SELL;
+      if (e.side === null) flag |= PACKED_SIDE_NULL;
+      else if (e.side === 'sell') flag |= PACKED_SIDE_SELL;
       if (e instanceof BufferTradeEvent) {
         const bytes = e.bytes;
         text.copy(bytes, e.priceStart, e.priceEnd);
         textEnd[n] = text.at;
         text.copy(bytes, e.sizeStart, e.sizeEnd);
         textEnd[n + 1] = text.at;
-        if (e.idStart < 0) flag |= ID_NULL;
+        if (e.idStart < 0) flag |= PACKED_ID_NULL;
         else text.copy(bytes, e.idStart, e.idEnd);
       } else {
         text.write(e.price);
@@ -145,7 +151,7 @@ export function packBatch(events: readonly MarketEvent[]): PackedBatch {
         text.write(e.size);
         textEnd[n + 1] = text.at;
         const id = e.id;
-        if (id === null) flag |= ID_NULL;
+        if (id === null) flag |= PACKED_ID_NULL;
         else text.write(id);
       }
       textEnd[n + 2] = text.at;
@@ -177,74 +183,4 @@ export function transferablesOf(batch: PackedBatch): ArrayBuffer[] {
     batch.text,
     batch.textEnd,
   ].map((a) => a.buffer as ArrayBuffer);
-}
-
-/**
- * The events of a packed batch, equal field by field to those packed (as
- * {@link plainMarketEvent} sees them): buffer events over the batch's text.
- */
-export function unpackBatch(batch: PackedBatch): MarketEvent[] {
-  const names = batch.size === 0 ? [] : batch.names.split('\n');
-  const { kind, tsUs, exchangeTsUs, nums, flags, textEnd } = batch;
-  const bytes = eventBytes(batch.text);
-  const events = new Array<MarketEvent>(batch.size);
-  let exchange = '';
-  let symbol = '';
-  let nextName = 0;
-  let start = 0;
-  for (let i = 0; i < batch.size; i++) {
-    const n = i * NUMS;
-    const flag = flags[i]!;
-    if ((flag & EXCHANGE_REPEATS) === 0) exchange = names[nextName++]!;
-    if ((flag & SYMBOL_REPEATS) === 0) symbol = names[nextName++]!;
-    const exchangeTs = exchangeTsUs[i]!;
-    const exchangeTime = Number.isNaN(exchangeTs) ? null : exchangeTs;
-    const end0 = textEnd[n]!;
-    const end1 = textEnd[n + 1]!;
-    const end2 = textEnd[n + 2]!;
-    const end3 = textEnd[n + 3]!;
-    if (kind[i] === 1) {
-      events[i] = new BufferQuoteEvent(
-        tsUs[i]!,
-        exchangeTime,
-        exchange,
-        symbol,
-        nums[n]!,
-        nums[n + 1]!,
-        nums[n + 2]!,
-        nums[n + 3]!,
-        bytes,
-        start,
-        end0,
-        end0,
-        end1,
-        end1,
-        end2,
-        end2,
-        end3,
-      );
-    } else {
-      const side: Side | null =
-        (flag & SIDE_NULL) !== 0 ? null : (flag & SIDE_SELL) !== 0 ? 'sell' : 'buy';
-      const hasId = (flag & ID_NULL) === 0;
-      events[i] = new BufferTradeEvent(
-        tsUs[i]!,
-        exchangeTime,
-        exchange,
-        symbol,
-        side,
-        nums[n]!,
-        nums[n + 1]!,
-        bytes,
-        start,
-        end0,
-        end0,
-        end1,
-        hasId ? end1 : -1,
-        hasId ? end2 : -1,
-      );
-    }
-    start = end3;
-  }
-  return events;
 }

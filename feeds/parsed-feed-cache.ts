@@ -3,7 +3,8 @@ import type { MarketEvent } from '../src/core/market-event.js';
 import type { FeedFormat, FeedOptions, FeedSource, FeedStats } from './feed-source.js';
 import { emptyFeedStats } from './feed-source.js';
 import { openFeed } from './open-feed.js';
-import { packBatch, unpackBatch, type PackedBatch } from './packed-batch.js';
+import { packBatch, type PackedBatch } from './packed-batch.js';
+import { unpackBatch } from './packed-events.js';
 
 /**
  * Events a {@link ParsedFeedCache} keeps by default: about 100 MB of packed batches (a packed

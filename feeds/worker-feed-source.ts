@@ -4,7 +4,8 @@ import type { MarketEvent } from '../src/core/market-event.js';
 import type { FeedFormat, FeedOptions, FeedSource, FeedStats } from './feed-source.js';
 import { emptyFeedStats } from './feed-source.js';
 import { openFeed } from './open-feed.js';
-import { unpackBatch, type PackedBatch } from './packed-batch.js';
+import type { PackedBatch } from './packed-batch.js';
+import { unpackBatch } from './packed-events.js';
 import { parseThreads } from './parse-thread-pool.js';
 
 /** Batches the parsing thread may read ahead of the consumer. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -177,6 +177,33 @@ describe('ThreadedFillsJournal', () => {
     expect(() => new ThreadedFillsJournal(missing)).toThrow(OutputError);
     expect(() => new FillsJournal(missing)).toThrow(OutputError);
   });
+
+  // A full disk, for real: fills.csv is a link to /dev/full, where every write fails (ENOSPC).
+  it.skipIf(!existsSync('/dev/full'))(
+    'reports a write that fails on its thread as the in-thread journal does (a full disk)',
+    async () => {
+      const reasons: string[] = [];
+      for (const journal of [
+        (dir: string) => new ThreadedFillsJournal(dir),
+        (dir: string) => new FillsJournal(dir),
+      ]) {
+        const dir = freshDir();
+        symlinkSync('/dev/full', join(dir, 'fills.csv'));
+        const sink = journal(dir);
+        for (let i = 0; i < 3 * FILLS_BATCH_ROWS; i++)
+          sink.add(rejectOf(i, 1_723_161_600_000_000 + i));
+        const error: unknown = await sink.finish([], 0).then(
+          () => null,
+          (failure: unknown) => failure,
+        );
+        expect(error).toBeInstanceOf(OutputError);
+        expect(error).toMatchObject({ code: 'E_OUTPUT', path: join(dir, 'fills.csv') });
+        reasons.push((error as OutputError).reason);
+      }
+      expect(reasons[0]).toMatch(/ENOSPC|no space/i);
+      expect(reasons[0]).toBe(reasons[1]);
+    },
+  );
 
   it('writes nothing more once a run is discarded, and cannot finish it', async () => {
     const dir = freshDir();
