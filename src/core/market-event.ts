@@ -4,8 +4,10 @@
  *
  * Prices and sizes keep the feed's exact decimal strings (money is built from them with
  * {@link Decimal}); the `...Num` twins are the same values as floats, for signals and statistics.
- * A file reader's events may decode their strings only when read (getters, not own properties:
- * feeds/buffer-events.ts); `plainMarketEvent` copies any event into a plain object.
+ * A file reader's events may decode their strings only when read, and events from a parsing
+ * thread read their numbers from its batch too (getters, not own properties:
+ * feeds/buffer-events.ts, feeds/packed-events.ts); `plainMarketEvent` copies any event into a
+ * plain object.
  * Times are integers in microseconds since the Unix epoch (UTC).
  */
 
