@@ -27,14 +27,21 @@ describe.skipIf(skipWithoutNats)('controllers of one rollout on NATS', () => {
     nats = null;
   });
 
-  /** A controller (a canary and its server) on the test's NATS, with a short lease. */
-  async function controller(id: string): Promise<{ canary: Canary; server: CanaryServer }> {
+  /**
+   * A controller (a canary and its server) on the test's NATS. A leader steps down when it cannot
+   * renew for half its lease, so a short lease (the default here, 600 ms) hands over within a
+   * test's time, and a leader that must keep the lease however busy the machine gets a long one.
+   */
+  async function controller(
+    id: string,
+    leaseMs = 600,
+  ): Promise<{ canary: Canary; server: CanaryServer }> {
     const canary = testCanary({ lateReportMs: 60_000 });
     canaries.push(canary);
     const server = await createCanaryServer({
       canary,
       tokens: { operator: OPERATOR, agent: 'agent-token-0123456789' },
-      nats: { url: nats!.url, rollout: TEST_SALT, leaseMs: 600, controllerId: id },
+      nats: { url: nats!.url, rollout: TEST_SALT, leaseMs, controllerId: id },
     });
     servers.push(server);
     return { canary, server };
@@ -56,16 +63,19 @@ describe.skipIf(skipWithoutNats)('controllers of one rollout on NATS', () => {
     return a;
   }
 
-  /** NATS, controller A leading, B standing by, and an agent whose clock has started the rollout. */
-  async function leaderStandbyAndAgent(): Promise<{
+  /**
+   * NATS, controller A leading, B standing by, and an agent whose clock has started the rollout;
+   * every controller with a lease of `leaseMs`.
+   */
+  async function leaderStandbyAndAgent(leaseMs?: number): Promise<{
     a: Awaited<ReturnType<typeof controller>>;
     b: Awaited<ReturnType<typeof controller>>;
     bot: CanaryAgent;
   }> {
     nats = await startNatsServer();
-    const a = await controller('A');
+    const a = await controller('A', leaseMs);
     await until('A leads', () => a.server.fleet()?.role === 'leader');
-    const b = await controller('B');
+    const b = await controller('B', leaseMs);
     const bot = agent();
     await until('the agent has a session', () => bot.connected);
     bot.clock(T0_MS); // through the log: both rollouts start at the same event time
@@ -73,7 +83,10 @@ describe.skipIf(skipWithoutNats)('controllers of one rollout on NATS', () => {
   }
 
   it('one leads, the others apply the same log: a late one catches up, a command reaches all', async () => {
-    const { a, b, bot } = await leaderStandbyAndAgent();
+    // A keeps the lease throughout: with 600 ms, a loaded machine that stalled A's event loop for
+    // 300 ms made B the leader (seen under two busy loops), and the roles below are the point.
+    const lease = 60_000;
+    const { a, b, bot } = await leaderStandbyAndAgent(lease);
     let fills = 0;
     for (let round = 0; round < 4; round++) fills += reportRound(bot, round);
     await bot.flush(30_000);
@@ -87,7 +100,7 @@ describe.skipIf(skipWithoutNats)('controllers of one rollout on NATS', () => {
     expect(b.canary.state).toEqual(a.canary.state);
 
     // A controller started now reads the log from its first message.
-    const c = await controller('C');
+    const c = await controller('C', lease);
     await until('C caught up', () => c.server.fleet()?.appliedSeq === a.server.fleet()?.appliedSeq);
     expect(c.canary.recorded).toEqual(a.canary.recorded);
     expect(c.server.fleet()?.role).toBe('standby');
