@@ -12,6 +12,7 @@ export { mergeFeeds } from './merge-feeds.js';
 export { detectFeedFormat } from './detect-feed-format.js';
 export type { FeedFormat, FeedOptions, FeedSource, FeedStats } from './feed-source.js';
 export { BufferQuoteEvent, BufferTradeEvent, plainMarketEvent } from './buffer-events.js';
+export { PackedQuoteEvent, PackedTradeEvent } from './packed-events.js';
 export { FEED_FORMATS } from './feed-source.js';
 
 // The normalized CSV format (written by generate-feed, read by openFeed)

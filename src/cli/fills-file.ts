@@ -58,8 +58,12 @@ export class FillsFile {
     return this.#closed;
   }
 
-  /** Appends text (one UTF-8 encoding into the buffer). */
+  /**
+   * Appends text (one UTF-8 encoding into the buffer). Ignored once the file is closed or
+   * discarded: its descriptor may by then be another file's (the system reuses the number).
+   */
   add(text: string): void {
+    if (this.#closed) return;
     if (this.#used + text.length * 3 > BUFFER_BYTES) this.#send();
     if (text.length * 3 > BUFFER_BYTES) this.#write(Buffer.from(text), Buffer.byteLength(text));
     else this.#used += this.#buffer.write(text, this.#used);
@@ -74,9 +78,11 @@ export class FillsFile {
   /**
    * Writes what is buffered, waits for every write and closes the file; gzips a new file over
    * {@link FILLS_GZIP_ABOVE_BYTES}. Resolves to the file's name (`fills.csv`, or `fills.csv.gz`).
-   * @throws OutputError when a write, the close or the gzip failed.
+   * @throws OutputError when a write, the close or the gzip failed, or the file was already
+   *   closed or discarded.
    */
   async close(): Promise<string> {
+    if (this.#closed) throw new OutputError(this.#path, new Error('the run was discarded'));
     this.flush();
     await Promise.all(this.#written);
     this.#closed = true;
@@ -96,13 +102,17 @@ export class FillsFile {
 
   /**
    * Closes the file of a run that failed, once its writes are done (nothing more is written);
-   * resolves when it is closed.
+   * resolves when it is closed, and never rejects: the run has already failed with its own error.
    */
   async discard(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.allSettled(this.#written);
-    closeSync(this.#fd);
+    try {
+      closeSync(this.#fd);
+    } catch {
+      // Nothing to do: the file is abandoned with its run.
+    }
   }
 
   /** Hands the buffer to the disk and takes a fresh one. */

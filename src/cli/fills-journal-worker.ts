@@ -52,7 +52,7 @@ port.on('message', (request: FillsWorkerRequest) => {
     case 'batch': {
       const open = file;
       try {
-        if (open !== null && failure === null)
+        if (open !== null && !open.closed && failure === null)
           formatter.format(request.batch, (text) => open.add(text));
       } catch (error) {
         failure = new OutputError(open?.path ?? '', error);

@@ -26,8 +26,12 @@ export interface FillsSink {
     marks: readonly (readonly [symbol: string, price: Decimal])[],
     lastTsUs: number,
   ): Promise<string>;
-  /** Closes the file of a run that failed (its directory is abandoned with it). */
-  discard(): void;
+  /**
+   * Closes the file of a run that failed (its directory is abandoned with it): rows not yet
+   * written are dropped, and nothing is written after. Resolves once the file is closed; callers
+   * need not wait.
+   */
+  discard(): Promise<void>;
 }
 
 /** An open fills.csv: its path, descriptor, size (0: its header is still to write), and mode. */
@@ -97,8 +101,8 @@ export class FillsJournal implements FillsSink {
     return this.#file.close();
   }
 
-  discard(): void {
-    void this.#file.discard();
+  discard(): Promise<void> {
+    return this.#file.discard();
   }
 
   /** The rows so far as one string into the buffer (one UTF-8 encoding for many rows). */

@@ -116,7 +116,7 @@ export async function replayInLanes<R>(
   const result = await spec
     .run(hooked, (done) => bar.update(done))
     .catch((error: unknown) => {
-      for (const journal of journals.values()) journal.discard();
+      for (const journal of journals.values()) void journal.discard();
       throw error;
     })
     .finally(() => bar.stop());

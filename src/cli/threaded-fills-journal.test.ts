@@ -205,14 +205,23 @@ describe('ThreadedFillsJournal', () => {
     },
   );
 
-  it('writes nothing more once a run is discarded, and cannot finish it', async () => {
-    const dir = freshDir();
-    const journal = new ThreadedFillsJournal(dir);
-    journal.add(rejectOf(1, 1_723_161_600_000_000));
-    journal.discard();
-    journal.add(rejectOf(2, 1_723_161_600_000_001));
-    await expect(journal.finish([], 0)).rejects.toThrow(OutputError);
-    // The rows still buffered go with the run, as the in-thread journal's do.
-    expect(readFileSync(join(dir, 'fills.csv'), 'utf8')).not.toContain('stable-2');
-  });
+  it.each([
+    ['in a thread of its own', (dir: string) => new ThreadedFillsJournal(dir)],
+    ['in the thread', (dir: string) => new FillsJournal(dir)],
+  ])(
+    'writes nothing more once a run is discarded, and cannot finish it (%s)',
+    async (_where, open) => {
+      const dir = freshDir();
+      const journal = open(dir);
+      // Two batches' worth: sent to the writing thread (and formatted) before the discard.
+      for (let i = 0; i < 2 * FILLS_BATCH_ROWS; i++)
+        journal.add(rejectOf(i, 1_723_161_600_000_000 + i));
+      await journal.discard();
+      for (let i = 0; i < 2 * FILLS_BATCH_ROWS; i++)
+        journal.add(rejectOf(i, 1_723_161_700_000_000 + i));
+      await expect(journal.finish([], 0)).rejects.toThrow(OutputError);
+      // The rows buffered go with the run: the file was closed with nothing written.
+      expect(readFileSync(join(dir, 'fills.csv'), 'utf8')).toBe('');
+    },
+  );
 });

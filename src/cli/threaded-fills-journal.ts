@@ -44,6 +44,8 @@ export class ThreadedFillsJournal implements FillsSink {
   readonly #reply: Promise<FillsWorkerReply>;
   #sent = 0;
   #ended = false;
+  /** Resolves once the writing thread has closed a discarded run's file. */
+  #closed: Promise<void> = Promise.resolve();
 
   constructor(dir: string) {
     // Created here, so a directory that cannot take it fails the run at once; written there.
@@ -95,12 +97,14 @@ export class ThreadedFillsJournal implements FillsSink {
     throw new OutputError(this.#path, new Error('the run was discarded'));
   }
 
-  discard(): void {
-    if (this.#ended) return;
+  discard(): Promise<void> {
+    if (this.#ended) return this.#closed;
     this.#ended = true;
     this.#post({ type: 'discard' });
     // The thread closes the file and ends by itself; the process need not wait for it.
     this.#worker.unref();
+    this.#closed = this.#reply.then(() => undefined);
+    return this.#closed;
   }
 
   /** Sends the rows packed so far (none: nothing), first waiting while too many are unformatted. */

@@ -346,7 +346,7 @@ async function replay(
     cliReplayRunOptions(),
   )
     .catch((error: unknown) => {
-      fills?.discard();
+      void fills?.discard();
       throw error;
     })
     .finally(() => bar.stop());

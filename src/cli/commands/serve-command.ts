@@ -295,7 +295,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         decisions.unsubscribe();
         clearInterval(fillsFlush);
         journaling?.unsubscribe();
-        fills?.discard();
+        void fills?.discard();
         canary.close();
         throw listenError(error, o.host, port);
       }

@@ -1,0 +1,38 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OutputError } from '../core/errors.js';
+import { FillsFile } from './fills-file.js';
+
+const root = mkdtempSync(join(tmpdir(), 'sc-fills-file-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('FillsFile', () => {
+  it('writes its text and closes', async () => {
+    const path = join(root, 'written.csv');
+    const file = new FillsFile(path, openSync(path, 'w+'), 0, false);
+    file.add('a,b\n');
+    file.add('1,2\n');
+    await expect(file.close()).resolves.toBe('written.csv');
+    expect(readFileSync(path, 'utf8')).toBe('a,b\n1,2\n');
+  });
+
+  it('writes nothing once discarded, not even into the file that reuses its descriptor', async () => {
+    const discardedPath = join(root, 'discarded.csv');
+    const discarded = new FillsFile(discardedPath, openSync(discardedPath, 'w+'), 0, false);
+    discarded.add('buffered row\n');
+    await discarded.discard();
+    // The system hands the freed descriptor number to the next file opened (usually this one).
+    const nextPath = join(root, 'next.csv');
+    const nextFd = openSync(nextPath, 'w+');
+    // More than a buffer's worth: text that would be written at once, not buffered.
+    discarded.add('late row\n'.repeat(200_000));
+    discarded.flush();
+    await expect(discarded.close()).rejects.toThrow(OutputError);
+    expect(readFileSync(nextPath, 'utf8')).toBe('');
+    expect(readFileSync(discardedPath, 'utf8')).toBe('');
+    // Still open: closing the discarded file again did not close the descriptor's new owner.
+    expect(() => closeSync(nextFd)).not.toThrow();
+  });
+});
