@@ -6,85 +6,111 @@ import type { FillsBatch } from './fills-batch.js';
 import { FillsBatchFormatter } from './fills-batch-formatter.js';
 import { FillsFile } from './fills-file.js';
 
-/** What the engine's thread sends the fills.csv thread (cli/threaded-fills-journal.ts). */
+/**
+ * What the engine's thread sends the fills.csv thread (cli/threaded-fills-journal.ts). One thread
+ * may write several files (the lanes of a segmented or A/B/n replay): `journal` says whose.
+ */
 export type FillsWorkerRequest =
   | {
       readonly type: 'open';
+      readonly journal: number;
       /** The file, created (empty) by the engine's thread: this thread opens it again to write. */
       readonly path: string;
-      /** Int32 cell 0: batches formatted so far (the sender waits when too far ahead). */
+      /** Int32 cell 0: the journal's batches formatted so far (the sender waits when too far ahead). */
       readonly consumed: SharedArrayBuffer;
     }
-  | { readonly type: 'batch'; readonly batch: FillsBatch }
-  | { readonly type: 'finish' }
-  | { readonly type: 'discard' };
+  | { readonly type: 'batch'; readonly journal: number; readonly batch: FillsBatch }
+  | { readonly type: 'finish'; readonly journal: number }
+  | { readonly type: 'discard'; readonly journal: number };
 
-/** What the fills.csv thread answers, once, at the end. */
-export type FillsWorkerReply =
+/** What the fills.csv thread answers, once per journal, at its end. */
+export type FillsWorkerReply = { readonly journal: number } & (
   | { readonly type: 'done'; readonly name: string }
   | { readonly type: 'failed'; readonly path: string; readonly reason: string }
-  | { readonly type: 'discarded' };
+  | { readonly type: 'discarded' }
+);
+
+/** One file this thread writes. */
+interface Journal {
+  readonly formatter: FillsBatchFormatter;
+  readonly consumed: Int32Array;
+  file: FillsFile | null;
+  /** Why the file could not be opened or a batch written, reported at the end. */
+  failure: OutputError | null;
+}
 
 /**
- * The thread that formats and writes a replay's fills.csv (cli/threaded-fills-journal.ts): takes
- * the packed batches in order, formats their rows as the in-thread journal would, and writes them.
+ * The thread that formats and writes replays' fills.csv files (cli/threaded-fills-journal.ts):
+ * takes each journal's packed batches in order, formats their rows as the in-thread journal
+ * would, and writes them.
  */
 const port = parentPort;
 if (port === null) throw new Error('fills-journal-worker runs as a worker thread');
 
-const formatter = new FillsBatchFormatter();
-let file: FillsFile | null = null;
-let consumed: Int32Array | null = null;
-/** Why the file could not be opened or a batch written, reported at the end. */
-let failure: OutputError | null = null;
+const journals = new Map<number, Journal>();
+const reply = (message: FillsWorkerReply): void => port.postMessage(message);
 
 port.on('message', (request: FillsWorkerRequest) => {
   switch (request.type) {
-    case 'open':
-      consumed = new Int32Array(request.consumed);
+    case 'open': {
+      const journal: Journal = {
+        formatter: new FillsBatchFormatter(),
+        consumed: new Int32Array(request.consumed),
+        file: null,
+        failure: null,
+      };
+      journals.set(request.journal, journal);
       try {
-        file = new FillsFile(request.path, openSync(request.path, 'r+'), 0, false);
-        file.add(FILLS_CSV_HEADER);
+        journal.file = new FillsFile(request.path, openSync(request.path, 'r+'), 0, false);
+        journal.file.add(FILLS_CSV_HEADER);
       } catch (error) {
-        failure = new OutputError(request.path, error);
+        journal.failure = new OutputError(request.path, error);
       }
       break;
+    }
     case 'batch': {
-      const open = file;
+      const journal = journals.get(request.journal)!;
+      const open = journal.file;
       try {
-        if (open !== null && !open.closed && failure === null)
-          formatter.format(request.batch, (text) => open.add(text));
+        if (open !== null && !open.closed && journal.failure === null)
+          journal.formatter.format(request.batch, (text) => open.add(text));
       } catch (error) {
-        failure = new OutputError(open?.path ?? '', error);
+        journal.failure = new OutputError(open?.path ?? '', error);
       }
       // Counted even when it failed: the engine's thread must never wait on a batch for ever.
-      Atomics.add(consumed!, 0, 1);
-      Atomics.notify(consumed!, 0);
+      Atomics.add(journal.consumed, 0, 1);
+      Atomics.notify(journal.consumed, 0);
       break;
     }
     case 'finish':
-      void finish();
+      void finish(request.journal);
       break;
-    case 'discard':
+    case 'discard': {
+      const id = request.journal;
+      const file = journals.get(id)?.file ?? null;
       void (file?.discard() ?? Promise.resolve()).finally(() => {
-        port.postMessage({ type: 'discarded' } satisfies FillsWorkerReply);
-        port.close();
+        journals.delete(id);
+        reply({ journal: id, type: 'discarded' });
       });
       break;
+    }
   }
 });
 
-async function finish(): Promise<void> {
-  let reply: FillsWorkerReply;
+async function finish(id: number): Promise<void> {
+  const journal = journals.get(id)!;
+  const file = journal.file;
+  let answer: FillsWorkerReply;
   try {
-    if (failure !== null) throw failure;
-    reply = { type: 'done', name: await file!.close() };
+    if (journal.failure !== null) throw journal.failure;
+    answer = { journal: id, type: 'done', name: await file!.close() };
   } catch (error) {
-    reply =
+    answer =
       error instanceof OutputError
-        ? { type: 'failed', path: error.path, reason: error.reason }
-        : { type: 'failed', path: file?.path ?? '', reason: String(error) };
+        ? { journal: id, type: 'failed', path: error.path, reason: error.reason }
+        : { journal: id, type: 'failed', path: file?.path ?? '', reason: String(error) };
   }
-  // The engine's thread ends this thread once it has the reply.
-  port!.postMessage(reply);
+  journals.delete(id);
+  // The engine's thread ends this thread once every journal it serves has its reply.
+  reply(answer);
 }

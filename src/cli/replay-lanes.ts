@@ -7,9 +7,10 @@ import type { ReplayHooks, ReplayResult } from '../engine/run-replay.js';
 import { renderLanesHtml, renderLanesMd, type LanesTable } from '../report/lanes-table.js';
 import { reportDecisionOf } from '../report/report-json.js';
 import type { CliIo } from './cli-io.js';
-import { FillsJournal } from './fills-journal.js';
+import type { FillsSink } from './fills-journal.js';
 import { formatDecisionLine, formatSummary } from './format-summary.js';
 import { createProgressBar } from './progress-bar.js';
+import { fillsSinksOpener } from './threaded-fills-journal.js';
 import { RUN_FILES, type PendingRunDirectory, writeRunOutputs } from './run-directory.js';
 
 /** What a replay in lanes needs of `replay`'s options. */
@@ -79,16 +80,17 @@ export async function replayInLanes<R>(
         throw new OutputError(dir, error);
       }
     }
-  const journals = new Map<string, FillsJournal>();
+  const journals = new Map<string, FillsSink>();
+  const openFills = fillsSinksOpener();
   const bar = createProgressBar(io, spec.totalBytes, 'replay', {
     enabled: options.progress && options.json !== true,
   });
   const label = spec.kind === 'segments' ? 'segment' : 'candidate';
   const hooked: HookedLaneRun[] = spec.lanes.map((lane) => {
     const dir = dirOf(lane.name);
-    // Formatted on this thread: a thread per lane would be as many threads as segments or
-    // candidates, most of them idle (`replay` with one lane formats on a thread of its own).
-    const journal = dir === null || !options.fills ? null : new FillsJournal(dir);
+    // Every lane's fills.csv formatted on one thread beside the engine (on this thread in a
+    // sweep's worker): a thread per lane would be as many threads as lanes, most of them idle.
+    const journal = dir === null || !options.fills ? null : openFills(dir);
     if (journal !== null) journals.set(lane.name, journal);
     const rollout = lane.config.rollout;
     return {

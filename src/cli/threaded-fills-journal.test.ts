@@ -10,6 +10,7 @@ import { EngineOrder } from '../engine/engine-order.js';
 import { SimulatedFill } from '../execution/index.js';
 import { decimalText, FILLS_BATCH_ROWS } from './fills-batch.js';
 import { FillsJournal } from './fills-journal.js';
+import { FillsThread } from './fills-thread.js';
 import { ThreadedFillsJournal } from './threaded-fills-journal.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sc-fills-thread-'));
@@ -170,6 +171,52 @@ describe('ThreadedFillsJournal', () => {
       expect(actual.split('\n').length).toBe(reports.length + 4);
       expect(actual).toBe(expected);
     }
+  });
+
+  it("writes each lane's file as an in-thread journal would, several journals on one thread", async () => {
+    // Three lanes' reports, added in turns as one replay's lanes add them; the second run fails
+    // half-way and is discarded while the others go on.
+    const lanes = [0, 1, 2].map((lane) =>
+      Array.from({ length: 2 * FILLS_BATCH_ROWS + 300 + lane * 77 }, (_, i) => {
+        const tsUs = 1_723_161_600_000_000 + i * 1000;
+        if (i % 97 === 0) return rejectOf(i, tsUs);
+        const price = new Decimal(`${61_000 + lane}.${(i % 100).toString().padStart(2, '0')}`);
+        return fillOf(
+          i,
+          `a${(i + lane) % 7}`,
+          i % 3 === 0 ? 'ETHUSDT' : 'BTCUSDT',
+          1 + (i % 1000),
+          8,
+          price,
+          price.times('0.001'),
+          tsUs,
+        );
+      }),
+    );
+    const thread = new FillsThread();
+    const dirs = lanes.map(() => freshDir());
+    const journals = dirs.map((dir) => new ThreadedFillsJournal(dir, thread));
+    const longest = Math.max(...lanes.map((reports) => reports.length));
+    for (let i = 0; i < longest; i++) {
+      for (const [lane, reports] of lanes.entries()) {
+        if (lane === 1 && i === FILLS_BATCH_ROWS + 10) await journals[1]!.discard();
+        const report = reports[i];
+        if (report !== undefined) journals[lane]!.add(report);
+      }
+    }
+    const marks = [['BTCUSDT', new Decimal('61234.5')]] as const;
+    for (const lane of [0, 2]) {
+      const name = await journals[lane]!.finish(marks, 1_723_161_700_000_000);
+      const expectedDir = freshDir();
+      const expected = new FillsJournal(expectedDir);
+      for (const report of lanes[lane]!) expected.add(report);
+      await expected.finish(marks, 1_723_161_700_000_000);
+      expect(readFileSync(join(dirs[lane]!, name), 'utf8')).toBe(
+        readFileSync(join(expectedDir, 'fills.csv'), 'utf8'),
+      );
+    }
+    await expect(journals[1]!.finish(marks, 0)).rejects.toThrow(OutputError);
+    expect(readFileSync(join(dirs[1]!, 'fills.csv'), 'utf8')).toBe('');
   });
 
   it('fails at once, as the in-thread journal does, when the directory cannot take the file', () => {

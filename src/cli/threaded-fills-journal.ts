@@ -1,20 +1,14 @@
 import { closeSync } from 'node:fs';
-import type { Worker } from 'node:worker_threads';
 import { isMainThread } from 'node:worker_threads';
 import { OutputError } from '../core/errors.js';
 import type { ExecutionReport } from '../core/execution-report.js';
 import type { Decimal } from '../core/money.js';
-import { startWorker } from '../core/start-worker.js';
 import { FillsCsvFormatter } from '../report/fills-csv.js';
 import { FILLS_BATCH_ROWS } from './fills-batch.js';
 import { FillsBatchPacker } from './fills-batch-packer.js';
 import { FillsJournal, openFills, type FillsSink } from './fills-journal.js';
 import type { FillsWorkerReply, FillsWorkerRequest } from './fills-journal-worker.js';
-
-const FILLS_WORKER = new URL(
-  `./fills-journal-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
-  import.meta.url,
-);
+import { FillsThread } from './fills-thread.js';
 
 /** Batches sent and not yet formatted at most: beyond, the engine waits for the writing thread. */
 const BATCHES_IN_FLIGHT = 32;
@@ -32,13 +26,25 @@ export function openFillsSink(dir: string): FillsSink {
 }
 
 /**
+ * The fills.csv journals of several runs of one replay (the lanes of a segmented or A/B/n
+ * replay), each run's file in its own directory: on the process's main thread they share one
+ * writing thread ({@link FillsThread}); on a worker thread (a sweep's) each formats in the thread.
+ */
+export function fillsSinksOpener(): (dir: string) => FillsSink {
+  if (!isMainThread) return (dir) => new FillsJournal(dir);
+  let thread: FillsThread | null = null;
+  return (dir) => new ThreadedFillsJournal(dir, (thread ??= new FillsThread()));
+}
+
+/**
  * A run's fills.csv formatted and written on a worker thread: the same bytes as
  * {@link FillsJournal} (the same formatter, fed the packed fields), with the engine's thread
  * spared the string work (about a fifth of a `replay --out` of a fill-heavy feed, `node --cpu-prof`).
  */
 export class ThreadedFillsJournal implements FillsSink {
   readonly #path: string;
-  readonly #worker: Worker;
+  readonly #thread: FillsThread;
+  readonly #journal: number;
   readonly #packer = new FillsBatchPacker();
   readonly #consumed = new Int32Array(new SharedArrayBuffer(4));
   readonly #reply: Promise<FillsWorkerReply>;
@@ -47,27 +53,19 @@ export class ThreadedFillsJournal implements FillsSink {
   /** Resolves once the writing thread has closed a discarded run's file. */
   #closed: Promise<void> = Promise.resolve();
 
-  constructor(dir: string) {
+  /**
+   * Creates `dir/fills.csv`, written on `thread` (by default a thread of its own, ended with the
+   * journal).
+   */
+  constructor(dir: string, thread: FillsThread = new FillsThread()) {
     // Created here, so a directory that cannot take it fails the run at once; written there.
     const opened = openFills(dir);
     closeSync(opened.fd);
     this.#path = opened.path;
-    this.#worker = startWorker(FILLS_WORKER);
-    const worker = this.#worker;
-    this.#reply = new Promise<FillsWorkerReply>((resolve) => {
-      worker.once('message', resolve);
-      worker.once('error', (error) =>
-        resolve({ type: 'failed', path: this.#path, reason: error.message }),
-      );
-      worker.once('exit', () =>
-        resolve({ type: 'failed', path: this.#path, reason: 'its writing thread stopped' }),
-      );
-    });
-    this.#post({
-      type: 'open',
-      path: this.#path,
-      consumed: this.#consumed.buffer,
-    });
+    this.#thread = thread;
+    const { journal, reply } = thread.open(this.#path, this.#consumed.buffer);
+    this.#journal = journal;
+    this.#reply = reply;
   }
 
   add(report: ExecutionReport): void {
@@ -89,9 +87,8 @@ export class ThreadedFillsJournal implements FillsSink {
     }
     this.#send();
     this.#ended = true;
-    this.#post({ type: 'finish' });
+    this.#post({ type: 'finish', journal: this.#journal });
     const reply = await this.#reply;
-    await this.#worker.terminate();
     if (reply.type === 'done') return reply.name;
     if (reply.type === 'failed') throw new OutputError(reply.path, new Error(reply.reason));
     throw new OutputError(this.#path, new Error('the run was discarded'));
@@ -100,9 +97,9 @@ export class ThreadedFillsJournal implements FillsSink {
   discard(): Promise<void> {
     if (this.#ended) return this.#closed;
     this.#ended = true;
-    this.#post({ type: 'discard' });
-    // The thread closes the file and ends by itself; the process need not wait for it.
-    this.#worker.unref();
+    this.#post({ type: 'discard', journal: this.#journal });
+    // The thread closes the file by itself; the process need not wait for it.
+    this.#thread.unref();
     this.#closed = this.#reply.then(() => undefined);
     return this.#closed;
   }
@@ -126,7 +123,7 @@ export class ThreadedFillsJournal implements FillsSink {
     }
     const batch = this.#packer.take();
     this.#sent++;
-    this.#post({ type: 'batch', batch }, [
+    this.#post({ type: 'batch', journal: this.#journal, batch }, [
       batch.kinds.buffer as ArrayBuffer,
       batch.numbers.buffer as ArrayBuffer,
       batch.codes.buffer as ArrayBuffer,
@@ -135,6 +132,6 @@ export class ThreadedFillsJournal implements FillsSink {
   }
 
   #post(request: FillsWorkerRequest, transfer: ArrayBuffer[] = []): void {
-    this.#worker.postMessage(request, transfer);
+    this.#thread.post(request, transfer);
   }
 }
