@@ -69,7 +69,9 @@ port.on('message', (request: FillsWorkerRequest) => {
       break;
     }
     case 'batch': {
-      const journal = journals.get(request.journal)!;
+      // A journal sends no batch after its finish or discard; one that did is dropped.
+      const journal = journals.get(request.journal);
+      if (journal === undefined) break;
       const open = journal.file;
       try {
         if (open !== null && !open.closed && journal.failure === null)
@@ -98,7 +100,11 @@ port.on('message', (request: FillsWorkerRequest) => {
 });
 
 async function finish(id: number): Promise<void> {
-  const journal = journals.get(id)!;
+  const journal = journals.get(id);
+  if (journal === undefined) {
+    reply({ journal: id, type: 'failed', path: '', reason: 'the run was discarded' });
+    return;
+  }
   const file = journal.file;
   let answer: FillsWorkerReply;
   try {

@@ -22,6 +22,7 @@ interface Served {
 export class FillsThread {
   readonly #worker: Worker;
   readonly #served = new Map<number, Served>();
+  readonly #discarded = new Set<number>();
   #nextJournal = 0;
   /** Why the thread stopped, once it has: every journal still served fails with it. */
   #stopped: string | null = null;
@@ -58,8 +59,14 @@ export class FillsThread {
     if (this.#stopped === null) this.#worker.postMessage(request, transfer);
   }
 
-  /** The process need not wait for this thread (a failed run's files are closed as it ends). */
-  unref(): void {
+  /**
+   * Discards a journal's file (the thread closes it, and the journal's reply says `discarded`).
+   * Once every journal still served is discarded, the process need not wait for the thread.
+   */
+  discard(journal: number): void {
+    this.post({ type: 'discard', journal });
+    this.#discarded.add(journal);
+    for (const served of this.#served.keys()) if (!this.#discarded.has(served)) return;
     this.#worker.unref();
   }
 

@@ -97,9 +97,7 @@ export class ThreadedFillsJournal implements FillsSink {
   discard(): Promise<void> {
     if (this.#ended) return this.#closed;
     this.#ended = true;
-    this.#post({ type: 'discard', journal: this.#journal });
-    // The thread closes the file by itself; the process need not wait for it.
-    this.#thread.unref();
+    this.#thread.discard(this.#journal);
     this.#closed = this.#reply.then(() => undefined);
     return this.#closed;
   }
