@@ -252,6 +252,36 @@ describe('ThreadedFillsJournal', () => {
     },
   );
 
+  it.skipIf(!existsSync('/dev/full'))(
+    'fails only the journal whose disk is full, of two sharing one thread',
+    async () => {
+      const thread = new FillsThread();
+      const fullDir = freshDir();
+      symlinkSync('/dev/full', join(fullDir, 'fills.csv'));
+      const full = new ThreadedFillsJournal(fullDir, thread);
+      const soundDir = freshDir();
+      const sound = new ThreadedFillsJournal(soundDir, thread);
+      const inThreadDir = freshDir();
+      const inThread = new FillsJournal(inThreadDir);
+      for (let i = 0; i < 3 * FILLS_BATCH_ROWS; i++) {
+        const report = rejectOf(i, 1_723_161_600_000_000 + i);
+        full.add(report);
+        sound.add(report);
+        inThread.add(report);
+      }
+      await expect(full.finish([], 0)).rejects.toMatchObject({
+        code: 'E_OUTPUT',
+        path: join(fullDir, 'fills.csv'),
+        reason: expect.stringMatching(/ENOSPC|no space/i) as unknown,
+      });
+      const name = await sound.finish([], 0);
+      await inThread.finish([], 0);
+      expect(readFileSync(join(soundDir, name), 'utf8')).toBe(
+        readFileSync(join(inThreadDir, 'fills.csv'), 'utf8'),
+      );
+    },
+  );
+
   it.each([
     ['in a thread of its own', (dir: string) => new ThreadedFillsJournal(dir)],
     ['in the thread', (dir: string) => new FillsJournal(dir)],
