@@ -48,14 +48,10 @@ const fillOf = (
   const arm = sequence % 3 === 0 ? 'canary' : 'stable';
   const order = new EngineOrder(
     sequence,
+    { arm, symbol, tsUs: tsUs - 1500, price: 100, decimals },
     account,
-    arm,
-    symbol,
     side,
     steps,
-    decimals,
-    tsUs - 1500,
-    100,
     null,
     0,
   );

@@ -5,7 +5,15 @@ import { QTY_DIGITS, toRaw } from '../ledger/fixed-point.js';
 import { EngineOrder } from './engine-order.js';
 
 const order = (steps: number, decimals: number): EngineOrder<string> =>
-  new EngineOrder(1, 'a1', 'canary', 'BTCUSDT', 'buy', steps, decimals, 5, 60000, 'slot', 0);
+  new EngineOrder(
+    1,
+    { arm: 'canary', symbol: 'BTCUSDT', tsUs: 5, price: 60000, decimals },
+    'a1',
+    'buy',
+    steps,
+    'slot',
+    0,
+  );
 
 describe('EngineOrder', () => {
   it('its quantity, float and raw units are the same number (property)', () => {

@@ -9,64 +9,80 @@ import { stepsToDecimalString, trimmedDecimalString } from './quantity-steps.js'
 const FLOAT_POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 /**
- * An order as the engine sends it: a whole number of quantity steps, and the engine's own record
- * of the account it is for (`slot`), so that its fill or reject reaches the account's books with
- * no lookup by id. The quantity's decimal is built only when read (a bot's order report, a
- * reject's message); the venue and the books read `quantityNum` and `quantityRaw`.
+ * What every order of one decision shares: the arm and symbol, the decision's event time and
+ * price, and the quantity step. One object per decision, not a copy per order: a target change
+ * over 100,000 accounts sends 100,000 orders, kept while they are in flight.
+ */
+export interface OrderDecision {
+  readonly arm: Arm;
+  readonly symbol: string;
+  readonly tsUs: number;
+  readonly price: number;
+  /** Decimal places of a quantity step (0..18, the books' scale): quantity = steps × 10^-decimals. */
+  readonly decimals: number;
+}
+
+/**
+ * An order as the engine sends it: a whole number of quantity steps, its decision (shared with
+ * the decision's other orders) and the engine's own record of the account it is for (`slot`), so
+ * that its fill or reject reaches the account's books with no lookup by id. The quantity's
+ * decimal is built only when read (a bot's order report, a reject's message); the venue and the
+ * books read `quantityNum` and `quantityRaw`.
  */
 export class EngineOrder<Slot> implements Order {
   readonly accountId: string;
   readonly arm: Arm;
   readonly symbol: string;
   readonly side: Side;
-  readonly decisionTsUs: number;
-  readonly decisionPrice: number;
   /** Quantity in whole steps of 10^-decimals base units, > 0. */
   readonly steps: number;
-  /**
-   * `steps × 10^-decimals` as a float: one correctly rounded division of exact integers, so the
-   * same float as any correctly rounded reading of the quantity's decimal.
-   */
-  readonly quantityNum: number;
   /** The engine's record of the order's account. */
   readonly slot: Slot;
   /** The account's row in the engine (see {@link Order.accountSeq}). */
   readonly accountSeq: number;
-  readonly #decimals: number;
+  readonly #decision: OrderDecision;
   /** The arm's order sequence number (the id is `<arm>-<sequence>`, built when read). */
   readonly #sequence: number;
   #orderId: string | null = null;
   #quantity: Decimal | null = null;
-  #quantityRaw: bigint | null = null;
 
-  /**
-   * @param steps quantity steps, a positive safe integer; `decimals` in 0..18 (the books' scale).
-   */
+  /** @param steps quantity steps, a positive safe integer. */
   constructor(
     sequence: number,
+    decision: OrderDecision,
     accountId: string,
-    arm: Arm,
-    symbol: string,
     side: Side,
     steps: number,
-    decimals: number,
-    decisionTsUs: number,
-    decisionPrice: number,
     slot: Slot,
     accountSeq: number,
   ) {
     this.#sequence = sequence;
+    this.#decision = decision;
     this.accountId = accountId;
-    this.arm = arm;
-    this.symbol = symbol;
+    this.arm = decision.arm;
+    this.symbol = decision.symbol;
     this.side = side;
     this.steps = steps;
-    this.#decimals = decimals;
-    this.quantityNum = steps / (FLOAT_POW10[decimals] ?? 10 ** decimals);
-    this.decisionTsUs = decisionTsUs;
-    this.decisionPrice = decisionPrice;
     this.slot = slot;
     this.accountSeq = accountSeq;
+  }
+
+  get decisionTsUs(): number {
+    return this.#decision.tsUs;
+  }
+
+  get decisionPrice(): number {
+    return this.#decision.price;
+  }
+
+  /**
+   * `steps × 10^-decimals` as a float: one correctly rounded division of exact integers, so the
+   * same float as any correctly rounded reading of the quantity's decimal. Computed when read: a
+   * float field would be a heap number of its own per order, kept as long as the order is in
+   * flight.
+   */
+  get quantityNum(): number {
+    return this.steps / (FLOAT_POW10[this.decimals] ?? 10 ** this.decimals);
   }
 
   /** The arm's order sequence number: the id is `<arm>-<sequence>`. */
@@ -81,12 +97,12 @@ export class EngineOrder<Slot> implements Order {
 
   /** Base units, exact: `steps × 10^-decimals`. */
   get quantity(): Decimal {
-    return (this.#quantity ??= new Decimal(stepsToDecimalString(this.steps, this.#decimals)));
+    return (this.#quantity ??= new Decimal(stepsToDecimalString(this.steps, this.decimals)));
   }
 
   /** Decimal places of a quantity step: the quantity is `steps × 10^-decimals`. */
   get decimals(): number {
-    return this.#decimals;
+    return this.#decision.decimals;
   }
 
   /**
@@ -94,12 +110,16 @@ export class EngineOrder<Slot> implements Order {
    * from the steps without a decimal: for fills.csv, a row per fill.
    */
   get quantityText(): string {
-    return trimmedDecimalString(this.steps, this.#decimals);
+    return trimmedDecimalString(this.steps, this.decimals);
   }
 
-  /** The quantity in the books' raw units (10⁻¹⁸ base units); read twice per fill, built once. */
+  /**
+   * The quantity in the books' raw units (10⁻¹⁸ base units), built when read (not kept: a
+   * `bigint` stored on an order already in the old generation would be copied there by the next
+   * scavenge; the engine remembers the one it reads twice).
+   */
   get quantityRaw(): bigint {
-    return (this.#quantityRaw ??= BigInt(this.steps) * pow10(QTY_DIGITS - this.#decimals));
+    return BigInt(this.steps) * pow10(QTY_DIGITS - this.decimals);
   }
 
   /** The order as a plain object, every field a value (what `JSON.stringify` and tests see). */

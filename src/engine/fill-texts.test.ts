@@ -11,7 +11,15 @@ import { FillTexts } from './fill-texts.js';
 const Exact = Decimal.clone({ precision: 200 });
 
 function order(steps: number, decimals: number): EngineOrder<null> {
-  return new EngineOrder(1, 'a1', 'canary', 'BTCUSDT', 'buy', steps, decimals, 0, 100, null, 0);
+  return new EngineOrder(
+    1,
+    { arm: 'canary', symbol: 'BTCUSDT', tsUs: 0, price: 100, decimals },
+    'a1',
+    'buy',
+    steps,
+    null,
+    0,
+  );
 }
 
 function fill(steps: number, decimals: number, feePerUnit: Decimal): SimulatedFill {

@@ -13,7 +13,7 @@ import { Ledger, type ArmEquityNum, type LedgerAccount } from '../ledger/index.j
 import { IntervalBoundaries, type EquitySample, type MetricsInput } from '../metrics/index.js';
 import { overridesOf, Router } from '../router/index.js';
 import { DecisionTimer, type DecisionTime } from './decision-timer.js';
-import { EngineOrder } from './engine-order.js';
+import { EngineOrder, type OrderDecision } from './engine-order.js';
 import { PendingSteps } from './pending-steps.js';
 import type { EngineConfig } from './replay-config.js';
 
@@ -60,6 +60,8 @@ interface ArmRuntime {
   strategyErrors: number;
   firstStrategyError: string | null;
   orderSeq: number;
+  /** The decision of the arm's last order: the next orders of the same decision share it. */
+  lastDecision: OrderDecision | null;
   /** Orders not sent because their value was below the venue's minimum (dust). */
   ordersBelowMinNotional: number;
   /** Wall-clock time of the strategy's decisions (sampled; never in report.json). */
@@ -151,6 +153,9 @@ export class TradingEngine {
   } = { accounts: 0, capital: 0, maxAccounts: 0, maxCapital: 0, capitalMinutes: 0, sinceUs: -1 };
   /** One point per change of the canary's weight or real accounts (same time: the last wins). */
   readonly #exposureHistory: CanaryExposurePoint[] = [];
+  /** The last order {@link #quantityRawOf} read, and its raw quantity. */
+  #rawOrder: EngineOrder<AccountSlot> | null = null;
+  #raw = 0n;
   readonly #emitReport = (report: ExecutionReport, order: EngineOrder<AccountSlot>): void =>
     this.#onReport(report, order);
   readonly #emitEquityAt = (tsUs: number): void => this.#emitEquity(tsUs);
@@ -194,7 +199,7 @@ export class TradingEngine {
           fillPrice,
           config.maxLeverage,
           order.slot.books,
-          order.quantityRaw,
+          this.#quantityRawOf(order),
         ),
       canaryWeightBps: this.#canaryWeightBps(),
       // A shadow step's paper copy executes like the account it copies (same slippage offset).
@@ -608,16 +613,17 @@ export class TradingEngine {
       runtime.ordersBelowMinNotional++;
       return;
     }
+    let decision = runtime.lastDecision;
+    if (decision?.tsUs !== nowUs || decision.symbol !== symbol || decision.price !== price) {
+      decision = { arm: runtime.arm, symbol, tsUs: nowUs, price, decimals: this.#quantityDecimals };
+      runtime.lastDecision = decision;
+    }
     const order = new EngineOrder(
       ++runtime.orderSeq,
+      decision,
       slot.account.id,
-      runtime.arm,
-      symbol,
       steps > 0 ? 'buy' : 'sell',
       Math.abs(steps),
-      this.#quantityDecimals,
-      nowUs,
-      price,
       slot,
       slot.row,
     );
@@ -631,6 +637,18 @@ export class TradingEngine {
     if (rejected !== null) this.#onReport(rejected, order);
   }
 
+  /**
+   * `order.quantityRaw`, remembered for the last order read: the venue's buying-power check and
+   * the books read it for the same fill, one after the other.
+   */
+  #quantityRawOf(order: EngineOrder<AccountSlot>): bigint {
+    if (order !== this.#rawOrder) {
+      this.#raw = order.quantityRaw;
+      this.#rawOrder = order;
+    }
+    return this.#raw;
+  }
+
   /** A fill or reject of `order` (an order of this engine: its slot is open until it settles). */
   #onReport(report: ExecutionReport, order: EngineOrder<AccountSlot>): void {
     const slot = order.slot;
@@ -640,7 +658,7 @@ export class TradingEngine {
       slot.ledger.applyFill(
         report,
         slot.books,
-        order.quantityRaw,
+        this.#quantityRawOf(order),
         report instanceof SimulatedFill ? report.feePerUnit : undefined,
       );
       this.#sampledBeforeFlow = false;
@@ -775,6 +793,7 @@ function newArmRuntime(
     strategyErrors: 0,
     firstStrategyError: null,
     orderSeq: 0,
+    lastDecision: null,
     ordersBelowMinNotional: 0,
     timer: new DecisionTimer(wallClockMs),
   };

@@ -1,42 +1,49 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decimal } from '../core/money.js';
-import type { Order } from '../core/order.js';
-import { OrderHeap, type PendingOrder } from './order-heap.js';
+import { OrderHeap } from './order-heap.js';
 
-const order: Order = {
-  orderId: 'stable-1',
-  accountId: 'a',
-  arm: 'stable',
-  symbol: 'BTCUSDT',
-  side: 'buy',
-  quantity: new Decimal('1'),
-  decisionTsUs: 0,
-  decisionPrice: 1,
-};
+/** A stand-in order: the heap only keeps it. */
+interface Entry {
+  readonly arrivalUs: number;
+  readonly seq: number;
+  readonly tag: number;
+}
 
-const entry = (arrivalUs: number, seq: number): PendingOrder => ({
-  order,
-  arrivalUs,
-  seq,
-  injectedReject: false,
-  level: 0,
-  offset: null,
-});
+const entry = (arrivalUs: number, seq: number, tag = seq % 7): Entry => ({ arrivalUs, seq, tag });
 
-const byKey = (a: PendingOrder, b: PendingOrder): number =>
-  a.arrivalUs - b.arrivalUs || a.seq - b.seq;
+const byKey = (a: Entry, b: Entry): number => a.arrivalUs - b.arrivalUs || a.seq - b.seq;
+
+const push = (heap: OrderHeap<Entry>, e: Entry): void => heap.push(e, e.arrivalUs, e.seq, e.tag);
+
+/** Pops one order and checks that the popped key and tag are the order's own. */
+function popChecked(heap: OrderHeap<Entry>): Entry | undefined {
+  const popped = heap.pop();
+  if (popped !== undefined) {
+    expect([heap.poppedArrivalUs, heap.poppedSeq, heap.poppedTag]).toEqual([
+      popped.arrivalUs,
+      popped.seq,
+      popped.tag,
+    ]);
+  }
+  return popped;
+}
+
+function drain(heap: OrderHeap<Entry>): Entry[] {
+  const out: Entry[] = [];
+  for (let e = popChecked(heap); e !== undefined; e = popChecked(heap)) out.push(e);
+  return out;
+}
 
 describe('OrderHeap', () => {
   it('is empty at first', () => {
-    const heap = new OrderHeap();
+    const heap = new OrderHeap<Entry>();
     expect(heap.size).toBe(0);
     expect(heap.pop()).toBeUndefined();
     expect(heap.peekArrivalUs()).toBe(Number.POSITIVE_INFINITY);
   });
 
-  it('pops by arrival, then by submission sequence', () => {
-    const heap = new OrderHeap();
+  it('pops by arrival, then by submission sequence, with each order its own key and tag', () => {
+    const heap = new OrderHeap<Entry>();
     for (const [arrival, seq] of [
       [30, 0],
       [10, 1],
@@ -44,9 +51,9 @@ describe('OrderHeap', () => {
       [10, 3],
       [5, 4],
     ] as const)
-      heap.push(entry(arrival, seq));
-    expect(heap.peekArrivalUs()).toBe(5);
-    expect(heap.drain().map((e) => [e.arrivalUs, e.seq])).toEqual([
+      push(heap, entry(arrival, seq));
+    expect([heap.peekArrivalUs(), heap.peekSeq()]).toEqual([5, 4]);
+    expect(drain(heap).map((e) => [e.arrivalUs, e.seq])).toEqual([
       [5, 4],
       [10, 1],
       [10, 3],
@@ -61,35 +68,51 @@ describe('OrderHeap', () => {
       fc.property(
         fc.array(fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constant(-1)), { maxLength: 200 }),
         (ops) => {
-          const heap = new OrderHeap();
-          const reference: PendingOrder[] = [];
+          const heap = new OrderHeap<Entry>();
+          const reference: Entry[] = [];
           let seq = 0;
           for (const op of ops) {
             if (op < 0) {
               reference.sort(byKey);
-              expect(heap.pop()).toBe(reference.shift());
+              expect(popChecked(heap)).toBe(reference.shift());
             } else {
               const e = entry(op, seq++);
-              heap.push(e);
+              push(heap, e);
               reference.push(e);
             }
             expect(heap.size).toBe(reference.length);
+            if (reference.length > 0) {
+              const first = [...reference].sort(byKey)[0]!;
+              expect([heap.peekArrivalUs(), heap.peekSeq()]).toEqual([first.arrivalUs, first.seq]);
+            }
           }
-          expect(heap.drain()).toEqual(reference.sort(byKey));
+          expect(drain(heap)).toEqual(reference.sort(byKey));
         },
       ),
     );
   });
 
-  it('grows past its first capacity and keeps no settled order', () => {
-    const heap = new OrderHeap();
-    const entries = Array.from({ length: 1000 }, (_, i) => entry((i * 7919) % 1000, i));
-    for (const e of entries) heap.push(e);
+  it('grows past its first capacity, keeping every tag with its order', () => {
+    const heap = new OrderHeap<Entry>();
+    const entries = Array.from({ length: 1000 }, (_, i) =>
+      entry((i * 7919) % 1000, i, (i * 31) % 1_000_003),
+    );
+    for (const e of entries) push(heap, e);
     expect(heap.size).toBe(1000);
     expect(heap.peekArrivalUs()).toBe(0);
-    const popped = heap.drain();
-    expect(popped.map((e) => e.seq)).toEqual([...entries].sort(byKey).map((e) => e.seq));
-    expect(heap.peek()).toBeUndefined();
+    expect(drain(heap)).toEqual([...entries].sort(byKey));
     expect(heap.pop()).toBeUndefined();
+  });
+
+  it('drains into a list in settling order', () => {
+    const heap = new OrderHeap<Entry>();
+    const entries = [entry(3, 0), entry(1, 1), entry(3, 2), entry(2, 3)];
+    for (const e of entries) push(heap, e);
+    const into: { order: Entry; arrivalUs: number; seq: number }[] = [];
+    heap.drainInto(into);
+    expect(into.map(({ order, arrivalUs, seq }) => [order, arrivalUs, seq])).toEqual(
+      [...entries].sort(byKey).map((e) => [e, e.arrivalUs, e.seq]),
+    );
+    expect(heap.size).toBe(0);
   });
 });

@@ -22,7 +22,7 @@ import {
 import { faultLevels } from './fault-levels.js';
 import { describeFillModel, type FillModelDescription } from './fill-model-description.js';
 import { LatencySampler } from './latency-sampler.js';
-import { OrderHeap, settlesBefore, type PendingOrder } from './order-heap.js';
+import { OrderHeap } from './order-heap.js';
 import { OutageSchedule } from './outage-schedule.js';
 import { SimulatedFill } from './simulated-fill.js';
 
@@ -315,14 +315,14 @@ export class SimulatedBroker<O extends Order = Order> {
       heaps = [new OrderHeap<O>(), new OrderHeap<O>()];
       this.#heaps.set(order.symbol, heaps);
     }
-    heaps[order.side === 'buy' ? SIDE_BUY : SIDE_SELL].push({
+    // Drawn (and remembered) when the account's first order is accepted; read again at settling.
+    if (this.#accountSlippageSdBps !== 0) this.#offsetOf(order.accountId);
+    heaps[order.side === 'buy' ? SIDE_BUY : SIDE_SELL].push(
       order,
-      arrivalUs: nowUs + Math.round(latencyMs * 1000),
-      seq: this.#seq++,
-      injectedReject,
-      level: levelIndex,
-      offset: this.#accountSlippageSdBps === 0 ? null : this.#offsetOf(order.accountId),
-    });
+      nowUs + Math.round(latencyMs * 1000),
+      this.#seq++,
+      pendingTag(levelIndex, injectedReject),
+    );
     this.#pending++;
     return null;
   }
@@ -351,9 +351,9 @@ export class SimulatedBroker<O extends Order = Order> {
     this.#fillPrice.fill(null);
     this.#feePerUnit.fill(null);
     do {
-      const entry = next.pop()!;
+      const order = next.pop()!;
       this.#pending--;
-      emit(this.#settle(entry, event), entry.order);
+      emit(this.#settle(order, next.poppedArrivalUs, next.poppedTag, event), order);
       next = nextDue(buys, sells, nowUs);
     } while (next !== null);
   }
@@ -363,9 +363,9 @@ export class SimulatedBroker<O extends Order = Order> {
    * (arrival, submission) order.
    */
   expirePending(nowUs: number, emit: (report: ExecutionReport, order: O) => void): void {
-    const all: PendingOrder<O>[] = [];
+    const all: { order: O; arrivalUs: number; seq: number }[] = [];
     for (const heaps of this.#heaps.values()) {
-      for (const heap of heaps) all.push(...heap.drain());
+      for (const heap of heaps) heap.drainInto(all);
     }
     this.#pending = 0;
     all.sort((a, b) => a.arrivalUs - b.arrivalUs || a.seq - b.seq);
@@ -383,8 +383,8 @@ export class SimulatedBroker<O extends Order = Order> {
     return describeFillModel(this.#config, this.#injections);
   }
 
-  #settle(entry: PendingOrder<O>, event: MarketEvent): ExecutionReport {
-    const { order } = entry;
+  /** Settles `order`, which reached the venue at `arrivalUs`, pending with `tag`, at `event`. */
+  #settle(order: O, arrivalUs: number, tag: number, event: MarketEvent): ExecutionReport {
     if (this.#outages !== null) {
       const outage = this.#outages.windowAt(event.tsUs);
       if (outage !== null) {
@@ -397,8 +397,9 @@ export class SimulatedBroker<O extends Order = Order> {
         );
       }
     }
-    const level = this.#levels[entry.level]!;
-    if (entry.injectedReject) {
+    const levelIndex = tag >> 1;
+    const level = this.#levels[levelIndex]!;
+    if ((tag & 1) === 1) {
       const from =
         level.fromWeightBps === 0 ? '' : `, from a canary weight of ${level.fromWeightBps / 100}%`;
       return reject(
@@ -409,11 +410,11 @@ export class SimulatedBroker<O extends Order = Order> {
       );
     }
     const side = order.side === 'buy' ? SIDE_BUY : SIDE_SELL;
-    const slot = entry.level * 2 + side;
+    const slot = levelIndex * 2 + side;
     let price: Decimal;
     let priceNum: number;
     let feePerUnit: Decimal;
-    const offset = entry.offset;
+    const offset = this.#accountSlippageSdBps === 0 ? null : this.#offsetOf(order.accountId);
     if (offset === null) {
       price = this.#fillPrice[slot] ?? this.#priceFor(event, slot, side, level);
       priceNum = this.#fillPriceNum[slot]!;
@@ -460,7 +461,7 @@ export class SimulatedBroker<O extends Order = Order> {
       event.tsUs,
       price,
       feePerUnit,
-      (entry.arrivalUs - order.decisionTsUs) / 1000,
+      (arrivalUs - order.decisionTsUs) / 1000,
       slippageBps,
     );
   }
@@ -521,19 +522,27 @@ export class SimulatedBroker<O extends Order = Order> {
   }
 }
 
-/** Of two heaps (null: not fillable by this event), the one whose head settles next, if due. */
-function nextDue<O extends Order>(
+/** A pending order's heap tag: its fault level's index and its injected-reject coin. */
+function pendingTag(levelIndex: number, injectedReject: boolean): number {
+  return levelIndex * 2 + (injectedReject ? 1 : 0);
+}
+
+/**
+ * Of two heaps (null: not fillable by this event), the one whose head settles next, if due:
+ * earlier arrival, then earlier submission.
+ */
+function nextDue<O>(
   a: OrderHeap<O> | null,
   b: OrderHeap<O> | null,
   nowUs: number,
 ): OrderHeap<O> | null {
-  const headA = a?.peek();
-  const headB = b?.peek();
-  const dueA = headA !== undefined && headA.arrivalUs <= nowUs ? headA : undefined;
-  const dueB = headB !== undefined && headB.arrivalUs <= nowUs ? headB : undefined;
-  if (dueA === undefined) return dueB === undefined ? null : b;
-  if (dueB === undefined) return a;
-  return settlesBefore(dueA, dueB) ? a : b;
+  const arrivalA = a === null ? Number.POSITIVE_INFINITY : a.peekArrivalUs();
+  const arrivalB = b === null ? Number.POSITIVE_INFINITY : b.peekArrivalUs();
+  const dueA = arrivalA <= nowUs;
+  const dueB = arrivalB <= nowUs;
+  if (!dueA) return dueB ? b : null;
+  if (!dueB) return a;
+  return arrivalA < arrivalB || (arrivalA === arrivalB && a!.peekSeq() < b!.peekSeq()) ? a : b;
 }
 
 function reject(order: Order, tsUs: number, reason: RejectReason, message: string): RejectReport {
