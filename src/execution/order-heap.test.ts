@@ -1,32 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OrderHeap } from './order-heap.js';
+import { byKey, popChecked, type QueuedEntry } from './test-support/queued-entry.js';
 
-/** A stand-in order: the heap only keeps it. */
-interface Entry {
-  readonly arrivalUs: number;
-  readonly seq: number;
-  readonly tag: number;
-}
+type Entry = QueuedEntry;
 
 const entry = (arrivalUs: number, seq: number, tag = seq % 7): Entry => ({ arrivalUs, seq, tag });
 
-const byKey = (a: Entry, b: Entry): number => a.arrivalUs - b.arrivalUs || a.seq - b.seq;
-
 const push = (heap: OrderHeap<Entry>, e: Entry): void => heap.push(e, e.arrivalUs, e.seq, e.tag);
-
-/** Pops one order and checks that the popped key and tag are the order's own. */
-function popChecked(heap: OrderHeap<Entry>): Entry | undefined {
-  const popped = heap.pop();
-  if (popped !== undefined) {
-    expect([heap.poppedArrivalUs, heap.poppedSeq, heap.poppedTag]).toEqual([
-      popped.arrivalUs,
-      popped.seq,
-      popped.tag,
-    ]);
-  }
-  return popped;
-}
 
 function drain(heap: OrderHeap<Entry>): Entry[] {
   const out: Entry[] = [];

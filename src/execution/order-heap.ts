@@ -1,6 +1,7 @@
 /**
- * Binary min-heap of the orders waiting to reach the venue, keyed by (arrival, submission
- * sequence): push and pop O(log n), peek O(1). What the venue keeps of a pending order besides
+ * Binary min-heap of orders waiting to reach the venue, keyed by (arrival, submission
+ * sequence): push and pop O(log n), peek O(1). `PendingOrders` (pending-orders.ts) keeps here the orders that
+ * come a few at a time (a large batch becomes a sorted run instead). What the venue keeps of a pending order besides
  * the order itself (its arrival, its sequence, and a small integer `tag`: the fault level and the
  * injected-reject coin) lives in typed arrays beside the orders, so a pending order is no object
  * of its own and sifting compares numbers in contiguous arrays, never reading an order. With

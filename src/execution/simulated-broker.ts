@@ -22,7 +22,7 @@ import {
 import { faultLevels } from './fault-levels.js';
 import { describeFillModel, type FillModelDescription } from './fill-model-description.js';
 import { LatencySampler } from './latency-sampler.js';
-import { OrderHeap } from './order-heap.js';
+import { PendingOrders } from './pending-orders.js';
 import { OutageSchedule } from './outage-schedule.js';
 import { SimulatedFill } from './simulated-fill.js';
 
@@ -159,7 +159,7 @@ export class SimulatedBroker<O extends Order = Order> {
   readonly #offsets = new Map<string, AccountOffset | null>();
   readonly #outages: OutageSchedule | null;
   /** Per symbol, the pending orders of each side: `[buys, sells]`. */
-  readonly #heaps = new Map<string, readonly [OrderHeap<O>, OrderHeap<O>]>();
+  readonly #heaps = new Map<string, readonly [PendingOrders<O>, PendingOrders<O>]>();
   #pending = 0;
   #seq = 0;
   // Per-event price cache, reset only when something is due: base price per side, then the fill
@@ -312,7 +312,7 @@ export class SimulatedBroker<O extends Order = Order> {
     }
     let heaps = this.#heaps.get(order.symbol);
     if (heaps === undefined) {
-      heaps = [new OrderHeap<O>(), new OrderHeap<O>()];
+      heaps = [new PendingOrders<O>(), new PendingOrders<O>()];
       this.#heaps.set(order.symbol, heaps);
     }
     // Drawn (and remembered) when the account's first order is accepted; read again at settling.
@@ -532,10 +532,10 @@ function pendingTag(levelIndex: number, injectedReject: boolean): number {
  * earlier arrival, then earlier submission.
  */
 function nextDue<O>(
-  a: OrderHeap<O> | null,
-  b: OrderHeap<O> | null,
+  a: PendingOrders<O> | null,
+  b: PendingOrders<O> | null,
   nowUs: number,
-): OrderHeap<O> | null {
+): PendingOrders<O> | null {
   const arrivalA = a === null ? Number.POSITIVE_INFINITY : a.peekArrivalUs();
   const arrivalB = b === null ? Number.POSITIVE_INFINITY : b.peekArrivalUs();
   const dueA = arrivalA <= nowUs;

@@ -1,0 +1,232 @@
+import { OrderHeap } from './order-heap.js';
+
+/** Pushes sorted at once (a target change's orders) at or above this count become a sorted run. */
+const RUN_MIN = 32;
+/** More sorted runs than this are folded into the heap (bounds the scan for the earliest). */
+const MAX_RUNS = 16;
+/** 2^53: the float integers below it are exact. */
+const EXACT_LIMIT = 2 ** 53;
+
+/** Orders sorted by (arrival, sequence), consumed from `head` on. */
+interface SortedRun<O> {
+  readonly orders: O[];
+  readonly arrival: Float64Array;
+  readonly seq: Float64Array;
+  readonly tag: Int32Array;
+  head: number;
+}
+
+/**
+ * The venue's orders waiting to reach it, taken out by (arrival, submission sequence): the
+ * earliest first, ties in submission order. Same contract as {@link OrderHeap}, built for the
+ * way orders come: a target change submits one order per account of the arm at once, all before
+ * the next one is taken out. Pushes are kept unsorted until the queue is next read; then a batch
+ * of {@link RUN_MIN} or more is sorted in one go (a typed-array sort of integer keys) into a run
+ * read from its head, and a smaller one goes into a binary heap. Taking an order out of a run is
+ * reading the next slot of four arrays, where a heap of 100,000 sifts through seventeen levels of
+ * them, a cache miss or more each. The earliest order is the earliest of the heap's head and the
+ * runs' heads (at most {@link MAX_RUNS} runs: more are folded into the heap).
+ */
+export class PendingOrders<O> {
+  readonly #heap = new OrderHeap<O>();
+  #runs: SortedRun<O>[] = [];
+  // Pushed since the queue was last read, in push (so sequence) order.
+  readonly #newOrders: O[] = [];
+  readonly #newArrival: number[] = [];
+  readonly #newSeq: number[] = [];
+  readonly #newTag: number[] = [];
+  #size = 0;
+  /** Where the earliest order is (-1: the heap, else a run's index), when `#bestKnown`. */
+  #best = -1;
+  #bestKnown = true;
+  #poppedArrivalUs = Number.NaN;
+  #poppedSeq = Number.NaN;
+  #poppedTag = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Arrival of the earliest order, µs, or +Infinity when empty. */
+  peekArrivalUs(): number {
+    if (this.#size === 0) return Number.POSITIVE_INFINITY;
+    const best = this.#bestIndex();
+    if (best < 0) return this.#heap.peekArrivalUs();
+    const run = this.#runs[best]!;
+    return run.arrival[run.head]!;
+  }
+
+  /** Submission sequence of the earliest order (meaningless when empty). */
+  peekSeq(): number {
+    const best = this.#bestIndex();
+    if (best < 0) return this.#heap.peekSeq();
+    const run = this.#runs[best]!;
+    return run.seq[run.head]!;
+  }
+
+  /** Arrival, µs, of the order the last {@link pop} returned. */
+  get poppedArrivalUs(): number {
+    return this.#poppedArrivalUs;
+  }
+
+  /** Submission sequence of the order the last {@link pop} returned. */
+  get poppedSeq(): number {
+    return this.#poppedSeq;
+  }
+
+  /** Tag of the order the last {@link pop} returned. */
+  get poppedTag(): number {
+    return this.#poppedTag;
+  }
+
+  /**
+   * Adds `order`, reaching the venue at `arrivalUs`, submitted `seq`-th (unique and increasing
+   * from push to push: it breaks arrival ties in submission order), with `tag` (a 32-bit integer
+   * kept for the caller).
+   */
+  push(order: O, arrivalUs: number, seq: number, tag: number): void {
+    this.#newOrders.push(order);
+    this.#newArrival.push(arrivalUs);
+    this.#newSeq.push(seq);
+    this.#newTag.push(tag);
+    this.#size++;
+    this.#bestKnown = false;
+  }
+
+  /**
+   * Removes and returns the earliest order, or undefined when empty; its arrival, sequence and
+   * tag are then {@link poppedArrivalUs}, {@link poppedSeq} and {@link poppedTag}.
+   */
+  pop(): O | undefined {
+    if (this.#size === 0) return undefined;
+    const best = this.#bestIndex();
+    this.#size--;
+    this.#bestKnown = false;
+    if (best < 0) {
+      const heap = this.#heap;
+      const order = heap.pop()!;
+      this.#poppedArrivalUs = heap.poppedArrivalUs;
+      this.#poppedSeq = heap.poppedSeq;
+      this.#poppedTag = heap.poppedTag;
+      return order;
+    }
+    const runs = this.#runs;
+    const run = runs[best]!;
+    const at = run.head;
+    const order = run.orders[at]!;
+    this.#poppedArrivalUs = run.arrival[at]!;
+    this.#poppedSeq = run.seq[at]!;
+    this.#poppedTag = run.tag[at]!;
+    run.head = at + 1;
+    if (run.head === run.orders.length) {
+      runs[best] = runs[runs.length - 1]!;
+      runs.pop();
+    }
+    return order;
+  }
+
+  /** Empties the queue into `into`, in (arrival, sequence) order. */
+  drainInto(into: { order: O; arrivalUs: number; seq: number }[]): void {
+    for (let order = this.pop(); order !== undefined; order = this.pop())
+      into.push({ order, arrivalUs: this.#poppedArrivalUs, seq: this.#poppedSeq });
+  }
+
+  /** Where the earliest order is: -1 for the heap, else the index of its run. Not empty. */
+  #bestIndex(): number {
+    if (this.#bestKnown) return this.#best;
+    if (this.#newOrders.length > 0) this.#sortNew();
+    const heap = this.#heap;
+    let best = -1;
+    let bestArrival = heap.size === 0 ? Number.POSITIVE_INFINITY : heap.peekArrivalUs();
+    let bestSeq = heap.size === 0 ? Number.POSITIVE_INFINITY : heap.peekSeq();
+    const runs = this.#runs;
+    for (let r = 0; r < runs.length; r++) {
+      const run = runs[r]!;
+      const arrival = run.arrival[run.head]!;
+      const seq = run.seq[run.head]!;
+      if (arrival < bestArrival || (arrival === bestArrival && seq < bestSeq)) {
+        best = r;
+        bestArrival = arrival;
+        bestSeq = seq;
+      }
+    }
+    this.#best = best;
+    this.#bestKnown = true;
+    return best;
+  }
+
+  /** Moves the pushes not yet sorted into the heap (a few) or into a new sorted run. */
+  #sortNew(): void {
+    const orders = this.#newOrders;
+    const arrival = this.#newArrival;
+    const seq = this.#newSeq;
+    const tag = this.#newTag;
+    const n = orders.length;
+    if (n < RUN_MIN) {
+      for (let i = 0; i < n; i++) this.#heap.push(orders[i]!, arrival[i]!, seq[i]!, tag[i]!);
+    } else {
+      const order = sortedIndices(arrival);
+      const run: SortedRun<O> = {
+        orders: new Array<O>(n),
+        arrival: new Float64Array(n),
+        seq: new Float64Array(n),
+        tag: new Int32Array(n),
+        head: 0,
+      };
+      for (let k = 0; k < n; k++) {
+        const i = order[k]!;
+        run.orders[k] = orders[i]!;
+        run.arrival[k] = arrival[i]!;
+        run.seq[k] = seq[i]!;
+        run.tag[k] = tag[i]!;
+      }
+      this.#runs.push(run);
+      if (this.#runs.length > MAX_RUNS) this.#foldRuns();
+    }
+    orders.length = 0;
+    arrival.length = 0;
+    seq.length = 0;
+    tag.length = 0;
+  }
+
+  /** Moves every run's remaining orders into the heap. */
+  #foldRuns(): void {
+    const heap = this.#heap;
+    for (const run of this.#runs) {
+      for (let k = run.head; k < run.orders.length; k++)
+        heap.push(run.orders[k]!, run.arrival[k]!, run.seq[k]!, run.tag[k]!);
+    }
+    this.#runs = [];
+  }
+}
+
+/**
+ * The indices of `arrival` in (arrival, index) order. Arrivals that are integers within 2^53 /
+ * 2^bits of each other (bits for the index: a batch of orders is spread over milliseconds) sort
+ * as one float key each, `(arrival − min) · 2^bits + index`, in a native typed-array sort; others
+ * through a comparison sort. Index order is sequence order, so ties keep submission order.
+ */
+export function sortedIndices(arrival: readonly number[]): Uint32Array {
+  const n = arrival.length;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let integers = true;
+  for (let i = 0; i < n; i++) {
+    const a = arrival[i]!;
+    if (a < min) min = a;
+    if (a > max) max = a;
+    if (!Number.isSafeInteger(a)) integers = false;
+  }
+  const indexScale = 2 ** Math.max(1, Math.ceil(Math.log2(n)));
+  const out = new Uint32Array(n);
+  if (integers && (max - min + 1) * indexScale <= EXACT_LIMIT) {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = (arrival[i]! - min) * indexScale + i;
+    keys.sort();
+    for (let k = 0; k < n; k++) out[k] = keys[k]! % indexScale;
+    return out;
+  }
+  for (let i = 0; i < n; i++) out[i] = i;
+  out.sort((x, y) => arrival[x]! - arrival[y]! || x - y);
+  return out;
+}
