@@ -159,7 +159,7 @@ export class SimulatedBroker<O extends Order = Order> {
   readonly #offsets = new Map<string, AccountOffset | null>();
   readonly #outages: OutageSchedule | null;
   /** Per symbol, the pending orders of each side: `[buys, sells]`. */
-  readonly #heaps = new Map<string, readonly [PendingOrders<O>, PendingOrders<O>]>();
+  readonly #queues = new Map<string, readonly [PendingOrders<O>, PendingOrders<O>]>();
   #pending = 0;
   #seq = 0;
   // Per-event price cache, reset only when something is due: base price per side, then the fill
@@ -310,14 +310,14 @@ export class SimulatedBroker<O extends Order = Order> {
         );
       }
     }
-    let heaps = this.#heaps.get(order.symbol);
-    if (heaps === undefined) {
-      heaps = [new PendingOrders<O>(), new PendingOrders<O>()];
-      this.#heaps.set(order.symbol, heaps);
+    let queues = this.#queues.get(order.symbol);
+    if (queues === undefined) {
+      queues = [new PendingOrders<O>(), new PendingOrders<O>()];
+      this.#queues.set(order.symbol, queues);
     }
     // Drawn (and remembered) when the account's first order is accepted; read again at settling.
     if (this.#accountSlippageSdBps !== 0) this.#offsetOf(order.accountId);
-    heaps[order.side === 'buy' ? SIDE_BUY : SIDE_SELL].push(
+    queues[order.side === 'buy' ? SIDE_BUY : SIDE_SELL].push(
       order,
       nowUs + Math.round(latencyMs * 1000),
       this.#seq++,
@@ -338,12 +338,12 @@ export class SimulatedBroker<O extends Order = Order> {
    */
   onMarketEvent(event: MarketEvent, emit: (report: ExecutionReport, order: O) => void): void {
     if (this.#pending === 0) return;
-    const heaps = this.#heaps.get(event.symbol);
-    if (heaps === undefined) return;
+    const queues = this.#queues.get(event.symbol);
+    if (queues === undefined) return;
     const nowUs = event.tsUs;
     const only = event.type === 'trade' && event.side !== null ? event.side : null;
-    const buys = only === 'sell' ? null : heaps[SIDE_BUY];
-    const sells = only === 'buy' ? null : heaps[SIDE_SELL];
+    const buys = only === 'sell' ? null : queues[SIDE_BUY];
+    const sells = only === 'buy' ? null : queues[SIDE_SELL];
     let next = nextDue(buys, sells, nowUs);
     if (next === null) return;
     this.#basePrice[SIDE_BUY] = null;
@@ -364,8 +364,8 @@ export class SimulatedBroker<O extends Order = Order> {
    */
   expirePending(nowUs: number, emit: (report: ExecutionReport, order: O) => void): void {
     const all: { order: O; arrivalUs: number; seq: number }[] = [];
-    for (const heaps of this.#heaps.values()) {
-      for (const heap of heaps) heap.drainInto(all);
+    for (const queues of this.#queues.values()) {
+      for (const queue of queues) queue.drainInto(all);
     }
     this.#pending = 0;
     all.sort((a, b) => a.arrivalUs - b.arrivalUs || a.seq - b.seq);
@@ -522,13 +522,13 @@ export class SimulatedBroker<O extends Order = Order> {
   }
 }
 
-/** A pending order's heap tag: its fault level's index and its injected-reject coin. */
+/** A pending order's queue tag: its fault level's index and its injected-reject coin. */
 function pendingTag(levelIndex: number, injectedReject: boolean): number {
   return levelIndex * 2 + (injectedReject ? 1 : 0);
 }
 
 /**
- * Of two heaps (null: not fillable by this event), the one whose head settles next, if due:
+ * Of two queues (null: not fillable by this event), the one whose head settles next, if due:
  * earlier arrival, then earlier submission.
  */
 function nextDue<O>(
