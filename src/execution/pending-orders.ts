@@ -30,11 +30,14 @@ interface SortedRun<O> {
 export class PendingOrders<O> {
   readonly #heap = new OrderHeap<O>();
   #runs: SortedRun<O>[] = [];
-  // Pushed since the queue was last read, in push (so sequence) order.
-  readonly #newOrders: O[] = [];
-  readonly #newArrival: number[] = [];
-  readonly #newSeq: number[] = [];
-  readonly #newTag: number[] = [];
+  // Pushed since the queue was last read, in push (so sequence) order: the first `#newCount` of
+  // arrays kept from batch to batch (regrown from empty, 100,000 orders' worth of arrays would be
+  // copied by each scavenge they lived through).
+  readonly #newOrders: (O | undefined)[] = [];
+  #newArrival = new Float64Array(64);
+  #newSeq = new Float64Array(64);
+  #newTag = new Int32Array(64);
+  #newCount = 0;
   #size = 0;
   /** Where the earliest order is (-1: the heap, else a run's index), when `#bestKnown`. */
   #best = -1;
@@ -85,10 +88,13 @@ export class PendingOrders<O> {
    * kept for the caller).
    */
   push(order: O, arrivalUs: number, seq: number, tag: number): void {
-    this.#newOrders.push(order);
-    this.#newArrival.push(arrivalUs);
-    this.#newSeq.push(seq);
-    this.#newTag.push(tag);
+    const at = this.#newCount;
+    if (at === this.#newArrival.length) this.#growNew();
+    this.#newOrders[at] = order;
+    this.#newArrival[at] = arrivalUs;
+    this.#newSeq[at] = seq;
+    this.#newTag[at] = tag;
+    this.#newCount = at + 1;
     this.#size++;
     this.#bestKnown = false;
   }
@@ -134,7 +140,7 @@ export class PendingOrders<O> {
   /** Where the earliest order is: -1 for the heap, else the index of its run. Not empty. */
   #bestIndex(): number {
     if (this.#bestKnown) return this.#best;
-    if (this.#newOrders.length > 0) this.#sortNew();
+    if (this.#newCount > 0) this.#sortNew();
     const heap = this.#heap;
     let best = -1;
     let bestArrival = heap.size === 0 ? Number.POSITIVE_INFINITY : heap.peekArrivalUs();
@@ -161,11 +167,11 @@ export class PendingOrders<O> {
     const arrival = this.#newArrival;
     const seq = this.#newSeq;
     const tag = this.#newTag;
-    const n = orders.length;
+    const n = this.#newCount;
     if (n < RUN_MIN) {
       for (let i = 0; i < n; i++) this.#heap.push(orders[i]!, arrival[i]!, seq[i]!, tag[i]!);
     } else {
-      const order = sortedIndices(arrival);
+      const order = sortedIndices(arrival, n);
       const run: SortedRun<O> = {
         orders: new Array<O>(n),
         arrival: new Float64Array(n),
@@ -183,10 +189,22 @@ export class PendingOrders<O> {
       this.#runs.push(run);
       if (this.#runs.length > MAX_RUNS) this.#foldRuns();
     }
-    orders.length = 0;
-    arrival.length = 0;
-    seq.length = 0;
-    tag.length = 0;
+    // The orders live on in the heap or the run; the buffer forgets them.
+    orders.fill(undefined, 0, n);
+    this.#newCount = 0;
+  }
+
+  #growNew(): void {
+    const size = 2 * this.#newArrival.length;
+    const arrival = new Float64Array(size);
+    arrival.set(this.#newArrival);
+    const seq = new Float64Array(size);
+    seq.set(this.#newSeq);
+    const tag = new Int32Array(size);
+    tag.set(this.#newTag);
+    this.#newArrival = arrival;
+    this.#newSeq = seq;
+    this.#newTag = tag;
   }
 
   /** Moves every run's remaining orders into the heap. */
@@ -201,13 +219,12 @@ export class PendingOrders<O> {
 }
 
 /**
- * The indices of `arrival` in (arrival, index) order. Arrivals that are integers within 2^53 /
+ * The indices of the first `n` of `arrival` in (arrival, index) order. Arrivals that are integers within 2^53 /
  * 2^bits of each other (bits for the index: a batch of orders is spread over milliseconds) sort
  * as one float key each, `(arrival − min) · 2^bits + index`, in a native typed-array sort; others
  * through a comparison sort. Index order is sequence order, so ties keep submission order.
  */
-export function sortedIndices(arrival: readonly number[]): Uint32Array {
-  const n = arrival.length;
+export function sortedIndices(arrival: ArrayLike<number>, n: number = arrival.length): Uint32Array {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let integers = true;
