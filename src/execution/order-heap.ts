@@ -1,3 +1,5 @@
+import { grown } from '../core/grown-array.js';
+
 /**
  * Binary min-heap of orders waiting to reach the venue, keyed by (arrival, submission
  * sequence): push and pop O(log n), peek O(1). `PendingOrders` (pending-orders.ts) keeps here the orders that
@@ -131,14 +133,8 @@ export class OrderHeap<O> {
 
   #grow(): void {
     const size = this.#arrival.length * 2;
-    const arrival = new Float64Array(size);
-    arrival.set(this.#arrival);
-    const seq = new Float64Array(size);
-    seq.set(this.#seq);
-    const tag = new Int32Array(size);
-    tag.set(this.#tag);
-    this.#arrival = arrival;
-    this.#seq = seq;
-    this.#tag = tag;
+    this.#arrival = grown(this.#arrival, new Float64Array(size));
+    this.#seq = grown(this.#seq, new Float64Array(size));
+    this.#tag = grown(this.#tag, new Int32Array(size));
   }
 }

@@ -1,3 +1,4 @@
+import { grown } from '../core/grown-array.js';
 import { OrderHeap } from './order-heap.js';
 
 /** Pushes sorted at once (a target change's orders) at or above this count become a sorted run. */
@@ -196,15 +197,9 @@ export class PendingOrders<O> {
 
   #growNew(): void {
     const size = 2 * this.#newArrival.length;
-    const arrival = new Float64Array(size);
-    arrival.set(this.#newArrival);
-    const seq = new Float64Array(size);
-    seq.set(this.#newSeq);
-    const tag = new Int32Array(size);
-    tag.set(this.#newTag);
-    this.#newArrival = arrival;
-    this.#newSeq = seq;
-    this.#newTag = tag;
+    this.#newArrival = grown(this.#newArrival, new Float64Array(size));
+    this.#newSeq = grown(this.#newSeq, new Float64Array(size));
+    this.#newTag = grown(this.#newTag, new Int32Array(size));
   }
 
   /** Moves every run's remaining orders into the heap. */

@@ -1,3 +1,4 @@
+import { grown } from '../core/grown-array.js';
 import type { Decimal } from '../core/money.js';
 
 /** The arms as the columns store them. */
@@ -79,10 +80,4 @@ export class AccountColumns {
     this.feesNum = grown(this.feesNum, new Float64Array(capacity));
     this.symbolCount = grown(this.symbolCount, new Uint32Array(capacity));
   }
-}
-
-/** `into` with `from` copied to its start. */
-export function grown<T extends Uint8Array | Uint32Array | Float64Array>(from: T, into: T): T {
-  into.set(from);
-  return into;
 }

@@ -1,4 +1,4 @@
-import { grown } from './account-columns.js';
+import { grown } from '../core/grown-array.js';
 import type { SymbolMark } from './symbol-mark.js';
 
 /**
