@@ -2,14 +2,9 @@ import type { MarketEvent } from '../src/core/market-event.js';
 import type { FeedContext } from './feed-context.js';
 import type { LineParser } from './line-parser.js';
 import { BufferTradeEvent, type EventBytes } from './buffer-events.js';
-import { columnEnds, columnEndsBytes, scanBoolean, scanBooleanBytes } from './csv-columns.js';
-import {
-  quoteValue,
-  scanDecimal,
-  scanSimpleDecimalBytes,
-  scanUnsignedBytes,
-  scanUnsignedInteger,
-} from './decimal-scan.js';
+import { columnEnds, scanBoolean } from './csv-columns.js';
+import { FieldCursor } from './field-cursor.js';
+import { quoteValue, scanDecimal, scanUnsignedInteger } from './decimal-scan.js';
 import { integerTime, positivePrice, validSize } from './field-checks.js';
 import { tradeEvent } from './market-event-factory.js';
 
@@ -51,8 +46,8 @@ export class BinanceCsvParser implements LineParser {
   #columns = 0;
   #exchange = 'binance';
 
-  /** Column ends of the line {@link parseBytes} reads. */
-  readonly #commas: Int32Array;
+  /** Reads the fields of the line {@link parseBytes} is given. */
+  readonly #cursor = new FieldCursor();
 
   constructor(ctx: FeedContext, kind: BinanceCsvKind, symbol: string) {
     this.#ctx = ctx;
@@ -60,7 +55,6 @@ export class BinanceCsvParser implements LineParser {
     this.#names = COLUMNS[kind];
     this.#symbol = symbol;
     this.#ends = new Int32Array(this.#names.length);
-    this.#commas = new Int32Array(this.#names.length);
   }
 
   parseLine(line: string, lineNo: number): MarketEvent | null {
@@ -178,42 +172,37 @@ export class BinanceCsvParser implements LineParser {
   parseBytes(bytes: Buffer, start: number, end: number, lineNo: number): MarketEvent | undefined {
     const columns = this.#columns;
     if (columns === 0) return undefined;
-    const commas = this.#commas;
-    if (!columnEndsBytes(bytes, start, end, columns, commas)) return undefined;
-    const e0 = commas[0]!;
-    const e1 = commas[1]!;
-    const e2 = commas[2]!;
-    const e3 = commas[3]!;
-    const e4 = commas[4]!;
-    const e5 = commas[5]!;
-    const priceNum = scanSimpleDecimalBytes(bytes, e0 + 1, e1);
-    const sizeNum = scanSimpleDecimalBytes(bytes, e1 + 1, e2);
-    if (scanUnsignedBytes(bytes, start, e0) < 0 || !(priceNum > 0 && sizeNum > 0)) return undefined;
-    let timeStart: number;
-    let timeEnd: number;
-    let makerEnd: number;
+    const cursor = this.#cursor;
+    cursor.reset(start, end);
+    if (cursor.unsigned(bytes) < 0 || !cursor.endedByComma) return undefined;
+    const idEnd = cursor.fieldEnd;
+    const priceStart = cursor.at;
+    const priceNum = cursor.decimal(bytes);
+    const priceEnd = cursor.fieldEnd;
+    if (!(priceNum > 0) || !cursor.endedByComma) return undefined;
+    const sizeStart = cursor.at;
+    const sizeNum = cursor.decimal(bytes);
+    const sizeEnd = cursor.fieldEnd;
+    if (!(sizeNum > 0) || !cursor.endedByComma) return undefined;
     if (this.#kind === 'trades') {
-      if (!(scanSimpleDecimalBytes(bytes, e2 + 1, e3) >= 0)) return undefined;
-      timeStart = e3 + 1;
-      timeEnd = e4;
-      makerEnd = e5;
-    } else {
-      if (scanUnsignedBytes(bytes, e2 + 1, e3) < 0 || scanUnsignedBytes(bytes, e3 + 1, e4) < 0)
-        return undefined;
-      timeStart = e4 + 1;
-      timeEnd = e5;
-      makerEnd = commas[6]!;
-    }
-    const rawTime = scanUnsignedBytes(bytes, timeStart, timeEnd);
-    if (!(rawTime > 0)) return undefined;
-    const exchangeTsUs = rawTime < MS_US_THRESHOLD ? rawTime * 1000 : rawTime;
-    const buyerIsMaker = scanBooleanBytes(bytes, timeEnd + 1, makerEnd);
-    if (
-      !Number.isSafeInteger(exchangeTsUs) ||
-      buyerIsMaker < 0 ||
-      (columns === this.#names.length && scanBooleanBytes(bytes, makerEnd + 1, end) < 0)
+      if (!(cursor.decimal(bytes) >= 0) || !cursor.endedByComma) return undefined;
+    } else if (
+      cursor.unsigned(bytes) < 0 ||
+      !cursor.endedByComma ||
+      cursor.unsigned(bytes) < 0 ||
+      !cursor.endedByComma
     )
       return undefined;
+    const rawTime = cursor.unsigned(bytes);
+    if (!(rawTime > 0) || !cursor.endedByComma) return undefined;
+    const exchangeTsUs = rawTime < MS_US_THRESHOLD ? rawTime * 1000 : rawTime;
+    const buyerIsMaker = cursor.flag(bytes);
+    if (!Number.isSafeInteger(exchangeTsUs) || buyerIsMaker < 0) return undefined;
+    // The first line fixed the column count: with is_best_match it comes last, else is_buyer_maker.
+    if (columns === this.#names.length) {
+      if (!cursor.endedByComma || cursor.flag(bytes) < 0) return undefined;
+    }
+    if (cursor.endedByComma) return undefined;
     const tsUs = this.#ctx.eventTime(
       exchangeTsUs,
       lineNo,
@@ -228,12 +217,12 @@ export class BinanceCsvParser implements LineParser {
       priceNum,
       sizeNum,
       bytes as unknown as EventBytes,
-      e0 + 1,
-      e1,
-      e1 + 1,
-      e2,
+      priceStart,
+      priceEnd,
+      sizeStart,
+      sizeEnd,
       start,
-      e0,
+      idEnd,
     );
   }
 }

@@ -15,30 +15,6 @@ export function columnEnds(line: string, ends: Int32Array): number {
   return count + 1;
 }
 
-/**
- * {@link columnEnds} for bytes, when the line must have exactly `columns` columns: fills `ends`
- * (length at least `columns`) with each column's end (its comma, `end` for the last) and returns
- * true, or returns false, as soon as it knows, for another column count.
- */
-export function columnEndsBytes(
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  columns: number,
-  ends: Int32Array,
-): boolean {
-  const commas = columns - 1;
-  let count = 0;
-  for (let i = start; i < end; i++) {
-    if (bytes[i] !== 44) continue;
-    if (count === commas) return false;
-    ends[count++] = i;
-  }
-  if (count !== commas) return false;
-  ends[count] = end;
-  return true;
-}
-
 /** True when `line[start, end)` is `true`/`True` (1), `false`/`False` (0); else -1. */
 export function scanBoolean(line: string, start: number, end: number): number {
   const length = end - start;
@@ -46,30 +22,6 @@ export function scanBoolean(line: string, start: number, end: number): number {
   if (length === 4 && (first === 116 || first === 84) && line.startsWith('rue', start + 1))
     return 1;
   if (length === 5 && (first === 102 || first === 70) && line.startsWith('alse', start + 1))
-    return 0;
-  return -1;
-}
-
-/** {@link scanBoolean} of bytes: `true`/`True` 1, `false`/`False` 0, else -1. */
-export function scanBooleanBytes(bytes: Uint8Array, start: number, end: number): number {
-  const length = end - start;
-  const first = bytes[start];
-  if (
-    length === 4 &&
-    (first === 116 || first === 84) &&
-    bytes[start + 1] === 114 &&
-    bytes[start + 2] === 117 &&
-    bytes[start + 3] === 101
-  )
-    return 1;
-  if (
-    length === 5 &&
-    (first === 102 || first === 70) &&
-    bytes[start + 1] === 97 &&
-    bytes[start + 2] === 108 &&
-    bytes[start + 3] === 115 &&
-    bytes[start + 4] === 101
-  )
     return 0;
   return -1;
 }

@@ -1,5 +1,5 @@
 /** Exact powers of ten for the fast path (10^0 … 10^22 are exact doubles). */
-const POW10 = [
+export const POW10 = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
   1e18, 1e19, 1e20, 1e21, 1e22,
 ];
@@ -103,41 +103,4 @@ export function scanUnsignedInteger(text: string, start: number, end: number): n
 /** A field value for an error message: quoted, at most 40 characters. */
 export function quoteValue(value: string): string {
   return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-}
-
-/**
- * {@link scanDecimal}'s fast path on bytes: the value of `bytes[start, end)` when it is unsigned
- * digits with at most one dot and 1 to 15 digits (then it equals `Number(text)`), else NaN: the
- * caller decodes the text and takes the general path, which also tells a bad field from an
- * unusual good one.
- */
-export function scanSimpleDecimalBytes(bytes: Uint8Array, start: number, end: number): number {
-  let mantissa = 0;
-  let dot = -1;
-  for (let i = start; i < end; i++) {
-    const c = bytes[i]!;
-    if (c >= 48 && c <= 57) mantissa = mantissa * 10 + (c - 48);
-    else if (c === 46 && dot < 0) dot = i;
-    else return Number.NaN;
-  }
-  const digits = dot < 0 ? end - start : end - start - 1;
-  if (digits <= 0 || digits > 15) return Number.NaN;
-  return dot < 0 ? mantissa : mantissa / (POW10[end - dot - 1] as number);
-}
-
-/**
- * The unsigned integer in `bytes[start, end)` (1 to 16 digits, at most 2^53 − 1), else -1: the
- * bytes twin of {@link scanUnsignedInteger} for what a fast path sees (µs time stamps have 16
- * digits). Exact: every partial value is below the final one, so a result up to 2^53 − 1 had no
- * rounding on the way, and a larger true value cannot round down to one.
- */
-export function scanUnsignedBytes(bytes: Uint8Array, start: number, end: number): number {
-  if (end <= start || end - start > 16) return -1;
-  let value = 0;
-  for (let i = start; i < end; i++) {
-    const c = bytes[i]!;
-    if (c < 48 || c > 57) return -1;
-    value = value * 10 + (c - 48);
-  }
-  return value > Number.MAX_SAFE_INTEGER ? -1 : value;
 }

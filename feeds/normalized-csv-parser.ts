@@ -1,19 +1,15 @@
 import type { MarketEvent, Side } from '../src/core/market-event.js';
 import type { FeedContext } from './feed-context.js';
 import type { LineParser } from './line-parser.js';
-import { columnEndsBytes, sameText } from './csv-columns.js';
+import { sameText } from './csv-columns.js';
+import { FieldCursor } from './field-cursor.js';
 import {
   checkNotCrossed,
   integerTime,
   positivePriceError,
   validSizeError,
 } from './field-checks.js';
-import {
-  quoteValue,
-  scanDecimal,
-  scanSimpleDecimalBytes,
-  scanUnsignedBytes,
-} from './decimal-scan.js';
+import { quoteValue, scanDecimal } from './decimal-scan.js';
 import { BufferQuoteEvent, BufferTradeEvent, type EventBytes } from './buffer-events.js';
 import { quoteEvent, tradeEvent } from './market-event-factory.js';
 import { NORMALIZED_CSV_HEADER } from './normalized-csv-format.js';
@@ -37,8 +33,8 @@ export class NormalizedCsvParser implements LineParser {
   // Last exchange and symbol seen: reused while they repeat, so events share one string.
   #exchange = '';
   #symbol = '';
-  /** Column ends of the line {@link parseBytes} reads. */
-  readonly #commas = new Int32Array(COLUMN_COUNT);
+  /** Reads the fields of the line {@link parseBytes} is given. */
+  readonly #cursor = new FieldCursor();
 
   constructor(ctx: FeedContext) {
     this.#ctx = ctx;
@@ -185,42 +181,38 @@ export class NormalizedCsvParser implements LineParser {
     lineNo: number,
   ): MarketEvent | null | undefined {
     if (this.#first) return undefined;
-    const commas = this.#commas;
-    if (!columnEndsBytes(bytes, start, end, COLUMN_COUNT, commas)) return undefined;
-    const c0 = commas[0]!;
-    const c1 = commas[1]!;
-    const c2 = commas[2]!;
-    const c3 = commas[3]!;
-    const c4 = commas[4]!;
-    const c5 = commas[5]!;
-    const c6 = commas[6]!;
-    const c7 = commas[7]!;
-    const c8 = commas[8]!;
-    const c9 = commas[9]!;
-    const c10 = commas[10]!;
-    const rawTsUs = scanUnsignedBytes(bytes, start, c0);
-    if (!(rawTsUs > 0) || c1 === c0 + 1 || c2 === c1 + 1) return undefined;
+    const cursor = this.#cursor;
+    cursor.reset(start, end);
+    const rawTsUs = cursor.unsigned(bytes);
+    if (!(rawTsUs > 0) || !cursor.endedByComma) return undefined;
+    const exchange = this.#exchangeAt(bytes, cursor);
+    if (exchange === null) return undefined;
+    const symbol = this.#symbolAt(bytes, cursor);
+    if (symbol === null) return undefined;
     const ctx = this.#ctx;
-    if (sameBytes(bytes, c2 + 1, c3, TRADE)) {
+    if (cursor.is(bytes, TRADE)) {
+      if (!cursor.endedByComma) return undefined;
       let side: Side | null;
-      if (c4 === c3 + 1) side = null;
-      else if (sameBytes(bytes, c3 + 1, c4, BUY)) side = 'buy';
-      else if (sameBytes(bytes, c3 + 1, c4, SELL)) side = 'sell';
+      if (cursor.empty(bytes)) side = null;
+      else if (cursor.is(bytes, BUY)) side = 'buy';
+      else if (cursor.is(bytes, SELL)) side = 'sell';
       else return undefined;
-      const priceNum = scanSimpleDecimalBytes(bytes, c4 + 1, c5);
-      const sizeNum = scanSimpleDecimalBytes(bytes, c5 + 1, c6);
-      if (
-        !(priceNum > 0 && sizeNum > 0) ||
-        c7 !== c6 + 1 ||
-        c8 !== c7 + 1 ||
-        c9 !== c8 + 1 ||
-        c10 !== c9 + 1
-      )
+      if (!cursor.endedByComma) return undefined;
+      const priceStart = cursor.at;
+      const priceNum = cursor.decimal(bytes);
+      const priceEnd = cursor.fieldEnd;
+      if (!(priceNum > 0) || !cursor.endedByComma) return undefined;
+      const sizeStart = cursor.at;
+      const sizeNum = cursor.decimal(bytes);
+      const sizeEnd = cursor.fieldEnd;
+      if (!(sizeNum > 0) || !cursor.endedByComma || !emptyColumns(bytes, cursor, 4))
         return undefined;
-      const exchange = this.#exchangeOf(bytes, c0 + 1, c1);
-      const symbol = this.#symbolOf(bytes, c1 + 1, c2);
+      // The id: the rest of the line, without a comma (a thirteenth column).
+      const idStart = cursor.at;
+      cursor.skip(bytes);
+      if (cursor.endedByComma) return undefined;
       const tsUs = ctx.eventTime(rawTsUs, lineNo, 'ts_us');
-      const hasId = c10 + 1 < end;
+      const hasId = idStart < end;
       return new BufferTradeEvent(
         tsUs,
         rawTsUs,
@@ -230,30 +222,33 @@ export class NormalizedCsvParser implements LineParser {
         priceNum,
         sizeNum,
         bytes as unknown as EventBytes,
-        c4 + 1,
-        c5,
-        c5 + 1,
-        c6,
-        hasId ? c10 + 1 : -1,
+        priceStart,
+        priceEnd,
+        sizeStart,
+        sizeEnd,
+        hasId ? idStart : -1,
         hasId ? end : -1,
       );
     }
-    if (!sameBytes(bytes, c2 + 1, c3, QUOTE)) return undefined;
-    const bidPriceNum = scanSimpleDecimalBytes(bytes, c6 + 1, c7);
-    const bidSizeNum = scanSimpleDecimalBytes(bytes, c7 + 1, c8);
-    const askPriceNum = scanSimpleDecimalBytes(bytes, c8 + 1, c9);
-    const askSizeNum = scanSimpleDecimalBytes(bytes, c9 + 1, c10);
-    if (
-      c4 !== c3 + 1 ||
-      c5 !== c4 + 1 ||
-      c6 !== c5 + 1 ||
-      c10 + 1 !== end ||
-      !(bidPriceNum > 0 && askPriceNum > 0 && bidSizeNum >= 0 && askSizeNum >= 0) ||
-      bidPriceNum > askPriceNum
-    )
+    if (!cursor.is(bytes, QUOTE) || !cursor.endedByComma || !emptyColumns(bytes, cursor, 3))
       return undefined;
-    const exchange = this.#exchangeOf(bytes, c0 + 1, c1);
-    const symbol = this.#symbolOf(bytes, c1 + 1, c2);
+    const bidPriceStart = cursor.at;
+    const bidPriceNum = cursor.decimal(bytes);
+    const bidPriceEnd = cursor.fieldEnd;
+    if (!(bidPriceNum > 0) || !cursor.endedByComma) return undefined;
+    const bidSizeStart = cursor.at;
+    const bidSizeNum = cursor.decimal(bytes);
+    const bidSizeEnd = cursor.fieldEnd;
+    if (!(bidSizeNum >= 0) || !cursor.endedByComma) return undefined;
+    const askPriceStart = cursor.at;
+    const askPriceNum = cursor.decimal(bytes);
+    const askPriceEnd = cursor.fieldEnd;
+    if (!(askPriceNum > 0) || !cursor.endedByComma) return undefined;
+    const askSizeStart = cursor.at;
+    const askSizeNum = cursor.decimal(bytes);
+    const askSizeEnd = cursor.fieldEnd;
+    // The id column must be there, empty and last.
+    if (!(askSizeNum >= 0) || cursor.at !== end || bidPriceNum > askPriceNum) return undefined;
     if (ctx.tradesOnly) return ctx.dropQuote();
     const tsUs = ctx.eventTime(rawTsUs, lineNo, 'ts_us');
     return new BufferQuoteEvent(
@@ -266,27 +261,35 @@ export class NormalizedCsvParser implements LineParser {
       askPriceNum,
       askSizeNum,
       bytes as unknown as EventBytes,
-      c6 + 1,
-      c7,
-      c7 + 1,
-      c8,
-      c8 + 1,
-      c9,
-      c9 + 1,
-      c10,
+      bidPriceStart,
+      bidPriceEnd,
+      bidSizeStart,
+      bidSizeEnd,
+      askPriceStart,
+      askPriceEnd,
+      askSizeStart,
+      askSizeEnd,
     );
   }
 
-  #exchangeOf(bytes: Buffer, start: number, end: number): string {
-    if (!sameBytesText(bytes, start, end, this.#exchange))
-      this.#exchange = bytes.toString('latin1', start, end);
-    return this.#exchange;
+  /** The exchange field (the last one's string while it repeats), or null when empty or last. */
+  #exchangeAt(bytes: Buffer, cursor: FieldCursor): string | null {
+    const from = cursor.at;
+    if (!cursor.isText(bytes, this.#exchange)) {
+      cursor.skip(bytes);
+      this.#exchange = bytes.toString('latin1', from, cursor.fieldEnd);
+    }
+    return cursor.fieldEnd > from && cursor.endedByComma ? this.#exchange : null;
   }
 
-  #symbolOf(bytes: Buffer, start: number, end: number): string {
-    if (!sameBytesText(bytes, start, end, this.#symbol))
-      this.#symbol = bytes.toString('latin1', start, end);
-    return this.#symbol;
+  /** The symbol field, as {@link #exchangeAt} reads the exchange. */
+  #symbolAt(bytes: Buffer, cursor: FieldCursor): string | null {
+    const from = cursor.at;
+    if (!cursor.isText(bytes, this.#symbol)) {
+      cursor.skip(bytes);
+      this.#symbol = bytes.toString('latin1', from, cursor.fieldEnd);
+    }
+    return cursor.fieldEnd > from && cursor.endedByComma ? this.#symbol : null;
   }
 
   #columnCount(line: string, lineNo: number): Error {
@@ -296,21 +299,8 @@ export class NormalizedCsvParser implements LineParser {
   }
 }
 
-/** True when `bytes[start, end)` are `expected`. */
-function sameBytes(
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  expected: readonly number[],
-): boolean {
-  if (end - start !== expected.length) return false;
-  for (let i = 0; i < expected.length; i++) if (bytes[start + i] !== expected[i]) return false;
-  return true;
-}
-
-/** True when `bytes[start, end)` (ASCII) spell `text`. */
-function sameBytesText(bytes: Uint8Array, start: number, end: number, text: string): boolean {
-  if (end - start !== text.length) return false;
-  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
+/** True when the next `count` columns are empty and another column follows them. */
+function emptyColumns(bytes: Uint8Array, cursor: FieldCursor, count: number): boolean {
+  for (let k = 0; k < count; k++) if (!cursor.empty(bytes) || !cursor.endedByComma) return false;
   return true;
 }
