@@ -1,6 +1,7 @@
 import { serialize, deserialize } from 'node:v8';
 import { openFeed, openFeedInWorker, ParsedFeedCache } from '../feeds/index.js';
-import { packBatch, type PackedBatch } from '../feeds/packed-batch.js';
+import type { PackedBatch } from '../feeds/packed-batch.js';
+import { packBatch } from '../feeds/packed-batch-writer.js';
 import { unpackBatch } from '../feeds/packed-events.js';
 import type { MarketEvent } from '../src/core/market-event.js';
 import { benchFeed } from './bench-files.js';

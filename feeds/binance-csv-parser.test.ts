@@ -8,6 +8,7 @@ import {
   type BinanceCsvKind,
 } from './binance-csv-parser.js';
 import { BufferTradeEvent, plainMarketEvent } from './buffer-events.js';
+import { EventArrayBatcher } from './event-array-batcher.js';
 import { FeedContext } from './feed-context.js';
 import { emptyFeedStats } from './feed-source.js';
 import {
@@ -386,7 +387,9 @@ describe('binance-csv bytes fast path', () => {
       parser.parseLine(goodFields(kind, columns, 1, 1_723_161_255_342).join(','), 1),
     ).not.toBeNull();
     const line = goodFields(kind, columns, 2, 1_723_161_255_343).join(',');
-    const event = parser.parseBytes(Buffer.from(line), 0, line.length, 2);
+    const sink = new EventArrayBatcher();
+    expect(parser.parseBytes(Buffer.from(line), 0, line.length, 2, sink)).toBe(true);
+    const [event] = sink.take();
     expect(event).toBeInstanceOf(BufferTradeEvent);
     expect(plainMarketEvent(event as MarketEvent)).toMatchObject({
       id: '2',

@@ -1,7 +1,6 @@
 import type { MarketEvent } from '../src/core/market-event.js';
 import type { FeedContext } from './feed-context.js';
-import type { LineParser } from './line-parser.js';
-import { BufferTradeEvent, type EventBytes } from './buffer-events.js';
+import type { LineParser, ParsedEventSink } from './line-parser.js';
 import { columnEnds, scanBoolean } from './csv-columns.js';
 import { FieldCursor } from './field-cursor.js';
 import { quoteValue, scanDecimal, scanUnsignedInteger } from './decimal-scan.js';
@@ -166,49 +165,55 @@ export class BinanceCsvParser implements LineParser {
   /**
    * {@link parseLine}'s fast path on bytes: a line after the first with the first line's column
    * count, plain decimals (up to 15 digits), ids and times of up to 16 digits and exact booleans
-   * becomes a {@link BufferTradeEvent} (no string decoded); anything else, every bad line
-   * included, is left to {@link parseLine} (`undefined`).
+   * goes to `sink` as a trade's fields (no string decoded); anything else, every bad line
+   * included, is left to {@link parseLine} (false).
    */
-  parseBytes(bytes: Buffer, start: number, end: number, lineNo: number): MarketEvent | undefined {
+  parseBytes(
+    bytes: Buffer,
+    start: number,
+    end: number,
+    lineNo: number,
+    sink: ParsedEventSink,
+  ): boolean {
     const columns = this.#columns;
-    if (columns === 0) return undefined;
+    if (columns === 0) return false;
     const cursor = this.#cursor;
     cursor.reset(start, end);
-    if (cursor.unsigned(bytes) < 0 || !cursor.endedByComma) return undefined;
+    if (cursor.unsigned(bytes) < 0 || !cursor.endedByComma) return false;
     const idEnd = cursor.fieldEnd;
     const priceStart = cursor.at;
     const priceNum = cursor.decimal(bytes);
     const priceEnd = cursor.fieldEnd;
-    if (!(priceNum > 0) || !cursor.endedByComma) return undefined;
+    if (!(priceNum > 0) || !cursor.endedByComma) return false;
     const sizeStart = cursor.at;
     const sizeNum = cursor.decimal(bytes);
     const sizeEnd = cursor.fieldEnd;
-    if (!(sizeNum > 0) || !cursor.endedByComma) return undefined;
+    if (!(sizeNum > 0) || !cursor.endedByComma) return false;
     if (this.#kind === 'trades') {
-      if (!(cursor.decimal(bytes) >= 0) || !cursor.endedByComma) return undefined;
+      if (!(cursor.decimal(bytes) >= 0) || !cursor.endedByComma) return false;
     } else if (
       cursor.unsigned(bytes) < 0 ||
       !cursor.endedByComma ||
       cursor.unsigned(bytes) < 0 ||
       !cursor.endedByComma
     )
-      return undefined;
+      return false;
     const rawTime = cursor.unsigned(bytes);
-    if (!(rawTime > 0) || !cursor.endedByComma) return undefined;
+    if (!(rawTime > 0) || !cursor.endedByComma) return false;
     const exchangeTsUs = rawTime < MS_US_THRESHOLD ? rawTime * 1000 : rawTime;
     const buyerIsMaker = cursor.flag(bytes);
-    if (!Number.isSafeInteger(exchangeTsUs) || buyerIsMaker < 0) return undefined;
+    if (!Number.isSafeInteger(exchangeTsUs) || buyerIsMaker < 0) return false;
     // The first line fixed the column count: with is_best_match it comes last, else is_buyer_maker.
     if (columns === this.#names.length) {
-      if (!cursor.endedByComma || cursor.flag(bytes) < 0) return undefined;
+      if (!cursor.endedByComma || cursor.flag(bytes) < 0) return false;
     }
-    if (cursor.endedByComma) return undefined;
+    if (cursor.endedByComma) return false;
     const tsUs = this.#ctx.eventTime(
       exchangeTsUs,
       lineNo,
       this.#kind === 'trades' ? 'time' : 'transact_time',
     );
-    return new BufferTradeEvent(
+    sink.trade(
       tsUs,
       exchangeTsUs,
       this.#exchange,
@@ -216,7 +221,7 @@ export class BinanceCsvParser implements LineParser {
       buyerIsMaker === 1 ? 'sell' : 'buy',
       priceNum,
       sizeNum,
-      bytes as unknown as EventBytes,
+      bytes,
       priceStart,
       priceEnd,
       sizeStart,
@@ -224,6 +229,7 @@ export class BinanceCsvParser implements LineParser {
       start,
       idEnd,
     );
+    return true;
   }
 }
 

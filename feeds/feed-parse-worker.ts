@@ -1,8 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { CanaryError, FeedError } from '../src/core/errors.js';
 import type { FeedOptions } from './feed-source.js';
-import { openFeed } from './open-feed.js';
-import { packBatch, transferablesOf } from './packed-batch.js';
+import { openFeedFile } from './open-feed.js';
+import { transferablesOf } from './packed-batch.js';
 import type {
   FeedWorkerMessage,
   FeedWorkerRequest,
@@ -11,7 +11,7 @@ import type {
 
 /**
  * The thread of {@link openFeedInWorker}: reads and parses a feed file, posting each batch
- * packed ({@link packBatch}) with the feed's statistics so far, as long as the reader has credit
+ * packed as it was parsed (`FeedFile.packedBatches`) with the feed's statistics so far, as long as the reader has credit
  * (a bounded number of batches in flight: the file is never read far ahead of the replay). Reads
  * come one after another (parse-thread-pool.ts keeps the thread for the next file once `end` is
  * posted); each starts with no credit, so a credit left over from the last one never counts.
@@ -37,12 +37,11 @@ port.on('message', (message: FeedWorkerRequest) => {
 
 async function read(path: string, options: FeedOptions): Promise<void> {
   try {
-    const feed = await openFeed(path, options);
-    for await (const batch of feed.batches()) {
+    const feed = await openFeedFile(path, options);
+    for await (const batch of feed.packedBatches()) {
       while (credit <= 0) await new Promise<void>((resolve) => (wake = resolve));
       credit--;
-      const packed = packBatch(batch);
-      post({ type: 'batch', batch: packed, stats: feed.stats }, transferablesOf(packed));
+      post({ type: 'batch', batch, stats: feed.stats }, transferablesOf(batch));
     }
     post({ type: 'end', stats: feed.stats });
   } catch (error) {

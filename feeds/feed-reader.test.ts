@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../src/core/market-event.js';
-import { BufferTradeEvent, type EventBytes } from './buffer-events.js';
+import { EventArrayBatcher } from './event-array-batcher.js';
 import { FeedContext } from './feed-context.js';
 import { FeedReader, MAX_LINE_BYTES } from './feed-reader.js';
 import type { FeedStats } from './feed-source.js';
 import { emptyFeedStats } from './feed-source.js';
-import type { LineParser } from './line-parser.js';
+import type { LineParser, ParsedEventSink } from './line-parser.js';
 
 /** Records the lines it is given; produces no events. */
 class RecordingParser implements LineParser {
@@ -24,7 +24,12 @@ function readInPieces(
 ): { parser: RecordingParser; stats: FeedStats } {
   const stats = emptyFeedStats();
   const parser = new RecordingParser();
-  const reader = new FeedReader(new FeedContext('x', stats, 0), parser, false);
+  const reader = new FeedReader(
+    new FeedContext('x', stats, 0),
+    parser,
+    false,
+    new EventArrayBatcher(),
+  );
   const offsets = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
   let from = 0;
   for (const to of [...offsets, bytes.length]) {
@@ -94,6 +99,7 @@ describe('FeedReader line limit (issue 11, item 11)', () => {
       new FeedContext('x', emptyFeedStats(), 0),
       new RecordingParser(),
       false,
+      new EventArrayBatcher(),
     );
     expect(() => {
       for (const chunk of chunks) strict.consume(chunk);
@@ -101,7 +107,12 @@ describe('FeedReader line limit (issue 11, item 11)', () => {
     }).toThrow(`x:2: -: line longer than ${MAX_LINE_BYTES} bytes`);
     const stats = emptyFeedStats();
     const parser = new RecordingParser();
-    const lenient = new FeedReader(new FeedContext('x', stats, 0), parser, true);
+    const lenient = new FeedReader(
+      new FeedContext('x', stats, 0),
+      parser,
+      true,
+      new EventArrayBatcher(),
+    );
     for (const chunk of chunks) lenient.consume(chunk);
     lenient.finish();
     expect(parser.lines).toEqual([
@@ -143,13 +154,19 @@ class TradeParser implements LineParser {
   }
 }
 
-/** {@link TradeParser} reading bytes in place: its trades are buffer events (ids as bytes). */
+/** {@link TradeParser} reading bytes in place: its trades go to the reader as fields (ids as bytes). */
 class BytesTradeParser extends TradeParser {
-  parseBytes(bytes: Buffer, start: number, end: number): MarketEvent | null {
+  parseBytes(
+    bytes: Buffer,
+    start: number,
+    end: number,
+    _lineNo: number,
+    sink: ParsedEventSink,
+  ): boolean {
     const first = bytes.indexOf(44, start);
     const second = bytes.indexOf(44, first + 1);
     const hasId = second + 1 < end;
-    return new BufferTradeEvent(
+    sink.trade(
       1,
       null,
       bytes.toString('latin1', start, first),
@@ -157,7 +174,7 @@ class BytesTradeParser extends TradeParser {
       null,
       1,
       1,
-      bytes as unknown as EventBytes,
+      bytes,
       start,
       start,
       start,
@@ -165,6 +182,7 @@ class BytesTradeParser extends TradeParser {
       hasId ? second + 1 : -1,
       hasId ? end : -1,
     );
+    return true;
   }
 }
 
@@ -174,9 +192,14 @@ describe.each([
 ])('FeedReader duplicate trade ids (issue 11, item 11), %s', (_kind, parser) => {
   function read(lines: readonly string[]): { ids: (string | null)[]; stats: FeedStats } {
     const stats = emptyFeedStats();
-    const reader = new FeedReader(new FeedContext('x', stats, 0), parser(), false);
+    const reader = new FeedReader(
+      new FeedContext('x', stats, 0),
+      parser(),
+      false,
+      new EventArrayBatcher(),
+    );
     reader.consume(Buffer.from(lines.join('\n') + '\n'));
-    const events = [...reader.ready.flat(), ...reader.finish()];
+    const events = [...reader.ready.flat(), ...(reader.finish() ?? [])];
     return { ids: events.map((e) => (e.type === 'trade' ? e.id : null)), stats };
   }
 

@@ -1,9 +1,10 @@
 import { isAscii } from 'node:buffer';
 import { FeedError } from '../src/core/errors.js';
-import type { MarketEvent, TradeEvent } from '../src/core/market-event.js';
-import { BufferTradeEvent } from './buffer-events.js';
+import type { MarketEvent, Side } from '../src/core/market-event.js';
+import type { EventBytes } from './buffer-events.js';
+import type { EventBatcher } from './event-batcher.js';
 import type { FeedContext } from './feed-context.js';
-import type { LineParser } from './line-parser.js';
+import type { LineParser, ParsedEventSink } from './line-parser.js';
 import { TradeIdFilter } from './trade-id-filter.js';
 
 interface FastDecode {
@@ -40,15 +41,16 @@ export const BATCH_SIZE = 4096;
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /**
- * Splits raw text chunks (Buffers) into lines and parses them into batches of events. A parser
- * with a bytes fast path ({@link LineParser.parseBytes}) reads ASCII lines in place, and its
- * events keep their chunk alive while they are referenced (buffer-events.ts); other lines are
- * decoded one by one, so their events' strings keep at most their own line alive. Accepts `\n`
- * and `\r\n`; drops a UTF-8 byte-order mark at the start. A trade whose id repeats a recent one
- * of the same exchange and symbol is skipped and counted (`skipped.duplicateTradeId`,
- * {@link TradeIdFilter}).
+ * Splits raw text chunks (Buffers) into lines and parses them into batches of events, of the
+ * kind its {@link EventBatcher} makes: event objects, or packed columns on the parsing thread. A
+ * parser with a bytes fast path ({@link LineParser.parseBytes}) reads ASCII lines in place and
+ * hands their fields to the reader (its {@link ParsedEventSink}); as objects, such events keep
+ * their chunk alive while they are referenced (buffer-events.ts). Other lines are decoded one by
+ * one, so their events' strings keep at most their own line alive. Accepts `\n` and `\r\n`;
+ * drops a UTF-8 byte-order mark at the start. A trade whose id repeats a recent one of the same
+ * exchange and symbol is skipped and counted (`skipped.duplicateTradeId`, {@link TradeIdFilter}).
  */
-export class FeedReader {
+export class FeedReader<B> implements ParsedEventSink {
   readonly #ctx: FeedContext;
   readonly #parser: LineParser;
   readonly #skipBadLines: boolean;
@@ -59,14 +61,20 @@ export class FeedReader {
   #discarding = false;
   #lineNo = 0;
   readonly #tradeIds = new TradeIdFilter();
-  #batch: MarketEvent[] = [];
+  readonly #batcher: EventBatcher<B>;
   /** Full batches waiting to be handed out. */
-  readonly ready: MarketEvent[][] = [];
+  readonly ready: B[] = [];
 
-  constructor(ctx: FeedContext, parser: LineParser, skipBadLines: boolean) {
+  constructor(
+    ctx: FeedContext,
+    parser: LineParser,
+    skipBadLines: boolean,
+    batcher: EventBatcher<B>,
+  ) {
     this.#ctx = ctx;
     this.#parser = parser;
     this.#skipBadLines = skipBadLines;
+    this.#batcher = batcher;
   }
 
   /** Lines completed so far (the 1-based number of the last one). */
@@ -137,8 +145,11 @@ export class FeedReader {
     this.#discarding = discard;
   }
 
-  /** Parses the last line when the file does not end with a newline; returns the last batch. */
-  finish(): MarketEvent[] {
+  /**
+   * Parses the last line when the file does not end with a newline; returns the last batch, null
+   * when it would be empty.
+   */
+  finish(): B | null {
     if (this.#restBytes > 0) {
       const rest = this.#takeRest();
       this.#line(rest, 0, rest.length, isAscii(rest));
@@ -146,32 +157,19 @@ export class FeedReader {
     return this.flush();
   }
 
-  /** Drops an unfinished last line (a truncated file: it cannot be trusted); returns the last batch. */
-  abandon(): MarketEvent[] {
+  /**
+   * Drops an unfinished last line (a truncated file: it cannot be trusted); returns the last
+   * batch, null when it would be empty.
+   */
+  abandon(): B | null {
     this.#rest.length = 0;
     this.#restBytes = 0;
     return this.flush();
   }
 
-  /** The partial batch, handed out now. */
-  flush(): MarketEvent[] {
-    const batch = this.#batch;
-    this.#batch = [];
-    return batch;
-  }
-
-  /** True when the trade's id (a non-empty one) repeats a recent trade's of its stream. */
-  #isRepeatedTrade(trade: TradeEvent): boolean {
-    if (trade instanceof BufferTradeEvent) {
-      const { idStart, idEnd } = trade;
-      return (
-        idStart >= 0 &&
-        idEnd > idStart &&
-        this.#tradeIds.isDuplicateBytes(trade.exchange, trade.symbol, trade.bytes, idStart, idEnd)
-      );
-    }
-    const id = trade.id;
-    return id !== null && id !== '' && this.#tradeIds.isDuplicate(trade.exchange, trade.symbol, id);
+  /** The partial batch, handed out now; null when it is empty. */
+  flush(): B | null {
+    return this.#batcher.size === 0 ? null : this.#batcher.take();
   }
 
   /** The line in `buffer[start, end)`, `end` at the newline or the end of data. */
@@ -193,13 +191,14 @@ export class FeedReader {
       this.#ctx.skip('blank');
       return;
     }
-    let event: MarketEvent | null | undefined;
+    let event: MarketEvent | null;
     try {
       const parser = this.#parser;
-      if (ascii && parser.parseBytes !== undefined)
-        event = parser.parseBytes(buffer, start, end, lineNo);
-      if (event === undefined)
-        event = parser.parseLine(decodeLine(buffer, start, end, ascii), lineNo);
+      if (ascii && parser.parseBytes?.(buffer, start, end, lineNo, this) === true) {
+        this.#handOutIfFull();
+        return;
+      }
+      event = parser.parseLine(decodeLine(buffer, start, end, ascii), lineNo);
     } catch (error) {
       if (this.#skipBadLines && error instanceof FeedError) {
         stats.badLines++;
@@ -208,20 +207,118 @@ export class FeedReader {
       throw error;
     }
     if (event === null) return;
-    if (event.type === 'trade' && this.#isRepeatedTrade(event)) {
+    if (event.type === 'trade') {
+      const id = event.id;
+      if (
+        id !== null &&
+        id !== '' &&
+        this.#tradeIds.isDuplicate(event.exchange, event.symbol, id)
+      ) {
+        this.#ctx.skip('duplicateTradeId');
+        return;
+      }
+    }
+    this.#count(event.type === 'trade', event.tsUs);
+    this.#batcher.add(event);
+    this.#handOutIfFull();
+  }
+
+  /** A trade read by the parser's bytes fast path: skipped when its id repeats, else batched. */
+  trade(
+    tsUs: number,
+    exchangeTsUs: number | null,
+    exchange: string,
+    symbol: string,
+    side: Side | null,
+    priceNum: number,
+    sizeNum: number,
+    bytes: Uint8Array,
+    priceStart: number,
+    priceEnd: number,
+    sizeStart: number,
+    sizeEnd: number,
+    idStart: number,
+    idEnd: number,
+  ): void {
+    if (
+      idStart >= 0 &&
+      idEnd > idStart &&
+      this.#tradeIds.isDuplicateBytes(exchange, symbol, bytes as EventBytes, idStart, idEnd)
+    ) {
       this.#ctx.skip('duplicateTradeId');
       return;
     }
+    this.#count(true, tsUs);
+    this.#batcher.trade(
+      tsUs,
+      exchangeTsUs,
+      exchange,
+      symbol,
+      side,
+      priceNum,
+      sizeNum,
+      bytes,
+      priceStart,
+      priceEnd,
+      sizeStart,
+      sizeEnd,
+      idStart,
+      idEnd,
+    );
+  }
+
+  /** A quote read by the parser's bytes fast path: batched. */
+  quote(
+    tsUs: number,
+    exchangeTsUs: number | null,
+    exchange: string,
+    symbol: string,
+    bidPriceNum: number,
+    bidSizeNum: number,
+    askPriceNum: number,
+    askSizeNum: number,
+    bytes: Uint8Array,
+    bidPriceStart: number,
+    bidPriceEnd: number,
+    bidSizeStart: number,
+    bidSizeEnd: number,
+    askPriceStart: number,
+    askPriceEnd: number,
+    askSizeStart: number,
+    askSizeEnd: number,
+  ): void {
+    this.#count(false, tsUs);
+    this.#batcher.quote(
+      tsUs,
+      exchangeTsUs,
+      exchange,
+      symbol,
+      bidPriceNum,
+      bidSizeNum,
+      askPriceNum,
+      askSizeNum,
+      bytes,
+      bidPriceStart,
+      bidPriceEnd,
+      bidSizeStart,
+      bidSizeEnd,
+      askPriceStart,
+      askPriceEnd,
+      askSizeStart,
+      askSizeEnd,
+    );
+  }
+
+  #count(trade: boolean, tsUs: number): void {
+    const stats = this.#ctx.stats;
     stats.events++;
-    if (event.type === 'trade') stats.trades++;
+    if (trade) stats.trades++;
     else stats.quotes++;
-    if (stats.firstTsUs === null) stats.firstTsUs = event.tsUs;
-    stats.lastTsUs = event.tsUs;
-    const batch = this.#batch;
-    batch.push(event);
-    if (batch.length >= BATCH_SIZE) {
-      this.ready.push(batch);
-      this.#batch = [];
-    }
+    if (stats.firstTsUs === null) stats.firstTsUs = tsUs;
+    stats.lastTsUs = tsUs;
+  }
+
+  #handOutIfFull(): void {
+    if (this.#batcher.size >= BATCH_SIZE) this.ready.push(this.#batcher.take());
   }
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FeedError } from '../src/core/errors.js';
 import type { MarketEvent } from '../src/core/market-event.js';
 import { BufferTradeEvent } from './buffer-events.js';
+import { EventArrayBatcher } from './event-array-batcher.js';
 import { FeedContext } from './feed-context.js';
 import { emptyFeedStats } from './feed-source.js';
 import { NORMALIZED_CSV_HEADER, formatNormalizedCsvLine } from './normalized-csv-format.js';
@@ -228,9 +229,11 @@ describe('normalized reader', () => {
   it('reads ordinary lines in place, as buffer events', () => {
     const parser = new NormalizedCsvParser(new FeedContext('x.csv', emptyFeedStats(), 0));
     const line = Buffer.from('1723161255343000,binance,BTCUSDT,trade,buy,61837.63,0.5,,,,,1');
-    expect(parser.parseBytes(line, 0, line.length, 1)).toBeUndefined(); // the first line may be a header
+    const sink = new EventArrayBatcher();
+    expect(parser.parseBytes(line, 0, line.length, 1, sink)).toBe(false); // the first line may be a header
     expect(parser.parseLine(NORMALIZED_CSV_HEADER, 1)).toBeNull();
-    const event = parser.parseBytes(line, 0, line.length, 2);
+    expect(parser.parseBytes(line, 0, line.length, 2, sink)).toBe(true);
+    const [event] = sink.take();
     expect(event).toBeInstanceOf(BufferTradeEvent);
     expect(event).toMatchObject({ price: '61837.63', size: '0.5', id: '1', priceNum: 61837.63 });
   });

@@ -1,6 +1,6 @@
 import type { MarketEvent, Side } from '../src/core/market-event.js';
 import type { FeedContext } from './feed-context.js';
-import type { LineParser } from './line-parser.js';
+import type { LineParser, ParsedEventSink } from './line-parser.js';
 import { sameText } from './csv-columns.js';
 import { FieldCursor } from './field-cursor.js';
 import {
@@ -10,7 +10,6 @@ import {
   validSizeError,
 } from './field-checks.js';
 import { quoteValue, scanDecimal } from './decimal-scan.js';
-import { BufferQuoteEvent, BufferTradeEvent, type EventBytes } from './buffer-events.js';
 import { quoteEvent, tradeEvent } from './market-event-factory.js';
 import { NORMALIZED_CSV_HEADER } from './normalized-csv-format.js';
 
@@ -170,50 +169,49 @@ export class NormalizedCsvParser implements LineParser {
 
   /**
    * {@link parseLine}'s fast path on bytes: a well-formed line with plain decimals (digits and a
-   * dot, up to 15 digits) and a time of up to 16 digits becomes a buffer event
-   * ({@link BufferTradeEvent}, {@link BufferQuoteEvent}: no string decoded); anything else,
-   * every bad line included, is left to {@link parseLine} (`undefined`).
+   * dot, up to 15 digits) and a time of up to 16 digits goes to `sink` as fields (no string
+   * decoded); anything else, every bad line included, is left to {@link parseLine} (false).
    */
   parseBytes(
     bytes: Buffer,
     start: number,
     end: number,
     lineNo: number,
-  ): MarketEvent | null | undefined {
-    if (this.#first) return undefined;
+    sink: ParsedEventSink,
+  ): boolean {
+    if (this.#first) return false;
     const cursor = this.#cursor;
     cursor.reset(start, end);
     const rawTsUs = cursor.unsigned(bytes);
-    if (!(rawTsUs > 0) || !cursor.endedByComma) return undefined;
+    if (!(rawTsUs > 0) || !cursor.endedByComma) return false;
     const exchange = this.#exchangeAt(bytes, cursor);
-    if (exchange === null) return undefined;
+    if (exchange === null) return false;
     const symbol = this.#symbolAt(bytes, cursor);
-    if (symbol === null) return undefined;
+    if (symbol === null) return false;
     const ctx = this.#ctx;
     if (cursor.is(bytes, TRADE)) {
-      if (!cursor.endedByComma) return undefined;
+      if (!cursor.endedByComma) return false;
       let side: Side | null;
       if (cursor.empty(bytes)) side = null;
       else if (cursor.is(bytes, BUY)) side = 'buy';
       else if (cursor.is(bytes, SELL)) side = 'sell';
-      else return undefined;
-      if (!cursor.endedByComma) return undefined;
+      else return false;
+      if (!cursor.endedByComma) return false;
       const priceStart = cursor.at;
       const priceNum = cursor.decimal(bytes);
       const priceEnd = cursor.fieldEnd;
-      if (!(priceNum > 0) || !cursor.endedByComma) return undefined;
+      if (!(priceNum > 0) || !cursor.endedByComma) return false;
       const sizeStart = cursor.at;
       const sizeNum = cursor.decimal(bytes);
       const sizeEnd = cursor.fieldEnd;
-      if (!(sizeNum > 0) || !cursor.endedByComma || !emptyColumns(bytes, cursor, 4))
-        return undefined;
+      if (!(sizeNum > 0) || !cursor.endedByComma || !emptyColumns(bytes, cursor, 4)) return false;
       // The id: the rest of the line, without a comma (a thirteenth column).
       const idStart = cursor.at;
       cursor.skip(bytes);
-      if (cursor.endedByComma) return undefined;
+      if (cursor.endedByComma) return false;
       const tsUs = ctx.eventTime(rawTsUs, lineNo, 'ts_us');
       const hasId = idStart < end;
-      return new BufferTradeEvent(
+      sink.trade(
         tsUs,
         rawTsUs,
         exchange,
@@ -221,7 +219,7 @@ export class NormalizedCsvParser implements LineParser {
         side,
         priceNum,
         sizeNum,
-        bytes as unknown as EventBytes,
+        bytes,
         priceStart,
         priceEnd,
         sizeStart,
@@ -229,29 +227,33 @@ export class NormalizedCsvParser implements LineParser {
         hasId ? idStart : -1,
         hasId ? end : -1,
       );
+      return true;
     }
     if (!cursor.is(bytes, QUOTE) || !cursor.endedByComma || !emptyColumns(bytes, cursor, 3))
-      return undefined;
+      return false;
     const bidPriceStart = cursor.at;
     const bidPriceNum = cursor.decimal(bytes);
     const bidPriceEnd = cursor.fieldEnd;
-    if (!(bidPriceNum > 0) || !cursor.endedByComma) return undefined;
+    if (!(bidPriceNum > 0) || !cursor.endedByComma) return false;
     const bidSizeStart = cursor.at;
     const bidSizeNum = cursor.decimal(bytes);
     const bidSizeEnd = cursor.fieldEnd;
-    if (!(bidSizeNum >= 0) || !cursor.endedByComma) return undefined;
+    if (!(bidSizeNum >= 0) || !cursor.endedByComma) return false;
     const askPriceStart = cursor.at;
     const askPriceNum = cursor.decimal(bytes);
     const askPriceEnd = cursor.fieldEnd;
-    if (!(askPriceNum > 0) || !cursor.endedByComma) return undefined;
+    if (!(askPriceNum > 0) || !cursor.endedByComma) return false;
     const askSizeStart = cursor.at;
     const askSizeNum = cursor.decimal(bytes);
     const askSizeEnd = cursor.fieldEnd;
     // The id column must be there, empty and last.
-    if (!(askSizeNum >= 0) || cursor.at !== end || bidPriceNum > askPriceNum) return undefined;
-    if (ctx.tradesOnly) return ctx.dropQuote();
+    if (!(askSizeNum >= 0) || cursor.at !== end || bidPriceNum > askPriceNum) return false;
+    if (ctx.tradesOnly) {
+      ctx.dropQuote();
+      return true;
+    }
     const tsUs = ctx.eventTime(rawTsUs, lineNo, 'ts_us');
-    return new BufferQuoteEvent(
+    sink.quote(
       tsUs,
       rawTsUs,
       exchange,
@@ -260,7 +262,7 @@ export class NormalizedCsvParser implements LineParser {
       bidSizeNum,
       askPriceNum,
       askSizeNum,
-      bytes as unknown as EventBytes,
+      bytes,
       bidPriceStart,
       bidPriceEnd,
       bidSizeStart,
@@ -270,6 +272,8 @@ export class NormalizedCsvParser implements LineParser {
       askSizeStart,
       askSizeEnd,
     );
+    return true;
+    return true;
   }
 
   /** The exchange field (the last one's string while it repeats), or null when empty or last. */

@@ -14,11 +14,15 @@ import {
   readHeadLines,
   toFeedError,
 } from './feed-file.js';
-import { FeedReader } from './feed-reader.js';
+import { EventArrayBatcher } from './event-array-batcher.js';
+import type { EventBatcher } from './event-batcher.js';
+import { BATCH_SIZE, FeedReader } from './feed-reader.js';
 import type { FeedFormat, FeedOptions, FeedSource, FeedStats, FeedTime } from './feed-source.js';
 import { emptyFeedStats, FEED_FORMATS } from './feed-source.js';
 import type { LineParser } from './line-parser.js';
 import { NormalizedCsvParser } from './normalized-csv-parser.js';
+import type { PackedBatch } from './packed-batch.js';
+import { PackedBatchWriter } from './packed-batch-writer.js';
 import { TardisCsvParser } from './tardis-csv-parser.js';
 
 const DEFAULT_MAX_BACKSTEP_MS = 1000;
@@ -38,6 +42,17 @@ const DEFAULT_MAX_BACKSTEP_MS = 1000;
  * for await (const batch of feed.batches()) for (const event of batch) console.log(event.tsUs);
  */
 export async function openFeed(path: string, options: FeedOptions = {}): Promise<FeedSource> {
+  return openFeedFile(path, options);
+}
+
+/** {@link openFeed}'s source, which can also give its batches packed (the parsing thread's). */
+export interface FeedFile extends FeedSource {
+  /** The batches packed as they are parsed, no event object made; iterated once, as `batches()`. */
+  packedBatches(): AsyncIterable<PackedBatch>;
+}
+
+/** {@link openFeed}, typed as the {@link FeedFile} it opens. */
+export async function openFeedFile(path: string, options: FeedOptions = {}): Promise<FeedFile> {
   const maxBackstepMs = options.maxBackstepMs ?? DEFAULT_MAX_BACKSTEP_MS;
   if (!Number.isFinite(maxBackstepMs) || maxBackstepMs < 0)
     throw new UsageError(`maxBackstepMs must be a finite number >= 0, got ${maxBackstepMs}`);
@@ -105,7 +120,7 @@ interface ReadSettings {
   readonly tradesOnly: boolean;
 }
 
-class FileFeedSource implements FeedSource {
+class FileFeedSource implements FeedFile {
   readonly path: string;
   readonly format: FeedFormat;
   readonly sizeBytes: number;
@@ -129,12 +144,21 @@ class FileFeedSource implements FeedSource {
   }
 
   batches(): AsyncIterable<readonly MarketEvent[]> {
-    if (this.#iterated) throw new Error(`FeedSource.batches() may be iterated once (${this.path})`);
-    this.#iterated = true;
-    return this.#read();
+    this.#iterateOnce();
+    return this.#read(new EventArrayBatcher());
   }
 
-  async *#read(): AsyncGenerator<readonly MarketEvent[]> {
+  packedBatches(): AsyncIterable<PackedBatch> {
+    this.#iterateOnce();
+    return this.#read(new PackedBatchWriter(BATCH_SIZE));
+  }
+
+  #iterateOnce(): void {
+    if (this.#iterated) throw new Error(`FeedSource.batches() may be iterated once (${this.path})`);
+    this.#iterated = true;
+  }
+
+  async *#read<B>(batcher: EventBatcher<B>): AsyncGenerator<B> {
     const { path, stats } = this;
     const settings = this.#settings;
     const ctx = new FeedContext(path, stats, settings.maxBackstepUs, settings.tradesOnly);
@@ -142,6 +166,7 @@ class FileFeedSource implements FeedSource {
       ctx,
       createParser(this.format, ctx, settings),
       settings.skipBadLines,
+      batcher,
     );
     const hash = createHash('sha256');
     const stream = openTextStream(
@@ -158,7 +183,7 @@ class FileFeedSource implements FeedSource {
     try {
       for await (const chunk of stream) {
         reader.consume(chunk);
-        while (reader.ready.length > 0) yield reader.ready.shift() as MarketEvent[];
+        while (reader.ready.length > 0) yield reader.ready.shift() as B;
       }
     } catch (error) {
       if (error instanceof FeedError) throw error;
@@ -167,12 +192,12 @@ class FileFeedSource implements FeedSource {
       // skip mode: a truncated (or corrupt) gzip ends the file; what was read stays, one bad line.
       stats.badLines++;
       const last = reader.abandon();
-      if (last.length > 0) yield last;
+      if (last !== null) yield last;
       return;
     }
     const last = reader.finish();
-    while (reader.ready.length > 0) yield reader.ready.shift() as MarketEvent[];
-    if (last.length > 0) yield last;
+    while (reader.ready.length > 0) yield reader.ready.shift() as B;
+    if (last !== null) yield last;
     if (hasNoData(stats))
       throw new FeedError(
         'E_FEED_EMPTY',

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../src/core/market-event.js';
 import { plainMarketEvent } from './buffer-events.js';
 import { quoteEvent, tradeEvent } from './market-event-factory.js';
-import { packBatch } from './packed-batch.js';
+import { packBatch } from './packed-batch-writer.js';
 import { PackedQuoteEvent, PackedTradeEvent, unpackBatch } from './packed-events.js';
 
 const decimal = fc

@@ -3,7 +3,8 @@ import type { MarketEvent } from '../src/core/market-event.js';
 import type { FeedFormat, FeedOptions, FeedSource, FeedStats } from './feed-source.js';
 import { emptyFeedStats } from './feed-source.js';
 import { openFeed } from './open-feed.js';
-import { packBatch, type PackedBatch } from './packed-batch.js';
+import type { PackedBatch } from './packed-batch.js';
+import { packBatch } from './packed-batch-writer.js';
 import { unpackBatch } from './packed-events.js';
 
 /**

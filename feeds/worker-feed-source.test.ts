@@ -6,7 +6,7 @@ import type { MarketEvent } from '../src/core/market-event.js';
 import { BufferQuoteEvent, BufferTradeEvent, plainMarketEvent } from './buffer-events.js';
 import { NORMALIZED_CSV_HEADER } from './normalized-csv-format.js';
 import { openFeed } from './open-feed.js';
-import { packBatch } from './packed-batch.js';
+import { packBatch } from './packed-batch-writer.js';
 import { unpackBatch } from './packed-events.js';
 import {
   fixture,

@@ -7,6 +7,7 @@ import type { MarketEvent } from '../../src/core/market-event.js';
 import { expect } from 'vitest';
 import { FeedError } from '../../src/core/errors.js';
 import { plainMarketEvent } from '../buffer-events.js';
+import { EventArrayBatcher } from '../event-array-batcher.js';
 import type { LineParser } from '../line-parser.js';
 import type { FeedOptions, FeedSource } from '../feed-source.js';
 import { openFeed } from '../open-feed.js';
@@ -87,7 +88,8 @@ export interface BytesPathCounts {
 /**
  * Feeds `lines` to two fresh parsers of one format, one through `parseLine` only and one through
  * `parseBytes` first (its text path when it leaves the line), and expects the same outcome for
- * every line: the same event (as plain objects), null, or the same FeedError. Each line is given
+ * every line: the same event (as plain objects; the bytes path's made by the reader's
+ * {@link EventArrayBatcher}), null, or the same FeedError. Each line is given
  * inside a larger buffer (a byte before it, a newline after), as a reader's chunk holds it.
  */
 export function compareBytesPath(
@@ -108,13 +110,16 @@ export function compareBytesPath(
     const bytes = Buffer.from(`,${line}\n`, 'latin1');
     const expected = outcome(() => byText.parseLine(line, i + 1));
     const actual = outcome(() => {
-      const event = byBytes.parseBytes?.(bytes, 1, bytes.length - 1, i + 1);
-      if (event === undefined) {
+      const sink = new EventArrayBatcher();
+      if (byBytes.parseBytes?.(bytes, 1, bytes.length - 1, i + 1, sink) !== true) {
+        expect(sink.size).toBe(0); // a line left to the text path had no effect
         counts.leftToText++;
         return byBytes.parseLine(line, i + 1);
       }
       counts.inPlace++;
-      return event;
+      const events = sink.take();
+      expect(events.length).toBeLessThanOrEqual(1);
+      return events[0] ?? null; // none: the line was skipped and counted
     });
     expect(actual).toEqual(expected);
   });
