@@ -105,7 +105,9 @@ describe('replay decision time per arm', () => {
       wallClockMs: () => nowMs,
     });
     expect(decisionTime.canary.events).toBe(report.inputs.events);
-    expect(decisionTime.canary.sampled).toBe(Math.ceil(report.inputs.events / 16));
+    expect(decisionTime.canary.sampled).toBe(
+      Math.ceil(report.inputs.events / new DecisionTimer().every),
+    );
     expect(decisionTime.canary.meanUs).toBe(5000);
     expect(decisionTime.stable.meanUs).toBe(0);
     expect(slowCanaryWarning(decisionTime.stable, decisionTime.canary)).toMatch(
