@@ -8,9 +8,10 @@ import { benchReplayConfig } from './bench-replay-config.js';
  * under V8's sampling heap profiler with collected objects kept in the profile, so the figures
  * are everything allocated over the run, not what is still alive at its end. Prints the total
  * and the functions that allocated most (self, sampled every 16 KiB; inlined callees count
- * towards their caller).
+ * towards their caller). With `--parse-in-worker` the feed is parsed on a worker thread, as the
+ * `replay` command does, and the figures are the engine thread's alone.
  *
- *   npm run build && node dist/bench/allocation-probe.js [accounts]
+ *   npm run build && node dist/bench/allocation-probe.js [accounts] [--parse-in-worker]
  */
 
 interface ProfileNode {
@@ -23,7 +24,9 @@ interface ProfileNode {
   readonly children: readonly ProfileNode[];
 }
 
-const accounts = Number(process.argv[2] ?? 1000);
+const args = process.argv.slice(2);
+const parseInWorker = args.includes('--parse-in-worker');
+const accounts = Number(args.find((arg) => !arg.startsWith('--')) ?? 1000);
 const file = await benchFeed(1_000_000);
 const session = new Session();
 session.connect();
@@ -33,7 +36,7 @@ await session.post('HeapProfiler.startSampling', {
   includeObjectsCollectedByMajorGC: true,
   includeObjectsCollectedByMinorGC: true,
 });
-await runReplay(benchReplayConfig(file, accounts));
+await runReplay(benchReplayConfig(file, accounts), {}, { parseInWorker });
 const { profile } = (await session.post('HeapProfiler.stopSampling')) as {
   profile: { head: ProfileNode };
 };
@@ -50,7 +53,9 @@ const visit = (node: ProfileNode): void => {
 };
 visit(profile.head);
 const mb = (bytes: number): string => (bytes / 1_048_576).toFixed(1).padStart(7);
-process.stdout.write(`allocated over the replay (${accounts} accounts): ${mb(total)} MiB\n`);
-for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+process.stdout.write(
+  `allocated over the replay (${accounts} accounts${parseInWorker ? ', engine thread' : ''}): ${mb(total)} MiB\n`,
+);
+for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
   process.stdout.write(`${mb(bytes)} MiB  ${site}\n`);
 }

@@ -45,9 +45,14 @@ export function unpackBatch(batch: PackedBatch): MarketEvent[] {
  * allocation of a replay's engine thread. The event time stays a field: it flows into calls that
  * are not inlined, where a getter's float would be boxed at every read.
  *
+ * `type` is a getter on the prototype too, not a field: as an own field of the two classes, it
+ * kept V8 from reading the number getters without boxing: every float they returned became a new
+ * heap object (28 bytes and 12 ns an event in a strategy's `referencePrice`, half its decision
+ * time; `node dist/bench/allocation-probe.js --parse-in-worker`).
+ *
  * As with buffer events, the getters are not own properties: `{ ...event }` keeps only the
- * fields; {@link plainMarketEvent} (and `toJSON`) copies an event into a plain object. An event
- * keeps its batch alive as long as it is referenced.
+ * fields (not even `type`); {@link plainMarketEvent} (and `toJSON`) copies an event into a plain
+ * object. An event keeps its batch alive as long as it is referenced.
  */
 abstract class PackedEvent {
   readonly tsUs: number;
@@ -103,7 +108,9 @@ abstract class PackedEvent {
 
 /** A trade read in place from a {@link PackedBatch} (see {@link PackedEvent}). */
 export class PackedTradeEvent extends PackedEvent implements TradeEvent {
-  readonly type = 'trade' as const;
+  get type(): 'trade' {
+    return 'trade';
+  }
 
   get side(): Side | null {
     const flag = this.batch.flags[this.index]!;
@@ -135,7 +142,9 @@ export class PackedTradeEvent extends PackedEvent implements TradeEvent {
 
 /** A quote read in place from a {@link PackedBatch} (see {@link PackedEvent}). */
 export class PackedQuoteEvent extends PackedEvent implements QuoteEvent {
-  readonly type = 'quote' as const;
+  get type(): 'quote' {
+    return 'quote';
+  }
 
   get bidPriceNum(): number {
     return this.num(0);
