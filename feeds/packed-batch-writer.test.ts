@@ -8,67 +8,17 @@ import {
   plainMarketEvent,
 } from './buffer-events.js';
 import type { FeedOptions } from './feed-source.js';
-import { quoteEvent, tradeEvent } from './market-event-factory.js';
+import { tradeEvent } from './market-event-factory.js';
+import {
+  quoteArbitrary as quote,
+  tradeArbitrary as trade,
+} from './test-support/market-event-arbitraries.js';
 import { NORMALIZED_CSV_HEADER } from './normalized-csv-format.js';
 import { openFeed, openFeedFile } from './open-feed.js';
 import type { PackedBatch } from './packed-batch.js';
 import { packBatch, PackedBatchWriter } from './packed-batch-writer.js';
 import { unpackBatch } from './packed-events.js';
 import { fixture, sample, tempDir, writeFeed } from './test-support/feed-test-utils.js';
-
-const decimal = fc
-  .tuple(fc.nat({ max: 99_999_999 }), fc.nat({ max: 8 }))
-  .map(([digits, places]) => {
-    const text = String(digits).padStart(places + 1, '0');
-    return places === 0 ? text : `${text.slice(0, -places)}.${text.slice(-places)}`;
-  });
-const time = fc.integer({ min: 1_600_000_000_000_000, max: 1_900_000_000_000_000 });
-const common = {
-  tsUs: time,
-  exchangeTsUs: fc.option(time, { nil: null }),
-  exchange: fc.constantFrom('binance', 'synthetic'),
-  symbol: fc.constantFrom('BTCUSDT', 'ETHUSDT'),
-};
-const trade = fc
-  .record({
-    ...common,
-    id: fc.option(fc.string({ unit: 'grapheme', maxLength: 12 }), { nil: null }),
-    side: fc.constantFrom('buy', 'sell', null),
-    price: decimal,
-    size: decimal,
-  })
-  .map((t) =>
-    tradeEvent(
-      t.tsUs,
-      t.exchangeTsUs,
-      t.exchange,
-      t.symbol,
-      t.id,
-      t.side,
-      t.price,
-      Number(t.price),
-      t.size,
-      Number(t.size),
-    ),
-  );
-const quote = fc
-  .record({ ...common, bid: decimal, bidSize: decimal, ask: decimal, askSize: decimal })
-  .map((q) =>
-    quoteEvent(
-      q.tsUs,
-      q.exchangeTsUs,
-      q.exchange,
-      q.symbol,
-      q.bid,
-      Number(q.bid),
-      q.bidSize,
-      Number(q.bidSize),
-      q.ask,
-      Number(q.ask),
-      q.askSize,
-      Number(q.askSize),
-    ),
-  );
 
 /**
  * The same event as a parser's fast path sees it: its strings as byte ranges of one buffer, with

@@ -4,72 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../src/core/market-event.js';
 import { plainMarketEvent } from './buffer-events.js';
 import { quoteEvent, tradeEvent } from './market-event-factory.js';
+import {
+  quoteArbitrary as quote,
+  tradeArbitrary as trade,
+} from './test-support/market-event-arbitraries.js';
 import { packBatch } from './packed-batch-writer.js';
 import { PackedQuoteEvent, PackedTradeEvent, unpackBatch } from './packed-events.js';
-
-const decimal = fc
-  .tuple(fc.nat({ max: 99_999_999 }), fc.nat({ max: 8 }))
-  .map(([digits, places]) => {
-    const text = String(digits).padStart(places + 1, '0');
-    return places === 0 ? text : `${text.slice(0, -places)}.${text.slice(-places)}`;
-  });
-const name = fc.constantFrom('binance', 'synthetic', 'tardis-ü');
-const symbol = fc.constantFrom('BTCUSDT', 'ETHUSDT');
-const time = fc.integer({ min: 1_600_000_000_000_000, max: 1_900_000_000_000_000 });
-
-const trade = fc
-  .record({
-    tsUs: time,
-    exchangeTsUs: fc.option(time, { nil: null }),
-    exchange: name,
-    symbol,
-    id: fc.option(fc.string({ unit: 'grapheme', maxLength: 12 }), { nil: null }),
-    side: fc.constantFrom('buy', 'sell', null),
-    price: decimal,
-    size: decimal,
-  })
-  .map((t): MarketEvent =>
-    tradeEvent(
-      t.tsUs,
-      t.exchangeTsUs,
-      t.exchange,
-      t.symbol,
-      t.id,
-      t.side,
-      t.price,
-      Number(t.price),
-      t.size,
-      Number(t.size),
-    ),
-  );
-
-const quote = fc
-  .record({
-    tsUs: time,
-    exchangeTsUs: fc.option(time, { nil: null }),
-    exchange: name,
-    symbol,
-    bid: decimal,
-    bidSize: decimal,
-    ask: decimal,
-    askSize: decimal,
-  })
-  .map((q): MarketEvent =>
-    quoteEvent(
-      q.tsUs,
-      q.exchangeTsUs,
-      q.exchange,
-      q.symbol,
-      q.bid,
-      Number(q.bid),
-      q.bidSize,
-      Number(q.bidSize),
-      q.ask,
-      Number(q.ask),
-      q.askSize,
-      Number(q.askSize),
-    ),
-  );
 
 /** Every field of an event, read through the event itself (getters included). */
 function fieldsOf(event: MarketEvent): Record<string, unknown> {
