@@ -11,8 +11,9 @@ import type {
 
 /**
  * The thread of {@link openFeedInWorker}: reads and parses a feed file, posting each batch
- * packed as it was parsed (`FeedFile.packedBatches`) with the feed's statistics so far, as long as the reader has credit
- * (a bounded number of batches in flight: the file is never read far ahead of the replay). Reads
+ * packed as it was parsed (`FeedFile.packedBatches`) with the feed's statistics so far, as long
+ * as the reader has credit (a bounded number of batches in flight: the file is never read far
+ * ahead of the replay). Reads
  * come one after another (parse-thread-pool.ts keeps the thread for the next file once `end` is
  * posted); each starts with no credit, so a credit left over from the last one never counts.
  */
