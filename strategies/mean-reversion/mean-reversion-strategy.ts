@@ -133,10 +133,10 @@ export class MeanReversionStrategy implements Strategy {
     if (tsUs - state.changedAtUs < s.minHoldUs) return null;
 
     if (z > s.entryZ && state.direction !== -1 && state.blocked !== -1) {
-      return this.#enter(state, symbol, tsUs, price, -1);
+      return this.#enter(state, symbol, tsUs, -1);
     }
     if (z < -s.entryZ && state.direction !== 1 && state.blocked !== 1) {
-      return this.#enter(state, symbol, tsUs, price, 1);
+      return this.#enter(state, symbol, tsUs, 1);
     }
     // Long (price was below the mean) exits once z ≥ −exitZ; short once z ≤ +exitZ.
     if (state.direction !== 0 && state.direction * z >= -s.exitZ) {
@@ -149,15 +149,10 @@ export class MeanReversionStrategy implements Strategy {
     return sizeByExposure(target, account, price);
   }
 
-  #enter(
-    state: SymbolState,
-    symbol: string,
-    tsUs: number,
-    price: number,
-    direction: Direction,
-  ): TargetPosition {
+  /** Enters at the event's price, read back from `state.lastPrice` (see momentum's `#enter`). */
+  #enter(state: SymbolState, symbol: string, tsUs: number, direction: Direction): TargetPosition {
     state.direction = direction;
-    state.entryPrice = price;
+    state.entryPrice = state.lastPrice;
     state.changedAtUs = tsUs;
     state.blocked = 0;
     const exposure = (direction * this.#settings.sizingPct) / 100;

@@ -96,6 +96,7 @@ class SymbolState {
 export class MomentumStrategy implements Strategy {
   readonly id: string;
   readonly #settings: MomentumSettings;
+
   readonly #symbols = new Map<string, SymbolState>();
   #lastSymbol = '';
   #lastState: SymbolState | undefined = undefined;
@@ -159,10 +160,10 @@ export class MomentumStrategy implements Strategy {
     if (tsUs - state.changedAtUs < s.minHoldUs) return null;
 
     if (trendBps > thresholdBps && state.direction !== 1 && state.blocked !== 1) {
-      return this.#enter(state, symbol, tsUs, price, 1, trendBps / thresholdBps);
+      return this.#enter(state, symbol, tsUs, 1, trendBps / thresholdBps);
     }
     if (trendBps < -thresholdBps && state.direction !== -1 && state.blocked !== -1) {
-      return this.#enter(state, symbol, tsUs, price, -1, -trendBps / thresholdBps);
+      return this.#enter(state, symbol, tsUs, -1, -trendBps / thresholdBps);
     }
     if (state.direction === 0) return null;
     const favourBps = state.direction * trendBps;
@@ -190,17 +191,21 @@ export class MomentumStrategy implements Strategy {
     return (state.direction * state.strength * this.#settings.sizingPct) / 100;
   }
 
+  /**
+   * Enters at the event's reference price, read back from `state.lastPrice` rather than passed:
+   * a float argument of this rare call was boxed on every event (V8 placed the conversion where
+   * both calls could use it), a new heap object per event and arm.
+   */
   #enter(
     state: SymbolState,
     symbol: string,
     tsUs: number,
-    price: number,
     direction: Direction,
     ratio: number,
   ): TargetPosition {
     state.direction = direction;
     state.strength = ratio >= this.#settings.fullStrengthRatio ? FULL : HALF;
-    state.entryPrice = price;
+    state.entryPrice = state.lastPrice;
     state.changedAtUs = tsUs;
     state.blocked = 0;
     return targetPosition(
