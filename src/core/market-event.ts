@@ -9,6 +9,9 @@
  * feeds/buffer-events.ts, feeds/packed-events.ts); `plainMarketEvent` copies any event into a
  * plain object.
  * Times are integers in microseconds since the Unix epoch (UTC).
+ *
+ * Events are values: whoever receives one may keep it (the ledger keeps each symbol's last event
+ * as its mark), so an event must not be changed once handed over.
  */
 
 /** Which side took liquidity in a trade (the aggressor), or which way an order goes. */
