@@ -47,8 +47,9 @@ export function unpackBatch(batch: PackedBatch): MarketEvent[] {
  *
  * `type` is a getter on the prototype too, not a field: as an own field of the two classes, it
  * kept V8 from reading the number getters without boxing: every float they returned became a new
- * heap object (28 bytes and 12 ns an event in a strategy's `referencePrice`, half its decision
- * time; `node dist/bench/allocation-probe.js --parse-in-worker`).
+ * heap object (28 bytes and 12 ns an event in a strategy's `referencePrice`, about a third of
+ * the bundled momentum strategy's decision;
+ * `node dist/bench/allocation-probe.js --parse-in-worker`).
  *
  * As with buffer events, the getters are not own properties: `{ ...event }` keeps only the
  * fields (not even `type`); {@link plainMarketEvent} (and `toJSON`) copies an event into a plain
