@@ -154,7 +154,10 @@ class TradeParser implements LineParser {
   }
 }
 
-/** {@link TradeParser} reading bytes in place: its trades go to the reader as fields (ids as bytes). */
+/**
+ * {@link TradeParser} reading bytes in place: its trades go to the reader as fields (ids as
+ * bytes).
+ */
 class BytesTradeParser extends TradeParser {
   parseBytes(
     bytes: Buffer,

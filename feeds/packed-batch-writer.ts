@@ -51,8 +51,8 @@ class TextWriter {
  * Packs events into a {@link PackedBatch} as they are read: a parser's bytes fast path writes a
  * line's fields straight into the batch's columns and copies its decimal strings' bytes
  * ({@link trade}, {@link quote}), so the parsing thread makes no event object at all; any other
- * event is packed from its fields ({@link add}). {@link take} hands the batch over; the next one gets new
- * columns (a batch's buffers are transferred to another thread).
+ * event is packed from its fields ({@link add}). {@link take} hands the batch over; the next one
+ * gets new columns (a batch's buffers are transferred to another thread).
  */
 export class PackedBatchWriter implements EventBatcher<PackedBatch> {
   readonly #capacity: number;

@@ -1,10 +1,10 @@
 /**
  * A batch of market events packed for a thread boundary: typed-array columns and the events'
  * decimal strings and ids as bytes (all transferred, not copied), with the exchange and symbol
- * sent once while they repeat. Packing (`PackedBatchWriter`) copies the bytes of a line's decimal strings as they are (nothing is
- * decoded); unpacking (`unpackBatch`, packed-events.ts) makes events that read the batch in place,
- * so neither side makes a string per event: receiving a batch costs a fraction of parsing it
- * (`bench/event-transfer-probe.ts`).
+ * sent once while they repeat. Packing (`PackedBatchWriter`) copies the bytes of a line's decimal
+ * strings as they are (nothing is decoded); unpacking (`unpackBatch`, packed-events.ts) makes
+ * events that read the batch in place, so neither side makes a string per event: receiving a
+ * batch costs a fraction of parsing it (`bench/event-transfer-probe.ts`).
  */
 export interface PackedBatch {
   readonly size: number;
