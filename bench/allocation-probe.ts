@@ -1,7 +1,6 @@
 import { Session } from 'node:inspector/promises';
-import { runReplay } from '../src/engine/run-replay.js';
 import { benchFeed } from './bench-files.js';
-import { benchReplayConfig } from './bench-replay-config.js';
+import { buildUnderTest, optionValue } from './build-under-test.js';
 
 /**
  * Where a replay allocates: the bench replay (1M events, 1,000 accounts, parsing on this thread)
@@ -9,9 +8,10 @@ import { benchReplayConfig } from './bench-replay-config.js';
  * are everything allocated over the run, not what is still alive at its end. Prints the total
  * and the functions that allocated most (self, sampled every 16 KiB; inlined callees count
  * towards their caller). With `--parse-in-worker` the feed is parsed on a worker thread, as the
- * `replay` command does, and the figures are the engine thread's alone.
+ * `replay` command does, and the figures are the engine thread's alone. With `--root DIR` the
+ * replay is another build's (`DIR/dist`, a built `git worktree`).
  *
- *   npm run build && node dist/bench/allocation-probe.js [accounts] [--parse-in-worker]
+ *   npm run build && node dist/bench/allocation-probe.js [accounts] [--parse-in-worker] [--root DIR]
  */
 
 interface ProfileNode {
@@ -26,7 +26,11 @@ interface ProfileNode {
 
 const args = process.argv.slice(2);
 const parseInWorker = args.includes('--parse-in-worker');
-const accounts = Number(args.find((arg) => !arg.startsWith('--')) ?? 1000);
+const root = optionValue(args, '--root');
+const accounts = Number(
+  args.find((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--root') ?? 1000,
+);
+const { runReplay, benchReplayConfig } = await buildUnderTest(root);
 const file = await benchFeed(1_000_000);
 const session = new Session();
 session.connect();

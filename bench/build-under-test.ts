@@ -18,10 +18,7 @@ export async function buildUnderTest(root: string | undefined): Promise<{
   readonly runReplay: typeof RunReplay;
   readonly benchReplayConfig: typeof BenchReplayConfig;
 }> {
-  const base =
-    root === undefined
-      ? new URL('../', import.meta.url)
-      : pathToFileURL(`${isAbsolute(root) ? root : resolve(root)}/dist/`);
+  const base = buildBase(root);
   const { runReplay } = (await import(new URL('src/engine/run-replay.js', base).href)) as {
     runReplay: typeof RunReplay;
   };
@@ -29,4 +26,11 @@ export async function buildUnderTest(root: string | undefined): Promise<{
     new URL('bench/bench-replay-config.js', base).href
   )) as { benchReplayConfig: typeof BenchReplayConfig };
   return { runReplay, benchReplayConfig };
+}
+
+/** The `dist/` of this build, or of the build at `root` (a module of it: `new URL(path, base)`). */
+export function buildBase(root: string | undefined): URL {
+  return root === undefined
+    ? new URL('../', import.meta.url)
+    : pathToFileURL(`${isAbsolute(root) ? root : resolve(root)}/dist/`);
 }
