@@ -13,8 +13,23 @@ import type {
   PositionSnapshot,
 } from './ledger-snapshot.js';
 import { SymbolMark } from './symbol-mark.js';
-import { AccountColumns, CANARY_CODE, STABLE_CODE } from './account-columns.js';
-import { PositionColumns, SymbolOrder } from './position-columns.js';
+import {
+  ACCOUNT_FLOATS,
+  AccountColumns,
+  CANARY_CODE,
+  CAPITAL_NUM,
+  FEES_NUM,
+  REALIZED_NUM,
+  STABLE_CODE,
+  SYMBOL_COUNT,
+} from './account-columns.js';
+import {
+  COST_BASIS_NUM,
+  POSITION_FLOATS,
+  PositionColumns,
+  QUANTITY_NUM,
+  SymbolOrder,
+} from './position-columns.js';
 import { decimalToFloat } from '../core/decimal-to-float.js';
 import {
   averageCostRaw,
@@ -294,10 +309,14 @@ export class Ledger {
     const rows = this.#rows;
     const p = this.#position(i, fill.symbol);
     const armBook = this.#armOfRow(i);
-    const oldQuantityNum = p.quantityNum[i]!;
-    const oldCostBasisNum = p.costBasisNum[i]!;
-    const oldRealizedNum = rows.realizedNum[i]!;
-    const oldFeesNum = rows.feesNum[i]!;
+    const positionFloats = p.floats;
+    const position = i * POSITION_FLOATS;
+    const accountFloats = rows.floats;
+    const account = i * ACCOUNT_FLOATS;
+    const oldQuantityNum = positionFloats[position + QUANTITY_NUM]!;
+    const oldCostBasisNum = positionFloats[position + COST_BASIS_NUM]!;
+    const oldRealizedNum = accountFloats[account + REALIZED_NUM]!;
+    const oldFeesNum = accountFloats[account + FEES_NUM]!;
     const price = this.#priceRaw(fill.price);
     const size = quantityRaw ?? toRaw(fill.quantity, QTY_DIGITS);
     const buy = fill.side === 'buy';
@@ -345,8 +364,8 @@ export class Ledger {
     const costBasisNum = moneyFloat(basis);
     p.quantity[i] = next;
     p.avgPrice[i] = avgPrice;
-    p.quantityNum[i] = quantityNum;
-    p.costBasisNum[i] = costBasisNum;
+    positionFloats[position + QUANTITY_NUM] = quantityNum;
+    positionFloats[position + COST_BASIS_NUM] = costBasisNum;
     p.mark.onFill(fill.price);
 
     let realizedNum = oldRealizedNum;
@@ -354,7 +373,7 @@ export class Ledger {
       const total = rows.realized[i]! + realized;
       rows.realized[i] = total;
       realizedNum = moneyFloat(total);
-      rows.realizedNum[i] = realizedNum;
+      accountFloats[account + REALIZED_NUM] = realizedNum;
     }
     let feesNum = oldFeesNum;
     const fee = this.#feeRaw(fill, size, feePerUnit);
@@ -362,7 +381,7 @@ export class Ledger {
       const total = rows.fees[i]! + fee;
       rows.fees[i] = total;
       feesNum = moneyFloat(total);
-      rows.feesNum[i] = feesNum;
+      accountFloats[account + FEES_NUM] = feesNum;
     }
 
     const sums = armSymbolNumOf(armBook, p);
@@ -412,19 +431,24 @@ export class Ledger {
     const i = typeof account === 'string' ? this.#row(account) : this.#own(account);
     return {
       equity: this.#equityNum(i),
-      position: this.#knownColumns(symbol)?.quantityNum[i] ?? 0,
+      position: this.#knownColumns(symbol)?.floats[i * POSITION_FLOATS + QUANTITY_NUM] ?? 0,
     };
   }
 
   /** An account's float equity: capital + realized − fees + Σ unrealized, positions in its order. */
   #equityNum(i: number): number {
-    const rows = this.#rows;
-    let equity = rows.capitalNum[i]! + rows.realizedNum[i]! - rows.feesNum[i]!;
-    const count = rows.symbolCount[i]!;
+    const floats = this.#rows.floats;
+    const account = i * ACCOUNT_FLOATS;
+    let equity = floats[account + CAPITAL_NUM]! + floats[account + REALIZED_NUM]!;
+    equity -= floats[account + FEES_NUM]!;
+    const count = floats[account + SYMBOL_COUNT]!;
+    const position = i * POSITION_FLOATS;
     for (let rank = 0; rank < count; rank++) {
       const p = this.#symbolList[this.#order.symbolAt(rank)[i]!]!;
-      const quantityNum = p.quantityNum[i]!;
-      if (quantityNum !== 0) equity += quantityNum * p.mark.priceNum - p.costBasisNum[i]!;
+      const quantityNum = p.floats[position + QUANTITY_NUM]!;
+      if (quantityNum !== 0) {
+        equity += quantityNum * p.mark.priceNum - p.floats[position + COST_BASIS_NUM]!;
+      }
     }
     return equity;
   }
@@ -668,7 +692,8 @@ export class Ledger {
     const rows = this.#rows;
     const columns = this.#knownColumns(order.symbol);
     const position = columns !== undefined && columns.touched[i] === 1 ? columns : undefined;
-    const heldNum = position?.quantityNum[i] ?? 0;
+    const positionAt = i * POSITION_FLOATS;
+    const heldNum = position?.floats[positionAt + QUANTITY_NUM] ?? 0;
     const sizeNum = order.quantityNum ?? decimalToFloat(order.quantity);
     const buy = order.side === 'buy';
     // Reducing (same-or-smaller size on the same side, or flat): decided in floats unless the
@@ -686,15 +711,18 @@ export class Ledger {
     }
     const fillPriceNum = decimalToFloat(fillPrice);
     const nextNum = buy ? heldNum + sizeNum : heldNum - sizeNum;
-    let equity = rows.capitalNum[i]! + rows.realizedNum[i]! - rows.feesNum[i]!;
+    const floats = rows.floats;
+    const account = i * ACCOUNT_FLOATS;
+    let equity = floats[account + CAPITAL_NUM]! + floats[account + REALIZED_NUM]!;
+    equity -= floats[account + FEES_NUM]!;
     let gross = Math.abs(nextNum) * fillPriceNum;
-    const count = rows.symbolCount[i]!;
+    const count = floats[account + SYMBOL_COUNT]!;
     for (let rank = 0; rank < count; rank++) {
       const other = this.#symbolList[this.#order.symbolAt(rank)[i]!]!;
-      const otherNum = other.quantityNum[i]!;
+      const otherNum = other.floats[positionAt + QUANTITY_NUM]!;
       if (otherNum === 0) continue;
       const markPrice = other === position ? fillPriceNum : other.mark.priceNum;
-      equity += otherNum * markPrice - other.costBasisNum[i]!;
+      equity += otherNum * markPrice - other.floats[positionAt + COST_BASIS_NUM]!;
       if (other !== position) gross += Math.abs(otherNum) * markPrice;
     }
     const limit = equity * maxLeverage;
@@ -733,16 +761,18 @@ export class Ledger {
 
   /** Adds (sign +1) or removes (-1) an account's float mirrors to or from an arm's sums. */
   #addToArmNum(armBook: ArmBook, i: number, sign: 1 | -1): void {
-    const rows = this.#rows;
-    armBook.capitalNum += sign * rows.capitalNum[i]!;
-    armBook.realizedNum += sign * rows.realizedNum[i]!;
-    armBook.feesNum += sign * rows.feesNum[i]!;
+    const floats = this.#rows.floats;
+    const account = i * ACCOUNT_FLOATS;
+    armBook.capitalNum += sign * floats[account + CAPITAL_NUM]!;
+    armBook.realizedNum += sign * floats[account + REALIZED_NUM]!;
+    armBook.feesNum += sign * floats[account + FEES_NUM]!;
+    const position = i * POSITION_FLOATS;
     this.#forEachPosition(i, (p) => {
       const sums = armSymbolNumOf(armBook, p);
-      const quantityNum = p.quantityNum[i]!;
+      const quantityNum = p.floats[position + QUANTITY_NUM]!;
       sums.quantity += sign * quantityNum;
       sums.gross += sign * Math.abs(quantityNum);
-      sums.costBasis += sign * p.costBasisNum[i]!;
+      sums.costBasis += sign * p.floats[position + COST_BASIS_NUM]!;
     });
   }
 
@@ -785,7 +815,7 @@ export class Ledger {
 
   /** Calls `visit` with the columns of every symbol the account has traded, in the order it did. */
   #forEachPosition(i: number, visit: (columns: PositionColumns) => void): void {
-    const count = this.#rows.symbolCount[i]!;
+    const count = this.#rows.floats[i * ACCOUNT_FLOATS + SYMBOL_COUNT]!;
     for (let rank = 0; rank < count; rank++) {
       visit(this.#symbolList[this.#order.symbolAt(rank)[i]!]!);
     }
@@ -843,10 +873,10 @@ export class Ledger {
     const columns = this.#columnsOf(symbol);
     if (columns.touched[i] === 0) {
       columns.touched[i] = 1;
-      const rows = this.#rows;
-      const rank = rows.symbolCount[i]!;
+      const floats = this.#rows.floats;
+      const rank = floats[i * ACCOUNT_FLOATS + SYMBOL_COUNT]!;
       this.#order.set(rank, i, columns.index);
-      rows.symbolCount[i] = rank + 1;
+      floats[i * ACCOUNT_FLOATS + SYMBOL_COUNT] = rank + 1;
     }
     return columns;
   }

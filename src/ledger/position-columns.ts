@@ -2,6 +2,16 @@ import { grown } from '../core/grown-array.js';
 import type { SymbolMark } from './symbol-mark.js';
 
 /**
+ * A position's float mirrors, side by side in {@link PositionColumns.floats} (row `i` starts at
+ * `i * POSITION_FLOATS`), read and written together by every fill and buying-power check.
+ */
+export const POSITION_FLOATS = 2;
+/** Offset of the signed quantity's float mirror in a position's row. */
+export const QUANTITY_NUM = 0;
+/** Offset of the cost basis's float mirror (`quantity × avgPrice`). */
+export const COST_BASIS_NUM = 1;
+
+/**
  * Every account's position in one symbol, as columns indexed by the account's index
  * ({@link AccountColumns}): exact raw values (quantity 10⁻¹⁸, price 10⁻²⁴, money 10⁻⁴²;
  * fixed-point.ts) and their float mirrors. A row an account never traded stays flat and
@@ -19,9 +29,8 @@ export class PositionColumns {
    * fewer written per fill, which with 100,000 accounts lives long enough to be promoted.
    */
   readonly avgPrice: bigint[];
-  quantityNum: Float64Array;
-  /** Float mirror of the cost basis (`quantity × avgPrice`). */
-  costBasisNum: Float64Array;
+  /** Every account's row of float mirrors ({@link POSITION_FLOATS} numbers from `i * POSITION_FLOATS`). */
+  floats: Float64Array;
   /** 1 once the account has traded the symbol. */
   touched: Uint8Array;
 
@@ -30,8 +39,7 @@ export class PositionColumns {
     this.mark = mark;
     this.quantity = new Array<bigint>(capacity).fill(0n);
     this.avgPrice = new Array<bigint>(capacity).fill(0n);
-    this.quantityNum = new Float64Array(capacity);
-    this.costBasisNum = new Float64Array(capacity);
+    this.floats = new Float64Array(capacity * POSITION_FLOATS);
     this.touched = new Uint8Array(capacity);
   }
 
@@ -42,8 +50,7 @@ export class PositionColumns {
       this.avgPrice.push(0n);
     }
     if (this.touched.length >= capacity) return;
-    this.quantityNum = grown(this.quantityNum, new Float64Array(capacity));
-    this.costBasisNum = grown(this.costBasisNum, new Float64Array(capacity));
+    this.floats = grown(this.floats, new Float64Array(capacity * POSITION_FLOATS));
     this.touched = grown(this.touched, new Uint8Array(capacity));
   }
 }
