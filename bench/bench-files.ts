@@ -20,3 +20,21 @@ export async function benchFeed(events: number): Promise<string> {
   }
   return path;
 }
+
+/**
+ * A generated Binance spot trades CSV of exactly `events` trades (seed 1,
+ * `generate-feed --format binance-csv-trades`): the kind of file issue 12's headline target names
+ * ("a 1M-line Binance trades CSV"). Named as Binance names its files, so the reader finds the
+ * symbol. Created on first use and reused afterwards.
+ */
+export async function benchTradesFeed(events: number): Promise<string> {
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const path = join(BENCH_DIR, `BTCUSDT-trades-synthetic-seed1-${events}.csv`);
+  if (!existsSync(path)) {
+    process.stderr.write(`generating ${events.toLocaleString('en-US')} trades into ${path}…\n`);
+    await writeSyntheticFeed(`${path}.tmp`, { seed: 1, events, format: 'binance-csv-trades' });
+    const { renameSync } = await import('node:fs');
+    renameSync(`${path}.tmp`, path);
+  }
+  return path;
+}

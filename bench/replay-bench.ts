@@ -8,7 +8,7 @@ import { loadSweepGrid, type SweepGrid } from '../src/cli/sweep/sweep-grid.js';
 import { runReplay } from '../src/engine/run-replay.js';
 import { Router } from '../src/router/index.js';
 import { readLinesWithChunkSplit, readLinesWithReadline } from './bare-read.js';
-import { BENCH_DIR, benchFeed } from './bench-files.js';
+import { BENCH_DIR, benchFeed, benchTradesFeed } from './bench-files.js';
 import { benchReplayConfig } from './bench-replay-config.js';
 
 /**
@@ -17,6 +17,9 @@ import { benchReplayConfig } from './bench-replay-config.js';
  *   a worker thread, as the `replay` command does) beside the time to merely read and split the
  *   file's lines, and their ratio (target ≤ 2.5); the same replay parsing on its own thread (as
  *   each replay of a sweep, and the memory and 100,000-account runs below);
+ * - the same ratio on a generated 1M-trade Binance spot trades CSV (the kind of file issue 12's
+ *   headline target names), with 1,000 and 10 accounts, in the same turns: on it the momentum
+ *   strategies change target about four times as often, so its replay is mostly fills;
  * - route() calls/s on 1,000 cached ids (target ≥ 10M);
  * - the marginal cost of a fill: the 1,000-account replay beyond the same feed with 10 accounts,
  *   both parsing on the engine's thread (with the parsing worker the worker sets the 10-account
@@ -225,6 +228,7 @@ const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 const file1M = await benchFeed(1_000_000);
+const trades1M = await benchTradesFeed(1_000_000);
 const file10M = quick ? null : await benchFeed(10_000_000);
 
 // As the `replay` command runs: the feed parsed on a worker thread.
@@ -237,14 +241,31 @@ process.stderr.write(
 // out twice as slow as in the run before, in a busy minute, and the ratio with it).
 type TimedReplay = { ms: number; value: Awaited<ReturnType<typeof runReplay>> };
 type TimedRead = { ms: number; value: number };
-const [bare, split, replay, light, inThread, lightInThread] = (await bestInTurns<unknown>([
-  ['readline', () => readLinesWithReadline(file1M)],
-  ['chunk split', () => readLinesWithChunkSplit(file1M)],
-  ['replay', () => runReplay(benchReplayConfig(file1M, ACCOUNTS), {}, AS_THE_COMMAND)],
-  ['replay 10', () => runReplay(benchReplayConfig(file1M, 10), {}, AS_THE_COMMAND)],
-  ['replay in-thread', () => runReplay(benchReplayConfig(file1M, ACCOUNTS))],
-  ['replay 10 in-thread', () => runReplay(benchReplayConfig(file1M, 10))],
-])) as [TimedRead, TimedRead, TimedReplay, TimedReplay, TimedReplay, TimedReplay];
+const [bare, split, replay, light, inThread, lightInThread, tradesBare, tradesReplay, tradesLight] =
+  (await bestInTurns<unknown>([
+    ['readline', () => readLinesWithReadline(file1M)],
+    ['chunk split', () => readLinesWithChunkSplit(file1M)],
+    ['replay', () => runReplay(benchReplayConfig(file1M, ACCOUNTS), {}, AS_THE_COMMAND)],
+    ['replay 10', () => runReplay(benchReplayConfig(file1M, 10), {}, AS_THE_COMMAND)],
+    ['replay in-thread', () => runReplay(benchReplayConfig(file1M, ACCOUNTS))],
+    ['replay 10 in-thread', () => runReplay(benchReplayConfig(file1M, 10))],
+    ['readline, trades CSV', () => readLinesWithReadline(trades1M)],
+    [
+      'replay, trades CSV',
+      () => runReplay(benchReplayConfig(trades1M, ACCOUNTS), {}, AS_THE_COMMAND),
+    ],
+    ['replay 10, trades CSV', () => runReplay(benchReplayConfig(trades1M, 10), {}, AS_THE_COMMAND)],
+  ])) as [
+    TimedRead,
+    TimedRead,
+    TimedReplay,
+    TimedReplay,
+    TimedReplay,
+    TimedReplay,
+    TimedRead,
+    TimedReplay,
+    TimedReplay,
+  ];
 const report = replay.value.report;
 const lightReport = light.value.report;
 const events = report.inputs.events;
@@ -265,6 +286,9 @@ const mem1 = memory(file1M);
 const mem10 = file10M === null ? null : memory(file10M);
 
 const ratio = replay.ms / bare.ms;
+const tradesRatio = tradesReplay.ms / tradesBare.ms;
+const fillsOf = (run: TimedReplay): number =>
+  run.value.report.arms.stable.fills + run.value.report.arms.canary.fills;
 const fills = report.arms.stable.fills + report.arms.canary.fills;
 const lightFills = lightReport.arms.stable.fills + lightReport.arms.canary.fills;
 // Both on the engine's thread: with the parsing worker, the worker sets the pace of the
@@ -289,6 +313,13 @@ const lines = [
   `marginal cost per fill        ${fmt(perFillUs, 2)} µs   (order, fill, ledger, metrics: the two replays parsing on the same thread; target ≤ 1 µs)   ${perFillUs <= 1 ? 'OK' : 'MISSED'}`,
   `replay / readline             ${fmt(ratio, 2)}x   (target ≤ 2.5x)   ${ratio <= 2.5 ? 'OK' : 'MISSED'}`,
   `replay / chunk split          ${fmt(replay.ms / split.ms, 2)}x`,
+  ``,
+  `input: ${relative(process.cwd(), trades1M)} (${fmt(tradesReplay.value.report.inputs.events)} trades: the Binance trades CSV of issue 12's headline target, generated)`,
+  `bare read, node:readline      ${fmt(tradesBare.ms)} ms`,
+  `whole replay                  ${fmt(tradesReplay.ms)} ms   (${fmt(fillsOf(tradesReplay))} fills, ${ACCOUNTS} accounts, 2 arms; parsing on a worker thread, as \`replay\`)`,
+  `replay, 10 accounts           ${fmt(tradesLight.ms)} ms   ${fmt(tradesLight.ms / tradesBare.ms, 2)}x readline   (${fmt(fillsOf(tradesLight))} fills)`,
+  `replay / readline             ${fmt(tradesRatio, 2)}x   (target ≤ 2.5x)   ${tradesRatio <= 2.5 ? 'OK' : 'MISSED'}`,
+  ``,
   `route()                       ${fmt(routeRate)} calls/s   (target ≥ 10,000,000)   ${routeRate >= 10_000_000 ? 'OK' : 'MISSED'}`,
   `100,000 accounts              ${fmt(scale.many.ms)} ms   ${fmt(scale.many.fills)} fills on ${fmt(MANY_ACCOUNTS_EVENTS)} events, peak RSS ${fmt(scale.many.maxRssKb / 1024, 1)} MiB`,
   `  marginal cost per fill       ${fmt(manyPerFillUs, 1)} µs, ${fmt(perFillRatio, 2)}x the 1,000-account run's   (target ≤ 1.5x)   ${perFillRatio <= 1.5 ? 'OK' : 'MISSED'}`,
