@@ -392,9 +392,9 @@ export class TradingEngine {
     return combine(this.ledger.armEquityNum('canary'), this.paperLedger.armEquityNum('canary'));
   }
 
-  /** Paper accounts still open (trading, or retiring with orders in flight). */
+  /** Paper accounts still open (trading, or retiring with orders in flight). O(1). */
   get paperAccountsOpen(): number {
-    return this.paperLedger.armEquityNum('canary').accounts;
+    return this.paperLedger.openAccounts;
   }
 
   /** The canary's real exposure (paper excluded): now, maximum, and capital-minutes so far. */

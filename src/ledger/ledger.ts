@@ -623,6 +623,11 @@ export class Ledger {
     return this.#rows.arm[this.#row(accountId)] === STABLE_CODE ? 'stable' : 'canary';
   }
 
+  /** Accounts open in the ledger (added and not removed). O(1). */
+  get openAccounts(): number {
+    return this.#index.size;
+  }
+
   /** True when the account is known to the ledger. */
   hasAccount(accountId: string): boolean {
     return this.#index.has(accountId);
