@@ -1,5 +1,5 @@
 import type { Arm } from '../core/arm.js';
-import { decimalToFloat } from '../core/decimal-to-float.js';
+import { decimalToFloat, LastDecimalFloat } from '../core/decimal-to-float.js';
 import type { ExecutionReport, FillReport } from '../core/execution-report.js';
 import { AccountConcentration, AccountEffects } from './account-effects.js';
 import { PairedSequence, type ArmBucketSummary } from './paired-sequence.js';
@@ -163,6 +163,12 @@ export class PairedOrderMetrics {
   /** Per metric: the carried one-armed observations, or null. */
   readonly #carry: (Carry | null)[] = perMetric(() => null);
   readonly #open = new Map<number, OpenBucket>();
+  /**
+   * The open bucket of the last decision time asked for: the orders and reports of one decision
+   * batch share their decision time. Forgotten when that bucket closes or a step starts.
+   */
+  #lastDecisionUs = Number.NaN;
+  #lastBucket: OpenBucket | undefined = undefined;
   readonly #accountIndex = new Map<string, number>();
   /** Account index by the reports' `accountSeq` (-1: not seen yet). */
   #indexBySeq = new Int32Array(0);
@@ -246,6 +252,7 @@ export class PairedOrderMetrics {
   startStep(step: number, tsUs: number): void {
     const last = this.#stepStarts[this.#stepStarts.length - 1]!;
     if (last.step === step) return;
+    this.#lastBucket = undefined;
     if (last.step === BASELINE_STEP) this.#freezeOffsets();
     this.#stepStarts.push({ step, fromUs: Math.max(tsUs, last.fromUs) });
     if (this.#stepStarts.length > 8) this.#stepStarts.splice(1, this.#stepStarts.length - 8);
@@ -268,6 +275,7 @@ export class PairedOrderMetrics {
    */
   startBaseline(tsUs: number): void {
     if (this.#stepStarts.length !== 1) throw new Error('a baseline comes before the first step');
+    this.#lastBucket = undefined;
     this.#stepStarts.push({ step: BASELINE_STEP, fromUs: tsUs });
   }
 
@@ -364,6 +372,7 @@ export class PairedOrderMetrics {
         continue;
       }
       this.#open.delete(key);
+      if (bucket === this.#lastBucket) this.#lastBucket = undefined;
       closed++;
       paired += this.#close(bucket);
       this.#release(bucket);
@@ -413,6 +422,7 @@ export class PairedOrderMetrics {
   }
 
   #bucketFor(tsUs: number, create: boolean): OpenBucket | undefined {
+    if (tsUs === this.#lastDecisionUs && this.#lastBucket !== undefined) return this.#lastBucket;
     const step = this.#stepAt(tsUs);
     const index = Math.floor(tsUs / this.bucketUs);
     const key = index * 1024 + ((step + 1) & 1023);
@@ -421,6 +431,10 @@ export class PairedOrderMetrics {
       bucket = this.#acquire(step, (index + 1) * this.bucketUs);
       this.#open.set(key, bucket);
       if (bucket.endUs < this.#earliestEndUs) this.#earliestEndUs = bucket.endUs;
+    }
+    if (bucket !== undefined) {
+      this.#lastDecisionUs = tsUs;
+      this.#lastBucket = bucket;
     }
     return bucket;
   }
@@ -712,6 +726,9 @@ function observation(bucket: OpenBucket, k: number, i: number): number | null {
   return k === 0 ? bucket.slippage[i]! : k === 1 ? bucket.latency[i]! : bucket.fee[i]!;
 }
 
+/** The fills' prices as floats: an event's fills share their price object. */
+const fillPriceFloat = new LastDecimalFloat();
+
 /**
  * A fill's fee in bps of its notional (price × quantity), to a millionth of a bp;
  * NaN when the notional is not positive (counted as an absurd value).
@@ -721,7 +738,7 @@ export function feeBpsOf(fill: FillReport): number {
   // The float twins when the producer gives them (the simulated venue: no decimal is built); the
   // ratio is the fee rate exactly in reals, so either way it rounds to the same millionth of a bp.
   const quantity = fill.quantityNum ?? decimalToFloat(fill.quantity);
-  const notional = decimalToFloat(fill.price) * quantity;
+  const notional = fillPriceFloat.of(fill.price) * quantity;
   if (!(notional > 0)) return Number.NaN;
   const fee = fill.feeNum ?? decimalToFloat(fill.fee);
   return Math.round((fee / notional) * 1e4 * FEE_BPS_SCALE) / FEE_BPS_SCALE;

@@ -24,3 +24,22 @@ export function decimalToFloat(x: Decimal): number {
       : mantissa / (POW10[-exponent] ?? 10 ** -exponent);
   return x.s < 0 ? -magnitude : magnitude;
 }
+
+/**
+ * {@link decimalToFloat} of the last decimal asked, remembered by identity (decimals are
+ * immutable): the simulated venue hands every fill of an event's price slot the same price and
+ * fee-per-unit objects, so a per-fill reader converts each once per event, not once per fill.
+ */
+export class LastDecimalFloat {
+  #decimal: Decimal | null = null;
+  #value = 0;
+
+  /** `decimalToFloat(x)`. */
+  of(x: Decimal): number {
+    if (x !== this.#decimal) {
+      this.#value = decimalToFloat(x);
+      this.#decimal = x;
+    }
+    return this.#value;
+  }
+}

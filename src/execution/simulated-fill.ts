@@ -1,9 +1,12 @@
 import type { Arm } from '../core/arm.js';
-import { decimalToFloat } from '../core/decimal-to-float.js';
+import { decimalToFloat, LastDecimalFloat } from '../core/decimal-to-float.js';
 import type { FillReport } from '../core/execution-report.js';
 import type { Side } from '../core/market-event.js';
 import type { Decimal } from '../core/money.js';
 import type { Order } from '../core/order.js';
+
+/** Fees per unit as floats: the fills of an event's price slot share the object. */
+const feePerUnitFloat = new LastDecimalFloat();
 
 /**
  * A fill of the simulated venue. Every fill of one event, side and fault level shares its price and
@@ -90,7 +93,7 @@ export class SimulatedFill implements FillReport {
   /** The fee as a float (statistics): the product of the floats, within an ulp or two. */
   get feeNum(): number {
     if (Number.isNaN(this.#feeNum))
-      this.#feeNum = decimalToFloat(this.feePerUnit) * this.quantityNum;
+      this.#feeNum = feePerUnitFloat.of(this.feePerUnit) * this.quantityNum;
     return this.#feeNum;
   }
 

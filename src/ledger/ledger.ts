@@ -30,7 +30,7 @@ import {
   QUANTITY_NUM,
   SymbolOrder,
 } from './position-columns.js';
-import { decimalToFloat } from '../core/decimal-to-float.js';
+import { decimalToFloat, LastDecimalFloat } from '../core/decimal-to-float.js';
 import {
   averageCostRaw,
   fromRaw,
@@ -187,6 +187,8 @@ export class Ledger {
   #lastPriceRaw = 0n;
   #lastFeePerUnit: Decimal | null = null;
   #lastFeePerUnitRaw: bigint | null = null;
+  /** The last buying-power check's fill price as a float (the fills of an event share it). */
+  readonly #fillPriceFloat = new LastDecimalFloat();
   /** The symbol of the last fill or check, remembered by identity (fills of an event share it). */
   #lastSymbol = '';
   #lastSymbolColumns: PositionColumns | undefined = undefined;
@@ -714,7 +716,7 @@ export class Ledger {
         if (size <= (heldRaw < 0n ? -heldRaw : heldRaw)) return true;
       }
     }
-    const fillPriceNum = decimalToFloat(fillPrice);
+    const fillPriceNum = this.#fillPriceFloat.of(fillPrice);
     const nextNum = buy ? heldNum + sizeNum : heldNum - sizeNum;
     const floats = rows.floats;
     const account = i * ACCOUNT_FLOATS;
