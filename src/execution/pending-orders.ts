@@ -235,7 +235,12 @@ export function sortedIndices(arrival: ArrayLike<number>, n: number = arrival.le
     const keys = new Float64Array(n);
     for (let i = 0; i < n; i++) keys[i] = (arrival[i]! - min) * indexScale + i;
     keys.sort();
-    for (let k = 0; k < n; k++) out[k] = keys[k]! % indexScale;
+    // The index is the key's low part: the power-of-two division, floor and product are exact,
+    // and cost a tenth of a float `%` (a call to fmod).
+    for (let k = 0; k < n; k++) {
+      const key = keys[k]!;
+      out[k] = key - Math.floor(key / indexScale) * indexScale;
+    }
     return out;
   }
   for (let i = 0; i < n; i++) out[i] = i;
