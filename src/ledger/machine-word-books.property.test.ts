@@ -205,9 +205,11 @@ describe('divideHalfEven', () => {
     );
   });
 
-  it('gives NaN when checking the quotient would reach 2⁵³', () => {
+  it('gives NaN past 2⁵³', () => {
     expect(divideHalfEven(EXACT_INTEGER_LIMIT - 1, 1)).toBe(EXACT_INTEGER_LIMIT - 1);
     expect(divideHalfEven(2 ** 60, 3)).toBeNaN();
+    // A quotient whose product with the denominator would reach 2⁵³ (the remainder inexact).
+    expect(divideHalfEven(-(EXACT_INTEGER_LIMIT - 1), 2)).toBeNaN();
   });
 
   it('rounds ties to even', () => {

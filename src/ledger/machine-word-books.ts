@@ -15,33 +15,46 @@ export interface InstrumentIncrements {
 }
 
 /**
+ * ⌊value / denominator⌋ for whole numbers, denominator > 0; NaN unless |value| and the product
+ * of the quotient and the denominator are under 2⁵³ (so that the remainder is exact). The float
+ * division's floor is exact there: a quotient q − 1/denominator (the nearest a non-whole quotient
+ * comes to a whole q) could only round to q if 1/denominator < q·2⁻⁵³, that is value > 2⁵³.
+ */
+function floorDivide(value: number, denominator: number): number {
+  const quotient = Math.floor(value / denominator);
+  return Math.abs(value) < EXACT_INTEGER_LIMIT &&
+    Math.abs(quotient * denominator) < EXACT_INTEGER_LIMIT
+    ? quotient
+    : Number.NaN;
+}
+
+/**
+ * `quotient + remainder / denominator` rounded half-even, for 0 ≤ remainder < denominator: the
+ * last step of both divisions below.
+ */
+function roundHalfEven(quotient: number, remainder: number, denominator: number): number {
+  const rounded =
+    2 * remainder > denominator || (2 * remainder === denominator && quotient % 2 !== 0)
+      ? quotient + 1
+      : quotient;
+  return rounded === 0 ? 0 : rounded; // never −0
+}
+
+/**
  * `numerator / denominator` rounded half-even, for whole numbers with |numerator| < 2⁵³ and
- * denominator > 0; NaN when the check of the quotient would itself reach 2⁵³. One float division
- * gives the floor within one; the exact remainder (a product under 2⁵³ and a difference) settles
- * it.
+ * denominator > 0; NaN when the check of the quotient would itself reach 2⁵³.
  */
 export function divideHalfEven(numerator: number, denominator: number): number {
-  let quotient = Math.floor(numerator / denominator);
-  const product = quotient * denominator;
-  if (!(Math.abs(product) < EXACT_INTEGER_LIMIT)) return Number.NaN;
-  let remainder = numerator - product;
-  if (remainder < 0) {
-    quotient -= 1;
-    remainder += denominator;
-  } else if (remainder >= denominator) {
-    quotient += 1;
-    remainder -= denominator;
-  }
-  // Now 0 ≤ remainder < denominator: the exact quotient is quotient + remainder / denominator.
-  if (2 * remainder > denominator || (2 * remainder === denominator && quotient % 2 !== 0))
-    quotient += 1;
-  return quotient === 0 ? 0 : quotient; // never −0
+  const quotient = floorDivide(numerator, denominator);
+  return roundHalfEven(quotient, numerator - quotient * denominator, denominator);
 }
 
 /**
  * `value × numerator / denominator` rounded half-even, for whole numbers with 0 ≤ value < 2⁵³,
- * 0 ≤ numerator ≤ denominator ≤ 2²⁶ (a fee rate as a fraction): `value` is split into whole
- * multiples of the denominator and a remainder first, so no product reaches 2⁵³ on the way.
+ * 0 ≤ numerator ≤ denominator ≤ 2²⁶ (a fee rate as a fraction): when `value × numerator` would
+ * reach 2⁵³, `value` is split into whole multiples of the denominator and a remainder first,
+ * `value × n / d = wholes × n + rest × n / d` with `rest × n < d² ≤ 2⁵²`, so no product reaches
+ * it on the way.
  */
 export function multiplyDivideHalfEven(
   value: number,
@@ -50,30 +63,14 @@ export function multiplyDivideHalfEven(
 ): number {
   const product = value * numerator;
   if (product < EXACT_INTEGER_LIMIT) return divideHalfEven(product, denominator);
-  let wholes = Math.floor(value / denominator);
-  let rest = value - wholes * denominator;
-  if (rest < 0) {
-    wholes -= 1;
-    rest += denominator;
-  } else if (rest >= denominator) {
-    wholes += 1;
-    rest -= denominator;
-  }
-  // value × n / d = wholes × n + rest × n / d, with rest × n < d² ≤ 2⁵².
-  const part = rest * numerator;
-  let partWholes = Math.floor(part / denominator);
-  let remainder = part - partWholes * denominator;
-  if (remainder < 0) {
-    partWholes -= 1;
-    remainder += denominator;
-  } else if (remainder >= denominator) {
-    partWholes += 1;
-    remainder -= denominator;
-  }
-  let result = wholes * numerator + partWholes;
-  if (2 * remainder > denominator || (2 * remainder === denominator && result % 2 !== 0))
-    result += 1;
-  return result;
+  const wholes = floorDivide(value, denominator);
+  const part = (value - wholes * denominator) * numerator;
+  const partWholes = floorDivide(part, denominator);
+  return roundHalfEven(
+    wholes * numerator + partWholes,
+    part - partWholes * denominator,
+    denominator,
+  );
 }
 
 /** Within what a float holds exactly (NaN fails too). */
