@@ -10,7 +10,12 @@ import type { Strategy, TargetPosition } from '../core/strategy.js';
 import { US_PER_MS } from '../core/time.js';
 import { SimulatedBroker, SimulatedFill } from '../execution/index.js';
 import { Ledger, type ArmEquityNum, type LedgerAccount } from '../ledger/index.js';
-import { IntervalBoundaries, type EquitySample, type MetricsInput } from '../metrics/index.js';
+import {
+  IntervalBoundaries,
+  type EquitySample,
+  type MetricsInput,
+  type OrderSent,
+} from '../metrics/index.js';
 import { overridesOf, Router } from '../router/index.js';
 import { DecisionTimer, type DecisionTime } from './decision-timer.js';
 import { EngineOrder, type OrderDecision } from './engine-order.js';
@@ -62,6 +67,13 @@ interface ArmRuntime {
   orderSeq: number;
   /** The decision of the arm's last order: the next orders of the same decision share it. */
   lastDecision: OrderDecision | null;
+  /**
+   * The metrics record of the arm's last real and last paper order: the orders sent at one event
+   * time share it (the same immutable value; one object per order was a tenth of the fill path's
+   * allocations).
+   */
+  lastOrderSent: OrderSent | null;
+  lastPaperOrderSent: OrderSent | null;
   /** Orders not sent because their value was below the venue's minimum (dust). */
   ordersBelowMinNotional: number;
   /** Wall-clock time of the strategy's decisions (sampled; never in report.json). */
@@ -569,14 +581,20 @@ export class TradingEngine {
     if (slot.leaving || slot.retiring) return;
     const price = this.#decisionPrice(target.symbol);
     if (!(price > 0)) return;
-    const view = slot.ledger.accountView(slot.books, target.symbol);
+    const ledger = slot.ledger;
     const position =
-      view.position + this.#pending.get(slot.row, target.symbol) / this.#quantityScale;
+      ledger.positionNum(slot.books, target.symbol) +
+      this.#pending.get(slot.row, target.symbol) / this.#quantityScale;
     let wanted: number;
     try {
       wanted = runtime.strategy.targetQuantity(
         target,
-        { accountId: slot.account.id, capital: slot.capitalNum, equity: view.equity, position },
+        {
+          accountId: slot.account.id,
+          capital: slot.capitalNum,
+          equity: ledger.equityNum(slot.books),
+          position,
+        },
         price,
       );
     } catch (error) {
@@ -628,9 +646,7 @@ export class TradingEngine {
       slot.row,
     );
     this.metricsInput$.next(
-      slot.paper
-        ? { type: 'order', tsUs: nowUs, arm: runtime.arm, paper: true }
-        : { type: 'order', tsUs: nowUs, arm: runtime.arm },
+      slot.paper ? paperOrderSent(runtime, nowUs) : orderSent(runtime, nowUs),
     );
     this.#pending.add(slot.row, symbol, steps);
     const rejected = this.broker.submit(order, nowUs);
@@ -794,6 +810,8 @@ function newArmRuntime(
     firstStrategyError: null,
     orderSeq: 0,
     lastDecision: null,
+    lastOrderSent: null,
+    lastPaperOrderSent: null,
     ordersBelowMinNotional: 0,
     timer: new DecisionTimer(wallClockMs),
   };
@@ -823,4 +841,18 @@ function invalidTarget(target: TargetPosition, symbol: string): string | null {
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The metrics record of a real order the arm sends at `tsUs` (shared by that instant's orders). */
+function orderSent(runtime: ArmRuntime, tsUs: number): OrderSent {
+  const last = runtime.lastOrderSent;
+  if (last !== null && last.tsUs === tsUs) return last;
+  return (runtime.lastOrderSent = { type: 'order', tsUs, arm: runtime.arm });
+}
+
+/** The metrics record of a paper order the arm sends at `tsUs` (shared by that instant's orders). */
+function paperOrderSent(runtime: ArmRuntime, tsUs: number): OrderSent {
+  const last = runtime.lastPaperOrderSent;
+  if (last !== null && last.tsUs === tsUs) return last;
+  return (runtime.lastPaperOrderSent = { type: 'order', tsUs, arm: runtime.arm, paper: true });
 }

@@ -430,11 +430,18 @@ export class Ledger {
    * @throws RangeError for an unknown account.
    */
   accountView(account: string | LedgerAccount, symbol: string): LedgerAccountView {
+    return { equity: this.equityNum(account), position: this.positionNum(account, symbol) };
+  }
+
+  /** {@link accountView}'s equity alone (no object: the engine sizes every account of an arm). */
+  equityNum(account: string | LedgerAccount): number {
+    return this.#equityNum(typeof account === 'string' ? this.#row(account) : this.#own(account));
+  }
+
+  /** {@link accountView}'s position alone. */
+  positionNum(account: string | LedgerAccount, symbol: string): number {
     const i = typeof account === 'string' ? this.#row(account) : this.#own(account);
-    return {
-      equity: this.#equityNum(i),
-      position: this.#knownColumns(symbol)?.floats[i * POSITION_FLOATS + QUANTITY_NUM] ?? 0,
-    };
+    return this.#knownColumns(symbol)?.floats[i * POSITION_FLOATS + QUANTITY_NUM] ?? 0;
   }
 
   /** An account's float equity: capital + realized − fees + Σ unrealized, positions in its order. */
