@@ -568,16 +568,12 @@ export class PairedOrderMetrics {
         targets.push(this.#concentration[pairing][scope][k]!);
       }
     }
-    // One pass over the bucket for every concentration it enters (each sees its observations
-    // in the same order as alone, so its float sums are the same).
+    // Each concentration takes the bucket's observations in one pass, in order (its float sums
+    // are those of adding them one by one).
     const observed = this.#observed;
     const row = k * bucket.size;
-    for (let i = 0; i < bucket.size; i++) {
-      if (Number.isNaN(observed[row + i]!)) continue;
-      const account = bucket.account[i]!;
-      const arm = bucket.arm[i] === 1 ? 1 : 0;
-      for (const concentration of targets) concentration.add(account, arm, 1);
-    }
+    for (const concentration of targets)
+      concentration.addObserved(bucket.account, bucket.arm, observed, row, bucket.size);
     if (carried !== null)
       for (const concentration of targets)
         for (const account of carried.accounts) concentration.add(account, carried.arm, 1);
