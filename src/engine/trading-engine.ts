@@ -69,8 +69,7 @@ interface ArmRuntime {
   lastDecision: OrderDecision | null;
   /**
    * The metrics record of the arm's last real and last paper order: the orders sent at one event
-   * time share it (the same immutable value; one object per order was a tenth of the fill path's
-   * allocations).
+   * time share it (the same immutable value: one object, and its boxed time, fewer per order).
    */
   lastOrderSent: OrderSent | null;
   lastPaperOrderSent: OrderSent | null;
