@@ -267,7 +267,6 @@ const [bare, split, replay, light, inThread, lightInThread, tradesBare, tradesRe
     TimedReplay,
   ];
 const report = replay.value.report;
-const lightReport = light.value.report;
 const events = report.inputs.events;
 process.stderr.write('route()…\n');
 const routeRate = routeCallsPerSecond();
@@ -289,8 +288,8 @@ const ratio = replay.ms / bare.ms;
 const tradesRatio = tradesReplay.ms / tradesBare.ms;
 const fillsOf = (run: TimedReplay): number =>
   run.value.report.arms.stable.fills + run.value.report.arms.canary.fills;
-const fills = report.arms.stable.fills + report.arms.canary.fills;
-const lightFills = lightReport.arms.stable.fills + lightReport.arms.canary.fills;
+const fills = fillsOf(replay);
+const lightFills = fillsOf(light);
 // Both on the engine's thread: with the parsing worker, the worker sets the pace of the
 // 10-account replay and the engine waits for it, so that difference would leave out the part of
 // the fills' work the engine does in its waits.
