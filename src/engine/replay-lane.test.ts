@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_EXECUTION_CONFIG, NO_INJECTIONS } from '../execution/index.js';
+import type { MetricsSnapshot } from '../metrics/index.js';
+import { generateAccounts } from './generate-accounts.js';
+import { loadArmStrategies } from './load-arm-strategies.js';
+import type { ReplayConfig } from './replay-config.js';
+import { runReplay } from './run-replay.js';
+
+const SAMPLE = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'feeds',
+  'samples',
+  'spot_btcusdt_20240808.gz',
+);
+
+async function sampleConfig(): Promise<ReplayConfig> {
+  return {
+    files: [SAMPLE],
+    feed: { onBadLine: 'fail' },
+    accountsSource: 'generated',
+    accounts: generateAccounts(50, 1),
+    salt: 's',
+    weightBps: 5000,
+    seed: 1,
+    strategies: await loadArmStrategies({ stable: 'momentum@1.0.0', canary: 'momentum@2.0.0' }),
+    execution: DEFAULT_EXECUTION_CONFIG,
+    injections: NO_INJECTIONS,
+    maxLeverage: 1,
+    quantityDecimals: 8,
+    sampleIntervalMs: 1000,
+  };
+}
+
+describe('replay lane metrics', () => {
+  it('hands every snapshot to the hook, on the interval grid, the last the final one', async () => {
+    const snapshots: MetricsSnapshot[] = [];
+    const { report, lastSnapshot } = await runReplay(await sampleConfig(), {
+      onSnapshot: (snapshot) => snapshots.push(snapshot),
+    });
+    expect(snapshots.length).toBeGreaterThan(300); // about 6 minutes of 1-second intervals
+    const last = snapshots.at(-1)!;
+    expect(last.final).toBe(true);
+    expect(lastSnapshot).toBe(last);
+    expect(snapshots.slice(0, -1).every((s) => !s.final && s.tsUs % 1_000_000 === 0)).toBe(true);
+    const fills = report.arms.stable.fills + report.arms.canary.fills;
+    expect(last.arms.stable.fills + last.arms.canary.fills).toBe(fills);
+    expect(fills).toBeGreaterThan(0);
+  });
+
+  it('fails the replay with the first error of a snapshot hook, and stops the metrics', async () => {
+    let calls = 0;
+    const failure = new Error('the hook failed');
+    await expect(
+      runReplay(await sampleConfig(), {
+        onSnapshot: () => {
+          calls++;
+          throw failure;
+        },
+      }),
+    ).rejects.toBe(failure);
+    expect(calls).toBe(1);
+  });
+});
