@@ -118,6 +118,10 @@ export class ReplayLane {
       ),
       { defaultValue: null },
     );
+    // A failure (a snapshot hook's throw, an engine error) rejects this mid-run, long before
+    // `finish` awaits it: marked handled here, so that it is not an unhandled rejection (which
+    // ends the process); `finish` still throws it.
+    this.#metricsDone.catch(() => undefined);
   }
 
   /** True once {@link start} ran. */
