@@ -68,8 +68,58 @@ describe('AccountConcentration', () => {
     expect(c.sum).toEqual([201, 12]);
     c.reset();
     expect(c.factor).toBe(0);
-    c.add(5, 1, 2);
+    c.add(5, 0, 2); // a slot counted before the reset starts again from zero
     expect(c.factor).toBe(1);
+  });
+
+  it("takes a closing bucket's observations as add() once per observation would", () => {
+    const observation = fc.record({
+      account: fc.nat(300),
+      arm: fc.integer({ min: 0, max: 1 }),
+      value: fc.oneof(fc.double({ noNaN: true }), fc.constant(Number.NaN)),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(observation, { maxLength: 40 }), { maxLength: 12 }),
+        fc.nat(5),
+        (buckets, from) => {
+          const fused = new AccountConcentration();
+          const oneByOne = new AccountConcentration();
+          for (const bucket of buckets) {
+            const observed = new Float64Array(from + bucket.length);
+            bucket.forEach((o, i) => (observed[from + i] = o.value));
+            fused.addObserved(
+              Int32Array.from(bucket, (o) => o.account),
+              Uint8Array.from(bucket, (o) => o.arm),
+              observed,
+              from,
+              bucket.length,
+            );
+            for (const o of bucket)
+              if (!Number.isNaN(o.value)) oneByOne.add(o.account, o.arm === 1 ? 1 : 0, 1);
+            expect(fused.sum).toEqual(oneByOne.sum);
+            expect(fused.sumSq).toEqual(oneByOne.sumSq);
+            expect(fused.factor).toBe(oneByOne.factor);
+          }
+          // After a reset, counts start again from zero (the touched slots were cleared).
+          fused.reset();
+          const fresh = new AccountConcentration();
+          for (const bucket of buckets) {
+            const observed = Float64Array.from(bucket, (o) => o.value);
+            fused.addObserved(
+              Int32Array.from(bucket, (o) => o.account),
+              Uint8Array.from(bucket, (o) => o.arm),
+              observed,
+              0,
+              bucket.length,
+            );
+            for (const o of bucket)
+              if (!Number.isNaN(o.value)) fresh.add(o.account, o.arm === 1 ? 1 : 0, 1);
+          }
+          expect(fused.sumSq).toEqual(fresh.sumSq);
+        },
+      ),
+    );
   });
 
   it("adds a closing bucket's residuals as add() once per report would", () => {
