@@ -125,6 +125,29 @@ describe('PairedOrderMetrics', () => {
     expect(m.sequence('slippageBps', 'step').variance().estimate).toBe(4);
   });
 
+  it('puts the orders decided at the very instant a step starts in the new step', () => {
+    // The step starts at the time of the orders just decided: those decided after the start, at
+    // the same instant (accounts joining an arm at a weight change), are the new step's.
+    const m = new PairedOrderMetrics(60_000);
+    m.startStep(0, T0);
+    const at = T0 + 50 * S;
+    m.order('stable', at);
+    m.order('canary', at);
+    m.report(fillOf('stable', at, at + S, 1));
+    m.report(fillOf('canary', at, at + S, 2));
+    m.startStep(1, at);
+    m.order('stable', at);
+    m.order('canary', at);
+    expect(m.openBuckets).toBe(2);
+    m.report(fillOf('stable', at, at + S, 1));
+    m.report(fillOf('canary', at, at + S, 5));
+    m.advance(T0 + 60 * S);
+    expect(m.lateReports).toBe(0);
+    expect(m.sequence('slippageBps', 'rollout').buckets).toBe(2);
+    expect(m.sequence('slippageBps', 'step').buckets).toBe(1);
+    expect(m.sequence('slippageBps', 'step').variance().estimate).toBe(4);
+  });
+
   it('counts a burst (a batch mostly rejected) as one episode, out of the rate comparison', () => {
     const m = new PairedOrderMetrics(60_000);
     const t = T0 + S;
