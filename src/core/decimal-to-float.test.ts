@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from './money.js';
-import { decimalToFloat } from './decimal-to-float.js';
+import { decimalToFloat, LastDecimalFloat } from './decimal-to-float.js';
 
 describe('decimalToFloat', () => {
   it('converts typical money values exactly where the float is exact', () => {
@@ -25,5 +25,27 @@ describe('decimalToFloat', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('LastDecimalFloat', () => {
+  it('gives decimalToFloat of each decimal asked, converting again only for another object', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1e9, max: 1e9, noNaN: true }), { maxLength: 20 }),
+        (values) => {
+          const memo = new LastDecimalFloat();
+          for (const value of values) {
+            const x = new Decimal(value);
+            expect(memo.of(x)).toBe(decimalToFloat(x));
+            expect(memo.of(x)).toBe(decimalToFloat(x)); // asked again: the same
+          }
+        },
+      ),
+    );
+    // Equal decimals that are different objects each get their own conversion.
+    const memo = new LastDecimalFloat();
+    expect(memo.of(new Decimal('1.5'))).toBe(1.5);
+    expect(memo.of(new Decimal('2.25'))).toBe(2.25);
   });
 });
