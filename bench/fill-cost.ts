@@ -8,16 +8,17 @@ import { benchFeed } from './bench-files.js';
  * would leave out the engine's work done while it waited), in turns `--rounds` times (default 4),
  * and the difference of the best of each per fill. With `--root DIR` the
  * replay is another build's (`DIR/dist`, e.g. a built `git worktree` of an older commit): run the
- * two in turns, several times, and compare.
+ * two in turns, several times, and compare. `--file` replays another feed (e.g. the bench's
+ * Binance trades CSV, `.bench/BTCUSDT-trades-synthetic-seed1-1000000.csv`, made by `npm run bench`).
  *
- *   npm run build && node dist/bench/fill-cost.js [--root DIR] [--rounds N]
+ *   npm run build && node dist/bench/fill-cost.js [--root DIR] [--rounds N] [--file CSV]
  */
 const args = process.argv.slice(2);
 const root = optionValue(args, '--root');
 const rounds = Number(optionValue(args, '--rounds') ?? 4);
 const { runReplay, benchReplayConfig } = await buildUnderTest(root);
 
-const file = await benchFeed(1_000_000);
+const file = optionValue(args, '--file') ?? (await benchFeed(1_000_000));
 const best = { many: Number.POSITIVE_INFINITY, few: Number.POSITIVE_INFINITY };
 const fills = { many: 0, few: 0 };
 for (let round = 0; round < rounds; round++) {
