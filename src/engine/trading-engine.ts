@@ -644,9 +644,7 @@ export class TradingEngine {
       slot,
       slot.row,
     );
-    this.metricsInput$.next(
-      slot.paper ? paperOrderSent(runtime, nowUs) : orderSent(runtime, nowUs),
-    );
+    this.metricsInput$.next(orderSent(runtime, nowUs, slot.paper));
     this.#pending.add(slot.row, symbol, steps);
     const rejected = this.broker.submit(order, nowUs);
     if (rejected !== null) this.#onReport(rejected, order);
@@ -842,16 +840,11 @@ function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The metrics record of a real order the arm sends at `tsUs` (shared by that instant's orders). */
-function orderSent(runtime: ArmRuntime, tsUs: number): OrderSent {
-  const last = runtime.lastOrderSent;
+/** The metrics record of a real or paper order the arm sends at `tsUs` (shared by that instant's). */
+function orderSent(runtime: ArmRuntime, tsUs: number, paper: boolean): OrderSent {
+  const last = paper ? runtime.lastPaperOrderSent : runtime.lastOrderSent;
   if (last !== null && last.tsUs === tsUs) return last;
-  return (runtime.lastOrderSent = { type: 'order', tsUs, arm: runtime.arm });
-}
-
-/** The metrics record of a paper order the arm sends at `tsUs` (shared by that instant's orders). */
-function paperOrderSent(runtime: ArmRuntime, tsUs: number): OrderSent {
-  const last = runtime.lastPaperOrderSent;
-  if (last !== null && last.tsUs === tsUs) return last;
-  return (runtime.lastPaperOrderSent = { type: 'order', tsUs, arm: runtime.arm, paper: true });
+  const arm = runtime.arm;
+  if (paper) return (runtime.lastPaperOrderSent = { type: 'order', tsUs, arm, paper: true });
+  return (runtime.lastOrderSent = { type: 'order', tsUs, arm });
 }
