@@ -15,6 +15,8 @@ type Exact = InstanceType<typeof Exact>;
 interface Position {
   q: Exact;
   avg: Exact;
+  /** The account's tick in the symbol: the most decimals of its fill prices so far. */
+  tick: number;
 }
 
 interface Books {
@@ -57,16 +59,17 @@ function reconcile(fillsCsv: string): {
     const p = new Exact(get('price'));
     const s = new Exact(get('quantity')).times(get('side') === 'buy' ? 1 : -1);
     b.fees = b.fees.plus(get('fee'));
-    const pos = b.positions.get(get('symbol')) ?? { q: new Exact(0), avg: new Exact(0) };
+    const pos = b.positions.get(get('symbol')) ?? { q: new Exact(0), avg: new Exact(0), tick: 0 };
     b.positions.set(get('symbol'), pos);
+    pos.tick = Math.max(pos.tick, p.decimalPlaces());
     if (pos.q.isZero()) {
       pos.q = s;
       pos.avg = p;
     } else if (pos.q.isPositive() === s.isPositive()) {
-      // add: the new average cost rounded to 12 places, the residual booked to realized
+      // add: the new average cost rounded to the tick, the residual booked to realized
       const paid = pos.q.times(pos.avg).plus(s.times(p));
       const q = pos.q.plus(s);
-      const avg = paid.dividedBy(q).toDecimalPlaces(12, Decimal.ROUND_HALF_EVEN);
+      const avg = paid.dividedBy(q).toDecimalPlaces(pos.tick, Decimal.ROUND_HALF_EVEN);
       b.realized = b.realized.minus(paid.minus(q.times(avg)));
       pos.q = q;
       pos.avg = avg;

@@ -1,5 +1,6 @@
 import { trimmedDecimalString } from '../engine/quantity-steps.js';
-import { rawToString } from '../ledger/fixed-point.js';
+import { VENUE_FEE_DECIMALS } from '../core/venue-fee.js';
+import { rawToString, roundScaled } from '../ledger/fixed-point.js';
 import { csvField } from '../report/account-result.js';
 import { FillsCsvFormatter } from '../report/fills-csv.js';
 import { CODES, decimalText, NUMBERS, type FillsBatch } from './fills-batch.js';
@@ -56,7 +57,14 @@ export class FillsBatchFormatter {
             SIDES[codes[c + 1]!]!,
             trimmedDecimalString(steps, quantityDecimals),
             this.#priceText(decimals, codes[c + 5]!),
-            rawToString(fee.mantissa * BigInt(steps), fee.places + quantityDecimals),
+            rawToString(
+              roundScaled(
+                fee.mantissa * BigInt(steps),
+                fee.places + quantityDecimals,
+                VENUE_FEE_DECIMALS,
+              ),
+              VENUE_FEE_DECIMALS,
+            ),
             numbers[n + 2]!,
             numbers[n + 3]!,
             numbers[n + 1]!,

@@ -77,7 +77,8 @@ export class FillsBatchPacker {
     const feePerUnit = report.feePerUnit;
     if (feePerUnit !== this.#feePerUnit) {
       this.#feePerUnit = feePerUnit;
-      // The books book `feePerUnit × quantity` exactly up to the price scale, else report.fee.
+      // The books book `feePerUnit × quantity` (to the venue's 10⁻⁸) up to the price scale, else
+      // report.fee.
       this.#feeIndex = feePerUnit.decimalPlaces() > PRICE_DIGITS ? -1 : this.#value(feePerUnit);
     }
     if (this.#feeIndex < 0) return false;

@@ -43,7 +43,7 @@ const decimal = (places: number) =>
     .map(([digits, scale]) => new Decimal(digits.toString()).dividedBy(new Decimal(10).pow(scale)));
 
 describe('FillTexts', () => {
-  it("gives a simulated fill's quantity as toFixed() writes it and its fee exactly as booked (fast-check)", () => {
+  it("gives a simulated fill's quantity as toFixed() writes it and its fee as booked (fast-check)", () => {
     const texts = new FillTexts();
     fc.assert(
       fc.property(
@@ -54,11 +54,15 @@ describe('FillTexts', () => {
           const report = fill(steps, decimals, feePerUnit);
           expect(texts.quantity(report)).toBe(report.quantity.toFixed());
           const fee = texts.fee(report);
+          // The exact product, rounded half-even once to the venue's 8 places.
           expect(fee).toBe(
-            new Exact(feePerUnit.toFixed()).times(report.quantity.toFixed()).toFixed(),
+            new Exact(feePerUnit.toFixed())
+              .times(report.quantity.toFixed())
+              .toDecimalPlaces(8, Decimal.ROUND_HALF_EVEN)
+              .toFixed(),
           );
           expect(fee).toBe(bookedFee(report));
-          // Where the decimal product keeps every digit, it is the same text.
+          // Where a decimal keeps every digit, the fill's own fee is the same text.
           if (new Exact(fee!).precision() <= 40) expect(fee).toBe(report.fee.toFixed());
         },
       ),
@@ -66,13 +70,18 @@ describe('FillTexts', () => {
     );
   });
 
-  it('keeps every digit of a fee past 40 significant digits, as the books do (decimal.js would round)', () => {
-    // 39 digits × 9 digits: the exact product has 47, a decimal.js product keeps 40.
-    const report = fill(987654321, 8, new Decimal('123456789012345678901234567890.123456789'));
+  it('rounds the exact fee, not a 40-digit product that lands on a tie (decimal.js would)', () => {
+    // 2200000000000000000000.000000010000000001 × 0.5 = 1100000000000000000000.0000000050000000005
+    // (41 digits): past half of 10⁻⁸, so up. A 40-digit product drops the last 5 and leaves an
+    // exact tie, which half-even takes down.
+    const feePerUnit = new Decimal('2200000000000000000000.000000010000000001');
+    const report = fill(5, 1, feePerUnit);
+    const naive = feePerUnit.times('0.5').toDecimalPlaces(8, Decimal.ROUND_HALF_EVEN).toFixed();
+    expect(naive).toBe('1100000000000000000000');
     const text = new FillTexts().fee(report)!;
-    expect(new Exact(text).precision()).toBeGreaterThan(40);
+    expect(text).toBe('1100000000000000000000.00000001');
     expect(text).toBe(bookedFee(report));
-    expect(text).not.toBe(report.fee.toFixed());
+    expect(text).toBe(report.fee.toFixed());
   });
 
   it('leaves to the decimals what it cannot make exactly: a fee per unit past 24 places, other reports', () => {

@@ -815,7 +815,13 @@ describe('SimulatedBroker per-account slippage offsets', () => {
         new Decimal('19990').times(new Decimal(1).minus(offset)).toString(),
       );
       expect(buy!.slippageBps).toBeCloseTo(offsets[i]!, 6);
-      expect(buy!.fee.toString()).toBe(buy!.price.times('0.003').times('0.001').toString());
+      expect(buy!.fee.toString()).toBe(
+        buy!.price
+          .times('0.003')
+          .times('0.001')
+          .toDecimalPlaces(8, Decimal.ROUND_HALF_EVEN)
+          .toString(),
+      );
     });
   });
 

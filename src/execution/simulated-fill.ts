@@ -4,6 +4,7 @@ import type { FillReport } from '../core/execution-report.js';
 import type { Side } from '../core/market-event.js';
 import type { Decimal } from '../core/money.js';
 import type { Order } from '../core/order.js';
+import { venueFee, venueFeeFloat } from '../core/venue-fee.js';
 
 /** Fees per unit as floats: the fills of an event's price slot share the object. */
 const feePerUnitFloat = new LastDecimalFloat();
@@ -12,15 +13,15 @@ const feePerUnitFloat = new LastDecimalFloat();
  * A fill of the simulated venue. Every fill of one event, side and fault level shares its price and
  * its fee per unit (decimals built once per event), so what a fill adds is its quantity and its
  * fee: both are built only when read. The replay's own path reads `quantityNum`, `feeNum` and
- * `feePerUnit` (the ledger books the fee as `feePerUnit × quantity` in scaled integers), so a
- * replay's fill builds no decimal; a bot, a report or a test reading `quantity` or `fee` gets the
- * exact decimals, the same values as before.
+ * `feePerUnit` (the ledger books the fee, `feePerUnit × quantity` rounded half-even to 10⁻⁸, in
+ * scaled integers), so a replay's fill builds no decimal; a bot, a report or a test reading
+ * `quantity` or `fee` gets the decimals, the same values.
  */
 export class SimulatedFill implements FillReport {
   readonly type = 'fill' as const;
   readonly tsUs: number;
   readonly price: Decimal;
-  /** The fee per base unit at `price`: `fee = feePerUnit × quantity`, exactly. */
+  /** The fee per base unit at `price`: `fee = feePerUnit × quantity`, rounded to 10⁻⁸. */
   readonly feePerUnit: Decimal;
   readonly latencyMs: number;
   readonly slippageBps: number;
@@ -85,15 +86,17 @@ export class SimulatedFill implements FillReport {
     return this.#order.quantity;
   }
 
-  /** `feePerUnit × quantity`, exact, built on first read. */
+  /** `feePerUnit × quantity` rounded half-even to 10⁻⁸ (core/venue-fee.ts), built on first read. */
   get fee(): Decimal {
-    return (this.#fee ??= this.feePerUnit.times(this.#order.quantity));
+    return (this.#fee ??= venueFee(this.feePerUnit, this.#order.quantity));
   }
 
-  /** The fee as a float (statistics): the product of the floats, within an ulp or two. */
+  /** The fee as a float (statistics): {@link fee} as a float, from the floats of its factors. */
   get feeNum(): number {
-    if (Number.isNaN(this.#feeNum))
-      this.#feeNum = feePerUnitFloat.of(this.feePerUnit) * this.quantityNum;
+    if (Number.isNaN(this.#feeNum)) {
+      const product = feePerUnitFloat.of(this.feePerUnit) * this.quantityNum;
+      this.#feeNum = venueFeeFloat(product, () => this.fee);
+    }
     return this.#feeNum;
   }
 

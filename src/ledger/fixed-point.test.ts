@@ -10,6 +10,7 @@ import {
   QTY_DIGITS,
   rawToFloat,
   rawToString,
+  roundScaled,
   roundSignificant,
   toRaw,
 } from './fixed-point.js';
@@ -60,36 +61,72 @@ describe('fixed point', () => {
     expect(() => toRaw(tooFine, PRICE_DIGITS)).toThrow(/more than 24 decimal places/);
   });
 
-  it('rounds the average cost to 12 places half-even, as the exact quotient says', () => {
+  it('rounds the average cost to the given places half-even, as the exact quotient says', () => {
     fc.assert(
-      fc.property(decimalText(8), decimalText(8), (quantityText, priceText) => {
-        const quantity = new Exact(quantityText);
-        fc.pre(!quantity.isZero());
-        // A cost of the quantity's sign (adding to a position): quantity × price plus a bit.
-        const cost = quantity.times(new Exact(priceText).abs()).plus(new Exact('0.0000001'));
-        const expected = cost
-          .dividedBy(quantity)
-          .toDecimalPlaces(12, Decimal.ROUND_HALF_EVEN)
-          .toFixed();
-        const raw = averageCostRaw(
-          toRaw(new Decimal(cost.toFixed()), MONEY_DIGITS),
-          toRaw(new Decimal(quantity.toFixed()), QTY_DIGITS),
-        );
-        expect(moneyToString(fromRaw(raw, PRICE_DIGITS))).toBe(
-          moneyToString(new Decimal(expected)),
-        );
-      }),
+      fc.property(
+        decimalText(8),
+        decimalText(8),
+        fc.integer({ min: 0, max: 24 }),
+        (quantityText, priceText, places) => {
+          const quantity = new Exact(quantityText);
+          fc.pre(!quantity.isZero());
+          // A cost of the quantity's sign (adding to a position): quantity × price plus a bit.
+          const cost = quantity.times(new Exact(priceText).abs()).plus(new Exact('0.0000001'));
+          const expected = cost
+            .dividedBy(quantity)
+            .toDecimalPlaces(places, Decimal.ROUND_HALF_EVEN)
+            .toFixed();
+          const raw = averageCostRaw(
+            toRaw(new Decimal(cost.toFixed()), MONEY_DIGITS),
+            toRaw(new Decimal(quantity.toFixed()), QTY_DIGITS),
+            places,
+          );
+          expect(moneyToString(fromRaw(raw, PRICE_DIGITS))).toBe(
+            moneyToString(new Decimal(expected)),
+          );
+        },
+      ),
       { numRuns: 500 },
     );
     // Ties go to the even neighbour: 0.0000000000005 → 0, 0.0000000000015 → 0.000000000002.
     const one = toRaw(new Decimal(1), QTY_DIGITS);
     const average = (cost: string): string =>
       moneyToString(
-        fromRaw(averageCostRaw(toRaw(new Decimal(cost), MONEY_DIGITS), one), PRICE_DIGITS),
+        fromRaw(averageCostRaw(toRaw(new Decimal(cost), MONEY_DIGITS), one, 12), PRICE_DIGITS),
       );
     expect(average('0.0000000000005')).toBe('0');
     expect(average('0.0000000000015')).toBe('0.000000000002');
     expect(average('-0.0000000000025')).toBe('-0.000000000002');
+  });
+
+  it('refuses an average cost to places outside 0 … 24', () => {
+    const one = toRaw(new Decimal(1), QTY_DIGITS);
+    expect(() => averageCostRaw(1n, one, 25)).toThrow(RangeError);
+    expect(() => averageCostRaw(1n, one, -1)).toThrow(RangeError);
+    expect(() => averageCostRaw(1n, one, 1.5)).toThrow(RangeError);
+  });
+
+  it('rounds a scaled integer to fewer places half-even, as decimal.js does', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 0, max: 24 }),
+        (value, digits, places) => {
+          const expected = new Exact(value.toString())
+            .dividedBy(new Exact(10).pow(digits))
+            .toDecimalPlaces(places, Decimal.ROUND_HALF_EVEN);
+          const rounded = roundScaled(value, digits, places);
+          expect(moneyToString(fromRaw(rounded, places))).toBe(
+            moneyToString(new Decimal(expected.toFixed())),
+          );
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(roundScaled(1234n, 3, 1)).toBe(12n);
+    expect(roundScaled(-1250n, 3, 1)).toBe(-12n); // −1.25 → −1.2 (even)
+    expect(roundScaled(1350n, 3, 1)).toBe(14n); // 1.35 → 1.4 (even)
   });
 
   it('mirrors raw values as floats within two ulps, whole numbers exactly', () => {

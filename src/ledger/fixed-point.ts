@@ -1,6 +1,5 @@
 import { ConfigError } from '../core/errors.js';
 import { Decimal } from '../core/money.js';
-import { AVG_PRICE_DECIMALS } from './average-cost.js';
 
 /**
  * The ledger's exact hot-path numbers: scaled integers (`bigint`), as NautilusTrader keeps raw
@@ -93,11 +92,28 @@ export function roundSignificant(raw: bigint, significant: number): bigint {
   if (magnitude < pow10(significant)) return raw;
   const excess = magnitude.toString().length - significant;
   const unit = pow10(excess);
-  let quotient = magnitude / unit;
-  const twice = (magnitude - quotient * unit) * 2n;
-  if (twice > unit || (twice === unit && quotient % 2n === 1n)) quotient += 1n;
-  const rounded = quotient * unit;
+  const rounded = quotientHalfEven(magnitude, unit) * unit;
   return negative ? -rounded : rounded;
+}
+
+/**
+ * A scaled integer of `digits` decimal places rounded half-even to `places` (≤ `digits`), as a
+ * scaled integer of `places` places: `(1234, 3, 1)` is 1.234 → 1.2, `12n`.
+ */
+export function roundScaled(value: bigint, digits: number, places: number): bigint {
+  if (places >= digits) return value * pow10(places - digits);
+  const negative = value < 0n;
+  const quotient = quotientHalfEven(negative ? -value : value, pow10(digits - places));
+  return negative ? -quotient : quotient;
+}
+
+/** `numerator / denominator` rounded half-even, for numerator ≥ 0 and denominator > 0. */
+function quotientHalfEven(numerator: bigint, denominator: bigint): bigint {
+  const quotient = numerator / denominator;
+  const twice = (numerator - quotient * denominator) * 2n;
+  return twice > denominator || (twice === denominator && quotient % 2n === 1n)
+    ? quotient + 1n
+    : quotient;
 }
 
 const ZERO_DECIMAL = new Decimal(0);
@@ -129,27 +145,24 @@ export function rawToFloat(raw: bigint, digits: number): number {
   return value;
 }
 
-const AVG_DIVISOR_SCALE = pow10(MONEY_DIGITS - QTY_DIGITS - AVG_PRICE_DECIMALS);
-const AVG_TO_PRICE = pow10(PRICE_DIGITS - AVG_PRICE_DECIMALS);
-
 /**
  * The average cost `cost / quantity` (raw money over a raw quantity, same sign) as a raw price
- * rounded to {@link AVG_PRICE_DECIMALS} places, half-even: an exact integer division and its
- * remainder, so there is no double rounding to guard against.
+ * rounded to `places` decimal places (0 … {@link PRICE_DIGITS}), half-even: an exact integer
+ * division and its remainder, so there is no double rounding to guard against.
  */
-export function averageCostRaw(cost: bigint, quantity: bigint): bigint {
+export function averageCostRaw(cost: bigint, quantity: bigint, places: number): bigint {
   if (quantity === 0n) throw new RangeError('average cost of a zero quantity');
-  // cost / quantity in units of 10^-12: (C · 10^-36) / (Q · 10^-18) = C / (Q · 10^6) · 10^-12.
+  if (!(Number.isInteger(places) && places >= 0 && places <= PRICE_DIGITS)) {
+    throw new RangeError(`average cost to ${places} places: 0 to ${PRICE_DIGITS}`);
+  }
+  // cost / quantity in units of 10^-places: (C · 10^-42) / (Q · 10^-18) = C / (Q · 10^(24 - places)).
   let numerator = cost;
-  let denominator = quantity * AVG_DIVISOR_SCALE;
+  let denominator = quantity * pow10(PRICE_DIGITS - places);
   if (denominator < 0n) {
     numerator = -numerator;
     denominator = -denominator;
   }
   const negative = numerator < 0n;
-  if (negative) numerator = -numerator;
-  let quotient = numerator / denominator;
-  const twice = (numerator - quotient * denominator) * 2n;
-  if (twice > denominator || (twice === denominator && quotient % 2n === 1n)) quotient += 1n;
-  return (negative ? -quotient : quotient) * AVG_TO_PRICE;
+  const quotient = quotientHalfEven(negative ? -numerator : numerator, denominator);
+  return (negative ? -quotient : quotient) * pow10(PRICE_DIGITS - places);
 }

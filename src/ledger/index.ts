@@ -1,5 +1,5 @@
 /** The ledger: exact positions and P&L per account and per arm, and per-arm equity curves. */
-export { AVG_PRICE_DECIMALS, averageCost } from './average-cost.js';
+export { averageCost } from './average-cost.js';
 export { EquityCurve } from './equity-curve.js';
 export type { EquityCurveOptions, EquityPoint } from './equity-curve.js';
 export { intervalReturn } from './interval-return.js';
@@ -11,6 +11,7 @@ export {
   PRICE_DIGITS,
   QTY_DIGITS,
   rawToString,
+  roundScaled,
   roundSignificant,
   toRaw,
 } from './fixed-point.js';

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FillReport } from '../core/execution-report.js';
 import { Decimal, moneyToString } from '../core/money.js';
+import { VENUE_FEE_DECIMALS } from '../core/venue-fee.js';
 import { QTY_DIGITS } from './fixed-point.js';
 import { Ledger } from './ledger.js';
 
@@ -16,10 +17,16 @@ interface Books {
   costBasis: Exact;
   realized: Exact;
   fees: Exact;
+  /** The account's tick as decimal places: the most decimals of its fill prices so far. */
+  tick: number;
 }
 
-/** Books a fill the slow, obvious way (average cost rounded to 12 places, half-even). */
+/**
+ * Books a fill the slow, obvious way (average cost rounded half-even to the tick, the most
+ * decimals of any fill price so far, this one's included).
+ */
 function book(b: Books, buy: boolean, size: Exact, price: Exact, fee: Exact): void {
+  b.tick = Math.max(b.tick, price.decimalPlaces());
   const held = b.quantity;
   const next = buy ? held.plus(size) : held.minus(size);
   if (held.isZero()) {
@@ -27,7 +34,7 @@ function book(b: Books, buy: boolean, size: Exact, price: Exact, fee: Exact): vo
     b.costBasis = next.times(price);
   } else if (held.isPositive() === buy) {
     const cost = buy ? b.costBasis.plus(size.times(price)) : b.costBasis.minus(size.times(price));
-    b.avgPrice = cost.dividedBy(next).toDecimalPlaces(12, Decimal.ROUND_HALF_EVEN);
+    b.avgPrice = cost.dividedBy(next).toDecimalPlaces(b.tick, Decimal.ROUND_HALF_EVEN);
     b.costBasis = next.times(b.avgPrice);
     b.realized = b.realized.plus(b.costBasis.minus(cost)); // the rounding residual
   } else if (next.isZero() || next.isPositive() === held.isPositive()) {
@@ -75,6 +82,7 @@ describe('Ledger exactness (property)', () => {
             costBasis: new Exact(0),
             realized: new Exact(0),
             fees: new Exact(0),
+            tick: 0,
           };
           let n = 0;
           for (const f of fills) {
@@ -127,9 +135,9 @@ describe('Ledger exactness (property)', () => {
   });
 
   it('the raw path (handle, raw quantity, fee per unit) books exactly what the decimals do', () => {
-    // The engine's fills: the quantity in raw units and the fee as feePerUnit × quantity, never
-    // built as decimals. Fee per unit with up to 30 places: past 24 the ledger falls back to the
-    // fill's own fee decimal, which must give the same books.
+    // The engine's fills: the quantity in raw units and the fee as feePerUnit × quantity rounded
+    // to the venue's 10⁻⁸, never built as decimals. Fee per unit with up to 30 places: past 24
+    // the ledger falls back to the fill's own fee decimal, which must give the same books.
     const rawFillArb = fc.record({
       buy: fc.boolean(),
       qty: fc.bigInt({ min: 1n, max: 10n ** 12n }),
@@ -160,8 +168,13 @@ describe('Ledger exactness (property)', () => {
             decisionTsUs: 0,
             tsUs: 0,
             price: new Decimal(scaled(f.price, f.pricePlaces)),
-            // At most 24 significant digits: exact in Decimal's 40.
-            fee: new Decimal(new Exact(feePerUnit.toFixed()).times(size.toFixed()).toFixed()),
+            // The venue's fee (SimulatedFill.fee): the exact product rounded half-even to 10⁻⁸.
+            fee: new Decimal(
+              new Exact(feePerUnit.toFixed())
+                .times(size.toFixed())
+                .toDecimalPlaces(VENUE_FEE_DECIMALS, Decimal.ROUND_HALF_EVEN)
+                .toFixed(),
+            ),
             latencyMs: 0,
             slippageBps: 0,
           };

@@ -7,7 +7,7 @@ export interface PositionSnapshot {
   readonly symbol: string;
   /** Signed base units: positive long, negative short (never zero: flat positions are left out). */
   readonly quantity: Decimal;
-  /** Average cost, quote per base unit, rounded to 12 places (docs/accounting.md). */
+  /** Average cost, quote per base unit, rounded to the account's tick (docs/accounting.md). */
   readonly avgPrice: Decimal;
   /** `quantity × avgPrice`, signed, exact. */
   readonly costBasis: Decimal;

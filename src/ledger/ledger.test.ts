@@ -147,15 +147,38 @@ describe('Ledger: positions and average cost', () => {
     expect(books(ledger, 'a1')).toEqual(['0', '27', '0', '1027']);
   });
 
-  it('rounds the average cost to 12 places and books the residual to realized P&L', () => {
+  it('rounds the average cost to the tick and books the residual to realized P&L', () => {
     const ledger = ledgerOf(['a1', '1000', 'stable']);
     ledger.applyFill(fill('a1', 'buy', '1', '100'));
     ledger.applyFill(fill('a1', 'buy', '2', '101'));
-    // 302 / 3 = 100.6666… → 100.666666666667; basis 3 × that = 302.000000000001, 1e-12 over cost
-    expect(position(ledger, 'a1')).toEqual(['3', '100.666666666667', '302.000000000001']);
+    // Whole prices so far: a tick of 1. 302 / 3 = 100.67 → 101; basis 303, 1 over the cost 302
+    expect(position(ledger, 'a1')).toEqual(['3', '101', '303']);
     ledger.mark(trade('100'));
-    // realized +1e-12 and unrealized 300 − 302.000000000001: together the cash P&L 300 − 302 = −2
-    expect(books(ledger, 'a1')).toEqual(['0.000000000001', '-2.000000000001', '0', '998']);
+    // realized +1 and unrealized 300 − 303: together the cash P&L 300 − 302 = −2
+    expect(books(ledger, 'a1')).toEqual(['1', '-3', '0', '998']);
+  });
+
+  it("refines the tick to the finest fill price so far (trailing zeros don't count)", () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable']);
+    ledger.applyFill(fill('a1', 'buy', '1', '100.50'));
+    ledger.applyFill(fill('a1', 'buy', '2', '101.000'));
+    // A tick of 0.1: 302.5 / 3 = 100.833… → 100.8; basis 302.4, the residual −0.1 realized
+    expect(position(ledger, 'a1')).toEqual(['3', '100.8', '302.4']);
+    ledger.applyFill(fill('a1', 'buy', '1', '100.25'));
+    // A tick of 0.01: 402.65 / 4 = 100.6625 → 100.66 (half-even); basis 402.64, −0.01 more
+    expect(position(ledger, 'a1')).toEqual(['4', '100.66', '402.64']);
+    ledger.mark(trade('100'));
+    // realized −0.11 and unrealized 400 − 402.64: the cash P&L 400 − 402.75
+    expect(books(ledger, 'a1')).toEqual(['-0.11', '-2.64', '0', '997.25']);
+  });
+
+  it("keeps each account's tick to its own fills", () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable'], ['a2', '1000', 'stable']);
+    ledger.applyFill(fill('a2', 'buy', '1', '100.125'));
+    ledger.applyFill(fill('a1', 'buy', '1', '100'));
+    ledger.applyFill(fill('a1', 'buy', '2', '101'));
+    // a2's three places do not reach a1, whose prices are whole: 302 / 3 → 101
+    expect(position(ledger, 'a1')).toEqual(['3', '101', '303']);
   });
 
   it('realizes (fill − avg) × closed on a partial and a full close of a long', () => {

@@ -39,13 +39,17 @@ import {
   PRICE_DIGITS,
   QTY_DIGITS,
   rawToFloat,
+  roundScaled,
   toRaw,
 } from './fixed-point.js';
+import { VENUE_FEE_DECIMALS } from '../core/venue-fee.js';
 
 /** A raw quantity as a float mirror. */
 const qtyFloat = (raw: bigint): number => rawToFloat(raw, QTY_DIGITS);
 /** Raw money as a float mirror. */
 const moneyFloat = (raw: bigint): number => rawToFloat(raw, MONEY_DIGITS);
+/** Raw money per unit of a venue fee's last place (10⁻⁸ quote units). */
+const VENUE_FEE_UNIT = pow10(MONEY_DIGITS - VENUE_FEE_DECIMALS);
 /** Raw money as an exact decimal (reports, snapshots). */
 const money = (raw: bigint): Decimal => fromRaw(raw, MONEY_DIGITS);
 
@@ -154,7 +158,8 @@ const FLOAT_BAND = 1e-9;
  *   for a long (the mirror for a short); a fill past flat closes and reopens at the fill price.
  * - Money is exact: scaled integers on the hot path (fixed-point.ts: a fill costs a few bigint
  *   operations, no decimal object), {@link Decimal} in and out. The one rounding point is the
- *   average cost (12 places, half-even) and its residual is booked to realized P&L, so
+ *   average cost (to the account's tick in the symbol, the finest increment among its fill
+ *   prices there so far, half-even) and its residual is booked to realized P&L, so
  *   `realized + unrealized − fees` is the exact cash-flow P&L and arm totals are the exact sums of
  *   their accounts.
  * - A fill touches only its account; an arm's exact totals are summed over its accounts when asked
@@ -185,6 +190,8 @@ export class Ledger {
   readonly #armByCode: readonly ArmBook[] = [this.#arms.stable, this.#arms.canary];
   #lastPrice: Decimal | null = null;
   #lastPriceRaw = 0n;
+  /** Decimal places of {@link #lastPrice} (significant ones; at most 24, or toRaw refuses it). */
+  #lastPriceDecimals = 0;
   #lastFeePerUnit: Decimal | null = null;
   #lastFeePerUnitRaw: bigint | null = null;
   /** The last buying-power check's fill price as a float (the fills of an event share it). */
@@ -297,7 +304,8 @@ export class Ledger {
    * so it costs a few integer operations (docs/accounting.md); arm totals are summed on demand.
    *
    * A caller that has them passes the account's handle, the quantity in raw units (10⁻¹⁸) and the
-   * fee per unit of the fill's price (`fee = feePerUnit × quantity`): then no decimal of the fill
+   * fee per unit of the fill's price (a venue's fee: `feePerUnit × quantity` rounded half-even to
+   * 10⁻⁸, core/venue-fee.ts): then no decimal of the fill
    * but its price, shared by the fills of one event, is read (the simulated venue's fills).
    * @throws RangeError for an unknown account or a handle of another ledger.
    */
@@ -320,6 +328,13 @@ export class Ledger {
     const oldRealizedNum = accountFloats[account + REALIZED_NUM]!;
     const oldFeesNum = accountFloats[account + FEES_NUM]!;
     const price = this.#priceRaw(fill.price);
+    // The account's tick in the symbol: the finest increment among its fill prices there so far,
+    // this one included (its own fills only, so one account's books never depend on another's).
+    let tick = p.priceDecimals[i]!;
+    if (this.#lastPriceDecimals > tick) {
+      tick = this.#lastPriceDecimals;
+      p.priceDecimals[i] = tick;
+    }
     const size = quantityRaw ?? toRaw(fill.quantity, QTY_DIGITS);
     const buy = fill.side === 'buy';
     const held = p.quantity[i]!;
@@ -334,12 +349,12 @@ export class Ledger {
       avgPrice = price;
       basis = next * price;
     } else if (held > 0n === buy) {
-      // Add: new average cost, the one rounding point; its residual goes to realized P&L so that
-      // realized − cost basis stays exactly the cash flow.
+      // Add: new average cost, rounded to the symbol's tick (the one rounding point); its
+      // residual goes to realized P&L so that realized − cost basis stays exactly the cash flow.
       const notional = size * price;
       const heldBasis = held * heldAvg;
       const cost = buy ? heldBasis + notional : heldBasis - notional;
-      avgPrice = averageCostRaw(cost, next);
+      avgPrice = averageCostRaw(cost, next, tick);
       basis = next * avgPrice;
       const residual = cost - basis;
       if (residual !== 0n) realized = -residual;
@@ -401,15 +416,17 @@ export class Ledger {
   #priceRaw(price: Decimal): bigint {
     if (price !== this.#lastPrice) {
       this.#lastPriceRaw = toRaw(price, PRICE_DIGITS);
+      this.#lastPriceDecimals = price.decimalPlaces();
       this.#lastPrice = price;
     }
     return this.#lastPriceRaw;
   }
 
   /**
-   * A fill's fee as raw money: `feePerUnit × quantity` in scaled integers when the fee per unit
-   * fits a raw price (24 places; it is remembered by identity, as fills of one event share it),
-   * else the fill's own fee decimal.
+   * A fill's fee as raw money: the venue's fee, `feePerUnit × quantity` rounded half-even to
+   * 10⁻⁸ (core/venue-fee.ts), in scaled integers when the fee per unit fits a raw price
+   * (24 places; it is remembered by identity, as fills of one event share it), else the fill's
+   * own fee decimal.
    */
   #feeRaw(fill: FillReport, size: bigint, feePerUnit: Decimal | undefined): bigint {
     if (feePerUnit !== undefined) {
@@ -418,7 +435,10 @@ export class Ledger {
         this.#lastFeePerUnitRaw =
           feePerUnit.decimalPlaces() <= PRICE_DIGITS ? toRaw(feePerUnit, PRICE_DIGITS) : null;
       }
-      if (this.#lastFeePerUnitRaw !== null) return this.#lastFeePerUnitRaw * size;
+      if (this.#lastFeePerUnitRaw !== null) {
+        const fee = this.#lastFeePerUnitRaw * size;
+        return roundScaled(fee, MONEY_DIGITS, VENUE_FEE_DECIMALS) * VENUE_FEE_UNIT;
+      }
     }
     return fill.fee.isZero() ? 0n : toRaw(fill.fee, MONEY_DIGITS);
   }

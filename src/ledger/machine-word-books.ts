@@ -77,18 +77,19 @@ export function multiplyDivideHalfEven(
 const exact = (value: number): boolean => Math.abs(value) < EXACT_INTEGER_LIMIT;
 
 /**
- * One instrument's books for every account in machine words, under the 64-bit rules issue 12
- * plans for the ledger (not its rules yet: the ledger books at 10⁻⁴² in `bigint`s, and
- * `bench/int64-books-probe.ts` measures the two on a replay's fills):
+ * One instrument's books for every account in machine words, the representation issue 12 plans
+ * for the ledger (not used by it yet: the ledger books the same average-cost rule at 10⁻⁴² in
+ * `bigint`s, and `bench/int64-books-probe.ts` measures the two on a replay's fills):
  *
  * - a position's quantity in the instrument's steps, its average cost in ticks, its realized
  *   P&L and fees in money units (step × tick), each a whole number held exactly in a float;
  * - adding to a position sets the average cost to `cost / quantity` rounded half-even to a tick,
  *   and books the rounding residual to realized P&L, so realized + unrealized stays the exact
- *   cash flow (as the ledger does with its 12 places, docs/accounting.md);
+ *   cash flow (as the ledger does, docs/accounting.md);
  * - reducing realizes `(price − average) × closed` for a long (the mirror for a short); a fill past
  *   flat closes and reopens at the fill price;
- * - a fee is its rate times the notional, rounded half-even to a money unit.
+ * - a fee is its rate times the notional, rounded half-even to a money unit (the ledger's venue
+ *   fee rounds to 10⁻⁸ instead: docs/accounting.md, "Planned").
  *
  * {@link apply} books nothing and returns false when any figure of the fill would reach 2⁵³
  * money units (about 900,000 quote units at 10⁻¹⁰): the caller books that account exactly

@@ -33,6 +33,11 @@ export class PositionColumns {
   floats: Float64Array;
   /** 1 once the account has traded the symbol. */
   touched: Uint8Array;
+  /**
+   * Each account's tick in the symbol, as decimal places: the most (significant) decimals of any
+   * price the account has been filled at in it so far. Its average cost is rounded to it.
+   */
+  priceDecimals: Uint8Array;
 
   constructor(index: number, mark: SymbolMark, capacity: number) {
     this.index = index;
@@ -41,6 +46,7 @@ export class PositionColumns {
     this.avgPrice = new Array<bigint>(capacity).fill(0n);
     this.floats = new Float64Array(capacity * POSITION_FLOATS);
     this.touched = new Uint8Array(capacity);
+    this.priceDecimals = new Uint8Array(capacity);
   }
 
   /** Makes room for `capacity` accounts (new rows flat and untouched). */
@@ -52,6 +58,7 @@ export class PositionColumns {
     if (this.touched.length >= capacity) return;
     this.floats = grown(this.floats, new Float64Array(capacity * POSITION_FLOATS));
     this.touched = grown(this.touched, new Uint8Array(capacity));
+    this.priceDecimals = grown(this.priceDecimals, new Uint8Array(capacity));
   }
 }
 
