@@ -2,7 +2,6 @@ import type { Arm } from '../core/arm.js';
 import type { Side } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
 import type { Order } from '../core/order.js';
-import { pow10, QTY_DIGITS } from '../ledger/index.js';
 import { stepsToDecimalString, trimmedDecimalString } from './quantity-steps.js';
 
 /** Exact powers of ten as floats (10⁰ … 10²² are exactly representable). */
@@ -27,7 +26,7 @@ export interface OrderDecision {
  * the decision's other orders) and the engine's own record of the account it is for (`slot`), so
  * that its fill or reject reaches the account's books with no lookup by id. The quantity's
  * decimal is built only when read (a bot's order report, a reject's message); the venue and the
- * books read `quantityNum` and `quantityRaw`.
+ * books read `quantityNum` and `steps` (the books take the order as a `StepQuantity`).
  */
 export class EngineOrder<Slot> implements Order {
   readonly accountId: string;
@@ -111,15 +110,6 @@ export class EngineOrder<Slot> implements Order {
    */
   get quantityText(): string {
     return trimmedDecimalString(this.steps, this.decimals);
-  }
-
-  /**
-   * The quantity in the books' raw units (10⁻¹⁸ base units), built when read (not kept: a
-   * `bigint` stored on an order already in the old generation would be copied there by the next
-   * scavenge; the engine remembers the one it reads twice).
-   */
-  get quantityRaw(): bigint {
-    return BigInt(this.steps) * pow10(QTY_DIGITS - this.decimals);
   }
 
   /** The order as a plain object, every field a value (what `JSON.stringify` and tests see). */

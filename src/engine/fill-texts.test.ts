@@ -32,7 +32,7 @@ function bookedFee(report: SimulatedFill): string {
     { account: { id: 'a1', capital: new Decimal('1e9') }, arm: 'canary' },
   ]);
   const engineOrder = report.order as EngineOrder<null>;
-  ledger.applyFill(report, ledger.account('a1'), engineOrder.quantityRaw, report.feePerUnit);
+  ledger.applyFill(report, ledger.account('a1'), engineOrder, report.feePerUnit);
   return ledger.accountSnapshot('a1').fees.toFixed();
 }
 

@@ -164,9 +164,6 @@ export class TradingEngine {
   } = { accounts: 0, capital: 0, maxAccounts: 0, maxCapital: 0, capitalMinutes: 0, sinceUs: -1 };
   /** One point per change of the canary's weight or real accounts (same time: the last wins). */
   readonly #exposureHistory: CanaryExposurePoint[] = [];
-  /** The last order {@link #quantityRawOf} read, and its raw quantity. */
-  #rawOrder: EngineOrder<AccountSlot> | null = null;
-  #raw = 0n;
   readonly #emitReport = (report: ExecutionReport, order: EngineOrder<AccountSlot>): void =>
     this.#onReport(report, order);
   readonly #emitEquityAt = (tsUs: number): void => this.#emitEquity(tsUs);
@@ -205,13 +202,7 @@ export class TradingEngine {
       injections: config.injections,
       seed: config.seed,
       buyingPower: (order, fillPrice) =>
-        order.slot.ledger.canAfford(
-          order,
-          fillPrice,
-          config.maxLeverage,
-          order.slot.books,
-          this.#quantityRawOf(order),
-        ),
+        order.slot.ledger.canAfford(order, fillPrice, config.maxLeverage, order.slot.books, order),
       canaryWeightBps: this.#canaryWeightBps(),
       // A shadow step's paper copy executes like the account it copies (same slippage offset).
       offsetAccountOf: (accountId) =>
@@ -650,18 +641,6 @@ export class TradingEngine {
     if (rejected !== null) this.#onReport(rejected, order);
   }
 
-  /**
-   * `order.quantityRaw`, remembered for the last order read: the venue's buying-power check and
-   * the books read it for the same fill, one after the other.
-   */
-  #quantityRawOf(order: EngineOrder<AccountSlot>): bigint {
-    if (order !== this.#rawOrder) {
-      this.#raw = order.quantityRaw;
-      this.#rawOrder = order;
-    }
-    return this.#raw;
-  }
-
   /** A fill or reject of `order` (an order of this engine: its slot is open until it settles). */
   #onReport(report: ExecutionReport, order: EngineOrder<AccountSlot>): void {
     const slot = order.slot;
@@ -671,7 +650,7 @@ export class TradingEngine {
       slot.ledger.applyFill(
         report,
         slot.books,
-        this.#quantityRawOf(order),
+        order,
         report instanceof SimulatedFill ? report.feePerUnit : undefined,
       );
       this.#sampledBeforeFlow = false;

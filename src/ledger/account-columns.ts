@@ -12,7 +12,7 @@ export const CANARY_CODE = 1;
  * memory line to fetch where four columns were four (a fill 3 % cheaper there, the same with
  * 1,000: README, "Benchmark").
  */
-export const ACCOUNT_FLOATS = 4;
+export const ACCOUNT_FLOATS = 5;
 /** Offset of the capital's float mirror in an account's row. */
 export const CAPITAL_NUM = 0;
 /** Offset of the realized P&L's float mirror. */
@@ -21,6 +21,8 @@ export const REALIZED_NUM = 1;
 export const FEES_NUM = 2;
 /** Offset of the number of symbols the account has held (its positions, first traded first). */
 export const SYMBOL_COUNT = 3;
+/** Offset of the fees paid in units of 10⁻⁸ (machine words, while the account's books are in words). */
+export const FEE_UNITS = 4;
 
 /**
  * Every account of a ledger as columns indexed by a dense account index (structure of arrays):
@@ -51,12 +53,24 @@ export class AccountColumns {
   open: Uint8Array;
   /** Every account's row of float mirrors ({@link ACCOUNT_FLOATS} numbers from `i * ACCOUNT_FLOATS`). */
   floats: Float64Array;
+  /**
+   * 1 while the account's books are in machine words (the position rows' words and
+   * {@link FEE_UNITS}), 0 once they are `bigint`s (a figure reached 2⁵³, or a price or fee had
+   * more places than words hold: for good).
+   */
+  words: Uint8Array;
+  /** 1 when the account's words changed since its `bigint` columns were last brought up to date. */
+  stale: Uint8Array;
+  /** The rows with `stale` 1, in the order they became stale. */
+  readonly staleRows: number[] = [];
 
   constructor(capacity = 16) {
     this.#capacity = capacity;
     this.arm = new Uint8Array(capacity);
     this.open = new Uint8Array(capacity);
     this.floats = new Float64Array(capacity * ACCOUNT_FLOATS);
+    this.words = new Uint8Array(capacity);
+    this.stale = new Uint8Array(capacity);
   }
 
   get capacity(): number {
@@ -87,5 +101,7 @@ export class AccountColumns {
     this.arm = grown(this.arm, new Uint8Array(capacity));
     this.open = grown(this.open, new Uint8Array(capacity));
     this.floats = grown(this.floats, new Float64Array(capacity * ACCOUNT_FLOATS));
+    this.words = grown(this.words, new Uint8Array(capacity));
+    this.stale = grown(this.stale, new Uint8Array(capacity));
   }
 }

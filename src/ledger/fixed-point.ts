@@ -118,31 +118,14 @@ function quotientHalfEven(numerator: bigint, denominator: bigint): bigint {
 
 const ZERO_DECIMAL = new Decimal(0);
 
-/** 10ⁿ as floats, n = 0 … 79 (exact up to 10²², nearest beyond). */
-const FLOAT_POW10: readonly number[] = Array.from({ length: 80 }, (_, i) => Number(`1e${i}`));
-
-/** Four units in the last place, relative: how close to a whole number counts as "maybe whole". */
-const NEAR_WHOLE = 4 * Number.EPSILON;
-
 /**
- * `raw` × 10^−digits as a float, within two units in the last place (float mirrors for sizing,
- * risk checks and float statistics, never money), and exactly when the value is a whole number
- * (a capital, a round price). One conversion and one division: the bigint division a correctly
- * rounded result needs cost three times as much, on every fill (`npm run bench`). The two
- * roundings of `Number(raw) / 10^digits` and the inexact 10^digits (beyond 10²²) stay within
- * 1.5 ulps; a result that close to a whole number is checked exactly and snapped to it.
+ * `raw` × 10^−digits as the nearest float (float mirrors for sizing, risk checks and float
+ * statistics, never money): the float of its exact decimal text. The machine-word books compute
+ * their mirrors as a whole number over an exact power of ten, which IEEE division rounds to the
+ * nearest float too, so an account's mirrors are the same floats whichever books it is in.
  */
 export function rawToFloat(raw: bigint, digits: number): number {
-  const value = Number(raw) / (FLOAT_POW10[digits] ?? 10 ** digits);
-  const whole = Math.round(value);
-  if (
-    whole !== value &&
-    Math.abs(value - whole) <= Math.abs(value) * NEAR_WHOLE &&
-    Number.isSafeInteger(whole) &&
-    BigInt(whole) * pow10(digits) === raw
-  )
-    return whole;
-  return value;
+  return raw === 0n ? 0 : Number(rawToString(raw, digits));
 }
 
 /**

@@ -4,7 +4,14 @@ export { EquityCurve } from './equity-curve.js';
 export type { EquityCurveOptions, EquityPoint } from './equity-curve.js';
 export { intervalReturn } from './interval-return.js';
 export { Ledger } from './ledger.js';
-export type { ArmEquityNum, ArmTradeStats, LedgerAccount, LedgerAccountView } from './ledger.js';
+export type {
+  ArmEquityNum,
+  ArmTradeStats,
+  LedgerAccount,
+  LedgerAccountView,
+  LedgerOptions,
+  StepQuantity,
+} from './ledger.js';
 export {
   MONEY_DIGITS,
   pow10,

@@ -181,6 +181,28 @@ describe('Ledger: positions and average cost', () => {
     expect(position(ledger, 'a1')).toEqual(['3', '101', '303']);
   });
 
+  it('keeps an account in machine words until a fill they cannot hold, then in bigints', () => {
+    const ledger = ledgerOf(['a1', '1000', 'stable'], ['a2', '1000', 'stable']);
+    expect(ledger.accountsInBigints).toBe(0);
+    ledger.applyFill(fill('a1', 'buy', '0.001', '60000.01'));
+    expect(ledger.accountsInBigints).toBe(0);
+    // 16 places of price and 8 of quantity: money in units of 10⁻²⁴, past what words hold
+    ledger.applyFill(fill('a1', 'buy', '0.00000001', '60000.0100000000000001'));
+    expect(ledger.accountsInBigints).toBe(1);
+    expect(position(ledger, 'a1')).toEqual(
+      [
+        '0.00100001',
+        '60000.0100000000000000', // the average, to the new tick of 10⁻¹⁶
+        '60.0006100001',
+      ].map((text) => moneyToString(new Decimal(text))),
+    );
+    expect(new Ledger([], { machineWords: false }).accountsInBigints).toBe(0);
+    const bigints = new Ledger([{ account: { id: 'a', capital: new Decimal(1) }, arm: 'canary' }], {
+      machineWords: false,
+    });
+    expect(bigints.accountsInBigints).toBe(1);
+  });
+
   it('realizes (fill − avg) × closed on a partial and a full close of a long', () => {
     const ledger = ledgerOf(['a1', '1000', 'stable']);
     ledger.applyFill(fill('a1', 'buy', '3', '101'));
@@ -406,6 +428,42 @@ describe('Ledger: sizing view and buying power', () => {
     // reducing is always allowed, flipping past the limit is not
     expect(ledger.canAfford(order('a1', 'sell', '10'), new Decimal('50'), 0.01)).toBe(true);
     expect(ledger.canAfford(order('a1', 'sell', '40'), new Decimal('50'), 2)).toBe(false);
+  });
+
+  it("decides an exact close on the order's steps, in the position's steps or its own", () => {
+    // The position in steps of 0.1 (orders in finer steps), or of 10⁻⁸ (orders in coarser ones).
+    const openings = [['10.5'], ['10.49999999', '0.00000001']];
+    for (const [machineWords, opening] of [true, false].flatMap((w) =>
+      openings.map((o) => [w, o] as const),
+    )) {
+      const ledger = new Ledger(
+        [{ account: { id: 'a1', capital: new Decimal('1000') }, arm: 'stable' }],
+        { machineWords },
+      );
+      const books = ledger.account('a1');
+      for (const quantity of opening) ledger.applyFill(fill('a1', 'buy', quantity, '100'), books);
+      ledger.mark(trade('50'));
+      // equity 1000 − 525 = 475: selling 10.5 closes; a hair more is a flip past 10⁻¹² × 475
+      const steps = (text: string, decimals: number) => ({
+        steps: Number(new Decimal(text).times(new Decimal(10).pow(decimals))),
+        decimals,
+      });
+      const sell = (text: string) => order('a1', 'sell', text);
+      for (const decimals of [1, 8]) {
+        expect(
+          ledger.canAfford(sell('10.5'), new Decimal('50'), 1e-12, books, steps('10.5', decimals)),
+        ).toBe(true);
+      }
+      expect(
+        ledger.canAfford(
+          sell('10.50000001'),
+          new Decimal('50'),
+          1e-12,
+          books,
+          steps('10.50000001', 8),
+        ),
+      ).toBe(false);
+    }
   });
 
   it('counts the other symbols at their marks in gross notional and equity', () => {

@@ -18,6 +18,7 @@ import {
   AccountColumns,
   CANARY_CODE,
   CAPITAL_NUM,
+  FEE_UNITS,
   FEES_NUM,
   REALIZED_NUM,
   STABLE_CODE,
@@ -28,8 +29,18 @@ import {
   POSITION_FLOATS,
   PositionColumns,
   QUANTITY_NUM,
+  REALIZED_UNITS,
+  STEPS,
   SymbolOrder,
+  TICKS,
 } from './position-columns.js';
+import {
+  bookInWords,
+  divideHalfEven,
+  EXACT_POW10,
+  isExactWhole,
+  type WordPosition,
+} from './machine-word-books.js';
 import { decimalToFloat, LastDecimalFloat } from '../core/decimal-to-float.js';
 import {
   averageCostRaw,
@@ -50,6 +61,17 @@ const qtyFloat = (raw: bigint): number => rawToFloat(raw, QTY_DIGITS);
 const moneyFloat = (raw: bigint): number => rawToFloat(raw, MONEY_DIGITS);
 /** Raw money per unit of a venue fee's last place (10⁻⁸ quote units). */
 const VENUE_FEE_UNIT = pow10(MONEY_DIGITS - VENUE_FEE_DECIMALS);
+/** Units of 10⁻⁸ in one quote unit, as a float. */
+const FEE_UNITS_PER_QUOTE = EXACT_POW10[VENUE_FEE_DECIMALS]!;
+/** Most decimals of a money unit (step × tick) in machine words: 10ⁿ must be an exact float. */
+const MAX_WORD_MONEY_DECIMALS = 22;
+/** A quantity in raw units (10⁻¹⁸): given in steps or raw, else the decimal's. */
+const rawQuantity = (quantity: StepQuantity | bigint | undefined, decimal: Decimal): bigint =>
+  quantity === undefined
+    ? toRaw(decimal, QTY_DIGITS)
+    : typeof quantity === 'bigint'
+      ? quantity
+      : BigInt(quantity.steps) * pow10(QTY_DIGITS - quantity.decimals);
 /** Raw money as an exact decimal (reports, snapshots). */
 const money = (raw: bigint): Decimal => fromRaw(raw, MONEY_DIGITS);
 
@@ -77,6 +99,25 @@ export interface ArmTradeStats {
   readonly grossProfit: number;
   /** Σ |P&L| of the losing trades. */
   readonly grossLoss: number;
+}
+
+/**
+ * A quantity as a whole number of steps of 10^−decimals base units (the engine's orders): the
+ * books read it without a decimal.
+ */
+export interface StepQuantity {
+  readonly steps: number;
+  readonly decimals: number;
+}
+
+/** How a {@link Ledger} keeps its exact books. */
+export interface LedgerOptions {
+  /**
+   * Book each account in machine words while they hold its figures exactly, `bigint`s after
+   * (default true); false keeps every account in `bigint`s. The figures are the same either way
+   * (docs/accounting.md): false is the reference the words are tested and measured against.
+   */
+  readonly machineWords?: boolean;
 }
 
 /** What the engine's sizing reads of one account: floats, marked at the last price. */
@@ -156,8 +197,9 @@ const FLOAT_BAND = 1e-9;
  *
  * - Positions carry a signed quantity and an average cost; reducing realizes `(fill − avg) × closed`
  *   for a long (the mirror for a short); a fill past flat closes and reopens at the fill price.
- * - Money is exact: scaled integers on the hot path (fixed-point.ts: a fill costs a few bigint
- *   operations, no decimal object), {@link Decimal} in and out. The one rounding point is the
+ * - Money is exact: whole numbers in machine words on the hot path (each position in its own
+ *   increments, held exactly in floats while under 2⁵³, machine-word-books.ts), scaled `bigint`s
+ *   for an account whose figures outgrow them (fixed-point.ts), {@link Decimal} in and out. The one rounding point is the
  *   average cost (to the account's tick in the symbol, the finest increment among its fill
  *   prices there so far, half-even) and its residual is booked to realized P&L, so
  *   `realized + unrealized − fees` is the exact cash-flow P&L and arm totals are the exact sums of
@@ -188,19 +230,33 @@ export class Ledger {
     canary: newArmBook(CANARY_CODE),
   };
   readonly #armByCode: readonly ArmBook[] = [this.#arms.stable, this.#arms.canary];
+  readonly #machineWords: boolean;
+  /** The position a fill is booked into in words (reused: no object per fill). */
+  readonly #word: WordPosition = { steps: 0, ticks: 0, realized: 0, closed: false, closedPnl: 0 };
   #lastPrice: Decimal | null = null;
   #lastPriceRaw = 0n;
+  /** {@link #lastPrice} × 10^decimals, a whole float; NaN past 2⁵³. */
+  #lastPriceMantissa = 0;
   /** Decimal places of {@link #lastPrice} (significant ones; at most 24, or toRaw refuses it). */
   #lastPriceDecimals = 0;
   #lastFeePerUnit: Decimal | null = null;
   #lastFeePerUnitRaw: bigint | null = null;
+  /** The fee per unit whose words follow, remembered by identity. */
+  #wordFeePerUnit: Decimal | null = null;
+  /** It × 10^{@link #wordFeePlaces}, a whole float; NaN past 2⁵³. */
+  #wordFeeMantissa = 0;
+  #wordFeePlaces = 0;
   /** The last buying-power check's fill price as a float (the fills of an event share it). */
   readonly #fillPriceFloat = new LastDecimalFloat();
   /** The symbol of the last fill or check, remembered by identity (fills of an event share it). */
   #lastSymbol = '';
   #lastSymbolColumns: PositionColumns | undefined = undefined;
 
-  constructor(accounts: Iterable<{ readonly account: Account; readonly arm: Arm }> = []) {
+  constructor(
+    accounts: Iterable<{ readonly account: Account; readonly arm: Arm }> = [],
+    options: LedgerOptions = {},
+  ) {
+    this.#machineWords = options.machineWords ?? true;
     for (const { account, arm } of accounts) this.addAccount(account, arm);
   }
 
@@ -218,6 +274,7 @@ export class Ledger {
     const rows = this.#rows;
     const capacity = rows.capacity;
     const index = rows.add(account.id, account.capital, capitalRaw, capitalNum, armBook.code);
+    rows.words[index] = this.#machineWords ? 1 : 0;
     if (rows.capacity !== capacity) {
       for (const columns of this.#symbolList) columns.grow(rows.capacity);
       this.#order.grow(rows.capacity);
@@ -238,6 +295,7 @@ export class Ledger {
    */
   removeAccount(accountId: string): void {
     const index = this.#row(accountId);
+    this.#sync(index);
     const armBook = this.#armOfRow(index);
     const equity = this.#exactEquity(index);
     this.#leave(armBook, index);
@@ -301,18 +359,19 @@ export class Ledger {
   /**
    * Books a fill: position, average cost, realized P&L and fees of the account (the account counts
    * towards the arm it is on now: after a move its P&L travels with it). Touches only the account,
-   * so it costs a few integer operations (docs/accounting.md); arm totals are summed on demand.
+   * so it costs a few machine-word operations (docs/accounting.md); arm totals are summed on
+   * demand.
    *
-   * A caller that has them passes the account's handle, the quantity in raw units (10⁻¹⁸) and the
-   * fee per unit of the fill's price (a venue's fee: `feePerUnit × quantity` rounded half-even to
-   * 10⁻⁸, core/venue-fee.ts): then no decimal of the fill
-   * but its price, shared by the fills of one event, is read (the simulated venue's fills).
+   * A caller that has them passes the account's handle, the quantity (in steps, or raw units of
+   * 10⁻¹⁸) and the fee per unit of the fill's price (a venue's fee: `feePerUnit × quantity`
+   * rounded half-even to 10⁻⁸, core/venue-fee.ts): then no decimal of the fill but its price,
+   * shared by the fills of one event, is read (the simulated venue's fills).
    * @throws RangeError for an unknown account or a handle of another ledger.
    */
   applyFill(
     fill: FillReport,
     handle?: LedgerAccount,
-    quantityRaw?: bigint,
+    quantity?: StepQuantity | bigint,
     feePerUnit?: Decimal,
   ): void {
     const i = handle === undefined ? this.#row(fill.accountId) : this.#own(handle);
@@ -327,7 +386,178 @@ export class Ledger {
     const oldCostBasisNum = positionFloats[position + COST_BASIS_NUM]!;
     const oldRealizedNum = accountFloats[account + REALIZED_NUM]!;
     const oldFeesNum = accountFloats[account + FEES_NUM]!;
-    const price = this.#priceRaw(fill.price);
+    this.#notePrice(fill.price);
+    p.mark.onFill(fill.price);
+    const buy = fill.side === 'buy';
+    if (rows.words[i] === 1 && !this.#bookInWords(i, p, buy, fill, quantity, feePerUnit, armBook)) {
+      this.#toBigints(i);
+    }
+    if (rows.words[i] === 0) this.#bookInBigints(i, p, buy, fill, quantity, feePerUnit, armBook);
+
+    const quantityNum = positionFloats[position + QUANTITY_NUM]!;
+    const sums = armSymbolNumOf(armBook, p);
+    sums.quantity += quantityNum - oldQuantityNum;
+    sums.gross += Math.abs(quantityNum) - Math.abs(oldQuantityNum);
+    sums.costBasis += positionFloats[position + COST_BASIS_NUM]! - oldCostBasisNum;
+    armBook.realizedNum += accountFloats[account + REALIZED_NUM]! - oldRealizedNum;
+    armBook.feesNum += accountFloats[account + FEES_NUM]! - oldFeesNum;
+  }
+
+  /**
+   * Books a fill in account `i`'s machine words and their float mirrors (docs/accounting.md):
+   * the position's increments refined to the fill's first, if it has more places. Returns false,
+   * changing nothing, when the words cannot hold a figure exactly (2⁵³, more than 22 places of
+   * money, a reported fee past 10⁻⁸).
+   */
+  #bookInWords(
+    i: number,
+    p: PositionColumns,
+    buy: boolean,
+    fill: FillReport,
+    quantity: StepQuantity | bigint | undefined,
+    feePerUnit: Decimal | undefined,
+    armBook: ArmBook,
+  ): boolean {
+    let quantitySteps: number;
+    let quantityDecimals: number;
+    if (quantity !== undefined && typeof quantity !== 'bigint') {
+      quantitySteps = quantity.steps;
+      quantityDecimals = quantity.decimals;
+    } else {
+      quantityDecimals = fill.quantity.decimalPlaces();
+      if (quantityDecimals > QTY_DIGITS) return false;
+      quantitySteps = Number(toRaw(fill.quantity, quantityDecimals));
+    }
+    const priceDecimals = this.#lastPriceDecimals;
+    const oldStep = p.stepDecimals[i]!;
+    const oldTick = p.priceDecimals[i]!;
+    const step = oldStep > quantityDecimals ? oldStep : quantityDecimals;
+    const tick = oldTick > priceDecimals ? oldTick : priceDecimals;
+    if (step > QTY_DIGITS || step + tick > MAX_WORD_MONEY_DECIMALS) return false;
+    const row = p.floats;
+    const at = i * POSITION_FLOATS;
+    const word = this.#word;
+    word.steps = row[at + STEPS]!;
+    word.ticks = row[at + TICKS]!;
+    word.realized = row[at + REALIZED_UNITS]!;
+    if (step !== oldStep || tick !== oldTick) {
+      // Finer increments: the same figures in more, smaller units.
+      const stepScale = EXACT_POW10[step - oldStep]!;
+      const tickScale = EXACT_POW10[tick - oldTick]!;
+      word.steps *= stepScale;
+      word.ticks *= tickScale;
+      word.realized *= stepScale * tickScale;
+      if (!isExactWhole(word.steps) || !isExactWhole(word.ticks) || !isExactWhole(word.realized)) {
+        return false;
+      }
+    }
+    const size = quantitySteps * EXACT_POW10[step - quantityDecimals]!;
+    const priceTicks = this.#lastPriceMantissa * EXACT_POW10[tick - priceDecimals]!;
+    if (!isExactWhole(size) || !isExactWhole(priceTicks)) return false;
+    if (!bookInWords(word, buy ? size : -size, priceTicks)) return false;
+    const accountFloats = this.#rows.floats;
+    const account = i * ACCOUNT_FLOATS;
+    const fees =
+      accountFloats[account + FEE_UNITS]! +
+      this.#feeUnits(fill, quantitySteps, quantityDecimals, quantity, feePerUnit);
+    if (!isExactWhole(fees)) return false;
+
+    const realizedChanged = word.realized !== row[at + REALIZED_UNITS];
+    row[at + STEPS] = word.steps;
+    row[at + TICKS] = word.ticks;
+    row[at + REALIZED_UNITS] = word.realized;
+    p.stepDecimals[i] = step;
+    p.priceDecimals[i] = tick;
+    accountFloats[account + FEE_UNITS] = fees;
+    const moneyScale = EXACT_POW10[step + tick]!;
+    row[at + QUANTITY_NUM] = word.steps / EXACT_POW10[step]!;
+    row[at + COST_BASIS_NUM] = (word.steps * word.ticks) / moneyScale;
+    accountFloats[account + FEES_NUM] = fees / FEE_UNITS_PER_QUOTE;
+    const rows = this.#rows;
+    if (rows.stale[i] === 0) {
+      rows.stale[i] = 1;
+      rows.staleRows.push(i);
+    }
+    if (realizedChanged) accountFloats[account + REALIZED_NUM] = this.#realizedNumInWords(i);
+    if (word.closed) recordClosedTrade(armBook, word.closedPnl / moneyScale);
+    return true;
+  }
+
+  /**
+   * A fill's fee in units of 10⁻⁸ as a whole float: the venue's, `feePerUnit × quantity` rounded
+   * half-even, or the fill's own fee. NaN when it is not a whole number of units under 2⁵³ (a
+   * reported fee with more places).
+   */
+  #feeUnits(
+    fill: FillReport,
+    quantitySteps: number,
+    quantityDecimals: number,
+    quantity: StepQuantity | bigint | undefined,
+    feePerUnit: Decimal | undefined,
+  ): number {
+    if (feePerUnit !== undefined) {
+      if (feePerUnit !== this.#wordFeePerUnit) {
+        this.#wordFeePerUnit = feePerUnit;
+        const places = feePerUnit.decimalPlaces();
+        this.#wordFeePlaces = places;
+        this.#wordFeeMantissa = places > PRICE_DIGITS ? NaN : Number(toRaw(feePerUnit, places));
+      }
+      // fee = mantissa × steps × 10^−(places + decimals), in units of 10⁻⁸.
+      const product = this.#wordFeeMantissa * quantitySteps;
+      const shift = this.#wordFeePlaces + quantityDecimals - VENUE_FEE_DECIMALS;
+      if (isExactWhole(product)) {
+        if (shift <= 0) return product * EXACT_POW10[-shift]!;
+        if (shift <= MAX_WORD_MONEY_DECIMALS) {
+          const units = divideHalfEven(product, EXACT_POW10[shift]!);
+          if (!Number.isNaN(units)) return units;
+        }
+      }
+      // A product past 2⁵³ (a fee per unit of many places): the exact fee, then its units.
+      const size = rawQuantity(quantity, fill.quantity);
+      return Number(this.#feeRaw(fill, size, feePerUnit) / VENUE_FEE_UNIT);
+    }
+    const fee = fill.fee;
+    if (fee.isZero()) return 0;
+    if (fee.decimalPlaces() > VENUE_FEE_DECIMALS) return NaN;
+    return Number(toRaw(fee, VENUE_FEE_DECIMALS));
+  }
+
+  /**
+   * Account `i`'s realized P&L as the nearest float, as {@link rawToFloat} gives it from the
+   * `bigint`s: its positions' realized P&L summed exactly in the finest of their money units
+   * (one position: its own), else, past 2⁵³, from the exact sum.
+   */
+  #realizedNumInWords(i: number): number {
+    const at = i * POSITION_FLOATS;
+    let places = 0;
+    this.#forEachPosition(i, (p) => {
+      places = Math.max(places, p.stepDecimals[i]! + p.priceDecimals[i]!);
+    });
+    let units = 0;
+    let exact = true;
+    this.#forEachPosition(i, (p) => {
+      const scale = EXACT_POW10[places - p.stepDecimals[i]! - p.priceDecimals[i]!]!;
+      const term = p.floats[at + REALIZED_UNITS]! * scale;
+      units += term;
+      exact &&= isExactWhole(term) && isExactWhole(units);
+    });
+    if (exact) return units / EXACT_POW10[places]!;
+    this.#sync(i);
+    return moneyFloat(this.#rows.realized[i]!);
+  }
+
+  /** Books a fill in account `i`'s `bigint` columns and their float mirrors. */
+  #bookInBigints(
+    i: number,
+    p: PositionColumns,
+    buy: boolean,
+    fill: FillReport,
+    quantity: StepQuantity | bigint | undefined,
+    feePerUnit: Decimal | undefined,
+    armBook: ArmBook,
+  ): void {
+    const rows = this.#rows;
+    const price = this.#lastPriceRaw;
     // The account's tick in the symbol: the finest increment among its fill prices there so far,
     // this one included (its own fills only, so one account's books never depend on another's).
     let tick = p.priceDecimals[i]!;
@@ -335,8 +565,7 @@ export class Ledger {
       tick = this.#lastPriceDecimals;
       p.priceDecimals[i] = tick;
     }
-    const size = quantityRaw ?? toRaw(fill.quantity, QTY_DIGITS);
-    const buy = fill.side === 'buy';
+    const size = rawQuantity(quantity, fill.quantity);
     const held = p.quantity[i]!;
     const heldAvg = p.avgPrice[i]!;
     const next = buy ? held + size : held - size;
@@ -349,7 +578,7 @@ export class Ledger {
       avgPrice = price;
       basis = next * price;
     } else if (held > 0n === buy) {
-      // Add: new average cost, rounded to the symbol's tick (the one rounding point); its
+      // Add: new average cost, rounded to the account's tick (the one rounding point); its
       // residual goes to realized P&L so that realized − cost basis stays exactly the cash flow.
       const notional = size * price;
       const heldBasis = held * heldAvg;
@@ -361,7 +590,7 @@ export class Ledger {
     } else if (next === 0n || next > 0n === held > 0n) {
       // Reduce or close: realize (fill − avg) × closed for a long, (avg − fill) × closed for a short.
       realized = buy ? (heldAvg - price) * size : (price - heldAvg) * size;
-      recordClosedTrade(armBook, realized);
+      recordClosedTrade(armBook, moneyFloat(realized));
       if (next === 0n) {
         avgPrice = 0n;
         basis = 0n;
@@ -372,54 +601,80 @@ export class Ledger {
     } else {
       // Flip: close the whole position, open the rest at the fill price.
       realized = (price - heldAvg) * held;
-      recordClosedTrade(armBook, realized);
+      recordClosedTrade(armBook, moneyFloat(realized));
       avgPrice = price;
       basis = next * price;
     }
 
-    const quantityNum = qtyFloat(next);
-    const costBasisNum = moneyFloat(basis);
+    const positionFloats = p.floats;
+    const position = i * POSITION_FLOATS;
+    const accountFloats = rows.floats;
+    const account = i * ACCOUNT_FLOATS;
     p.quantity[i] = next;
     p.avgPrice[i] = avgPrice;
-    positionFloats[position + QUANTITY_NUM] = quantityNum;
-    positionFloats[position + COST_BASIS_NUM] = costBasisNum;
-    p.mark.onFill(fill.price);
-
-    let realizedNum = oldRealizedNum;
+    positionFloats[position + QUANTITY_NUM] = qtyFloat(next);
+    positionFloats[position + COST_BASIS_NUM] = moneyFloat(basis);
     if (realized !== null) {
       const total = rows.realized[i]! + realized;
       rows.realized[i] = total;
-      realizedNum = moneyFloat(total);
-      accountFloats[account + REALIZED_NUM] = realizedNum;
+      accountFloats[account + REALIZED_NUM] = moneyFloat(total);
     }
-    let feesNum = oldFeesNum;
     const fee = this.#feeRaw(fill, size, feePerUnit);
     if (fee !== 0n) {
       const total = rows.fees[i]! + fee;
       rows.fees[i] = total;
-      feesNum = moneyFloat(total);
-      accountFloats[account + FEES_NUM] = feesNum;
+      accountFloats[account + FEES_NUM] = moneyFloat(total);
     }
-
-    const sums = armSymbolNumOf(armBook, p);
-    sums.quantity += quantityNum - oldQuantityNum;
-    sums.gross += Math.abs(quantityNum) - Math.abs(oldQuantityNum);
-    sums.costBasis += costBasisNum - oldCostBasisNum;
-    armBook.realizedNum += realizedNum - oldRealizedNum;
-    armBook.feesNum += feesNum - oldFeesNum;
   }
 
   /**
-   * A fill price as a raw price. The broker hands every fill of one order batch the same decimal
-   * object, so the last conversion is remembered by identity.
+   * Brings account `i`'s `bigint` columns up to date with its words (a no-op for an account in
+   * `bigint`s, or one whose words have not changed since): every exact reader calls it first.
    */
-  #priceRaw(price: Decimal): bigint {
+  #sync(i: number): void {
+    const rows = this.#rows;
+    if (rows.stale[i] === 0) return;
+    rows.stale[i] = 0;
+    let realized = 0n;
+    const at = i * POSITION_FLOATS;
+    this.#forEachPosition(i, (p) => {
+      const step = p.stepDecimals[i]!;
+      const tick = p.priceDecimals[i]!;
+      const row = p.floats;
+      p.quantity[i] = BigInt(row[at + STEPS]!) * pow10(QTY_DIGITS - step);
+      p.avgPrice[i] = BigInt(row[at + TICKS]!) * pow10(PRICE_DIGITS - tick);
+      realized += BigInt(row[at + REALIZED_UNITS]!) * pow10(MONEY_DIGITS - step - tick);
+    });
+    rows.realized[i] = realized;
+    rows.fees[i] = BigInt(rows.floats[i * ACCOUNT_FLOATS + FEE_UNITS]!) * VENUE_FEE_UNIT;
+  }
+
+  /** {@link #sync} for every account whose words changed (before a pass over all accounts). */
+  #syncAll(): void {
+    const staleRows = this.#rows.staleRows;
+    for (const i of staleRows) this.#sync(i);
+    staleRows.length = 0;
+  }
+
+  /** Moves account `i` to `bigint` books for good: its words could not hold a fill. */
+  #toBigints(i: number): void {
+    this.#sync(i);
+    this.#rows.words[i] = 0;
+  }
+
+  /**
+   * Remembers a fill price: the broker hands every fill of one order batch the same decimal
+   * object, so its raw value, places and mantissa are worked out once, by identity.
+   */
+  #notePrice(price: Decimal): void {
     if (price !== this.#lastPrice) {
       this.#lastPriceRaw = toRaw(price, PRICE_DIGITS);
-      this.#lastPriceDecimals = price.decimalPlaces();
+      const places = price.decimalPlaces();
+      this.#lastPriceDecimals = places;
+      const mantissa = Number(this.#lastPriceRaw / pow10(PRICE_DIGITS - places));
+      this.#lastPriceMantissa = isExactWhole(mantissa) ? mantissa : NaN;
       this.#lastPrice = price;
     }
-    return this.#lastPriceRaw;
   }
 
   /**
@@ -488,6 +743,7 @@ export class Ledger {
    */
   accountSnapshot(accountId: string): AccountSnapshot {
     const i = this.#row(accountId);
+    this.#sync(i);
     const rows = this.#rows;
     const positions: PositionSnapshot[] = [];
     let unrealized = 0n;
@@ -530,6 +786,7 @@ export class Ledger {
    */
   accountBooks(accountId: string): AccountBooks {
     const i = this.#row(accountId);
+    this.#sync(i);
     const rows = this.#rows;
     const capital = rows.capitalRaw[i]!;
     const realized = rows.realized[i]!;
@@ -551,6 +808,7 @@ export class Ledger {
    * (per-interval sampling uses {@link armEquityNum}).
    */
   armTotals(arm: Arm): ArmTotals {
+    this.#syncAll();
     const book = this.#arms[arm];
     const rows = this.#rows;
     const code = book.code;
@@ -657,6 +915,17 @@ export class Ledger {
     return this.#index.size;
   }
 
+  /**
+   * Open accounts whose books are in `bigint`s: their machine words could not hold a fill (or the
+   * ledger was made with `machineWords: false`). O(accounts): for reports and probes.
+   */
+  get accountsInBigints(): number {
+    const rows = this.#rows;
+    let count = 0;
+    for (let i = 0; i < rows.size; i++) if (rows.open[i] === 1 && rows.words[i] === 0) count++;
+    return count;
+  }
+
   /** True when the account is known to the ledger. */
   hasAccount(accountId: string): boolean {
     return this.#index.has(accountId);
@@ -682,6 +951,7 @@ export class Ledger {
     const from = this.#armOfRow(i);
     const to = this.#arms[toArm];
     if (from === to) return;
+    this.#sync(i);
     const capitalRaw = this.#rows.capitalRaw[i]!;
     const equity = this.#exactEquity(i);
     this.#leave(from, i);
@@ -708,8 +978,8 @@ export class Ledger {
    * Runs on every fill, so it decides on the float mirrors first and falls back to the exact
    * decimal computation only when the two sides are within a relative 1e-9 of each other: the
    * answer is the exact one, at float cost in all but borderline cases.
-   * `handle`, when given, is the order's account's (no lookup by id), and `quantityRaw` the
-   * order's quantity in raw units (10⁻¹⁸; no decimal read).
+   * `handle`, when given, is the order's account's (no lookup by id), and `quantity` the
+   * order's quantity in steps or raw units (10⁻¹⁸; no decimal read).
    * @throws RangeError for an unknown account or a `maxLeverage` that is not a positive number.
    */
   canAfford(
@@ -717,7 +987,7 @@ export class Ledger {
     fillPrice: Decimal,
     maxLeverage: number,
     handle?: LedgerAccount,
-    quantityRaw?: bigint,
+    quantity?: StepQuantity | bigint,
   ): boolean {
     if (!(maxLeverage > 0) || !Number.isFinite(maxLeverage)) {
       throw new RangeError(`maxLeverage must be a positive number, got ${maxLeverage}`);
@@ -738,9 +1008,7 @@ export class Ledger {
       // Closing exactly (the common exit) or by a hair more: one exact comparison settles the
       // close; a hair's flip goes on to the full check.
       if (sizeNum <= held * (1 + FLOAT_BAND) && position !== undefined) {
-        const size = quantityRaw ?? toRaw(order.quantity, QTY_DIGITS);
-        const heldRaw = position.quantity[i]!;
-        if (size <= (heldRaw < 0n ? -heldRaw : heldRaw)) return true;
+        if (this.#sizeAtMostHeld(i, position, order, quantity)) return true;
       }
     }
     const fillPriceNum = this.#fillPriceFloat.of(fillPrice);
@@ -766,8 +1034,34 @@ export class Ledger {
     return this.#canAffordExactly(i, order, fillPrice, maxLeverage);
   }
 
+  /** True when the order's size is at most the account's position in the symbol, exactly. */
+  #sizeAtMostHeld(
+    i: number,
+    position: PositionColumns,
+    order: Order,
+    quantity: StepQuantity | bigint | undefined,
+  ): boolean {
+    if (this.#rows.words[i] === 1 && quantity !== undefined && typeof quantity !== 'bigint') {
+      // In the position's steps, or the position in the order's when those are finer.
+      const step = position.stepDecimals[i]!;
+      const held = Math.abs(position.floats[i * POSITION_FLOATS + STEPS]!);
+      if (quantity.decimals <= step) {
+        const size = quantity.steps * EXACT_POW10[step - quantity.decimals]!;
+        if (isExactWhole(size)) return size <= held;
+      } else {
+        const heldSteps = held * EXACT_POW10[quantity.decimals - step]!;
+        if (isExactWhole(heldSteps)) return quantity.steps <= heldSteps;
+      }
+    }
+    this.#sync(i);
+    const size = rawQuantity(quantity, order.quantity);
+    const heldRaw = position.quantity[i]!;
+    return size <= (heldRaw < 0n ? -heldRaw : heldRaw);
+  }
+
   /** {@link canAfford} exactly, in scaled integers (the borderline cases). */
   #canAffordExactly(i: number, order: Order, fillPrice: Decimal, maxLeverage: number): boolean {
+    this.#sync(i);
     const rows = this.#rows;
     const position = this.#knownColumns(order.symbol);
     const held = position?.quantity[i] ?? 0n;
@@ -916,8 +1210,8 @@ export class Ledger {
   }
 }
 
-function recordClosedTrade(armBook: ArmBook, realized: bigint): void {
-  const pnl = moneyFloat(realized);
+/** Counts a closed trade of the arm, its P&L (before fees) as a float. */
+function recordClosedTrade(armBook: ArmBook, pnl: number): void {
   const trades = armBook.trades;
   trades.closed++;
   if (pnl > 0) {

@@ -2,13 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../core/money.js';
 import {
+  bookInWords,
   divideHalfEven,
   EXACT_INTEGER_LIMIT,
-  MachineWordBooks,
-  multiplyDivideHalfEven,
+  EXACT_POW10,
+  type WordPosition,
 } from './machine-word-books.js';
 
-/** The reference: decimal.js wide enough that only the rules' two roundings round. */
+/** The reference: decimal.js wide enough that only the average cost's rounding rounds. */
 const Exact = Decimal.clone({ precision: 200, rounding: Decimal.ROUND_HALF_EVEN });
 type Exact = InstanceType<typeof Exact>;
 
@@ -16,21 +17,10 @@ interface ReferenceBooks {
   quantity: Exact;
   avgPrice: Exact;
   realized: Exact;
-  fees: Exact;
 }
 
-/**
- * Books a fill the slow, obvious way, by the machine-word rules: the average cost rounded
- * half-even to `priceDecimals`, the fee to `moneyDecimals`.
- */
-function book(
-  b: ReferenceBooks,
-  quantity: Exact,
-  price: Exact,
-  feeRate: Exact,
-  priceDecimals: number,
-  moneyDecimals: number,
-): void {
+/** Books a fill the slow, obvious way: the average cost rounded half-even to `priceDecimals`. */
+function book(b: ReferenceBooks, quantity: Exact, price: Exact, priceDecimals: number): void {
   const held = b.quantity;
   const next = held.plus(quantity);
   if (held.isZero()) {
@@ -47,8 +37,6 @@ function book(
     b.avgPrice = price;
   }
   b.quantity = next;
-  const fee = quantity.abs().times(price).times(feeRate);
-  b.fees = b.fees.plus(fee.toDecimalPlaces(moneyDecimals, Decimal.ROUND_HALF_EVEN));
 }
 
 const increments = fc.record({
@@ -56,111 +44,89 @@ const increments = fc.record({
   priceDecimals: fc.integer({ min: 0, max: 4 }),
 });
 // Steps and ticks small enough that 40 fills stay under 2⁵³ money units: every fill is booked.
-// One fill in four closes the account's position exactly (when it has one).
+// One fill in four closes the position exactly (when there is one).
 const fillArb = fc.record({
-  account: fc.integer({ min: 0, max: 2 }),
   steps: fc.integer({ min: -100_000, max: 100_000 }).filter((s) => s !== 0),
   ticks: fc.integer({ min: 1, max: 10_000_000 }),
   close: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
 });
 
-/** The fill's steps: its own, or what closes the account's position. */
-const stepsOf = (
-  books: MachineWordBooks,
-  fill: { account: number; steps: number; close: boolean },
-): number =>
-  fill.close && books.quantity[fill.account] !== 0 ? -books.quantity[fill.account]! : fill.steps;
-// Fee rates in tenths of a basis point (0 to 20 bps): numerator over 100,000.
-const feeArb = fc.integer({ min: 0, max: 200 });
+const flat = (): WordPosition => ({ steps: 0, ticks: 0, realized: 0, closed: false, closedPnl: 0 });
 
-describe('MachineWordBooks', () => {
+/** The fill's steps: its own, or what closes the position. */
+const stepsOf = (position: WordPosition, fill: { steps: number; close: boolean }): number =>
+  fill.close && position.steps !== 0 ? -position.steps : fill.steps;
+
+describe('bookInWords', () => {
   it('books every figure as the decimal reference does, fill after fill', () => {
     fc.assert(
-      fc.property(
-        increments,
-        feeArb,
-        fc.array(fillArb, { minLength: 1, maxLength: 40 }),
-        (inc, feeTenthsBps, fills) => {
-          const books = new MachineWordBooks(inc, 2);
-          books.grow(3);
-          const moneyDecimals = inc.quantityDecimals + inc.priceDecimals;
-          const feeRate = new Exact(feeTenthsBps).dividedBy(100_000);
-          const reference: ReferenceBooks[] = [0, 1, 2].map(() => ({
-            quantity: new Exact(0),
-            avgPrice: new Exact(0),
-            realized: new Exact(0),
-            fees: new Exact(0),
-          }));
-          const step = new Exact(10).pow(-inc.quantityDecimals);
-          const tick = new Exact(10).pow(-inc.priceDecimals);
-          for (const fill of fills) {
-            const steps = stepsOf(books, fill);
-            expect(books.apply(fill.account, steps, fill.ticks, feeTenthsBps, 100_000)).toBe(true);
-            const r = reference[fill.account]!;
-            book(
-              r,
-              step.times(steps),
-              tick.times(fill.ticks),
-              feeRate,
-              inc.priceDecimals,
-              moneyDecimals,
+      fc.property(increments, fc.array(fillArb, { minLength: 1, maxLength: 40 }), (inc, fills) => {
+        const position = flat();
+        const reference: ReferenceBooks = {
+          quantity: new Exact(0),
+          avgPrice: new Exact(0),
+          realized: new Exact(0),
+        };
+        const step = new Exact(10).pow(-inc.quantityDecimals);
+        const tick = new Exact(10).pow(-inc.priceDecimals);
+        const unit = step.times(tick);
+        for (const fill of fills) {
+          const steps = stepsOf(position, fill);
+          const realizedBefore = reference.realized;
+          const closes = position.steps !== 0 && position.steps > 0 !== steps > 0;
+          expect(bookInWords(position, steps, fill.ticks)).toBe(true);
+          book(reference, step.times(steps), tick.times(fill.ticks), inc.priceDecimals);
+          expect(step.times(position.steps).toFixed()).toBe(reference.quantity.toFixed());
+          expect(tick.times(position.ticks).toFixed()).toBe(reference.avgPrice.toFixed());
+          expect(unit.times(position.realized).toFixed()).toBe(reference.realized.toFixed());
+          expect(position.closed).toBe(closes);
+          if (closes) {
+            expect(unit.times(position.closedPnl).toFixed()).toBe(
+              reference.realized.minus(realizedBefore).toFixed(),
             );
-            const i = fill.account;
-            expect(books.quantityOf(i).toFixed()).toBe(r.quantity.toFixed());
-            expect(books.avgPriceOf(i).toFixed()).toBe(r.avgPrice.toFixed());
-            expect(books.realizedOf(i).toFixed()).toBe(r.realized.toFixed());
-            expect(books.feesOf(i).toFixed()).toBe(r.fees.toFixed());
           }
-        },
-      ),
+        }
+      }),
     );
   });
 
-  it('keeps realized + unrealized − fees equal to the cash flow, to the unit', () => {
+  it('keeps realized + unrealized equal to the cash flow, to the unit', () => {
     fc.assert(
       fc.property(
-        feeArb,
         fc.array(fillArb, { minLength: 1, maxLength: 40 }),
         fc.integer({ min: 1, max: 10_000_000 }),
-        (feeTenthsBps, fills, markTicks) => {
-          const books = new MachineWordBooks({ quantityDecimals: 8, priceDecimals: 2 }, 3);
-          const cash = [0, 0, 0];
-          const feesPaid = [0, 0, 0];
+        (fills, markTicks) => {
+          const position = flat();
+          let cash = 0;
           for (const fill of fills) {
-            const { account, ticks } = fill;
-            const steps = stepsOf(books, fill);
-            const feesBefore = books.fees[account]!;
-            expect(books.apply(account, steps, ticks, feeTenthsBps, 100_000)).toBe(true);
-            cash[account]! -= steps * ticks;
-            feesPaid[account]! += books.fees[account]! - feesBefore;
+            const steps = stepsOf(position, fill);
+            expect(bookInWords(position, steps, fill.ticks)).toBe(true);
+            cash -= steps * fill.ticks;
           }
-          for (let i = 0; i < 3; i++) {
-            const q = books.quantity[i]!;
-            const pnl =
-              books.realized[i]! + q * markTicks - q * books.avgPrice[i]! - books.fees[i]!;
-            expect(pnl).toBe(cash[i]! + q * markTicks - feesPaid[i]!);
-          }
+          const q = position.steps;
+          const pnl = position.realized + q * markTicks - q * position.ticks;
+          expect(pnl).toBe(cash + q * markTicks);
         },
       ),
     );
   });
 
   it('books nothing and says so when a figure would reach 2⁵³ money units', () => {
-    const books = new MachineWordBooks({ quantityDecimals: 8, priceDecimals: 2 }, 1);
-    expect(books.apply(0, 1_000_000, 6_000_000, 10, 10_000)).toBe(true);
-    const before = [books.quantity[0], books.avgPrice[0], books.realized[0], books.fees[0]];
+    const position = flat();
+    expect(bookInWords(position, 1_000_000, 6_000_000)).toBe(true);
     // 10⁹ steps (10 BTC) at 60,000.00: a notional of 6·10¹⁵ units, and the add's cost past 2⁵³.
-    expect(books.apply(0, 1_000_000_000, 6_000_000, 10, 10_000)).toBe(true);
-    expect(books.apply(0, 1_000_000_000, 6_000_000, 10, 10_000)).toBe(false);
-    expect(books.quantity[0]).toBe(1_001_000_000);
-    expect(before[0]).toBe(1_000_000);
-    expect(books.apply(0, -1_001_000_000, 6_000_000, 0, 1)).toBe(true);
-    expect(books.quantity[0]).toBe(0);
-    // Fees paid up to just under 2⁵³: a fill whose fee would reach it is not booked.
-    books.fees[0] = EXACT_INTEGER_LIMIT - 10;
-    expect(books.apply(0, 1_000, 6_000_000, 10, 10_000)).toBe(false);
-    expect(books.quantity[0]).toBe(0);
-    expect(books.apply(0, 1, 6_000, 10, 10_000)).toBe(true); // a fee of 6 units still fits
+    expect(bookInWords(position, 1_000_000_000, 6_000_000)).toBe(true);
+    const before = { ...position };
+    expect(bookInWords(position, 1_000_000_000, 6_000_000)).toBe(false);
+    expect(position).toEqual(before);
+    expect(bookInWords(position, -1_001_000_000, 6_000_000)).toBe(true);
+    expect(position.steps).toBe(0);
+    expect(position.closed).toBe(true);
+    // Realized P&L just under 2⁵³: a close that would take it there is not booked.
+    position.realized = EXACT_INTEGER_LIMIT - 10;
+    expect(bookInWords(position, 1_000, 6_000_000)).toBe(true); // an open realizes nothing
+    expect(bookInWords(position, -1_000, 6_000_001)).toBe(false); // +1,000 units past the limit
+    expect(position.steps).toBe(1_000);
   });
 });
 
@@ -174,23 +140,6 @@ function halfEvenQuotient(n: bigint, d: bigint): bigint {
   return negative ? -q : q;
 }
 
-describe('multiplyDivideHalfEven', () => {
-  it('rounds value × numerator / denominator half-even, with no product past 2⁵³', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: EXACT_INTEGER_LIMIT - 1 }),
-        fc
-          .integer({ min: 1, max: 2 ** 26 })
-          .chain((d) => fc.tuple(fc.integer({ min: 0, max: d }), fc.constant(d))),
-        (value, [numerator, denominator]) => {
-          const expected = halfEvenQuotient(BigInt(value) * BigInt(numerator), BigInt(denominator));
-          expect(multiplyDivideHalfEven(value, numerator, denominator)).toBe(Number(expected));
-        },
-      ),
-    );
-  });
-});
-
 describe('divideHalfEven', () => {
   it('rounds the exact quotient half-even', () => {
     fc.assert(
@@ -202,6 +151,24 @@ describe('divideHalfEven', () => {
           expect(divideHalfEven(numerator, denominator)).toBe(Number(expected));
         },
       ),
+    );
+  });
+
+  it('rounds the exact quotient by a power of ten half-even (the fee to 10⁻⁸)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -(EXACT_INTEGER_LIMIT - 1), max: EXACT_INTEGER_LIMIT - 1 }),
+        fc.integer({ min: 0, max: 22 }),
+        (numerator, n) => {
+          const expected = halfEvenQuotient(BigInt(numerator), 10n ** BigInt(n));
+          const got = divideHalfEven(numerator, EXACT_POW10[n]!);
+          // Exact, or NaN when the check of the quotient would reach 2⁵³ (a negative numerator
+          // floors to −1 × 10ⁿ): the caller then divides in bigints.
+          if (!Number.isNaN(got)) expect(got).toBe(Number(expected));
+          if (numerator >= 0) expect(got).not.toBeNaN();
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 

@@ -2,20 +2,31 @@ import { grown } from '../core/grown-array.js';
 import type { SymbolMark } from './symbol-mark.js';
 
 /**
- * A position's float mirrors, side by side in {@link PositionColumns.floats} (row `i` starts at
- * `i * POSITION_FLOATS`), read and written together by every fill and buying-power check.
+ * A position's numbers, side by side in {@link PositionColumns.floats} (row `i` starts at
+ * `i * POSITION_FLOATS`), read and written together by every fill and buying-power check: its
+ * float mirrors, and its exact books in machine words (whole numbers held exactly in floats, in
+ * the row's own increments: steps of 10^−stepDecimals, ticks of 10^−priceDecimals, money units of
+ * their product) while its account keeps its books in words (`AccountColumns.words`).
  */
-export const POSITION_FLOATS = 2;
+export const POSITION_FLOATS = 5;
 /** Offset of the signed quantity's float mirror in a position's row. */
 export const QUANTITY_NUM = 0;
 /** Offset of the cost basis's float mirror (`quantity × avgPrice`). */
 export const COST_BASIS_NUM = 1;
+/** Offset of the signed quantity in steps (machine words). */
+export const STEPS = 2;
+/** Offset of the average cost in ticks (machine words; 0 when flat). */
+export const TICKS = 3;
+/** Offset of the realized P&L booked in this symbol, in money units (machine words). */
+export const REALIZED_UNITS = 4;
 
 /**
  * Every account's position in one symbol, as columns indexed by the account's index
- * ({@link AccountColumns}): exact raw values (quantity 10⁻¹⁸, price 10⁻²⁴, money 10⁻⁴²;
- * fixed-point.ts) and their float mirrors. A row an account never traded stays flat and
- * `touched` 0; once traded, the position exists (flat or not) for as long as the account.
+ * ({@link AccountColumns}): exact values in machine words or as raw `bigint`s (quantity 10⁻¹⁸,
+ * price 10⁻²⁴, money 10⁻⁴²; fixed-point.ts), and their float mirrors. While an account keeps its
+ * books in words, the `bigint` columns hold them as of the ledger's last sync (`Ledger`). A row
+ * an account never traded stays flat and `touched` 0; once traded, the position exists (flat or
+ * not) for as long as the account.
  */
 export class PositionColumns {
   /** The symbol's index in its ledger (first seen, first numbered). */
@@ -38,6 +49,11 @@ export class PositionColumns {
    * price the account has been filled at in it so far. Its average cost is rounded to it.
    */
   priceDecimals: Uint8Array;
+  /**
+   * Each account's quantity step in the symbol while its books are in words, as decimal places:
+   * the most decimals of any quantity it has been filled for there so far.
+   */
+  stepDecimals: Uint8Array;
 
   constructor(index: number, mark: SymbolMark, capacity: number) {
     this.index = index;
@@ -47,6 +63,7 @@ export class PositionColumns {
     this.floats = new Float64Array(capacity * POSITION_FLOATS);
     this.touched = new Uint8Array(capacity);
     this.priceDecimals = new Uint8Array(capacity);
+    this.stepDecimals = new Uint8Array(capacity);
   }
 
   /** Makes room for `capacity` accounts (new rows flat and untouched). */
@@ -59,6 +76,7 @@ export class PositionColumns {
     this.floats = grown(this.floats, new Float64Array(capacity * POSITION_FLOATS));
     this.touched = grown(this.touched, new Uint8Array(capacity));
     this.priceDecimals = grown(this.priceDecimals, new Uint8Array(capacity));
+    this.stepDecimals = grown(this.stepDecimals, new Uint8Array(capacity));
   }
 }
 
