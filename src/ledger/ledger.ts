@@ -478,7 +478,12 @@ export class Ledger {
       rows.stale[i] = 1;
       rows.staleRows.push(i);
     }
-    if (realizedChanged) accountFloats[account + REALIZED_NUM] = this.#realizedNumInWords(i);
+    if (realizedChanged) {
+      accountFloats[account + REALIZED_NUM] =
+        accountFloats[account + SYMBOL_COUNT] === 1
+          ? word.realized / moneyScale
+          : this.#realizedNumInWords(i);
+    }
     if (word.closed) recordClosedTrade(armBook, word.closedPnl / moneyScale);
     return true;
   }
