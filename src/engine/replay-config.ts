@@ -41,6 +41,12 @@ export interface EngineConfig {
    * `performance.now`); never part of the results, only of the timing printed beside them.
    */
   readonly wallClockMs?: () => number;
+  /**
+   * Book every account in `bigint`s, the reference representation, instead of machine words
+   * (`LedgerOptions.machineWords` false): the same results to the byte, more slowly. For checking
+   * the words (`replay --bigint-books`); not part of the configuration hash.
+   */
+  readonly bigintBooks?: boolean;
 }
 
 /** A rollout to run during the replay (instead of a fixed weight). */

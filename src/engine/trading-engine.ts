@@ -132,7 +132,7 @@ export class TradingEngine {
   /** The real accounts' books. */
   readonly ledger: Ledger;
   /** The shadow step's paper accounts' books (all on the canary arm). */
-  readonly paperLedger = new Ledger();
+  readonly paperLedger: Ledger;
   readonly broker: SimulatedBroker<EngineOrder<AccountSlot>>;
   /** Every fill and reject, as it happens. */
   readonly executions$ = new HotSubject<ExecutionReport>();
@@ -195,7 +195,9 @@ export class TradingEngine {
       account,
       arm: this.router.route(account.id),
     }));
-    this.ledger = new Ledger(assignments);
+    const ledgerOptions = { machineWords: config.bigintBooks !== true };
+    this.ledger = new Ledger(assignments, ledgerOptions);
+    this.paperLedger = new Ledger([], ledgerOptions);
     for (const { account, arm } of assignments) this.#addSlot(account, arm, this.ledger, false);
     this.broker = new SimulatedBroker<EngineOrder<AccountSlot>>({
       config: config.execution,

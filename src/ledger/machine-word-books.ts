@@ -1,3 +1,9 @@
+/**
+ * The arithmetic of the ledger's books in machine words (docs/accounting.md, "Money in machine
+ * words"): whole numbers held exactly in 64-bit floats, every result checked against 2⁵³, and
+ * the one rounding (the average cost to a tick) done with an exact remainder.
+ */
+
 /** Every integer of smaller magnitude is exact in a float; a figure that reaches it is not booked. */
 export const EXACT_INTEGER_LIMIT = 2 ** 53;
 

@@ -97,6 +97,7 @@ interface ReplayCliOptions {
   readonly maxLeverage: string;
   readonly quantityDecimals: string;
   readonly interval: string;
+  readonly bigintBooks?: boolean;
   readonly out?: string;
   readonly json?: boolean;
   readonly progress: boolean;
@@ -243,6 +244,10 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
       '--interval <ms>',
       'event-time interval of equity samples and metrics snapshots, ms',
       REPLAY_DEFAULTS.intervalMs,
+    )
+    .option(
+      '--bigint-books',
+      'keep every account in bigint books, the reference, instead of machine words: the same results to the byte, slower (docs/accounting.md)',
     )
     .option(
       '--out <dir>',
@@ -500,6 +505,7 @@ async function replayConfigFrom(
     maxLeverage: parseNumberInRange('--max-leverage', o.maxLeverage, 0.01, 100),
     quantityDecimals: parseInteger('--quantity-decimals', o.quantityDecimals, 0, 12),
     sampleIntervalMs: parseNumberInRange('--interval', o.interval, 1, 3_600_000),
+    ...(o.bigintBooks === true ? { bigintBooks: true } : {}),
     ...(rollout === undefined ? {} : { rollout }),
   };
   // Each lane's own specs are parsed (and checked) now, before anything is created.
