@@ -61,7 +61,12 @@ export class AccountColumns {
   words: Uint8Array;
   /** 1 when the account's words changed since its `bigint` columns were last brought up to date. */
   stale: Uint8Array;
-  /** The rows with `stale` 1, in the order they became stale. */
+  /** 1 while the row is in {@link staleRows}. */
+  listed: Uint8Array;
+  /**
+   * Every row that became stale since the last pass over all of them, once each (a row brought
+   * up to date on its own stays listed until that pass).
+   */
   readonly staleRows: number[] = [];
 
   constructor(capacity = 16) {
@@ -71,6 +76,7 @@ export class AccountColumns {
     this.floats = new Float64Array(capacity * ACCOUNT_FLOATS);
     this.words = new Uint8Array(capacity);
     this.stale = new Uint8Array(capacity);
+    this.listed = new Uint8Array(capacity);
   }
 
   get capacity(): number {
@@ -103,5 +109,6 @@ export class AccountColumns {
     this.floats = grown(this.floats, new Float64Array(capacity * ACCOUNT_FLOATS));
     this.words = grown(this.words, new Uint8Array(capacity));
     this.stale = grown(this.stale, new Uint8Array(capacity));
+    this.listed = grown(this.listed, new Uint8Array(capacity));
   }
 }

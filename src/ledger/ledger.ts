@@ -199,9 +199,10 @@ const FLOAT_BAND = 1e-9;
  *   for a long (the mirror for a short); a fill past flat closes and reopens at the fill price.
  * - Money is exact: whole numbers in machine words on the hot path (each position in its own
  *   increments, held exactly in floats while under 2⁵³, machine-word-books.ts), scaled `bigint`s
- *   for an account whose figures outgrow them (fixed-point.ts), {@link Decimal} in and out. The one rounding point is the
- *   average cost (to the account's tick in the symbol, the finest increment among its fill
- *   prices there so far, half-even) and its residual is booked to realized P&L, so
+ *   for an account whose figures outgrow them (fixed-point.ts), {@link Decimal} in and out. The
+ *   one rounding point is the average cost (to the account's tick in the symbol, the finest
+ *   increment among its fill prices there so far, half-even) and its residual is booked to
+ *   realized P&L, so
  *   `realized + unrealized − fees` is the exact cash-flow P&L and arm totals are the exact sums of
  *   their accounts.
  * - A fill touches only its account; an arm's exact totals are summed over its accounts when asked
@@ -457,10 +458,9 @@ export class Ledger {
     if (!bookInWords(word, buy ? size : -size, priceTicks)) return false;
     const accountFloats = this.#rows.floats;
     const account = i * ACCOUNT_FLOATS;
-    const fees =
-      accountFloats[account + FEE_UNITS]! +
-      this.#feeUnits(fill, quantitySteps, quantityDecimals, quantity, feePerUnit);
-    if (!isExactWhole(fees)) return false;
+    const fee = this.#feeUnits(fill, quantitySteps, quantityDecimals, quantity, feePerUnit);
+    const fees = accountFloats[account + FEE_UNITS]! + fee;
+    if (!isExactWhole(fee) || !isExactWhole(fees)) return false;
 
     const realizedChanged = word.realized !== row[at + REALIZED_UNITS];
     row[at + STEPS] = word.steps;
@@ -474,8 +474,9 @@ export class Ledger {
     row[at + COST_BASIS_NUM] = (word.steps * word.ticks) / moneyScale;
     accountFloats[account + FEES_NUM] = fees / FEE_UNITS_PER_QUOTE;
     const rows = this.#rows;
-    if (rows.stale[i] === 0) {
-      rows.stale[i] = 1;
+    rows.stale[i] = 1;
+    if (rows.listed[i] === 0) {
+      rows.listed[i] = 1;
       rows.staleRows.push(i);
     }
     if (realizedChanged) {
@@ -656,9 +657,12 @@ export class Ledger {
 
   /** {@link #sync} for every account whose words changed (before a pass over all accounts). */
   #syncAll(): void {
-    const staleRows = this.#rows.staleRows;
-    for (const i of staleRows) this.#sync(i);
-    staleRows.length = 0;
+    const rows = this.#rows;
+    for (const i of rows.staleRows) {
+      this.#sync(i);
+      rows.listed[i] = 0;
+    }
+    rows.staleRows.length = 0;
   }
 
   /** Moves account `i` to `bigint` books for good: its words could not hold a fill. */
