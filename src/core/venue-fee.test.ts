@@ -17,6 +17,7 @@ describe('venue fee', () => {
   });
 
   it("gives the float of the decimal fee from its factors' floats, ties included", () => {
+    let undecided = 0;
     fc.assert(
       fc.property(
         // Fee per unit: a price × a rate, up to 24 places; quantities up to 8 places.
@@ -29,17 +30,21 @@ describe('venue fee', () => {
           const quantity = scaled(quantityDigits, quantityPlaces);
           const fee = venueFee(feePerUnit, quantity);
           const product = decimalToFloat(feePerUnit) * quantity.toNumber();
-          expect(venueFeeFloat(product, () => fee)).toBe(fee.toNumber());
+          const float = venueFeeFloat(product);
+          // Exact, or NaN where only the decimal can tell (then the caller reads it): rarely.
+          if (Number.isNaN(float)) {
+            // Past 2⁵² units (4.5·10⁷ quote units) always; under a million, only at a tie.
+            if (product < 1e6) undecided++;
+          } else expect(float).toBe(fee.toNumber());
         },
       ),
       { numRuns: 3000 },
     );
-    // Exact ties, where only the decimal can say which way: 0.000000005 → 0, 0.000000015 → 2e-8.
-    const tie = (quantity: string): number => {
-      const fee = venueFee(new Decimal('0.5'), new Decimal(quantity));
-      return venueFeeFloat(0.5 * Number(quantity), () => fee);
-    };
-    expect(tie('0.00000001')).toBe(0);
-    expect(tie('0.00000003')).toBe(2e-8);
+    expect(undecided).toBeLessThan(300); // fast-check favours round values, so ties are common
+    // Exact ties, where only the decimal can say which way (0.000000005 → 0, 0.000000015 →
+    // 2e-8): NaN. Far from one, the float.
+    expect(venueFeeFloat(0.5 * 0.00000001)).toBeNaN();
+    expect(venueFeeFloat(0.5 * 0.00000003)).toBeNaN();
+    expect(venueFeeFloat(0.06 * 0.01234567)).toBe(0.00074074);
   });
 });

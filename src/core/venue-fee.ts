@@ -22,17 +22,17 @@ const FEE_UNITS = 10 ** VENUE_FEE_DECIMALS;
 /**
  * The venue's fee as a float, from the float product of its fee per unit and quantity (`product`,
  * within a few ulps of the exact one): that product rounded to 10⁻⁸, which is the float of
- * {@link venueFee}'s decimal, at float cost. Near a tie, or past 2⁵² units, the float cannot
- * tell which way the exact product rounds, and `exact()` (the decimal fee) decides.
+ * {@link venueFee}'s decimal, at float cost. NaN near a tie, or past 2⁵² units, where the float
+ * cannot tell which way the exact product rounds: the caller then reads the decimal fee's float.
  */
-export function venueFeeFloat(product: number, exact: () => Decimal): number {
+export function venueFeeFloat(product: number): number {
   const units = product * FEE_UNITS;
   const magnitude = Math.abs(units);
   const whole = Math.floor(magnitude);
   const fraction = magnitude - whole;
   // The product's error, a few ulps of it, plus the scaling's: well inside this band.
   if (magnitude >= 2 ** 52 || Math.abs(fraction - 0.5) <= magnitude * 1e-14 + 1e-9) {
-    return exact().toNumber();
+    return Number.NaN;
   }
   const rounded = fraction > 0.5 ? whole + 1 : whole;
   return (units < 0 ? -rounded : rounded) / FEE_UNITS;

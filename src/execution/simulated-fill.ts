@@ -95,7 +95,8 @@ export class SimulatedFill implements FillReport {
   get feeNum(): number {
     if (Number.isNaN(this.#feeNum)) {
       const product = feePerUnitFloat.of(this.feePerUnit) * this.quantityNum;
-      this.#feeNum = venueFeeFloat(product, () => this.fee);
+      const fee = venueFeeFloat(product);
+      this.#feeNum = Number.isNaN(fee) ? this.fee.toNumber() : fee;
     }
     return this.#feeNum;
   }
