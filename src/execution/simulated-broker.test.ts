@@ -71,6 +71,12 @@ function quote(tsUs: number, bid: string, ask: string, symbol = 'BTCUSDT'): Quot
   };
 }
 
+/**
+ * A quote before any order arrives whose prices have 8 places: the venue's tick is then 10⁻⁸, so
+ * slipped prices of the tests' whole-number quotes stay exact (a slipped price is rounded to it).
+ */
+const FINE_TICK = (): QuoteEvent => quote(T0, '19989.99999999', '20000.00000001');
+
 function trade(
   tsUs: number,
   price: string,
@@ -483,7 +489,7 @@ describe('SimulatedBroker fault injection', () => {
         order({ arm: 'canary', side: 'sell' }),
         order({ arm: 'stable', side: 'buy' }),
       ],
-      [quote(T0 + 10 * MS, '19990', '20000')],
+      [FINE_TICK(), quote(T0 + 10 * MS, '19990', '20000')],
     );
     const [canaryBuy, canarySell, stableBuy] = reports.map(asFill);
     expect(canaryBuy!.price.toString()).toBe('20004'); // 20000 × 1.0002
@@ -491,6 +497,31 @@ describe('SimulatedBroker fault injection', () => {
     expect(stableBuy!.price.toString()).toBe('20000');
     expect(canaryBuy!.slippageBps).toBeCloseTo(2, 9);
     expect(canaryBuy!.fee.toString()).toBe('0.060012'); // fee on the worsened price
+  });
+
+  it("rounds a slipped price half-even to the symbol's tick, the finest its market has shown", () => {
+    const b = broker(FIXED, { injections: parseInjectSpecs(['canary:slippage=+2bp']) });
+    const buy = (): Order => order({ arm: 'canary', side: 'buy' });
+    // Cents: 20000.01 × 1.0002 = 20004.010002 → 20004.01.
+    const [first] = run(b, [buy()], [quote(T0 + 10 * MS, '19999.99', '20000.01')]).map(asFill);
+    expect(first!.price.toString()).toBe('20004.01');
+    // A price in tenths of a cent refines the tick for every later fill: 20000.1 × 1.0002 =
+    // 20004.10002 → 20004.1 (written with the tick's three places, decimal.js drops the zeros).
+    const reports: ExecutionReport[] = [];
+    b.onMarketEvent(quote(T0 + 20 * MS, '19999.999', '20000.5'), (r) => reports.push(r));
+    expect(b.submit(buy(), T0 + 20 * MS)).toBeNull();
+    b.onMarketEvent(quote(T0 + 60 * MS, '20000', '20000.1'), (r) => reports.push(r));
+    expect(asFill(reports[0]).price.toString()).toBe('20004.1');
+  });
+
+  it('rounds a slipped price that lands on half a tick to the even neighbour', () => {
+    const b = broker(FIXED, { injections: parseInjectSpecs(['canary:slippage=+5bp']) });
+    const buy = (): Order => order({ arm: 'canary', side: 'buy' });
+    // A 0.01 tick: 30 × 1.0005 = 30.015 → 30.02 (1 is odd); 10 × 1.0005 = 10.005 → 10 (0 is even).
+    const [up] = run(b, [buy()], [quote(T0 + 10 * MS, '29.99', '30')]).map(asFill);
+    expect(up!.price.toString()).toBe('30.02');
+    const [down] = run(b, [buy()], [quote(T0 + 100 * MS, '9.99', '10')]).map(asFill);
+    expect(down!.price.toString()).toBe('10');
   });
 
   it('rejects about the injected share of orders (binomial tolerance), on that arm only', () => {
@@ -802,7 +833,7 @@ describe('SimulatedBroker per-account slippage offsets', () => {
         order({ accountId: id, arm: 'stable' }),
         order({ accountId: id, arm: 'canary', side: 'sell' }),
       ]),
-      [quote(T0 + 10 * MS, '19990', '20000')],
+      [FINE_TICK(), quote(T0 + 10 * MS, '19990', '20000')],
     ).map(asFill);
     const offsets = ids.map((id) => accountSlippageBps(9, id, 2));
     expect(new Set(offsets).size).toBe(4);
@@ -830,7 +861,7 @@ describe('SimulatedBroker per-account slippage offsets', () => {
     const [fill] = run(
       b,
       [order({ accountId: 'a', arm: 'canary' })],
-      [quote(T0 + 10 * MS, '19990', '20000')],
+      [FINE_TICK(), quote(T0 + 10 * MS, '19990', '20000')],
     ).map(asFill);
     const bps = new Decimal(String(accountSlippageBps(9, 'a', 2))).plus(2);
     expect(fill!.price.toString()).toBe(

@@ -25,6 +25,7 @@ import { LatencySampler } from './latency-sampler.js';
 import { PendingOrders } from './pending-orders.js';
 import { OutageSchedule } from './outage-schedule.js';
 import { SimulatedFill } from './simulated-fill.js';
+import { PriceTicks } from './price-ticks.js';
 
 /**
  * Asked at arrival, after every other check: can the order's account take this fill (at
@@ -173,6 +174,8 @@ export class SimulatedBroker<O extends Order = Order> {
   #decisionPriceNum = Number.NaN;
   readonly #minNotionalNum: number;
   #decisionPrice: Decimal | null = null;
+  /** Each symbol's tick, learned from every market event while a fill can slip off it. */
+  readonly #ticks: PriceTicks | null;
 
   /** @throws ConfigError `E_INJECT_SPEC` when an injection is out of range for the config. */
   constructor(options: SimulatedBrokerOptions<O>) {
@@ -229,6 +232,9 @@ export class SimulatedBroker<O extends Order = Order> {
     this.#fillPrice = levels.flatMap(() => [null, null]);
     this.#fillPriceNum = levels.flatMap(() => [0, 0]);
     this.#feePerUnit = levels.flatMap(() => [null, null]);
+    const slips =
+      this.#accountSlippageSdBps !== 0 || levels.some((level) => level.slippageFraction !== null);
+    this.#ticks = slips ? new PriceTicks() : null;
     this.setCanaryWeightBps(options.canaryWeightBps ?? 0);
   }
 
@@ -337,6 +343,7 @@ export class SimulatedBroker<O extends Order = Order> {
    * settle here too if already due) but must not call `onMarketEvent` or `expirePending` itself.
    */
   onMarketEvent(event: MarketEvent, emit: (report: ExecutionReport, order: O) => void): void {
+    this.#ticks?.observe(event);
     if (this.#pending === 0) return;
     const queues = this.#queues.get(event.symbol);
     if (queues === undefined) return;
@@ -430,7 +437,7 @@ export class SimulatedBroker<O extends Order = Order> {
         factor = side === SIDE_BUY ? ONE.plus(fraction) : ONE.minus(fraction);
         offset.factors[slot] = factor;
       }
-      price = this.#basePriceOf(event, side).times(factor);
+      price = this.#onTick(this.#basePriceOf(event, side).times(factor), event.symbol);
       priceNum = price.toNumber();
       feePerUnit = price.times(level.feeRate);
     }
@@ -504,11 +511,19 @@ export class SimulatedBroker<O extends Order = Order> {
     return base;
   }
 
+  /**
+   * A slipped price rounded half-even to the symbol's tick (docs/fill-model.md): a venue fills on
+   * its price grid, and half-even leaves the slippage unbiased.
+   */
+  #onTick(price: Decimal, symbol: string): Decimal {
+    return price.toDecimalPlaces(this.#ticks!.placesOf(symbol), Decimal.ROUND_HALF_EVEN);
+  }
+
   /** Builds (once per event) the fill price of one level × side slot and its float. */
   #priceFor(event: MarketEvent, slot: number, side: number, level: FaultLevel): Decimal {
     const base = this.#basePriceOf(event, side);
     const factor = level.factors[side] ?? null;
-    const price = factor === null ? base : base.times(factor);
+    const price = factor === null ? base : this.#onTick(base.times(factor), event.symbol);
     this.#fillPrice[slot] = price;
     this.#fillPriceNum[slot] =
       factor === null

@@ -235,7 +235,8 @@ export class Ledger {
   /** The position a fill is booked into in words (reused: no object per fill). */
   readonly #word: WordPosition = { steps: 0, ticks: 0, realized: 0, closed: false, closedPnl: 0 };
   #lastPrice: Decimal | null = null;
-  #lastPriceRaw = 0n;
+  /** {@link #lastPrice} as a raw price, once the `bigint` books ask (null until then). */
+  #lastPriceRaw: bigint | null = null;
   /** {@link #lastPrice} × 10^decimals, a whole float; NaN past 2⁵³. */
   #lastPriceMantissa = 0;
   /** Decimal places of {@link #lastPrice} (significant ones; at most 24, or toRaw refuses it). */
@@ -563,7 +564,7 @@ export class Ledger {
     armBook: ArmBook,
   ): void {
     const rows = this.#rows;
-    const price = this.#lastPriceRaw;
+    const price = (this.#lastPriceRaw ??= toRaw(fill.price, PRICE_DIGITS));
     // The account's tick in the symbol: the finest increment among its fill prices there so far,
     // this one included (its own fills only, so one account's books never depend on another's).
     let tick = p.priceDecimals[i]!;
@@ -673,15 +674,18 @@ export class Ledger {
 
   /**
    * Remembers a fill price: the broker hands every fill of one order batch the same decimal
-   * object, so its raw value, places and mantissa are worked out once, by identity.
+   * object, so its places and mantissa (and its raw value, when the `bigint` books need it) are
+   * worked out once, by identity.
+   * @throws ConfigError `E_PRECISION` for a price of more than 24 places.
    */
   #notePrice(price: Decimal): void {
     if (price !== this.#lastPrice) {
-      this.#lastPriceRaw = toRaw(price, PRICE_DIGITS);
       const places = price.decimalPlaces();
+      if (places > PRICE_DIGITS) toRaw(price, PRICE_DIGITS); // refuses it
       this.#lastPriceDecimals = places;
-      const mantissa = Number(this.#lastPriceRaw / pow10(PRICE_DIGITS - places));
+      const mantissa = Number(toRaw(price, places));
       this.#lastPriceMantissa = isExactWhole(mantissa) ? mantissa : NaN;
+      this.#lastPriceRaw = null;
       this.#lastPrice = price;
     }
   }
