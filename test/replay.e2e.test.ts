@@ -97,24 +97,13 @@ describe('replay: the quick start', () => {
     // A rollout on the two spot files, in machine words and in the reference bigint books: the
     // representation must not show in any output.
     const [words, bigints] = [tempDir(), tempDir()];
-    const rollout = (out: string, ...extra: string[]): string[] => [
-      'replay',
-      SPOT_0808,
-      SPOT_0809,
-      '--stable',
-      'momentum@1.0.0',
-      '--canary',
-      'momentum@2.0.0',
-      '--plan',
-      'short',
-      '--accounts',
-      '1000',
-      '--seed',
-      '7',
-      '--out',
-      out,
-      ...extra,
-    ];
+    // The README's command on both spot files, with the short plan instead of a fixed weight.
+    const rollout = (out: string, ...extra: string[]): string[] => {
+      const args = readmeReplay(out, ...extra);
+      args.splice(args.indexOf('--weight'), 2, '--plan', 'short');
+      args.splice(2, 0, SPOT_0809);
+      return args;
+    };
     expect((await cli(rollout(words))).code).toBe(0);
     expect((await cli(rollout(bigints, '--bigint-books'))).code).toBe(0);
     // Byte for byte, but for the command line the reports quote.
