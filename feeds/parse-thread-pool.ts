@@ -1,5 +1,4 @@
-import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../src/core/start-worker.js';
+import { IdleWorkerPool } from '../src/core/idle-worker-pool.js';
 
 /**
  * Idle parsing threads kept for the next read: at most this many (a replay of several files
@@ -20,68 +19,14 @@ const PARSE_WORKER = new URL(
 );
 
 /**
- * The parsing threads of {@link openFeedInWorker}, kept between reads. A fresh thread parses its
- * first file with cold code (interpreted, then compiled as it warms up) and costs a start-up of
- * its own; a process that replays again (a benchmark, a server, a program calling `runReplay` in
- * a loop) gets a thread whose parser is already compiled. A thread is given back only after a
- * read it finished (the `end` message): one stopped early or failed is terminated instead. An
- * idle thread is unreferenced, so it never keeps the process alive, and is ended after `idleMs`
- * without a read.
+ * The parsing threads of {@link openFeedInWorker}, kept between reads ({@link IdleWorkerPool}):
+ * a process that replays again gets a thread whose parser is already compiled. A thread is given
+ * back only after a read it finished (the `end` message).
  */
-export class ParseThreadPool {
-  readonly #idle: Worker[] = [];
-  /** The timer that ends each idle thread. */
-  readonly #expiry = new Map<Worker, NodeJS.Timeout>();
-
+export class ParseThreadPool extends IdleWorkerPool {
   /** @param idleMs how long an idle thread is kept ({@link IDLE_THREAD_MS}). */
-  constructor(readonly idleMs: number = IDLE_THREAD_MS) {}
-
-  /** Threads waiting for a read. */
-  get idleCount(): number {
-    return this.#idle.length;
-  }
-
-  /** An idle thread, or a new one; referenced (it keeps the process alive while it reads). */
-  take(): Worker {
-    const worker = this.#idle.pop();
-    if (worker === undefined) {
-      const fresh = startWorker(PARSE_WORKER);
-      // A thread that dies while idle is forgotten.
-      fresh.on('exit', () => this.#forget(fresh));
-      return fresh;
-    }
-    this.#clearExpiry(worker);
-    worker.ref();
-    return worker;
-  }
-
-  /** Keeps a thread that finished its read for the next one (or ends it when enough are idle). */
-  give(worker: Worker): void {
-    if (this.#idle.length >= MAX_IDLE) {
-      void worker.terminate();
-      return;
-    }
-    worker.unref();
-    this.#idle.push(worker);
-    const expiry = setTimeout(() => {
-      this.#forget(worker);
-      void worker.terminate();
-    }, this.idleMs);
-    expiry.unref();
-    this.#expiry.set(worker, expiry);
-  }
-
-  #forget(worker: Worker): void {
-    this.#clearExpiry(worker);
-    const at = this.#idle.indexOf(worker);
-    if (at >= 0) this.#idle.splice(at, 1);
-  }
-
-  #clearExpiry(worker: Worker): void {
-    const expiry = this.#expiry.get(worker);
-    if (expiry === undefined) return;
-    clearTimeout(expiry);
-    this.#expiry.delete(worker);
+  constructor(idleMs: number = IDLE_THREAD_MS) {
+    super(PARSE_WORKER, MAX_IDLE, idleMs);
   }
 }
 

@@ -1,5 +1,30 @@
+import { availableParallelism } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { startWorker } from '../../core/start-worker.js';
+import { IdleWorkerPool } from '../../core/idle-worker-pool.js';
+
+/**
+ * How long a pool's idle worker waits for the next run before it is ended, ms: a program that
+ * sweeps again soon (the benchmark, a loop of sweeps) finds its workers warm, each with the feeds
+ * it parsed (`ParsedFeedCache`); one that does not keeps no idle thread, nor its memory, for long.
+ */
+export const IDLE_WORKER_MS = 30_000;
+
+/** The idle workers of each worker module, kept between runs. */
+const idleWorkers = new Map<string, IdleWorkerPool>();
+
+/** Ends every idle worker kept by {@link runInWorkers} (the next run starts its workers cold). */
+export async function endIdleWorkers(): Promise<void> {
+  await Promise.all([...idleWorkers.values()].map((pool) => pool.endIdle()));
+}
+
+function poolOf(moduleUrl: URL): IdleWorkerPool {
+  let pool = idleWorkers.get(moduleUrl.href);
+  if (pool === undefined) {
+    pool = new IdleWorkerPool(moduleUrl, Math.max(2, availableParallelism()), IDLE_WORKER_MS);
+    idleWorkers.set(moduleUrl.href, pool);
+  }
+  return pool;
+}
 
 /** What a pool worker posts back for one job. */
 export type WorkerReply<R> =
@@ -8,8 +33,11 @@ export type WorkerReply<R> =
 /**
  * Runs `jobs` on `workers` worker threads of `moduleUrl` (each takes the next job when it is done
  * with one: a long job never holds the others back) and resolves to the results in job order.
- * A worker module answers each job with {@link serveJobs}; workers are terminated when the jobs
- * run out. A job that throws or a worker that dies rejects the whole run, naming the job.
+ * A worker module answers each job with {@link serveJobs}. When the jobs run out, the workers
+ * are kept, idle and unreferenced, for the next run of the same module in this process (up to one
+ * per core, {@link IDLE_WORKER_MS}): started and warmed up once, as the parsing threads are. A
+ * job that throws or a worker that dies rejects the whole run, naming the job; a worker that
+ * failed is ended, not kept.
  */
 export async function runInWorkers<J, R>(
   moduleUrl: URL,
@@ -21,16 +49,20 @@ export async function runInWorkers<J, R>(
   const count = Math.max(1, Math.min(Math.floor(options.workers), jobs.length));
   await Promise.all(
     Array.from({ length: jobs.length === 0 ? 0 : count }, async () => {
-      const worker = startWorker(moduleUrl);
+      const pool = poolOf(moduleUrl);
+      const worker = pool.take();
+      let sound = true;
       try {
         for (let index = next++; index < jobs.length; index = next++) {
           const job = jobs[index] as J;
           const reply = await new Promise<WorkerReply<R>>((resolve, reject) => {
             const onError = (error: Error): void => {
+              sound = false;
               worker.off('message', onMessage);
               reject(new Error(`job ${index + 1}: worker failed: ${error.message}`));
             };
             const onExit = (code: number): void => {
+              sound = false;
               worker.off('message', onMessage);
               reject(new Error(`job ${index + 1}: worker exited (${code})`));
             };
@@ -49,7 +81,8 @@ export async function runInWorkers<J, R>(
           options.onResult?.(reply.result, index);
         }
       } finally {
-        await worker.terminate();
+        if (sound) pool.give(worker);
+        else await worker.terminate();
       }
     }),
   );

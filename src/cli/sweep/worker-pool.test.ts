@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { endIdleWorkers, runInWorkers } from './worker-pool.js';
+
+const WORKER = new URL('./test-support/thread-id-worker.ts', import.meta.url);
+
+describe('runInWorkers', () => {
+  it('keeps its workers for the next run; a worker that died is not kept', async () => {
+    const first = await runInWorkers<string, number>(WORKER, ['a', 'b', 'c', 'd'], { workers: 2 });
+    const firstThreads = new Set(first);
+    expect(firstThreads.size).toBeGreaterThanOrEqual(1);
+    expect(firstThreads.size).toBeLessThanOrEqual(2);
+    // The next run's jobs go to the same, kept threads: no thread is started for them.
+    const second = await runInWorkers<string, number>(WORKER, ['e', 'f', 'g', 'h'], { workers: 2 });
+    for (const thread of second) expect(firstThreads.has(thread)).toBe(true);
+
+    // A job that fails leaves its worker sound: it is kept too.
+    await expect(runInWorkers<string, number>(WORKER, ['throw'], { workers: 1 })).rejects.toThrow(
+      /job 1 failed:\n.*the job failed/,
+    );
+    const afterFailure = await runInWorkers<string, number>(WORKER, ['i'], { workers: 1 });
+    expect(firstThreads.has(afterFailure[0]!)).toBe(true);
+
+    // A worker that exits mid-job is not kept: the run after it starts a new thread for it.
+    await expect(runInWorkers<string, number>(WORKER, ['exit'], { workers: 1 })).rejects.toThrow(
+      /job 1: worker exited \(3\)/,
+    );
+    const seen = new Set([...first, ...second, ...afterFailure]);
+    const third = await runInWorkers<string, number>(WORKER, ['j', 'k', 'l', 'm'], { workers: 2 });
+    // One of the (at most two) kept threads died: two workers need at least one new thread.
+    expect(third.some((thread) => !seen.has(thread))).toBe(true);
+  });
+
+  it('starts cold after endIdleWorkers', async () => {
+    const before = await runInWorkers<string, number>(WORKER, ['a', 'b'], { workers: 2 });
+    await endIdleWorkers();
+    const after = await runInWorkers<string, number>(WORKER, ['c', 'd'], { workers: 2 });
+    for (const thread of after) expect(before).not.toContain(thread);
+  });
+});
