@@ -1,5 +1,24 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { studentTCdf, studentTQuantile } from './student-t-quantile.js';
+import {
+  studentTCdf,
+  studentTQuantile,
+  studentTUpperQuantile,
+  studentTUpperTail,
+} from './student-t-quantile.js';
+
+/** The upper quantile's bisection written over the public tail function (log-gammas at every step). */
+function upperQuantileStepByStep(tail: number, nu: number): number {
+  let lo = 0;
+  let hi = 1;
+  while (studentTUpperTail(hi, nu) > tail && hi < 1e300) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-10 * Math.max(1, hi); i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTUpperTail(mid, nu) > tail) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
 
 describe('Student t', () => {
   it('matches tabulated quantiles (scipy.stats.t.ppf)', () => {
@@ -23,6 +42,19 @@ describe('Student t', () => {
       expect(studentTCdf(1.3, nu) + studentTCdf(-1.3, nu)).toBeCloseTo(1, 12);
       expect(studentTCdf(studentTQuantile(0.99, nu), nu)).toBeCloseTo(0.99, 9);
     }
+  });
+
+  it('searches with the log-gammas computed once: the same floats as computing them at each step', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-12, max: 0.49, noNaN: true }),
+        fc.oneof(fc.integer({ min: 1, max: 400 }), fc.double({ min: 1, max: 400, noNaN: true })),
+        (tail, nu) => {
+          expect(studentTUpperQuantile(tail, nu)).toBe(upperQuantileStepByStep(tail, nu));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('refuses what has no quantile', () => {

@@ -50,11 +50,22 @@ function betaContinuedFraction(a: number, b: number, x: number): number {
 
 /** The regularized incomplete beta function I_x(a, b). */
 export function incompleteBeta(a: number, b: number, x: number): number {
+  return incompleteBetaWith(a, b, x, logBetaTerms(a, b));
+}
+
+/** ln Γ(a + b) − ln Γ(a) − ln Γ(b), the part of I_x(a, b) that does not depend on x. */
+function logBetaTerms(a: number, b: number): number {
+  return logGamma(a + b) - logGamma(a) - logGamma(b);
+}
+
+/**
+ * I_x(a, b) given {@link logBetaTerms}(a, b): a search over x (the quantiles' bisections, some 40
+ * steps) computes those three log-gammas once instead of at every step, and gets the same floats.
+ */
+function incompleteBetaWith(a: number, b: number, x: number, logTerms: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const front = Math.exp(
-    logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x),
-  );
+  const front = Math.exp(logTerms + a * Math.log(x) + b * Math.log(1 - x));
   return x < (a + 1) / (a + b + 2)
     ? (front * betaContinuedFraction(a, b, x)) / a
     : 1 - (front * betaContinuedFraction(b, a, 1 - x)) / b;
@@ -62,15 +73,21 @@ export function incompleteBeta(a: number, b: number, x: number): number {
 
 /** P(T ≤ t) for Student's t with ν degrees of freedom. */
 export function studentTCdf(t: number, degreesOfFreedom: number): number {
-  const nu = degreesOfFreedom;
-  const tail = 0.5 * incompleteBeta(nu / 2, 0.5, nu / (nu + t * t));
-  return t >= 0 ? 1 - tail : tail;
+  return cdfWith(t, degreesOfFreedom, logBetaTerms(degreesOfFreedom / 2, 0.5));
 }
 
 /** P(T > t) for t ≥ 0, without the cancellation of 1 − CDF far in the tail. */
 export function studentTUpperTail(t: number, degreesOfFreedom: number): number {
-  const nu = degreesOfFreedom;
-  return 0.5 * incompleteBeta(nu / 2, 0.5, nu / (nu + t * t));
+  return upperTailWith(t, degreesOfFreedom, logBetaTerms(degreesOfFreedom / 2, 0.5));
+}
+
+function cdfWith(t: number, nu: number, logTerms: number): number {
+  const tail = upperTailWith(t, nu, logTerms);
+  return t >= 0 ? 1 - tail : tail;
+}
+
+function upperTailWith(t: number, nu: number, logTerms: number): number {
+  return 0.5 * incompleteBetaWith(nu / 2, 0.5, nu / (nu + t * t), logTerms);
 }
 
 /**
@@ -82,12 +99,13 @@ export function studentTUpperQuantile(tail: number, degreesOfFreedom: number): n
   const nu = degreesOfFreedom;
   if (!(nu >= 1)) throw new RangeError(`degrees of freedom must be ≥ 1, got ${nu}`);
   if (!(tail > 0 && tail < 0.5)) throw new RangeError(`tail must be in (0, 0.5), got ${tail}`);
+  const logTerms = logBetaTerms(nu / 2, 0.5);
   let lo = 0;
   let hi = 1;
-  while (studentTUpperTail(hi, nu) > tail && hi < 1e300) hi *= 2;
+  while (upperTailWith(hi, nu, logTerms) > tail && hi < 1e300) hi *= 2;
   for (let i = 0; i < 200 && hi - lo > 1e-10 * Math.max(1, hi); i++) {
     const mid = (lo + hi) / 2;
-    if (studentTUpperTail(mid, nu) > tail) lo = mid;
+    if (upperTailWith(mid, nu, logTerms) > tail) lo = mid;
     else hi = mid;
   }
   return (lo + hi) / 2;
@@ -110,12 +128,13 @@ export function studentTQuantile(p: number, degreesOfFreedom: number): number {
   if (known !== undefined) return known;
   const upper = p > 0.5;
   const target = upper ? p : 1 - p;
+  const logTerms = logBetaTerms(nu / 2, 0.5);
   let lo = 0;
   let hi = 1;
-  while (studentTCdf(hi, nu) < target) hi *= 2;
+  while (cdfWith(hi, nu, logTerms) < target) hi *= 2;
   for (let i = 0; i < 200 && hi - lo > 1e-10 * Math.max(1, hi); i++) {
     const mid = (lo + hi) / 2;
-    if (studentTCdf(mid, nu) < target) lo = mid;
+    if (cdfWith(mid, nu, logTerms) < target) lo = mid;
     else hi = mid;
   }
   const t = upper ? (lo + hi) / 2 : -(lo + hi) / 2;
