@@ -345,7 +345,7 @@ const lines = [
   `100,000 accounts              ${fmt(scale.many.ms)} ms   ${fmt(scale.many.fills)} fills on ${fmt(MANY_ACCOUNTS_EVENTS)} events, peak RSS ${fmt(scale.many.maxRssKb / 1024, 1)} MiB`,
   `  marginal cost per fill       ${fmt(manyPerFillUs, 1)} µs, ${fmt(perFillRatio, 2)}x the 1,000-account run's   (target ≤ 1.5x)   ${perFillRatio <= 1.5 ? 'OK' : 'MISSED'}`,
   `  the same, with the accounts  ${fmt(manyPerFillWithAccountsUs, 1)} µs   (against 10 accounts: also counts opening and reporting the 100,000 accounts, about ${fmt(scale.short.ms - (scale.short.fills * manyPerFillUs) / 1000)} ms)`,
-  `sweep of 16, 1 worker         ${fmt(sweep.sequentialMs)} ms   (bench/sweep-grid-16.json: a bundled sample, about 150 ms a run; workers kept from the sweep before)`,
+  `sweep of 16, 1 worker         ${fmt(sweep.sequentialMs)} ms   (bench/sweep-grid-16.json: a bundled sample, about 70 ms a run once a worker is warm; workers kept from the sweep before)`,
   `sweep of 16, ${sweep.workers} workers        ${fmt(sweep.parallelMs)} ms   ${fmt(sweep.parallelMs / sweep.sequentialMs, 2)}x of one after another   (target ≤ 0.6x)   ${sweep.parallelMs / sweep.sequentialMs <= 0.6 ? 'OK' : 'MISSED'}`,
   `  cold workers                ${fmt(sweep.coldSequentialMs)} and ${fmt(sweep.coldParallelMs)} ms   ${fmt(sweep.coldParallelMs / sweep.coldSequentialMs, 2)}x   (the first pair, no worker kept: as a \`sweep\` command's process)`,
   ...(sweepLong === null

@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSweep } from '../src/cli/sweep/run-sweep.js';
+import { loadSweepGrid } from '../src/cli/sweep/sweep-grid.js';
+import { endIdleWorkers } from '../src/cli/sweep/worker-pool.js';
+import { optionValue } from './build-under-test.js';
+
+/**
+ * A sweep grid on one worker and on every core, in turns, `--rounds` times (default 3) in one
+ * process, as `npm run bench` times its sweeps: the first pair with no worker kept (as a `sweep`
+ * command's fresh process), the next ones with the workers kept from the sweep before. Prints each
+ * sweep's time and the ratio of each pair. For a grid the bench does not run (say, its short grid
+ * with `"--no-html": true`).
+ *
+ *   npm run build && node dist/bench/sweep-pairs.js GRID.json [--rounds N]
+ */
+const args = process.argv.slice(2);
+const gridFile = args[0];
+if (gridFile === undefined) throw new Error('usage: sweep-pairs <grid.json> [--rounds N]');
+const rounds = Number(optionValue(args, '--rounds') ?? 3);
+// The grid's own option names (each run's replay still refuses one it does not know).
+const raw = JSON.parse(readFileSync(gridFile, 'utf8')) as {
+  options?: Record<string, unknown>;
+  grid?: Record<string, unknown>;
+};
+const grid = loadSweepGrid(
+  gridFile,
+  new Set([...Object.keys(raw.options ?? {}), ...Object.keys(raw.grid ?? {})]),
+);
+const workers = availableParallelism();
+for (let round = 0; round < rounds; round++) {
+  const ms: number[] = [];
+  for (const count of [1, workers]) {
+    if (round === 0) await endIdleWorkers();
+    const out = join(mkdtempSync(join(tmpdir(), 'sweep-pairs-')), 'out');
+    const started = performance.now();
+    try {
+      const { rows } = await runSweep(grid, { outDir: out, workers: count });
+      if (rows.some((row) => row.exitCode !== 0)) throw new Error('a sweep run failed');
+    } finally {
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
+    ms.push(performance.now() - started);
+  }
+  process.stdout.write(
+    `round ${round + 1}${round === 0 ? ' (cold workers)' : ''}: 1 worker ${ms[0]!.toFixed(0)} ms, ${workers} workers ${ms[1]!.toFixed(0)} ms, ${(ms[1]! / ms[0]!).toFixed(2)}x\n`,
+  );
+}
