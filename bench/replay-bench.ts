@@ -299,8 +299,9 @@ const scale = manyAccounts(
 );
 process.stderr.write('sweep of 16 replays, one worker, then every core, in turns…\n');
 const sweep = await sweepFigures('sweep of 16', SWEEP_GRID, runs);
-// Two pairs (about 90 s), the best of each: one pair gave 0.61x in one session's run and 0.79x
-// in the next, the same code, so one was not enough on the shared machine; skipped with --quick.
+// Three pairs (about two minutes): the first with no worker kept, then the best of two with kept
+// workers (one pair gave 0.61x in one session's run and 0.79x in the next, the same code, so one
+// was not enough on the shared machine); skipped with --quick.
 const sweepLong = quick ? null : await sweepFigures('sweep of 16 long', SWEEP_GRID_LONG, 3);
 process.stderr.write('memory…\n');
 const mem1 = memory(file1M);

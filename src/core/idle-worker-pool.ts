@@ -16,6 +16,11 @@ export class IdleWorkerPool {
   readonly #idle: Worker[] = [];
   /** The timer that ends each idle thread. */
   readonly #expiry = new Map<Worker, NodeJS.Timeout>();
+  /**
+   * What an idle thread's `error` does: it ends the thread. A thread in use has its user's
+   * listeners; an idle one has none, and an `error` nobody listens to would end the process.
+   */
+  readonly #onIdleError = new Map<Worker, () => void>();
 
   /**
    * @param moduleUrl the threads' module ({@link startWorker})
@@ -45,7 +50,7 @@ export class IdleWorkerPool {
       fresh.on('exit', () => this.#forget(fresh));
       return fresh;
     }
-    this.#clearExpiry(worker);
+    this.#clearIdle(worker);
     worker.ref();
     return worker;
   }
@@ -58,31 +63,41 @@ export class IdleWorkerPool {
     }
     worker.unref();
     this.#idle.push(worker);
-    const expiry = setTimeout(() => {
+    const end = (): void => {
       this.#forget(worker);
       void worker.terminate();
-    }, this.idleMs);
+    };
+    const expiry = setTimeout(end, this.idleMs);
     expiry.unref();
     this.#expiry.set(worker, expiry);
+    worker.once('error', end);
+    this.#onIdleError.set(worker, end);
   }
 
   /** Ends every idle thread now. */
   async endIdle(): Promise<void> {
     const idle = this.#idle.splice(0);
-    for (const worker of idle) this.#clearExpiry(worker);
+    for (const worker of idle) this.#clearIdle(worker);
     await Promise.all(idle.map((worker) => worker.terminate()));
   }
 
   #forget(worker: Worker): void {
-    this.#clearExpiry(worker);
+    this.#clearIdle(worker);
     const at = this.#idle.indexOf(worker);
     if (at >= 0) this.#idle.splice(at, 1);
   }
 
-  #clearExpiry(worker: Worker): void {
+  /** Forgets an idle thread's timer and `error` listener. */
+  #clearIdle(worker: Worker): void {
     const expiry = this.#expiry.get(worker);
-    if (expiry === undefined) return;
-    clearTimeout(expiry);
-    this.#expiry.delete(worker);
+    if (expiry !== undefined) {
+      clearTimeout(expiry);
+      this.#expiry.delete(worker);
+    }
+    const onError = this.#onIdleError.get(worker);
+    if (onError !== undefined) {
+      worker.off('error', onError);
+      this.#onIdleError.delete(worker);
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { endIdleWorkers, runInWorkers } from './worker-pool.js';
+import { until } from '../../../test/wait-until.js';
+import { endIdleWorkers, idleWorkerCount, runInWorkers } from './worker-pool.js';
 
 const WORKER = new URL('./test-support/thread-id-worker.ts', import.meta.url);
 
@@ -28,6 +29,16 @@ describe('runInWorkers', () => {
     const third = await runInWorkers<string, number>(WORKER, ['j', 'k', 'l', 'm'], { workers: 2 });
     // One of the (at most two) kept threads died: two workers need at least one new thread.
     expect(third.some((thread) => !seen.has(thread))).toBe(true);
+  });
+
+  it('ends a kept worker that fails while idle, and the process goes on', async () => {
+    await endIdleWorkers();
+    const [thread] = await runInWorkers<string, number>(WORKER, ['throw-later'], { workers: 1 });
+    expect(idleWorkerCount(WORKER)).toBe(1);
+    // Its error comes after the run: the idle pool ends the thread (no one else listens).
+    await until('the failed idle worker is forgotten', () => idleWorkerCount(WORKER) === 0);
+    const [next] = await runInWorkers<string, number>(WORKER, ['n'], { workers: 1 });
+    expect(next).not.toBe(thread);
   });
 
   it('starts cold after endIdleWorkers', async () => {

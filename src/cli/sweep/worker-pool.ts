@@ -17,6 +17,11 @@ export async function endIdleWorkers(): Promise<void> {
   await Promise.all([...idleWorkers.values()].map((pool) => pool.endIdle()));
 }
 
+/** Workers of `moduleUrl` kept idle now. */
+export function idleWorkerCount(moduleUrl: URL): number {
+  return idleWorkers.get(moduleUrl.href)?.idleCount ?? 0;
+}
+
 function poolOf(moduleUrl: URL): IdleWorkerPool {
   let pool = idleWorkers.get(moduleUrl.href);
   if (pool === undefined) {
@@ -37,7 +42,7 @@ export type WorkerReply<R> =
  * are kept, idle and unreferenced, for the next run of the same module in this process (up to one
  * per core, {@link IDLE_WORKER_MS}): started and warmed up once, as the parsing threads are. A
  * job that throws or a worker that dies rejects the whole run, naming the job; a worker that
- * failed is ended, not kept.
+ * errored or exited is not kept (one whose job threw is: the job's error was caught in it).
  */
 export async function runInWorkers<J, R>(
   moduleUrl: URL,

@@ -1,6 +1,7 @@
 /**
  * A pool worker for worker-pool.test.ts: answers each job with its thread's id; the job `'exit'`
- * ends the thread instead, and `'throw'` fails the job.
+ * ends the thread instead, `'throw'` fails the job, and `'throw-later'` answers, then throws an
+ * uncaught error while the thread is idle.
  */
 import { threadId } from 'node:worker_threads';
 import { serveJobs } from '../worker-pool.js';
@@ -8,5 +9,9 @@ import { serveJobs } from '../worker-pool.js';
 serveJobs<string, number>(async (job) => {
   if (job === 'exit') process.exit(3);
   if (job === 'throw') throw new Error('the job failed');
+  if (job === 'throw-later')
+    setTimeout(() => {
+      throw new Error('an error after the job');
+    }, 50);
   return Promise.resolve(threadId);
 });
