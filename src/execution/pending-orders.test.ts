@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PendingOrders, sortedIndices } from './pending-orders.js';
+import { PendingOrders } from './pending-orders.js';
 import { byKey, popChecked, type QueuedEntry } from './test-support/queued-entry.js';
 
 type Entry = QueuedEntry;
@@ -100,33 +100,5 @@ describe('PendingOrders', () => {
     const out: Entry[] = [];
     for (let e = popChecked(queue); e !== undefined; e = popChecked(queue)) out.push(e);
     expect(out).toEqual(all);
-  });
-});
-
-describe('sortedIndices', () => {
-  it('orders by arrival, ties by index, for any arrivals (property)', () => {
-    const arrival = fc.oneof(
-      fc.integer({ min: 0, max: 1000 }),
-      fc.integer({ min: -(2 ** 52), max: 2 ** 52 }),
-      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
-    );
-    fc.assert(
-      fc.property(fc.array(arrival, { maxLength: 300 }), (arrivals) => {
-        const expected = arrivals
-          .map((a, i) => ({ a, i }))
-          .sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.i - y.i))
-          .map(({ i }) => i);
-        expect([...sortedIndices(arrivals)]).toEqual(expected);
-      }),
-    );
-  });
-
-  it('uses whole-number keys near the edge of exact floats', () => {
-    // (max − min + 1) × 2^bits just at 2^53: the keys are exact; one more and the comparison sort.
-    const base = 1_700_000_000_000_000;
-    for (const span of [2 ** 51 - 1, 2 ** 51]) {
-      const arrivals = [base + span, base, base + span, base + 1];
-      expect([...sortedIndices(arrivals)]).toEqual([1, 3, 0, 2]);
-    }
   });
 });

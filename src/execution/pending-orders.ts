@@ -1,12 +1,11 @@
 import { grown } from '../core/grown-array.js';
 import { OrderHeap } from './order-heap.js';
+import { sortedIndices } from './sorted-indices.js';
 
 /** Pushes sorted at once (a target change's orders) at or above this count become a sorted run. */
 const RUN_MIN = 32;
 /** More sorted runs than this are folded into the heap (bounds the scan for the earliest). */
 const MAX_RUNS = 16;
-/** 2^53: the float integers below it are exact. */
-const EXACT_LIMIT = 2 ** 53;
 
 /** Orders sorted by (arrival, sequence), consumed from `head` on. */
 interface SortedRun<O> {
@@ -211,39 +210,4 @@ export class PendingOrders<O> {
     }
     this.#runs = [];
   }
-}
-
-/**
- * The indices of the first `n` of `arrival` in (arrival, index) order. Arrivals that are integers within 2^53 /
- * 2^bits of each other (bits for the index: a batch of orders is spread over milliseconds) sort
- * as one float key each, `(arrival − min) · 2^bits + index`, in a native typed-array sort; others
- * through a comparison sort. Index order is sequence order, so ties keep submission order.
- */
-export function sortedIndices(arrival: ArrayLike<number>, n: number = arrival.length): Uint32Array {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  let integers = true;
-  for (let i = 0; i < n; i++) {
-    const a = arrival[i]!;
-    if (a < min) min = a;
-    if (a > max) max = a;
-    if (!Number.isSafeInteger(a)) integers = false;
-  }
-  const indexScale = 2 ** Math.max(1, Math.ceil(Math.log2(n)));
-  const out = new Uint32Array(n);
-  if (integers && (max - min + 1) * indexScale <= EXACT_LIMIT) {
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) keys[i] = (arrival[i]! - min) * indexScale + i;
-    keys.sort();
-    // The index is the key's low part: the power-of-two division, floor and product are exact,
-    // and cost a tenth of a float `%` (a call to fmod).
-    for (let k = 0; k < n; k++) {
-      const key = keys[k]!;
-      out[k] = key - Math.floor(key / indexScale) * indexScale;
-    }
-    return out;
-  }
-  for (let i = 0; i < n; i++) out[i] = i;
-  out.sort((x, y) => arrival[x]! - arrival[y]! || x - y);
-  return out;
 }
