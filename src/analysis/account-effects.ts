@@ -186,6 +186,18 @@ export class AccountConcentration {
   readonly sum: [number, number] = [0, 0];
   #touched: number[] = [];
 
+  /** An independent copy: the same counts and sums, each to go on on its own. */
+  copy(): AccountConcentration {
+    const copy = new AccountConcentration();
+    copy.#counts = this.#counts.slice();
+    copy.sumSq[0] = this.sumSq[0];
+    copy.sumSq[1] = this.sumSq[1];
+    copy.sum[0] = this.sum[0];
+    copy.sum[1] = this.sum[1];
+    copy.#touched = [...this.#touched];
+    return copy;
+  }
+
   /** `count` more observations of account `index` on arm `armIndex`. */
   add(index: number, armIndex: 0 | 1, count: number): void {
     const slot = 2 * index + armIndex;

@@ -284,6 +284,103 @@ describe('PairedOrderMetrics: accounts by accountSeq', () => {
   });
 });
 
+describe("PairedOrderMetrics: the step sharing the rollout's sums", () => {
+  const METRICS = ['slippageBps', 'latencyMs', 'rejectRate', 'feeBps'] as const;
+
+  /** Every figure the analysis reads of each metric, scope and pairing. */
+  function figures(m: PairedOrderMetrics): unknown[] {
+    const out: unknown[] = [];
+    for (const metric of METRICS) {
+      for (const scope of ['rollout', 'step'] as const) {
+        for (const pairing of ['bucket', 'window'] as const) {
+          const sequence = m.sequence(metric, scope, pairing);
+          out.push([
+            metric,
+            scope,
+            pairing,
+            sequence.variance(),
+            sequence.buckets,
+            sequence.canaryN,
+            sequence.stableN,
+            sequence.synchronized,
+            sequence.canarySum,
+            sequence.stableSum,
+            sequence.withinVariance(),
+            sequence.bernoulliWithin(0.01),
+            m.accountVariance(metric, scope, pairing),
+          ]);
+        }
+      }
+    }
+    return out;
+  }
+
+  it('gives every figure the separate sums give, through steps, late buckets and windows (property)', () => {
+    const BUCKET = 10 * S;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        // A baseline (none, or from a bucket on: pairs before it stay in the step's sums).
+        fc.option(fc.integer({ min: 0, max: 8 }), { nil: -1 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 17 }), { maxLength: 4 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 17 }), { maxLength: 2 }),
+        (seed, baselineAt, stepStarts, membershipChanges) => {
+          const rng = new SeededRng(seed, 'step-shares-rollout');
+          const shared = new PairedOrderMetrics(10_000);
+          const apart = new PairedOrderMetrics(10_000, undefined, { stepSharesRollout: false });
+          const both = (f: (m: PairedOrderMetrics) => void): void => {
+            f(shared);
+            f(apart);
+          };
+          let step = 0;
+          // Reports held back: they arrive buckets later, after a step may have started.
+          let held: ReturnType<typeof fillOf | typeof rejectOf>[] = [];
+          for (let b = 0; b < 18; b++) {
+            const start = b * BUCKET;
+            // A baseline comes before the first step, or not at all.
+            if (b === baselineAt && step === 0) both((m) => m.startBaseline(start));
+            if (stepStarts.includes(b)) {
+              const index = step++;
+              both((m) => m.startStep(index, start));
+            }
+            if (membershipChanges.includes(b)) both((m) => m.markMembershipChange(start));
+            for (const arm of ['stable', 'canary'] as const) {
+              if (rng.nextFloat() < 0.35) continue; // one arm alone: carried to a window
+              const t = start + Math.floor(rng.nextFloat() * BUCKET);
+              const orders = 1 + Math.floor(rng.nextFloat() * 4);
+              for (let o = 0; o < orders; o++) {
+                both((m) => m.order(arm, t));
+                const accountId = `a${Math.floor(rng.nextFloat() * 6)}`;
+                const report =
+                  rng.nextFloat() < 0.1
+                    ? { ...rejectOf(arm, t, t + 20_000), accountId }
+                    : {
+                        ...fillOf(
+                          arm,
+                          t,
+                          t + 1000 * (10 + Math.floor(40 * rng.nextFloat())),
+                          3 * rng.nextNormal(),
+                        ),
+                        accountId,
+                      };
+                if (rng.nextFloat() < 0.2) held.push(report);
+                else both((m) => m.report(report));
+              }
+            }
+            if (rng.nextFloat() < 0.4) {
+              for (const report of held) both((m) => m.report(report));
+              held = [];
+            }
+            both((m) => m.advance(start + BUCKET + 1));
+            expect(figures(shared)).toEqual(figures(apart));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
 /** A bucket of `arms.length` reports (only what the bucket's summaries read is filled in). */
 function bucketOf(arms: readonly number[], decisions: readonly number[]): OpenBucket {
   const size = arms.length;

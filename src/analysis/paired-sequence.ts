@@ -67,6 +67,27 @@ export class PairedSequence {
   #rateB = 0; // Σ n_c·(1 − 2q̃)
   #rateStable = 0; // Σ n_c²·q̃(1 − q̃)/n_s
 
+  /** An independent copy: the same sums, each to go on on its own. */
+  copy(): PairedSequence {
+    const copy = new PairedSequence();
+    copy.#buckets = this.#buckets;
+    copy.#w = this.#w;
+    copy.#wd = this.#wd;
+    copy.#w2 = this.#w2;
+    copy.#w2d = this.#w2d;
+    copy.#w2d2 = this.#w2d2;
+    copy.#stableN = this.#stableN;
+    copy.#unsynchronized = this.#unsynchronized;
+    copy.#canarySum = this.#canarySum;
+    copy.#stableSum = this.#stableSum;
+    copy.#within = this.#within;
+    copy.#withinUnknown = this.#withinUnknown;
+    copy.#rateA = this.#rateA;
+    copy.#rateB = this.#rateB;
+    copy.#rateStable = this.#rateStable;
+    return copy;
+  }
+
   /** Paired buckets so far. */
   get buckets(): number {
     return this.#buckets;
