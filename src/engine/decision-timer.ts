@@ -20,6 +20,8 @@ export class DecisionTimer {
   readonly every: number;
   readonly now: () => number;
   #events = 0;
+  /** Events until the next timed one (1: this one): a countdown, not a `%` per event. */
+  #untilSampled = 1;
   #sampled = 0;
   #totalMs = 0;
   #maxMs = 0;
@@ -33,7 +35,10 @@ export class DecisionTimer {
 
   /** Counts an event; true when this one is to be timed. */
   sampleThis(): boolean {
-    return this.#events++ % this.every === 0;
+    this.#events++;
+    if (--this.#untilSampled > 0) return false;
+    this.#untilSampled = this.every;
+    return true;
   }
 
   /** Records a timed call, `elapsedMs` long. */

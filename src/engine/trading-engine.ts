@@ -142,11 +142,16 @@ export class TradingEngine {
   readonly transitionComplete$ = new Subject<number>();
 
   readonly #arms: Record<Arm, ArmRuntime>;
+  /** The arms' runtimes in {@link ARMS} order (an index per event, not a keyed lookup). */
+  readonly #armList: readonly ArmRuntime[];
   readonly #accounts: readonly Account[];
   readonly #slotsById = new Map<string, AccountSlot>();
   /** Every account's orders in flight, in quantity steps per symbol. */
   readonly #pending = new PendingSteps();
   readonly #symbols = new Map<string, SymbolState>();
+  /** The last symbol looked up and its state: a feed's events mostly repeat their symbol. */
+  #lastSymbol = '';
+  #lastSymbolState: SymbolState | undefined = undefined;
   readonly #boundaries: IntervalBoundaries;
   readonly #quantityDecimals: number;
   readonly #quantityScale: number;
@@ -191,6 +196,7 @@ export class TradingEngine {
       stable: newArmRuntime('stable', strategies.stable, config.wallClockMs),
       canary: newArmRuntime('canary', strategies.canary, config.wallClockMs),
     };
+    this.#armList = ARMS.map((arm) => this.#arms[arm]);
     const assignments = config.accounts.map((account) => ({
       account,
       arm: this.router.route(account.id),
@@ -232,8 +238,9 @@ export class TradingEngine {
     if (event.type === 'quote') symbol.mid = (event.bidPriceNum + event.askPriceNum) / 2;
     else symbol.lastTrade = event.priceNum;
     this.broker.onMarketEvent(event, this.#emitReport);
-    for (const arm of ARMS) {
-      const runtime = this.#arms[arm];
+    const arms = this.#armList;
+    for (let a = 0; a < arms.length; a++) {
+      const runtime = arms[a]!;
       const target = this.#decide(runtime, event);
       if (target !== null) {
         runtime.targetChanges++;
@@ -531,17 +538,31 @@ export class TradingEngine {
   }
 
   #symbolState(symbol: string): SymbolState {
-    let state = this.#symbols.get(symbol);
+    let state = this.#knownSymbolState(symbol);
     if (state === undefined) {
       state = { mid: Number.NaN, lastTrade: Number.NaN };
       this.#symbols.set(symbol, state);
+      this.#lastSymbol = symbol;
+      this.#lastSymbolState = state;
+    }
+    return state;
+  }
+
+  #knownSymbolState(symbol: string): SymbolState | undefined {
+    if (symbol === this.#lastSymbol && this.#lastSymbolState !== undefined) {
+      return this.#lastSymbolState;
+    }
+    const state = this.#symbols.get(symbol);
+    if (state !== undefined) {
+      this.#lastSymbol = symbol;
+      this.#lastSymbolState = state;
     }
     return state;
   }
 
   /** The decision price: the mid of the last quote, else the last trade, else NaN. */
   #decisionPrice(symbol: string): number {
-    const state = this.#symbols.get(symbol);
+    const state = this.#knownSymbolState(symbol);
     if (state === undefined) return Number.NaN;
     return Number.isNaN(state.mid) ? state.lastTrade : state.mid;
   }
