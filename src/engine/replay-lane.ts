@@ -83,19 +83,20 @@ export class ReplayLane {
     // as a rollout's analysis.
     const comparison = runner === null ? new ArmComparison() : null;
     this.#comparison = comparison;
-    if (comparison !== null) {
-      engine.metricsInput$.subscribe((input) => {
-        if (input.type === 'equity' && (input.beforeFlow === true || input.book === 'real')) return;
-        comparison.record(input);
-      });
-    }
 
-    // One look at each input: a paper one is counted, a real one goes on to the report's metrics.
+    // One look at each input: the comparison's (one subscriber for both: a subscriber more is a
+    // few calls more per order and fill), then a paper one is counted, a real one goes on to the
+    // report's metrics.
     const paper = this.#paper;
     const realInput$ = new HotSubject<MetricsInput>();
     const onExecution = hooks.onExecution;
     engine.metricsInput$.subscribe({
       next: (input) => {
+        if (
+          comparison !== null &&
+          !(input.type === 'equity' && (input.beforeFlow === true || input.book === 'real'))
+        )
+          comparison.record(input);
         if (onExecution !== undefined && (input.type === 'fill' || input.type === 'reject'))
           onExecution(input);
         if (!isPaper(input, engine)) realInput$.next(input);

@@ -64,6 +64,13 @@ export class IntervalBoundaries {
    * first and last boundary. Starts at `tsUs` when not started yet.
    */
   passTo(tsUs: number, onBoundary: (boundaryUs: number) => void): void {
+    // Most calls pass no boundary: this test alone, small enough to be inlined into the callers'
+    // per-event loops (false before the start too: the boundary is NaN).
+    if (tsUs <= this.#boundaryUs) return;
+    this.#passBoundaries(tsUs, onBoundary);
+  }
+
+  #passBoundaries(tsUs: number, onBoundary: (boundaryUs: number) => void): void {
     if (!this.started) this.start(tsUs);
     if (!this.isPassedBy(tsUs)) return;
     const passed = Math.ceil((tsUs - this.#boundaryUs) / this.intervalUs);
