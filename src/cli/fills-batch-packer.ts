@@ -1,6 +1,6 @@
 import type { ExecutionReport } from '../core/execution-report.js';
 import type { Decimal } from '../core/money.js';
-import { EngineOrder } from '../engine/engine-order.js';
+import { EngineOrder, type OrderSlot } from '../engine/engine-order.js';
 import { SimulatedFill } from '../execution/index.js';
 import { PRICE_DIGITS } from '../ledger/index.js';
 import { csvField } from '../report/account-result.js';
@@ -37,7 +37,8 @@ export class FillsBatchPacker {
   add(report: ExecutionReport): void {
     if (report instanceof SimulatedFill) {
       const order = report.order;
-      if (order instanceof EngineOrder && this.#packFill(report, order)) return;
+      if (order instanceof EngineOrder && this.#packFill(report, order as EngineOrder<OrderSlot>))
+        return;
     }
     this.addRow(this.#format.row(report));
   }
@@ -73,7 +74,7 @@ export class FillsBatchPacker {
   }
 
   /** Packs a fill of this engine's venue; false when its fee must come from decimal.js. */
-  #packFill(report: SimulatedFill, order: EngineOrder<unknown>): boolean {
+  #packFill(report: SimulatedFill, order: EngineOrder<OrderSlot>): boolean {
     const feePerUnit = report.feePerUnit;
     if (feePerUnit !== this.#feePerUnit) {
       this.#feePerUnit = feePerUnit;

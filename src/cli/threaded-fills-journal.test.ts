@@ -49,10 +49,9 @@ const fillOf = (
   const order = new EngineOrder(
     sequence,
     { arm, symbol, tsUs: tsUs - 1500, price: 100, decimals },
-    account,
     side,
     steps,
-    null,
+    { account: { id: account } },
     0,
   );
   return new SimulatedFill(order, tsUs, price, feePerUnit, 1.5, (sequence % 7) / 3);

@@ -4,20 +4,19 @@ import type { RejectReport } from '../core/execution-report.js';
 import { Decimal } from '../core/money.js';
 import { SimulatedFill } from '../execution/index.js';
 import { Ledger } from '../ledger/index.js';
-import { EngineOrder } from './engine-order.js';
+import { EngineOrder, type OrderSlot } from './engine-order.js';
 import { FillTexts } from './fill-texts.js';
 
 /** Wide enough for any product of the test's values, exactly. */
 const Exact = Decimal.clone({ precision: 200 });
 
-function order(steps: number, decimals: number): EngineOrder<null> {
+function order(steps: number, decimals: number): EngineOrder<OrderSlot> {
   return new EngineOrder(
     1,
     { arm: 'canary', symbol: 'BTCUSDT', tsUs: 0, price: 100, decimals },
-    'a1',
     'buy',
     steps,
-    null,
+    { account: { id: 'a1' } },
     0,
   );
 }
@@ -31,7 +30,7 @@ function bookedFee(report: SimulatedFill): string {
   const ledger = new Ledger([
     { account: { id: 'a1', capital: new Decimal('1e9') }, arm: 'canary' },
   ]);
-  const engineOrder = report.order as EngineOrder<null>;
+  const engineOrder = report.order as EngineOrder<OrderSlot>;
   ledger.applyFill(report, ledger.account('a1'), engineOrder, report.feePerUnit);
   return ledger.accountSnapshot('a1').fees.toFixed();
 }

@@ -652,7 +652,6 @@ export class TradingEngine {
     const order = new EngineOrder(
       ++runtime.orderSeq,
       decision,
-      slot.account.id,
       steps > 0 ? 'buy' : 'sell',
       Math.abs(steps),
       slot,

@@ -65,10 +65,16 @@ const VENUE_FEE_UNIT = pow10(MONEY_DIGITS - VENUE_FEE_DECIMALS);
 const FEE_UNITS_PER_QUOTE = EXACT_POW10[VENUE_FEE_DECIMALS]!;
 /** Most decimals of a money unit (step × tick) in machine words: 10ⁿ must be an exact float. */
 const MAX_WORD_MONEY_DECIMALS = 22;
-/** A quantity in raw units (10⁻¹⁸): given in steps or raw, else the decimal's. */
-const rawQuantity = (quantity: StepQuantity | bigint | undefined, decimal: Decimal): bigint =>
+/**
+ * A quantity in raw units (10⁻¹⁸): given in steps or raw, else the decimal of `source` (read only
+ * then: an engine order builds its decimal at each read).
+ */
+const rawQuantity = (
+  quantity: StepQuantity | bigint | undefined,
+  source: { readonly quantity: Decimal },
+): bigint =>
   quantity === undefined
-    ? toRaw(decimal, QTY_DIGITS)
+    ? toRaw(source.quantity, QTY_DIGITS)
     : typeof quantity === 'bigint'
       ? quantity
       : BigInt(quantity.steps) * pow10(QTY_DIGITS - quantity.decimals);
@@ -520,7 +526,7 @@ export class Ledger {
         }
       }
       // A product past 2⁵³ (a fee per unit of many places): the exact fee, then its units.
-      const size = rawQuantity(quantity, fill.quantity);
+      const size = rawQuantity(quantity, fill);
       return Number(this.#feeRaw(fill, size, feePerUnit) / VENUE_FEE_UNIT);
     }
     const fee = fill.fee;
@@ -572,7 +578,7 @@ export class Ledger {
       tick = this.#lastPriceDecimals;
       p.priceDecimals[i] = tick;
     }
-    const size = rawQuantity(quantity, fill.quantity);
+    const size = rawQuantity(quantity, fill);
     const held = p.quantity[i]!;
     const heldAvg = p.avgPrice[i]!;
     const next = buy ? held + size : held - size;
@@ -1067,7 +1073,7 @@ export class Ledger {
       }
     }
     this.#sync(i);
-    const size = rawQuantity(quantity, order.quantity);
+    const size = rawQuantity(quantity, order);
     const heldRaw = position.quantity[i]!;
     return size <= (heldRaw < 0n ? -heldRaw : heldRaw);
   }
