@@ -227,7 +227,8 @@ export class PairedOrderMetrics {
    * step starts after the first pair, or a pair enters the rollout alone (a bucket of an earlier
    * step). Until then both scopes have had the same pairs, so one set of sums serves both and
    * each pair is added once, not twice: a replay at a fixed weight, and a rollout's first step,
-   * never part them. Half the analysis' work per order (about 4 % of the bench's replay).
+   * never part them. Adding a pair's observations to the account counts is the costly part: the
+   * bench's replay took a few percent less (README, "Benchmark").
    */
   #stepSharesRollout = true;
   /** Whether any pair was added yet (both scopes are empty until then). */
