@@ -89,6 +89,11 @@ export class EngineOrder<Slot extends OrderSlot> implements Order {
     return this.#decision.price;
   }
 
+  /** The decision the order was sent for (shared with the decision's other orders). */
+  get decision(): OrderDecision {
+    return this.#decision;
+  }
+
   /**
    * `steps × 10^-decimals` as a float: one correctly rounded division of exact integers, so the
    * same float as any correctly rounded reading of the quantity's decimal. Computed when read: a

@@ -18,6 +18,7 @@ import {
 } from '../metrics/index.js';
 import { overridesOf, Router } from '../router/index.js';
 import { DecisionTimer, type DecisionTime } from './decision-timer.js';
+import { engineOrderCodec } from './engine-order-codec.js';
 import { EngineOrder, type OrderDecision } from './engine-order.js';
 import { PendingSteps } from './pending-steps.js';
 import type { EngineConfig } from './replay-config.js';
@@ -217,6 +218,8 @@ export class TradingEngine {
         this.#slotsById.get(accountId)?.paper === true
           ? accountId.slice(PAPER_ID_PREFIX.length)
           : accountId,
+      // No order object kept in flight: 100,000 of them were copied by every young collection.
+      inFlightCodec: engineOrderCodec<AccountSlot>(),
     });
     this.#updateExposure(0);
   }

@@ -32,6 +32,7 @@ export {
   type InjectionDescription,
   type LatencyDescription,
 } from './fill-model-description.js';
+export type { InFlightOrderCodec } from './in-flight-order-codec.js';
 export { LatencySampler } from './latency-sampler.js';
 export { OUTAGE_BLOCK_US, OutageSchedule, type OutageWindow } from './outage-schedule.js';
 export {

@@ -1,4 +1,5 @@
 import { grown } from '../core/grown-array.js';
+import type { InFlightOrderCodec } from './in-flight-order-codec.js';
 import { OrderHeap } from './order-heap.js';
 import { sortedIndices } from './sorted-indices.js';
 
@@ -7,9 +8,17 @@ const RUN_MIN = 32;
 /** More sorted runs than this are folded into the heap (bounds the scan for the earliest). */
 const MAX_RUNS = 16;
 
-/** Orders sorted by (arrival, sequence), consumed from `head` on. */
-interface SortedRun<O> {
-  readonly orders: O[];
+/**
+ * Orders sorted by (arrival, sequence), consumed from `head` on. Without a codec `holders` are the
+ * orders; with one, each order is its holder, its shared object (`shared[sharedIndex[k]]`) and
+ * its two numbers.
+ */
+interface SortedRun {
+  readonly holders: object[];
+  readonly shared: readonly object[];
+  readonly sharedIndex: Int32Array;
+  readonly first: Float64Array;
+  readonly second: Float64Array;
   readonly arrival: Float64Array;
   readonly seq: Float64Array;
   readonly tag: Int32Array;
@@ -26,14 +35,24 @@ interface SortedRun<O> {
  * reading the next slot of four arrays, where a heap of 100,000 sifts through seventeen levels of
  * them, a cache miss or more each. The earliest order is the earliest of the heap's head and the
  * runs' heads (at most {@link MAX_RUNS} runs: more are folded into the heap).
+ *
+ * With an {@link InFlightOrderCodec} the queue keeps no order object of a batch of
+ * {@link RUN_MIN} or more: only what the codec gives, and each order is rebuilt when it is taken
+ * out (the few orders that go into the heap are rebuilt when they go in).
  */
 export class PendingOrders<O> {
+  readonly #codec: InFlightOrderCodec<O> | null;
   readonly #heap = new OrderHeap<O>();
-  #runs: SortedRun<O>[] = [];
+  #runs: SortedRun[] = [];
   // Pushed since the queue was last read, in push (so sequence) order: the first `#newCount` of
   // arrays kept from batch to batch (regrown from empty, 100,000 orders' worth of arrays would be
-  // copied by each scavenge they lived through).
-  readonly #newOrders: (O | undefined)[] = [];
+  // copied by each scavenge they lived through). Holders are the orders themselves without a
+  // codec; the distinct shared objects of the pushes (one per run of equal ones) in `#newShared`.
+  readonly #newHolders: (object | undefined)[] = [];
+  readonly #newShared: object[] = [];
+  #newSharedIndex = new Int32Array(64);
+  #newFirst = new Float64Array(64);
+  #newSecond = new Float64Array(64);
   #newArrival = new Float64Array(64);
   #newSeq = new Float64Array(64);
   #newTag = new Int32Array(64);
@@ -45,6 +64,11 @@ export class PendingOrders<O> {
   #poppedArrivalUs = Number.NaN;
   #poppedSeq = Number.NaN;
   #poppedTag = 0;
+
+  /** @param codec how to keep the orders of a batch without their objects; none: keep them. */
+  constructor(codec: InFlightOrderCodec<O> | null = null) {
+    this.#codec = codec;
+  }
 
   get size(): number {
     return this.#size;
@@ -90,7 +114,18 @@ export class PendingOrders<O> {
   push(order: O, arrivalUs: number, seq: number, tag: number): void {
     const at = this.#newCount;
     if (at === this.#newArrival.length) this.#growNew();
-    this.#newOrders[at] = order;
+    const codec = this.#codec;
+    if (codec === null) this.#newHolders[at] = order as object;
+    else {
+      this.#newHolders[at] = codec.holder(order);
+      const shared = codec.shared(order);
+      const sharedList = this.#newShared;
+      const last = sharedList.length - 1;
+      if (last < 0 || sharedList[last] !== shared) sharedList.push(shared);
+      this.#newSharedIndex[at] = sharedList.length - 1;
+      this.#newFirst[at] = codec.first(order);
+      this.#newSecond[at] = codec.second(order);
+    }
     this.#newArrival[at] = arrivalUs;
     this.#newSeq[at] = seq;
     this.#newTag[at] = tag;
@@ -119,12 +154,12 @@ export class PendingOrders<O> {
     const runs = this.#runs;
     const run = runs[best]!;
     const at = run.head;
-    const order = run.orders[at]!;
+    const order = this.#runOrder(run, at);
     this.#poppedArrivalUs = run.arrival[at]!;
     this.#poppedSeq = run.seq[at]!;
     this.#poppedTag = run.tag[at]!;
     run.head = at + 1;
-    if (run.head === run.orders.length) {
+    if (run.head === run.holders.length) {
       runs[best] = runs[runs.length - 1]!;
       runs.pop();
     }
@@ -161,19 +196,45 @@ export class PendingOrders<O> {
     return best;
   }
 
+  /** The order at `k` of `run`: itself, or rebuilt by the codec. */
+  #runOrder(run: SortedRun, k: number): O {
+    const holder = run.holders[k]!;
+    const codec = this.#codec;
+    if (codec === null) return holder as O;
+    return codec.rebuild(holder, run.shared[run.sharedIndex[k]!]!, run.first[k]!, run.second[k]!);
+  }
+
+  /** The `i`-th push not yet sorted: itself, or rebuilt by the codec. */
+  #newOrder(i: number): O {
+    const holder = this.#newHolders[i]!;
+    const codec = this.#codec;
+    if (codec === null) return holder as O;
+    return codec.rebuild(
+      holder,
+      this.#newShared[this.#newSharedIndex[i]!]!,
+      this.#newFirst[i]!,
+      this.#newSecond[i]!,
+    );
+  }
+
   /** Moves the pushes not yet sorted into the heap (a few) or into a new sorted run. */
   #sortNew(): void {
-    const orders = this.#newOrders;
+    const holders = this.#newHolders;
     const arrival = this.#newArrival;
     const seq = this.#newSeq;
     const tag = this.#newTag;
     const n = this.#newCount;
     if (n < RUN_MIN) {
-      for (let i = 0; i < n; i++) this.#heap.push(orders[i]!, arrival[i]!, seq[i]!, tag[i]!);
+      for (let i = 0; i < n; i++) this.#heap.push(this.#newOrder(i), arrival[i]!, seq[i]!, tag[i]!);
     } else {
       const order = sortedIndices(arrival, n);
-      const run: SortedRun<O> = {
-        orders: new Array<O>(n),
+      const coded = this.#codec !== null;
+      const run: SortedRun = {
+        holders: new Array<object>(n),
+        shared: [...this.#newShared],
+        sharedIndex: new Int32Array(coded ? n : 0),
+        first: new Float64Array(coded ? n : 0),
+        second: new Float64Array(coded ? n : 0),
         arrival: new Float64Array(n),
         seq: new Float64Array(n),
         tag: new Int32Array(n),
@@ -181,21 +242,38 @@ export class PendingOrders<O> {
       };
       for (let k = 0; k < n; k++) {
         const i = order[k]!;
-        run.orders[k] = orders[i]!;
+        run.holders[k] = holders[i]!;
         run.arrival[k] = arrival[i]!;
         run.seq[k] = seq[i]!;
         run.tag[k] = tag[i]!;
       }
+      if (coded) {
+        const sharedIndex = this.#newSharedIndex;
+        const first = this.#newFirst;
+        const second = this.#newSecond;
+        for (let k = 0; k < n; k++) {
+          const i = order[k]!;
+          run.sharedIndex[k] = sharedIndex[i]!;
+          run.first[k] = first[i]!;
+          run.second[k] = second[i]!;
+        }
+      }
       this.#runs.push(run);
       if (this.#runs.length > MAX_RUNS) this.#foldRuns();
     }
-    // The orders live on in the heap or the run; the buffer forgets them.
-    orders.fill(undefined, 0, n);
+    // The orders live on in the heap or the run; the buffers forget them.
+    holders.fill(undefined, 0, n);
+    this.#newShared.length = 0;
     this.#newCount = 0;
   }
 
   #growNew(): void {
     const size = 2 * this.#newArrival.length;
+    if (this.#codec !== null) {
+      this.#newSharedIndex = grown(this.#newSharedIndex, new Int32Array(size));
+      this.#newFirst = grown(this.#newFirst, new Float64Array(size));
+      this.#newSecond = grown(this.#newSecond, new Float64Array(size));
+    }
     this.#newArrival = grown(this.#newArrival, new Float64Array(size));
     this.#newSeq = grown(this.#newSeq, new Float64Array(size));
     this.#newTag = grown(this.#newTag, new Int32Array(size));
@@ -205,8 +283,8 @@ export class PendingOrders<O> {
   #foldRuns(): void {
     const heap = this.#heap;
     for (const run of this.#runs) {
-      for (let k = run.head; k < run.orders.length; k++)
-        heap.push(run.orders[k]!, run.arrival[k]!, run.seq[k]!, run.tag[k]!);
+      for (let k = run.head; k < run.holders.length; k++)
+        heap.push(this.#runOrder(run, k), run.arrival[k]!, run.seq[k]!, run.tag[k]!);
     }
     this.#runs = [];
   }

@@ -22,6 +22,7 @@ import {
 import { faultLevels } from './fault-levels.js';
 import { describeFillModel, type FillModelDescription } from './fill-model-description.js';
 import { LatencySampler } from './latency-sampler.js';
+import type { InFlightOrderCodec } from './in-flight-order-codec.js';
 import { PendingOrders } from './pending-orders.js';
 import { OutageSchedule } from './outage-schedule.js';
 import { SimulatedFill } from './simulated-fill.js';
@@ -54,6 +55,12 @@ export interface SimulatedBrokerOptions<O extends Order = Order> {
    * once per account id, when its first order is accepted.
    */
   readonly offsetAccountOf?: (accountId: string) => string;
+  /**
+   * How to keep orders in flight without their objects (in-flight-order-codec.ts): the orders a
+   * settle or an expiry reports are then rebuilt, equal to the submitted ones but not the same
+   * objects. Kept as objects when omitted.
+   */
+  readonly inFlightCodec?: InFlightOrderCodec<O>;
 }
 
 const ARM_INDEX: Readonly<Record<Arm, number>> = { stable: 0, canary: 1 };
@@ -161,6 +168,7 @@ export class SimulatedBroker<O extends Order = Order> {
   readonly #outages: OutageSchedule | null;
   /** Per symbol, the pending orders of each side: `[buys, sells]`. */
   readonly #queues = new Map<string, readonly [PendingOrders<O>, PendingOrders<O>]>();
+  readonly #inFlightCodec: InFlightOrderCodec<O> | null;
   #pending = 0;
   #seq = 0;
   // Per-event price cache, reset only when something is due: base price per side, then the fill
@@ -189,6 +197,7 @@ export class SimulatedBroker<O extends Order = Order> {
     this.#buyingPower = options.buyingPower ?? null;
     this.#accountSlippageSdBps = config.accountSlippageSdBps ?? 0;
     this.#offsetAccountOf = options.offsetAccountOf ?? ((accountId) => accountId);
+    this.#inFlightCodec = options.inFlightCodec ?? null;
     const maxOffsetBps = this.#accountSlippageSdBps * MAX_ACCOUNT_SLIPPAGE_Z;
     const outages = config.outages ?? null;
     this.#outages = outages === null ? null : new OutageSchedule(outages, seed);
@@ -318,7 +327,10 @@ export class SimulatedBroker<O extends Order = Order> {
     }
     let queues = this.#queues.get(order.symbol);
     if (queues === undefined) {
-      queues = [new PendingOrders<O>(), new PendingOrders<O>()];
+      queues = [
+        new PendingOrders<O>(this.#inFlightCodec),
+        new PendingOrders<O>(this.#inFlightCodec),
+      ];
       this.#queues.set(order.symbol, queues);
     }
     // Drawn (and remembered) when the account's first order is accepted; read again at settling.

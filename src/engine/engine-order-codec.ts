@@ -1,0 +1,37 @@
+import type { InFlightOrderCodec } from '../execution/index.js';
+import { EngineOrder, type OrderDecision, type OrderSlot } from './engine-order.js';
+
+/** What the codec needs of the engine's record of an account: its row, every order's `accountSeq`. */
+export interface RowSlot extends OrderSlot {
+  readonly row: number;
+}
+
+/**
+ * The engine's orders as its broker keeps them in flight (in-flight-order-codec.ts): the slot (the
+ * account's record, as long-lived as the account), the decision (one per target change), the
+ * arm's order sequence number and the signed steps (a buy positive). The rebuilt order has every
+ * field of the one sent; its `accountSeq` is the slot's row, as the engine sends every order (a
+ * push of any other order throws).
+ */
+export function engineOrderCodec<Slot extends RowSlot>(): InFlightOrderCodec<EngineOrder<Slot>> {
+  return {
+    holder: (order) => {
+      if (order.accountSeq !== order.slot.row) {
+        throw new RangeError(`order ${order.orderId}: accountSeq is not its slot's row`);
+      }
+      return order.slot;
+    },
+    shared: (order) => order.decision,
+    first: (order) => order.sequence,
+    second: (order) => (order.side === 'buy' ? order.steps : -order.steps),
+    rebuild: (holder, shared, first, second) =>
+      new EngineOrder(
+        first,
+        shared as OrderDecision,
+        second > 0 ? 'buy' : 'sell',
+        Math.abs(second),
+        holder as Slot,
+        (holder as Slot).row,
+      ),
+  };
+}
