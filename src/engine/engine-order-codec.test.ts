@@ -25,7 +25,8 @@ function quote(tsUs: number, bid: number): QuoteEvent {
 }
 
 describe('engineOrderCodec', () => {
-  const codec = engineOrderCodec<RowSlot>();
+  // Batches from 32 on coded (the engine's default starts at 2,048), so the broker test codes.
+  const codec = engineOrderCodec<RowSlot>(32);
   const rebuilt = (order: EngineOrder<RowSlot>): EngineOrder<RowSlot> =>
     codec.rebuild(
       codec.holder(order),

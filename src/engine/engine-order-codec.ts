@@ -7,14 +7,24 @@ export interface RowSlot extends OrderSlot {
 }
 
 /**
+ * Target changes of fewer accounts keep their orders as objects (the 1,000-account bench replay's:
+ * 900 and 100 orders a batch, which coding made a little slower, `node dist/bench/replay-runs.js
+ * --root DIR`), larger ones are coded (10,000 accounts and up: 9,000 orders a batch).
+ */
+export const ENGINE_CODEC_MIN_BATCH = 2048;
+
+/**
  * The engine's orders as its broker keeps them in flight (in-flight-order-codec.ts): the slot (the
  * account's record, as long-lived as the account), the decision (one per target change), the
  * arm's order sequence number and the signed steps (a buy positive). The rebuilt order has every
  * field of the one sent; its `accountSeq` is the slot's row, as the engine sends every order (a
- * push of any other order throws).
+ * push of any other order throws). Only batches of `minBatch` orders or more are coded.
  */
-export function engineOrderCodec<Slot extends RowSlot>(): InFlightOrderCodec<EngineOrder<Slot>> {
+export function engineOrderCodec<Slot extends RowSlot>(
+  minBatch = ENGINE_CODEC_MIN_BATCH,
+): InFlightOrderCodec<EngineOrder<Slot>> {
   return {
+    minBatch,
     holder: (order) => {
       if (order.accountSeq !== order.slot.row) {
         throw new RangeError(`order ${order.orderId}: accountSeq is not its slot's row`);

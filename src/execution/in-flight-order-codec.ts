@@ -17,6 +17,12 @@
  * and its reader read.
  */
 export interface InFlightOrderCodec<O> {
+  /**
+   * Batches smaller than this (orders pushed between two reads of a queue) keep their objects,
+   * and a larger one is coded from its `minBatch`-th order on (those before it then too): a few
+   * hundred objects cost a collection little to copy, and coding costs a little per order.
+   */
+  readonly minBatch: number;
   /** A long-lived object of the order's (kept by reference while the order is in flight). */
   holder(order: O): object;
   /** What the order shares with the orders submitted with it (kept once per run of equal ones). */

@@ -9,9 +9,9 @@ const RUN_MIN = 32;
 const MAX_RUNS = 16;
 
 /**
- * Orders sorted by (arrival, sequence), consumed from `head` on. Without a codec `holders` are the
- * orders; with one, each order is its holder, its shared object (`shared[sharedIndex[k]]`) and
- * its two numbers.
+ * Orders sorted by (arrival, sequence), consumed from `head` on. Uncoded (`first` empty),
+ * `holders` are the orders; coded, each order is its holder, its shared object
+ * (`shared[sharedIndex[k]]`) and its two numbers.
  */
 interface SortedRun {
   readonly holders: object[];
@@ -36,9 +36,9 @@ interface SortedRun {
  * them, a cache miss or more each. The earliest order is the earliest of the heap's head and the
  * runs' heads (at most {@link MAX_RUNS} runs: more are folded into the heap).
  *
- * With an {@link InFlightOrderCodec} the queue keeps no order object of a batch of
- * {@link RUN_MIN} or more: only what the codec gives, and each order is rebuilt when it is taken
- * out (the few orders that go into the heap are rebuilt when they go in).
+ * With an {@link InFlightOrderCodec}, once the pushes since the last read reach the codec's
+ * `minBatch`, the queue codes them and every later push of the batch as it comes, and keeps no
+ * order object of the batch: each is rebuilt when it is taken out (or when it goes into the heap).
  */
 export class PendingOrders<O> {
   readonly #codec: InFlightOrderCodec<O> | null;
@@ -46,9 +46,10 @@ export class PendingOrders<O> {
   #runs: SortedRun[] = [];
   // Pushed since the queue was last read, in push (so sequence) order: the first `#newCount` of
   // arrays kept from batch to batch (regrown from empty, 100,000 orders' worth of arrays would be
-  // copied by each scavenge they lived through). Holders are the orders themselves without a
-  // codec; the distinct shared objects of the pushes (one per run of equal ones) in `#newShared`.
+  // copied by each scavenge they lived through). The orders, or once `#newCoded` their holders,
+  // the index of each one's shared object in `#newShared`, and their two numbers.
   readonly #newHolders: (object | undefined)[] = [];
+  #newCoded = false;
   readonly #newShared: object[] = [];
   #newSharedIndex = new Int32Array(64);
   #newFirst = new Float64Array(64);
@@ -114,24 +115,47 @@ export class PendingOrders<O> {
   push(order: O, arrivalUs: number, seq: number, tag: number): void {
     const at = this.#newCount;
     if (at === this.#newArrival.length) this.#growNew();
-    const codec = this.#codec;
-    if (codec === null) this.#newHolders[at] = order as object;
-    else {
-      this.#newHolders[at] = codec.holder(order);
-      const shared = codec.shared(order);
-      const sharedList = this.#newShared;
-      const last = sharedList.length - 1;
-      if (last < 0 || sharedList[last] !== shared) sharedList.push(shared);
-      this.#newSharedIndex[at] = sharedList.length - 1;
-      this.#newFirst[at] = codec.first(order);
-      this.#newSecond[at] = codec.second(order);
-    }
+    if (this.#newCoded) this.#code(at, order);
+    else this.#newHolders[at] = order as object;
     this.#newArrival[at] = arrivalUs;
     this.#newSeq[at] = seq;
     this.#newTag[at] = tag;
     this.#newCount = at + 1;
     this.#size++;
     this.#bestKnown = false;
+    if (at + 1 === this.#codec?.minBatch) {
+      for (let i = 0; i <= at; i++) this.#code(i, this.#newHolders[i] as O);
+      this.#newCoded = true;
+    }
+  }
+
+  /** Keeps the `i`-th push as the codec gives it. */
+  #code(i: number, order: O): void {
+    const codec = this.#codec!;
+    this.#newHolders[i] = codec.holder(order);
+    const shared = codec.shared(order);
+    const list = this.#newShared;
+    // Mostly one shared object a batch (the orders of one decision), so the last is checked first.
+    let index = list.length - 1;
+    if (index < 0 || list[index] !== shared) {
+      index = list.indexOf(shared);
+      if (index < 0) index = list.push(shared) - 1;
+    }
+    this.#newSharedIndex[i] = index;
+    this.#newFirst[i] = codec.first(order);
+    this.#newSecond[i] = codec.second(order);
+  }
+
+  /** The `i`-th push since the last read: itself, or rebuilt. */
+  #newOrder(i: number): O {
+    const holder = this.#newHolders[i]!;
+    if (!this.#newCoded) return holder as O;
+    return this.#codec!.rebuild(
+      holder,
+      this.#newShared[this.#newSharedIndex[i]!]!,
+      this.#newFirst[i]!,
+      this.#newSecond[i]!,
+    );
   }
 
   /**
@@ -196,24 +220,15 @@ export class PendingOrders<O> {
     return best;
   }
 
-  /** The order at `k` of `run`: itself, or rebuilt by the codec. */
+  /** The order at `k` of `run`: itself, or rebuilt. */
   #runOrder(run: SortedRun, k: number): O {
     const holder = run.holders[k]!;
-    const codec = this.#codec;
-    if (codec === null) return holder as O;
-    return codec.rebuild(holder, run.shared[run.sharedIndex[k]!]!, run.first[k]!, run.second[k]!);
-  }
-
-  /** The `i`-th push not yet sorted: itself, or rebuilt by the codec. */
-  #newOrder(i: number): O {
-    const holder = this.#newHolders[i]!;
-    const codec = this.#codec;
-    if (codec === null) return holder as O;
-    return codec.rebuild(
+    if (run.first.length === 0) return holder as O;
+    return this.#codec!.rebuild(
       holder,
-      this.#newShared[this.#newSharedIndex[i]!]!,
-      this.#newFirst[i]!,
-      this.#newSecond[i]!,
+      run.shared[run.sharedIndex[k]!]!,
+      run.first[k]!,
+      run.second[k]!,
     );
   }
 
@@ -228,13 +243,13 @@ export class PendingOrders<O> {
       for (let i = 0; i < n; i++) this.#heap.push(this.#newOrder(i), arrival[i]!, seq[i]!, tag[i]!);
     } else {
       const order = sortedIndices(arrival, n);
-      const coded = this.#codec !== null;
+      const coded = this.#newCoded ? n : 0;
       const run: SortedRun = {
         holders: new Array<object>(n),
         shared: [...this.#newShared],
-        sharedIndex: new Int32Array(coded ? n : 0),
-        first: new Float64Array(coded ? n : 0),
-        second: new Float64Array(coded ? n : 0),
+        sharedIndex: new Int32Array(coded),
+        first: new Float64Array(coded),
+        second: new Float64Array(coded),
         arrival: new Float64Array(n),
         seq: new Float64Array(n),
         tag: new Int32Array(n),
@@ -247,7 +262,7 @@ export class PendingOrders<O> {
         run.seq[k] = seq[i]!;
         run.tag[k] = tag[i]!;
       }
-      if (coded) {
+      if (coded > 0) {
         const sharedIndex = this.#newSharedIndex;
         const first = this.#newFirst;
         const second = this.#newSecond;
@@ -264,6 +279,7 @@ export class PendingOrders<O> {
     // The orders live on in the heap or the run; the buffers forget them.
     holders.fill(undefined, 0, n);
     this.#newShared.length = 0;
+    this.#newCoded = false;
     this.#newCount = 0;
   }
 
