@@ -7,9 +7,10 @@ import { benchFeed } from './bench-files.js';
  * best. Parsing on a worker thread as the `replay` command does, or with `--in-thread` on the
  * engine's; `--accounts N` (default 1,000). With `--root DIR` the replay is another build's
  * (`DIR/dist`, e.g. a built `git worktree` of an older commit): run the two in turns, several
- * times, and compare.
+ * times, and compare. `--file CSV` replays another feed (e.g. the bench's Binance trades CSV,
+ * `.bench/BTCUSDT-trades-synthetic-seed1-1000000.csv`, made by `npm run bench`).
  *
- *   npm run build && node dist/bench/replay-runs.js [--root DIR] [--runs N] [--accounts N] [--in-thread]
+ *   npm run build && node dist/bench/replay-runs.js [--root DIR] [--runs N] [--accounts N] [--in-thread] [--file CSV]
  */
 const args = process.argv.slice(2);
 const root = optionValue(args, '--root');
@@ -18,7 +19,7 @@ const accounts = Number(optionValue(args, '--accounts') ?? 1000);
 const parseInWorker = !args.includes('--in-thread');
 const { runReplay, benchReplayConfig } = await buildUnderTest(root);
 
-const file = await benchFeed(1_000_000);
+const file = optionValue(args, '--file') ?? (await benchFeed(1_000_000));
 const times: number[] = [];
 for (let run = 0; run < runs; run++) {
   const started = performance.now();

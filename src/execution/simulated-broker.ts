@@ -56,9 +56,10 @@ export interface SimulatedBrokerOptions<O extends Order = Order> {
    */
   readonly offsetAccountOf?: (accountId: string) => string;
   /**
-   * How to keep orders in flight without their objects (in-flight-order-codec.ts): the orders a
-   * settle or an expiry reports are then rebuilt, equal to the submitted ones but not the same
-   * objects. Kept as objects when omitted.
+   * How to keep large batches of orders in flight without their objects
+   * (in-flight-order-codec.ts): the orders of such a batch that a settle or an expiry reports are
+   * then rebuilt, equal to the submitted ones but not the same objects. Kept as objects when
+   * omitted.
    */
   readonly inFlightCodec?: InFlightOrderCodec<O>;
 }
