@@ -2,27 +2,27 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ExecutionReport } from '../core/execution-report.js';
 import type { QuoteEvent } from '../core/market-event.js';
+import { quoteEvent } from '../../feeds/market-event-factory.js';
 import { DEFAULT_EXECUTION_CONFIG, SimulatedBroker } from '../execution/index.js';
 import { engineOrderCodec, type RowSlot } from './engine-order-codec.js';
 import { EngineOrder, type OrderDecision } from './engine-order.js';
 
-function quote(tsUs: number, bid: number): QuoteEvent {
-  return {
-    type: 'quote',
+/** A one-unit quote of BTCUSDT, bid `bid` and ask one above. */
+const quote = (tsUs: number, bid: number): QuoteEvent =>
+  quoteEvent(
     tsUs,
-    exchangeTsUs: null,
-    exchange: 'binance',
-    symbol: 'BTCUSDT',
-    bidPrice: String(bid),
-    bidPriceNum: bid,
-    bidSize: '1',
-    bidSizeNum: 1,
-    askPrice: String(bid + 1),
-    askPriceNum: bid + 1,
-    askSize: '1',
-    askSizeNum: 1,
-  };
-}
+    null,
+    'binance',
+    'BTCUSDT',
+    String(bid),
+    bid,
+    '1',
+    1,
+    String(bid + 1),
+    bid + 1,
+    '1',
+    1,
+  );
 
 describe('engineOrderCodec', () => {
   // Batches from 32 on coded (the engine's default starts at 2,048), so the broker test codes.
