@@ -7,9 +7,10 @@ export interface RowSlot extends OrderSlot {
 }
 
 /**
- * Target changes of fewer accounts keep their orders as objects (the 1,000-account bench replay's:
- * 900 and 100 orders a batch, which coding made a little slower, `node dist/bench/replay-runs.js
- * --root DIR`), larger ones are coded (10,000 accounts and up: 9,000 orders a batch).
+ * Batches of fewer orders keep them as objects: the 1,000-account bench replay's (900 and 100
+ * orders) cost a collection little, and coding every order saved it nothing (`node
+ * dist/bench/replay-runs.js --root DIR`, the README's benchmark notes). With the bench's 10 %
+ * canary, the stable arm's target changes are coded from about 2,300 accounts on.
  */
 export const ENGINE_CODEC_MIN_BATCH = 2048;
 

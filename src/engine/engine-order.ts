@@ -38,7 +38,8 @@ export interface OrderSlot {
  * from its decision to its fill, long enough to be promoted out of V8's young generation when
  * 100,000 are in flight, so each field is paid for in every collection's copying: with 11 fields
  * the bench's 100,000-account replay took about 2 % longer and its peak RSS was about 25 MiB
- * higher (`node dist/bench/replay-rss-child.js .bench/synthetic-seed1-30000.csv 100000`).
+ * higher (`node dist/bench/replay-rss-child.js .bench/synthetic-seed1-30000.csv 100000`). A
+ * batch of 2,048 orders or more is no longer kept as objects at all (engine-order-codec.ts).
  */
 export class EngineOrder<Slot extends OrderSlot> implements Order {
   readonly side: Side;
