@@ -122,30 +122,36 @@ describe('PendingOrders', () => {
     },
   );
 
-  it("codes a batch of the codec's minBatch or more, and keeps a smaller one as objects", () => {
-    const queue = new PendingOrders<CodedEntry>(ENTRY_CODEC);
-    const batch = (from: number, count: number): CodedEntry[] =>
-      Array.from({ length: count }, (_, i) => ({
-        account: ACCOUNTS[i % ACCOUNTS.length]!,
-        batch: { id: from },
-        arrivalUs: 1000 + ((i * 37) % 101),
-        seq: from + i,
-        tag: i % 3,
-      }));
-    for (const [from, count] of [
-      [0, 40],
-      [100, 39],
-    ] as const) {
-      const pushed = batch(from, count);
-      for (const e of pushed) queue.push(e, e.arrivalUs, e.seq, e.tag);
-      const out: CodedEntry[] = [];
-      for (let e = queue.pop(); e !== undefined; e = queue.pop()) out.push(e);
-      const sorted = [...pushed].sort(byKey);
-      expect(out).toEqual(sorted);
-      const same = out.filter((e, i) => e === sorted[i]).length;
-      expect(same).toBe(count >= ENTRY_CODEC.minBatch ? 0 : count);
-    }
-  });
+  it.each([
+    ['a run', ENTRY_CODEC, 40],
+    ['the heap (a batch too small for a run)', { ...ENTRY_CODEC, minBatch: 4 }, 4],
+  ] as const)(
+    "codes a batch of the codec's minBatch or more, and keeps a smaller one as objects, into %s",
+    (_, codec, size) => {
+      const queue = new PendingOrders<CodedEntry>(codec);
+      const batch = (from: number, count: number): CodedEntry[] =>
+        Array.from({ length: count }, (_, i) => ({
+          account: ACCOUNTS[i % ACCOUNTS.length]!,
+          batch: { id: from },
+          arrivalUs: 1000 + ((i * 37) % 101),
+          seq: from + i,
+          tag: i % 3,
+        }));
+      for (const [from, count] of [
+        [0, size],
+        [100, size - 1],
+      ] as const) {
+        const pushed = batch(from, count);
+        for (const e of pushed) queue.push(e, e.arrivalUs, e.seq, e.tag);
+        const out: CodedEntry[] = [];
+        for (let e = queue.pop(); e !== undefined; e = queue.pop()) out.push(e);
+        const sorted = [...pushed].sort(byKey);
+        expect(out).toEqual(sorted);
+        const same = out.filter((e, i) => e === sorted[i]).length;
+        expect(same).toBe(count >= codec.minBatch ? 0 : count);
+      }
+    },
+  );
 
   it('keeps a batch pushed while it is being read in order', () => {
     const queue = new PendingOrders<Entry>();

@@ -42,14 +42,16 @@ interface SortedRun {
  */
 export class PendingOrders<O> {
   readonly #codec: InFlightOrderCodec<O> | null;
+  /** Pushes since the last read from which on they are coded (+Infinity without a codec). */
+  readonly #minBatch: number;
   readonly #heap = new OrderHeap<O>();
   #runs: SortedRun[] = [];
   // Pushed since the queue was last read, in push (so sequence) order: the first `#newCount` of
   // arrays kept from batch to batch (regrown from empty, 100,000 orders' worth of arrays would be
-  // copied by each scavenge they lived through). The orders, or once `#newCoded` their holders,
-  // the index of each one's shared object in `#newShared`, and their two numbers.
+  // copied by each scavenge they lived through). The orders, or once there are `#minBatch` of
+  // them their holders, the index of each one's shared object in `#newShared`, and their two
+  // numbers.
   readonly #newHolders: (object | undefined)[] = [];
-  #newCoded = false;
   readonly #newShared: object[] = [];
   #newSharedIndex = new Int32Array(64);
   #newFirst = new Float64Array(64);
@@ -69,6 +71,7 @@ export class PendingOrders<O> {
   /** @param codec how to keep the orders of a batch without their objects; none: keep them. */
   constructor(codec: InFlightOrderCodec<O> | null = null) {
     this.#codec = codec;
+    this.#minBatch = codec === null ? Number.POSITIVE_INFINITY : codec.minBatch;
   }
 
   get size(): number {
@@ -115,7 +118,7 @@ export class PendingOrders<O> {
   push(order: O, arrivalUs: number, seq: number, tag: number): void {
     const at = this.#newCount;
     if (at === this.#newArrival.length) this.#growNew();
-    if (this.#newCoded) this.#code(at, order);
+    if (at >= this.#minBatch) this.#code(at, order);
     else this.#newHolders[at] = order as object;
     this.#newArrival[at] = arrivalUs;
     this.#newSeq[at] = seq;
@@ -123,9 +126,8 @@ export class PendingOrders<O> {
     this.#newCount = at + 1;
     this.#size++;
     this.#bestKnown = false;
-    if (at + 1 === this.#codec?.minBatch) {
+    if (at + 1 === this.#minBatch) {
       for (let i = 0; i <= at; i++) this.#code(i, this.#newHolders[i] as O);
-      this.#newCoded = true;
     }
   }
 
@@ -149,7 +151,7 @@ export class PendingOrders<O> {
   /** The `i`-th push since the last read: itself, or rebuilt. */
   #newOrder(i: number): O {
     const holder = this.#newHolders[i]!;
-    if (!this.#newCoded) return holder as O;
+    if (this.#newCount < this.#minBatch) return holder as O;
     return this.#codec!.rebuild(
       holder,
       this.#newShared[this.#newSharedIndex[i]!]!,
@@ -243,7 +245,7 @@ export class PendingOrders<O> {
       for (let i = 0; i < n; i++) this.#heap.push(this.#newOrder(i), arrival[i]!, seq[i]!, tag[i]!);
     } else {
       const order = sortedIndices(arrival, n);
-      const coded = this.#newCoded ? n : 0;
+      const coded = n >= this.#minBatch ? n : 0;
       const run: SortedRun = {
         holders: new Array<object>(n),
         shared: [...this.#newShared],
@@ -279,7 +281,6 @@ export class PendingOrders<O> {
     // The orders live on in the heap or the run; the buffers forget them.
     holders.fill(undefined, 0, n);
     this.#newShared.length = 0;
-    this.#newCoded = false;
     this.#newCount = 0;
   }
 
