@@ -37,6 +37,8 @@ import { benchReplayConfig } from './bench-replay-config.js';
  *   with `--quick`) 16 replays of the 1M-event feed. The sweeps' workers are kept from one sweep
  *   to the next, as a program sweeping again keeps them, and the best pairs are of kept workers;
  *   the first pair, with none kept (as a `sweep` command's fresh process), is printed beside.
+ *   Their runs draw no report.html, as a sweep's by default; the short grid is also swept with
+ *   every run's report.html (`sweep --html`), printed beside.
  * Each timing is the best of `--runs` runs (default 5): the machine is shared, the minimum is the
  * least disturbed measurement. Five, not three: a process's first replay runs before the compiler
  * has optimized the hot path (about 1.5× the time), and the next ones still get faster until
@@ -198,11 +200,13 @@ const SWEEP_GRID_LONG = loadSweepGrid(join('bench', 'sweep-grid-long.json'), GRI
  * `rounds` times; the best of each. The sweeps' workers are kept between sweeps (`runInWorkers`),
  * so the first pair is also measured with none kept (each sweep's workers started cold and
  * parsing their feed, as in a `sweep` command's fresh process) and printed beside the best.
+ * `html`: each run draws its report.html too (`sweep --html`).
  */
 async function sweepFigures(
   label: string,
   grid: SweepGrid,
   rounds: number,
+  html = false,
 ): Promise<{
   sequentialMs: number;
   parallelMs: number;
@@ -222,7 +226,7 @@ async function sweepFigures(
       const out = mkdtempSync(join(BENCH_DIR, 'sweep-'));
       const started = performance.now();
       try {
-        const { rows } = await runSweep(grid, { outDir: out, workers: count });
+        const { rows } = await runSweep(grid, { outDir: out, workers: count, html });
         if (rows.some((row) => row.exitCode !== 0)) throw new Error('a sweep run failed');
       } finally {
         rmSync(out, { recursive: true, force: true });
@@ -299,6 +303,8 @@ const scale = manyAccounts(
 );
 process.stderr.write('sweep of 16 replays, one worker, then every core, in turns…\n');
 const sweep = await sweepFigures('sweep of 16', SWEEP_GRID, runs);
+// The same with every run's report.html (`sweep --html`; a sweep draws none by default).
+const sweepHtml = await sweepFigures('sweep of 16 --html', SWEEP_GRID, 3, true);
 // Three pairs (about two minutes): the first with no worker kept, then the best of two with kept
 // workers (one pair gave 0.61x in one session's run and 0.79x in the next, the same code, so one
 // was not enough on the shared machine); skipped with --quick.
@@ -346,9 +352,10 @@ const lines = [
   `100,000 accounts              ${fmt(scale.many.ms)} ms   ${fmt(scale.many.fills)} fills on ${fmt(MANY_ACCOUNTS_EVENTS)} events, peak RSS ${fmt(scale.many.maxRssKb / 1024, 1)} MiB`,
   `  marginal cost per fill       ${fmt(manyPerFillUs, 1)} µs, ${fmt(perFillRatio, 2)}x the 1,000-account run's   (target ≤ 1.5x)   ${perFillRatio <= 1.5 ? 'OK' : 'MISSED'}`,
   `  the same, with the accounts  ${fmt(manyPerFillWithAccountsUs, 1)} µs   (against 10 accounts: also counts opening and reporting the 100,000 accounts, about ${fmt(scale.short.ms - (scale.short.fills * manyPerFillUs) / 1000)} ms)`,
-  `sweep of 16, 1 worker         ${fmt(sweep.sequentialMs)} ms   (bench/sweep-grid-16.json: a bundled sample, about 70 ms a run once a worker is warm; workers kept from the sweep before)`,
+  `sweep of 16, 1 worker         ${fmt(sweep.sequentialMs)} ms   (bench/sweep-grid-16.json: a bundled sample, about 40 ms a run once a worker is warm, no report.html as a sweep draws none by default; workers kept from the sweep before)`,
   `sweep of 16, ${sweep.workers} workers        ${fmt(sweep.parallelMs)} ms   ${fmt(sweep.parallelMs / sweep.sequentialMs, 2)}x of one after another   (target ≤ 0.6x)   ${sweep.parallelMs / sweep.sequentialMs <= 0.6 ? 'OK' : 'MISSED'}`,
   `  cold workers                ${fmt(sweep.coldSequentialMs)} and ${fmt(sweep.coldParallelMs)} ms   ${fmt(sweep.coldParallelMs / sweep.coldSequentialMs, 2)}x   (the first pair, no worker kept: as a \`sweep\` command's process)`,
+  `  with report.html (--html)   ${fmt(sweepHtml.sequentialMs)} and ${fmt(sweepHtml.parallelMs)} ms   ${fmt(sweepHtml.parallelMs / sweepHtml.sequentialMs, 2)}x   (every run's six charts too; best of two kept pairs)`,
   ...(sweepLong === null
     ? []
     : [

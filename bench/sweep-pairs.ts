@@ -10,15 +10,16 @@ import { optionValue } from './build-under-test.js';
  * A sweep grid on one worker and on every core, in turns, `--rounds` times (default 3) in one
  * process, as `npm run bench` times its sweeps: the first pair with no worker kept (as a `sweep`
  * command's fresh process), the next ones with the workers kept from the sweep before. Prints each
- * sweep's time and the ratio of each pair. For a grid the bench does not run (say, its short grid
- * with `"--no-html": true`).
+ * sweep's time and the ratio of each pair. For a grid the bench does not run; `--html` draws every
+ * run's report.html too (`sweep --html`), as a sweep does not by default.
  *
- *   npm run build && node dist/bench/sweep-pairs.js GRID.json [--rounds N]
+ *   npm run build && node dist/bench/sweep-pairs.js GRID.json [--rounds N] [--html]
  */
 const args = process.argv.slice(2);
 const gridFile = args[0];
-if (gridFile === undefined) throw new Error('usage: sweep-pairs <grid.json> [--rounds N]');
+if (gridFile === undefined) throw new Error('usage: sweep-pairs <grid.json> [--rounds N] [--html]');
 const rounds = Number(optionValue(args, '--rounds') ?? 3);
+const html = args.includes('--html');
 // The grid's own option names (each run's replay still refuses one it does not know).
 const raw = JSON.parse(readFileSync(gridFile, 'utf8')) as {
   options?: Record<string, unknown>;
@@ -36,7 +37,7 @@ for (let round = 0; round < rounds; round++) {
     const out = join(mkdtempSync(join(tmpdir(), 'sweep-pairs-')), 'out');
     const started = performance.now();
     try {
-      const { rows } = await runSweep(grid, { outDir: out, workers: count });
+      const { rows } = await runSweep(grid, { outDir: out, workers: count, html });
       if (rows.some((row) => row.exitCode !== 0)) throw new Error('a sweep run failed');
     } finally {
       rmSync(join(out, '..'), { recursive: true, force: true });

@@ -24,7 +24,7 @@ describe('strategy-canary sweep', () => {
       options: { '--plan': 'aggressive', '--accounts': '200' },
       grid: { '--salt': ['a', 'b'], '--inject': [null, 'canary:slippage=+5bp'] },
     });
-    const result = await cli(['sweep', grid, '--out', out, '--workers', '2']);
+    const result = await cli(['sweep', grid, '--out', out, '--workers', '2', '--html']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const rows = summary(out).runs;
@@ -71,7 +71,8 @@ describe('strategy-canary sweep', () => {
     // The summaries are the grid's, not the run's: one worker gives them byte for byte; the wall
     // clock is in timings.json only.
     const again = join(tempDir('sc-sweep-again-'), 'sweep');
-    expect((await cli(['sweep', grid, '--out', again, '--workers', '1'])).code).toBe(0);
+    const once = await cli(['sweep', grid, '--out', again, '--workers', '1']);
+    expect(once.code).toBe(0);
     for (const file of ['summary.json', 'summary.csv', 'summary.md']) {
       expect(readFileSync(join(again, file), 'utf8'), file).toBe(
         readFileSync(join(out, file), 'utf8'),
@@ -87,6 +88,16 @@ describe('strategy-canary sweep', () => {
         );
       }
     }
+    // report.html: every run's with --html; without it none, and the command says how to draw one.
+    for (const run of ['001', '002', '003', '004']) {
+      expect(existsSync(join(out, 'runs', run, 'report.html')), run).toBe(true);
+      expect(existsSync(join(again, 'runs', run, 'report.html')), run).toBe(false);
+    }
+    expect(result.stdout).not.toContain('report.html of a run');
+    const hint = `report.html of a run: strategy-canary report ${join(again, 'runs', '001')}`;
+    expect(once.stdout).toContain(hint);
+    expect((await cli(['report', join(again, 'runs', '001')])).code).toBe(0);
+    expect(readFileSync(join(again, 'runs', '001', 'report.html'), 'utf8')).toContain('<svg');
     const timings = JSON.parse(readFileSync(join(out, 'timings.json'), 'utf8')) as {
       runs: { run: number; wallMs: number }[];
     };
@@ -107,7 +118,7 @@ describe('strategy-canary sweep', () => {
     expect(result.stderr).toMatch(/1 of 2 runs failed .*\[E_SWEEP_RUN\]/u);
     const rows = summary(out).runs;
     expect(rows[0]!.exitCode).toBe(0);
-    // The grid's `"--no-html": true` is replay's flag: the run's directory has no report.html.
+    // The grid's `"--no-html": true` is replay's flag (a sweep's runs draw none anyway).
     expect(existsSync(join(out, 'runs', '001', 'report.md'))).toBe(true);
     expect(existsSync(join(out, 'runs', '001', 'report.html'))).toBe(false);
     expect(rows[1]).toMatchObject({ exitCode: 2, outcome: null });

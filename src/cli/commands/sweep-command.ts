@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { CanaryError, OutputError, UsageError } from '../../core/errors.js';
 import type { CliIo } from '../cli-io.js';
@@ -16,6 +16,7 @@ interface SweepCliOptions {
   readonly out?: string;
   readonly workers?: string;
   readonly progress: boolean;
+  readonly html?: boolean;
   readonly nats?: string;
   readonly idleTimeout?: string;
   readonly sweepId?: string;
@@ -38,6 +39,10 @@ export function sweepCommand(io: CliIo): Command {
     )
     .option('--out <dir>', 'where the runs and summaries go: a new or empty directory (required)')
     .option('--workers <n>', "replays at once (default: the machine's cores)")
+    .option(
+      '--html',
+      "also draw each run's report.html (its charts are about 40 % of a short run; without it, `strategy-canary report DIR/runs/NNN` draws one later)",
+    )
     .option('--no-progress', 'no progress bar')
     .option(
       '--nats <url>',
@@ -93,12 +98,14 @@ export function sweepCommand(io: CliIo): Command {
             ? await runSweep(grid, {
                 outDir: o.out,
                 workers,
+                html: o.html === true,
                 onRunDone: (done) => bar.update(done),
               })
             : await runSweepOverNats(grid, {
                 natsUrl: o.nats,
                 sweepId,
                 outDir: o.out,
+                html: o.html === true,
                 onRunDone: (done) => bar.update(done),
                 ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
                 onIdle: (idleMs) =>
@@ -118,6 +125,12 @@ export function sweepCommand(io: CliIo): Command {
       io.stdout.write(
         `\n${result.rows.length} runs; summary: ${result.files.md}, ${result.files.csv}, ${result.files.json}\n`,
       );
+      const drawn = result.rows.find((row) => row.exitCode === 0);
+      if (o.html !== true && drawn !== undefined) {
+        io.stdout.write(
+          `report.html of a run: strategy-canary report ${join(o.out, drawn.reportDir)} (sweep --html draws every run's)\n`,
+        );
+      }
       const failed = result.rows.filter((row) => row.exitCode !== 0).length;
       if (failed > 0) {
         throw new CanaryError(

@@ -10,7 +10,7 @@ import {
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { CliIo } from '../cli-io.js';
 import { sweepRunDir, writeSweepOutputs, type SweepResult } from './run-sweep.js';
-import { expandSweepGrid, type SweepGrid } from './sweep-grid.js';
+import { expandSweepGrid, sweepRunArgv, type SweepGrid } from './sweep-grid.js';
 import { readSweepRunResult, type SweepJob, type SweepRunResult } from './sweep-run-result.js';
 import { CanaryError } from '../../core/errors.js';
 
@@ -94,6 +94,8 @@ export async function runSweepOverNats(
     readonly sweepId: string;
     readonly outDir: string;
     readonly onRunDone?: (done: number, total: number) => void;
+    /** Draw every run's report.html too (the `sweep --html` flag; default false). */
+    readonly html?: boolean;
     /** Give up when no result has come for this long, ms (default: wait as long as it takes). */
     readonly idleTimeoutMs?: number;
     /** Told once when no result has come for {@link IDLE_NOTE_MS} (no worker running?). */
@@ -117,7 +119,7 @@ export async function runSweepOverNats(
       const job: QueuedSweepJob = {
         sweepId: options.sweepId,
         index: run.index,
-        argv: run.argv,
+        argv: sweepRunArgv(run, options.html === true),
         runDir: sweepRunDir(run.index, runs.length),
       };
       await js.publish(JOBS_SUBJECT, JSON.stringify(job), {

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expandSweepGrid, type SweepGrid } from './sweep-grid.js';
+import { expandSweepGrid, sweepRunArgv, type SweepGrid } from './sweep-grid.js';
 import type { SweepJob, SweepRunResult } from './sweep-run-result.js';
 import {
   renderSummaryCsv,
@@ -19,6 +19,8 @@ export interface SweepOptions {
   readonly workers: number;
   /** Called as each run finishes (in any order), with how many are done. */
   readonly onRunDone?: (done: number, total: number) => void;
+  /** Draw every run's report.html too (the `sweep --html` flag; default false: sweepRunArgv). */
+  readonly html?: boolean;
 }
 
 /** A sweep's rows and the files it wrote. */
@@ -39,7 +41,7 @@ const WORKER = new URL(
 
 /**
  * Runs every replay of `grid` over worker threads (docs/sweep.md): each writes its reports as
- * `replay --out` does into `outDir/runs/NNN`, and the summary (one row per run) is written as
+ * `replay --out` does into `outDir/runs/NNN` (without report.html unless `html`), and the summary (one row per run) is written as
  * `summary.json`, `summary.csv` and `summary.md` (deterministic), the wall-clock times as
  * `timings.json`. A replay that fails (bad input) is a row with
  * its error; the others go on. Each run's report.json is the one the same `replay` command line
@@ -50,7 +52,7 @@ export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<
   mkdirSync(join(options.outDir, 'runs'), { recursive: true });
   const jobs: SweepJob[] = runs.map((run) => ({
     index: run.index,
-    argv: run.argv,
+    argv: sweepRunArgv(run, options.html === true),
     outDir: join(options.outDir, sweepRunDir(run.index, runs.length)),
   }));
   let done = 0;

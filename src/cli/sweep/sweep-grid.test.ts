@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandSweepGrid, MAX_SWEEP_RUNS, parseSweepGrid } from './sweep-grid.js';
+import { expandSweepGrid, MAX_SWEEP_RUNS, parseSweepGrid, sweepRunArgv } from './sweep-grid.js';
 
 const REPLAY_OPTIONS = new Set([
   '--salt',
@@ -8,6 +8,7 @@ const REPLAY_OPTIONS = new Set([
   '--trades-only',
   '--out',
   '--canary',
+  '--no-html',
 ]);
 const parse = (json: unknown) => parseSweepGrid(json, 'grid.json', REPLAY_OPTIONS);
 
@@ -80,5 +81,17 @@ describe('sweep grids', () => {
     } catch (error) {
       expect((error as { code: string }).code).toBe('E_SWEEP_GRID');
     }
+  });
+});
+
+describe('sweepRunArgv', () => {
+  it('adds --no-html to each run unless the sweep draws report.html or the grid says so', () => {
+    const [plain, own] = expandSweepGrid(
+      parse({ feeds: ['a.csv'], grid: { '--no-html': [null, true] } }),
+    );
+    expect(sweepRunArgv(plain!, false)).toEqual(['replay', 'a.csv', '--no-html']);
+    expect(sweepRunArgv(plain!, true)).toEqual(['replay', 'a.csv']);
+    expect(sweepRunArgv(own!, false)).toEqual(['replay', 'a.csv', '--no-html']);
+    expect(sweepRunArgv(own!, true)).toEqual(['replay', 'a.csv', '--no-html']);
   });
 });

@@ -122,6 +122,16 @@ export function expandSweepGrid(grid: SweepGrid): SweepRun[] {
   }));
 }
 
+/**
+ * A run's `replay` arguments as the sweep runs them: with `--no-html` added unless `html` (the
+ * sweep's `--html`) or the grid says it already. A sweep's runs draw no report.html by default:
+ * its six charts were about 40 % of a short replay's time in a sweep, and `strategy-canary report
+ * DIR/runs/NNN` draws the same file from the run's report.json when it is wanted (docs/sweep.md).
+ */
+export function sweepRunArgv(run: SweepRun, html: boolean): readonly string[] {
+  return html || run.argv.includes('--no-html') ? run.argv : [...run.argv, '--no-html'];
+}
+
 function argumentsOf(options: Readonly<Record<string, OptionValue>>): string[] {
   return Object.entries(options).flatMap(([name, value]) => {
     if (value === null) return [];
