@@ -41,11 +41,11 @@ const WORKER = new URL(
 
 /**
  * Runs every replay of `grid` over worker threads (docs/sweep.md): each writes its reports as
- * `replay --out` does into `outDir/runs/NNN` (without report.html unless `html`), and the summary (one row per run) is written as
- * `summary.json`, `summary.csv` and `summary.md` (deterministic), the wall-clock times as
- * `timings.json`. A replay that fails (bad input) is a row with
- * its error; the others go on. Each run's report.json is the one the same `replay` command line
- * writes, byte for byte: the sweep only runs them side by side.
+ * `replay --out` does into `outDir/runs/NNN` (without report.html unless `html`), and the summary
+ * (one row per run) is written as `summary.json`, `summary.csv` and `summary.md`
+ * (deterministic), the wall-clock times as `timings.json`. A replay that fails (bad input) is a
+ * row with its error; the others go on. Each run's report.json is the one the same `replay`
+ * command line writes, byte for byte: the sweep only runs them side by side.
  */
 export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<SweepResult> {
   const runs = expandSweepGrid(grid);
