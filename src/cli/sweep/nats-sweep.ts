@@ -119,7 +119,7 @@ export async function runSweepOverNats(
       const job: QueuedSweepJob = {
         sweepId: options.sweepId,
         index: run.index,
-        argv: sweepRunArgv(run, options.html === true),
+        argv: sweepRunArgv(grid, run, options.html === true),
         runDir: sweepRunDir(run.index, runs.length),
       };
       await js.publish(JOBS_SUBJECT, JSON.stringify(job), {

@@ -52,7 +52,7 @@ export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<
   mkdirSync(join(options.outDir, 'runs'), { recursive: true });
   const jobs: SweepJob[] = runs.map((run) => ({
     index: run.index,
-    argv: sweepRunArgv(run, options.html === true),
+    argv: sweepRunArgv(grid, run, options.html === true),
     outDir: join(options.outDir, sweepRunDir(run.index, runs.length)),
   }));
   let done = 0;

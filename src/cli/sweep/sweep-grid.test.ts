@@ -86,12 +86,21 @@ describe('sweep grids', () => {
 
 describe('sweepRunArgv', () => {
   it('adds --no-html to each run unless the sweep draws report.html or the grid says so', () => {
-    const [plain, own] = expandSweepGrid(
-      parse({ feeds: ['a.csv'], grid: { '--no-html': [null, true] } }),
-    );
-    expect(sweepRunArgv(plain!, false)).toEqual(['replay', 'a.csv', '--no-html']);
-    expect(sweepRunArgv(plain!, true)).toEqual(['replay', 'a.csv']);
-    expect(sweepRunArgv(own!, false)).toEqual(['replay', 'a.csv', '--no-html']);
-    expect(sweepRunArgv(own!, true)).toEqual(['replay', 'a.csv', '--no-html']);
+    const grid = parse({ feeds: ['a.csv'], grid: { '--no-html': [null, true] } });
+    const [plain, own] = expandSweepGrid(grid);
+    expect(sweepRunArgv(grid, plain!, false)).toEqual(['replay', 'a.csv', '--no-html']);
+    expect(sweepRunArgv(grid, plain!, true)).toEqual(['replay', 'a.csv']);
+    expect(sweepRunArgv(grid, own!, false)).toEqual(['replay', 'a.csv', '--no-html']);
+    expect(sweepRunArgv(grid, own!, true)).toEqual(['replay', 'a.csv', '--no-html']);
+    // Another option's value that reads "--no-html" is not the flag.
+    const salted = parse({ feeds: ['a.csv'], options: { '--salt': '--no-html' } });
+    const [run] = expandSweepGrid(salted);
+    expect(sweepRunArgv(salted, run!, false)).toEqual([
+      'replay',
+      'a.csv',
+      '--salt',
+      '--no-html',
+      '--no-html',
+    ]);
   });
 });

@@ -128,8 +128,11 @@ export function expandSweepGrid(grid: SweepGrid): SweepRun[] {
  * its six charts were about 40 % of a short replay's time in a sweep, and `strategy-canary report
  * DIR/runs/NNN` draws the same file from the run's report.json when it is wanted (docs/sweep.md).
  */
-export function sweepRunArgv(run: SweepRun, html: boolean): readonly string[] {
-  return html || run.argv.includes('--no-html') ? run.argv : [...run.argv, '--no-html'];
+export function sweepRunArgv(grid: SweepGrid, run: SweepRun, html: boolean): readonly string[] {
+  // The grid's own flag, read from its options and the run's axes (not from the arguments, where
+  // another option's value could read the same).
+  const own = (grid.options['--no-html'] ?? run.parameters['--no-html'] ?? null) !== null;
+  return html || own ? run.argv : [...run.argv, '--no-html'];
 }
 
 function argumentsOf(options: Readonly<Record<string, OptionValue>>): string[] {
