@@ -151,6 +151,24 @@ describe('fixed point', () => {
       ),
       { numRuns: 1000 },
     );
+    // Whole numbers, also past 2⁵³ where a float cannot hold them: the nearest float, as the
+    // decimal text gives it.
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }),
+        fc.constantFrom(QTY_DIGITS, PRICE_DIGITS, MONEY_DIGITS),
+        (whole, digits) => {
+          const raw = whole * 10n ** BigInt(digits);
+          expect(rawToFloat(raw, digits)).toBe(Number(whole.toString()) + 0);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(rawToFloat(10n ** 46n, MONEY_DIGITS)).toBe(10_000);
+    expect(rawToFloat(1_234_567n * 10n ** 40n, MONEY_DIGITS)).toBe(12_345.67);
+    expect(rawToFloat(-(2n ** 53n - 1n) * 10n ** 34n, MONEY_DIGITS)).toBe(-(2 ** 53 - 1) / 1e8);
+    expect(rawToFloat(2n ** 53n * 10n ** 34n, MONEY_DIGITS)).toBe(Number(`${2n ** 53n}e-8`));
+    expect(rawToFloat(-(2n ** 53n + 1n) * 10n ** 18n, QTY_DIGITS)).toBe(-(2 ** 53));
   });
 
   it('writes raw values as the decimal strings decimal.js writes, and rounds them as it does', () => {
@@ -181,5 +199,12 @@ describe('fixed point', () => {
     expect(roundSignificant(125n, 2)).toBe(120n);
     expect(roundSignificant(135n, 2)).toBe(140n);
     expect(roundSignificant(-1251n, 2)).toBe(-1300n);
+    // Past the significant digits: a remainder of one unit, a remainder past half, none at all,
+    // and past the table of powers of ten.
+    expect(roundSignificant(10n ** 41n + 1n, 40)).toBe(10n ** 41n);
+    expect(roundSignificant(-(10n ** 41n + 60n), 40)).toBe(-(10n ** 41n + 100n));
+    expect(roundSignificant(12n * 10n ** 50n, 40)).toBe(12n * 10n ** 50n);
+    expect(roundSignificant(10n ** 90n + 5n * 10n ** 50n, 40)).toBe(10n ** 90n); // a tie, to even
+    expect(roundSignificant(10n ** 90n + 15n * 10n ** 50n, 40)).toBe(10n ** 90n + 2n * 10n ** 51n);
   });
 });

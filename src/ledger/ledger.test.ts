@@ -401,6 +401,22 @@ describe('Ledger: arms', () => {
     expect(caught).toBeInstanceOf(CanaryError);
     expect((caught as CanaryError).code).toBe('E_ACCOUNTS_FILE');
   });
+
+  it('finds an account opened again under its id, not its closed row', () => {
+    // A shadow step's paper accounts close and open again under the same ids. Looked up in order,
+    // the row after the last one found is tried first: here it is the closed one.
+    const ledger = ledgerOf(['a1', '1000', 'stable'], ['p1', '200', 'canary']);
+    ledger.removeAccount('p1');
+    ledger.addAccount({ id: 'p1', capital: new Decimal('300') }, 'canary');
+    expect(moneyToString(ledger.accountSnapshot('a1').capital)).toBe('1000');
+    expect(moneyToString(ledger.accountSnapshot('p1').capital)).toBe('300');
+    expect(ledger.accountBooks('p1').capital).toBe(300n * 10n ** 42n);
+    // In order and out of order, every lookup gives the account's own books.
+    for (const id of ['p1', 'a1', 'a1', 'p1', 'a1']) {
+      expect(moneyToString(ledger.accountSnapshot(id).capital)).toBe(id === 'a1' ? '1000' : '300');
+    }
+    expect(() => ledger.accountSnapshot('zz')).toThrow(/unknown account "zz"/);
+  });
 });
 
 describe('Ledger: sizing view and buying power', () => {
