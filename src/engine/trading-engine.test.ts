@@ -463,6 +463,50 @@ describe('TradingEngine: moving accounts between arms', () => {
     expect(engine.activity('stable').ordersBelowMinNotional).toBe(1);
   });
 
+  it('moves a leaving account with the dust the venue refuses to close, and tries again next time', () => {
+    // 0.30000014 × 16.666658888892517 is 5 in floats (the engine sends the close) and
+    // 4.9999999999999995… exactly (the venue refuses it as below its 5 USDT minimum).
+    const held = 0.30000014;
+    const dustPrice = '16.666658888892517';
+    const cfg = config({ accounts: [{ id: 'a1', capital: new Decimal('1000') }], weightBps: 0 });
+    const buyOnce: Strategy = {
+      id: 'buy-once@1',
+      onMarketEvent: (event) =>
+        event.tsUs === 1_000_000 ? { symbol: SYMBOL, exposure: 0.01, reason: 'scripted' } : null,
+      targetQuantity: () => held,
+    };
+    const engine = new TradingEngine(cfg, { stable: buyOnce, canary: idle });
+    engine.positionsPolicy = 'flatten';
+    const reports: ExecutionReport[] = [];
+    engine.executions$.subscribe((r) => reports.push(r));
+    const completions: number[] = [];
+    engine.transitionComplete$.subscribe((t) => completions.push(t));
+    engine.process(trade(1_000_000, '20'));
+    engine.process(trade(1_010_000, '20'));
+    engine.process(trade(1_020_000, dustPrice));
+    expect(reports.map((r) => r.type)).toEqual(['fill']);
+    const position = (): string =>
+      engine.ledger.accountSnapshot('a1').positions[0]!.quantity.toFixed();
+
+    expect(engine.setWeightBps(10_000)).toBe(1);
+    const refused = reports.slice(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ type: 'reject', reason: 'MIN_NOTIONAL', side: 'sell' });
+    expect(engine.transitionInProgress).toBe(false);
+    expect(completions).toEqual([1_020_000]);
+    expect(engine.accountsOn('canary').map((a) => a.id)).toEqual(['a1']);
+    expect(position()).toBe('0.30000014'); // moved as it is
+
+    // The dust was the move's: leaving again, the account tries to close once more.
+    engine.process(trade(1_030_000, dustPrice));
+    expect(engine.setWeightBps(0)).toBe(1);
+    expect(reports.slice(2).map((r) => (r.type === 'reject' ? r.reason : r.type))).toEqual([
+      'MIN_NOTIONAL',
+    ]);
+    expect(engine.accountsOn('stable').map((a) => a.id)).toEqual(['a1']);
+    expect(position()).toBe('0.30000014');
+  });
+
   it('records the weight in effect after each transition: 0 after rollback, 100 % after promotion', () => {
     const events = tape(300);
     const weights = (engine: TradingEngine): number[] =>

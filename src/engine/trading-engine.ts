@@ -51,8 +51,11 @@ interface AccountSlot {
   retiring: boolean;
   /** The account's row in the engine's {@link PendingSteps}. */
   readonly row: number;
-  /** Symbols whose closing order the venue refused as below its minimum: dust, moves as it is. */
-  readonly dust: Set<string>;
+  /**
+   * Symbols whose closing order the venue refused as below its minimum: dust, moves as it is.
+   * Null while there is none, as almost always: no set for each of 100,000 accounts.
+   */
+  dust: Set<string> | null;
 }
 
 /** Per-arm runtime: its strategy, its accounts, its current targets and what it has done. */
@@ -438,7 +441,7 @@ export class TradingEngine {
       leaving: false,
       retiring: false,
       row: this.#pending.newRow(),
-      dust: new Set(),
+      dust: null,
     };
     this.#slotsById.set(account.id, slot);
     this.#arms[arm].slots.add(slot);
@@ -494,7 +497,7 @@ export class TradingEngine {
     const runtime = this.#arms[slot.arm];
     for (const position of slot.ledger.accountSnapshot(slot.account.id).positions) {
       const symbol = position.symbol;
-      if (this.#pending.get(slot.row, symbol) !== 0 || slot.dust.has(symbol)) continue;
+      if (this.#pending.get(slot.row, symbol) !== 0 || slot.dust?.has(symbol) === true) continue;
       const held = decimalToFloat(position.quantity);
       if (Math.abs(held) * this.#decisionPrice(symbol) < this.#minNotionalNum) continue;
       this.#sendOrder(runtime, slot, symbol, 0, held, nowUs, true);
@@ -509,7 +512,7 @@ export class TradingEngine {
       slot.leaving = false;
       this.#leavingCount--;
     }
-    slot.dust.clear();
+    slot.dust = null;
     this.#emitEquity(nowUs, true);
     from.slots.delete(slot);
     to.slots.add(slot);
@@ -533,7 +536,7 @@ export class TradingEngine {
   #isFlat(slot: AccountSlot): boolean {
     if (this.#pending.any(slot.row)) return false;
     for (const position of slot.ledger.accountSnapshot(slot.account.id).positions) {
-      if (slot.dust.has(position.symbol)) continue;
+      if (slot.dust?.has(position.symbol) === true) continue;
       const price = this.#decisionPrice(position.symbol);
       const notional = Math.abs(decimalToFloat(position.quantity)) * (price > 0 ? price : 0);
       if (notional >= this.#minNotionalNum) return false;
@@ -680,7 +683,9 @@ export class TradingEngine {
         report instanceof SimulatedFill ? report.feePerUnit : undefined,
       );
       this.#sampledBeforeFlow = false;
-    } else if (slot.leaving && report.reason === 'MIN_NOTIONAL') slot.dust.add(report.symbol);
+    } else if (slot.leaving && report.reason === 'MIN_NOTIONAL') {
+      (slot.dust ??= new Set()).add(report.symbol);
+    }
     this.executions$.next(report);
     this.metricsInput$.next(report);
     if (slot.leaving) {
