@@ -2,7 +2,7 @@ import type { Arm } from '../src/core/arm.js';
 import type { accountResults as AccountResults } from '../src/engine/account-results.js';
 import type { generateAccounts as GenerateAccounts } from '../src/engine/generate-accounts.js';
 import type { Ledger as LedgerClass } from '../src/ledger/index.js';
-import { buildBase, optionValue } from './build-under-test.js';
+import { buildBase, importFromBuild, optionValue } from './build-under-test.js';
 
 /**
  * What opening and closing the books of many accounts costs, without a replay between: a
@@ -18,15 +18,18 @@ const count = Number(optionValue(args, '--accounts') ?? 100_000);
 const rounds = Number(optionValue(args, '--rounds') ?? 6);
 const root = optionValue(args, '--root');
 const base = buildBase(root);
-const { Ledger } = (await import(new URL('src/ledger/index.js', base).href)) as {
-  Ledger: typeof LedgerClass;
-};
-const { generateAccounts } = (await import(
-  new URL('src/engine/generate-accounts.js', base).href
-)) as { generateAccounts: typeof GenerateAccounts };
-const { accountResults } = (await import(new URL('src/engine/account-results.js', base).href)) as {
-  accountResults: typeof AccountResults;
-};
+const { Ledger } = await importFromBuild<{ Ledger: typeof LedgerClass }>(
+  base,
+  'src/ledger/index.js',
+);
+const { generateAccounts } = await importFromBuild<{ generateAccounts: typeof GenerateAccounts }>(
+  base,
+  'src/engine/generate-accounts.js',
+);
+const { accountResults } = await importFromBuild<{ accountResults: typeof AccountResults }>(
+  base,
+  'src/engine/account-results.js',
+);
 
 const accounts = generateAccounts(count, 1);
 const assignments = accounts.map((account, i) => {

@@ -19,13 +19,22 @@ export async function buildUnderTest(root: string | undefined): Promise<{
   readonly benchReplayConfig: typeof BenchReplayConfig;
 }> {
   const base = buildBase(root);
-  const { runReplay } = (await import(new URL('src/engine/run-replay.js', base).href)) as {
-    runReplay: typeof RunReplay;
-  };
-  const { benchReplayConfig } = (await import(
-    new URL('bench/bench-replay-config.js', base).href
-  )) as { benchReplayConfig: typeof BenchReplayConfig };
+  const { runReplay } = await importFromBuild<{ runReplay: typeof RunReplay }>(
+    base,
+    'src/engine/run-replay.js',
+  );
+  const { benchReplayConfig } = await importFromBuild<{
+    benchReplayConfig: typeof BenchReplayConfig;
+  }>(base, 'bench/bench-replay-config.js');
   return { runReplay, benchReplayConfig };
+}
+
+/**
+ * The module at `path` of the build at `base` ({@link buildBase}), typed as the caller says (the
+ * type of this build's module: the other build must export the same).
+ */
+export async function importFromBuild<M>(base: URL, path: string): Promise<M> {
+  return (await import(new URL(path, base).href)) as M;
 }
 
 /** The `dist/` of this build, or of the build at `root` (a module of it: `new URL(path, base)`). */
