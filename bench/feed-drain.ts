@@ -1,6 +1,6 @@
 import type { openFeed as OpenFeed, openFeedInWorker as OpenFeedInWorker } from '../feeds/index.js';
 import { benchFeed } from './bench-files.js';
-import { buildBase, optionValue } from './build-under-test.js';
+import { buildBase, importFromBuild, optionValue } from './build-under-test.js';
 
 /**
  * Reads the bench's 1M-event feed to its end and keeps nothing, once: on this thread
@@ -13,10 +13,10 @@ import { buildBase, optionValue } from './build-under-test.js';
  */
 const args = process.argv.slice(2);
 const base = buildBase(optionValue(args, '--root'));
-const feeds = (await import(new URL('feeds/index.js', base).href)) as {
+const feeds = await importFromBuild<{
   openFeed: typeof OpenFeed;
   openFeedInWorker: typeof OpenFeedInWorker;
-};
+}>(base, 'feeds/index.js');
 const file = await benchFeed(1_000_000);
 const feed = args.includes('--worker')
   ? await feeds.openFeedInWorker(file)

@@ -1,5 +1,5 @@
 import type { studentTUpperQuantile as StudentTUpperQuantile } from '../src/analysis/student-t-quantile.js';
-import { buildBase, optionValue } from './build-under-test.js';
+import { buildBase, importFromBuild, optionValue } from './build-under-test.js';
 
 /**
  * What a Student t upper quantile costs (the studentized bounds take one per look at a metric):
@@ -10,9 +10,9 @@ import { buildBase, optionValue } from './build-under-test.js';
  *   npm run build && node dist/bench/quantile-cost-probe.js [--root DIR]
  */
 const root = optionValue(process.argv.slice(2), '--root');
-const { studentTUpperQuantile } = (await import(
-  new URL('src/analysis/student-t-quantile.js', buildBase(root)).href
-)) as { studentTUpperQuantile: typeof StudentTUpperQuantile };
+const { studentTUpperQuantile } = await importFromBuild<{
+  studentTUpperQuantile: typeof StudentTUpperQuantile;
+}>(buildBase(root), 'src/analysis/student-t-quantile.js');
 
 const calls: [number, number][] = [];
 for (let i = 0; i < 2000; i++) calls.push([(1e-3 * (1 + (i % 97))) / 100, 2 + (i % 50)]);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { sortedIndices as SortedIndices } from '../src/execution/sorted-indices.js';
 import { SeededRng } from '../src/core/seeded-rng.js';
-import { buildBase, optionValue } from './build-under-test.js';
+import { buildBase, importFromBuild, optionValue } from './build-under-test.js';
 
 /**
  * What sorting a target change's orders by arrival costs (`sortedIndices`, the pending-order
@@ -16,11 +16,11 @@ import { buildBase, optionValue } from './build-under-test.js';
  */
 const root = optionValue(process.argv.slice(2), '--root');
 const base = buildBase(root);
-const own = new URL('src/execution/sorted-indices.js', base);
-const module = existsSync(fileURLToPath(own))
-  ? own
-  : new URL('src/execution/pending-orders.js', base);
-const { sortedIndices } = (await import(module.href)) as { sortedIndices: typeof SortedIndices };
+const own = 'src/execution/sorted-indices.js';
+const { sortedIndices } = await importFromBuild<{ sortedIndices: typeof SortedIndices }>(
+  base,
+  existsSync(fileURLToPath(new URL(own, base))) ? own : 'src/execution/pending-orders.js',
+);
 
 const rng = new SeededRng(1, 'sort-cost-probe');
 const lines: string[] = [];

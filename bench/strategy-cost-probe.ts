@@ -3,7 +3,7 @@ import type { openFeedInWorker as OpenFeedInWorker } from '../feeds/index.js';
 import type { MarketEvent } from '../src/core/market-event.js';
 import type { getStrategyDefinition as GetStrategyDefinition } from '../strategies/index.js';
 import { benchFeed } from './bench-files.js';
-import { buildBase, optionValue } from './build-under-test.js';
+import { buildBase, importFromBuild, optionValue } from './build-under-test.js';
 
 /**
  * What the bundled momentum strategies cost a call, as a replay calls them: momentum@1.0.0 then
@@ -19,12 +19,13 @@ const PASSES = 5;
 const EVENTS = 250_000;
 
 const base = buildBase(optionValue(process.argv.slice(2), '--root'));
-const { openFeedInWorker } = (await import(new URL('feeds/index.js', base).href)) as {
-  openFeedInWorker: typeof OpenFeedInWorker;
-};
-const { getStrategyDefinition } = (await import(new URL('strategies/index.js', base).href)) as {
+const { openFeedInWorker } = await importFromBuild<{ openFeedInWorker: typeof OpenFeedInWorker }>(
+  base,
+  'feeds/index.js',
+);
+const { getStrategyDefinition } = await importFromBuild<{
   getStrategyDefinition: typeof GetStrategyDefinition;
-};
+}>(base, 'strategies/index.js');
 const v1 = getStrategyDefinition('momentum@1.0.0');
 const v2 = getStrategyDefinition('momentum@2.0.0');
 if (v1 === undefined || v2 === undefined) throw new Error('no bundled momentum strategies');
