@@ -8,7 +8,9 @@ import { benchFeed } from './bench-files.js';
  * engine's; `--accounts N` (default 1,000). With `--root DIR` the replay is another build's
  * (`DIR/dist`, e.g. a built `git worktree` of an older commit): run the two in turns, several
  * times, and compare. `--file CSV` replays another feed (e.g. the bench's Binance trades CSV,
- * `.bench/BTCUSDT-trades-synthetic-seed1-1000000.csv`, made by `npm run bench`).
+ * `.bench/BTCUSDT-trades-synthetic-seed1-1000000.csv`, made by `npm run bench`). Also prints how
+ * long each run's thread sat idle (`performance.eventLoopUtilization`): with a parsing worker, the
+ * time the engine waited for parsed events.
  *
  *   npm run build && node dist/bench/replay-runs.js [--root DIR] [--runs N] [--accounts N] [--in-thread] [--file CSV]
  */
@@ -21,11 +23,15 @@ const { runReplay, benchReplayConfig } = await buildUnderTest(root);
 
 const file = optionValue(args, '--file') ?? (await benchFeed(1_000_000));
 const times: number[] = [];
+const idle: number[] = [];
 for (let run = 0; run < runs; run++) {
+  const before = performance.eventLoopUtilization();
   const started = performance.now();
   await runReplay(benchReplayConfig(file, accounts), {}, { parseInWorker });
   times.push(performance.now() - started);
+  idle.push(performance.eventLoopUtilization(before).idle);
 }
+const list = (values: number[]): string => values.map((value) => value.toFixed(0)).join(', ');
 process.stdout.write(
-  `${root ?? 'this build'}: ${accounts} accounts, parsing ${parseInWorker ? 'on a worker thread' : 'on the same thread'}: best ${Math.min(...times).toFixed(0)} ms of ${times.map((t) => t.toFixed(0)).join(', ')}\n`,
+  `${root ?? 'this build'}: ${accounts} accounts, parsing ${parseInWorker ? 'on a worker thread' : 'on the same thread'}: best ${Math.min(...times).toFixed(0)} ms of ${list(times)}; idle ${list(idle)} ms\n`,
 );
