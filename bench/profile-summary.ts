@@ -7,8 +7,9 @@ import { optionValue } from './build-under-test.js';
  * V8's own entries such as `(garbage collector)` and `(idle)` by name, Node's and the packages'
  * code as `node and packages`) and by function, largest first. `--from-ms N` leaves out the first
  * N ms of the profile (the cold runs of `replay-runs.js --runs K`, so that the figures are the warm
- * runs'); `--top K` functions (default 30). Divide by the runs or the fills the window holds for
- * a cost per run or per fill.
+ * runs'); `--top K` functions (default 30); `--folder NAME` lists only that folder's functions
+ * (`--folder 'node and packages'`). Divide by the runs or the fills the window holds for a cost
+ * per run or per fill.
  *
  *   node --cpu-prof --cpu-prof-dir=DIR dist/bench/replay-runs.js --runs 6
  *   node dist/bench/profile-summary.js DIR/CPU.….001.cpuprofile --from-ms 3000
@@ -30,11 +31,14 @@ interface CpuProfile {
 const args = process.argv.slice(2);
 const file = args.find((arg, i) => !arg.startsWith('--') && !args[i - 1]?.startsWith('--'));
 if (file === undefined) {
-  process.stderr.write('usage: profile-summary.js PROFILE.cpuprofile [--from-ms N] [--top K]\n');
+  process.stderr.write(
+    'usage: profile-summary.js PROFILE.cpuprofile [--from-ms N] [--top K] [--folder NAME]\n',
+  );
   process.exit(2);
 }
 const fromUs = Number(optionValue(args, '--from-ms') ?? 0) * 1000;
 const top = Number(optionValue(args, '--top') ?? 30);
+const onlyFolder = optionValue(args, '--folder');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
 
 const frames = new Map<number, CallFrame>();
@@ -63,8 +67,10 @@ for (let i = 0; i < profile.samples.length; i++) {
   const frame = frames.get(profile.samples[i]!)!;
   const script = frame.url.slice(frame.url.lastIndexOf('/') + 1);
   const name = `${frame.functionName || '(anonymous)'}${script === '' ? '' : ` ${script}:${frame.lineNumber + 1}`}`;
-  byFolder.set(folderOf(frame), (byFolder.get(folderOf(frame)) ?? 0) + delta);
-  byFunction.set(name, (byFunction.get(name) ?? 0) + delta);
+  const folder = folderOf(frame);
+  byFolder.set(folder, (byFolder.get(folder) ?? 0) + delta);
+  if (onlyFolder === undefined || folder === onlyFolder)
+    byFunction.set(name, (byFunction.get(name) ?? 0) + delta);
   totalUs += delta;
 }
 
@@ -78,6 +84,6 @@ const largest = (totals: Map<string, number>, count: number): string =>
 process.stdout.write(
   `${file}: ${ms(totalUs).trim()} ms sampled from ${fromUs / 1000} ms on\n\nby folder (self time)\n` +
     largest(byFolder, byFolder.size) +
-    `\nby function (self time, the ${top} largest)\n` +
+    `\nby function (self time, the ${top} largest${onlyFolder === undefined ? '' : ` in ${onlyFolder}`})\n` +
     largest(byFunction, top),
 );
