@@ -1,4 +1,4 @@
-import { realpath, stat } from 'node:fs/promises';
+import { fileIdentity } from '../src/core/file-identity.js';
 import type { MarketEvent } from '../src/core/market-event.js';
 import type { FeedFormat, FeedOptions, FeedSource, FeedStats } from './feed-source.js';
 import { emptyFeedStats } from './feed-source.js';
@@ -107,16 +107,12 @@ export class ParsedFeedCache {
 
 /** The cache key of a file and read options, or null when the file cannot be found (openFeed says why). */
 async function keyOf(path: string, options: FeedOptions): Promise<string | null> {
-  try {
-    const real = await realpath(path);
-    const { dev, ino, size, mtimeMs, ctimeMs } = await stat(real);
-    const read = Object.entries(options)
-      .filter(([, value]) => value !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return JSON.stringify([real, dev, ino, size, mtimeMs, ctimeMs, read]);
-  } catch {
-    return null;
-  }
+  const identity = await fileIdentity(path);
+  if (identity === null) return null;
+  const read = Object.entries(options)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([identity, read]);
 }
 
 /**

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { from, lastValueFrom, type Observable, takeWhile, tap } from 'rxjs';
 import {
   mergeFeeds,
@@ -10,6 +8,7 @@ import {
   type ParsedFeedCache,
 } from '../../feeds/index.js';
 import type { Arm } from '../core/arm.js';
+import { fileDigests } from '../core/file-digests.js';
 import type { Decision } from '../core/decision.js';
 import type { ExecutionReport } from '../core/execution-report.js';
 import type { Decimal } from '../core/money.js';
@@ -124,10 +123,15 @@ export async function openSources(
   return sources;
 }
 
-/** The input files with their sha256, for the audit log's watermark (none without an audit log). */
+/**
+ * The input files with their sha256, for the audit log's watermark (none without an audit log);
+ * a file this thread hashed before and that has not changed since is not read again.
+ */
 export async function auditedInputs(config: ReplayConfig): Promise<readonly AuditedInput[]> {
   if (config.rollout === undefined || config.rollout.auditPath === null) return [];
-  return Promise.all(config.files.map(async (path) => ({ path, sha256: await sha256File(path) })));
+  return Promise.all(
+    config.files.map(async (path) => ({ path, sha256: await fileDigests.sha256(path) })),
+  );
 }
 
 /**
@@ -159,11 +163,4 @@ function bytesRead(sources: readonly FeedSource[]): number {
   let total = 0;
   for (const source of sources) total += source.stats.bytesRead;
   return total;
-}
-
-/** Hex sha256 of a file's bytes, streamed. */
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
