@@ -14,10 +14,10 @@ export async function sha256OfFile(path: string): Promise<string> {
 
 /**
  * Files' sha256, each kept by the file's identity ({@link fileIdentity}) for the next call on the
- * same unchanged file: a thread that replays a file again and again (a sweep's worker, a
- * calibration worker, a program calling `runReplay` in a loop) reads and hashes it once, where a
- * rollout's audit log, which names its inputs by their sha256, had it read whole before every
- * replay. A changed file is hashed again.
+ * same unchanged file: a thread that replays a file again and again with an audit log, which
+ * names its inputs by their sha256 (a sweep's worker on a grid with a plan, a program calling
+ * `runReplay` in a loop), reads and hashes it once, where it was read whole before every replay.
+ * A changed file is hashed again.
  */
 export class FileDigests {
   /** Digest (or the hashing under way) by file identity, in order of last use. */
