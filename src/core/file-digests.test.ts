@@ -42,6 +42,15 @@ describe('FileDigests', () => {
     expect(digests.hits).toBe(0);
   });
 
+  it('hashes a file of several reads, its last one partial', async () => {
+    const path = join(dir, 'big.csv');
+    // 2.5 MiB and 7 bytes of varied bytes: three reads of 1 MiB, the last one short.
+    const bytes = Buffer.alloc(5 * 2 ** 19 + 7);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2_654_435_761) >>> 24;
+    writeFileSync(path, bytes);
+    expect(await sha256OfFile(path)).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+
   it('rejects for a missing file, and keeps nothing for it', async () => {
     const digests = new FileDigests();
     const missing = join(dir, 'missing.csv');

@@ -5,10 +5,18 @@ import { fileIdentity } from './file-identity.js';
 /** Files whose digests a {@link FileDigests} keeps at most; the least recently used go first. */
 const KEPT_FILES = 256;
 
+/**
+ * Read size for hashing. A file stream's default 64 KiB chunks cost a round trip through libuv's
+ * thread pool each, and hashing the bench's 77 MB feed took twice as long as in 1 MiB chunks, at
+ * the speed of SHA-256 itself (`node dist/bench/file-read-probe.js`, README "Benchmarks").
+ */
+const HASH_CHUNK_BYTES = 1 << 20;
+
 /** Hex sha256 of a file's bytes, streamed. */
 export async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: HASH_CHUNK_BYTES }))
+    hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
