@@ -1,6 +1,7 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OutputError } from '../core/errors.js';
 import { FillsFile } from './fills-file.js';
@@ -16,6 +17,24 @@ describe('FillsFile', () => {
     file.add('1,2\n');
     await expect(file.close()).resolves.toBe('written.csv');
     expect(readFileSync(path, 'utf8')).toBe('a,b\n1,2\n');
+  });
+
+  it('gzips a file over its size for that, and only such a file', async () => {
+    // Several buffers' worth (1 MiB each, about 3 MB here), of rows that differ.
+    const rows = Array.from({ length: 200_000 }, (_, i) => `row ${i},${(i * 7919) % 10_007}\n`);
+    const text = rows.join('');
+    const write = async (name: string, gzipAboveBytes: number): Promise<string> => {
+      const path = join(root, name);
+      const file = new FillsFile(path, openSync(path, 'w+'), 0, false, gzipAboveBytes);
+      for (const row of rows) file.add(row);
+      return file.close();
+    };
+    await expect(write('large.csv', text.length - 1)).resolves.toBe('large.csv.gz');
+    expect(existsSync(join(root, 'large.csv'))).toBe(false);
+    expect(gunzipSync(readFileSync(join(root, 'large.csv.gz'))).toString('utf8')).toBe(text);
+    await expect(write('at-size.csv', text.length)).resolves.toBe('at-size.csv');
+    expect(readFileSync(join(root, 'at-size.csv'), 'utf8')).toBe(text);
+    expect(existsSync(join(root, 'at-size.csv.gz'))).toBe(false);
   });
 
   it('writes nothing once discarded, not even into the file that reuses its descriptor', async () => {

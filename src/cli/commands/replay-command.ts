@@ -257,7 +257,7 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     .option('--no-progress', 'no progress bar')
     .option(
       '--no-fills',
-      'with --out: no fills.csv (it costs about 2.5 µs per fill: docs/accounting.md)',
+      'with --out: no fills.csv (it adds about 1 µs per fill to a replay: docs/accounting.md)',
     )
     .option(
       '--no-html',
