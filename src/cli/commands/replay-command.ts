@@ -361,19 +361,27 @@ async function replay(
   let written: Awaited<ReturnType<typeof writeRunOutputs>> | null = null;
   let fillsName: string | null = null;
   if (pending !== null && options.out !== undefined) {
-    fillsName = (await fills?.finish(result.marks, result.lastEventTsUs)) ?? null;
+    // fills.csv's last rows (and its gzip, when it is large) are written while this thread writes
+    // the other files and draws report.html's charts; the run directory is committed after both.
+    const fillsDone = fills?.finish(result.marks, result.lastEventTsUs) ?? Promise.resolve(null);
     const outputs = { html: options.html };
-    await writeRunOutputs(
-      pending.dir,
-      result.report,
-      result.accounts,
-      {
-        note: 'wall clock of the machine that ran the replay: not deterministic, so kept out of report.json',
-        decisionTimePerEvent: timing,
-        slowCanaryWarning: slow,
-      },
-      outputs,
-    );
+    try {
+      await writeRunOutputs(
+        pending.dir,
+        result.report,
+        result.accounts,
+        {
+          note: 'wall clock of the machine that ran the replay: not deterministic, so kept out of report.json',
+          decisionTimePerEvent: timing,
+          slowCanaryWarning: slow,
+        },
+        outputs,
+      );
+    } catch (error) {
+      await fillsDone.catch(() => undefined);
+      throw error;
+    }
+    fillsName = await fillsDone;
     await pending.commit();
     written = runOutputPaths(options.out, result.report, outputs);
   }
