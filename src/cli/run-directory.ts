@@ -5,6 +5,7 @@ import { ConfigError, OutputError } from '../core/errors.js';
 import { renderAccountsCsv, type AccountResult } from '../report/account-result.js';
 import type { AuditLineForReport } from '../report/decision-log.js';
 import { renderReportHtml } from '../report/render-report-html.js';
+import type { renderReportCharts } from '../report/render-report-charts.js';
 import { REPORT_SCHEMA_VERSION, renderReportJson, type ReportJson } from '../report/report-json.js';
 import { renderReportMd } from '../report/render-report-md.js';
 import { readAuditLog } from '../rollout/index.js';
@@ -206,14 +207,24 @@ async function writeReportMd(
   return md;
 }
 
+/**
+ * The charts' module (ECharts, its largest part): loaded by the first call, by a command that
+ * draws charts only. A replay calls it as it starts, so that the loading fills the wait for the
+ * parsing thread's first events instead of following the last one.
+ */
+export function loadReportCharts(): Promise<{
+  readonly renderReportCharts: typeof renderReportCharts;
+}> {
+  return import('../report/render-report-charts.js');
+}
+
 async function writeReportHtml(
   dir: string,
   report: ReportJson,
   audit: readonly AuditLineForReport[],
 ): Promise<string> {
   const html = join(dir, RUN_FILES.html);
-  // ECharts takes most of a second to load: only commands that draw charts pay for it.
-  const { renderReportCharts } = await import('../report/render-report-charts.js');
+  const { renderReportCharts } = await loadReportCharts();
   await write(html, renderReportHtml(report, audit, renderReportCharts(report)));
   return html;
 }
@@ -221,8 +232,10 @@ async function writeReportHtml(
 /** What a run directory holds beyond report.json and accounts.csv: see {@link writeRunOutputs}. */
 export interface RunOutputOptions {
   /**
-   * false (`replay --no-html`): no report.html. Its charts cost about 40 ms a run, a fifth of a
-   * sweep's short replays; `strategy-canary report DIR` draws them later from report.json.
+   * false (`replay --no-html`): no report.html. Its charts cost about 40 ms a run in a warm
+   * process (a sweep's worker), a fifth of a sweep's short replays, and about 0.1 s of a `replay`
+   * (loading ECharts, then drawing cold: README, "Benchmarks"); `strategy-canary report DIR` draws
+   * them later from report.json.
    */
   readonly html?: boolean;
 }
