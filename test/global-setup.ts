@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bundleCli } from '../scripts/bundle-cli.js';
 
 /**
- * Builds dist/ (incrementally) before the suite: the end-to-end tests run the real
- * `bin/strategy-canary.js`, which imports the build, so they never test stale code. Type errors
- * do not stop the suite (tsc still emits, and `npm run typecheck` is CI's judge of types); a build
- * that produced nothing does.
+ * Builds dist/ (incrementally) and the command line's bundle before the suite, as `npm run build`
+ * does: the end-to-end tests run the real `bin/strategy-canary.js`, which imports the bundle
+ * (dist/cli/main.js), so they never test stale code. Type errors do not stop the suite (tsc still
+ * emits, and `npm run typecheck` is CI's judge of types); a build that produced nothing does.
  */
-export default function setup(): void {
+export default async function setup(): Promise<void> {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
   const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
@@ -21,4 +22,5 @@ export default function setup(): void {
   if (!existsSync(fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url)))) {
     throw new Error(`the build produced no dist/src/cli/main.js:\n${build.stdout}${build.stderr}`);
   }
+  await bundleCli(root);
 }
