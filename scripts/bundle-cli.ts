@@ -3,9 +3,10 @@
 // BUNDLED inside them. `bin/strategy-canary.js` runs dist/cli/main.js.
 //
 // Why: a command line loaded some 300 of the project's modules and the packages' own, one file
-// at a time, before its first line of work: `replay` of the bundled sample took 0.99 s and
-// 0.90 bundled, a 1M-event replay with a plan 1.81 and 1.63 (README, "Benchmarks"). The library
-// (`import … from 'strategy-canary'`) stays the unbundled dist/src/, with its types.
+// at a time, before its first line of work: `replay` of the bundled sample took 0.95 s, and 0.86
+// bundled; a cold sweep of bench/sweep-grid-16.json on two workers 2.54 and 2.25 (README,
+// "Architecture"). The library (`import … from 'strategy-canary'`) stays the unbundled
+// dist/src/, with its types.
 //
 //   tsx scripts/bundle-cli.ts          (npm run build runs it after tsc)
 import { build, type Plugin } from 'esbuild';
