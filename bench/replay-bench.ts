@@ -14,6 +14,7 @@ import { LatencySampler } from '../src/execution/latency-sampler.js';
 import { readLinesWithChunkSplit, readLinesWithReadline } from './bare-read.js';
 import { BENCH_DIR, benchFeed, benchTradesFeed } from './bench-files.js';
 import { benchReplayConfig } from './bench-replay-config.js';
+import { atMost, fixed } from './target-verdict.js';
 
 /**
  * `npm run bench`: the figures of issues 2 and 12, printed as a table.
@@ -279,8 +280,7 @@ async function sweepFigures(
   };
 }
 
-const fmt = (n: number, digits = 0): string =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = fixed;
 
 const file1M = await benchFeed(1_000_000);
 const trades1M = await benchTradesFeed(1_000_000);
@@ -364,6 +364,14 @@ const manyPerFillUs =
 const manyPerFillWithAccountsUs =
   ((scale.many.ms - scale.base.ms) * 1000) / (scale.many.fills - scale.base.fills);
 const perFillRatio = manyPerFillUs / perFillUs;
+// Each target's figure, printed with the decimals that show its verdict (target-verdict.ts).
+const fillTarget = atMost(perFillUs, 1, 2);
+const replayTarget = atMost(ratio, 2.5, 2);
+const tradesTarget = atMost(tradesRatio, 2.5, 2);
+const manyTarget = atMost(perFillRatio, 1.5, 2);
+const sweepTarget = atMost(sweep.parallelMs / sweep.sequentialMs, 0.6, 2);
+const sweepLongTarget =
+  sweepLong === null ? null : atMost(sweepLong.parallelMs / sweepLong.sequentialMs, 0.6, 2);
 const lines = [
   `strategy-canary benchmark (node ${process.version}, best of ${runs})`,
   ``,
@@ -374,30 +382,30 @@ const lines = [
   `  parsing on the same thread   ${fmt(inThread.ms)} ms   ${fmt(inThread.ms / bare.ms, 2)}x readline   (as one replay of a sweep)`,
   `replay, 10 accounts           ${fmt(light.ms)} ms   ${fmt(events / (light.ms / 1000))} events/s   (${fmt(lightFills)} fills)`,
   `  parsing on the same thread   ${fmt(lightInThread.ms)} ms`,
-  `marginal cost per fill        ${fmt(perFillUs, 2)} µs   (order, fill, ledger, metrics: the two replays parsing on the same thread; target ≤ 1 µs)   ${perFillUs <= 1 ? 'OK' : 'MISSED'}`,
-  `replay / readline             ${fmt(ratio, 2)}x   (target ≤ 2.5x)   ${ratio <= 2.5 ? 'OK' : 'MISSED'}`,
+  `marginal cost per fill        ${fillTarget.text} µs   (order, fill, ledger, metrics: the two replays parsing on the same thread; target ≤ 1 µs)   ${fillTarget.verdict}`,
+  `replay / readline             ${replayTarget.text}x   (target ≤ 2.5x)   ${replayTarget.verdict}`,
   `replay / chunk split          ${fmt(replay.ms / split.ms, 2)}x`,
   ``,
   `input: ${relative(process.cwd(), trades1M)} (${fmt(tradesReplay.value.report.inputs.events)} trades: the Binance trades CSV of issue 12's headline target, generated)`,
   `bare read, node:readline      ${fmt(tradesBare.ms)} ms`,
   `whole replay                  ${fmt(tradesReplay.ms)} ms   (${fmt(fillsOf(tradesReplay))} fills, ${ACCOUNTS} accounts, 2 arms; parsing on a worker thread, as \`replay\`)`,
   `replay, 10 accounts           ${fmt(tradesLight.ms)} ms   ${fmt(tradesLight.ms / tradesBare.ms, 2)}x readline   (${fmt(fillsOf(tradesLight))} fills)`,
-  `replay / readline             ${fmt(tradesRatio, 2)}x   (target ≤ 2.5x)   ${tradesRatio <= 2.5 ? 'OK' : 'MISSED'}`,
+  `replay / readline             ${tradesTarget.text}x   (target ≤ 2.5x)   ${tradesTarget.verdict}`,
   `  a fill's budget at 2.5x      ${fmt(tradesFillBudgetNs)} ns   (2.5x readline less the 10-account replay, over the fills beyond its; it costs ${fmt(tradesFillNs)} ns here, and one order's latency draw alone ${fmt(drawNs)} ns)`,
   ``,
   `route()                       ${fmt(routeRate)} calls/s   (target ≥ 10,000,000)   ${routeRate >= 10_000_000 ? 'OK' : 'MISSED'}`,
   `100,000 accounts              ${fmt(scale.many.ms)} ms   ${fmt(scale.many.fills)} fills on ${fmt(MANY_ACCOUNTS_EVENTS)} events, peak RSS ${fmt(scale.many.maxRssKb / 1024, 1)} MiB`,
-  `  marginal cost per fill       ${fmt(manyPerFillUs, 1)} µs, ${fmt(perFillRatio, 2)}x the 1,000-account run's   (target ≤ 1.5x)   ${perFillRatio <= 1.5 ? 'OK' : 'MISSED'}`,
+  `  marginal cost per fill       ${fmt(manyPerFillUs, 1)} µs, ${manyTarget.text}x the 1,000-account run's   (target ≤ 1.5x)   ${manyTarget.verdict}`,
   `  the same, with the accounts  ${fmt(manyPerFillWithAccountsUs, 1)} µs   (against 10 accounts: also counts opening and reporting the 100,000 accounts, about ${fmt(scale.short.ms - (scale.short.fills * manyPerFillUs) / 1000)} ms)`,
   `sweep of 16, 1 worker         ${fmt(sweep.sequentialMs)} ms   (bench/sweep-grid-16.json: a bundled sample, about 40 ms a run once a worker is warm, no report.html as a sweep draws none by default; workers kept from the sweep before)`,
-  `sweep of 16, ${sweep.workers} workers        ${fmt(sweep.parallelMs)} ms   ${fmt(sweep.parallelMs / sweep.sequentialMs, 2)}x of one after another   (target ≤ 0.6x)   ${sweep.parallelMs / sweep.sequentialMs <= 0.6 ? 'OK' : 'MISSED'}`,
+  `sweep of 16, ${sweep.workers} workers        ${fmt(sweep.parallelMs)} ms   ${sweepTarget.text}x of one after another   (target ≤ 0.6x)   ${sweepTarget.verdict}`,
   `  cold workers                ${fmt(sweep.coldSequentialMs)} and ${fmt(sweep.coldParallelMs)} ms   ${fmt(sweep.coldParallelMs / sweep.coldSequentialMs, 2)}x   (the first pair, no worker kept: as a \`sweep\` command's process)`,
   `  with report.html (--html)   ${fmt(sweepHtml.sequentialMs)} and ${fmt(sweepHtml.parallelMs)} ms   ${fmt(sweepHtml.parallelMs / sweepHtml.sequentialMs, 2)}x   (every run's six charts too; best of two kept pairs)`,
   ...(sweepLong === null
     ? []
     : [
         `sweep of 16 long, 1 worker    ${fmt(sweepLong.sequentialMs)} ms   (bench/sweep-grid-long.json: the 1M-event feed, 1 to 3 s a run; best of two pairs after the cold one)`,
-        `sweep of 16 long, ${sweepLong.workers} workers   ${fmt(sweepLong.parallelMs)} ms   ${fmt(sweepLong.parallelMs / sweepLong.sequentialMs, 2)}x of one after another   (target ≤ 0.6x)   ${sweepLong.parallelMs / sweepLong.sequentialMs <= 0.6 ? 'OK' : 'MISSED'}`,
+        `sweep of 16 long, ${sweepLong.workers} workers   ${fmt(sweepLong.parallelMs)} ms   ${sweepLongTarget!.text}x of one after another   (target ≤ 0.6x)   ${sweepLongTarget!.verdict}`,
         `  cold workers                ${fmt(sweepLong.coldSequentialMs)} and ${fmt(sweepLong.coldParallelMs)} ms   ${fmt(sweepLong.coldParallelMs / sweepLong.coldSequentialMs, 2)}x   (the first pair, no worker kept: each parses the feed)`,
       ]),
   `peak RSS, 1M events           ${fmt(mem1.maxRssKb / 1024, 1)} MiB   (best of ${Math.min(runs, 2)} processes)`,
@@ -406,10 +414,11 @@ const lines = [
 if (mem10 !== null) {
   const growth = (mem10.maxRssKb - mem1.maxRssKb) / mem1.maxRssKb;
   const heapGrowth = (mem10.maxLiveHeapKb - mem1.maxLiveHeapKb) / mem1.maxLiveHeapKb;
+  const rssTarget = atMost(Math.abs(growth) * 100, 10, 1);
   lines.push(
     `peak RSS, 10M events          ${fmt(mem10.maxRssKb / 1024, 1)} MiB   (best of ${Math.min(runs, 2)} processes)`,
     `live heap after GC, 10M       ${fmt(mem10.maxLiveHeapKb / 1024, 1)} MiB   (max over the run)`,
-    `peak RSS 10M vs 1M            ${growth >= 0 ? '+' : ''}${fmt(growth * 100, 1)} %   (target within 10 %)   ${Math.abs(growth) <= 0.1 ? 'OK' : 'MISSED'}`,
+    `peak RSS 10M vs 1M            ${growth >= 0 ? '+' : '-'}${rssTarget.text} %   (target within 10 %)   ${rssTarget.verdict}`,
     `live heap 10M vs 1M           ${heapGrowth >= 0 ? '+' : ''}${fmt(heapGrowth * 100, 1)} %`,
   );
 }
