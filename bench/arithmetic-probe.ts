@@ -4,7 +4,7 @@
  * `BigInt.asIntN` arithmetic on `BigInt64Array`s, a 128-bit product and sum built from two such
  * 64-bit words (32-bit halves, shifts and masks: Node 20's V8 compiles `+`, `*` and `asIntN` on
  * 64-bit `bigint`s to machine words but not `>>` and `&`, which allocate), and floats (not exact;
- * the floor). The README's benchmark section quotes it.
+ * the floor).
  *
  *   npm run build && node dist/bench/arithmetic-probe.js
  */

@@ -228,7 +228,7 @@ export class PairedOrderMetrics {
    * step). Until then both scopes have had the same pairs, so one set of sums serves both and
    * each pair is added once, not twice: a replay at a fixed weight, and a rollout's first step,
    * never part them. Adding a pair's observations to the account counts is the costly part: the
-   * bench's replay took a few percent less (README, "Benchmark").
+   * bench's replay took a few percent less (docs/benchmark-history.md, the eighteenth session).
    */
   #stepSharesRollout = true;
   /** Whether any pair was added yet (both scopes are empty until then). */

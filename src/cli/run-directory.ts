@@ -234,8 +234,8 @@ export interface RunOutputOptions {
   /**
    * false (`replay --no-html`): no report.html. Its charts cost about 40 ms a run in a warm
    * process (a sweep's worker), a fifth of a sweep's short replays, and about 0.1 s of a `replay`
-   * (loading ECharts, then drawing cold: README, "Benchmark"); `strategy-canary report DIR` draws
-   * them later from report.json.
+   * (loading ECharts, then drawing cold: docs/benchmark-history.md, the twenty-third session);
+   * `strategy-canary report DIR` draws them later from report.json.
    */
   readonly html?: boolean;
 }

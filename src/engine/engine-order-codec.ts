@@ -9,7 +9,7 @@ export interface RowSlot extends OrderSlot {
 /**
  * Batches of fewer orders keep them as objects: the 1,000-account bench replay's (900 and 100
  * orders) cost a collection little, and coding every order saved it nothing (`node
- * dist/bench/replay-runs.js --root DIR`, the README's benchmark notes). With the bench's 10 %
+ * dist/bench/replay-runs.js --root DIR`, the README's "Architecture"). With the bench's 10 %
  * canary, the stable arm's target changes are coded from about 2,300 accounts on.
  */
 export const ENGINE_CODEC_MIN_BATCH = 2048;

@@ -10,7 +10,7 @@ export const CANARY_CODE = 1;
  * `i * ACCOUNT_FLOATS`): a fill or a buying-power check reads them together, and fills come in
  * no account order (each order's latency is its own), so with 100,000 accounts one row is one
  * memory line to fetch where four columns were four (a fill 3 % cheaper there, the same with
- * 1,000: README, "Benchmark").
+ * 1,000: README, "Architecture").
  */
 export const ACCOUNT_FLOATS = 5;
 /** Offset of the capital's float mirror in an account's row. */
