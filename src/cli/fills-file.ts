@@ -84,6 +84,20 @@ export class FillsFile {
     else this.#used += this.#buffer.write(text, this.#used);
   }
 
+  /**
+   * Appends `bytes[0, length)` (copied: the caller may write into `bytes` again at once). Ignored
+   * once the file is closed or discarded, as {@link add}.
+   */
+  addBytes(bytes: Uint8Array, length: number): void {
+    if (this.#closed) return;
+    if (this.#used + length > BUFFER_BYTES) this.#send();
+    if (length > BUFFER_BYTES) this.#write(Buffer.from(bytes.subarray(0, length)), length);
+    else {
+      this.#buffer.set(bytes.subarray(0, length), this.#used);
+      this.#used += length;
+    }
+  }
+
   /** Writes what is buffered. */
   flush(): void {
     if (this.#closed) return;

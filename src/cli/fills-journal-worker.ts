@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { OutputError } from '../core/errors.js';
 import { FILLS_CSV_HEADER } from '../report/fills-csv.js';
 import type { FillsBatch } from './fills-batch.js';
+import { CsvBytes } from './csv-bytes.js';
 import { FillsBatchFormatter } from './fills-batch-formatter.js';
 import { FillsFile } from './fills-file.js';
 
@@ -33,6 +34,8 @@ export type FillsWorkerReply = { readonly journal: number } & (
 /** One file this thread writes. */
 interface Journal {
   readonly formatter: FillsBatchFormatter;
+  /** The formatted rows' bytes on their way into {@link file}. */
+  readonly bytes: CsvBytes;
   readonly consumed: Int32Array;
   file: FillsFile | null;
   /** Why the file could not be opened or a batch written, reported at the end. */
@@ -55,6 +58,7 @@ port.on('message', (request: FillsWorkerRequest) => {
     case 'open': {
       const journal: Journal = {
         formatter: new FillsBatchFormatter(),
+        bytes: new CsvBytes((bytes, length) => journal.file?.addBytes(bytes, length)),
         consumed: new Int32Array(request.consumed),
         file: null,
         failure: null,
@@ -75,7 +79,7 @@ port.on('message', (request: FillsWorkerRequest) => {
       const open = journal.file;
       try {
         if (open !== null && !open.closed && journal.failure === null)
-          journal.formatter.format(request.batch, (text) => open.add(text));
+          journal.formatter.format(request.batch, journal.bytes);
       } catch (error) {
         journal.failure = new OutputError(open?.path ?? '', error);
       }
