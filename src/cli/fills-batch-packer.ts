@@ -9,7 +9,7 @@ import { CODES, FILLS_BATCH_ROWS, NUMBERS, type FillsBatch } from './fills-batch
 
 /**
  * Packs execution reports into {@link FillsBatch}es on the engine's thread: a fill of this engine's
- * venue costs a few array writes; anything else is formatted here, as `FillsJournal` does.
+ * venue costs a few array writes; anything else is formatted here (`FillsCsvFormatter.row`).
  */
 export class FillsBatchPacker {
   readonly #format = new FillsCsvFormatter();
@@ -47,6 +47,29 @@ export class FillsBatchPacker {
   addRow(row: string): void {
     this.#kinds[this.#count++] = 1;
     this.#rows.push(row);
+  }
+
+  /**
+   * Hands the rows packed so far to `consume`, which must be done with them when it returns (the
+   * buffers are packed again after: a journal that formats on this thread), and starts afresh.
+   */
+  drain(consume: (batch: FillsBatch) => void): void {
+    if (this.#count === 0) return;
+    consume({
+      count: this.#count,
+      kinds: this.#kinds,
+      numbers: this.#numbers,
+      codes: this.#codes,
+      named: this.#newNames,
+      decimals: this.#decimals,
+      rows: this.#rows,
+    });
+    this.#newNames = [];
+    this.#decimalsUsed = 0;
+    this.#rows = [];
+    this.#count = 0;
+    this.#price = null;
+    this.#feePerUnit = null;
   }
 
   /** The rows packed so far, as a batch to send (its buffers are then the receiver's). */

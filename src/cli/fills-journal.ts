@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { OutputError } from '../core/errors.js';
 import type { ExecutionReport } from '../core/execution-report.js';
 import type { Decimal } from '../core/money.js';
-import { FillTexts } from '../engine/fill-texts.js';
 import { FILLS_CSV_HEADER, FillsCsvFormatter } from '../report/fills-csv.js';
+import { CsvBytes } from './csv-bytes.js';
+import { FILLS_BATCH_ROWS, type FillsBatch } from './fills-batch.js';
+import { FillsBatchFormatter } from './fills-batch-formatter.js';
+import { FillsBatchPacker } from './fills-batch-packer.js';
 import { FillsFile } from './fills-file.js';
-
-/** Rows joined and encoded at once. */
-const ROWS_PER_ENCODE = 512;
 
 /** Where a fills.csv goes: `replay --out`'s run directory, or `serve --fills`'s file. */
 export type FillsTarget = string | { readonly path: string; readonly append: true };
@@ -61,33 +61,36 @@ export function openFills(where: FillsTarget): OpenedFills {
 /**
  * A run's fills.csv, formatted and written on the calling thread (docs/accounting.md,
  * "Reconciling from fills.csv"): every execution report, then the final marks; gzipped at the
- * end when large. Full buffers are written on libuv's threads, so the disk works beside the
- * engine. `replay` on the process's main thread formats on a thread of its own instead
- * ({@link openFillsSink}).
+ * end when large. The venue's fills are packed as the writing thread's are
+ * (cli/fills-batch-packer.ts) and formatted into bytes a batch at a time
+ * (cli/fills-batch-formatter.ts); other reports as text. Full buffers are written on libuv's
+ * threads, so the disk works beside the engine. `replay` on the process's main thread formats on
+ * a thread of its own instead ({@link openFillsSink}).
  */
 export class FillsJournal implements FillsSink {
   readonly #file: FillsFile;
-  readonly #format = new FillsCsvFormatter();
-  readonly #texts = new FillTexts();
-  /** Rows not yet encoded. */
-  #rows: string[] = [];
+  readonly #packer = new FillsBatchPacker();
+  readonly #formatter = new FillsBatchFormatter();
+  readonly #bytes: CsvBytes;
+  readonly #format = (batch: FillsBatch): void => this.#formatter.format(batch, this.#bytes);
 
   constructor(where: FillsTarget) {
     const opened = openFills(where);
-    this.#file = new FillsFile(opened.path, opened.fd, opened.position, opened.append);
-    if (opened.position === 0) this.#file.add(FILLS_CSV_HEADER);
+    const file = new FillsFile(opened.path, opened.fd, opened.position, opened.append);
+    this.#file = file;
+    this.#bytes = new CsvBytes((bytes, length) => file.addBytes(bytes, length));
+    if (opened.position === 0) file.add(FILLS_CSV_HEADER);
   }
 
   add(report: ExecutionReport): void {
-    const texts = this.#texts;
-    this.#rows.push(this.#format.row(report, texts.quantity(report), texts.fee(report)));
-    if (this.#rows.length >= ROWS_PER_ENCODE) this.#encodeRows();
+    this.#packer.add(report);
+    if (this.#packer.count >= FILLS_BATCH_ROWS) this.#packer.drain(this.#format);
   }
 
   /** Writes what is buffered (a server does it every second, so the file follows the rollout). */
   flush(): void {
     if (this.#file.closed) return;
-    this.#encodeRows();
+    this.#packer.drain(this.#format);
     this.#file.flush();
   }
 
@@ -95,21 +98,16 @@ export class FillsJournal implements FillsSink {
     marks: readonly (readonly [symbol: string, price: Decimal])[],
     lastTsUs: number,
   ): Promise<string> {
-    for (const [symbol, price] of marks)
-      this.#rows.push(this.#format.markRow(lastTsUs, symbol, price));
-    this.#encodeRows();
+    const format = new FillsCsvFormatter();
+    for (const [symbol, price] of marks) {
+      this.#packer.addRow(format.markRow(lastTsUs, symbol, price));
+      if (this.#packer.count >= FILLS_BATCH_ROWS) this.#packer.drain(this.#format);
+    }
+    this.#packer.drain(this.#format);
     return this.#file.close();
   }
 
   discard(): Promise<void> {
     return this.#file.discard();
-  }
-
-  /** The rows so far as one string into the buffer (one UTF-8 encoding for many rows). */
-  #encodeRows(): void {
-    if (this.#rows.length === 0) return;
-    const text = this.#rows.join('');
-    this.#rows = [];
-    this.#file.add(text);
   }
 }

@@ -10,6 +10,7 @@ import { EngineOrder } from '../engine/engine-order.js';
 import { SimulatedFill } from '../execution/index.js';
 import { decimalText, FILLS_BATCH_ROWS } from './fills-batch.js';
 import { FillsJournal } from './fills-journal.js';
+import { FILLS_CSV_HEADER, FillsCsvFormatter } from '../report/fills-csv.js';
 import { FillsThread } from './fills-thread.js';
 import { ThreadedFillsJournal } from './threaded-fills-journal.js';
 
@@ -88,6 +89,35 @@ const botFillOf = (tsUs: number): FillReport => ({
   slippageBps: -0.5,
 });
 
+/** Wide enough for any product of the test's values, exactly. */
+const Exact = Decimal.clone({ precision: 200 });
+
+/**
+ * fills.csv for `reports` and the two marks of {@link written}, by `FillsCsvFormatter.row` from
+ * the reports themselves: the reference for what the journals pack and format. A venue fill's fee
+ * is the booked one: the exact `feePerUnit × quantity` rounded half to even to 10⁻⁸ (the fill's
+ * own past 24 places of fee per unit, as the books take it).
+ */
+function referenceText(reports: readonly ExecutionReport[]): string {
+  const format = new FillsCsvFormatter();
+  const rows = reports.map((report) => {
+    if (!(report instanceof SimulatedFill) || report.feePerUnit.decimalPlaces() > 24)
+      return format.row(report);
+    const fee = new Exact(report.feePerUnit.toFixed())
+      .times(report.quantity.toFixed())
+      .toDecimalPlaces(8, Decimal.ROUND_HALF_EVEN)
+      .toFixed();
+    return format.row(report, report.quantity.toFixed(), fee);
+  });
+  const lastTsUs = 1_723_161_600_123_456;
+  return [
+    FILLS_CSV_HEADER,
+    ...rows,
+    format.markRow(lastTsUs, 'BTCUSDT', new Decimal('61234.5')),
+    format.markRow(lastTsUs, 'ETHUSDT', new Decimal('2500.1')),
+  ].join('');
+}
+
 /** Writes `reports` and two marks through a journal; the file's text. */
 async function written(
   journal: FillsJournal | ThreadedFillsJournal,
@@ -119,7 +149,7 @@ describe('decimalText', () => {
 });
 
 describe('ThreadedFillsJournal', () => {
-  it('writes the bytes the in-thread journal writes, over several batches (fast-check)', async () => {
+  it('writes the bytes the in-thread journal writes, over several batches, as the reports say (fast-check)', async () => {
     const sample = fc.sample(
       fc.array(
         fc.record({
@@ -165,6 +195,7 @@ describe('ThreadedFillsJournal', () => {
       const actual = await written(new ThreadedFillsJournal(threaded), threaded, reports);
       expect(actual.split('\n').length).toBe(reports.length + 4);
       expect(actual).toBe(expected);
+      expect(expected).toBe(referenceText(reports));
     }
   });
 

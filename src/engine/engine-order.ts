@@ -2,7 +2,7 @@ import type { Arm } from '../core/arm.js';
 import type { Side } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
 import type { Order } from '../core/order.js';
-import { stepsToDecimalString, trimmedDecimalString } from './quantity-steps.js';
+import { stepsToDecimalString } from './quantity-steps.js';
 
 /** Exact powers of ten as floats (10⁰ … 10²² are exactly representable). */
 const FLOAT_POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
@@ -123,14 +123,6 @@ export class EngineOrder<Slot extends OrderSlot> implements Order {
   /** Decimal places of a quantity step: the quantity is `steps × 10^-decimals`. */
   get decimals(): number {
     return this.#decision.decimals;
-  }
-
-  /**
-   * The quantity as its plain decimal text, exactly `quantity.toFixed()` (no trailing zeros), built
-   * from the steps without a decimal: for fills.csv, a row per fill.
-   */
-  get quantityText(): string {
-    return trimmedDecimalString(this.steps, this.decimals);
   }
 
   /** The order as a plain object, every field a value (what `JSON.stringify` and tests see). */

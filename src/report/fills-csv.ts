@@ -27,8 +27,9 @@ export class FillsCsvFormatter {
 
   /**
    * One execution report as a row (a fill, or a reject with its reason). `quantityText` and
-   * `feeText`, when the caller has them, are the quantity and the fee as the books took them
-   * (engine/fill-texts.ts makes them without decimal.js); else `report.quantity` and `report.fee`.
+   * `feeText`, when the caller has them, are the quantity and the fee as the books took them;
+   * else `report.quantity` and `report.fee`. (A run's journal packs the venue's fills and writes
+   * their rows as bytes instead, cli/fills-batch-formatter.ts, which is tested against this.)
    */
   row(report: ExecutionReport, quantityText?: string, feeText?: string): string {
     const quantity = quantityText ?? report.quantity.toFixed();
