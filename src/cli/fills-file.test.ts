@@ -25,7 +25,7 @@ describe('FillsFile', () => {
     const text = rows.join('');
     const write = async (name: string, gzipAboveBytes: number): Promise<string> => {
       const path = join(root, name);
-      const file = new FillsFile(path, openSync(path, 'w+'), 0, false, gzipAboveBytes);
+      const file = new FillsFile(path, openSync(path, 'w+'), 0, false, { gzipAboveBytes });
       for (const row of rows) file.add(row);
       return file.close();
     };
@@ -35,6 +35,62 @@ describe('FillsFile', () => {
     await expect(write('at-size.csv', text.length)).resolves.toBe('at-size.csv');
     expect(readFileSync(join(root, 'at-size.csv'), 'utf8')).toBe(text);
     expect(existsSync(join(root, 'at-size.csv.gz'))).toBe(false);
+  });
+
+  it('gzips as it writes, past the size, into the bytes a gzip after would give', async () => {
+    const rows = Array.from({ length: 300_000 }, (_, i) => `row ${i},${(i * 7919) % 10_007}\n`);
+    const text = rows.join('');
+    const write = async (
+      name: string,
+      gzipAboveBytes: number,
+      whileWriting: boolean,
+    ): Promise<{ name: string; waits: number }> => {
+      const path = join(root, name);
+      // A backlog of 2 MiB: the writer waits for the gzip now and then.
+      const file = new FillsFile(path, openSync(path, 'w+'), 0, false, {
+        gzipAboveBytes,
+        gzipWhileWriting: whileWriting,
+        gzipBacklogBytes: 2 << 20,
+      });
+      let waits = 0;
+      for (const [i, row] of rows.entries()) {
+        file.add(row);
+        // A writer that waits for the gzip as the worker thread does (each 1,000 rows here).
+        if (i % 1000 === 0 && file.backlogged) {
+          waits++;
+          await file.drained();
+        }
+      }
+      return { name: await file.close(), waits };
+    };
+    // Past the size after the second of several 1 MiB buffers: what the file held is read back.
+    const streamed = await write('streamed.csv', 1_500_000, true);
+    expect(streamed.name).toBe('streamed.csv.gz');
+    expect(streamed.waits).toBeGreaterThan(0);
+    expect(existsSync(join(root, 'streamed.csv'))).toBe(false);
+    const after = await write('after.csv', 1_500_000, false);
+    expect(after.name).toBe('after.csv.gz');
+    const streamedGz = readFileSync(join(root, 'streamed.csv.gz'));
+    expect(gunzipSync(streamedGz).toString('utf8')).toBe(text);
+    expect(streamedGz.equals(readFileSync(join(root, 'after.csv.gz')))).toBe(true);
+    // Never past the size: plain.
+    await expect(write('small.csv', text.length, true)).resolves.toMatchObject({
+      name: 'small.csv',
+    });
+    expect(readFileSync(join(root, 'small.csv'), 'utf8')).toBe(text);
+    expect(existsSync(join(root, 'small.csv.gz'))).toBe(false);
+  });
+
+  it('leaves a gzip that runs as it writes when the run is discarded', async () => {
+    const path = join(root, 'abandoned.csv');
+    const file = new FillsFile(path, openSync(path, 'w+'), 0, false, {
+      gzipAboveBytes: 10,
+      gzipWhileWriting: true,
+    });
+    file.add('x'.repeat(3 << 20));
+    await file.discard();
+    expect(file.backlogged).toBe(false);
+    await expect(file.close()).rejects.toThrow(OutputError);
   });
 
   it('writes nothing once discarded, not even into the file that reuses its descriptor', async () => {

@@ -44,23 +44,48 @@ export class FillsFile {
   #failure: unknown = null;
   #closed = false;
   readonly #gzipAboveBytes: number;
+  readonly #gzipWhileWriting: boolean;
+  readonly #gzipBacklogBytes: number;
+  /** The gzip that runs while the file is written, once it is past its size for that. */
+  #gzip: StreamingGzip | null = null;
 
   /**
    * `fd` is open on `path`, its size `position`. `append`: the system puts each write at the
-   * end (`serve --fills`), and the file is never gzipped; else it is once over `gzipAboveBytes`.
+   * end (`serve --fills`), and the file is never gzipped; else it is once over
+   * `options.gzipAboveBytes` ({@link FILLS_GZIP_ABOVE_BYTES}): at {@link close}, or with
+   * `options.gzipWhileWriting` as it grows past that size (for a writer with an idle core beside
+   * it, which waits on {@link drained}; the same `.gz` bytes).
    */
   constructor(
     path: string,
     fd: number,
     position: number,
     append: boolean,
-    gzipAboveBytes = FILLS_GZIP_ABOVE_BYTES,
+    options: FillsFileOptions = {},
   ) {
     this.#path = path;
     this.#fd = fd;
     this.#position = position;
     this.#append = append;
-    this.#gzipAboveBytes = gzipAboveBytes;
+    this.#gzipAboveBytes = options.gzipAboveBytes ?? FILLS_GZIP_ABOVE_BYTES;
+    this.#gzipWhileWriting = options.gzipWhileWriting === true && !append;
+    this.#gzipBacklogBytes = options.gzipBacklogBytes ?? GZIP_BACKLOG_BYTES;
+  }
+
+  /**
+   * True while more bytes than the backlog allowed ({@link GZIP_BACKLOG_BYTES}) wait for the
+   * gzip that runs while the file is written: the writer should wait for {@link drained} before
+   * it adds more.
+   */
+  get backlogged(): boolean {
+    return this.#gzip !== null && this.#gzip.waiting > this.#gzipBacklogBytes;
+  }
+
+  /** Resolves once the gzip's backlog is back within the allowed bytes. */
+  async drained(): Promise<void> {
+    const gzip = this.#gzip;
+    while (gzip !== null && gzip.waiting > this.#gzipBacklogBytes && gzip.failure === null)
+      await new Promise<void>((resolve) => gzip.onProgress.push(resolve));
   }
 
   /** The file's path. */
@@ -117,10 +142,22 @@ export class FillsFile {
     await Promise.all(this.#written);
     this.#closed = true;
     closeSync(this.#fd);
-    if (this.#failure !== null) throw new OutputError(this.#path, this.#failure);
+    if (this.#failure !== null) {
+      await this.#gzip?.abandon();
+      throw new OutputError(this.#path, this.#failure);
+    }
+    const gz = `${this.#path}.gz`;
+    if (this.#gzip !== null) {
+      try {
+        await this.#gzip.end();
+        await rm(this.#path);
+      } catch (error) {
+        throw new OutputError(gz, error);
+      }
+      return basename(gz);
+    }
     if (this.#append || statSync(this.#path).size <= this.#gzipAboveBytes)
       return basename(this.#path);
-    const gz = `${this.#path}.gz`;
     try {
       await pipeline(
         createReadStream(this.#path, { highWaterMark: FILLS_GZIP.readBytes }),
@@ -142,6 +179,7 @@ export class FillsFile {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.allSettled(this.#written);
+    await this.#gzip?.abandon();
     try {
       closeSync(this.#fd);
     } catch {
@@ -166,6 +204,22 @@ export class FillsFile {
    */
   #write(buffer: Buffer, length: number): void {
     if (this.#failure !== null || length === 0) return;
+    if (
+      this.#gzip === null &&
+      this.#gzipWhileWriting &&
+      this.#position + length > this.#gzipAboveBytes
+    ) {
+      // Past the size: the gzip starts with what the file holds (once written), then takes
+      // every buffer instead of the file.
+      const gzip = new StreamingGzip(`${this.#path}.gz`);
+      this.#gzip = gzip;
+      gzip.feedFile(this.#path, this.#position, Promise.all(this.#written));
+    }
+    if (this.#gzip !== null) {
+      this.#position += length;
+      this.#gzip.feed(buffer.subarray(0, length));
+      return;
+    }
     const position = this.#position;
     this.#position += length;
     if (this.#append || this.#inFlight >= BUFFERS_IN_FLIGHT) {
@@ -188,6 +242,108 @@ export class FillsFile {
     );
     if (this.#written.length > 4 * BUFFERS_IN_FLIGHT)
       this.#written = [Promise.all(this.#written).then(() => undefined)];
+  }
+}
+
+/**
+ * Bytes a file's streaming gzip may hold waiting, by default, before its writer should wait
+ * ({@link FillsFile.backlogged}).
+ */
+export const GZIP_BACKLOG_BYTES = 16 << 20;
+
+/** How a {@link FillsFile} gzips. */
+export interface FillsFileOptions {
+  /** Gzipped when larger (default {@link FILLS_GZIP_ABOVE_BYTES}). */
+  readonly gzipAboveBytes?: number;
+  /** Gzipped as it is written, from that size on, rather than at the close (default false). */
+  readonly gzipWhileWriting?: boolean;
+  /** Bytes the gzip may hold waiting before {@link FillsFile.backlogged} (default {@link GZIP_BACKLOG_BYTES}). */
+  readonly gzipBacklogBytes?: number;
+}
+
+/**
+ * A gzip of a file's bytes as they come, into `gzPath` (as {@link FILLS_GZIP} says: the same bytes
+ * as gzipping the whole file after, however the bytes are fed). The bytes are fed in order; how
+ * many wait to be compressed is {@link waiting}.
+ */
+class StreamingGzip {
+  readonly #gzip = createGzip({ level: FILLS_GZIP.level, chunkSize: FILLS_GZIP.chunkBytes });
+  readonly #done: Promise<void>;
+  /** The feeding so far: each piece waits for the one before it. */
+  #chain: Promise<void> = Promise.resolve();
+  /** Bytes handed to {@link feed} and not yet taken by the gzip. */
+  waiting = 0;
+  failure: unknown = null;
+  /** Called (and cleared) each time bytes are taken: the writer's waits. */
+  onProgress: (() => void)[] = [];
+
+  constructor(gzPath: string) {
+    this.#done = pipeline(this.#gzip, createWriteStream(gzPath));
+    this.#done.catch((error: unknown) => {
+      this.failure ??= error;
+      this.#progress();
+    });
+  }
+
+  /** Feeds the first `length` bytes of the file at `path`, once `written` resolves. */
+  feedFile(path: string, length: number, written: Promise<unknown>): void {
+    this.#chain = this.#chain.then(async () => {
+      await written;
+      if (length === 0) return;
+      const stream = createReadStream(path, {
+        start: 0,
+        end: length - 1,
+        highWaterMark: FILLS_GZIP.readBytes,
+      });
+      for await (const chunk of stream) await this.#take(chunk as Buffer);
+    });
+  }
+
+  /** Feeds `bytes` (kept until taken: the caller hands it over). */
+  feed(bytes: Buffer): void {
+    this.waiting += bytes.length;
+    this.#chain = this.#chain.then(async () => {
+      await this.#take(bytes);
+      this.waiting -= bytes.length;
+      this.#progress();
+    });
+  }
+
+  /** Feeds nothing more and resolves once the `.gz` is written; rejects with any failure. */
+  async end(): Promise<void> {
+    await this.#chain;
+    if (this.failure !== null)
+      throw this.failure instanceof Error
+        ? this.failure
+        : new Error('the gzip failed', { cause: this.failure });
+    this.#gzip.end();
+    await this.#done;
+  }
+
+  /** Stops, leaving whatever the `.gz` holds (the run failed); never rejects. */
+  async abandon(): Promise<void> {
+    this.#gzip.destroy();
+    await Promise.allSettled([this.#chain, this.#done]);
+  }
+
+  async #take(bytes: Buffer): Promise<void> {
+    if (this.failure !== null) return;
+    if (!this.#gzip.write(bytes))
+      await new Promise<void>((resolve) => {
+        const settle = (): void => {
+          this.#gzip.off('drain', settle);
+          this.#gzip.off('close', settle);
+          resolve();
+        };
+        this.#gzip.on('drain', settle);
+        this.#gzip.on('close', settle);
+      });
+  }
+
+  #progress(): void {
+    const waits = this.onProgress;
+    this.onProgress = [];
+    for (const wake of waits) wake();
   }
 }
 

@@ -53,7 +53,28 @@ if (port === null) throw new Error('fills-journal-worker runs as a worker thread
 const journals = new Map<number, Journal>();
 const reply = (message: FillsWorkerReply): void => port.postMessage(message);
 
+// Requests are served one after another, in order: a batch may wait for its file's gzip to
+// catch up (FillsFile.drained), and what comes after it waits too.
+const inbox: FillsWorkerRequest[] = [];
+let serving = false;
 port.on('message', (request: FillsWorkerRequest) => {
+  inbox.push(request);
+  if (!serving) void serveInbox();
+});
+
+async function serveInbox(): Promise<void> {
+  serving = true;
+  for (let request = inbox.shift(); request !== undefined; request = inbox.shift()) {
+    serve(request);
+    if (request.type === 'batch') {
+      const file = journals.get(request.journal)?.file;
+      if (file?.backlogged === true) await file.drained();
+    }
+  }
+  serving = false;
+}
+
+function serve(request: FillsWorkerRequest): void {
   switch (request.type) {
     case 'open': {
       const journal: Journal = {
@@ -65,7 +86,10 @@ port.on('message', (request: FillsWorkerRequest) => {
       };
       journals.set(request.journal, journal);
       try {
-        journal.file = new FillsFile(request.path, openSync(request.path, 'r+'), 0, false);
+        // This thread has a core's idle time beside the engine: the gzip runs as the file grows.
+        journal.file = new FillsFile(request.path, openSync(request.path, 'r+'), 0, false, {
+          gzipWhileWriting: true,
+        });
         journal.file.add(FILLS_CSV_HEADER);
       } catch (error) {
         journal.failure = new OutputError(request.path, error);
@@ -101,7 +125,7 @@ port.on('message', (request: FillsWorkerRequest) => {
       break;
     }
   }
-});
+}
 
 async function finish(id: number): Promise<void> {
   const journal = journals.get(id);
