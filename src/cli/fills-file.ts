@@ -15,10 +15,11 @@ import { OutputError } from '../core/errors.js';
 /** Above this size fills.csv is gzipped at the end of the run (fills.csv.gz), bytes. */
 export const FILLS_GZIP_ABOVE_BYTES = 64 * 1024 * 1024;
 /**
- * How fills.csv is gzipped: zlib's fastest level, read 1 MiB and compressed 64 KiB at a time. The
- * gzip runs after the replay, so the run waits for it: the 176 MB fills.csv of a 1M-line trades
- * replay took 1.67 s at zlib's default (level 6, 64 KiB reads, 16 KiB chunks) and 0.55 s so,
- * 25.0 MB instead of 21.8 (`node dist/bench/fills-gzip-probe.js`).
+ * How fills.csv is gzipped: zlib's fastest level, read 1 MiB and compressed 64 KiB at a time. A
+ * sweep's run waits for the gzip after its replay (the `replay` command's fills thread gzips as
+ * the file grows): the 176 MB fills.csv of a 1M-line trades replay took 1.67 s at zlib's default
+ * (level 6, 64 KiB reads, 16 KiB chunks) and 0.55 s so, 25.0 MB instead of 21.8
+ * (`node dist/bench/fills-gzip-probe.js`).
  */
 export const FILLS_GZIP = { level: 1, readBytes: 1 << 20, chunkBytes: 1 << 16 } as const;
 /** Rows are written in buffers of this many bytes (memory stays flat however long the run). */

@@ -258,7 +258,7 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     .option('--no-progress', 'no progress bar')
     .option(
       '--no-fills',
-      'with --out: no fills.csv (it adds about 1 µs per fill to a replay: docs/accounting.md)',
+      'with --out: no fills.csv (it adds about 0.6 µs per fill to a replay: docs/accounting.md)',
     )
     .option(
       '--no-html',
