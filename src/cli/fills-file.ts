@@ -323,12 +323,14 @@ class StreamingGzip {
 
   /** Stops, leaving whatever the `.gz` holds (the run failed); never rejects. */
   async abandon(): Promise<void> {
+    this.failure ??= new Error('the run was discarded');
     this.#gzip.destroy();
     await Promise.allSettled([this.#chain, this.#done]);
   }
 
   async #take(bytes: Buffer): Promise<void> {
-    if (this.failure !== null) return;
+    // A destroyed stream never drains: nothing more is taken once it failed or was abandoned.
+    if (this.failure !== null || this.#gzip.destroyed) return;
     if (!this.#gzip.write(bytes))
       await new Promise<void>((resolve) => {
         const settle = (): void => {
