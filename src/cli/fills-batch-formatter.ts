@@ -64,7 +64,7 @@ export class FillsBatchFormatter {
       this.#named.push(name);
       this.#namedBytes.push(Buffer.from(name, 'utf8'));
     }
-    const { kinds, numbers, codes, decimals } = batch;
+    const { kinds, codes, decimals } = batch;
     const fees = new Map<number, ScaledDecimal>();
     let nextRow = 0;
     for (let row = 0; row < batch.count; row++) {
@@ -80,8 +80,8 @@ export class FillsBatchFormatter {
         fee = scaled(decimalText(decimals, feeIndex));
         fees.set(feeIndex, fee);
       }
-      if (!this.#fillBytes(numbers, codes, decimals, row, fee, out)) {
-        const text = this.#fillText(numbers, codes, decimals, row, fee);
+      if (!this.#fillBytes(batch, row, fee, out)) {
+        const text = this.#fillText(batch, row, fee);
         out.room(text.length * 3);
         out.text(text);
       }
@@ -90,14 +90,8 @@ export class FillsBatchFormatter {
   }
 
   /** Writes packed fill `row` as bytes; false (nothing written) when a field is out of bounds. */
-  #fillBytes(
-    numbers: Float64Array,
-    codes: Int32Array,
-    decimals: Float64Array,
-    row: number,
-    fee: ScaledDecimal,
-    out: CsvBytes,
-  ): boolean {
+  #fillBytes(batch: FillsBatch, row: number, fee: ScaledDecimal, out: CsvBytes): boolean {
+    const { numbers, codes, decimals } = batch;
     const n = row * NUMBERS;
     const c = row * CODES;
     const tsUs = numbers[n]!;
@@ -168,13 +162,8 @@ export class FillsBatchFormatter {
   }
 
   /** Packed fill `row` as text, by `FillsCsvFormatter.fillRow` (the reference of the bytes). */
-  #fillText(
-    numbers: Float64Array,
-    codes: Int32Array,
-    decimals: Float64Array,
-    row: number,
-    fee: ScaledDecimal,
-  ): string {
+  #fillText(batch: FillsBatch, row: number, fee: ScaledDecimal): string {
+    const { numbers, codes, decimals } = batch;
     const n = row * NUMBERS;
     const c = row * CODES;
     const steps = numbers[n + 4]!;

@@ -55,26 +55,23 @@ export class FillsBatchPacker {
    */
   drain(consume: (batch: FillsBatch) => void): void {
     if (this.#count === 0) return;
-    consume({
-      count: this.#count,
-      kinds: this.#kinds,
-      numbers: this.#numbers,
-      codes: this.#codes,
-      named: this.#newNames,
-      decimals: this.#decimals,
-      rows: this.#rows,
-    });
-    this.#newNames = [];
-    this.#decimalsUsed = 0;
-    this.#rows = [];
-    this.#count = 0;
-    this.#price = null;
-    this.#feePerUnit = null;
+    consume(this.#batch());
+    this.#restart();
   }
 
   /** The rows packed so far, as a batch to send (its buffers are then the receiver's). */
   take(): FillsBatch {
-    const batch: FillsBatch = {
+    const batch = this.#batch();
+    this.#kinds = new Uint8Array(FILLS_BATCH_ROWS);
+    this.#numbers = new Float64Array(FILLS_BATCH_ROWS * NUMBERS);
+    this.#codes = new Int32Array(FILLS_BATCH_ROWS * CODES);
+    this.#decimals = new Float64Array(FILLS_BATCH_ROWS * 8);
+    this.#restart();
+    return batch;
+  }
+
+  #batch(): FillsBatch {
+    return {
       count: this.#count,
       kinds: this.#kinds,
       numbers: this.#numbers,
@@ -83,17 +80,16 @@ export class FillsBatchPacker {
       decimals: this.#decimals,
       rows: this.#rows,
     };
-    this.#kinds = new Uint8Array(FILLS_BATCH_ROWS);
-    this.#numbers = new Float64Array(FILLS_BATCH_ROWS * NUMBERS);
-    this.#codes = new Int32Array(FILLS_BATCH_ROWS * CODES);
+  }
+
+  /** An empty batch from here (the buffers are written again from their start). */
+  #restart(): void {
     this.#newNames = [];
-    this.#decimals = new Float64Array(FILLS_BATCH_ROWS * 8);
     this.#decimalsUsed = 0;
     this.#rows = [];
     this.#count = 0;
     this.#price = null;
     this.#feePerUnit = null;
-    return batch;
   }
 
   /** Packs a fill of this engine's venue; false when its fee must come from decimal.js. */
