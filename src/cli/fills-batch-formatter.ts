@@ -60,6 +60,9 @@ export class FillsBatchFormatter {
 
   /** The batch's rows, in order, into `out` (flushed at the end). */
   format(batch: FillsBatch, out: CsvBytes): void {
+    // A price is kept by its place in its batch's decimals: a batch written into the buffers of
+    // the one before (FillsBatchPacker.drain) holds other prices at the same places.
+    this.#priceBatch = null;
     for (const name of batch.named) {
       this.#named.push(name);
       this.#namedBytes.push(Buffer.from(name, 'utf8'));

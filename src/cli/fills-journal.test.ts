@@ -7,6 +7,7 @@ import { Decimal } from '../core/money.js';
 import { EngineOrder, type OrderSlot } from '../engine/engine-order.js';
 import { SimulatedFill } from '../execution/index.js';
 import { Ledger } from '../ledger/index.js';
+import { FILLS_BATCH_ROWS } from './fills-batch.js';
 import { FillsJournal } from './fills-journal.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sc-fills-journal-'));
@@ -98,6 +99,31 @@ describe('FillsJournal', () => {
     const [row] = await quantityAndFee([report]);
     expect(row!.fee).toBe('1100000000000000000000.00000001');
     expect(row!.fee).toBe(bookedFee(report));
+  });
+
+  it("writes each fill's own price across batches packed into the same buffers", async () => {
+    // One event's fills fill a whole batch at one price (one Decimal, as the venue shares it);
+    // the next batch starts at another, packed at the same place of the same (reused) buffer.
+    const feePerUnit = new Decimal('0.05');
+    const fillAt = (price: Decimal): SimulatedFill =>
+      new SimulatedFill(fill(7, 2, feePerUnit).order, 1, price, feePerUnit, 1, 0);
+    const [a, b, c] = ['100.5', '99.25', '101'].map((text) => new Decimal(text));
+    const reports = [
+      ...Array.from({ length: FILLS_BATCH_ROWS }, () => fillAt(a!)),
+      ...Array.from({ length: FILLS_BATCH_ROWS + 5 }, () => fillAt(b!)),
+      ...Array.from({ length: 3 }, () => fillAt(c!)),
+    ];
+    const dir = join(root, String(dirs++));
+    mkdirSync(dir);
+    const journal = new FillsJournal(dir);
+    for (const report of reports) journal.add(report);
+    const name = await journal.finish([], 0);
+    const prices = readFileSync(join(dir, name), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',')[8]);
+    expect(prices).toEqual(reports.map((report) => report.price.toFixed()));
   });
 
   it('takes a fee per unit past 24 places from the fill itself, as the books do', async () => {
