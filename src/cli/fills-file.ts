@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { OutputError } from '../core/errors.js';
 
-/** Above this size fills.csv is gzipped at the end of the run (fills.csv.gz), bytes. */
+/** Above this size fills.csv is gzipped (fills.csv.gz): after the run, or as it grows past it; bytes. */
 export const FILLS_GZIP_ABOVE_BYTES = 64 * 1024 * 1024;
 /**
  * How fills.csv is gzipped: zlib's fastest level, read 1 MiB and compressed 64 KiB at a time. A
