@@ -1,3 +1,4 @@
+import { FLOAT_POW10 } from '../core/decimal-to-float.js';
 /**
  * Text written straight into a byte buffer, for files of many short rows (fills.csv): whole
  * numbers and fixed-point decimals as digits, without a string per field. When the buffer is
@@ -83,10 +84,10 @@ export class CsvBytes {
       return;
     }
     // From 10¹⁶ on, the unit exceeds any value below 2⁵³: all of it is fraction.
-    const whole = kept >= 16 ? 0 : Math.floor(rest / POW10[kept]!);
+    const whole = kept >= 16 ? 0 : Math.floor(rest / FLOAT_POW10[kept]!);
     this.unsigned(whole);
     this.#buffer[this.#at++] = 46; // '.'
-    const fraction = rest - whole * (kept >= 16 ? 0 : POW10[kept]!);
+    const fraction = rest - whole * (kept >= 16 ? 0 : FLOAT_POW10[kept]!);
     let digits = kept;
     for (; digits > 18; digits--) this.#buffer[this.#at++] = 48; // leading zeros: fraction < 10¹⁶
     if (digits <= 9) this.#small(fraction, digits);
@@ -117,15 +118,10 @@ export class CsvBytes {
 }
 
 const BILLION = 1e9;
-/** 10⁰ … 10²², each exact as a float. */
-const POW10 = [
-  1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-  1e18, 1e19, 1e20, 1e21, 1e22,
-];
 
 /** The decimal digits of `0 <= value < 10⁹` (1 for 0). */
 function digitCount(value: number): number {
   let digits = 1;
-  while (digits < 9 && value >= POW10[digits]!) digits++;
+  while (digits < 9 && value >= FLOAT_POW10[digits]!) digits++;
   return digits;
 }

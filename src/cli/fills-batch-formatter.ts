@@ -1,3 +1,4 @@
+import { FLOAT_POW10 } from '../core/decimal-to-float.js';
 import { trimmedDecimalString } from '../engine/quantity-steps.js';
 import { US_PER_SECOND, usToIso } from '../core/time.js';
 import { VENUE_FEE_DECIMALS } from '../core/venue-fee.js';
@@ -16,11 +17,6 @@ const COMMA = 44;
 const MINUS = 45;
 const NEWLINE = 10;
 const Z = 90;
-/** 10⁰ … 10²², each exact as a float (written out: `10 ** k` need not be). */
-const POW10 = [
-  1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-  1e18, 1e19, 1e20, 1e21, 1e22,
-];
 /** Latencies below this many µs are written from their whole µs (15 digits at most). */
 const MAX_LATENCY_MICROS = 1e15;
 
@@ -250,13 +246,13 @@ export function feeRawOf(fee: ScaledDecimal, steps: number, quantityDecimals: nu
   if (!Number.isSafeInteger(product)) return Number.NaN;
   const digits = fee.places + quantityDecimals;
   if (digits <= VENUE_FEE_DECIMALS) {
-    const raw = product * POW10[VENUE_FEE_DECIMALS - digits]!;
+    const raw = product * FLOAT_POW10[VENUE_FEE_DECIMALS - digits]!;
     return Number.isSafeInteger(raw) ? raw : Number.NaN;
   }
   const shift = digits - VENUE_FEE_DECIMALS;
   // A unit past 10²² is more than twice any product below 2⁵³: the fee rounds to 0.
-  if (shift >= POW10.length) return 0;
-  const unit = POW10[shift]!;
+  if (shift >= FLOAT_POW10.length) return 0;
+  const unit = FLOAT_POW10[shift]!;
   const magnitude = Math.abs(product);
   // Exact: a whole number below 2⁵³ over a power of ten floors exactly, and the rest is whole.
   let quotient = Math.floor(magnitude / unit);

@@ -83,12 +83,19 @@ describe('FillsFile', () => {
 
   it('leaves a gzip that runs as it writes when the run is discarded', async () => {
     const path = join(root, 'abandoned.csv');
+    // A backlog of one byte: the 3 MiB just added wait for the gzip.
     const file = new FillsFile(path, openSync(path, 'w+'), 0, false, {
       gzipAboveBytes: 10,
       gzipWhileWriting: true,
+      gzipBacklogBytes: 1,
     });
     file.add('x'.repeat(3 << 20));
+    expect(file.backlogged).toBe(true);
+    const waiting = file.drained();
     await file.discard();
+    // Nothing is left waiting: not the writer's wait, not the bytes.
+    await expect(waiting).resolves.toBeUndefined();
+    await expect(file.drained()).resolves.toBeUndefined();
     expect(file.backlogged).toBe(false);
     await expect(file.close()).rejects.toThrow(OutputError);
   });

@@ -1,7 +1,10 @@
 import type { Decimal } from './money.js';
 
-/** Exact powers of ten as floats (10^0 … 10^22 are exactly representable). */
-const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+/** Exact powers of ten as floats, `FLOAT_POW10[k]` = 10^k for k = 0 … 22 (each exactly representable). */
+export const FLOAT_POW10: readonly number[] = Array.from({ length: 23 }, (_, i) =>
+  Number(`1e${i}`),
+);
+const POW10 = FLOAT_POW10;
 
 /**
  * A decimal as the nearest-ish float, for float mirrors (sizing, risk checks): within a few ulps of
