@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { CanaryError, FeedError } from '../src/core/errors.js';
+import { lowerThreadPriority } from '../src/core/lower-thread-priority.js';
 import type { FeedOptions } from './feed-source.js';
 import { openFeedFile } from './open-feed.js';
 import { transferablesOf } from './packed-batch.js';
@@ -19,6 +20,8 @@ import type {
  */
 const port = parentPort;
 if (port === null) throw new Error('feed-parse-worker runs as a worker thread');
+// The engine's thread sets the replay's pace: this one gives way to it when the cores are short.
+lowerThreadPriority();
 
 let credit = 0;
 let wake: (() => void) | null = null;

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { FeedError } from '../src/core/errors.js';
+import { HELPER_THREAD_NICENESS } from '../src/core/lower-thread-priority.js';
+import { threadNiceValues } from '../src/core/test-support/thread-nice-values.js';
 import type { FeedOptions } from './feed-source.js';
 import type { MarketEvent } from '../src/core/market-event.js';
 import { BufferQuoteEvent, BufferTradeEvent, plainMarketEvent } from './buffer-events.js';
@@ -107,6 +110,22 @@ describe('openFeedInWorker', () => {
     expect(again.events).toEqual((await readAll(fixture('tardis-trades.csv'))).events);
     expect(parseThreads.idleCount).toBe(idle);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'parses on a thread that gives way to the reading one (lower-thread-priority.ts)',
+    async () => {
+      const before = getPriority();
+      const lowered = Math.min(19, before + HELPER_THREAD_NICENESS);
+      const source = await openFeedInWorker(sample('spot_btcusdt_20240808.gz'));
+      for await (const batch of source.batches()) {
+        expect(batch.length).toBeGreaterThan(0);
+        // The thread that parses this file (new or kept from a read before) is one of them.
+        expect(threadNiceValues()).toContain(lowered);
+        break;
+      }
+      expect(getPriority()).toBe(before);
+    },
+  );
 });
 
 describe('packBatch', () => {

@@ -1,6 +1,7 @@
 import { openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { OutputError } from '../core/errors.js';
+import { lowerThreadPriority } from '../core/lower-thread-priority.js';
 import { FILLS_CSV_HEADER } from '../report/fills-csv.js';
 import type { FillsBatch } from './fills-batch.js';
 import { CsvBytes } from './csv-bytes.js';
@@ -49,6 +50,8 @@ interface Journal {
  */
 const port = parentPort;
 if (port === null) throw new Error('fills-journal-worker runs as a worker thread');
+// The engine's thread sets the replay's pace: this one gives way to it when the cores are short.
+lowerThreadPriority();
 
 const journals = new Map<number, Journal>();
 const reply = (message: FillsWorkerReply): void => port.postMessage(message);
