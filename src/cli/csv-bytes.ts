@@ -1,4 +1,4 @@
-import { FLOAT_POW10 } from '../core/decimal-to-float.js';
+import { FLOAT_POW10 } from '../core/float-powers-of-ten.js';
 /**
  * Text written straight into a byte buffer, for files of many short rows (fills.csv): whole
  * numbers and fixed-point decimals as digits, without a string per field. When the buffer is

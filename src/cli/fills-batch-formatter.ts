@@ -1,10 +1,11 @@
-import { FLOAT_POW10 } from '../core/decimal-to-float.js';
+import { FLOAT_POW10 } from '../core/float-powers-of-ten.js';
 import { trimmedDecimalString } from '../engine/quantity-steps.js';
-import { US_PER_SECOND, usToIso } from '../core/time.js';
+import { US_PER_SECOND } from '../core/time.js';
 import { VENUE_FEE_DECIMALS } from '../core/venue-fee.js';
 import { rawToString, roundScaled } from '../ledger/fixed-point.js';
 import { csvField } from '../report/account-result.js';
 import { FillsCsvFormatter } from '../report/fills-csv.js';
+import { IsoSecondPrefixes } from '../report/iso-second-prefixes.js';
 import type { CsvBytes } from './csv-bytes.js';
 import { CODES, decimalText, NUMBERS, type FillsBatch } from './fills-batch.js';
 
@@ -48,11 +49,10 @@ export class FillsBatchFormatter {
   #priceBytes: Uint8Array = new Uint8Array(0);
   #slippage = Number.NaN;
   #slippageBytes: Uint8Array = new Uint8Array(0);
-  /** The date and second prefix (`2024-08-08T23:54:13.`) of the last two seconds written. */
-  #second = Number.NaN;
-  #secondPrefix: Uint8Array = new Uint8Array(0);
-  #otherSecond = Number.NaN;
-  #otherSecondPrefix: Uint8Array = new Uint8Array(0);
+  readonly #seconds = new IsoSecondPrefixes<Uint8Array>(
+    (prefix) => Buffer.from(prefix, 'latin1'),
+    new Uint8Array(0),
+  );
 
   /** The batch's rows, in order, into `out` (flushed at the end). */
   format(batch: FillsBatch, out: CsvBytes): void {
@@ -194,18 +194,7 @@ export class FillsBatchFormatter {
   /** `usToIso(tsUs)` as bytes, for a whole `tsUs` below 2⁵³ in magnitude. */
   #iso(tsUs: number, out: CsvBytes): void {
     const second = Math.floor(tsUs / US_PER_SECOND);
-    let prefix: Uint8Array;
-    if (second === this.#second) prefix = this.#secondPrefix;
-    else if (second === this.#otherSecond) prefix = this.#otherSecondPrefix;
-    else {
-      // 2024-08-08T23:54:13.
-      prefix = Buffer.from(usToIso(second * US_PER_SECOND).slice(0, 20), 'latin1');
-      this.#otherSecond = this.#second;
-      this.#otherSecondPrefix = this.#secondPrefix;
-      this.#second = second;
-      this.#secondPrefix = prefix;
-    }
-    out.bytes(prefix);
+    out.bytes(this.#seconds.of(second));
     out.padded(tsUs - second * US_PER_SECOND, 6);
     out.byte(Z);
   }

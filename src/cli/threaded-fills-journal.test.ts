@@ -12,6 +12,7 @@ import { EngineOrder } from '../engine/engine-order.js';
 import { SimulatedFill } from '../execution/index.js';
 import { decimalText, FILLS_BATCH_ROWS } from './fills-batch.js';
 import { FillsJournal } from './fills-journal.js';
+import { csvField } from '../report/account-result.js';
 import { FILLS_CSV_HEADER, FillsCsvFormatter } from '../report/fills-csv.js';
 import { FillsThread } from './fills-thread.js';
 import { ThreadedFillsJournal } from './threaded-fills-journal.js';
@@ -109,7 +110,20 @@ function referenceText(reports: readonly ExecutionReport[]): string {
       .times(report.quantity.toFixed())
       .toDecimalPlaces(8, Decimal.ROUND_HALF_EVEN)
       .toFixed();
-    return format.row(report, report.quantity.toFixed(), fee);
+    return format.fillRow(
+      report.tsUs,
+      csvField(report.orderId),
+      csvField(report.accountId),
+      report.arm,
+      csvField(report.symbol),
+      report.side,
+      report.quantity.toFixed(),
+      report.price.toFixed(),
+      fee,
+      report.latencyMs,
+      report.slippageBps,
+      report.decisionTsUs,
+    );
   });
   const lastTsUs = 1_723_161_600_123_456;
   return [

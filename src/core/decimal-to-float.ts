@@ -1,10 +1,5 @@
+import { FLOAT_POW10 } from './float-powers-of-ten.js';
 import type { Decimal } from './money.js';
-
-/** Exact powers of ten as floats, `FLOAT_POW10[k]` = 10^k for k = 0 … 22 (each exactly representable). */
-export const FLOAT_POW10: readonly number[] = Array.from({ length: 23 }, (_, i) =>
-  Number(`1e${i}`),
-);
-const POW10 = FLOAT_POW10;
 
 /**
  * A decimal as the nearest-ish float, for float mirrors (sizing, risk checks): within a few ulps of
@@ -23,8 +18,8 @@ export function decimalToFloat(x: Decimal): number {
   const exponent = 7 * (Math.floor(x.e / 7) - used + 1);
   const magnitude =
     exponent >= 0
-      ? mantissa * (POW10[exponent] ?? 10 ** exponent)
-      : mantissa / (POW10[-exponent] ?? 10 ** -exponent);
+      ? mantissa * (FLOAT_POW10[exponent] ?? 10 ** exponent)
+      : mantissa / (FLOAT_POW10[-exponent] ?? 10 ** -exponent);
   return x.s < 0 ? -magnitude : magnitude;
 }
 

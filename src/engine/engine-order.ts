@@ -1,11 +1,9 @@
 import type { Arm } from '../core/arm.js';
+import { FLOAT_POW10 } from '../core/float-powers-of-ten.js';
 import type { Side } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
 import type { Order } from '../core/order.js';
 import { stepsToDecimalString } from './quantity-steps.js';
-
-/** Exact powers of ten as floats (10⁰ … 10²² are exactly representable). */
-const FLOAT_POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 /**
  * What every order of one decision shares: the arm and symbol, the decision's event time and

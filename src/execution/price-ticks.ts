@@ -1,12 +1,8 @@
+import { FLOAT_POW10 } from '../core/float-powers-of-ten.js';
 import type { MarketEvent } from '../core/market-event.js';
 
 /** The most decimal places a tick can have (a price past them is treated as having this many). */
 export const MAX_TICK_PLACES = 16;
-
-/** 10ⁿ as floats, exact for n ≤ 22. */
-const POW10: readonly number[] = Array.from({ length: MAX_TICK_PLACES + 1 }, (_, n) =>
-  Number(`1e${n}`),
-);
 
 /**
  * True when `price` has at most `places` decimal places. Exact for the prices a feed carries
@@ -15,7 +11,7 @@ const POW10: readonly number[] = Array.from({ length: MAX_TICK_PLACES + 1 }, (_,
  * 15 significant digits never share a float.
  */
 function hasPlaces(price: number, places: number): boolean {
-  const scale = POW10[places]!;
+  const scale = FLOAT_POW10[places]!;
   return Math.round(price * scale) / scale === price;
 }
 

@@ -37,10 +37,10 @@ import {
 import {
   bookInWords,
   divideHalfEven,
-  EXACT_POW10,
   isExactWhole,
   type WordPosition,
 } from './machine-word-books.js';
+import { FLOAT_POW10 } from '../core/float-powers-of-ten.js';
 import { decimalToFloat, LastDecimalFloat } from '../core/decimal-to-float.js';
 import {
   averageCostRaw,
@@ -62,7 +62,7 @@ const moneyFloat = (raw: bigint): number => rawToFloat(raw, MONEY_DIGITS);
 /** Raw money per unit of a venue fee's last place (10⁻⁸ quote units). */
 const VENUE_FEE_UNIT = pow10(MONEY_DIGITS - VENUE_FEE_DECIMALS);
 /** Units of 10⁻⁸ in one quote unit, as a float. */
-const FEE_UNITS_PER_QUOTE = EXACT_POW10[VENUE_FEE_DECIMALS]!;
+const FEE_UNITS_PER_QUOTE = FLOAT_POW10[VENUE_FEE_DECIMALS]!;
 /** Most decimals of a money unit (step × tick) in machine words: 10ⁿ must be an exact float. */
 const MAX_WORD_MONEY_DECIMALS = 22;
 /**
@@ -457,8 +457,8 @@ export class Ledger {
     word.realized = row[at + REALIZED_UNITS]!;
     if (step !== oldStep || tick !== oldTick) {
       // Finer increments: the same figures in more, smaller units.
-      const stepScale = EXACT_POW10[step - oldStep]!;
-      const tickScale = EXACT_POW10[tick - oldTick]!;
+      const stepScale = FLOAT_POW10[step - oldStep]!;
+      const tickScale = FLOAT_POW10[tick - oldTick]!;
       word.steps *= stepScale;
       word.ticks *= tickScale;
       word.realized *= stepScale * tickScale;
@@ -466,8 +466,8 @@ export class Ledger {
         return false;
       }
     }
-    const size = quantitySteps * EXACT_POW10[step - quantityDecimals]!;
-    const priceTicks = this.#lastPriceMantissa * EXACT_POW10[tick - priceDecimals]!;
+    const size = quantitySteps * FLOAT_POW10[step - quantityDecimals]!;
+    const priceTicks = this.#lastPriceMantissa * FLOAT_POW10[tick - priceDecimals]!;
     if (!isExactWhole(size) || !isExactWhole(priceTicks)) return false;
     if (!bookInWords(word, buy ? size : -size, priceTicks)) return false;
     const accountFloats = this.#rows.floats;
@@ -483,8 +483,8 @@ export class Ledger {
     p.stepDecimals[i] = step;
     p.priceDecimals[i] = tick;
     accountFloats[account + FEE_UNITS] = fees;
-    const moneyScale = EXACT_POW10[step + tick]!;
-    row[at + QUANTITY_NUM] = word.steps / EXACT_POW10[step]!;
+    const moneyScale = FLOAT_POW10[step + tick]!;
+    row[at + QUANTITY_NUM] = word.steps / FLOAT_POW10[step]!;
     row[at + COST_BASIS_NUM] = (word.steps * word.ticks) / moneyScale;
     accountFloats[account + FEES_NUM] = fees / FEE_UNITS_PER_QUOTE;
     const rows = this.#rows;
@@ -526,9 +526,9 @@ export class Ledger {
       const product = this.#wordFeeMantissa * quantitySteps;
       const shift = this.#wordFeePlaces + quantityDecimals - VENUE_FEE_DECIMALS;
       if (isExactWhole(product)) {
-        if (shift <= 0) return product * EXACT_POW10[-shift]!;
+        if (shift <= 0) return product * FLOAT_POW10[-shift]!;
         if (shift <= MAX_WORD_MONEY_DECIMALS) {
-          const units = divideHalfEven(product, EXACT_POW10[shift]!);
+          const units = divideHalfEven(product, FLOAT_POW10[shift]!);
           if (!Number.isNaN(units)) return units;
         }
       }
@@ -556,12 +556,12 @@ export class Ledger {
     let units = 0;
     let exact = true;
     this.#forEachPosition(i, (p) => {
-      const scale = EXACT_POW10[places - p.stepDecimals[i]! - p.priceDecimals[i]!]!;
+      const scale = FLOAT_POW10[places - p.stepDecimals[i]! - p.priceDecimals[i]!]!;
       const term = p.floats[at + REALIZED_UNITS]! * scale;
       units += term;
       exact &&= isExactWhole(term) && isExactWhole(units);
     });
-    if (exact) return units / EXACT_POW10[places]!;
+    if (exact) return units / FLOAT_POW10[places]!;
     this.#sync(i);
     return moneyFloat(this.#rows.realized[i]!);
   }
@@ -1072,10 +1072,10 @@ export class Ledger {
       const step = position.stepDecimals[i]!;
       const held = Math.abs(position.floats[i * POSITION_FLOATS + STEPS]!);
       if (quantity.decimals <= step) {
-        const size = quantity.steps * EXACT_POW10[step - quantity.decimals]!;
+        const size = quantity.steps * FLOAT_POW10[step - quantity.decimals]!;
         if (isExactWhole(size)) return size <= held;
       } else {
-        const heldSteps = held * EXACT_POW10[quantity.decimals - step]!;
+        const heldSteps = held * FLOAT_POW10[quantity.decimals - step]!;
         if (isExactWhole(heldSteps)) return quantity.steps <= heldSteps;
       }
     }

@@ -5,9 +5,9 @@ import {
   bookInWords,
   divideHalfEven,
   EXACT_INTEGER_LIMIT,
-  EXACT_POW10,
   type WordPosition,
 } from './machine-word-books.js';
+import { FLOAT_POW10 } from '../core/float-powers-of-ten.js';
 
 /** The reference: decimal.js wide enough that only the average cost's rounding rounds. */
 const Exact = Decimal.clone({ precision: 200, rounding: Decimal.ROUND_HALF_EVEN });
@@ -161,7 +161,7 @@ describe('divideHalfEven', () => {
         fc.integer({ min: 0, max: 22 }),
         (numerator, n) => {
           const expected = halfEvenQuotient(BigInt(numerator), 10n ** BigInt(n));
-          const got = divideHalfEven(numerator, EXACT_POW10[n]!);
+          const got = divideHalfEven(numerator, FLOAT_POW10[n]!);
           // Exact, or NaN when the check of the quotient would reach 2⁵³ (a negative numerator
           // floors to −1 × 10ⁿ): the caller then divides in bigints.
           if (!Number.isNaN(got)) expect(got).toBe(Number(expected));

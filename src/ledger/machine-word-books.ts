@@ -45,11 +45,6 @@ export function divideHalfEven(numerator: number, denominator: number): number {
 /** Within what a float holds exactly (NaN fails too). */
 export const isExactWhole = (value: number): boolean => Math.abs(value) < EXACT_INTEGER_LIMIT;
 
-/** 10ⁿ as floats for n = 0 … 22, every one exact. */
-export const EXACT_POW10: readonly number[] = Array.from({ length: 23 }, (_, n) =>
-  Number(`1e${n}`),
-);
-
 /**
  * One position in machine words (docs/accounting.md): its signed quantity in steps, its average
  * cost in ticks (0 when flat), the realized P&L booked in it in money units (step × tick), each a

@@ -35,11 +35,6 @@ describe('FillsCsvFormatter', () => {
     );
   });
 
-  it('takes the quantity and fee texts it is given instead of the decimals', () => {
-    const row = new FillsCsvFormatter().row(fill(T0, T0, new Decimal('1')), '0.5', '0.25');
-    expect(row.split(',').slice(8, 11)).toEqual(['0.5', '1', '0.25']); // after "acct,1"
-  });
-
   it("writes every time as usToIso does, whatever the order of the rows' seconds (fast-check)", () => {
     const formatter = new FillsCsvFormatter();
     const price = new Decimal('100');

@@ -1,7 +1,8 @@
 import type { Decimal } from '../core/money.js';
 import type { ExecutionReport } from '../core/execution-report.js';
-import { US_PER_SECOND, usToIso } from '../core/time.js';
+import { US_PER_SECOND } from '../core/time.js';
 import { csvField as field } from './account-result.js';
+import { IsoSecondPrefixes } from './iso-second-prefixes.js';
 
 /**
  * fills.csv (docs/accounting.md, "Reconciling from fills.csv"): one row per execution report of
@@ -13,26 +14,23 @@ export const FILLS_CSV_HEADER =
 
 /**
  * Formats fills.csv rows. A run's rows come in event-time order, many at the same second and on
- * the same price: the ISO prefixes of the last two seconds seen (a row's own and its decision's)
- * and the last price's text are kept, so a row costs string work and not a `Date` and a decimal
- * conversion each (`usToIso` gives the same text).
+ * the same price: the ISO prefixes of the last two seconds seen ({@link IsoSecondPrefixes}) and
+ * the last price's text are kept, so a row costs string work and not a `Date` and a decimal
+ * conversion each.
  */
 export class FillsCsvFormatter {
-  #second = Number.NaN;
-  #secondPrefix = '';
-  #otherSecond = Number.NaN;
-  #otherSecondPrefix = '';
+  readonly #seconds = new IsoSecondPrefixes<string>((prefix) => prefix, '');
   #price: Decimal | null = null;
   #priceText = '';
 
   /**
-   * One execution report as a row (a fill, or a reject with its reason). `quantityText` and
-   * `feeText`, when the caller has them, are the quantity and the fee as the books took them;
-   * else `report.quantity` and `report.fee`. (A run's journal packs the venue's fills and writes
-   * their rows as bytes instead, cli/fills-batch-formatter.ts, which is tested against this.)
+   * One execution report as a row (a fill, or a reject with its reason), its quantity and fee as
+   * the report's decimals give them. (A run's journal packs the venue's fills and writes their
+   * rows as bytes instead, with the fee as the books booked it: cli/fills-batch-formatter.ts,
+   * which is tested against {@link fillRow}.)
    */
-  row(report: ExecutionReport, quantityText?: string, feeText?: string): string {
-    const quantity = quantityText ?? report.quantity.toFixed();
+  row(report: ExecutionReport): string {
+    const quantity = report.quantity.toFixed();
     if (report.type !== 'fill') {
       const common = `${this.#iso(report.tsUs)},${report.type},${field(report.orderId)},${field(report.accountId)},${report.arm},${field(report.symbol)},${report.side},${quantity}`;
       const decision = this.#iso(report.decisionTsUs);
@@ -51,7 +49,7 @@ export class FillsCsvFormatter {
       report.side,
       quantity,
       this.#priceText,
-      feeText ?? report.fee.toFixed(),
+      report.fee.toFixed(),
       report.latencyMs,
       report.slippageBps,
       report.decisionTsUs,
@@ -89,16 +87,6 @@ export class FillsCsvFormatter {
 
   #iso(tsUs: number): string {
     const second = Math.floor(tsUs / US_PER_SECOND);
-    let prefix: string;
-    if (second === this.#second) prefix = this.#secondPrefix;
-    else if (second === this.#otherSecond) prefix = this.#otherSecondPrefix;
-    else {
-      prefix = usToIso(second * US_PER_SECOND).slice(0, 20); // 2024-08-08T23:54:13.
-      this.#otherSecond = this.#second;
-      this.#otherSecondPrefix = this.#secondPrefix;
-      this.#second = second;
-      this.#secondPrefix = prefix;
-    }
-    return `${prefix}${String(tsUs - second * US_PER_SECOND).padStart(6, '0')}Z`;
+    return `${this.#seconds.of(second)}${String(tsUs - second * US_PER_SECOND).padStart(6, '0')}Z`;
   }
 }
