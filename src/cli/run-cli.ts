@@ -42,6 +42,8 @@ export const EXIT_BUG = 1;
 export const EXIT_BAD_INPUT = 2;
 /** `ctl`: the rollout refused the operator's command (its reason code is printed). */
 export const EXIT_REFUSED = 3;
+/** A command stopped by Ctrl-C (SIGINT) or SIGTERM after saving what it had (`sweep`): 128 + 2. */
+export const EXIT_INTERRUPTED = 130;
 
 /**
  * Runs the command line and resolves to the exit code: 0 when the command completed, 2 for bad
@@ -78,6 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (error instanceof CanaryError) {
       io.stderr.write(`strategy-canary: ${error.message} [${error.code}]\n`);
+      if (error.code === 'E_INTERRUPTED') return EXIT_INTERRUPTED;
       return error.code === 'E_REFUSED' ? EXIT_REFUSED : EXIT_BAD_INPUT;
     }
     io.stderr.write(

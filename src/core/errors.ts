@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'E_RUN_DIR'
   | 'E_SWEEP_GRID'
   | 'E_SWEEP_RUN'
+  | 'E_INTERRUPTED'
   // live feeds
   | 'E_LISTEN'
   | 'E_NATS'

@@ -20,13 +20,15 @@ interface SweepCliOptions {
   readonly nats?: string;
   readonly idleTimeout?: string;
   readonly sweepId?: string;
+  readonly resume?: boolean;
 }
 
 /**
  * `strategy-canary sweep GRID.json --out DIR`: every replay of a grid (strategies × params × salts
  * × plans × injections…) over worker threads, one report directory per run and a summary table
  * (docs/sweep.md). Exit 0 when every run completed, 2 when the grid is bad or some run failed
- * (after writing everything: the failed runs' errors are in the summary).
+ * (after writing everything: the failed runs' errors are in the summary), 130 when Ctrl-C or
+ * SIGTERM stopped it (the finished runs summarized; `--resume` runs the others).
  */
 export function sweepCommand(io: CliIo): Command {
   return new Command('sweep')
@@ -42,6 +44,10 @@ export function sweepCommand(io: CliIo): Command {
     .option(
       '--html',
       "also draw each run's report.html (its charts are about 40 % of a short run; without it, `strategy-canary report DIR/runs/NNN` draws one later)",
+    )
+    .option(
+      '--resume',
+      'go on with a sweep stopped before its end (Ctrl-C) in --out: its finished runs are kept, the others run; the grid must be the one it started with',
     )
     .option('--no-progress', 'no progress bar')
     .option(
@@ -68,9 +74,13 @@ export function sweepCommand(io: CliIo): Command {
           .filter((name): name is string => name !== undefined),
       );
       const grid = loadSweepGrid(gridPath, replayOptions);
-      if (existsSync(o.out) && readdirSync(o.out).length > 0) {
+      if (o.resume === true && o.nats !== undefined)
         throw new UsageError(
-          `sweep: --out ${o.out} is not empty: give a new or empty directory (a sweep never mixes its runs with others)`,
+          'sweep: --resume is for a sweep on worker threads (a NATS sweep keeps its runs queued: start the workers again)',
+        );
+      if (o.resume !== true && existsSync(o.out) && readdirSync(o.out).length > 0) {
+        throw new UsageError(
+          `sweep: --out ${o.out} is not empty: give a new or empty directory (a sweep never mixes its runs with others), or --resume to go on with the sweep in it`,
         );
       }
       if (o.idleTimeout !== undefined && o.nats === undefined)
@@ -91,14 +101,32 @@ export function sweepCommand(io: CliIo): Command {
           unit: 'runs',
         },
       );
+      // Ctrl-C (or SIGTERM) stops a local sweep with its finished runs summarized; a second one
+      // quits at once (the handler is gone: the signal's default).
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals): void => {
+        // Stopped first, then said: a run still in hand once the line is out is abandoned.
+        stop.abort();
+        bar.stop();
+        io.stderr.write(
+          `sweep: ${signal}: stopping; the runs in hand are abandoned, the finished ones summarized (again to quit at once)\n`,
+        );
+      };
+      const local = o.nats === undefined || sweepId === null;
+      if (local) {
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+      }
       let result;
       try {
         result =
-          o.nats === undefined || sweepId === null
+          local || sweepId === null
             ? await runSweep(grid, {
                 outDir: o.out,
                 workers,
                 html: o.html === true,
+                resume: o.resume === true,
+                signal: stop.signal,
                 onRunDone: (done) => bar.update(done),
               })
             : await runSweepOverNats(grid, {
@@ -119,12 +147,21 @@ export function sweepCommand(io: CliIo): Command {
           throw new OutputError(o.out, error);
         throw error;
       } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
         bar.stop();
       }
       io.stdout.write(renderSummaryMd(grid, result.rows));
       io.stdout.write(
         `\n${result.rows.length} runs; summary: ${result.files.md}, ${result.files.csv}, ${result.files.json}\n`,
       );
+      if (result.interrupted === true) {
+        const notRun = result.rows.filter((row) => row.exitCode === null).length;
+        throw new CanaryError(
+          'E_INTERRUPTED',
+          `sweep: stopped with ${result.rows.length - notRun} of ${result.rows.length} runs done (summarized in ${result.files.md}); the ${notRun} others: strategy-canary sweep ${gridPath} --out ${o.out} --resume`,
+        );
+      }
       const drawn = result.rows.find((row) => row.exitCode === 0);
       if (o.html !== true && drawn !== undefined) {
         io.stdout.write(

@@ -13,12 +13,18 @@ export interface SweepJob {
 /** What one replay of a sweep gave: its exit status and the figures of its summary row. */
 export interface SweepRunResult {
   readonly index: number;
-  /** The replay's exit status: 0 done, 2 bad input (see `error`), 1 a bug. */
-  readonly exitCode: number;
+  /**
+   * The replay's exit status: 0 done, 2 bad input (see `error`), 1 a bug; null when it was not
+   * run (the sweep was stopped first: `sweep --resume` runs it).
+   */
+  readonly exitCode: number | null;
   /** The replay's error line when it failed, else null. */
   readonly error: string | null;
-  /** Wall clock of the replay, ms (not deterministic: kept out of the reports). */
-  readonly wallMs: number;
+  /**
+   * Wall clock of the replay, ms (not deterministic: kept out of the reports); null when not run,
+   * or run by an earlier session of a resumed sweep that wrote no timings.
+   */
+  readonly wallMs: number | null;
   readonly outcome: string | null;
   readonly finalWeightPct: number | null;
   /** The last applied decision that moved or ended the rollout (a halt included): `action code metric`. */
@@ -31,15 +37,18 @@ export interface SweepRunResult {
   readonly canaryFills: number | null;
 }
 
-/** Reads a finished replay's report.json into its summary row (failed runs: the error only). */
-export function readSweepRunResult(
-  job: SweepJob,
-  exitCode: number,
-  stderr: string,
-  wallMs: number,
+/** The row of a run the sweep did not get to (stopped first): no figures. */
+export function notRunResult(job: SweepJob): SweepRunResult {
+  return emptyResult(job.index, null, null);
+}
+
+function emptyResult(
+  index: number,
+  exitCode: number | null,
+  wallMs: number | null,
 ): SweepRunResult {
-  const failed: SweepRunResult = {
-    index: job.index,
+  return {
+    index,
     exitCode,
     error: null,
     wallMs,
@@ -52,6 +61,16 @@ export function readSweepRunResult(
     canaryPnl: null,
     canaryFills: null,
   };
+}
+
+/** Reads a finished replay's report.json into its summary row (failed runs: the error only). */
+export function readSweepRunResult(
+  job: SweepJob,
+  exitCode: number,
+  stderr: string,
+  wallMs: number | null,
+): SweepRunResult {
+  const failed = emptyResult(job.index, exitCode, wallMs);
   if (exitCode !== 0) {
     const lines = stderr.trim().split('\n');
     return {

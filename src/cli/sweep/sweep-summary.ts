@@ -19,12 +19,18 @@ export function renderSummaryJson(grid: SweepGrid, rows: readonly SweepRow[]): s
   return `${JSON.stringify({ grid, runs }, null, 2)}\n`;
 }
 
-/** `timings.json`: each run's wall-clock milliseconds (not deterministic, so not in the summaries). */
+/**
+ * `timings.json`: each run's wall-clock milliseconds (not deterministic, so not in the summaries);
+ * null for a run not run, or run by an earlier session of a resumed sweep that wrote none.
+ */
 export function renderTimingsJson(rows: readonly SweepRow[]): string {
   return `${JSON.stringify(
     {
       note: 'wall clock of the machine that ran each replay: not deterministic, so kept out of the summaries',
-      runs: rows.map((row) => ({ run: row.index, wallMs: Math.round(row.wallMs) })),
+      runs: rows.map((row) => ({
+        run: row.index,
+        wallMs: row.wallMs === null ? null : Math.round(row.wallMs),
+      })),
     },
     null,
     2,
@@ -47,7 +53,7 @@ function cells(row: SweepRow): string[] {
   const n = (value: number | null, digits = 0): string =>
     value === null ? '' : value.toFixed(digits);
   return [
-    row.exitCode === 0 ? 'ok' : `failed (exit ${row.exitCode})`,
+    row.exitCode === 0 ? 'ok' : row.exitCode === null ? 'not run' : `failed (exit ${row.exitCode})`,
     row.outcome ?? '',
     n(row.finalWeightPct, 2).replace(/\.?0+$/u, ''),
     row.endedBy ?? '',
@@ -90,7 +96,7 @@ export function renderSummaryMd(grid: SweepGrid, rows: readonly SweepRow[]): str
         `| ${[String(row.index), ...axes.map((a) => formatOptionValue(row.parameters[a])), ...cells(row)].map(mdCell).join(' | ')} |`,
     ),
   ];
-  const failed = rows.filter((row) => row.exitCode !== 0);
+  const failed = rows.filter((row) => row.exitCode !== 0 && row.exitCode !== null);
   if (failed.length > 0) {
     lines.push('', ...failed.map((row) => `- run ${row.index}: ${row.error ?? ''}`));
   }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { until } from '../../../test/wait-until.js';
-import { endIdleWorkers, idleWorkerCount, runInWorkers } from './worker-pool.js';
+import {
+  endIdleWorkers,
+  idleWorkerCount,
+  runInWorkers,
+  WorkersInterrupted,
+} from './worker-pool.js';
 
 const WORKER = new URL('./test-support/thread-id-worker.ts', import.meta.url);
 
@@ -46,5 +51,57 @@ describe('runInWorkers', () => {
     await endIdleWorkers();
     const after = await runInWorkers<string, number>(WORKER, ['c', 'd'], { workers: 2 });
     for (const thread of after) expect(before).not.toContain(thread);
+  });
+});
+
+describe('runInWorkers with a signal', () => {
+  it('starts no job after an abort and keeps the thread that was between jobs', async () => {
+    await endIdleWorkers();
+    const controller = new AbortController();
+    const done: number[] = [];
+    const run = runInWorkers<string, number>(WORKER, ['a', 'b', 'c'], {
+      workers: 1,
+      signal: controller.signal,
+      onResult: (_thread, index) => {
+        done.push(index);
+        controller.abort();
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(WorkersInterrupted);
+    expect(done).toEqual([0]);
+    expect(idleWorkerCount(WORKER)).toBe(1);
+  });
+
+  it('abandons the jobs in hand: their threads are ended, the results before them delivered', async () => {
+    await endIdleWorkers();
+    const controller = new AbortController();
+    const done: number[] = [];
+    // Two threads: one hangs on its job, the other does every other job, then the run is stopped.
+    const run = runInWorkers<string, number>(WORKER, ['a', 'hang', 'b', 'c', 'd'], {
+      workers: 2,
+      signal: controller.signal,
+      onResult: (_thread, index) => {
+        done.push(index);
+        if (done.length === 4) controller.abort();
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(WorkersInterrupted);
+    expect(done.sort()).toEqual([0, 2, 3, 4]);
+    // The hung thread was ended, not kept; the other one is kept.
+    expect(idleWorkerCount(WORKER)).toBe(1);
+  });
+
+  it('runs nothing when the signal has already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const done: number[] = [];
+    await expect(
+      runInWorkers<string, number>(WORKER, ['a'], {
+        workers: 1,
+        signal: controller.signal,
+        onResult: (_thread, index) => done.push(index),
+      }),
+    ).rejects.toBeInstanceOf(WorkersInterrupted);
+    expect(done).toEqual([]);
   });
 });

@@ -35,6 +35,29 @@ function poolOf(moduleUrl: URL): IdleWorkerPool {
 export type WorkerReply<R> =
   { readonly ok: true; readonly result: R } | { readonly ok: false; readonly error: string };
 
+/** Thrown by {@link runInWorkers} when its `signal` stopped it before every job was done. */
+export class WorkersInterrupted extends Error {
+  override readonly name = 'WorkersInterrupted';
+
+  constructor() {
+    super('interrupted before every job was done');
+  }
+}
+
+/** Options of {@link runInWorkers}. */
+export interface RunInWorkersOptions<R> {
+  /** Threads (jobs at once), at most one per job. */
+  readonly workers: number;
+  /** Called with each result as it comes (in any order), and its job's index. */
+  readonly onResult?: (result: R, index: number) => void;
+  /**
+   * Stops the run when it aborts: no job is started after it, and the jobs in hand are abandoned
+   * (their threads ended, not kept); the run then rejects with {@link WorkersInterrupted}, every
+   * result that came before it having gone to `onResult`.
+   */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Runs `jobs` on `workers` worker threads of `moduleUrl` (each takes the next job when it is done
  * with one: a long job never holds the others back) and resolves to the results in job order.
@@ -47,8 +70,11 @@ export type WorkerReply<R> =
 export async function runInWorkers<J, R>(
   moduleUrl: URL,
   jobs: readonly J[],
-  options: { readonly workers: number; readonly onResult?: (result: R, index: number) => void },
+  options: RunInWorkersOptions<R>,
 ): Promise<R[]> {
+  const { signal } = options;
+  const aborted = (): boolean => signal?.aborted === true;
+  if (aborted()) throw new WorkersInterrupted();
   const results = new Array<R>(jobs.length);
   let next = 0;
   const count = Math.max(1, Math.min(Math.floor(options.workers), jobs.length));
@@ -57,19 +83,34 @@ export async function runInWorkers<J, R>(
       const pool = poolOf(moduleUrl);
       const worker = pool.take();
       let sound = true;
+      let inHand = false;
+      // A job in hand is abandoned: its thread is ended, and its wait below ends with null. A
+      // thread between jobs stops at the loop's check, and is kept.
+      const abandon = (): void => {
+        if (!inHand) return;
+        sound = false;
+        void worker.terminate();
+      };
+      signal?.addEventListener('abort', abandon);
       try {
         for (let index = next++; index < jobs.length; index = next++) {
+          if (aborted()) break;
           const job = jobs[index] as J;
-          const reply = await new Promise<WorkerReply<R>>((resolve, reject) => {
+          inHand = true;
+          const reply = await new Promise<WorkerReply<R> | null>((resolve, reject) => {
             const onError = (error: Error): void => {
               sound = false;
               worker.off('message', onMessage);
-              reject(new Error(`job ${index + 1}: worker failed: ${error.message}`));
+              worker.off('exit', onExit);
+              if (aborted()) resolve(null);
+              else reject(new Error(`job ${index + 1}: worker failed: ${error.message}`));
             };
             const onExit = (code: number): void => {
               sound = false;
               worker.off('message', onMessage);
-              reject(new Error(`job ${index + 1}: worker exited (${code})`));
+              worker.off('error', onError);
+              if (aborted()) resolve(null);
+              else reject(new Error(`job ${index + 1}: worker exited (${code})`));
             };
             const onMessage = (message: WorkerReply<R>): void => {
               worker.off('error', onError);
@@ -81,16 +122,20 @@ export async function runInWorkers<J, R>(
             worker.once('message', onMessage);
             worker.postMessage(job);
           });
+          inHand = false;
+          if (reply === null) break;
           if (!reply.ok) throw new Error(`job ${index + 1} failed:\n${reply.error}`);
           results[index] = reply.result;
           options.onResult?.(reply.result, index);
         }
       } finally {
+        signal?.removeEventListener('abort', abandon);
         if (sound) pool.give(worker);
         else await worker.terminate();
       }
     }),
   );
+  if (aborted()) throw new WorkersInterrupted();
   return results;
 }
 
