@@ -33,7 +33,13 @@ export async function replayCandidates(
     lanes: candidateReplays(config, candidates, inject),
     totalBytes,
     run: (lanes, onProgress) =>
-      runCandidatesReplay(config, primaryMetric, lanes, { onProgress }, cliReplayRunOptions()),
+      runCandidatesReplay(
+        config,
+        primaryMetric,
+        lanes,
+        { onProgress },
+        cliReplayRunOptions(options.signal),
+      ),
     results: (result) =>
       result.candidates.map((candidate) => ({
         name: candidate.name,

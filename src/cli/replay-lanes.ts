@@ -21,6 +21,8 @@ export interface LanesReplayOptions {
   readonly fills: boolean;
   /** false: no report.html in the lanes' run directories (`replay --no-html`). */
   readonly html: boolean;
+  /** Stops the replay (the command's Ctrl-C): see `ReplayRunOptions.signal`. */
+  readonly signal?: AbortSignal;
 }
 
 /** One lane to run (a segment, a candidate): its name and its run's configuration. */

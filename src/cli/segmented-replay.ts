@@ -39,7 +39,7 @@ export async function replaySegmented(
         segments.mode,
         lanes.map((lane) => ({ ...lane, venue: venueOf.get(lane.name) ?? null })),
         { onProgress },
-        cliReplayRunOptions(),
+        cliReplayRunOptions(options.signal),
       ),
     results: (result) =>
       result.segments.map((segment) => ({

@@ -64,3 +64,27 @@ describe('replay lane metrics', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('a replay stopped by its signal', () => {
+  for (const parseInWorker of [false, true]) {
+    it(`rejects with the signal's reason at the next events and reads no further (parsing ${parseInWorker ? 'on a worker' : 'on this thread'})`, async () => {
+      const stop = new AbortController();
+      const reason = new Error('stopped');
+      let snapshots = 0;
+      const replay = runReplay(
+        await sampleConfig(),
+        {
+          onSnapshot: () => {
+            if (++snapshots === 10) stop.abort(reason);
+          },
+        },
+        { signal: stop.signal, parseInWorker },
+      );
+      await expect(replay).rejects.toBe(reason);
+      // One event-time second a snapshot: the replay stopped within the batch it was in (a few
+      // seconds of this file), not at the end of its six minutes.
+      expect(snapshots).toBeGreaterThanOrEqual(10);
+      expect(snapshots).toBeLessThan(100);
+    });
+  }
+});

@@ -84,7 +84,7 @@ export async function runCandidatesReplay(
   const ranks = new Map<string, number>();
   /** Halted candidates rolled back when another was chosen. */
   const passedOver = new Set<string>();
-  await replayEvents(sources, hooks, (event) => {
+  await replayEvents(sources, { ...hooks, signal: options.signal }, (event) => {
     for (const lane of lanes) {
       if (!lane.started) lane.start(event.tsUs);
       lane.process(event);

@@ -51,6 +51,11 @@ export interface ReplayHooks {
 /** How a replay runs, beside what it runs (nothing here reaches report.json). */
 export interface ReplayRunOptions {
   /**
+   * Stops the replay at the next batch of events once it aborts (the command's Ctrl-C): the
+   * replay then rejects with the signal's reason, and returns nothing.
+   */
+  readonly signal?: AbortSignal;
+  /**
    * Reads and parses each feed file on a worker thread (`openFeedInWorker`): the same events,
    * with the parsing off this thread. Default false; the `replay` command turns it on, a sweep
    * (already one replay per core) leaves it off.
@@ -95,7 +100,7 @@ export async function runReplay(
   const sources = await openSources(config, options);
   const lane = new ReplayLane(config, hooks, await auditedInputs(config));
   const stopWhenFinished = config.rollout?.stopWhenFinished === true;
-  await replayEvents(sources, hooks, (event) => {
+  await replayEvents(sources, { ...hooks, signal: options.signal }, (event) => {
     if (!lane.started) lane.start(event.tsUs);
     lane.process(event);
     return !(stopWhenFinished && lane.runner !== null && lane.runner.finished);
@@ -136,13 +141,15 @@ export async function auditedInputs(config: ReplayConfig): Promise<readonly Audi
 
 /**
  * Reads the sources merged by event time and hands each event to `onEvent` until the data ends
- * or `onEvent` returns false; reports progress on `hooks`.
+ * or `onEvent` returns false; reports progress on `hooks`. Once `hooks.signal` aborts, rejects with
+ * its reason before the next batch (the sources are closed, as on a feed error).
  */
 export async function replayEvents(
   sources: readonly FeedSource[],
-  hooks: ReplayHooks,
+  hooks: ReplayHooks & { readonly signal?: AbortSignal | undefined },
   onEvent: (event: MarketEvent) => boolean,
 ): Promise<void> {
+  const { signal } = hooks;
   const totalBytes = sources.reduce((sum, source) => sum + source.sizeBytes, 0);
   let going = true;
   // RxJS carries the market data batch by batch, and a batch's events go to `onEvent` in a loop:
@@ -152,6 +159,7 @@ export async function replayEvents(
     tap(() => hooks.onProgress?.(bytesRead(sources), totalBytes)),
     takeWhile(() => going),
     tap((batch) => {
+      signal?.throwIfAborted();
       for (let i = 0; i < batch.length && going; i++) going = onEvent(batch[i]!);
     }),
   );

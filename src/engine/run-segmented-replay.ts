@@ -84,7 +84,7 @@ export async function runSegmentedReplay(
       before.runner.outcome === 'promoted'
     );
   };
-  await replayEvents(sources, hooks, (event) => {
+  await replayEvents(sources, { ...hooks, signal: options.signal }, (event) => {
     const targets = lanesOf(event.exchange);
     if (targets.length === 0) {
       unrouted[event.exchange] = (unrouted[event.exchange] ?? 0) + 1;

@@ -8,7 +8,7 @@ import type { FeedFormat } from '../../../feeds/index.js';
 import { FEED_FORMATS } from '../../../feeds/index.js';
 import { getStrategyDefinition, loadStrategyDefinition } from '../../../strategies/index.js';
 import type { Account } from '../../core/account.js';
-import { ConfigError, UsageError } from '../../core/errors.js';
+import { CanaryError, ConfigError, UsageError } from '../../core/errors.js';
 import { Decimal } from '../../core/money.js';
 import type { ArmStrategyConfig } from '../../engine/replay-config.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
@@ -274,11 +274,28 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
         candidates,
       } = await replayConfigFrom(files, options, canaryGiven);
       const pending = options.out === undefined ? null : await prepareRunDirectory(options.out);
+      // Ctrl-C (or SIGTERM) stops the replay at its next batch of events: nothing is written and
+      // --out is left as it was (a second one quits at once: the handler is gone).
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals): void => {
+        stop.abort(
+          new CanaryError(
+            'E_INTERRUPTED',
+            `replay: stopped by ${signal} before the end of the data${options.out === undefined ? '' : `; nothing written, ${options.out} left as it was`}`,
+          ),
+        );
+        io.stderr.write(
+          `\nreplay: ${signal}: stopping at the next events (again to quit at once)\n`,
+        );
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const lanesOptions = { ...options, signal: stop.signal };
       try {
         if (candidates !== null)
           await replayCandidates(
             io,
-            options,
+            lanesOptions,
             pending,
             { ...validated, command: reproduceCommand(argv) },
             candidates,
@@ -288,14 +305,14 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
         else if (validated.rollout?.plan.segments !== undefined)
           await replaySegmented(
             io,
-            options,
+            lanesOptions,
             pending,
             { ...validated, command: reproduceCommand(argv) },
             inject,
             totalBytes(files),
           );
         else
-          await replay(io, options, pending, {
+          await replay(io, options, pending, stop.signal, {
             ...validated,
             ...(validated.rollout === undefined || pending === null
               ? {}
@@ -307,6 +324,9 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
       } catch (error) {
         await pending?.abandon();
         throw error;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 }
@@ -316,6 +336,7 @@ async function replay(
   io: CliIo,
   options: ReplayCliOptions,
   pending: PendingRunDirectory | null,
+  signal: AbortSignal,
   config: ReplayConfig,
 ): Promise<void> {
   const files = config.files;
@@ -351,7 +372,7 @@ async function replay(
         );
       },
     },
-    cliReplayRunOptions(),
+    cliReplayRunOptions(signal),
   )
     .catch((error: unknown) => {
       void fills?.discard();

@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../src/cli/cli-io.js';
+import { runCli } from '../src/cli/run-cli.js';
+import { cli, ROOT, SAMPLES, tempDir } from './cli-harness.js';
+
+const SPOT_0808 = join(SAMPLES, 'spot_btcusdt_20240808.gz');
+const ARGS = ['--accounts', '50', '--plan', 'aggressive', '--no-html'];
+
+/** Every file of a run directory with its text. */
+function contents(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((name) => [name, readFileSync(join(dir, name), 'latin1')]),
+  );
+}
+
+describe('strategy-canary replay, stopped by Ctrl-C', () => {
+  it('stops at the next events, writes nothing, leaves --out as it was and exits 130', async () => {
+    const dir = tempDir('sc-replay-stop-');
+    const out = join(dir, 'run');
+    const first = await cli(['replay', SPOT_0808, ...ARGS, '--salt', 'first', '--out', out]);
+    expect(first.code).toBe(0);
+    const before = contents(out);
+
+    // The signal is raised in this process (its other listeners set aside meanwhile) as the
+    // replay prints its first decision: mid-way through the file, at a known point.
+    const others = process.rawListeners('SIGINT') as ((...args: unknown[]) => void)[];
+    process.removeAllListeners('SIGINT');
+    let stdout = '';
+    let stderr = '';
+    let raised = false;
+    const io: CliIo = {
+      stdout: {
+        write: (text: string) => {
+          stdout += text;
+          if (!raised) {
+            raised = true;
+            process.emit('SIGINT', 'SIGINT');
+          }
+          return true;
+        },
+      },
+      stderr: { write: (text: string) => (stderr += text) },
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      cwd: ROOT,
+    };
+    let code: number;
+    try {
+      code = await runCli(['replay', SPOT_0808, ...ARGS, '--salt', 'second', '--out', out], io);
+    } finally {
+      for (const listener of others) process.on('SIGINT', listener);
+    }
+    expect(raised).toBe(true);
+    expect(code).toBe(130);
+    expect(stderr).toContain('replay: SIGINT: stopping at the next events');
+    expect(stderr).toMatch(
+      /replay: stopped by SIGINT before the end of the data; nothing written, .*run left as it was \[E_INTERRUPTED\]\n$/u,
+    );
+    // No summary was printed: only the decision lines before the stop.
+    expect(stdout).not.toContain('report:');
+    // The first run's files, untouched; nothing of the second, not even its temporary folder.
+    expect(contents(out)).toEqual(before);
+    expect(readdirSync(out).filter((name) => name.startsWith('.'))).toEqual([]);
+    expect(readdirSync(dir)).toEqual(['run']);
+    // The command's own handlers are gone with it.
+    expect(process.rawListeners('SIGINT')).toEqual(others);
+  }, 120_000);
+});
