@@ -14,9 +14,7 @@ export async function benchFeed(events: number): Promise<string> {
   const path = join(BENCH_DIR, `synthetic-seed1-${events}.csv`);
   if (!existsSync(path)) {
     process.stderr.write(`generating ${events.toLocaleString('en-US')} events into ${path}…\n`);
-    await writeSyntheticFeed(`${path}.tmp`, { seed: 1, events });
-    const { renameSync } = await import('node:fs');
-    renameSync(`${path}.tmp`, path);
+    await writeSyntheticFeed(path, { seed: 1, events }); // complete or absent
   }
   return path;
 }
@@ -32,9 +30,7 @@ export async function benchTradesFeed(events: number): Promise<string> {
   const path = join(BENCH_DIR, `BTCUSDT-trades-synthetic-seed1-${events}.csv`);
   if (!existsSync(path)) {
     process.stderr.write(`generating ${events.toLocaleString('en-US')} trades into ${path}…\n`);
-    await writeSyntheticFeed(`${path}.tmp`, { seed: 1, events, format: 'binance-csv-trades' });
-    const { renameSync } = await import('node:fs');
-    renameSync(`${path}.tmp`, path);
+    await writeSyntheticFeed(path, { seed: 1, events, format: 'binance-csv-trades' });
   }
   return path;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSyntheticFeed } from '../feeds/synthetic/index.js';
@@ -42,7 +42,7 @@ export async function calibrationFeeds(): Promise<CalibrationFeed[]> {
         process.stderr.write(
           `generating ${FEED_MINUTES} minutes of ${kind} market data (seed ${seed})…\n`,
         );
-        await writeSyntheticFeed(`${path}.tmp`, {
+        await writeSyntheticFeed(path, {
           seed,
           minutes: FEED_MINUTES,
           ...(kind === 'quotes' ? {} : { tradesOnly: true }),
@@ -51,7 +51,6 @@ export async function calibrationFeeds(): Promise<CalibrationFeed[]> {
             ? { symbol: 'ALTUSDT', startPrice: '0.50000', tickSize: '0.00005' }
             : {}),
         });
-        renameSync(`${path}.tmp`, path);
       }
       feeds.push({ label: `${kind}-${seed}`, path, kind });
     }

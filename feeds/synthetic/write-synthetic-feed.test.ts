@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -101,6 +101,36 @@ describe('writeSyntheticFeed', () => {
     expect(summary.firstTsUs).toBe(1_704_067_200_000_000);
     expect(summary.lastTsUs).toBeLessThan(1_704_067_200_000_000 + 60_000_000);
     expect(summary.events).toBeGreaterThan(1_000); // about 100 events/s
+  });
+
+  it('writes the file whole or not at all: stopped by its signal, it leaves the file there as it was', async () => {
+    const own = join(dir, 'stopped');
+    mkdirSync(own);
+    const path = join(own, 'feed.csv.gz');
+    writeFileSync(path, 'the file before');
+    const stop = new AbortController();
+    const reason = new Error('stopped');
+    let progressCalls = 0;
+    await expect(
+      writeSyntheticFeed(
+        path,
+        { seed: 2, events: 200_000 },
+        () => {
+          if (++progressCalls === 3) stop.abort(reason);
+        },
+        stop.signal,
+      ),
+    ).rejects.toBe(reason);
+    expect(progressCalls).toBeLessThan(50); // some 1,700 events a call: it stopped well before the end
+    expect(readdirSync(own)).toEqual(['feed.csv.gz']);
+    expect(readFileSync(path, 'utf8')).toBe('the file before');
+    // Not stopped: the new file replaces the old one, and no temporary file is left.
+    const { events } = await writeSyntheticFeed(path, { seed: 2, events: 2_000 });
+    expect(events).toBe(2_000);
+    expect(readdirSync(own)).toEqual(['feed.csv.gz']);
+    expect(gunzipSync(readFileSync(path)).toString('utf8').split('\n')[0]).toBe(
+      NORMALIZED_CSV_HEADER,
+    );
   });
 
   it('rejects an unwritable path with E_OUTPUT and bad options with E_USAGE', async () => {

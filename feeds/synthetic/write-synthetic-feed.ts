@@ -1,4 +1,7 @@
 import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -88,7 +91,10 @@ export interface SyntheticFeedSummary {
  * 'binance-csv-trades'`, as a data.binance.vision spot trades CSV of the trades only
  * (`formatBinanceCsvTradesLine`). Streams in constant memory and waits for the file to drain
  * (backpressure). `onProgress` gets the number of events written so far after each chunk of about
- * 128 KB (some 1,700 events) and once at the end.
+ * 128 KB (some 1,700 events) and once at the end. The file is written under a temporary name
+ * beside `path` and renamed to it once complete: a failed or stopped run leaves no file, nor
+ * half of one, and a file already at `path` stays as it was. Once `signal` aborts, the writing
+ * stops and rejects with the signal's reason.
  *
  * Bad options reject with a `UsageError` (`E_USAGE`), checked before the file is created (see
  * {@link checkSyntheticFeedFormat} for what `binance-csv-trades` needs); an unwritable path
@@ -106,6 +112,7 @@ export async function writeSyntheticFeed(
   path: string,
   options: SyntheticFeedFileOptions,
   onProgress?: (eventsWritten: number) => void,
+  signal?: AbortSignal,
 ): Promise<SyntheticFeedSummary> {
   const format = checkSyntheticFeedFormat(path, options);
   const { format: _format, ...generator } = options;
@@ -136,11 +143,16 @@ export async function writeSyntheticFeed(
   }
 
   const source = Readable.from(chunks(), { objectMode: false });
-  const file = createWriteStream(path);
+  const temp = join(dirname(path), `.${basename(path)}.partial-${process.pid}-${threadId}`);
+  const file = createWriteStream(temp);
+  const stop = signal === undefined ? {} : { signal };
   try {
-    if (path.endsWith('.gz')) await pipeline(source, createGzip({ level: GZIP_LEVEL }), file);
-    else await pipeline(source, file);
+    if (path.endsWith('.gz')) await pipeline(source, createGzip({ level: GZIP_LEVEL }), file, stop);
+    else await pipeline(source, file, stop);
+    await rename(temp, path);
   } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    if (signal?.aborted === true) throw signal.reason;
     // File-system errors (missing folder, no permission, disk full) are the user's to fix.
     if (isSystemError(error)) throw new OutputError(path, error);
     throw error;

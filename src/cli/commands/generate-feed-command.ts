@@ -7,7 +7,7 @@ import {
   type SyntheticFeedFormat,
   writeSyntheticFeed,
 } from '../../../feeds/synthetic/index.js';
-import { UsageError } from '../../core/errors.js';
+import { CanaryError, UsageError } from '../../core/errors.js';
 import { usToIso } from '../../core/time.js';
 import type { CliIo } from '../cli-io.js';
 import { parseInteger, parseNumberInRange, parsePositiveDecimal } from '../parse-option.js';
@@ -108,6 +108,18 @@ export function generateFeedCommand(io: CliIo): Command {
         enabled: options.progress,
         unit: 'events',
       });
+      // Ctrl-C (or SIGTERM) stops the writing: nothing is left at --out (a file already there
+      // stays as it was); a second one quits at once.
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals): void =>
+        stop.abort(
+          new CanaryError(
+            'E_INTERRUPTED',
+            `generate-feed: stopped by ${signal}; nothing written, ${out} left as it was`,
+          ),
+        );
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       const summary = await writeSyntheticFeed(
         out,
         {
@@ -121,7 +133,12 @@ export function generateFeedCommand(io: CliIo): Command {
           ...(events === undefined ? {} : { events }),
         },
         (written) => bar.update(written),
-      ).finally(() => bar.stop());
+        stop.signal,
+      ).finally(() => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        bar.stop();
+      });
       const spanMinutes = (summary.lastTsUs - summary.firstTsUs) / 60e6;
       io.stdout.write(
         `wrote ${summary.events.toLocaleString('en-US')} ${tradesOnly ? 'trades' : 'events'} (${spanMinutes.toFixed(1)} min of event time${format === 'normalized' ? '' : `, ${format}`}) to ${out}\n`,

@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../src/cli/cli-io.js';
 import { runCli } from '../src/cli/run-cli.js';
-import { cli, ROOT, SAMPLES, tempDir } from './cli-harness.js';
+import { BIN, cli, ROOT, SAMPLES, tempDir } from './cli-harness.js';
+import { until } from './wait-until.js';
 
 const SPOT_0808 = join(SAMPLES, 'spot_btcusdt_20240808.gz');
 const ARGS = ['--accounts', '50', '--plan', 'aggressive', '--no-html'];
@@ -68,5 +70,36 @@ describe('strategy-canary replay, stopped by Ctrl-C', () => {
     expect(readdirSync(dir)).toEqual(['run']);
     // The command's own handlers are gone with it.
     expect(process.rawListeners('SIGINT')).toEqual(others);
+  }, 120_000);
+});
+
+describe('strategy-canary generate-feed, stopped by Ctrl-C', () => {
+  it('leaves no file, nor half of one, and the file that was there as it was; exits 130', async () => {
+    const dir = tempDir('sc-generate-stop-');
+    const out = join(dir, 'feed.csv');
+    writeFileSync(out, 'the file before\n');
+    // A billion events: hours of writing, so the signal lands while it writes.
+    const child = spawn(
+      process.execPath,
+      [BIN, 'generate-feed', '--events', '1000000000', '--out', out, '--no-progress'],
+      { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await until('the feed is being written', () =>
+        readdirSync(dir).some((name) => name.startsWith('.feed.csv.partial-')),
+      );
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(stderr).toMatch(
+      /generate-feed: stopped by SIGINT; nothing written, .*feed\.csv left as it was \[E_INTERRUPTED\]\n$/u,
+    );
+    expect(readdirSync(dir)).toEqual(['feed.csv']);
+    expect(readFileSync(out, 'utf8')).toBe('the file before\n');
   }, 120_000);
 });
