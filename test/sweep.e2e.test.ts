@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SweepRow } from '../src/cli/sweep/sweep-summary.js';
@@ -124,6 +124,38 @@ describe('strategy-canary sweep', () => {
     expect(rows[1]).toMatchObject({ exitCode: 2, outcome: null });
     expect(rows[1]!.error).toMatch(/nope@9\.9\.9.*\[E_STRATEGY_UNKNOWN\]/u);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain(`- run 2: ${rows[1]!.error}`);
+  }, 180_000);
+
+  it('goes on past a run whose thread dies (a strategy module throwing from a timer), on a fresh thread', async () => {
+    const dir = tempDir('sc-sweep-died-');
+    // The bundled example, with an error thrown outside its calls once it has traded.
+    const module = join(dir, 'timer-throws.mjs');
+    writeFileSync(
+      module,
+      readFileSync(join('examples', 'strategies', 'always-long.mjs'), 'utf8').replace(
+        'seen.add(event.symbol);',
+        "seen.add(event.symbol);\n      setTimeout(() => { throw new Error('thrown from a timer'); }, 0);",
+      ),
+    );
+    expect(readFileSync(module, 'utf8')).toContain('thrown from a timer');
+    const out = join(dir, 'sweep');
+    const grid = gridFile({
+      feeds: [SPOT_0808],
+      options: { '--plan': 'aggressive', '--accounts': '50', '--no-fills': true },
+      grid: { '--canary': ['momentum@2.0.0', module, 'momentum@2.0.0'] },
+    });
+    const result = await cli(['sweep', grid, '--out', out, '--workers', '1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/1 of 3 runs failed .*\[E_SWEEP_RUN\]/u);
+    const rows = summary(out).runs;
+    expect(rows.map((row) => row.exitCode)).toEqual([0, 1, 0]);
+    expect(rows[1]!.error).toMatch(/the run's thread died \(worker failed: thrown from a timer\)/u);
+    // Runs 1 and 3 are the same replay: the fresh thread after the death replays it alike.
+    expect(readFileSync(join(out, 'runs', '003', 'report.json'), 'utf8')).toBe(
+      readFileSync(join(out, 'runs', '001', 'report.json'), 'utf8'),
+    );
+    // Nothing is left of the run that died.
+    expect(readdirSync(join(out, 'runs'))).toEqual(['001', '003']);
   }, 180_000);
 
   it('refuses a bad grid and an --out that holds something, before running anything', async () => {

@@ -4,6 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { RUN_FILES } from '../run-directory.js';
 import { expandSweepGrid, sweepRunArgv, type SweepGrid } from './sweep-grid.js';
 import {
+  diedRunResult,
   notRunResult,
   readSweepRunResult,
   type SweepJob,
@@ -111,14 +112,16 @@ export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<
         results[todo[i]!.index - 1] = result;
         options.onRunDone?.(++done, jobs.length);
       },
+      // A run whose thread died is a failed row; the others go on, on a fresh thread.
+      onWorkerDied: (error, i) => diedRunResult(todo[i]!, error),
     });
   } catch (error) {
     if (!(error instanceof WorkersInterrupted)) throw error;
     interrupted = true;
-    // The runs abandoned mid-way leave their temporary directories (run-directory.ts): removed,
-    // so that the sweep's directory holds finished runs only.
-    removeAbandonedRuns(outDir);
   }
+  // The runs abandoned mid-way (stopped, or their thread died) leave their temporary directories
+  // (run-directory.ts): removed, so that the sweep's directory holds finished runs only.
+  removeAbandonedRuns(outDir);
   const rows = jobs.map((job, i) => results[i] ?? notRunResult(job));
   const written = writeSweepOutputs(grid, rows, outDir);
   return interrupted ? { ...written, interrupted } : written;

@@ -37,6 +37,17 @@ export interface SweepRunResult {
   readonly canaryFills: number | null;
 }
 
+/**
+ * The row of a run whose worker thread died under it (an error thrown outside the replay's own
+ * calls, say by a strategy module's timer, or a crash): failed, exit 1, with what the thread said.
+ */
+export function diedRunResult(job: SweepJob, error: Error): SweepRunResult {
+  return {
+    ...emptyResult(job.index, 1, null),
+    error: `strategy-canary: the run's thread died (${error.message}): an error outside the replay's own calls, such as a strategy module's timer or promise, or a crash [E_SWEEP_RUN]`,
+  };
+}
+
 /** The row of a run the sweep did not get to (stopped first): no figures. */
 export function notRunResult(job: SweepJob): SweepRunResult {
   return emptyResult(job.index, null, null);

@@ -54,6 +54,25 @@ describe('runInWorkers', () => {
   });
 });
 
+describe('runInWorkers with onWorkerDied', () => {
+  it('makes a result of a job whose thread died, and goes on with the next on a fresh thread', async () => {
+    await endIdleWorkers();
+    const died: string[] = [];
+    const results = await runInWorkers<string, number>(WORKER, ['a', 'exit', 'b'], {
+      workers: 1,
+      onWorkerDied: (error, index) => {
+        died.push(`${index}: ${error.message}`);
+        return -1;
+      },
+    });
+    expect(died).toEqual(['1: worker exited (3)']);
+    expect(results[1]).toBe(-1);
+    expect(results[2]).toBeGreaterThan(0);
+    expect(results[2]).not.toBe(results[0]);
+    expect(idleWorkerCount(WORKER)).toBe(1);
+  });
+});
+
 describe('runInWorkers with a signal', () => {
   it('starts no job after an abort and keeps the thread that was between jobs', async () => {
     await endIdleWorkers();

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type Worker } from 'node:worker_threads';
 import { IdleWorkerPool } from '../../core/idle-worker-pool.js';
 
 /**
@@ -56,6 +56,11 @@ export interface RunInWorkersOptions<R> {
    * result that came before it having gone to `onResult`.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Makes a result of a job whose thread died under it (an uncaught error, an exit), so that the
+   * other jobs go on, the next on a fresh thread; without it, such a death rejects the run.
+   */
+  readonly onWorkerDied?: (error: Error, index: number) => R;
 }
 
 /**
@@ -64,8 +69,9 @@ export interface RunInWorkersOptions<R> {
  * A worker module answers each job with {@link serveJobs}. When the jobs run out, the workers
  * are kept, idle and unreferenced, for the next run of the same module in this process (up to one
  * per core, {@link IDLE_WORKER_MS}): started and warmed up once, as the parsing threads are. A
- * job that throws or a worker that dies rejects the whole run, naming the job; a worker that
- * errored or exited is not kept (one whose job threw is: the job's error was caught in it).
+ * job that throws rejects the whole run, naming the job, and so does a worker that dies unless
+ * `onWorkerDied` makes a result of it; a worker that errored or exited is not kept (one whose
+ * job threw is: the job's error was caught in it).
  */
 export async function runInWorkers<J, R>(
   moduleUrl: URL,
@@ -81,10 +87,10 @@ export async function runInWorkers<J, R>(
   await Promise.all(
     Array.from({ length: jobs.length === 0 ? 0 : count }, async () => {
       const pool = poolOf(moduleUrl);
-      const worker = pool.take();
+      let worker = pool.take();
       let sound = true;
       let inHand = false;
-      // A job in hand is abandoned: its thread is ended, and its wait below ends with null. A
+      // A job in hand is abandoned: its thread is ended, and its wait below ends as a death. A
       // thread between jobs stops at the loop's check, and is kept.
       const abandon = (): void => {
         if (!inHand) return;
@@ -95,35 +101,25 @@ export async function runInWorkers<J, R>(
       try {
         for (let index = next++; index < jobs.length; index = next++) {
           if (aborted()) break;
-          const job = jobs[index] as J;
+          if (!sound) {
+            // The thread died with the job before (onWorkerDied): the next job gets a fresh one.
+            await worker.terminate();
+            worker = pool.take();
+            sound = true;
+          }
           inHand = true;
-          const reply = await new Promise<WorkerReply<R> | null>((resolve, reject) => {
-            const onError = (error: Error): void => {
-              sound = false;
-              worker.off('message', onMessage);
-              worker.off('exit', onExit);
-              if (aborted()) resolve(null);
-              else reject(new Error(`job ${index + 1}: worker failed: ${error.message}`));
-            };
-            const onExit = (code: number): void => {
-              sound = false;
-              worker.off('message', onMessage);
-              worker.off('error', onError);
-              if (aborted()) resolve(null);
-              else reject(new Error(`job ${index + 1}: worker exited (${code})`));
-            };
-            const onMessage = (message: WorkerReply<R>): void => {
-              worker.off('error', onError);
-              worker.off('exit', onExit);
-              resolve(message);
-            };
-            worker.once('error', onError);
-            worker.once('exit', onExit);
-            worker.once('message', onMessage);
-            worker.postMessage(job);
-          });
+          const reply = await jobReply<R>(worker, jobs[index]);
           inHand = false;
-          if (reply === null) break;
+          if ('died' in reply) {
+            sound = false;
+            if (aborted()) break;
+            if (options.onWorkerDied === undefined)
+              throw new Error(`job ${index + 1}: ${reply.died.message}`);
+            const result = options.onWorkerDied(reply.died, index);
+            results[index] = result;
+            options.onResult?.(result, index);
+            continue;
+          }
           if (!reply.ok) throw new Error(`job ${index + 1} failed:\n${reply.error}`);
           results[index] = reply.result;
           options.onResult?.(reply.result, index);
@@ -137,6 +133,31 @@ export async function runInWorkers<J, R>(
   );
   if (aborted()) throw new WorkersInterrupted();
   return results;
+}
+
+/** Posts `job` to `worker` and waits for its reply, or for the thread to fail or exit. */
+function jobReply<R>(worker: Worker, job: unknown): Promise<WorkerReply<R> | { died: Error }> {
+  return new Promise((resolve) => {
+    const onError = (error: Error): void => {
+      worker.off('message', onMessage);
+      worker.off('exit', onExit);
+      resolve({ died: new Error(`worker failed: ${error.message}`) });
+    };
+    const onExit = (code: number): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      resolve({ died: new Error(`worker exited (${code})`) });
+    };
+    const onMessage = (message: WorkerReply<R>): void => {
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      resolve(message);
+    };
+    worker.once('error', onError);
+    worker.once('exit', onExit);
+    worker.once('message', onMessage);
+    worker.postMessage(job);
+  });
 }
 
 /**
