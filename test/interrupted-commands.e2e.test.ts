@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../src/cli/cli-io.js';
 import { runCli } from '../src/cli/run-cli.js';
-import { BIN, cli, ROOT, SAMPLES, tempDir } from './cli-harness.js';
+import { BIN, cli, ROOT, SAMPLES, spawnCli, tempDir } from './cli-harness.js';
 import { until } from './wait-until.js';
 
 const SPOT_0808 = join(SAMPLES, 'spot_btcusdt_20240808.gz');
@@ -101,5 +101,26 @@ describe('strategy-canary generate-feed, stopped by Ctrl-C', () => {
     );
     expect(readdirSync(dir)).toEqual(['feed.csv']);
     expect(readFileSync(out, 'utf8')).toBe('the file before\n');
+  }, 120_000);
+});
+
+describe('strategy-canary replay, stopped by a strategy that throws outside its calls', () => {
+  it('names the module (E_STRATEGY_INVALID), writes nothing and leaves no temporary folder (the built command)', () => {
+    const dir = tempDir('sc-replay-timer-');
+    const module = join(dir, 'timer-throws.mjs');
+    const code = "setTimeout(() => { throw new Error('thrown from a timer'); }, 0);";
+    const text = readFileSync(
+      join(ROOT, 'examples', 'strategies', 'always-long.mjs'),
+      'utf8',
+    ).replace('seen.add(event.symbol);', `seen.add(event.symbol);\n      ${code}`);
+    expect(text).toContain(code);
+    writeFileSync(module, text);
+    const out = join(dir, 'run');
+    const result = spawnCli(['replay', SPOT_0808, '--canary', module, ...ARGS, '--out', out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^strategy-canary: strategy .*timer-throws\.mjs threw outside its calls \(from a timer, a callback or a promise\): thrown from a timer; .*\[E_STRATEGY_INVALID\]\n$/u,
+    );
+    expect(readdirSync(dir)).toEqual(['timer-throws.mjs']);
   }, 120_000);
 });

@@ -126,36 +126,46 @@ describe('strategy-canary sweep', () => {
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain(`- run 2: ${rows[1]!.error}`);
   }, 180_000);
 
-  it('goes on past a run whose thread dies (a strategy module throwing from a timer), on a fresh thread', async () => {
+  it('goes on past a strategy that throws from a timer and one that ends its thread (on a fresh thread)', async () => {
     const dir = tempDir('sc-sweep-died-');
-    // The bundled example, with an error thrown outside its calls once it has traded.
-    const module = join(dir, 'timer-throws.mjs');
-    writeFileSync(
-      module,
-      readFileSync(join('examples', 'strategies', 'always-long.mjs'), 'utf8').replace(
+    // The bundled example, once with an error thrown outside its calls, once ending its thread.
+    const example = readFileSync(join('examples', 'strategies', 'always-long.mjs'), 'utf8');
+    const variant = (name: string, code: string): string => {
+      const module = join(dir, name);
+      const text = example.replace(
         'seen.add(event.symbol);',
-        "seen.add(event.symbol);\n      setTimeout(() => { throw new Error('thrown from a timer'); }, 0);",
-      ),
+        `seen.add(event.symbol);\n      ${code}`,
+      );
+      expect(text).toContain(code);
+      writeFileSync(module, text);
+      return module;
+    };
+    const timer = variant(
+      'timer-throws.mjs',
+      "setTimeout(() => { throw new Error('thrown from a timer'); }, 0);",
     );
-    expect(readFileSync(module, 'utf8')).toContain('thrown from a timer');
+    const exits = variant('exits.mjs', 'process.exit(7);');
     const out = join(dir, 'sweep');
     const grid = gridFile({
       feeds: [SPOT_0808],
       options: { '--plan': 'aggressive', '--accounts': '50', '--no-fills': true },
-      grid: { '--canary': ['momentum@2.0.0', module, 'momentum@2.0.0'] },
+      grid: { '--canary': ['momentum@2.0.0', timer, exits, 'momentum@2.0.0'] },
     });
     const result = await cli(['sweep', grid, '--out', out, '--workers', '1']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/1 of 3 runs failed .*\[E_SWEEP_RUN\]/u);
+    expect(result.stderr).toMatch(/2 of 4 runs failed .*\[E_SWEEP_RUN\]/u);
     const rows = summary(out).runs;
-    expect(rows.map((row) => row.exitCode)).toEqual([0, 1, 0]);
-    expect(rows[1]!.error).toMatch(/the run's thread died \(worker failed: thrown from a timer\)/u);
-    // Runs 1 and 3 are the same replay: the fresh thread after the death replays it alike.
-    expect(readFileSync(join(out, 'runs', '003', 'report.json'), 'utf8')).toBe(
+    expect(rows.map((row) => row.exitCode)).toEqual([0, 2, 1, 0]);
+    expect(rows[1]!.error).toMatch(
+      /strategy .*timer-throws\.mjs threw outside its calls .*: thrown from a timer; .*\[E_STRATEGY_INVALID\]$/u,
+    );
+    expect(rows[2]!.error).toMatch(/the run's thread died \(worker exited \(7\)\)/u);
+    // Runs 1 and 4 are the same replay: the fresh thread after the death replays it alike.
+    expect(readFileSync(join(out, 'runs', '004', 'report.json'), 'utf8')).toBe(
       readFileSync(join(out, 'runs', '001', 'report.json'), 'utf8'),
     );
-    // Nothing is left of the run that died.
-    expect(readdirSync(join(out, 'runs'))).toEqual(['001', '003']);
+    // Nothing is left of the runs that failed.
+    expect(readdirSync(join(out, 'runs'))).toEqual(['001', '004']);
   }, 180_000);
 
   it('refuses a bad grid and an --out that holds something, before running anything', async () => {

@@ -154,6 +154,7 @@ export async function replayInLanes<R>(
     await writeText(join(pending.dir, files.md), renderLanesMd(summary.table));
     await writeText(join(pending.dir, files.html), renderLanesHtml(summary.table));
     await writeText(join(pending.dir, files.json), `${JSON.stringify(summary.json, null, 2)}\n`);
+    options.signal?.throwIfAborted();
     await pending.commit();
   }
   if (options.json === true) {

@@ -47,6 +47,7 @@ import { createProgressBar } from '../progress-bar.js';
 import { checkPresetName } from '../check-preset-name.js';
 import { replaySegmented } from '../segmented-replay.js';
 import { replayCandidates } from '../candidates-replay.js';
+import { outsideCallError } from '../outside-call-error.js';
 import { candidateNames, candidateReplays } from '../candidate-setup.js';
 import { splitInjectSpecs, type LaneInjectSpecs } from '../lane-inject-specs.js';
 import { accountsWithSegments } from '../segment-setup.js';
@@ -290,6 +291,17 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      // An error thrown outside the replay's own calls (a strategy module's timer or promise)
+      // stops it the same way, instead of ending the process with --out half written.
+      const modules = [
+        validated.strategies.stable,
+        validated.strategies.canary,
+        ...(candidates ?? []),
+      ].flatMap((arm) => (arm.moduleSha256 === undefined ? [] : [arm.spec]));
+      const onOutsideError = (error: unknown): void =>
+        stop.abort(outsideCallError(error, modules, io.cwd));
+      process.on('uncaughtException', onOutsideError);
+      process.on('unhandledRejection', onOutsideError);
       const lanesOptions = { ...options, signal: stop.signal };
       try {
         if (candidates !== null)
@@ -321,12 +333,17 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
                 }),
             command: reproduceCommand(argv),
           });
+        // Stopped after the last events, while the summary was printed (with --out, the check
+        // before the reports are moved into place does it).
+        if (pending === null) stop.signal.throwIfAborted();
       } catch (error) {
         await pending?.abandon();
         throw error;
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        process.off('uncaughtException', onOutsideError);
+        process.off('unhandledRejection', onOutsideError);
       }
     });
 }
@@ -406,6 +423,7 @@ async function replay(
       throw error;
     }
     fillsName = await fillsDone;
+    signal.throwIfAborted();
     await pending.commit();
     written = runOutputPaths(options.out, result.report, outputs);
   }
