@@ -38,13 +38,13 @@ export interface SweepRunResult {
 }
 
 /**
- * The row of a run whose worker thread died under it (an error thrown outside the replay's own
- * calls, say by a strategy module's timer, or a crash): failed, exit 1, with what the thread said.
+ * The row of a run whose worker thread died under it (a strategy module ending the thread, a
+ * crash): failed, exit 1, with what the thread said.
  */
 export function diedRunResult(job: SweepJob, error: Error): SweepRunResult {
   return {
     ...emptyResult(job.index, 1, null),
-    error: `strategy-canary: the run's thread died (${error.message}): an error outside the replay's own calls, such as a strategy module's timer or promise, or a crash [E_SWEEP_RUN]`,
+    error: `strategy-canary: the run's thread died (${error.message}): a strategy module ended it (process.exit), or it crashed [E_SWEEP_RUN]`,
   };
 }
 
