@@ -10,6 +10,7 @@ import {
 import { CanaryError, UsageError } from '../../core/errors.js';
 import { usToIso } from '../../core/time.js';
 import type { CliIo } from '../cli-io.js';
+import { stopOnSignals } from '../stop-on-signals.js';
 import { parseInteger, parseNumberInRange, parsePositiveDecimal } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
 
@@ -110,16 +111,13 @@ export function generateFeedCommand(io: CliIo): Command {
       });
       // Ctrl-C (or SIGTERM) stops the writing: nothing is left at --out (a file already there
       // stays as it was); a second one quits at once.
-      const stop = new AbortController();
-      const onSignal = (signal: NodeJS.Signals): void =>
-        stop.abort(
+      const stop = stopOnSignals({
+        reason: (signal) =>
           new CanaryError(
             'E_INTERRUPTED',
             `generate-feed: stopped by ${signal}; nothing written, ${out} left as it was`,
           ),
-        );
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      });
       const summary = await writeSyntheticFeed(
         out,
         {
@@ -135,8 +133,7 @@ export function generateFeedCommand(io: CliIo): Command {
         (written) => bar.update(written),
         stop.signal,
       ).finally(() => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        stop.release();
         bar.stop();
       });
       const spanMinutes = (summary.lastTsUs - summary.firstTsUs) / 60e6;

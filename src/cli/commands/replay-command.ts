@@ -48,6 +48,7 @@ import { checkPresetName } from '../check-preset-name.js';
 import { replaySegmented } from '../segmented-replay.js';
 import { replayCandidates } from '../candidates-replay.js';
 import { outsideCallError } from '../outside-call-error.js';
+import { stopOnSignals } from '../stop-on-signals.js';
 import { candidateNames, candidateReplays } from '../candidate-setup.js';
 import { splitInjectSpecs, type LaneInjectSpecs } from '../lane-inject-specs.js';
 import { accountsWithSegments } from '../segment-setup.js';
@@ -275,33 +276,25 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
         candidates,
       } = await replayConfigFrom(files, options, canaryGiven);
       const pending = options.out === undefined ? null : await prepareRunDirectory(options.out);
-      // Ctrl-C (or SIGTERM) stops the replay at its next batch of events: nothing is written and
-      // --out is left as it was (a second one quits at once: the handler is gone).
-      const stop = new AbortController();
-      const onSignal = (signal: NodeJS.Signals): void => {
-        stop.abort(
-          new CanaryError(
-            'E_INTERRUPTED',
-            `replay: stopped by ${signal} before the end of the data${options.out === undefined ? '' : `; nothing written, ${options.out} left as it was`}`,
-          ),
-        );
-        io.stderr.write(
-          `\nreplay: ${signal}: stopping at the next events (again to quit at once)\n`,
-        );
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      // An error thrown outside the replay's own calls (a strategy module's timer or promise)
-      // stops it the same way, instead of ending the process with --out half written.
+      // Ctrl-C (or SIGTERM), or an error a strategy module throws outside its calls, stops the
+      // replay at its next batch of events: nothing is written, --out is left as it was.
       const modules = [
         validated.strategies.stable,
         validated.strategies.canary,
         ...(candidates ?? []),
       ].flatMap((arm) => (arm.moduleSha256 === undefined ? [] : [arm.spec]));
-      const onOutsideError = (error: unknown): void =>
-        stop.abort(outsideCallError(error, modules, io.cwd));
-      process.on('uncaughtException', onOutsideError);
-      process.on('unhandledRejection', onOutsideError);
+      const stop = stopOnSignals({
+        reason: (signal) =>
+          new CanaryError(
+            'E_INTERRUPTED',
+            `replay: stopped by ${signal} before the end of the data${options.out === undefined ? '' : `; nothing written, ${options.out} left as it was`}`,
+          ),
+        said: (signal) =>
+          io.stderr.write(
+            `\nreplay: ${signal}: stopping at the next events (again to quit at once)\n`,
+          ),
+        outsideError: (error) => outsideCallError(error, modules, io.cwd),
+      });
       const lanesOptions = { ...options, signal: stop.signal };
       try {
         if (candidates !== null)
@@ -340,10 +333,7 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
         await pending?.abandon();
         throw error;
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        process.off('uncaughtException', onOutsideError);
-        process.off('unhandledRejection', onOutsideError);
+        stop.release();
       }
     });
 }

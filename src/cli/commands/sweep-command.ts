@@ -10,6 +10,7 @@ import { runSweepOverNats } from '../sweep/nats-sweep.js';
 import { runSweep } from '../sweep/run-sweep.js';
 import { loadSweepGrid } from '../sweep/sweep-grid.js';
 import { renderSummaryMd } from '../sweep/sweep-summary.js';
+import { stopOnSignals } from '../stop-on-signals.js';
 import { replayCommand } from './replay-command.js';
 
 interface SweepCliOptions {
@@ -101,22 +102,20 @@ export function sweepCommand(io: CliIo): Command {
           unit: 'runs',
         },
       );
-      // Ctrl-C (or SIGTERM) stops a local sweep with its finished runs summarized; a second one
-      // quits at once (the handler is gone: the signal's default).
-      const stop = new AbortController();
-      const onSignal = (signal: NodeJS.Signals): void => {
-        // Stopped first, then said: a run still in hand once the line is out is abandoned.
-        stop.abort();
-        bar.stop();
-        io.stderr.write(
-          `sweep: ${signal}: stopping; the runs in hand are abandoned, the finished ones summarized (again to quit at once)\n`,
-        );
-      };
+      // Ctrl-C (or SIGTERM) stops a local sweep with its finished runs summarized (a NATS sweep
+      // keeps Node's default: its runs stay queued).
       const local = o.nats === undefined || sweepId === null;
-      if (local) {
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-      }
+      const stop = local
+        ? stopOnSignals({
+            reason: (signal) => new CanaryError('E_INTERRUPTED', `sweep: stopped by ${signal}`),
+            said: (signal) => {
+              bar.stop();
+              io.stderr.write(
+                `sweep: ${signal}: stopping; the runs in hand are abandoned, the finished ones summarized (again to quit at once)\n`,
+              );
+            },
+          })
+        : null;
       let result;
       try {
         result =
@@ -126,7 +125,7 @@ export function sweepCommand(io: CliIo): Command {
                 workers,
                 html: o.html === true,
                 resume: o.resume === true,
-                signal: stop.signal,
+                ...(stop === null ? {} : { signal: stop.signal }),
                 onRunDone: (done) => bar.update(done),
               })
             : await runSweepOverNats(grid, {
@@ -147,8 +146,7 @@ export function sweepCommand(io: CliIo): Command {
           throw new OutputError(o.out, error);
         throw error;
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        stop?.release();
         bar.stop();
       }
       io.stdout.write(renderSummaryMd(grid, result.rows));
