@@ -275,7 +275,6 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
         inject,
         candidates,
       } = await replayConfigFrom(files, options, canaryGiven);
-      const pending = options.out === undefined ? null : await prepareRunDirectory(options.out);
       // Ctrl-C (or SIGTERM), or an error a strategy module throws outside its calls, stops the
       // replay at its next batch of events: nothing is written, --out is left as it was.
       const modules = [
@@ -296,7 +295,9 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
         outsideError: (error) => outsideCallError(error, modules, io.cwd),
       });
       const lanesOptions = { ...options, signal: stop.signal };
+      let pending: PendingRunDirectory | null = null;
       try {
+        pending = options.out === undefined ? null : await prepareRunDirectory(options.out);
         if (candidates !== null)
           await replayCandidates(
             io,
