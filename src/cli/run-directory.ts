@@ -42,6 +42,11 @@ const WRITTEN_LAST: readonly string[] = [
   RUN_FILES.segmentsJson,
   RUN_FILES.candidatesJson,
 ];
+/** True when `dir` holds a finished run: what a run directory writes last is there. */
+export function isCompleteRunDirectory(dir: string): boolean {
+  return WRITTEN_LAST.some((file) => existsSync(join(dir, file)));
+}
+
 /** Folders of a run's lanes: replaced as a whole. */
 const LANE_DIRS: readonly string[] = [RUN_FILES.segmentsDir, RUN_FILES.candidatesDir];
 

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { RUN_FILES } from '../run-directory.js';
+import { isCompleteRunDirectory } from '../run-directory.js';
 import { expandSweepGrid, sweepRunArgv, type SweepGrid } from './sweep-grid.js';
 import {
   diedRunResult,
@@ -96,7 +96,7 @@ export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<
     removeAbandonedRuns(outDir);
     const timed = earlierWallMs(outDir);
     for (const [i, job] of jobs.entries()) {
-      if (isComplete(job.outDir))
+      if (isCompleteRunDirectory(job.outDir))
         results[i] = readSweepRunResult(job, 0, '', timed.get(job.index) ?? null);
     }
   }
@@ -146,13 +146,6 @@ function checkResumable(grid: SweepGrid, outDir: string): void {
       `sweep --resume: ${outDir} holds the runs of another grid (its ${SWEEP_GRID_FILE} differs from this one): give the grid it was started with, or a new --out`,
     );
   }
-}
-
-/** True when a run's report directory was completed (what a replay writes last is there). */
-function isComplete(runDir: string): boolean {
-  return [RUN_FILES.json, RUN_FILES.segmentsJson, RUN_FILES.candidatesJson].some((file) =>
-    existsSync(join(runDir, file)),
-  );
 }
 
 /** Removes what runs stopped mid-way left in `outDir/runs`: `replay --out`'s temporary folders. */
