@@ -106,6 +106,7 @@ export async function runInWorkers<J, R>(
             await worker.terminate();
             worker = pool.take();
             sound = true;
+            if (aborted()) break;
           }
           inHand = true;
           const reply = await jobReply<R>(worker, jobs[index]);
