@@ -104,22 +104,22 @@ export function sweepCommand(io: CliIo): Command {
       );
       // Ctrl-C (or SIGTERM) stops a local sweep with its finished runs summarized (a NATS sweep
       // keeps Node's default: its runs stay queued).
-      const local = o.nats === undefined || sweepId === null;
-      const stop = local
-        ? stopOnSignals({
-            reason: (signal) => new CanaryError('E_INTERRUPTED', `sweep: stopped by ${signal}`),
-            said: (signal) => {
-              bar.stop();
-              io.stderr.write(
-                `sweep: ${signal}: stopping; the runs in hand are abandoned, the finished ones summarized (again to quit at once)\n`,
-              );
-            },
-          })
-        : null;
+      const stop =
+        sweepId === null
+          ? stopOnSignals({
+              reason: (signal) => new CanaryError('E_INTERRUPTED', `sweep: stopped by ${signal}`),
+              said: (signal) => {
+                bar.stop();
+                io.stderr.write(
+                  `sweep: ${signal}: stopping; the runs in hand are abandoned, the finished ones summarized (again to quit at once)\n`,
+                );
+              },
+            })
+          : null;
       let result;
       try {
         result =
-          local || sweepId === null
+          o.nats === undefined || sweepId === null
             ? await runSweep(grid, {
                 outDir: o.out,
                 workers,
