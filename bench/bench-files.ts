@@ -14,7 +14,7 @@ export async function benchFeed(events: number): Promise<string> {
   const path = join(BENCH_DIR, `synthetic-seed1-${events}.csv`);
   if (!existsSync(path)) {
     process.stderr.write(`generating ${events.toLocaleString('en-US')} events into ${path}…\n`);
-    await writeSyntheticFeed(path, { seed: 1, events }); // complete or absent
+    await writeSyntheticFeed(path, { seed: 1, events });
   }
   return path;
 }
