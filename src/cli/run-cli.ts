@@ -42,12 +42,16 @@ export const EXIT_BUG = 1;
 export const EXIT_BAD_INPUT = 2;
 /** `ctl`: the rollout refused the operator's command (its reason code is printed). */
 export const EXIT_REFUSED = 3;
-/** A command stopped by Ctrl-C (SIGINT) or SIGTERM after saving what it had (`sweep`): 128 + 2. */
+/**
+ * A command stopped cleanly by Ctrl-C (SIGINT) or SIGTERM (`replay`, `generate-feed`, `sweep`):
+ * 128 + 2, the shell's status for SIGINT.
+ */
 export const EXIT_INTERRUPTED = 130;
 
 /**
  * Runs the command line and resolves to the exit code: 0 when the command completed, 2 for bad
- * usage or bad input (one line on stderr, with the error code), 1 only for a bug (with the stack).
+ * usage or bad input (one line on stderr, with the error code), 130 when stopped by a signal,
+ * 1 only for a bug (with the stack).
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const output = {
