@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { isCompleteRunDirectory } from '../run-directory.js';
@@ -85,7 +85,11 @@ export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<
   const gridPath = join(outDir, SWEEP_GRID_FILE);
   if (options.resume === true) checkResumable(grid, outDir);
   mkdirSync(join(outDir, 'runs'), { recursive: true });
-  if (options.resume !== true) writeFileSync(gridPath, gridText(grid));
+  if (options.resume !== true) {
+    // Through a temporary name: a sweep killed in this write leaves no grid.json to misread.
+    writeFileSync(`${gridPath}.${process.pid}.tmp`, gridText(grid));
+    renameSync(`${gridPath}.${process.pid}.tmp`, gridPath);
+  }
   const jobs: SweepJob[] = runs.map((run) => ({
     index: run.index,
     argv: sweepRunArgv(grid, run, options.html === true),
