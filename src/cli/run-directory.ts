@@ -36,15 +36,27 @@ export const RUN_FILES = {
   candidatesDir: 'candidates',
 } as const;
 
+/** What the temporary folders of a run under way have in their names. */
+const PARTIAL = '.partial-';
+
 /** What a run directory writes last: what says it is complete. */
 const WRITTEN_LAST: readonly string[] = [
   RUN_FILES.json,
   RUN_FILES.segmentsJson,
   RUN_FILES.candidatesJson,
 ];
+
 /** True when `dir` holds a finished run: what a run directory writes last is there. */
 export function isCompleteRunDirectory(dir: string): boolean {
   return WRITTEN_LAST.some((file) => existsSync(join(dir, file)));
+}
+
+/**
+ * True for the name of a temporary folder {@link prepareRunDirectory} makes (`.NAME.partial-…`
+ * beside `--out`, `.partial-…` in it): what a run stopped mid-way leaves.
+ */
+export function isPartialRunDirectory(name: string): boolean {
+  return name.startsWith('.') && name.includes(PARTIAL);
 }
 
 /** Folders of a run's lanes: replaced as a whole. */
@@ -53,8 +65,9 @@ const LANE_DIRS: readonly string[] = [RUN_FILES.segmentsDir, RUN_FILES.candidate
 /**
  * Writes a file atomically: to a temporary name in the same folder, renamed into place, so a
  * killed process leaves the old file or the new one, never half of one.
+ * @throws OutputError `E_OUTPUT` naming `path` and the cause.
  */
-async function write(path: string, text: string): Promise<void> {
+export async function writeFileAtomically(path: string, text: string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     await writeFile(temp, text);
@@ -103,7 +116,7 @@ export async function prepareRunDirectory(out: string): Promise<PendingRunDirect
   try {
     const exists = await isDirectory(target);
     if (exists) {
-      const temp = await mkdtemp(join(target, '.partial-'));
+      const temp = await mkdtemp(join(target, PARTIAL));
       return {
         dir: temp,
         commit: async () => {
@@ -117,7 +130,7 @@ export async function prepareRunDirectory(out: string): Promise<PendingRunDirect
       };
     }
     await makeParents(dirname(target), created);
-    const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.partial-`));
+    const temp = await mkdtemp(join(dirname(target), `.${basename(target)}${PARTIAL}`));
     return {
       dir: temp,
       commit: async () => {
@@ -208,7 +221,7 @@ async function writeReportMd(
   audit: readonly AuditLineForReport[],
 ): Promise<string> {
   const md = join(dir, RUN_FILES.md);
-  await write(md, renderReportMd(report, audit));
+  await writeFileAtomically(md, renderReportMd(report, audit));
   return md;
 }
 
@@ -230,7 +243,7 @@ async function writeReportHtml(
 ): Promise<string> {
   const html = join(dir, RUN_FILES.html);
   const { renderReportCharts } = await loadReportCharts();
-  await write(html, renderReportHtml(report, audit, renderReportCharts(report)));
+  await writeFileAtomically(html, renderReportHtml(report, audit, renderReportCharts(report)));
   return html;
 }
 
@@ -266,13 +279,13 @@ export async function writeRunOutputs(
   const json = join(dir, RUN_FILES.json);
   const accountsPath = join(dir, RUN_FILES.accounts);
   if (timing !== null)
-    await write(join(dir, RUN_FILES.timing), `${JSON.stringify(timing, null, 2)}\n`);
-  await write(accountsPath, renderAccountsCsv(accounts));
+    await writeFileAtomically(join(dir, RUN_FILES.timing), `${JSON.stringify(timing, null, 2)}\n`);
+  await writeFileAtomically(accountsPath, renderAccountsCsv(accounts));
   const auditLines = readRunAudit(dir, report);
   const md = await writeReportMd(dir, report, auditLines);
   const html = options.html === false ? null : await writeReportHtml(dir, report, auditLines);
   // Last: a directory with a report.json has the reports that go with it.
-  await write(json, renderReportJson(report));
+  await writeFileAtomically(json, renderReportJson(report));
   const audit = report.rollout?.auditLog;
   return {
     json,

@@ -1,7 +1,11 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { isCompleteRunDirectory } from '../run-directory.js';
+import {
+  isCompleteRunDirectory,
+  isPartialRunDirectory,
+  writeFileAtomically,
+} from '../run-directory.js';
 import { expandSweepGrid, sweepRunArgv, type SweepGrid } from './sweep-grid.js';
 import {
   diedRunResult,
@@ -85,11 +89,8 @@ export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<
   const gridPath = join(outDir, SWEEP_GRID_FILE);
   if (options.resume === true) checkResumable(grid, outDir);
   mkdirSync(join(outDir, 'runs'), { recursive: true });
-  if (options.resume !== true) {
-    // Through a temporary name: a sweep killed in this write leaves no grid.json to misread.
-    writeFileSync(`${gridPath}.${process.pid}.tmp`, gridText(grid));
-    renameSync(`${gridPath}.${process.pid}.tmp`, gridPath);
-  }
+  // Through a temporary name: a sweep killed in this write leaves no grid.json to misread.
+  if (options.resume !== true) await writeFileAtomically(gridPath, gridText(grid));
   const jobs: SweepJob[] = runs.map((run) => ({
     index: run.index,
     argv: sweepRunArgv(grid, run, options.html === true),
@@ -156,8 +157,7 @@ function checkResumable(grid: SweepGrid, outDir: string): void {
 function removeAbandonedRuns(outDir: string): void {
   const runsDir = join(outDir, 'runs');
   for (const name of readdirSync(runsDir)) {
-    if (name.startsWith('.') && name.includes('.partial-'))
-      rmSync(join(runsDir, name), { recursive: true, force: true });
+    if (isPartialRunDirectory(name)) rmSync(join(runsDir, name), { recursive: true, force: true });
   }
 }
 
