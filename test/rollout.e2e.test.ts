@@ -157,6 +157,48 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
     expect(binding).toBeGreaterThan(0);
   });
 
+  it("a fault that appears at 25 % is rolled back at 50 % by the step's own test, never promoted", async () => {
+    // The README's example: momentum deciding every few seconds, so the 50 % step's first orders
+    // are one bucket; averaged over the rollout the +3 bp fault is 0.54 bp, within its margin.
+    const out = tempDir();
+    const hold = '{"minHoldMs":3000}';
+    const result = await cli([
+      'replay',
+      ...SPOT_SAMPLES,
+      ...['--stable', 'momentum@1.0.0', '--stable-params', hold],
+      ...['--canary', 'momentum@1.0.0', '--canary-params', hold],
+      ...['--plan', 'short', '--inject', 'canary:slippage=+3bp,from=25%', '--out', out],
+    ]);
+    expect(result.code).toBe(0);
+    const report = readReport(out);
+    expect(report.outcome).toBe('rolled_back');
+    const applied = report.decisions.filter(
+      (d) => d.action !== 'hold' && d.disposition === 'applied',
+    );
+    expect(applied.map((d) => [d.action, d.fromWeightPct, d.toWeightPct])).toEqual([
+      ['increase', 0, 10],
+      ['increase', 10, 50],
+      ['rollback', 50, 0],
+    ]);
+    const rollback = applied.at(-1)!;
+    expect(rollback.reasons[0]).toMatchObject({
+      code: 'METRIC_WORSE',
+      metric: 'slippageBps',
+      scope: 'step',
+    });
+    // Before it, the step waited for its own evidence while the rollout's said non-inferior.
+    const waited = report.decisions.filter(
+      (d) => d.fromWeightPct === 50 && d.reasons[0]!.code === 'WAIT_STEP_EVIDENCE',
+    );
+    expect(waited.length).toBeGreaterThan(0);
+    for (const d of waited) {
+      const overRollout = d.reasons.find(
+        (r) => r.metric === 'slippageBps' && r.scope === 'rollout',
+      );
+      expect(overRollout?.verdict).toBe('non_inferior');
+    }
+  });
+
   it('writes byte-identical report.json and audit.jsonl when run twice', async () => {
     const [a, b] = [tempDir(), tempDir()];
     expect((await cli(aa(a))).code).toBe(0);

@@ -183,6 +183,67 @@ describe('decideStep', () => {
     expect(d.reasons[0]).toMatchObject({ metric: 'slippageBps', scope: 'rollout' });
   });
 
+  it("advances on the rollout's evidence only once the step's own can show harm", () => {
+    const withCi = (
+      e: DecisionReason,
+      ci: readonly [number | null, number | null] | null,
+      clusters: number,
+    ): DecisionReason => ({ ...e, ci, clusters });
+    const required = {
+      ...step,
+      requiredMetrics: [
+        { metric: 'slippageBps', scope: 'rollout' as const },
+        { metric: 'edgeBps', scope: 'rollout' as const },
+      ],
+    };
+    const rollout = [
+      ev('slippageBps', 'non_inferior', 'rollout'),
+      ev('edgeBps', 'non_inferior', 'rollout'),
+    ];
+    // One bucket in the step: no bound at all (the fault at this weight cannot show yet).
+    const oneBucket = [
+      withCi(ev('slippageBps', 'inconclusive'), null, 1),
+      withCi(ev('edgeBps', 'inconclusive'), [-1, 1], 5),
+      ...rollout,
+    ];
+    const held = decideStep(oneBucket, okGuardrails, required);
+    expect(held.action).toBe('hold');
+    expect(held.reasons[0]!.code).toBe('WAIT_STEP_EVIDENCE');
+    expect(held.reasons[0]!.message).toBe(
+      "step 2's own evidence cannot test slippageBps (1 bucket) for deterioration yet",
+    );
+    // Past the maximum, it halts for a person saying why.
+    const atMax = decideStep(oneBucket, okGuardrails, {
+      ...required,
+      elapsedInStepMs: required.maxDurationMs!,
+    });
+    expect(atMax.action).toBe('halt');
+    expect(atMax.reasons[0]!.message).toContain('cannot test slippageBps (1 bucket)');
+    // Only the harm side counts: the lower bound where more is worse, the upper one for returns.
+    const safeSideOnly = [
+      withCi(ev('slippageBps', 'inconclusive'), [null, 2], 2),
+      withCi(ev('edgeBps', 'inconclusive'), [-1, null], 3),
+      ...rollout,
+    ];
+    const both = decideStep(safeSideOnly, okGuardrails, required);
+    expect(both.reasons[0]!.message).toBe(
+      "step 2's own evidence cannot test slippageBps (2 buckets), edgeBps (3 intervals) for deterioration yet",
+    );
+    const harmSides = [
+      withCi(ev('slippageBps', 'inconclusive'), [-3, null], 3),
+      withCi(ev('edgeBps', 'inconclusive'), [null, 4], 3),
+      ...rollout,
+    ];
+    expect(decideStep(harmSides, okGuardrails, required).action).toBe('increase');
+    // A step record missing altogether cannot test anything.
+    expect(decideStep(rollout, okGuardrails, required).reasons[0]!.code).toBe('WAIT_STEP_EVIDENCE');
+    // Metrics required on the step's own evidence need no more than their verdict.
+    const stepRequired = { ...step, requiredMetrics: stepScope('slippageBps') };
+    expect(decideStep([ev('slippageBps', 'non_inferior')], okGuardrails, stepRequired).action).toBe(
+      'increase',
+    );
+  });
+
   it('never advances while a required metric has no evidence at all', () => {
     const d = decideStep([], okGuardrails, step);
     expect(d.action).toBe('hold');

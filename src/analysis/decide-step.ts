@@ -5,6 +5,7 @@ import {
   type GuardrailState,
 } from '../core/decision.js';
 import type { EvidenceScope } from './paired-order-metrics.js';
+import { metricDirection, type MetricName } from './compared-metric.js';
 import { formatNumber } from './format-number.js';
 import { guardrailReasonCode } from './guardrails.js';
 
@@ -61,10 +62,14 @@ export interface StepDecision {
  *    (the step's own by default; the whole rollout's for a metric that needs more data than a
  *    step gathers, such as returns), and the step's floors met (event time in step ≥ min duration, canary fills in step ≥ min fills)
  *    → `increase`, or `promote` on the last step (ALL_NON_INFERIOR): a step ends as soon as its
- *    evidence is conclusive, the floors are only operational minimums;
+ *    evidence is conclusive, the floors are only operational minimums; a metric required on the
+ *    whole rollout's evidence also needs the step's own deterioration test able to speak, a bound
+ *    on its harm side (WAIT_STEP_EVIDENCE while not: the rollout's average cannot show a fault
+ *    that appeared at this step's weight, so the step never advances before its own test could);
  * 4. otherwise, once the step has lasted its max duration → `halt` or `rollback` as the plan says
  *    (MAX_DURATION_HALT / MAX_DURATION_ROLLBACK), floors unmet included;
- * 5. otherwise `hold`: WAIT_MIN_DURATION / WAIT_MIN_FILLS for unmet floors, else INCONCLUSIVE.
+ * 5. otherwise `hold`: WAIT_MIN_DURATION / WAIT_MIN_FILLS for unmet floors, WAIT_STEP_EVIDENCE
+ *    for a step test not able to speak yet, else INCONCLUSIVE.
  * Inconclusive never advances; a required metric without evidence is inconclusive. Every
  * metric's evidence follows the main reason(s) in `reasons`.
  */
@@ -99,6 +104,18 @@ export function decideStep(
       plainReason(
         'WAIT_MIN_FILLS',
         `step ${step.stepIndex} has ${step.canaryFillsInStep} canary fills, minimum ${step.minCanaryFills}`,
+      ),
+    );
+  }
+  const untested = step.requiredMetrics
+    .filter(({ scope }) => scope === 'rollout')
+    .map(({ metric }) => ({ metric, record: stepRecord(evidence, metric) }))
+    .filter(({ metric, record }) => !hasHarmBound(metric, record));
+  if (untested.length > 0) {
+    gates.push(
+      plainReason(
+        'WAIT_STEP_EVIDENCE',
+        `step ${step.stepIndex}'s own evidence cannot test ${untested.map(describeUntested).join(', ')} for deterioration yet`,
       ),
     );
   }
@@ -148,6 +165,38 @@ export function decideStep(
   }
   if (gates.length > 0) return { action: 'hold', reasons: [...gates, ...evidence] };
   return { action: 'hold', reasons: [plainReason('INCONCLUSIVE', `hold: ${why}`), ...evidence] };
+}
+
+/** The step's own evidence record of `metric`, if the analysis gave one. */
+function stepRecord(
+  evidence: readonly DecisionReason[],
+  metric: string,
+): DecisionReason | undefined {
+  return evidence.find((e) => e.metric === metric && (e.scope ?? 'step') === 'step');
+}
+
+/**
+ * True when `record` has a bound on the side that shows harm (the lower one for a metric where
+ * more is worse, the upper one for returns): its deterioration test can roll back.
+ */
+function hasHarmBound(metric: string, record: DecisionReason | undefined): boolean {
+  const ci = record?.ci ?? null;
+  if (ci === null) return false;
+  const harmSide = metricDirection(metric as MetricName) === 'higher-is-better' ? ci[1] : ci[0];
+  return harmSide !== null;
+}
+
+function describeUntested({
+  metric,
+  record,
+}: {
+  metric: string;
+  record: DecisionReason | undefined;
+}): string {
+  const clusters = record?.clusters;
+  if (clusters === undefined) return metric;
+  const unit = metric === 'edgeBps' ? 'interval' : 'bucket';
+  return `${metric} (${clusters} ${clusters === 1 ? unit : `${unit}s`})`;
 }
 
 function describeRequirement({ metric, scope }: RequiredMetric): string {

@@ -37,6 +37,9 @@ export const REASON_CODES = {
   NAIVE_PNL_PER_ORDER:
     "naive judge: canary P&L per order below 0.8 × stable's (stable's positive): roll back",
   NAIVE_PASS: 'naive judge: every threshold passed: advance',
+  // the step decision (added later)
+  WAIT_STEP_EVIDENCE:
+    "a metric required on the rollout's evidence has no deterioration bound in the step's own evidence yet (too few buckets): hold",
 } as const;
 
 /** A reason code of the analysis. */
