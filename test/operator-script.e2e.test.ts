@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateAccounts } from '../src/engine/generate-accounts.js';
@@ -117,5 +117,27 @@ describe('replay --operator FILE', () => {
     const bad = await cli([...args, '--plan', 'short', '--operator', ops]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/\[0\]\.at: .*\[E_OPERATOR_SCRIPT\]/);
+  });
+
+  it('refuses a time no calendar has (25:00) before replaying anything', async () => {
+    const dir = tempDir();
+    const ops = join(dir, 'ops.json');
+    writeFileSync(ops, '[{"at": "2024-08-08T25:00:00Z", "command": "rollback"}]');
+    const out = join(dir, 'run');
+    const result = await cli([
+      'replay',
+      join(SAMPLES, 'spot_btcusdt_20240808.gz'),
+      '--plan',
+      'short',
+      '--operator',
+      ops,
+      '--out',
+      out,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /\[0\]\.at: 2024-08-08T25:00:00Z is not a real time.*\[E_OPERATOR_SCRIPT\]/,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 });

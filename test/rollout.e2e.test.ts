@@ -357,4 +357,22 @@ describe('rollout usage errors', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/bad\.json: .*steps\.0\.minDurationMs.*\[E_PLAN\]/);
   });
+
+  it('a guardrail out of range is E_PLAN naming the file and the field, not an internal error', async () => {
+    const plan = join(tempDir(), 'limits.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        steps: [
+          { weightPct: 10, minDurationMs: 60_000 },
+          { weightPct: 100, minDurationMs: 60_000 },
+        ],
+        guardrails: { maxDrawdownPct: -1 },
+      }),
+    );
+    const result = await cli(['replay', SPOT_SAMPLES[0]!, '--plan', plan]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/limits\.json: guardrails\.maxDrawdownPct: .*\[E_PLAN\]/);
+    expect(result.stderr).not.toMatch(/internal error/);
+  });
 });

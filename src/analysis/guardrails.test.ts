@@ -237,6 +237,16 @@ describe('Guardrails', () => {
     expect(() => new Guardrails({ rejectWindowBatches: 3, minBatchesForRejectRate: 4 })).toThrow(
       RangeError,
     );
+    expect(() => new Guardrails({ maxRejectRate: 2 })).toThrow(
+      /maxRejectRate: must be a fraction from 0 to 1/,
+    );
+    expect(() => new Guardrails({ maxStrategyErrors: 0.5 })).toThrow(
+      /maxStrategyErrors: must be a whole number/,
+    );
+    expect(new Guardrails({ maxRejectRate: 1, maxStrategyErrors: 2 }).limits).toMatchObject({
+      maxRejectRate: 1,
+      maxStrategyErrors: 2,
+    });
   });
 
   it('maps state names to reason codes', () => {

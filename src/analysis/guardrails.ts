@@ -132,28 +132,42 @@ const SPECS: ReadonlyArray<Omit<GuardrailSpec, 'limit'> & { readonly key: keyof 
     },
   ];
 
-function checkLimits(limits: GuardrailLimits): void {
-  for (const spec of SPECS) {
-    const limit = limits[spec.key];
-    if (limit !== null && !(limit >= 0 && Number.isFinite(limit))) {
-      throw new RangeError(`${spec.key} must be a non-negative number or null, got ${limit}`);
-    }
+/**
+ * Every limit out of its range, as `field: message` pairs (empty when valid): a limit is null or a
+ * finite number ≥ 0, a reject rate at most 1, a count of strategy errors whole; the reject window
+ * a whole number of batches ≥ 1, judged from 1 to `rejectWindowBatches` of them.
+ */
+export function guardrailLimitIssues(
+  limits: GuardrailLimits,
+): { path: keyof GuardrailLimits; message: string }[] {
+  const issues: { path: keyof GuardrailLimits; message: string }[] = [];
+  for (const { key, unit } of SPECS) {
+    const limit = limits[key];
+    if (limit === null) continue;
+    if (!(Number.isFinite(limit) && limit >= 0))
+      issues.push({ path: key, message: `must be a non-negative number or null, got ${limit}` });
+    else if (unit === 'fraction' && limit > 1)
+      issues.push({ path: key, message: `must be a fraction from 0 to 1 or null, got ${limit}` });
+    else if (unit === 'count' && !Number.isSafeInteger(limit))
+      issues.push({ path: key, message: `must be a whole number ≥ 0 or null, got ${limit}` });
   }
   const { rejectWindowBatches, minBatchesForRejectRate } = limits;
-  if (!Number.isSafeInteger(rejectWindowBatches) || rejectWindowBatches < 1) {
-    throw new RangeError(
-      `rejectWindowBatches must be a positive whole number, got ${rejectWindowBatches}`,
-    );
-  }
+  const window = Number.isSafeInteger(rejectWindowBatches) && rejectWindowBatches >= 1;
+  if (!window)
+    issues.push({
+      path: 'rejectWindowBatches',
+      message: `must be a positive whole number, got ${rejectWindowBatches}`,
+    });
   if (
     !Number.isSafeInteger(minBatchesForRejectRate) ||
     minBatchesForRejectRate < 1 ||
-    minBatchesForRejectRate > rejectWindowBatches
-  ) {
-    throw new RangeError(
-      `minBatchesForRejectRate must be a whole number in [1, rejectWindowBatches], got ${minBatchesForRejectRate}`,
-    );
-  }
+    (window && minBatchesForRejectRate > rejectWindowBatches)
+  )
+    issues.push({
+      path: 'minBatchesForRejectRate',
+      message: `must be a whole number from 1 to rejectWindowBatches (${rejectWindowBatches}), got ${minBatchesForRejectRate}`,
+    });
+  return issues;
 }
 
 /**
@@ -162,7 +176,8 @@ function checkLimits(limits: GuardrailLimits): void {
  * is O(1) and allocates nothing unless a limit is breached. The reject window is a ring buffer of
  * the canary's last `rejectWindowBatches` decision batches (orders and rejects per batch, a batch
  * being the orders of one decision time; EXPIRED rejects at the end of data are not outcomes). The drawdown peak is the highest canary P&L any check or `states` call has seen on
- * the current book (paper in a shadow step, then real).
+ * the current book (paper in a shadow step, then real). Limits out of range
+ * ({@link guardrailLimitIssues}) throw a RangeError.
  *
  * @example
  * const guardrails = new Guardrails({ maxLossPct: 2 });
@@ -186,7 +201,9 @@ export class Guardrails {
 
   constructor(limits: Partial<GuardrailLimits> = {}) {
     this.limits = { ...DEFAULT_GUARDRAIL_LIMITS, ...limits };
-    checkLimits(this.limits);
+    const issues = guardrailLimitIssues(this.limits);
+    if (issues.length > 0)
+      throw new RangeError(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
     const specs: GuardrailSpec[] = [];
     for (const { key, ...spec } of SPECS) {
       const limit = this.limits[key];

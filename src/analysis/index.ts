@@ -11,7 +11,12 @@ export { METRIC_NAMES, metricDirection, metricUnit } from './compared-metric.js'
 export type { MetricDirection, MetricName } from './compared-metric.js';
 export { decideStep } from './decide-step.js';
 export type { RequiredMetric, StepContext, StepDecision } from './decide-step.js';
-export { DEFAULT_GUARDRAIL_LIMITS, Guardrails, guardrailReasonCode } from './guardrails.js';
+export {
+  DEFAULT_GUARDRAIL_LIMITS,
+  Guardrails,
+  guardrailLimitIssues,
+  guardrailReasonCode,
+} from './guardrails.js';
 export type { GuardrailBreach, GuardrailLimits, GuardrailView } from './guardrails.js';
 export { metricEvidence, verdictOf } from './metric-evidence.js';
 export type { MetricEvidence, MetricEvidenceInput } from './metric-evidence.js';

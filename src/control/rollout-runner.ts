@@ -3,10 +3,8 @@ import { Subject, type Subscription } from 'rxjs';
 import {
   ArmComparison,
   decideStep,
-  DEFAULT_GUARDRAIL_LIMITS,
   Guardrails,
   NaiveThresholdJudge,
-  type GuardrailLimits,
   type GuardrailView,
   type NaiveVerdict,
 } from '../analysis/index.js';
@@ -15,6 +13,7 @@ import type { MetricsInput } from '../metrics/index.js';
 import {
   AuditLog,
   EMPTY_WATERMARK,
+  planGuardrailLimits,
   RolloutController,
   stepPolicies,
   stepRequirements,
@@ -118,7 +117,7 @@ export class RolloutRunner {
   constructor(engine: RolloutHost, options: RolloutRunOptions) {
     this.#engine = engine;
     this.#options = options;
-    this.#guardrails = new Guardrails(guardrailLimits(options.plan));
+    this.#guardrails = new Guardrails(planGuardrailLimits(options.plan));
     this.#comparison = new ArmComparison({ intervalMs: options.plan.analysisIntervalMs });
     this.#naive = options.naiveBaseline === true ? new NaiveThresholdJudge() : null;
     this.#session = options.session ?? null;
@@ -491,23 +490,6 @@ export class RolloutRunner {
       this.#handle(this.controller.transitionComplete(this.#actingTime(engine.clock.nowUs)));
     }
   }
-}
-
-/** The analysis's guardrail limits from a plan's (a limit the plan turned off is null). */
-function guardrailLimits(plan: RolloutPlan): GuardrailLimits {
-  const set = plan.guardrails;
-  const limit = (name: keyof GuardrailLimits): number | null => set[name] ?? null;
-  return {
-    maxLossQuote: limit('maxLossQuote'),
-    maxLossPct: limit('maxLossPct'),
-    maxDrawdownPct: limit('maxDrawdownPct'),
-    maxGrossExposurePct: limit('maxGrossExposurePct'),
-    maxRejectRate: limit('maxRejectRate'),
-    maxStrategyErrors: limit('maxStrategyErrors'),
-    rejectWindowBatches: set['rejectWindowBatches'] ?? DEFAULT_GUARDRAIL_LIMITS.rejectWindowBatches,
-    minBatchesForRejectRate:
-      set['minBatchesForRejectRate'] ?? DEFAULT_GUARDRAIL_LIMITS.minBatchesForRejectRate,
-  };
 }
 
 /**

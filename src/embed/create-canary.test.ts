@@ -6,9 +6,17 @@ import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
 import type { MetricsSnapshot } from '../metrics/index.js';
 import { bucketOf } from '../router/index.js';
+import { PlanError } from '../rollout/index.js';
 import type { Canary } from './create-canary.js';
 import type { AssignmentChange } from './embedded-books.js';
-import { ACCOUNTS, drive, T0_MS, TEST_SALT, testCanary } from './test-support/bot-driver.js';
+import {
+  ACCOUNTS,
+  drive,
+  T0_MS,
+  TEST_PLAN,
+  TEST_SALT,
+  testCanary,
+} from './test-support/bot-driver.js';
 
 describe('createCanary: a rollout inside a bot', () => {
   it('routes by the documented hash at the first step’s weight and tells the bot who moved', () => {
@@ -259,6 +267,21 @@ describe('createCanary: a rollout inside a bot', () => {
 
   it('refuses a plan with a shadow step: a bot has no paper execution', () => {
     expect(() => testCanary({ plan: 'blue-green' })).toThrow(/shadow step.*\[?/);
+  });
+
+  it('validates a plan object as a plan file: a guardrail out of range is E_PLAN naming it', () => {
+    const plan = { ...TEST_PLAN, guardrails: { ...TEST_PLAN.guardrails, maxDrawdownPct: -1 } };
+    let thrown: unknown;
+    try {
+      testCanary({ plan });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(PlanError);
+    expect((thrown as PlanError).code).toBe('E_PLAN');
+    expect((thrown as PlanError).message).toMatch(
+      /^plan:aggressive: guardrails\.maxDrawdownPct: must be a non-negative number/,
+    );
   });
 
   it('a restarted bot resumes at the same step and weight, with the same routes', () => {

@@ -26,6 +26,7 @@ import {
   type RolloutController,
   type RolloutMode,
   type RolloutPlan,
+  validatePlan,
 } from '../rollout/index.js';
 import { botReportSchema, type BotReport, type ValidBotReport } from './bot-report.js';
 import { EmbeddedBooks, type AssignmentChange } from './embedded-books.js';
@@ -205,7 +206,8 @@ export interface Canary {
 
 /**
  * Creates a rollout for a bot's accounts. With `statePath` and `auditPath` it is persisted and a
- * restarted bot resumes at the same step and weight (the analysis's evidence starts afresh).
+ * restarted bot resumes at the same step and weight (the analysis's evidence starts afresh). A plan
+ * object is validated as a plan file is (`validatePlan`): a `PlanError` (`E_PLAN`) names the field.
  *
  * @example
  * const canary = createCanary({ stable: 'momentum@1.0.0', canary: 'momentum@2.0.0', plan: 'standard',
@@ -216,6 +218,8 @@ export interface Canary {
  */
 export function createCanary(options: CanaryOptions): Canary {
   const plan = typeof options.plan === 'string' ? presetOf(options.plan) : options.plan;
+  // A plan built in code meets a plan file's rules (a guardrail out of range: E_PLAN, not later).
+  if (typeof options.plan !== 'string') validatePlan(plan, `plan:${plan.name}`);
   if (plan.steps.some((step) => step.weightPct === 0)) {
     throw new ConfigError(
       'E_PLAN',

@@ -7,6 +7,7 @@ export {
   PLAN_METRIC_NAMES,
   segmentPlan,
   candidateLanePlan,
+  planGuardrailLimits,
   primaryMetricOf,
   stepOnMaxDuration,
   stepPolicies,

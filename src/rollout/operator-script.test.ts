@@ -39,4 +39,40 @@ describe('parseOperatorScript', () => {
     expect((thrown as CanaryError).code).toBe('E_OPERATOR_SCRIPT');
     expect((thrown as CanaryError).message).toMatch(message);
   });
+
+  it.each([
+    '2024-08-08T25:00:00Z',
+    '2024-08-08T24:00:00Z',
+    '2024-13-08T23:57:00Z',
+    '2024-08-32T23:57:00Z',
+    '2024-08-00T23:57:00Z',
+    '2024-04-31T23:57:00Z',
+    '2023-02-29T23:57:00Z',
+    '2024-08-08T23:61:00Z',
+    '2024-08-08T23:57:61Z',
+    '2024-08-08T23:57:60.500000Z',
+  ])('refuses %s, a time no calendar has, naming the entry', (at) => {
+    const script = JSON.stringify([
+      { at: '2024-08-08T23:57:00Z', command: 'halt' },
+      { at, command: 'rollback' },
+    ]);
+    expect(() => parseOperatorScript(script, 'ops.json')).toThrow(
+      expect.objectContaining({
+        code: 'E_OPERATOR_SCRIPT',
+        message: `ops.json: [1].at: ${at} is not a real time (month 01–12, a day of that month, 00:00:00 to 23:59:59)`,
+      }),
+    );
+  });
+
+  it('takes a leap day and the last µs of a day', () => {
+    const [leap, last] = parseOperatorScript(
+      JSON.stringify([
+        { at: '2024-02-29T00:00:00Z', command: 'halt' },
+        { at: '2024-12-31T23:59:59.999999Z', command: 'resume' },
+      ]),
+      'ops.json',
+    );
+    expect(leap!.atUs).toBe(Date.UTC(2024, 1, 29) * 1000);
+    expect(last!.atUs).toBe(Date.UTC(2025, 0, 1) * 1000 - 1);
+  });
 });

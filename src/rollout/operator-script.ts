@@ -19,9 +19,26 @@ export interface OperatorCommand {
 /** ISO-8601 UTC with up to 6 fractional digits: `2024-08-08T23:58:00Z`, `…:00.250000Z`. */
 const ISO_UTC = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?Z$/u;
 
+/**
+ * Whether an `ISO_UTC` time is a real instant: its fields come back unchanged from the instant
+ * they name (no month 13, no April 31, no 25:00, no second 60). Other text is left to `ISO_UTC`.
+ */
+function isRealTime(iso: string): boolean {
+  const match = ISO_UTC.exec(iso);
+  if (match === null) return true;
+  const ms = Date.parse(`${match[1]!}Z`);
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 19) === match[1];
+}
+
 const commandSchema = z
   .strictObject({
-    at: z.string().regex(ISO_UTC, 'an ISO-8601 UTC time such as 2024-08-08T23:58:00Z'),
+    at: z
+      .string()
+      .regex(ISO_UTC, 'an ISO-8601 UTC time such as 2024-08-08T23:58:00Z')
+      .refine(isRealTime, {
+        error: (issue) =>
+          `${String(issue.input)} is not a real time (month 01–12, a day of that month, 00:00:00 to 23:59:59)`,
+      }),
     command: z.enum(['halt', 'resume', 'rollback', 'approve', 'reject']),
     id: z.number().int().positive().optional(),
     reason: z.string().max(1000).optional(),

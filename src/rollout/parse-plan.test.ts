@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { loadPlan, loadPlanFile } from './load-plan-file.js';
-import { parsePlan } from './parse-plan.js';
+import { parsePlan, validatePlan } from './parse-plan.js';
 import { DEFAULT_GUARDRAIL_LIMITS, DEFAULT_PLAN_METRICS } from './plan-defaults.js';
 import { PlanError } from './plan-error.js';
 import { canonicalPlanJson, planHash } from './plan-hash.js';
@@ -444,5 +444,56 @@ describe('plan guardrails', () => {
     ).toThrow(
       /typo\.json: guardrails\.maxLosPct: unknown guardrail \(known: maxLossQuote, maxLossPct/,
     );
+  });
+
+  it.each([
+    [{ maxLossQuote: -1 }, 'maxLossQuote', /non-negative number or null, got -1/],
+    [{ maxLossPct: -1 }, 'maxLossPct', /non-negative number or null, got -1/],
+    [{ maxDrawdownPct: -1 }, 'maxDrawdownPct', /non-negative number or null, got -1/],
+    [{ maxGrossExposurePct: -1 }, 'maxGrossExposurePct', /non-negative number or null, got -1/],
+    [{ maxRejectRate: -0.1 }, 'maxRejectRate', /non-negative number or null, got -0\.1/],
+    [{ maxRejectRate: 2 }, 'maxRejectRate', /a fraction from 0 to 1 or null, got 2/],
+    [{ maxStrategyErrors: -1 }, 'maxStrategyErrors', /non-negative number or null, got -1/],
+    [{ maxStrategyErrors: 0.5 }, 'maxStrategyErrors', /a whole number ≥ 0 or null, got 0\.5/],
+    [{ rejectWindowBatches: 0 }, 'rejectWindowBatches', /positive whole number, got 0/],
+    [{ rejectWindowBatches: 1.5 }, 'rejectWindowBatches', /positive whole number, got 1\.5/],
+    [{ minBatchesForRejectRate: -1 }, 'minBatchesForRejectRate', /from 1 to .*got -1/],
+    [{ minBatchesForRejectRate: 0 }, 'minBatchesForRejectRate', /from 1 to .*got 0/],
+    // The default minimum (3 batches) does not fit a 2-batch window.
+    [{ rejectWindowBatches: 2 }, 'minBatchesForRejectRate', /\(2\), got 3/],
+  ])('refuses %j out of its range, naming the field (E_PLAN)', (guardrails, field, message) => {
+    const error = planError({ steps: TWO_STEPS, guardrails }, 'limits.json');
+    expect(error.issues.map((issue) => issue.path)).toEqual([`guardrails.${field}`]);
+    expect(error.issues[0]!.message).toMatch(message);
+    expect(error.message).toMatch(new RegExp(`^limits\\.json: guardrails\\.${field}: `));
+  });
+
+  it('takes every limit at its bounds', () => {
+    const plan = parsePlan(
+      {
+        steps: TWO_STEPS,
+        guardrails: {
+          maxLossQuote: 0,
+          maxLossPct: 0,
+          maxDrawdownPct: 0,
+          maxGrossExposurePct: 0,
+          maxRejectRate: 1,
+          maxStrategyErrors: 3,
+          rejectWindowBatches: 1,
+          minBatchesForRejectRate: 1,
+        },
+      },
+      'bounds.json',
+    );
+    expect(plan.guardrails).toMatchObject({ maxRejectRate: 1, rejectWindowBatches: 1 });
+  });
+
+  it('checks a plan built in code the same way', () => {
+    expect(() =>
+      validatePlan(
+        { ...PLAN_PRESETS.short, guardrails: { ...PLAN_PRESETS.short.guardrails, maxLossPct: -2 } },
+        'plan:short-copy',
+      ),
+    ).toThrow(/plan:short-copy: guardrails\.maxLossPct: must be a non-negative number/);
   });
 });

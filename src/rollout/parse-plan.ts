@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guardrailLimitIssues } from '../analysis/index.js';
 import {
   DEFAULT_ANALYSIS_INTERVAL_MS,
   DEFAULT_GUARDRAIL_LIMITS,
@@ -13,6 +14,7 @@ import { PlanError, type PlanIssue } from './plan-error.js';
 import { calendarIssues, type PlanCalendar } from './trading-calendar.js';
 import {
   PLAN_METRIC_NAMES,
+  planGuardrailLimits,
   type MetricOverride,
   type PlanMetricName,
   type PlanMetricPolicy,
@@ -175,10 +177,11 @@ function retiredFields(file: PlanFile): PlanIssue[] {
  * Checks a plan built in code (presets, `scalePlan`) against every rule of a plan file: weights
  * strictly increasing, at most 2 decimals, the last one 100 %; at most one shadow step (weight 0),
  * first; durations ≥ 0 and max ≥ min; fills a non-negative integer; margins > 0 and 0 < α < 0.5;
- * unique step names; overrides and requirements only for known metrics; and a plan that could
- * never reach a verdict is refused: a 100 % step cannot require non-inferiority (no stable arm to
- * compare), and a step that requires it must last at least two analysis intervals before its
- * maximum (two paired buckets are the fewest any bound needs). Throws a {@link PlanError}.
+ * unique step names; overrides and requirements only for known metrics; known guardrails, each
+ * in its range (`guardrailLimitIssues`); and a plan that could never reach a verdict is refused: a
+ * 100 % step cannot require non-inferiority (no stable arm to compare), and a step that requires
+ * it must last at least two analysis intervals before its maximum (two paired buckets are the
+ * fewest any bound needs). Throws a {@link PlanError}.
  */
 export function validatePlan(plan: RolloutPlan, file: string): void {
   const issues = planIssues(plan);
@@ -293,11 +296,11 @@ export function planIssues(plan: RolloutPlan): PlanIssue[] {
   for (const metric of Object.keys(plan.metrics))
     if (!isMetricName(metric))
       add(`metrics.${metric}`, `unknown metric (known: ${PLAN_METRIC_NAMES.join(', ')})`);
-  for (const [name, limit] of Object.entries(plan.guardrails)) {
+  for (const name of Object.keys(plan.guardrails))
     if (!GUARDRAIL_LIMIT_NAMES.includes(name))
       add(`guardrails.${name}`, `unknown guardrail (known: ${GUARDRAIL_LIMIT_NAMES.join(', ')})`);
-    if (!Number.isFinite(limit)) add(`guardrails.${name}`, `must be a finite number, got ${limit}`);
-  }
+  for (const issue of guardrailLimitIssues(planGuardrailLimits(plan)))
+    add(`guardrails.${issue.path}`, issue.message);
   if (!isOnMaxDuration(plan.onMaxDuration))
     add('onMaxDuration', `must be halt or rollback, got ${String(plan.onMaxDuration)}`);
   if (plan.positions !== 'flatten' && plan.positions !== 'handoff')

@@ -1,5 +1,7 @@
 import {
+  DEFAULT_GUARDRAIL_LIMITS,
   METRIC_NAMES,
+  type GuardrailLimits,
   type MetricName,
   type MetricPolicies,
   type MetricPolicy,
@@ -270,4 +272,24 @@ export function stepPolicies(
 /** The step's `onMaxDuration`, or the plan's. */
 export function stepOnMaxDuration(plan: RolloutPlan, stepIndex: number): OnMaxDuration {
   return plan.steps[stepIndex]?.onMaxDuration ?? plan.onMaxDuration;
+}
+
+/**
+ * The analysis's guardrail limits of a plan: a limit the plan turned off is null, the reject
+ * window's batch counts are the analysis's defaults unless the plan sets them.
+ */
+export function planGuardrailLimits(plan: RolloutPlan): GuardrailLimits {
+  const set = plan.guardrails;
+  const limit = (name: keyof GuardrailLimits): number | null => set[name] ?? null;
+  return {
+    maxLossQuote: limit('maxLossQuote'),
+    maxLossPct: limit('maxLossPct'),
+    maxDrawdownPct: limit('maxDrawdownPct'),
+    maxGrossExposurePct: limit('maxGrossExposurePct'),
+    maxRejectRate: limit('maxRejectRate'),
+    maxStrategyErrors: limit('maxStrategyErrors'),
+    rejectWindowBatches: set['rejectWindowBatches'] ?? DEFAULT_GUARDRAIL_LIMITS.rejectWindowBatches,
+    minBatchesForRejectRate:
+      set['minBatchesForRejectRate'] ?? DEFAULT_GUARDRAIL_LIMITS.minBatchesForRejectRate,
+  };
 }
