@@ -181,14 +181,18 @@ export class RolloutRunner {
   /**
    * Resumes a persisted rollout (a session opened on an existing state or log) instead of
    * `start`: the host's router must already be in the controller's state (`syncRouter`); the
-   * commands `recovered` still owes (a transition cut short by a crash) are applied.
+   * commands `recovered` still owes are applied, or else the transition still in progress (a
+   * crash came before its acknowledgement) is applied again and acknowledged.
    */
   resume(recovered: ControllerOutput): void {
     if (this.#started) return;
     this.#started = true;
     this.#engine.positionsPolicy = this.#options.plan.positions;
     this.#syncComparisonStep();
-    for (const command of recovered.commands) this.#apply(command);
+    const cutShort = this.controller.transition;
+    const commands =
+      recovered.commands.length > 0 || cutShort === null ? recovered.commands : [cutShort.command];
+    for (const command of commands) this.#apply(command);
   }
 
   /**
