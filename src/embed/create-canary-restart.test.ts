@@ -2,8 +2,22 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Arm } from '../core/arm.js';
+import { parsePlan } from '../rollout/index.js';
+import type { Canary } from './create-canary.js';
 import type { AssignmentChange } from './embedded-books.js';
 import { ACCOUNTS, T0_MS, testCanary } from './test-support/bot-driver.js';
+
+/** 10 %, then 100 %, each step passing on its time floor alone: a rollout promoted in minutes. */
+const FLOOR_PLAN = parsePlan(
+  {
+    steps: [
+      { weightPct: 10, minDurationMs: 60_000, requireNonInferior: [] },
+      { weightPct: 100, minDurationMs: 0, requireNonInferior: [] },
+    ],
+  },
+  'plan.json',
+);
 
 function persisted(): { statePath: string; auditPath: string; journalPath: string } {
   const dir = mkdtempSync(join(tmpdir(), 'canary-restart-'));
@@ -14,7 +28,45 @@ function persisted(): { statePath: string; auditPath: string; journalPath: strin
   };
 }
 
+function routes(canary: Canary): Map<string, Arm> {
+  return new Map(ACCOUNTS.map((a) => [a.id, canary.route(a.id)]));
+}
+
+function count(arms: Map<string, Arm>, arm: Arm): number {
+  return [...arms.values()].filter((a) => a === arm).length;
+}
+
 describe('createCanary: a restart', () => {
+  for (const [name, minutes, journal] of [
+    ['at the first step, without a journal', 0, false],
+    ['after promotion, without a journal', 5, false],
+    ['at the first step, with a journal new at the restart', 0, true],
+  ] as const) {
+    it(`${name}: tells the bot of no move, and books every account on the arm it trades`, () => {
+      const { journalPath, ...paths } = persisted();
+      const first = testCanary({ ...paths, plan: FLOOR_PLAN });
+      for (let t = 0; t <= minutes * 60_000; t += 1000) first.clock.advance(T0_MS + t);
+      expect(first.state.status).toBe(minutes === 0 ? 'step' : 'promoted');
+      const before = routes(first);
+      expect(count(before, 'canary')).toBeGreaterThan(0);
+      first.close();
+
+      const second = testCanary({
+        ...paths,
+        plan: FLOOR_PLAN,
+        ...(journal ? { journalPath } : {}),
+      });
+      const moves: AssignmentChange[] = [];
+      second.assignments$.subscribe((m) => moves.push(m));
+      second.clock.advance(T0_MS + minutes * 60_000 + 1000);
+      expect(moves).toEqual([]);
+      expect(routes(second)).toEqual(before);
+      expect(second.totals('canary').accounts).toBe(count(before, 'canary'));
+      expect(second.totals('stable').accounts).toBe(count(before, 'stable'));
+      second.close();
+    });
+  }
+
   it('after a crash before a transition was acknowledged: applies it again, tells its moves, and goes on', () => {
     const paths = persisted();
     const first = testCanary({ statePath: paths.statePath, auditPath: paths.auditPath });
