@@ -33,7 +33,9 @@ class FakeHost implements RolloutHost {
   promote(): number {
     return 1;
   }
+  rollbacks = 0;
   rollback(): number {
+    this.rollbacks++;
     return 1;
   }
   canaryEquityNum(): ArmEquityNum {
@@ -118,5 +120,41 @@ describe('RolloutRunner', () => {
     expect(runner.controller.status).toBe('step');
     expect(host.weights).toEqual([{ atUs: 120 * SECOND_US, weightBps: 1_000 }]);
     expect(runner.records[0]?.tsUs).toBe(120 * SECOND_US);
+  });
+
+  it("takes an operator's halt during the baseline (the first step waits for resume) and a rollback (it never comes)", () => {
+    const plan = parsePlan({ baselineMs: 120_000, steps: FLOOR_STEPS }, 'plan.json');
+    const boundaries = (from: number, to: number): number[] =>
+      Array.from({ length: to - from + 1 }, (_, i) => (from + i) * SECOND_US);
+    const halted = new FakeHost();
+    const runner = autoRunner(halted, plan);
+    runner.start(0);
+    halted.jumpTo(10 * SECOND_US, boundaries(1, 10));
+    const halt = runner.operate((c, now) => c.halt('not yet', now), 10 * SECOND_US);
+    expect(halt).toEqual({ applied: true, refusal: null });
+    halted.jumpTo(300 * SECOND_US, boundaries(11, 300));
+    expect(runner.inBaseline).toBe(true);
+    expect(runner.controller.status).toBe('pending');
+    expect(halted.weights).toEqual([]);
+    runner.operate((c, now) => c.resume(now), 300 * SECOND_US);
+    halted.jumpTo(301 * SECOND_US, boundaries(301, 301));
+    expect(runner.controller.status).toBe('step');
+    expect(halted.weights).toEqual([{ atUs: 301 * SECOND_US, weightBps: 1_000 }]);
+
+    const rolled = new FakeHost();
+    const other = autoRunner(rolled, plan);
+    other.start(0);
+    rolled.jumpTo(10 * SECOND_US, boundaries(1, 10));
+    const rollback = other.operate(
+      (c, now) => c.forceRollback('not this one', now),
+      10 * SECOND_US,
+    );
+    expect(rollback).toEqual({ applied: true, refusal: null });
+    rolled.jumpTo(300 * SECOND_US, boundaries(11, 300));
+    expect(other.inBaseline).toBe(false);
+    expect(other.outcome).toBe('rolled_back');
+    expect(other.finished).toBe(true);
+    expect(rolled.rollbacks).toBe(1);
+    expect(rolled.weights).toEqual([]);
   });
 });

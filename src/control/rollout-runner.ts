@@ -153,7 +153,9 @@ export class RolloutRunner {
   /**
    * Starts the rollout (call before the first market event is processed): at the first step, or,
    * when the plan has a baseline, once `baselineMs` of event time have passed with every account
-   * on stable (the analysis learns each account's own effect meanwhile).
+   * on stable (the analysis learns each account's own effect meanwhile). Operator commands apply
+   * during the baseline: after a halt the first step waits for `resume`; a rollback ends the
+   * rollout before it.
    */
   start(nowUs: number): void {
     if (this.#started || this.#baselineEndsUs !== null) return;
@@ -167,7 +169,10 @@ export class RolloutRunner {
     this.#begin(nowUs);
   }
 
-  /** True while the plan's baseline runs: the rollout has not started its first step yet. */
+  /**
+   * True while the plan's baseline runs, or has run and a halt holds the first step: the rollout
+   * has not started it yet (nor been rolled back).
+   */
   get inBaseline(): boolean {
     return this.#baselineEndsUs !== null;
   }
@@ -180,14 +185,18 @@ export class RolloutRunner {
   /**
    * Resumes a persisted rollout (a session opened on an existing state or log) instead of
    * `start`: the host's router must already be in the controller's state (`syncRouter`); the
-   * commands `recovered` still owes (a transition cut short by a crash) are applied.
+   * commands `recovered` still owes are applied, or else the transition still in progress (a
+   * crash came before its acknowledgement) is applied again and acknowledged.
    */
   resume(recovered: ControllerOutput): void {
     if (this.#started) return;
     this.#started = true;
     this.#engine.positionsPolicy = this.#options.plan.positions;
     this.#syncComparisonStep();
-    for (const command of recovered.commands) this.#apply(command);
+    const cutShort = this.controller.transition;
+    const commands =
+      recovered.commands.length > 0 || cutShort === null ? recovered.commands : [cutShort.command];
+    for (const command of commands) this.#apply(command);
   }
 
   /**
@@ -292,13 +301,16 @@ export class RolloutRunner {
     if (input.type === 'equity' && (input.beforeFlow === true || input.book === 'real')) return;
     if (this.#comparison.record(input)) this.#evaluationDue = true;
     this.#naive?.record(input);
-    // The baseline ends at a boundary's last sample (the canary's), as a decision would act.
+    // The baseline ends at a boundary's last sample (the canary's), as a decision would act; an
+    // operator's halt during it holds the first step until resume, a rollback cancels it.
     const baselineEnd = this.#baselineEndsUs;
-    if (
+    if (baselineEnd !== null && this.controller.status !== 'pending') this.#baselineEndsUs = null;
+    else if (
       baselineEnd !== null &&
       input.type === 'equity' &&
       input.arm === 'canary' &&
-      input.tsUs >= baselineEnd
+      input.tsUs >= baselineEnd &&
+      !this.controller.halted
     ) {
       this.#baselineEndsUs = null;
       this.#begin(this.#actingTime(input.tsUs));

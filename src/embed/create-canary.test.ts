@@ -16,6 +16,7 @@ import {
   TEST_PLAN,
   TEST_SALT,
   testCanary,
+  trade,
 } from './test-support/bot-driver.js';
 
 describe('createCanary: a rollout inside a bot', () => {
@@ -42,6 +43,28 @@ describe('createCanary: a rollout inside a bot', () => {
     expect(canary.state.status).toBe('pending');
     canary.clock.advance(T0_MS);
     expect(canary.halt('now')).toEqual({ applied: true, refusal: null });
+  });
+
+  it("takes halt and rollback during the plan's baseline: a halt holds the first step until resume, a rollback ends the rollout", () => {
+    const held = testCanary({ plan: 'standard' }); // a 10-minute baseline
+    held.onMarketEvent(trade(T0_MS, 60_000));
+    expect(held.halt('not yet')).toEqual({ applied: true, refusal: null });
+    held.clock.advance(T0_MS + 11 * 60_000);
+    expect(held.state).toMatchObject({ status: 'pending', halted: true, weightPct: 0 });
+    expect(ACCOUNTS.every((a) => held.route(a.id) === 'stable')).toBe(true);
+    expect(held.resume()).toEqual({ applied: true, refusal: null });
+    held.clock.advance(T0_MS + 11 * 60_000 + 1000);
+    expect(held.state).toMatchObject({ status: 'step', halted: false, weightPct: 1 });
+
+    const rolled = testCanary({ plan: 'standard' });
+    const moves: AssignmentChange[] = [];
+    rolled.assignments$.subscribe((m) => moves.push(m));
+    rolled.onMarketEvent(trade(T0_MS, 60_000));
+    expect(rolled.rollback('not this version')).toEqual({ applied: true, refusal: null });
+    rolled.clock.advance(T0_MS + 11 * 60_000);
+    expect(rolled.state).toMatchObject({ status: 'rolled_back', weightPct: 0 });
+    expect(moves).toEqual([]);
+    expect(ACCOUNTS.every((a) => rolled.route(a.id) === 'stable')).toBe(true);
   });
 
   it('takes reports up to lateReportMs behind its clock (booked at the clock), not older', () => {

@@ -15,6 +15,7 @@ import {
   PLAN_PRESETS,
   planHash,
   RolloutSession,
+  routingBeforeTransition,
   sha256Hex,
   syncRouter,
   type AuditRecord,
@@ -206,8 +207,9 @@ export interface Canary {
 
 /**
  * Creates a rollout for a bot's accounts. With `statePath` and `auditPath` it is persisted and a
- * restarted bot resumes at the same step and weight (the analysis's evidence starts afresh). A plan
- * object is validated as a plan file is (`validatePlan`): a `PlanError` (`E_PLAN`) names the field.
+ * restarted bot resumes at the same step and weight, every account on the arm it was on (the
+ * analysis's evidence starts afresh; without `journalPath`, the books too). A plan object is
+ * validated as a plan file is (`validatePlan`): a `PlanError` (`E_PLAN`) names the field.
  *
  * @example
  * const canary = createCanary({ stable: 'momentum@1.0.0', canary: 'momentum@2.0.0', plan: 'standard',
@@ -339,6 +341,13 @@ export function createCanary(options: CanaryOptions): Canary {
       lastMoves,
       journaledKeys,
     });
+  }
+  if (resuming && (opened === null || opened.created)) {
+    // No record of the moves booked before the restart: every account's books open on the arm the
+    // bot trades it on, and no move is told for it. A transition the crash cut short is left out
+    // here; the first event time applies it again and tells its moves (ensureStarted).
+    syncRouter(books.router, routingBeforeTransition(runner.controller));
+    books.restoreRoutes();
   }
   if (journal !== null) {
     books.onMembershipChange = (tsUs, marks, moves) =>

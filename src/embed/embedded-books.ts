@@ -139,6 +139,18 @@ export class EmbeddedBooks implements RolloutHost {
   }
 
   /**
+   * A restart with no record of the moves booked before it: opens every account's books on its
+   * route as it stands, where the bot already trades it. Nothing moves, so nothing is told, journaled
+   * or sampled.
+   */
+  restoreRoutes(): void {
+    for (const account of this.#accounts) {
+      const arm = this.router.route(account.id);
+      if (this.ledger.armOf(account.id) !== arm) this.ledger.moveAccount(account.id, arm);
+    }
+  }
+
+  /**
    * Rebuild from a report journal: books a fill as it was booked before (at `fill.tsUs`), with no
    * equity sample and nothing for the analysis (its evidence starts afresh after a restart).
    */

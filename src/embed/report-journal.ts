@@ -61,6 +61,8 @@ export interface OpenedJournal {
   readonly journal: ReportJournal;
   /** The entries to rebuild from, oldest first (none for a new journal). */
   readonly entries: readonly JournalEntry[];
+  /** True when the file was new (absent or empty): it holds nothing of what happened before. */
+  readonly created: boolean;
   /** Bytes of a torn last line cut off (a report whose `record` never returned: never acknowledged). */
   readonly tornBytes: number;
 }
@@ -126,7 +128,7 @@ export class ReportJournal {
       const header: JournalHeader = { k: 'journal', version: 1, configHash };
       journal.#write(header);
     }
-    return { journal, entries, tornBytes };
+    return { journal, entries, created: lines.length === 0, tornBytes };
   }
 
   /** Appends one entry (one `write`). */

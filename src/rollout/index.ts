@@ -72,7 +72,12 @@ export {
   type SetWeightCommand,
 } from './rollout-command.js';
 export { ROLLOUT_CODES, type RolloutCode } from './rollout-codes.js';
-export { applyRouterCommand, canaryLive, syncRouter } from './router-sync.js';
+export {
+  applyRouterCommand,
+  canaryLive,
+  routingBeforeTransition,
+  syncRouter,
+} from './router-sync.js';
 
 // audit log
 export type {

@@ -3,7 +3,10 @@
  * refused, and what a transition or note is.
  */
 export const ROLLOUT_CODES = {
-  /** Refused: the rollout has not started (`start` first). */
+  /**
+   * Refused: the rollout has not started (a decision before `start`; in `createCanary`, any command
+   * before its first event time).
+   */
   NOT_STARTED: 'NOT_STARTED',
   /** Refused: `start` on a rollout that already started. */
   ALREADY_STARTED: 'ALREADY_STARTED',
@@ -17,7 +20,7 @@ export const ROLLOUT_CODES = {
   NOT_LAST_STEP: 'NOT_LAST_STEP',
   /** Refused: an advance while a transition is in progress. */
   TRANSITION_IN_PROGRESS: 'TRANSITION_IN_PROGRESS',
-  /** Refused: an advance while halted (resume first). */
+  /** Refused: an advance, or the start, while halted (resume first). */
   HALTED: 'HALTED',
   /** Refused: an advance while the plan's trading calendar is closed (a blackout, outside the sessions). */
   CALENDAR_CLOSED: 'CALENDAR_CLOSED',

@@ -68,7 +68,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 const ALLOWED: Readonly<Record<RolloutStatus, readonly RolloutStatus[]>> = {
-  pending: ['pending', 'shadow', 'step'],
+  pending: ['pending', 'shadow', 'step', 'rolled_back'],
   shadow: ['shadow', 'step', 'rolled_back'],
   step: ['step', 'promoted', 'rolled_back'],
   promoted: ['promoted'],
@@ -148,6 +148,7 @@ function check(
         const cause = bySeq.get(record.ref!)!;
         if (cause.kind === 'start') {
           expect(record.stepIndex).toBe(0);
+          expect(before.halted).toBe(false);
         } else {
           const evaluated =
             cause.kind === 'decision'

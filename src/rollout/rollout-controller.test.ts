@@ -497,6 +497,49 @@ describe('RolloutController: halt and max duration', () => {
     expect(c.weightPct).toBe(5);
   });
 
+  it('before the start (a baseline): a halt holds the start until resume, a force-rollback ends the rollout with no canary account', () => {
+    const held = harness(PLAN_PRESETS.standard);
+    expect(held.run(held.c.halt('not yet', T0)).records[0]).toMatchObject({
+      action: 'halt',
+      disposition: 'applied',
+    });
+    expect(held.c).toMatchObject({ status: 'pending', halted: true });
+    expect(held.run(held.c.start(T0 + 1)).records[0]?.detail?.code).toBe('HALTED');
+    expect(held.c.status).toBe('pending');
+    expect(held.engine.applied).toEqual([]);
+    held.run(held.c.resume(T0 + 2));
+    held.run(held.c.start(T0 + 3));
+    held.complete(T0 + 3);
+    expect(held.c).toMatchObject({ status: 'step', weightPct: 1 });
+
+    const { c, engine, log, run, complete } = harness(PLAN_PRESETS.standard);
+    const out = run(c.forceRollback('not this version', T0));
+    expect(out.records.map((r) => `${r.kind}/${r.action}/${r.disposition}`)).toEqual([
+      'operator/force-rollback/applied',
+      'transition/rollback/applied',
+    ]);
+    expect(out.commands).toMatchObject([{ type: 'rollback', toVersion: OLD, toWeightPct: 0 }]);
+    complete(T0);
+    expect(c).toMatchObject({ status: 'rolled_back', stepIndex: null, weightBps: 0 });
+    expect(engine.canaryCount()).toBe(0);
+    expect(engine.liveVersions()).toEqual(new Set([OLD]));
+    expect(run(c.start(T0 + 1)).records[0]?.detail?.code).toBe('ALREADY_STARTED');
+    // The log replays to the same state, and the state restores.
+    const replica = new RolloutController({
+      plan: PLAN_PRESETS.standard,
+      mode: 'auto',
+      stableVersion: OLD,
+      canaryVersion: NEW,
+    });
+    for (const record of log) replica.replay(record);
+    expect(replica.snapshot()).toEqual(c.snapshot());
+    const restored = RolloutController.restore(
+      JSON.parse(JSON.stringify(c.snapshot())),
+      PLAN_PRESETS.standard,
+    );
+    expect(restored.snapshot()).toEqual(c.snapshot());
+  });
+
   it('halts exactly at the step maximum (90 min for standard 1 %), once per step', () => {
     const { c, run, complete } = harness({ ...PLAN_PRESETS.standard, onMaxDuration: 'halt' });
     run(c.start(T0));

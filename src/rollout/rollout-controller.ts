@@ -221,7 +221,10 @@ export class RolloutController {
     return this.#s.status;
   }
 
-  /** Current step (0-based), the last one after promotion or rollback; null before start. */
+  /**
+   * Current step (0-based), the last one after promotion or rollback; null before start (and after
+   * a rollback before it).
+   */
   get stepIndex(): number | null {
     return this.#s.stepIndex;
   }
@@ -345,7 +348,10 @@ export class RolloutController {
 
   // ---- inputs -------------------------------------------------------------------------------
 
-  /** Operator: begin the rollout at the first step (shadow or weight). */
+  /**
+   * Operator: begin the rollout at the first step (shadow or weight). Refused while halted (a halt
+   * before the start holds it until `resume`).
+   */
   start(nowUs: number): ControllerOutput {
     this.#begin(nowUs);
     if (this.#s.status !== 'pending')
@@ -355,6 +361,14 @@ export class RolloutController {
         disposition: 'refused',
         trigger: 'operator',
         detail: detail(ROLLOUT_CODES.ALREADY_STARTED, 'the rollout has already started'),
+      });
+    else if (this.#s.halted)
+      this.#emit(nowUs, {
+        kind: 'start',
+        action: 'start',
+        disposition: 'refused',
+        trigger: 'operator',
+        detail: detail(ROLLOUT_CODES.HALTED, `halted: ${this.#s.haltReason ?? ''}`),
       });
     else {
       this.#emit(nowUs, {
@@ -472,7 +486,10 @@ export class RolloutController {
     return this.#finish();
   }
 
-  /** Operator: stop every automatic advance until `resume` (rollbacks still apply). */
+  /**
+   * Operator: stop every automatic advance until `resume` (rollbacks still apply); before the start
+   * (a plan's baseline), the start too.
+   */
   halt(reason: string, nowUs: number): ControllerOutput {
     this.#begin(nowUs);
     const base = {
@@ -480,7 +497,7 @@ export class RolloutController {
       action: 'halt' as const,
       trigger: 'operator' as const,
     };
-    const over = this.#notRunning();
+    const over = this.#over();
     if (over !== null) this.#emit(nowUs, { ...base, disposition: 'refused', detail: over });
     else if (this.#s.halted)
       this.#emit(nowUs, {
@@ -517,8 +534,9 @@ export class RolloutController {
 
   /**
    * Operator: roll back now, in any mode, halted or not. During a transition in progress it is
-   * queued (no second transition starts) and begins the moment that one completes. `toVersion`,
-   * when given, must be the version deployed before the canary, else the command is refused.
+   * queued (no second transition starts) and begins the moment that one completes. Before the start
+   * (a plan's baseline) it ends the rollout with no account ever on the canary. `toVersion`, when
+   * given, must be the version deployed before the canary, else the command is refused.
    */
   forceRollback(reason: string, nowUs: number, toVersion?: string): ControllerOutput {
     this.#begin(nowUs);
@@ -528,7 +546,7 @@ export class RolloutController {
       trigger: 'operator' as const,
       detail: detail(ROLLOUT_CODES.OPERATOR, reason),
     };
-    const refusal = this.#notRunning() ?? this.#rollbackTargetRefusal(toVersion);
+    const refusal = this.#over() ?? this.#rollbackTargetRefusal(toVersion);
     if (refusal !== null) this.#emit(nowUs, { ...base, disposition: 'refused', detail: refusal });
     else if (this.#s.queuedRollback !== null)
       this.#emit(nowUs, { ...base, disposition: 'refused', detail: ROLLBACK_QUEUED });
@@ -653,9 +671,13 @@ export class RolloutController {
   }
 
   #notRunning(): RecordDetail | null {
-    const status = this.#s.status;
-    if (status === 'pending')
+    if (this.#s.status === 'pending')
       return detail(ROLLOUT_CODES.NOT_STARTED, 'the rollout has not started');
+    return this.#over();
+  }
+
+  #over(): RecordDetail | null {
+    const status = this.#s.status;
     if (status === 'promoted' || status === 'rolled_back')
       return detail(ROLLOUT_CODES.ROLLOUT_OVER, `the rollout is over (${status})`);
     return null;
@@ -843,7 +865,7 @@ export class RolloutController {
             ROLLOUT_CODES.ROLLBACK,
             `every account back to ${to.stable}; ${from.canary ?? 'the canary'} taken down`,
           ),
-          transition: { stepIndex: s.stepIndex ?? 0, toWeightPct: 0, versions: { from, to } },
+          transition: { stepIndex: s.stepIndex, toWeightPct: 0, versions: { from, to } },
         });
         return;
       }
@@ -854,7 +876,7 @@ export class RolloutController {
     nowUs: number,
     draft: Draft & {
       readonly transition?: {
-        readonly stepIndex: number;
+        readonly stepIndex: number | null;
         readonly toWeightPct: number;
         readonly versions: VersionChange;
       };
@@ -912,6 +934,7 @@ export class RolloutController {
       case 'start':
         if (applied) {
           if (s.status !== 'pending') fail('start of a rollout that already started');
+          if (s.halted) fail('start while halted');
           s.owed = { type: 'start', causeSeq: r.seq, trigger: 'operator' };
         }
         s.lastNoteKey = null;
@@ -1101,15 +1124,21 @@ export class RolloutController {
       }
       case 'rollback': {
         if (owed.type !== 'rollback') fail(`a rollback for ${owed.type}`);
-        if (s.status !== 'step' && s.status !== 'shadow') fail(`rollback from ${s.status}`);
+        // From pending: an operator's rollback before the start (a plan's baseline).
+        const pending = s.status === 'pending';
+        if (s.status !== 'step' && s.status !== 'shadow' && !pending)
+          fail(`rollback from ${s.status}`);
         const deployed = this.#openDeployment('stable');
         const canary = this.#openDeployment('canary');
         // Never to a version that was not deployed: the stable live before the canary began.
         if (
           deployed === undefined ||
           versions.to.stable !== deployed.version ||
-          canary === undefined ||
-          (deployed.fromUs !== null && canary.fromUs !== null && deployed.fromUs > canary.fromUs)
+          (canary === undefined) !== pending ||
+          (canary !== undefined &&
+            deployed.fromUs !== null &&
+            canary.fromUs !== null &&
+            deployed.fromUs > canary.fromUs)
         )
           fail(
             `rollback target ${versions.to.stable} is not the version deployed before the canary`,
@@ -1163,7 +1192,7 @@ export class RolloutController {
     if (s.status === 'pending') {
       if (s.stepIndex !== null || s.weightBps !== 0 || s.transition !== null)
         return 'status: pending with a step, a weight or a transition';
-    } else if (s.stepIndex === null || s.stepIndex > last)
+    } else if (s.stepIndex === null ? s.status !== 'rolled_back' : s.stepIndex > last)
       return `stepIndex: ${String(s.stepIndex)} is not a step of the plan (0..${last})`;
     const step = s.stepIndex === null ? undefined : steps[s.stepIndex];
     const expectedBps =

@@ -1,6 +1,6 @@
-import type { Router } from '../router/index.js';
+import { weightPctToBps, type Router } from '../router/index.js';
 import type { RolloutCommand } from './rollout-command.js';
-import type { RolloutStatus } from './rollout-state.js';
+import type { RolloutStatus, TransitionInProgress } from './rollout-state.js';
 
 /**
  * Applies a command's routing part to `router` (the engine does the rest: moving positions,
@@ -44,6 +44,22 @@ export function syncRouter(
   router.setWeightBps(controller.weightBps);
   if (canaryLive(controller.status)) router.enableCanary();
   else router.disableCanary();
+}
+
+/**
+ * The state a controller's router had before its transition in progress: the controller's own
+ * without one, else the weight the transition began at (live if above 0). A host restarting with no
+ * record of its moves opens there; applying the transition again then tells its moves.
+ */
+export function routingBeforeTransition(controller: {
+  readonly weightBps: number;
+  readonly status: RolloutStatus;
+  readonly transition: TransitionInProgress | null;
+}): { readonly weightBps: number; readonly status: RolloutStatus } {
+  const transition = controller.transition;
+  if (transition === null) return controller;
+  const weightBps = weightPctToBps(transition.fromWeightPct);
+  return { weightBps, status: weightBps > 0 ? 'step' : 'pending' };
 }
 
 /** True when accounts may trade the canary for real: a step with weight, or after promotion. */
