@@ -295,6 +295,18 @@ describe('binance-csv readers', () => {
       'not true or false ("yes")',
     ],
     ['a non-integer id', good.replace('3735683259', '37x'), 'id', 'not an integer id ("37x")'],
+    [
+      'a price of 25 decimal places',
+      good.replace('61837.63000000', '61837.6300000000000000000000001'),
+      'price',
+      'more than 24 decimal places',
+    ],
+    [
+      'a quantity of 19 decimal places',
+      good.replace('0.02000000', '0.0200000000000000001'),
+      'qty',
+      'more than 18 decimal places',
+    ],
   ];
 
   it.each(badLines)(

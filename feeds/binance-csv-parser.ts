@@ -98,7 +98,8 @@ export class BinanceCsvParser implements LineParser {
     let timeEnd: number;
     let makerEnd: number;
     if (this.#kind === 'trades') {
-      if (!(scanDecimal(line, e2 + 1, e3) >= 0))
+      // quote_qty (price × quantity) is not booked: any number of places.
+      if (!(scanDecimal(line, e2 + 1, e3, Infinity) >= 0))
         throw ctx.badField(
           lineNo,
           'quote_qty',

@@ -226,6 +226,18 @@ describe('binance-ws reader', () => {
       'crossed quote: bid 61837.65 > ask 61837.64',
     ],
     ['a negative quote size', quote('61837.63', '-1', '61837.64'), 'B', 'not a number >= 0'],
+    [
+      'a price of 25 decimal places',
+      good.replace('"p":"61837.63"', '"p":"61837.6300000000000000000000001"'),
+      'p',
+      'more than 24 decimal places',
+    ],
+    [
+      'a quote size of 19 decimal places',
+      quote('61837.63', '0.0000000000000000001', '61837.64'),
+      'B',
+      'more than 18 decimal places',
+    ],
   ];
 
   it.each(badLines)(

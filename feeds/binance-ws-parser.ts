@@ -1,3 +1,4 @@
+import { PRICE_DIGITS, QTY_DIGITS } from '../src/core/exact-scales.js';
 import type { MarketEvent } from '../src/core/market-event.js';
 import type { FeedContext } from './feed-context.js';
 import type { FeedTime } from './feed-source.js';
@@ -212,9 +213,9 @@ export class BinanceWsParser implements LineParser {
     )
       return GENERAL;
     if (kind[KEY_p] !== STRING || kind[KEY_q] !== STRING) return GENERAL;
-    const priceNum = scanDecimal(line, start[KEY_p] as number, end[KEY_p] as number);
+    const priceNum = scanDecimal(line, start[KEY_p] as number, end[KEY_p] as number, PRICE_DIGITS);
     if (!(priceNum > 0 && priceNum !== Infinity)) return GENERAL;
-    const sizeNum = scanDecimal(line, start[KEY_q] as number, end[KEY_q] as number);
+    const sizeNum = scanDecimal(line, start[KEY_q] as number, end[KEY_q] as number, QTY_DIGITS);
     if (!(sizeNum > 0 && sizeNum !== Infinity)) return GENERAL;
     const maker = kind[KEY_m];
     if (maker !== TRUE && maker !== FALSE) return GENERAL;
@@ -255,13 +256,23 @@ export class BinanceWsParser implements LineParser {
       kind[KEY_A] !== STRING
     )
       return GENERAL;
-    const bidPriceNum = scanDecimal(line, start[KEY_b] as number, end[KEY_b] as number);
+    const bidPriceNum = scanDecimal(
+      line,
+      start[KEY_b] as number,
+      end[KEY_b] as number,
+      PRICE_DIGITS,
+    );
     if (!(bidPriceNum > 0 && bidPriceNum !== Infinity)) return GENERAL;
-    const bidSizeNum = scanDecimal(line, start[KEY_B] as number, end[KEY_B] as number);
+    const bidSizeNum = scanDecimal(line, start[KEY_B] as number, end[KEY_B] as number, QTY_DIGITS);
     if (!((bidSizeNum > 0 || bidSizeNum === 0) && bidSizeNum !== Infinity)) return GENERAL;
-    const askPriceNum = scanDecimal(line, start[KEY_a] as number, end[KEY_a] as number);
+    const askPriceNum = scanDecimal(
+      line,
+      start[KEY_a] as number,
+      end[KEY_a] as number,
+      PRICE_DIGITS,
+    );
     if (!(askPriceNum > 0 && askPriceNum !== Infinity)) return GENERAL;
-    const askSizeNum = scanDecimal(line, start[KEY_A] as number, end[KEY_A] as number);
+    const askSizeNum = scanDecimal(line, start[KEY_A] as number, end[KEY_A] as number, QTY_DIGITS);
     if (!((askSizeNum > 0 || askSizeNum === 0) && askSizeNum !== Infinity)) return GENERAL;
     if (bidPriceNum > askPriceNum) return GENERAL;
     const futures = kind[KEY_e] !== NONE || kind[KEY_T] !== NONE;

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isDecimalString } from '../src/core/money.js';
+import { Decimal, isDecimalString } from '../src/core/money.js';
 import { scanDecimal, scanUnsignedInteger } from './decimal-scan.js';
 
-const scan = (text: string): number => scanDecimal(`#${text}#`, 1, text.length + 1);
+const scan = (text: string, maxPlaces = Infinity): number =>
+  scanDecimal(`#${text}#`, 1, text.length + 1, maxPlaces);
 
 describe('scanDecimal', () => {
   it('accepts exactly what isDecimalString accepts, with the value Number() gives', () => {
@@ -44,6 +45,41 @@ describe('scanDecimal', () => {
       '999999999999999',
     ])
       expect(scan(text)).toBe(Number(text));
+  });
+});
+
+describe('scanDecimal with a limit on decimal places', () => {
+  it('is NaN exactly when decimal.js counts more places than the limit (fast-check)', () => {
+    const digits = (max: number) =>
+      fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: max });
+    const candidates = fc
+      .tuple(
+        fc.constantFrom('', '-', '+'),
+        digits(8),
+        fc.option(digits(40)),
+        fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '-', '+'), fc.nat(60))),
+      )
+      .map(
+        ([sign, whole, fraction, exponent]) =>
+          `${sign}${whole || '0'}${fraction === null ? '' : `.${fraction}`}${exponent === null ? '' : exponent[0] + exponent[1] + String(exponent[2])}`,
+      );
+    fc.assert(
+      fc.property(candidates, fc.integer({ min: 15, max: 30 }), (text, maxPlaces) => {
+        const value = scan(text, maxPlaces);
+        if (new Decimal(text).decimalPlaces() > maxPlaces) expect(value).toBeNaN();
+        else expect(value).toBe(Number(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('counts significant places only, exponent included', () => {
+    expect(scan('59959.940000000000000000000000001', 24)).toBeNaN();
+    expect(scan('59959.940000000000000000000000001', 27)).toBe(59959.94);
+    expect(scan('59959.940000000000000000000000000', 24)).toBe(59959.94);
+    expect(scan('1e-25', 24)).toBeNaN();
+    expect(scan('1500e-25', 24)).toBe(1.5e-22);
+    expect(scan('0.000000000000000000000000000e-9', 24)).toBe(0);
   });
 });
 

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
@@ -87,6 +88,7 @@ export async function probeFile(path: string): Promise<FileProbe> {
  * and `onRawEnd` runs once the last raw byte has been read. Errors (missing file, truncated gzip)
  * surface through the iteration; map them with {@link toFeedError}. A plain file is read with no
  * stream in between (a stream adds its own work per chunk); a gzip file through zlib's stream.
+ * Before a gzip data error, everything zlib decompressed before the bad data has been handed out.
  */
 export function openTextStream(
   path: string,
@@ -95,9 +97,100 @@ export function openTextStream(
   onRawEnd?: () => void,
 ): AsyncIterable<Buffer> {
   if (!gzip) return tapped(readChunks(path), onRaw, onRawEnd);
+  return gunzipped(path, onRaw, onRawEnd);
+}
+
+/**
+ * The gunzipped text of `path`. On bad data (corrupt, truncated, trailing garbage) zlib drops the
+ * output of the step that met it and the stream what it had not handed out yet: some 370 lines of
+ * the bundled sample with bytes appended. So, on that rare path only, the rest of the output
+ * before the bad data is decompressed again ({@link outputBeforeBadData}) and handed out first.
+ */
+async function* gunzipped(
+  path: string,
+  onRaw: ((chunk: Buffer) => void) | undefined,
+  onRawEnd: (() => void) | undefined,
+): AsyncGenerator<Buffer> {
   const file = Readable.from(tapped(readChunks(path), onRaw, onRawEnd), { objectMode: false });
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
   const ignore = (): void => {}; // errors reach the consumer through the last stream
-  return pipeline(file, createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES }), ignore);
+  let delivered = 0;
+  try {
+    for await (const chunk of pipeline(file, gunzip, ignore) as AsyncIterable<Buffer>) {
+      delivered += chunk.length;
+      yield chunk;
+    }
+  } catch (error) {
+    if (!isGzipDataError(error)) throw error;
+    yield* await outputBeforeBadData(path, delivered, gunzip.bytesWritten);
+    throw error;
+  }
+}
+
+/**
+ * What zlib decompresses of `path` before its bad data, from output byte `from` on. zlib hands out
+ * nothing of a step that fails, so the file is decompressed again, twice: the first `safeInput`
+ * bytes (which the failed stream's good steps took) whole, then 256 bytes a step to find the
+ * failing one; then up to that step whole and a byte a step, which loses at most what zlib
+ * decodes from the bad byte itself.
+ */
+async function outputBeforeBadData(
+  path: string,
+  from: number,
+  safeInput: number,
+): Promise<Buffer[]> {
+  const near = await gunzipInSteps(path, safeInput, 256, null);
+  const output: Buffer[] = [];
+  let seen = 0;
+  await gunzipInSteps(path, near, 1, (chunk) => {
+    const start = Math.max(0, from - seen);
+    seen += chunk.length;
+    if (start < chunk.length) output.push(start === 0 ? chunk : chunk.subarray(start));
+  });
+  return output;
+}
+
+/**
+ * Gunzips `path` to its end or its bad data, `onOutput` seeing the output (or dropping it: null):
+ * the first `safeInput` bytes in the file's chunks, the rest `step` bytes a write. Returns the
+ * input bytes zlib took in steps that succeeded.
+ */
+async function gunzipInSteps(
+  path: string,
+  safeInput: number,
+  step: number,
+  onOutput: ((chunk: Buffer) => void) | null,
+): Promise<number> {
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+  let failed = false;
+  const settled = new Promise<void>((resolve) => {
+    gunzip.once('error', () => {
+      failed = true;
+      resolve();
+    });
+    gunzip.once('end', resolve);
+  });
+  if (onOutput === null) gunzip.resume();
+  else gunzip.on('data', onOutput);
+  try {
+    let position = 0;
+    for await (const chunk of readChunks(path)) {
+      const safe = Math.min(chunk.length, Math.max(0, safeInput - position));
+      position += chunk.length;
+      for (let at = 0; at < chunk.length && !failed;) {
+        const end = at < safe ? safe : Math.min(at + step, chunk.length);
+        if (!gunzip.write(chunk.subarray(at, end)))
+          await Promise.race([once(gunzip, 'drain'), settled]);
+        at = end;
+      }
+      if (failed) break;
+    }
+    if (!failed) gunzip.end();
+    await settled;
+    return gunzip.bytesWritten;
+  } finally {
+    gunzip.destroy();
+  }
 }
 
 /** `chunks`, with `onRaw` called on each and `onRawEnd` after the last. */
@@ -135,6 +228,15 @@ export function toFeedError(error: unknown, path: string, afterLine = 0): FeedEr
       'E_FEED_TRUNCATED_GZIP',
       path,
       `truncated gzip: the compressed data ends early${where} (incomplete download?)`,
+      error,
+    );
+  // zlib checks a member's header only at the start of the data (whose magic bytes probeFile
+  // read) and after each member: there it means bytes that are not another gzip member.
+  if (isGzipDataError(error) && message === 'incorrect header check')
+    return wholeFile(
+      'E_FEED_READ',
+      path,
+      `corrupt gzip data${where}: what follows the end of the compressed data is not another gzip member (${message}): trailing garbage, which gzip ignores with a warning, or a damaged member`,
       error,
     );
   if (isGzipDataError(error))

@@ -1,9 +1,12 @@
 import type { FeedError } from '../src/core/errors.js';
+import { PRICE_DIGITS, QTY_DIGITS } from '../src/core/exact-scales.js';
 import type { FeedContext } from './feed-context.js';
 import { quoteValue, scanDecimal, scanUnsignedInteger } from './decimal-scan.js';
 
 // Validation shared by the readers: each returns the float value of text[start, end) or throws.
-// The error paths live in separate functions so the checks stay small enough to inline.
+// The error paths live in separate functions so the checks stay small enough to inline. A price
+// of more than 24 decimal places or a size of more than 18 is a bad field: the exact books would
+// have to round it (docs/accounting.md); scanDecimal counts places only off its fast path.
 
 export function positivePrice(
   ctx: FeedContext,
@@ -13,7 +16,7 @@ export function positivePrice(
   line: number,
   field: string,
 ): number {
-  const value = scanDecimal(text, start, end);
+  const value = scanDecimal(text, start, end, PRICE_DIGITS);
   if (value > 0 && value !== Infinity) return value;
   throw positivePriceError(ctx, text, start, end, line, field);
 }
@@ -27,6 +30,8 @@ export function positivePriceError(
   line: number,
   field: string,
 ): FeedError {
+  if (isFinitePositive(scanDecimal(text, start, end, Infinity)))
+    return tooPrecise(ctx, text, start, end, line, field, PRICE_DIGITS, 'prices');
   return notA(ctx, 'a positive number', text, start, end, line, field);
 }
 
@@ -40,7 +45,7 @@ export function validSize(
   field: string,
   allowZero: boolean,
 ): number {
-  const value = scanDecimal(text, start, end);
+  const value = scanDecimal(text, start, end, QTY_DIGITS);
   if ((value > 0 || (allowZero && value === 0)) && value !== Infinity) return value;
   throw validSizeError(ctx, text, start, end, line, field, allowZero);
 }
@@ -55,6 +60,8 @@ export function validSizeError(
   field: string,
   allowZero: boolean,
 ): FeedError {
+  if (isFinitePositive(scanDecimal(text, start, end, Infinity)))
+    return tooPrecise(ctx, text, start, end, line, field, QTY_DIGITS, 'quantities');
   return notA(
     ctx,
     allowZero ? 'a number >= 0' : 'a positive number',
@@ -103,4 +110,26 @@ function notA(
   field: string,
 ): FeedError {
   return ctx.badField(line, field, `not ${expected} (${quoteValue(text.slice(start, end))})`);
+}
+
+function isFinitePositive(value: number): boolean {
+  return value > 0 && value !== Infinity;
+}
+
+/** The error for a valid number with more than `places` decimal places (trailing zeros aside). */
+function tooPrecise(
+  ctx: FeedContext,
+  text: string,
+  start: number,
+  end: number,
+  line: number,
+  field: string,
+  places: number,
+  what: string,
+): FeedError {
+  return ctx.badField(
+    line,
+    field,
+    `more than ${places} decimal places (${quoteValue(text.slice(start, end))}): the exact books keep ${what} to ${places} (docs/accounting.md)`,
+  );
 }

@@ -80,7 +80,9 @@ export class FieldCursor {
    * The field as a plain decimal, unsigned digits with at most one dot and 1 to 15 digits (then
    * the mantissa and the power of ten are exact doubles and their quotient equals `Number(text)`),
    * else NaN (where the field stops is then unknown): the caller decodes the line and takes the
-   * general path (`scanDecimal`), which also tells a bad field from an unusual good one.
+   * general path (`scanDecimal`), which also tells a bad field from an unusual good one. Fifteen
+   * digits cannot make more decimal places than the books keep (18 for sizes, 24 for prices), so
+   * only that path counts them.
    */
   decimal(bytes: Uint8Array): number {
     const end = this.end;

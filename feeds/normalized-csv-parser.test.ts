@@ -275,6 +275,30 @@ describe('normalized reader', () => {
       'not a number >= 0 ("-1.54698")',
     ],
     ['an empty exchange', good.replace('binance', ''), 'exchange', 'empty'],
+    [
+      'a price of 25 decimal places',
+      goodTrade.replace('61837.63', '61837.6300000000000000000000001'),
+      'price',
+      'more than 24 decimal places ("61837.6300000000000000000000001")',
+    ],
+    [
+      'a size of 19 decimal places',
+      goodTrade.replace('0.5', '0.5000000000000000001'),
+      'size',
+      'more than 18 decimal places ("0.5000000000000000001")',
+    ],
+    [
+      'an ask price of 25 places by its exponent',
+      good.replace('61837.64', '6183764e-27'),
+      'ask_price',
+      'more than 24 decimal places ("6183764e-27"): the exact books keep prices to 24',
+    ],
+    [
+      'a quote size of 19 places',
+      good.replace('3.78826', '3.7882600000000000001'),
+      'bid_size',
+      'more than 18 decimal places',
+    ],
     ['a zero trade size', goodTrade.replace('0.5', '0'), 'size', 'not a positive number ("0")'],
     [
       'a spaced price',

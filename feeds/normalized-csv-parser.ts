@@ -1,3 +1,4 @@
+import { PRICE_DIGITS, QTY_DIGITS } from '../src/core/exact-scales.js';
 import type { MarketEvent, Side } from '../src/core/market-event.js';
 import type { FeedContext } from './feed-context.js';
 import type { LineParser, ParsedEventSink } from './line-parser.js';
@@ -100,10 +101,10 @@ export class NormalizedCsvParser implements LineParser {
           `not buy, sell or empty (${quoteValue(line.slice(c3 + 1, c4))})`,
         );
       // Checks written out (not via field-checks) so they inline into this hot function.
-      const priceNum = scanDecimal(line, c4 + 1, c5);
+      const priceNum = scanDecimal(line, c4 + 1, c5, PRICE_DIGITS);
       if (!(priceNum > 0 && priceNum !== Infinity))
         throw positivePriceError(ctx, line, c4 + 1, c5, lineNo, 'price');
-      const sizeNum = scanDecimal(line, c5 + 1, c6);
+      const sizeNum = scanDecimal(line, c5 + 1, c6, QTY_DIGITS);
       if (!(sizeNum > 0 && sizeNum !== Infinity))
         throw validSizeError(ctx, line, c5 + 1, c6, lineNo, 'size', false);
       if (c7 !== c6 + 1 || c8 !== c7 + 1 || c9 !== c8 + 1 || c10 !== c9 + 1)
@@ -126,16 +127,16 @@ export class NormalizedCsvParser implements LineParser {
     if (sameText(line, c2 + 1, c3, 'quote')) {
       if (c4 !== c3 + 1 || c5 !== c4 + 1 || c6 !== c5 + 1)
         throw ctx.badField(lineNo, 'side', 'trade columns must be empty on a quote line');
-      const bidPriceNum = scanDecimal(line, c6 + 1, c7);
+      const bidPriceNum = scanDecimal(line, c6 + 1, c7, PRICE_DIGITS);
       if (!(bidPriceNum > 0 && bidPriceNum !== Infinity))
         throw positivePriceError(ctx, line, c6 + 1, c7, lineNo, 'bid_price');
-      const bidSizeNum = scanDecimal(line, c7 + 1, c8);
+      const bidSizeNum = scanDecimal(line, c7 + 1, c8, QTY_DIGITS);
       if (!(bidSizeNum >= 0 && bidSizeNum !== Infinity))
         throw validSizeError(ctx, line, c7 + 1, c8, lineNo, 'bid_size', true);
-      const askPriceNum = scanDecimal(line, c8 + 1, c9);
+      const askPriceNum = scanDecimal(line, c8 + 1, c9, PRICE_DIGITS);
       if (!(askPriceNum > 0 && askPriceNum !== Infinity))
         throw positivePriceError(ctx, line, c8 + 1, c9, lineNo, 'ask_price');
-      const askSizeNum = scanDecimal(line, c9 + 1, c10);
+      const askSizeNum = scanDecimal(line, c9 + 1, c10, QTY_DIGITS);
       if (!(askSizeNum >= 0 && askSizeNum !== Infinity))
         throw validSizeError(ctx, line, c9 + 1, c10, lineNo, 'ask_size', true);
       const bidPrice = line.slice(c6 + 1, c7);

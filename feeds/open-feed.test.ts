@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FeedError, UsageError } from '../src/core/errors.js';
 import type { MarketEvent } from '../src/core/market-event.js';
@@ -14,6 +14,7 @@ import {
   fixtureText,
   readAll,
   rejection,
+  sample,
   tempDir,
   writeFeed,
 } from './test-support/feed-test-utils.js';
@@ -341,6 +342,53 @@ describe('openFeed', () => {
         expect(source.stats.sha256).toBe(
           createHash('sha256').update(readFileSync(path)).digest('hex'),
         );
+      });
+    });
+
+    describe('a corrupt copy of a bundled sample', () => {
+      const intact = readFileSync(sample('spot_btcusdt_20240808.gz'));
+      const newlines = (bytes: Buffer): number => bytes.toString('latin1').split('\n').length - 1;
+
+      it('with bytes after its gzip data: names its last line; skip keeps every event', async () => {
+        const dir = tempDir();
+        const path = writeFeed(dir, 'trailing.gz', Buffer.concat([intact, Buffer.from('junk')]));
+        const lines = newlines(gunzipSync(intact)); // 41,249
+        const [code, message] = await codeOf(readAll(path));
+        expect(code).toBe('E_FEED_READ');
+        expect(message).toContain(`corrupt gzip data after line ${lines}: what follows the end`);
+        const skipped = await readAll(path, { onBadLine: 'skip' });
+        const expected = await readAll(sample('spot_btcusdt_20240808.gz'));
+        expect(skipped.events.length).toBe(37_797);
+        expect(skipped.events).toEqual(expected.events);
+        expect(skipped.source.stats.badLines).toBe(1);
+      });
+
+      it('with a damaged block inside: names the last line before it; skip keeps the lines before it', async () => {
+        // Stored (level 0) blocks: each is a byte, LEN and its complement NLEN, then LEN bytes of
+        // text, so the text before a block whose NLEN is wrong is exactly what can be decoded.
+        const text = gunzipSync(intact).subarray(0, 2_000_000);
+        const gz = gzipSync(text, { level: 0 });
+        let block = 10; // after gzip's header
+        let before = 0;
+        for (let k = 0; k < 30; k++) {
+          const length = gz.readUInt16LE(block + 1);
+          before += length;
+          block += 5 + length;
+        }
+        gz[block + 3] = gz[block + 3]! ^ 0xff; // NLEN of the 31st block
+        const dir = tempDir();
+        const path = writeFeed(dir, 'damaged.gz', gz);
+        const prefix = text.subarray(0, text.subarray(0, before).lastIndexOf(10) + 1);
+        const [code, message] = await codeOf(readAll(path));
+        expect(code).toBe('E_FEED_READ');
+        expect(message).toBe(
+          `${path}: -: corrupt gzip data after line ${newlines(prefix)}: invalid stored block lengths`,
+        );
+        const skipped = await readAll(path, { onBadLine: 'skip' });
+        const expected = await readAll(writeFeed(dir, 'prefix.txt', prefix));
+        expect(skipped.events.length).toBeGreaterThan(1000);
+        expect(skipped.events).toEqual(expected.events);
+        expect(skipped.source.stats.badLines).toBe(1);
       });
     });
 

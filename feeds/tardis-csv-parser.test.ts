@@ -124,6 +124,12 @@ describe('tardis readers', () => {
       'not an integer timestamp',
     ],
     ['an empty exchange', good.replace('binance-futures', ''), 'exchange', 'empty'],
+    [
+      'a price of 25 decimal places',
+      good.replace('61800.30', '61800.3000000000000000000000001'),
+      'ask_price',
+      'more than 24 decimal places',
+    ],
   ];
 
   it.each(badLines)(

@@ -16,9 +16,17 @@ export function trimmedDecimalString(steps: number, decimals: number): string {
   return end === text.length ? text : text.slice(0, end);
 }
 
-/** `steps × 10^-decimals` as a plain decimal string, e.g. (123, 4) → `"0.0123"`. */
+/**
+ * `steps × 10^-decimals` as a plain decimal string, e.g. (123, 4) → `"0.0123"`; exact for any
+ * whole `steps`, the float's own value beyond 2⁵³ (the engine sends no such order).
+ */
 export function stepsToDecimalString(steps: number, decimals: number): string {
-  const digits = String(Math.abs(steps)).padStart(decimals + 1, '0');
+  const magnitude = Math.abs(steps);
+  // String() is exact for safe integers only: beyond 2^53 it writes the shortest digits that
+  // read back as the float, and from 1e21 an exponent; BigInt writes the float's exact digits.
+  const digits = (
+    magnitude <= Number.MAX_SAFE_INTEGER ? String(magnitude) : BigInt(magnitude).toString()
+  ).padStart(decimals + 1, '0');
   const sign = steps < 0 ? '-' : '';
   if (decimals === 0) return `${sign}${digits}`;
   return `${sign}${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;

@@ -255,6 +255,21 @@ describe('TradingEngine', () => {
     expect(reports).toHaveLength(0);
   });
 
+  it('counts an order beyond 2^53 quantity steps as a strategy error and sends none', () => {
+    const huge: Strategy = {
+      id: 'huge@1',
+      onMarketEvent: (e) =>
+        e.tsUs === 1_050_000 ? { symbol: SYMBOL, exposure: 1, reason: 'x' } : null,
+      targetQuantity: () => 1e25,
+    };
+    const { engine, reports } = run(config(), { stable: idle, canary: huge }, tape(20));
+    expect(engine.activity('canary').strategyErrors).toBe(engine.accountsOn('canary').length);
+    expect(engine.activity('canary').firstStrategyError).toMatch(
+      /^order too large: a buy of 1e\+25 BTCUSDT for account a\d+ is more than 2\^53 - 1 quantity steps of 1e-8/,
+    );
+    expect(reports).toHaveLength(0);
+  });
+
   it('samples both arms’ equity once per interval boundary passed', () => {
     const { inputs } = run(config(), { stable: idle, canary: idle }, tape(250)); // 1.00 s → 3.49 s
     const samples = inputs.filter((i) => i.type === 'equity');

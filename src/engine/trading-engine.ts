@@ -647,8 +647,22 @@ export class TradingEngine {
     const scale = this.#quantityScale;
     const steps = Math.round((wanted - position) * scale);
     if (steps === 0) return;
-    if (!closing && (Math.abs(steps) / scale) * price < this.#minNotionalNum) {
+    const size = Math.abs(steps);
+    if (!closing && (size / scale) * price < this.#minNotionalNum) {
       runtime.ordersBelowMinNotional++;
+      return;
+    }
+    if (size > Number.MAX_SAFE_INTEGER) {
+      // Steps are whole floats everywhere after this (pending steps, the books, the order's
+      // decimal), exact only up to 2^53 - 1. A bigger order (a huge capital, a price near zero, a
+      // strategy sizing 1e25) would be booked as some nearby number, so it is refused as the
+      // sizing's error, counted for its arm like a non-finite size (docs/strategies.md, "Safe
+      // sizing"), and the run goes on.
+      this.#strategyError(
+        runtime,
+        nowUs,
+        oversizeOrderMessage(slot.account.id, symbol, steps, this.#quantityDecimals),
+      );
       return;
     }
     let decision = runtime.lastDecision;
@@ -660,7 +674,7 @@ export class TradingEngine {
       ++runtime.orderSeq,
       decision,
       steps > 0 ? 'buy' : 'sell',
-      Math.abs(steps),
+      size,
       slot,
       slot.row,
     );
@@ -844,6 +858,17 @@ function invalidTarget(target: TargetPosition, symbol: string): string | null {
   }
   if (Math.abs(target.exposure) > 1) return `exposure ${target.exposure} is outside [-1, 1]`;
   return null;
+}
+
+/** Why an order of `steps` of 10^-decimals (signed, beyond 2^53 in magnitude) was not sent. */
+function oversizeOrderMessage(
+  accountId: string,
+  symbol: string,
+  steps: number,
+  decimals: number,
+): string {
+  const quantity = Number((Math.abs(steps) / 10 ** decimals).toPrecision(15));
+  return `order too large: a ${steps > 0 ? 'buy' : 'sell'} of ${quantity} ${symbol} for account ${accountId} is more than 2^53 - 1 quantity steps of 1e-${decimals}, the most kept exactly`;
 }
 
 function describeError(error: unknown): string {

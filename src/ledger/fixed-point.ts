@@ -1,4 +1,5 @@
 import { ConfigError } from '../core/errors.js';
+import { PRICE_DIGITS, QTY_DIGITS } from '../core/exact-scales.js';
 import { Decimal } from '../core/money.js';
 
 /**
@@ -17,9 +18,7 @@ import { Decimal } from '../core/money.js';
  * {@link averageCostRaw}. decimal.js stays the money type at the edges: {@link fromRaw} turns a
  * raw value back into one for reports and snapshots.
  */
-export const QTY_DIGITS = 18;
-/** Decimal places of a raw price. */
-export const PRICE_DIGITS = 24;
+export { PRICE_DIGITS, QTY_DIGITS };
 /** Decimal places of raw money: {@link QTY_DIGITS} + {@link PRICE_DIGITS}. */
 export const MONEY_DIGITS = QTY_DIGITS + PRICE_DIGITS;
 
