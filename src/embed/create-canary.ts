@@ -36,6 +36,7 @@ import {
   type ReportRejectionCode,
 } from './report-rejection.js';
 import { ReportJournal, type JournalEntry } from './report-journal.js';
+import { implausibleEventTime } from './plausible-event-time.js';
 import { rebuildFromJournal, remember, type OpenOrder } from './rebuild-from-journal.js';
 
 /** One of the bot's accounts. */
@@ -86,7 +87,8 @@ export interface CanaryOptions {
    * reports it made while away. Within this window a fill or reject older than the clock is booked
    * at the clock's time (its latency and slippage as reported), and an order for the arm an account
    * left is accepted for that arm (the bot had not yet heard of the move). Beyond it they are
-   * refused, `TIME_BACKWARDS` and `WRONG_ARM`.
+   * refused, `TIME_BACKWARDS` and `WRONG_ARM`. A fill or reject stamped before its own order's
+   * decision is taken within it too (the exchange's clock behind the bot's), `INVALID` beyond.
    */
   readonly lateReportMs?: number;
 }
@@ -145,9 +147,16 @@ export interface Canary {
    * typed reason, counted, and changes nothing (the books stay exact).
    */
   record(report: BotReport, options?: RecordOptions): RecordResult;
-  /** A market event the bot saw: event time moves on and the books mark the symbol. */
+  /**
+   * A market event the bot saw: event time moves on and the books mark the symbol. Throws a
+   * {@link CanaryError} `E_USAGE` for a `tsUs` that is not a whole number of µs from 2000-01-01 up
+   * to 2100-01-01 (a time in ms or ns), which would move the clock to nonsense.
+   */
   onMarketEvent(event: MarketEvent): void;
-  /** Event time from the bot's market data, when there is no event to pass. */
+  /**
+   * Event time from the bot's market data, when there is no event to pass: `advance(tsMs)`, ms
+   * since the epoch, throws `E_USAGE` outside 2000-01-01 to 2100-01-01 (a time in s or µs).
+   */
   readonly clock: { advance(tsMs: number): void; readonly nowMs: number };
   /** Every decision (increase, promote, hold, rollback) with its evidence, as it is taken. */
   readonly decisions$: Observable<Decision>;
@@ -443,6 +452,13 @@ export function createCanary(options: CanaryOptions): Canary {
       );
     }
     const reportedUs = Math.round(report.tsMs * 1000);
+    // Before its own order's decision: a bot's bug (a clock off by more than lateReportMs).
+    if (reportedUs < order.decisionTsUs - lateUs) {
+      return refuse(
+        'INVALID',
+        `tsMs: ${report.type} for order ${report.orderId} at ${report.tsMs} ms, before its order's decision (${order.decisionTsUs / 1000} ms)`,
+      );
+    }
     if (reportedUs < books.clock.nowUs - lateUs) {
       return refuse(
         'TIME_BACKWARDS',
@@ -540,11 +556,19 @@ export function createCanary(options: CanaryOptions): Canary {
     },
     record,
     onMarketEvent: (event) => {
+      const implausible = implausibleEventTime(event.tsUs, 'µs');
+      if (implausible !== null) {
+        throw new CanaryError('E_USAGE', `onMarketEvent: tsUs ${event.tsUs} is ${implausible}`);
+      }
       ensureStarted(event.tsUs);
       books.onMarketEvent(event);
     },
     clock: {
       advance: (tsMs) => {
+        const implausible = implausibleEventTime(tsMs, 'ms');
+        if (implausible !== null) {
+          throw new CanaryError('E_USAGE', `clock.advance: ${tsMs} is ${implausible}`);
+        }
         const tsUs = Math.round(tsMs * 1000);
         ensureStarted(tsUs);
         books.advance(tsUs);
