@@ -71,7 +71,10 @@ export const MAX_PLAUSIBLE_SLIPPAGE_BPS = 10_000;
  */
 export const botFillSchema = z.strictObject({
   type: z.literal('fill'),
-  /** Unique per fill: a fill id seen before is a duplicate, rejected. */
+  /**
+   * Unique per fill: a fill id seen before (the same fill sent again included) is refused
+   * `DUPLICATE_FILL`; the latest 1,000,000 fill ids are kept (`IDS_KEPT`), the oldest forgotten.
+   */
   fillId: id,
   orderId: id,
   accountId: id,

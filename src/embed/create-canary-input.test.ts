@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Canary } from './create-canary.js';
 import type { RecordResult } from './report-rejection.js';
@@ -99,5 +102,28 @@ describe('createCanary: event times', () => {
     lenient.clock.advance(T0_MS);
     expect(code(lenient.record(order))).toBe('accepted');
     expect(code(lenient.record(fill))).toBe('accepted');
+  });
+});
+
+describe('createCanary: a fill sent twice', () => {
+  it('is a DUPLICATE_FILL (a retry), not an UNKNOWN_ORDER, also after a restart', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-resent-'));
+    const paths = {
+      statePath: join(dir, 'state.json'),
+      auditPath: join(dir, 'audit.jsonl'),
+      journalPath: join(dir, 'reports.jsonl'),
+    };
+    const canary = testCanary(paths);
+    canary.clock.advance(T0_MS);
+    const { order, fill } = orderAndFill(canary, 'o-1', T0_MS, T0_MS + 20);
+    expect(code(canary.record(order))).toBe('accepted');
+    expect(code(canary.record(fill))).toBe('accepted');
+    const books = canary.totals('stable');
+    expect(code(canary.record(fill))).toBe('DUPLICATE_FILL');
+    expect(canary.totals('stable')).toEqual(books);
+    canary.close();
+    const restarted = testCanary(paths);
+    expect(code(restarted.record(fill))).toBe('DUPLICATE_FILL');
+    restarted.close();
   });
 });

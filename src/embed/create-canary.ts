@@ -418,15 +418,16 @@ export function createCanary(options: CanaryOptions): Canary {
       recorded[arm].orders++;
       return { accepted: true };
     }
+    // Before the order: a fill sent again (a retry) finds its order settled by the first.
+    if (report.type === 'fill' && fillIds.has(report.fillId)) {
+      return refuse('DUPLICATE_FILL', `fill ${report.fillId} was already recorded`);
+    }
     const order = orders.get(report.orderId);
     if (order === undefined) {
       return refuse(
         'UNKNOWN_ORDER',
         `${report.type} for order ${report.orderId}, never reported or already settled`,
       );
-    }
-    if (report.type === 'fill' && fillIds.has(report.fillId)) {
-      return refuse('DUPLICATE_FILL', `fill ${report.fillId} was already recorded`);
     }
     const quantity = new Decimal(report.quantity);
     if (

@@ -6,7 +6,7 @@
  * - `UNKNOWN_ACCOUNT`: the account is not one the canary was created with;
  * - `WRONG_ARM`: the report names another arm than the one the account is routed to;
  * - `UNKNOWN_ORDER`: a fill or reject for an order that was never reported, or already settled;
- * - `DUPLICATE_FILL`: a fill id already recorded;
+ * - `DUPLICATE_FILL`: a fill id already recorded (the same fill sent again: a retry);
  * - `MISMATCH`: the fill or reject disagrees with its order (account, symbol, side or quantity);
  * - `TIME_BACKWARDS`: event time before the canary's clock by more than the tolerance.
  */
