@@ -6,7 +6,6 @@ import type { ExecutionReport } from '../core/execution-report.js';
 import { CanaryError, ConfigError } from '../core/errors.js';
 import type { MarketEvent } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
-import type { RoutingOverride } from '../core/account.js';
 import { RolloutRunner, type OperatorOutcome } from '../control/index.js';
 import { armTotalsToJson, type ArmTotalsJson } from '../ledger/index.js';
 import {
@@ -27,6 +26,7 @@ import {
   type RolloutMode,
   type RolloutPlan,
 } from '../rollout/index.js';
+import { canaryAccounts, type CanaryAccount } from './canary-accounts.js';
 import { botReportSchema, type BotReport, type ValidBotReport } from './bot-report.js';
 import { EmbeddedBooks, type AssignmentChange } from './embedded-books.js';
 import {
@@ -39,18 +39,7 @@ import { ReportJournal, type JournalEntry } from './report-journal.js';
 import { implausibleEventTime } from './plausible-event-time.js';
 import { rebuildFromJournal, remember, type OpenOrder } from './rebuild-from-journal.js';
 
-/** One of the bot's accounts. */
-export interface CanaryAccount {
-  readonly id: string;
-  /** Starting capital, quote currency (a decimal string keeps it exact). */
-  readonly capital: string | number;
-  readonly override?: RoutingOverride;
-  /**
-   * The account's segment (venue, region, account class), for a rollout per segment
-   * (`createSegmentedCanary`); a single canary ignores it.
-   */
-  readonly segment?: string;
-}
+export type { CanaryAccount };
 
 /** Options of {@link createCanary}. */
 export interface CanaryOptions {
@@ -244,11 +233,7 @@ export function createCanary(options: CanaryOptions): Canary {
       'journalPath needs statePath and auditPath: the books it rebuilds belong to a persisted rollout',
     );
   }
-  const accounts = options.accounts.map((a) => ({
-    id: a.id,
-    capital: new Decimal(a.capital),
-    ...(a.override === undefined ? {} : { override: a.override }),
-  }));
+  const accounts = canaryAccounts(options.accounts);
   const books = new EmbeddedBooks({
     accounts,
     salt: options.salt,
