@@ -127,3 +127,38 @@ describe('createCanary: a fill sent twice', () => {
     restarted.close();
   });
 });
+
+describe('createCanary: after close()', () => {
+  it('refuses every report, event and command with E_CLOSED, in memory and persisted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-closed-'));
+    const persisted = {
+      statePath: join(dir, 'state.json'),
+      auditPath: join(dir, 'audit.jsonl'),
+      journalPath: join(dir, 'reports.jsonl'),
+    };
+    for (const options of [{}, persisted]) {
+      const canary = testCanary(options);
+      canary.clock.advance(T0_MS);
+      const { order } = orderAndFill(canary, 'o-1', T0_MS, T0_MS + 20);
+      const state = canary.state;
+      canary.close();
+      const calls: (() => unknown)[] = [
+        () => canary.record(order),
+        () => canary.onMarketEvent(trade(T0_MS + 1000, 60_000)),
+        () => canary.clock.advance(T0_MS + 1000),
+        () => canary.halt('after close'),
+        () => canary.resume(),
+        () => canary.rollback('after close'),
+        () => canary.approve(1),
+        () => canary.reject(1, 'after close'),
+      ];
+      for (const call of calls) {
+        expect(call, String(call)).toThrow(expect.objectContaining({ code: 'E_CLOSED' }) as Error);
+      }
+      expect(canary.state).toEqual(state);
+      expect(canary.recorded.stable.orders).toBe(0);
+      expect(canary.clock.nowMs).toBe(T0_MS);
+      canary.close(); // again: nothing
+    }
+  });
+});

@@ -197,7 +197,12 @@ export interface Canary {
   halt(reason: string): CommandOutcome;
   resume(): CommandOutcome;
   rollback(reason: string): CommandOutcome;
-  /** Closes the audit log (the state is saved after every change). */
+  /**
+   * Closes the audit log and the report journal (the state is saved after every change). Then
+   * `record`, `onMarketEvent`, `clock.advance` and the operator commands throw a
+   * {@link CanaryError} `E_CLOSED` and change nothing; the reads (`route`, `state`, `totals`…)
+   * answer as at the close. Closing again does nothing.
+   */
   close(): void;
 }
 
@@ -344,7 +349,19 @@ export function createCanary(options: CanaryOptions): Canary {
     if (journal !== null) journal.append(entry());
   };
 
+  let closed = false;
+  /** After close(), nothing may change the rollout (an in-memory one would go on booking). */
+  const ensureOpen = (): void => {
+    if (closed) {
+      throw new CanaryError(
+        'E_CLOSED',
+        'the canary is closed (close() was called): it takes no more reports, events or commands',
+      );
+    }
+  };
+
   const record = (input: BotReport, recordOptions: RecordOptions = {}): RecordResult => {
+    ensureOpen();
     const key = recordOptions.key;
     if (key !== undefined && journaledKeys.has(key)) return { accepted: true, repeated: true };
     const parsed = botReportSchema.safeParse(input);
@@ -515,6 +532,7 @@ export function createCanary(options: CanaryOptions): Canary {
   const operate = (
     action: (controller: RolloutController, now: number) => ControllerOutput,
   ): CommandOutcome => {
+    ensureOpen();
     if (!started) {
       // The rollout starts at the first event time it is given: a command before any would
       // start it at the epoch.
@@ -542,6 +560,7 @@ export function createCanary(options: CanaryOptions): Canary {
     },
     record,
     onMarketEvent: (event) => {
+      ensureOpen();
       const implausible = implausibleEventTime(event.tsUs, 'µs');
       if (implausible !== null) {
         throw new CanaryError('E_USAGE', `onMarketEvent: tsUs ${event.tsUs} is ${implausible}`);
@@ -551,6 +570,7 @@ export function createCanary(options: CanaryOptions): Canary {
     },
     clock: {
       advance: (tsMs) => {
+        ensureOpen();
         const implausible = implausibleEventTime(tsMs, 'ms');
         if (implausible !== null) {
           throw new CanaryError('E_USAGE', `clock.advance: ${tsMs} is ${implausible}`);
@@ -612,6 +632,8 @@ export function createCanary(options: CanaryOptions): Canary {
     resume: () => operate((controller, now) => controller.resume(now)),
     rollback: (reason) => operate((controller, now) => controller.forceRollback(reason, now)),
     close: () => {
+      if (closed) return;
+      closed = true;
       runner.close();
       journal?.close();
     },
