@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -160,5 +160,32 @@ describe('createCanary: after close()', () => {
       expect(canary.clock.nowMs).toBe(T0_MS);
       canary.close(); // again: nothing
     }
+  });
+});
+
+describe('createCanary: persisted files', () => {
+  it('creates the missing folders of statePath, auditPath and journalPath', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-folders-'));
+    const paths = {
+      statePath: join(dir, 'rollout', 'state.json'),
+      auditPath: join(dir, 'rollout', 'logs', 'audit.jsonl'),
+      journalPath: join(dir, 'journal', 'reports.jsonl'),
+    };
+    const canary = testCanary(paths);
+    canary.clock.advance(T0_MS);
+    canary.close();
+    for (const path of Object.values(paths)) expect(existsSync(path), path).toBe(true);
+    const resumed = testCanary(paths);
+    expect(resumed.state.resumedFrom).not.toBe('new');
+    resumed.close();
+  });
+
+  it('throws E_OUTPUT naming the path when a folder cannot be made', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-folders-'));
+    writeFileSync(join(dir, 'file'), '');
+    const statePath = join(dir, 'file', 'rollout', 'state.json');
+    expect(() => testCanary({ statePath, auditPath: join(dir, 'audit.jsonl') })).toThrow(
+      expect.objectContaining({ code: 'E_OUTPUT', path: statePath }) as Error,
+    );
   });
 });

@@ -1,9 +1,11 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { filter, share, type Observable } from 'rxjs';
 import { armMetrics, type MetricsSnapshot } from '../metrics/index.js';
 import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
 import type { ExecutionReport } from '../core/execution-report.js';
-import { CanaryError, ConfigError } from '../core/errors.js';
+import { CanaryError, ConfigError, OutputError } from '../core/errors.js';
 import type { MarketEvent } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
 import { RolloutRunner, type OperatorOutcome } from '../control/index.js';
@@ -52,7 +54,10 @@ export interface CanaryOptions {
   readonly accounts: readonly CanaryAccount[];
   /** `auto` (default): decisions apply; `manual`: they wait for `approve` / `reject`. */
   readonly mode?: RolloutMode;
-  /** Persist the rollout here (both or neither): a restarted bot resumes at the same step. */
+  /**
+   * Persist the rollout here (both or neither): a restarted bot resumes at the same step. Missing
+   * folders of these paths (and of `journalPath`) are created; `E_OUTPUT` when they cannot be.
+   */
   readonly statePath?: string;
   readonly auditPath?: string;
   /**
@@ -239,6 +244,9 @@ export function createCanary(options: CanaryOptions): Canary {
     );
   }
   const accounts = canaryAccounts(options.accounts);
+  for (const path of [options.statePath, options.auditPath, options.journalPath]) {
+    if (path !== undefined) makeParentDir(path);
+  }
   const books = new EmbeddedBooks({
     accounts,
     salt: options.salt,
@@ -645,6 +653,15 @@ function presetOf(name: string): RolloutPlan {
     throw new ConfigError('E_PLAN', `no plan preset "${name}"; use loadPlan() for a plan file`);
   }
   return PLAN_PRESETS[name];
+}
+
+/** Creates the folder `path` goes in, and its parents; `E_OUTPUT` when it cannot. */
+function makeParentDir(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    throw new OutputError(path, error);
+  }
 }
 
 function newCounts(): { orders: number; fills: number; rejects: number } {

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Arm } from '../core/arm.js';
 import { CanaryError, ConfigError } from '../core/errors.js';
@@ -105,7 +104,6 @@ export function createSegmentedCanary(options: SegmentedCanaryOptions): Segmente
           `segment ${JSON.stringify(segment.name)} has no accounts: each of the plan's segments needs some`,
         );
       const dir = stateDir === undefined ? null : join(stateDir, segment.name);
-      if (dir !== null) mkdirSync(dir, { recursive: true });
       const canary = createCanary({
         ...common,
         plan: segmentPlan(plan, segment.name),
