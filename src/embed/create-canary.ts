@@ -76,7 +76,8 @@ export interface CanaryOptions {
   /** Event-time interval of the equity samples behind returns, ms (default 1000). */
   readonly sampleIntervalMs?: number;
   /**
-   * How far behind the canary's clock a report may be, event-time ms (default 0: none). Several
+   * How far behind the canary's clock a report may be, event-time ms (default 0: none, so a fill
+   * that comes after a later market event is refused `TIME_BACKWARDS`: set it). Several
    * bots on one rollout (a fleet) never share a clock exactly, and an agent that reconnects replays
    * reports it made while away. Within this window a fill or reject older than the clock is booked
    * at the clock's time (its latency and slippage as reported), and an order for the arm an account
