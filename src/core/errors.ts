@@ -49,7 +49,9 @@ export type ErrorCode =
   | 'E_CCXT_NUMBER'
   | 'E_CCXT_MARKET'
   | 'E_CCXT_FEE_CURRENCY'
-  | 'E_CCXT_ORDER';
+  | 'E_CCXT_ORDER'
+  // embedding (src/embed/)
+  | 'E_CLOSED';
 
 /** Base class of every error the tool reports to a user: a stable `code` and a one-line message. */
 export class CanaryError extends Error {

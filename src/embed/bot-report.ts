@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { Decimal } from '../core/money.js';
 import { MONEY_DIGITS, PRICE_DIGITS, QTY_DIGITS } from '../ledger/fixed-point.js';
+import {
+  EARLIEST_EVENT_TIME_MS,
+  EVENT_TIME_END_MS,
+  tooEarly,
+  tooLate,
+} from './plausible-event-time.js';
 
 const id = z.string().min(1).max(256);
 const arm = z.enum(['stable', 'canary']);
@@ -29,7 +35,15 @@ const signedDecimal = (places: number) =>
     z.union([z.string().regex(/^-?\d+(\.\d+)?$/u, 'a decimal string'), z.number().finite()]),
     places,
   );
-const timeMs = z.number().finite().nonnegative();
+/**
+ * An event time, ms since the epoch, from 2000-01-01 up to 2100-01-01 (plausible-event-time.ts): a
+ * time in seconds or µs is refused at the door, never taken as a jump of the canary's clock.
+ */
+const timeMs = z
+  .number()
+  .finite()
+  .min(EARLIEST_EVENT_TIME_MS, tooEarly('ms'))
+  .lt(EVENT_TIME_END_MS, tooLate('ms'));
 
 /** An order the bot sent for an account (every order, before its fill or reject). */
 export const botOrderSchema = z.strictObject({
@@ -40,7 +54,7 @@ export const botOrderSchema = z.strictObject({
   symbol: id,
   side,
   quantity: positiveDecimal(QTY_DIGITS),
-  /** Event time of the decision the order carries out, ms since the epoch. */
+  /** Event time of the decision the order carries out, ms since the epoch (2000 to 2100). */
   decisionTsMs: timeMs,
 });
 
@@ -57,7 +71,10 @@ export const MAX_PLAUSIBLE_SLIPPAGE_BPS = 10_000;
  */
 export const botFillSchema = z.strictObject({
   type: z.literal('fill'),
-  /** Unique per fill: a fill id seen before is a duplicate, rejected. */
+  /**
+   * Unique per fill: a fill id seen before (the same fill sent again included) is refused
+   * `DUPLICATE_FILL`; the latest 1,000,000 fill ids are kept (`IDS_KEPT`), the oldest forgotten.
+   */
   fillId: id,
   orderId: id,
   accountId: id,
@@ -74,7 +91,7 @@ export const botFillSchema = z.strictObject({
   /** Fee paid, quote currency (negative for a rebate). */
   fee: signedDecimal(MONEY_DIGITS),
   decisionTsMs: timeMs,
-  /** Event time of the fill, ms since the epoch. */
+  /** Event time of the fill, ms since the epoch (2000 to 2100), not before its order's decision. */
   tsMs: timeMs,
   /** Decision to fill, ms: at most an hour (anything longer is a bot's bug, not a latency). */
   latencyMs: z.number().finite().nonnegative().max(MAX_PLAUSIBLE_LATENCY_MS),

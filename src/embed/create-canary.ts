@@ -1,12 +1,13 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { filter, share, type Observable } from 'rxjs';
 import { armMetrics, type MetricsSnapshot } from '../metrics/index.js';
 import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
 import type { ExecutionReport } from '../core/execution-report.js';
-import { CanaryError, ConfigError } from '../core/errors.js';
+import { CanaryError, ConfigError, OutputError } from '../core/errors.js';
 import type { MarketEvent } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
-import type { RoutingOverride } from '../core/account.js';
 import { RolloutRunner, type OperatorOutcome } from '../control/index.js';
 import { armTotalsToJson, type ArmTotalsJson } from '../ledger/index.js';
 import {
@@ -29,6 +30,7 @@ import {
   type RolloutPlan,
   validatePlan,
 } from '../rollout/index.js';
+import { canaryAccounts, type CanaryAccount } from './canary-accounts.js';
 import { botReportSchema, type BotReport, type ValidBotReport } from './bot-report.js';
 import { EmbeddedBooks, type AssignmentChange } from './embedded-books.js';
 import {
@@ -38,20 +40,10 @@ import {
   type ReportRejectionCode,
 } from './report-rejection.js';
 import { ReportJournal, type JournalEntry } from './report-journal.js';
+import { implausibleEventTime } from './plausible-event-time.js';
 import { rebuildFromJournal, remember, type OpenOrder } from './rebuild-from-journal.js';
 
-/** One of the bot's accounts. */
-export interface CanaryAccount {
-  readonly id: string;
-  /** Starting capital, quote currency (a decimal string keeps it exact). */
-  readonly capital: string | number;
-  readonly override?: RoutingOverride;
-  /**
-   * The account's segment (venue, region, account class), for a rollout per segment
-   * (`createSegmentedCanary`); a single canary ignores it.
-   */
-  readonly segment?: string;
-}
+export type { CanaryAccount };
 
 /** Options of {@link createCanary}. */
 export interface CanaryOptions {
@@ -64,7 +56,10 @@ export interface CanaryOptions {
   readonly accounts: readonly CanaryAccount[];
   /** `auto` (default): decisions apply; `manual`: they wait for `approve` / `reject`. */
   readonly mode?: RolloutMode;
-  /** Persist the rollout here (both or neither): a restarted bot resumes at the same step. */
+  /**
+   * Persist the rollout here (both or neither): a restarted bot resumes at the same step. Missing
+   * folders of these paths (and of `journalPath`) are created; `E_OUTPUT` when they cannot be.
+   */
   readonly statePath?: string;
   readonly auditPath?: string;
   /**
@@ -83,12 +78,14 @@ export interface CanaryOptions {
   /** Event-time interval of the equity samples behind returns, ms (default 1000). */
   readonly sampleIntervalMs?: number;
   /**
-   * How far behind the canary's clock a report may be, event-time ms (default 0: none). Several
+   * How far behind the canary's clock a report may be, event-time ms (default 0: none, so a fill
+   * that comes after a later market event is refused `TIME_BACKWARDS`: set it). Several
    * bots on one rollout (a fleet) never share a clock exactly, and an agent that reconnects replays
    * reports it made while away. Within this window a fill or reject older than the clock is booked
    * at the clock's time (its latency and slippage as reported), and an order for the arm an account
    * left is accepted for that arm (the bot had not yet heard of the move). Beyond it they are
-   * refused, `TIME_BACKWARDS` and `WRONG_ARM`.
+   * refused, `TIME_BACKWARDS` and `WRONG_ARM`. A fill or reject stamped before its own order's
+   * decision is taken within it too (the exchange's clock behind the bot's), `INVALID` beyond.
    */
   readonly lateReportMs?: number;
 }
@@ -147,9 +144,16 @@ export interface Canary {
    * typed reason, counted, and changes nothing (the books stay exact).
    */
   record(report: BotReport, options?: RecordOptions): RecordResult;
-  /** A market event the bot saw: event time moves on and the books mark the symbol. */
+  /**
+   * A market event the bot saw: event time moves on and the books mark the symbol. Throws a
+   * {@link CanaryError} `E_USAGE` for a `tsUs` that is not a whole number of µs from 2000-01-01 up
+   * to 2100-01-01 (a time in ms or ns), which would move the clock to nonsense.
+   */
   onMarketEvent(event: MarketEvent): void;
-  /** Event time from the bot's market data, when there is no event to pass. */
+  /**
+   * Event time from the bot's market data, when there is no event to pass: `advance(tsMs)`, ms
+   * since the epoch, throws `E_USAGE` outside 2000-01-01 to 2100-01-01 (a time in s or µs).
+   */
   readonly clock: { advance(tsMs: number): void; readonly nowMs: number };
   /** Every decision (increase, promote, hold, rollback) with its evidence, as it is taken. */
   readonly decisions$: Observable<Decision>;
@@ -201,7 +205,12 @@ export interface Canary {
   halt(reason: string): CommandOutcome;
   resume(): CommandOutcome;
   rollback(reason: string): CommandOutcome;
-  /** Closes the audit log (the state is saved after every change). */
+  /**
+   * Closes the audit log and the report journal (the state is saved after every change). Then
+   * `record`, `onMarketEvent`, `clock.advance` and the operator commands throw a
+   * {@link CanaryError} `E_CLOSED` and change nothing; the reads (`route`, `state`, `totals`…)
+   * answer as at the close. Closing again does nothing.
+   */
   close(): void;
 }
 
@@ -241,11 +250,10 @@ export function createCanary(options: CanaryOptions): Canary {
       'journalPath needs statePath and auditPath: the books it rebuilds belong to a persisted rollout',
     );
   }
-  const accounts = options.accounts.map((a) => ({
-    id: a.id,
-    capital: new Decimal(a.capital),
-    ...(a.override === undefined ? {} : { override: a.override }),
-  }));
+  const accounts = canaryAccounts(options.accounts);
+  for (const path of [options.statePath, options.auditPath, options.journalPath]) {
+    if (path !== undefined) makeParentDir(path);
+  }
   const books = new EmbeddedBooks({
     accounts,
     salt: options.salt,
@@ -363,7 +371,19 @@ export function createCanary(options: CanaryOptions): Canary {
     if (journal !== null) journal.append(entry());
   };
 
+  let closed = false;
+  /** After close(), nothing may change the rollout (an in-memory one would go on booking). */
+  const ensureOpen = (): void => {
+    if (closed) {
+      throw new CanaryError(
+        'E_CLOSED',
+        'the canary is closed (close() was called): it takes no more reports, events or commands',
+      );
+    }
+  };
+
   const record = (input: BotReport, recordOptions: RecordOptions = {}): RecordResult => {
+    ensureOpen();
     const key = recordOptions.key;
     if (key !== undefined && journaledKeys.has(key)) return { accepted: true, repeated: true };
     const parsed = botReportSchema.safeParse(input);
@@ -422,15 +442,16 @@ export function createCanary(options: CanaryOptions): Canary {
       recorded[arm].orders++;
       return { accepted: true };
     }
+    // Before the order: a fill sent again (a retry) finds its order settled by the first.
+    if (report.type === 'fill' && fillIds.has(report.fillId)) {
+      return refuse('DUPLICATE_FILL', `fill ${report.fillId} was already recorded`);
+    }
     const order = orders.get(report.orderId);
     if (order === undefined) {
       return refuse(
         'UNKNOWN_ORDER',
         `${report.type} for order ${report.orderId}, never reported or already settled`,
       );
-    }
-    if (report.type === 'fill' && fillIds.has(report.fillId)) {
-      return refuse('DUPLICATE_FILL', `fill ${report.fillId} was already recorded`);
     }
     const quantity = new Decimal(report.quantity);
     if (
@@ -456,6 +477,13 @@ export function createCanary(options: CanaryOptions): Canary {
       );
     }
     const reportedUs = Math.round(report.tsMs * 1000);
+    // Before its own order's decision: a bot's bug (a clock off by more than lateReportMs).
+    if (reportedUs < order.decisionTsUs - lateUs) {
+      return refuse(
+        'INVALID',
+        `tsMs: ${report.type} for order ${report.orderId} at ${report.tsMs} ms, before its order's decision (${order.decisionTsUs / 1000} ms)`,
+      );
+    }
     if (reportedUs < books.clock.nowUs - lateUs) {
       return refuse(
         'TIME_BACKWARDS',
@@ -526,6 +554,7 @@ export function createCanary(options: CanaryOptions): Canary {
   const operate = (
     action: (controller: RolloutController, now: number) => ControllerOutput,
   ): CommandOutcome => {
+    ensureOpen();
     if (!started) {
       // The rollout starts at the first event time it is given: a command before any would
       // start it at the epoch.
@@ -553,11 +582,21 @@ export function createCanary(options: CanaryOptions): Canary {
     },
     record,
     onMarketEvent: (event) => {
+      ensureOpen();
+      const implausible = implausibleEventTime(event.tsUs, 'µs');
+      if (implausible !== null) {
+        throw new CanaryError('E_USAGE', `onMarketEvent: tsUs ${event.tsUs} is ${implausible}`);
+      }
       ensureStarted(event.tsUs);
       books.onMarketEvent(event);
     },
     clock: {
       advance: (tsMs) => {
+        ensureOpen();
+        const implausible = implausibleEventTime(tsMs, 'ms');
+        if (implausible !== null) {
+          throw new CanaryError('E_USAGE', `clock.advance: ${tsMs} is ${implausible}`);
+        }
         const tsUs = Math.round(tsMs * 1000);
         ensureStarted(tsUs);
         books.advance(tsUs);
@@ -615,6 +654,8 @@ export function createCanary(options: CanaryOptions): Canary {
     resume: () => operate((controller, now) => controller.resume(now)),
     rollback: (reason) => operate((controller, now) => controller.forceRollback(reason, now)),
     close: () => {
+      if (closed) return;
+      closed = true;
       runner.close();
       journal?.close();
     },
@@ -626,6 +667,15 @@ function presetOf(name: string): RolloutPlan {
     throw new ConfigError('E_PLAN', `no plan preset "${name}"; use loadPlan() for a plan file`);
   }
   return PLAN_PRESETS[name];
+}
+
+/** Creates the folder `path` goes in, and its parents; `E_OUTPUT` when it cannot. */
+function makeParentDir(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    throw new OutputError(path, error);
+  }
 }
 
 function newCounts(): { orders: number; fills: number; rejects: number } {

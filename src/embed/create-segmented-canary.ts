@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Arm } from '../core/arm.js';
 import { CanaryError, ConfigError } from '../core/errors.js';
 import type { MarketEvent } from '../core/market-event.js';
 import { PlanError, segmentPlan, type RolloutPlan } from '../rollout/index.js';
 import type { BotReport } from './bot-report.js';
+import { canaryAccounts } from './canary-accounts.js';
 import {
   createCanary,
   type Canary,
@@ -62,7 +62,8 @@ export interface SegmentedCanary {
 /**
  * Creates one canary per segment of `options.plan` (`segmentPlan`), each over the accounts whose
  * `segment` is its name. Throws `E_PLAN` for a plan without segments, and `E_USAGE` for an
- * account without a known segment or a segment without accounts.
+ * account without a known segment, a segment without accounts, or accounts `createCanary` would
+ * refuse (an id repeated in two segments too).
  *
  * @example
  * const canaries = createSegmentedCanary({ stable: 'bot@1', canary: 'bot@2', plan, salt: 's',
@@ -81,6 +82,7 @@ export function createSegmentedCanary(options: SegmentedCanaryOptions): Segmente
       'E_USAGE',
       'journal needs stateDir: the journal belongs to a persisted rollout',
     );
+  canaryAccounts(accounts); // all of them: an id repeated in two segments too
   const names = segments.list.map((segment) => segment.name);
   const segmentOfAccount = new Map<string, string>();
   for (const account of accounts) {
@@ -102,7 +104,6 @@ export function createSegmentedCanary(options: SegmentedCanaryOptions): Segmente
           `segment ${JSON.stringify(segment.name)} has no accounts: each of the plan's segments needs some`,
         );
       const dir = stateDir === undefined ? null : join(stateDir, segment.name);
-      if (dir !== null) mkdirSync(dir, { recursive: true });
       const canary = createCanary({
         ...common,
         plan: segmentPlan(plan, segment.name),

@@ -7,6 +7,8 @@ import {
   botRejectSchema,
   botStrategyErrorSchema,
 } from './bot-report.js';
+import { PLAN_PRESETS } from '../rollout/index.js';
+import { testCanary } from './test-support/bot-driver.js';
 
 const read = (relative: string): string =>
   readFileSync(fileURLToPath(new URL(relative, import.meta.url)), 'utf8');
@@ -34,6 +36,23 @@ describe('docs/embedding.md', () => {
     expect(options).toContain('lateReportMs');
     const table = section('`createCanary` options');
     for (const option of options) expect(table, option).toContain(`\`${option}\``);
+  });
+
+  it('offers the presets createCanary takes, and only those', () => {
+    const row = section('`createCanary` options')
+      .split('\n')
+      .find((line) => line.startsWith('| `plan`'));
+    const offered = /a preset name \(([^)]*)\)/u.exec(row ?? '')?.[1] ?? '';
+    const taken = Object.keys(PLAN_PRESETS).filter((name) => {
+      try {
+        testCanary({ plan: name as keyof typeof PLAN_PRESETS }).close();
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(taken).toContain('standard');
+    expect([...offered.matchAll(/`([\w-]+)`/gu)].map((m) => m[1])).toEqual(taken);
   });
 
   it('documents every report field, the side values and the reject reasons', () => {

@@ -1,10 +1,12 @@
 /**
  * Why a bot's report was refused (it is counted and changes nothing):
- * - `INVALID`: not a report (wrong shape, negative quantity, NaN price…: the message says which field);
+ * - `INVALID`: not a report (wrong shape, negative quantity, NaN price, a time outside 2000-01-01 to
+ *   2100-01-01 (in s or µs, not ms), a fill or reject before its order's decision…: the message
+ *   says which field);
  * - `UNKNOWN_ACCOUNT`: the account is not one the canary was created with;
  * - `WRONG_ARM`: the report names another arm than the one the account is routed to;
  * - `UNKNOWN_ORDER`: a fill or reject for an order that was never reported, or already settled;
- * - `DUPLICATE_FILL`: a fill id already recorded;
+ * - `DUPLICATE_FILL`: a fill id already recorded (the same fill sent again: a retry);
  * - `MISMATCH`: the fill or reject disagrees with its order (account, symbol, side or quantity);
  * - `TIME_BACKWARDS`: event time before the canary's clock by more than the tolerance.
  */

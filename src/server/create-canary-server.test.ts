@@ -412,9 +412,9 @@ describe('createCanaryServer: agents', () => {
       type: 'ack',
       reportId: 'r-2',
       accepted: false,
-      rejection: { code: 'UNKNOWN_ORDER', message: expect.any(String) as string },
+      rejection: { code: 'DUPLICATE_FILL', message: expect.any(String) as string },
     });
-    expect(canary.rejections.UNKNOWN_ORDER).toBe(1);
+    expect(canary.rejections.DUPLICATE_FILL).toBe(1);
     const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
     expect(text).toMatch(/^strategy_canary_agent_reports_total\{result="recorded"\} 2$/mu);
     expect(text).toMatch(/^strategy_canary_agent_reports_total\{result="repeated"\} 4$/mu);

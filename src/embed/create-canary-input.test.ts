@@ -1,0 +1,191 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Canary } from './create-canary.js';
+import type { RecordResult } from './report-rejection.js';
+import { ACCOUNTS, T0_MS, testCanary, trade } from './test-support/bot-driver.js';
+
+const code = (r: RecordResult) => (r.accepted ? 'accepted' : r.rejection.code);
+
+/** An order of a stable account at `decisionTsMs`, and its fill at `tsMs`. */
+function orderAndFill(canary: Canary, orderId: string, decisionTsMs: number, tsMs: number) {
+  const accountId = ACCOUNTS.find((a) => canary.route(a.id) === 'stable')!.id;
+  const order = {
+    type: 'order',
+    orderId,
+    accountId,
+    arm: 'stable',
+    symbol: 'BTCUSDT',
+    side: 'buy',
+    quantity: '0.5',
+    decisionTsMs,
+  } as const;
+  const fill = {
+    ...order,
+    type: 'fill',
+    fillId: `f-${orderId}`,
+    price: '60000',
+    fee: '3',
+    tsMs,
+    latencyMs: 20,
+    slippageBps: 0,
+  } as const;
+  return { order, fill };
+}
+
+describe('createCanary: event times', () => {
+  it('refuses a report time in seconds or µs (INVALID), and the clock stays where it was', () => {
+    const canary = testCanary();
+    canary.clock.advance(T0_MS);
+    const { order, fill } = orderAndFill(canary, 'o-1', T0_MS, T0_MS + 5);
+    expect(code(canary.record({ ...order, decisionTsMs: T0_MS / 1000 }))).toBe('INVALID');
+    expect(code(canary.record(order))).toBe('accepted');
+    expect(canary.record({ ...fill, tsMs: (T0_MS + 5) * 1000 })).toMatchObject({
+      accepted: false,
+      rejection: { code: 'INVALID', message: expect.stringMatching(/^tsMs: .*µs/u) as string },
+    });
+    expect(canary.clock.nowMs).toBe(T0_MS);
+    expect(code(canary.record(fill))).toBe('accepted'); // the right fill is not TIME_BACKWARDS
+    const error = { type: 'strategy-error', arm: 'canary', tsMs: 0, message: 'x' } as const;
+    expect(code(canary.record(error))).toBe('INVALID');
+    expect(canary.state.status).toBe('step'); // the canary's strategy error was not booked
+    expect(canary.clock.nowMs).toBe(T0_MS + 5);
+  });
+
+  it('does not start the rollout at a time in µs or at 0', () => {
+    const canary = testCanary();
+    const { order } = orderAndFill(canary, 'o-1', T0_MS * 1000, T0_MS * 1000);
+    expect(code(canary.record(order))).toBe('INVALID');
+    const error = { type: 'strategy-error', arm: 'stable', tsMs: 0, message: 'x' } as const;
+    expect(code(canary.record(error))).toBe('INVALID');
+    expect(canary.state.status).toBe('pending');
+    canary.clock.advance(T0_MS);
+    expect(canary.state).toMatchObject({ status: 'step', weightPct: 5 });
+    canary.onMarketEvent(trade(T0_MS + 1000, 60_000));
+    expect(canary.clock.nowMs).toBe(T0_MS + 1000);
+  });
+
+  it('throws E_USAGE for a clock or market event time in the wrong unit, and keeps its clock', () => {
+    const canary = testCanary();
+    canary.clock.advance(T0_MS);
+    for (const tsMs of [T0_MS / 1000, T0_MS * 1000, 0, Number.NaN]) {
+      expect(() => canary.clock.advance(tsMs), String(tsMs)).toThrow(
+        expect.objectContaining({ code: 'E_USAGE' }) as Error,
+      );
+    }
+    const inMs = { ...trade(T0_MS + 1000, 60_000), tsUs: T0_MS + 1000 };
+    const fractional = { ...trade(T0_MS + 1000, 60_000), tsUs: (T0_MS + 1000) * 1000 + 0.5 };
+    for (const event of [inMs, fractional]) {
+      expect(() => canary.onMarketEvent(event), String(event.tsUs)).toThrow(
+        expect.objectContaining({ code: 'E_USAGE' }) as Error,
+      );
+    }
+    expect(canary.clock.nowMs).toBe(T0_MS);
+    expect(canary.state.status).toBe('step');
+  });
+
+  it('refuses a fill or reject stamped before its order’s decision, beyond lateReportMs', () => {
+    const strict = testCanary();
+    strict.clock.advance(T0_MS);
+    const { order, fill } = orderAndFill(strict, 'o-1', T0_MS + 100, T0_MS + 50);
+    expect(code(strict.record(order))).toBe('accepted');
+    expect(strict.record(fill)).toMatchObject({
+      accepted: false,
+      rejection: { code: 'INVALID', message: expect.stringContaining('decision') as string },
+    });
+    const reject = { ...order, type: 'reject', reason: 'VENUE', tsMs: T0_MS + 50 } as const;
+    expect(code(strict.record(reject))).toBe('INVALID');
+    expect(code(strict.record({ ...fill, tsMs: T0_MS + 100 }))).toBe('accepted');
+    // Within lateReportMs (clocks that do not quite agree), it is booked.
+    const lenient = testCanary({ lateReportMs: 1000 });
+    lenient.clock.advance(T0_MS);
+    expect(code(lenient.record(order))).toBe('accepted');
+    expect(code(lenient.record(fill))).toBe('accepted');
+  });
+});
+
+describe('createCanary: a fill sent twice', () => {
+  it('is a DUPLICATE_FILL (a retry), not an UNKNOWN_ORDER, also after a restart', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-resent-'));
+    const paths = {
+      statePath: join(dir, 'state.json'),
+      auditPath: join(dir, 'audit.jsonl'),
+      journalPath: join(dir, 'reports.jsonl'),
+    };
+    const canary = testCanary(paths);
+    canary.clock.advance(T0_MS);
+    const { order, fill } = orderAndFill(canary, 'o-1', T0_MS, T0_MS + 20);
+    expect(code(canary.record(order))).toBe('accepted');
+    expect(code(canary.record(fill))).toBe('accepted');
+    const books = canary.totals('stable');
+    expect(code(canary.record(fill))).toBe('DUPLICATE_FILL');
+    expect(canary.totals('stable')).toEqual(books);
+    canary.close();
+    const restarted = testCanary(paths);
+    expect(code(restarted.record(fill))).toBe('DUPLICATE_FILL');
+    restarted.close();
+  });
+});
+
+describe('createCanary: after close()', () => {
+  it('refuses every report, event and command with E_CLOSED, in memory and persisted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-closed-'));
+    const persisted = {
+      statePath: join(dir, 'state.json'),
+      auditPath: join(dir, 'audit.jsonl'),
+      journalPath: join(dir, 'reports.jsonl'),
+    };
+    for (const options of [{}, persisted]) {
+      const canary = testCanary(options);
+      canary.clock.advance(T0_MS);
+      const { order } = orderAndFill(canary, 'o-1', T0_MS, T0_MS + 20);
+      const state = canary.state;
+      canary.close();
+      const calls: (() => unknown)[] = [
+        () => canary.record(order),
+        () => canary.onMarketEvent(trade(T0_MS + 1000, 60_000)),
+        () => canary.clock.advance(T0_MS + 1000),
+        () => canary.halt('after close'),
+        () => canary.resume(),
+        () => canary.rollback('after close'),
+        () => canary.approve(1),
+        () => canary.reject(1, 'after close'),
+      ];
+      for (const call of calls) {
+        expect(call, String(call)).toThrow(expect.objectContaining({ code: 'E_CLOSED' }) as Error);
+      }
+      expect(canary.state).toEqual(state);
+      expect(canary.recorded.stable.orders).toBe(0);
+      expect(canary.clock.nowMs).toBe(T0_MS);
+      canary.close(); // again: nothing
+    }
+  });
+});
+
+describe('createCanary: persisted files', () => {
+  it('creates the missing folders of statePath, auditPath and journalPath', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-folders-'));
+    const paths = {
+      statePath: join(dir, 'rollout', 'state.json'),
+      auditPath: join(dir, 'rollout', 'logs', 'audit.jsonl'),
+      journalPath: join(dir, 'journal', 'reports.jsonl'),
+    };
+    const canary = testCanary(paths);
+    canary.clock.advance(T0_MS);
+    canary.close();
+    for (const path of Object.values(paths)) expect(existsSync(path), path).toBe(true);
+    const resumed = testCanary(paths);
+    expect(resumed.state.resumedFrom).not.toBe('new');
+    resumed.close();
+  });
+
+  it('throws E_OUTPUT naming the path when a folder cannot be made', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-folders-'));
+    writeFileSync(join(dir, 'file'), '');
+    const statePath = join(dir, 'file', 'rollout', 'state.json');
+    expect(() => testCanary({ statePath, auditPath: join(dir, 'audit.jsonl') })).toThrow(
+      expect.objectContaining({ code: 'E_OUTPUT', path: statePath }) as Error,
+    );
+  });
+});
