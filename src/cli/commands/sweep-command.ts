@@ -7,6 +7,7 @@ import type { CliIo } from '../cli-io.js';
 import { parseInteger } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
 import { runSweepOverNats } from '../sweep/nats-sweep.js';
+import { optionKinds } from '../sweep/option-kinds.js';
 import { runSweep } from '../sweep/run-sweep.js';
 import { loadSweepGrid } from '../sweep/sweep-grid.js';
 import { renderSummaryMd } from '../sweep/sweep-summary.js';
@@ -69,12 +70,7 @@ export function sweepCommand(io: CliIo): Command {
         o.workers === undefined
           ? availableParallelism()
           : parseInteger('--workers', o.workers, 1, 256);
-      const replayOptions = new Set(
-        replayCommand(io)
-          .options.map((option) => option.long)
-          .filter((name): name is string => name !== undefined),
-      );
-      const grid = loadSweepGrid(gridPath, replayOptions);
+      const grid = loadSweepGrid(gridPath, optionKinds(replayCommand(io)));
       if (o.resume === true && o.nats !== undefined)
         throw new UsageError(
           'sweep: --resume is for a sweep on worker threads (a NATS sweep keeps its runs queued: start the workers again)',
