@@ -8,6 +8,12 @@ import {
 } from '../run-directory.js';
 import { expandSweepGrid, sweepRunArgv, type SweepGrid } from './sweep-grid.js';
 import {
+  checkSweepInputs,
+  sweepInputDigests,
+  sweepInputsText,
+  SWEEP_INPUTS_FILE,
+} from './sweep-inputs.js';
+import {
   diedRunResult,
   notRunResult,
   readSweepRunResult,
@@ -41,7 +47,8 @@ export interface SweepOptions {
   readonly signal?: AbortSignal;
   /**
    * Go on with the sweep already in `outDir` (`sweep --resume`): its `grid.json` must be this
-   * grid; the runs whose report directory is complete are kept as they are, the others run.
+   * grid and its input files as `inputs.json` recorded them; the runs whose report directory is
+   * complete are kept as they are, the others run.
    */
   readonly resume?: boolean;
 }
@@ -81,16 +88,25 @@ function gridText(grid: SweepGrid): string {
  * row with its error; the others go on. Each run's report.json is the one the same `replay`
  * command line writes, byte for byte: the sweep only runs them side by side. `signal` stops it
  * with every finished run summarized, `resume` goes on with one stopped (see {@link SweepOptions}).
- * @throws UsageError `E_USAGE` when `resume` finds no sweep of this grid in `outDir`.
+ * @throws UsageError `E_USAGE` when `resume` finds no sweep of this grid in `outDir`, or an
+ * input file changed since it began.
  */
 export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<SweepResult> {
   const runs = expandSweepGrid(grid);
   const { outDir } = options;
   const gridPath = join(outDir, SWEEP_GRID_FILE);
-  if (options.resume === true) checkResumable(grid, outDir);
+  if (options.resume === true) {
+    checkResumable(grid, outDir);
+    await checkSweepInputs(outDir);
+  }
+  const inputs = options.resume === true ? null : await sweepInputDigests(grid);
   mkdirSync(join(outDir, 'runs'), { recursive: true });
-  // Through a temporary name: a sweep killed in this write leaves no grid.json to misread.
-  if (options.resume !== true) await writeFileAtomically(gridPath, gridText(grid));
+  if (inputs !== null) {
+    // Through temporary names: a sweep killed in these writes leaves no grid.json to misread
+    // (inputs.json goes first, so that a grid.json always has it beside it).
+    await writeFileAtomically(join(outDir, SWEEP_INPUTS_FILE), sweepInputsText(inputs));
+    await writeFileAtomically(gridPath, gridText(grid));
+  }
   const jobs: SweepJob[] = runs.map((run) => ({
     index: run.index,
     argv: sweepRunArgv(grid, run, options.html === true),
