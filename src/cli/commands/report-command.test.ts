@@ -6,22 +6,46 @@ import { cli, tempDir } from '../../../test/cli-harness.js';
 const SPOT_0808 = join('feeds', 'samples', 'spot_btcusdt_20240808.gz');
 let run: string;
 
-beforeAll(async () => {
-  run = join(tempDir('sc-report-run-'), 'run');
+/** A replay of `feed` under `plan` into a new run directory. */
+async function replayRun(feed: string, plan = 'short'): Promise<string> {
+  const dir = join(tempDir('sc-report-run-'), 'run');
   const result = await cli([
     'replay',
-    SPOT_0808,
+    feed,
     '--stable',
     'momentum@1.0.0',
     '--canary',
     'momentum@2.0.0',
     '--plan',
-    'short',
+    plan,
     '--out',
-    run,
+    dir,
   ]);
   expect(result.code).toBe(0);
+  return dir;
+}
+
+beforeAll(async () => {
+  run = await replayRun(SPOT_0808);
 }, 120_000);
+
+/** A copy of the run, with a stale report.md to tell whether it was rewritten. */
+function copyOfRun(): string {
+  const dir = join(tempDir('sc-report-copy-'), 'run');
+  cpSync(run, dir, { recursive: true });
+  writeFileSync(join(dir, 'report.md'), 'stale');
+  return dir;
+}
+
+/** `report DIR`'s refusal: exit 2, one line with `code`, and report.md not rewritten. */
+async function refused(dir: string, code: string, ...more: string[]): Promise<string> {
+  const result = await cli(['report', dir, ...more]);
+  expect(result.code).toBe(2);
+  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(result.stderr).toMatch(new RegExp(`\\[${code}\\]\\n$`, 'u'));
+  expect(readFileSync(join(dir, 'report.md'), 'utf8')).toBe('stale');
+  return result.stderr;
+}
 
 /** A copy of the run whose audit log ends in a line torn by a crash. */
 function tornRun(): { dir: string; auditPath: string; complete: string; torn: string } {
@@ -83,5 +107,19 @@ describe('strategy-canary report: a torn last audit line', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(readFileSync(join(dir, 'audit.jsonl'))).toEqual(before);
+  });
+});
+
+describe('strategy-canary report: a run directory that does not hold together', () => {
+  it('refuses a report.json missing a field, naming it (E_RUN_DIR)', async () => {
+    const dir = copyOfRun();
+    const path = join(dir, 'report.json');
+    const report = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    writeFileSync(path, JSON.stringify({ ...report, arms: undefined }));
+    expect(await refused(dir, 'E_RUN_DIR')).toMatch(/report\.json: arms: .*replay the run again/u);
+    const decisions = report.decisions as Record<string, unknown>[];
+    const noReasons = [{ ...decisions[0], reasons: undefined }, ...decisions.slice(1)];
+    writeFileSync(path, JSON.stringify({ ...report, decisions: noReasons }));
+    expect(await refused(dir, 'E_RUN_DIR')).toMatch(/report\.json: decisions\.0\.reasons: /u);
   });
 });
