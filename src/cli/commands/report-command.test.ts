@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../../../test/cli-harness.js';
@@ -121,5 +121,40 @@ describe('strategy-canary report: a run directory that does not hold together', 
     const noReasons = [{ ...decisions[0], reasons: undefined }, ...decisions.slice(1)];
     writeFileSync(path, JSON.stringify({ ...report, decisions: noReasons }));
     expect(await refused(dir, 'E_RUN_DIR')).toMatch(/report\.json: decisions\.0\.reasons: /u);
+  });
+
+  it("refuses another run's audit.jsonl: another feed's, or the same feed's under another plan", async () => {
+    const eth = await replayRun(join('feeds', 'samples', 'spot_ethusdt_20240808.gz'));
+    const aggressive = await replayRun(SPOT_0808, 'aggressive');
+    for (const other of [eth, aggressive]) {
+      const dir = copyOfRun();
+      cpSync(join(other, 'audit.jsonl'), join(dir, 'audit.jsonl'));
+      expect(await refused(dir, 'E_RUN_DIR', '--repair')).toMatch(
+        /audit\.jsonl: .*: this audit log is not the one report\.json was written with/u,
+      );
+      expect(readFileSync(join(dir, 'audit.jsonl'))).toEqual(
+        readFileSync(join(other, 'audit.jsonl')),
+      );
+    }
+    const dir = copyOfRun();
+    cpSync(join(eth, 'audit.jsonl'), join(dir, 'audit.jsonl'));
+    expect(await refused(dir, 'E_RUN_DIR')).toMatch(
+      /record 1 names input .*spot_ethusdt_20240808\.gz sha256 [0-9a-f]{64}, report\.json has no such input/u,
+    );
+  }, 120_000);
+
+  it('refuses a missing audit.jsonl that report.json counts records of, saying how to get it back', async () => {
+    const dir = copyOfRun();
+    rmSync(join(dir, 'audit.jsonl'));
+    expect(await refused(dir, 'E_RUN_DIR')).toMatch(
+      /audit\.jsonl: missing, and report\.json counts \d+ audit records: .*put the run's audit\.jsonl back, or replay the run again to rebuild both \(strategy-canary replay .* --out DIR\)/u,
+    );
+  });
+
+  it('refuses --out with one run (it is for two runs’ comparison.md)', async () => {
+    const dir = copyOfRun();
+    const out = join(tempDir('sc-report-out-'), 'elsewhere');
+    expect(await refused(dir, 'E_USAGE', '--out', out)).toMatch(/--out goes with two runs/u);
+    expect(existsSync(out)).toBe(false);
   });
 });
