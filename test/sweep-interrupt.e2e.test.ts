@@ -161,6 +161,33 @@ describe('strategy-canary sweep, stopped and resumed', () => {
     expect(readFileSync(join(out, 'runs', '001', 'report.json'), 'utf8')).toBe(report);
   }, 120_000);
 
+  it('--resume runs again a run whose report.json is damaged (truncated, or {}), as not complete', async () => {
+    const dir = tempDir('sc-sweep-damaged-');
+    const grid = join(dir, 'grid.json');
+    writeFileSync(
+      grid,
+      JSON.stringify({
+        feeds: [SPOT_0808],
+        options: { '--accounts': '50', '--no-fills': true },
+        grid: { '--salt': ['a', 'b', 'c'] },
+      }),
+    );
+    const out = join(dir, 'out');
+    expect((await cli(['sweep', grid, '--out', out, '--workers', '1'])).code).toBe(0);
+    const read = (file: string): string => readFileSync(join(out, file), 'utf8');
+    const before = ['001', '002', '003'].map((run) => read(join('runs', run, 'report.json')));
+    const summary = read('summary.json');
+    writeFileSync(join(out, 'runs', '001', 'report.json'), before[0]!.slice(0, 1000));
+    writeFileSync(join(out, 'runs', '002', 'report.json'), '{}\n');
+    const resumed = await cli(['sweep', grid, '--out', out, '--resume', '--workers', '1']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(['001', '002', '003'].map((run) => read(join('runs', run, 'report.json')))).toEqual(
+      before,
+    );
+    expect(read('summary.json')).toBe(summary);
+  }, 120_000);
+
   it('refuses --resume without a sweep of the same grid in --out, and with --nats', async () => {
     const dir = tempDir('sc-sweep-resume-');
     const operator = join(dir, 'operator.json');

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
 import {
   isCompleteRunDirectory,
   isPartialRunDirectory,
@@ -117,8 +117,8 @@ export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<
     removeAbandonedRuns(outDir);
     const timed = earlierWallMs(outDir);
     for (const [i, job] of jobs.entries()) {
-      if (isCompleteRunDirectory(job.outDir))
-        results[i] = readSweepRunResult(job, 0, '', timed.get(job.index) ?? null);
+      const kept = keptRunResult(job, timed.get(job.index) ?? null);
+      if (kept !== null) results[i] = kept;
     }
   }
   const todo = jobs.filter((_, i) => results[i] === undefined);
@@ -166,6 +166,20 @@ function checkResumable(grid: SweepGrid, outDir: string): void {
     throw new UsageError(
       `sweep --resume: ${outDir} holds the runs of another grid (its ${SWEEP_GRID_FILE} differs from this one): give the grid it was started with, or a new --out`,
     );
+  }
+}
+
+/**
+ * The row of a run an earlier session of the sweep finished, or null when its directory holds no
+ * finished run: none, or a report.json that does not read as a whole report (damaged): run again.
+ */
+function keptRunResult(job: SweepJob, wallMs: number | null): SweepRunResult | null {
+  if (!isCompleteRunDirectory(job.outDir)) return null;
+  try {
+    return readSweepRunResult(job, 0, '', wallMs);
+  } catch (error) {
+    if (error instanceof ConfigError && error.code === 'E_RUN_DIR') return null;
+    throw error;
   }
 }
 
