@@ -169,6 +169,15 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Creates the directory `path` and its missing parents one level at a time: Node's recursive
+ * mkdir spins forever under /proc, deaf to Ctrl-C. Rejects with the cause (ENOENT, EACCES, a
+ * file in the way).
+ */
+export async function makeDirectory(path: string): Promise<void> {
+  await makeParents(resolve(path), []);
+}
+
 /** Creates `path` and its missing parents one level at a time; records what it created. */
 async function makeParents(path: string, created: string[]): Promise<void> {
   if (await isDirectory(path)) return;

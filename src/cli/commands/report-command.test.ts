@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, tempDir } from '../../../test/cli-harness.js';
+import { BIN, cli, ROOT, tempDir } from '../../../test/cli-harness.js';
 
 const SPOT_0808 = join('feeds', 'samples', 'spot_btcusdt_20240808.gz');
 let run: string;
@@ -157,4 +158,24 @@ describe('strategy-canary report: a run directory that does not hold together', 
     expect(await refused(dir, 'E_USAGE', '--out', out)).toMatch(/--out goes with two runs/u);
     expect(existsSync(out)).toBe(false);
   });
+});
+
+describe('strategy-canary report A B --out', () => {
+  it.runIf(existsSync('/proc/self'))(
+    'under /proc fails with E_OUTPUT at once',
+    () => {
+      // In a child with a deadline: Node's recursive mkdir spins there for good.
+      const proc = spawnSync(process.execPath, [BIN, 'report', run, run, '--out', '/proc/nope'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 30_000,
+        killSignal: 'SIGKILL',
+      });
+      expect(proc.status).toBe(2);
+      expect(proc.stderr).toMatch(
+        /^strategy-canary: cannot write \/proc\/nope\/comparison\.md: .*\[E_OUTPUT\]\n$/u,
+      );
+    },
+    60_000,
+  );
 });

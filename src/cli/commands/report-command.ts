@@ -1,11 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { OutputError, UsageError } from '../../core/errors.js';
 import { renderComparisonMd } from '../../report/render-comparison-md.js';
 import type { CliIo } from '../cli-io.js';
 import { readCheckedRunAudit } from '../read-checked-run-audit.js';
-import { readRunReport, writeRenderedReports } from '../run-directory.js';
+import { makeDirectory, readRunReport, writeRenderedReports } from '../run-directory.js';
 import { checkTornAuditLine, repairAuditLog } from './torn-audit-line.js';
 
 interface ReportCliOptions {
@@ -65,7 +65,7 @@ export function reportCommand(io: CliIo): Command {
       if (options.out !== undefined) {
         const path = join(options.out, 'comparison.md');
         try {
-          await mkdir(options.out, { recursive: true });
+          await makeDirectory(options.out);
           await writeFile(path, text);
         } catch (error) {
           throw new OutputError(path, error);

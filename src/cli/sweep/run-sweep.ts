@@ -1,9 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, UsageError } from '../../core/errors.js';
+import { ConfigError, OutputError, UsageError } from '../../core/errors.js';
 import {
   isCompleteRunDirectory,
   isPartialRunDirectory,
+  makeDirectory,
   writeFileAtomically,
 } from '../run-directory.js';
 import { expandSweepGrid, sweepRunArgv, type SweepGrid } from './sweep-grid.js';
@@ -89,7 +90,7 @@ function gridText(grid: SweepGrid): string {
  * command line writes, byte for byte: the sweep only runs them side by side. `signal` stops it
  * with every finished run summarized, `resume` goes on with one stopped (see {@link SweepOptions}).
  * @throws UsageError `E_USAGE` when `resume` finds no sweep of this grid in `outDir`, or an
- * input file changed since it began.
+ * input file changed since it began; OutputError `E_OUTPUT` when `outDir` cannot be made.
  */
 export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<SweepResult> {
   const runs = expandSweepGrid(grid);
@@ -100,7 +101,11 @@ export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<
     await checkSweepInputs(outDir);
   }
   const inputs = options.resume === true ? null : await sweepInputDigests(grid);
-  mkdirSync(join(outDir, 'runs'), { recursive: true });
+  try {
+    await makeDirectory(join(outDir, 'runs'));
+  } catch (error) {
+    throw new OutputError(outDir, error);
+  }
   if (inputs !== null) {
     // Through temporary names: a sweep killed in these writes leaves no grid.json to misread
     // (inputs.json goes first, so that a grid.json always has it beside it).
