@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSweep } from '../src/cli/sweep/run-sweep.js';
 import { endIdleWorkers } from '../src/cli/sweep/worker-pool.js';
+import type { OptionKind } from '../src/cli/sweep/option-kinds.js';
 import { loadSweepGrid, type SweepGrid } from '../src/cli/sweep/sweep-grid.js';
 import { runReplay } from '../src/engine/run-replay.js';
 import { Router } from '../src/router/index.js';
@@ -209,7 +210,12 @@ function memory(file: string): MemoryFigures {
 }
 
 /** Options a bench grid may use (the sweep checks the grid's options against replay's). */
-const GRID_OPTIONS = new Set(['--plan', '--accounts', '--salt', '--no-fills']);
+const GRID_OPTIONS = new Map<string, OptionKind>([
+  ['--plan', 'value'],
+  ['--accounts', 'value'],
+  ['--salt', 'value'],
+  ['--no-fills', 'flag'],
+]);
 
 /**
  * 16 replays of a bundled sample (plan aggressive, 1,000 accounts, 16 salts, no fills.csv: the

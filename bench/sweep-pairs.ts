@@ -1,6 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processIo } from '../src/cli/cli-io.js';
+import { replayCommand } from '../src/cli/commands/replay-command.js';
+import { optionKinds } from '../src/cli/sweep/option-kinds.js';
 import { runSweep } from '../src/cli/sweep/run-sweep.js';
 import { loadSweepGrid } from '../src/cli/sweep/sweep-grid.js';
 import { endIdleWorkers } from '../src/cli/sweep/worker-pool.js';
@@ -20,15 +23,8 @@ const gridFile = args[0];
 if (gridFile === undefined) throw new Error('usage: sweep-pairs <grid.json> [--rounds N] [--html]');
 const rounds = Number(optionValue(args, '--rounds') ?? 3);
 const html = args.includes('--html');
-// The grid's own option names (each run's replay still refuses one it does not know).
-const raw = JSON.parse(readFileSync(gridFile, 'utf8')) as {
-  options?: Record<string, unknown>;
-  grid?: Record<string, unknown>;
-};
-const grid = loadSweepGrid(
-  gridFile,
-  new Set([...Object.keys(raw.options ?? {}), ...Object.keys(raw.grid ?? {})]),
-);
+// Checked against the replay command's own options, as the sweep command checks it.
+const grid = loadSweepGrid(gridFile, optionKinds(replayCommand(processIo())));
 const workers = availableParallelism();
 for (let round = 0; round < rounds; round++) {
   const ms: number[] = [];

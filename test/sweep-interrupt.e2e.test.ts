@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import {
   closeSync,
   constants,
+  copyFileSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -121,6 +122,71 @@ describe('strategy-canary sweep, stopped and resumed', () => {
     },
     240_000,
   );
+
+  it('refuses --resume when an input file changed or went since the sweep began, naming it', async () => {
+    const dir = tempDir('sc-sweep-inputs-');
+    const feed = join(dir, 'feed.gz');
+    copyFileSync(SPOT_0808, feed);
+    const accounts = join(dir, 'accounts.csv');
+    writeFileSync(accounts, 'account_id,capital\na1,1000\na2,2000\na3,3000\n');
+    const grid = join(dir, 'grid.json');
+    writeFileSync(
+      grid,
+      JSON.stringify({
+        feeds: [feed],
+        options: { '--accounts': accounts, '--no-fills': true },
+        grid: { '--salt': ['a', 'b'] },
+      }),
+    );
+    const out = join(dir, 'out');
+    expect((await cli(['sweep', grid, '--out', out, '--workers', '1'])).code).toBe(0);
+    const report = readFileSync(join(out, 'runs', '001', 'report.json'), 'utf8');
+
+    copyFileSync(join(ROOT, 'feeds', 'samples', 'spot_ethusdt_20240808.gz'), feed);
+    const changed = await cli(['sweep', grid, '--out', out, '--resume']);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toContain(`sweep --resume: ${feed} changed since the sweep in ${out}`);
+    expect(changed.stderr).toMatch(/\[E_USAGE\]\n$/u);
+    copyFileSync(SPOT_0808, feed);
+    rmSync(accounts);
+    const gone = await cli(['sweep', grid, '--out', out, '--resume']);
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toContain(`sweep --resume: ${accounts} is gone since the sweep`);
+    writeFileSync(accounts, 'account_id,capital\na1,1000\na2,2000\na3,3000\n');
+    rmSync(join(out, 'inputs.json'));
+    const unrecorded = await cli(['sweep', grid, '--out', out, '--resume']);
+    expect(unrecorded.code).toBe(2);
+    expect(unrecorded.stderr).toMatch(/has no readable inputs\.json .*\[E_USAGE\]\n$/u);
+    // Nothing of the sweep was touched.
+    expect(readFileSync(join(out, 'runs', '001', 'report.json'), 'utf8')).toBe(report);
+  }, 120_000);
+
+  it('--resume runs again a run whose report.json is damaged (truncated, or {}), as not complete', async () => {
+    const dir = tempDir('sc-sweep-damaged-');
+    const grid = join(dir, 'grid.json');
+    writeFileSync(
+      grid,
+      JSON.stringify({
+        feeds: [SPOT_0808],
+        options: { '--accounts': '50', '--no-fills': true },
+        grid: { '--salt': ['a', 'b', 'c'] },
+      }),
+    );
+    const out = join(dir, 'out');
+    expect((await cli(['sweep', grid, '--out', out, '--workers', '1'])).code).toBe(0);
+    const read = (file: string): string => readFileSync(join(out, file), 'utf8');
+    const before = ['001', '002', '003'].map((run) => read(join('runs', run, 'report.json')));
+    const summary = read('summary.json');
+    writeFileSync(join(out, 'runs', '001', 'report.json'), before[0]!.slice(0, 1000));
+    writeFileSync(join(out, 'runs', '002', 'report.json'), '{}\n');
+    const resumed = await cli(['sweep', grid, '--out', out, '--resume', '--workers', '1']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(['001', '002', '003'].map((run) => read(join('runs', run, 'report.json')))).toEqual(
+      before,
+    );
+    expect(read('summary.json')).toBe(summary);
+  }, 120_000);
 
   it('refuses --resume without a sweep of the same grid in --out, and with --nats', async () => {
     const dir = tempDir('sc-sweep-resume-');

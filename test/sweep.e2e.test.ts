@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SweepRow } from '../src/cli/sweep/sweep-summary.js';
-import { cli, spawnCli, tempDir } from './cli-harness.js';
+import { BIN, cli, ROOT, spawnCli, tempDir } from './cli-harness.js';
 
 const SPOT_0808 = join('feeds', 'samples', 'spot_btcusdt_20240808.gz');
 
@@ -186,4 +187,27 @@ describe('strategy-canary sweep', () => {
     expect(used.stderr).toMatch(/is not empty.*\[E_USAGE\]/u);
     expect(readFileSync(join(full, 'keep.txt'), 'utf8')).toBe('mine');
   });
+
+  it('refuses an --out that is a file, or that cannot be made (under /proc), with E_OUTPUT', async () => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, 'mine');
+    const grid = gridFile({ feeds: [SPOT_0808] });
+    const onFile = await cli(['sweep', grid, '--out', file]);
+    expect(onFile.code).toBe(2);
+    expect(onFile.stderr).toMatch(/^strategy-canary: cannot write .*a-file: .*\[E_OUTPUT\]\n$/u);
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+    if (!existsSync('/proc/self')) return;
+    // In a child with a deadline: Node's recursive mkdir spins there for good.
+    const proc = spawnSync(process.execPath, [BIN, 'sweep', grid, '--out', '/proc/nope/sweep'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+      timeout: 30_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(proc.status).toBe(2);
+    expect(proc.stderr).toMatch(
+      /^strategy-canary: cannot write \/proc\/nope\/sweep: .*\[E_OUTPUT\]\n$/u,
+    );
+  }, 60_000);
 });

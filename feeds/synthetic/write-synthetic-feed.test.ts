@@ -65,15 +65,18 @@ describe('writeSyntheticFeed', () => {
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
   });
 
-  it('gzips when the path ends with .gz, readable with zlib', async () => {
-    const path = join(dir, 'feed.csv.gz');
-    const summary = await writeSyntheticFeed(path, options);
-    const raw = readFileSync(path);
-    expect([raw[0], raw[1]]).toEqual([0x1f, 0x8b]); // gzip magic
-    const text = gunzipSync(raw).toString('utf8');
-    expect(text).toBe(`${NORMALIZED_CSV_HEADER}\n${expected.join('\n')}\n`);
-    expect(summary.events).toBe(5_000);
-  });
+  it.each(['feed.csv.gz', 'FEED.CSV.GZ', 'feed.csv.Gz'])(
+    'gzips when the path ends with .gz in any case (%s), readable with zlib',
+    async (name) => {
+      const path = join(dir, name);
+      const summary = await writeSyntheticFeed(path, options);
+      const raw = readFileSync(path);
+      expect([raw[0], raw[1]]).toEqual([0x1f, 0x8b]); // gzip magic
+      const text = gunzipSync(raw).toString('utf8');
+      expect(text).toBe(`${NORMALIZED_CSV_HEADER}\n${expected.join('\n')}\n`);
+      expect(summary.events).toBe(5_000);
+    },
+  );
 
   it('writes other instruments byte for byte as formatNormalizedCsvLine does', async () => {
     const other = {

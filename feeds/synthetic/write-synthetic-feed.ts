@@ -86,7 +86,7 @@ export interface SyntheticFeedSummary {
 }
 
 /**
- * Writes {@link syntheticEvents} to `path`, gzip-compressed when the path ends with `.gz`, as
+ * Writes {@link syntheticEvents} to `path`, gzip-compressed when the path ends with `.gz` (any case), as
  * normalized CSV (`feeds/normalized-csv-format.ts`, the default) or, with `format:
  * 'binance-csv-trades'`, as a data.binance.vision spot trades CSV of the trades only
  * (`formatBinanceCsvTradesLine`). Streams in constant memory and waits for the file to drain
@@ -147,7 +147,8 @@ export async function writeSyntheticFeed(
   const file = createWriteStream(temp);
   const stop = signal === undefined ? {} : { signal };
   try {
-    if (path.endsWith('.gz')) await pipeline(source, createGzip({ level: GZIP_LEVEL }), file, stop);
+    if (path.toLowerCase().endsWith('.gz'))
+      await pipeline(source, createGzip({ level: GZIP_LEVEL }), file, stop);
     else await pipeline(source, file, stop);
     await rename(temp, path);
   } catch (error) {

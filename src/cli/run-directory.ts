@@ -7,6 +7,7 @@ import type { AuditLineForReport } from '../report/decision-log.js';
 import { renderReportHtml } from '../report/render-report-html.js';
 import type { renderReportCharts } from '../report/render-report-charts.js';
 import { REPORT_SCHEMA_VERSION, renderReportJson, type ReportJson } from '../report/report-json.js';
+import { reportJsonProblem } from '../report/report-json-shape.js';
 import { renderReportMd } from '../report/render-report-md.js';
 import { readAuditLog } from '../rollout/index.js';
 
@@ -168,6 +169,15 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Creates the directory `path` and its missing parents one level at a time: Node's recursive
+ * mkdir spins forever under /proc, deaf to Ctrl-C. Rejects with the cause (ENOENT, EACCES, a
+ * file in the way).
+ */
+export async function makeDirectory(path: string): Promise<void> {
+  await makeParents(resolve(path), []);
+}
+
 /** Creates `path` and its missing parents one level at a time; records what it created. */
 async function makeParents(path: string, created: string[]): Promise<void> {
   if (await isDirectory(path)) return;
@@ -313,7 +323,8 @@ export function runOutputPaths(
 }
 
 /**
- * A run directory's report.json, checked: readable, JSON, this tool's schema version.
+ * A run directory's report.json, checked: readable, JSON, this tool's schema version, and every
+ * field the reports are drawn from there, of its type (`reportJsonProblem`).
  * @throws ConfigError `E_RUN_DIR` naming the file and what is wrong.
  */
 export function readRunReport(dir: string): ReportJson {
@@ -346,6 +357,13 @@ export function readRunReport(dir: string): ReportJson {
     throw new ConfigError(
       'E_RUN_DIR',
       `${path}: schemaVersion ${JSON.stringify(version)}, this version of the tool reads ${REPORT_SCHEMA_VERSION} (replay the run again to rebuild it)`,
+    );
+  }
+  const problem = reportJsonProblem(report);
+  if (problem !== null) {
+    throw new ConfigError(
+      'E_RUN_DIR',
+      `${path}: ${problem}: not a whole report.json as replay --out writes it (replay the run again to rebuild it)`,
     );
   }
   return report as ReportJson;

@@ -55,7 +55,7 @@ function defaultOut(
 export function generateFeedCommand(io: CliIo): Command {
   return new Command('generate-feed')
     .description(
-      'Write a seeded synthetic market-data feed (normalized CSV, or Binance trades CSV; gzip when the name ends in .gz) with volatility regimes, trade bursts and a realistic spread.',
+      'Write a seeded synthetic market-data feed (normalized CSV, or Binance trades CSV; gzip when the name ends in .gz, in any case) with volatility regimes, trade bursts and a realistic spread.',
     )
     .option('--minutes <m>', 'length in event time, minutes')
     .option(

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { CanaryError, OutputError, UsageError } from '../../core/errors.js';
@@ -7,6 +7,7 @@ import type { CliIo } from '../cli-io.js';
 import { parseInteger } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
 import { runSweepOverNats } from '../sweep/nats-sweep.js';
+import { optionKinds } from '../sweep/option-kinds.js';
 import { runSweep } from '../sweep/run-sweep.js';
 import { loadSweepGrid } from '../sweep/sweep-grid.js';
 import { renderSummaryMd } from '../sweep/sweep-summary.js';
@@ -69,17 +70,12 @@ export function sweepCommand(io: CliIo): Command {
         o.workers === undefined
           ? availableParallelism()
           : parseInteger('--workers', o.workers, 1, 256);
-      const replayOptions = new Set(
-        replayCommand(io)
-          .options.map((option) => option.long)
-          .filter((name): name is string => name !== undefined),
-      );
-      const grid = loadSweepGrid(gridPath, replayOptions);
+      const grid = loadSweepGrid(gridPath, optionKinds(replayCommand(io)));
       if (o.resume === true && o.nats !== undefined)
         throw new UsageError(
           'sweep: --resume is for a sweep on worker threads (a NATS sweep keeps its runs queued: start the workers again)',
         );
-      if (o.resume !== true && existsSync(o.out) && readdirSync(o.out).length > 0) {
+      if (o.resume !== true && !isNewOrEmpty(o.out)) {
         throw new UsageError(
           `sweep: --out ${o.out} is not empty: give a new or empty directory (a sweep never mixes its runs with others), or --resume to go on with the sweep in it`,
         );
@@ -174,6 +170,23 @@ export function sweepCommand(io: CliIo): Command {
         );
       }
     });
+}
+
+/**
+ * True when `dir` does not exist or is an empty directory.
+ * @throws OutputError `E_OUTPUT` when something else is there (a file) or it cannot be read.
+ */
+function isNewOrEmpty(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return true;
+    throw new OutputError(
+      dir,
+      code === 'ENOTDIR' ? new Error('it, or a folder on its path, is not a directory') : error,
+    );
+  }
 }
 
 /** The sweep's id on the NATS queue: `--sweep-id`, else the --out directory's name and the time. */

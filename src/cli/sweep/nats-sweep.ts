@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AckPolicy,
@@ -12,7 +11,8 @@ import type { CliIo } from '../cli-io.js';
 import { sweepRunDir, writeSweepOutputs, type SweepResult } from './run-sweep.js';
 import { expandSweepGrid, sweepRunArgv, type SweepGrid } from './sweep-grid.js';
 import { readSweepRunResult, type SweepJob, type SweepRunResult } from './sweep-run-result.js';
-import { CanaryError } from '../../core/errors.js';
+import { CanaryError, OutputError } from '../../core/errors.js';
+import { makeDirectory } from '../run-directory.js';
 
 /** The work queue of replay jobs every `worker` takes from (one job to one worker). */
 /** How long one wait for a result lasts, ms. */
@@ -106,7 +106,11 @@ export async function runSweepOverNats(
 ): Promise<SweepResult> {
   const now = options.now ?? Date.now;
   const runs = expandSweepGrid(grid);
-  mkdirSync(options.outDir, { recursive: true });
+  try {
+    await makeDirectory(options.outDir);
+  } catch (error) {
+    throw new OutputError(options.outDir, error);
+  }
   const nc = await connectTo(options.natsUrl);
   try {
     await ensureSweepStreams(await jetstreamManager(nc));

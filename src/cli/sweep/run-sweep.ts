@@ -1,12 +1,19 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { ConfigError, OutputError, UsageError } from '../../core/errors.js';
 import {
   isCompleteRunDirectory,
   isPartialRunDirectory,
+  makeDirectory,
   writeFileAtomically,
 } from '../run-directory.js';
 import { expandSweepGrid, sweepRunArgv, type SweepGrid } from './sweep-grid.js';
+import {
+  checkSweepInputs,
+  sweepInputDigests,
+  sweepInputsText,
+  SWEEP_INPUTS_FILE,
+} from './sweep-inputs.js';
 import {
   diedRunResult,
   notRunResult,
@@ -41,7 +48,8 @@ export interface SweepOptions {
   readonly signal?: AbortSignal;
   /**
    * Go on with the sweep already in `outDir` (`sweep --resume`): its `grid.json` must be this
-   * grid; the runs whose report directory is complete are kept as they are, the others run.
+   * grid and its input files as `inputs.json` recorded them; the runs whose report directory is
+   * complete are kept as they are, the others run.
    */
   readonly resume?: boolean;
 }
@@ -81,16 +89,29 @@ function gridText(grid: SweepGrid): string {
  * row with its error; the others go on. Each run's report.json is the one the same `replay`
  * command line writes, byte for byte: the sweep only runs them side by side. `signal` stops it
  * with every finished run summarized, `resume` goes on with one stopped (see {@link SweepOptions}).
- * @throws UsageError `E_USAGE` when `resume` finds no sweep of this grid in `outDir`.
+ * @throws UsageError `E_USAGE` when `resume` finds no sweep of this grid in `outDir`, or an
+ * input file changed since it began; OutputError `E_OUTPUT` when `outDir` cannot be made.
  */
 export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<SweepResult> {
   const runs = expandSweepGrid(grid);
   const { outDir } = options;
   const gridPath = join(outDir, SWEEP_GRID_FILE);
-  if (options.resume === true) checkResumable(grid, outDir);
-  mkdirSync(join(outDir, 'runs'), { recursive: true });
-  // Through a temporary name: a sweep killed in this write leaves no grid.json to misread.
-  if (options.resume !== true) await writeFileAtomically(gridPath, gridText(grid));
+  if (options.resume === true) {
+    checkResumable(grid, outDir);
+    await checkSweepInputs(outDir);
+  }
+  const inputs = options.resume === true ? null : await sweepInputDigests(grid);
+  try {
+    await makeDirectory(join(outDir, 'runs'));
+  } catch (error) {
+    throw new OutputError(outDir, error);
+  }
+  if (inputs !== null) {
+    // Through temporary names: a sweep killed in these writes leaves no grid.json to misread
+    // (inputs.json goes first, so that a grid.json always has it beside it).
+    await writeFileAtomically(join(outDir, SWEEP_INPUTS_FILE), sweepInputsText(inputs));
+    await writeFileAtomically(gridPath, gridText(grid));
+  }
   const jobs: SweepJob[] = runs.map((run) => ({
     index: run.index,
     argv: sweepRunArgv(grid, run, options.html === true),
@@ -101,8 +122,8 @@ export async function runSweep(grid: SweepGrid, options: SweepOptions): Promise<
     removeAbandonedRuns(outDir);
     const timed = earlierWallMs(outDir);
     for (const [i, job] of jobs.entries()) {
-      if (isCompleteRunDirectory(job.outDir))
-        results[i] = readSweepRunResult(job, 0, '', timed.get(job.index) ?? null);
+      const kept = keptRunResult(job, timed.get(job.index) ?? null);
+      if (kept !== null) results[i] = kept;
     }
   }
   const todo = jobs.filter((_, i) => results[i] === undefined);
@@ -150,6 +171,20 @@ function checkResumable(grid: SweepGrid, outDir: string): void {
     throw new UsageError(
       `sweep --resume: ${outDir} holds the runs of another grid (its ${SWEEP_GRID_FILE} differs from this one): give the grid it was started with, or a new --out`,
     );
+  }
+}
+
+/**
+ * The row of a run an earlier session of the sweep finished, or null when its directory holds no
+ * finished run: none, or a report.json that does not read as a whole report (damaged): run again.
+ */
+function keptRunResult(job: SweepJob, wallMs: number | null): SweepRunResult | null {
+  if (!isCompleteRunDirectory(job.outDir)) return null;
+  try {
+    return readSweepRunResult(job, 0, '', wallMs);
+  } catch (error) {
+    if (error instanceof ConfigError && error.code === 'E_RUN_DIR') return null;
+    throw error;
   }
 }
 

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { processIo } from '../cli-io.js';
+import { replayCommand } from '../commands/replay-command.js';
+import { optionKinds } from './option-kinds.js';
 import { expandSweepGrid, MAX_SWEEP_RUNS, parseSweepGrid, sweepRunArgv } from './sweep-grid.js';
 
-const REPLAY_OPTIONS = new Set([
-  '--salt',
-  '--inject',
-  '--plan',
-  '--trades-only',
-  '--out',
-  '--canary',
-  '--no-html',
-]);
+/** The replay command's own options, as the sweep command checks a grid against them. */
+const REPLAY_OPTIONS = optionKinds(replayCommand(processIo()));
 const parse = (json: unknown) => parseSweepGrid(json, 'grid.json', REPLAY_OPTIONS);
 
 describe('sweep grids', () => {
@@ -74,6 +70,24 @@ describe('sweep grids', () => {
       },
       new RegExp(`more than ${MAX_SWEEP_RUNS.toLocaleString('en-US')}`, 'u'),
     ],
+    // A value of the wrong kind for its option would change the run silently.
+    [
+      { feeds: ['a'], options: { '--salt': true, '--trades-only': true } },
+      /options\.--salt: --salt takes one value: give a string .*, not true/u,
+    ],
+    [
+      { feeds: ['a'], options: { '--trades-only': 'b.gz' } },
+      /options\.--trades-only: --trades-only is a flag: give true .*, not "b\.gz"/u,
+    ],
+    [
+      { feeds: ['a'], options: { '--no-fills': 'false' } },
+      /options\.--no-fills: --no-fills is a flag/u,
+    ],
+    [
+      { feeds: ['a'], grid: { '--salt': ['x', ['a', 'b']] } },
+      /grid\.--salt\[1\]: --salt takes one value: .*, not \["a","b"\]/u,
+    ],
+    [{ feeds: ['a'], grid: { '--inject': [null, true] } }, /grid\.--inject\[1\]: .*not true/u],
   ])('refuses %j with E_SWEEP_GRID', (json, message) => {
     expect(() => parse(json)).toThrow(message);
     try {

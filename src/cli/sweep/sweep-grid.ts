@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
+import type { OptionKind } from './option-kinds.js';
 
 /**
  * One option's value in a grid: a string (`"--salt": "a"`), `true` for a flag
@@ -39,10 +40,14 @@ const gridSchema = z.strictObject({
 });
 
 /**
- * Reads and validates a grid file against the replay command's option names (`replayOptions`,
- * long forms). Throws ConfigError `E_SWEEP_GRID` naming the file and the field.
+ * Reads and validates a grid file against the replay command's options (`replayOptions`: each
+ * long name and the kind of value it takes, `optionKinds`, option-kinds.ts). Throws ConfigError
+ * `E_SWEEP_GRID` naming the file, the field and the value.
  */
-export function loadSweepGrid(path: string, replayOptions: ReadonlySet<string>): SweepGrid {
+export function loadSweepGrid(
+  path: string,
+  replayOptions: ReadonlyMap<string, OptionKind>,
+): SweepGrid {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -65,7 +70,7 @@ export function loadSweepGrid(path: string, replayOptions: ReadonlySet<string>):
 export function parseSweepGrid(
   json: unknown,
   source: string,
-  replayOptions: ReadonlySet<string>,
+  replayOptions: ReadonlyMap<string, OptionKind>,
 ): SweepGrid {
   const parsed = gridSchema.safeParse(json);
   if (!parsed.success) {
@@ -91,6 +96,18 @@ export function parseSweepGrid(
         );
     }
   }
+  const values = [
+    ...Object.entries(grid.options).map(
+      ([name, value]) => [`options.${name}`, name, value] as const,
+    ),
+    ...Object.entries(grid.grid).flatMap(([name, axis]) =>
+      axis.map((value, i) => [`grid.${name}[${i}]`, name, value] as const),
+    ),
+  ];
+  for (const [where, name, value] of values) {
+    const wrong = misfit(name, replayOptions.get(name)!, value);
+    if (wrong !== null) throw new ConfigError('E_SWEEP_GRID', `${source}: ${where}: ${wrong}`);
+  }
   const both = Object.keys(grid.grid).find((name) => name in grid.options);
   if (both !== undefined)
     throw new ConfigError(
@@ -104,6 +121,34 @@ export function parseSweepGrid(
       `${source}: the grid expands to ${runs.toLocaleString('en-US')} runs, more than ${MAX_SWEEP_RUNS.toLocaleString('en-US')}`,
     );
   return grid;
+}
+
+/**
+ * Why `value` does not fit option `name` of `kind` (a flag given a string would be read as a
+ * feed, an option's value `true` would take the next option as its value, a list given to an
+ * option that keeps its last value would drop the others), or null when it fits.
+ */
+function misfit(name: string, kind: OptionKind, value: OptionValue): string | null {
+  if (value === null) return null;
+  const given = JSON.stringify(value);
+  switch (kind) {
+    case 'flag':
+      return value === true
+        ? null
+        : `${name} is a flag: give true (or null to leave it out), not ${given}`;
+    case 'value':
+      return typeof value === 'string'
+        ? null
+        : `${name} takes one value: give a string (or null to leave it out), not ${given}`;
+    case 'optional-value':
+      return typeof value === 'string' || value === true
+        ? null
+        : `${name} takes at most one value: give a string or true (or null to leave it out), not ${given}`;
+    case 'list':
+      return value === true
+        ? `${name} takes a value: give a string or a list of strings (or null to leave it out), not true`
+        : null;
+  }
 }
 
 /** Every combination of the grid's axes (the first axis varies slowest), as replay arguments. */

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReportJson } from '../../report/report-json.js';
+import { readRunReport } from '../run-directory.js';
 
 /** One replay of a sweep, as a worker receives it. */
 export interface SweepJob {
@@ -74,7 +74,10 @@ function emptyResult(
   };
 }
 
-/** Reads a finished replay's report.json into its summary row (failed runs: the error only). */
+/**
+ * Reads a finished replay's report.json into its summary row (failed runs: the error only).
+ * @throws ConfigError `E_RUN_DIR` when report.json does not read as a whole report.
+ */
 export function readSweepRunResult(
   job: SweepJob,
   exitCode: number,
@@ -101,7 +104,7 @@ export function readSweepRunResult(
         exitCode: 2,
         error: `strategy-canary: a sweep summarizes one rollout per run, and ${what}: its ${lanes}' reports are in ${join(job.outDir, lanes)} (or replay it alone) [E_SWEEP_RUN]`,
       };
-  const report = JSON.parse(readFileSync(join(job.outDir, 'report.json'), 'utf8')) as ReportJson;
+  const report = readRunReport(job.outDir);
   // The decision that ended the rollout or last moved it; a halt is a hold at a step's maximum.
   const decisive = report.decisions.filter(
     (d) =>
