@@ -467,6 +467,7 @@ async function replayConfigFrom(
   inject: LaneInjectSpecs;
   candidates: ArmStrategyConfig[] | null;
 }> {
+  if (o.out === '') throw new UsageError('--out: empty; give a directory (. for this one)');
   const seed = parseInteger('--seed', o.seed, 0, 2 ** 31 - 1);
   if (o.plan !== undefined && o.weight !== undefined) {
     throw new UsageError('give either --plan (a rollout) or --weight (a fixed weight), not both');

@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, SAMPLES, tempDir } from './cli-harness.js';
+
+const SAMPLE = join(SAMPLES, 'spot_btcusdt_20240808.gz');
+
+/** Exit code 2 and exactly one line on stderr that matches, with no stack trace. */
+function expectOneLineError(
+  result: { code: number; stderr: string; stdout: string },
+  line: RegExp,
+): void {
+  expect(result.code, result.stderr).toBe(2);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^strategy-canary: /);
+  expect(lines[0]).toMatch(line);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('replay: usage that would mean nothing, or something else, is refused', () => {
+  it('an empty --out, which would write into the current directory', () => {
+    const cwd = tempDir();
+    const result = spawnSync(
+      process.execPath,
+      [BIN, 'replay', SAMPLE, '--accounts', '5', '--no-progress', '--out', ''],
+      { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 60_000 },
+    );
+    expectOneLineError(
+      { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr },
+      /--out: empty.*\[E_USAGE\]$/,
+    );
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
