@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, SAMPLES, tempDir } from './cli-harness.js';
+import { BIN, cli, SAMPLES, tempDir } from './cli-harness.js';
 
 const SAMPLE = join(SAMPLES, 'spot_btcusdt_20240808.gz');
 
@@ -34,3 +34,32 @@ describe('replay: usage that would mean nothing, or something else, is refused',
     expect(readdirSync(cwd)).toEqual([]);
   });
 });
+
+describe('replay: a feed file given twice is refused, not replayed twice', () => {
+  it.each([
+    ['by the same path', (file: string) => [file, file]],
+    ['by two paths', (file: string) => [file, `${dirname(file)}/x/../${basename(file)}`]],
+    [
+      'through a symbolic link',
+      (file: string) => {
+        const link = join(tempDir(), 'link.gz');
+        symlinkSync(file, link);
+        return [file, link];
+      },
+    ],
+  ])('%s', async (_how, paths) => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'x'));
+    const file = join(dir, 'feed.gz');
+    copyFileSync(SAMPLE, file);
+    const args = paths(file);
+    expectOneLineError(
+      await cli(['replay', ...args, '--accounts', '5', '--no-progress']),
+      new RegExp(`feed\\.gz: this feed file is given twice .*${escape(args[1]!)}.*\\[E_USAGE\\]$`),
+    );
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

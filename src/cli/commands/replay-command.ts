@@ -45,6 +45,7 @@ import { reproduceCommand } from '../reproduce-command.js';
 import { parseInteger, parseNumberInRange } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
 import { checkPresetName } from '../check-preset-name.js';
+import { checkDistinctFeedFiles } from '../check-distinct-feed-files.js';
 import { replaySegmented } from '../segmented-replay.js';
 import { replayCandidates } from '../candidates-replay.js';
 import { outsideCallError } from '../outside-call-error.js';
@@ -468,6 +469,7 @@ async function replayConfigFrom(
   candidates: ArmStrategyConfig[] | null;
 }> {
   if (o.out === '') throw new UsageError('--out: empty; give a directory (. for this one)');
+  checkDistinctFeedFiles(files);
   const seed = parseInteger('--seed', o.seed, 0, 2 ** 31 - 1);
   if (o.plan !== undefined && o.weight !== undefined) {
     throw new UsageError('give either --plan (a rollout) or --weight (a fixed weight), not both');
