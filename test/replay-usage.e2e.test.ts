@@ -63,3 +63,16 @@ describe('replay: a feed file given twice is refused, not replayed twice', () =>
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('replay: an option that means nothing without another is refused', () => {
+  it.each([
+    [['--mode', 'manual'], /--mode manual needs --plan \[E_USAGE\]$/],
+    [['--no-fills'], /--no-fills needs --out: .*\[E_USAGE\]$/],
+    [['--no-html'], /--no-html needs --out: .*\[E_USAGE\]$/],
+  ])('%j', async (extra, message) => {
+    expectOneLineError(
+      await cli(['replay', SAMPLE, '--accounts', '5', '--no-progress', ...extra]),
+      message,
+    );
+  });
+});

@@ -158,7 +158,10 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
       'a scripted operator: a JSON file of timed halt / resume / rollback / approve / reject commands, in event time (docs/rollout.md)',
     )
     .addOption(
-      new Option('--mode <mode>', 'auto: decisions apply; manual: they wait as proposals')
+      new Option(
+        '--mode <mode>',
+        'with --plan, auto: decisions apply; manual: they wait as proposals',
+      )
         .choices(['auto', 'manual'])
         .default('auto'),
     )
@@ -479,8 +482,17 @@ async function replayConfigFrom(
       ['--plan-time-scale', o.planTimeScale],
       ['--on-rollback', o.onRollback],
       ['--operator', o.operator],
+      ['--mode manual', o.mode === 'manual' ? o.mode : undefined],
     ] as const) {
       if (value !== undefined) throw new UsageError(`${flag} needs --plan`);
+    }
+  }
+  if (o.out === undefined) {
+    for (const [flag, given] of [
+      ['--no-fills', !o.fills],
+      ['--no-html', !o.html],
+    ] as const) {
+      if (given) throw new UsageError(`${flag} needs --out: without it no file is written`);
     }
   }
   const weightPct = parseNumberInRange('--weight', o.weight ?? REPLAY_DEFAULTS.weightPct, 0, 100);
