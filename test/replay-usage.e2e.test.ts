@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, SAMPLES, tempDir } from './cli-harness.js';
@@ -74,5 +74,21 @@ describe('replay: an option that means nothing without another is refused', () =
       await cli(['replay', SAMPLE, '--accounts', '5', '--no-progress', ...extra]),
       message,
     );
+  });
+});
+
+describe('replay --out: a symbolic link to nothing', () => {
+  it('fails with E_OUTPUT before the replay, leaving nothing beside it', async () => {
+    const parent = tempDir();
+    const out = join(parent, 'run');
+    symlinkSync(join(parent, 'missing'), out);
+    // A bad feed too: checked first, --out fails before the feed is read.
+    const bad = join(parent, 'bad.csv');
+    writeFileSync(bad, 'garbage\n');
+    expectOneLineError(
+      await cli(['replay', bad, '--accounts', '5', '--no-progress', '--out', out]),
+      /cannot write .*run: it is a symbolic link to .*missing, which does not exist \[E_OUTPUT\]$/,
+    );
+    expect(readdirSync(parent).sort()).toEqual(['bad.csv', 'run']);
   });
 });
