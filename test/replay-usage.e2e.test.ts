@@ -1,8 +1,17 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cli, SAMPLES, tempDir } from './cli-harness.js';
+import { BIN, cli, ROOT, SAMPLES, tempDir } from './cli-harness.js';
+import { until } from './wait-until.js';
 
 const SAMPLE = join(SAMPLES, 'spot_btcusdt_20240808.gz');
 
@@ -91,4 +100,35 @@ describe('replay --out: a symbolic link to nothing', () => {
     );
     expect(readdirSync(parent).sort()).toEqual(['bad.csv', 'run']);
   });
+});
+
+describe('replay: a SIGTERM while the options are checked', () => {
+  it('stops it as one during the replay does: exit 130, E_INTERRUPTED, nothing written', async () => {
+    const dir = tempDir('sc-replay-early-term-');
+    const loading = join(dir, 'loading');
+    // A strategy module slow to load: the signal lands while the options are checked.
+    const module = join(dir, 'slow-to-load.mjs');
+    writeFileSync(
+      module,
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(loading)}, '');\nawait new Promise((resolve) => setTimeout(resolve, 1000));\n${readFileSync(join(ROOT, 'examples', 'strategies', 'always-long.mjs'), 'utf8')}`,
+    );
+    const out = join(dir, 'run');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'replay', SAMPLE, '--canary', module, '--accounts', '5', '--no-progress', '--out', out],
+      { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await until('the strategy module is loading', () => existsSync(loading));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(130);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(stderr).toMatch(/stopped by SIGTERM .*run left as it was \[E_INTERRUPTED\]\n$/u);
+    expect(readdirSync(dir).sort()).toEqual(['loading', 'slow-to-load.mjs']);
+  }, 120_000);
 });

@@ -271,21 +271,10 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
       'with --out: no report.html (its charts cost about 0.1 s of a replay; `strategy-canary report DIR` draws them later)',
     )
     .action(async (files: string[], options: ReplayCliOptions, command: Command) => {
-      // Everything is validated before anything is created.
-      const canaryGiven =
-        command.getOptionValueSource('canary') === 'cli' || options.canaryParams !== undefined;
-      const {
-        config: validated,
-        inject,
-        candidates,
-      } = await replayConfigFrom(files, options, canaryGiven);
       // Ctrl-C (or SIGTERM), or an error a strategy module throws outside its calls, stops the
-      // replay at its next batch of events: nothing is written, --out is left as it was.
-      const modules = [
-        validated.strategies.stable,
-        validated.strategies.canary,
-        ...(candidates ?? []),
-      ].flatMap((arm) => (arm.moduleSha256 === undefined ? [] : [arm.spec]));
+      // replay at its next batch of events: nothing is written, --out is left as it was. Set up
+      // first, so that a signal during the checks below stops the command the same way.
+      let modules: string[] = [];
       const stop = stopOnSignals({
         reason: (signal) =>
           new CanaryError(
@@ -298,9 +287,23 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
           ),
         outsideError: (error) => outsideCallError(error, modules, io.cwd),
       });
-      const lanesOptions = { ...options, signal: stop.signal };
       let pending: PendingRunDirectory | null = null;
       try {
+        // Everything is validated before anything is created.
+        const canaryGiven =
+          command.getOptionValueSource('canary') === 'cli' || options.canaryParams !== undefined;
+        const {
+          config: validated,
+          inject,
+          candidates,
+        } = await replayConfigFrom(files, options, canaryGiven);
+        stop.signal.throwIfAborted();
+        modules = [
+          validated.strategies.stable,
+          validated.strategies.canary,
+          ...(candidates ?? []),
+        ].flatMap((arm) => (arm.moduleSha256 === undefined ? [] : [arm.spec]));
+        const lanesOptions = { ...options, signal: stop.signal };
         pending = options.out === undefined ? null : await prepareRunDirectory(options.out);
         if (candidates !== null)
           await replayCandidates(
