@@ -1,5 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readlink,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, OutputError } from '../core/errors.js';
 import { renderAccountsCsv, type AccountResult } from '../report/account-result.js';
@@ -157,15 +167,21 @@ export async function prepareRunDirectory(out: string): Promise<PendingRunDirect
   }
 }
 
-/** True for a directory, false when nothing is there; throws for anything else. */
+/**
+ * True for a directory, false when nothing is there; throws for anything else, a symbolic link to
+ * nothing included (nothing could be renamed onto it: found now, not after the run).
+ */
 async function isDirectory(path: string): Promise<boolean> {
   try {
     const stats = await stat(path);
     if (stats.isDirectory()) return true;
     throw new Error('it exists and is not a directory');
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return false;
-    throw error;
+    if (errorCode(error) !== 'ENOENT') throw error;
+    const link = await readlink(path).catch(() => null);
+    if (link !== null)
+      throw new Error(`it is a symbolic link to ${link}, which does not exist`, { cause: error });
+    return false;
   }
 }
 

@@ -45,6 +45,7 @@ import { reproduceCommand } from '../reproduce-command.js';
 import { parseInteger, parseNumberInRange } from '../parse-option.js';
 import { createProgressBar } from '../progress-bar.js';
 import { checkPresetName } from '../check-preset-name.js';
+import { checkDistinctFeedFiles } from '../check-distinct-feed-files.js';
 import { replaySegmented } from '../segmented-replay.js';
 import { replayCandidates } from '../candidates-replay.js';
 import { outsideCallError } from '../outside-call-error.js';
@@ -157,7 +158,10 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
       'a scripted operator: a JSON file of timed halt / resume / rollback / approve / reject commands, in event time (docs/rollout.md)',
     )
     .addOption(
-      new Option('--mode <mode>', 'auto: decisions apply; manual: they wait as proposals')
+      new Option(
+        '--mode <mode>',
+        'with --plan, auto: decisions apply; manual: they wait as proposals',
+      )
         .choices(['auto', 'manual'])
         .default('auto'),
     )
@@ -267,21 +271,10 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
       'with --out: no report.html (its charts cost about 0.1 s of a replay; `strategy-canary report DIR` draws them later)',
     )
     .action(async (files: string[], options: ReplayCliOptions, command: Command) => {
-      // Everything is validated before anything is created.
-      const canaryGiven =
-        command.getOptionValueSource('canary') === 'cli' || options.canaryParams !== undefined;
-      const {
-        config: validated,
-        inject,
-        candidates,
-      } = await replayConfigFrom(files, options, canaryGiven);
       // Ctrl-C (or SIGTERM), or an error a strategy module throws outside its calls, stops the
-      // replay at its next batch of events: nothing is written, --out is left as it was.
-      const modules = [
-        validated.strategies.stable,
-        validated.strategies.canary,
-        ...(candidates ?? []),
-      ].flatMap((arm) => (arm.moduleSha256 === undefined ? [] : [arm.spec]));
+      // replay at its next batch of events: nothing is written, --out is left as it was. Set up
+      // first, so that a signal during the checks below stops the command the same way.
+      let modules: string[] = [];
       const stop = stopOnSignals({
         reason: (signal) =>
           new CanaryError(
@@ -294,9 +287,23 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
           ),
         outsideError: (error) => outsideCallError(error, modules, io.cwd),
       });
-      const lanesOptions = { ...options, signal: stop.signal };
       let pending: PendingRunDirectory | null = null;
       try {
+        // Everything is validated before anything is created.
+        const canaryGiven =
+          command.getOptionValueSource('canary') === 'cli' || options.canaryParams !== undefined;
+        const {
+          config: validated,
+          inject,
+          candidates,
+        } = await replayConfigFrom(files, options, canaryGiven);
+        stop.signal.throwIfAborted();
+        modules = [
+          validated.strategies.stable,
+          validated.strategies.canary,
+          ...(candidates ?? []),
+        ].flatMap((arm) => (arm.moduleSha256 === undefined ? [] : [arm.spec]));
+        const lanesOptions = { ...options, signal: stop.signal };
         pending = options.out === undefined ? null : await prepareRunDirectory(options.out);
         if (candidates !== null)
           await replayCandidates(
@@ -467,6 +474,8 @@ async function replayConfigFrom(
   inject: LaneInjectSpecs;
   candidates: ArmStrategyConfig[] | null;
 }> {
+  if (o.out === '') throw new UsageError('--out: empty; give a directory (. for this one)');
+  checkDistinctFeedFiles(files);
   const seed = parseInteger('--seed', o.seed, 0, 2 ** 31 - 1);
   if (o.plan !== undefined && o.weight !== undefined) {
     throw new UsageError('give either --plan (a rollout) or --weight (a fixed weight), not both');
@@ -476,8 +485,17 @@ async function replayConfigFrom(
       ['--plan-time-scale', o.planTimeScale],
       ['--on-rollback', o.onRollback],
       ['--operator', o.operator],
+      ['--mode manual', o.mode === 'manual' ? o.mode : undefined],
     ] as const) {
       if (value !== undefined) throw new UsageError(`${flag} needs --plan`);
+    }
+  }
+  if (o.out === undefined) {
+    for (const [flag, given] of [
+      ['--no-fills', !o.fills],
+      ['--no-html', !o.html],
+    ] as const) {
+      if (given) throw new UsageError(`${flag} needs --out: without it no file is written`);
     }
   }
   const weightPct = parseNumberInRange('--weight', o.weight ?? REPLAY_DEFAULTS.weightPct, 0, 100);
