@@ -287,6 +287,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
                     );
                     if (role === 'leader') notifications?.speakNow();
                   },
+                  onRefused: (why) => io.stderr.write(`fleet: ${why}\n`),
                 },
               }),
         });
