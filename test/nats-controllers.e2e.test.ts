@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Canary } from '../src/embed/create-canary.js';
-import { T0_MS, TEST_SALT, testCanary, ACCOUNTS } from '../src/embed/test-support/bot-driver.js';
+import {
+  T0_MS,
+  TEST_SALT,
+  testCanary,
+  trade,
+  ACCOUNTS,
+} from '../src/embed/test-support/bot-driver.js';
 import { CanaryAgent } from '../src/fleet/canary-agent.js';
 import { NatsAgentTransport } from '../src/fleet/nats-agent-transport.js';
 import { reportRound } from '../src/fleet/test-support/report-round.js';
@@ -145,4 +151,41 @@ describe.skipIf(skipWithoutNats)('controllers of one rollout on NATS', () => {
     expect(b.canary.recorded.stable.fills + b.canary.recorded.canary.fills).toBe(fills);
     expect(bot.stats).toMatchObject({ refused: 0, pending: 0, accepted: 2 * fills });
   }, 90_000);
+
+  it('skips a log message the canary throws on, counts and tells it, and goes on at once', async () => {
+    nats = await startNatsServer();
+    const canary = testCanary({ lateReportMs: 60_000 });
+    canaries.push(canary);
+    // A canary that throws on one symbol's events, as on any event it cannot take.
+    const picky = new Proxy(canary, {
+      get: (target, key) =>
+        key === 'onMarketEvent'
+          ? (event: Parameters<Canary['onMarketEvent']>[0]) => {
+              if (event.symbol === 'BAD') throw new Error('no such symbol');
+              target.onMarketEvent(event);
+            }
+          : (Reflect.get(target, key) as unknown),
+    });
+    const refusals: string[] = [];
+    const server = await createCanaryServer({
+      canary: picky,
+      tokens: { operator: OPERATOR, agent: 'agent-token-0123456789' },
+      nats: {
+        url: nats.url,
+        rollout: TEST_SALT,
+        leaseMs: 60_000,
+        onRefused: (why) => refusals.push(why),
+      },
+    });
+    servers.push(server);
+    await until('the controller leads', () => server.fleet()?.role === 'leader');
+    const bot = agent();
+    await until('the agent has a session', () => bot.connected);
+    bot.market({ ...trade(T0_MS, 60_000), symbol: 'BAD' });
+    bot.clock(T0_MS + 5000); // sent after the market event, so applied after it
+    await until('the clock applied', () => canary.clock.nowMs === T0_MS + 5000);
+    expect(server.fleet()?.refused).toBe(1);
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatch(/^log message \d+ \(market\) refused: no such symbol$/);
+  });
 });

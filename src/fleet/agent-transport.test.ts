@@ -103,4 +103,38 @@ describe('CanaryAgent over a transport of its own', () => {
     }
     expect(transport.closed).toBe(true);
   });
+
+  it('keeps a report the canary failed on (closing) and replays it; refuses a malformed one once', async () => {
+    const transport = new MemoryTransport();
+    const agent = new CanaryAgent({
+      transport,
+      agentId: 'bot-1',
+      salt: TEST_SALT,
+      accounts: ACCOUNTS,
+    });
+    try {
+      transport.frame(state(0));
+      const first = agent.report(order(1));
+      const second = agent.report(order(2));
+      transport.frame({
+        type: 'error',
+        code: 'COMMAND_FAILED',
+        message: 'the canary refused the report: E_CLOSED',
+        reportId: first,
+      });
+      expect(transport.restarts).toHaveLength(1);
+      expect(agent.stats).toMatchObject({ accepted: 0, refused: 0, pending: 2 });
+
+      transport.sent.length = 0;
+      transport.frame(state(0)); // the restarted server
+      expect(transport.reportIds()).toEqual([first, second]);
+      transport.frame({ type: 'ack', reportId: first, accepted: true });
+      transport.frame({ type: 'error', code: 'BAD_MESSAGE', message: 'bad', reportId: second });
+      expect(agent.stats).toMatchObject({ accepted: 1, refused: 1, pending: 0 });
+      expect(transport.restarts).toHaveLength(1); // a malformed report is not retried
+      await agent.flush();
+    } finally {
+      await agent.close();
+    }
+  });
 });

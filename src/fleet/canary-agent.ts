@@ -306,17 +306,19 @@ export class CanaryAgent {
         return;
       case 'error':
         if (frame.reportId === undefined) return;
-        if (frame.code === 'RATE_LIMITED') {
-          // Order can no longer be trusted in this session: start another, which replays.
+        if (frame.code === 'RATE_LIMITED' || frame.code === 'COMMAND_FAILED') {
+          // Not recorded, for a passing reason (the rate; a canary closing as the server stops):
+          // the report stays pending and order can no longer be trusted in this session, so
+          // start another (with the transport's backoff), which replays.
           this.#ready = false;
-          this.#transport.restart('rate limited: reconnecting to replay in order');
+          this.#transport.restart(`${frame.code}: reconnecting to replay in order`);
           return;
         }
         this.#settle(frame.reportId, {
           accepted: false,
           repeated: false,
-          // BAD_MESSAGE, FORBIDDEN, COMMAND_FAILED: sending the same report again would fail
-          // the same way, so it is answered (refused) rather than retried forever.
+          // BAD_MESSAGE, FORBIDDEN: sending the same report again would fail the same way, so
+          // it is answered (refused) rather than retried forever.
           rejection: { code: 'INVALID', message: `${frame.code}: ${frame.message}` },
         });
         return;

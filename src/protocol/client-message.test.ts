@@ -36,7 +36,7 @@ describe('parseClientMessage', () => {
         type: 'market',
         event: {
           type: 'trade',
-          tsUs: 5,
+          tsUs: 1723161600000000,
           exchange: 'binance',
           symbol: 'BTCUSDT',
           price: '60000.5',
@@ -50,7 +50,7 @@ describe('parseClientMessage', () => {
         type: 'market',
         event: {
           type: 'trade',
-          tsUs: 5,
+          tsUs: 1723161600000000,
           exchangeTsUs: null,
           exchange: 'binance',
           symbol: 'BTCUSDT',
@@ -79,21 +79,29 @@ describe('parseClientMessage', () => {
     expect(error('{"type":"command","command":"explode"}')).toMatch(/^command:/);
     expect(error('{"type":"clock","tsMs":"soon"}')).toMatch(/^tsMs:/);
     expect(error('{"type":"clock","tsMs":-1}')).toMatch(/^tsMs:/);
+    // Outside the times the canary takes (2000-01-01 to 2100-01-01): in seconds, in µs.
+    expect(error('{"type":"clock","tsMs":1723161600}')).toMatch(/^tsMs: before 2000-01-01/);
+    expect(error('{"type":"clock","tsMs":1723161600000000}')).toMatch(/^tsMs: 2100-01-01 or later/);
     expect(error('{"type":"report","reportId":"","report":{}}')).toMatch(/^reportId:/);
     expect(error('{"type":"report","reportId":"r","report":[]}')).toMatch(/^report:/);
   });
 
   it('refuses market events with a bad shape or non-finite numbers', () => {
-    const trade = { type: 'trade', tsUs: 5, exchange: 'b', symbol: 'S', price: '1', size: '1' };
+    const tsUs = 1723161600000000;
+    const trade = { type: 'trade', tsUs, exchange: 'b', symbol: 'S', price: '1', size: '1' };
     const market = (event: unknown) => error(JSON.stringify({ type: 'market', event }));
     expect(market(trade)).toBe('ok');
     expect(market({ ...trade, type: 'book' })).toMatch(/^event\.type:/);
     expect(market({ ...trade, price: 'NaN' })).toMatch(/^event\.price:/);
     expect(market({ ...trade, price: '0' })).toMatch(/^event\.priceNum: must be positive/);
     expect(market({ ...trade, priceNum: -1 })).toMatch(/^event\.priceNum:/);
-    expect(market({ ...trade, tsUs: 1.5 })).toMatch(/^event\.tsUs:/);
+    expect(market({ ...trade, tsUs: tsUs + 0.5 })).toMatch(/^event\.tsUs:/);
+    expect(market({ ...trade, tsUs: tsUs / 1000 })).toMatch(/^event\.tsUs: before 2000-01-01/);
+    expect(market({ ...trade, tsUs: 4_102_444_800_000_000 })).toMatch(
+      /^event\.tsUs: 2100-01-01 or later/,
+    );
     expect(market({ ...trade, symbol: '' })).toMatch(/^event\.symbol:/);
-    expect(market({ type: 'quote', tsUs: 1, exchange: 'b', symbol: 'S', bidPrice: '1' })).toMatch(
+    expect(market({ type: 'quote', tsUs, exchange: 'b', symbol: 'S', bidPrice: '1' })).toMatch(
       /^event\.bidSize:/,
     );
     // JSON has no NaN or Infinity: 1e999 parses as Infinity, and is refused.

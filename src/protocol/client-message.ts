@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { MarketEvent } from '../core/market-event.js';
 import type { BotReport } from '../embed/bot-report.js';
 import type { ClientRole } from './client-role.js';
+import { eventTimeSchema } from './event-time-schema.js';
 import { parseMarketEvent } from './market-event-schema.js';
 import { REPORT_ID_MAX_LENGTH } from './report-id.js';
 import { parseTyped } from './typed-json.js';
@@ -97,7 +98,7 @@ const reportSchema = z.strictObject({
 const marketSchema = z.strictObject({ type: z.literal('market'), event: z.unknown() });
 const clockSchema = z.strictObject({
   type: z.literal('clock'),
-  tsMs: z.number().finite().nonnegative(),
+  tsMs: eventTimeSchema('ms'),
 });
 
 const SCHEMAS = {

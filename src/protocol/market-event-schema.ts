@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { MarketEvent } from '../core/market-event.js';
+import { eventTimeSchema } from './event-time-schema.js';
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/u, 'a decimal string');
 const positiveFinite = z.number().finite().positive();
 const timeUs = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const base = {
-  tsUs: timeUs,
+  tsUs: eventTimeSchema('µs'),
   exchangeTsUs: timeUs.nullable().optional(),
   exchange: z.string().min(1).max(64),
   symbol: z.string().min(1).max(64),
@@ -38,7 +39,8 @@ const quoteSchema = z.object({
 const marketEventSchema = z.discriminatedUnion('type', [tradeSchema, quoteSchema]);
 
 /**
- * A market event from an agent, checked (type `trade` or `quote`, integer µs times, decimal
+ * A market event from an agent, checked (type `trade` or `quote`, integer µs times, `tsUs` within
+ * the canary's window (2000-01-01 to 2100-01-01: plausible-event-time.ts), decimal
  * strings, finite positive numbers) and completed: a missing `...Num` twin is the string's value,
  * a missing `exchangeTsUs`, `id` or `side` is null. Returns an error message when it does not check.
  */

@@ -499,11 +499,24 @@ describe('createCanaryServer: agents', () => {
     bot.send({ type: 'clock', tsMs: T0_MS + 5000 });
     bot.send({ type: 'market', event: { ...trade(T0_MS + 6000, 60_000), priceNum: 'NaN' } });
     bot.send({ type: 'clock', tsMs: null });
+    // Times the canary would refuse (seconds for ms, ms for µs): refused at the door.
+    bot.send({ type: 'market', event: trade((T0_MS + 7000) / 1000, 60_000) });
+    bot.send({ type: 'clock', tsMs: (T0_MS + 8000) / 1000 });
     const state = await sub.next<'state'>((f) => f.type === 'state' && f.state.status === 'step');
     expect(state.state.weightPct).toBe(5);
-    await bot.next((f) => f.type === 'error' && f.message.startsWith('tsMs'), true);
-    expect(ofType(bot.frames, 'error').map((e) => e.code)).toEqual(['BAD_MESSAGE', 'BAD_MESSAGE']);
-    expect(ofType(bot.frames, 'error')[0]?.message).toMatch(/^event\.priceNum:/);
+    await bot.next((f) => f.type === 'error' && f.message.startsWith('tsMs: before'), true);
+    expect(ofType(bot.frames, 'error').map((e) => e.code)).toEqual([
+      'BAD_MESSAGE',
+      'BAD_MESSAGE',
+      'BAD_MESSAGE',
+      'BAD_MESSAGE',
+    ]);
+    expect(ofType(bot.frames, 'error').map((e) => e.message.split(':')[0])).toEqual([
+      'event.priceNum',
+      'tsMs',
+      'event.tsUs',
+      'tsMs',
+    ]);
     expect(canary.clock.nowMs).toBe(T0_MS + 5000);
     expect(ofType(bot.frames, 'metrics')).toEqual([]);
   });

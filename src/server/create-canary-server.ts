@@ -50,7 +50,7 @@ export interface CanaryServerOptions {
    */
   readonly nats?: Pick<
     NatsFleetOptions,
-    'url' | 'rollout' | 'leaseMs' | 'controllerId' | 'onRoleChange'
+    'url' | 'rollout' | 'leaseMs' | 'controllerId' | 'onRoleChange' | 'onRefused'
   >;
 }
 

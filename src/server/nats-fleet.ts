@@ -21,6 +21,7 @@ import {
   AGENT_HEADER,
   fleetSubjects,
   parseClientMessage,
+  type ClientMessage,
   type CommandMessage,
   type FleetSubjects,
   type ResultFrame,
@@ -37,6 +38,8 @@ export interface FleetStatus {
   readonly controllerId: string;
   /** The last log message applied (its stream sequence; 0 before any). */
   readonly appliedSeq: number;
+  /** Log messages the canary threw on (a bad event, time or report): skipped, not retried. */
+  readonly refused: number;
 }
 
 /** The fleet on NATS of a running server. */
@@ -59,6 +62,8 @@ export interface NatsFleetOptions {
   readonly controllerId?: string;
   /** Told when this controller becomes the leader or stops being it. */
   readonly onRoleChange?: (role: FleetStatus['role']) => void;
+  /** Told of each log message the canary threw on (it is skipped; `status.refused` counts it). */
+  readonly onRefused?: (why: string) => void;
 }
 
 /** The default lease: a standby takes over within this long of the leader's death, ms. */
@@ -168,6 +173,7 @@ export async function startNatsFleet(options: NatsFleetOptions): Promise<NatsFle
   }
 
   let appliedSeq = 0;
+  let refused = 0;
   /** The log is applied up to where it was when this controller started (or further). */
   let caughtUp = !logHadMessages;
   let leaderNow = false;
@@ -232,7 +238,16 @@ export async function startNatsFleet(options: NatsFleetOptions): Promise<NatsFle
     if (message.info.pending < FETCH_BATCH) caughtUp = true;
     const parsed = parseClientMessage(message.string());
     if (!parsed.ok) return; // never valid: every controller skips it alike
-    const m = parsed.message;
+    try {
+      applyMessage(message, parsed.message);
+    } catch (error) {
+      // The canary changed nothing: the message is skipped and the log goes on at once.
+      refused++;
+      const why = error instanceof Error ? error.message : String(error);
+      options.onRefused?.(`log message ${message.seq} (${parsed.message.type}) refused: ${why}`);
+    }
+  };
+  const applyMessage = (message: JsMsg, m: ClientMessage): void => {
     switch (m.type) {
       case 'report': {
         const agentId = message.headers?.get(AGENT_HEADER) ?? '';
@@ -313,7 +328,7 @@ export async function startNatsFleet(options: NatsFleetOptions): Promise<NatsFle
 
   return {
     get status(): FleetStatus {
-      return { role: leaderNow ? 'leader' : 'standby', controllerId, appliedSeq };
+      return { role: leaderNow ? 'leader' : 'standby', controllerId, appliedSeq, refused };
     },
     close: async () => {
       closing = true;

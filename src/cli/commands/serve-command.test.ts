@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
@@ -703,4 +703,24 @@ describe('serve', () => {
     expect(lines(stdout).at(-1)).toMatch(/^stopped \(SIGTERM\): rollout not started; /);
     expect(stderr).not.toContain(OPERATOR);
   }, 20_000);
+
+  it.runIf(existsSync('/proc/self'))(
+    'with a --state-dir that cannot be made (under /proc), fails with E_OUTPUT at once',
+    () => {
+      // In a child with a deadline: Node's recursive mkdir spins there for good.
+      const proc = spawnSync(process.execPath, [BIN, ...BASE, '--state-dir', '/proc/nope/state'], {
+        cwd: ROOT,
+        env: { ...process.env, [TOKEN_ENV.operator]: OPERATOR },
+        encoding: 'utf8',
+        timeout: 30_000,
+        killSignal: 'SIGKILL',
+      });
+      expect(proc.status).toBe(2);
+      expect(proc.stdout).toBe('');
+      expect(proc.stderr).toMatch(
+        /^strategy-canary: cannot write \/proc\/nope\/state: .*\[E_OUTPUT\]\n$/u,
+      );
+    },
+    60_000,
+  );
 });

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { BinanceStreamClient, LiveFeedItem, LiveStatusItem } from '../../../feeds/index.js';
@@ -23,6 +22,7 @@ import { checkTornAuditLine, describeRepair, type TornAuditLine } from './torn-a
 import { checkPresetName } from '../check-preset-name.js';
 import { readToken, TOKEN_ENV } from '../read-token.js';
 import { FillsJournal } from '../fills-journal.js';
+import { makeDirectory } from '../run-directory.js';
 
 export { TOKEN_ENV } from '../read-token.js';
 
@@ -225,7 +225,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
       let torn: TornAuditLine | null = null;
       if (o.stateDir !== undefined) {
         try {
-          await mkdir(o.stateDir, { recursive: true });
+          await makeDirectory(o.stateDir); // one level at a time: a recursive mkdir spins under /proc
         } catch (error) {
           throw new OutputError(o.stateDir, error);
         }
@@ -287,6 +287,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
                     );
                     if (role === 'leader') notifications?.speakNow();
                   },
+                  onRefused: (why) => io.stderr.write(`fleet: ${why}\n`),
                 },
               }),
         });
