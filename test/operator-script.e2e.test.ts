@@ -140,4 +140,34 @@ describe('replay --operator FILE', () => {
     );
     expect(existsSync(out)).toBe(false);
   });
+
+  it('a halt during the baseline keeps every account on stable, and the summary says so', async () => {
+    const dir = tempDir();
+    const ops = join(dir, 'ops.json');
+    writeFileSync(ops, '[{"at": "2024-08-08T23:55:00Z", "command": "halt", "reason": "hold on"}]');
+    const out = join(dir, 'run');
+    const sample = join(SAMPLES, 'spot_btcusdt_20240808.gz');
+    // `standard` begins with a 10-minute baseline, longer than the sample's 6 minutes.
+    const result = await cli(['replay', sample, '--plan', 'standard', '--operator', ops]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^2024-08-08T23:55:00\.\d{6}Z {2}operator halt {2}applied$/m);
+    expect(result.stdout).toContain(
+      'positions flatten: halted by an operator in its baseline (every account on stable;',
+    );
+    expect(result.stdout).not.toContain('still in its baseline');
+    const written = await cli([
+      'replay',
+      sample,
+      '--plan',
+      'standard',
+      '--operator',
+      ops,
+      '--out',
+      out,
+    ]);
+    expect(written.code).toBe(0);
+    const report = readReport(out);
+    expect(report.rollout).toMatchObject({ status: 'pending', halted: true });
+    expect(report.exposure.maxAccountSharePct).toBe(0);
+  });
 });

@@ -53,10 +53,13 @@ export function formatSummary(
       (d) => d.disposition === 'applied' && d.action !== 'hold',
     );
     const baselineMs = plan.baselineMs ?? 0;
+    const inBaseline = rollout?.status === 'pending' && baselineMs > 0;
     const state =
-      rollout?.status === 'pending' && baselineMs > 0
-        ? `still in its baseline (every account on stable for ${durationText(baselineMs)} of event time before the first step; the data ended first)`
-        : `${report.outcome.replace('_', ' ')}${rollout === null ? '' : ` at ${pct(rollout.finalWeightPct)}`} after ${count(applied.length)} applied decision${applied.length === 1 ? '' : 's'}`;
+      inBaseline && rollout.halted
+        ? `halted by an operator in its baseline (every account on stable; the first step waits for resume; the data ended first)`
+        : inBaseline
+          ? `still in its baseline (every account on stable for ${durationText(baselineMs)} of event time before the first step; the data ended first)`
+          : `${report.outcome.replace('_', ' ')}${rollout === null ? '' : ` at ${pct(rollout.finalWeightPct)}`} after ${count(applied.length)} applied decision${applied.length === 1 ? '' : 's'}`;
     lines.push(
       `plan ${plan.name}${plan.timeScale === 1 ? '' : ` (durations × ${plan.timeScale})`}, ${plan.mode} mode, positions ${plan.positions}: ${state}`,
     );
