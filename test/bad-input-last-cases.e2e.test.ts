@@ -3,21 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NORMALIZED_CSV_HEADER } from '../feeds/index.js';
 import { cli, SAMPLES, tempDir } from './cli-harness.js';
+import { expectOneLineError } from './expect-one-line-error.js';
 
 const SAMPLE = join(SAMPLES, 'spot_btcusdt_20240808.gz');
-
-/** Exit code 2 and exactly one line on stderr that matches, with no stack trace. */
-function expectOneLineError(
-  result: { code: number; stderr: string; stdout: string },
-  line: RegExp,
-): void {
-  expect(result.code, result.stderr).toBe(2);
-  const lines = result.stderr.trimEnd().split('\n');
-  expect(lines, result.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^strategy-canary: /);
-  expect(lines[0]).toMatch(line);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-}
 
 /** The names in a directory, sorted. */
 function list(dir: string): string[] {

@@ -12,21 +12,9 @@ import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cli, ROOT, SAMPLES, tempDir } from './cli-harness.js';
 import { until } from './wait-until.js';
+import { expectOneLineError } from './expect-one-line-error.js';
 
 const SAMPLE = join(SAMPLES, 'spot_btcusdt_20240808.gz');
-
-/** Exit code 2 and exactly one line on stderr that matches, with no stack trace. */
-function expectOneLineError(
-  result: { code: number; stderr: string; stdout: string },
-  line: RegExp,
-): void {
-  expect(result.code, result.stderr).toBe(2);
-  const lines = result.stderr.trimEnd().split('\n');
-  expect(lines, result.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^strategy-canary: /);
-  expect(lines[0]).toMatch(line);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('replay: usage that would mean nothing, or something else, is refused', () => {
   it('an empty --out, which would write into the current directory', () => {
