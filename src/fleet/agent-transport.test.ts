@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, T0_MS, TEST_SALT } from '../embed/test-support/bot-driver.js';
 import type { ServerFrame } from '../protocol/index.js';
 import type { AgentMessage, AgentTransport, AgentTransportEvents } from './agent-transport.js';
-import { CanaryAgent, type AgentStatus } from './canary-agent.js';
+import { CanaryAgent, MAX_COMMAND_FAILURES, type AgentStatus } from './canary-agent.js';
 
 /** A transport in memory: what the agent sent, and a hand to play the rollout's side. */
 class MemoryTransport implements AgentTransport {
@@ -132,6 +132,50 @@ describe('CanaryAgent over a transport of its own', () => {
       transport.frame({ type: 'error', code: 'BAD_MESSAGE', message: 'bad', reportId: second });
       expect(agent.stats).toMatchObject({ accepted: 1, refused: 1, pending: 0 });
       expect(transport.restarts).toHaveLength(1); // a malformed report is not retried
+      await agent.flush();
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it('gives up on a report the canary fails on every time, so the reports after it go on', async () => {
+    const transport = new MemoryTransport();
+    const agent = new CanaryAgent({
+      transport,
+      agentId: 'bot-1',
+      salt: TEST_SALT,
+      accounts: ACCOUNTS,
+    });
+    const refusals: string[] = [];
+    agent.outcomes$.subscribe((o) => {
+      if (!o.accepted) refusals.push(`${o.reportId} ${o.rejection?.code} ${o.rejection?.message}`);
+    });
+    try {
+      transport.frame(state(0));
+      const poison = agent.report(order(1));
+      const next = agent.report(order(2));
+      const fail = () =>
+        transport.frame({
+          type: 'error',
+          code: 'COMMAND_FAILED',
+          message: 'the canary refused the report: boom',
+          reportId: poison,
+        });
+      for (let attempt = 1; attempt < MAX_COMMAND_FAILURES; attempt++) {
+        fail();
+        expect(transport.restarts).toHaveLength(attempt); // kept, and sent again in order
+        transport.sent.length = 0;
+        transport.frame(state(0));
+        expect(transport.reportIds()).toEqual([poison, next]);
+      }
+      expect(agent.stats).toMatchObject({ refused: 0, pending: 2 });
+      fail();
+      expect(transport.restarts).toHaveLength(MAX_COMMAND_FAILURES - 1); // no more reconnects
+      expect(refusals).toEqual([
+        `${poison} INVALID COMMAND_FAILED ${MAX_COMMAND_FAILURES} times, given up: the canary refused the report: boom`,
+      ]);
+      transport.frame({ type: 'ack', reportId: next, accepted: true });
+      expect(agent.stats).toMatchObject({ accepted: 1, refused: 1, pending: 0 });
       await agent.flush();
     } finally {
       await agent.close();

@@ -94,6 +94,14 @@ interface FlushWaiter {
 const PUMP_RETRY_MS = 5;
 
 /**
+ * Times the canary may fail on one report (`COMMAND_FAILED`) before the agent answers it as
+ * refused: a report it throws on every time (a bug, not a server shutting down) would otherwise be
+ * sent again forever and hold up every report after it. A server closing fails a report once or
+ * twice before the agent reaches its successor.
+ */
+export const MAX_COMMAND_FAILURES = 5;
+
+/**
  * A bot of a fleet, connected to the rollout's server as an agent (docs/server.md, "Fleet"). It
  * routes its accounts locally with the rollout's salt and the last weight the server sent (every
  * `state` frame, in order; journaled with an outbox path; stable for all before any), and sends
@@ -133,6 +141,8 @@ export class CanaryAgent {
   readonly #marks = new Map<string, MarketEvent>();
   #pumpTimer: NodeJS.Timeout | null = null;
   readonly #waiters = new Set<FlushWaiter>();
+  /** `COMMAND_FAILED` answers so far, by pending report id. */
+  readonly #commandFailures = new Map<string, number>();
   #stats = { reported: 0, accepted: 0, refused: 0, repeated: 0, connections: 0, badFrames: 0 };
 
   constructor(options: CanaryAgentOptions) {
@@ -306,6 +316,23 @@ export class CanaryAgent {
         return;
       case 'error':
         if (frame.reportId === undefined) return;
+        if (frame.code === 'COMMAND_FAILED' && this.#outbox.get(frame.reportId) !== undefined) {
+          const failures = (this.#commandFailures.get(frame.reportId) ?? 0) + 1;
+          this.#commandFailures.set(frame.reportId, failures);
+          if (failures >= MAX_COMMAND_FAILURES) {
+            // The server stays up and the canary keeps throwing on this report: answered as
+            // refused (the bot sees why in outcomes$), so the reports after it go on.
+            this.#settle(frame.reportId, {
+              accepted: false,
+              repeated: false,
+              rejection: {
+                code: 'INVALID',
+                message: `COMMAND_FAILED ${failures} times, given up: ${frame.message}`,
+              },
+            });
+            return;
+          }
+        }
         if (frame.code === 'RATE_LIMITED' || frame.code === 'COMMAND_FAILED') {
           // Not recorded, for a passing reason (the rate; a canary closing as the server stops):
           // the report stays pending and order can no longer be trusted in this session, so
@@ -354,6 +381,7 @@ export class CanaryAgent {
   ): void {
     const report = this.#outbox.get(reportId);
     if (report === undefined || !this.#outbox.settle(reportId)) return;
+    this.#commandFailures.delete(reportId);
     this.#inFlight = Math.max(0, this.#inFlight - 1);
     if (outcome.repeated) this.#stats.repeated++;
     if (outcome.accepted) this.#stats.accepted++;
