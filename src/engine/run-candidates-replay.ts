@@ -6,6 +6,7 @@ import { ReplayLane } from './replay-lane.js';
 import {
   auditedInputs,
   openSources,
+  validateReplayPlan,
   replayEvents,
   type ReplayHooks,
   type ReplayResult,
@@ -74,6 +75,7 @@ export async function runCandidatesReplay(
     readonly stopWhenDecided?: boolean;
   } = {},
 ): Promise<CandidatesReplayResult> {
+  for (const candidate of candidates) validateReplayPlan(candidate.config);
   const sources = await openSources(base, options);
   const inputs = await auditedInputs(base);
   const lanes = candidates.map(

@@ -15,7 +15,7 @@ import type { Decimal } from '../core/money.js';
 import type { MarketEvent } from '../core/market-event.js';
 import type { MetricsSnapshot } from '../metrics/index.js';
 import type { ReportJson } from '../report/report-json.js';
-import type { OperatorCommand } from '../rollout/index.js';
+import { validatePlan, type OperatorCommand } from '../rollout/index.js';
 import type { AccountResult } from '../report/account-result.js';
 import type { ReplayConfig } from './replay-config.js';
 import type { DecisionTime } from './decision-timer.js';
@@ -97,6 +97,7 @@ export async function runReplay(
   hooks: ReplayHooks = {},
   options: ReplayRunOptions = {},
 ): Promise<ReplayResult> {
+  validateReplayPlan(config);
   const sources = await openSources(config, options);
   const lane = new ReplayLane(config, hooks, await auditedInputs(config));
   const stopWhenFinished = config.rollout?.stopWhenFinished === true;
@@ -106,6 +107,15 @@ export async function runReplay(
     return !(stopWhenFinished && lane.runner !== null && lane.runner.finished);
   });
   return lane.finish(sources);
+}
+
+/**
+ * Checks the rollout plan of `config`, if any, as a plan file is checked (a plan built in code
+ * with a guardrail out of range is a `PlanError`, `E_PLAN`, before any file is opened).
+ */
+export function validateReplayPlan(config: ReplayConfig): void {
+  const plan = config.rollout?.plan;
+  if (plan !== undefined) validatePlan(plan, `plan:${plan.name}`);
 }
 
 /**

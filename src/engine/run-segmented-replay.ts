@@ -5,6 +5,7 @@ import { ReplayLane } from './replay-lane.js';
 import {
   auditedInputs,
   openSources,
+  validateReplayPlan,
   replayEvents,
   type ReplayHooks,
   type ReplayResult,
@@ -56,6 +57,7 @@ export async function runSegmentedReplay(
   hooks: Pick<ReplayHooks, 'onProgress'> = {},
   options: ReplayRunOptions = {},
 ): Promise<SegmentedReplayResult> {
+  for (const segment of segments) validateReplayPlan(segment.config);
   const sources = await openSources(base, options);
   const inputs = await auditedInputs(base);
   const lanes = segments.map(
