@@ -111,6 +111,13 @@ describe('parsePlan', () => {
     );
   });
 
+  it('refuses null for the reject window counts, which are not limits to turn off', () => {
+    for (const name of ['rejectWindowBatches', 'minBatchesForRejectRate'])
+      expect(() => parsePlan({ steps: TWO_STEPS, guardrails: { [name]: null } }, 'p.json')).toThrow(
+        new RegExp(`p\\.json: guardrails\\.${name}: is a count of batches, not a limit`),
+      );
+  });
+
   it('merges metric policies and guardrails over the defaults (null removes a guardrail)', () => {
     const plan = parsePlan(
       {

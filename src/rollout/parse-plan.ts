@@ -134,11 +134,23 @@ export function parsePlan(input: unknown, file: string): RolloutPlan {
       issues.push({ path: formatPath(issue.path), message: issue.message });
     throw new PlanError(file, issues);
   }
-  const retired = retiredFields(result.data);
-  if (retired.length > 0) throw new PlanError(file, retired);
+  const refused = [...retiredFields(result.data), ...nullWindowCounts(result.data)];
+  if (refused.length > 0) throw new PlanError(file, refused);
   const plan = normalize(result.data, file);
   validatePlan(plan, file);
   return plan;
+}
+
+/** The reject guardrail's window counts, which `null` cannot turn off (they are not limits). */
+const WINDOW_COUNTS = ['rejectWindowBatches', 'minBatchesForRejectRate'] as const;
+
+/** A window count set to `null`: refused rather than silently read as its default. */
+function nullWindowCounts(file: PlanFile): PlanIssue[] {
+  return WINDOW_COUNTS.filter((name) => file.guardrails?.[name] === null).map((name) => ({
+    path: `guardrails.${name}`,
+    message:
+      'is a count of batches, not a limit: null cannot turn it off (maxRejectRate: null turns the reject-rate guardrail off)',
+  }));
 }
 
 /** Fields an older plan file may still carry, refused with what replaced them. */
