@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { filter, share, type Observable } from 'rxjs';
 import { armMetrics, type MetricsSnapshot } from '../metrics/index.js';
@@ -6,6 +5,7 @@ import type { Arm } from '../core/arm.js';
 import type { Decision } from '../core/decision.js';
 import type { ExecutionReport } from '../core/execution-report.js';
 import { CanaryError, ConfigError, OutputError } from '../core/errors.js';
+import { makeDirectorySync } from '../core/make-directory-sync.js';
 import type { MarketEvent } from '../core/market-event.js';
 import { Decimal } from '../core/money.js';
 import { RolloutRunner, type OperatorOutcome } from '../control/index.js';
@@ -672,7 +672,7 @@ function presetOf(name: string): RolloutPlan {
 /** Creates the folder `path` goes in, and its parents; `E_OUTPUT` when it cannot. */
 function makeParentDir(path: string): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectorySync(dirname(path));
   } catch (error) {
     throw new OutputError(path, error);
   }
