@@ -456,6 +456,51 @@ describe('serve', () => {
     );
   }, 20_000);
 
+  it("with --state-dir, a restarted server still has the decisions taken before it: /health, the dashboard's log", async () => {
+    const dir = join(tempDir('sc-serve-decisions-'), 'rollout');
+    // Steps that pass on their time floor alone: an increase (and its transition) in minutes.
+    const plan = join(dir, '..', 'floor-plan.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        steps: [
+          { weightPct: 10, minDurationMs: 60_000, minCanaryFills: 0, requireNonInferior: [] },
+          { weightPct: 50, minDurationMs: 600_000, minCanaryFills: 0, requireNonInferior: [] },
+          { weightPct: 100, minDurationMs: 0 },
+        ],
+      }),
+    );
+    const args = [
+      ...BASE,
+      '--plan',
+      plan,
+      '--state-dir',
+      dir,
+      '--agent-token-file',
+      tokenFile(AGENT),
+    ];
+    const first = await startServe(args);
+    const agent = await TestClient.hello(first.ws, { role: 'agent', token: AGENT, agentId: 'a' });
+    for (const t of [0, 60_000, 120_000, 180_000]) agent.send({ type: 'clock', tsMs: T0_MS + t });
+    const before = await healthWhen(
+      first.http,
+      (b) => b.lastDecision?.at === '2024-08-09T00:02:00.000000Z',
+    );
+    const decisionLines = lines(first.stdout()).slice(2);
+    expect(decisionLines.some((line) => / increase +10 % → 50 % /u.test(line))).toBe(true);
+    expect((await terminate(first)).code).toBe(0);
+
+    const second = await startServe(args);
+    expect((await health(second.http)).lastDecision).toEqual(before.lastDecision);
+    const page = await TestClient.connect(second.ws);
+    page.send({ type: 'hello', role: 'auto', token: OPERATOR });
+    const welcome = await page.next((f) => f.type === 'welcome');
+    expect(welcome.type === 'welcome' && welcome.recentDecisions.map(formatDecisionLine)).toEqual(
+      decisionLines,
+    );
+    expect((await terminate(second)).code).toBe(0);
+  }, 20_000);
+
   it('with --state-dir, a server restarted before its rollout started starts it on the first event, as a fresh one', async () => {
     const dir = join(tempDir('sc-serve-pending-'), 'rollout');
     const args = [...BASE, '--state-dir', dir, '--agent-token-file', tokenFile(AGENT)];

@@ -7,7 +7,13 @@ import type { Canary, CanaryAccount } from '../../embed/create-canary.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
 import { reportDecisionOf } from '../../report/report-json.js';
-import { loadPlan, PLAN_PRESET_NAMES, type RolloutPlan } from '../../rollout/index.js';
+import {
+  decisionsOfAuditLog,
+  loadPlan,
+  PLAN_PRESET_NAMES,
+  readAuditLog,
+  type RolloutPlan,
+} from '../../rollout/index.js';
 import { assertValidSalt } from '../../router/index.js';
 import {
   notifyWebhooks,
@@ -272,6 +278,10 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
           port,
           tokens,
           metricsIntervalMs,
+          // A resumed rollout's decisions so far: /health's lastDecision, the dashboard's log.
+          ...(paths === null || canary.state.resumedFrom === 'new'
+            ? {}
+            : { earlierDecisions: decisionsOfAuditLog(readAuditLog(paths.auditPath).entries) }),
           ...(o.nats === undefined
             ? {}
             : {
