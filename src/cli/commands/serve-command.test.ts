@@ -362,6 +362,42 @@ describe('serve', () => {
     }
   }, 20_000);
 
+  it('with --state-dir, a port in use leaves no rollout behind: the next start, with other options, is new', async () => {
+    const dir = join(tempDir('sc-serve-busy-'), 'rollout');
+    const expectRefused = (result: CliResult): void => {
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe(''); // never listened
+      expect(result.stderr).toMatch(/EADDRINUSE.*\[E_LISTEN\]\n$/);
+    };
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((blocker.address() as AddressInfo).port);
+      const busy = await run([...BASE.slice(0, 2), port, ...BASE.slice(3), '--state-dir', dir]);
+      expectRefused(busy);
+      for (const file of ['state.json', 'audit.jsonl', 'reports.jsonl'])
+        expect(existsSync(join(dir, file)), file).toBe(false);
+
+      const second = await startServe([...BASE, '--state-dir', dir, '--mode', 'manual']);
+      expect(lines(second.stdout())[1]).toMatch(/, manual mode; .*; new; /);
+      expect((await terminate(second)).code).toBe(0);
+      // A rollout that was there is left as it was.
+      const again = await run([
+        ...BASE.slice(0, 2),
+        port,
+        ...BASE.slice(3),
+        '--state-dir',
+        dir,
+        '--mode',
+        'manual',
+      ]);
+      expectRefused(again);
+      expect(existsSync(join(dir, 'state.json'))).toBe(true);
+    } finally {
+      blocker.close();
+    }
+  }, 20_000);
+
   it('with --webhook, sends the transitions and operator commands, signed with the secret', async () => {
     const received: { body: string; headers: Record<string, string | string[] | undefined> }[] = [];
     const hook = createHttpServer((req, res) => {

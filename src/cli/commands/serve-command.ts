@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { BinanceStreamClient, LiveFeedItem, LiveStatusItem } from '../../../feeds/index.js';
@@ -244,6 +245,9 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         torn = checkTornAuditLine(paths.auditPath, o.repair === true, 'start serve again');
       }
 
+      // The files this start creates: a server that cannot listen removes them again, so that a
+      // rollout that never ran does not bind the next start to these options (E_ROLLOUT_STATE).
+      const created = paths === null ? [] : Object.values(paths).filter((p) => !existsSync(p));
       // A plan with a shadow step is refused here (E_PLAN), before anything listens.
       const canary = createCanary({
         stable,
@@ -308,6 +312,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         journaling?.unsubscribe();
         void fills?.discard();
         canary.close();
+        for (const path of created) rmSync(path, { force: true });
         throw listenError(error, o.host, port);
       }
 
