@@ -73,6 +73,18 @@ describe('strategy-canary ctl', () => {
     expect(command.stderr).toContain('[E_SERVER]');
   });
 
+  it('refuses a proposal id that cannot be one as bad usage, before any connection (exit 2, E_USAGE)', async () => {
+    for (const [command, id] of [
+      ['approve', '0'],
+      ['reject', '0'],
+      ['approve', '-3'],
+    ] as const) {
+      const run = await ctl([command, id, '--url', 'http://127.0.0.1:1']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^strategy-canary: <id>: .*\[E_USAGE\]\n$/u);
+    }
+  });
+
   it('reads the status, and applies or refuses every command with the rollout’s reason code', async () => {
     const { url, canary } = await serving('manual');
     const endMs = drive(canary, 30, 0, (c) => c.pendingProposal !== null);
