@@ -31,6 +31,7 @@ import { BinanceStreamClient, type LiveFeedItem } from '../feeds/index.js';
 import { CanaryError, UsageError } from '../src/core/errors.js';
 import { CanaryAgent, NatsAgentTransport, type AgentStatus } from '../src/fleet/index.js';
 import {
+  describeDecision,
   driveFeed,
   liveAccounts,
   loadArmStrategies,
@@ -137,15 +138,7 @@ async function main(): Promise<number> {
     accounts,
     ...(options.outbox === undefined ? {} : { outboxPath: options.outbox }),
   });
-  agent.decisions$.subscribe((decision) => {
-    const weights =
-      decision.fromWeightPct === decision.toWeightPct
-        ? `${decision.fromWeightPct} %`
-        : `${decision.fromWeightPct} % → ${decision.toWeightPct} %`;
-    const reason = decision.reasons[0];
-    const why = reason === undefined ? '' : `  ${reason.code}: ${reason.message}`;
-    console.log(`decision ${decision.at}  ${decision.action} ${weights}${why}`);
-  });
+  agent.decisions$.subscribe((decision) => console.log(describeDecision(decision)));
   const stop = new AbortController();
   let refused = false;
   agent.status$.subscribe((status) => {

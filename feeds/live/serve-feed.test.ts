@@ -236,4 +236,24 @@ describe('serveFeed pacing and clients', () => {
       /feed\.csv:40002: price: not a positive number \("abc"\)$/,
     );
   });
+  it('with onBadLine skip, replays the good lines and counts the bad ones in its replayed event', async () => {
+    const good = (i: number): string =>
+      `${1723161255000000 + i},binance,BTCUSDT,trade,buy,61837.63,0.02,,,,,${i + 1}`;
+    const file = normalizedFile([
+      good(0),
+      '1723161255000001,binance,BTCUSDT,trade,buy,abc,1,,,,,',
+      good(2),
+    ]);
+    const events: FeedServerEvent[] = [];
+    const server = await serve({
+      files: [file],
+      speed: 'max',
+      maxClients: 1,
+      feedOptions: { onBadLine: 'skip' },
+      onEvent: (e) => events.push(e),
+    });
+    expect(await rawMessages(`${server.url}/ws/btcusdt@trade`, 2)).toHaveLength(2);
+    await server.done;
+    expect(events.find((e) => e.type === 'replayed')).toMatchObject({ events: 2, badLines: 1 });
+  });
 });

@@ -47,6 +47,8 @@ export type FeedServerEvent =
       /** 1 for the first pass over the files, 2… with `loop`. */
       readonly round: number;
       readonly events: number;
+      /** Bad lines skipped in this pass (`feedOptions.onBadLine: 'skip'`; 0 otherwise). */
+      readonly badLines: number;
       /** Messages sent so far to this client. */
       readonly messages: number;
       readonly elapsedMs: number;
@@ -271,13 +273,14 @@ class Replay {
       do {
         round++;
         const started = performance.now();
-        const events = await this.#round(signal);
+        const { events, badLines } = await this.#round(signal);
         if (signal.aborted) return;
         this.#onEvent({
           type: 'replayed',
           client: this.#client,
           round,
           events,
+          badLines,
           messages: this.#messages,
           elapsedMs: performance.now() - started,
         });
@@ -290,8 +293,8 @@ class Replay {
     }
   }
 
-  /** One pass over the files; returns the number of events replayed (0 when stopped early). */
-  async #round(signal: AbortSignal): Promise<number> {
+  /** One pass over the files: the events replayed (0 when stopped early) and the bad lines skipped. */
+  async #round(signal: AbortSignal): Promise<{ events: number; badLines: number }> {
     const sources = await Promise.all(
       this.#options.files.map((file) => openFeed(file, this.#options.feedOptions ?? {})),
     );
@@ -299,19 +302,20 @@ class Replay {
     const startMs = performance.now();
     let firstUs = -1;
     let events = 0;
+    const stopped = { events: 0, badLines: 0 };
     for await (const batch of mergeFeeds(sources)) {
       for (const event of batch) {
-        if (signal.aborted) return 0;
+        if (signal.aborted) return stopped;
         if (speed !== 'max') {
           if (firstUs < 0) firstUs = event.tsUs;
           const waitMs = startMs + (event.tsUs - firstUs) / 1000 / speed - performance.now();
-          if (waitMs >= 1 && !(await pause(waitMs, signal))) return 0;
+          if (waitMs >= 1 && !(await pause(waitMs, signal))) return stopped;
         }
-        if (!(await this.#send(event, signal))) return 0;
+        if (!(await this.#send(event, signal))) return stopped;
         events++;
       }
     }
-    return events;
+    return { events, badLines: sources.reduce((sum, source) => sum + source.stats.badLines, 0) };
   }
 
   /** Sends the event's frames; false when the replay must stop. */

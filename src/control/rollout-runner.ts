@@ -8,10 +8,11 @@ import {
   type GuardrailView,
   type NaiveVerdict,
 } from '../analysis/index.js';
-import { plainReason, type Decision, type DecisionReason } from '../core/decision.js';
+import type { Decision } from '../core/decision.js';
 import type { MetricsInput } from '../metrics/index.js';
 import {
   AuditLog,
+  decisionOfAuditRecord,
   EMPTY_WATERMARK,
   planGuardrailLimits,
   RolloutController,
@@ -452,7 +453,7 @@ export class RolloutRunner {
     for (const record of output.records) {
       this.#log?.append(record, watermark);
       this.records.push(record);
-      const decision = toDecision(record);
+      const decision = decisionOfAuditRecord(record);
       if (decision !== null) decisions.push(decision);
       // A transition says which weight the decision it refers to leads to.
       if (record.kind === 'transition' && record.ref !== null) {
@@ -502,30 +503,4 @@ export class RolloutRunner {
       this.#handle(this.controller.transitionComplete(this.#actingTime(engine.clock.nowUs)));
     }
   }
-}
-
-/**
- * A decision-like audit record (an analysis or guardrail decision, or a maximum-duration action)
- * in report form. A step's maximum-duration halt is the plan's "hold for a person": a `hold`
- * decision whose first reason is MAX_DURATION.
- */
-function toDecision(record: AuditRecord): Decision | null {
-  if (record.kind !== 'decision' && record.kind !== 'timeout') return null;
-  const action = record.kind === 'timeout' && record.action === 'halt' ? 'hold' : record.action;
-  if (action !== 'increase' && action !== 'promote' && action !== 'hold' && action !== 'rollback') {
-    return null;
-  }
-  const detail: DecisionReason[] =
-    record.detail === null ? [] : [plainReason(record.detail.code, record.detail.message)];
-  return {
-    seq: record.seq,
-    atTsUs: record.tsUs,
-    action,
-    fromWeightPct: record.fromWeightPct,
-    toWeightPct: record.toWeightPct,
-    stepIndex: record.stepIndex,
-    disposition: record.disposition,
-    reasons: [...detail, ...record.reasons],
-    guardrails: record.guardrails,
-  };
 }

@@ -89,4 +89,43 @@ describe('createCanary: a restart', () => {
     expect(second.state.status).toBe('rolled_back'); // not queued behind a transition never done
     second.close();
   });
+  it('takes an operator command before any new event time: at the last event time it had', () => {
+    const { journalPath, ...paths } = persisted();
+    const first = testCanary({ ...paths, journalPath, plan: FLOOR_PLAN });
+    first.clock.advance(T0_MS);
+    first.clock.advance(T0_MS + 30_000);
+    expect(first.halt('news').applied).toBe(true);
+    first.close();
+
+    const second = testCanary({ ...paths, journalPath, plan: FLOOR_PLAN });
+    expect(second.state.status).toBe('step');
+    expect(second.resume()).toEqual({ applied: true, refusal: null });
+    expect(second.rollback('bots are down')).toEqual({ applied: true, refusal: null });
+    expect(second.state.status).toBe('rolled_back');
+    const last = JSON.parse(
+      readFileSync(paths.auditPath, 'utf8').trimEnd().split('\n').at(-1)!,
+    ) as {
+      tsUs: number;
+    };
+    expect(last.tsUs).toBe((T0_MS + 30_000) * 1000);
+    second.close();
+  });
+
+  it('given an earlier event time first than the last it had: keeps its clock, never goes back', () => {
+    const { journalPath, ...paths } = persisted();
+    const first = testCanary({ ...paths, journalPath, plan: FLOOR_PLAN });
+    first.clock.advance(T0_MS);
+    first.clock.advance(T0_MS + 30_000); // no report: the journal's clock stays at T0
+    expect(first.halt('news').applied).toBe(true);
+    first.close();
+
+    const second = testCanary({ ...paths, journalPath, plan: FLOOR_PLAN });
+    second.clock.advance(T0_MS + 10_000); // an agent behind the last record
+    expect(second.clock.nowMs).toBe(T0_MS + 30_000);
+    expect(() => second.clock.advance(T0_MS + 29_500)).not.toThrow();
+    expect(second.resume()).toEqual({ applied: true, refusal: null });
+    for (let t = 30_000; t <= 300_000; t += 1000) second.clock.advance(T0_MS + t);
+    expect(second.state.status).toBe('promoted'); // and decided on, at later event times
+    second.close();
+  });
 });

@@ -296,16 +296,22 @@ export function createCanary(options: CanaryOptions): Canary {
   // restart are checked against the routes the agents still use, not against "all on stable".
   if (resuming) syncRouter(books.router, runner.controller);
   let started = false;
+  /**
+   * Event time never goes back across a restart: a persisted rollout goes on from its last
+   * record's event time, whatever time the first report or event after the restart carries.
+   */
+  const resumedAtUs = runner.controller.lastTsUs ?? 0;
   const ensureStarted = (tsUs: number): void => {
     if (started) return;
     started = true;
+    const atUs = Math.max(tsUs, resumedAtUs);
     // A rollout saved before it ever started (pending: a server stopped before any event time)
     // has nothing to resume: it starts as a fresh one does.
     if (!resuming) {
-      runner.start(tsUs);
+      runner.start(atUs);
       return;
     }
-    books.clock.advance(tsUs);
+    books.clock.advance(atUs);
     syncRouter(books.router, runner.controller);
     books.resync();
     runner.resume(session?.recovered ?? { records: [], commands: [] });
@@ -555,6 +561,9 @@ export function createCanary(options: CanaryOptions): Canary {
     action: (controller: RolloutController, now: number) => ControllerOutput,
   ): CommandOutcome => {
     ensureOpen();
+    // A resumed rollout has event time: its last record's. It takes commands at once after a
+    // restart (a rollback must not wait for the agents to come back).
+    if (!started && resuming) ensureStarted(resumedAtUs);
     if (!started) {
       // The rollout starts at the first event time it is given: a command before any would
       // start it at the epoch.

@@ -5,6 +5,7 @@
 export type { MarketSink, ReportSink, RoutingSource } from './agent-ports.js';
 export { loadArmStrategies, type ArmStrategySpecs } from '../engine/load-arm-strategies.js';
 export { botExecutionOf, botOrderOf, botStrategyErrorOf } from './bot-reports.js';
+export { describeDecision, type HeardDecision } from './describe-decision.js';
 export {
   driveFeed,
   type DriveFeedOptions,

@@ -102,6 +102,7 @@ export {
   type WatermarkInput,
 } from './audit-entry.js';
 export { AuditLog, type AuditLogOptions } from './audit-log.js';
+export { decisionOfAuditRecord, decisionsOfAuditLog } from './audit-record-decision.js';
 export { readAuditLog, type AuditLogContents, type TornLine } from './read-audit-log.js';
 export { repairTornLine, type TornLineRepair } from './repair-torn-line.js';
 

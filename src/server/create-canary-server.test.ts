@@ -232,6 +232,8 @@ describe('createCanaryServer: authentication and bad input', () => {
       client.send(hello);
       const error = await client.next((f) => f.type === 'error', true);
       expect(error).toMatchObject({ type: 'error', code: 'UNAUTHORIZED' });
+      if (hello.role === 'operator')
+        expect(error).toMatchObject({ message: 'an operator needs its token: missing or wrong' });
       expect((await client.closedWithin()).code).toBe(1008);
       expect(client.frames).toHaveLength(1); // no state
     }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CanaryError, ConfigError } from '../core/errors.js';
+import type { Decision } from '../core/decision.js';
 import type { Canary, WaitingProposal } from '../embed/create-canary.js';
 import type { ReportDecision } from '../report/report-json.js';
 import type { CalendarStatus, CanaryState } from '../rollout/index.js';
@@ -42,6 +43,12 @@ export interface CanaryServerOptions {
   readonly processMetrics?: boolean;
   /** Wall clock, ms (default `Date.now`): rate limits and metrics sampling. */
   readonly now?: () => number;
+  /**
+   * Decisions taken before this server (a resumed rollout's, read from its audit log), oldest
+   * first, as `decisions$` gave them: `/health`'s `lastDecision` and the dashboard's log start
+   * from them, not empty. Default none.
+   */
+  readonly earlierDecisions?: readonly Decision[];
   /**
    * Also serve the fleet over NATS JetStream (docs/server.md, "Fleet on NATS" and "Failover"): the
    * server's URL, the rollout's name there (agents use the same; `serve` gives its salt), and for
@@ -140,6 +147,7 @@ export async function createCanaryServer(options: CanaryServerOptions): Promise<
     metricsIntervalMs: nonNegative('metricsIntervalMs', options.metricsIntervalMs ?? 1000),
     statePollMs: positive('statePollMs', options.statePollMs ?? 1000),
     now,
+    earlierDecisions: options.earlierDecisions ?? [],
   });
   const handler = new MessageHandler({
     canary,

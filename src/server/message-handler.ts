@@ -158,7 +158,11 @@ export class MessageHandler {
       return;
     }
     if (expected !== undefined && !tokenMatches(hello.token, expected)) {
-      this.#refuse(client, 'UNAUTHORIZED', `a ${role} needs its token: missing or wrong`);
+      this.#refuse(
+        client,
+        'UNAUTHORIZED',
+        `${role === 'operator' ? 'an' : 'a'} ${role} needs its token: missing or wrong`,
+      );
       return;
     }
     if (role === 'agent' && this.#agentsOnNats) {

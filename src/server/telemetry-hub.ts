@@ -20,6 +20,8 @@ export interface TelemetryHubOptions {
   /** How often the state is compared with the last one sent, wall-clock ms. */
   readonly statePollMs: number;
   readonly now: () => number;
+  /** Decisions taken before the hub (a resumed rollout's), oldest first: the log starts with them. */
+  readonly earlierDecisions: readonly Decision[];
 }
 
 /**
@@ -55,6 +57,9 @@ export class TelemetryHub {
     this.#metrics = metrics;
     this.#options = options;
     this.#lastState = canary.state;
+    for (const decision of options.earlierDecisions.slice(-RECENT_DECISIONS))
+      this.#recentDecisions.push(reportDecisionOf(decision));
+    this.#lastDecision = this.#recentDecisions.at(-1) ?? null;
   }
 
   /** The last `seq` given out (0 before any). */

@@ -1,3 +1,5 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Canary } from '../../embed/create-canary.js';
 import { TEST_PLAN_WITH_BLACKOUT, drive, testCanary } from '../../embed/test-support/bot-driver.js';
@@ -71,6 +73,38 @@ describe('strategy-canary ctl', () => {
     const command = await ctl(['halt', '--url', '127.0.0.1:1']);
     expect(command.code).toBe(2);
     expect(command.stderr).toContain('[E_SERVER]');
+  });
+
+  it('refuses a proposal id that cannot be one as bad usage, before any connection (exit 2, E_USAGE)', async () => {
+    for (const [command, id] of [
+      ['approve', '0'],
+      ['reject', '0'],
+      ['approve', '-3'],
+    ] as const) {
+      const run = await ctl([command, id, '--url', 'http://127.0.0.1:1']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^strategy-canary: <id>: .*\[E_USAGE\]\n$/u);
+    }
+  });
+
+  it('says so when another service answers /health with JSON of its own (exit 2, E_SERVER)', async () => {
+    const other = createHttpServer((_, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"status":"ok"}');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      for (const args of [['status'], ['promote'], ['status', '--json']]) {
+        const run = await ctl([...args, '--url', url]);
+        expect(run.code, run.stderr).toBe(2);
+        expect(run.stderr).toMatch(
+          /^strategy-canary: http:\/\/127\.0\.0\.1:\d+\/health is not a rollout's health: is it a strategy-canary serve\? \[E_SERVER\]\n$/u,
+        );
+      }
+    } finally {
+      other.close();
+    }
   });
 
   it('reads the status, and applies or refuses every command with the rollout’s reason code', async () => {

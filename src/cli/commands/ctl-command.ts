@@ -147,8 +147,9 @@ export function ctlCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): Com
   return ctl;
 }
 
+/** A proposal's id is its decision's audit `seq`: 1 or more. */
 function proposalId(text: string): number {
-  return parseInteger('<id>', text, 0, Number.MAX_SAFE_INTEGER);
+  return parseInteger('<id>', text, 1, Number.MAX_SAFE_INTEGER);
 }
 
 /** Prints a command's result; a refusal also ends the command with `E_REFUSED` (exit 3). */

@@ -362,6 +362,42 @@ describe('serve', () => {
     }
   }, 20_000);
 
+  it('with --state-dir, a port in use leaves no rollout behind: the next start, with other options, is new', async () => {
+    const dir = join(tempDir('sc-serve-busy-'), 'rollout');
+    const expectRefused = (result: CliResult): void => {
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe(''); // never listened
+      expect(result.stderr).toMatch(/EADDRINUSE.*\[E_LISTEN\]\n$/);
+    };
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((blocker.address() as AddressInfo).port);
+      const busy = await run([...BASE.slice(0, 2), port, ...BASE.slice(3), '--state-dir', dir]);
+      expectRefused(busy);
+      for (const file of ['state.json', 'audit.jsonl', 'reports.jsonl'])
+        expect(existsSync(join(dir, file)), file).toBe(false);
+
+      const second = await startServe([...BASE, '--state-dir', dir, '--mode', 'manual']);
+      expect(lines(second.stdout())[1]).toMatch(/, manual mode; .*; new; /);
+      expect((await terminate(second)).code).toBe(0);
+      // A rollout that was there is left as it was.
+      const again = await run([
+        ...BASE.slice(0, 2),
+        port,
+        ...BASE.slice(3),
+        '--state-dir',
+        dir,
+        '--mode',
+        'manual',
+      ]);
+      expectRefused(again);
+      expect(existsSync(join(dir, 'state.json'))).toBe(true);
+    } finally {
+      blocker.close();
+    }
+  }, 20_000);
+
   it('with --webhook, sends the transitions and operator commands, signed with the secret', async () => {
     const received: { body: string; headers: Record<string, string | string[] | undefined> }[] = [];
     const hook = createHttpServer((req, res) => {
@@ -454,6 +490,51 @@ describe('serve', () => {
     expect(lines(end.stdout).at(-1)).toMatch(
       /^stopped \(SIGTERM\): rollout step 1 of 6 at 1 %, halted; /,
     );
+  }, 20_000);
+
+  it("with --state-dir, a restarted server still has the decisions taken before it: /health, the dashboard's log", async () => {
+    const dir = join(tempDir('sc-serve-decisions-'), 'rollout');
+    // Steps that pass on their time floor alone: an increase (and its transition) in minutes.
+    const plan = join(dir, '..', 'floor-plan.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        steps: [
+          { weightPct: 10, minDurationMs: 60_000, minCanaryFills: 0, requireNonInferior: [] },
+          { weightPct: 50, minDurationMs: 600_000, minCanaryFills: 0, requireNonInferior: [] },
+          { weightPct: 100, minDurationMs: 0 },
+        ],
+      }),
+    );
+    const args = [
+      ...BASE,
+      '--plan',
+      plan,
+      '--state-dir',
+      dir,
+      '--agent-token-file',
+      tokenFile(AGENT),
+    ];
+    const first = await startServe(args);
+    const agent = await TestClient.hello(first.ws, { role: 'agent', token: AGENT, agentId: 'a' });
+    for (const t of [0, 60_000, 120_000, 180_000]) agent.send({ type: 'clock', tsMs: T0_MS + t });
+    const before = await healthWhen(
+      first.http,
+      (b) => b.lastDecision?.at === '2024-08-09T00:02:00.000000Z',
+    );
+    const decisionLines = lines(first.stdout()).slice(2);
+    expect(decisionLines.some((line) => / increase +10 % → 50 % /u.test(line))).toBe(true);
+    expect((await terminate(first)).code).toBe(0);
+
+    const second = await startServe(args);
+    expect((await health(second.http)).lastDecision).toEqual(before.lastDecision);
+    const page = await TestClient.connect(second.ws);
+    page.send({ type: 'hello', role: 'auto', token: OPERATOR });
+    const welcome = await page.next((f) => f.type === 'welcome');
+    expect(welcome.type === 'welcome' && welcome.recentDecisions.map(formatDecisionLine)).toEqual(
+      decisionLines,
+    );
+    expect((await terminate(second)).code).toBe(0);
   }, 20_000);
 
   it('with --state-dir, a server restarted before its rollout started starts it on the first event, as a fresh one', async () => {

@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { BinanceStreamClient, LiveFeedItem, LiveStatusItem } from '../../../feeds/index.js';
@@ -7,7 +8,13 @@ import type { Canary, CanaryAccount } from '../../embed/create-canary.js';
 import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
 import { reportDecisionOf } from '../../report/report-json.js';
-import { loadPlan, PLAN_PRESET_NAMES, type RolloutPlan } from '../../rollout/index.js';
+import {
+  decisionsOfAuditLog,
+  loadPlan,
+  PLAN_PRESET_NAMES,
+  readAuditLog,
+  type RolloutPlan,
+} from '../../rollout/index.js';
 import { assertValidSalt } from '../../router/index.js';
 import {
   notifyWebhooks,
@@ -238,6 +245,9 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         torn = checkTornAuditLine(paths.auditPath, o.repair === true, 'start serve again');
       }
 
+      // The files this start creates: a server that cannot listen removes them again, so that a
+      // rollout that never ran does not bind the next start to these options (E_ROLLOUT_STATE).
+      const created = paths === null ? [] : Object.values(paths).filter((p) => !existsSync(p));
       // A plan with a shadow step is refused here (E_PLAN), before anything listens.
       const canary = createCanary({
         stable,
@@ -272,6 +282,10 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
           port,
           tokens,
           metricsIntervalMs,
+          // A resumed rollout's decisions so far: /health's lastDecision, the dashboard's log.
+          ...(paths === null || canary.state.resumedFrom === 'new'
+            ? {}
+            : { earlierDecisions: decisionsOfAuditLog(readAuditLog(paths.auditPath).entries) }),
           ...(o.nats === undefined
             ? {}
             : {
@@ -298,6 +312,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
         journaling?.unsubscribe();
         void fills?.discard();
         canary.close();
+        for (const path of created) rmSync(path, { force: true });
         throw listenError(error, o.host, port);
       }
 

@@ -122,7 +122,7 @@ function describeEvent(event: Exclude<FeedServerEvent, { type: 'failed' }>): str
     case 'rejected':
       return `refused a connection on ${event.path}: ${event.reason}`;
     case 'replayed':
-      return `client ${event.client}: replay${event.round > 1 ? ` ${event.round}` : ''} done, ${event.events.toLocaleString('en-US')} events as ${event.messages.toLocaleString('en-US')} messages in ${(event.elapsedMs / 1000).toFixed(1)} s`;
+      return `client ${event.client}: replay${event.round > 1 ? ` ${event.round}` : ''} done, ${event.events.toLocaleString('en-US')} events as ${event.messages.toLocaleString('en-US')} messages in ${(event.elapsedMs / 1000).toFixed(1)} s${event.badLines > 0 ? `; ${event.badLines.toLocaleString('en-US')} bad line${event.badLines === 1 ? '' : 's'} skipped` : ''}`;
     case 'disconnected':
       return `client ${event.client} disconnected (${event.messages.toLocaleString('en-US')} messages sent)`;
   }

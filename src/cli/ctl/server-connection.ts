@@ -63,11 +63,35 @@ export async function fetchHealth(urls: ServerUrls): Promise<HealthBody> {
       `${urls.http}/health answered ${response.status}: is it a strategy-canary serve?`,
     );
   }
+  let body: unknown;
   try {
-    return (await response.json()) as HealthBody;
+    body = await response.json();
   } catch (error) {
     throw new CanaryError('E_SERVER', `${urls.http}/health did not answer JSON`, { cause: error });
   }
+  if (!looksLikeHealth(body)) {
+    throw new CanaryError(
+      'E_SERVER',
+      `${urls.http}/health is not a rollout's health: is it a strategy-canary serve?`,
+    );
+  }
+  return body;
+}
+
+/** The parts of `/health`'s body ctl reads: another service's health check has none of them. */
+function looksLikeHealth(body: unknown): body is HealthBody {
+  const b = body as Partial<Record<keyof HealthBody, unknown>> | null;
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null;
+  return (
+    isObject(b) &&
+    isObject(b.rollout) &&
+    typeof b.rollout.status === 'string' &&
+    isObject(b.recorded) &&
+    isObject(b.recorded.stable) &&
+    isObject(b.recorded.canary) &&
+    isObject(b.connections)
+  );
 }
 
 /**
