@@ -98,6 +98,18 @@ describe('an A/B/n replay of three candidates', () => {
     const notChosen = audits[ranked[1]!.name]!.find((l) => l.action === 'force-rollback')!;
     expect(notChosen.detail!.message).toMatch(/another candidate was chosen/);
     expect(audits.c3!.some((l) => l.action === 'approve')).toBe(false);
+    // Each candidate's report.md names that choice as what decided it, not the last increase.
+    const verdictLine = (name: string): string | undefined =>
+      readFileSync(join(out, 'candidates', name, 'report.md'), 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('Decided by '));
+    expect(verdictLine(summary.winner!)).toMatch(
+      /^Decided by operator command \d+: OPERATOR: chosen among the candidates \(ranked by edgeBps/,
+    );
+    expect(verdictLine(ranked[1]!.name)).toMatch(
+      /^Decided by operator command \d+: OPERATOR: another candidate was chosen/,
+    );
+    expect(verdictLine('c3')).toMatch(/^Decided by decision \d+: METRIC_WORSE/);
 
     // Lanes: disjoint bucket ranges of the router, every account in one.
     expect(summary.candidates.map((c) => c.lane.buckets)).toEqual([

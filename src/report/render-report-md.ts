@@ -32,12 +32,15 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
  * tickets and pull requests. Deterministic: the same report and audit lines give the same text.
  */
 export function renderReportMd(report: ReportJson, audit: readonly AuditLineForReport[]): string {
-  const verdict = verdictOf(report);
+  const verdict = verdictOf(report, audit);
   const out: string[] = [];
   out.push(`# ${reportTitle(report)}`, '');
   out.push(`**Verdict: ${verdict.outcome}.** ${verdict.headline}`, '');
   if (verdict.decisiveReason !== null) {
-    out.push(`Decided by decision ${verdict.decisiveSeq ?? '–'}: ${verdict.decisiveReason}`, '');
+    out.push(
+      `Decided by ${verdict.decisiveKind} ${verdict.decisiveSeq ?? '–'}: ${verdict.decisiveReason}`,
+      '',
+    );
   }
   if (verdict.blockedBy !== null)
     out.push(`What kept the step from passing: ${verdict.blockedBy}.`, '');

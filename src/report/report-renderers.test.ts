@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -420,6 +420,41 @@ describe('the shadow step’s paper book', () => {
     expect(fixed.md).not.toContain('on paper');
     expect(mdRow(fixed.md, 'fills')).toHaveLength(2);
   });
+});
+
+describe('a rollback by an operator command', () => {
+  it('is decided by that command in report.md, report.html and comparison.md, not by the last increase', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sc-report-ops-'));
+    const script = join(dir, 'ops.json');
+    writeFileSync(
+      script,
+      JSON.stringify([{ at: '2024-08-08T23:57:30Z', command: 'rollback', reason: 'what if' }]),
+    );
+    const run = await replay(
+      '--stable',
+      'momentum@1.0.0',
+      '--canary',
+      'momentum@1.0.0',
+      '--plan',
+      'short',
+      '--accounts',
+      '200',
+      '--operator',
+      script,
+    );
+    expect(run.report.outcome).toBe('rolled_back');
+    const command = run.audit.find((l) => l.kind === 'operator' && l.action === 'force-rollback')!;
+    expect(run.report.decisions.some((d) => d.action === 'increase')).toBe(true);
+    expect(run.md).toContain(`Decided by operator command ${command.seq}: OPERATOR: what if`);
+    expect(run.html).toContain(
+      `<strong>Decisive reason</strong> (operator command ${command.seq}): OPERATOR: what if`,
+    );
+    const compared = renderComparisonMd([
+      { dir: 'a', report: run.report, audit: run.audit },
+      { dir: 'b', report: run.report },
+    ]);
+    expect(mdRow(compared, 'decisive reason')[0]).toBe('OPERATOR: what if');
+  }, 60_000);
 });
 
 describe('renderComparisonMd', () => {

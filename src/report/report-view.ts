@@ -1,4 +1,5 @@
 import type { DecisionReason } from '../core/decision.js';
+import type { AuditLineForReport } from './decision-log.js';
 import { formatMoney } from './format-money.js';
 import type { ReportArm, ReportDecision, ReportJson, ReportOutcome } from './report-json.js';
 
@@ -46,6 +47,8 @@ export interface VerdictView {
   readonly decisiveReason: string | null;
   /** The decision that decided it (its seq), or null. */
   readonly decisiveSeq: number | null;
+  /** What {@link decisiveSeq} is in the audit log: an analysis's `decision`, or an `operator command`. */
+  readonly decisiveKind: 'decision' | 'operator command';
   /**
    * For a halt or rollback at a step's maximum duration: what kept the step from passing, from the
    * last analysis before it (the required metrics not shown non-inferior, or the unmet floors);
@@ -77,10 +80,16 @@ export function outcomeText(outcome: ReportOutcome): string {
 /**
  * The verdict: the outcome, the final weight and the decision that decided it (the last applied
  * non-hold decision; for a halt, the maximum-duration hold; for a run still in progress, the
- * latest decision).
+ * latest decision). With the run's audit lines, a promotion or rollback an operator caused (an
+ * `approve`, a `force-rollback`: a person's, a script's, an A/B/n rollout's choice of its winner)
+ * is decided by that operator record instead.
  */
-export function verdictOf(report: ReportJson): VerdictView {
+export function verdictOf(
+  report: ReportJson,
+  audit: readonly AuditLineForReport[] = [],
+): VerdictView {
   const decisive = decisiveDecision(report);
+  const operator = decisiveOperatorRecord(report, audit);
   const reason = decisive?.reasons[0];
   const canary = report.arms.canary.id;
   const stable = report.arms.stable.id;
@@ -101,9 +110,15 @@ export function verdictOf(report: ReportJson): VerdictView {
     outcome: outcomeText(report.outcome),
     headline,
     finalWeightPct,
-    decisiveReason: reason === undefined ? null : `${reason.code}: ${reason.message}`,
-    decisiveSeq: decisive?.seq ?? null,
-    blockedBy: decisive === undefined ? null : blockedBy(report, decisive),
+    decisiveReason:
+      operator !== null
+        ? `${operator.detail.code}: ${operator.detail.message}`
+        : reason === undefined
+          ? null
+          : `${reason.code}: ${reason.message}`,
+    decisiveSeq: operator?.seq ?? decisive?.seq ?? null,
+    decisiveKind: operator === null ? 'decision' : 'operator command',
+    blockedBy: operator !== null || decisive === undefined ? null : blockedBy(report, decisive),
     from: report.inputs.firstEventAt,
     to: report.inputs.lastEventAt,
   };
@@ -138,6 +153,30 @@ function blockedBy(report: ReportJson, decisive: ReportDecision): string | null 
 function weightOf(report: ReportJson): number {
   const plan = report.inputs.plan;
   return plan.type === 'fixed' ? plan.weightPct : 0;
+}
+
+/**
+ * The operator record behind a promotion or a rollback: the last applied `promote` / `rollback`
+ * transition's cause (its `ref`), when that cause is an operator command with a note; else null.
+ */
+function decisiveOperatorRecord(
+  report: ReportJson,
+  audit: readonly AuditLineForReport[],
+): (AuditLineForReport & { readonly detail: { code: string; message: string } }) | null {
+  const action =
+    report.outcome === 'promoted'
+      ? 'promote'
+      : report.outcome === 'rolled_back'
+        ? 'rollback'
+        : null;
+  if (action === null) return null;
+  const transition = audit.findLast(
+    (line) =>
+      line.kind === 'transition' && line.action === action && line.disposition === 'applied',
+  );
+  const cause = audit.find((line) => line.seq === transition?.ref);
+  if (cause?.kind !== 'operator' || cause.detail === null) return null;
+  return { ...cause, detail: cause.detail };
 }
 
 function decisiveDecision(report: ReportJson): ReportDecision | undefined {
