@@ -172,6 +172,15 @@ describe('a two-venue replay rolls back the faulty segment only', () => {
       startedAt: null,
       decisions: 0,
     });
+    // Its own report says so too, not "in progress" as if the data had ended mid-rollout.
+    expect(run.reports.usdm!.inputs.segment).toMatchObject({
+      name: 'usdm',
+      notStarted: { reason: 'stopped', after: 'spot' },
+    });
+    expect(run.reports.spot!.inputs.segment!.notStarted).toBeNull();
+    expect(readFileSync(join(run.out, 'segments', 'usdm', 'report.md'), 'utf8')).toContain(
+      '**Verdict: not started.** The rollout of momentum@1.0.0 never started in segment usdm (stopped: spot rolled back): its accounts stayed on momentum@1.0.0.',
+    );
     // Its accounts traded stable all along: no canary order, no decision in its audit log.
     expect(run.reports.usdm!.arms.canary.orders).toBe(0);
     expect(run.audits.usdm!.filter((l) => l.kind === 'decision')).toHaveLength(0);

@@ -106,13 +106,26 @@ export async function runSegmentedReplay(
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     const lane = lanes[i]!;
+    const result = await lane.finish(sources);
+    const notStarted = lane.started ? null : notStartedReason(lane, results[i - 1]);
+    const { inputs } = result.report;
     results.push({
       name: segment.name,
       venue: segment.venue,
-      result: await lane.finish(sources),
+      // The segment's own report says why it never started, as segments.json does.
+      result:
+        inputs.segment === undefined
+          ? result
+          : {
+              ...result,
+              report: {
+                ...result.report,
+                inputs: { ...inputs, segment: { ...inputs.segment, notStarted } },
+              },
+            },
       events: lane.eventsProcessed,
       startedAtUs: startedAtUs[i]!,
-      notStarted: lane.started ? null : notStartedReason(lane, results[i - 1]),
+      notStarted,
     });
   }
   return { segments: results, unroutedEvents: unrouted };

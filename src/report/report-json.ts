@@ -1,6 +1,7 @@
 import type { Decision, DecisionReason } from '../core/decision.js';
 import { usToIso } from '../core/time.js';
 import type { ReportSeries } from './report-series.js';
+import type { SegmentNotStarted } from './segments-json.js';
 
 /** Version of the report.json layout; bumped on any incompatible change (see docs/report-json.md). */
 export const REPORT_SCHEMA_VERSION = 4;
@@ -134,6 +135,12 @@ export interface ReportSegment {
   readonly venue: string | null;
   /** Market events this segment traded (its venue's). */
   readonly events: number;
+  /**
+   * Why the segment's rollout never started (no events of its venue; in a sequence, an earlier
+   * segment rolled back or had not promoted), or null when it started. Absent in report.json
+   * written before it was added (within schema 4).
+   */
+  readonly notStarted?: SegmentNotStarted | null;
 }
 
 /** One arm's results. Money as decimal strings (quote currency); statistics as numbers. */

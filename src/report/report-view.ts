@@ -1,6 +1,7 @@
 import type { DecisionReason } from '../core/decision.js';
 import type { AuditLineForReport } from './decision-log.js';
 import { formatMoney } from './format-money.js';
+import { notStartedText } from './segments-json.js';
 import type { ReportArm, ReportDecision, ReportJson, ReportOutcome } from './report-json.js';
 
 /** One row of the side-by-side table: a label and the two arms' values, as text. */
@@ -97,17 +98,22 @@ export function verdictOf(
   const plan = report.inputs.plan;
   const baselineMs = plan.type === 'plan' ? (plan.baselineMs ?? 0) : 0;
   const inBaseline = report.rollout?.status === 'pending' && baselineMs > 0;
+  const segment = report.inputs.segment;
+  const notStarted = segment?.notStarted ?? null;
   const headline = {
     fixed_weight: `${canary} ran beside ${stable} at a fixed weight of ${weightOf(report)} %; no rollout decisions.`,
     promoted: `${canary} was promoted: every account now trades it.`,
     rolled_back: `${canary} was rolled back: every account trades ${stable} again.`,
     halted: `The rollout of ${canary} halted at ${finalWeightPct ?? 0} % and waits for an operator.`,
-    in_progress: inBaseline
-      ? `The data ended during the plan's baseline (${baselineMs / 60_000} minutes with every account on ${stable}): the rollout of ${canary} had not started.`
-      : `The data ended with the rollout of ${canary} still at ${finalWeightPct ?? 0} %.`,
+    in_progress:
+      notStarted !== null
+        ? `The rollout of ${canary} never started in segment ${segment?.name ?? ''} (${notStartedText(notStarted)}): its accounts stayed on ${stable}.`
+        : inBaseline
+          ? `The data ended during the plan's baseline (${baselineMs / 60_000} minutes with every account on ${stable}): the rollout of ${canary} had not started.`
+          : `The data ended with the rollout of ${canary} still at ${finalWeightPct ?? 0} %.`,
   }[report.outcome];
   return {
-    outcome: outcomeText(report.outcome),
+    outcome: notStarted === null ? outcomeText(report.outcome) : 'not started',
     headline,
     finalWeightPct,
     decisiveReason:
