@@ -188,6 +188,39 @@ describe('an A/B/n replay of three candidates', () => {
     expect(pulled.reasons[0]).toMatchObject({ code: 'METRIC_WORSE', metric: 'slippageBps' });
   });
 
+  it('when every candidate halts undecided, says the choice waits for a person (halted), not in progress', async () => {
+    // On the first sample alone, momentum@2.0.0 and mean-reversion@1.0.0 both reach the shadow
+    // step's 3-minute maximum undecided and halt; the data go on for 3 more minutes.
+    const out = join(tempDir(), 'run');
+    const result = await cli([
+      'replay',
+      SPOT_SAMPLES[0]!,
+      '--plan',
+      'short',
+      ...FAST_STABLE,
+      '--candidate',
+      'momentum@2.0.0',
+      '--candidate',
+      'mean-reversion@1.0.0',
+      '--accounts',
+      '400',
+      '--no-progress',
+      '--out',
+      out,
+    ]);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(
+      readFileSync(join(out, 'candidates.json'), 'utf8'),
+    ) as CandidatesJson;
+    expect(summary).toMatchObject({ outcome: 'halted', winner: null, decidedAt: null });
+    expect(summary.candidates.map((c) => c.status)).toEqual(['halted', 'halted']);
+    for (const name of ['c1', 'c2'])
+      expect(readReport(join(out, 'candidates', name)).outcome).toBe('halted');
+    expect(readFileSync(join(out, 'candidates.md'), 'utf8')).toContain(
+      "**Outcome: halted. No candidate promoted: none passed every step, and c1, c2 halted undecided at a step's maximum, waiting for a person.**",
+    );
+  });
+
   it('refuses bad candidate options before anything is written', async () => {
     const dir = tempDir();
     const out = join(dir, 'run');
