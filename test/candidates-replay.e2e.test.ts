@@ -110,6 +110,17 @@ describe('an A/B/n replay of three candidates', () => {
       /^Decided by operator command \d+: OPERATOR: another candidate was chosen/,
     );
     expect(verdictLine('c3')).toMatch(/^Decided by decision \d+: METRIC_WORSE/);
+    // Each report says which candidate and lane it is about, and that its verdict is the lane's.
+    expect(summary.candidates.map((c) => reports[c.name]!.inputs.candidate)).toEqual([
+      { name: 'c1', lane: 0, candidates: 3 },
+      { name: 'c2', lane: 1, candidates: 3 },
+      { name: 'c3', lane: 2, candidates: 3 },
+    ]);
+    const winnerMd = readFileSync(join(out, 'candidates', summary.winner!, 'report.md'), 'utf8');
+    expect(winnerMd).toMatch(
+      /^# Rollout report: momentum@1\.0\.0 over momentum@1\.0\.0, candidate c\d of 3$/m,
+    );
+    expect(winnerMd).toContain('was promoted: every account of its lane now trades it.');
 
     // Lanes: disjoint bucket ranges of the router, every account in one.
     expect(summary.candidates.map((c) => c.lane.buckets)).toEqual([

@@ -172,5 +172,10 @@ export function planText(report: ReportJson): string {
     segment === undefined
       ? ''
       : `; segment \`${segment.name}\` of a segmented plan, a rollout of its own over its accounts and the ${segment.events.toLocaleString('en-US')} events of ${segment.venue ?? 'every venue'}`;
-  return `plan \`${plan.name}\` (${plan.mode} mode, positions ${plan.positions}${scale}${baseline}${calendar})${segmentText}`;
+  const candidate = report.inputs.candidate;
+  const candidateText =
+    candidate === undefined
+      ? ''
+      : `; candidate \`${candidate.name}\` of an A/B/n rollout of ${candidate.candidates}, a rollout of its own over lane ${candidate.lane + 1} of the router (its accounts and their stable controls), at the plan's error rates divided by ${candidate.candidates}`;
+  return `plan \`${plan.name}\` (${plan.mode} mode, positions ${plan.positions}${scale}${baseline}${calendar})${segmentText}${candidateText}`;
 }

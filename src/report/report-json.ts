@@ -127,6 +127,22 @@ export interface ReportInputs {
    * segments (added within schema 4).
    */
   readonly segment?: ReportSegment;
+  /**
+   * One candidate's lane of an A/B/n replay (docs/rollout.md, "Several candidates"): its name
+   * (`c1`…), its lane's index and the number of candidates. Absent otherwise (added within
+   * schema 4).
+   */
+  readonly candidate?: ReportCandidate;
+}
+
+/** The candidate a report.json is about, in an A/B/n replay: its lane of the router. */
+export interface ReportCandidate {
+  /** `c1`, `c2`, … in `--candidate` order. */
+  readonly name: string;
+  /** Its lane of the router (0-based; docs/bucketing.md, "Several candidates"). */
+  readonly lane: number;
+  /** The number of candidates (lanes); each lane's error rates are the plan's divided by it. */
+  readonly candidates: number;
 }
 
 /** The segment a report.json is about, in a segmented replay. */

@@ -100,10 +100,12 @@ export function verdictOf(
   const inBaseline = report.rollout?.status === 'pending' && baselineMs > 0;
   const segment = report.inputs.segment;
   const notStarted = segment?.notStarted ?? null;
+  // An A/B/n candidate's report covers its lane's accounts only (the other lanes are not moved).
+  const ofLane = report.inputs.candidate === undefined ? '' : ' of its lane';
   const headline = {
     fixed_weight: `${canary} ran beside ${stable} at a fixed weight of ${weightOf(report)} %; no rollout decisions.`,
-    promoted: `${canary} was promoted: every account now trades it.`,
-    rolled_back: `${canary} was rolled back: every account trades ${stable} again.`,
+    promoted: `${canary} was promoted: every account${ofLane} now trades it.`,
+    rolled_back: `${canary} was rolled back: every account${ofLane} trades ${stable} again.`,
     halted: `The rollout of ${canary} halted at ${finalWeightPct ?? 0} % and waits for an operator.`,
     in_progress:
       notStarted !== null
@@ -488,10 +490,13 @@ export function assumptionTables(report: ReportJson): AssumptionTable[] {
   return tables;
 }
 
-/** A report's title: the canary over stable, and the segment in a segmented replay. */
+/**
+ * A report's title: the canary over stable, and the segment in a segmented replay or the
+ * candidate in an A/B/n one.
+ */
 export function reportTitle(report: ReportJson): string {
-  const segment = report.inputs.segment;
+  const { segment, candidate } = report.inputs;
   return `Rollout report: ${report.arms.canary.id} over ${report.arms.stable.id}${
     segment === undefined ? '' : `, segment ${segment.name}`
-  }`;
+  }${candidate === undefined ? '' : `, candidate ${candidate.name} of ${candidate.candidates}`}`;
 }
