@@ -244,6 +244,22 @@ describe('an A/B/n replay of three candidates', () => {
       ['replay', SPOT_SAMPLES[0]!, '--plan', 'short', '--candidate', 'momentum@1.0.0'],
       /two or more candidates; one candidate is --canary \[E_USAGE\]$/,
     );
+    // Not "either --canary or --candidate": no --canary was given, only its parameters.
+    await refused(
+      [
+        'replay',
+        SPOT_SAMPLES[0]!,
+        '--plan',
+        'short',
+        '--candidate',
+        'momentum@1.0.0',
+        '--candidate',
+        'momentum@2.0.0',
+        '--canary-params',
+        FAST_MOMENTUM,
+      ],
+      /--canary-params goes with --canary \(one candidate\); the candidates of --candidate take --candidate-params \[E_USAGE\]$/,
+    );
     await refused(
       [
         'replay',
