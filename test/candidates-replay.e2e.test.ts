@@ -121,6 +121,11 @@ describe('an A/B/n replay of three candidates', () => {
       /^# Rollout report: momentum@1\.0\.0 over momentum@1\.0\.0, candidate c\d of 3$/m,
     );
     expect(winnerMd).toContain('was promoted: every account of its lane now trades it.');
+    // Its exposure, 100 % at its last step, is of its lane (a third of the book), not of the book.
+    expect(winnerMd).toContain(
+      "Canary exposure: at most 100 % of its lane's accounts and 100 % of its lane's capital,",
+    );
+    expect(result.stdout).toMatch(/canary exposure: at most 100\.00 % of its lane's accounts/);
 
     // Lanes: disjoint bucket ranges of the router, every account in one.
     expect(summary.candidates.map((c) => c.lane.buckets)).toEqual([

@@ -11,6 +11,7 @@ import {
   reproduceText,
   verdictOf,
   reportTitle,
+  shareOf,
 } from './report-view.js';
 import { calendarText } from './calendar-text.js';
 
@@ -51,7 +52,7 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
   );
   const exposure = report.exposure;
   out.push(
-    `Canary exposure: at most ${exposure.maxAccountSharePct} % of accounts and ${exposure.maxCapitalSharePct} % of capital, ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.`,
+    `Canary exposure: at most ${exposure.maxAccountSharePct} % of ${shareOf(report)}accounts and ${exposure.maxCapitalSharePct} % of ${shareOf(report)}capital, ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.`,
     '',
   );
 

@@ -491,6 +491,14 @@ export function assumptionTables(report: ReportJson): AssumptionTable[] {
 }
 
 /**
+ * Whose accounts and capital the report's shares are of: `its lane's ` in an A/B/n candidate's
+ * report (its lane is all it covers), else empty (the book's).
+ */
+export function shareOf(report: ReportJson): string {
+  return report.inputs.candidate === undefined ? '' : "its lane's ";
+}
+
+/**
  * A report's title: the canary over stable, and the segment in a segmented replay or the
  * candidate in an A/B/n one.
  */
