@@ -53,7 +53,7 @@ export interface CandidatesReplayResult {
   readonly candidates: readonly CandidateResult[];
   /** The candidate promoted, or null (every one rolled back, or the data ended first). */
   readonly winner: string | null;
-  /** When the choice was made, µs, or null. */
+  /** When the choice was made, or when the last candidate's rollback was done, µs; else null. */
   readonly decidedAtUs: number | null;
 }
 

@@ -66,7 +66,10 @@ export interface CandidatesJson {
    */
   readonly outcome: 'promoted' | 'rolled_back' | 'halted' | 'in_progress';
   readonly winner: string | null;
-  /** When the winner was chosen (ISO 8601), or null. */
+  /**
+   * When the winner was chosen, or (every candidate rolled back) when the last rollback was done
+   * (ISO 8601); null otherwise.
+   */
   readonly decidedAt: string | null;
   /** In the order given; `rank` orders the survivors. */
   readonly candidates: readonly CandidateSummary[];
