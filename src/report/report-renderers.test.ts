@@ -457,6 +457,50 @@ describe('a rollback by an operator command', () => {
   }, 60_000);
 });
 
+describe('a promotion an operator approved without a note (manual mode)', () => {
+  it('is decided by the proposal it approved, not by the last increase', () => {
+    // The halted run's report, turned into a manual rollout whose promote proposal was approved.
+    const last = halted.report.decisions.at(-1)!;
+    const proposal: ReportDecision = {
+      ...last,
+      seq: last.seq + 1,
+      action: 'promote',
+      disposition: 'proposed',
+      reasons: [{ ...last.reasons[0]!, code: 'ALL_NON_INFERIOR', message: 'promote the canary' }],
+    };
+    const increase: ReportDecision = { ...last, action: 'increase', disposition: 'applied' };
+    const report: ReportJson = {
+      ...halted.report,
+      outcome: 'promoted',
+      decisions: [...halted.report.decisions.slice(0, -1), increase, proposal],
+    };
+    const line = (seq: number, kind: string, action: string, ref: number | null) => ({
+      seq,
+      at: proposal.at,
+      kind,
+      action,
+      disposition: 'applied',
+      trigger: 'operator',
+      fromWeightPct: 100,
+      toWeightPct: 100,
+      ref,
+      detail: null,
+      reasons: [],
+    });
+    const audit: AuditLineForReport[] = [
+      ...halted.audit,
+      line(proposal.seq + 1, 'operator', 'approve', proposal.seq),
+      line(proposal.seq + 2, 'transition', 'promote', proposal.seq + 1),
+    ];
+    const verdict = verdictOf(report, audit);
+    expect(verdict.decisiveSeq).toBe(proposal.seq);
+    expect(verdict.decisiveReason).toBe(
+      `ALL_NON_INFERIOR: promote the canary (approved by operator command ${proposal.seq + 1})`,
+    );
+    expect(verdictOf(report).decisiveSeq).toBe(increase.seq); // without the audit log: as before
+  });
+});
+
 describe('renderComparisonMd', () => {
   it('shows each run’s stable and canary figures in their own rows, from accounts.csv', () => {
     const md = renderComparisonMd([

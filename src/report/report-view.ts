@@ -120,12 +120,12 @@ export function verdictOf(
     finalWeightPct,
     decisiveReason:
       operator !== null
-        ? `${operator.detail.code}: ${operator.detail.message}`
+        ? operator.reason
         : reason === undefined
           ? null
           : `${reason.code}: ${reason.message}`,
     decisiveSeq: operator?.seq ?? decisive?.seq ?? null,
-    decisiveKind: operator === null ? 'decision' : 'operator command',
+    decisiveKind: operator?.kind ?? 'decision',
     blockedBy: operator !== null || decisive === undefined ? null : blockedBy(report, decisive),
     from: report.inputs.firstEventAt,
     to: report.inputs.lastEventAt,
@@ -163,14 +163,22 @@ function weightOf(report: ReportJson): number {
   return plan.type === 'fixed' ? plan.weightPct : 0;
 }
 
+/** What decided an outcome an operator command caused: the record, what it is, and why. */
+interface OperatorDecided {
+  readonly seq: number;
+  readonly kind: VerdictView['decisiveKind'];
+  readonly reason: string;
+}
+
 /**
- * The operator record behind a promotion or a rollback: the last applied `promote` / `rollback`
- * transition's cause (its `ref`), when that cause is an operator command with a note; else null.
+ * What decided a promotion or a rollback an operator command caused (the last applied `promote`
+ * / `rollback` transition's `ref`): the command and its note; for an approve without a note, the
+ * proposal it approved; null when the transition's cause is not an operator command.
  */
 function decisiveOperatorRecord(
   report: ReportJson,
   audit: readonly AuditLineForReport[],
-): (AuditLineForReport & { readonly detail: { code: string; message: string } }) | null {
+): OperatorDecided | null {
   const action =
     report.outcome === 'promoted'
       ? 'promote'
@@ -183,8 +191,22 @@ function decisiveOperatorRecord(
       line.kind === 'transition' && line.action === action && line.disposition === 'applied',
   );
   const cause = audit.find((line) => line.seq === transition?.ref);
-  if (cause?.kind !== 'operator' || cause.detail === null) return null;
-  return { ...cause, detail: cause.detail };
+  if (cause?.kind !== 'operator') return null;
+  if (cause.detail !== null)
+    return {
+      seq: cause.seq,
+      kind: 'operator command',
+      reason: `${cause.detail.code}: ${cause.detail.message}`,
+    };
+  const proposal = report.decisions.find((d) => d.seq === cause.ref);
+  const why = proposal?.reasons[0];
+  if (proposal === undefined || why === undefined)
+    return { seq: cause.seq, kind: 'operator command', reason: `${cause.action} by an operator` };
+  return {
+    seq: proposal.seq,
+    kind: 'decision',
+    reason: `${why.code}: ${why.message} (approved by operator command ${cause.seq})`,
+  };
 }
 
 function decisiveDecision(report: ReportJson): ReportDecision | undefined {
