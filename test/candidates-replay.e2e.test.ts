@@ -98,6 +98,34 @@ describe('an A/B/n replay of three candidates', () => {
     const notChosen = audits[ranked[1]!.name]!.find((l) => l.action === 'force-rollback')!;
     expect(notChosen.detail!.message).toMatch(/another candidate was chosen/);
     expect(audits.c3!.some((l) => l.action === 'approve')).toBe(false);
+    // Each candidate's report.md names that choice as what decided it, not the last increase.
+    const verdictLine = (name: string): string | undefined =>
+      readFileSync(join(out, 'candidates', name, 'report.md'), 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('Decided by '));
+    expect(verdictLine(summary.winner!)).toMatch(
+      /^Decided by operator command \d+: OPERATOR: chosen among the candidates \(ranked by edgeBps/,
+    );
+    expect(verdictLine(ranked[1]!.name)).toMatch(
+      /^Decided by operator command \d+: OPERATOR: another candidate was chosen/,
+    );
+    expect(verdictLine('c3')).toMatch(/^Decided by decision \d+: METRIC_WORSE/);
+    // Each report says which candidate and lane it is about, and that its verdict is the lane's.
+    expect(summary.candidates.map((c) => reports[c.name]!.inputs.candidate)).toEqual([
+      { name: 'c1', lane: 0, candidates: 3 },
+      { name: 'c2', lane: 1, candidates: 3 },
+      { name: 'c3', lane: 2, candidates: 3 },
+    ]);
+    const winnerMd = readFileSync(join(out, 'candidates', summary.winner!, 'report.md'), 'utf8');
+    expect(winnerMd).toMatch(
+      /^# Rollout report: momentum@1\.0\.0 over momentum@1\.0\.0, candidate c\d of 3$/m,
+    );
+    expect(winnerMd).toContain('was promoted: every account of its lane now trades it.');
+    // Its exposure, 100 % at its last step, is of its lane (a third of the book), not of the book.
+    expect(winnerMd).toContain(
+      "Canary exposure: at most 100 % of its lane's accounts and 100 % of its lane's capital,",
+    );
+    expect(result.stdout).toMatch(/canary exposure: at most 100\.00 % of its lane's accounts/);
 
     // Lanes: disjoint bucket ranges of the router, every account in one.
     expect(summary.candidates.map((c) => c.lane.buckets)).toEqual([
@@ -176,6 +204,39 @@ describe('an A/B/n replay of three candidates', () => {
     expect(pulled.reasons[0]).toMatchObject({ code: 'METRIC_WORSE', metric: 'slippageBps' });
   });
 
+  it('when every candidate halts undecided, says the choice waits for a person (halted), not in progress', async () => {
+    // On the first sample alone, momentum@2.0.0 and mean-reversion@1.0.0 both reach the shadow
+    // step's 3-minute maximum undecided and halt; the data go on for 3 more minutes.
+    const out = join(tempDir(), 'run');
+    const result = await cli([
+      'replay',
+      SPOT_SAMPLES[0]!,
+      '--plan',
+      'short',
+      ...FAST_STABLE,
+      '--candidate',
+      'momentum@2.0.0',
+      '--candidate',
+      'mean-reversion@1.0.0',
+      '--accounts',
+      '400',
+      '--no-progress',
+      '--out',
+      out,
+    ]);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(
+      readFileSync(join(out, 'candidates.json'), 'utf8'),
+    ) as CandidatesJson;
+    expect(summary).toMatchObject({ outcome: 'halted', winner: null, decidedAt: null });
+    expect(summary.candidates.map((c) => c.status)).toEqual(['halted', 'halted']);
+    for (const name of ['c1', 'c2'])
+      expect(readReport(join(out, 'candidates', name)).outcome).toBe('halted');
+    expect(readFileSync(join(out, 'candidates.md'), 'utf8')).toContain(
+      "**Outcome: halted. No candidate promoted: none passed every step, and c1, c2 halted undecided at a step's maximum, waiting for a person.**",
+    );
+  });
+
   it('refuses bad candidate options before anything is written', async () => {
     const dir = tempDir();
     const out = join(dir, 'run');
@@ -187,6 +248,22 @@ describe('an A/B/n replay of three candidates', () => {
     await refused(
       ['replay', SPOT_SAMPLES[0]!, '--plan', 'short', '--candidate', 'momentum@1.0.0'],
       /two or more candidates; one candidate is --canary \[E_USAGE\]$/,
+    );
+    // Not "either --canary or --candidate": no --canary was given, only its parameters.
+    await refused(
+      [
+        'replay',
+        SPOT_SAMPLES[0]!,
+        '--plan',
+        'short',
+        '--candidate',
+        'momentum@1.0.0',
+        '--candidate',
+        'momentum@2.0.0',
+        '--canary-params',
+        FAST_MOMENTUM,
+      ],
+      /--canary-params goes with --canary \(one candidate\); the candidates of --candidate take --candidate-params \[E_USAGE\]$/,
     );
     await refused(
       [

@@ -172,9 +172,51 @@ describe('a two-venue replay rolls back the faulty segment only', () => {
       startedAt: null,
       decisions: 0,
     });
+    // Its own report says so too, not "in progress" as if the data had ended mid-rollout.
+    expect(run.reports.usdm!.inputs.segment).toMatchObject({
+      name: 'usdm',
+      notStarted: { reason: 'stopped', after: 'spot' },
+    });
+    expect(run.reports.spot!.inputs.segment!.notStarted).toBeNull();
+    expect(readFileSync(join(run.out, 'segments', 'usdm', 'report.md'), 'utf8')).toContain(
+      '**Verdict: not started.** The rollout of momentum@1.0.0 never started in segment usdm (stopped: spot rolled back): its accounts stayed on momentum@1.0.0.',
+    );
     // Its accounts traded stable all along: no canary order, no decision in its audit log.
     expect(run.reports.usdm!.arms.canary.orders).toBe(0);
     expect(run.audits.usdm!.filter((l) => l.kind === 'decision')).toHaveLength(0);
+  });
+
+  it('in sequence, every segment after a rollback names the one that rolled back', async () => {
+    const dir = tempDir();
+    const plan = join(dir, 'three.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        ...PLAN_PRESETS.short,
+        name: 'three',
+        segments: {
+          mode: 'sequence',
+          list: [
+            { name: 'spot', venue: 'binance' },
+            { name: 'usdm', venue: 'binance-futures' },
+            { name: 'both' },
+          ],
+        },
+      }),
+    );
+    const out = join(dir, 'run');
+    const result = await cli(
+      replayArgs(plan, out, '--no-progress', '--inject', 'spot/canary:latency=+20ms'),
+    );
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'segments.json'), 'utf8')) as SegmentsJson;
+    expect(summary.segments.map((s) => [s.name, s.outcome, s.notStarted])).toEqual([
+      ['spot', 'rolled_back', null],
+      ['usdm', 'not_started', { reason: 'stopped', after: 'spot' }],
+      // Not "usdm rolled back": usdm never started.
+      ['both', 'not_started', { reason: 'stopped', after: 'spot' }],
+    ]);
+    expect(result.stdout).toMatch(/^ {2}both +not started \(stopped: spot rolled back\)/m);
   });
 
   it('in sequence, the second segment starts after the first promotes', async () => {

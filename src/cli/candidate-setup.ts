@@ -1,5 +1,6 @@
 import { ConfigError } from '../core/errors.js';
 import type { ArmStrategyConfig, ReplayConfig } from '../engine/replay-config.js';
+import { candidateName } from '../engine/candidate-name.js';
 import type { CandidateReplay } from '../engine/run-candidates-replay.js';
 import { parseInjectSpecs } from '../execution/index.js';
 import { candidateLanePlan } from '../rollout/index.js';
@@ -8,7 +9,7 @@ import type { LaneInjectSpecs } from './lane-inject-specs.js';
 
 /** The names of `count` candidates: `c1`, `c2`, … (their directories and `--inject` prefixes). */
 export function candidateNames(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `c${i + 1}`);
+  return Array.from({ length: count }, (_, i) => candidateName(i));
 }
 
 /**

@@ -23,12 +23,15 @@ export function buildCandidatesJson(
     id: s.spec,
     version: `${s.definition.name}@${s.definition.version}`,
   });
+  const statuses = result.candidates.map((c) => c.status);
   const outcome =
     result.winner !== null
       ? 'promoted'
-      : result.candidates.every((c) => c.status === 'rolled_back')
+      : statuses.every((status) => status === 'rolled_back')
         ? 'rolled_back'
-        : 'in_progress';
+        : statuses.every((status) => status === 'rolled_back' || status === 'halted')
+          ? 'halted'
+          : 'in_progress';
   return {
     schemaVersion: CANDIDATES_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },

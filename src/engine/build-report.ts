@@ -17,6 +17,7 @@ import {
 import type { ArmComparison } from '../analysis/index.js';
 import { planHash } from '../rollout/index.js';
 import { buildReportSeries } from './build-report-series.js';
+import { candidateName } from './candidate-name.js';
 import type { RolloutRunner } from '../control/index.js';
 import type { ArmStrategyConfig, ReplayConfig } from './replay-config.js';
 import { TOOL_NAME, TOOL_VERSION } from '../core/tool-version.js';
@@ -94,6 +95,15 @@ export function buildReport(run: ReportSources): ReportJson {
       ...(config.segment === undefined
         ? {}
         : { segment: { ...config.segment, events: run.eventsTraded } }),
+      ...(config.lane === undefined
+        ? {}
+        : {
+            candidate: {
+              name: candidateName(config.lane.index),
+              lane: config.lane.index,
+              candidates: config.lane.candidates,
+            },
+          }),
     },
     arms: { stable: arm('stable'), canary: arm('canary') },
     exposure: {

@@ -28,9 +28,10 @@ export interface CandidateReplay {
 /**
  * Where a candidate ended: `promoted`; `not_chosen` (ready and ranked below the winner, or
  * halted undecided when the winner was chosen); `rolled_back` (by its own evidence or a
- * guardrail); `in_progress` (the data ended first).
+ * guardrail); `halted` (undecided at a step's maximum, waiting for a person, and no winner
+ * chosen); `in_progress` (the data ended while it was still deciding).
  */
-export type CandidateStatus = 'promoted' | 'not_chosen' | 'rolled_back' | 'in_progress';
+export type CandidateStatus = 'promoted' | 'not_chosen' | 'rolled_back' | 'halted' | 'in_progress';
 
 /** A finished candidate: its lane's result, its standing and the evidence it was ranked on. */
 export interface CandidateResult {
@@ -52,7 +53,7 @@ export interface CandidatesReplayResult {
   readonly candidates: readonly CandidateResult[];
   /** The candidate promoted, or null (every one rolled back, or the data ended first). */
   readonly winner: string | null;
-  /** When the choice was made, µs, or null. */
+  /** When the choice was made, or when the last candidate's rollback was done, µs; else null. */
   readonly decidedAtUs: number | null;
 }
 
@@ -154,8 +155,8 @@ export async function runCandidatesReplay(
           ? 'promoted'
           : ranks.has(name) || passedOver.has(name)
             ? 'not_chosen'
-            : outcome === 'rolled_back'
-              ? 'rolled_back'
+            : outcome === 'rolled_back' || outcome === 'halted'
+              ? outcome
               : 'in_progress',
       evidence,
       rank: ranks.get(name) ?? null,

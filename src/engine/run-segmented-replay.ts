@@ -106,13 +106,26 @@ export async function runSegmentedReplay(
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     const lane = lanes[i]!;
+    const result = await lane.finish(sources);
+    const notStarted = lane.started ? null : notStartedReason(lane, results[i - 1]);
+    const { inputs } = result.report;
     results.push({
       name: segment.name,
       venue: segment.venue,
-      result: await lane.finish(sources),
+      // The segment's own report says why it never started, as segments.json does.
+      result:
+        inputs.segment === undefined
+          ? result
+          : {
+              ...result,
+              report: {
+                ...result.report,
+                inputs: { ...inputs, segment: { ...inputs.segment, notStarted } },
+              },
+            },
       events: lane.eventsProcessed,
       startedAtUs: startedAtUs[i]!,
-      notStarted: lane.started ? null : notStartedReason(lane, results[i - 1]),
+      notStarted,
     });
   }
   return { segments: results, unroutedEvents: unrouted };
@@ -121,11 +134,15 @@ export async function runSegmentedReplay(
 /**
  * Why a lane never started: it had no events, or (in a sequence) the segment before it rolled
  * back or was itself stopped (`stopped`), or had not promoted by the end of the data (`held`).
+ * `after` names the segment that rolled back, or the one under way that held the rest: a segment
+ * stopped or held because the one before it was is stopped or held by that same segment.
  */
 function notStartedReason(lane: ReplayLane, before: SegmentResult | undefined): SegmentNotStarted {
   if (lane.eventsProcessed === 0 || before === undefined)
     return { reason: 'no_events', after: null };
   const stopped =
     before.notStarted?.reason === 'stopped' || before.result.rollout?.outcome === 'rolled_back';
-  return { reason: stopped ? 'stopped' : 'held', after: before.name };
+  const reason = stopped ? 'stopped' : 'held';
+  const inherited = before.notStarted?.reason === reason ? before.notStarted.after : null;
+  return { reason, after: inherited ?? before.name };
 }

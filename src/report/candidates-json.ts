@@ -29,10 +29,11 @@ export interface CandidateSummary {
   readonly accounts: number;
   /**
    * `promoted` (the one chosen), `not_chosen` (passed every step and ranked below it, or halted
-   * undecided when it was chosen), `rolled_back` (shown worse, or a guardrail), `in_progress`
-   * (the data ended first).
+   * undecided when it was chosen), `rolled_back` (shown worse, or a guardrail), `halted`
+   * (undecided at a step's maximum, waiting for a person, no winner chosen), `in_progress` (the
+   * data ended while it was still deciding).
    */
-  readonly status: 'promoted' | 'not_chosen' | 'rolled_back' | 'in_progress';
+  readonly status: 'promoted' | 'not_chosen' | 'rolled_back' | 'halted' | 'in_progress';
   /** 1 = best of the candidates that passed every step; null for the others. */
   readonly rank: number | null;
   /** Its weight at the end, percent of its lane. */
@@ -58,10 +59,17 @@ export interface CandidatesJson {
   };
   readonly inputs: { readonly files: readonly string[] };
   readonly stable: { readonly id: string; readonly version: string };
-  /** `promoted` (a winner), `rolled_back` (every candidate), `in_progress` (the data ended first). */
-  readonly outcome: 'promoted' | 'rolled_back' | 'in_progress';
+  /**
+   * `promoted` (a winner), `rolled_back` (every candidate), `halted` (none ready, none still
+   * deciding, some halted for a person: the choice waits for one), `in_progress` (the data ended
+   * while a candidate was still deciding).
+   */
+  readonly outcome: 'promoted' | 'rolled_back' | 'halted' | 'in_progress';
   readonly winner: string | null;
-  /** When the winner was chosen (ISO 8601), or null. */
+  /**
+   * When the winner was chosen, or (every candidate rolled back) when the last rollback was done
+   * (ISO 8601); null otherwise.
+   */
   readonly decidedAt: string | null;
   /** In the order given; `rank` orders the survivors. */
   readonly candidates: readonly CandidateSummary[];
@@ -90,7 +98,12 @@ export function candidatesTable(json: CandidatesJson): LanesTable {
     title: `A/B/n rollout: ${json.plan.name}`,
     verdict:
       winner === undefined
-        ? `Outcome: ${json.outcome}. No candidate promoted.`
+        ? json.outcome === 'halted'
+          ? `Outcome: halted. No candidate promoted: none passed every step, and ${json.candidates
+              .filter((c) => c.status === 'halted')
+              .map((c) => c.name)
+              .join(', ')} halted undecided at a step's maximum, waiting for a person.`
+          : `Outcome: ${json.outcome}. No candidate promoted.`
         : `Outcome: promoted ${winner.name} (${winner.strategy.id}) at ${json.decidedAt ?? '–'}, the best ${json.plan.primaryMetric} of the candidates that passed every step.`,
     lead: [
       `Stable: ${json.stable.id}. Plan ${json.plan.source}, sha256 ${json.plan.hash}; each candidate in its own lane of the router, compared with its lane's stable accounts at the plan's error rates divided by ${json.plan.alphaDividedBy}; ${json.tool.name} ${json.tool.version}.`,
@@ -125,7 +138,9 @@ export function candidatesTable(json: CandidatesJson): LanesTable {
       };
     }),
     notes: [
-      "Each candidate's report.md, report.html, report.json and audit.jsonl are in its directory; the ranking and the choice are in the audit logs (the winner's promote approved, the others rolled back with the ranking as the reason).",
+      winner === undefined
+        ? "Each candidate's report.md, report.html, report.json and audit.jsonl are in its directory."
+        : "Each candidate's report.md, report.html, report.json and audit.jsonl are in its directory; the ranking and the choice are in the audit logs (the winner's promote approved, the others rolled back with the ranking as the reason).",
     ],
   };
 }

@@ -8,6 +8,8 @@ export interface AuditLineForReport {
   readonly trigger: string | null;
   readonly fromWeightPct: number;
   readonly toWeightPct: number;
+  /** The seq of the record that caused this one (a transition's decision or command), or null. */
+  readonly ref?: number | null;
   readonly detail: { readonly code: string; readonly message: string } | null;
   readonly reasons: readonly { readonly code: string; readonly message: string }[];
 }

@@ -1,12 +1,15 @@
+import type { AuditLineForReport } from './decision-log.js';
 import { formatMoney } from './format-money.js';
 import type { ReportArm, ReportJson } from './report-json.js';
 import { comparisonRows, verdictOf } from './report-view.js';
 import { planText } from './render-report-md.js';
 
-/** One run to compare: its directory (as given) and its report. */
+/** One run to compare: its directory (as given), its report and its audit entries. */
 export interface ComparedRun {
   readonly dir: string;
   readonly report: ReportJson;
+  /** Its audit.jsonl's entries (none: the decisive reason from report.json's decisions alone). */
+  readonly audit?: readonly AuditLineForReport[];
 }
 
 function cell(text: string): string {
@@ -37,9 +40,10 @@ export function renderComparisonMd(runs: readonly ComparedRun[]): string {
     'accounts, seed, salt',
     (r) => `${r.inputs.accounts.count}, ${r.inputs.seed}, ${r.inputs.salt}`,
   );
-  add('outcome', (r) => verdictOf(r).outcome);
+  const verdicts = runs.map((run) => verdictOf(run.report, run.audit));
+  rows.push(['outcome', ...verdicts.map((v) => v.outcome)]);
   add('final weight', (r) => (r.rollout === null ? 'fixed' : `${r.rollout.finalWeightPct} %`));
-  add('decisive reason', (r) => verdictOf(r).decisiveReason ?? '–');
+  rows.push(['decisive reason', ...verdicts.map((v) => v.decisiveReason ?? '–')]);
   add('canary max share of capital', (r) => `${r.exposure.maxCapitalSharePct} %`);
   add('canary capital-minutes', (r) =>
     Math.round(r.exposure.canaryCapitalMinutes).toLocaleString('en-US'),

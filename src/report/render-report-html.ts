@@ -14,6 +14,7 @@ import {
   verdictOf,
   type AssumptionTable,
   reportTitle,
+  shareOf,
 } from './report-view.js';
 import { planText } from './render-report-md.js';
 
@@ -110,7 +111,7 @@ export function renderReportHtml(
 <main>
 <h1>${e(title)}</h1>
 <p class="muted">${e(planText(report).replaceAll('`', ''))}; event time ${e(report.inputs.firstEventAt ?? '–')} → ${e(report.inputs.lastEventAt ?? '–')} (UTC)</p>
-${verdictSection(report)}
+${verdictSection(report, audit)}
 ${comparisonSection(report)}
 ${timelineSection(report, charts.timeline)}
 ${chartsSection(charts)}
@@ -122,18 +123,18 @@ ${decisionLogSection(report, audit)}
 `;
 }
 
-function verdictSection(report: ReportJson): string {
-  const v = verdictOf(report);
+function verdictSection(report: ReportJson, audit: readonly AuditLineForReport[]): string {
+  const v = verdictOf(report, audit);
   const exposure = report.exposure;
   return `<section id="verdict">
 <h2>1. Verdict</h2>
 <div class="verdict ${e(v.outcome.replaceAll(' ', '-'))}">
 <div class="outcome">${e(v.outcome)}</div>
 <p>${e(v.headline)}</p>
-${v.decisiveReason === null ? '' : `<p><strong>Decisive reason</strong> (decision ${v.decisiveSeq ?? '–'}): ${e(v.decisiveReason)}</p>`}
+${v.decisiveReason === null ? '' : `<p><strong>Decisive reason</strong> (${v.decisiveKind} ${v.decisiveSeq ?? '–'}): ${e(v.decisiveReason)}</p>`}
 ${v.blockedBy === null ? '' : `<p><strong>What kept the step from passing</strong>: ${e(v.blockedBy)}.</p>`}
 <p>Final canary weight: <strong>${v.finalWeightPct === null ? `${fixedWeight(report)} % (fixed)` : `${v.finalWeightPct} %`}</strong>. Time range: ${e(v.from ?? '–')} → ${e(v.to ?? '–')}.</p>
-<p>Canary exposure: at most ${exposure.maxAccountSharePct} % of accounts and ${exposure.maxCapitalSharePct} % of capital; ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.${report.shadow === null ? '' : ` Shadow step: ${report.shadow.paperAccounts.toLocaleString('en-US')} paper accounts, ${report.shadow.fills.toLocaleString('en-US')} paper fills, paper P&amp;L ${e(formatMoney(report.shadow.pnl))}.`}</p>
+<p>Canary exposure: at most ${exposure.maxAccountSharePct} % of ${e(shareOf(report))}accounts and ${exposure.maxCapitalSharePct} % of ${e(shareOf(report))}capital; ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.${report.shadow === null ? '' : ` Shadow step: ${report.shadow.paperAccounts.toLocaleString('en-US')} paper accounts, ${report.shadow.fills.toLocaleString('en-US')} paper fills, paper P&amp;L ${e(formatMoney(report.shadow.pnl))}.`}</p>
 </div>
 </section>`;
 }

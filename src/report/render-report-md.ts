@@ -11,6 +11,7 @@ import {
   reproduceText,
   verdictOf,
   reportTitle,
+  shareOf,
 } from './report-view.js';
 import { calendarText } from './calendar-text.js';
 
@@ -32,12 +33,15 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
  * tickets and pull requests. Deterministic: the same report and audit lines give the same text.
  */
 export function renderReportMd(report: ReportJson, audit: readonly AuditLineForReport[]): string {
-  const verdict = verdictOf(report);
+  const verdict = verdictOf(report, audit);
   const out: string[] = [];
   out.push(`# ${reportTitle(report)}`, '');
   out.push(`**Verdict: ${verdict.outcome}.** ${verdict.headline}`, '');
   if (verdict.decisiveReason !== null) {
-    out.push(`Decided by decision ${verdict.decisiveSeq ?? '–'}: ${verdict.decisiveReason}`, '');
+    out.push(
+      `Decided by ${verdict.decisiveKind} ${verdict.decisiveSeq ?? '–'}: ${verdict.decisiveReason}`,
+      '',
+    );
   }
   if (verdict.blockedBy !== null)
     out.push(`What kept the step from passing: ${verdict.blockedBy}.`, '');
@@ -48,7 +52,7 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
   );
   const exposure = report.exposure;
   out.push(
-    `Canary exposure: at most ${exposure.maxAccountSharePct} % of accounts and ${exposure.maxCapitalSharePct} % of capital, ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.`,
+    `Canary exposure: at most ${exposure.maxAccountSharePct} % of ${shareOf(report)}accounts and ${exposure.maxCapitalSharePct} % of ${shareOf(report)}capital, ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.`,
     '',
   );
 
@@ -169,5 +173,10 @@ export function planText(report: ReportJson): string {
     segment === undefined
       ? ''
       : `; segment \`${segment.name}\` of a segmented plan, a rollout of its own over its accounts and the ${segment.events.toLocaleString('en-US')} events of ${segment.venue ?? 'every venue'}`;
-  return `plan \`${plan.name}\` (${plan.mode} mode, positions ${plan.positions}${scale}${baseline}${calendar})${segmentText}`;
+  const candidate = report.inputs.candidate;
+  const candidateText =
+    candidate === undefined
+      ? ''
+      : `; candidate \`${candidate.name}\` of an A/B/n rollout of ${candidate.candidates}, a rollout of its own over lane ${candidate.lane + 1} of the router (its accounts and their stable controls), at the plan's error rates divided by ${candidate.candidates}`;
+  return `plan \`${plan.name}\` (${plan.mode} mode, positions ${plan.positions}${scale}${baseline}${calendar})${segmentText}${candidateText}`;
 }

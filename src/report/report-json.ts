@@ -1,6 +1,7 @@
 import type { Decision, DecisionReason } from '../core/decision.js';
 import { usToIso } from '../core/time.js';
 import type { ReportSeries } from './report-series.js';
+import type { SegmentNotStarted } from './segments-json.js';
 
 /** Version of the report.json layout; bumped on any incompatible change (see docs/report-json.md). */
 export const REPORT_SCHEMA_VERSION = 4;
@@ -126,6 +127,22 @@ export interface ReportInputs {
    * segments (added within schema 4).
    */
   readonly segment?: ReportSegment;
+  /**
+   * One candidate's lane of an A/B/n replay (docs/rollout.md, "Several candidates"): its name
+   * (`c1`…), its lane's index and the number of candidates. Absent otherwise (added within
+   * schema 4).
+   */
+  readonly candidate?: ReportCandidate;
+}
+
+/** The candidate a report.json is about, in an A/B/n replay: its lane of the router. */
+export interface ReportCandidate {
+  /** `c1`, `c2`, … in `--candidate` order. */
+  readonly name: string;
+  /** Its lane of the router (0-based; docs/bucketing.md, "Several candidates"). */
+  readonly lane: number;
+  /** The number of candidates (lanes); each lane's error rates are the plan's divided by it. */
+  readonly candidates: number;
 }
 
 /** The segment a report.json is about, in a segmented replay. */
@@ -134,6 +151,12 @@ export interface ReportSegment {
   readonly venue: string | null;
   /** Market events this segment traded (its venue's). */
   readonly events: number;
+  /**
+   * Why the segment's rollout never started (no events of its venue; in a sequence, an earlier
+   * segment rolled back or had not promoted), or null when it started. Absent in report.json
+   * written before it was added (within schema 4).
+   */
+  readonly notStarted?: SegmentNotStarted | null;
 }
 
 /** One arm's results. Money as decimal strings (quote currency); statistics as numbers. */

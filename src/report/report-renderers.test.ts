@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -419,6 +419,85 @@ describe('the shadow step’s paper book', () => {
     // Without a shadow step there is no such column.
     expect(fixed.md).not.toContain('on paper');
     expect(mdRow(fixed.md, 'fills')).toHaveLength(2);
+  });
+});
+
+describe('a rollback by an operator command', () => {
+  it('is decided by that command in report.md, report.html and comparison.md, not by the last increase', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sc-report-ops-'));
+    const script = join(dir, 'ops.json');
+    writeFileSync(
+      script,
+      JSON.stringify([{ at: '2024-08-08T23:57:30Z', command: 'rollback', reason: 'what if' }]),
+    );
+    const run = await replay(
+      '--stable',
+      'momentum@1.0.0',
+      '--canary',
+      'momentum@1.0.0',
+      '--plan',
+      'short',
+      '--accounts',
+      '200',
+      '--operator',
+      script,
+    );
+    expect(run.report.outcome).toBe('rolled_back');
+    const command = run.audit.find((l) => l.kind === 'operator' && l.action === 'force-rollback')!;
+    expect(run.report.decisions.some((d) => d.action === 'increase')).toBe(true);
+    expect(run.md).toContain(`Decided by operator command ${command.seq}: OPERATOR: what if`);
+    expect(run.html).toContain(
+      `<strong>Decisive reason</strong> (operator command ${command.seq}): OPERATOR: what if`,
+    );
+    const compared = renderComparisonMd([
+      { dir: 'a', report: run.report, audit: run.audit },
+      { dir: 'b', report: run.report },
+    ]);
+    expect(mdRow(compared, 'decisive reason')[0]).toBe('OPERATOR: what if');
+  }, 60_000);
+});
+
+describe('a promotion an operator approved without a note (manual mode)', () => {
+  it('is decided by the proposal it approved, not by the last increase', () => {
+    // The halted run's report, turned into a manual rollout whose promote proposal was approved.
+    const last = halted.report.decisions.at(-1)!;
+    const proposal: ReportDecision = {
+      ...last,
+      seq: last.seq + 1,
+      action: 'promote',
+      disposition: 'proposed',
+      reasons: [{ ...last.reasons[0]!, code: 'ALL_NON_INFERIOR', message: 'promote the canary' }],
+    };
+    const increase: ReportDecision = { ...last, action: 'increase', disposition: 'applied' };
+    const report: ReportJson = {
+      ...halted.report,
+      outcome: 'promoted',
+      decisions: [...halted.report.decisions.slice(0, -1), increase, proposal],
+    };
+    const line = (seq: number, kind: string, action: string, ref: number | null) => ({
+      seq,
+      at: proposal.at,
+      kind,
+      action,
+      disposition: 'applied',
+      trigger: 'operator',
+      fromWeightPct: 100,
+      toWeightPct: 100,
+      ref,
+      detail: null,
+      reasons: [],
+    });
+    const audit: AuditLineForReport[] = [
+      ...halted.audit,
+      line(proposal.seq + 1, 'operator', 'approve', proposal.seq),
+      line(proposal.seq + 2, 'transition', 'promote', proposal.seq + 1),
+    ];
+    const verdict = verdictOf(report, audit);
+    expect(verdict.decisiveSeq).toBe(proposal.seq);
+    expect(verdict.decisiveReason).toBe(
+      `ALL_NON_INFERIOR: promote the canary (approved by operator command ${proposal.seq + 1})`,
+    );
+    expect(verdictOf(report).decisiveSeq).toBe(increase.seq); // without the audit log: as before
   });
 });
 

@@ -1,5 +1,7 @@
 import type { DecisionReason } from '../core/decision.js';
+import type { AuditLineForReport } from './decision-log.js';
 import { formatMoney } from './format-money.js';
+import { notStartedText } from './segments-json.js';
 import type { ReportArm, ReportDecision, ReportJson, ReportOutcome } from './report-json.js';
 
 /** One row of the side-by-side table: a label and the two arms' values, as text. */
@@ -46,6 +48,8 @@ export interface VerdictView {
   readonly decisiveReason: string | null;
   /** The decision that decided it (its seq), or null. */
   readonly decisiveSeq: number | null;
+  /** What {@link decisiveSeq} is in the audit log: an analysis's `decision`, or an `operator command`. */
+  readonly decisiveKind: 'decision' | 'operator command';
   /**
    * For a halt or rollback at a step's maximum duration: what kept the step from passing, from the
    * last analysis before it (the required metrics not shown non-inferior, or the unmet floors);
@@ -77,10 +81,16 @@ export function outcomeText(outcome: ReportOutcome): string {
 /**
  * The verdict: the outcome, the final weight and the decision that decided it (the last applied
  * non-hold decision; for a halt, the maximum-duration hold; for a run still in progress, the
- * latest decision).
+ * latest decision). With the run's audit lines, a promotion or rollback an operator caused (an
+ * `approve`, a `force-rollback`: a person's, a script's, an A/B/n rollout's choice of its winner)
+ * is decided by that operator record instead.
  */
-export function verdictOf(report: ReportJson): VerdictView {
+export function verdictOf(
+  report: ReportJson,
+  audit: readonly AuditLineForReport[] = [],
+): VerdictView {
   const decisive = decisiveDecision(report);
+  const operator = decisiveOperatorRecord(report, audit);
   const reason = decisive?.reasons[0];
   const canary = report.arms.canary.id;
   const stable = report.arms.stable.id;
@@ -88,22 +98,35 @@ export function verdictOf(report: ReportJson): VerdictView {
   const plan = report.inputs.plan;
   const baselineMs = plan.type === 'plan' ? (plan.baselineMs ?? 0) : 0;
   const inBaseline = report.rollout?.status === 'pending' && baselineMs > 0;
+  const segment = report.inputs.segment;
+  const notStarted = segment?.notStarted ?? null;
+  // An A/B/n candidate's report covers its lane's accounts only (the other lanes are not moved).
+  const ofLane = report.inputs.candidate === undefined ? '' : ' of its lane';
   const headline = {
     fixed_weight: `${canary} ran beside ${stable} at a fixed weight of ${weightOf(report)} %; no rollout decisions.`,
-    promoted: `${canary} was promoted: every account now trades it.`,
-    rolled_back: `${canary} was rolled back: every account trades ${stable} again.`,
+    promoted: `${canary} was promoted: every account${ofLane} now trades it.`,
+    rolled_back: `${canary} was rolled back: every account${ofLane} trades ${stable} again.`,
     halted: `The rollout of ${canary} halted at ${finalWeightPct ?? 0} % and waits for an operator.`,
-    in_progress: inBaseline
-      ? `The data ended during the plan's baseline (${baselineMs / 60_000} minutes with every account on ${stable}): the rollout of ${canary} had not started.`
-      : `The data ended with the rollout of ${canary} still at ${finalWeightPct ?? 0} %.`,
+    in_progress:
+      notStarted !== null
+        ? `The rollout of ${canary} never started in segment ${segment?.name ?? ''} (${notStartedText(notStarted)}): its accounts stayed on ${stable}.`
+        : inBaseline
+          ? `The data ended during the plan's baseline (${baselineMs / 60_000} minutes with every account on ${stable}): the rollout of ${canary} had not started.`
+          : `The data ended with the rollout of ${canary} still at ${finalWeightPct ?? 0} %.`,
   }[report.outcome];
   return {
-    outcome: outcomeText(report.outcome),
+    outcome: notStarted === null ? outcomeText(report.outcome) : 'not started',
     headline,
     finalWeightPct,
-    decisiveReason: reason === undefined ? null : `${reason.code}: ${reason.message}`,
-    decisiveSeq: decisive?.seq ?? null,
-    blockedBy: decisive === undefined ? null : blockedBy(report, decisive),
+    decisiveReason:
+      operator !== null
+        ? operator.reason
+        : reason === undefined
+          ? null
+          : `${reason.code}: ${reason.message}`,
+    decisiveSeq: operator?.seq ?? decisive?.seq ?? null,
+    decisiveKind: operator?.kind ?? 'decision',
+    blockedBy: operator !== null || decisive === undefined ? null : blockedBy(report, decisive),
     from: report.inputs.firstEventAt,
     to: report.inputs.lastEventAt,
   };
@@ -138,6 +161,52 @@ function blockedBy(report: ReportJson, decisive: ReportDecision): string | null 
 function weightOf(report: ReportJson): number {
   const plan = report.inputs.plan;
   return plan.type === 'fixed' ? plan.weightPct : 0;
+}
+
+/** What decided an outcome an operator command caused: the record, what it is, and why. */
+interface OperatorDecided {
+  readonly seq: number;
+  readonly kind: VerdictView['decisiveKind'];
+  readonly reason: string;
+}
+
+/**
+ * What decided a promotion or a rollback an operator command caused (the last applied `promote`
+ * / `rollback` transition's `ref`): the command and its note; for an approve without a note, the
+ * proposal it approved; null when the transition's cause is not an operator command.
+ */
+function decisiveOperatorRecord(
+  report: ReportJson,
+  audit: readonly AuditLineForReport[],
+): OperatorDecided | null {
+  const action =
+    report.outcome === 'promoted'
+      ? 'promote'
+      : report.outcome === 'rolled_back'
+        ? 'rollback'
+        : null;
+  if (action === null) return null;
+  const transition = audit.findLast(
+    (line) =>
+      line.kind === 'transition' && line.action === action && line.disposition === 'applied',
+  );
+  const cause = audit.find((line) => line.seq === transition?.ref);
+  if (cause?.kind !== 'operator') return null;
+  if (cause.detail !== null)
+    return {
+      seq: cause.seq,
+      kind: 'operator command',
+      reason: `${cause.detail.code}: ${cause.detail.message}`,
+    };
+  const proposal = report.decisions.find((d) => d.seq === cause.ref);
+  const why = proposal?.reasons[0];
+  if (proposal === undefined || why === undefined)
+    return { seq: cause.seq, kind: 'operator command', reason: `${cause.action} by an operator` };
+  return {
+    seq: proposal.seq,
+    kind: 'decision',
+    reason: `${why.code}: ${why.message} (approved by operator command ${cause.seq})`,
+  };
 }
 
 function decisiveDecision(report: ReportJson): ReportDecision | undefined {
@@ -443,10 +512,21 @@ export function assumptionTables(report: ReportJson): AssumptionTable[] {
   return tables;
 }
 
-/** A report's title: the canary over stable, and the segment in a segmented replay. */
+/**
+ * Whose accounts and capital the report's shares are of: `its lane's ` in an A/B/n candidate's
+ * report (its lane is all it covers), else empty (the book's).
+ */
+export function shareOf(report: ReportJson): string {
+  return report.inputs.candidate === undefined ? '' : "its lane's ";
+}
+
+/**
+ * A report's title: the canary over stable, and the segment in a segmented replay or the
+ * candidate in an A/B/n one.
+ */
 export function reportTitle(report: ReportJson): string {
-  const segment = report.inputs.segment;
+  const { segment, candidate } = report.inputs;
   return `Rollout report: ${report.arms.canary.id} over ${report.arms.stable.id}${
     segment === undefined ? '' : `, segment ${segment.name}`
-  }`;
+  }${candidate === undefined ? '' : `, candidate ${candidate.name} of ${candidate.candidates}`}`;
 }

@@ -8,7 +8,10 @@ export interface SegmentNotStarted {
    * promoted when the data ended; `stopped`: an earlier segment of the sequence rolled back.
    */
   readonly reason: 'held' | 'stopped' | 'no_events';
-  /** The earlier segment the sequence waited on, or null. */
+  /**
+   * The earlier segment that rolled back (`stopped`) or that was under way when the data ended
+   * (`held`), even when segments between them were stopped or held too; null for `no_events`.
+   */
   readonly after: string | null;
 }
 

@@ -599,7 +599,11 @@ function checkCandidateOptions(
     );
   if (count === 0) throw new UsageError('--candidate-params needs --candidate');
   if (canaryGiven)
-    throw new UsageError('give either --canary (one candidate) or --candidate (several), not both');
+    throw new UsageError(
+      o.canaryParams !== undefined
+        ? '--canary-params goes with --canary (one candidate); the candidates of --candidate take --candidate-params'
+        : 'give either --canary (one candidate) or --candidate (several), not both',
+    );
   if (o.plan === undefined) throw new UsageError('--candidate needs --plan: an A/B/n rollout');
   if (o.candidateParams.length > 1 && o.candidateParams.length !== count)
     throw new UsageError(

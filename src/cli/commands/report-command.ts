@@ -57,9 +57,10 @@ export function reportCommand(io: CliIo): Command {
         io.stdout.write(`report.md: ${written.md}\nreport.html: ${written.html}\n`);
         return;
       }
+      const otherReport = readRunReport(other);
       const text = renderComparisonMd([
-        { dir, report },
-        { dir: other, report: readRunReport(other) },
+        { dir, report, audit: readCheckedRunAudit(dir, report) },
+        { dir: other, report: otherReport, audit: readCheckedRunAudit(other, otherReport) },
       ]);
       io.stdout.write(text);
       if (options.out !== undefined) {

@@ -88,6 +88,15 @@ describe('sweep grids', () => {
       /grid\.--salt\[1\]: --salt takes one value: .*, not \["a","b"\]/u,
     ],
     [{ feeds: ['a'], grid: { '--inject': [null, true] } }, /grid\.--inject\[1\]: .*not true/u],
+    // An A/B/n run has one report per candidate, none a sweep row could summarize.
+    [
+      { feeds: ['a'], options: { '--plan': 'short', '--candidate': ['x', 'y'] } },
+      /options\.--candidate: a sweep summarizes one rollout per run, and --candidate rolls out several/u,
+    ],
+    [
+      { feeds: ['a'], options: { '--plan': 'short' }, grid: { '--candidate': [null, ['x', 'y']] } },
+      /grid\.--candidate\[1\]: a sweep summarizes one rollout per run/u,
+    ],
   ])('refuses %j with E_SWEEP_GRID', (json, message) => {
     expect(() => parse(json)).toThrow(message);
     try {

@@ -107,6 +107,12 @@ export function parseSweepGrid(
   for (const [where, name, value] of values) {
     const wrong = misfit(name, replayOptions.get(name)!, value);
     if (wrong !== null) throw new ConfigError('E_SWEEP_GRID', `${source}: ${where}: ${wrong}`);
+    // Refused before anything runs: every such run would end without a report.json to summarize.
+    if (name === '--candidate' && value !== null)
+      throw new ConfigError(
+        'E_SWEEP_GRID',
+        `${source}: ${where}: a sweep summarizes one rollout per run, and --candidate rolls out several (one report per candidate): sweep each candidate as --canary, or replay the A/B/n rollout alone`,
+      );
   }
   const both = Object.keys(grid.grid).find((name) => name in grid.options);
   if (both !== undefined)
