@@ -438,6 +438,35 @@ describe('renderComparisonMd', () => {
     ]);
     expect(md.indexOf('| stable fills |')).toBeLessThan(md.indexOf('| canary fills |'));
   });
+
+  it('tells apart two runs of the same data, plan and seed that differ in fees and faults', () => {
+    const other = structuredClone(fixed.report) as ReportJson & {
+      inputs: { execution: { parameters: Record<string, unknown>; injections: unknown } };
+    };
+    other.inputs.execution.parameters.feeBps = 0;
+    other.inputs.execution.parameters.accountSlippageSdBps = 3;
+    other.inputs.execution.injections = {
+      stable: { latencyMs: 0, latencyPct: 0, slippageBps: 0, rejectPct: 0, feeBps: 0, spec: 'x' },
+      canary: {
+        latencyMs: 0,
+        latencyPct: 0,
+        slippageBps: 2,
+        rejectPct: 0,
+        feeBps: 0,
+        spec: 'canary:latency=+0ms,slippage=+2bp,rejects=+0%',
+      },
+    };
+    const command = `${fixed.report.inputs.command} --fee-bps 0`;
+    const md = renderComparisonMd([
+      { dir: 'a', report: fixed.report },
+      { dir: 'b', report: { ...other, inputs: { ...other.inputs, command } } },
+    ]);
+    expect(mdRow(md, 'execution')).toEqual([
+      'fee 10 bps; no injected faults',
+      'fee 0 bps; canary:latency=+0ms,slippage=+2bp,rejects=+0%; account slippage sd 3 bps',
+    ]);
+    expect(mdRow(md, 'command')).toEqual([`\`${fixed.report.inputs.command}\``, `\`${command}\``]);
+  });
 });
 
 describe('report.json series.exposure after a rollback', () => {
