@@ -199,6 +199,22 @@ describe('report-view comparisonRows', () => {
     const md = mdRow(rolledBack.md, 'slippageBps');
     expect(md[3]).toBe(rows[0]!.estimate);
   });
+
+  it('names the clusters as the analysis does: pairing windows when the harm bound came from them', () => {
+    const latest = rolledBack.report.decisions.findLast((d) =>
+      d.reasons.some((r) => r.verdict !== null),
+    )!;
+    const reasons = latest.reasons.map((r) =>
+      r.metric === 'slippageBps'
+        ? { ...r, test: 'paired-windows/mean/normal-mixture-cs', clusters: 6 }
+        : r,
+    );
+    const rows = comparisonRows({ ...rolledBack.report, decisions: [{ ...latest, reasons }] });
+    const n = (metric: string) => rows.filter((r) => r.metric === metric).map((r) => r.n);
+    for (const cell of n('slippageBps')) expect(cell).toMatch(/ in 6 pairing windows$/u);
+    for (const cell of n('latencyMs')) expect(cell).toMatch(/ in [\d,]+ buckets$/u);
+    for (const cell of n('edgeBps')) expect(cell).toMatch(/ in [\d,]+ intervals$/u);
+  });
 });
 
 describe('renderReportMd', () => {

@@ -320,9 +320,7 @@ function comparisonRow(reason: DecisionReason): ComparisonRow {
   const pct = (alpha: number | null | undefined): string =>
     alpha === null || alpha === undefined ? '–' : `${formatPercent((1 - alpha) * 100)} %`;
   const clusters =
-    reason.clusters === undefined
-      ? ''
-      : ` in ${count(reason.clusters)} ${metric === 'edgeBps' ? 'intervals' : 'buckets'}`;
+    reason.clusters === undefined ? '' : ` in ${count(reason.clusters)} ${clusterUnit(reason)}`;
   return {
     metric,
     scope: reason.scope ?? '–',
@@ -344,6 +342,16 @@ function comparisonRow(reason: DecisionReason): ComparisonRow {
     verdict: verdictWord(reason),
     test: reason.test ?? '–',
   };
+}
+
+/**
+ * What an evidence record's clusters are, as the analysis's own message names them: paired
+ * intervals (`edgeBps`), pairing windows when the harm bound came from them (a `paired-windows/…`
+ * test), else buckets.
+ */
+function clusterUnit(reason: DecisionReason): string {
+  if (reason.metric === 'edgeBps') return 'intervals';
+  return reason.test?.startsWith('paired-windows/') === true ? 'pairing windows' : 'buckets';
 }
 
 /** A percentage for a confidence level: 97.5, 99.88, 99.375 (no trailing zeros). */
