@@ -218,6 +218,15 @@ describe('report-view comparisonRows', () => {
 });
 
 describe('renderReportMd', () => {
+  it('says when the paper column’s positions were valued, as fills.csv’s marks may not be theirs', () => {
+    expect(halted.report.shadow).not.toBeNull();
+    for (const text of [halted.md, halted.html.replaceAll('&#39;', "'")]) {
+      expect(text).toContain('valued at the marks of the moment its shadow step ended');
+    }
+    expect(fixed.report.shadow).toBeNull();
+    expect(fixed.md).not.toContain('Paper P&L');
+  });
+
   it('the stable/canary table: header order and every money cell from accounts.csv', () => {
     const sums = sumsFromAccountsCsv(fixed.dir);
     expect(fixed.md).toContain('|  | stable | canary |');

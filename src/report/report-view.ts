@@ -17,6 +17,14 @@ export interface ArmRow {
 /** The heading of the shadow step's paper-book column. */
 export const PAPER_COLUMN = 'canary on paper (shadow step)';
 
+/**
+ * How the paper column's money is valued: a paper account is closed with its positions when its
+ * shadow step ends, so its unrealized P&L is the one at that moment, not at the end of the data
+ * (fills.csv's marks), and it is in no accounts.csv.
+ */
+export const PAPER_NOTE =
+  "Paper P&L: the shadow step's paper books (not in accounts.csv); a paper account's positions are valued at the marks of the moment its shadow step ended and it closed, or at the end of the data while it still trades.";
+
 /** A compared metric's latest evidence, as text, with its verdict. */
 export interface ComparisonRow {
   readonly metric: string;
