@@ -17,6 +17,7 @@ import {
   reportTitle,
 } from './report-view.js';
 import { planText } from './render-report-md.js';
+import { weightChangeText } from './weight-change-text.js';
 
 /** The charts of a report, as inline SVG strings (see `renderReportCharts`). */
 export interface ReportChartSvgs {
@@ -190,7 +191,7 @@ function timelineSection(report: ReportJson, svg: string): string {
 ${marked
   .map((d) => {
     const reason = d.reasons[0];
-    return `<li value="${d.seq}"><span class="mono">${e(d.at)}</span> <strong>${e(d.action)}</strong> ${d.fromWeightPct} % → ${d.toWeightPct} % (${e(d.disposition)})${reason === undefined ? '' : `: ${e(reason.code)}: ${e(reason.message)}`}</li>`;
+    return `<li value="${d.seq}"><span class="mono">${e(d.at)}</span> <strong>${e(d.action)}</strong> ${weightChangeText(d.fromWeightPct, d.toWeightPct)} (${e(d.disposition)})${reason === undefined ? '' : `: ${e(reason.code)}: ${e(reason.message)}`}</li>`;
   })
   .join('\n')}
 </ol>`;

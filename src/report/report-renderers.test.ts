@@ -217,6 +217,27 @@ describe('report-view comparisonRows', () => {
   });
 });
 
+describe('the timeline of a manual rollout', () => {
+  it('shows a proposal waiting for an operator at its weight, not as an increase to the same weight', () => {
+    const increase = halted.report.decisions.find((d) => d.action !== 'hold') ?? {
+      ...halted.report.decisions[0]!,
+      action: 'increase',
+    };
+    const proposal: ReportDecision = {
+      ...increase,
+      action: 'increase',
+      disposition: 'proposed',
+      fromWeightPct: 0,
+      toWeightPct: 0,
+    };
+    const report: ReportJson = { ...halted.report, decisions: [proposal] };
+    const html = renderReportHtml(report, halted.audit, NO_CHARTS);
+    const note = html.split('\n').find((l) => l.startsWith(`<li value="${proposal.seq}">`));
+    expect(note).toContain('<strong>increase</strong> 0 % (proposed)');
+    expect(note).not.toContain('→');
+  });
+});
+
 describe('renderReportMd', () => {
   it('says when the paper column’s positions were valued, as fills.csv’s marks may not be theirs', () => {
     expect(halted.report.shadow).not.toBeNull();
