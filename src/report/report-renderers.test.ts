@@ -218,6 +218,36 @@ describe('report-view comparisonRows', () => {
 });
 
 describe('the timeline of a manual rollout', () => {
+  it('names the proposal waiting for an operator as decisive, not a refused re-proposal after it', () => {
+    const [first] = halted.report.decisions;
+    const at = (
+      seq: number,
+      disposition: ReportDecision['disposition'],
+      code: string,
+    ): ReportDecision => ({
+      ...first!,
+      seq,
+      action: 'increase',
+      disposition,
+      fromWeightPct: 0,
+      toWeightPct: 0,
+      reasons: [{ ...first!.reasons[0]!, code, message: `${code} message` }],
+    });
+    const report: ReportJson = {
+      ...halted.report,
+      outcome: 'in_progress',
+      decisions: [
+        at(8, 'proposed', 'ALL_NON_INFERIOR'),
+        at(9, 'refused', 'PROPOSAL_ALREADY_PENDING'),
+      ],
+    };
+    const verdict = verdictOf(report);
+    expect(verdict.decisiveSeq).toBe(8);
+    expect(verdict.decisiveReason).toBe(
+      'proposed, waiting for an operator: ALL_NON_INFERIOR: ALL_NON_INFERIOR message',
+    );
+  });
+
   it('shows a proposal waiting for an operator at its weight, not as an increase to the same weight', () => {
     const increase = halted.report.decisions.find((d) => d.action !== 'hold') ?? {
       ...halted.report.decisions[0]!,

@@ -109,7 +109,10 @@ export function verdictOf(report: ReportJson): VerdictView {
     outcome: outcomeText(report.outcome),
     headline,
     finalWeightPct,
-    decisiveReason: reason === undefined ? null : `${reason.code}: ${reason.message}`,
+    decisiveReason:
+      reason === undefined
+        ? null
+        : `${decisive?.disposition === 'proposed' ? 'proposed, waiting for an operator: ' : ''}${reason.code}: ${reason.message}`,
     decisiveSeq: decisive?.seq ?? null,
     blockedBy: decisive === undefined ? null : blockedBy(report, decisive),
     from: report.inputs.firstEventAt,
@@ -154,7 +157,13 @@ function decisiveDecision(report: ReportJson): ReportDecision | undefined {
     const halt = applied.findLast(isHaltAtMaximum);
     if (halt !== undefined) return halt;
   }
-  return applied.findLast((d) => d.action !== 'hold') ?? report.decisions.at(-1);
+  const lastApplied = applied.findLast((d) => d.action !== 'hold');
+  // In manual mode, the proposal still waiting for an operator (nothing applied since), not the
+  // analysis's refused re-proposals after it.
+  const waiting = report.decisions.findLast((d) => d.disposition === 'proposed');
+  if (waiting !== undefined && (lastApplied === undefined || waiting.seq > lastApplied.seq))
+    return waiting;
+  return lastApplied ?? report.decisions.at(-1);
 }
 
 /**
