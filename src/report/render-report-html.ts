@@ -112,7 +112,7 @@ export function renderReportHtml(
 <main>
 <h1>${e(title)}</h1>
 <p class="muted">${e(planText(report).replaceAll('`', ''))}; event time ${e(report.inputs.firstEventAt ?? '–')} → ${e(report.inputs.lastEventAt ?? '–')} (UTC)</p>
-${verdictSection(report)}
+${verdictSection(report, audit)}
 ${comparisonSection(report)}
 ${timelineSection(report, charts.timeline)}
 ${chartsSection(charts)}
@@ -124,8 +124,8 @@ ${decisionLogSection(report, audit)}
 `;
 }
 
-function verdictSection(report: ReportJson): string {
-  const v = verdictOf(report);
+function verdictSection(report: ReportJson, audit: readonly AuditLineForReport[]): string {
+  const v = verdictOf(report, audit);
   const exposure = report.exposure;
   return `<section id="verdict">
 <h2>1. Verdict</h2>

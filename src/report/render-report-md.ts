@@ -33,7 +33,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
  * tickets and pull requests. Deterministic: the same report and audit lines give the same text.
  */
 export function renderReportMd(report: ReportJson, audit: readonly AuditLineForReport[]): string {
-  const verdict = verdictOf(report);
+  const verdict = verdictOf(report, audit);
   const out: string[] = [];
   out.push(`# ${reportTitle(report)}`, '');
   out.push(`**Verdict: ${verdict.outcome}.** ${verdict.headline}`, '');

@@ -217,6 +217,33 @@ describe('report-view comparisonRows', () => {
   });
 });
 
+describe('the verdict of a rollout an operator halted', () => {
+  it('names the operator’s halt from the audit log, not the decision before it', () => {
+    const last = halted.audit.at(-1)!;
+    const halt: AuditLineForReport = {
+      ...last,
+      seq: last.seq + 1,
+      kind: 'operator',
+      action: 'halt',
+      disposition: 'applied',
+      trigger: 'operator',
+      detail: { code: 'OPERATOR', message: 'lunch' },
+      reasons: [],
+    };
+    const audit = [...halted.audit, halt];
+    const expected = `an operator halted the rollout: OPERATOR: lunch`;
+    expect(verdictOf(halted.report, audit)).toMatchObject({
+      decisiveSeq: halt.seq,
+      decisiveReason: expected,
+    });
+    expect(renderReportMd(halted.report, audit)).toContain(
+      `Decided by decision ${halt.seq}: ${expected}`,
+    );
+    // Without an operator's halt, the decisive decision is the step's timeout, as before.
+    expect(verdictOf(halted.report, halted.audit).decisiveReason).toMatch(/^MAX_DURATION: /u);
+  });
+});
+
 describe('the timeline of a manual rollout', () => {
   it('names the proposal waiting for an operator as decisive, not a refused re-proposal after it', () => {
     const [first] = halted.report.decisions;

@@ -1,6 +1,7 @@
 import type { DecisionReason } from '../core/decision.js';
 import { formatMoney } from './format-money.js';
 import type { ReportArm, ReportDecision, ReportJson, ReportOutcome } from './report-json.js';
+import type { AuditLineForReport } from './decision-log.js';
 
 /** One row of the side-by-side table: a label and the two arms' values, as text. */
 export interface ArmRow {
@@ -87,8 +88,20 @@ export function outcomeText(outcome: ReportOutcome): string {
  * non-hold decision; for a halt, the maximum-duration hold; for a run still in progress, the
  * latest decision).
  */
-export function verdictOf(report: ReportJson): VerdictView {
+export function verdictOf(
+  report: ReportJson,
+  audit: readonly AuditLineForReport[] = [],
+): VerdictView {
   const decisive = decisiveDecision(report);
+  const halt = report.outcome === 'halted' ? operatorHalt(audit, decisive) : undefined;
+  if (halt !== undefined) {
+    return {
+      ...verdictOf(report),
+      decisiveReason: `an operator halted the rollout: ${halt.detail?.code ?? 'OPERATOR'}: ${halt.detail?.message ?? ''}`,
+      decisiveSeq: halt.seq,
+      blockedBy: null,
+    };
+  }
   const reason = decisive?.reasons[0];
   const canary = report.arms.canary.id;
   const stable = report.arms.stable.id;
@@ -149,6 +162,20 @@ function blockedBy(report: ReportJson, decisive: ReportDecision): string | null 
 function weightOf(report: ReportJson): number {
   const plan = report.inputs.plan;
   return plan.type === 'fixed' ? plan.weightPct : 0;
+}
+
+/**
+ * The operator's halt that left a halted rollout waiting, from the audit log (operator commands
+ * are not among report.json's decisions): the last applied one after the decisive decision.
+ */
+function operatorHalt(
+  audit: readonly AuditLineForReport[],
+  decisive: ReportDecision | undefined,
+): AuditLineForReport | undefined {
+  const halt = audit.findLast(
+    (l) => l.kind === 'operator' && l.action === 'halt' && l.disposition === 'applied',
+  );
+  return halt !== undefined && halt.seq > (decisive?.seq ?? 0) ? halt : undefined;
 }
 
 function decisiveDecision(report: ReportJson): ReportDecision | undefined {
