@@ -57,6 +57,18 @@ describe('replay: a feed file given twice is refused, not replayed twice', () =>
   });
 });
 
+describe('replay: one symbol from two venues is refused, not merged into one market', () => {
+  it('spot and USDⓈ-M futures BTCUSDT: E_USAGE naming both venues, nothing written', async () => {
+    const out = join(tempDir(), 'run');
+    const usdm = join(dirname(SAMPLE), 'usdm_btcusdt_20240808.gz');
+    expectOneLineError(
+      await cli(['replay', SAMPLE, usdm, '--accounts', '5', '--no-progress', '--out', out]),
+      /BTCUSDT comes from two venues in these feed files, binance and binance-futures: .*\[E_USAGE\]$/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,3 +1,4 @@
+import { OneVenuePerSymbol } from './one-venue-per-symbol.js';
 import type { DecisionReason } from '../core/decision.js';
 import type { PlanMetricName } from '../rollout/index.js';
 import { metricDirection } from '../analysis/index.js';
@@ -87,7 +88,9 @@ export async function runCandidatesReplay(
   const ranks = new Map<string, number>();
   /** Halted candidates rolled back when another was chosen. */
   const passedOver = new Set<string>();
+  const venues = new OneVenuePerSymbol();
   await replayEvents(sources, { ...hooks, signal: options.signal }, (event) => {
+    venues.check(event);
     for (const lane of lanes) {
       if (!lane.started) lane.start(event.tsUs);
       lane.process(event);

@@ -20,6 +20,7 @@ import type { AccountResult } from '../report/account-result.js';
 import type { ReplayConfig } from './replay-config.js';
 import type { DecisionTime } from './decision-timer.js';
 import type { OperatorOutcome, RolloutRunner } from '../control/index.js';
+import { OneVenuePerSymbol } from './one-venue-per-symbol.js';
 import { ReplayLane, type AuditedInput } from './replay-lane.js';
 
 export type { ReplayConfig, ReplayRollout } from './replay-config.js';
@@ -101,7 +102,9 @@ export async function runReplay(
   const sources = await openSources(config, options);
   const lane = new ReplayLane(config, hooks, await auditedInputs(config));
   const stopWhenFinished = config.rollout?.stopWhenFinished === true;
+  const venues = new OneVenuePerSymbol();
   await replayEvents(sources, { ...hooks, signal: options.signal }, (event) => {
+    venues.check(event);
     if (!lane.started) lane.start(event.tsUs);
     lane.process(event);
     return !(stopWhenFinished && lane.runner !== null && lane.runner.finished);

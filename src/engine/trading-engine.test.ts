@@ -403,6 +403,36 @@ describe('TradingEngine: moving accounts between arms', () => {
     expect(curve.equity).toBe(0);
   });
 
+  it('books every flatten fill of one market event before the accounts leave: one flow, no compounding', () => {
+    const { engine, events } = longStable(5000);
+    engine.positionsPolicy = 'flatten';
+    const inputs: MetricsInput[] = [];
+    engine.metricsInput$.subscribe((i) => inputs.push(i));
+    for (const e of events.slice(0, 100)) engine.process(e); // long 2 % on canary since 1.1 s
+    const leaving = engine.rollback();
+    expect(leaving).toBeGreaterThan(5);
+    // Every closing order arrives after 1 ms: this one quote fills them all.
+    engine.process(quote(2_000_000, '99.99', '100.01'));
+    expect(engine.transitionInProgress).toBe(false);
+    engine.process(quote(2_500_000, '99.99', '100.01'));
+    engine.finish();
+    const flowSamples = inputs.filter(
+      (i): i is EquitySample => i.type === 'equity' && i.beforeFlow === true && i.arm === 'canary',
+    );
+    expect(flowSamples.map((i) => i.tsUs)).toEqual([2_000_000]);
+    const curve = new EquityCurve();
+    for (const i of inputs) {
+      if (i.type === 'equity' && i.arm === 'canary') curve.add(i.tsUs, i.equity, i.contributed!);
+    }
+    // The arm's return is its accounts' P&L over their capital, as nothing else flowed: the
+    // closing fees of the last accounts to leave are not compounded over a shrinking arm.
+    const totals = engine.ledger.armTotals('canary');
+    const capital = leaving * 10_000;
+    const pnlPct = (totals.pnl.toNumber() / capital) * 100;
+    expect(pnlPct).toBeLessThan(0);
+    expect(curve.returnPct).toBeCloseTo(pnlPct, 8);
+  });
+
   it('rollback sends every account to stable, canary pins included, and keeps them there', () => {
     const cfg = config({
       accounts: [

@@ -181,6 +181,14 @@ export class TradingEngine {
    * and no fill since): more accounts moving at the same instant need no new sample.
    */
   #sampledBeforeFlow = false;
+  /** True while the broker hands over the reports of one market event (or of the end of data). */
+  #settling = false;
+  /**
+   * Leaving accounts flattened by the reports being handed over: they change arm together once
+   * every report is booked, so one before-flow sample sees all their closing fills (one by one,
+   * each account's costs would count against an arm shrinking under it, compounded).
+   */
+  readonly #flattened: AccountSlot[] = [];
 
   constructor(config: EngineConfig, strategies: Readonly<Record<Arm, Strategy>>) {
     this.#boundaries = new IntervalBoundaries(
@@ -244,7 +252,10 @@ export class TradingEngine {
     const symbol = this.#symbolState(event.symbol);
     if (event.type === 'quote') symbol.mid = (event.bidPriceNum + event.askPriceNum) / 2;
     else symbol.lastTrade = event.priceNum;
+    this.#settling = true;
     this.broker.onMarketEvent(event, this.#emitReport);
+    this.#settling = false;
+    if (this.#flattened.length > 0) this.#completeFlattenedMoves(nowUs);
     const arms = this.#armList;
     for (let a = 0; a < arms.length; a++) {
       const runtime = arms[a]!;
@@ -263,7 +274,10 @@ export class TradingEngine {
    */
   finish(): void {
     const nowUs = this.clock.nowUs;
+    this.#settling = true;
     this.broker.expirePending(nowUs, this.#emitReport);
+    this.#settling = false;
+    if (this.#flattened.length > 0) this.#completeFlattenedMoves(nowUs);
     this.#emitEquity(nowUs);
     this.#updateExposure(nowUs);
     this.executions$.complete();
@@ -523,6 +537,17 @@ export class TradingEngine {
     this.#updateExposure(nowUs);
   }
 
+  /** Moves the accounts the last reports flattened, after one before-flow sample of them all. */
+  #completeFlattenedMoves(nowUs: number): void {
+    const slots = this.#flattened;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (slot.leaving) this.#completeMove(slot, nowUs);
+    }
+    slots.length = 0;
+    if (this.#leavingCount === 0) this.transitionComplete$.next(nowUs);
+  }
+
   #membershipChanged(tsUs: number): void {
     this.metricsInput$.next({ type: 'membership', tsUs });
   }
@@ -705,8 +730,12 @@ export class TradingEngine {
     if (slot.leaving) {
       this.#flattenStep(slot, report.tsUs);
       if (this.#isFlat(slot)) {
-        this.#completeMove(slot, report.tsUs);
-        if (this.#leavingCount === 0) this.transitionComplete$.next(report.tsUs);
+        if (this.#settling) {
+          this.#flattened.push(slot);
+        } else {
+          this.#completeMove(slot, report.tsUs);
+          if (this.#leavingCount === 0) this.transitionComplete$.next(report.tsUs);
+        }
       }
     }
     if (slot.retiring) this.#closeIfIdle(slot);

@@ -15,14 +15,16 @@ export interface FaultValues {
    */
   readonly latencyPct: number;
   /**
-   * Every fill price worsened by exactly this many bps (buys pay more, sells get less), applied in
-   * Decimal. Negative improves prices; the total stays within (-10000, 10000).
+   * Every fill price worsened by this many bps (buys pay more, sells get less), applied in
+   * Decimal and rounded half-even to the symbol's tick. Negative improves prices; the total stays
+   * within (-10000, 10000).
    */
   readonly slippageBps: number;
   /** Extra probability, in percent [0, 100], that an order is rejected with `INJECTED` at arrival. */
   readonly rejectPct: number;
   /**
-   * Added to the taker fee of every fill, bps of its notional, exact (Decimal): a canary that
+   * Added to the taker fee rate of every fill, bps of its notional (Decimal; the fee is rounded to
+   * 10⁻⁸ like any venue fee): a canary that
    * earns less per unit traded. May be negative as long as the arm's fee (`feeBps` of the config
    * plus this) stays >= 0; the broker checks that when it is built.
    */

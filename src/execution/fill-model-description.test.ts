@@ -61,6 +61,10 @@ describe('describeFillModel', () => {
       'worse than 40 bps',
     ])
       expect(text).toContain(fact);
+    // The venue's fee is rounded to 10⁻⁸ and a slipped price to the tick (docs/fill-model.md).
+    expect(text).toContain('rounded half-even to 10⁻⁸');
+    expect(text).toContain("rounded half-even to the symbol's tick");
+    expect(text).not.toMatch(/not rounded|worsened by exactly/u);
     expect(describeFillModel(config, injections).rejectChecks.map((c) => c.split(' ')[0])).toEqual([
       'MIN_NOTIONAL',
       'INJECTED',

@@ -102,19 +102,19 @@ export function describeFillModel(
       "Each arm draws its latencies and injected rejects from its own seeded random streams, one draw of each per submitted order in submission order, so one arm's orders never shift the other's draws.",
       "Event times are the feed's (receive time where the capture has one): an order arriving at time t fills at the first event time >= t, the book as the bot saw it then.",
       "A fill's latencyMs is the order's own latency, decision to arrival at the market (what a bot measures from sending to the venue's fill): the wait until the next market event after arrival is an artefact of discrete market data, so it moves the fill's time and price but not its latency.",
-      `Fee: ${config.feeBps} bps of the fill's notional (price × quantity) in quote currency, exact decimal, not rounded to a venue fee precision.`,
+      `Fee: ${config.feeBps} bps of the fill's notional (price × quantity) in quote currency, the exact product rounded half-even to 10⁻⁸, the precision a venue reports commissions in.`,
       'Decision price: set by the engine, the mid of the last quote of the symbol at decision time, else the last trade price.',
       'Slippage: the fill price against the decision price in bps, positive = worse for us: (fill - decision) / decision × 1e4 for a buy, the negative for a sell.',
       `Rejects: MIN_NOTIONAL at submission when quantity × decision price < ${minNotional}; at arrival, in order, ${outages === null ? '' : 'VENUE (inside a venue outage), '}INJECTED (fault injection), PRICE_PROTECTION (slippage worse than ${config.protectionBandBps} bps; better prices always fill), INSUFFICIENT_BUYING_POWER (the ledger's check at the fill price); EXPIRED for orders still pending when the data ends.`,
       'Orders due at the same market event are settled one at a time in (arrival, submission) order, each report emitted before the next check, so a buying-power check sees the fills before it.',
       'Reports settled at arrival carry the time of the market event that settled them; MIN_NOTIONAL carries the submission time and EXPIRED the end of data.',
-      'Fault injection per arm: latency scaled (%) and added (ms) to every order, every fill price worsened by exactly the injected bps (decimal), an extra seeded share of orders rejected as INJECTED, and injected fee bps added to the fee rate (decimal).',
+      "Fault injection per arm: latency scaled (%) and added (ms) to every order, every fill price worsened by the injected bps (decimal) and rounded half-even to the symbol's tick (the most decimals of its prices seen so far), an extra seeded share of orders rejected as INJECTED, and injected fee bps added to the fee rate (decimal).",
       conditional.length === 0
         ? 'No weight-conditional faults.'
         : `Weight-conditional faults (${conditional.join('; ')}): an order gets the faults in effect at the canary's routing weight when it is submitted (0 before a rollout's first live step, in shadow and after rollback; 100 % after promotion); they add to the unconditional ones, and the latency and reject draws stay one per order whatever applies.`,
       sd === 0
         ? 'No per-account heterogeneity: every account of an arm gets the same price at the same event.'
-        : `Per-account heterogeneity: each account has a persistent slippage offset drawn from Normal(0, ${sd} bps) by a hash of the run seed and the account id (the same on either arm; a shadow step's paper copy gets its account's), added to the injected slippage in the fill price's decimal factor.`,
+        : `Per-account heterogeneity: each account has a persistent slippage offset drawn from Normal(0, ${sd} bps) by a hash of the run seed and the account id (the same on either arm; a shadow step's paper copy gets its account's), added to the injected slippage in the fill price's decimal factor, the price then rounded half-even to the symbol's tick.`,
       outages === null
         ? 'No venue outages.'
         : `Venue outages: windows of ${outages.durationMs} ms starting as a Poisson process of ${outages.perHour} per hour of event time (a seeded stream per hour, independent of the orders), both arms; an order settling inside one is rejected as VENUE.`,

@@ -1,3 +1,5 @@
+import { weightChangeText } from './weight-change-text.js';
+
 /** The fields of an audit.jsonl line a report shows (docs/rollout.md, "Audit log"). */
 export interface AuditLineForReport {
   readonly seq: number;
@@ -38,10 +40,7 @@ export function decisionLogRows(lines: readonly AuditLineForReport[]): DecisionL
       action: line.action,
       disposition: line.disposition,
       trigger: line.trigger ?? '',
-      weights:
-        line.fromWeightPct === line.toWeightPct
-          ? `${line.fromWeightPct} %`
-          : `${line.fromWeightPct} % → ${line.toWeightPct} %`,
+      weights: weightChangeText(line.fromWeightPct, line.toWeightPct),
       reason: main === null ? '' : `${main.code}: ${main.message}`,
     };
   });

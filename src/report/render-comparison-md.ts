@@ -16,6 +16,42 @@ function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll(/\r?\n/gu, ' ');
 }
 
+const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An arm's `--inject` specs as run, without the all-zero spec every arm lists. */
+function injectedText(injection: unknown): string[] {
+  if (!isRecord(injection) || typeof injection['spec'] !== 'string') return [];
+  const base = ['latencyMs', 'latencyPct', 'slippageBps', 'rejectPct', 'feeBps'];
+  const none = base.every((field) => injection[field] === undefined || injection[field] === 0);
+  const specs = injection['spec'].split(';');
+  return none ? specs.slice(1) : specs;
+}
+
+/**
+ * The execution model's settings a run may change (`--fee-bps`, `--inject`,
+ * `--account-slippage-sd`, `--outages`), so that two runs of the same data, plan and seed that
+ * differ there are not shown as the same run.
+ */
+function executionText(report: ReportJson): string {
+  const execution = report.inputs.execution;
+  if (!isRecord(execution) || !isRecord(execution['parameters'])) return '–';
+  const parameters = execution['parameters'];
+  const parts = [`fee ${String(parameters['feeBps'])} bps`];
+  const injections = isRecord(execution['injections']) ? execution['injections'] : {};
+  const injected = [...injectedText(injections['stable']), ...injectedText(injections['canary'])];
+  parts.push(injected.length === 0 ? 'no injected faults' : injected.join('; '));
+  const sd = parameters['accountSlippageSdBps'];
+  if (typeof sd === 'number' && sd !== 0) parts.push(`account slippage sd ${sd} bps`);
+  const outages = parameters['outages'];
+  if (isRecord(outages)) {
+    parts.push(
+      `outages ${String(outages['perHour'])} an hour of ${String(outages['durationMs'])} ms`,
+    );
+  }
+  return parts.join('; ');
+}
+
 const fixed = (n: number | null, digits: number, unit = ''): string =>
   n === null ? '–' : `${n.toFixed(digits)}${unit}`;
 
@@ -40,6 +76,8 @@ export function renderComparisonMd(runs: readonly ComparedRun[]): string {
     'accounts, seed, salt',
     (r) => `${r.inputs.accounts.count}, ${r.inputs.seed}, ${r.inputs.salt}`,
   );
+  add('execution', executionText);
+  add('command', (r) => (r.inputs.command === null ? '–' : `\`${r.inputs.command}\``));
   const verdicts = runs.map((run) => verdictOf(run.report, run.audit));
   rows.push(['outcome', ...verdicts.map((v) => v.outcome)]);
   add('final weight', (r) => (r.rollout === null ? 'fixed' : `${r.rollout.finalWeightPct} %`));

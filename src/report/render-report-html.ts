@@ -4,6 +4,7 @@ import { formatMoney } from './format-money.js';
 import {
   armRows,
   PAPER_COLUMN,
+  PAPER_NOTE,
   assumptionTables,
   comparisonRows,
   durationText,
@@ -17,6 +18,7 @@ import {
   shareOf,
 } from './report-view.js';
 import { planText } from './render-report-md.js';
+import { weightChangeText } from './weight-change-text.js';
 
 /** The charts of a report, as inline SVG strings (see `renderReportCharts`). */
 export interface ReportChartSvgs {
@@ -175,7 +177,7 @@ ${comparisons
 ${rows}
 </tbody>
 </table>
-<p class="muted">Money in quote currency, rounded to cents (exact in report.json and accounts.csv); P&amp;L attributed to the arm it was earned on; accounts and capital are those on the arm at the end. Sharpe and Sortino: per-interval returns (${report.inputs.sampleIntervalMs} ms), annualized over a 365-day year; n/a below one day of event time, where annualizing makes noise look like a verdict. Trades: fills that reduced, closed or flipped a position, before fees.</p>
+<p class="muted">Money in quote currency, rounded to cents (exact in report.json and accounts.csv); P&amp;L attributed to the arm it was earned on; accounts and capital are those on the arm at the end. Sharpe and Sortino: per-interval returns (${report.inputs.sampleIntervalMs} ms), annualized over a 365-day year; n/a below one day of event time, where annualizing makes noise look like a verdict. Trades: fills that reduced, closed or flipped a position, before fees.${report.shadow === null ? '' : ` ${e(PAPER_NOTE)}`}</p>
 <h3>Compared metrics</h3>
 ${metrics}
 </section>`;
@@ -190,7 +192,7 @@ function timelineSection(report: ReportJson, svg: string): string {
 ${marked
   .map((d) => {
     const reason = d.reasons[0];
-    return `<li value="${d.seq}"><span class="mono">${e(d.at)}</span> <strong>${e(d.action)}</strong> ${d.fromWeightPct} % → ${d.toWeightPct} % (${e(d.disposition)})${reason === undefined ? '' : `: ${e(reason.code)}: ${e(reason.message)}`}</li>`;
+    return `<li value="${d.seq}"><span class="mono">${e(d.at)}</span> <strong>${e(d.action)}</strong> ${weightChangeText(d.fromWeightPct, d.toWeightPct)} (${e(d.disposition)})${reason === undefined ? '' : `: ${e(reason.code)}: ${e(reason.message)}`}</li>`;
   })
   .join('\n')}
 </ol>`;

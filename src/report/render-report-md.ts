@@ -3,6 +3,7 @@ import type { ReportJson } from './report-json.js';
 import {
   armRows,
   PAPER_COLUMN,
+  PAPER_NOTE,
   assumptionTables,
   comparisonRows,
   durationText,
@@ -72,7 +73,8 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
     '',
   );
   out.push(
-    'Money in quote currency, rounded to cents (exact in report.json and accounts.csv); P&L attributed to the arm it was earned on. Sharpe and Sortino: n/a below one day of event time.',
+    'Money in quote currency, rounded to cents (exact in report.json and accounts.csv); P&L attributed to the arm it was earned on. Sharpe and Sortino: n/a below one day of event time.' +
+      (withPaper ? ` ${PAPER_NOTE}` : ''),
     '',
   );
 

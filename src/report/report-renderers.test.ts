@@ -199,9 +199,112 @@ describe('report-view comparisonRows', () => {
     const md = mdRow(rolledBack.md, 'slippageBps');
     expect(md[3]).toBe(rows[0]!.estimate);
   });
+
+  it('names the clusters as the analysis does: pairing windows when the harm bound came from them', () => {
+    const latest = rolledBack.report.decisions.findLast((d) =>
+      d.reasons.some((r) => r.verdict !== null),
+    )!;
+    const reasons = latest.reasons.map((r) =>
+      r.metric === 'slippageBps'
+        ? { ...r, test: 'paired-windows/mean/normal-mixture-cs', clusters: 6 }
+        : r,
+    );
+    const rows = comparisonRows({ ...rolledBack.report, decisions: [{ ...latest, reasons }] });
+    const n = (metric: string) => rows.filter((r) => r.metric === metric).map((r) => r.n);
+    for (const cell of n('slippageBps')) expect(cell).toMatch(/ in 6 pairing windows$/u);
+    for (const cell of n('latencyMs')) expect(cell).toMatch(/ in [\d,]+ buckets$/u);
+    for (const cell of n('edgeBps')) expect(cell).toMatch(/ in [\d,]+ intervals$/u);
+  });
+});
+
+describe('the verdict of a rollout an operator halted', () => {
+  it('names the operator’s halt from the audit log, not the decision before it', () => {
+    const last = halted.audit.at(-1)!;
+    const halt: AuditLineForReport = {
+      ...last,
+      seq: last.seq + 1,
+      kind: 'operator',
+      action: 'halt',
+      disposition: 'applied',
+      trigger: 'operator',
+      detail: { code: 'OPERATOR', message: 'lunch' },
+      reasons: [],
+    };
+    const audit = [...halted.audit, halt];
+    const expected = `an operator halted the rollout: OPERATOR: lunch`;
+    expect(verdictOf(halted.report, audit)).toMatchObject({
+      decisiveSeq: halt.seq,
+      decisiveReason: expected,
+    });
+    expect(renderReportMd(halted.report, audit)).toContain(
+      `Decided by decision ${halt.seq}: ${expected}`,
+    );
+    // Without an operator's halt, the decisive decision is the step's timeout, as before.
+    expect(verdictOf(halted.report, halted.audit).decisiveReason).toMatch(/^MAX_DURATION: /u);
+  });
+});
+
+describe('the timeline of a manual rollout', () => {
+  it('names the proposal waiting for an operator as decisive, not a refused re-proposal after it', () => {
+    const [first] = halted.report.decisions;
+    const at = (
+      seq: number,
+      disposition: ReportDecision['disposition'],
+      code: string,
+    ): ReportDecision => ({
+      ...first!,
+      seq,
+      action: 'increase',
+      disposition,
+      fromWeightPct: 0,
+      toWeightPct: 0,
+      reasons: [{ ...first!.reasons[0]!, code, message: `${code} message` }],
+    });
+    const report: ReportJson = {
+      ...halted.report,
+      outcome: 'in_progress',
+      decisions: [
+        at(8, 'proposed', 'ALL_NON_INFERIOR'),
+        at(9, 'refused', 'PROPOSAL_ALREADY_PENDING'),
+      ],
+    };
+    const verdict = verdictOf(report);
+    expect(verdict.decisiveSeq).toBe(8);
+    expect(verdict.decisiveReason).toBe(
+      'proposed, waiting for an operator: ALL_NON_INFERIOR: ALL_NON_INFERIOR message',
+    );
+  });
+
+  it('shows a proposal waiting for an operator at its weight, not as an increase to the same weight', () => {
+    const increase = halted.report.decisions.find((d) => d.action !== 'hold') ?? {
+      ...halted.report.decisions[0]!,
+      action: 'increase',
+    };
+    const proposal: ReportDecision = {
+      ...increase,
+      action: 'increase',
+      disposition: 'proposed',
+      fromWeightPct: 0,
+      toWeightPct: 0,
+    };
+    const report: ReportJson = { ...halted.report, decisions: [proposal] };
+    const html = renderReportHtml(report, halted.audit, NO_CHARTS);
+    const note = html.split('\n').find((l) => l.startsWith(`<li value="${proposal.seq}">`));
+    expect(note).toContain('<strong>increase</strong> 0 % (proposed)');
+    expect(note).not.toContain('→');
+  });
 });
 
 describe('renderReportMd', () => {
+  it('says when the paper column’s positions were valued, as fills.csv’s marks may not be theirs', () => {
+    expect(halted.report.shadow).not.toBeNull();
+    for (const text of [halted.md, halted.html.replaceAll('&#39;', "'")]) {
+      expect(text).toContain('valued at the marks of the moment its shadow step ended');
+    }
+    expect(fixed.report.shadow).toBeNull();
+    expect(fixed.md).not.toContain('Paper P&L');
+  });
+
   it('the stable/canary table: header order and every money cell from accounts.csv', () => {
     const sums = sumsFromAccountsCsv(fixed.dir);
     expect(fixed.md).toContain('|  | stable | canary |');
@@ -516,6 +619,35 @@ describe('renderComparisonMd', () => {
       rolledBack.report.arms.stable.fills.toLocaleString('en-US'),
     ]);
     expect(md.indexOf('| stable fills |')).toBeLessThan(md.indexOf('| canary fills |'));
+  });
+
+  it('tells apart two runs of the same data, plan and seed that differ in fees and faults', () => {
+    const other = structuredClone(fixed.report) as ReportJson & {
+      inputs: { execution: { parameters: Record<string, unknown>; injections: unknown } };
+    };
+    other.inputs.execution.parameters.feeBps = 0;
+    other.inputs.execution.parameters.accountSlippageSdBps = 3;
+    other.inputs.execution.injections = {
+      stable: { latencyMs: 0, latencyPct: 0, slippageBps: 0, rejectPct: 0, feeBps: 0, spec: 'x' },
+      canary: {
+        latencyMs: 0,
+        latencyPct: 0,
+        slippageBps: 2,
+        rejectPct: 0,
+        feeBps: 0,
+        spec: 'canary:latency=+0ms,slippage=+2bp,rejects=+0%',
+      },
+    };
+    const command = `${fixed.report.inputs.command} --fee-bps 0`;
+    const md = renderComparisonMd([
+      { dir: 'a', report: fixed.report },
+      { dir: 'b', report: { ...other, inputs: { ...other.inputs, command } } },
+    ]);
+    expect(mdRow(md, 'execution')).toEqual([
+      'fee 10 bps; no injected faults',
+      'fee 0 bps; canary:latency=+0ms,slippage=+2bp,rejects=+0%; account slippage sd 3 bps',
+    ]);
+    expect(mdRow(md, 'command')).toEqual([`\`${fixed.report.inputs.command}\``, `\`${command}\``]);
   });
 });
 

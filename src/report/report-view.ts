@@ -19,6 +19,14 @@ export interface ArmRow {
 /** The heading of the shadow step's paper-book column. */
 export const PAPER_COLUMN = 'canary on paper (shadow step)';
 
+/**
+ * How the paper column's money is valued: a paper account is closed with its positions when its
+ * shadow step ends, so its unrealized P&L is the one at that moment, not at the end of the data
+ * (fills.csv's marks), and it is in no accounts.csv.
+ */
+export const PAPER_NOTE =
+  "Paper P&L: the shadow step's paper books (not in accounts.csv); a paper account's positions are valued at the marks of the moment its shadow step ended and it closed, or at the end of the data while it still trades.";
+
 /** A compared metric's latest evidence, as text, with its verdict. */
 export interface ComparisonRow {
   readonly metric: string;
@@ -90,6 +98,16 @@ export function verdictOf(
   audit: readonly AuditLineForReport[] = [],
 ): VerdictView {
   const decisive = decisiveDecision(report);
+  const halt = report.outcome === 'halted' ? operatorHalt(audit, decisive) : undefined;
+  if (halt !== undefined) {
+    return {
+      ...verdictOf(report),
+      decisiveReason: `an operator halted the rollout: ${halt.detail?.code ?? 'OPERATOR'}: ${halt.detail?.message ?? ''}`,
+      decisiveSeq: halt.seq,
+      decisiveKind: 'operator command',
+      blockedBy: null,
+    };
+  }
   const operator = decisiveOperatorRecord(report, audit);
   const reason = decisive?.reasons[0];
   const canary = report.arms.canary.id;
@@ -123,7 +141,7 @@ export function verdictOf(
         ? operator.reason
         : reason === undefined
           ? null
-          : `${reason.code}: ${reason.message}`,
+          : `${decisive?.disposition === 'proposed' ? 'proposed, waiting for an operator: ' : ''}${reason.code}: ${reason.message}`,
     decisiveSeq: operator?.seq ?? decisive?.seq ?? null,
     decisiveKind: operator?.kind ?? 'decision',
     blockedBy: operator !== null || decisive === undefined ? null : blockedBy(report, decisive),
@@ -209,13 +227,33 @@ function decisiveOperatorRecord(
   };
 }
 
+/**
+ * The operator's halt that left a halted rollout waiting, from the audit log (operator commands
+ * are not among report.json's decisions): the last applied one after the decisive decision.
+ */
+function operatorHalt(
+  audit: readonly AuditLineForReport[],
+  decisive: ReportDecision | undefined,
+): AuditLineForReport | undefined {
+  const halt = audit.findLast(
+    (l) => l.kind === 'operator' && l.action === 'halt' && l.disposition === 'applied',
+  );
+  return halt !== undefined && halt.seq > (decisive?.seq ?? 0) ? halt : undefined;
+}
+
 function decisiveDecision(report: ReportJson): ReportDecision | undefined {
   const applied = report.decisions.filter((d) => d.disposition === 'applied');
   if (report.outcome === 'halted') {
     const halt = applied.findLast(isHaltAtMaximum);
     if (halt !== undefined) return halt;
   }
-  return applied.findLast((d) => d.action !== 'hold') ?? report.decisions.at(-1);
+  const lastApplied = applied.findLast((d) => d.action !== 'hold');
+  // In manual mode, the proposal still waiting for an operator (nothing applied since), not the
+  // analysis's refused re-proposals after it.
+  const waiting = report.decisions.findLast((d) => d.disposition === 'proposed');
+  if (waiting !== undefined && (lastApplied === undefined || waiting.seq > lastApplied.seq))
+    return waiting;
+  return lastApplied ?? report.decisions.at(-1);
 }
 
 /**
@@ -389,9 +427,7 @@ function comparisonRow(reason: DecisionReason): ComparisonRow {
   const pct = (alpha: number | null | undefined): string =>
     alpha === null || alpha === undefined ? '–' : `${formatPercent((1 - alpha) * 100)} %`;
   const clusters =
-    reason.clusters === undefined
-      ? ''
-      : ` in ${count(reason.clusters)} ${metric === 'edgeBps' ? 'intervals' : 'buckets'}`;
+    reason.clusters === undefined ? '' : ` in ${count(reason.clusters)} ${clusterUnit(reason)}`;
   return {
     metric,
     scope: reason.scope ?? '–',
@@ -413,6 +449,16 @@ function comparisonRow(reason: DecisionReason): ComparisonRow {
     verdict: verdictWord(reason),
     test: reason.test ?? '–',
   };
+}
+
+/**
+ * What an evidence record's clusters are, as the analysis's own message names them: paired
+ * intervals (`edgeBps`), pairing windows when the harm bound came from them (a `paired-windows/…`
+ * test), else buckets.
+ */
+function clusterUnit(reason: DecisionReason): string {
+  if (reason.metric === 'edgeBps') return 'intervals';
+  return reason.test?.startsWith('paired-windows/') === true ? 'pairing windows' : 'buckets';
 }
 
 /** A percentage for a confidence level: 97.5, 99.88, 99.375 (no trailing zeros). */

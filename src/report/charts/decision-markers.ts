@@ -3,6 +3,7 @@ import { ACTION_LOOK, FONT_FAMILY, FONT_SIZE, MUTED_COLOR } from './chart-theme.
 import type { ChartPixels } from './echarts-svg.js';
 import { escapeXml, svgNumber } from './svg-markup.js';
 import { textWidth } from './text-width.js';
+import { weightChangeText } from '../weight-change-text.js';
 import { utcDateTime } from './utc-time-label.js';
 
 /** The plot area, px, that markers span. */
@@ -45,7 +46,7 @@ export function decisionMarkersSvg(
     const labelY = plot.top - 5 - row * ROW_HEIGHT;
     const sx = svgNumber(x);
     const dash = look.dash === null ? '' : ` stroke-dasharray="${look.dash.join(' ')}"`;
-    const tip = `#${marker.seq} ${marker.action} at ${utcDateTime(marker.tsMs)} UTC: ${marker.fromWeightPct}% → ${marker.toWeightPct}%\n${marker.reason}`;
+    const tip = `#${marker.seq} ${marker.action} at ${utcDateTime(marker.tsMs)} UTC: ${weightChangeText(marker.fromWeightPct, marker.toWeightPct)}\n${marker.reason}`;
     let dot = '';
     if (dotY !== undefined) {
       const y = pixels.y(dotY(marker));

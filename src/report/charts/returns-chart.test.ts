@@ -30,7 +30,7 @@ describe('renderReturnChart', () => {
     const titles = svgTitles(svg);
     expect(titles).toHaveLength(MARKERS.length);
     expect(titles[3]).toBe(
-      '#14 rollback at 2024-08-08 12:07:00.000 UTC: 100% → 0%\nDRAWDOWN: canary drawdown 3.1% &gt; 2%',
+      '#14 rollback at 2024-08-08 12:07:00.000 UTC: 100 % → 0 %\nDRAWDOWN: canary drawdown 3.1% &gt; 2%',
     );
     expect(titles[2]).toContain('BETTER: p &lt; 0.05 &amp; &quot;fine&quot;');
   });
