@@ -237,7 +237,7 @@ describe('the verdict of a rollout an operator halted', () => {
       decisiveReason: expected,
     });
     expect(renderReportMd(halted.report, audit)).toContain(
-      `Decided by decision ${halt.seq}: ${expected}`,
+      `Decided by operator command ${halt.seq}: ${expected}`,
     );
     // Without an operator's halt, the decisive decision is the step's timeout, as before.
     expect(verdictOf(halted.report, halted.audit).decisiveReason).toMatch(/^MAX_DURATION: /u);

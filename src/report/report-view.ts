@@ -249,8 +249,9 @@ function decisiveDecision(report: ReportJson): ReportDecision | undefined {
   }
   const lastApplied = applied.findLast((d) => d.action !== 'hold');
   // In manual mode, the proposal still waiting for an operator (nothing applied since), not the
-  // analysis's refused re-proposals after it.
-  const waiting = report.decisions.findLast((d) => d.disposition === 'proposed');
+  // analysis's refused re-proposals after it; a rollout that is over has none waiting.
+  const over = report.outcome === 'promoted' || report.outcome === 'rolled_back';
+  const waiting = over ? undefined : report.decisions.findLast((d) => d.disposition === 'proposed');
   if (waiting !== undefined && (lastApplied === undefined || waiting.seq > lastApplied.seq))
     return waiting;
   return lastApplied ?? report.decisions.at(-1);
