@@ -103,6 +103,21 @@ describe('createCanary: event times', () => {
     expect(code(lenient.record(order))).toBe('accepted');
     expect(code(lenient.record(fill))).toBe('accepted');
   });
+
+  it('refuses a fill stamped over an hour after its order’s decision, and the clock stays where it was', () => {
+    const canary = testCanary();
+    canary.clock.advance(T0_MS);
+    // A bot that stamps fills with the wall clock and decisions with its feed's event time.
+    const { order, fill } = orderAndFill(canary, 'o-1', T0_MS, T0_MS + 86_400_000);
+    expect(code(canary.record(order))).toBe('accepted');
+    expect(canary.record(fill)).toMatchObject({
+      accepted: false,
+      rejection: { code: 'INVALID', message: expect.stringContaining('an hour after') as string },
+    });
+    expect(canary.clock.nowMs).toBe(T0_MS);
+    expect(canary.state).toMatchObject({ status: 'step', halted: false }); // no maximum passed
+    expect(code(canary.record({ ...fill, tsMs: T0_MS + 3_600_000 }))).toBe('accepted');
+  });
 });
 
 describe('createCanary: a fill sent twice', () => {

@@ -31,7 +31,12 @@ import {
   validatePlan,
 } from '../rollout/index.js';
 import { canaryAccounts, type CanaryAccount } from './canary-accounts.js';
-import { botReportSchema, type BotReport, type ValidBotReport } from './bot-report.js';
+import {
+  botReportSchema,
+  MAX_PLAUSIBLE_LATENCY_MS,
+  type BotReport,
+  type ValidBotReport,
+} from './bot-report.js';
 import { EmbeddedBooks, type AssignmentChange } from './embedded-books.js';
 import {
   REPORT_REJECTION_CODES,
@@ -482,6 +487,18 @@ export function createCanary(options: CanaryOptions): Canary {
       return refuse(
         'INVALID',
         `tsMs: ${report.type} for order ${report.orderId} at ${report.tsMs} ms, before its order's decision (${order.decisionTsUs / 1000} ms)`,
+      );
+    }
+    // Over an hour after it: no fill takes that long (latencyMs is refused beyond an hour too); a
+    // fill stamped by another clock (the wall clock's for event-time orders) would jump the
+    // canary's clock past every step's maximum.
+    if (
+      report.type === 'fill' &&
+      reportedUs > order.decisionTsUs + MAX_PLAUSIBLE_LATENCY_MS * 1000 + lateUs
+    ) {
+      return refuse(
+        'INVALID',
+        `tsMs: fill for order ${report.orderId} at ${report.tsMs} ms, more than an hour after its order's decision (${order.decisionTsUs / 1000} ms)`,
       );
     }
     if (reportedUs < books.clock.nowUs - lateUs) {
