@@ -67,6 +67,26 @@ describe('createCanary: a restart', () => {
     });
   }
 
+  it('a second canary on the same files supersedes the first (E_CLOSED), and the audit log stays one rollout’s', () => {
+    const { journalPath, ...paths } = persisted();
+    const first = testCanary({ ...paths, journalPath });
+    const second = testCanary({ ...paths, journalPath }); // a bot re-created it, the first not closed
+    second.clock.advance(T0_MS);
+    expect(() => first.clock.advance(T0_MS + 1000)).toThrow(
+      expect.objectContaining({
+        code: 'E_CLOSED',
+        message: expect.stringContaining('another canary of this process opened') as string,
+      }) as Error,
+    );
+    expect(first.state.status).toBe('pending'); // reads answer as at the close
+    second.clock.advance(T0_MS + 2000);
+    second.close();
+    first.close(); // nothing to do: it was closed when superseded
+    const third = testCanary({ ...paths, journalPath }); // the log is one rollout's: it opens
+    expect(third.state).toMatchObject({ status: 'step', resumedFrom: 'state' });
+    third.close();
+  });
+
   it('after a crash before a transition was acknowledged: applies it again, tells its moves, and goes on', () => {
     const paths = persisted();
     const first = testCanary({ statePath: paths.statePath, auditPath: paths.auditPath });

@@ -46,6 +46,7 @@ import {
 } from './report-rejection.js';
 import { ReportJournal, type JournalEntry } from './report-journal.js';
 import { implausibleEventTime } from './plausible-event-time.js';
+import { claimFiles, releaseFiles, type FileHolder } from './persisted-files.js';
 import { rebuildFromJournal, remember, type OpenOrder } from './rebuild-from-journal.js';
 
 export type { CanaryAccount };
@@ -214,7 +215,8 @@ export interface Canary {
    * Closes the audit log and the report journal (the state is saved after every change). Then
    * `record`, `onMarketEvent`, `clock.advance` and the operator commands throw a
    * {@link CanaryError} `E_CLOSED` and change nothing; the reads (`route`, `state`, `totals`…)
-   * answer as at the close. Closing again does nothing.
+   * answer as at the close. Closing again does nothing. A canary created later in this process on
+   * one of its persisted files closes it the same way (the last one opened owns the files).
    */
   close(): void;
 }
@@ -377,14 +379,27 @@ export function createCanary(options: CanaryOptions): Canary {
   };
 
   let closed = false;
+  /** Why it is closed: close(), or another canary of this process opened its files. */
+  let closedBecause = 'close() was called';
   /** After close(), nothing may change the rollout (an in-memory one would go on booking). */
   const ensureOpen = (): void => {
     if (closed) {
       throw new CanaryError(
         'E_CLOSED',
-        'the canary is closed (close() was called): it takes no more reports, events or commands',
+        `the canary is closed (${closedBecause}): it takes no more reports, events or commands`,
       );
     }
+  };
+  const files: FileHolder = {
+    supersede: (path) => shut(`another canary of this process opened ${path}`),
+  };
+  const shut = (because: string): void => {
+    if (closed) return;
+    closed = true;
+    closedBecause = because;
+    releaseFiles(files);
+    runner.close();
+    journal?.close();
   };
 
   const record = (input: BotReport, recordOptions: RecordOptions = {}): RecordResult => {
@@ -587,7 +602,7 @@ export function createCanary(options: CanaryOptions): Canary {
     return runner.operate(action, books.clock.nowUs);
   };
 
-  return {
+  const canary: Canary = {
     route: (accountId) => {
       if (!accountIds.has(accountId)) {
         throw new CanaryError(
@@ -670,13 +685,14 @@ export function createCanary(options: CanaryOptions): Canary {
     halt: (reason) => operate((controller, now) => controller.halt(reason, now)),
     resume: () => operate((controller, now) => controller.resume(now)),
     rollback: (reason) => operate((controller, now) => controller.forceRollback(reason, now)),
-    close: () => {
-      if (closed) return;
-      closed = true;
-      runner.close();
-      journal?.close();
-    },
+    close: () => shut('close() was called'),
   };
+  const persisted = [options.statePath, options.auditPath, options.journalPath];
+  claimFiles(
+    persisted.filter((path) => path !== undefined),
+    files,
+  );
+  return canary;
 }
 
 function presetOf(name: string): RolloutPlan {
