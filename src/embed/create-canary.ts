@@ -373,6 +373,26 @@ export function createCanary(options: CanaryOptions): Canary {
         moves: moves.map((m) => [m.accountId, m.from, m.to] as const),
       });
   }
+  const marksIntervalUs = Math.max(1, Math.round((options.sampleIntervalMs ?? 1000) * 1000));
+  /** The event time from which the marks are journaled again, and the last marks journaled. */
+  let marksDueUs = 0;
+  let journaledMarks = '';
+  /**
+   * Journals each symbol's mark when they changed: a restart values open positions at them, not at
+   * the marks of the last membership change. Called once per sample interval of market data, and
+   * at close().
+   */
+  const markTexts = () =>
+    books.ledger.markPrices().map(([symbol, price]) => [symbol, price.toFixed()] as const);
+  const journalMarks = (): void => {
+    if (journal === null) return;
+    const marks = markTexts();
+    const text = JSON.stringify(marks);
+    if (text === journaledMarks) return;
+    journaledMarks = text;
+    journal.append({ k: 'marks', tsUs: books.clock.nowUs, marks });
+  };
+  if (journal !== null) journaledMarks = JSON.stringify(markTexts()); // as rebuilt: journaled
   /** Journals an entry, built only when there is a journal (no work per report without one). */
   const write = (entry: () => JournalEntry): void => {
     if (journal !== null) journal.append(entry());
@@ -391,13 +411,15 @@ export function createCanary(options: CanaryOptions): Canary {
     }
   };
   const files: FileHolder = {
-    supersede: (path) => shut(`another canary of this process opened ${path}`),
+    // Its journal is the newer canary's now: nothing more is written to it.
+    supersede: (path) => shut(`another canary of this process opened ${path}`, false),
   };
-  const shut = (because: string): void => {
+  const shut = (because: string, lastMarks: boolean): void => {
     if (closed) return;
     closed = true;
     closedBecause = because;
     releaseFiles(files);
+    if (lastMarks) journalMarks();
     runner.close();
     journal?.close();
   };
@@ -621,6 +643,10 @@ export function createCanary(options: CanaryOptions): Canary {
       }
       ensureStarted(event.tsUs);
       books.onMarketEvent(event);
+      if (journal !== null && books.clock.nowUs >= marksDueUs) {
+        marksDueUs = books.clock.nowUs + marksIntervalUs;
+        journalMarks();
+      }
     },
     clock: {
       advance: (tsMs) => {
@@ -685,7 +711,7 @@ export function createCanary(options: CanaryOptions): Canary {
     halt: (reason) => operate((controller, now) => controller.halt(reason, now)),
     resume: () => operate((controller, now) => controller.resume(now)),
     rollback: (reason) => operate((controller, now) => controller.forceRollback(reason, now)),
-    close: () => shut('close() was called'),
+    close: () => shut('close() was called', true),
   };
   const persisted = [options.statePath, options.auditPath, options.journalPath];
   claimFiles(

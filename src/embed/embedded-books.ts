@@ -165,9 +165,14 @@ export class EmbeddedBooks implements RolloutHost {
     marks: readonly (readonly [string, Decimal])[],
     moves: readonly (readonly [accountId: string, to: Arm])[],
   ): void {
+    this.restoreMarks(tsUs, marks);
+    for (const [accountId, to] of moves) this.ledger.moveAccount(accountId, to);
+  }
+
+  /** Rebuild from a report journal: the symbols' marks at `tsUs`, as the market data had set them. */
+  restoreMarks(tsUs: number, marks: readonly (readonly [string, Decimal])[]): void {
     this.clock.advance(tsUs);
     for (const [symbol, price] of marks) this.ledger.restoreMark(symbol, price, tsUs);
-    for (const [accountId, to] of moves) this.ledger.moveAccount(accountId, to);
   }
 
   canaryEquityNum(): ArmEquityNum {
