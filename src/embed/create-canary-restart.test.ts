@@ -67,6 +67,26 @@ describe('createCanary: a restart', () => {
     });
   }
 
+  it('takes an operator command before any new event time, at the event time it had resumed from', () => {
+    for (const journal of [false, true]) {
+      const { journalPath, ...paths } = persisted();
+      const first = testCanary({ ...paths, ...(journal ? { journalPath } : {}) });
+      for (let t = 0; t <= 30_000; t += 1000) first.clock.advance(T0_MS + t);
+      const before = routes(first);
+      first.close();
+      const second = testCanary({ ...paths, ...(journal ? { journalPath } : {}) });
+      // Not NOT_STARTED ("no event time yet"): the rollout is at its first step.
+      expect(second.halt('stop it now'), `journal ${journal}`).toEqual({
+        applied: true,
+        refusal: null,
+      });
+      expect(second.state).toMatchObject({ status: 'step', stepIndex: 0, halted: true });
+      expect(routes(second)).toEqual(before);
+      expect(second.clock.nowMs).toBeLessThanOrEqual(T0_MS + 30_000);
+      second.close();
+    }
+  });
+
   it('a second canary on the same files supersedes the first (E_CLOSED), and the audit log stays one rollout’s', () => {
     const { journalPath, ...paths } = persisted();
     const first = testCanary({ ...paths, journalPath });

@@ -609,6 +609,11 @@ export function createCanary(options: CanaryOptions): Canary {
     action: (controller: RolloutController, now: number) => ControllerOutput,
   ): CommandOutcome => {
     ensureOpen();
+    // A resumed rollout has an event time before any new one: the last it audited (or, later, the
+    // report journal's), so an operator can halt it before the restarted bot's first market data.
+    if (!started && resuming) {
+      ensureStarted(Math.max(books.clock.nowUs, runner.controller.lastTsUs ?? 0));
+    }
     if (!started) {
       // The rollout starts at the first event time it is given: a command before any would
       // start it at the epoch.
