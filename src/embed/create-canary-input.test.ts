@@ -120,6 +120,20 @@ describe('createCanary: event times', () => {
   });
 });
 
+describe('createCanary: options', () => {
+  it('refuses a sampleIntervalMs that is not 1 to 3,600,000 ms with E_USAGE naming it', () => {
+    for (const sampleIntervalMs of [0, -5, 0.0001, Number.NaN, Number.POSITIVE_INFINITY, 1e12]) {
+      expect(() => testCanary({ sampleIntervalMs }), String(sampleIntervalMs)).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: expect.stringContaining('sampleIntervalMs') as string,
+        }) as Error,
+      );
+    }
+    expect(testCanary({ sampleIntervalMs: 250 }).state.status).toBe('pending');
+  });
+});
+
 describe('createCanary: a fill sent twice', () => {
   it('is a DUPLICATE_FILL (a retry), not an UNKNOWN_ORDER, also after a restart', () => {
     const dir = mkdtempSync(join(tmpdir(), 'canary-resent-'));

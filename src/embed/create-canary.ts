@@ -81,7 +81,7 @@ export interface CanaryOptions {
    * it (docs/server.md, "Restarts"). `serve --state-dir` sets it.
    */
   readonly journalPath?: string;
-  /** Event-time interval of the equity samples behind returns, ms (default 1000). */
+  /** Event-time interval of the equity samples behind returns, ms: 1 to 3,600,000 (default 1000). */
   readonly sampleIntervalMs?: number;
   /**
    * How far behind the canary's clock a report may be, event-time ms (default 0: none, so a fill
@@ -248,6 +248,18 @@ export function createCanary(options: CanaryOptions): Canary {
   if (!Number.isFinite(lateUs) || lateUs < 0) {
     throw new ConfigError('E_USAGE', `lateReportMs must be a finite number ≥ 0`);
   }
+  const sampleIntervalMs = options.sampleIntervalMs ?? 1000;
+  // As replay's --interval: a bad one threw a bare RangeError, or sampled equity every µs.
+  if (
+    !Number.isFinite(sampleIntervalMs) ||
+    sampleIntervalMs < 1 ||
+    sampleIntervalMs > MAX_SAMPLE_INTERVAL_MS
+  ) {
+    throw new ConfigError(
+      'E_USAGE',
+      `sampleIntervalMs must be a number of ms from 1 to ${MAX_SAMPLE_INTERVAL_MS}, got ${sampleIntervalMs}`,
+    );
+  }
   if ((options.statePath === undefined) !== (options.auditPath === undefined)) {
     throw new ConfigError('E_USAGE', 'statePath and auditPath go together: give both or neither');
   }
@@ -264,7 +276,7 @@ export function createCanary(options: CanaryOptions): Canary {
   const books = new EmbeddedBooks({
     accounts,
     salt: options.salt,
-    sampleIntervalMs: options.sampleIntervalMs ?? 1000,
+    sampleIntervalMs,
   });
   const mode = options.mode ?? 'auto';
   const configHash = sha256Hex(
@@ -373,7 +385,7 @@ export function createCanary(options: CanaryOptions): Canary {
         moves: moves.map((m) => [m.accountId, m.from, m.to] as const),
       });
   }
-  const marksIntervalUs = Math.max(1, Math.round((options.sampleIntervalMs ?? 1000) * 1000));
+  const marksIntervalUs = Math.max(1, Math.round(sampleIntervalMs * 1000));
   /** The event time from which the marks are journaled again, and the last marks journaled. */
   let marksDueUs = 0;
   let journaledMarks = '';
@@ -676,10 +688,7 @@ export function createCanary(options: CanaryOptions): Canary {
       filter((input): input is ExecutionReport => input.type === 'fill' || input.type === 'reject'),
     ),
     marks: () => books.ledger.markPrices(),
-    metrics$: books.metricsInput$.pipe(
-      armMetrics({ intervalMs: options.sampleIntervalMs ?? 1000 }),
-      share(),
-    ),
+    metrics$: books.metricsInput$.pipe(armMetrics({ intervalMs: sampleIntervalMs }), share()),
     versions: { stable: options.stable, canary: options.canary },
     get state(): CanaryState {
       const c = runner.controller;
@@ -725,6 +734,9 @@ export function createCanary(options: CanaryOptions): Canary {
   );
   return canary;
 }
+
+/** The longest equity sample interval, ms (an hour, as replay's `--interval`). */
+const MAX_SAMPLE_INTERVAL_MS = 3_600_000;
 
 function presetOf(name: string): RolloutPlan {
   if (!isPlanPresetName(name)) {
