@@ -121,6 +121,30 @@ describe('createCanary: event times', () => {
 });
 
 describe('createCanary: options', () => {
+  it('refuses a mode other than auto or manual, and empty version labels, with E_USAGE', () => {
+    // "Manual" applied the analysis's increases by itself and held its rollbacks for a person.
+    for (const mode of ['Manual', 'MANUAL', 'none']) {
+      expect(() => testCanary({ mode: mode as 'manual' }), mode).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: expect.stringContaining(mode) as string,
+        }) as Error,
+      );
+    }
+    for (const label of ['', undefined, 7]) {
+      expect(() => testCanary({ canary: label as string }), String(label)).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: expect.stringContaining('canary') as string,
+        }) as Error,
+      );
+    }
+    expect(() => testCanary({ plan: undefined as unknown as 'standard' })).toThrow(
+      expect.objectContaining({ code: 'E_PLAN' }) as Error,
+    );
+    expect(testCanary({ mode: 'manual' }).state.status).toBe('pending');
+  });
+
   it('refuses a sampleIntervalMs that is not 1 to 3,600,000 ms with E_USAGE naming it', () => {
     for (const sampleIntervalMs of [0, -5, 0.0001, Number.NaN, Number.POSITIVE_INFINITY, 1e12]) {
       expect(() => testCanary({ sampleIntervalMs }), String(sampleIntervalMs)).toThrow(

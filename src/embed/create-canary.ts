@@ -235,6 +235,10 @@ export interface Canary {
  * canary.record(report);
  */
 export function createCanary(options: CanaryOptions): Canary {
+  checkLabelsAndMode(options);
+  if (typeof options.plan !== 'string' && (typeof options.plan !== 'object' || !options.plan)) {
+    throw new ConfigError('E_PLAN', `plan must be a preset name or a plan object`);
+  }
   const plan = typeof options.plan === 'string' ? presetOf(options.plan) : options.plan;
   // A plan built in code meets a plan file's rules (a guardrail out of range: E_PLAN, not later).
   if (typeof options.plan !== 'string') validatePlan(plan, `plan:${plan.name}`);
@@ -737,6 +741,30 @@ export function createCanary(options: CanaryOptions): Canary {
 
 /** The longest equity sample interval, ms (an hour, as replay's `--interval`). */
 const MAX_SAMPLE_INTERVAL_MS = 3_600_000;
+
+/**
+ * The version labels are what the audit log records: non-empty strings. The mode is `auto` or
+ * `manual`: another ("Manual") made a hybrid that applied increases by itself and held the
+ * analysis's rollbacks for a person.
+ */
+function checkLabelsAndMode(options: CanaryOptions): void {
+  for (const arm of ['stable', 'canary'] as const) {
+    const label: unknown = options[arm];
+    if (typeof label !== 'string' || label.length === 0) {
+      throw new ConfigError(
+        'E_USAGE',
+        `${arm} must be the version label of its strategy (name@version), got ${JSON.stringify(label) ?? 'undefined'}`,
+      );
+    }
+  }
+  const mode: unknown = options.mode ?? 'auto';
+  if (mode !== 'auto' && mode !== 'manual') {
+    throw new ConfigError(
+      'E_USAGE',
+      `mode must be "auto" or "manual", got ${JSON.stringify(mode) ?? String(mode)}`,
+    );
+  }
+}
 
 function presetOf(name: string): RolloutPlan {
   if (!isPlanPresetName(name)) {
