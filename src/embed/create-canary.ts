@@ -151,7 +151,8 @@ export interface Canary {
    */
   record(report: BotReport, options?: RecordOptions): RecordResult;
   /**
-   * A market event the bot saw: event time moves on and the books mark the symbol. Throws a
+   * A market event the bot saw: event time moves on and the books mark the symbol (not with an
+   * event older than the one that marked it last). Throws a
    * {@link CanaryError} `E_USAGE` for a `tsUs` that is not a whole number of µs from 2000-01-01 up
    * to 2100-01-01 (a time in ms or ns), which would move the clock to nonsense.
    */
