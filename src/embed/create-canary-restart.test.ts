@@ -6,7 +6,8 @@ import type { Arm } from '../core/arm.js';
 import { parsePlan } from '../rollout/index.js';
 import type { Canary } from './create-canary.js';
 import type { AssignmentChange } from './embedded-books.js';
-import { ACCOUNTS, T0_MS, testCanary } from './test-support/bot-driver.js';
+import type { Decision } from '../core/decision.js';
+import { ACCOUNTS, drive, T0_MS, testCanary } from './test-support/bot-driver.js';
 
 /** 10 %, then 100 %, each step passing on its time floor alone: a rollout promoted in minutes. */
 const FLOOR_PLAN = parsePlan(
@@ -83,6 +84,29 @@ describe('createCanary: a restart', () => {
       expect(second.state).toMatchObject({ status: 'step', stepIndex: 0, halted: true });
       expect(routes(second)).toEqual(before);
       expect(second.clock.nowMs).toBeLessThanOrEqual(T0_MS + 30_000);
+      second.close();
+    }
+  });
+
+  it('takes a first event time earlier than the last it audited (the feed restarts a little back) without throwing', () => {
+    for (const journal of [false, true]) {
+      const { journalPath, ...paths } = persisted();
+      // Its reports are late: within lateReportMs they are booked at the clock's time.
+      const options = { ...paths, lateReportMs: 120_000, ...(journal ? { journalPath } : {}) };
+      const first = testCanary(options);
+      const stoppedMs = drive(first, 2); // holds audited up to about 2 minutes in
+      first.close();
+      const lastLine = readFileSync(paths.auditPath, 'utf8').trimEnd().split('\n').at(-1)!;
+      const auditedUs = (JSON.parse(lastLine) as { tsUs: number }).tsUs;
+      expect(auditedUs).toBeGreaterThan((T0_MS + 10_000) * 1000);
+      const second = testCanary(options);
+      const decisions: Decision[] = [];
+      second.decisions$.subscribe((d) => decisions.push(d));
+      expect(() => drive(second, 3, 0, () => false, T0_MS + 10_000)).not.toThrow();
+      expect(second.clock.nowMs).toBeGreaterThan(stoppedMs);
+      expect(decisions.length).toBeGreaterThan(0);
+      expect(decisions.every((d) => d.atTsUs >= auditedUs)).toBe(true); // the log never goes back
+      expect(second.state.stepIndex).not.toBeNull();
       second.close();
     }
   });

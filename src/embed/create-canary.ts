@@ -329,7 +329,10 @@ export function createCanary(options: CanaryOptions): Canary {
       runner.start(tsUs);
       return;
     }
-    books.clock.advance(tsUs);
+    // Never before what the rollout audited last: a bot whose feed restarts a little earlier
+    // would otherwise give the controller a time that goes back (a RangeError thrown from a
+    // subscriber: uncaught). Its older reports are late, as any others are.
+    books.clock.advance(Math.max(tsUs, runner.controller.lastTsUs ?? 0));
     syncRouter(books.router, runner.controller);
     books.resync();
     runner.resume(session?.recovered ?? { records: [], commands: [] });
