@@ -111,6 +111,21 @@ describe('createCanary: a restart', () => {
     }
   });
 
+  it('takes a resume after a restart in a halted baseline, its feed restarting before the halt', () => {
+    const paths = persisted();
+    const first = testCanary({ ...paths, plan: 'standard' }); // a 10-minute baseline
+    first.clock.advance(T0_MS);
+    first.clock.advance(T0_MS + 60_000);
+    expect(first.halt('not yet')).toEqual({ applied: true, refusal: null });
+    first.close();
+    const second = testCanary({ ...paths, plan: 'standard' });
+    second.clock.advance(T0_MS + 30_000); // before the halt the log holds
+    expect(second.resume()).toEqual({ applied: true, refusal: null });
+    second.clock.advance(T0_MS + 12 * 60_000);
+    expect(second.state).toMatchObject({ status: 'step', halted: false, weightPct: 1 });
+    second.close();
+  });
+
   it('a second canary on the same files supersedes the first (E_CLOSED), and the audit log stays one rollout’s', () => {
     const { journalPath, ...paths } = persisted();
     const first = testCanary({ ...paths, journalPath });

@@ -323,16 +323,17 @@ export function createCanary(options: CanaryOptions): Canary {
   const ensureStarted = (tsUs: number): void => {
     if (started) return;
     started = true;
+    // Never before what the rollout audited last (a halt in its baseline, a step): a bot whose feed
+    // restarts a little earlier would otherwise give the controller a time that goes back (a
+    // RangeError, thrown from a subscriber: uncaught). Its older reports are late, as any others.
+    const atUs = Math.max(tsUs, runner.controller.lastTsUs ?? 0);
     // A rollout saved before it ever started (pending: a server stopped before any event time)
     // has nothing to resume: it starts as a fresh one does.
     if (!resuming) {
-      runner.start(tsUs);
+      runner.start(atUs);
       return;
     }
-    // Never before what the rollout audited last: a bot whose feed restarts a little earlier
-    // would otherwise give the controller a time that goes back (a RangeError thrown from a
-    // subscriber: uncaught). Its older reports are late, as any others are.
-    books.clock.advance(Math.max(tsUs, runner.controller.lastTsUs ?? 0));
+    books.clock.advance(atUs);
     syncRouter(books.router, runner.controller);
     books.resync();
     runner.resume(session?.recovered ?? { records: [], commands: [] });
