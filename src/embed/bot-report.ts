@@ -91,7 +91,10 @@ export const botFillSchema = z.strictObject({
   /** Fee paid, quote currency (negative for a rebate). */
   fee: signedDecimal(MONEY_DIGITS),
   decisionTsMs: timeMs,
-  /** Event time of the fill, ms since the epoch (2000 to 2100), not before its order's decision. */
+  /**
+   * Event time of the fill, ms since the epoch (2000 to 2100), not before its order's decision nor
+   * over an hour after it (the canary checks both, with `lateReportMs` of slack).
+   */
   tsMs: timeMs,
   /** Decision to fill, ms: at most an hour (anything longer is a bot's bug, not a latency). */
   latencyMs: z.number().finite().nonnegative().max(MAX_PLAUSIBLE_LATENCY_MS),

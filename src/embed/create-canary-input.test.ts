@@ -103,6 +103,59 @@ describe('createCanary: event times', () => {
     expect(code(lenient.record(order))).toBe('accepted');
     expect(code(lenient.record(fill))).toBe('accepted');
   });
+
+  it('refuses a fill stamped over an hour after its order’s decision, and the clock stays where it was', () => {
+    const canary = testCanary();
+    canary.clock.advance(T0_MS);
+    // A bot that stamps fills with the wall clock and decisions with its feed's event time.
+    const { order, fill } = orderAndFill(canary, 'o-1', T0_MS, T0_MS + 86_400_000);
+    expect(code(canary.record(order))).toBe('accepted');
+    expect(canary.record(fill)).toMatchObject({
+      accepted: false,
+      rejection: { code: 'INVALID', message: expect.stringContaining('an hour after') as string },
+    });
+    expect(canary.clock.nowMs).toBe(T0_MS);
+    expect(canary.state).toMatchObject({ status: 'step', halted: false }); // no maximum passed
+    expect(code(canary.record({ ...fill, tsMs: T0_MS + 3_600_000 }))).toBe('accepted');
+  });
+});
+
+describe('createCanary: options', () => {
+  it('refuses a mode other than auto or manual, and empty version labels, with E_USAGE', () => {
+    // "Manual" applied the analysis's increases by itself and held its rollbacks for a person.
+    for (const mode of ['Manual', 'MANUAL', 'none']) {
+      expect(() => testCanary({ mode: mode as 'manual' }), mode).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: expect.stringContaining(mode) as string,
+        }) as Error,
+      );
+    }
+    for (const label of ['', undefined, 7]) {
+      expect(() => testCanary({ canary: label as string }), String(label)).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: expect.stringContaining('canary') as string,
+        }) as Error,
+      );
+    }
+    expect(() => testCanary({ plan: undefined as unknown as 'standard' })).toThrow(
+      expect.objectContaining({ code: 'E_PLAN' }) as Error,
+    );
+    expect(testCanary({ mode: 'manual' }).state.status).toBe('pending');
+  });
+
+  it('refuses a sampleIntervalMs that is not 1 to 3,600,000 ms with E_USAGE naming it', () => {
+    for (const sampleIntervalMs of [0, -5, 0.0001, Number.NaN, Number.POSITIVE_INFINITY, 1e12]) {
+      expect(() => testCanary({ sampleIntervalMs }), String(sampleIntervalMs)).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: expect.stringContaining('sampleIntervalMs') as string,
+        }) as Error,
+      );
+    }
+    expect(testCanary({ sampleIntervalMs: 250 }).state.status).toBe('pending');
+  });
 });
 
 describe('createCanary: a fill sent twice', () => {

@@ -6,7 +6,8 @@ import type { Arm } from '../core/arm.js';
 import { parsePlan } from '../rollout/index.js';
 import type { Canary } from './create-canary.js';
 import type { AssignmentChange } from './embedded-books.js';
-import { ACCOUNTS, T0_MS, testCanary } from './test-support/bot-driver.js';
+import type { Decision } from '../core/decision.js';
+import { ACCOUNTS, drive, T0_MS, testCanary } from './test-support/bot-driver.js';
 
 /** 10 %, then 100 %, each step passing on its time floor alone: a rollout promoted in minutes. */
 const FLOOR_PLAN = parsePlan(
@@ -66,6 +67,84 @@ describe('createCanary: a restart', () => {
       second.close();
     });
   }
+
+  it('takes an operator command before any new event time, at the event time it had resumed from', () => {
+    for (const journal of [false, true]) {
+      const { journalPath, ...paths } = persisted();
+      const first = testCanary({ ...paths, ...(journal ? { journalPath } : {}) });
+      for (let t = 0; t <= 30_000; t += 1000) first.clock.advance(T0_MS + t);
+      const before = routes(first);
+      first.close();
+      const second = testCanary({ ...paths, ...(journal ? { journalPath } : {}) });
+      // Not NOT_STARTED ("no event time yet"): the rollout is at its first step.
+      expect(second.halt('stop it now'), `journal ${journal}`).toEqual({
+        applied: true,
+        refusal: null,
+      });
+      expect(second.state).toMatchObject({ status: 'step', stepIndex: 0, halted: true });
+      expect(routes(second)).toEqual(before);
+      expect(second.clock.nowMs).toBeLessThanOrEqual(T0_MS + 30_000);
+      second.close();
+    }
+  });
+
+  it('takes a first event time earlier than the last it audited (the feed restarts a little back) without throwing', () => {
+    for (const journal of [false, true]) {
+      const { journalPath, ...paths } = persisted();
+      // Its reports are late: within lateReportMs they are booked at the clock's time.
+      const options = { ...paths, lateReportMs: 120_000, ...(journal ? { journalPath } : {}) };
+      const first = testCanary(options);
+      const stoppedMs = drive(first, 2); // holds audited up to about 2 minutes in
+      first.close();
+      const lastLine = readFileSync(paths.auditPath, 'utf8').trimEnd().split('\n').at(-1)!;
+      const auditedUs = (JSON.parse(lastLine) as { tsUs: number }).tsUs;
+      expect(auditedUs).toBeGreaterThan((T0_MS + 10_000) * 1000);
+      const second = testCanary(options);
+      const decisions: Decision[] = [];
+      second.decisions$.subscribe((d) => decisions.push(d));
+      expect(() => drive(second, 3, 0, () => false, T0_MS + 10_000)).not.toThrow();
+      expect(second.clock.nowMs).toBeGreaterThan(stoppedMs);
+      expect(decisions.length).toBeGreaterThan(0);
+      expect(decisions.every((d) => d.atTsUs >= auditedUs)).toBe(true); // the log never goes back
+      expect(second.state.stepIndex).not.toBeNull();
+      second.close();
+    }
+  });
+
+  it('takes a resume after a restart in a halted baseline, its feed restarting before the halt', () => {
+    const paths = persisted();
+    const first = testCanary({ ...paths, plan: 'standard' }); // a 10-minute baseline
+    first.clock.advance(T0_MS);
+    first.clock.advance(T0_MS + 60_000);
+    expect(first.halt('not yet')).toEqual({ applied: true, refusal: null });
+    first.close();
+    const second = testCanary({ ...paths, plan: 'standard' });
+    second.clock.advance(T0_MS + 30_000); // before the halt the log holds
+    expect(second.resume()).toEqual({ applied: true, refusal: null });
+    second.clock.advance(T0_MS + 12 * 60_000);
+    expect(second.state).toMatchObject({ status: 'step', halted: false, weightPct: 1 });
+    second.close();
+  });
+
+  it('a second canary on the same files supersedes the first (E_CLOSED), and the audit log stays one rollout’s', () => {
+    const { journalPath, ...paths } = persisted();
+    const first = testCanary({ ...paths, journalPath });
+    const second = testCanary({ ...paths, journalPath }); // a bot re-created it, the first not closed
+    second.clock.advance(T0_MS);
+    expect(() => first.clock.advance(T0_MS + 1000)).toThrow(
+      expect.objectContaining({
+        code: 'E_CLOSED',
+        message: expect.stringContaining('another canary of this process opened') as string,
+      }) as Error,
+    );
+    expect(first.state.status).toBe('pending'); // reads answer as at the close
+    second.clock.advance(T0_MS + 2000);
+    second.close();
+    first.close(); // nothing to do: it was closed when superseded
+    const third = testCanary({ ...paths, journalPath }); // the log is one rollout's: it opens
+    expect(third.state).toMatchObject({ status: 'step', resumedFrom: 'state' });
+    third.close();
+  });
 
   it('after a crash before a transition was acknowledged: applies it again, tells its moves, and goes on', () => {
     const paths = persisted();

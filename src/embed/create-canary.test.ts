@@ -67,6 +67,20 @@ describe('createCanary: a rollout inside a bot', () => {
     expect(ACCOUNTS.every((a) => rolled.route(a.id) === 'stable')).toBe(true);
   });
 
+  it('keeps the later mark when a market event of the same symbol comes out of order', () => {
+    const canary = testCanary();
+    canary.onMarketEvent(trade(T0_MS + 10_000, 60_000));
+    canary.onMarketEvent(trade(T0_MS + 5_000, 50_000)); // older: another stream, delayed
+    canary.onMarketEvent({ ...trade(T0_MS + 6_000, 51_000), symbol: 'ETHUSDT' }); // its own latest
+    expect(canary.marks().map(([symbol, price]) => [symbol, price.toFixed()])).toEqual([
+      ['BTCUSDT', '60000'],
+      ['ETHUSDT', '51000'],
+    ]);
+    expect(canary.clock.nowMs).toBe(T0_MS + 10_000);
+    canary.onMarketEvent(trade(T0_MS + 10_000, 60_010)); // the same time: the later one marks
+    expect(canary.marks()[0]![1].toFixed()).toBe('60010');
+  });
+
   it('takes reports up to lateReportMs behind its clock (booked at the clock), not older', () => {
     const canary = testCanary({ lateReportMs: 5000 });
     canary.clock.advance(T0_MS); // starts the first step: some accounts move to the canary

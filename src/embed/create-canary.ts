@@ -31,7 +31,12 @@ import {
   validatePlan,
 } from '../rollout/index.js';
 import { canaryAccounts, type CanaryAccount } from './canary-accounts.js';
-import { botReportSchema, type BotReport, type ValidBotReport } from './bot-report.js';
+import {
+  botReportSchema,
+  MAX_PLAUSIBLE_LATENCY_MS,
+  type BotReport,
+  type ValidBotReport,
+} from './bot-report.js';
 import { EmbeddedBooks, type AssignmentChange } from './embedded-books.js';
 import {
   REPORT_REJECTION_CODES,
@@ -41,6 +46,7 @@ import {
 } from './report-rejection.js';
 import { ReportJournal, type JournalEntry } from './report-journal.js';
 import { implausibleEventTime } from './plausible-event-time.js';
+import { claimFiles, releaseFiles, type FileHolder } from './persisted-files.js';
 import { rebuildFromJournal, remember, type OpenOrder } from './rebuild-from-journal.js';
 
 export type { CanaryAccount };
@@ -75,7 +81,7 @@ export interface CanaryOptions {
    * it (docs/server.md, "Restarts"). `serve --state-dir` sets it.
    */
   readonly journalPath?: string;
-  /** Event-time interval of the equity samples behind returns, ms (default 1000). */
+  /** Event-time interval of the equity samples behind returns, ms: 1 to 3,600,000 (default 1000). */
   readonly sampleIntervalMs?: number;
   /**
    * How far behind the canary's clock a report may be, event-time ms (default 0: none, so a fill
@@ -145,7 +151,8 @@ export interface Canary {
    */
   record(report: BotReport, options?: RecordOptions): RecordResult;
   /**
-   * A market event the bot saw: event time moves on and the books mark the symbol. Throws a
+   * A market event the bot saw: event time moves on and the books mark the symbol (not with an
+   * event older than the one that marked it last). Throws a
    * {@link CanaryError} `E_USAGE` for a `tsUs` that is not a whole number of µs from 2000-01-01 up
    * to 2100-01-01 (a time in ms or ns), which would move the clock to nonsense.
    */
@@ -209,7 +216,8 @@ export interface Canary {
    * Closes the audit log and the report journal (the state is saved after every change). Then
    * `record`, `onMarketEvent`, `clock.advance` and the operator commands throw a
    * {@link CanaryError} `E_CLOSED` and change nothing; the reads (`route`, `state`, `totals`…)
-   * answer as at the close. Closing again does nothing.
+   * answer as at the close. Closing again does nothing. A canary created later in this process on
+   * one of its persisted files closes it the same way (the last one opened owns the files).
    */
   close(): void;
 }
@@ -228,6 +236,10 @@ export interface Canary {
  * canary.record(report);
  */
 export function createCanary(options: CanaryOptions): Canary {
+  checkLabelsAndMode(options);
+  if (typeof options.plan !== 'string' && (typeof options.plan !== 'object' || !options.plan)) {
+    throw new ConfigError('E_PLAN', `plan must be a preset name or a plan object`);
+  }
   const plan = typeof options.plan === 'string' ? presetOf(options.plan) : options.plan;
   // A plan built in code meets a plan file's rules (a guardrail out of range: E_PLAN, not later).
   if (typeof options.plan !== 'string') validatePlan(plan, `plan:${plan.name}`);
@@ -240,6 +252,18 @@ export function createCanary(options: CanaryOptions): Canary {
   const lateUs = Math.round((options.lateReportMs ?? 0) * 1000);
   if (!Number.isFinite(lateUs) || lateUs < 0) {
     throw new ConfigError('E_USAGE', `lateReportMs must be a finite number ≥ 0`);
+  }
+  const sampleIntervalMs = options.sampleIntervalMs ?? 1000;
+  // As replay's --interval: a bad one threw a bare RangeError, or sampled equity every µs.
+  if (
+    !Number.isFinite(sampleIntervalMs) ||
+    sampleIntervalMs < 1 ||
+    sampleIntervalMs > MAX_SAMPLE_INTERVAL_MS
+  ) {
+    throw new ConfigError(
+      'E_USAGE',
+      `sampleIntervalMs must be a number of ms from 1 to ${MAX_SAMPLE_INTERVAL_MS}, got ${sampleIntervalMs}`,
+    );
   }
   if ((options.statePath === undefined) !== (options.auditPath === undefined)) {
     throw new ConfigError('E_USAGE', 'statePath and auditPath go together: give both or neither');
@@ -257,7 +281,7 @@ export function createCanary(options: CanaryOptions): Canary {
   const books = new EmbeddedBooks({
     accounts,
     salt: options.salt,
-    sampleIntervalMs: options.sampleIntervalMs ?? 1000,
+    sampleIntervalMs,
   });
   const mode = options.mode ?? 'auto';
   const configHash = sha256Hex(
@@ -296,15 +320,13 @@ export function createCanary(options: CanaryOptions): Canary {
   // restart are checked against the routes the agents still use, not against "all on stable".
   if (resuming) syncRouter(books.router, runner.controller);
   let started = false;
-  /**
-   * Event time never goes back across a restart: a persisted rollout goes on from its last
-   * record's event time, whatever time the first report or event after the restart carries.
-   */
-  const resumedAtUs = runner.controller.lastTsUs ?? 0;
   const ensureStarted = (tsUs: number): void => {
     if (started) return;
     started = true;
-    const atUs = Math.max(tsUs, resumedAtUs);
+    // Never before what the rollout audited last (a halt in its baseline, a step): a bot whose feed
+    // restarts a little earlier would otherwise give the controller a time that goes back (a
+    // RangeError, thrown from a subscriber: uncaught). Its older reports are late, as any others.
+    const atUs = Math.max(tsUs, runner.controller.lastTsUs ?? 0);
     // A rollout saved before it ever started (pending: a server stopped before any event time)
     // has nothing to resume: it starts as a fresh one does.
     if (!resuming) {
@@ -372,20 +394,55 @@ export function createCanary(options: CanaryOptions): Canary {
         moves: moves.map((m) => [m.accountId, m.from, m.to] as const),
       });
   }
+  const marksIntervalUs = Math.max(1, Math.round(sampleIntervalMs * 1000));
+  /** The event time from which the marks are journaled again, and the last marks journaled. */
+  let marksDueUs = 0;
+  let journaledMarks = '';
+  /**
+   * Journals each symbol's mark when they changed: a restart values open positions at them, not at
+   * the marks of the last membership change. Called once per sample interval of market data, and
+   * at close().
+   */
+  const markTexts = () =>
+    books.ledger.markPrices().map(([symbol, price]) => [symbol, price.toFixed()] as const);
+  const journalMarks = (): void => {
+    if (journal === null) return;
+    const marks = markTexts();
+    const text = JSON.stringify(marks);
+    if (text === journaledMarks) return;
+    journaledMarks = text;
+    journal.append({ k: 'marks', tsUs: books.clock.nowUs, marks });
+  };
+  if (journal !== null) journaledMarks = JSON.stringify(markTexts()); // as rebuilt: journaled
   /** Journals an entry, built only when there is a journal (no work per report without one). */
   const write = (entry: () => JournalEntry): void => {
     if (journal !== null) journal.append(entry());
   };
 
   let closed = false;
+  /** Why it is closed: close(), or another canary of this process opened its files. */
+  let closedBecause = 'close() was called';
   /** After close(), nothing may change the rollout (an in-memory one would go on booking). */
   const ensureOpen = (): void => {
     if (closed) {
       throw new CanaryError(
         'E_CLOSED',
-        'the canary is closed (close() was called): it takes no more reports, events or commands',
+        `the canary is closed (${closedBecause}): it takes no more reports, events or commands`,
       );
     }
+  };
+  const files: FileHolder = {
+    // Its journal is the newer canary's now: nothing more is written to it.
+    supersede: (path) => shut(`another canary of this process opened ${path}`, false),
+  };
+  const shut = (because: string, lastMarks: boolean): void => {
+    if (closed) return;
+    closed = true;
+    closedBecause = because;
+    releaseFiles(files);
+    if (lastMarks) journalMarks();
+    runner.close();
+    journal?.close();
   };
 
   const record = (input: BotReport, recordOptions: RecordOptions = {}): RecordResult => {
@@ -490,6 +547,18 @@ export function createCanary(options: CanaryOptions): Canary {
         `tsMs: ${report.type} for order ${report.orderId} at ${report.tsMs} ms, before its order's decision (${order.decisionTsUs / 1000} ms)`,
       );
     }
+    // Over an hour after it: no fill takes that long (latencyMs is refused beyond an hour too); a
+    // fill stamped by another clock (the wall clock's for event-time orders) would jump the
+    // canary's clock past every step's maximum.
+    if (
+      report.type === 'fill' &&
+      reportedUs > order.decisionTsUs + MAX_PLAUSIBLE_LATENCY_MS * 1000 + lateUs
+    ) {
+      return refuse(
+        'INVALID',
+        `tsMs: fill for order ${report.orderId} at ${report.tsMs} ms, more than an hour after its order's decision (${order.decisionTsUs / 1000} ms)`,
+      );
+    }
     if (reportedUs < books.clock.nowUs - lateUs) {
       return refuse(
         'TIME_BACKWARDS',
@@ -561,9 +630,11 @@ export function createCanary(options: CanaryOptions): Canary {
     action: (controller: RolloutController, now: number) => ControllerOutput,
   ): CommandOutcome => {
     ensureOpen();
-    // A resumed rollout has event time: its last record's. It takes commands at once after a
-    // restart (a rollback must not wait for the agents to come back).
-    if (!started && resuming) ensureStarted(resumedAtUs);
+    // A resumed rollout has an event time before any new one: the last it audited (or, later, the
+    // report journal's), so an operator can halt it before the restarted bot's first market data.
+    if (!started && resuming) {
+      ensureStarted(Math.max(books.clock.nowUs, runner.controller.lastTsUs ?? 0));
+    }
     if (!started) {
       // The rollout starts at the first event time it is given: a command before any would
       // start it at the epoch.
@@ -579,7 +650,7 @@ export function createCanary(options: CanaryOptions): Canary {
     return runner.operate(action, books.clock.nowUs);
   };
 
-  return {
+  const canary: Canary = {
     route: (accountId) => {
       if (!accountIds.has(accountId)) {
         throw new CanaryError(
@@ -598,6 +669,10 @@ export function createCanary(options: CanaryOptions): Canary {
       }
       ensureStarted(event.tsUs);
       books.onMarketEvent(event);
+      if (journal !== null && books.clock.nowUs >= marksDueUs) {
+        marksDueUs = books.clock.nowUs + marksIntervalUs;
+        journalMarks();
+      }
     },
     clock: {
       advance: (tsMs) => {
@@ -622,10 +697,7 @@ export function createCanary(options: CanaryOptions): Canary {
       filter((input): input is ExecutionReport => input.type === 'fill' || input.type === 'reject'),
     ),
     marks: () => books.ledger.markPrices(),
-    metrics$: books.metricsInput$.pipe(
-      armMetrics({ intervalMs: options.sampleIntervalMs ?? 1000 }),
-      share(),
-    ),
+    metrics$: books.metricsInput$.pipe(armMetrics({ intervalMs: sampleIntervalMs }), share()),
     versions: { stable: options.stable, canary: options.canary },
     get state(): CanaryState {
       const c = runner.controller;
@@ -662,13 +734,41 @@ export function createCanary(options: CanaryOptions): Canary {
     halt: (reason) => operate((controller, now) => controller.halt(reason, now)),
     resume: () => operate((controller, now) => controller.resume(now)),
     rollback: (reason) => operate((controller, now) => controller.forceRollback(reason, now)),
-    close: () => {
-      if (closed) return;
-      closed = true;
-      runner.close();
-      journal?.close();
-    },
+    close: () => shut('close() was called', true),
   };
+  const persisted = [options.statePath, options.auditPath, options.journalPath];
+  claimFiles(
+    persisted.filter((path) => path !== undefined),
+    files,
+  );
+  return canary;
+}
+
+/** The longest equity sample interval, ms (an hour, as replay's `--interval`). */
+const MAX_SAMPLE_INTERVAL_MS = 3_600_000;
+
+/**
+ * The version labels are what the audit log records: non-empty strings. The mode is `auto` or
+ * `manual`: another ("Manual") made a hybrid that applied increases by itself and held the
+ * analysis's rollbacks for a person.
+ */
+function checkLabelsAndMode(options: CanaryOptions): void {
+  for (const arm of ['stable', 'canary'] as const) {
+    const label: unknown = options[arm];
+    if (typeof label !== 'string' || label.length === 0) {
+      throw new ConfigError(
+        'E_USAGE',
+        `${arm} must be the version label of its strategy (name@version), got ${JSON.stringify(label) ?? 'undefined'}`,
+      );
+    }
+  }
+  const mode: unknown = options.mode ?? 'auto';
+  if (mode !== 'auto' && mode !== 'manual') {
+    throw new ConfigError(
+      'E_USAGE',
+      `mode must be "auto" or "manual", got ${JSON.stringify(mode) ?? String(mode)}`,
+    );
+  }
 }
 
 function presetOf(name: string): RolloutPlan {

@@ -52,6 +52,8 @@ export class EmbeddedBooks implements RolloutHost {
       ) => void)
     | null = null;
   readonly #accounts: readonly Account[];
+  /** Each symbol's latest market event time, µs (what its mark was set from). */
+  readonly #markedUs = new Map<string, number>();
   readonly #boundaries: IntervalBoundaries;
   readonly #emitEquityAt = (tsUs: number): void => this.#emitEquity(tsUs);
 
@@ -81,9 +83,14 @@ export class EmbeddedBooks implements RolloutHost {
     this.#boundaries.passTo(nowUs, this.#emitEquityAt);
   }
 
-  /** A market event: event time moves on, and the event's symbol is marked for the books. */
+  /**
+   * A market event: event time moves on, and the event's symbol is marked for the books, unless
+   * an event of that symbol stamped later has marked it already (a bot's streams out of order).
+   */
   onMarketEvent(event: MarketEvent): void {
     this.advance(event.tsUs);
+    if (event.tsUs < (this.#markedUs.get(event.symbol) ?? 0)) return;
+    this.#markedUs.set(event.symbol, event.tsUs);
     this.ledger.mark(event);
   }
 
@@ -165,9 +172,17 @@ export class EmbeddedBooks implements RolloutHost {
     marks: readonly (readonly [string, Decimal])[],
     moves: readonly (readonly [accountId: string, to: Arm])[],
   ): void {
-    this.clock.advance(tsUs);
-    for (const [symbol, price] of marks) this.ledger.restoreMark(symbol, price, tsUs);
+    this.restoreMarks(tsUs, marks);
     for (const [accountId, to] of moves) this.ledger.moveAccount(accountId, to);
+  }
+
+  /** Rebuild from a report journal: the symbols' marks at `tsUs`, as the market data had set them. */
+  restoreMarks(tsUs: number, marks: readonly (readonly [string, Decimal])[]): void {
+    this.clock.advance(tsUs);
+    for (const [symbol, price] of marks) {
+      this.ledger.restoreMark(symbol, price, tsUs);
+      this.#markedUs.set(symbol, Math.max(tsUs, this.#markedUs.get(symbol) ?? 0));
+    }
   }
 
   canaryEquityNum(): ArmEquityNum {

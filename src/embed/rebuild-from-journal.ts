@@ -45,7 +45,7 @@ export interface ReportState {
 /**
  * Replays a report journal's entries (report-journal.ts) into `into`, in order, as the last
  * process booked them: orders opened, fills booked on the exact books at their time, rejects,
- * membership changes at the marks they were valued at. Nothing reaches the analysis (after a
+ * membership changes at the marks they were valued at, the marks. Nothing reaches the analysis (after a
  * restart its evidence starts afresh). Throws `E_REPORT_JOURNAL` for a fill or reject of an order
  * the journal never opened.
  */
@@ -56,7 +56,9 @@ export function rebuildFromJournal(
 ): void {
   const { books, orders, fillIds, settledOrderIds, recorded, lastMoves, journaledKeys } = into;
   for (const entry of entries) {
-    if (entry.k !== 'moves' && entry.key !== undefined) remember(journaledKeys, entry.key);
+    if (entry.k !== 'moves' && entry.k !== 'marks' && entry.key !== undefined) {
+      remember(journaledKeys, entry.key);
+    }
     switch (entry.k) {
       case 'order':
         orders.set(entry.orderId, {
@@ -107,10 +109,13 @@ export function rebuildFromJournal(
         }
         break;
       }
+      case 'marks':
+        books.restoreMarks(entry.tsUs, entry.marks.map(decimalMark));
+        break;
       case 'moves':
         books.restoreMoves(
           entry.tsUs,
-          entry.marks.map(([symbol, price]) => [symbol, new Decimal(price)] as const),
+          entry.marks.map(decimalMark),
           entry.moves.map(([accountId, , to]) => [accountId, to] as const),
         );
         for (const [accountId, from, to] of entry.moves) {
@@ -125,4 +130,8 @@ export function rebuildFromJournal(
         break;
     }
   }
+}
+
+function decimalMark([symbol, price]: readonly [string, string]): readonly [string, Decimal] {
+  return [symbol, new Decimal(price)];
 }

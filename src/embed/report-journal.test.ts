@@ -154,6 +154,32 @@ describe('the report journal: a restarted canary keeps what the last process acc
     crashed.close();
   });
 
+  it('values open positions after a restart at the last marks, not at those of the last weight change', () => {
+    for (const crash of [true, false]) {
+      const paths = statePaths();
+      const first = testCanary(paths);
+      trading([first], T0_MS, 3); // positions open, accounts moved at the first step's marks
+      first.onMarketEvent(trade(T0_MS + 60_000, 54_000)); // the market falls 10 %
+      first.onMarketEvent(trade(T0_MS + 60_500, 53_000)); // and again, within the same second
+      const before = (['stable', 'canary'] as const).map((arm) => first.totals(arm));
+      expect(before[0]!.unrealizedPnl).not.toBe('0');
+      if (!crash) first.close();
+      const second = testCanary(paths);
+      const after = (['stable', 'canary'] as const).map((arm) => second.totals(arm));
+      // Crashed, the marks are the last ones journaled (once per sample interval): 54,000.
+      const expected = crash
+        ? (['stable', 'canary'] as const).map((arm) => {
+            const reference = testCanary(); // the same reports, never restarted
+            trading([reference], T0_MS, 3);
+            reference.onMarketEvent(trade(T0_MS + 60_000, 54_000));
+            return reference.totals(arm);
+          })
+        : before;
+      expect(after).toEqual(expected);
+      second.close();
+    }
+  });
+
   it('cuts off a line torn by a crash (its report was never acknowledged) and refuses another configuration', () => {
     const paths = statePaths();
     const first = testCanary(paths);

@@ -5,7 +5,8 @@ import { ConfigError } from '../core/errors.js';
 
 /**
  * One line of the report journal (docs/server.md, "Restarts"): a report the canary accepted, in
- * the order it was booked, or a membership change with the marks it was booked at. `key` is the
+ * the order it was booked, a membership change with the marks it was booked at, or the marks
+ * (each symbol's latest price, so that a restart values open positions as the last process did). `key` is the
  * sender's idempotency key (a fleet agent's id and report id), when there is one.
  */
 export type JournalEntry =
@@ -41,6 +42,12 @@ export type JournalEntry =
       readonly tsUs: number;
       readonly reason: string;
       readonly message: string;
+    }
+  | {
+      /** Each symbol's mark at `tsUs` (what open positions are valued at), exact decimal strings. */
+      readonly k: 'marks';
+      readonly tsUs: number;
+      readonly marks: readonly (readonly [symbol: string, price: string])[];
     }
   | {
       readonly k: 'moves';
@@ -184,6 +191,11 @@ const entrySchema = z.discriminatedUnion('k', [
     tsUs: time,
     reason: z.string(),
     message: z.string(),
+  }),
+  z.object({
+    k: z.literal('marks'),
+    tsUs: time,
+    marks: z.array(z.tuple([z.string(), decimal])),
   }),
   z.object({
     k: z.literal('moves'),
