@@ -40,4 +40,17 @@ describe('runReplay with a plan built in code', () => {
     await expect(replay).rejects.toMatchObject({ code: 'E_PLAN' });
     await expect(replay).rejects.toThrow('plan:short: guardrails.maxLossQuote');
   });
+
+  it("refuses equity samples that do not divide the plan's analysis interval (E_USAGE)", async () => {
+    const config = { ...(await configWith(PLAN_PRESETS.short)), sampleIntervalMs: 3000 };
+    const replay = runReplay(config, {}, { parseInWorker: true });
+    await expect(replay).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(replay).rejects.toThrow(
+      "--interval: equity samples every 3000 ms do not divide plan short's analysis interval (5000 ms)",
+    );
+    // A divisor is fine: the replay runs its rollout.
+    const fine = { ...(await configWith(PLAN_PRESETS.short)), sampleIntervalMs: 2500 };
+    const { report } = await runReplay(fine);
+    expect(report.decisions.length).toBeGreaterThan(0);
+  });
 });

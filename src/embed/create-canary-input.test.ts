@@ -156,6 +156,15 @@ describe('createCanary: options', () => {
     }
     expect(testCanary({ sampleIntervalMs: 250 }).state.status).toBe('pending');
   });
+
+  it("refuses a sampleIntervalMs that does not divide the plan's analysis interval", () => {
+    // TEST_PLAN decides every 10 s: samples every 7 s (or an hour) would hold its decisions back.
+    for (const sampleIntervalMs of [7000, 3_600_000])
+      expect(() => testCanary({ sampleIntervalMs }), String(sampleIntervalMs)).toThrow(
+        /sampleIntervalMs: equity samples every \d+ ms do not divide plan aggressive's analysis interval \(10000 ms\)/,
+      );
+    expect(testCanary({ sampleIntervalMs: 2000 }).state.status).toBe('pending');
+  });
 });
 
 describe('createCanary: a fill sent twice', () => {

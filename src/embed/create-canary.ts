@@ -28,6 +28,7 @@ import {
   type RolloutController,
   type RolloutMode,
   type RolloutPlan,
+  sampleIntervalMisfit,
   validatePlan,
 } from '../rollout/index.js';
 import { canaryAccounts, type CanaryAccount } from './canary-accounts.js';
@@ -265,6 +266,8 @@ export function createCanary(options: CanaryOptions): Canary {
       `sampleIntervalMs must be a number of ms from 1 to ${MAX_SAMPLE_INTERVAL_MS}, got ${sampleIntervalMs}`,
     );
   }
+  const misfit = sampleIntervalMisfit(plan, sampleIntervalMs);
+  if (misfit !== null) throw new ConfigError('E_USAGE', `sampleIntervalMs: ${misfit}`);
   if ((options.statePath === undefined) !== (options.auditPath === undefined)) {
     throw new ConfigError('E_USAGE', 'statePath and auditPath go together: give both or neither');
   }

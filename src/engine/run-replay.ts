@@ -9,13 +9,14 @@ import {
 } from '../../feeds/index.js';
 import type { Arm } from '../core/arm.js';
 import { fileDigests } from '../core/file-digests.js';
+import { UsageError } from '../core/errors.js';
 import type { Decision } from '../core/decision.js';
 import type { ExecutionReport } from '../core/execution-report.js';
 import type { Decimal } from '../core/money.js';
 import type { MarketEvent } from '../core/market-event.js';
 import type { MetricsSnapshot } from '../metrics/index.js';
 import type { ReportJson } from '../report/report-json.js';
-import { validatePlan, type OperatorCommand } from '../rollout/index.js';
+import { sampleIntervalMisfit, validatePlan, type OperatorCommand } from '../rollout/index.js';
 import type { AccountResult } from '../report/account-result.js';
 import type { ReplayConfig } from './replay-config.js';
 import type { DecisionTime } from './decision-timer.js';
@@ -114,11 +115,15 @@ export async function runReplay(
 
 /**
  * Checks the rollout plan of `config`, if any, as a plan file is checked (a plan built in code
- * with a guardrail out of range is a `PlanError`, `E_PLAN`, before any file is opened).
+ * with a guardrail out of range is a `PlanError`, `E_PLAN`), and that the equity samples can
+ * drive it (`UsageError`, `E_USAGE`: {@link sampleIntervalMisfit}), before any file is opened.
  */
 export function validateReplayPlan(config: ReplayConfig): void {
   const plan = config.rollout?.plan;
-  if (plan !== undefined) validatePlan(plan, `plan:${plan.name}`);
+  if (plan === undefined) return;
+  validatePlan(plan, `plan:${plan.name}`);
+  const misfit = sampleIntervalMisfit(plan, config.sampleIntervalMs);
+  if (misfit !== null) throw new UsageError(`--interval: ${misfit}`);
 }
 
 /**

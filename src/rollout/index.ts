@@ -43,6 +43,7 @@ export {
 } from './plan-presets.js';
 export { loadPlan, loadPlanFile } from './load-plan-file.js';
 export { scalePlan } from './scale-plan.js';
+export { sampleIntervalMisfit } from './sample-interval-fit.js';
 export {
   TradingCalendar,
   WEEKDAYS,

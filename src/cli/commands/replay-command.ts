@@ -249,7 +249,7 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     )
     .option(
       '--interval <ms>',
-      'event-time interval of equity samples and metrics snapshots, ms',
+      "event-time interval of equity samples and metrics snapshots, ms (with --plan, a divisor of the plan's analysis interval: the rollout acts at the samples)",
       REPLAY_DEFAULTS.intervalMs,
     )
     .option(
