@@ -109,6 +109,17 @@ describe('bad feed input: exit 2, one line naming file, line, field and reason',
     const report = readReport(out);
     expect(report.inputs.files[0]).toMatchObject({ badLines: 2, events: 2 });
     expect(report.inputs.onBadLine).toBe('skip');
+
+    const one = await cli([
+      'replay',
+      normalizedFile(GOOD_QUOTE, 'garbage'),
+      '--on-bad-line',
+      'skip',
+      '--accounts',
+      '10',
+    ]);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('; 1 bad line skipped\n');
   });
 
   it('reads a gzipped feed whatever its name, and a plain one named .gz', async () => {

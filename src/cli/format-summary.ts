@@ -35,7 +35,9 @@ export function formatSummary(
       .join(', ');
     const extras = [
       skipped === '' ? null : `skipped ${skipped}`,
-      file.badLines > 0 ? `${count(file.badLines)} bad lines skipped` : null,
+      file.badLines > 0
+        ? `${count(file.badLines)} bad line${file.badLines === 1 ? '' : 's'} skipped`
+        : null,
       file.outOfOrder > 0 ? `${count(file.outOfOrder)} out-of-order clamped` : null,
     ].filter((x) => x !== null);
     lines.push(
