@@ -37,6 +37,16 @@ class MemoryTransport implements AgentTransport {
   }
 }
 
+/** An agent of the test accounts over `transport` (`maxInFlight` as given, else the default). */
+const agentOver = (transport: MemoryTransport, maxInFlight?: number): CanaryAgent =>
+  new CanaryAgent({
+    transport,
+    agentId: 'bot-1',
+    salt: TEST_SALT,
+    accounts: ACCOUNTS,
+    ...(maxInFlight === undefined ? {} : { maxInFlight }),
+  });
+
 const state = (weightPct: number): ServerFrame => ({
   type: 'state',
   seq: 0,
@@ -58,13 +68,7 @@ const order = (n: number) =>
 describe('CanaryAgent over a transport of its own', () => {
   it('sends only in a session, paces reports in flight, replays in order after a drop', async () => {
     const transport = new MemoryTransport();
-    const agent = new CanaryAgent({
-      transport,
-      agentId: 'bot-1',
-      salt: TEST_SALT,
-      accounts: ACCOUNTS,
-      maxInFlight: 2,
-    });
+    const agent = agentOver(transport, 2);
     const statuses: AgentStatus['type'][] = [];
     agent.status$.subscribe((s) => statuses.push(s.type));
     try {
@@ -106,12 +110,7 @@ describe('CanaryAgent over a transport of its own', () => {
 
   it('keeps a report the canary failed on (closing) and replays it; refuses a malformed one once', async () => {
     const transport = new MemoryTransport();
-    const agent = new CanaryAgent({
-      transport,
-      agentId: 'bot-1',
-      salt: TEST_SALT,
-      accounts: ACCOUNTS,
-    });
+    const agent = agentOver(transport);
     try {
       transport.frame(state(0));
       const first = agent.report(order(1));
@@ -140,12 +139,7 @@ describe('CanaryAgent over a transport of its own', () => {
 
   it('gives up on a report the canary fails on every time, so the reports after it go on', async () => {
     const transport = new MemoryTransport();
-    const agent = new CanaryAgent({
-      transport,
-      agentId: 'bot-1',
-      salt: TEST_SALT,
-      accounts: ACCOUNTS,
-    });
+    const agent = agentOver(transport);
     const refusals: string[] = [];
     agent.outcomes$.subscribe((o) => {
       if (!o.accepted) refusals.push(`${o.reportId} ${o.rejection?.code} ${o.rejection?.message}`);
