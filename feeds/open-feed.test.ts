@@ -5,6 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FeedError, UsageError } from '../src/core/errors.js';
 import type { MarketEvent } from '../src/core/market-event.js';
+import { plainMarketEvent } from './buffer-events.js';
 import { BATCH_SIZE } from './feed-reader.js';
 import type { FeedSource } from './feed-source.js';
 import { NORMALIZED_CSV_HEADER, formatNormalizedCsvLine } from './normalized-csv-format.js';
@@ -159,6 +160,21 @@ describe('openFeed', () => {
     const { events: read, source } = await readAll(writeFeed(dir, 'crlf.csv', text));
     expect(read).toEqual(events);
     expect(source.stats.lines).toBe(4);
+  });
+
+  it('under onBadLine fail, hands out every event before the bad line, then throws', async () => {
+    const dir = tempDir();
+    const events = normalizedEvents(BATCH_SIZE + 10);
+    const bad = '1723161256000000,binance,BTCUSDT,trade,buy,abc,1,,,,,';
+    const path = writeFeed(dir, 'bad.csv', `${normalizedText(events)}${bad}\n`);
+    const read: MarketEvent[] = [];
+    const source = await openFeed(path);
+    const error = await (async () => {
+      for await (const batch of source.batches()) read.push(...batch.map(plainMarketEvent));
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FeedError);
+    expect(error).toMatchObject({ code: 'E_FEED_BAD_FIELD' });
+    expect(read).toEqual(events);
   });
 
   it('can be iterated once', async () => {

@@ -182,7 +182,15 @@ class FileFeedSource implements FeedFile {
     );
     try {
       for await (const chunk of stream) {
-        reader.consume(chunk);
+        try {
+          reader.consume(chunk);
+        } catch (error) {
+          // A bad line under 'fail': the events before it are handed out first (a live client
+          // of serve-feed gets every good line), then the error; the reader batches whole
+          // events only, so none is half-parsed.
+          if (error instanceof FeedError) yield* handOutRest(reader);
+          throw error;
+        }
         while (reader.ready.length > 0) yield reader.ready.shift() as B;
       }
     } catch (error) {
@@ -205,6 +213,13 @@ class FileFeedSource implements FeedFile {
         'no data: a header line only',
       );
   }
+}
+
+/** Every batch the reader holds, the partial one last. */
+function* handOutRest<B>(reader: FeedReader<B>): Generator<B> {
+  while (reader.ready.length > 0) yield reader.ready.shift() as B;
+  const partial = reader.flush();
+  if (partial !== null) yield partial;
 }
 
 /** No line was data: no event, no bad line, nothing skipped but blank lines (a header only). */

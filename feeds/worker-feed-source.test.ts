@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FeedError } from '../src/core/errors.js';
 import { HELPER_THREAD_NICENESS } from '../src/core/lower-thread-priority.js';
 import { threadNiceValues } from '../src/core/test-support/thread-nice-values.js';
-import type { FeedOptions } from './feed-source.js';
+import type { FeedOptions, FeedSource } from './feed-source.js';
 import type { MarketEvent } from '../src/core/market-event.js';
 import { BufferQuoteEvent, BufferTradeEvent, plainMarketEvent } from './buffer-events.js';
 import { NORMALIZED_CSV_HEADER } from './normalized-csv-format.js';
@@ -24,6 +24,17 @@ import { openFeedInWorker } from './worker-feed-source.js';
 
 const readInWorker = (path: string, options?: FeedOptions) =>
   readAll(path, options, openFeedInWorker);
+
+/** The events a source hands out before its read fails (the test fails if it does not). */
+async function eventsBeforeFailure(source: FeedSource): Promise<MarketEvent[]> {
+  const events: MarketEvent[] = [];
+  await rejection(
+    (async () => {
+      for await (const batch of source.batches()) events.push(...batch.map(plainMarketEvent));
+    })(),
+  );
+  return events;
+}
 
 describe('openFeedInWorker', () => {
   it.each([
@@ -55,6 +66,10 @@ describe('openFeedInWorker', () => {
     expect(there).toBeInstanceOf(FeedError);
     expect(there.message).toBe(here.message);
     expect((there as FeedError).line).toBe((here as FeedError).line);
+    // The events before the bad line are handed out before the error, from the thread too.
+    expect(await eventsBeforeFailure(await openFeedInWorker(path))).toEqual(
+      good.events.slice(0, 2),
+    );
   });
 
   it('refuses a missing file at open, as openFeed does', async () => {

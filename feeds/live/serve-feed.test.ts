@@ -51,11 +51,13 @@ function rawMessages(url: string, count: number, timeoutMs = 10_000): Promise<st
   });
 }
 
-/** Close code and reason of a connection the server refuses. */
-function closeOf(url: string): Promise<{ code: number; reason: string }> {
+/** Close code and reason of a connection the server closes, and the messages it sent before. */
+function closeOf(url: string): Promise<{ code: number; reason: string; messages: number }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    let messages = 0;
+    ws.on('message', () => messages++);
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString(), messages }));
     ws.on('error', reject);
   });
 }
@@ -197,6 +199,7 @@ describe('serveFeed pacing and clients', () => {
     expect(await closeOf(`${server.url}/ws/btcusdt@trade`)).toEqual({
       code: 1013,
       reason: 'no more clients (--max-clients 1)',
+      messages: 0,
     });
     expect(events.map((e) => e.type)).toContain('replayed');
     expect(events.filter((e) => e.type === 'rejected')).toHaveLength(1);
@@ -227,8 +230,10 @@ describe('serveFeed pacing and clients', () => {
     const file = normalizedFile([...good, '1723161256000000,binance,BTCUSDT,trade,buy,abc,1,,,,,']);
     const events: FeedServerEvent[] = [];
     const server = await serve({ files: [file], speed: 'max', onEvent: (e) => events.push(e) });
-    const { code, reason } = await closeOf(`${server.url}/ws/btcusdt@trade`);
+    const { code, reason, messages } = await closeOf(`${server.url}/ws/btcusdt@trade`);
     expect(code).toBe(1011);
+    expect(messages).toBe(good.length); // every line before the bad one, none lost with it
+
     expect(reason).toMatch(/feed\.csv:40002|…$/); // a close reason holds 123 bytes at most
     const failed = events.find((e) => e.type === 'failed');
     expect(failed).toMatchObject({ error: { code: 'E_FEED_BAD_FIELD' } });
