@@ -51,7 +51,9 @@ export type ErrorCode =
   | 'E_CCXT_FEE_CURRENCY'
   | 'E_CCXT_ORDER'
   // embedding (src/embed/)
-  | 'E_CLOSED';
+  | 'E_CLOSED'
+  // persisted rollouts (serve --state-dir, createCanary's statePath and auditPath)
+  | 'E_STATE_LOCKED';
 
 /** Base class of every error the tool reports to a user: a stable `code` and a one-line message. */
 export class CanaryError extends Error {

@@ -103,6 +103,12 @@ export {
   type WatermarkInput,
 } from './audit-entry.js';
 export { AuditLog, type AuditLogOptions } from './audit-log.js';
+export {
+  AuditLogLock,
+  LOCK_HEARTBEAT_MS,
+  LOCK_STALE_MS,
+  type LockHolder,
+} from './audit-log-lock.js';
 export { decisionOfAuditRecord, decisionsOfAuditLog } from './audit-record-decision.js';
 export { readAuditLog, type AuditLogContents, type TornLine } from './read-audit-log.js';
 export { repairTornLine, type TornLineRepair } from './repair-torn-line.js';

@@ -1,6 +1,7 @@
 import { ConfigError } from '../core/errors.js';
 import { EMPTY_WATERMARK, type AuditEntry, type InputWatermark } from './audit-entry.js';
 import { AuditLog } from './audit-log.js';
+import { AuditLogLock } from './audit-log-lock.js';
 import type { DecisionProposal } from './decision-proposal.js';
 import { readAuditLog, type TornLine } from './read-audit-log.js';
 import { repairTornLine, type TornLineRepair } from './repair-torn-line.js';
@@ -57,6 +58,7 @@ export class RolloutSession {
   readonly recovered: ControllerOutput;
   readonly #log: AuditLog;
   readonly #store: RolloutStateStore;
+  readonly #lock: AuditLogLock;
 
   private constructor(fields: {
     controller: RolloutController;
@@ -67,6 +69,7 @@ export class RolloutSession {
     recovered: ControllerOutput;
     log: AuditLog;
     store: RolloutStateStore;
+    lock: AuditLogLock;
   }) {
     this.controller = fields.controller;
     this.resumedFrom = fields.resumedFrom;
@@ -76,16 +79,29 @@ export class RolloutSession {
     this.recovered = fields.recovered;
     this.#log = fields.log;
     this.#store = fields.store;
+    this.#lock = fields.lock;
   }
 
   /**
-   * Opens a new rollout or resumes one: reads the audit log (a torn last line is an `E_AUDIT_LOG`
+   * Opens a new rollout or resumes one: locks the audit log against other processes
+   * (`<auditPath>.lock`, `E_STATE_LOCKED` when another holds it: {@link AuditLogLock}; given
+   * back by `close`), reads it (a torn last line is an `E_AUDIT_LOG`
    * error unless `repairTornLine`), loads the state file, checks they belong together, replays the
    * log's records newer than the state, finishes an interrupted transition, and saves the state.
    * A state newer than the log, or one written for another plan, mode or versions, is a
    * `ConfigError` `E_ROLLOUT_STATE`.
    */
   static open(options: RolloutSessionOptions): RolloutSession {
+    const lock = AuditLogLock.acquire(options.auditPath);
+    try {
+      return RolloutSession.#openLocked(options, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  static #openLocked(options: RolloutSessionOptions, lock: AuditLogLock): RolloutSession {
     const { auditPath, statePath, configHash } = options;
     let contents = readAuditLog(auditPath);
     const torn = contents.torn;
@@ -166,6 +182,7 @@ export class RolloutSession {
       recovered,
       log,
       store,
+      lock,
     });
   }
 
@@ -223,9 +240,10 @@ export class RolloutSession {
     return this.#commit(this.controller.tick(nowUs), watermark);
   }
 
-  /** Closes the audit log. */
+  /** Closes the audit log and gives back its lock. */
   close(): void {
     this.#log.close();
+    this.#lock.release();
   }
 
   /**

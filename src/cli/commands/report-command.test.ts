@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cli, ROOT, tempDir } from '../../../test/cli-harness.js';
@@ -98,6 +99,19 @@ describe('strategy-canary report: a torn last audit line', () => {
     const again = await cli(['report', dir]);
     expect(again.code).toBe(0);
     expect(again.stderr).toBe('');
+  });
+
+  it('--repair is refused (E_STATE_LOCKED) while another process holds the log, nothing changed', async () => {
+    const { dir, auditPath, complete, torn } = tornRun();
+    writeFileSync(join(dir, 'report.md'), 'stale');
+    // A live process of this host (the test runner's parent) named in the log's lock file.
+    const holder = { pid: process.ppid, host: hostname(), since: '2026-12-07T10:00:00.000Z' };
+    writeFileSync(`${auditPath}.lock`, JSON.stringify(holder));
+    expect(await refused(dir, 'E_STATE_LOCKED', '--repair')).toContain(
+      `is in use by process ${process.ppid}`,
+    );
+    expect(readFileSync(auditPath, 'utf8')).toBe(complete + torn);
+    expect(existsSync(`${auditPath}.torn`)).toBe(false);
   });
 
   it('--repair on an intact log changes nothing', async () => {

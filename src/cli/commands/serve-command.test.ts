@@ -492,6 +492,27 @@ describe('serve', () => {
     );
   }, 20_000);
 
+  it('with --state-dir, a second server on the folder, in another process, is refused while the first runs', async () => {
+    const dir = join(tempDir('sc-serve-locked-'), 'rollout');
+    const first = await startServe([...BASE, '--state-dir', dir]);
+    const auditBefore = readFileSync(join(dir, 'audit.jsonl'));
+    const second = spawnSync(process.execPath, [BIN, ...BASE, '--state-dir', dir], {
+      cwd: ROOT,
+      env: { ...process.env, [TOKEN_ENV.operator]: OPERATOR },
+      encoding: 'utf8',
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(second.status).toBe(2);
+    expect(second.stdout).toBe(''); // never listened
+    expect(second.stderr).toMatch(
+      new RegExp(`audit\\.jsonl is in use by process ${process.pid} on .*\\[E_STATE_LOCKED\\]\\n$`),
+    );
+    expect(readFileSync(join(dir, 'audit.jsonl'))).toEqual(auditBefore);
+    expect((await terminate(first)).code).toBe(0);
+    expect(existsSync(join(dir, 'audit.jsonl.lock'))).toBe(false);
+  }, 90_000);
+
   it("with --state-dir, a restarted server still has the decisions taken before it: /health, the dashboard's log", async () => {
     const dir = join(tempDir('sc-serve-decisions-'), 'rollout');
     // Steps that pass on their time floor alone: an increase (and its transition) in minutes.

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../core/errors.js';
-import { readAuditLog, repairTornLine, type TornLine } from '../../rollout/index.js';
+import { AuditLogLock, readAuditLog, repairTornLine, type TornLine } from '../../rollout/index.js';
 
 /** A torn last line found by {@link checkTornAuditLine}, and the seq its `repair` record gets. */
 export interface TornAuditLine {
@@ -29,8 +29,20 @@ export function checkTornAuditLine(
   );
 }
 
-/** Repairs a torn last line of a log nothing else has open (`report`); returns the repair line. */
+/**
+ * Repairs a torn last line of a log nothing else has open (`report`: a running `serve` holds its
+ * lock, `E_STATE_LOCKED`, and a line it is writing is not torn); returns the repair line.
+ */
 export function repairAuditLog(path: string): string | null {
+  const lock = AuditLogLock.acquire(path);
+  try {
+    return repairUnlocked(path);
+  } finally {
+    lock.release();
+  }
+}
+
+function repairUnlocked(path: string): string | null {
   const contents = readAuditLog(path);
   const torn = contents.torn;
   if (torn === null) return null;
