@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
@@ -106,6 +106,17 @@ async function startServe(args: readonly string[]): Promise<Running> {
   const match = LISTENING.exec(stdout().split('\n')[0]!);
   if (match === null) throw new Error(`unexpected first line: ${stdout()}`);
   return { done, stdout, stderr, ws: match[1]!, http: match[3]! };
+}
+
+/** `serve` run to its end in a child process (killed after 30 s: a test bound, not a timing). */
+function serveInChild(args: readonly string[]): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, [TOKEN_ENV.operator]: OPERATOR },
+    encoding: 'utf8',
+    timeout: 30_000,
+    killSignal: 'SIGKILL',
+  });
 }
 
 /** Stops an in-process serve as SIGTERM would (our listener is the only one) and waits for it. */
@@ -496,13 +507,7 @@ describe('serve', () => {
     const dir = join(tempDir('sc-serve-locked-'), 'rollout');
     const first = await startServe([...BASE, '--state-dir', dir]);
     const auditBefore = readFileSync(join(dir, 'audit.jsonl'));
-    const second = spawnSync(process.execPath, [BIN, ...BASE, '--state-dir', dir], {
-      cwd: ROOT,
-      env: { ...process.env, [TOKEN_ENV.operator]: OPERATOR },
-      encoding: 'utf8',
-      timeout: 60_000,
-      killSignal: 'SIGKILL',
-    });
+    const second = serveInChild([...BASE, '--state-dir', dir]);
     expect(second.status).toBe(2);
     expect(second.stdout).toBe(''); // never listened
     expect(second.stderr).toMatch(
@@ -810,13 +815,7 @@ describe('serve', () => {
     'with a --state-dir that cannot be made (under /proc), fails with E_OUTPUT at once',
     () => {
       // In a child with a deadline: Node's recursive mkdir spins there for good.
-      const proc = spawnSync(process.execPath, [BIN, ...BASE, '--state-dir', '/proc/nope/state'], {
-        cwd: ROOT,
-        env: { ...process.env, [TOKEN_ENV.operator]: OPERATOR },
-        encoding: 'utf8',
-        timeout: 30_000,
-        killSignal: 'SIGKILL',
-      });
+      const proc = serveInChild([...BASE, '--state-dir', '/proc/nope/state']);
       expect(proc.status).toBe(2);
       expect(proc.stdout).toBe('');
       expect(proc.stderr).toMatch(
