@@ -1,13 +1,4 @@
-import {
-  closeSync,
-  linkSync,
-  openSync,
-  readFileSync,
-  statSync,
-  unlinkSync,
-  utimesSync,
-  writeSync,
-} from 'node:fs';
+import { linkSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, OutputError } from '../core/errors.js';
@@ -39,7 +30,8 @@ let exitHookInstalled = false;
 /**
  * A persisted rollout's claim on its audit log against other processes: `<audit log>.lock`, a
  * small JSON file naming the process (pid, host, since), created atomically (written beside it,
- * then hard-linked into place, which fails when it exists) and removed on release. Two processes
+ * then hard-linked into place, which fails when it exists; created in place where a file system
+ * has no hard links) and removed on release. Two processes
  * appending to one audit log interleave their records and corrupt it for every later open, so the
  * second is refused (`ConfigError` `E_STATE_LOCKED`) instead. Within one process the lock is
  * shared (counted): createCanary's "the last canary opened owns the files" decides there.
@@ -101,17 +93,24 @@ export class AuditLogLock {
   }
 }
 
+/** `link` errors of a file system without hard links (some network and virtual-machine shares). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
 /** Creates the lock file holding `holder`; false when one exists. */
 function createLockFile(lockPath: string, holder: LockHolder): boolean {
+  const text = `${JSON.stringify(holder)}\n`;
   const draft = join(dirname(lockPath), `.${basename(lockPath)}.${process.pid}.${Date.now()}`);
   try {
-    const fd = openSync(draft, 'w');
+    writeFileSync(draft, text);
     try {
-      writeSync(fd, `${JSON.stringify(holder)}\n`);
-    } finally {
-      closeSync(fd);
+      linkSync(draft, lockPath);
+      return true;
+    } catch (error) {
+      if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
     }
-    linkSync(draft, lockPath);
+    // Without hard links: created exclusively in place. Another process may find it empty for an
+    // instant, and is refused then, as it would be a moment later.
+    writeFileSync(lockPath, text, { flag: 'wx' });
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
