@@ -64,21 +64,21 @@ export class AuditLogLock {
       host: hostname(),
       since: new Date().toISOString(),
     };
-    for (let attempt = 0; ; attempt++) {
-      if (createLockFile(lockPath, holder)) break;
-      const found = readLockFile(lockPath);
-      if (found === 'gone') continue; // released between the two calls: try again
-      if (attempt < 3 && isStale(found)) {
-        removeFile(lockPath);
-        continue;
+    let found: FoundLock | 'gone' = 'gone';
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (createLockFile(lockPath, holder)) {
+        const heartbeat = setInterval(() => touch(lockPath), LOCK_HEARTBEAT_MS);
+        heartbeat.unref();
+        held.set(key, { count: 1, lockPath, holder, heartbeat });
+        installExitHook();
+        return new AuditLogLock(key);
       }
-      throw lockedError(auditPath, lockPath, found);
+      found = readLockFile(lockPath);
+      if (found === 'gone') continue; // released since: try again
+      if (!isStale(found)) break;
+      removeFile(lockPath);
     }
-    const heartbeat = setInterval(() => touch(lockPath), LOCK_HEARTBEAT_MS);
-    heartbeat.unref();
-    held.set(key, { count: 1, lockPath, holder, heartbeat });
-    installExitHook();
-    return new AuditLogLock(key);
+    throw lockedError(auditPath, lockPath, found);
   }
 
   /** Gives the lock back; the file is removed when no one in this process holds it. Idempotent. */
@@ -129,7 +129,7 @@ function readLockFile(lockPath: string): FoundLock | 'gone' {
     return { holder: parseHolder(readFileSync(lockPath, 'utf8')), touchedMs };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
-    throw error;
+    throw new OutputError(lockPath, error);
   }
 }
 
@@ -161,12 +161,14 @@ function isStale({ holder, touchedMs }: FoundLock): boolean {
   }
 }
 
-function lockedError(auditPath: string, lockPath: string, found: FoundLock): ConfigError {
-  const { holder } = found;
+function lockedError(auditPath: string, lockPath: string, found: FoundLock | 'gone'): ConfigError {
+  const holder = found === 'gone' ? null : found.holder;
   const who =
-    holder === null
-      ? `an unreadable lock file`
-      : `process ${holder.pid} on ${holder.host} (since ${holder.since})`;
+    found === 'gone'
+      ? 'other processes (its lock file kept changing)'
+      : holder === null
+        ? 'an unreadable lock file'
+        : `process ${holder.pid} on ${holder.host} (since ${holder.since})`;
   return new ConfigError(
     'E_STATE_LOCKED',
     `${auditPath} is in use by ${who}: two processes appending to one audit log would corrupt it; stop that process first, or delete ${lockPath} if it is not running`,
