@@ -1,5 +1,6 @@
 import type { DecisionReason } from '../core/decision.js';
 import type { AuditLineForReport } from './decision-log.js';
+import { eventTimeRangeText } from './event-time-range-text.js';
 import { formatMoney } from './format-money.js';
 import { notStartedText } from './segments-json.js';
 import type { ReportArm, ReportDecision, ReportJson, ReportOutcome } from './report-json.js';
@@ -362,7 +363,7 @@ export function armRows(report: ReportJson): ArmRow[] {
     row('max drawdown from → to', (a) =>
       a.maxDrawdownStartAt === null || a.maxDrawdownEndAt === null
         ? '–'
-        : `${timeOf(a.maxDrawdownStartAt)} → ${timeOf(a.maxDrawdownEndAt)}`,
+        : eventTimeRangeText(a.maxDrawdownStartAt, a.maxDrawdownEndAt, report.inputs),
     ),
     row('closed trades', (a) => count(a.closedTrades)),
     row('win rate', (a) => fixed(a.winRatePct, 2, ' %')),
@@ -390,11 +391,6 @@ export function armRows(report: ReportJson): ArmRow[] {
     'P&L (attributed)': formatMoney(shadow.pnl),
   };
   return rows.map((r) => ({ ...r, paper: paper[r.label] ?? '–' }));
-}
-
-/** `HH:MM:SS.mmm` of an ISO time (the date is in the verdict's time range). */
-function timeOf(iso: string): string {
-  return iso.slice(11, 23);
 }
 
 const METRIC_UNITS: Readonly<Record<string, string>> = {
