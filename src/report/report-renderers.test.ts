@@ -692,6 +692,20 @@ describe('renderComparisonMd', () => {
   });
 });
 
+describe('the canary’s exposure in report.md, report.html and comparison.md', () => {
+  it('shows every share to 2 decimals, a whole one as a 4-decimal one (report.json keeps 4)', () => {
+    const report: ReportJson = {
+      ...fixed.report,
+      exposure: { ...fixed.report.exposure, maxAccountSharePct: 50, maxCapitalSharePct: 12.3456 },
+    };
+    const sentence = 'Canary exposure: at most 50.00 % of accounts and 12.35 % of capital';
+    expect(renderReportMd(report, [])).toContain(sentence);
+    expect(renderReportHtml(report, [], NO_CHARTS)).toContain(sentence);
+    const md = renderComparisonMd([{ dir: 'a', report }]);
+    expect(mdRow(md, 'canary max share of capital')).toEqual(['12.35 %']);
+  });
+});
+
 describe('report.json series.exposure after a rollback', () => {
   it('ends at weight 0 with no canary account, as the rollout does', () => {
     const { exposure } = rolledBack.report.series;

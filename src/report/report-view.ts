@@ -82,6 +82,15 @@ export function durationText(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
 }
 
+/**
+ * A share of accounts or capital (the canary's exposure), in %, to 2 decimals like the reports'
+ * other measured percentages (fill ratio, win rate) and the replay's summary line: `50.00 %`
+ * beside `12.35 %`, not `50 %` beside `12.3456 %` (report.json keeps 4 decimals).
+ */
+export function sharePctText(pct: number): string {
+  return `${pct.toFixed(2)} %`;
+}
+
 /** The outcome in words: promoted, rolled back, halted, in progress, fixed weight. */
 export function outcomeText(outcome: ReportOutcome): string {
   return OUTCOME_TEXT[outcome];
