@@ -123,7 +123,7 @@ describe('an A/B/n replay of three candidates', () => {
     expect(winnerMd).toContain('was promoted: every account of its lane now trades it.');
     // Its exposure, 100 % at its last step, is of its lane (a third of the book), not of the book.
     expect(winnerMd).toContain(
-      "Canary exposure: at most 100 % of its lane's accounts and 100 % of its lane's capital,",
+      "Canary exposure: at most 100.00 % of its lane's accounts and 100.00 % of its lane's capital,",
     );
     expect(result.stdout).toMatch(/canary exposure: at most 100\.00 % of its lane's accounts/);
 

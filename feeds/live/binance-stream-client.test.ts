@@ -1,6 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, take, toArray } from 'rxjs';
@@ -8,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerOptions, WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import { UsageError } from '../../src/core/errors.js';
+import { freePort } from '../../test/free-port.js';
 import { NORMALIZED_CSV_HEADER } from '../normalized-csv-format.js';
 import { BinanceStreamClient } from './binance-stream-client.js';
 import type { LiveFeedItem, LiveStatusItem } from './live-feed-item.js';
@@ -61,15 +61,6 @@ function client(
   const c = new BinanceStreamClient(options);
   cleanups.push(() => c.close());
   return c;
-}
-
-/** A loopback port nothing listens on (it was free a moment ago). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function normalizedFile(lines: readonly string[]): string {
@@ -232,6 +223,8 @@ describe('BinanceStreamClient', () => {
       [5, 45],
     ]);
     expect(reconnecting[0]!.reason).toMatch(/ECONNREFUSED/);
+    // None of those attempts ever connected: nothing was lost.
+    expect(reconnecting.map((s) => s.opened)).toEqual([false, false, false, false, false]);
     expect(c.stats.connections).toBe(0);
   });
 
@@ -253,9 +246,10 @@ describe('BinanceStreamClient', () => {
     const kinds = statuses(items).map((s) => s.status);
     expect(kinds.slice(0, 3)).toEqual(['connecting', 'open', 'reconnecting']);
     expect(kinds.at(-1)).toBe('open');
-    expect(statuses(items).find((s) => s.status === 'reconnecting')!.reason).toBe(
-      'closed by the server (code 1001: server closing)',
-    );
+    expect(statuses(items).find((s) => s.status === 'reconnecting')).toMatchObject({
+      reason: 'closed by the server (code 1001: server closing)',
+      opened: true,
+    });
     const gaps = items.filter((item) => item.type === 'gap');
     expect(gaps).toEqual([
       expect.objectContaining({ kind: 'trade-id', expected: 21, received: 1 }),

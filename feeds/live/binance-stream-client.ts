@@ -262,8 +262,10 @@ export class BinanceStreamClient implements AsyncIterable<LiveFeedItem> {
       handshakeTimeout: this.#silenceMs,
     });
     this.#ws = ws;
+    let opened = false;
     ws.on('open', () => {
       if (ws !== this.#ws) return;
+      opened = true;
       this.#openedAtMs = this.#scheduler.now();
       this.#connections++;
       this.#emit(this.#status('open'));
@@ -287,7 +289,7 @@ export class BinanceStreamClient implements AsyncIterable<LiveFeedItem> {
         this.#dropReason ??
         this.#lastError ??
         `closed by the server (code ${code}${text.length > 0 ? `: ${text}` : ''})`;
-      if (this.#state === 'running') this.#scheduleReconnect(why);
+      if (this.#state === 'running') this.#scheduleReconnect(why, opened);
       else this.#finish('closed by the client');
     });
   }
@@ -328,7 +330,7 @@ export class BinanceStreamClient implements AsyncIterable<LiveFeedItem> {
     this.#emit({ type: 'event', event });
   }
 
-  #scheduleReconnect(reason: string): void {
+  #scheduleReconnect(reason: string, opened: boolean): void {
     const lasted =
       this.#openedAtMs !== null &&
       this.#scheduler.now() - this.#openedAtMs >= this.#backoff.resetAfterMs;
@@ -336,7 +338,7 @@ export class BinanceStreamClient implements AsyncIterable<LiveFeedItem> {
     this.#openedAtMs = null;
     this.#reconnects++;
     const delayMs = backoffDelayMs(this.#attempt, this.#backoff, this.#random);
-    this.#emit({ ...this.#status('reconnecting'), reason, delayMs: Math.round(delayMs) });
+    this.#emit({ ...this.#status('reconnecting'), reason, delayMs: Math.round(delayMs), opened });
     this.#retry = this.#scheduler.schedule(() => {
       this.#retry = null;
       if (this.#state === 'running') this.#open();

@@ -35,6 +35,11 @@ export interface LiveStatusItem {
   readonly reason?: string;
   /** `reconnecting`: the backoff delay before the next attempt, ms. */
   readonly delayMs?: number;
+  /**
+   * `reconnecting`: whether the connection that ended had opened; false when the attempt never
+   * connected (refused, unreachable, handshake failed), so nothing was lost.
+   */
+  readonly opened?: boolean;
   readonly atUs: number;
 }
 

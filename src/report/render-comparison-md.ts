@@ -1,7 +1,7 @@
 import type { AuditLineForReport } from './decision-log.js';
 import { formatMoney } from './format-money.js';
 import type { ReportArm, ReportJson } from './report-json.js';
-import { comparisonRows, verdictOf } from './report-view.js';
+import { comparisonRows, sharePctText, verdictOf } from './report-view.js';
 import { planText } from './render-report-md.js';
 
 /** One run to compare: its directory (as given), its report and its audit entries. */
@@ -82,7 +82,7 @@ export function renderComparisonMd(runs: readonly ComparedRun[]): string {
   rows.push(['outcome', ...verdicts.map((v) => v.outcome)]);
   add('final weight', (r) => (r.rollout === null ? 'fixed' : `${r.rollout.finalWeightPct} %`));
   rows.push(['decisive reason', ...verdicts.map((v) => v.decisiveReason ?? '–')]);
-  add('canary max share of capital', (r) => `${r.exposure.maxCapitalSharePct} %`);
+  add('canary max share of capital', (r) => sharePctText(r.exposure.maxCapitalSharePct));
   add('canary capital-minutes', (r) =>
     Math.round(r.exposure.canaryCapitalMinutes).toLocaleString('en-US'),
   );

@@ -13,6 +13,7 @@ import {
   verdictOf,
   reportTitle,
   shareOf,
+  sharePctText,
 } from './report-view.js';
 import { calendarText } from './calendar-text.js';
 
@@ -53,7 +54,7 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
   );
   const exposure = report.exposure;
   out.push(
-    `Canary exposure: at most ${exposure.maxAccountSharePct} % of ${shareOf(report)}accounts and ${exposure.maxCapitalSharePct} % of ${shareOf(report)}capital, ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.`,
+    `Canary exposure: at most ${sharePctText(exposure.maxAccountSharePct)} of ${shareOf(report)}accounts and ${sharePctText(exposure.maxCapitalSharePct)} of ${shareOf(report)}capital, ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.`,
     '',
   );
 

@@ -187,6 +187,47 @@ describe('report-view armRows', () => {
   });
 });
 
+describe('the max drawdown’s time range in report.md and report.html', () => {
+  const row = 'max drawdown from → to';
+
+  it('is times of day when the run lies within one UTC day (its date is the event-time line’s)', () => {
+    const { stable } = fixed.report.arms;
+    expect(fixed.report.inputs.firstEventAt!.slice(0, 10)).toBe(
+      fixed.report.inputs.lastEventAt!.slice(0, 10),
+    );
+    expect(mdRow(fixed.md, row)[0]).toBe(
+      `${stable.maxDrawdownStartAt!.slice(11, 23)} → ${stable.maxDrawdownEndAt!.slice(11, 23)}`,
+    );
+  });
+
+  it('carries both dates when the drawdown crosses midnight, in every arm’s cell', () => {
+    const { inputs, arms } = fixed.report;
+    const acrossMidnight: ReportJson = {
+      ...fixed.report,
+      inputs: { ...inputs, lastEventAt: '2024-08-09T00:10:00.000000Z' },
+      arms: {
+        stable: {
+          ...arms.stable,
+          maxDrawdownStartAt: '2024-08-08T23:58:00.123456Z',
+          maxDrawdownEndAt: '2024-08-09T00:02:30.000000Z',
+        },
+        canary: {
+          ...arms.canary,
+          maxDrawdownStartAt: '2024-08-08T23:55:01.000000Z',
+          maxDrawdownEndAt: '2024-08-08T23:57:02.500000Z',
+        },
+      },
+    };
+    const stable = '2024-08-08 23:58:00.123 → 2024-08-09 00:02:30.000';
+    // Within one day of a run over two, a time of day alone would still not say which day.
+    const canary = '2024-08-08 23:55:01.000 → 2024-08-08 23:57:02.500';
+    expect(mdRow(renderReportMd(acrossMidnight, []), row)).toEqual([stable, canary]);
+    expect(renderReportHtml(acrossMidnight, [], NO_CHARTS)).toContain(
+      `<td>${row}</td><td class="num">${stable}</td><td class="num">${canary}</td>`,
+    );
+  });
+});
+
 describe('report-view comparisonRows', () => {
   it('is canary − stable: a canary planted 5 bp of slippage worse reads about +5, worse', () => {
     const rows = comparisonRows(rolledBack.report).filter((r) => r.metric === 'slippageBps');
@@ -648,6 +689,20 @@ describe('renderComparisonMd', () => {
       'fee 0 bps; canary:latency=+0ms,slippage=+2bp,rejects=+0%; account slippage sd 3 bps',
     ]);
     expect(mdRow(md, 'command')).toEqual([`\`${fixed.report.inputs.command}\``, `\`${command}\``]);
+  });
+});
+
+describe('the canary’s exposure in report.md, report.html and comparison.md', () => {
+  it('shows every share to 2 decimals, a whole one as a 4-decimal one (report.json keeps 4)', () => {
+    const report: ReportJson = {
+      ...fixed.report,
+      exposure: { ...fixed.report.exposure, maxAccountSharePct: 50, maxCapitalSharePct: 12.3456 },
+    };
+    const sentence = 'Canary exposure: at most 50.00 % of accounts and 12.35 % of capital';
+    expect(renderReportMd(report, [])).toContain(sentence);
+    expect(renderReportHtml(report, [], NO_CHARTS)).toContain(sentence);
+    const md = renderComparisonMd([{ dir: 'a', report }]);
+    expect(mdRow(md, 'canary max share of capital')).toEqual(['12.35 %']);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { DecisionReason } from '../core/decision.js';
 import type { AuditLineForReport } from './decision-log.js';
+import { eventTimeRangeText } from './event-time-range-text.js';
 import { formatMoney } from './format-money.js';
 import { notStartedText } from './segments-json.js';
 import type { ReportArm, ReportDecision, ReportJson, ReportOutcome } from './report-json.js';
@@ -79,6 +80,15 @@ const OUTCOME_TEXT: Readonly<Record<ReportOutcome, string>> = {
 /** A plan's duration in words: whole minutes as "10 min", anything else in seconds ("90 s"). */
 export function durationText(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
+}
+
+/**
+ * A share of accounts or capital (the canary's exposure), in %, to 2 decimals like the reports'
+ * other measured percentages (fill ratio, win rate) and the replay's summary line: `50.00 %`
+ * beside `12.35 %`, not `50 %` beside `12.3456 %` (report.json keeps 4 decimals).
+ */
+export function sharePctText(pct: number): string {
+  return `${pct.toFixed(2)} %`;
 }
 
 /** The outcome in words: promoted, rolled back, halted, in progress, fixed weight. */
@@ -362,7 +372,7 @@ export function armRows(report: ReportJson): ArmRow[] {
     row('max drawdown from → to', (a) =>
       a.maxDrawdownStartAt === null || a.maxDrawdownEndAt === null
         ? '–'
-        : `${timeOf(a.maxDrawdownStartAt)} → ${timeOf(a.maxDrawdownEndAt)}`,
+        : eventTimeRangeText(a.maxDrawdownStartAt, a.maxDrawdownEndAt, report.inputs),
     ),
     row('closed trades', (a) => count(a.closedTrades)),
     row('win rate', (a) => fixed(a.winRatePct, 2, ' %')),
@@ -390,11 +400,6 @@ export function armRows(report: ReportJson): ArmRow[] {
     'P&L (attributed)': formatMoney(shadow.pnl),
   };
   return rows.map((r) => ({ ...r, paper: paper[r.label] ?? '–' }));
-}
-
-/** `HH:MM:SS.mmm` of an ISO time (the date is in the verdict's time range). */
-function timeOf(iso: string): string {
-  return iso.slice(11, 23);
 }
 
 const METRIC_UNITS: Readonly<Record<string, string>> = {

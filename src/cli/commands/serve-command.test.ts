@@ -11,6 +11,8 @@ import { PLAN_PRESETS } from '../../rollout/index.js';
 import { bucketOf } from '../../router/index.js';
 import type { HealthBody } from '../../server/index.js';
 import { TestClient } from '../../server/test-support/test-client.js';
+import { freePort } from '../../../test/free-port.js';
+import { until } from '../../../test/wait-until.js';
 import type { CliIo } from '../cli-io.js';
 import { formatDecisionLine } from '../format-summary.js';
 import { runCli } from '../run-cli.js';
@@ -777,6 +779,22 @@ describe('serve', () => {
     } finally {
       await feed.close();
     }
+  }, 20_000);
+
+  it('with --feed at a URL nothing listens on, says it cannot connect (URL, cause), not that it lost a connection', async () => {
+    const url = `ws://127.0.0.1:${await freePort()}/stream?streams=btcusdt@trade`;
+    const running = await startServe([...BASE, '--feed', url]);
+    await until('a feed line on stderr', () => running.stderr().includes('feed: '), {
+      timeoutMs: 10_000,
+    });
+    const result = await terminate(running);
+    expect(result.code).toBe(0);
+    const feedLines = lines(result.stderr).filter((l) => l.startsWith('feed: '));
+    expect(feedLines[0]).toContain(
+      `feed: cannot connect to ${url} (connect ECONNREFUSED 127.0.0.1:`,
+    );
+    expect(feedLines[0]).toMatch(/\), retrying in \d+ ms$/u);
+    expect(result.stderr).not.toContain('connection lost');
   }, 20_000);
 
   it('stops cleanly on a real SIGTERM (built CLI, child process)', async () => {

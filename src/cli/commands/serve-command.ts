@@ -502,15 +502,18 @@ async function consumeFeed(feed: BinanceStreamClient, canary: Canary, io: CliIo)
       canary.onMarketEvent(item.event);
       continue;
     }
-    const line = describeFeedItem(item);
+    const line = describeFeedItem(item, feed.url);
     if (line !== null) io.stderr.write(`feed: ${line}\n`);
   }
 }
 
-function describeFeedItem(item: Exclude<LiveFeedItem, { type: 'event' }>): string | null {
+function describeFeedItem(
+  item: Exclude<LiveFeedItem, { type: 'event' }>,
+  url: string,
+): string | null {
   switch (item.type) {
     case 'status':
-      return describeFeedStatus(item);
+      return describeFeedStatus(item, url);
     case 'gap':
       return `gap in ${item.stream}: ${item.kind} ${item.expected} expected, ${item.received} received`;
     case 'dropped':
@@ -520,14 +523,20 @@ function describeFeedItem(item: Exclude<LiveFeedItem, { type: 'event' }>): strin
   }
 }
 
-function describeFeedStatus(item: LiveStatusItem): string | null {
+/**
+ * A status line: an attempt that never connected (nothing listens, refused, bad handshake) says it
+ * cannot connect, naming the URL and the cause; only an established connection's end is "lost".
+ */
+function describeFeedStatus(item: LiveStatusItem, url: string): string | null {
   switch (item.status) {
     case 'connecting':
       return null; // every attempt: `reconnecting` has said when
     case 'open':
       return item.attempt === 0 ? 'connected' : `connected again (attempt ${item.attempt})`;
     case 'reconnecting':
-      return `connection lost (${item.reason ?? 'closed'}), reconnecting in ${item.delayMs ?? 0} ms`;
+      return item.opened === false
+        ? `cannot connect to ${url} (${item.reason ?? 'closed'}), retrying in ${item.delayMs ?? 0} ms`
+        : `connection lost (${item.reason ?? 'closed'}), reconnecting in ${item.delayMs ?? 0} ms`;
     case 'closed':
       return 'closed';
   }

@@ -7,18 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { BinanceStreamClient, NORMALIZED_CSV_HEADER } from '../../../feeds/index.js';
 import type { LiveFeedItem } from '../../../feeds/index.js';
 import { BIN, cli, ROOT, SAMPLES, tempDir } from '../../../test/cli-harness.js';
+import { freePort } from '../../../test/free-port.js';
 
 const SPOT = join(SAMPLES, 'spot_btcusdt_20240808.gz');
 const SPOT_EVENTS = 37_797; // trades and bookTickers of the sample (the file readers' count)
 const FAST = { initialMs: 20, maxMs: 100, factor: 2, jitter: 0, resetAfterMs: 60_000 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Reads a client until it has `count` events; closes it. */
 async function readEvents(url: string, count: number, timeoutMs = 30_000): Promise<LiveFeedItem[]> {
