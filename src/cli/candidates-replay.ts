@@ -2,7 +2,8 @@ import { cliReplayRunOptions } from './replay-run-options.js';
 import { buildCandidatesJson } from '../engine/build-candidates-json.js';
 import type { ArmStrategyConfig, ReplayConfig } from '../engine/replay-config.js';
 import { runCandidatesReplay } from '../engine/run-candidates-replay.js';
-import { candidatesTable, type CandidatesJson } from '../report/candidates-json.js';
+import { candidatesTable } from '../report/candidates-json.js';
+import { candidatesOverview } from './candidates-overview.js';
 import { planHash, primaryMetricOf } from '../rollout/index.js';
 import { candidateReplays } from './candidate-setup.js';
 import type { CliIo } from './cli-io.js';
@@ -56,32 +57,7 @@ export async function replayCandidates(
         config.files,
         written,
       );
-      return { json, table: candidatesTable(json), overview: overview(json) };
+      return { json, table: candidatesTable(json), overview: candidatesOverview(json) };
     },
   });
-}
-
-/** The candidates' standing, one line each, for the terminal. */
-function overview(json: CandidatesJson): string {
-  const lines = [
-    `candidates (ranked by ${json.plan.primaryMetric}; each lane at α / ${json.plan.alphaDividedBy}): ${
-      json.winner === null ? json.outcome : `promoted ${json.winner} at ${json.decidedAt ?? '–'}`
-    }`,
-  ];
-  const width = Math.max(...json.candidates.map((c) => c.strategy.id.length));
-  for (const c of json.candidates) {
-    const e = c.evidence;
-    const bounds =
-      e?.ci == null
-        ? ''
-        : ` [${e.ci.map((x) => (x === null ? '–' : x.toPrecision(3))).join(', ')}]`;
-    lines.push(
-      `  ${c.name}  ${c.strategy.id.padEnd(width)}  ${c.status}${c.rank === null ? '' : ` (rank ${c.rank})`}, weight ${c.finalWeightPct} % of its lane${
-        e === null || e.estimate === null
-          ? ''
-          : `; ${e.metric} ${e.estimate.toPrecision(3)}${bounds}`
-      }`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
 }
