@@ -140,6 +140,20 @@ describe('an A/B/n replay of three candidates', () => {
       /\| c3 \| momentum@1\.0\.0 \| 6666–9999 \| \d+ \| rolled_back \|/,
     );
     expect(result.stdout).toMatch(/^\[c3\] \S+ {2}rollback 10 % → 0 %/m);
+    // The choice prints when it is made, after the proposals it waited for, not only at the end.
+    const lines = result.stdout.split('\n');
+    const choice = lines.findIndex((l) => l.startsWith('[choice] '));
+    expect(choice).toBeGreaterThan(0);
+    const other = ranked[1]!.name;
+    expect(lines[choice]).toMatch(
+      new RegExp(
+        `^\\[choice\\] ${summary.decidedAt!.replaceAll('.', '\\.')} {2}${summary.winner!} promoted; ${other} not chosen \\(rolled back\\) {2}ranked by edgeBps, candidate − stable: ${summary.winner!} \\S+ \\[`,
+      ),
+    );
+    const lastProposal = lines.findLastIndex((l) => / promote {2}100 % \(proposed\)/.test(l));
+    expect(lastProposal).toBeGreaterThan(0);
+    expect(choice).toBeGreaterThan(lastProposal);
+    expect(choice).toBeLessThan(lines.findIndex((l) => l.startsWith('── candidate ')));
     // The same table as a page for the risk team: self-contained, each candidate linking to its report.
     const html = readFileSync(join(out, 'candidates.html'), 'utf8');
     expect(html).toContain(`<strong>Outcome: promoted ${summary.winner!}`);
@@ -309,11 +323,29 @@ describe('an A/B/n replay of three candidates', () => {
       `account_id,capital,override\n${ids.map((id) => `${id},10000,${pinned.includes(id) ? 'canary' : ''}`).join('\n')}\n`,
     );
     const out = join(dir, 'run');
-    const args = abnArgs(out, '--salt', salt);
+    const args = abnArgs(out, '--salt', salt, '--json');
     args[args.indexOf('--accounts') + 1] = accounts;
     const result = await cli(args);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
+    // With --json, the choice is a line of its own, among the decisions, as it is made.
+    const objects = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; [key: string]: unknown });
+    const summary = objects.find((o) => o.type === 'candidates') as unknown as CandidatesJson;
+    const choices = objects.filter((o) => o.type === 'choice');
+    expect(choices).toEqual([
+      {
+        type: 'choice',
+        at: summary.decidedAt,
+        winner: summary.winner,
+        notChosen: expect.any(Array) as unknown,
+        passedOver: [],
+        ranking: expect.stringMatching(/^ranked by edgeBps, candidate − stable: /) as unknown,
+      },
+    ]);
+    expect(objects.indexOf(choices[0]!)).toBeLessThan(objects.indexOf(summary as never));
     interface Transition extends AuditLine {
       kind: string;
       at: string;

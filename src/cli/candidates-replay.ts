@@ -4,6 +4,7 @@ import type { ArmStrategyConfig, ReplayConfig } from '../engine/replay-config.js
 import { runCandidatesReplay } from '../engine/run-candidates-replay.js';
 import { candidatesTable } from '../report/candidates-json.js';
 import { candidatesOverview } from './candidates-overview.js';
+import { candidateChoiceLine } from './candidate-choice-line.js';
 import { planHash, primaryMetricOf } from '../rollout/index.js';
 import { candidateReplays } from './candidate-setup.js';
 import type { CliIo } from './cli-io.js';
@@ -14,8 +15,8 @@ import type { LaneInjectSpecs } from './lane-inject-specs.js';
 /**
  * `replay --candidate A --candidate B …`: an A/B/n rollout (docs/rollout.md, "Several
  * candidates"), each candidate in its own lane of the router; each decision printed with its
- * candidate; with `--out`, candidates.json and candidates.md, and each candidate's full run
- * directory under `candidates/cK/`.
+ * candidate, and the choice of a candidate when it is made; with `--out`, candidates.json and
+ * candidates.md, and each candidate's full run directory under `candidates/cK/`.
  */
 export async function replayCandidates(
   io: CliIo,
@@ -38,7 +39,10 @@ export async function replayCandidates(
         config,
         primaryMetric,
         lanes,
-        { onProgress },
+        {
+          onProgress,
+          onChoice: (choice) => io.stdout.write(candidateChoiceLine(choice, options.json === true)),
+        },
         cliReplayRunOptions(options.signal),
       ),
     results: (result) =>
