@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CandidatesJson } from '../src/report/candidates-json.js';
 import type { ReportJson } from '../src/report/report-json.js';
+import { bucketOf, laneBuckets, laneOfBucket, laneWidth } from '../src/router/index.js';
 import { FAST_MOMENTUM, FAST_STABLE, SPOT_SAMPLES } from './aa-replay.js';
 import { cli, readAuditLines, readReport, tempDir } from './cli-harness.js';
 
@@ -139,6 +140,20 @@ describe('an A/B/n replay of three candidates', () => {
       /\| c3 \| momentum@1\.0\.0 \| 6666–9999 \| \d+ \| rolled_back \|/,
     );
     expect(result.stdout).toMatch(/^\[c3\] \S+ {2}rollback 10 % → 0 %/m);
+    // The choice prints when it is made, after the proposals it waited for, not only at the end.
+    const lines = result.stdout.split('\n');
+    const choice = lines.findIndex((l) => l.startsWith('[choice] '));
+    expect(choice).toBeGreaterThan(0);
+    const other = ranked[1]!.name;
+    expect(lines[choice]).toMatch(
+      new RegExp(
+        `^\\[choice\\] ${summary.decidedAt!.replaceAll('.', '\\.')} {2}${summary.winner!} promoted; ${other} not chosen \\(rolled back\\) {2}ranked by edgeBps, candidate − stable: ${summary.winner!} \\S+ \\[`,
+      ),
+    );
+    const lastProposal = lines.findLastIndex((l) => / promote {2}100 % \(proposed\)/.test(l));
+    expect(lastProposal).toBeGreaterThan(0);
+    expect(choice).toBeGreaterThan(lastProposal);
+    expect(choice).toBeLessThan(lines.findIndex((l) => l.startsWith('── candidate ')));
     // The same table as a page for the risk team: self-contained, each candidate linking to its report.
     const html = readFileSync(join(out, 'candidates.html'), 'utf8');
     expect(html).toContain(`<strong>Outcome: promoted ${summary.winner!}`);
@@ -287,5 +302,82 @@ describe('an A/B/n replay of three candidates', () => {
       /one for every candidate or one per --candidate \(3\), got 4/,
     );
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("pins an account with override canary to its own lane's candidate from the first weight step", async () => {
+    const dir = tempDir();
+    const salt = 'pins';
+    const width = laneWidth(3);
+    const ids = Array.from({ length: 600 }, (_, i) => `a${i}`);
+    const offsetOf = (id: string): number => bucketOf(salt, id) % width;
+    const laneOf = (id: string): number => laneOfBucket(bucketOf(salt, id), 3);
+    // In each lane, the account last to trade its candidate: unpinned, it stays stable until 100 %.
+    const pinned = [0, 1, 2].map(
+      (lane) =>
+        ids.filter((id) => laneOf(id) === lane).sort((a, b) => offsetOf(b) - offsetOf(a))[0]!,
+    );
+    for (const id of pinned) expect(offsetOf(id)).toBeGreaterThanOrEqual(laneBuckets(5000, 3));
+    const accounts = join(dir, 'accounts.csv');
+    writeFileSync(
+      accounts,
+      `account_id,capital,override\n${ids.map((id) => `${id},10000,${pinned.includes(id) ? 'canary' : ''}`).join('\n')}\n`,
+    );
+    const out = join(dir, 'run');
+    const args = abnArgs(out, '--salt', salt, '--json');
+    args[args.indexOf('--accounts') + 1] = accounts;
+    const result = await cli(args);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // With --json, the choice is a line of its own, among the decisions, as it is made.
+    const objects = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; [key: string]: unknown });
+    const summary = objects.find((o) => o.type === 'candidates') as unknown as CandidatesJson;
+    const choices = objects.filter((o) => o.type === 'choice');
+    expect(choices).toEqual([
+      {
+        type: 'choice',
+        at: summary.decidedAt,
+        winner: summary.winner,
+        notChosen: expect.any(Array) as unknown,
+        passedOver: [],
+        ranking: expect.stringMatching(/^ranked by edgeBps, candidate − stable: /) as unknown,
+      },
+    ]);
+    expect(objects.indexOf(choices[0]!)).toBeLessThan(objects.indexOf(summary as never));
+    interface Transition extends AuditLine {
+      kind: string;
+      at: string;
+      toWeightPct: number;
+    }
+    for (const [lane, name] of ['c1', 'c2', 'c3'].entries()) {
+      const audit = readAuditLines<Transition>(join(out, 'candidates', name));
+      const at = (kind: string, toWeightPct: number): string =>
+        audit.find(
+          (l) => l.kind === kind && l.action === 'set-weight' && l.toWeightPct === toWeightPct,
+        )!.at;
+      // From the 10 % step (its accounts moved) to the 100 % step, where the pin is what makes
+      // the account trade the candidate.
+      const from = at('transition-complete', 10);
+      const to = at('transition', 100);
+      const fills = (dirName: string, id: string): { ts: string; arm: string }[] =>
+        readFileSync(join(out, 'candidates', dirName, 'fills.csv'), 'utf8')
+          .split('\n')
+          .map((line) => line.split(','))
+          .filter((cells) => cells[3] === id)
+          .map((cells) => ({ ts: cells[0]!, arm: cells[4]! }));
+      const own = fills(name, pinned[lane]!);
+      const inSteps = own.filter((f) => f.ts > from && f.ts < to);
+      expect(inSteps.length).toBeGreaterThan(0);
+      expect(new Set(inSteps.map((f) => f.arm))).toEqual(new Set(['canary']));
+      // In the shadow step no real account trades the canary, pinned or not.
+      expect(own.filter((f) => f.ts < at('transition', 10)).every((f) => f.arm === 'stable')).toBe(
+        true,
+      );
+      // It trades in its own lane only.
+      for (const other of ['c1', 'c2', 'c3'].filter((n) => n !== name))
+        expect(fills(other, pinned[lane]!)).toEqual([]);
+    }
   });
 });

@@ -308,4 +308,35 @@ describe('a segmented replay: bad input, reruns, the report command', () => {
       expect(existsSync(join(out, stale))).toBe(false);
     expect(existsSync(join(out, 'report.json'))).toBe(true);
   });
+
+  it("warns on stderr that an accounts file's segment column is ignored by a replay without segments", async () => {
+    const dir = tempDir();
+    const accounts = join(dir, 'accounts.csv');
+    const rows = Array.from({ length: 40 }, (_, i) => `a${i},1000,${i < 30 ? 'spot' : ''}`);
+    writeFileSync(accounts, `account_id,capital,segment\n${rows.join('\n')}\n`);
+    const warning = `strategy-canary: warning: --accounts ${accounts}: its segment column (30 of 40 accounts name a segment) is ignored`;
+    for (const run of [
+      ['--plan', 'short'],
+      ['--weight', '10'],
+    ]) {
+      const result = await cli([
+        'replay',
+        FILES[0]!,
+        ...run,
+        '--accounts',
+        accounts,
+        '--no-progress',
+      ]);
+      expect(result.code).toBe(0);
+      const lines = result.stderr.trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(warning);
+      expect(lines[0]).toContain('docs/rollout.md');
+    }
+    // A segment column with no segment in it ignores nothing: no warning.
+    writeFileSync(accounts, 'account_id,capital,segment\na,1000,\nb,1000,\n');
+    const quiet = await cli(['replay', FILES[0]!, '--accounts', accounts, '--no-progress']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+  });
 });

@@ -2,7 +2,9 @@ import { cliReplayRunOptions } from './replay-run-options.js';
 import { buildCandidatesJson } from '../engine/build-candidates-json.js';
 import type { ArmStrategyConfig, ReplayConfig } from '../engine/replay-config.js';
 import { runCandidatesReplay } from '../engine/run-candidates-replay.js';
-import { candidatesTable, type CandidatesJson } from '../report/candidates-json.js';
+import { candidatesTable } from '../report/candidates-json.js';
+import { candidatesOverview } from './candidates-overview.js';
+import { candidateChoiceLine } from './candidate-choice-line.js';
 import { planHash, primaryMetricOf } from '../rollout/index.js';
 import { candidateReplays } from './candidate-setup.js';
 import type { CliIo } from './cli-io.js';
@@ -13,8 +15,8 @@ import type { LaneInjectSpecs } from './lane-inject-specs.js';
 /**
  * `replay --candidate A --candidate B …`: an A/B/n rollout (docs/rollout.md, "Several
  * candidates"), each candidate in its own lane of the router; each decision printed with its
- * candidate; with `--out`, candidates.json and candidates.md, and each candidate's full run
- * directory under `candidates/cK/`.
+ * candidate, and the choice of a candidate when it is made; with `--out`, candidates.json and
+ * candidates.md, and each candidate's full run directory under `candidates/cK/`.
  */
 export async function replayCandidates(
   io: CliIo,
@@ -37,7 +39,10 @@ export async function replayCandidates(
         config,
         primaryMetric,
         lanes,
-        { onProgress },
+        {
+          onProgress,
+          onChoice: (choice) => io.stdout.write(candidateChoiceLine(choice, options.json === true)),
+        },
         cliReplayRunOptions(options.signal),
       ),
     results: (result) =>
@@ -56,32 +61,7 @@ export async function replayCandidates(
         config.files,
         written,
       );
-      return { json, table: candidatesTable(json), overview: overview(json) };
+      return { json, table: candidatesTable(json), overview: candidatesOverview(json) };
     },
   });
-}
-
-/** The candidates' standing, one line each, for the terminal. */
-function overview(json: CandidatesJson): string {
-  const lines = [
-    `candidates (ranked by ${json.plan.primaryMetric}; each lane at α / ${json.plan.alphaDividedBy}): ${
-      json.winner === null ? json.outcome : `promoted ${json.winner} at ${json.decidedAt ?? '–'}`
-    }`,
-  ];
-  const width = Math.max(...json.candidates.map((c) => c.strategy.id.length));
-  for (const c of json.candidates) {
-    const e = c.evidence;
-    const bounds =
-      e?.ci == null
-        ? ''
-        : ` [${e.ci.map((x) => (x === null ? '–' : x.toPrecision(3))).join(', ')}]`;
-    lines.push(
-      `  ${c.name}  ${c.strategy.id.padEnd(width)}  ${c.status}${c.rank === null ? '' : ` (rank ${c.rank})`}, weight ${c.finalWeightPct} % of its lane${
-        e === null || e.estimate === null
-          ? ''
-          : `; ${e.metric} ${e.estimate.toPrecision(3)}${bounds}`
-      }`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
 }

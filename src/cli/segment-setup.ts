@@ -46,6 +46,24 @@ export function accountsWithSegments(
 }
 
 /**
+ * The warning for an accounts file whose `segment` column a replay ignores (its plan has no
+ * `segments`, or it runs no plan), or null when no account names a segment.
+ *
+ * A warning, not an error: the same accounts file is legitimately reused for a segmented plan and
+ * for a whole-book one (or a fixed weight), and such runs are right to ignore the column. But a
+ * user who meant to roll out per segment would otherwise get one rollout of the whole book
+ * without a word, so the replay says so once, on stderr, with how segments are turned on.
+ */
+export function ignoredSegmentColumnWarning(
+  accounts: readonly Account[],
+  source: string,
+): string | null {
+  const named = accounts.filter((account) => account.segment !== undefined).length;
+  if (named === 0) return null;
+  return `--accounts ${source}: its segment column (${named} of ${accounts.length} accounts name a segment) is ignored: this replay runs no plan with segments (a plan rolls out per segment with its "segments" field, docs/rollout.md "Segments")`;
+}
+
+/**
  * Each segment's run of a segmented replay: the replay's configuration with the segment's
  * accounts, its faults (the common `--inject` parts plus its own) and its plan
  * (`segmentPlan`); audit logs in memory (the lanes' writer puts each in its run directory).

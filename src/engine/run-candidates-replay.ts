@@ -58,6 +58,26 @@ export interface CandidatesReplayResult {
   readonly decidedAtUs: number | null;
 }
 
+/** The choice of an A/B/n replay, as it is made: the winner and the candidates rolled back. */
+export interface CandidateChoice {
+  /** The event time of the choice, µs (candidates.json's `decidedAt`). */
+  readonly atUs: number;
+  /** The candidate promoted: the best of the ready ones. */
+  readonly winner: string;
+  /** The other ready candidates, best first, rolled back. */
+  readonly notChosen: readonly string[];
+  /** The candidates halted undecided (for a person), rolled back too. */
+  readonly passedOver: readonly string[];
+  /** The ranking as the audit logs carry it (`ranked by edgeBps, candidate − stable: c2 …`). */
+  readonly ranking: string;
+}
+
+/** What an A/B/n replay reports while it runs. */
+export interface CandidatesReplayHooks extends Pick<ReplayHooks, 'onProgress'> {
+  /** Called once, when the winner is chosen (not when every candidate was rolled back). */
+  readonly onChoice?: (choice: CandidateChoice) => void;
+}
+
 /**
  * Replays the files once for an A/B/n rollout (docs/rollout.md, "Several candidates"): each
  * candidate runs in its own lane of the router (its accounts, its stable accounts, its own
@@ -71,7 +91,7 @@ export async function runCandidatesReplay(
   base: ReplayConfig,
   primaryMetric: PlanMetricName,
   candidates: readonly CandidateReplay[],
-  hooks: Pick<ReplayHooks, 'onProgress'> = {},
+  hooks: CandidatesReplayHooks = {},
   options: ReplayRunOptions & {
     /** Stop reading once the choice is made and every lane has settled (calibration runs). */
     readonly stopWhenDecided?: boolean;
@@ -89,7 +109,8 @@ export async function runCandidatesReplay(
   /** Halted candidates rolled back when another was chosen. */
   const passedOver = new Set<string>();
   const venues = new OneVenuePerSymbol();
-  await replayEvents(sources, { ...hooks, signal: options.signal }, (event) => {
+  const { onChoice, ...eventHooks } = hooks;
+  await replayEvents(sources, { ...eventHooks, signal: options.signal }, (event) => {
     venues.check(event);
     for (const lane of lanes) {
       if (!lane.started) lane.start(event.tsUs);
@@ -140,6 +161,13 @@ export async function runCandidatesReplay(
           ),
         event.tsUs,
       );
+    });
+    onChoice?.({
+      atUs: event.tsUs,
+      winner: best.name,
+      notChosen: ranked.slice(1).map((entry) => entry.name),
+      passedOver: [...passedOver],
+      ranking: standing,
     });
     return true;
   });

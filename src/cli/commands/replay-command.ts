@@ -52,7 +52,7 @@ import { outsideCallError } from '../outside-call-error.js';
 import { stopOnSignals } from '../stop-on-signals.js';
 import { candidateNames, candidateReplays } from '../candidate-setup.js';
 import { splitInjectSpecs, type LaneInjectSpecs } from '../lane-inject-specs.js';
-import { accountsWithSegments } from '../segment-setup.js';
+import { accountsWithSegments, ignoredSegmentColumnWarning } from '../segment-setup.js';
 import { nearestName } from '../nearest-name.js';
 
 /** Defaults of `replay`, as `--help` shows them and the README documents them. */
@@ -296,7 +296,7 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
           config: validated,
           inject,
           candidates,
-        } = await replayConfigFrom(files, options, canaryGiven);
+        } = await replayConfigFrom(io, files, options, canaryGiven);
         stop.signal.throwIfAborted();
         modules = [
           validated.strategies.stable,
@@ -466,6 +466,7 @@ function totalBytes(files: readonly string[]): number {
  * rollout (null without `--candidate`).
  */
 async function replayConfigFrom(
+  io: CliIo,
   files: string[],
   o: ReplayCliOptions,
   canaryGiven: boolean,
@@ -541,6 +542,12 @@ async function replayConfigFrom(
       `--fee-bps: at most ${MAX_BPS_DECIMALS} decimals (a millionth of a bp), got "${o.feeBps}"`,
     );
   if (segments !== undefined) accounts = accountsWithSegments(accounts, segments, accountsSource);
+  else {
+    // A segment column without segments in the plan is ignored, with a warning rather than an
+    // error: see ignoredSegmentColumnWarning.
+    const ignored = ignoredSegmentColumnWarning(accounts, accountsSource);
+    if (ignored !== null) io.stderr.write(`strategy-canary: warning: ${ignored}\n`);
+  }
   const config: ReplayConfig = {
     files,
     feed: {
