@@ -39,6 +39,20 @@ describe('renderReturnChart', () => {
     expect(svgTexts(svg)).toEqual(expect.arrayContaining(['12:01:00', '12:05:00']));
   });
 
+  it('puts the date before the times when the run goes past a UTC midnight', () => {
+    const toMidnight = (series: typeof returns.stable): typeof returns.stable => ({
+      ...series,
+      tsMs: series.tsMs.map((t) => t + 12 * 3_600_000 - RUN_MS / 2), // 23:55 → 00:05
+    });
+    const late = renderReturnChart(
+      { stable: toMidnight(returns.stable), canary: toMidnight(returns.canary) },
+      [],
+    );
+    const labels = svgTexts(late).filter((t) => /\d\d:\d\d:\d\d/.test(t));
+    expect(labels).toEqual(expect.arrayContaining(['08-08 23:56:00', '08-09 00:04:00']));
+    expect(labels.every((t) => /^08-0[89] \d\d:\d\d:\d\d$/.test(t))).toBe(true);
+  });
+
   it('is deterministic', () => {
     expect(renderReturnChart(returns, MARKERS)).toBe(svg);
   });

@@ -16,7 +16,7 @@ import { downsampleIndices } from './downsample.js';
 import { renderEChartsSvg } from './echarts-svg.js';
 import { noDataSvg } from './no-data-svg.js';
 import { textWidth } from './text-width.js';
-import { utcTimeLabel } from './utc-time-label.js';
+import { crossesUtcDay, utcTimeLabel } from './utc-time-label.js';
 
 /** One line of a time chart: parallel arrays, `tsMs` ascending. */
 export interface TimeLine {
@@ -75,8 +75,9 @@ export function renderTimeChart(spec: TimeChartSpec): string {
     options.timeRangeMs,
   );
   const span = range[1] - range[0];
+  const crossesDay = crossesUtcDay(range[0], range[1]);
   // Room for half of a centered label at the axis' end: `HH:MM:SS`, or a date and time.
-  const gridRight = span < 86_400_000 ? 32 : 64;
+  const gridRight = span < 86_400_000 && !crossesDay ? 32 : 64;
   const top = markers.length > 0 ? GRID_TOP_MARKERS : GRID_TOP_PLAIN;
   const yLabels = yLabelWidth(
     lines.flatMap((l) => l.points.map((p) => p[1])),
@@ -143,7 +144,7 @@ export function renderTimeChart(spec: TimeChartSpec): string {
       axisLabel: {
         color: MUTED_COLOR,
         hideOverlap: true,
-        formatter: (value: number) => utcTimeLabel(value, span),
+        formatter: (value: number) => utcTimeLabel(value, span, crossesDay),
       },
       splitLine: { show: false },
     },

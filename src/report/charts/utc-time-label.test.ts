@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { utcDateTime, utcTimeLabel } from './utc-time-label.js';
+import { crossesUtcDay, utcDateTime, utcTimeLabel } from './utc-time-label.js';
 
 const T = Date.UTC(2024, 7, 8, 23, 54, 13, 937);
 
@@ -9,6 +9,13 @@ describe('utcTimeLabel', () => {
   });
   it('shows milliseconds under 10 s', () => {
     expect(utcTimeLabel(T, 5_000)).toBe('23:54:13.937');
+  });
+  it('puts the date before the time on an axis under a day that runs past midnight', () => {
+    expect(utcTimeLabel(T, 600_000, true)).toBe('08-08 23:54:13');
+    expect(utcTimeLabel(T, 5_000, true)).toBe('08-08 23:54:13.937');
+    expect(utcTimeLabel(T, 3 * 86_400_000, true)).toBe('08-08 23:54');
+    expect(crossesUtcDay(T, T + 600_000)).toBe(true);
+    expect(crossesUtcDay(T - 600_000, T)).toBe(false);
   });
   it('shows the date and time for runs of a day or more', () => {
     expect(utcTimeLabel(T, 3 * 86_400_000)).toBe('08-08 23:54');
