@@ -107,6 +107,27 @@ describe('strategy-canary sweep', () => {
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).not.toContain('wallMs');
   }, 240_000);
 
+  it("says its runs' warnings once each, with the runs, and keeps them out of summary.json", async () => {
+    const out = join(tempDir('sc-sweep-'), 'sweep');
+    const accounts = join(tempDir('sc-sweep-accounts-'), 'accounts.csv');
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) => `a${i},1000,${i % 2 === 0 ? 'spot' : 'perp'}`,
+    );
+    writeFileSync(accounts, `account_id,capital,segment\n${rows.join('\n')}\n`);
+    const grid = gridFile({
+      feeds: [SPOT_0808],
+      options: { '--plan': 'aggressive', '--accounts': accounts },
+      grid: { '--salt': ['a', 'b'] },
+    });
+    const result = await cli(['sweep', grid, '--out', out, '--workers', '2']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `strategy-canary: warning: runs 1–2: --accounts ${accounts}: its segment column (40 of 40 accounts name a segment) is ignored: this replay runs no plan with segments (a plan rolls out per segment with its "segments" field, docs/rollout.md "Segments")\n`,
+    );
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).not.toContain('warning');
+  }, 180_000);
+
   it('goes on past a run that fails, lists its error, and exits 2 (the built command, compiled workers)', () => {
     const out = join(tempDir('sc-sweep-'), 'sweep');
     const grid = gridFile({

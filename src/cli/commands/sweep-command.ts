@@ -11,6 +11,7 @@ import { optionKinds } from '../sweep/option-kinds.js';
 import { runSweep } from '../sweep/run-sweep.js';
 import { loadSweepGrid } from '../sweep/sweep-grid.js';
 import { renderSummaryMd } from '../sweep/sweep-summary.js';
+import { sweepWarningLines } from '../sweep/sweep-warnings.js';
 import { stopOnSignals } from '../stop-on-signals.js';
 import { replayCommand } from './replay-command.js';
 
@@ -145,6 +146,7 @@ export function sweepCommand(io: CliIo): Command {
         stop?.release();
         bar.stop();
       }
+      for (const line of sweepWarningLines(result.rows)) io.stderr.write(`${line}\n`);
       io.stdout.write(renderSummaryMd(grid, result.rows));
       io.stdout.write(
         `\n${result.rows.length} runs; summary: ${result.files.md}, ${result.files.csv}, ${result.files.json}\n`,

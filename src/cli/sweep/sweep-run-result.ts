@@ -35,6 +35,11 @@ export interface SweepRunResult {
   readonly stablePnl: string | null;
   readonly canaryPnl: string | null;
   readonly canaryFills: number | null;
+  /**
+   * The replay's warnings (its stderr's `strategy-canary: warning: …` lines, without that prefix):
+   * printed by the sweep, kept out of the summaries (some are wall-clock, like the slow-canary one).
+   */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -71,6 +76,7 @@ function emptyResult(
     stablePnl: null,
     canaryPnl: null,
     canaryFills: null,
+    warnings: [],
   };
 }
 
@@ -84,12 +90,16 @@ export function readSweepRunResult(
   stderr: string,
   wallMs: number | null,
 ): SweepRunResult {
-  const failed = emptyResult(job.index, exitCode, wallMs);
+  const failed = { ...emptyResult(job.index, exitCode, wallMs), warnings: warningsOf(stderr) };
   if (exitCode !== 0) {
     const lines = stderr.trim().split('\n');
     return {
       ...failed,
-      error: lines.find((l) => l.startsWith('strategy-canary:')) ?? lines[0] ?? '',
+      // The error line, not a warning before it.
+      error:
+        lines.find((l) => l.startsWith('strategy-canary:') && !l.startsWith(WARNING_PREFIX)) ??
+        lines[0] ??
+        '',
     };
   }
   // A segmented plan's or an A/B/n run has one report per lane and no report.json: a sweep row
@@ -129,4 +139,14 @@ export function readSweepRunResult(
     canaryPnl: report.arms.canary.pnl,
     canaryFills: report.arms.canary.fills,
   };
+}
+
+const WARNING_PREFIX = 'strategy-canary: warning: ';
+
+/** The warning lines of a replay's stderr, without their prefix. */
+function warningsOf(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith(WARNING_PREFIX))
+    .map((line) => line.slice(WARNING_PREFIX.length));
 }

@@ -12,10 +12,10 @@ export interface SweepRow extends SweepRunResult {
 /**
  * `summary.json`: the grid as given and one row per run, in run order. Deterministic: the same
  * grid gives the same bytes wherever and however its runs were spread (the wall-clock times are
- * in `timings.json`).
+ * in `timings.json`; the runs' warnings, some wall-clock too, are printed by the sweep).
  */
 export function renderSummaryJson(grid: SweepGrid, rows: readonly SweepRow[]): string {
-  const runs = rows.map(({ wallMs: _wallMs, ...row }) => row);
+  const runs = rows.map(({ wallMs: _wallMs, warnings: _warnings, ...row }) => row);
   return `${JSON.stringify({ grid, runs }, null, 2)}\n`;
 }
 
