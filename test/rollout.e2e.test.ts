@@ -266,7 +266,10 @@ describe('rollout replay on the real BTCUSDT samples (plan short)', () => {
     expect(result.stdout).toMatch(
       /hold +0 % +MAX_DURATION: step 0 \(shadow\) undecided after its maximum of 180000 ms: halted for an operator/,
     );
-    expect(result.stdout).toContain('halted at 0.00 %');
+    // The summary names the halt as what decided the run (a hold, yet the decisive record).
+    expect(result.stdout).toContain(
+      `halted at 0.00 % after 1 applied decision (decision ${last!.seq}: MAX_DURATION)`,
+    );
     // Once halted the operator decides: the rule records no more holds (it could still roll back).
     const after = report.decisions.slice(report.decisions.indexOf(last!) + 1);
     expect(after.filter((d) => d.action !== 'rollback')).toEqual([]);

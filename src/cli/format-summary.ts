@@ -1,7 +1,7 @@
 import { formatMicroseconds, type DecisionTime } from '../engine/decision-timer.js';
 import { formatMoney } from '../report/format-money.js';
 import type { ReportArm, ReportDecision, ReportJson } from '../report/report-json.js';
-import { durationText, shareOf } from '../report/report-view.js';
+import { durationText, shareOf, verdictOf } from '../report/report-view.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const pct = (n: number, digits = 2): string => `${n.toFixed(digits)} %`;
@@ -51,8 +51,11 @@ export function formatSummary(
     );
   } else {
     const rollout = report.rollout;
+    // Applied decisions that moved or ended the rollout: a hold at a step's maximum halts it.
     const applied = report.decisions.filter(
-      (d) => d.disposition === 'applied' && d.action !== 'hold',
+      (d) =>
+        d.disposition === 'applied' &&
+        (d.action !== 'hold' || d.reasons[0]?.code.startsWith('MAX_DURATION') === true),
     );
     const baselineMs = plan.baselineMs ?? 0;
     const inBaseline = rollout?.status === 'pending' && baselineMs > 0;
@@ -61,7 +64,7 @@ export function formatSummary(
         ? `halted by an operator in its baseline (every account on stable; the first step waits for resume; the data ended first)`
         : inBaseline
           ? `still in its baseline (every account on stable for ${durationText(baselineMs)} of event time before the first step; the data ended first)`
-          : `${report.outcome.replace('_', ' ')}${rollout === null ? '' : ` at ${pct(rollout.finalWeightPct)}`} after ${count(applied.length)} applied decision${applied.length === 1 ? '' : 's'}`;
+          : `${report.outcome.replace('_', ' ')}${rollout === null ? '' : ` at ${pct(rollout.finalWeightPct)}`} after ${count(applied.length)} applied decision${applied.length === 1 ? '' : 's'}${decidedBy(report)}`;
     lines.push(
       `plan ${plan.name}${plan.timeScale === 1 ? '' : ` (durations × ${plan.timeScale})`}, ${plan.mode} mode, positions ${plan.positions}: ${state}`,
     );
@@ -151,4 +154,16 @@ export function formatDecisionLine(decision: ReportDecision): string {
 /** `1 fill`, `4,185 fills`: a count with its noun, plural when it is not one. */
 export function plural(n: number, noun: string): string {
   return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * ` (decision N: CODE)`: the record that decided a finished rollout (a halt at a step's maximum
+ * included, which changes no weight), as report.md's verdict names it; '' while in progress.
+ */
+function decidedBy(report: ReportJson): string {
+  if (report.outcome === 'in_progress' || report.outcome === 'fixed_weight') return '';
+  const verdict = verdictOf(report);
+  if (verdict.decisiveSeq === null || verdict.decisiveReason === null) return '';
+  const code = verdict.decisiveReason.replace(/^proposed, waiting for an operator: /, '');
+  return ` (${verdict.decisiveKind} ${verdict.decisiveSeq}: ${code.slice(0, code.indexOf(':'))})`;
 }
