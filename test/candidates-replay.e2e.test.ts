@@ -160,6 +160,34 @@ describe('an A/B/n replay of three candidates', () => {
     expect(html).toMatch(/<tr><td>c3<\/td><td>momentum@1\.0\.0<\/td><td>6666–9999<\/td>/);
     expect(html).toContain('<a href="candidates/c1/report.html">report</a>');
     expect(html).not.toMatch(/<script|https?:\/\//);
+
+    // `route --candidates 3` tells each account's lane as this replay cut them, and at a lane's
+    // final weight the arm its accounts ended on (the first 30 accounts of each lane).
+    for (const c of summary.candidates) {
+      const rows = readFileSync(join(out, 'candidates', c.name, 'accounts.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1, 31)
+        .map((line) => line.split(','));
+      const routed = await cli([
+        'route',
+        ...rows.map(([id]) => id!),
+        '--candidates',
+        '3',
+        '--weight',
+        String(reports[c.name]!.rollout!.finalWeightPct),
+        '--json',
+      ]);
+      expect(routed.code).toBe(0);
+      const answers = routed.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { lane: string; arm: string });
+      expect(answers.map((a) => a.lane)).toEqual(rows.map(() => c.name));
+      expect(answers.map((a) => a.arm)).toEqual(
+        rows.map(([, arm]) => (arm === 'canary' ? c.name : 'stable')),
+      );
+    }
   });
 
   it("the issue's candidates: undecided ones are passed over, the regression rolled back, a safe one promoted", async () => {

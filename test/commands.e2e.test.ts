@@ -25,6 +25,25 @@ describe('route', () => {
     });
   });
 
+  it('with --candidates, prints each account’s lane and its candidate or stable, as docs/bucketing.md cuts them', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `acct-${i}`);
+    const result = await cli(['route', ...ids, '--candidates', '3', '--weight', '50']);
+    expect(result.code).toBe(0);
+    const [header, ...rows] = result.stdout.trim().split('\n');
+    expect(header).toMatch(
+      /^accountId +bucket +lane +arm .*3 candidates, each at 5000 bps of its lane/,
+    );
+    // Lanes of ⌊10000 / 3⌋ = 3333 buckets (bucket 9999 with the last); 50 % of one is 1666.
+    const expected = ids.map((id) => {
+      const bucket = bucketOf('strategy-canary', id);
+      const lane = Math.min(Math.floor(bucket / 3333), 2);
+      const inLane = bucket - lane * 3333;
+      return [id, String(bucket), `c${lane + 1}`, inLane < 1666 ? `c${lane + 1}` : 'stable'];
+    });
+    expect(rows.map((row) => row.split(/\s+/))).toEqual(expected);
+    expect(new Set(expected.map((row) => row[3]))).toEqual(new Set(['c1', 'c2', 'c3', 'stable']));
+  });
+
   it('prints JSON lines with --json', async () => {
     const result = await cli(['route', 'a', 'b', '--salt', 's', '--weight', '50', '--json']);
     const rows = result.stdout
