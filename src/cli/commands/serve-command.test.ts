@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
@@ -519,6 +520,22 @@ describe('serve', () => {
     expect((await terminate(first)).code).toBe(0);
     expect(existsSync(join(dir, 'audit.jsonl.lock'))).toBe(false);
   }, 90_000);
+
+  it('with --state-dir, a folder another process holds is refused naming it, even when its log reads as torn', async () => {
+    const dir = join(tempDir('sc-serve-held-'), 'rollout');
+    mkdirSync(dir, { recursive: true });
+    // A line the holder is writing at this instant looks torn to a reader without the lock.
+    writeFileSync(join(dir, 'audit.jsonl'), '{"seq":1,"tsUs":17231612');
+    const holder = { pid: process.ppid, host: hostname(), since: '2026-12-07T10:00:00.000Z' };
+    writeFileSync(join(dir, 'audit.jsonl.lock'), JSON.stringify(holder));
+    const result = await run([...BASE, '--state-dir', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      new RegExp(`is in use by process ${process.ppid} on .*\\[E_STATE_LOCKED\\]\\n$`),
+    );
+    expect(JSON.parse(readFileSync(join(dir, 'audit.jsonl.lock'), 'utf8'))).toEqual(holder);
+  });
 
   it("with --state-dir, a restarted server still has the decisions taken before it: /health, the dashboard's log", async () => {
     const dir = join(tempDir('sc-serve-decisions-'), 'rollout');

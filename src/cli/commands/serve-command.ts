@@ -9,6 +9,7 @@ import { generateAccounts } from '../../engine/generate-accounts.js';
 import { loadAccountsFile } from '../../engine/load-accounts-file.js';
 import { reportDecisionOf } from '../../report/report-json.js';
 import {
+  AuditLogLock,
   decisionsOfAuditLog,
   loadPlan,
   PLAN_PRESET_NAMES,
@@ -230,6 +231,7 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
       }
       let paths: { statePath: string; auditPath: string; journalPath: string } | null = null;
       let torn: TornAuditLine | null = null;
+      let stateLock: AuditLogLock | null = null;
       if (o.stateDir !== undefined) {
         try {
           await makeDirectory(o.stateDir); // one level at a time: a recursive mkdir spins under /proc
@@ -241,25 +243,38 @@ export function serveCommand(io: CliIo, env: NodeJS.ProcessEnv = process.env): C
           auditPath: join(o.stateDir, 'audit.jsonl'),
           journalPath: join(o.stateDir, 'reports.jsonl'),
         };
+        // Locked before the log is read, so that a line another process is writing never reads
+        // as torn: that process is named instead (E_STATE_LOCKED). The canary holds it from then.
+        stateLock = AuditLogLock.acquire(paths.auditPath);
         // The same policy as `report`: a torn last line is refused, naming --repair.
-        torn = checkTornAuditLine(paths.auditPath, o.repair === true, 'start serve again');
+        try {
+          torn = checkTornAuditLine(paths.auditPath, o.repair === true, 'start serve again');
+        } catch (error) {
+          stateLock.release();
+          throw error;
+        }
       }
 
       // The files this start creates: a server that cannot listen removes them again, so that a
       // rollout that never ran does not bind the next start to these options (E_ROLLOUT_STATE).
       const created = paths === null ? [] : Object.values(paths).filter((p) => !existsSync(p));
       // A plan with a shadow step is refused here (E_PLAN), before anything listens.
-      const canary = createCanary({
-        stable,
-        canary: canaryVersion,
-        plan,
-        salt,
-        accounts,
-        mode: o.mode,
-        lateReportMs,
-        ...(paths ?? {}),
-        repairTornLine: torn !== null,
-      });
+      let canary: Canary;
+      try {
+        canary = createCanary({
+          stable,
+          canary: canaryVersion,
+          plan,
+          salt,
+          accounts,
+          mode: o.mode,
+          lateReportMs,
+          ...(paths ?? {}),
+          repairTornLine: torn !== null,
+        });
+      } finally {
+        stateLock?.release(); // the canary's own hold (shared within the process) stays
+      }
       const repaired =
         paths === null || torn === null ? null : describeRepair(paths.auditPath, torn);
       let speaks = (): boolean => true; // a standby controller on NATS does not
