@@ -164,6 +164,7 @@ function decidedBy(report: ReportJson): string {
   if (report.outcome === 'in_progress' || report.outcome === 'fixed_weight') return '';
   const verdict = verdictOf(report);
   if (verdict.decisiveSeq === null || verdict.decisiveReason === null) return '';
-  const code = verdict.decisiveReason.replace(/^proposed, waiting for an operator: /, '');
-  return ` (${verdict.decisiveKind} ${verdict.decisiveSeq}: ${code.slice(0, code.indexOf(':'))})`;
+  const reason = verdict.decisiveReason.replace(/^proposed, waiting for an operator: /, '');
+  const code = reason.includes(':') ? reason.slice(0, reason.indexOf(':')) : reason;
+  return ` (${verdict.decisiveKind} ${verdict.decisiveSeq}: ${code})`;
 }

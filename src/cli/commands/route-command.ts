@@ -57,17 +57,10 @@ export function routeCommand(io: CliIo): Command {
         options.candidates === undefined
           ? null
           : parseInteger('--candidates', options.candidates, 1, 10_000);
-      const rows = candidates === null ? twoArmRows(ids, options.salt, weightBps) : [];
-      if (candidates !== null) {
-        // Every lane at the weight: the rule each lane's router follows (docs/bucketing.md).
-        const weights = new Array<number>(candidates).fill(laneBuckets(weightBps, candidates));
-        for (const accountId of ids) {
-          const bucket = bucketOf(options.salt, accountId);
-          const k = candidateOfBucket(bucket, weights);
-          const lane = candidateName(laneOfBucket(bucket, candidates));
-          rows.push({ accountId, bucket, lane, arm: k < 0 ? 'stable' : candidateName(k) });
-        }
-      }
+      const rows =
+        candidates === null
+          ? twoArmRows(ids, options.salt, weightBps)
+          : laneRows(ids, options.salt, weightBps, candidates);
       if (options.json) {
         for (const row of rows)
           io.stdout.write(
@@ -100,4 +93,20 @@ function twoArmRows(ids: readonly string[], salt: string, weightBps: number): Ro
     bucket: bucketOf(salt, accountId),
     arm: router.route(accountId),
   }));
+}
+
+/** The A/B/n answers: every lane at `weightBps` of itself, the rule each lane's router follows. */
+function laneRows(
+  ids: readonly string[],
+  salt: string,
+  weightBps: number,
+  candidates: number,
+): RouteRow[] {
+  const weights = new Array<number>(candidates).fill(laneBuckets(weightBps, candidates));
+  return ids.map((accountId) => {
+    const bucket = bucketOf(salt, accountId);
+    const k = candidateOfBucket(bucket, weights);
+    const lane = candidateName(laneOfBucket(bucket, candidates));
+    return { accountId, bucket, lane, arm: k < 0 ? 'stable' : candidateName(k) };
+  });
 }
