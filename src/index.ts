@@ -51,6 +51,7 @@ export {
   SimulatedBroker,
   SimulatedFill,
   parseInjectSpecs,
+  type AccountSubsetFaults,
   type ConditionalFaults,
   type ExecutionConfig,
   type FaultInjection,

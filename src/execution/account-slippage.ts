@@ -1,12 +1,13 @@
 import type { Decimal } from '../core/money.js';
+import { hash64 } from './account-hash.js';
 
 /**
  * Per-account execution heterogeneity: each account's persistent slippage offset, bps, a pure
  * function of the run seed and the account id (no random stream is consumed).
  *
  * The offset is `sd × Z`, rounded to 0.0001 bp, with `Z` standard normal by Box–Muller from two
- * 32-bit uniforms that a 64-bit string hash (cyrb53's mixing, then MurmurHash3's finalizer on each
- * half) gives for `"execution/account-slippage:" + accountId` under the seed. |Z| is at most
+ * 32-bit uniforms that a 64-bit string hash (`account-hash.ts`) gives for
+ * `"execution/account-slippage:" + accountId` under the seed. |Z| is at most
  * {@link MAX_ACCOUNT_SLIPPAGE_Z}, so an offset never exceeds that many standard deviations.
  */
 
@@ -14,31 +15,6 @@ import type { Decimal } from '../core/money.js';
 export const MAX_ACCOUNT_SLIPPAGE_Z = Math.sqrt(64 * Math.LN2);
 
 const TWO_32 = 4_294_967_296;
-
-/** MurmurHash3's 32-bit finalizer: full avalanche. */
-function fmix32(value: number): number {
-  let h = value >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** Two well-mixed 32-bit halves of a hash of `text` under `seed` (cyrb53's lanes, finalized). */
-function hash64(text: string, seed: number): [number, number] {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return [fmix32(h1 ^ fmix32(seed)), fmix32(h2 + text.length)];
-}
 
 /** The standard normal score of an account under a seed: deterministic, in ±{@link MAX_ACCOUNT_SLIPPAGE_Z}. */
 export function accountSlippageZ(seed: number, accountId: string): number {

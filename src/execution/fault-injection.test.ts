@@ -294,3 +294,78 @@ describe('parseInjectSpecs: weight-conditional faults (from=P%)', () => {
     );
   });
 });
+
+describe('parseInjectSpecs: faults on a share of the accounts (accounts=P%)', () => {
+  it('keeps the share apart from the faults every account gets, with its own tiers', () => {
+    const parsed = parseInjectSpecs([
+      'canary:fees=+1bp',
+      'canary:slippage=+10bp,accounts=20%',
+      'canary:rejects=+5%,accounts=20%,from=25%',
+    ]).canary;
+    expect(parsed.feeBps).toBe(1);
+    expect(parsed.slippageBps).toBe(0);
+    expect(parsed.subset).toEqual({
+      accountsPct: 20,
+      faults: {
+        latencyMs: 0,
+        latencyPct: 0,
+        slippageBps: 10,
+        rejectPct: 0,
+        feeBps: 0,
+        conditional: [
+          {
+            latencyMs: 0,
+            latencyPct: 0,
+            slippageBps: 0,
+            rejectPct: 5,
+            feeBps: 0,
+            fromWeightPct: 25,
+          },
+        ],
+      },
+    });
+    // 100 % is every account: no share at all.
+    expect(parseInjectSpecs(['canary:slippage=+1bp,accounts=100%']).canary).toEqual(
+      parseInjectSpecs(['canary:slippage=+1bp']).canary,
+    );
+  });
+
+  it.each([
+    ['canary:slippage=+1bp,accounts=0%', 'accounts must be more than 0%'],
+    ['canary:slippage=+1bp,accounts=120%', 'accounts must be a share of the accounts between'],
+    ['canary:slippage=+1bp,accounts=20', 'accounts needs the unit %'],
+    ['canary:slippage=+1bp,accounts=12.345%', 'at most 2 decimals'],
+    ['canary:slippage=+1bp,accounts=20%,accounts=20%', 'accounts is given twice'],
+    ['canary:accounts=20%', 'accounts needs at least one fault to apply'],
+    [
+      'canary:slippage=+1bp,accounts=20%;canary:rejects=+1%,accounts=30%',
+      'one share of the accounts per arm',
+    ],
+    [
+      'canary:rejects=+60%;canary:rejects=+50%,accounts=20%',
+      'rejects add up to 110% on accounts=20%',
+    ],
+  ])('refuses %s', (spec, message) => {
+    expect(() => parseInjectSpecs([spec])).toThrow(message);
+  });
+
+  it('reads back what formatFaultInjection writes for a share', () => {
+    for (const specs of [
+      ['canary:slippage=+10bp,accounts=20%'],
+      ['stable:latency=+5ms', 'stable:rejects=+2%,accounts=12.5%,from=10%'],
+      ['canary:fees=+2bp,from=50%', 'canary:latency=+50%,fees=+1bp,accounts=5%'],
+    ]) {
+      const parsed = parseInjectSpecs(specs);
+      for (const arm of ['stable', 'canary'] as const) {
+        const spec = formatFaultInjection(arm, parsed[arm]);
+        expect(parseInjectSpecs([spec])[arm]).toEqual(parsed[arm]);
+      }
+    }
+    expect(
+      formatFaultInjection(
+        'canary',
+        parseInjectSpecs(['canary:slippage=+10bp,accounts=20%']).canary,
+      ),
+    ).toBe('canary:latency=+0ms,slippage=+0bp,rejects=+0%;canary:slippage=+10bp,accounts=20%');
+  });
+});

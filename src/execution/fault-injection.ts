@@ -52,6 +52,23 @@ export interface FaultInjection extends FaultValues {
    * adds to the faults above. Omitted when there are none.
    */
   readonly conditional?: readonly ConditionalFaults[];
+  /**
+   * Faults that hit only a share of the accounts (specs with `accounts=P%`), on top of the
+   * fields above: a canary that breaks for some accounts only. Omitted when there are none.
+   */
+  readonly subset?: AccountSubsetFaults;
+}
+
+/**
+ * Faults of the specs with `accounts=P%`: they apply only to the orders of the accounts
+ * {@link isFaultSubsetAccount} picks (a seeded hash of the account id, the same accounts on
+ * either arm), added to the arm's faults for everyone.
+ */
+export interface AccountSubsetFaults {
+  /** Share of the accounts hit, %, in (0, 100), 0.01 % steps. One share per arm. */
+  readonly accountsPct: number;
+  /** What those accounts get on top (its own `from` tiers in `conditional`; no nested subset). */
+  readonly faults: FaultInjection;
 }
 
 /** No fault. */
@@ -71,7 +88,7 @@ export const NO_INJECTIONS: Readonly<Record<Arm, FaultInjection>> = {
 
 /** The form shown in every spec error. */
 export const INJECT_SPEC_FORM =
-  "ARM:latency=+20ms,slippage=+2bp,rejects=+1%,fees=+2bp[,from=25%] (ARM is stable or canary; keys optional, any order; latency in ms|s, or % of the drawn latency; slippage and fees in bp|bps; rejects in %; from: only while the canary's weight is at least that %; several specs separated by ';')";
+  "ARM:latency=+20ms,slippage=+2bp,rejects=+1%,fees=+2bp[,from=25%][,accounts=20%] (ARM is stable or canary; keys optional, any order; latency in ms|s, or % of the drawn latency; slippage and fees in bp|bps; rejects in %; from: only while the canary's weight is at least that %; accounts: only on that share of the accounts, one share per arm; several specs separated by ';')";
 
 const VALUE = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))([a-z%]*)$/;
 
@@ -129,8 +146,26 @@ function checkBpsPlaces(part: string, item: string, key: string, value: Decimal)
     throw specError(part, `"${item}": ${key} has at most ${MAX_BPS_DECIMALS} decimals (bp)`);
 }
 
-/** Adds one `key=value` item to `totals`; returns the item's `from` threshold in bps, if it is one. */
-function applyItem(totals: Totals, part: string, item: string): number | null {
+/** A spec's condition item: `from=P%` (canary weight) or `accounts=P%` (share), in bps. */
+interface ConditionItem {
+  readonly key: 'from' | 'accounts';
+  readonly bps: number;
+}
+
+/** Reads a `P%` between 0 and 100 with at most 2 decimals, in bps. */
+function percentBps(part: string, item: string, key: string, raw: string, what: string): number {
+  const [value, unit] = parseValue(part, item, key, raw);
+  if (unit !== '%') throw specError(part, `"${item}": ${key} needs the unit % (${what})`);
+  if (isNegative(value) || value.greaterThan(100))
+    throw specError(part, `"${item}": ${key} must be a ${what} between 0% and 100%`);
+  const bps = value.times(100);
+  if (!bps.isInteger())
+    throw specError(part, `"${item}": ${key} must have at most 2 decimals (0.01 % steps)`);
+  return bps.toNumber();
+}
+
+/** Adds one `key=value` item to `totals`; returns the item's condition, if it is one. */
+function applyItem(totals: Totals, part: string, item: string): ConditionItem | null {
   const eq = item.indexOf('=');
   if (eq < 0) throw specError(part, `"${item}" is not key=value`);
   const key = item.slice(0, eq).trim().toLowerCase();
@@ -166,25 +201,28 @@ function applyItem(totals: Totals, part: string, item: string): number | null {
     checkBpsPlaces(part, item, key, value);
     totals.feeBps = totals.feeBps.plus(value);
   } else if (key === 'from') {
-    const [value, unit] = parseValue(part, item, key, raw);
-    if (unit !== '%') throw specError(part, `"${item}": from needs the unit % (canary weight)`);
-    if (isNegative(value) || value.greaterThan(100))
-      throw specError(part, `"${item}": from must be a canary weight between 0% and 100%`);
-    const bps = value.times(100);
-    if (!bps.isInteger())
-      throw specError(part, `"${item}": from must have at most 2 decimals (0.01 % steps)`);
-    return bps.toNumber();
+    return { key, bps: percentBps(part, item, key, raw, 'canary weight') };
+  } else if (key === 'accounts') {
+    const bps = percentBps(part, item, key, raw, 'share of the accounts');
+    if (bps === 0) throw specError(part, `"${item}": accounts must be more than 0%`);
+    return { key, bps };
   } else {
     throw specError(
       part,
-      `unknown key "${item.slice(0, eq).trim()}" (known: latency, slippage, rejects, fees, from)`,
+      `unknown key "${item.slice(0, eq).trim()}" (known: latency, slippage, rejects, fees, from, accounts)`,
     );
   }
   return null;
 }
 
-/** Per arm: the totals per `from` threshold (bps; 0 = unconditional). */
-type ArmTotals = Map<number, Totals>;
+/** Per threshold (`from`, bps; 0 = unconditional): the summed faults. */
+type TierTotals = Map<number, Totals>;
+
+/** One arm's specs: those for every account, and those for one share of them. */
+interface ArmTotals {
+  readonly all: TierTotals;
+  subset: { readonly accountsBps: number; readonly tiers: TierTotals } | null;
+}
 
 function applyPart(all: Record<Arm, ArmTotals>, part: string): void {
   const colon = part.indexOf(':');
@@ -195,20 +233,37 @@ function applyPart(all: Record<Arm, ArmTotals>, part: string): void {
   const body = part.slice(colon + 1);
   if (body.trim() === '') throw specError(part, 'no key=value after the arm');
   const spec = zeroTotals();
-  let fromBps: number | null = null;
+  const conditions: { from?: number; accounts?: number } = {};
   let faults = 0;
   for (const item of body.split(',')) {
     if (item.trim() === '') throw specError(part, 'empty item between commas');
-    const from = applyItem(spec, part, item.trim());
-    if (from === null) faults++;
-    else if (fromBps !== null) throw specError(part, 'from is given twice');
-    else fromBps = from;
+    const condition = applyItem(spec, part, item.trim());
+    if (condition === null) faults++;
+    else if (conditions[condition.key] !== undefined)
+      throw specError(part, `${condition.key} is given twice`);
+    else conditions[condition.key] = condition.bps;
   }
-  if (faults === 0) throw specError(part, 'from needs at least one fault to apply');
-  const threshold = fromBps ?? 0;
-  const totals = all[armText].get(threshold) ?? zeroTotals();
+  if (faults === 0) {
+    const given = conditions.from !== undefined ? 'from' : 'accounts';
+    throw specError(part, `${given} needs at least one fault to apply`);
+  }
+  const arm = all[armText];
+  let tiers = arm.all;
+  const accountsBps = conditions.accounts ?? 10_000;
+  if (accountsBps < 10_000) {
+    // One share per arm: with two, an account could be in either, both or neither.
+    if (arm.subset !== null && arm.subset.accountsBps !== accountsBps)
+      throw specError(
+        part,
+        `${armText} already has faults on accounts=${arm.subset.accountsBps / 100}%; one share of the accounts per arm`,
+      );
+    arm.subset ??= { accountsBps, tiers: new Map() };
+    tiers = arm.subset.tiers;
+  }
+  const threshold = conditions.from ?? 0;
+  const totals = tiers.get(threshold) ?? zeroTotals();
   for (const key of FAULT_KEYS) totals[key] = totals[key].plus(spec[key]);
-  all[armText].set(threshold, totals);
+  tiers.set(threshold, totals);
 }
 
 const isZeroTotals = (totals: Totals): boolean => FAULT_KEYS.every((key) => totals[key].isZero());
@@ -222,23 +277,48 @@ const valuesOf = (totals: Totals): FaultValues => ({
   feeBps: totals.feeBps.toNumber(),
 });
 
-function toInjection(arm: Arm, byThreshold: ArmTotals): FaultInjection {
-  const thresholds = [...byThreshold.keys()].sort((a, b) => a - b);
-  // Range checks on what applies at each weight: the unconditional faults plus every tier reached.
+/**
+ * Range checks on what applies at each weight: the unconditional faults plus every tier reached
+ * (for a share of the accounts, with the faults every account gets).
+ */
+function checkTotals(arm: Arm, layers: readonly TierTotals[], whose: string): void {
+  const thresholds = [...new Set(layers.flatMap((tiers) => [...tiers.keys()]))].sort(
+    (a, b) => a - b,
+  );
   const running = zeroTotals();
   for (const threshold of thresholds) {
-    const totals = byThreshold.get(threshold)!;
-    for (const key of FAULT_KEYS) running[key] = running[key].plus(totals[key]);
+    for (const tiers of layers) {
+      const totals = tiers.get(threshold);
+      if (totals === undefined) continue;
+      for (const key of FAULT_KEYS) running[key] = running[key].plus(totals[key]);
+    }
     const at = threshold === 0 ? '' : ` at a canary weight of ${threshold / 100}% or more`;
     if (running.rejectPct.greaterThan(100))
       throw totalsError(
-        `${arm} rejects add up to ${running.rejectPct.toFixed()}%${at}, more than 100%`,
+        `${arm} rejects add up to ${running.rejectPct.toFixed()}%${whose}${at}, more than 100%`,
       );
     if (running.slippageBps.abs().greaterThanOrEqualTo(10_000))
       throw totalsError(
-        `${arm} slippage adds up to ${running.slippageBps.toFixed()}bp${at}, outside (-10000, 10000) (a price would reach zero)`,
+        `${arm} slippage adds up to ${running.slippageBps.toFixed()}bp${whose}${at}, outside (-10000, 10000) (a price would reach zero)`,
       );
   }
+}
+
+function toInjection(arm: Arm, totals: ArmTotals): FaultInjection {
+  checkTotals(arm, [totals.all], '');
+  const injection = tiersToInjection(totals.all);
+  if (totals.subset === null || [...totals.subset.tiers.values()].every(isZeroTotals))
+    return injection;
+  const share = totals.subset.accountsBps / 100;
+  checkTotals(arm, [totals.all, totals.subset.tiers], ` on accounts=${share}%`);
+  return {
+    ...injection,
+    subset: { accountsPct: share, faults: tiersToInjection(totals.subset.tiers) },
+  };
+}
+
+function tiersToInjection(byThreshold: TierTotals): FaultInjection {
+  const thresholds = [...byThreshold.keys()].sort((a, b) => a - b);
   const base = valuesOf(byThreshold.get(0) ?? zeroTotals());
   const conditional = thresholds
     .filter((threshold) => threshold > 0 && !isZeroTotals(byThreshold.get(threshold)!))
@@ -253,8 +333,9 @@ function toInjection(arm: Arm, byThreshold: ArmTotals): FaultInjection {
  * Parses `--inject` specs into the faults of each arm. Each string holds one or more specs
  * separated by `;`; every spec names an arm and any of `latency` (ms|s, or % of the drawn
  * latency), `slippage` (bp|bps), `rejects` (%) and `fees` (bp|bps), optionally `from` (a canary
- * weight in %: the spec's faults apply only while the weight is at least that). Specs add up per
- * arm and threshold. Arms not named get no fault.
+ * weight in %: the spec's faults apply only while the weight is at least that) and `accounts` (a
+ * share in %: only those accounts' orders get them, one share per arm). Specs add up per arm,
+ * share and threshold. Arms not named get no fault.
  *
  * @throws ConfigError `E_INJECT_SPEC` quoting the bad part and showing the expected form.
  * @example
@@ -264,7 +345,10 @@ function toInjection(arm: Arm, byThreshold: ArmTotals): FaultInjection {
  * // [{ latencyMs: 0, latencyPct: 0, slippageBps: 3, rejectPct: 0, feeBps: 0, fromWeightPct: 25 }]
  */
 export function parseInjectSpecs(specs: readonly string[]): Readonly<Record<Arm, FaultInjection>> {
-  const all: Record<Arm, ArmTotals> = { stable: new Map(), canary: new Map() };
+  const all: Record<Arm, ArmTotals> = {
+    stable: { all: new Map(), subset: null },
+    canary: { all: new Map(), subset: null },
+  };
   for (const spec of specs) {
     for (const part of spec.split(';')) {
       if (part.trim() === '') throw specError(spec, 'empty spec');
@@ -293,10 +377,28 @@ function tierItems(values: FaultValues): string[] {
 
 /**
  * One arm's faults in the `--inject` form, e.g. `canary:latency=+20ms,slippage=+2bp,rejects=+1%`,
- * with `,fees=` when there is a fee and one `;ARM:...,from=P%` spec per conditional tier;
- * `parseInjectSpecs` reads it back to the same values.
+ * with `,fees=` when there is a fee, one `;ARM:...,from=P%` spec per conditional tier and the
+ * faults of a share of the accounts as specs ending `,accounts=P%`; `parseInjectSpecs` reads it
+ * back to the same values.
  */
 export function formatFaultInjection(arm: Arm, injection: FaultInjection): string {
+  const all = formatTiers(arm, injection);
+  const subset = injection.subset;
+  if (subset === undefined) return all;
+  const share = `,accounts=${new Decimal(String(subset.accountsPct)).toFixed()}%`;
+  const faults = subset.faults;
+  const base = tierItems(faults);
+  const specs = [
+    ...(base[0] === 'latency=+0ms' ? [] : [`${arm}:${base.join(',')}${share}`]),
+    ...(faults.conditional ?? []).map(
+      (tier) =>
+        `${arm}:${tierItems(tier).join(',')},from=${new Decimal(String(tier.fromWeightPct)).toFixed()}%${share}`,
+    ),
+  ];
+  return [all, ...specs].join(';');
+}
+
+function formatTiers(arm: Arm, injection: FaultInjection): string {
   const relative = injection.latencyPct === 0 ? '' : `latency=${signed(injection.latencyPct)}%,`;
   const fees = injection.feeBps === 0 ? '' : `,fees=${signed(injection.feeBps)}bp`;
   const base = `${arm}:${relative}latency=${signed(injection.latencyMs)}ms,slippage=${signed(injection.slippageBps)}bp,rejects=${signed(injection.rejectPct)}%${fees}`;

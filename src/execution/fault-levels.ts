@@ -15,16 +15,25 @@ const KEYS = ['latencyMs', 'latencyPct', 'slippageBps', 'rejectPct', 'feeBps'] a
  * An arm's faults as cumulative levels by canary weight, ascending: level 0 is the unconditional
  * faults; each conditional threshold starts a level that adds its tier to the one below. Tiers
  * with the same threshold add up; a threshold of 0 adds to level 0. Sums are exact (decimal).
+ * With `subsetAccount`, the levels of an account the `accounts=P%` faults hit: those faults and
+ * tiers are added to everyone's.
  *
  * @example
  * faultLevels(parseInjectSpecs(['canary:fees=+1bp', 'canary:fees=+2bp,from=25%']).canary);
  * // [{ fromWeightBps: 0, faults: { ..., feeBps: 1 } }, { fromWeightBps: 2500, faults: { ..., feeBps: 3 } }]
  */
-export function faultLevels(injection: FaultInjection): FaultLevel[] {
-  const byThreshold = new Map<number, FaultValues[]>([[0, [injection]]]);
-  for (const tier of injection.conditional ?? []) {
-    const bps = Math.round(tier.fromWeightPct * 100);
-    byThreshold.set(bps, [...(byThreshold.get(bps) ?? []), tier]);
+export function faultLevels(injection: FaultInjection, subsetAccount = false): FaultLevel[] {
+  const byThreshold = new Map<number, FaultValues[]>();
+  const layers = [
+    injection,
+    ...(subsetAccount && injection.subset ? [injection.subset.faults] : []),
+  ];
+  for (const layer of layers) {
+    byThreshold.set(0, [...(byThreshold.get(0) ?? []), layer]);
+    for (const tier of layer.conditional ?? []) {
+      const bps = Math.round(tier.fromWeightPct * 100);
+      byThreshold.set(bps, [...(byThreshold.get(bps) ?? []), tier]);
+    }
   }
   const running: Record<(typeof KEYS)[number], Decimal> = {
     latencyMs: new Decimal(0),

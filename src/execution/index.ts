@@ -21,6 +21,7 @@ export {
   NO_FAULT_INJECTION,
   NO_INJECTIONS,
   parseInjectSpecs,
+  type AccountSubsetFaults,
   type ConditionalFaults,
   type FaultInjection,
   type FaultValues,

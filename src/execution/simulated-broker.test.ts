@@ -7,6 +7,7 @@ import type { MarketEvent, QuoteEvent, Side, TradeEvent } from '../core/market-e
 import { Decimal } from '../core/money.js';
 import type { Order } from '../core/order.js';
 import { accountSlippageBps } from './account-slippage.js';
+import { isFaultSubsetAccount } from './fault-account-subset.js';
 import type { ExecutionConfig } from './execution-config.js';
 import { NO_INJECTIONS, parseInjectSpecs, type FaultInjection } from './fault-injection.js';
 import { OutageSchedule } from './outage-schedule.js';
@@ -995,5 +996,94 @@ describe('SimulatedBroker venue outages', () => {
     const all = rejectedAt(1);
     expect(all.size).toBeGreaterThan(0);
     for (const t of rejectedAt(3)) expect(all.has(t)).toBe(true);
+  });
+});
+
+describe('SimulatedBroker faults on a share of the accounts (accounts=P%)', () => {
+  const ids = Array.from({ length: 200 }, (_, i) => `acct-${i}`);
+  /** One buy per account on `arm`, all filled at the same quote; fills by account id. */
+  const fillsOf = (b: SimulatedBroker, arm: Arm) => {
+    const out: ExecutionReport[] = [];
+    for (const accountId of ids) expect(b.submit(order({ arm, accountId }), T0)).toBeNull();
+    b.onMarketEvent(quote(T0 + 100 * MS, '19999', '20000'), (r) => out.push(r));
+    return new Map(out.map((r) => [r.accountId, r]));
+  };
+
+  it("hits exactly the seeded share's accounts, on the arm named only", () => {
+    const b = broker(FIXED, {
+      injections: parseInjectSpecs(['canary:slippage=+10bp,accounts=30%']),
+    });
+    const canary = fillsOf(b, 'canary');
+    const stable = fillsOf(b, 'stable');
+    let hit = 0;
+    for (const id of ids) {
+      const member = isFaultSubsetAccount(7, id, 30);
+      if (member) hit++;
+      expect(asFill(canary.get(id)).price.toString()).toBe(member ? '20020' : '20000');
+      expect(asFill(stable.get(id)).price.toString()).toBe('20000');
+    }
+    expect(hit).toBeGreaterThan(30); // about 60 of 200
+    expect(hit).toBeLessThan(90);
+  });
+
+  it('adds to the faults every account gets, and follows the weight for its own tiers', () => {
+    const b = broker(FIXED, {
+      injections: parseInjectSpecs([
+        'canary:slippage=+1bp',
+        'canary:slippage=+2bp,accounts=50%,from=25%',
+      ]),
+    });
+    const member = ids.find((id) => isFaultSubsetAccount(7, id, 50))!;
+    const other = ids.find((id) => !isFaultSubsetAccount(7, id, 50))!;
+    const price = (accountId: string) => {
+      const out: ExecutionReport[] = [];
+      expect(b.submit(order({ arm: 'canary', accountId }), T0)).toBeNull();
+      b.onMarketEvent(quote(T0 + 100 * MS, '19999', '20000'), (r) => out.push(r));
+      return asFill(out[0]).price.toString();
+    };
+    expect([price(member), price(other)]).toEqual(['20002', '20002']);
+    b.setCanaryWeightBps(2500);
+    expect([price(member), price(other)]).toEqual(['20006', '20002']);
+  });
+
+  it("draws every order's latency and reject coin from the arm's streams as before", () => {
+    const arrivals = (injections: Readonly<Record<Arm, FaultInjection>>) => {
+      const b = broker(JITTERED, { injections });
+      const reports = run(
+        b,
+        ids.map((accountId) => order({ arm: 'canary', accountId })),
+        Array.from({ length: 40 }, (_, i) => quote(T0 + (i + 1) * MS, '19999', '20000')),
+      );
+      return new Map(reports.map((r) => [r.accountId, r.tsUs]));
+    };
+    const plain = arrivals(NO_INJECTIONS);
+    const withShare = arrivals(parseInjectSpecs(['canary:slippage=+10bp,accounts=50%']));
+    expect(withShare).toEqual(plain);
+  });
+
+  it('says the share in an injected reject', () => {
+    const b = broker(FIXED, {
+      injections: parseInjectSpecs(['canary:rejects=+100%,accounts=50%']),
+    });
+    const member = ids.find((id) => isFaultSubsetAccount(7, id, 50))!;
+    const reports = fillsOf(b, 'canary');
+    const rejected = asReject(reports.get(member));
+    expect(rejected.reason).toBe('INJECTED');
+    expect(rejected.message).toContain('rejects=+100%, this account being in accounts=50%');
+  });
+
+  it('refuses a programmatic share out of range or nested', () => {
+    const none = NO_INJECTIONS.canary;
+    const share = (accountsPct: number, faults: FaultInjection = { ...none, slippageBps: 1 }) =>
+      broker(FIXED, {
+        injections: { stable: none, canary: { ...none, subset: { accountsPct, faults } } },
+      });
+    expect(() => share(0)).toThrow('must be a share in (0, 100)%');
+    expect(() => share(100)).toThrow('must be a share in (0, 100)%');
+    expect(() => share(12.345)).toThrow('at most 2 decimals');
+    expect(() => share(20, { ...none, subset: { accountsPct: 10, faults: none } })).toThrow(
+      'cannot have a share of their own',
+    );
+    expect(() => share(20, { ...none, rejectPct: 120 })).toThrow(ConfigError);
   });
 });

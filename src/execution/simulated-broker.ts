@@ -19,6 +19,7 @@ import {
   type FaultInjection,
   type FaultValues,
 } from './fault-injection.js';
+import { faultSubsetScore } from './fault-account-subset.js';
 import { faultLevels } from './fault-levels.js';
 import { describeFillModel, type FillModelDescription } from './fill-model-description.js';
 import { LatencySampler } from './latency-sampler.js';
@@ -74,6 +75,8 @@ const MAX_WEIGHT_BPS = 10_000;
 /** The faults of one arm in effect from one canary weight on, ready to apply. */
 interface FaultLevel {
   readonly fromWeightBps: number;
+  /** The share of accounts (%) whose orders get this level, or null for every account's. */
+  readonly accountsPct: number | null;
   readonly faults: FaultValues;
   /** Draws from the arm's latency stream: one normal per order whatever the level. */
   readonly latency: LatencySampler;
@@ -122,6 +125,21 @@ function assertValidLevel(
 }
 
 function assertValidThresholds(arm: Arm, injection: FaultInjection): void {
+  const subset = injection.subset;
+  if (subset !== undefined) {
+    const pct = subset.accountsPct;
+    if (!(pct > 0 && pct < 100 && Math.round(pct * 100) / 100 === pct))
+      throw new ConfigError(
+        'E_INJECT_SPEC',
+        `bad --inject for ${arm}: accounts ${pct}% must be a share in (0, 100)% with at most 2 decimals`,
+      );
+    if (subset.faults.subset !== undefined)
+      throw new ConfigError(
+        'E_INJECT_SPEC',
+        `bad --inject for ${arm}: the faults of accounts=${pct}% cannot have a share of their own`,
+      );
+    assertValidThresholds(arm, subset.faults);
+  }
   for (const tier of injection.conditional ?? []) {
     const bps = Math.round(tier.fromWeightPct * 100);
     if (!(tier.fromWeightPct > 0 && tier.fromWeightPct <= 100 && bps / 100 === tier.fromWeightPct))
@@ -159,6 +177,14 @@ export class SimulatedBroker<O extends Order = Order> {
   readonly #armLevels: readonly (readonly number[])[];
   /** Per arm: the index (in `#levels`) of the level in effect at the current canary weight. */
   readonly #activeLevel: number[] = [0, 0];
+  /** Per arm: the levels of the accounts its `accounts=P%` faults hit, or null for none. */
+  readonly #subsetArmLevels: readonly (readonly number[] | null)[];
+  /** Per arm: the share (%) of accounts its `accounts=P%` faults hit, or null for none. */
+  readonly #subsetPct: readonly (number | null)[];
+  /** Per arm: like `#activeLevel`, for the accounts of its subset. */
+  readonly #activeSubsetLevel: number[] = [0, 0];
+  /** Per order account id: its score for `accounts=P%` faults (hashed once). */
+  readonly #subsetScores = new Map<string, number>();
   #canaryWeightBps = 0;
   readonly #rejectRng: readonly SeededRng[];
   readonly #seed: number;
@@ -204,39 +230,48 @@ export class SimulatedBroker<O extends Order = Order> {
     this.#outages = outages === null ? null : new OutageSchedule(outages, seed);
     const feeBps = new Decimal(String(config.feeBps));
     const levels: FaultLevel[] = [];
+    const subsetArmLevels: (number[] | null)[] = [];
     this.#armLevels = ARM_LIST.map((arm) => {
       const injection = injections[arm];
       assertValidThresholds(arm, injection);
-      // One latency stream per arm, shared by its levels: each order draws once from it.
+      // One latency stream per arm, shared by its levels (a subset's too): each order draws once
+      // from it.
       const latencyRng = new SeededRng(seed, `execution/latency/${arm}`);
-      return faultLevels(injection).map((level) => {
-        const { faults } = level;
-        const latency = new LatencySampler(
-          config.latency[arm],
-          faults.latencyMs,
-          latencyRng,
-          1 + faults.latencyPct / 100,
-        );
-        assertValidLevel(arm, injection, level, latency.floorMs, config, maxOffsetBps);
-        const slippageFraction =
-          faults.slippageBps === 0
-            ? null
-            : new Decimal(String(faults.slippageBps)).dividedBy(10_000);
-        levels.push({
-          fromWeightBps: level.fromWeightBps,
-          faults,
-          latency,
-          rejectProbability: faults.rejectPct / 100,
-          slippageFraction,
-          factors:
-            slippageFraction === null
-              ? [null, null]
-              : [ONE.plus(slippageFraction), ONE.minus(slippageFraction)],
-          feeRate: feeBps.plus(String(faults.feeBps)).dividedBy(10_000),
+      const accountsPct = injection.subset?.accountsPct ?? null;
+      const build = (subsetAccount: boolean): number[] =>
+        faultLevels(injection, subsetAccount).map((level) => {
+          const { faults } = level;
+          const latency = new LatencySampler(
+            config.latency[arm],
+            faults.latencyMs,
+            latencyRng,
+            1 + faults.latencyPct / 100,
+          );
+          assertValidLevel(arm, injection, level, latency.floorMs, config, maxOffsetBps);
+          const slippageFraction =
+            faults.slippageBps === 0
+              ? null
+              : new Decimal(String(faults.slippageBps)).dividedBy(10_000);
+          levels.push({
+            fromWeightBps: level.fromWeightBps,
+            accountsPct: subsetAccount ? accountsPct : null,
+            faults,
+            latency,
+            rejectProbability: faults.rejectPct / 100,
+            slippageFraction,
+            factors:
+              slippageFraction === null
+                ? [null, null]
+                : [ONE.plus(slippageFraction), ONE.minus(slippageFraction)],
+            feeRate: feeBps.plus(String(faults.feeBps)).dividedBy(10_000),
+          });
+          return levels.length - 1;
         });
-        return levels.length - 1;
-      });
+      subsetArmLevels.push(accountsPct === null ? null : build(true));
+      return build(false);
     });
+    this.#subsetArmLevels = subsetArmLevels;
+    this.#subsetPct = ARM_LIST.map((arm) => injections[arm].subset?.accountsPct ?? null);
     this.#levels = levels;
     this.#rejectRng = ARM_LIST.map((arm) => new SeededRng(seed, `execution/reject/${arm}`));
     this.#fillPrice = levels.flatMap(() => [null, null]);
@@ -261,12 +296,30 @@ export class SimulatedBroker<O extends Order = Order> {
       throw new RangeError(`canary weight must be an integer in 0..10000 bps, got ${weightBps}`);
     this.#canaryWeightBps = weightBps;
     for (let arm = 0; arm < this.#armLevels.length; arm++) {
-      let active = this.#armLevels[arm]![0]!;
-      for (const index of this.#armLevels[arm]!) {
-        if (this.#levels[index]!.fromWeightBps <= weightBps) active = index;
-      }
-      this.#activeLevel[arm] = active;
+      this.#activeLevel[arm] = this.#levelAt(this.#armLevels[arm]!, weightBps);
+      const subset = this.#subsetArmLevels[arm];
+      if (subset != null) this.#activeSubsetLevel[arm] = this.#levelAt(subset, weightBps);
     }
+  }
+
+  /** The last of `indexes` (ascending thresholds) whose threshold `weightBps` reaches. */
+  #levelAt(indexes: readonly number[], weightBps: number): number {
+    let active = indexes[0]!;
+    for (const index of indexes) {
+      if (this.#levels[index]!.fromWeightBps <= weightBps) active = index;
+    }
+    return active;
+  }
+
+  /** True when the `accounts=P%` faults of an arm with that share hit `accountId`'s orders. */
+  #inFaultSubset(accountId: string, accountsPct: number): boolean {
+    let score = this.#subsetScores.get(accountId);
+    if (score === undefined) {
+      // A shadow step's paper copy is hit like the account it copies.
+      score = faultSubsetScore(this.#seed, this.#offsetAccountOf(accountId));
+      this.#subsetScores.set(accountId, score);
+    }
+    return score < accountsPct / 100;
   }
 
   /** The canary weight, bps, that orders submitted now are faulted at. */
@@ -306,7 +359,11 @@ export class SimulatedBroker<O extends Order = Order> {
     if (!(order.decisionPrice > 0 && Number.isFinite(order.decisionPrice)))
       throw new RangeError(`order ${order.orderId}: decisionPrice must be > 0`);
     const arm = ARM_INDEX[order.arm];
-    const levelIndex = this.#activeLevel[arm]!;
+    const subsetPct = this.#subsetPct[arm]!;
+    const levelIndex =
+      subsetPct !== null && this.#inFaultSubset(order.accountId, subsetPct)
+        ? this.#activeSubsetLevel[arm]!
+        : this.#activeLevel[arm]!;
     const level = this.#levels[levelIndex]!;
     // One latency draw and one reject draw per order, whatever the level: later draws never shift.
     const latencyMs = level.latency.nextMs();
@@ -422,11 +479,13 @@ export class SimulatedBroker<O extends Order = Order> {
     if ((tag & 1) === 1) {
       const from =
         level.fromWeightBps === 0 ? '' : `, from a canary weight of ${level.fromWeightBps / 100}%`;
+      const accounts =
+        level.accountsPct === null ? '' : `, this account being in accounts=${level.accountsPct}%`;
       return reject(
         order,
         event.tsUs,
         'INJECTED',
-        `fault injection rejected the order at arrival (${order.arm} rejects=+${level.faults.rejectPct}%${from})`,
+        `fault injection rejected the order at arrival (${order.arm} rejects=+${level.faults.rejectPct}%${from}${accounts})`,
       );
     }
     const side = order.side === 'buy' ? SIDE_BUY : SIDE_SELL;

@@ -188,7 +188,7 @@ export function replayCommand(io: CliIo, argv: readonly string[] = []): Command 
     )
     .option(
       '--inject <spec>',
-      "fault injection, e.g. canary:latency=+20ms,slippage=+2bp,rejects=+1%,fees=+2bp; add from=25% to apply a spec only while the canary's weight is at least 25%; prefix a lane, SEGMENT/ (usdm/canary:…) for one segment of a segmented plan or cK/ (c2/canary:…) for one --candidate (repeatable)",
+      "fault injection, e.g. canary:latency=+20ms,slippage=+2bp,rejects=+1%,fees=+2bp; add from=25% to apply a spec only while the canary's weight is at least 25%, accounts=20% to apply it to a fifth of the accounts only; prefix a lane, SEGMENT/ (usdm/canary:…) for one segment of a segmented plan or cK/ (c2/canary:…) for one --candidate (repeatable)",
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
