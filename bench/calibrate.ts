@@ -227,6 +227,23 @@ for (const family of families.filter((f) => f.role === 'margin')) {
   check(`${family.name}: P(any increase) ≤ 2.5 %`, increased / runs.length <= 0.025);
 }
 
+// At the margin on average, on a share of the accounts.
+const shareFamilies = families.filter((f) => f.role === 'margin-share');
+if (shareFamilies.length > 0)
+  lines.push(
+    '',
+    'at the margin on a share of the accounts                any increase (not held)            promoted',
+  );
+for (const family of shareFamilies) {
+  const runs = byFamily(family);
+  const increased = runs.filter((r) => r.anyIncrease).length;
+  const promoted = runs.filter((r) => r.outcome === 'promoted').length;
+  lines.push(
+    `${family.name.padEnd(54)} ${rate(increased, runs.length).padEnd(34)} ${rate(promoted, runs.length)}`,
+  );
+  check(`${family.name}: P(promoted) ≤ 2.5 %`, promoted / runs.length <= 0.025);
+}
+
 // Regressions at 3× the margin.
 lines.push(
   '',

@@ -257,6 +257,11 @@ export class AccountConcentration {
     this.#counts = grown;
   }
 
+  /** Σ_j n_j²/(Σ n)² of one arm (0 stable, 1 canary); 0 while it has no observation. */
+  armFactor(arm: 0 | 1): number {
+    return this.sum[arm] > 0 ? this.sumSq[arm] / (this.sum[arm] * this.sum[arm]) : 0;
+  }
+
   /** Σ_arm Σ_j n_j²/(Σ n)²: multiply by τ̂² for the account part of the estimate's variance. */
   get factor(): number {
     let total = 0;

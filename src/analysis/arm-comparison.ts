@@ -8,7 +8,12 @@ import { metricEvidence, type MetricEvidence } from './metric-evidence.js';
 import { DEFAULT_METRIC_POLICIES, type MetricPolicies } from './metric-policy.js';
 import { meanBounds, rateBounds, ratioBounds } from './paired-bounds.js';
 import { PairedEdge } from './paired-edge.js';
-import { PairedOrderMetrics, type EvidenceScope, type Pairing } from './paired-order-metrics.js';
+import {
+  PairedOrderMetrics,
+  type AccountJudgement,
+  type EvidenceScope,
+  type Pairing,
+} from './paired-order-metrics.js';
 
 /** Stable names of the tests behind each metric's evidence (docs/analysis.md). */
 export const TEST_NAMES = {
@@ -230,11 +235,15 @@ export class ArmComparison {
     // Two sequences, each with half the rollback α (Bonferroni): the same-bucket pairs, and those
     // with the pairing windows' pairs (arms that decide at different moments). Harm is shown when
     // either harm bound crosses; non-inferiority only by the same-bucket pairs, at full α.
-    const boundsOf = (pairing: Pairing) => {
+    // The harm bounds take the accounts' variance pooled over both arms (their null: a canary
+    // no different); the non-inferiority bound takes the canary's own when its accounts differ
+    // more among themselves (a fault on some of them: docs/analysis.md, "Accounts as a variance
+    // component").
+    const boundsOf = (pairing: Pairing, judged: AccountJudgement = 'pooled') => {
       const sequence = this.#orders.sequence(metric, scope, pairing);
       const account = {
-        variance: this.#orders.accountVariance(metric, scope, pairing),
-        degreesOfFreedom: this.#orders.accountDegreesOfFreedom(metric),
+        variance: this.#orders.accountVariance(metric, scope, pairing, judged),
+        degreesOfFreedom: this.#orders.accountDegreesOfFreedom(metric, judged),
       };
       const bounds = (metric === 'rejectRate' ? rateBounds : meanBounds)(
         sequence,
@@ -249,10 +258,13 @@ export class ArmComparison {
     const windowed = boundsOf('window');
     const byWindows = windowed.bounds.lower > same.bounds.lower;
     const source = byWindows ? windowed : same;
+    const upper = this.#orders.canaryAccountsDiffer(metric)
+      ? boundsOf('bucket', 'canary').bounds.upper
+      : same.bounds.upper;
     return metricEvidence({
       ...common,
       test: byWindows ? WINDOW_TEST_NAMES[metric] : common.test,
-      bounds: { ...source.bounds, lower: source.bounds.lower, upper: same.bounds.upper },
+      bounds: { ...source.bounds, lower: source.bounds.lower, upper },
       n: source.sequence.canaryN,
       nStable: source.sequence.stableN,
       unitOfObservation: metric === 'rejectRate' ? 'orders' : 'fills',

@@ -213,6 +213,55 @@ describe('PairedOrderMetrics', () => {
     // One canary account: the account part of the step's variance is the full τ̂² (+ stable's share).
     expect(m.accountVariance('slippageBps', 'rollout')).toBeGreaterThan(m.tau2('slippageBps'));
   });
+
+  it("judges non-inferiority by the canary's own accounts when a fault hits some of them", () => {
+    // 200 alike stable accounts and 10 canary accounts, 2 of them 10 bp worse (a fault on a
+    // fifth of the accounts): pooled over 210 accounts the spread is small, the canary's own
+    // is that of {10, 10, 0 × 8}.
+    const m = new PairedOrderMetrics(60_000);
+    const rng = new SeededRng(5, 'canary-accounts');
+    for (let b = 0; b < 30; b++) {
+      const t = T0 + b * 60 * S + S;
+      for (let j = 0; j < 200; j++) {
+        m.order('stable', t);
+        m.report({ ...fillOf('stable', t, t + 1000, rng.nextNormal()), accountId: `s${j}` });
+      }
+      for (let j = 0; j < 10; j++) {
+        m.order('canary', t);
+        const value = (j < 2 ? 10 : 0) + rng.nextNormal();
+        m.report({ ...fillOf('canary', t, t + 1000, value), accountId: `c${j}` });
+      }
+      m.advance(t + 60 * S);
+    }
+    expect(m.canaryAccountsDiffer('slippageBps')).toBe(true);
+    const pooled = m.accountVariance('slippageBps', 'rollout');
+    const canary = m.accountVariance('slippageBps', 'rollout', 'bucket', 'canary');
+    // {10, 10, 0 × 8}: a between-account variance of 17.8, a tenth of it on the canary's mean.
+    expect(canary).toBeGreaterThan(1.4);
+    expect(pooled).toBeLessThan(0.2);
+    expect(m.accountDegreesOfFreedom('slippageBps', 'canary')).toBe(9);
+    expect(m.accountDegreesOfFreedom('slippageBps')).toBe(209);
+  });
+
+  it("judges by the pooled accounts when the canary's are alike", () => {
+    const m = new PairedOrderMetrics(60_000);
+    const rng = new SeededRng(6, 'alike-accounts');
+    for (let b = 0; b < 30; b++) {
+      const t = T0 + b * 60 * S + S;
+      for (let j = 0; j < 40; j++) {
+        const arm = j < 30 ? 'stable' : 'canary';
+        m.order(arm, t);
+        // Every account persistently offset by j % 5 bp, on either arm.
+        m.report({ ...fillOf(arm, t, t + 1000, (j % 5) + rng.nextNormal()), accountId: `a${j}` });
+      }
+      m.advance(t + 60 * S);
+    }
+    const pooled = m.accountVariance('slippageBps', 'rollout');
+    const canary = m.accountVariance('slippageBps', 'rollout', 'bucket', 'canary');
+    expect(pooled).toBeGreaterThan(0);
+    expect(canary).toBeGreaterThanOrEqual(pooled);
+    expect(canary).toBeLessThan(pooled * 1.5);
+  });
 });
 
 describe('PairedOrderMetrics: accounts by accountSeq', () => {

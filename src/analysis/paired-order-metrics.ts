@@ -147,6 +147,14 @@ export interface BucketsClosed {
 }
 
 /**
+ * Which τ̂² the canary's accounts are taken to have: the pooled one (every account alike: the
+ * harm bound, whose null is a canary no different from stable), or the larger of that and its
+ * own accounts' (the non-inferiority bound, whose null is a canary worse by the margin, perhaps
+ * on some of its accounts only).
+ */
+export type AccountJudgement = 'pooled' | 'canary';
+
+/**
  * Per-order evidence paired by **event-time bucket**, the unit that carries the market's
  * randomness: every order belongs to the bucket of its decision time (width `bucketMs`) within
  * its step; when a bucket closes (event time has passed its end and every order in it has a
@@ -191,6 +199,12 @@ export class PairedOrderMetrics {
     window: concentrationsOf(),
   };
   readonly #effects = perMetric(() => new AccountEffects());
+  /**
+   * The canary's accounts alone, per metric: a fault that hits some of its accounts only makes
+   * them differ among themselves far more than the pooled estimate, diluted by stable's many
+   * accounts, shows.
+   */
+  readonly #canaryEffects = perMetric(() => new AccountEffects());
   /** Residuals of the baseline's buckets (every account on stable), per metric. */
   readonly #baseline = perMetric(() => new AccountEffects());
   /**
@@ -435,15 +449,44 @@ export class PairedOrderMetrics {
     return this.#sequences[pairing][scope][metricIndex[metric]]!;
   }
 
-  /** τ̂²·Σn²/W² per arm for `metric` over `scope`: the account part of the estimate's variance. */
-  accountVariance(metric: OrderMetric, scope: EvidenceScope, pairing: Pairing = 'bucket'): number {
+  /**
+   * τ̂²·Σn²/W² per arm for `metric` over `scope`: the account part of the estimate's variance.
+   * `pooled` (the harm bound's): one τ̂² over every account, what the accounts of both arms share
+   * when the canary is no different. `canary` (the non-inferiority bound's): the canary's τ̂² is
+   * the larger of the pooled one and its own accounts' (as its per-order variance is the larger
+   * of its own and stable's), so a canary whose accounts differ among themselves (a fault on some
+   * of them) is not shown within its margin on stable's many alike accounts.
+   */
+  accountVariance(
+    metric: OrderMetric,
+    scope: EvidenceScope,
+    pairing: Pairing = 'bucket',
+    judged: AccountJudgement = 'pooled',
+  ): number {
     const k = metricIndex[metric];
-    return this.#effects[k]!.tau2 * this.#concentration[pairing][scope][k]!.factor;
+    const concentration = this.#concentration[pairing][scope][k]!;
+    const pooled = this.#effects[k]!.tau2;
+    if (judged === 'pooled') return pooled * concentration.factor;
+    const canary = Math.max(pooled, this.#canaryEffects[k]!.tau2);
+    return pooled * concentration.armFactor(0) + canary * concentration.armFactor(1);
   }
 
-  /** Degrees of freedom of τ̂² (accounts with two observations or more, less one). */
-  accountDegreesOfFreedom(metric: OrderMetric): number {
-    return Math.max(1, this.#effects[metricIndex[metric]]!.accounts - 1);
+  /**
+   * Degrees of freedom of the τ̂² behind {@link accountVariance} (accounts with two observations
+   * or more, less one): with `canary`, its own accounts' when theirs is the larger τ̂².
+   */
+  accountDegreesOfFreedom(metric: OrderMetric, judged: AccountJudgement = 'pooled'): number {
+    const k = metricIndex[metric];
+    const pooled = this.#effects[k]!;
+    const canary = this.#canaryEffects[k]!;
+    const by = judged === 'canary' && canary.tau2 > pooled.tau2 ? canary : pooled;
+    return Math.max(1, by.accounts - 1);
+  }
+
+  /** True when the canary's own accounts differ more than the pooled τ̂² says (for `metric`). */
+  canaryAccountsDiffer(metric: OrderMetric): boolean {
+    const k = metricIndex[metric];
+    return this.#canaryEffects[k]!.tau2 > this.#effects[k]!.tau2;
   }
 
   /** τ̂² of `metric`: the between-account variance of its account effects. */
@@ -548,6 +591,7 @@ export class PairedOrderMetrics {
       }
       const pooled = this.#pooledDf[k]! > 0 ? this.#pooledSs[k]! / this.#pooledDf[k]! : Number.NaN;
       this.#addResiduals(bucket, observed, k, summaries, this.#effects[k]!);
+      this.#addResiduals(bucket, observed, k, summaries, this.#canaryEffects[k]!, true);
       if (!quiet) {
         this.#carry[k] = null; // a membership change: nothing is paired across it
         continue;
@@ -686,8 +730,10 @@ export class PairedOrderMetrics {
     k: number,
     summaries: readonly ArmBucketSummary[],
     effects: AccountEffects,
+    canaryOnly = false,
   ): void {
-    // An arm with fewer than two observations in the bucket has no residuals.
+    // An arm with fewer than two observations in the bucket has no residuals (nor stable's, for
+    // the canary's own estimate: a NaN mean skips an arm).
     const [stable, canary] = summaries as readonly [ArmBucketSummary, ArmBucketSummary];
     effects.addResiduals(
       bucket.account,
@@ -695,7 +741,7 @@ export class PairedOrderMetrics {
       observed,
       k * bucket.size,
       bucket.size,
-      stable.n >= 2 ? stable.mean : Number.NaN,
+      stable.n >= 2 && !canaryOnly ? stable.mean : Number.NaN,
       canary.n >= 2 ? canary.mean : Number.NaN,
     );
   }
