@@ -29,7 +29,7 @@ export function formatSummary(
       ? 'no events'
       : `${inputs.firstEventAt} → ${inputs.lastEventAt}`;
   lines.push(
-    `replayed ${count(inputs.events)} events from ${inputs.files.length} file${inputs.files.length === 1 ? '' : 's'} (${span})`,
+    `replayed ${plural(inputs.events, 'event')} from ${plural(inputs.files.length, 'file')} (${span})`,
   );
   for (const file of inputs.files) {
     const skipped = Object.entries(file.skipped)
@@ -44,7 +44,7 @@ export function formatSummary(
       file.outOfOrder > 0 ? `${count(file.outOfOrder)} out-of-order clamped` : null,
     ].filter((x) => x !== null);
     lines.push(
-      `  ${file.path} [${file.format}] ${count(file.trades)} trades, ${count(file.quotes)} quotes${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`,
+      `  ${file.path} [${file.format}] ${plural(file.trades, 'trade')}, ${plural(file.quotes, 'quote')}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`,
     );
   }
   const plan = inputs.plan;
