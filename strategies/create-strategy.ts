@@ -19,20 +19,39 @@ export function createStrategy<Params>(
   definition: StrategyDefinition<Params>,
   params?: unknown,
 ): Strategy {
-  const id = strategyId(definition);
-  let parsed: Params;
+  return createStrategyFromParsed(definition, parseStrategyParams(definition, params));
+}
+
+/**
+ * `definition.parseParams(params)`, its error a {@link ConfigError} `E_STRATEGY_PARAMS` naming the
+ * strategy and the bad fields on one line.
+ */
+export function parseStrategyParams<Params>(
+  definition: StrategyDefinition<Params>,
+  params: unknown,
+): Params {
   try {
-    parsed = definition.parseParams(params);
+    return definition.parseParams(params);
   } catch (error) {
     if (error instanceof CanaryError && error.code === 'E_STRATEGY_PARAMS') throw error;
     throw new ConfigError(
       'E_STRATEGY_PARAMS',
-      `${id}: invalid params: ${describeParamsError(error)}`,
-      {
-        cause: error,
-      },
+      `${strategyId(definition)}: invalid params: ${describeParamsError(error)}`,
+      { cause: error },
     );
   }
+}
+
+/**
+ * A fresh instance from parameters `parseParams` already returned, which are not parsed again: a
+ * parser need not accept its own output. Throws {@link ConfigError} `E_STRATEGY_INVALID` as
+ * {@link createStrategy} does.
+ */
+export function createStrategyFromParsed<Params>(
+  definition: StrategyDefinition<Params>,
+  parsed: Params,
+): Strategy {
+  const id = strategyId(definition);
   let strategy: unknown;
   try {
     strategy = definition.create(parsed);

@@ -43,7 +43,11 @@ export {
   listStrategyIds,
 } from './registry.js';
 export { loadStrategyDefinition, type LoadStrategyOptions } from './load-strategy.js';
-export { createStrategy } from './create-strategy.js';
+export {
+  createStrategy,
+  createStrategyFromParsed,
+  parseStrategyParams,
+} from './create-strategy.js';
 export { strategyId } from './strategy-id.js';
 export {
   isStrategyDefinition,

@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateAccounts } from '../src/engine/generate-accounts.js';
+import { formatSummary } from '../src/cli/format-summary.js';
 import type { OperatorOutcome } from '../src/control/index.js';
 import { runReplay } from '../src/engine/run-replay.js';
 import { DEFAULT_EXECUTION_CONFIG, NO_INJECTIONS } from '../src/execution/index.js';
@@ -82,6 +83,28 @@ describe('a scripted operator in a replay (--operator)', () => {
     expect(between.length).toBeGreaterThan(0);
     expect(report.outcome).toBe('rolled_back');
     expect(report.rollout!.finalWeightPct).toBe(0);
+  });
+});
+
+describe("a scripted operator's rollback in the summary", () => {
+  it('is named as what decided the rollout, as report.md names it', async () => {
+    const script = parseOperatorScript(
+      JSON.stringify([
+        { at: '2024-08-08T23:57:30Z', command: 'resume' },
+        { at: '2024-08-08T23:59:00Z', command: 'rollback', reason: 'what if we had pulled it' },
+      ]),
+      'ops.json',
+    );
+    const { report, rollout } = await replayWithOperator(script);
+    expect(report.outcome).toBe('rolled_back');
+    const rollback = rollout!.records.find((r) => r.action === 'force-rollback')!;
+    // Not the last analysis decision before it, a hold that decided nothing.
+    expect(formatSummary(report, [], null, rollout!.records)).toMatch(
+      new RegExp(
+        `: rolled back at 0\\.00 % after .+ \\(operator command ${rollback.seq}: OPERATOR\\)$`,
+        'm',
+      ),
+    );
   });
 });
 

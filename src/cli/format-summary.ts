@@ -1,5 +1,6 @@
 import { formatMicroseconds, type DecisionTime } from '../engine/decision-timer.js';
 import { formatMoney } from '../report/format-money.js';
+import type { AuditLineForReport } from '../report/decision-log.js';
 import type { ReportArm, ReportDecision, ReportJson } from '../report/report-json.js';
 import { durationText, shareOf, verdictOf } from '../report/report-view.js';
 
@@ -12,12 +13,14 @@ const money = formatMoney;
 
 /**
  * A plain-text summary of a replay for the terminal: inputs, exposure and the side-by-side table,
- * then the files written (label and path, in the order given).
+ * then the files written (label and path, in the order given). With the rollout's audit records,
+ * an operator command that decided it is named as report.md names it.
  */
 export function formatSummary(
   report: ReportJson,
   written: readonly (readonly [label: string, path: string])[],
   decisionTime: Readonly<Record<'stable' | 'canary', DecisionTime>> | null = null,
+  audit: readonly AuditLineForReport[] = [],
 ): string {
   const { inputs, arms, exposure } = report;
   const lines: string[] = [];
@@ -26,7 +29,7 @@ export function formatSummary(
       ? 'no events'
       : `${inputs.firstEventAt} → ${inputs.lastEventAt}`;
   lines.push(
-    `replayed ${count(inputs.events)} events from ${inputs.files.length} file${inputs.files.length === 1 ? '' : 's'} (${span})`,
+    `replayed ${plural(inputs.events, 'event')} from ${plural(inputs.files.length, 'file')} (${span})`,
   );
   for (const file of inputs.files) {
     const skipped = Object.entries(file.skipped)
@@ -41,7 +44,7 @@ export function formatSummary(
       file.outOfOrder > 0 ? `${count(file.outOfOrder)} out-of-order clamped` : null,
     ].filter((x) => x !== null);
     lines.push(
-      `  ${file.path} [${file.format}] ${count(file.trades)} trades, ${count(file.quotes)} quotes${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`,
+      `  ${file.path} [${file.format}] ${plural(file.trades, 'trade')}, ${plural(file.quotes, 'quote')}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`,
     );
   }
   const plan = inputs.plan;
@@ -64,7 +67,7 @@ export function formatSummary(
         ? `halted by an operator in its baseline (every account on stable; the first step waits for resume; the data ended first)`
         : inBaseline
           ? `still in its baseline (every account on stable for ${durationText(baselineMs)} of event time before the first step; the data ended first)`
-          : `${report.outcome.replace('_', ' ')}${rollout === null ? '' : ` at ${pct(rollout.finalWeightPct)}`} after ${count(applied.length)} applied decision${applied.length === 1 ? '' : 's'}${decidedBy(report)}`;
+          : `${report.outcome.replace('_', ' ')}${rollout === null ? '' : ` at ${pct(rollout.finalWeightPct)}`} after ${count(applied.length)} applied decision${applied.length === 1 ? '' : 's'}${decidedBy(report, audit)}`;
     lines.push(
       `plan ${plan.name}${plan.timeScale === 1 ? '' : ` (durations × ${plan.timeScale})`}, ${plan.mode} mode, positions ${plan.positions}: ${state}`,
     );
@@ -158,11 +161,12 @@ export function plural(n: number, noun: string): string {
 
 /**
  * ` (decision N: CODE)`: the record that decided a finished rollout (a halt at a step's maximum
- * included, which changes no weight), as report.md's verdict names it; '' while in progress.
+ * included, which changes no weight; an operator's command, ` (operator command N: CODE)`), as
+ * report.md's verdict names it from the same audit records; '' while in progress.
  */
-function decidedBy(report: ReportJson): string {
+function decidedBy(report: ReportJson, audit: readonly AuditLineForReport[]): string {
   if (report.outcome === 'in_progress' || report.outcome === 'fixed_weight') return '';
-  const verdict = verdictOf(report);
+  const verdict = verdictOf(report, audit);
   if (verdict.decisiveSeq === null || verdict.decisiveReason === null) return '';
   const reason = verdict.decisiveReason.replace(/^proposed, waiting for an operator: /, '');
   const code = reason.includes(':') ? reason.slice(0, reason.indexOf(':')) : reason;

@@ -10,6 +10,7 @@ export interface ArmStrategyConfig {
   /** As given: a bundled id (`momentum@1.0.0`) or a module path. */
   readonly spec: string;
   readonly definition: StrategyDefinition;
+  /** `definition.parseParams`'s output: the arm's instance is created from it as it is. */
   readonly params: unknown;
   /** A module's sha256 (hex, of the file's bytes) when `spec` is a path; absent for bundled ids. */
   readonly moduleSha256?: string;

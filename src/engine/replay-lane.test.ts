@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { StrategyDefinition } from '../core/strategy.js';
 import { DEFAULT_EXECUTION_CONFIG, NO_INJECTIONS } from '../execution/index.js';
 import type { MetricsSnapshot } from '../metrics/index.js';
 import { generateAccounts } from './generate-accounts.js';
@@ -87,4 +88,48 @@ describe('a replay stopped by its signal', () => {
       expect(snapshots).toBeLessThan(100);
     });
   }
+});
+
+describe("a replay's strategies", () => {
+  it('are created from the validated parameters as they are, not parsed a second time', async () => {
+    // docs/strategies.md's always-long: its parseParams takes no input at all, only `undefined`,
+    // which the contract allows (a parser need not accept its own output).
+    const parsed: unknown[] = [];
+    const alwaysLong: StrategyDefinition<{ readonly exposure: number }> = {
+      name: 'always-long',
+      version: '1.0.0',
+      description: 'Buys 1 % of equity in every symbol on its first event and holds it.',
+      parseParams(input) {
+        parsed.push(input);
+        if (input !== undefined && input !== null) throw new Error('always-long takes no params');
+        return { exposure: 0.01 };
+      },
+      create(params) {
+        const seen = new Set<string>();
+        return {
+          id: 'always-long@1.0.0',
+          onMarketEvent: (event) => {
+            if (seen.has(event.symbol)) return null;
+            seen.add(event.symbol);
+            return { symbol: event.symbol, exposure: params.exposure, reason: 'entry-long' };
+          },
+          targetQuantity: (target, account, price) =>
+            account.equity > 0 && price > 0 ? (target.exposure * account.equity) / price : 0,
+        };
+      },
+    };
+    const config = await sampleConfig();
+    const canary = {
+      spec: './always-long.mjs',
+      definition: alwaysLong as StrategyDefinition,
+      params: alwaysLong.parseParams(undefined),
+    };
+    const { report } = await runReplay({
+      ...config,
+      strategies: { ...config.strategies, canary },
+    });
+    expect(parsed).toEqual([undefined]);
+    expect(report.arms.canary.fills).toBeGreaterThan(0);
+    expect(report.inputs.strategies.canary.params).toEqual({ exposure: 0.01 });
+  });
 });

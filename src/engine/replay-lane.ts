@@ -1,6 +1,6 @@
 import { lastValueFrom, tap } from 'rxjs';
 import type { FeedSource } from '../../feeds/index.js';
-import { createStrategy } from '../../strategies/index.js';
+import { createStrategyFromParsed } from '../../strategies/index.js';
 import type { Arm } from '../core/arm.js';
 import type { MarketEvent } from '../core/market-event.js';
 import type { Strategy } from '../core/strategy.js';
@@ -46,8 +46,14 @@ export class ReplayLane {
     this.#config = config;
     this.#hooks = hooks;
     const strategies: Record<Arm, Strategy> = {
-      stable: createStrategy(config.strategies.stable.definition, config.strategies.stable.params),
-      canary: createStrategy(config.strategies.canary.definition, config.strategies.canary.params),
+      stable: createStrategyFromParsed(
+        config.strategies.stable.definition,
+        config.strategies.stable.params,
+      ),
+      canary: createStrategyFromParsed(
+        config.strategies.canary.definition,
+        config.strategies.canary.params,
+      ),
     };
     const rolloutConfig = config.rollout;
     const engine = new TradingEngine(

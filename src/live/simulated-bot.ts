@@ -1,5 +1,5 @@
 import type { Subscription } from 'rxjs';
-import { createStrategy } from '../../strategies/index.js';
+import { createStrategyFromParsed } from '../../strategies/index.js';
 import type { Account } from '../core/account.js';
 import type { Arm } from '../core/arm.js';
 import type { MarketEvent } from '../core/market-event.js';
@@ -165,11 +165,11 @@ export class SimulatedBot {
         ...(options.wallClockMs === undefined ? {} : { wallClockMs: options.wallClockMs }),
       },
       {
-        stable: createStrategy(
+        stable: createStrategyFromParsed(
           options.strategies.stable.definition,
           options.strategies.stable.params,
         ),
-        canary: createStrategy(
+        canary: createStrategyFromParsed(
           options.strategies.canary.definition,
           options.strategies.canary.params,
         ),

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { TradingEngine } from '../../engine/trading-engine.js';
@@ -161,3 +162,31 @@ describe('replay --trades-only', () => {
     expect(report.arms.stable.fills + report.arms.canary.fills).toBeGreaterThan(0);
   });
 });
+
+describe("replay's summary counts", () => {
+  it('say "1 event", "1 trade" and "1 quote", not "1 events"', async () => {
+    const feed = join(tempDir(), 'one-of-each.csv');
+    writeFileSync(
+      feed,
+      [
+        'ts_us,exchange,symbol,type,side,price,size,bid_price,bid_size,ask_price,ask_size,id',
+        '1723161255342000,binance,BTCUSDT,trade,sell,61837.63,0.02,,,,,3735683259',
+        '1723161255343000,binance,BTCUSDT,quote,,,,61837.63,3.78826,61837.64,1.54698,',
+        '',
+      ].join('\n'),
+    );
+    const two = await cli(['replay', feed, '--accounts', '3']);
+    expect(two.code).toBe(0);
+    expect(two.stdout).toContain('replayed 2 events from 1 file');
+    expect(two.stdout).toContain(`${feed} [normalized] 1 trade, 1 quote\n`);
+    writeFileSync(feed, `${readFirstLines(feed, 2)}\n`);
+    const one = await cli(['replay', feed, '--accounts', '3']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('replayed 1 event from 1 file');
+    expect(one.stdout).toContain(`${feed} [normalized] 1 trade, 0 quotes\n`);
+  });
+});
+
+function readFirstLines(path: string, n: number): string {
+  return readFileSync(path, 'utf8').split('\n').slice(0, n).join('\n');
+}

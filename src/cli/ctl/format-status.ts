@@ -39,7 +39,7 @@ export function formatStatus(health: HealthBody): string {
   lines.push(`recorded: ${arms.join('; ')}`);
   const c = health.connections;
   lines.push(
-    `connections: ${c.agent} agents, ${c.operator} operators, ${c.subscriber} subscribers`,
+    `connections: ${plural(c.agent, 'agent')}, ${plural(c.operator, 'operator')}, ${plural(c.subscriber, 'subscriber')}`,
   );
   const calendar = health.calendar;
   if (calendar !== undefined) {
