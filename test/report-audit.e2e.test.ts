@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ROOT, tempDir } from './cli-harness.js';
@@ -47,5 +48,39 @@ describe('a replay audited from its own files', () => {
 
   it('a fixed weight with injected faults: every figure agrees', () => {
     expect(auditRun(fixed, { root: ROOT })).toEqual([]);
+  });
+
+  it("latency is the order's own, decision to arrival: as fills.csv shows, the reports and docs say", () => {
+    // fills.csv: a fill is booked at the first market event after the order's arrival, so its
+    // time is at or after decision + latency, and often later (the wait is not latency).
+    const lines = readFileSync(join(fixed, 'fills.csv'), 'utf8').trimEnd().split('\n');
+    const header = lines[0]!.split(',');
+    const at = (name: string): number => header.indexOf(name);
+    const us = (iso: string): number => Date.parse(iso) * 1000 + Number(iso.slice(23, 26));
+    let later = 0;
+    let fills = 0;
+    for (const line of lines.slice(1)) {
+      const f = line.split(',');
+      if (f[at('type')] !== 'fill') continue;
+      fills++;
+      const arrivalUs = us(f[at('decision_ts')]!) + Number(f[at('latency_ms')]) * 1000;
+      expect(arrivalUs).toBeLessThanOrEqual(us(f[at('ts')]!) + 1);
+      if (us(f[at('ts')]!) > arrivalUs + 1000) later++;
+    }
+    expect(fills).toBeGreaterThan(100);
+    expect(later).toBeGreaterThan(fills / 10);
+    const arrival = /decision to the order's arrival at the venue/u;
+    expect(readFileSync(join(fixed, 'report.md'), 'utf8')).toMatch(arrival);
+    expect(readFileSync(join(fixed, 'report.html'), 'utf8').replaceAll('&#39;', "'")).toMatch(
+      arrival,
+    );
+    const row = (doc: string, field: string): string =>
+      readFileSync(join(ROOT, 'docs', doc), 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith(`| \`${field}`)) ?? '';
+    for (const text of [row('report-json.md', '….latencyMs'), row('accounting.md', 'latency_ms')]) {
+      expect(text).toMatch(arrival);
+      expect(text).not.toMatch(/decision.to.fill/u);
+    }
   });
 });

@@ -7,6 +7,7 @@ import {
   assumptionTables,
   comparisonRows,
   durationText,
+  LATENCY_NOTE,
   noAuditText,
   noComparisonText,
   reproduceText,
@@ -74,7 +75,8 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
     '',
   );
   out.push(
-    'Money in quote currency, rounded to cents (exact in report.json and accounts.csv); P&L attributed to the arm it was earned on. Sharpe and Sortino: n/a below one day of event time.' +
+    'Money in quote currency, rounded to cents (exact in report.json and accounts.csv); P&L attributed to the arm it was earned on. Sharpe and Sortino: n/a below one day of event time. ' +
+      LATENCY_NOTE +
       (withPaper ? ` ${PAPER_NOTE}` : ''),
     '',
   );

@@ -28,6 +28,13 @@ export const PAPER_COLUMN = 'canary on paper (shadow step)';
 export const PAPER_NOTE =
   "Paper P&L: the shadow step's paper books (not in accounts.csv); a paper account's positions are valued at the marks of the moment its shadow step ended and it closed, or at the end of the data while it still trades.";
 
+/**
+ * What the latency figures measure: the order's own latency, from its decision to its arrival at
+ * the venue (docs/fill-model.md), not to the fill's time, which waits for the next market event.
+ */
+export const LATENCY_NOTE =
+  "Latency: from the decision to the order's arrival at the venue, fills.csv's latency_ms; the fill is booked at the first market event after arrival, so its time in fills.csv can be later.";
+
 /** A compared metric's latest evidence, as text, with its verdict. */
 export interface ComparisonRow {
   readonly metric: string;
