@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ANALYSIS_INTERVAL_MS } from '../src/analysis/analysis-defaults.js';
 import { cli, ROOT, tempDir } from './cli-harness.js';
 import { auditRun } from './report-audit.js';
 
@@ -82,5 +83,41 @@ describe('a replay audited from its own files', () => {
       expect(text).toMatch(arrival);
       expect(text).not.toMatch(/decision.to.fill/u);
     }
+  });
+
+  it("a fixed weight's comparison: n is the fills of the closed buckets, and the reports say so", () => {
+    // The comparison pairs 60 s buckets of decision time; the bucket the data ended in is still
+    // open, so its fills are not in it (here every closed bucket has both arms' fills).
+    const report = JSON.parse(readFileSync(join(fixed, 'report.json'), 'utf8')) as {
+      inputs: { lastEventAt: string };
+      comparison: { metric: string; n: number; nStable: number }[];
+      arms: Record<'stable' | 'canary', { fills: number }>;
+    };
+    const bucketMs = ANALYSIS_INTERVAL_MS;
+    const openFromMs = Math.floor(Date.parse(report.inputs.lastEventAt) / bucketMs) * bucketMs;
+    const decided = { stable: 0, canary: 0 };
+    const lines = readFileSync(join(fixed, 'fills.csv'), 'utf8').trimEnd().split('\n');
+    const header = lines[0]!.split(',');
+    for (const line of lines.slice(1)) {
+      const f = line.split(',');
+      if (f[header.indexOf('type')] !== 'fill') continue;
+      if (Date.parse(f[header.indexOf('decision_ts')]!) >= openFromMs) continue;
+      decided[f[header.indexOf('arm')] as 'stable' | 'canary']++;
+    }
+    const slippage = report.comparison.find((r) => r.metric === 'slippageBps')!;
+    expect([slippage.n, slippage.nStable]).toEqual([decided.canary, decided.stable]);
+    expect(slippage.n).toBeLessThan(report.arms.canary.fills);
+    // report.md and report.html say what n counts and what the comparison leaves out, and
+    // a fixed weight's is not described as a rollout's.
+    const md = readFileSync(join(fixed, 'report.md'), 'utf8');
+    const html = readFileSync(join(fixed, 'report.html'), 'utf8').replaceAll('&#39;', "'");
+    for (const text of [md, html]) {
+      expect(text).toMatch(/n counts the observations in the paired buckets/u);
+      expect(text).toMatch(/the bucket still open when the data ended/u);
+      expect(text).toContain(`bucket of decision time, ${bucketMs / 1000} s each`);
+      expect(text).not.toMatch(/over the current step and over the whole rollout/u);
+    }
+    const rolloutMd = readFileSync(join(rollout, 'report.md'), 'utf8');
+    expect(rolloutMd).toMatch(/n counts the observations in the paired buckets/u);
   });
 });

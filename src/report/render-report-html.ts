@@ -5,6 +5,7 @@ import {
   armRows,
   PAPER_COLUMN,
   LATENCY_NOTE,
+  comparisonNoteText,
   PAPER_NOTE,
   assumptionTables,
   comparisonRows,
@@ -170,7 +171,7 @@ ${comparisons
   .join('\n')}
 </tbody>
 </table>
-<p class="muted">Canary minus stable, from the latest evaluation, per metric over the current step and over the whole rollout: paired by event-time bucket (returns by interval), anytime-valid bounds, each at its own confidence: the bound that can show harm at the rollback level, the one that can show non-inferiority at its own (docs/analysis.md). Worse = shown worse than stable by more than the margin (any metric, any evidence: rollback); non-inferior = shown not worse by more than it (what a required metric needs to advance); better = shown better.</p>`;
+<p class="muted">${e(comparisonNoteText(report))}</p>`;
   return `<section id="comparison">
 <h2>2. Stable vs canary</h2>
 <table>

@@ -5,6 +5,7 @@ import {
   PAPER_COLUMN,
   PAPER_NOTE,
   assumptionTables,
+  comparisonNoteText,
   comparisonRows,
   durationText,
   LATENCY_NOTE,
@@ -116,6 +117,8 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
         ]),
         ['---', '---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---', '---'],
       ),
+      '',
+      comparisonNoteText(report),
       '',
     );
   }

@@ -301,6 +301,19 @@ export function eventSpanMs(report: ReportJson): number {
   return Date.parse(lastEventAt) - Date.parse(firstEventAt);
 }
 
+/**
+ * What the compared-metrics table shows, under it: a rollout's latest evaluation, or a fixed
+ * weight's comparison over the run; and what `n` counts, which is not the arms' totals: the
+ * observations in the paired buckets behind each estimate (docs/analysis.md).
+ */
+export function comparisonNoteText(report: ReportJson): string {
+  const what =
+    report.inputs.plan.type === 'fixed'
+      ? `Canary minus stable over the run, at the default margins and error rates, for information (nothing acts on a fixed weight): paired by event-time bucket of decision time, 60 s each (returns by interval), anytime-valid bounds, each at its own confidence: the bound that can show harm at the rollback level, the one that can show non-inferiority at its own (docs/analysis.md).`
+      : 'Canary minus stable, from the latest evaluation, per metric over the current step and over the whole rollout: paired by event-time bucket (returns by interval), anytime-valid bounds, each at its own confidence: the bound that can show harm at the rollback level, the one that can show non-inferiority at its own (docs/analysis.md).';
+  return `${what} n counts the observations in the paired buckets behind the estimate (fills; resolved orders for rejectRate; intervals for edgeBps), not the arms' totals above: a bucket only one arm traded in and left unpaired, the buckets of a change of arms and the bucket still open when the data ended are not in it. Worse = shown worse than stable by more than the margin (any metric, any evidence: rollback); non-inferior = shown not worse by more than it (what a required metric needs to advance); better = shown better.`;
+}
+
 /** Why the compared-metrics table is empty, in a sentence (no rollout plan, or no evidence yet). */
 export function noComparisonText(report: ReportJson): string {
   if (report.inputs.plan.type === 'fixed') {
