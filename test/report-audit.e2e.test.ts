@@ -120,4 +120,46 @@ describe('a replay audited from its own files', () => {
     const rolloutMd = readFileSync(join(rollout, 'report.md'), 'utf8');
     expect(rolloutMd).toMatch(/n counts the observations in the paired buckets/u);
   });
+
+  it('report.json rounds each statistic as docs/report-json.md says, and the docs say how money is shown', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'report-json.md'), 'utf8');
+    const documented: readonly [string, number][] = [
+      ['returnPct', 6],
+      ['maxDrawdownPct', 6],
+      ['fillRatio', 6],
+      ['latencyMs', 3],
+      ['slippageBps', 4],
+      ['winRatePct', 4],
+      ['profitFactor', 4],
+      ['sharpe', 4],
+      ['sortino', 4],
+    ];
+    const intro = doc.slice(0, doc.indexOf('## Fields'));
+    expect(intro).toMatch(/rounded\s+half-even\s+for\s+stability/u);
+    const decimals = (x: number): number => (String(x).split('.')[1] ?? '').length;
+    for (const dir of [rollout, fixed]) {
+      const arms = (
+        JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
+          arms: Record<string, Record<string, unknown>>;
+        }
+      ).arms;
+      for (const [field, places] of documented) {
+        expect(intro).toContain(`\`${field}\``);
+        for (const arm of Object.values(arms)) {
+          const value = arm[field];
+          const numbers =
+            typeof value === 'number' ? [value] : Object.values(value as Record<string, number>);
+          for (const x of numbers.filter((v) => typeof v === 'number')) {
+            expect(decimals(x), `${field} ${x}`).toBeLessThanOrEqual(places);
+          }
+        }
+      }
+    }
+    // Money shown in report.md, report.html and the summary: half away from zero to cents.
+    const halfAway = /rounded half away\s+from\s+zero\s+to\s+cents/u;
+    expect(intro).toMatch(halfAway);
+    expect(readFileSync(join(ROOT, 'docs', 'accounting.md'), 'utf8')).toMatch(halfAway);
+    expect(readFileSync(join(fixed, 'report.md'), 'utf8')).toMatch(halfAway);
+    expect(readFileSync(join(fixed, 'report.html'), 'utf8')).toMatch(halfAway);
+  });
 });

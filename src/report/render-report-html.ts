@@ -180,7 +180,7 @@ ${comparisons
 ${rows}
 </tbody>
 </table>
-<p class="muted">Money in quote currency, rounded to cents (exact in report.json and accounts.csv); P&amp;L attributed to the arm it was earned on; accounts and capital are those on the arm at the end. Sharpe and Sortino: per-interval returns (${report.inputs.sampleIntervalMs} ms), annualized over a 365-day year; n/a below one day of event time, where annualizing makes noise look like a verdict. Trades: fills that reduced, closed or flipped a position, before fees. ${e(LATENCY_NOTE)}${report.shadow === null ? '' : ` ${e(PAPER_NOTE)}`}</p>
+<p class="muted">Money in quote currency, rounded half away from zero to cents (exact in report.json and accounts.csv); P&amp;L attributed to the arm it was earned on; accounts and capital are those on the arm at the end. Sharpe and Sortino: per-interval returns (${report.inputs.sampleIntervalMs} ms), annualized over a 365-day year; n/a below one day of event time, where annualizing makes noise look like a verdict. Trades: fills that reduced, closed or flipped a position, before fees. ${e(LATENCY_NOTE)}${report.shadow === null ? '' : ` ${e(PAPER_NOTE)}`}</p>
 <h3>Compared metrics</h3>
 ${metrics}
 </section>`;

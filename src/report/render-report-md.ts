@@ -76,7 +76,7 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
     '',
   );
   out.push(
-    'Money in quote currency, rounded to cents (exact in report.json and accounts.csv); P&L attributed to the arm it was earned on. Sharpe and Sortino: n/a below one day of event time. ' +
+    'Money in quote currency, rounded half away from zero to cents (exact in report.json and accounts.csv); P&L attributed to the arm it was earned on. Sharpe and Sortino: n/a below one day of event time. ' +
       LATENCY_NOTE +
       (withPaper ? ` ${PAPER_NOTE}` : ''),
     '',
