@@ -163,3 +163,21 @@ describe('a replay audited from its own files', () => {
     expect(readFileSync(join(fixed, 'report.html'), 'utf8')).toMatch(halfAway);
   });
 });
+
+describe('docs/report-json.md', () => {
+  it('each row of its tables has as many cells as its header (a pipe in a cell is escaped)', () => {
+    const lines = readFileSync(join(ROOT, 'docs', 'report-json.md'), 'utf8').split('\n');
+    const cells = (line: string): number => line.replaceAll('\\|', '').split('|').length - 2;
+    let header = 0;
+    const bad: string[] = [];
+    lines.forEach((line, i) => {
+      if (!line.startsWith('|')) {
+        header = 0;
+        return;
+      }
+      if (header === 0) header = cells(line);
+      else if (cells(line) !== header) bad.push(`line ${i + 1}: ${line.slice(0, 60)}`);
+    });
+    expect(bad).toEqual([]);
+  });
+});
