@@ -841,6 +841,13 @@ export function auditRun(dir: string, options: AuditOptions): string[] {
       same(`report.md decision log ${r.seq} event time`, row[0], r.at);
       same(`report.md decision log ${r.seq} action`, row[2], r.action);
       same(`report.md decision log ${r.seq} disposition`, row[3], r.disposition);
+      same(
+        `report.md decision log ${r.seq} weight`,
+        row[5],
+        r.fromWeightPct === r.toWeightPct
+          ? `${r.fromWeightPct} %`
+          : `${r.fromWeightPct} % → ${r.toWeightPct} %`,
+      );
     }
   }
 
@@ -994,5 +1001,79 @@ export function auditRun(dir: string, options: AuditOptions): string[] {
       same(`${what} test`, row[10], r.test ?? '–');
     }
   });
+
+  // The drawdown's peak → trough, to the millisecond (the date too over more than one UTC day).
+  const times = [report.inputs.firstEventAt, report.inputs.lastEventAt];
+  for (const arm of ARMS) {
+    const j = report.arms[arm];
+    const within = new Set(
+      [...times, j.maxDrawdownStartAt, j.maxDrawdownEndAt]
+        .filter((t) => t !== null)
+        .map((t) => t.slice(0, 10)),
+    );
+    const text = (iso: string): string =>
+      within.size > 1 ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : iso.slice(11, 23);
+    const shown =
+      j.maxDrawdownStartAt === null || j.maxDrawdownEndAt === null
+        ? '–'
+        : `${text(j.maxDrawdownStartAt)} → ${text(j.maxDrawdownEndAt)}`;
+    const i = ARMS.indexOf(arm);
+    same(
+      `report.md max drawdown from → to (${arm})`,
+      mdArms.get('max drawdown from → to')?.[i],
+      shown,
+    );
+    same(
+      `report.html max drawdown from → to (${arm})`,
+      htmlArms.get('max drawdown from → to')?.[i],
+      shown,
+    );
+  }
+
+  // report.html's inputs: each file as report.json has it, and the accounts as accounts.csv.
+  const inputRows = htmlRows(html, 'assumptions', 0);
+  same('report.html inputs rows', inputRows.length, report.inputs.files.length);
+  report.inputs.files.forEach((file, i) => {
+    const row = inputRows[i] ?? [];
+    same(
+      `report.html inputs ${file.path}`,
+      [row[0], row[2], row[3]],
+      [file.path, file.sha256, grouped(file.events)],
+    );
+    same(
+      `report.html inputs ${file.path} first / last`,
+      row[4]?.replace(/\s+/gu, ''),
+      `${file.firstEventAt ?? ''}${file.lastEventAt ?? ''}`,
+    );
+  });
+  const accountsLine = /Accounts: ([\d,]+) \([^)]*\), capital ([\d,.]+)\./u.exec(htmlText(html));
+  same(
+    'report.html accounts line',
+    [accountsLine?.[1], accountsLine?.[2]],
+    [grouped(accountsCsv.length), cents(totalCapital.toFixed())],
+  );
+
+  // report.html's timeline: a footnote per decision that is not a hold (and a halt's hold).
+  const weights = (from: number, to: number): string =>
+    from === to ? `${from} %` : `${from} % → ${to} %`;
+  const marked = report.decisions.filter(
+    (d) => d.action !== 'hold' || d.reasons[0]?.code === 'MAX_DURATION',
+  );
+  const notes = [...html.matchAll(/<li value="(\d+)">([\s\S]*?)<\/li>/gu)].map(
+    (m) => [m[1]!, htmlText(m[2]!)] as const,
+  );
+  same(
+    'report.html timeline footnotes',
+    notes.map(([seq]) => Number(seq)),
+    marked.map((d) => d.seq),
+  );
+  for (const d of marked) {
+    const note = notes.find(([seq]) => Number(seq) === d.seq)?.[1] ?? '';
+    const expected = `${d.at} ${d.action} ${weights(d.fromWeightPct, d.toWeightPct)} (${d.disposition}): ${d.reasons[0]?.code ?? ''}:`;
+    expect(
+      note.startsWith(expected),
+      `report.html timeline ${d.seq}: "${note.slice(0, 80)}", expected "${expected}"`,
+    );
+  }
   return findings;
 }
