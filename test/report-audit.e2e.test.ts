@@ -162,6 +162,13 @@ describe('a replay audited from its own files', () => {
     expect(readFileSync(join(fixed, 'report.md'), 'utf8')).toMatch(halfAway);
     expect(readFileSync(join(fixed, 'report.html'), 'utf8')).toMatch(halfAway);
   });
+  it('the capital-minutes say their unit', () => {
+    for (const file of ['report.md', 'report.html']) {
+      expect(readFileSync(join(rollout, file), 'utf8')).toMatch(
+        /[\d,]+ capital-minutes \(quote currency × minutes of event time\)/u,
+      );
+    }
+  });
 });
 
 describe('docs/report-json.md', () => {

@@ -933,7 +933,7 @@ export function auditRun(dir: string, options: AuditOptions): string[] {
   const share = (pct: number): string => `${pct.toFixed(2)} %`;
   const capitalMinutes = grouped(Math.round(exposure.canaryCapitalMinutes));
   const exposureMd = new RegExp(
-    `Canary exposure: at most (\\S+ %) of (?:its lane's )?accounts and (\\S+ %) of (?:its lane's )?capital[,;] ([\\d,]+) capital-minutes`,
+    `Canary exposure: at most (\\S+ %) of (?:its lane's )?accounts and (\\S+ %) of (?:its lane's )?capital[,;] ([\\d,]+) capital-minutes \\(quote currency × minutes of event time\\)`,
     'u',
   );
   for (const [name, text] of [

@@ -1,7 +1,7 @@
 import { formatMicroseconds, type DecisionTime } from '../engine/decision-timer.js';
 import { formatMoney } from '../report/format-money.js';
 import type { ReportArm, ReportDecision, ReportJson } from '../report/report-json.js';
-import { durationText, shareOf, verdictOf } from '../report/report-view.js';
+import { capitalMinutesText, durationText, shareOf, verdictOf } from '../report/report-view.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const pct = (n: number, digits = 2): string => `${n.toFixed(digits)} %`;
@@ -69,7 +69,7 @@ export function formatSummary(
       `plan ${plan.name}${plan.timeScale === 1 ? '' : ` (durations × ${plan.timeScale})`}, ${plan.mode} mode, positions ${plan.positions}: ${state}`,
     );
     lines.push(
-      `canary exposure: at most ${pct(exposure.maxAccountSharePct)} of ${shareOf(report)}accounts and ${pct(exposure.maxCapitalSharePct)} of ${shareOf(report)}capital, ${count(Math.round(exposure.canaryCapitalMinutes))} capital-minutes; seed ${inputs.seed}, salt "${inputs.salt}"`,
+      `canary exposure: at most ${pct(exposure.maxAccountSharePct)} of ${shareOf(report)}accounts and ${pct(exposure.maxCapitalSharePct)} of ${shareOf(report)}capital, ${capitalMinutesText(exposure.canaryCapitalMinutes)}; seed ${inputs.seed}, salt "${inputs.salt}"`,
     );
   }
   if (report.shadow !== null) {

@@ -5,6 +5,7 @@ import {
   armRows,
   PAPER_COLUMN,
   LATENCY_NOTE,
+  capitalMinutesText,
   comparisonNoteText,
   PAPER_NOTE,
   assumptionTables,
@@ -139,7 +140,7 @@ function verdictSection(report: ReportJson, audit: readonly AuditLineForReport[]
 ${v.decisiveReason === null ? '' : `<p><strong>Decisive reason</strong> (${v.decisiveKind} ${v.decisiveSeq ?? '–'}): ${e(v.decisiveReason)}</p>`}
 ${v.blockedBy === null ? '' : `<p><strong>What kept the step from passing</strong>: ${e(v.blockedBy)}.</p>`}
 <p>Final canary weight: <strong>${v.finalWeightPct === null ? `${fixedWeight(report)} % (fixed)` : `${v.finalWeightPct} %`}</strong>. Time range: ${e(v.from ?? '–')} → ${e(v.to ?? '–')}.</p>
-<p>Canary exposure: at most ${sharePctText(exposure.maxAccountSharePct)} of ${e(shareOf(report))}accounts and ${sharePctText(exposure.maxCapitalSharePct)} of ${e(shareOf(report))}capital; ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.${report.shadow === null ? '' : ` Shadow step: ${report.shadow.paperAccounts.toLocaleString('en-US')} paper accounts, ${report.shadow.fills.toLocaleString('en-US')} paper fills, paper P&amp;L ${e(formatMoney(report.shadow.pnl))}.`}</p>
+<p>Canary exposure: at most ${sharePctText(exposure.maxAccountSharePct)} of ${e(shareOf(report))}accounts and ${sharePctText(exposure.maxCapitalSharePct)} of ${e(shareOf(report))}capital; ${e(capitalMinutesText(exposure.canaryCapitalMinutes))}.${report.shadow === null ? '' : ` Shadow step: ${report.shadow.paperAccounts.toLocaleString('en-US')} paper accounts, ${report.shadow.fills.toLocaleString('en-US')} paper fills, paper P&amp;L ${e(formatMoney(report.shadow.pnl))}.`}</p>
 </div>
 </section>`;
 }

@@ -5,6 +5,7 @@ import {
   PAPER_COLUMN,
   PAPER_NOTE,
   assumptionTables,
+  capitalMinutesText,
   comparisonNoteText,
   comparisonRows,
   durationText,
@@ -56,7 +57,7 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
   );
   const exposure = report.exposure;
   out.push(
-    `Canary exposure: at most ${sharePctText(exposure.maxAccountSharePct)} of ${shareOf(report)}accounts and ${sharePctText(exposure.maxCapitalSharePct)} of ${shareOf(report)}capital, ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.`,
+    `Canary exposure: at most ${sharePctText(exposure.maxAccountSharePct)} of ${shareOf(report)}accounts and ${sharePctText(exposure.maxCapitalSharePct)} of ${shareOf(report)}capital, ${capitalMinutesText(exposure.canaryCapitalMinutes)}.`,
     '',
   );
 

@@ -98,6 +98,14 @@ export function sharePctText(pct: number): string {
   return `${pct.toFixed(2)} %`;
 }
 
+/**
+ * The canary's capital-minutes (∫ its starting capital dt, report.json `canaryCapitalMinutes`)
+ * for a reader: a whole number, grouped, with its unit.
+ */
+export function capitalMinutesText(capitalMinutes: number): string {
+  return `${Math.round(capitalMinutes).toLocaleString('en-US')} capital-minutes (quote currency × minutes of event time)`;
+}
+
 /** The outcome in words: promoted, rolled back, halted, in progress, fixed weight. */
 export function outcomeText(outcome: ReportOutcome): string {
   return OUTCOME_TEXT[outcome];
