@@ -11,15 +11,16 @@ import { auditRun } from './report-audit.js';
  * every account and arm figure, the exposure, the decisions against the audit log, and
  * report.md and report.html against report.json.
  */
+/** Replays the spot sample with 200 generated accounts unless `args` gives its own `--accounts`. */
 async function replay(args: string): Promise<string> {
   const out = join(tempDir('sc-audit-'), 'run');
   const feed = join('feeds', 'samples', 'spot_btcusdt_20240808.gz');
   const result = await cli([
     'replay',
     feed,
-    ...args.split(' '),
     '--accounts',
     '200',
+    ...args.split(' '),
     '--seed',
     '7',
     '--no-progress',
@@ -45,6 +46,19 @@ describe('a replay audited from its own files', () => {
 
   it('a rollout: every figure agrees with the files and across the reports', () => {
     expect(auditRun(rollout, { root: ROOT })).toEqual([]);
+  });
+
+  it('a rollout whose override=canary account never trades on the canary: no exposure', async () => {
+    // examples/accounts.csv pins desk-002 to the canary, but a plan starts in shadow with every
+    // real account on stable: the canary never held a real account during the run.
+    const dir = await replay('--accounts examples/accounts.csv --plan short');
+    expect(auditRun(dir, { root: ROOT })).toEqual([]);
+    const exposure = (
+      JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
+        exposure: { maxAccountSharePct: number; maxCapitalSharePct: number };
+      }
+    ).exposure;
+    expect([exposure.maxAccountSharePct, exposure.maxCapitalSharePct]).toEqual([0, 0]);
   });
 
   it('a fixed weight with injected faults: every figure agrees', () => {
