@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ANALYSIS_INTERVAL_MS } from '../src/analysis/analysis-defaults.js';
@@ -182,6 +182,38 @@ describe('a replay audited from its own files', () => {
         /[\d,]+ capital-minutes \(quote currency × minutes of event time\)/u,
       );
     }
+  });
+});
+
+describe("replay's summary", () => {
+  it('names the operator command that decided a rollback, as report.md does', async () => {
+    const dir = tempDir('sc-audit-');
+    const ops = join(dir, 'ops.json');
+    writeFileSync(
+      ops,
+      JSON.stringify([
+        { at: '2024-08-08T23:57:30Z', command: 'resume' },
+        { at: '2024-08-08T23:59:00Z', command: 'rollback', reason: 'what if we had pulled it' },
+      ]),
+    );
+    const out = join(dir, 'run');
+    const result = await cli([
+      'replay',
+      join('feeds', 'samples', 'spot_btcusdt_20240808.gz'),
+      ...`--plan short --operator ${ops} --accounts 200 --seed 7 --no-progress --out ${out}`.split(
+        ' ',
+      ),
+    ]);
+    expect(result.code).toBe(0);
+    expect(auditRun(out, { root: ROOT })).toEqual([]);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    const decided = /Decided by operator command (\d+): OPERATOR: what if we had pulled it/u.exec(
+      md,
+    );
+    expect(decided).not.toBeNull();
+    expect(result.stdout).toContain(
+      `rolled back at 0.00 % after 1 applied decision (operator command ${decided?.[1] ?? ''}: OPERATOR)`,
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import { formatMicroseconds, type DecisionTime } from '../engine/decision-timer.js';
+import type { AuditLineForReport } from '../report/decision-log.js';
 import { formatMoney } from '../report/format-money.js';
 import type { ReportArm, ReportDecision, ReportJson } from '../report/report-json.js';
 import { capitalMinutesText, durationText, shareOf, verdictOf } from '../report/report-view.js';
@@ -12,12 +13,15 @@ const money = formatMoney;
 
 /**
  * A plain-text summary of a replay for the terminal: inputs, exposure and the side-by-side table,
- * then the files written (label and path, in the order given).
+ * then the files written (label and path, in the order given). With the run's audit records
+ * (`audit`), what decided the rollout is named as report.md names it: an operator command (a
+ * force-rollback, an approve, an A/B/n rollout's choice) rather than the decision before it.
  */
 export function formatSummary(
   report: ReportJson,
   written: readonly (readonly [label: string, path: string])[],
   decisionTime: Readonly<Record<'stable' | 'canary', DecisionTime>> | null = null,
+  audit: readonly AuditLineForReport[] = [],
 ): string {
   const { inputs, arms, exposure } = report;
   const lines: string[] = [];
@@ -64,7 +68,7 @@ export function formatSummary(
         ? `halted by an operator in its baseline (every account on stable; the first step waits for resume; the data ended first)`
         : inBaseline
           ? `still in its baseline (every account on stable for ${durationText(baselineMs)} of event time before the first step; the data ended first)`
-          : `${report.outcome.replace('_', ' ')}${rollout === null ? '' : ` at ${pct(rollout.finalWeightPct)}`} after ${count(applied.length)} applied decision${applied.length === 1 ? '' : 's'}${decidedBy(report)}`;
+          : `${report.outcome.replace('_', ' ')}${rollout === null ? '' : ` at ${pct(rollout.finalWeightPct)}`} after ${count(applied.length)} applied decision${applied.length === 1 ? '' : 's'}${decidedBy(report, audit)}`;
     lines.push(
       `plan ${plan.name}${plan.timeScale === 1 ? '' : ` (durations × ${plan.timeScale})`}, ${plan.mode} mode, positions ${plan.positions}: ${state}`,
     );
@@ -160,9 +164,10 @@ export function plural(n: number, noun: string): string {
  * ` (decision N: CODE)`: the record that decided a finished rollout (a halt at a step's maximum
  * included, which changes no weight), as report.md's verdict names it; '' while in progress.
  */
-function decidedBy(report: ReportJson): string {
+function decidedBy(report: ReportJson, audit: readonly AuditLineForReport[]): string {
   if (report.outcome === 'in_progress' || report.outcome === 'fixed_weight') return '';
-  const verdict = verdictOf(report);
+  // With the audit lines, as report.md's verdict: an operator command that decided it is named.
+  const verdict = verdictOf(report, audit);
   if (verdict.decisiveSeq === null || verdict.decisiveReason === null) return '';
   const reason = verdict.decisiveReason.replace(/^proposed, waiting for an operator: /, '');
   const code = reason.includes(':') ? reason.slice(0, reason.indexOf(':')) : reason;

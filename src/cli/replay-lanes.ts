@@ -146,7 +146,9 @@ export async function replayInLanes<R>(
         { html: options.html },
       );
     }
-    texts.push(`── ${lane.header}\n${formatSummary(lane.result.report, [], timing)}`);
+    texts.push(
+      `── ${lane.header}\n${formatSummary(lane.result.report, [], timing, lane.result.rollout?.records ?? [])}`,
+    );
   }
   const summary = spec.summary(result, pending !== null);
   const files = { json: `${spec.kind}.json`, md: `${spec.kind}.md`, html: `${spec.kind}.html` };

@@ -443,7 +443,7 @@ async function replay(
             ['report.md', written.md],
             ...(written.html === null ? [] : ([['report.html', written.html]] as const)),
           ];
-    io.stdout.write(formatSummary(result.report, files, timing));
+    io.stdout.write(formatSummary(result.report, files, timing, result.rollout?.records ?? []));
   }
 }
 
