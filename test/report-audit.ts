@@ -77,6 +77,11 @@ interface DecisionJson {
   readonly reasons: readonly EvidenceJson[];
 }
 
+interface Quantiles {
+  readonly q: readonly number[];
+  readonly value: readonly number[];
+}
+
 interface ReportJsonForAudit {
   readonly inputs: {
     readonly files: readonly {
@@ -134,6 +139,8 @@ interface ReportJsonForAudit {
         }
       >
     >;
+    readonly latencyMs: Readonly<Record<Arm, Quantiles | null>>;
+    readonly slippageBps: Readonly<Record<Arm, Quantiles | null>>;
     readonly exposure: {
       readonly tsMs: readonly number[];
       readonly weightPct: readonly number[];
@@ -672,6 +679,23 @@ export function auditRun(dir: string, options: AuditOptions): string[] {
       nearestRank(slippages, 0.95),
       0.001 + 0.00005,
     );
+
+    // The distributions report.html charts: every quantile, as the fills give it.
+    for (const [name, sorted, absolute] of [
+      ['latencyMs', latencies, 0.0005],
+      ['slippageBps', slippages, 0.00105],
+    ] as const) {
+      const series = report.series[name][arm];
+      same(`series.${name}.${arm} present`, series !== null, sorted.length > 0);
+      series?.q.forEach((q, i) =>
+        quantile(
+          `series.${name}.${arm} q=${q}`,
+          series.value[i] ?? null,
+          nearestRank(sorted, q),
+          absolute,
+        ),
+      );
+    }
 
     // The return and drawdown against their chart series (the last point is the run's end).
     const series = report.series.returns[arm];
