@@ -183,6 +183,25 @@ describe('a replay audited from its own files', () => {
       );
     }
   });
+  it('a target change sends at most one order per account: orders and dust add up to no more', () => {
+    // Without account moves: an account already at its new target after rounding to the
+    // quantity step sends nothing, and is neither an order nor dust.
+    const report = JSON.parse(readFileSync(join(fixed, 'report.json'), 'utf8')) as {
+      arms: Record<
+        string,
+        { targetChanges: number; accounts: number; orders: number; ordersBelowMinNotional: number }
+      >;
+    };
+    const stable = report.arms['stable']!;
+    const sent = stable.orders + stable.ordersBelowMinNotional;
+    expect(sent).toBeLessThan(stable.targetChanges * stable.accounts);
+    const row =
+      readFileSync(join(ROOT, 'docs', 'report-json.md'), 'utf8')
+        .split('\n')
+        .find((l) => l.includes('`targetChanges`')) ?? '';
+    expect(row).not.toMatch(/each change sends one order per account/u);
+    expect(row).toMatch(/already holds its new target/u);
+  });
 });
 
 describe("replay's summary", () => {
