@@ -5,12 +5,11 @@ import { ANALYSIS_INTERVAL_MS } from '../src/analysis/analysis-defaults.js';
 import { cli, ROOT, tempDir } from './cli-harness.js';
 import { auditRun } from './report-audit.js';
 
-/**
- * The risk team's sign-off, as a regression test: small replays of one bundled sample, audited by
- * test/report-audit.ts (decimal.js and the run's own files, none of the project's computations):
- * every account and arm figure, the exposure, the decisions against the audit log, and
- * report.md and report.html against report.json.
- */
+// The risk team's sign-off, as a regression test: small replays of one bundled sample, audited by
+// test/report-audit.ts (decimal.js and the run's own files, none of the project's computations):
+// every account and arm figure, the exposure, the decisions against the audit log, and report.md
+// and report.html against report.json; then what the reports and docs say about the figures.
+
 /** Replays the spot sample with 200 generated accounts unless `args` gives its own `--accounts`. */
 async function replay(args: string): Promise<string> {
   const out = join(tempDir('sc-audit-'), 'run');
