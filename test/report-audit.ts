@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { Decimal } from 'decimal.js';
 
 /**
@@ -86,6 +87,9 @@ interface ReportJsonForAudit {
   readonly inputs: {
     readonly files: readonly {
       readonly path: string;
+      readonly format: string;
+      readonly outOfOrder: number;
+      readonly skipped: Readonly<Record<string, number>>;
       readonly sha256: string;
       readonly bytes: number;
       readonly events: number;
@@ -98,6 +102,7 @@ interface ReportJsonForAudit {
     readonly firstEventAt: string | null;
     readonly lastEventAt: string | null;
     readonly plan: { readonly type: string; readonly positions?: string };
+    readonly segment?: unknown;
     readonly accounts: { readonly count: number; readonly capital: string };
   };
   readonly arms: Readonly<Record<Arm, ArmJson>>;
@@ -323,6 +328,85 @@ function unrealizedOf(books: Books, marks: ReadonlyMap<string, Exact>): Exact {
   return sum;
 }
 
+/** A market event of a binance-ws capture, as the replay reads it: local receive time, µs. */
+interface TapeEvent {
+  readonly tsUs: number;
+  readonly symbol: string;
+  /** A quote's mid, or a trade's price. */
+  readonly price: number;
+  readonly quote: boolean;
+}
+
+/**
+ * The market events of binance-ws captures (`<receive ns> <json>` lines: bookTicker quotes and
+ * trades), merged by time; null for any other format, or events whose time was clamped.
+ */
+function readTape(
+  root: string,
+  files: readonly { path: string; format: string; outOfOrder?: number }[],
+  tradesOnly: boolean,
+): TapeEvent[] | null {
+  if (files.some((f) => f.format !== 'binance-ws' || (f.outOfOrder ?? 0) > 0)) return null;
+  const events: TapeEvent[] = [];
+  for (const file of files) {
+    const bytes = readFileSync(join(root, file.path));
+    const text = (file.path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+    for (const line of text.split('\n')) {
+      const space = line.indexOf(' ');
+      if (space < 0) continue;
+      const tsUs = Number(line.slice(0, space - 3));
+      const { stream = '', data } = JSON.parse(line.slice(space + 1)) as {
+        stream?: string;
+        data: { s: string; b?: string; a?: string; p?: string };
+      };
+      if (stream.endsWith('@bookTicker') && !tradesOnly) {
+        const mid = (Number(data.b) + Number(data.a)) / 2;
+        events.push({ tsUs, symbol: data.s, price: mid, quote: true });
+      } else if (stream.endsWith('@trade') || stream.endsWith('@aggTrade')) {
+        events.push({ tsUs, symbol: data.s, price: Number(data.p), quote: false });
+      }
+    }
+  }
+  return events.sort((x, y) => x.tsUs - y.tsUs);
+}
+
+/**
+ * The decision price at each decision time: the mid of the symbol's last quote at or before it,
+ * else its last trade price (docs/fill-model.md).
+ */
+function decisionPrices(
+  tape: readonly TapeEvent[],
+): (symbol: string, atUs: number) => number | null {
+  const bySymbol = new Map<string, { ts: number[]; price: number[] }>();
+  const last = new Map<string, { quoted: boolean }>();
+  for (const e of tape) {
+    let series = bySymbol.get(e.symbol);
+    if (series === undefined) {
+      series = { ts: [], price: [] };
+      bySymbol.set(e.symbol, series);
+    }
+    const state = last.get(e.symbol) ?? { quoted: false };
+    last.set(e.symbol, state);
+    // Once quoted, trades no longer move the decision price.
+    if (e.quote) state.quoted = true;
+    else if (state.quoted) continue;
+    series.ts.push(e.tsUs);
+    series.price.push(e.price);
+  }
+  return (symbol, atUs) => {
+    const series = bySymbol.get(symbol);
+    if (series === undefined) return null;
+    let lo = 0;
+    let hi = series.ts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (series.ts[mid]! <= atUs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? null : series.price[lo - 1]!;
+  };
+}
+
 /** A markdown table row's cells. */
 function mdCells(line: string): string[] {
   return line
@@ -493,6 +577,39 @@ export function auditRun(dir: string, options: AuditOptions): string[] {
     report.inputs.events,
     report.inputs.files.reduce((n, f) => n + f.events, 0),
   );
+
+  // Slippage, from the market data itself: each fill's price against the decision price.
+  // (Not for a segment of a segmented replay: its venue's events only, which the files do not say.)
+  const tape =
+    report.inputs.segment !== undefined
+      ? null
+      : readTape(
+          options.root,
+          report.inputs.files,
+          report.inputs.files.some((f) => (f.skipped['droppedQuote'] ?? 0) > 0),
+        );
+  if (tape !== null) {
+    const priceAt = decisionPrices(tape);
+    const us = (iso: string): number => Date.parse(iso) * 1000 + Number(iso.slice(23, 26));
+    let wrong = 0;
+    let first = '';
+    for (const row of fillsCsv) {
+      if (row['type'] !== 'fill') continue;
+      const decision = priceAt(row['symbol']!, us(row['decision_ts']!));
+      if (decision === null) continue;
+      const sign = row['side'] === 'buy' ? 1 : -1;
+      const bps = ((sign * (Number(row['price']) - decision)) / decision) * 1e4;
+      if (Math.abs(bps - Number(row['slippage_bps'])) > 1e-6) {
+        wrong++;
+        if (first === '')
+          first = `${row['order_id']} (${row['account_id']}): ${row['slippage_bps']} bps, ${bps} from the feed`;
+      }
+    }
+    expect(
+      wrong === 0,
+      `fills.csv slippage_bps against the feed's decision prices: ${wrong} differ, first ${first}`,
+    );
+  }
 
   // Accounts: accounts.csv's own figures, from fills.csv with docs/accounting.md's rules.
   const books = new Map<string, Books>();
