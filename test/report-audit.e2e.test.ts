@@ -201,6 +201,21 @@ describe('a replay audited from its own files', () => {
     expect(row).not.toMatch(/each change sends one order per account/u);
     expect(row).toMatch(/already holds its new target/u);
   });
+  it('slippage is against the last quote mid, else the last trade: the docs say which', () => {
+    // The trades-only rollout has no quote: its decision prices are trades (the audit above
+    // recomputed every fill's slippage from the feed that way).
+    expect(auditRun(rollout, { root: ROOT })).toEqual([]);
+    const docRow = (doc: string, start: string): string =>
+      readFileSync(join(ROOT, 'docs', doc), 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith(start)) ?? '';
+    for (const row of [
+      docRow('report-json.md', '| `….slippageBps'),
+      docRow('accounting.md', '| `latency_ms`, `slippage_bps`'),
+    ]) {
+      expect(row).toMatch(/last quote's mid at the decision, else the last trade price/u);
+    }
+  });
 });
 
 describe("replay's summary", () => {
