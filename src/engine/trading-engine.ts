@@ -813,7 +813,7 @@ export class TradingEngine {
   /** Integrates the canary's real capital over event time and records its changes. */
   #updateExposure(nowUs: number): void {
     const e = this.#exposure;
-    const started = e.sinceUs >= 0; // from the first event on; before it, only the counts now
+    const started = e.sinceUs >= 0; // from the first event on; before it, only the current counts
     if (started && nowUs > e.sinceUs) {
       e.capitalMinutes += (e.capital * (nowUs - e.sinceUs)) / 60_000_000;
       e.sinceUs = nowUs;
