@@ -1,8 +1,8 @@
 import { formatMicroseconds, type DecisionTime } from '../engine/decision-timer.js';
-import { formatMoney } from '../report/format-money.js';
 import type { AuditLineForReport } from '../report/decision-log.js';
+import { formatMoney } from '../report/format-money.js';
 import type { ReportArm, ReportDecision, ReportJson } from '../report/report-json.js';
-import { durationText, shareOf, verdictOf } from '../report/report-view.js';
+import { capitalMinutesText, durationText, shareOf, verdictOf } from '../report/report-view.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const pct = (n: number, digits = 2): string => `${n.toFixed(digits)} %`;
@@ -13,8 +13,9 @@ const money = formatMoney;
 
 /**
  * A plain-text summary of a replay for the terminal: inputs, exposure and the side-by-side table,
- * then the files written (label and path, in the order given). With the rollout's audit records,
- * an operator command that decided it is named as report.md names it.
+ * then the files written (label and path, in the order given). With the run's audit records
+ * (`audit`), what decided the rollout is named as report.md names it: an operator command (a
+ * force-rollback, an approve, an A/B/n rollout's choice) rather than the decision before it.
  */
 export function formatSummary(
   report: ReportJson,
@@ -29,7 +30,7 @@ export function formatSummary(
       ? 'no events'
       : `${inputs.firstEventAt} → ${inputs.lastEventAt}`;
   lines.push(
-    `replayed ${plural(inputs.events, 'event')} from ${plural(inputs.files.length, 'file')} (${span})`,
+    `replayed ${count(inputs.events)} events from ${inputs.files.length} file${inputs.files.length === 1 ? '' : 's'} (${span})`,
   );
   for (const file of inputs.files) {
     const skipped = Object.entries(file.skipped)
@@ -44,7 +45,7 @@ export function formatSummary(
       file.outOfOrder > 0 ? `${count(file.outOfOrder)} out-of-order clamped` : null,
     ].filter((x) => x !== null);
     lines.push(
-      `  ${file.path} [${file.format}] ${plural(file.trades, 'trade')}, ${plural(file.quotes, 'quote')}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`,
+      `  ${file.path} [${file.format}] ${count(file.trades)} trades, ${count(file.quotes)} quotes${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`,
     );
   }
   const plan = inputs.plan;
@@ -72,7 +73,7 @@ export function formatSummary(
       `plan ${plan.name}${plan.timeScale === 1 ? '' : ` (durations × ${plan.timeScale})`}, ${plan.mode} mode, positions ${plan.positions}: ${state}`,
     );
     lines.push(
-      `canary exposure: at most ${pct(exposure.maxAccountSharePct)} of ${shareOf(report)}accounts and ${pct(exposure.maxCapitalSharePct)} of ${shareOf(report)}capital, ${count(Math.round(exposure.canaryCapitalMinutes))} capital-minutes; seed ${inputs.seed}, salt "${inputs.salt}"`,
+      `canary exposure: at most ${pct(exposure.maxAccountSharePct)} of ${shareOf(report)}accounts and ${pct(exposure.maxCapitalSharePct)} of ${shareOf(report)}capital, ${capitalMinutesText(exposure.canaryCapitalMinutes)}; seed ${inputs.seed}, salt "${inputs.salt}"`,
     );
   }
   if (report.shadow !== null) {
@@ -161,11 +162,11 @@ export function plural(n: number, noun: string): string {
 
 /**
  * ` (decision N: CODE)`: the record that decided a finished rollout (a halt at a step's maximum
- * included, which changes no weight; an operator's command, ` (operator command N: CODE)`), as
- * report.md's verdict names it from the same audit records; '' while in progress.
+ * included, which changes no weight), as report.md's verdict names it; '' while in progress.
  */
 function decidedBy(report: ReportJson, audit: readonly AuditLineForReport[]): string {
   if (report.outcome === 'in_progress' || report.outcome === 'fixed_weight') return '';
+  // With the audit lines, as report.md's verdict: an operator command that decided it is named.
   const verdict = verdictOf(report, audit);
   if (verdict.decisiveSeq === null || verdict.decisiveReason === null) return '';
   const reason = verdict.decisiveReason.replace(/^proposed, waiting for an operator: /, '');

@@ -55,7 +55,11 @@ export interface FillReport extends ExecutionReportBase {
   readonly fee: Decimal;
   /** `fee` as a float, when the producer has it (statistics only; absent: read `fee`). */
   readonly feeNum?: number;
-  /** Decision to fill, in event time: `(tsUs - decisionTsUs) / 1000`. */
+  /**
+   * The order's own latency, ms: from its decision to its arrival at the venue (the simulated
+   * venue's drawn latency, docs/fill-model.md) or, from a bot, to the venue's fill as it measured
+   * it. A simulated fill's `tsUs` can be later: it waits for the next market event.
+   */
   readonly latencyMs: number;
   /**
    * Fill price against the order's decision price, in basis points, signed so that positive is

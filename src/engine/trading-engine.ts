@@ -97,11 +97,13 @@ export interface ArmActivity {
   readonly ordersBelowMinNotional: number;
 }
 
-/** The canary's real exposure: now, at its maximum, and integrated over event time. */
+/** The canary's real exposure (paper excluded): now, at its maximum, and integrated over event time. */
 export interface CanaryExposureTrack {
   readonly accounts: number;
   readonly capital: number;
+  /** The most real accounts on the canary at any point of the run, from its first event on. */
   readonly maxAccounts: number;
+  /** The most starting capital of them, likewise. */
   readonly maxCapital: number;
   /** ∫ canary capital dt, quote currency × minutes (capital-minutes exposed). */
   readonly capitalMinutes: number;
@@ -166,11 +168,9 @@ export class TradingEngine {
   #exposure: {
     accounts: number;
     capital: number;
-    maxAccounts: number;
-    maxCapital: number;
     capitalMinutes: number;
     sinceUs: number;
-  } = { accounts: 0, capital: 0, maxAccounts: 0, maxCapital: 0, capitalMinutes: 0, sinceUs: -1 };
+  } = { accounts: 0, capital: 0, capitalMinutes: 0, sinceUs: -1 };
   /** One point per change of the canary's weight or real accounts (same time: the last wins). */
   readonly #exposureHistory: CanaryExposurePoint[] = [];
   readonly #emitReport = (report: ExecutionReport, order: EngineOrder<AccountSlot>): void =>
@@ -429,7 +429,6 @@ export class TradingEngine {
     return this.paperLedger.openAccounts;
   }
 
-  /** The canary's real exposure (paper excluded): now, maximum, and capital-minutes so far. */
   /**
    * The canary's real exposure over event time, as steps: a point at the first event and at every
    * change of the weight or of the canary's real accounts since.
@@ -438,9 +437,21 @@ export class TradingEngine {
     return this.#exposureHistory;
   }
 
+  /**
+   * The canary's real exposure: now, its maxima over the run and its capital-minutes so far. The
+   * maxima are over {@link exposureHistory}'s points, from the first event on: the accounts an
+   * override routes to the canary before a plan's first step moves them back to stable at that
+   * same first instant (a shadow step) were never exposed, and are not its maximum.
+   */
   canaryExposure(): CanaryExposureTrack {
     this.#updateExposure(this.clock.nowUs);
-    const { accounts, capital, maxAccounts, maxCapital, capitalMinutes } = this.#exposure;
+    const { accounts, capital, capitalMinutes } = this.#exposure;
+    let maxAccounts = 0;
+    let maxCapital = 0;
+    for (const point of this.#exposureHistory) {
+      maxAccounts = Math.max(maxAccounts, point.accounts);
+      maxCapital = Math.max(maxCapital, point.capital);
+    }
     return { accounts, capital, maxAccounts, maxCapital, capitalMinutes };
   }
 
@@ -799,10 +810,10 @@ export class TradingEngine {
     });
   }
 
-  /** Integrates the canary's real capital over event time and updates its maxima. */
+  /** Integrates the canary's real capital over event time and records its changes. */
   #updateExposure(nowUs: number): void {
     const e = this.#exposure;
-    const started = e.sinceUs >= 0; // from the first event on; before it, only the counts
+    const started = e.sinceUs >= 0; // from the first event on; before it, only the current counts
     if (started && nowUs > e.sinceUs) {
       e.capitalMinutes += (e.capital * (nowUs - e.sinceUs)) / 60_000_000;
       e.sinceUs = nowUs;
@@ -816,8 +827,6 @@ export class TradingEngine {
     }
     e.accounts = accounts;
     e.capital = capital;
-    e.maxAccounts = Math.max(e.maxAccounts, accounts);
-    e.maxCapital = Math.max(e.maxCapital, capital);
     if (started) this.#recordExposurePoint(e.sinceUs, accounts, capital);
   }
 

@@ -45,7 +45,7 @@ export interface ArmMetrics {
   /** Rejects by reason, every reason present (0 when none), in a fixed order. */
   readonly rejectsByReason: Readonly<Record<RejectReason, number>>;
   readonly strategyErrors: number;
-  /** Decision-to-fill latency of fills, ms: HDR quantiles, exact mean and max. */
+  /** The fills' own latency (`FillReport.latencyMs`), ms: HDR quantiles, exact mean and max. */
   readonly latencyMs: {
     readonly p50: number | null;
     readonly p99: number | null;

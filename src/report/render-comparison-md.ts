@@ -83,7 +83,7 @@ export function renderComparisonMd(runs: readonly ComparedRun[]): string {
   add('final weight', (r) => (r.rollout === null ? 'fixed' : `${r.rollout.finalWeightPct} %`));
   rows.push(['decisive reason', ...verdicts.map((v) => v.decisiveReason ?? '–')]);
   add('canary max share of capital', (r) => sharePctText(r.exposure.maxCapitalSharePct));
-  add('canary capital-minutes', (r) =>
+  add('canary capital-minutes (quote currency × minutes)', (r) =>
     Math.round(r.exposure.canaryCapitalMinutes).toLocaleString('en-US'),
   );
   arm('fills', (a) => a.fills.toLocaleString('en-US'));

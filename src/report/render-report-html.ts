@@ -4,6 +4,9 @@ import { formatMoney } from './format-money.js';
 import {
   armRows,
   PAPER_COLUMN,
+  LATENCY_NOTE,
+  capitalMinutesText,
+  comparisonNoteText,
   PAPER_NOTE,
   assumptionTables,
   comparisonRows,
@@ -137,7 +140,7 @@ function verdictSection(report: ReportJson, audit: readonly AuditLineForReport[]
 ${v.decisiveReason === null ? '' : `<p><strong>Decisive reason</strong> (${v.decisiveKind} ${v.decisiveSeq ?? '–'}): ${e(v.decisiveReason)}</p>`}
 ${v.blockedBy === null ? '' : `<p><strong>What kept the step from passing</strong>: ${e(v.blockedBy)}.</p>`}
 <p>Final canary weight: <strong>${v.finalWeightPct === null ? `${fixedWeight(report)} % (fixed)` : `${v.finalWeightPct} %`}</strong>. Time range: ${e(v.from ?? '–')} → ${e(v.to ?? '–')}.</p>
-<p>Canary exposure: at most ${sharePctText(exposure.maxAccountSharePct)} of ${e(shareOf(report))}accounts and ${sharePctText(exposure.maxCapitalSharePct)} of ${e(shareOf(report))}capital; ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.${report.shadow === null ? '' : ` Shadow step: ${report.shadow.paperAccounts.toLocaleString('en-US')} paper accounts, ${report.shadow.fills.toLocaleString('en-US')} paper fills, paper P&amp;L ${e(formatMoney(report.shadow.pnl))}.`}</p>
+<p>Canary exposure: at most ${sharePctText(exposure.maxAccountSharePct)} of ${e(shareOf(report))}accounts and ${sharePctText(exposure.maxCapitalSharePct)} of ${e(shareOf(report))}capital; ${e(capitalMinutesText(exposure.canaryCapitalMinutes))}.${report.shadow === null ? '' : ` Shadow step: ${report.shadow.paperAccounts.toLocaleString('en-US')} paper accounts, ${report.shadow.fills.toLocaleString('en-US')} paper fills, paper P&amp;L ${e(formatMoney(report.shadow.pnl))}.`}</p>
 </div>
 </section>`;
 }
@@ -169,7 +172,7 @@ ${comparisons
   .join('\n')}
 </tbody>
 </table>
-<p class="muted">Canary minus stable, from the latest evaluation, per metric over the current step and over the whole rollout: paired by event-time bucket (returns by interval), anytime-valid bounds, each at its own confidence: the bound that can show harm at the rollback level, the one that can show non-inferiority at its own (docs/analysis.md). Worse = shown worse than stable by more than the margin (any metric, any evidence: rollback); non-inferior = shown not worse by more than it (what a required metric needs to advance); better = shown better.</p>`;
+<p class="muted">${e(comparisonNoteText(report))}</p>`;
   return `<section id="comparison">
 <h2>2. Stable vs canary</h2>
 <table>
@@ -178,7 +181,7 @@ ${comparisons
 ${rows}
 </tbody>
 </table>
-<p class="muted">Money in quote currency, rounded to cents (exact in report.json and accounts.csv); P&amp;L attributed to the arm it was earned on; accounts and capital are those on the arm at the end. Sharpe and Sortino: per-interval returns (${report.inputs.sampleIntervalMs} ms), annualized over a 365-day year; n/a below one day of event time, where annualizing makes noise look like a verdict. Trades: fills that reduced, closed or flipped a position, before fees.${report.shadow === null ? '' : ` ${e(PAPER_NOTE)}`}</p>
+<p class="muted">Money in quote currency, rounded half away from zero to cents (exact in report.json and accounts.csv); P&amp;L attributed to the arm it was earned on; accounts and capital are those on the arm at the end. Sharpe and Sortino: per-interval returns (${report.inputs.sampleIntervalMs} ms), annualized over a 365-day year; n/a below one day of event time, where annualizing makes noise look like a verdict. Trades: fills that reduced, closed or flipped a position, before fees. ${e(LATENCY_NOTE)}${report.shadow === null ? '' : ` ${e(PAPER_NOTE)}`}</p>
 <h3>Compared metrics</h3>
 ${metrics}
 </section>`;

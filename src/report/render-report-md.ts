@@ -5,8 +5,11 @@ import {
   PAPER_COLUMN,
   PAPER_NOTE,
   assumptionTables,
+  capitalMinutesText,
+  comparisonNoteText,
   comparisonRows,
   durationText,
+  LATENCY_NOTE,
   noAuditText,
   noComparisonText,
   reproduceText,
@@ -54,7 +57,7 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
   );
   const exposure = report.exposure;
   out.push(
-    `Canary exposure: at most ${sharePctText(exposure.maxAccountSharePct)} of ${shareOf(report)}accounts and ${sharePctText(exposure.maxCapitalSharePct)} of ${shareOf(report)}capital, ${Math.round(exposure.canaryCapitalMinutes).toLocaleString('en-US')} capital-minutes.`,
+    `Canary exposure: at most ${sharePctText(exposure.maxAccountSharePct)} of ${shareOf(report)}accounts and ${sharePctText(exposure.maxCapitalSharePct)} of ${shareOf(report)}capital, ${capitalMinutesText(exposure.canaryCapitalMinutes)}.`,
     '',
   );
 
@@ -74,7 +77,8 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
     '',
   );
   out.push(
-    'Money in quote currency, rounded to cents (exact in report.json and accounts.csv); P&L attributed to the arm it was earned on. Sharpe and Sortino: n/a below one day of event time.' +
+    'Money in quote currency, rounded half away from zero to cents (exact in report.json and accounts.csv); P&L attributed to the arm it was earned on. Sharpe and Sortino: n/a below one day of event time. ' +
+      LATENCY_NOTE +
       (withPaper ? ` ${PAPER_NOTE}` : ''),
     '',
   );
@@ -114,6 +118,8 @@ export function renderReportMd(report: ReportJson, audit: readonly AuditLineForR
         ]),
         ['---', '---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---', '---'],
       ),
+      '',
+      comparisonNoteText(report),
       '',
     );
   }

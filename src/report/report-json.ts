@@ -285,9 +285,9 @@ export interface ReportJson {
   readonly rollout: ReportRollout | null;
   readonly decisions: readonly ReportDecision[];
   /**
-   * A fixed-weight run's comparison: each compared metric's evidence over the whole run, judged at
-   * the default margins and error rates (nothing acts on it). Null with a plan: every decision
-   * carries its evidence.
+   * A fixed-weight run's comparison: each compared metric's evidence over the run's closed
+   * buckets (the one still open when the data ended is not in it), judged at the default margins
+   * and error rates (nothing acts on it). Null with a plan: every decision carries its evidence.
    */
   readonly comparison: readonly DecisionReason[] | null;
   readonly outcome: ReportOutcome;

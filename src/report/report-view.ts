@@ -28,6 +28,13 @@ export const PAPER_COLUMN = 'canary on paper (shadow step)';
 export const PAPER_NOTE =
   "Paper P&L: the shadow step's paper books (not in accounts.csv); a paper account's positions are valued at the marks of the moment its shadow step ended and it closed, or at the end of the data while it still trades.";
 
+/**
+ * What the latency figures measure: the order's own latency, from its decision to its arrival at
+ * the venue (docs/fill-model.md), not to the fill's time, which waits for the next market event.
+ */
+export const LATENCY_NOTE =
+  "Latency: from the decision to the order's arrival at the venue, fills.csv's latency_ms; the fill is booked at the first market event after arrival, so its time in fills.csv can be later.";
+
 /** A compared metric's latest evidence, as text, with its verdict. */
 export interface ComparisonRow {
   readonly metric: string;
@@ -89,6 +96,14 @@ export function durationText(ms: number): string {
  */
 export function sharePctText(pct: number): string {
   return `${pct.toFixed(2)} %`;
+}
+
+/**
+ * The canary's capital-minutes (∫ its starting capital dt, report.json `canaryCapitalMinutes`)
+ * for a reader: a whole number, grouped, with its unit.
+ */
+export function capitalMinutesText(capitalMinutes: number): string {
+  return `${Math.round(capitalMinutes).toLocaleString('en-US')} capital-minutes (quote currency × minutes of event time)`;
 }
 
 /** The outcome in words: promoted, rolled back, halted, in progress, fixed weight. */
@@ -292,6 +307,19 @@ export function eventSpanMs(report: ReportJson): number {
   const { firstEventAt, lastEventAt } = report.inputs;
   if (firstEventAt === null || lastEventAt === null) return 0;
   return Date.parse(lastEventAt) - Date.parse(firstEventAt);
+}
+
+/**
+ * What the compared-metrics table shows, under it: a rollout's latest evaluation, or a fixed
+ * weight's comparison over the run; and what `n` counts, which is not the arms' totals: the
+ * observations in the paired buckets behind each estimate (docs/analysis.md).
+ */
+export function comparisonNoteText(report: ReportJson): string {
+  const what =
+    report.inputs.plan.type === 'fixed'
+      ? 'Canary minus stable over the run, at the default margins and error rates, for information (nothing acts on a fixed weight): paired by event-time bucket of decision time, 60 s each (returns by interval), anytime-valid bounds, each at its own confidence: the bound that can show harm at the rollback level, the one that can show non-inferiority at its own (docs/analysis.md).'
+      : 'Canary minus stable, from the latest evaluation, per metric over the current step and over the whole rollout: paired by event-time bucket (returns by interval), anytime-valid bounds, each at its own confidence: the bound that can show harm at the rollback level, the one that can show non-inferiority at its own (docs/analysis.md).';
+  return `${what} n counts the observations in the paired buckets behind the estimate (fills; resolved orders for rejectRate; intervals for edgeBps), not the arms' totals above: a bucket only one arm traded in and left unpaired, the buckets of a change of arms and the bucket still open when the data ended are not in it. Worse = shown worse than stable by more than the margin (any metric, any evidence: rollback); non-inferior = shown not worse by more than it (what a required metric needs to advance); better = shown better.`;
 }
 
 /** Why the compared-metrics table is empty, in a sentence (no rollout plan, or no evidence yet). */
