@@ -11,13 +11,25 @@ import {
 const id = z.string().min(1).max(256);
 const arm = z.enum(['stable', 'canary']);
 const side = z.enum(['buy', 'sell']);
+/** A signed decimal string: digits, an optional fraction, nothing else (no spaces, no exponent). */
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/u;
+
+/**
+ * `value` as an exact decimal, or null for a string that is not one (its pattern has already
+ * reported it: zod still runs the refinements after a failed pattern, and decimal.js throws on
+ * text like `' 100'`).
+ */
+function exact(value: string | number): Decimal | null {
+  return typeof value === 'string' && !DECIMAL_TEXT.test(value) ? null : new Decimal(value);
+}
+
 /**
  * At most `places` decimal places, what the exact books keep (docs/accounting.md): a finer value
  * would be rounded, so it is refused at the door instead.
  */
 function withPlaces<T extends z.ZodType<string | number>>(schema: T, places: number) {
   return schema.refine(
-    (value) => new Decimal(value).decimalPlaces() <= places,
+    (value) => (exact(value)?.decimalPlaces() ?? 0) <= places,
     `at most ${places} decimal places`,
   );
 }
@@ -29,7 +41,7 @@ const positiveDecimal = (places: number) =>
   withPlaces(
     z.union([z.string().regex(/^\d+(\.\d+)?$/u, 'a positive decimal string'), z.number().finite()]),
     places,
-  ).refine((value) => new Decimal(value).greaterThan(0), 'must be greater than 0');
+  ).refine((value) => exact(value)?.greaterThan(0) ?? true, 'must be greater than 0');
 const signedDecimal = (places: number) =>
   withPlaces(
     z.union([z.string().regex(/^-?\d+(\.\d+)?$/u, 'a decimal string'), z.number().finite()]),

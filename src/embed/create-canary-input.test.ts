@@ -251,3 +251,23 @@ describe('createCanary: persisted files', () => {
     );
   });
 });
+
+describe('createCanary: decimal strings', () => {
+  it('refuses one with spaces or non-ASCII digits INVALID, naming the field, instead of throwing', () => {
+    const canary = testCanary();
+    canary.clock.advance(T0_MS);
+    let n = 0;
+    for (const text of [' 100', '100 ', '1 000', '１', '\u0661']) {
+      for (const field of ['quantity', 'filledQuantity', 'price', 'fee'] as const) {
+        const { order, fill } = orderAndFill(canary, `o-${++n}`, T0_MS, T0_MS + 5);
+        const sent = field === 'quantity' ? order : fill;
+        if (field !== 'quantity') expect(code(canary.record(order))).toBe('accepted');
+        expect(canary.record({ ...sent, [field]: text }), `${field} ${text}`).toMatchObject({
+          accepted: false,
+          rejection: { code: 'INVALID', message: expect.stringMatching(`^${field}: `) as string },
+        });
+      }
+    }
+    expect(canary.totals('stable').fees).toBe('0');
+  });
+});
