@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { MarketEvent } from '../core/market-event.js';
 import type { Canary } from './create-canary.js';
 import type { RecordResult } from './report-rejection.js';
 import { ACCOUNTS, T0_MS, testCanary, trade } from './test-support/bot-driver.js';
@@ -269,5 +270,75 @@ describe('createCanary: decimal strings', () => {
       }
     }
     expect(canary.totals('stable').fees).toBe('0');
+  });
+});
+
+describe('createCanary: market events', () => {
+  const quote = (tsMs: number, bid: string, ask: string) => ({
+    type: 'quote' as const,
+    tsUs: tsMs * 1000,
+    exchangeTsUs: null,
+    exchange: 'binance',
+    symbol: 'BTCUSDT',
+    bidPrice: bid,
+    bidPriceNum: Number(bid),
+    bidSize: '1',
+    bidSizeNum: 1,
+    askPrice: ask,
+    askPriceNum: Number(ask),
+    askSize: '1',
+    askSizeNum: 1,
+  });
+
+  it('throws E_USAGE for one the books cannot mark by, and keeps the mark and the clock', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-bad-event-'));
+    const paths = {
+      statePath: join(dir, 'state.json'),
+      auditPath: join(dir, 'audit.jsonl'),
+      journalPath: join(dir, 'reports.jsonl'),
+    };
+    const canary = testCanary(paths);
+    canary.onMarketEvent(trade(T0_MS, 60_000));
+    const { order, fill } = orderAndFill(canary, 'o-1', T0_MS, T0_MS + 5);
+    expect(code(canary.record(order))).toBe('accepted');
+    expect(code(canary.record(fill))).toBe('accepted');
+    const books = canary.totals('stable');
+    const at = T0_MS + 2000;
+    const { priceNum: _priceNum, ...withoutPriceNum } = trade(at, 61_000);
+    const { type: _type, ...withoutType } = trade(at, 61_000);
+    const bad: [string, unknown][] = [
+      ['price "abc"', { ...trade(at, 61_000), price: 'abc' }],
+      ['price " 61000"', { ...trade(at, 61_000), price: ' 61000' }],
+      ['price -5', trade(at, -5)],
+      ['price 0', trade(at, 0)],
+      ['price of 25 places', { ...trade(at, 61_000), price: `61000.${'1'.repeat(25)}` }],
+      ['price as a number', { ...trade(at, 61_000), price: 61_000 }],
+      ['priceNum missing', withoutPriceNum],
+      ['priceNum NaN', { ...trade(at, 61_000), priceNum: Number.NaN }],
+      ['type missing', withoutType],
+      ['symbol empty', { ...trade(at, 61_000), symbol: '' }],
+      ['a crossed quote', quote(at, '62000', '61000')],
+      ['askPrice missing', { ...quote(at, '61000', '61001'), askPrice: undefined }],
+      ['null', null],
+    ];
+    for (const [what, event] of bad) {
+      expect(() => canary.onMarketEvent(event as MarketEvent), what).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: expect.stringMatching(/^onMarketEvent: /u) as string,
+        }) as Error,
+      );
+    }
+    expect(canary.clock.nowMs).toBe(T0_MS + 5);
+    canary.clock.advance(at + 1000); // an equity sample at the mark the good event set
+    expect(canary.totals('stable')).toEqual(books);
+    expect(canary.marks().map(([symbol, price]) => [symbol, price.toFixed()])).toEqual([
+      ['BTCUSDT', '60000'],
+    ]);
+    canary.onMarketEvent(quote(at + 2000, '60999.5', '61000.5'));
+    canary.close();
+    const restarted = testCanary(paths);
+    expect(restarted.totals('stable').unrealizedPnl).toBe('500'); // 0.5 × (61000 − 60000)
+    restarted.close();
   });
 });

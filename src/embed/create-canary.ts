@@ -47,6 +47,7 @@ import {
 } from './report-rejection.js';
 import { ReportJournal, type JournalEntry } from './report-journal.js';
 import { implausibleEventTime } from './plausible-event-time.js';
+import { marketEventProblem } from './market-event-problem.js';
 import { claimFiles, releaseFiles, type FileHolder } from './persisted-files.js';
 import { rebuildFromJournal, remember, type OpenOrder } from './rebuild-from-journal.js';
 
@@ -153,9 +154,11 @@ export interface Canary {
   record(report: BotReport, options?: RecordOptions): RecordResult;
   /**
    * A market event the bot saw: event time moves on and the books mark the symbol (not with an
-   * event older than the one that marked it last). Throws a
-   * {@link CanaryError} `E_USAGE` for a `tsUs` that is not a whole number of µs from 2000-01-01 up
-   * to 2100-01-01 (a time in ms or ns), which would move the clock to nonsense.
+   * event older than the one that marked it last). Throws a {@link CanaryError} `E_USAGE`, and
+   * changes nothing, for a `tsUs` that is not a whole number of µs from 2000-01-01 up to 2100-01-01
+   * (a time in ms or ns), which would move the clock to nonsense, and for an event the books cannot
+   * mark by: not a `trade` or `quote`, no symbol, a price that is not a positive decimal string of
+   * at most 24 places with a finite positive `...Num` twin, a crossed quote.
    */
   onMarketEvent(event: MarketEvent): void;
   /**
@@ -666,10 +669,8 @@ export function createCanary(options: CanaryOptions): Canary {
     record,
     onMarketEvent: (event) => {
       ensureOpen();
-      const implausible = implausibleEventTime(event.tsUs, 'µs');
-      if (implausible !== null) {
-        throw new CanaryError('E_USAGE', `onMarketEvent: tsUs ${event.tsUs} is ${implausible}`);
-      }
+      const problem = marketEventProblem(event);
+      if (problem !== null) throw new CanaryError('E_USAGE', `onMarketEvent: ${problem}`);
       ensureStarted(event.tsUs);
       books.onMarketEvent(event);
       if (journal !== null && books.clock.nowUs >= marksDueUs) {
