@@ -221,7 +221,9 @@ export interface Canary {
    * `record`, `onMarketEvent`, `clock.advance` and the operator commands throw a
    * {@link CanaryError} `E_CLOSED` and change nothing; the reads (`route`, `state`, `totals`…)
    * answer as at the close. Closing again does nothing. A canary created later in this process on
-   * one of its persisted files closes it the same way (the last one opened owns the files).
+   * one of its persisted files closes it the same way (the last one opened owns the files), and so
+   * does a call that cannot write the audit log, the state or the report journal: it throws
+   * `E_OUTPUT` (an `OutputError` naming the file), and a restart resumes from what was saved.
    */
   close(): void;
 }
@@ -312,6 +314,11 @@ export function createCanary(options: CanaryOptions): Canary {
           configHash,
           repairTornLine: options.repairTornLine ?? false,
         });
+  /**
+   * What the rollout could not write (its audit log or state: a folder deleted, a disk full), from
+   * within the books' streams: the call that drove it throws it, and the canary closes (`act`).
+   */
+  let failure: { readonly error: unknown } | null = null;
   const runner = new RolloutRunner(books, {
     plan,
     mode,
@@ -319,6 +326,9 @@ export function createCanary(options: CanaryOptions): Canary {
     auditPath: null,
     configHash,
     ...(session === null ? {} : { session }),
+    onFailure: (error) => {
+      failure ??= { error };
+    },
   });
   const resumedFrom: ResumedFrom = session?.resumedFrom ?? 'new';
   const resuming = resumedFrom !== 'new' && runner.controller.status !== 'pending';
@@ -446,13 +456,38 @@ export function createCanary(options: CanaryOptions): Canary {
     closed = true;
     closedBecause = because;
     releaseFiles(files);
-    if (lastMarks) journalMarks();
-    runner.close();
-    journal?.close();
+    try {
+      if (lastMarks) journalMarks();
+    } finally {
+      runner.close();
+      journal?.close();
+    }
+  };
+  /**
+   * Runs a call that changes the rollout. When it could not write what it must (the report journal,
+   * or, from within the books' streams, the audit log or the state), the error is thrown from this
+   * call, not later from a timer, and the canary closes: what it holds in memory is no longer what
+   * is saved, and a restart resumes from what is.
+   */
+  const act = <T>(call: () => T): T => {
+    let result: T | undefined;
+    try {
+      result = call();
+    } catch (error) {
+      failure ??= { error };
+    }
+    if (failure !== null) {
+      const { error } = failure;
+      shut(
+        `it could not save the rollout: ${error instanceof Error ? error.message : String(error)}`,
+        false,
+      );
+      throw error;
+    }
+    return result as T;
   };
 
-  const record = (input: BotReport, recordOptions: RecordOptions = {}): RecordResult => {
-    ensureOpen();
+  const recordNow = (input: BotReport, recordOptions: RecordOptions): RecordResult => {
     const key = recordOptions.key;
     if (key !== undefined && journaledKeys.has(key)) return { accepted: true, repeated: true };
     const parsed = botReportSchema.safeParse(input);
@@ -639,7 +674,7 @@ export function createCanary(options: CanaryOptions): Canary {
     // A resumed rollout has an event time before any new one: the last it audited (or, later, the
     // report journal's), so an operator can halt it before the restarted bot's first market data.
     if (!started && resuming) {
-      ensureStarted(Math.max(books.clock.nowUs, runner.controller.lastTsUs ?? 0));
+      act(() => ensureStarted(Math.max(books.clock.nowUs, runner.controller.lastTsUs ?? 0)));
     }
     if (!started) {
       // The rollout starts at the first event time it is given: a command before any would
@@ -653,7 +688,7 @@ export function createCanary(options: CanaryOptions): Canary {
         },
       };
     }
-    return runner.operate(action, books.clock.nowUs);
+    return act(() => runner.operate(action, books.clock.nowUs));
   };
 
   const canary: Canary = {
@@ -666,17 +701,22 @@ export function createCanary(options: CanaryOptions): Canary {
       }
       return books.router.route(accountId);
     },
-    record,
+    record: (input, recordOptions = {}) => {
+      ensureOpen();
+      return act(() => recordNow(input, recordOptions));
+    },
     onMarketEvent: (event) => {
       ensureOpen();
       const problem = marketEventProblem(event);
       if (problem !== null) throw new CanaryError('E_USAGE', `onMarketEvent: ${problem}`);
-      ensureStarted(event.tsUs);
-      books.onMarketEvent(event);
-      if (journal !== null && books.clock.nowUs >= marksDueUs) {
-        marksDueUs = books.clock.nowUs + marksIntervalUs;
-        journalMarks();
-      }
+      act(() => {
+        ensureStarted(event.tsUs);
+        books.onMarketEvent(event);
+        if (journal !== null && books.clock.nowUs >= marksDueUs) {
+          marksDueUs = books.clock.nowUs + marksIntervalUs;
+          journalMarks();
+        }
+      });
     },
     clock: {
       advance: (tsMs) => {
@@ -686,8 +726,10 @@ export function createCanary(options: CanaryOptions): Canary {
           throw new CanaryError('E_USAGE', `clock.advance: ${tsMs} is ${implausible}`);
         }
         const tsUs = Math.round(tsMs * 1000);
-        ensureStarted(tsUs);
-        books.advance(tsUs);
+        act(() => {
+          ensureStarted(tsUs);
+          books.advance(tsUs);
+        });
       },
       get nowMs() {
         return books.clock.nowUs / 1000;

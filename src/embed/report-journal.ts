@@ -1,7 +1,7 @@
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { z } from 'zod';
 import type { Arm } from '../core/arm.js';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, OutputError } from '../core/errors.js';
 
 /**
  * One line of the report journal (docs/server.md, "Restarts"): a report the canary accepted, in
@@ -152,7 +152,11 @@ export class ReportJournal {
 
   #write(line: JournalEntry | JournalHeader): void {
     if (this.#fd === null) throw new Error(`report journal ${this.path} is closed`);
-    writeSync(this.#fd, `${JSON.stringify(line)}\n`);
+    try {
+      writeSync(this.#fd, `${JSON.stringify(line)}\n`);
+    } catch (error) {
+      throw new OutputError(this.path, error); // a full disk: the canary closes (createCanary)
+    }
   }
 }
 
