@@ -207,4 +207,38 @@ describe('createCanary: a restart', () => {
     expect(second.state.status).toBe('promoted'); // and decided on, at later event times
     second.close();
   });
+
+  it('with other options: refused, saying what may differ and what to do, the files untouched', () => {
+    const { journalPath, ...paths } = persisted();
+    const first = testCanary({ ...paths, journalPath });
+    for (let t = 0; t <= 30_000; t += 1000) first.clock.advance(T0_MS + t);
+    first.close();
+    const audit = readFileSync(paths.auditPath, 'utf8');
+    const others = [
+      { salt: 'another-salt' },
+      { canary: 'bot@3.0.0' },
+      { plan: 'standard' as const },
+      { accounts: ACCOUNTS.slice(1) },
+    ];
+    for (const other of others) {
+      expect(() => testCanary({ ...paths, journalPath, ...other }), JSON.stringify(other)).toThrow(
+        expect.objectContaining({
+          code: 'E_AUDIT_LOG',
+          message: expect.stringMatching(
+            /another rollout: its plan, strategy versions, salt or accounts differ.*own files/u,
+          ) as string,
+        }) as Error,
+      );
+    }
+    expect(() => testCanary({ ...paths, journalPath, mode: 'manual' })).toThrow(
+      expect.objectContaining({
+        code: 'E_ROLLOUT_STATE',
+        message: expect.stringContaining('mode auto, not manual') as string,
+      }) as Error,
+    );
+    expect(readFileSync(paths.auditPath, 'utf8')).toBe(audit);
+    const resumed = testCanary({ ...paths, journalPath });
+    expect(resumed.state.resumedFrom).toBe('state');
+    resumed.close();
+  });
 });
