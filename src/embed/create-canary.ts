@@ -49,7 +49,8 @@ import { ReportJournal, type JournalEntry } from './report-journal.js';
 import { implausibleEventTime } from './plausible-event-time.js';
 import { marketEventProblem } from './market-event-problem.js';
 import { claimFiles, releaseFiles, type FileHolder } from './persisted-files.js';
-import { rebuildFromJournal, remember, type OpenOrder } from './rebuild-from-journal.js';
+import { IDS_KEPT, rebuildFromJournal, type OpenOrder } from './rebuild-from-journal.js';
+import { RecentIds } from './recent-ids.js';
 
 export type { CanaryAccount };
 
@@ -372,9 +373,9 @@ export function createCanary(options: CanaryOptions): Canary {
     return move !== undefined && move.from === arm && move.atTsUs >= books.clock.nowUs - lateUs;
   };
   const orders = new Map<string, OpenOrder>();
-  const fillIds = new Set<string>();
+  const fillIds = new RecentIds(IDS_KEPT);
   /** Orders filled or rejected: reported again, they would be counted twice (MISMATCH). */
-  const settledOrderIds = new Set<string>();
+  const settledOrderIds = new RecentIds(IDS_KEPT);
   const accountIds = new Set(accounts.map((a) => a.id));
 
   // The report journal: rebuild what the last process had booked, then journal from here on.
@@ -382,7 +383,7 @@ export function createCanary(options: CanaryOptions): Canary {
     options.journalPath === undefined ? null : ReportJournal.open(options.journalPath, configHash);
   const journal = opened?.journal ?? null;
   /** Keys of reports journaled before this process: their sender may send them again. */
-  const journaledKeys = new Set<string>();
+  const journaledKeys = new RecentIds(IDS_KEPT);
   if (opened !== null) {
     rebuildFromJournal(opened.entries, options.journalPath ?? '', {
       books,
@@ -632,7 +633,7 @@ export function createCanary(options: CanaryOptions): Canary {
           },
     );
     orders.delete(report.orderId);
-    remember(settledOrderIds, report.orderId);
+    settledOrderIds.add(report.orderId);
     const base = {
       orderId: report.orderId,
       accountId: report.accountId,
@@ -644,7 +645,7 @@ export function createCanary(options: CanaryOptions): Canary {
       tsUs,
     };
     if (report.type === 'fill') {
-      remember(fillIds, report.fillId);
+      fillIds.add(report.fillId);
       books.recordReport({
         ...base,
         quantity: filled,

@@ -3,6 +3,7 @@ import { ConfigError } from '../core/errors.js';
 import { Decimal } from '../core/money.js';
 import type { AssignmentChange, EmbeddedBooks } from './embedded-books.js';
 import type { JournalEntry } from './report-journal.js';
+import type { RecentIds } from './recent-ids.js';
 
 /** An order the canary accepted and has not seen settled (its fill or reject is still to come). */
 export interface OpenOrder {
@@ -16,30 +17,21 @@ export interface OpenOrder {
 
 /**
  * Fill ids, ids of settled orders and journaled keys are remembered for duplicate detection: the
- * latest this many of each (memory stays bounded).
+ * latest this many of each (memory stays bounded: {@link RecentIds}).
  */
 export const IDS_KEPT = 1_000_000;
-
-/** Adds `id` to `ids`, forgetting the oldest beyond {@link IDS_KEPT}. */
-export function remember(ids: Set<string>, id: string): void {
-  ids.add(id);
-  if (ids.size > IDS_KEPT) {
-    const oldest = ids.values().next().value;
-    if (oldest !== undefined) ids.delete(oldest);
-  }
-}
 
 /** What a canary keeps of the reports it accepted, which a journal rebuilds. */
 export interface ReportState {
   readonly books: EmbeddedBooks;
   readonly orders: Map<string, OpenOrder>;
-  readonly fillIds: Set<string>;
-  readonly settledOrderIds: Set<string>;
+  readonly fillIds: RecentIds;
+  readonly settledOrderIds: RecentIds;
   readonly recorded: Record<Arm, { orders: number; fills: number; rejects: number }>;
   /** Each account's latest move (an order for the arm it left is late, not wrong, for a while). */
   readonly lastMoves: Map<string, AssignmentChange>;
   /** Keys of the journaled reports: their sender may send them again after a restart. */
-  readonly journaledKeys: Set<string>;
+  readonly journaledKeys: RecentIds;
 }
 
 /**
@@ -57,7 +49,7 @@ export function rebuildFromJournal(
   const { books, orders, fillIds, settledOrderIds, recorded, lastMoves, journaledKeys } = into;
   for (const entry of entries) {
     if (entry.k !== 'moves' && entry.k !== 'marks' && entry.key !== undefined) {
-      remember(journaledKeys, entry.key);
+      journaledKeys.add(entry.key);
     }
     switch (entry.k) {
       case 'order':
@@ -81,9 +73,9 @@ export function rebuildFromJournal(
           );
         }
         orders.delete(entry.orderId);
-        remember(settledOrderIds, entry.orderId);
+        settledOrderIds.add(entry.orderId);
         if (entry.k === 'fill') {
-          remember(fillIds, entry.fillId);
+          fillIds.add(entry.fillId);
           books.restoreFill({
             type: 'fill',
             orderId: entry.orderId,
