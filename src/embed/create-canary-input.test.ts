@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -339,6 +339,43 @@ describe('createCanary: market events', () => {
     canary.close();
     const restarted = testCanary(paths);
     expect(restarted.totals('stable').unrealizedPnl).toBe('500'); // 0.5 × (61000 − 60000)
+    restarted.close();
+  });
+});
+
+describe('createCanary: operator commands', () => {
+  it('refuse a reason that is not a string of 1 to 1000 characters, or an id that is not a whole number, E_USAGE, writing nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-commands-'));
+    const paths = { statePath: join(dir, 'state.json'), auditPath: join(dir, 'audit.jsonl') };
+    const canary = testCanary(paths);
+    canary.clock.advance(T0_MS);
+    const audit = readFileSync(paths.auditPath, 'utf8');
+    const state = canary.state;
+    const bad: [string, () => unknown][] = [
+      ['halt()', () => canary.halt(undefined as unknown as string)],
+      ['halt(42)', () => canary.halt(42 as unknown as string)],
+      ["halt('')", () => canary.halt('')],
+      ['halt(a long reason)', () => canary.halt('x'.repeat(1001))],
+      ['rollback(null)', () => canary.rollback(null as unknown as string)],
+      ['reject(1)', () => canary.reject(1, undefined as unknown as string)],
+      ['approve(NaN)', () => canary.approve(Number.NaN)],
+      ["approve('1')", () => canary.approve('1' as unknown as number)],
+      ['reject(1.5)', () => canary.reject(1.5, 'no')],
+    ];
+    for (const [what, call] of bad) {
+      expect(call, what).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: expect.stringMatching(/^(halt|rollback|reject|approve): /u) as string,
+        }) as Error,
+      );
+    }
+    expect(readFileSync(paths.auditPath, 'utf8')).toBe(audit);
+    expect(canary.state).toEqual(state);
+    expect(canary.halt('news').applied).toBe(true);
+    canary.close();
+    const restarted = testCanary(paths); // its audit log reads back
+    expect(restarted.state.halted).toBe(true);
     restarted.close();
   });
 });

@@ -211,7 +211,11 @@ export interface Canary {
   readonly recorded: Readonly<Record<Arm, RecordedCounts>>;
   /** An arm's exact books from the fills reported (P&L attributed to the arm it was earned on). */
   totals(arm: Arm): ArmTotalsJson;
-  /** Operator commands (manual mode's proposals, and any time): each is audited. */
+  /**
+   * Operator commands (manual mode's proposals, and any time): each is audited. A `reason` that is
+   * not a string of 1 to 1000 characters, or a proposal id that is not a whole number ≥ 1, throws a
+   * {@link CanaryError} `E_USAGE` and writes nothing.
+   */
   approve(proposalId: number): CommandOutcome;
   reject(proposalId: number, reason: string): CommandOutcome;
   halt(reason: string): CommandOutcome;
@@ -776,11 +780,28 @@ export function createCanary(options: CanaryOptions): Canary {
       return { stable: { ...recorded.stable }, canary: { ...recorded.canary } };
     },
     totals: (arm) => armTotalsToJson(books.ledger.armTotals(arm)),
-    approve: (id) => operate((controller, now) => controller.approve(id, now)),
-    reject: (id, reason) => operate((controller, now) => controller.reject(id, reason, now)),
-    halt: (reason) => operate((controller, now) => controller.halt(reason, now)),
+    approve: (id) => {
+      ensureOpen();
+      const proposal = proposalIdOf('approve', id);
+      return operate((controller, now) => controller.approve(proposal, now));
+    },
+    reject: (id, reason) => {
+      ensureOpen();
+      const proposal = proposalIdOf('reject', id);
+      const why = reasonOf('reject', reason);
+      return operate((controller, now) => controller.reject(proposal, why, now));
+    },
+    halt: (reason) => {
+      ensureOpen();
+      const why = reasonOf('halt', reason);
+      return operate((controller, now) => controller.halt(why, now));
+    },
     resume: () => operate((controller, now) => controller.resume(now)),
-    rollback: (reason) => operate((controller, now) => controller.forceRollback(reason, now)),
+    rollback: (reason) => {
+      ensureOpen();
+      const why = reasonOf('rollback', reason);
+      return operate((controller, now) => controller.forceRollback(why, now));
+    },
     close: () => shut('close() was called', true),
   };
   const persisted = [options.statePath, options.auditPath, options.journalPath];
@@ -789,6 +810,36 @@ export function createCanary(options: CanaryOptions): Canary {
     files,
   );
   return canary;
+}
+
+/** The longest reason an operator command takes (as the fleet protocol's `reason`). */
+const MAX_REASON_LENGTH = 1000;
+
+/**
+ * An operator command's reason, as the audit log keeps it: a string of 1 to 1000 characters.
+ * Anything else (`undefined` from JavaScript, a number) was written as it came and left an audit
+ * log that could not be read back (`E_AUDIT_LOG` at the restart): a `CanaryError` `E_USAGE`.
+ */
+function reasonOf(command: string, reason: unknown): string {
+  if (typeof reason !== 'string' || reason.length === 0 || reason.length > MAX_REASON_LENGTH) {
+    const shown = typeof reason === 'string' ? `${reason.length} characters` : String(reason);
+    throw new CanaryError(
+      'E_USAGE',
+      `${command}: the reason must be a string of 1 to ${MAX_REASON_LENGTH} characters, got ${shown}`,
+    );
+  }
+  return reason;
+}
+
+/** A proposal's id (its decision `seq`): a whole number ≥ 1, else a `CanaryError` `E_USAGE`. */
+function proposalIdOf(command: string, id: unknown): number {
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+    throw new CanaryError(
+      'E_USAGE',
+      `${command}: the proposal id must be a whole number ≥ 1 (pendingProposal.id), got ${typeof id === 'string' ? JSON.stringify(id) : String(id)}`,
+    );
+  }
+  return id;
 }
 
 /** The longest equity sample interval, ms (an hour, as replay's `--interval`). */
