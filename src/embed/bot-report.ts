@@ -139,7 +139,10 @@ export const botRejectSchema = z.strictObject({
   tsMs: timeMs,
 });
 
-/** A strategy that threw or produced an invalid output in the bot (a hard guardrail on the canary). */
+/**
+ * A strategy that threw or produced an invalid output in the bot (a hard guardrail on the canary).
+ * Its `tsMs` may be at most an hour (and `lateReportMs`) after the canary's clock: event time.
+ */
 export const botStrategyErrorSchema = z.strictObject({
   type: z.literal('strategy-error'),
   arm,

@@ -379,3 +379,25 @@ describe('createCanary: operator commands', () => {
     restarted.close();
   });
 });
+
+describe('createCanary: a strategy error', () => {
+  it('stamped over an hour after the clock (the wall clock’s time on a replayed feed) is INVALID, and the clock stays', () => {
+    const canary = testCanary({ lateReportMs: 60_000 });
+    canary.onMarketEvent(trade(T0_MS, 60_000));
+    const error = (tsMs: number) =>
+      ({ type: 'strategy-error', arm: 'canary', tsMs, message: 'NaN size' }) as const;
+    const farAhead = T0_MS + 3_600_000 + 60_000 + 1;
+    expect(canary.record(error(farAhead))).toMatchObject({
+      accepted: false,
+      rejection: { code: 'INVALID', message: expect.stringMatching(/^tsMs: .*an hour/u) as string },
+    });
+    expect(canary.clock.nowMs).toBe(T0_MS);
+    expect(canary.state.status).toBe('step');
+    // Its fills after it are not TIME_BACKWARDS; and an error within the hour is booked.
+    const { order, fill } = orderAndFill(canary, 'o-1', T0_MS + 10, T0_MS + 30);
+    expect(code(canary.record(order))).toBe('accepted');
+    expect(code(canary.record(fill))).toBe('accepted');
+    expect(code(canary.record(error(T0_MS + 3_600_000)))).toBe('accepted');
+    expect(canary.state.status).toBe('rolled_back'); // a canary strategy error: a hard guardrail
+  });
+});

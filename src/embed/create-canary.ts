@@ -504,6 +504,15 @@ export function createCanary(options: CanaryOptions): Canary {
     const report: ValidBotReport = parsed.data;
     if (report.type === 'strategy-error') {
       const tsUs = Math.round(report.tsMs * 1000);
+      // Over an hour ahead of the clock: stamped by another clock (the wall clock's on a replayed
+      // feed). Taken, it would jump the clock past every step's maximum, and every fill after it
+      // would be TIME_BACKWARDS. As a fill over an hour after its decision, refused.
+      if (started && tsUs > books.clock.nowUs + MAX_PLAUSIBLE_LATENCY_MS * 1000 + lateUs) {
+        return refuse(
+          'INVALID',
+          `tsMs: strategy-error at ${report.tsMs} ms, more than an hour after the canary's clock (${books.clock.nowUs / 1000} ms): event time expected`,
+        );
+      }
       ensureStarted(tsUs);
       books.recordStrategyError(report.arm, Math.max(tsUs, books.clock.nowUs), report.message);
       return { accepted: true };
