@@ -241,4 +241,31 @@ describe('createCanary: a restart', () => {
     expect(resumed.state.resumedFrom).toBe('state');
     resumed.close();
   });
+
+  it('reads the event time it resumed from on its clock before any new one, journal or not', () => {
+    for (const journal of [false, true]) {
+      const { journalPath, ...paths } = persisted();
+      const options = { ...paths, ...(journal ? { journalPath } : {}) };
+      const first = testCanary(options);
+      for (let t = 0; t <= 30_000; t += 1000) first.clock.advance(T0_MS + t);
+      expect(first.halt('news').applied).toBe(true); // audited at T0 + 30 s
+      first.close();
+      const second = testCanary(options);
+      // A bot stamps its first decisions with the canary's clock: not 0 (INVALID), after a restart.
+      expect(second.clock.nowMs, `journal ${journal}`).toBe(T0_MS + 30_000);
+      const accountId = ACCOUNTS.find((a) => second.route(a.id) === 'stable')!.id;
+      const order = {
+        type: 'order',
+        orderId: 'o-1',
+        accountId,
+        arm: 'stable',
+        symbol: 'BTCUSDT',
+        side: 'buy',
+        quantity: '1',
+        decisionTsMs: second.clock.nowMs,
+      } as const;
+      expect(second.record(order)).toEqual({ accepted: true });
+      second.close();
+    }
+  });
 });

@@ -406,6 +406,10 @@ export function createCanary(options: CanaryOptions): Canary {
     syncRouter(books.router, routingBeforeTransition(runner.controller));
     books.restoreRoutes();
   }
+  // The clock reads the last event time the rollout audited (or its journal's, if later) from the
+  // start: a bot that stamps its first decisions after a restart with `clock.nowMs` sends that
+  // time, not 0 (INVALID).
+  if (resuming) books.clock.advance(runner.controller.lastTsUs ?? 0);
   if (journal !== null) {
     books.onMembershipChange = (tsUs, marks, moves) =>
       journal.append({
