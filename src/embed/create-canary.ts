@@ -49,7 +49,12 @@ import { ReportJournal, type JournalEntry } from './report-journal.js';
 import { implausibleEventTime } from './plausible-event-time.js';
 import { marketEventProblem } from './market-event-problem.js';
 import { claimFiles, releaseFiles, type FileHolder } from './persisted-files.js';
-import { IDS_KEPT, rebuildFromJournal, type OpenOrder } from './rebuild-from-journal.js';
+import {
+  IDS_KEPT,
+  rebuildFromJournal,
+  reportName,
+  type OpenOrder,
+} from './rebuild-from-journal.js';
 import { RecentIds } from './recent-ids.js';
 
 export type { CanaryAccount };
@@ -104,7 +109,7 @@ export interface RecordOptions {
   /**
    * The sender's idempotency key (a fleet agent's id and report id). With a journal, a report whose
    * key was journaled before a restart is answered `{ accepted: true, repeated: true }` and not
-   * booked twice.
+   * booked twice; another report under that key is refused `MISMATCH` (a key names one report).
    */
   readonly key?: string;
 }
@@ -498,7 +503,17 @@ export function createCanary(options: CanaryOptions): Canary {
 
   const recordNow = (input: BotReport, recordOptions: RecordOptions): RecordResult => {
     const key = recordOptions.key;
-    if (key !== undefined && journaledKeys.has(key)) return { accepted: true, repeated: true };
+    const journaledFor = key === undefined ? undefined : journaledKeys.noteOf(key);
+    if (journaledFor !== undefined) {
+      // A key journaled before the restart: the same report sent again, or a sender that reused
+      // the key for another (its key sequence started again): refused, never dropped as repeated.
+      const sent = sentReportName(input);
+      if (sent === journaledFor) return { accepted: true, repeated: true };
+      return refuse(
+        'MISMATCH',
+        `key ${key} was journaled for ${journaledFor}, not for ${sent ?? 'this report'}: a key names one report`,
+      );
+    }
     const parsed = botReportSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -823,6 +838,16 @@ export function createCanary(options: CanaryOptions): Canary {
     files,
   );
   return canary;
+}
+
+/** What a report sent under a key names (`reportName`), or null when it is not an order, fill or reject. */
+function sentReportName(input: unknown): string | null {
+  if (typeof input !== 'object' || input === null) return null;
+  const { type, orderId, fillId } = input as Record<string, unknown>;
+  if (typeof orderId !== 'string') return null;
+  if (type === 'order' || type === 'reject') return reportName(type, orderId, undefined);
+  if (type === 'fill' && typeof fillId === 'string') return reportName(type, orderId, fillId);
+  return null;
 }
 
 /** The longest reason an operator command takes (as the fleet protocol's `reason`). */

@@ -49,7 +49,14 @@ export function rebuildFromJournal(
   const { books, orders, fillIds, settledOrderIds, recorded, lastMoves, journaledKeys } = into;
   for (const entry of entries) {
     if (entry.k !== 'moves' && entry.k !== 'marks' && entry.key !== undefined) {
-      journaledKeys.add(entry.key);
+      journaledKeys.add(
+        entry.key,
+        reportName(
+          entry.k === 'fill' ? 'fill' : entry.k,
+          entry.orderId,
+          entry.k === 'fill' ? entry.fillId : undefined,
+        ),
+      );
     }
     switch (entry.k) {
       case 'order':
@@ -122,6 +129,19 @@ export function rebuildFromJournal(
         break;
     }
   }
+}
+
+/**
+ * What a journaled key was for, as its refusal names it: `order o-1`, `fill f-1 of order o-1`,
+ * `reject of order o-1`. A report sent again under its key names the same.
+ */
+export function reportName(
+  type: 'order' | 'fill' | 'reject',
+  orderId: string,
+  fillId: string | undefined,
+): string {
+  if (type === 'fill') return `fill ${fillId ?? ''} of order ${orderId}`;
+  return type === 'order' ? `order ${orderId}` : `reject of order ${orderId}`;
 }
 
 function decimalMark([symbol, price]: readonly [string, string]): readonly [string, Decimal] {

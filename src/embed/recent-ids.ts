@@ -1,5 +1,6 @@
 /**
- * The latest `capacity` ids seen, for duplicate detection with bounded memory: an id added beyond
+ * The latest `capacity` ids seen, each with an optional note (what a journaled key was for), for
+ * duplicate detection with bounded memory: an id added beyond
  * it forgets the oldest. The insertion order is kept in a ring beside the set, so forgetting costs
  * O(1). Taking the oldest from the set itself (`values().next()`) walks the entries deleted at its
  * front, which V8 keeps until it rehashes: past the capacity, every add got slower, a million ids
@@ -12,7 +13,7 @@
  */
 export class RecentIds {
   readonly capacity: number;
-  readonly #ids = new Set<string>();
+  readonly #ids = new Map<string, string>();
   /** The ids in the order added: `#ring[#next]` is the oldest once the ring is full. */
   readonly #ring: string[] = [];
   #next = 0;
@@ -33,8 +34,16 @@ export class RecentIds {
     return this.#ids.has(id);
   }
 
-  /** Keeps `id` (an id already kept stays where it was), forgetting the oldest beyond `capacity`. */
-  add(id: string): void {
+  /** The note `id` was added with ('' when none), or undefined when it is not kept. */
+  noteOf(id: string): string | undefined {
+    return this.#ids.get(id);
+  }
+
+  /**
+   * Keeps `id` with `note` (an id already kept stays where it was, with its first note), forgetting
+   * the oldest beyond `capacity`.
+   */
+  add(id: string, note = ''): void {
     if (this.#ids.has(id)) return;
     if (this.#ring.length < this.capacity) {
       this.#ring.push(id);
@@ -43,6 +52,6 @@ export class RecentIds {
       this.#ring[this.#next] = id;
       this.#next = (this.#next + 1) % this.capacity;
     }
-    this.#ids.add(id);
+    this.#ids.set(id, note);
   }
 }
