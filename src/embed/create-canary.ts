@@ -388,22 +388,25 @@ export function createCanary(options: CanaryOptions): Canary {
   const accountIds = new Set(accounts.map((a) => a.id));
 
   // The report journal: rebuild what the last process had booked, then journal from here on.
-  const opened =
-    options.journalPath === undefined ? null : ReportJournal.open(options.journalPath, configHash);
-  const journal = opened?.journal ?? null;
   /** Keys of reports journaled before this process: their sender may send them again. */
   const journaledKeys = new RecentIds(IDS_KEPT);
-  if (opened !== null) {
-    rebuildFromJournal(opened.entries, options.journalPath ?? '', {
-      books,
-      orders,
-      fillIds,
-      settledOrderIds,
-      recorded,
-      lastMoves,
-      journaledKeys,
-    });
-  }
+  const opened =
+    options.journalPath === undefined
+      ? null
+      : ReportJournal.open(
+          options.journalPath,
+          configHash,
+          rebuildFromJournal(options.journalPath, {
+            books,
+            orders,
+            fillIds,
+            settledOrderIds,
+            recorded,
+            lastMoves,
+            journaledKeys,
+          }),
+        );
+  const journal = opened?.journal ?? null;
   if (resuming && (opened === null || opened.created)) {
     // No record of the moves booked before the restart: every account's books open on the arm the
     // bot trades it on, and no move is told for it. A transition the crash cut short is left out

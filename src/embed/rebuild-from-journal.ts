@@ -35,19 +35,15 @@ export interface ReportState {
 }
 
 /**
- * Replays a report journal's entries (report-journal.ts) into `into`, in order, as the last
- * process booked them: orders opened, fills booked on the exact books at their time, rejects,
- * membership changes at the marks they were valued at, the marks. Nothing reaches the analysis (after a
- * restart its evidence starts afresh). Throws `E_REPORT_JOURNAL` for a fill or reject of an order
- * the journal never opened.
+ * What replays a report journal's entries (report-journal.ts) into `into`, each as it is read, in
+ * order, as the last process booked them: orders opened, fills booked on the exact books at their
+ * time, rejects, membership changes at the marks they were valued at, the marks. Nothing reaches
+ * the analysis (after a restart its evidence starts afresh). It throws `E_REPORT_JOURNAL` for a
+ * fill or reject of an order the journal never opened.
  */
-export function rebuildFromJournal(
-  entries: readonly JournalEntry[],
-  path: string,
-  into: ReportState,
-): void {
+export function rebuildFromJournal(path: string, into: ReportState): (entry: JournalEntry) => void {
   const { books, orders, fillIds, settledOrderIds, recorded, lastMoves, journaledKeys } = into;
-  for (const entry of entries) {
+  return (entry) => {
     if (entry.k !== 'moves' && entry.k !== 'marks' && entry.key !== undefined) {
       journaledKeys.add(
         entry.key,
@@ -128,7 +124,7 @@ export function rebuildFromJournal(
         }
         break;
     }
-  }
+  };
 }
 
 /**
