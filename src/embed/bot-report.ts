@@ -66,7 +66,10 @@ export const botOrderSchema = z.strictObject({
   symbol: id,
   side,
   quantity: positiveDecimal(QTY_DIGITS),
-  /** Event time of the decision the order carries out, ms since the epoch (2000 to 2100). */
+  /**
+   * Event time of the decision the order carries out, ms since the epoch (2000 to 2100), at most an
+   * hour (and `lateReportMs`) after the canary's clock.
+   */
   decisionTsMs: timeMs,
 });
 

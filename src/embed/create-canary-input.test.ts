@@ -401,3 +401,23 @@ describe('createCanary: a strategy error', () => {
     expect(canary.state.status).toBe('rolled_back'); // a canary strategy error: a hard guardrail
   });
 });
+
+describe('createCanary: an order', () => {
+  it('decided over an hour after the clock (the wall clock’s time on a replayed feed) is INVALID, and its fill cannot jump the clock', () => {
+    const canary = testCanary({ lateReportMs: 60_000 });
+    canary.onMarketEvent(trade(T0_MS, 60_000));
+    const later = T0_MS + 3_600_000 + 60_000 + 1;
+    const { order, fill } = orderAndFill(canary, 'o-1', later, later + 20);
+    expect(canary.record(order)).toMatchObject({
+      accepted: false,
+      rejection: {
+        code: 'INVALID',
+        message: expect.stringMatching(/^decisionTsMs: .*an hour/u) as string,
+      },
+    });
+    expect(code(canary.record(fill))).toBe('UNKNOWN_ORDER');
+    expect(canary.clock.nowMs).toBe(T0_MS);
+    const within = orderAndFill(canary, 'o-2', T0_MS + 3_600_000, T0_MS + 3_600_020);
+    expect(code(canary.record(within.order))).toBe('accepted');
+  });
+});

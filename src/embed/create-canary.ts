@@ -504,6 +504,15 @@ export function createCanary(options: CanaryOptions): Canary {
     return result as T;
   };
 
+  /**
+   * Over an hour (and `lateReportMs`) ahead of the started clock: a time from another clock (the
+   * wall clock's on a replayed feed). Taken, an order's (through its fill) or a strategy error's
+   * would jump the clock past every step's maximum, and every fill after it would be
+   * TIME_BACKWARDS: refused, as a fill over an hour after its order's decision is.
+   */
+  const aheadOfTheClock = (tsUs: number): boolean =>
+    started && tsUs > books.clock.nowUs + MAX_PLAUSIBLE_LATENCY_MS * 1000 + lateUs;
+
   const recordNow = (input: BotReport, recordOptions: RecordOptions): RecordResult => {
     const key = recordOptions.key;
     const journaledFor = key === undefined ? undefined : journaledKeys.noteOf(key);
@@ -526,10 +535,7 @@ export function createCanary(options: CanaryOptions): Canary {
     const report: ValidBotReport = parsed.data;
     if (report.type === 'strategy-error') {
       const tsUs = Math.round(report.tsMs * 1000);
-      // Over an hour ahead of the clock: stamped by another clock (the wall clock's on a replayed
-      // feed). Taken, it would jump the clock past every step's maximum, and every fill after it
-      // would be TIME_BACKWARDS. As a fill over an hour after its decision, refused.
-      if (started && tsUs > books.clock.nowUs + MAX_PLAUSIBLE_LATENCY_MS * 1000 + lateUs) {
+      if (aheadOfTheClock(tsUs)) {
         return refuse(
           'INVALID',
           `tsMs: strategy-error at ${report.tsMs} ms, more than an hour after the canary's clock (${books.clock.nowUs / 1000} ms): event time expected`,
@@ -557,6 +563,12 @@ export function createCanary(options: CanaryOptions): Canary {
       }
       if (settledOrderIds.has(report.orderId)) {
         return refuse('MISMATCH', `order ${report.orderId} was already reported and settled`);
+      }
+      if (aheadOfTheClock(decisionTsUs)) {
+        return refuse(
+          'INVALID',
+          `decisionTsMs: order ${report.orderId} decided at ${report.decisionTsMs} ms, more than an hour after the canary's clock (${books.clock.nowUs / 1000} ms): event time expected`,
+        );
       }
       ensureStarted(decisionTsUs);
       write(() => ({
