@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -241,6 +241,26 @@ describe('createCanary: persisted files', () => {
     const resumed = testCanary(paths);
     expect(resumed.state.resumedFrom).not.toBe('new');
     resumed.close();
+  });
+
+  it('refuses one file for two of statePath, auditPath and journalPath (E_USAGE), writing nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-same-file-'));
+    const at = (name: string) => join(dir, name);
+    const clashes = [
+      { statePath: at('x.json'), auditPath: at('x.json') },
+      { statePath: at('s.json'), auditPath: at('a.jsonl'), journalPath: at('a.jsonl') },
+      { statePath: at('s.json'), auditPath: at('a.jsonl'), journalPath: `${dir}/./s.json` },
+      { statePath: at('a.jsonl.lock'), auditPath: at('a.jsonl') },
+    ];
+    for (const paths of clashes) {
+      expect(() => testCanary(paths), JSON.stringify(paths)).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: expect.stringContaining('the same file') as string,
+        }) as Error,
+      );
+    }
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('throws E_OUTPUT naming the path when a folder cannot be made', () => {

@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { filter, share, type Observable } from 'rxjs';
 import { armMetrics, type MetricsSnapshot } from '../metrics/index.js';
 import type { Arm } from '../core/arm.js';
@@ -292,6 +292,7 @@ export function createCanary(options: CanaryOptions): Canary {
       'journalPath needs statePath and auditPath: the books it rebuilds belong to a persisted rollout',
     );
   }
+  checkDistinctFiles(options);
   const accounts = canaryAccounts(options.accounts);
   for (const path of [options.statePath, options.auditPath, options.journalPath]) {
     if (path !== undefined) makeParentDir(path);
@@ -863,6 +864,36 @@ function sentReportName(input: unknown): string | null {
   if (type === 'order' || type === 'reject') return reportName(type, orderId, undefined);
   if (type === 'fill' && typeof fillId === 'string') return reportName(type, orderId, fillId);
   return null;
+}
+
+/**
+ * The state, audit log and report journal are three files, none of them another's own (the
+ * state's `.tmp`, the audit log's `.lock` and `.torn`): given one file for two, the canary ran and
+ * left a rollout that could not be opened again (`E_AUDIT_LOG`). A `ConfigError` `E_USAGE`.
+ */
+function checkDistinctFiles(options: CanaryOptions): void {
+  const files = new Map<string, string>();
+  const claim = (path: string | undefined, role: string): void => {
+    if (path === undefined) return;
+    const file = resolve(path);
+    const other = files.get(file);
+    if (other !== undefined) {
+      throw new ConfigError(
+        'E_USAGE',
+        `${role} and ${other} name the same file, ${file}: the state, the audit log and the report journal need a file each`,
+      );
+    }
+    files.set(file, role);
+  };
+  const { statePath, auditPath, journalPath } = options;
+  claim(statePath, 'statePath');
+  claim(auditPath, 'auditPath');
+  claim(journalPath, 'journalPath');
+  if (statePath !== undefined) claim(`${statePath}.tmp`, "statePath's .tmp");
+  if (auditPath !== undefined) {
+    claim(`${auditPath}.lock`, "auditPath's .lock");
+    claim(`${auditPath}.torn`, "auditPath's .torn");
+  }
 }
 
 /** The longest reason an operator command takes (as the fleet protocol's `reason`). */
