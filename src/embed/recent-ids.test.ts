@@ -15,6 +15,25 @@ describe('RecentIds', () => {
     expect(() => new RecentIds(0)).toThrow(RangeError);
   });
 
+  it('keeps each id’s note while it keeps the id, and forgets it with the id', () => {
+    const ids = new RecentIds(2);
+    ids.add('k-1', 'order o-1');
+    ids.add('k-2');
+    ids.add('k-1', 'order o-9'); // kept already: its first note stays
+    expect([ids.noteOf('k-1'), ids.noteOf('k-2'), ids.noteOf('k-3')]).toEqual([
+      'order o-1',
+      '',
+      undefined,
+    ]);
+    ids.add('k-3', 'fill f-3 of order o-3');
+    ids.add('k-1'); // k-1 was forgotten: kept again, without its old note
+    expect([ids.noteOf('k-1'), ids.noteOf('k-3'), ids.has('k-2')]).toEqual([
+      '',
+      'fill f-3 of order o-3',
+      false,
+    ]);
+  });
+
   it('forgets without walking its ids, however many it has forgotten (V8 skips deleted entries)', () => {
     const ids = new RecentIds(IDS_KEPT);
     for (let i = 0; i < IDS_KEPT; i++) ids.add(`f-${i}`);

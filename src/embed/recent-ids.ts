@@ -1,10 +1,10 @@
 /**
  * The latest `capacity` ids seen, each with an optional note (what a journaled key was for), for
- * duplicate detection with bounded memory: an id added beyond
- * it forgets the oldest. The insertion order is kept in a ring beside the set, so forgetting costs
- * O(1). Taking the oldest from the set itself (`values().next()`) walks the entries deleted at its
- * front, which V8 keeps until it rehashes: past the capacity, every add got slower, a million ids
- * later ~0.5 ms each.
+ * duplicate detection with bounded memory: an id added beyond it forgets the oldest. The insertion
+ * order is kept in a ring beside the set, so forgetting costs O(1). Taking the oldest from the set
+ * itself (`values().next()`) walks the entries deleted at its front, which V8 keeps until it
+ * rehashes: past the capacity, every add got slower, a million ids later ~0.5 ms each. Notes are
+ * kept apart, only where there is one: ids alone (fill ids) cost a set's entry each, not a map's.
  *
  * @example
  * const fillIds = new RecentIds(1_000_000);
@@ -13,7 +13,9 @@
  */
 export class RecentIds {
   readonly capacity: number;
-  readonly #ids = new Map<string, string>();
+  readonly #ids = new Set<string>();
+  /** The ids' notes, those that have one (made with the first). */
+  #notes: Map<string, string> | null = null;
   /** The ids in the order added: `#ring[#next]` is the oldest once the ring is full. */
   readonly #ring: string[] = [];
   #next = 0;
@@ -36,7 +38,7 @@ export class RecentIds {
 
   /** The note `id` was added with ('' when none), or undefined when it is not kept. */
   noteOf(id: string): string | undefined {
-    return this.#ids.get(id);
+    return this.#ids.has(id) ? (this.#notes?.get(id) ?? '') : undefined;
   }
 
   /**
@@ -48,10 +50,13 @@ export class RecentIds {
     if (this.#ring.length < this.capacity) {
       this.#ring.push(id);
     } else {
-      this.#ids.delete(this.#ring[this.#next]!);
+      const oldest = this.#ring[this.#next]!;
+      this.#ids.delete(oldest);
+      this.#notes?.delete(oldest);
       this.#ring[this.#next] = id;
       this.#next = (this.#next + 1) % this.capacity;
     }
-    this.#ids.set(id, note);
+    this.#ids.add(id);
+    if (note !== '') (this.#notes ??= new Map()).set(id, note);
   }
 }
