@@ -1,5 +1,5 @@
 import ccxt, { type MarketInterface, type Order, type Trade } from 'ccxt';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Decimal } from '../core/money.js';
 import type { BotReport } from '../embed/bot-report.js';
 import { createCanary, type Canary } from '../embed/create-canary.js';
@@ -474,5 +474,30 @@ describe('CcxtOrderTracker on Bybit USDT perpetuals (recorded ccxt structures)',
         intent({ orderId: 'c-2', accountId: 'acct-0012', symbol: 'BTC/USD:BTC', amount: '1' }),
       ),
     ).toThrow(expect.objectContaining({ code: 'E_CCXT_MARKET' }) as Error);
+  });
+});
+
+describe('CcxtOrderTracker over a long run', () => {
+  it('forgets the oldest settled orders without walking the ones it remembers', () => {
+    const tracker = new CcxtOrderTracker({ markets: marketsOf(BINANCE), clock: () => T0_MS });
+    const settle = (i: number): void => {
+      tracker.submit(intent({ orderId: `o-${i}`, accountId: 'acct-0007' }));
+      tracker.reject(`o-${i}`, 'VENUE', 'refused');
+    };
+    const kept = 100_000; // SETTLED_KEPT
+    for (let i = 0; i < kept; i++) settle(i);
+    // V8 keeps a Set's deleted entries at its front until it rehashes: walking to the oldest
+    // (values().next()) on every settlement made each one slower than the last.
+    const values = vi.spyOn(Set.prototype, 'values');
+    try {
+      for (let i = kept; i < kept + 100; i++) settle(i);
+      expect(values).not.toHaveBeenCalled();
+    } finally {
+      values.mockRestore();
+    }
+    expect(() => tracker.submit(intent({ orderId: 'o-100', accountId: 'acct-0007' }))).toThrow(
+      expect.objectContaining({ code: 'E_CCXT_ORDER' }) as Error,
+    );
+    expect(() => tracker.submit(intent({ orderId: 'o-0', accountId: 'acct-0007' }))).not.toThrow();
   });
 });

@@ -4,6 +4,7 @@ import { CanaryError } from '../core/errors.js';
 import type { RejectReason } from '../core/execution-report.js';
 import { Decimal, isDecimalString, moneyToString } from '../core/money.js';
 import type { BotFill, BotOrder, BotReject, BotReport } from '../embed/bot-report.js';
+import { RecentIds } from '../embed/recent-ids.js';
 import { decimalFromCcxt, rawString } from './ccxt-decimal.js';
 import { instrumentOf, type CcxtInstrument, type SymbolOf } from './ccxt-instrument.js';
 import { feeInQuote, type CcxtFeeInput, type FeeCurrencyRate } from './fee-in-quote.js';
@@ -112,8 +113,8 @@ export class CcxtOrderTracker {
   readonly #byExchangeId = new Map<string, TrackedOrder>();
   /** Trades of exchange orders not linked yet (a trade may come before createOrder returns). */
   readonly #orphanTrades = new Map<string, Trade[]>();
-  readonly #settledOrderIds = new Set<string>();
-  readonly #settledExchangeIds = new Set<string>();
+  readonly #settledOrderIds = new RecentIds(SETTLED_KEPT);
+  readonly #settledExchangeIds = new RecentIds(SETTLED_KEPT);
 
   constructor(options: CcxtOrderTrackerOptions) {
     this.#options = options;
@@ -406,10 +407,10 @@ export class CcxtOrderTracker {
 
   #forget(tracked: TrackedOrder): void {
     this.#byOrderId.delete(tracked.intent.orderId);
-    remember(this.#settledOrderIds, tracked.intent.orderId);
+    this.#settledOrderIds.add(tracked.intent.orderId);
     if (tracked.exchangeOrderId !== undefined) {
       this.#byExchangeId.delete(tracked.exchangeOrderId);
-      remember(this.#settledExchangeIds, tracked.exchangeOrderId);
+      this.#settledExchangeIds.add(tracked.exchangeOrderId);
     }
   }
 }
@@ -424,12 +425,4 @@ function feesOf(trade: Trade): CcxtFeeInput[] {
 
 function hasFee(trade: Trade): boolean {
   return feesOf(trade).some(({ fee }) => fee.cost !== undefined);
-}
-
-function remember(ids: Set<string>, id: string): void {
-  ids.add(id);
-  if (ids.size > SETTLED_KEPT) {
-    const oldest = ids.values().next().value;
-    if (oldest !== undefined) ids.delete(oldest);
-  }
 }

@@ -51,6 +51,12 @@ export interface RolloutRunOptions {
   readonly naiveBaseline?: boolean;
   /** Keep the analysis's promote waiting for approve in auto mode (an A/B/n candidate's lane). */
   readonly holdPromotion?: boolean;
+  /**
+   * Told, instead of the error escaping from the host's streams (where rxjs reports it on a timer,
+   * out of the caller's reach), when acting on an input throws: an audit line or the state could
+   * not be written. The runner then acts on nothing more. Without it, the error is thrown on.
+   */
+  readonly onFailure?: (error: unknown) => void;
 }
 
 /** What seed 004's threshold rules would have said, first time each way. */
@@ -114,6 +120,8 @@ export class RolloutRunner {
   /** While the plan's baseline runs (every account on stable): the event time it ends, µs. */
   #baselineEndsUs: number | null = null;
   readonly #decisions: Decision[] = [];
+  /** Acting on an input threw (told to `onFailure`): nothing more is acted on. */
+  #failed = false;
 
   constructor(engine: RolloutHost, options: RolloutRunOptions) {
     this.#engine = engine;
@@ -144,11 +152,29 @@ export class RolloutRunner {
     engine.positionsPolicy = options.plan.positions;
     engine.holdAllOnStable();
     this.#subscriptions.push(
-      engine.metricsInput$.subscribe((input) => this.#onInput(input)),
+      engine.metricsInput$.subscribe((input) => this.#guarded(() => this.#onInput(input))),
       engine.transitionComplete$.subscribe((tsUs) =>
-        this.#handle(this.controller.transitionComplete(this.#actingTime(tsUs))),
+        this.#guarded(() =>
+          this.#handle(this.controller.transitionComplete(this.#actingTime(tsUs))),
+        ),
       ),
     );
+  }
+
+  /** Runs what an input of the host's streams calls for, its failure told to `onFailure`. */
+  #guarded(act: () => void): void {
+    const onFailure = this.#options.onFailure;
+    if (onFailure === undefined) {
+      act();
+      return;
+    }
+    if (this.#failed) return;
+    try {
+      act();
+    } catch (error) {
+      this.#failed = true;
+      onFailure(error);
+    }
   }
 
   /**

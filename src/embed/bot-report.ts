@@ -11,13 +11,25 @@ import {
 const id = z.string().min(1).max(256);
 const arm = z.enum(['stable', 'canary']);
 const side = z.enum(['buy', 'sell']);
+/** A signed decimal string: digits, an optional fraction, nothing else (no spaces, no exponent). */
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/u;
+
+/**
+ * `value` as an exact decimal, or null for a string that is not one (its pattern has already
+ * reported it: zod still runs the refinements after a failed pattern, and decimal.js throws on
+ * text like `' 100'`).
+ */
+function exact(value: string | number): Decimal | null {
+  return typeof value === 'string' && !DECIMAL_TEXT.test(value) ? null : new Decimal(value);
+}
+
 /**
  * At most `places` decimal places, what the exact books keep (docs/accounting.md): a finer value
  * would be rounded, so it is refused at the door instead.
  */
 function withPlaces<T extends z.ZodType<string | number>>(schema: T, places: number) {
   return schema.refine(
-    (value) => new Decimal(value).decimalPlaces() <= places,
+    (value) => (exact(value)?.decimalPlaces() ?? 0) <= places,
     `at most ${places} decimal places`,
   );
 }
@@ -29,7 +41,7 @@ const positiveDecimal = (places: number) =>
   withPlaces(
     z.union([z.string().regex(/^\d+(\.\d+)?$/u, 'a positive decimal string'), z.number().finite()]),
     places,
-  ).refine((value) => new Decimal(value).greaterThan(0), 'must be greater than 0');
+  ).refine((value) => exact(value)?.greaterThan(0) ?? true, 'must be greater than 0');
 const signedDecimal = (places: number) =>
   withPlaces(
     z.union([z.string().regex(/^-?\d+(\.\d+)?$/u, 'a decimal string'), z.number().finite()]),
@@ -54,7 +66,10 @@ export const botOrderSchema = z.strictObject({
   symbol: id,
   side,
   quantity: positiveDecimal(QTY_DIGITS),
-  /** Event time of the decision the order carries out, ms since the epoch (2000 to 2100). */
+  /**
+   * Event time of the decision the order carries out, ms since the epoch (2000 to 2100), at most an
+   * hour (and `lateReportMs`) after the canary's clock.
+   */
   decisionTsMs: timeMs,
 });
 
@@ -127,7 +142,10 @@ export const botRejectSchema = z.strictObject({
   tsMs: timeMs,
 });
 
-/** A strategy that threw or produced an invalid output in the bot (a hard guardrail on the canary). */
+/**
+ * A strategy that threw or produced an invalid output in the bot (a hard guardrail on the canary).
+ * Its `tsMs` may be at most an hour (and `lateReportMs`) after the canary's clock: event time.
+ */
 export const botStrategyErrorSchema = z.strictObject({
   type: z.literal('strategy-error'),
   arm,

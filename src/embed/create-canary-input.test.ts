@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { MarketEvent } from '../core/market-event.js';
 import type { Canary } from './create-canary.js';
 import type { RecordResult } from './report-rejection.js';
 import { ACCOUNTS, T0_MS, testCanary, trade } from './test-support/bot-driver.js';
@@ -242,6 +243,26 @@ describe('createCanary: persisted files', () => {
     resumed.close();
   });
 
+  it('refuses one file for two of statePath, auditPath and journalPath (E_USAGE), writing nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-same-file-'));
+    const at = (name: string) => join(dir, name);
+    const clashes = [
+      { statePath: at('x.json'), auditPath: at('x.json') },
+      { statePath: at('s.json'), auditPath: at('a.jsonl'), journalPath: at('a.jsonl') },
+      { statePath: at('s.json'), auditPath: at('a.jsonl'), journalPath: `${dir}/./s.json` },
+      { statePath: at('a.jsonl.lock'), auditPath: at('a.jsonl') },
+    ];
+    for (const paths of clashes) {
+      expect(() => testCanary(paths), JSON.stringify(paths)).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: expect.stringContaining('the same file') as string,
+        }) as Error,
+      );
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('throws E_OUTPUT naming the path when a folder cannot be made', () => {
     const dir = mkdtempSync(join(tmpdir(), 'canary-folders-'));
     writeFileSync(join(dir, 'file'), '');
@@ -249,5 +270,174 @@ describe('createCanary: persisted files', () => {
     expect(() => testCanary({ statePath, auditPath: join(dir, 'audit.jsonl') })).toThrow(
       expect.objectContaining({ code: 'E_OUTPUT', path: statePath }) as Error,
     );
+  });
+});
+
+describe('createCanary: decimal strings', () => {
+  it('refuses one with spaces or non-ASCII digits INVALID, naming the field, instead of throwing', () => {
+    const canary = testCanary();
+    canary.clock.advance(T0_MS);
+    let n = 0;
+    for (const text of [' 100', '100 ', '1 000', '１', '\u0661']) {
+      for (const field of ['quantity', 'filledQuantity', 'price', 'fee'] as const) {
+        const { order, fill } = orderAndFill(canary, `o-${++n}`, T0_MS, T0_MS + 5);
+        const sent = field === 'quantity' ? order : fill;
+        if (field !== 'quantity') expect(code(canary.record(order))).toBe('accepted');
+        expect(canary.record({ ...sent, [field]: text }), `${field} ${text}`).toMatchObject({
+          accepted: false,
+          rejection: { code: 'INVALID', message: expect.stringMatching(`^${field}: `) as string },
+        });
+      }
+    }
+    expect(canary.totals('stable').fees).toBe('0');
+  });
+});
+
+describe('createCanary: market events', () => {
+  const quote = (tsMs: number, bid: string, ask: string) => ({
+    type: 'quote' as const,
+    tsUs: tsMs * 1000,
+    exchangeTsUs: null,
+    exchange: 'binance',
+    symbol: 'BTCUSDT',
+    bidPrice: bid,
+    bidPriceNum: Number(bid),
+    bidSize: '1',
+    bidSizeNum: 1,
+    askPrice: ask,
+    askPriceNum: Number(ask),
+    askSize: '1',
+    askSizeNum: 1,
+  });
+
+  it('throws E_USAGE for one the books cannot mark by, and keeps the mark and the clock', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-bad-event-'));
+    const paths = {
+      statePath: join(dir, 'state.json'),
+      auditPath: join(dir, 'audit.jsonl'),
+      journalPath: join(dir, 'reports.jsonl'),
+    };
+    const canary = testCanary(paths);
+    canary.onMarketEvent(trade(T0_MS, 60_000));
+    const { order, fill } = orderAndFill(canary, 'o-1', T0_MS, T0_MS + 5);
+    expect(code(canary.record(order))).toBe('accepted');
+    expect(code(canary.record(fill))).toBe('accepted');
+    const books = canary.totals('stable');
+    const at = T0_MS + 2000;
+    const { priceNum: _priceNum, ...withoutPriceNum } = trade(at, 61_000);
+    const { type: _type, ...withoutType } = trade(at, 61_000);
+    const bad: [string, unknown][] = [
+      ['price "abc"', { ...trade(at, 61_000), price: 'abc' }],
+      ['price " 61000"', { ...trade(at, 61_000), price: ' 61000' }],
+      ['price -5', trade(at, -5)],
+      ['price 0', trade(at, 0)],
+      ['price of 25 places', { ...trade(at, 61_000), price: `61000.${'1'.repeat(25)}` }],
+      ['price as a number', { ...trade(at, 61_000), price: 61_000 }],
+      ['priceNum missing', withoutPriceNum],
+      ['priceNum NaN', { ...trade(at, 61_000), priceNum: Number.NaN }],
+      ['type missing', withoutType],
+      ['symbol empty', { ...trade(at, 61_000), symbol: '' }],
+      ['a crossed quote', quote(at, '62000', '61000')],
+      ['askPrice missing', { ...quote(at, '61000', '61001'), askPrice: undefined }],
+      ['null', null],
+    ];
+    for (const [what, event] of bad) {
+      expect(() => canary.onMarketEvent(event as MarketEvent), what).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: expect.stringMatching(/^onMarketEvent: /u) as string,
+        }) as Error,
+      );
+    }
+    expect(canary.clock.nowMs).toBe(T0_MS + 5);
+    canary.clock.advance(at + 1000); // an equity sample at the mark the good event set
+    expect(canary.totals('stable')).toEqual(books);
+    expect(canary.marks().map(([symbol, price]) => [symbol, price.toFixed()])).toEqual([
+      ['BTCUSDT', '60000'],
+    ]);
+    canary.onMarketEvent(quote(at + 2000, '60999.5', '61000.5'));
+    canary.close();
+    const restarted = testCanary(paths);
+    expect(restarted.totals('stable').unrealizedPnl).toBe('500'); // 0.5 × (61000 − 60000)
+    restarted.close();
+  });
+});
+
+describe('createCanary: operator commands', () => {
+  it('refuse a reason that is not a string of 1 to 1000 characters, or an id that is not a whole number, E_USAGE, writing nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canary-commands-'));
+    const paths = { statePath: join(dir, 'state.json'), auditPath: join(dir, 'audit.jsonl') };
+    const canary = testCanary(paths);
+    canary.clock.advance(T0_MS);
+    const audit = readFileSync(paths.auditPath, 'utf8');
+    const state = canary.state;
+    const bad: [string, () => unknown][] = [
+      ['halt()', () => canary.halt(undefined as unknown as string)],
+      ['halt(42)', () => canary.halt(42 as unknown as string)],
+      ["halt('')", () => canary.halt('')],
+      ['halt(a long reason)', () => canary.halt('x'.repeat(1001))],
+      ['rollback(null)', () => canary.rollback(null as unknown as string)],
+      ['reject(1)', () => canary.reject(1, undefined as unknown as string)],
+      ['approve(NaN)', () => canary.approve(Number.NaN)],
+      ["approve('1')", () => canary.approve('1' as unknown as number)],
+      ['reject(1.5)', () => canary.reject(1.5, 'no')],
+    ];
+    for (const [what, call] of bad) {
+      expect(call, what).toThrow(
+        expect.objectContaining({
+          code: 'E_USAGE',
+          message: expect.stringMatching(/^(halt|rollback|reject|approve): /u) as string,
+        }) as Error,
+      );
+    }
+    expect(readFileSync(paths.auditPath, 'utf8')).toBe(audit);
+    expect(canary.state).toEqual(state);
+    expect(canary.halt('news').applied).toBe(true);
+    canary.close();
+    const restarted = testCanary(paths); // its audit log reads back
+    expect(restarted.state.halted).toBe(true);
+    restarted.close();
+  });
+});
+
+describe('createCanary: a strategy error', () => {
+  it('stamped over an hour after the clock (the wall clock’s time on a replayed feed) is INVALID, and the clock stays', () => {
+    const canary = testCanary({ lateReportMs: 60_000 });
+    canary.onMarketEvent(trade(T0_MS, 60_000));
+    const error = (tsMs: number) =>
+      ({ type: 'strategy-error', arm: 'canary', tsMs, message: 'NaN size' }) as const;
+    const farAhead = T0_MS + 3_600_000 + 60_000 + 1;
+    expect(canary.record(error(farAhead))).toMatchObject({
+      accepted: false,
+      rejection: { code: 'INVALID', message: expect.stringMatching(/^tsMs: .*an hour/u) as string },
+    });
+    expect(canary.clock.nowMs).toBe(T0_MS);
+    expect(canary.state.status).toBe('step');
+    // Its fills after it are not TIME_BACKWARDS; and an error within the hour is booked.
+    const { order, fill } = orderAndFill(canary, 'o-1', T0_MS + 10, T0_MS + 30);
+    expect(code(canary.record(order))).toBe('accepted');
+    expect(code(canary.record(fill))).toBe('accepted');
+    expect(code(canary.record(error(T0_MS + 3_600_000)))).toBe('accepted');
+    expect(canary.state.status).toBe('rolled_back'); // a canary strategy error: a hard guardrail
+  });
+});
+
+describe('createCanary: an order', () => {
+  it('decided over an hour after the clock (the wall clock’s time on a replayed feed) is INVALID, and its fill cannot jump the clock', () => {
+    const canary = testCanary({ lateReportMs: 60_000 });
+    canary.onMarketEvent(trade(T0_MS, 60_000));
+    const later = T0_MS + 3_600_000 + 60_000 + 1;
+    const { order, fill } = orderAndFill(canary, 'o-1', later, later + 20);
+    expect(canary.record(order)).toMatchObject({
+      accepted: false,
+      rejection: {
+        code: 'INVALID',
+        message: expect.stringMatching(/^decisionTsMs: .*an hour/u) as string,
+      },
+    });
+    expect(code(canary.record(fill))).toBe('UNKNOWN_ORDER');
+    expect(canary.clock.nowMs).toBe(T0_MS);
+    const within = orderAndFill(canary, 'o-2', T0_MS + 3_600_000, T0_MS + 3_600_020);
+    expect(code(canary.record(within.order))).toBe('accepted');
   });
 });

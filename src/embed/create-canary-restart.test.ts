@@ -207,4 +207,65 @@ describe('createCanary: a restart', () => {
     expect(second.state.status).toBe('promoted'); // and decided on, at later event times
     second.close();
   });
+
+  it('with other options: refused, saying what may differ and what to do, the files untouched', () => {
+    const { journalPath, ...paths } = persisted();
+    const first = testCanary({ ...paths, journalPath });
+    for (let t = 0; t <= 30_000; t += 1000) first.clock.advance(T0_MS + t);
+    first.close();
+    const audit = readFileSync(paths.auditPath, 'utf8');
+    const others = [
+      { salt: 'another-salt' },
+      { canary: 'bot@3.0.0' },
+      { plan: 'standard' as const },
+      { accounts: ACCOUNTS.slice(1) },
+    ];
+    for (const other of others) {
+      expect(() => testCanary({ ...paths, journalPath, ...other }), JSON.stringify(other)).toThrow(
+        expect.objectContaining({
+          code: 'E_AUDIT_LOG',
+          message: expect.stringMatching(
+            /another rollout: its plan, strategy versions, salt or accounts differ.*own files/u,
+          ) as string,
+        }) as Error,
+      );
+    }
+    expect(() => testCanary({ ...paths, journalPath, mode: 'manual' })).toThrow(
+      expect.objectContaining({
+        code: 'E_ROLLOUT_STATE',
+        message: expect.stringContaining('mode auto, not manual') as string,
+      }) as Error,
+    );
+    expect(readFileSync(paths.auditPath, 'utf8')).toBe(audit);
+    const resumed = testCanary({ ...paths, journalPath });
+    expect(resumed.state.resumedFrom).toBe('state');
+    resumed.close();
+  });
+
+  it('reads the event time it resumed from on its clock before any new one, journal or not', () => {
+    for (const journal of [false, true]) {
+      const { journalPath, ...paths } = persisted();
+      const options = { ...paths, ...(journal ? { journalPath } : {}) };
+      const first = testCanary(options);
+      for (let t = 0; t <= 30_000; t += 1000) first.clock.advance(T0_MS + t);
+      expect(first.halt('news').applied).toBe(true); // audited at T0 + 30 s
+      first.close();
+      const second = testCanary(options);
+      // A bot stamps its first decisions with the canary's clock: not 0 (INVALID), after a restart.
+      expect(second.clock.nowMs, `journal ${journal}`).toBe(T0_MS + 30_000);
+      const accountId = ACCOUNTS.find((a) => second.route(a.id) === 'stable')!.id;
+      const order = {
+        type: 'order',
+        orderId: 'o-1',
+        accountId,
+        arm: 'stable',
+        symbol: 'BTCUSDT',
+        side: 'buy',
+        quantity: '1',
+        decisionTsMs: second.clock.nowMs,
+      } as const;
+      expect(second.record(order)).toEqual({ accepted: true });
+      second.close();
+    }
+  });
 });

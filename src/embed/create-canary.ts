@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { filter, share, type Observable } from 'rxjs';
 import { armMetrics, type MetricsSnapshot } from '../metrics/index.js';
 import type { Arm } from '../core/arm.js';
@@ -47,8 +47,15 @@ import {
 } from './report-rejection.js';
 import { ReportJournal, type JournalEntry } from './report-journal.js';
 import { implausibleEventTime } from './plausible-event-time.js';
+import { marketEventProblem } from './market-event-problem.js';
 import { claimFiles, releaseFiles, type FileHolder } from './persisted-files.js';
-import { rebuildFromJournal, remember, type OpenOrder } from './rebuild-from-journal.js';
+import {
+  IDS_KEPT,
+  rebuildFromJournal,
+  reportName,
+  type OpenOrder,
+} from './rebuild-from-journal.js';
+import { RecentIds } from './recent-ids.js';
 
 export type { CanaryAccount };
 
@@ -102,7 +109,7 @@ export interface RecordOptions {
   /**
    * The sender's idempotency key (a fleet agent's id and report id). With a journal, a report whose
    * key was journaled before a restart is answered `{ accepted: true, repeated: true }` and not
-   * booked twice.
+   * booked twice; another report under that key is refused `MISMATCH` (a key names one report).
    */
   readonly key?: string;
 }
@@ -153,9 +160,11 @@ export interface Canary {
   record(report: BotReport, options?: RecordOptions): RecordResult;
   /**
    * A market event the bot saw: event time moves on and the books mark the symbol (not with an
-   * event older than the one that marked it last). Throws a
-   * {@link CanaryError} `E_USAGE` for a `tsUs` that is not a whole number of µs from 2000-01-01 up
-   * to 2100-01-01 (a time in ms or ns), which would move the clock to nonsense.
+   * event older than the one that marked it last). Throws a {@link CanaryError} `E_USAGE`, and
+   * changes nothing, for a `tsUs` that is not a whole number of µs from 2000-01-01 up to 2100-01-01
+   * (a time in ms or ns), which would move the clock to nonsense, and for an event the books cannot
+   * mark by: not a `trade` or `quote`, no symbol, a price that is not a positive decimal string of
+   * at most 24 places with a finite positive `...Num` twin, a crossed quote.
    */
   onMarketEvent(event: MarketEvent): void;
   /**
@@ -207,7 +216,11 @@ export interface Canary {
   readonly recorded: Readonly<Record<Arm, RecordedCounts>>;
   /** An arm's exact books from the fills reported (P&L attributed to the arm it was earned on). */
   totals(arm: Arm): ArmTotalsJson;
-  /** Operator commands (manual mode's proposals, and any time): each is audited. */
+  /**
+   * Operator commands (manual mode's proposals, and any time): each is audited. A `reason` that is
+   * not a string of 1 to 1000 characters, or a proposal id that is not a whole number ≥ 1, throws a
+   * {@link CanaryError} `E_USAGE` and writes nothing.
+   */
   approve(proposalId: number): CommandOutcome;
   reject(proposalId: number, reason: string): CommandOutcome;
   halt(reason: string): CommandOutcome;
@@ -218,7 +231,9 @@ export interface Canary {
    * `record`, `onMarketEvent`, `clock.advance` and the operator commands throw a
    * {@link CanaryError} `E_CLOSED` and change nothing; the reads (`route`, `state`, `totals`…)
    * answer as at the close. Closing again does nothing. A canary created later in this process on
-   * one of its persisted files closes it the same way (the last one opened owns the files).
+   * one of its persisted files closes it the same way (the last one opened owns the files), and so
+   * does a call that cannot write the audit log, the state or the report journal: it throws
+   * `E_OUTPUT` (an `OutputError` naming the file), and a restart resumes from what was saved.
    */
   close(): void;
 }
@@ -277,6 +292,7 @@ export function createCanary(options: CanaryOptions): Canary {
       'journalPath needs statePath and auditPath: the books it rebuilds belong to a persisted rollout',
     );
   }
+  checkDistinctFiles(options);
   const accounts = canaryAccounts(options.accounts);
   for (const path of [options.statePath, options.auditPath, options.journalPath]) {
     if (path !== undefined) makeParentDir(path);
@@ -309,6 +325,11 @@ export function createCanary(options: CanaryOptions): Canary {
           configHash,
           repairTornLine: options.repairTornLine ?? false,
         });
+  /**
+   * What the rollout could not write (its audit log or state: a folder deleted, a disk full), from
+   * within the books' streams: the call that drove it throws it, and the canary closes (`act`).
+   */
+  let failure: { readonly error: unknown } | null = null;
   const runner = new RolloutRunner(books, {
     plan,
     mode,
@@ -316,6 +337,9 @@ export function createCanary(options: CanaryOptions): Canary {
     auditPath: null,
     configHash,
     ...(session === null ? {} : { session }),
+    onFailure: (error) => {
+      failure ??= { error };
+    },
   });
   const resumedFrom: ResumedFrom = session?.resumedFrom ?? 'new';
   const resuming = resumedFrom !== 'new' && runner.controller.status !== 'pending';
@@ -359,28 +383,31 @@ export function createCanary(options: CanaryOptions): Canary {
     return move !== undefined && move.from === arm && move.atTsUs >= books.clock.nowUs - lateUs;
   };
   const orders = new Map<string, OpenOrder>();
-  const fillIds = new Set<string>();
+  const fillIds = new RecentIds(IDS_KEPT);
   /** Orders filled or rejected: reported again, they would be counted twice (MISMATCH). */
-  const settledOrderIds = new Set<string>();
+  const settledOrderIds = new RecentIds(IDS_KEPT);
   const accountIds = new Set(accounts.map((a) => a.id));
 
   // The report journal: rebuild what the last process had booked, then journal from here on.
-  const opened =
-    options.journalPath === undefined ? null : ReportJournal.open(options.journalPath, configHash);
-  const journal = opened?.journal ?? null;
   /** Keys of reports journaled before this process: their sender may send them again. */
-  const journaledKeys = new Set<string>();
-  if (opened !== null) {
-    rebuildFromJournal(opened.entries, options.journalPath ?? '', {
-      books,
-      orders,
-      fillIds,
-      settledOrderIds,
-      recorded,
-      lastMoves,
-      journaledKeys,
-    });
-  }
+  const journaledKeys = new RecentIds(IDS_KEPT);
+  const opened =
+    options.journalPath === undefined
+      ? null
+      : ReportJournal.open(
+          options.journalPath,
+          configHash,
+          rebuildFromJournal(options.journalPath, {
+            books,
+            orders,
+            fillIds,
+            settledOrderIds,
+            recorded,
+            lastMoves,
+            journaledKeys,
+          }),
+        );
+  const journal = opened?.journal ?? null;
   if (resuming && (opened === null || opened.created)) {
     // No record of the moves booked before the restart: every account's books open on the arm the
     // bot trades it on, and no move is told for it. A transition the crash cut short is left out
@@ -388,6 +415,10 @@ export function createCanary(options: CanaryOptions): Canary {
     syncRouter(books.router, routingBeforeTransition(runner.controller));
     books.restoreRoutes();
   }
+  // The clock reads the last event time the rollout audited (or its journal's, if later) from the
+  // start: a bot that stamps its first decisions after a restart with `clock.nowMs` sends that
+  // time, not 0 (INVALID).
+  if (resuming) books.clock.advance(runner.controller.lastTsUs ?? 0);
   if (journal !== null) {
     books.onMembershipChange = (tsUs, marks, moves) =>
       journal.append({
@@ -443,15 +474,59 @@ export function createCanary(options: CanaryOptions): Canary {
     closed = true;
     closedBecause = because;
     releaseFiles(files);
-    if (lastMarks) journalMarks();
-    runner.close();
-    journal?.close();
+    try {
+      if (lastMarks) journalMarks();
+    } finally {
+      runner.close();
+      journal?.close();
+    }
+  };
+  /**
+   * Runs a call that changes the rollout. When it could not write what it must (the report journal,
+   * or, from within the books' streams, the audit log or the state), the error is thrown from this
+   * call, not later from a timer, and the canary closes: what it holds in memory is no longer what
+   * is saved, and a restart resumes from what is.
+   */
+  const act = <T>(call: () => T): T => {
+    let result: T | undefined;
+    try {
+      result = call();
+    } catch (error) {
+      failure ??= { error };
+    }
+    if (failure !== null) {
+      const { error } = failure;
+      shut(
+        `it could not save the rollout: ${error instanceof Error ? error.message : String(error)}`,
+        false,
+      );
+      throw error;
+    }
+    return result as T;
   };
 
-  const record = (input: BotReport, recordOptions: RecordOptions = {}): RecordResult => {
-    ensureOpen();
+  /**
+   * Over an hour (and `lateReportMs`) ahead of the started clock: a time from another clock (the
+   * wall clock's on a replayed feed). Taken, an order's (through its fill) or a strategy error's
+   * would jump the clock past every step's maximum, and every fill after it would be
+   * TIME_BACKWARDS: refused, as a fill over an hour after its order's decision is.
+   */
+  const aheadOfTheClock = (tsUs: number): boolean =>
+    started && tsUs > books.clock.nowUs + MAX_PLAUSIBLE_LATENCY_MS * 1000 + lateUs;
+
+  const recordNow = (input: BotReport, recordOptions: RecordOptions): RecordResult => {
     const key = recordOptions.key;
-    if (key !== undefined && journaledKeys.has(key)) return { accepted: true, repeated: true };
+    const journaledFor = key === undefined ? undefined : journaledKeys.noteOf(key);
+    if (journaledFor !== undefined) {
+      // A key journaled before the restart: the same report sent again, or a sender that reused
+      // the key for another (its key sequence started again): refused, never dropped as repeated.
+      const sent = sentReportName(input);
+      if (sent === journaledFor) return { accepted: true, repeated: true };
+      return refuse(
+        'MISMATCH',
+        `key ${key} was journaled for ${journaledFor}, not for ${sent ?? 'this report'}: a key names one report`,
+      );
+    }
     const parsed = botReportSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -461,6 +536,12 @@ export function createCanary(options: CanaryOptions): Canary {
     const report: ValidBotReport = parsed.data;
     if (report.type === 'strategy-error') {
       const tsUs = Math.round(report.tsMs * 1000);
+      if (aheadOfTheClock(tsUs)) {
+        return refuse(
+          'INVALID',
+          `tsMs: strategy-error at ${report.tsMs} ms, more than an hour after the canary's clock (${books.clock.nowUs / 1000} ms): event time expected`,
+        );
+      }
       ensureStarted(tsUs);
       books.recordStrategyError(report.arm, Math.max(tsUs, books.clock.nowUs), report.message);
       return { accepted: true };
@@ -483,6 +564,12 @@ export function createCanary(options: CanaryOptions): Canary {
       }
       if (settledOrderIds.has(report.orderId)) {
         return refuse('MISMATCH', `order ${report.orderId} was already reported and settled`);
+      }
+      if (aheadOfTheClock(decisionTsUs)) {
+        return refuse(
+          'INVALID',
+          `decisionTsMs: order ${report.orderId} decided at ${report.decisionTsMs} ms, more than an hour after the canary's clock (${books.clock.nowUs / 1000} ms): event time expected`,
+        );
       }
       ensureStarted(decisionTsUs);
       write(() => ({
@@ -594,7 +681,7 @@ export function createCanary(options: CanaryOptions): Canary {
           },
     );
     orders.delete(report.orderId);
-    remember(settledOrderIds, report.orderId);
+    settledOrderIds.add(report.orderId);
     const base = {
       orderId: report.orderId,
       accountId: report.accountId,
@@ -606,7 +693,7 @@ export function createCanary(options: CanaryOptions): Canary {
       tsUs,
     };
     if (report.type === 'fill') {
-      remember(fillIds, report.fillId);
+      fillIds.add(report.fillId);
       books.recordReport({
         ...base,
         quantity: filled,
@@ -636,7 +723,7 @@ export function createCanary(options: CanaryOptions): Canary {
     // A resumed rollout has an event time before any new one: the last it audited (or, later, the
     // report journal's), so an operator can halt it before the restarted bot's first market data.
     if (!started && resuming) {
-      ensureStarted(Math.max(books.clock.nowUs, runner.controller.lastTsUs ?? 0));
+      act(() => ensureStarted(Math.max(books.clock.nowUs, runner.controller.lastTsUs ?? 0)));
     }
     if (!started) {
       // The rollout starts at the first event time it is given: a command before any would
@@ -650,7 +737,7 @@ export function createCanary(options: CanaryOptions): Canary {
         },
       };
     }
-    return runner.operate(action, books.clock.nowUs);
+    return act(() => runner.operate(action, books.clock.nowUs));
   };
 
   const canary: Canary = {
@@ -663,19 +750,22 @@ export function createCanary(options: CanaryOptions): Canary {
       }
       return books.router.route(accountId);
     },
-    record,
+    record: (input, recordOptions = {}) => {
+      ensureOpen();
+      return act(() => recordNow(input, recordOptions));
+    },
     onMarketEvent: (event) => {
       ensureOpen();
-      const implausible = implausibleEventTime(event.tsUs, 'µs');
-      if (implausible !== null) {
-        throw new CanaryError('E_USAGE', `onMarketEvent: tsUs ${event.tsUs} is ${implausible}`);
-      }
-      ensureStarted(event.tsUs);
-      books.onMarketEvent(event);
-      if (journal !== null && books.clock.nowUs >= marksDueUs) {
-        marksDueUs = books.clock.nowUs + marksIntervalUs;
-        journalMarks();
-      }
+      const problem = marketEventProblem(event);
+      if (problem !== null) throw new CanaryError('E_USAGE', `onMarketEvent: ${problem}`);
+      act(() => {
+        ensureStarted(event.tsUs);
+        books.onMarketEvent(event);
+        if (journal !== null && books.clock.nowUs >= marksDueUs) {
+          marksDueUs = books.clock.nowUs + marksIntervalUs;
+          journalMarks();
+        }
+      });
     },
     clock: {
       advance: (tsMs) => {
@@ -685,8 +775,10 @@ export function createCanary(options: CanaryOptions): Canary {
           throw new CanaryError('E_USAGE', `clock.advance: ${tsMs} is ${implausible}`);
         }
         const tsUs = Math.round(tsMs * 1000);
-        ensureStarted(tsUs);
-        books.advance(tsUs);
+        act(() => {
+          ensureStarted(tsUs);
+          books.advance(tsUs);
+        });
       },
       get nowMs() {
         return books.clock.nowUs / 1000;
@@ -732,11 +824,28 @@ export function createCanary(options: CanaryOptions): Canary {
       return { stable: { ...recorded.stable }, canary: { ...recorded.canary } };
     },
     totals: (arm) => armTotalsToJson(books.ledger.armTotals(arm)),
-    approve: (id) => operate((controller, now) => controller.approve(id, now)),
-    reject: (id, reason) => operate((controller, now) => controller.reject(id, reason, now)),
-    halt: (reason) => operate((controller, now) => controller.halt(reason, now)),
+    approve: (id) => {
+      ensureOpen();
+      const proposal = proposalIdOf('approve', id);
+      return operate((controller, now) => controller.approve(proposal, now));
+    },
+    reject: (id, reason) => {
+      ensureOpen();
+      const proposal = proposalIdOf('reject', id);
+      const why = reasonOf('reject', reason);
+      return operate((controller, now) => controller.reject(proposal, why, now));
+    },
+    halt: (reason) => {
+      ensureOpen();
+      const why = reasonOf('halt', reason);
+      return operate((controller, now) => controller.halt(why, now));
+    },
     resume: () => operate((controller, now) => controller.resume(now)),
-    rollback: (reason) => operate((controller, now) => controller.forceRollback(reason, now)),
+    rollback: (reason) => {
+      ensureOpen();
+      const why = reasonOf('rollback', reason);
+      return operate((controller, now) => controller.forceRollback(why, now));
+    },
     close: () => shut('close() was called', true),
   };
   const persisted = [options.statePath, options.auditPath, options.journalPath];
@@ -745,6 +854,76 @@ export function createCanary(options: CanaryOptions): Canary {
     files,
   );
   return canary;
+}
+
+/** What a report sent under a key names (`reportName`), or null when it is not an order, fill or reject. */
+function sentReportName(input: unknown): string | null {
+  if (typeof input !== 'object' || input === null) return null;
+  const { type, orderId, fillId } = input as Record<string, unknown>;
+  if (typeof orderId !== 'string') return null;
+  if (type === 'order' || type === 'reject') return reportName(type, orderId, undefined);
+  if (type === 'fill' && typeof fillId === 'string') return reportName(type, orderId, fillId);
+  return null;
+}
+
+/**
+ * The state, audit log and report journal are three files, none of them another's own (the
+ * state's `.tmp`, the audit log's `.lock` and `.torn`): given one file for two, the canary ran and
+ * left a rollout that could not be opened again (`E_AUDIT_LOG`). A `ConfigError` `E_USAGE`.
+ */
+function checkDistinctFiles(options: CanaryOptions): void {
+  const files = new Map<string, string>();
+  const claim = (path: string | undefined, role: string): void => {
+    if (path === undefined) return;
+    const file = resolve(path);
+    const other = files.get(file);
+    if (other !== undefined) {
+      throw new ConfigError(
+        'E_USAGE',
+        `${role} and ${other} name the same file, ${file}: the state, the audit log and the report journal need a file each`,
+      );
+    }
+    files.set(file, role);
+  };
+  const { statePath, auditPath, journalPath } = options;
+  claim(statePath, 'statePath');
+  claim(auditPath, 'auditPath');
+  claim(journalPath, 'journalPath');
+  if (statePath !== undefined) claim(`${statePath}.tmp`, "statePath's .tmp");
+  if (auditPath !== undefined) {
+    claim(`${auditPath}.lock`, "auditPath's .lock");
+    claim(`${auditPath}.torn`, "auditPath's .torn");
+  }
+}
+
+/** The longest reason an operator command takes (as the fleet protocol's `reason`). */
+const MAX_REASON_LENGTH = 1000;
+
+/**
+ * An operator command's reason, as the audit log keeps it: a string of 1 to 1000 characters.
+ * Anything else (`undefined` from JavaScript, a number) was written as it came and left an audit
+ * log that could not be read back (`E_AUDIT_LOG` at the restart): a `CanaryError` `E_USAGE`.
+ */
+function reasonOf(command: string, reason: unknown): string {
+  if (typeof reason !== 'string' || reason.length === 0 || reason.length > MAX_REASON_LENGTH) {
+    const shown = typeof reason === 'string' ? `${reason.length} characters` : String(reason);
+    throw new CanaryError(
+      'E_USAGE',
+      `${command}: the reason must be a string of 1 to ${MAX_REASON_LENGTH} characters, got ${shown}`,
+    );
+  }
+  return reason;
+}
+
+/** A proposal's id (its decision `seq`): a whole number ≥ 1, else a `CanaryError` `E_USAGE`. */
+function proposalIdOf(command: string, id: unknown): number {
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+    throw new CanaryError(
+      'E_USAGE',
+      `${command}: the proposal id must be a whole number ≥ 1 (pendingProposal.id), got ${typeof id === 'string' ? JSON.stringify(id) : String(id)}`,
+    );
+  }
+  return id;
 }
 
 /** The longest equity sample interval, ms (an hour, as replay's `--interval`). */

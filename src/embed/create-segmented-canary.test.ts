@@ -131,4 +131,24 @@ describe('createSegmentedCanary', () => {
       /takes a plan with segments/,
     );
   });
+
+  it('refuses what is not a report (INVALID) or a market event (E_USAGE), as one canary does, instead of a TypeError', () => {
+    const canaries = createSegmentedCanary(OPTIONS);
+    for (const report of [null, undefined, 'order', 42]) {
+      expect(canaries.record(report as never), String(report)).toMatchObject({
+        accepted: false,
+        rejection: { code: 'INVALID' },
+      });
+    }
+    expect(canaries.record({ type: 'order', orderId: 'o-1' } as never)).toMatchObject({
+      accepted: false,
+      rejection: { code: 'INVALID', message: expect.stringContaining('accountId') as string },
+    });
+    for (const event of [null, undefined, 'trade']) {
+      expect(() => canaries.onMarketEvent(event as never), String(event)).toThrow(
+        expect.objectContaining({ code: 'E_USAGE' }) as Error,
+      );
+    }
+    canaries.close();
+  });
 });

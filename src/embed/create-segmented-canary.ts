@@ -5,6 +5,7 @@ import type { MarketEvent } from '../core/market-event.js';
 import { PlanError, segmentPlan, type RolloutPlan } from '../rollout/index.js';
 import type { BotReport } from './bot-report.js';
 import { canaryAccounts } from './canary-accounts.js';
+import { marketEventProblem } from './market-event-problem.js';
 import {
   createCanary,
   type Canary,
@@ -140,6 +141,10 @@ export function createSegmentedCanary(options: SegmentedCanaryOptions): Segmente
     route: (accountId) => canaries.get(segmentOf(accountId))!.route(accountId),
     record(report, recordOptions = {}) {
       const { segment, ...rest } = recordOptions;
+      // Its segment is found by its account: what has none cannot be passed on (a TypeError).
+      const unfit = unroutable(report);
+      if (unfit !== null)
+        return { accepted: false, rejection: { code: 'INVALID', message: unfit } };
       const name =
         report.type === 'strategy-error' ? segment : segmentOfAccount.get(report.accountId);
       const canary = name === undefined ? undefined : canaries.get(name);
@@ -160,6 +165,8 @@ export function createSegmentedCanary(options: SegmentedCanaryOptions): Segmente
       return canary.record(report, rest);
     },
     onMarketEvent(event) {
+      const problem = marketEventProblem(event); // before its exchange is read
+      if (problem !== null) throw new CanaryError('E_USAGE', `onMarketEvent: ${problem}`);
       for (const canary of byVenue.get(event.exchange) ?? []) canary.onMarketEvent(event);
       for (const canary of everyVenue) canary.onMarketEvent(event);
     },
@@ -167,4 +174,17 @@ export function createSegmentedCanary(options: SegmentedCanaryOptions): Segmente
       for (const canary of canaries.values()) canary.close();
     },
   };
+}
+
+/**
+ * Why `report` cannot be routed to a segment (not an object, or a report other than a strategy
+ * error without a string `accountId`), or null; the segment's canary checks the rest.
+ */
+function unroutable(report: unknown): string | null {
+  if (typeof report !== 'object' || report === null) {
+    return `report: not a report (an object expected), got ${String(report)}`;
+  }
+  const { type, accountId } = report as Record<string, unknown>;
+  if (type === 'strategy-error' || typeof accountId === 'string') return null;
+  return `accountId: ${String(accountId)} is not an account id (a string)`;
 }

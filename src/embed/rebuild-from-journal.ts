@@ -3,6 +3,7 @@ import { ConfigError } from '../core/errors.js';
 import { Decimal } from '../core/money.js';
 import type { AssignmentChange, EmbeddedBooks } from './embedded-books.js';
 import type { JournalEntry } from './report-journal.js';
+import type { RecentIds } from './recent-ids.js';
 
 /** An order the canary accepted and has not seen settled (its fill or reject is still to come). */
 export interface OpenOrder {
@@ -16,48 +17,42 @@ export interface OpenOrder {
 
 /**
  * Fill ids, ids of settled orders and journaled keys are remembered for duplicate detection: the
- * latest this many of each (memory stays bounded).
+ * latest this many of each (memory stays bounded: {@link RecentIds}).
  */
 export const IDS_KEPT = 1_000_000;
-
-/** Adds `id` to `ids`, forgetting the oldest beyond {@link IDS_KEPT}. */
-export function remember(ids: Set<string>, id: string): void {
-  ids.add(id);
-  if (ids.size > IDS_KEPT) {
-    const oldest = ids.values().next().value;
-    if (oldest !== undefined) ids.delete(oldest);
-  }
-}
 
 /** What a canary keeps of the reports it accepted, which a journal rebuilds. */
 export interface ReportState {
   readonly books: EmbeddedBooks;
   readonly orders: Map<string, OpenOrder>;
-  readonly fillIds: Set<string>;
-  readonly settledOrderIds: Set<string>;
+  readonly fillIds: RecentIds;
+  readonly settledOrderIds: RecentIds;
   readonly recorded: Record<Arm, { orders: number; fills: number; rejects: number }>;
   /** Each account's latest move (an order for the arm it left is late, not wrong, for a while). */
   readonly lastMoves: Map<string, AssignmentChange>;
   /** Keys of the journaled reports: their sender may send them again after a restart. */
-  readonly journaledKeys: Set<string>;
+  readonly journaledKeys: RecentIds;
 }
 
 /**
- * Replays a report journal's entries (report-journal.ts) into `into`, in order, as the last
- * process booked them: orders opened, fills booked on the exact books at their time, rejects,
- * membership changes at the marks they were valued at, the marks. Nothing reaches the analysis (after a
- * restart its evidence starts afresh). Throws `E_REPORT_JOURNAL` for a fill or reject of an order
- * the journal never opened.
+ * What replays a report journal's entries (report-journal.ts) into `into`, each as it is read, in
+ * order, as the last process booked them: orders opened, fills booked on the exact books at their
+ * time, rejects, membership changes at the marks they were valued at, the marks. Nothing reaches
+ * the analysis (after a restart its evidence starts afresh). It throws `E_REPORT_JOURNAL` for a
+ * fill or reject of an order the journal never opened.
  */
-export function rebuildFromJournal(
-  entries: readonly JournalEntry[],
-  path: string,
-  into: ReportState,
-): void {
+export function rebuildFromJournal(path: string, into: ReportState): (entry: JournalEntry) => void {
   const { books, orders, fillIds, settledOrderIds, recorded, lastMoves, journaledKeys } = into;
-  for (const entry of entries) {
+  return (entry) => {
     if (entry.k !== 'moves' && entry.k !== 'marks' && entry.key !== undefined) {
-      remember(journaledKeys, entry.key);
+      journaledKeys.add(
+        entry.key,
+        reportName(
+          entry.k === 'fill' ? 'fill' : entry.k,
+          entry.orderId,
+          entry.k === 'fill' ? entry.fillId : undefined,
+        ),
+      );
     }
     switch (entry.k) {
       case 'order':
@@ -81,9 +76,9 @@ export function rebuildFromJournal(
           );
         }
         orders.delete(entry.orderId);
-        remember(settledOrderIds, entry.orderId);
+        settledOrderIds.add(entry.orderId);
         if (entry.k === 'fill') {
-          remember(fillIds, entry.fillId);
+          fillIds.add(entry.fillId);
           books.restoreFill({
             type: 'fill',
             orderId: entry.orderId,
@@ -129,7 +124,20 @@ export function rebuildFromJournal(
         }
         break;
     }
-  }
+  };
+}
+
+/**
+ * What a journaled key was for, as its refusal names it: `order o-1`, `fill f-1 of order o-1`,
+ * `reject of order o-1`. A report sent again under its key names the same.
+ */
+export function reportName(
+  type: 'order' | 'fill' | 'reject',
+  orderId: string,
+  fillId: string | undefined,
+): string {
+  if (type === 'fill') return `fill ${fillId ?? ''} of order ${orderId}`;
+  return type === 'order' ? `order ${orderId}` : `reject of order ${orderId}`;
 }
 
 function decimalMark([symbol, price]: readonly [string, string]): readonly [string, Decimal] {

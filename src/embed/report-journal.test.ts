@@ -212,4 +212,40 @@ describe('the report journal: a restarted canary keeps what the last process acc
       /journalPath needs statePath/u,
     );
   });
+
+  it('refuses a report under a key journaled for another one (MISMATCH), rather than call it repeated and drop it', () => {
+    const paths = statePaths();
+    const first = testCanary(paths);
+    first.clock.advance(T0_MS);
+    const accountId = ACCOUNTS[0]!.id;
+    const order = (orderId: string) =>
+      ({
+        type: 'order',
+        orderId,
+        accountId,
+        arm: first.route(accountId),
+        symbol: 'BTCUSDT',
+        side: 'buy',
+        quantity: '0.5',
+        decisionTsMs: T0_MS,
+      }) as const;
+    expect(first.record(order('o-1'), { key: 'agent-7:1' })).toEqual({ accepted: true });
+    first.close();
+    // A sender whose key sequence started again (its outbox lost) reuses the key for a new order.
+    const restarted = testCanary(paths);
+    expect(restarted.record(order('o-1'), { key: 'agent-7:1' })).toEqual({
+      accepted: true,
+      repeated: true,
+    });
+    expect(restarted.record(order('o-2'), { key: 'agent-7:1' })).toMatchObject({
+      accepted: false,
+      rejection: {
+        code: 'MISMATCH',
+        message: expect.stringContaining('key agent-7:1 was journaled for order o-1') as string,
+      },
+    });
+    expect(restarted.recorded.stable.orders + restarted.recorded.canary.orders).toBe(1);
+    expect(restarted.record(order('o-2'), { key: 'agent-7:2' })).toEqual({ accepted: true });
+    restarted.close();
+  });
 });

@@ -1,7 +1,7 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { z } from 'zod';
 import type { Arm } from '../core/arm.js';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, OutputError } from '../core/errors.js';
 
 /**
  * One line of the report journal (docs/server.md, "Restarts"): a report the canary accepted, in
@@ -66,13 +66,14 @@ interface JournalHeader {
 /** What opening a journal found. */
 export interface OpenedJournal {
   readonly journal: ReportJournal;
-  /** The entries to rebuild from, oldest first (none for a new journal). */
-  readonly entries: readonly JournalEntry[];
   /** True when the file was new (absent or empty): it holds nothing of what happened before. */
   readonly created: boolean;
   /** Bytes of a torn last line cut off (a report whose `record` never returned: never acknowledged). */
   readonly tornBytes: number;
 }
+
+/** How much of the journal is read at a time when it is opened. */
+const READ_CHUNK_BYTES = 1 << 20;
 
 /**
  * The canary's write-ahead journal of accepted reports: every order, fill and reject is appended
@@ -94,26 +95,29 @@ export class ReportJournal {
   }
 
   /**
-   * Opens (or creates) the journal at `path` for the configuration `configHash`, returning the
-   * entries to rebuild from.
+   * Opens (or creates) the journal at `path` for the configuration `configHash`, giving each
+   * entry to rebuild from to `onEntry`, oldest first. The file is read a chunk at a time, each
+   * entry handed on as its line is read: a long rollout's journal outgrows the longest string V8
+   * makes (about 512 MiB: `readFileSync` then threw), and its entries all at once the memory.
    * @throws ConfigError `E_REPORT_JOURNAL` for a journal of another configuration or a corrupt line.
    */
-  static open(path: string, configHash: string): OpenedJournal {
-    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-    const complete = text.lastIndexOf('\n') + 1;
-    const tornBytes = Buffer.byteLength(text.slice(complete));
-    const lines = text.slice(0, complete).split('\n');
-    lines.pop(); // the empty string after the last newline
-    const entries: JournalEntry[] = [];
-    lines.forEach((line, i) => {
-      const where = `${path}:${i + 1}`;
+  static open(
+    path: string,
+    configHash: string,
+    onEntry: (entry: JournalEntry) => void,
+    chunkBytes = READ_CHUNK_BYTES,
+  ): OpenedJournal {
+    let lines = 0;
+    const onLine = (line: string): void => {
+      lines++;
+      const where = `${path}:${lines}`;
       let parsed: unknown;
       try {
         parsed = JSON.parse(line);
       } catch {
         throw new ConfigError('E_REPORT_JOURNAL', `${where}: not a JSON line`);
       }
-      if (i === 0) {
+      if (lines === 1) {
         const header = parsed as Partial<JournalHeader>;
         if (header.k !== 'journal' || header.version !== 1)
           throw new ConfigError('E_REPORT_JOURNAL', `${where}: not a report journal header`);
@@ -126,16 +130,19 @@ export class ReportJournal {
       }
       if (!isEntry(parsed))
         throw new ConfigError('E_REPORT_JOURNAL', `${where}: not a journal entry`);
-      entries.push(parsed);
-    });
+      onEntry(parsed);
+    };
+    const { completeBytes, tornBytes } = existsSync(path)
+      ? readLines(path, chunkBytes, onLine)
+      : { completeBytes: 0, tornBytes: 0 };
     const fd = openSync(path, 'a+');
-    if (tornBytes > 0) ftruncateSync(fd, Buffer.byteLength(text.slice(0, complete)));
+    if (tornBytes > 0) ftruncateSync(fd, completeBytes);
     const journal = new ReportJournal(path, fd);
-    if (lines.length === 0) {
+    if (lines === 0) {
       const header: JournalHeader = { k: 'journal', version: 1, configHash };
       journal.#write(header);
     }
-    return { journal, entries, created: lines.length === 0, tornBytes };
+    return { journal, created: lines === 0, tornBytes };
   }
 
   /** Appends one entry (one `write`). */
@@ -152,7 +159,52 @@ export class ReportJournal {
 
   #write(line: JournalEntry | JournalHeader): void {
     if (this.#fd === null) throw new Error(`report journal ${this.path} is closed`);
-    writeSync(this.#fd, `${JSON.stringify(line)}\n`);
+    try {
+      writeSync(this.#fd, `${JSON.stringify(line)}\n`);
+    } catch (error) {
+      throw new OutputError(this.path, error); // a full disk: the canary closes (createCanary)
+    }
+  }
+}
+
+/**
+ * Reads `path` `chunkBytes` at a time and gives each complete line (ended by `\n`) to `onLine`;
+ * returns the bytes up to the last one, and those after it (a line a crash tore).
+ */
+function readLines(
+  path: string,
+  chunkBytes: number,
+  onLine: (line: string) => void,
+): { completeBytes: number; tornBytes: number } {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(chunkBytes);
+    /** The start of a line that began in an earlier chunk. */
+    let pending: Buffer[] = [];
+    let completeBytes = 0;
+    let offset = 0;
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunkBytes, offset);
+      if (read === 0) break;
+      offset += read;
+      let start = 0;
+      for (
+        let end = chunk.indexOf(10, start);
+        end >= 0 && end < read;
+        end = chunk.indexOf(10, start)
+      ) {
+        const piece = chunk.subarray(start, end);
+        const line = pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
+        pending = [];
+        completeBytes = offset - read + end + 1;
+        onLine(line.toString('utf8'));
+        start = end + 1;
+      }
+      if (start < read) pending.push(Buffer.from(chunk.subarray(start, read)));
+    }
+    return { completeBytes, tornBytes: offset - completeBytes };
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -119,7 +119,7 @@ export class RolloutSession {
       if (entry.configHash !== configHash)
         throw new ConfigError(
           'E_AUDIT_LOG',
-          `${auditPath}:${entry.seq}: written for another configuration (configHash ${entry.configHash.slice(0, 12)}…, this run's is ${configHash.slice(0, 12)}…)`,
+          `${auditPath}:${entry.seq}: written for another rollout: its plan, strategy versions, salt or accounts differ from this one's (configHash ${entry.configHash.slice(0, 12)}…, this one's ${configHash.slice(0, 12)}…); resume it with the options it was started with, or give a new rollout its own files`,
         );
 
     const store = new RolloutStateStore(statePath);
