@@ -30,7 +30,7 @@ export function formatSummary(
       ? 'no events'
       : `${inputs.firstEventAt} → ${inputs.lastEventAt}`;
   lines.push(
-    `replayed ${count(inputs.events)} events from ${inputs.files.length} file${inputs.files.length === 1 ? '' : 's'} (${span})`,
+    `replayed ${plural(inputs.events, 'event')} from ${plural(inputs.files.length, 'file')} (${span})`,
   );
   for (const file of inputs.files) {
     const skipped = Object.entries(file.skipped)
@@ -45,7 +45,7 @@ export function formatSummary(
       file.outOfOrder > 0 ? `${count(file.outOfOrder)} out-of-order clamped` : null,
     ].filter((x) => x !== null);
     lines.push(
-      `  ${file.path} [${file.format}] ${count(file.trades)} trades, ${count(file.quotes)} quotes${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`,
+      `  ${file.path} [${file.format}] ${plural(file.trades, 'trade')}, ${plural(file.quotes, 'quote')}${extras.length > 0 ? `; ${extras.join('; ')}` : ''}`,
     );
   }
   const plan = inputs.plan;
@@ -162,11 +162,11 @@ export function plural(n: number, noun: string): string {
 
 /**
  * ` (decision N: CODE)`: the record that decided a finished rollout (a halt at a step's maximum
- * included, which changes no weight), as report.md's verdict names it; '' while in progress.
+ * included, which changes no weight; an operator's command, ` (operator command N: CODE)`), as
+ * report.md's verdict names it from the same audit records; '' while in progress.
  */
 function decidedBy(report: ReportJson, audit: readonly AuditLineForReport[]): string {
   if (report.outcome === 'in_progress' || report.outcome === 'fixed_weight') return '';
-  // With the audit lines, as report.md's verdict: an operator command that decided it is named.
   const verdict = verdictOf(report, audit);
   if (verdict.decisiveSeq === null || verdict.decisiveReason === null) return '';
   const reason = verdict.decisiveReason.replace(/^proposed, waiting for an operator: /, '');
