@@ -539,7 +539,7 @@ export function createCanary(options: CanaryOptions): Canary {
       if (aheadOfTheClock(tsUs)) {
         return refuse(
           'INVALID',
-          `tsMs: strategy-error at ${report.tsMs} ms, more than an hour after the canary's clock (${books.clock.nowUs / 1000} ms): event time expected`,
+          `tsMs: strategy-error at ${report.tsMs} ms, more than an hour after the canary's clock (${books.clock.nowUs / 1000} ms): event time expected (pass the market event that led to it, or clock.advance, first)`,
         );
       }
       ensureStarted(tsUs);
@@ -568,7 +568,7 @@ export function createCanary(options: CanaryOptions): Canary {
       if (aheadOfTheClock(decisionTsUs)) {
         return refuse(
           'INVALID',
-          `decisionTsMs: order ${report.orderId} decided at ${report.decisionTsMs} ms, more than an hour after the canary's clock (${books.clock.nowUs / 1000} ms): event time expected`,
+          `decisionTsMs: order ${report.orderId} decided at ${report.decisionTsMs} ms, more than an hour after the canary's clock (${books.clock.nowUs / 1000} ms): event time expected (pass the market event that led to it, or clock.advance, first)`,
         );
       }
       ensureStarted(decisionTsUs);
