@@ -258,8 +258,11 @@ export class ArmComparison {
     const windowed = boundsOf('window');
     const byWindows = windowed.bounds.lower > same.bounds.lower;
     const source = byWindows ? windowed : same;
+    // The wider of the two: with the canary's own τ̂² (few accounts, few degrees of freedom)
+    // dominating, Welch–Satterthwaite gives the sum more degrees of freedom than a few buckets'
+    // spread alone, and the bound could come out narrower than with the pooled τ̂².
     const upper = this.#orders.canaryAccountsDiffer(metric)
-      ? boundsOf('bucket', 'canary').bounds.upper
+      ? Math.max(same.bounds.upper, boundsOf('bucket', 'canary').bounds.upper)
       : same.bounds.upper;
     return metricEvidence({
       ...common,
