@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidateSummary, CandidatesJson } from '../report/candidates-json.js';
 import { candidatesOverview } from './candidates-overview.js';
+import { formatSignificant } from '../report/format-significant.js';
 
 const STATUSES = ['promoted', 'not_chosen', 'rolled_back', 'halted', 'in_progress'] as const;
 
@@ -73,7 +74,7 @@ describe('candidatesOverview', () => {
       const weight = at(row, ` ${c.finalWeightPct} %`, status + c.status.length) + 1;
       const weightEnd = weight + `${c.finalWeightPct} %`.length;
       const estimate = c.evidence?.estimate;
-      const evidence = at(row, estimate == null ? '–' : estimate.toPrecision(3), weightEnd);
+      const evidence = at(row, formatSignificant(estimate), weightEnd);
       return { name, strategy, status, weightEnd, evidence };
     });
     for (const column of ['name', 'strategy', 'status', 'weightEnd', 'evidence'] as const) {

@@ -1,4 +1,5 @@
 import type { CandidateSummary, CandidatesJson } from '../report/candidates-json.js';
+import { formatSignificant } from '../report/format-significant.js';
 
 /** The overview's columns: its header, and whether its cells are right-aligned (numbers). */
 const COLUMNS: readonly { readonly header: (metric: string) => string; readonly right: boolean }[] =
@@ -35,7 +36,7 @@ export function candidatesOverview(json: CandidatesJson): string {
 /** A candidate's row of the overview. */
 function cellsOf(c: CandidateSummary): string[] {
   const e = c.evidence;
-  const num = (x: number | null): string => (x === null ? '–' : x.toPrecision(3));
+  const num = formatSignificant;
   const evidence =
     e === null || e.estimate === null
       ? '–'

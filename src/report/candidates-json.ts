@@ -1,5 +1,6 @@
 import type { DecisionReason } from '../core/decision.js';
 import type { LanesTable } from './lanes-table.js';
+import { formatSignificant } from './format-significant.js';
 
 /** Version of the candidates.json layout; bumped on any incompatible change (docs/report-json.md). */
 export const CANDIDATES_SCHEMA_VERSION = 1;
@@ -89,7 +90,7 @@ export function candidateEvidenceOf(reason: DecisionReason | null): CandidateEvi
   };
 }
 
-const num = (x: number | null | undefined): string => (x == null ? '–' : x.toPrecision(3));
+const num = formatSignificant;
 
 /** The candidates' table (candidates.md, candidates.html): a row per candidate, with its rank. */
 export function candidatesTable(json: CandidatesJson): LanesTable {
