@@ -116,8 +116,8 @@ export function segmentsTable(json: SegmentsJson): LanesTable {
         cells: [
           s.name,
           s.venue ?? 'every venue',
-          String(s.accounts),
-          String(s.events),
+          s.accounts.toLocaleString('en-US'),
+          s.events.toLocaleString('en-US'),
           outcomes[i]!,
           `${s.finalWeightPct} %`,
           String(s.decisions),
