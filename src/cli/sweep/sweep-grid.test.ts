@@ -49,6 +49,8 @@ describe('sweep grids', () => {
 
   it.each([
     [{ feeds: [] }, /feeds: .*/u],
+    // A key the file does not have, at its top: not read as the `grid` field's.
+    [{ feeds: ['a'], extra: 1 }, /: the file's top level: Unrecognized key: "extra"/u],
     [{ feeds: ['a'], grid: { '--salt': [] } }, /grid\.--salt/u],
     [
       { feeds: ['a'], grid: { '--sault': ['x'] } },

@@ -75,7 +75,8 @@ export function parseSweepGrid(
   const parsed = gridSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') : 'grid';
+    // Not "grid" at the top: that reads as the grid field's (an unknown top-level key).
+    const where = issue?.path.length ? issue.path.join('.') : "the file's top level";
     throw new ConfigError('E_SWEEP_GRID', `${source}: ${where}: ${issue?.message ?? 'invalid'}`);
   }
   const grid = parsed.data;
